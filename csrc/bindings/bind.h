@@ -1,0 +1,41 @@
+/* bind.h: what every bind_<family>.c shares. Only csrc/bindings/ includes Python.h and NumPy.
+ *
+ * The order of a binding (DESIGN.md): parse; convert with mlc_bind_array (PyArray_FROM_OTF with
+ * NPY_ARRAY_IN_ARRAY, then a defensive ndim check); check shapes with mlc_bind_check_dim; call the
+ * family's check_params (NULL or a message -> ValueError); allocate outputs with NumPy; release the
+ * GIL around the kernel only; map the status with mlc_bind_status; one fail: label. */
+#ifndef MLC_BIND_H
+#define MLC_BIND_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#define PY_ARRAY_UNIQUE_SYMBOL mlc_ARRAY_API
+#ifndef MLC_BIND_MODULE
+#define NO_IMPORT_ARRAY
+#endif
+#include <numpy/arrayobject.h>
+
+#include "mlc.h"
+
+/* obj as an aligned C-contiguous array of `typenum` with `ndim` dimensions (a new reference), or
+ * NULL with TypeError/ValueError naming `name`. */
+PyArrayObject *mlc_bind_array(PyObject *obj, int typenum, int ndim, const char *name);
+/* The same, but the dtype is float32 if obj is a float32 array and float64 otherwise. */
+PyArrayObject *mlc_bind_float_array(PyObject *obj, int ndim, const char *name);
+/* 0 if a.shape[axis] == expected, else -1 with ValueError. */
+int mlc_bind_check_dim(PyArrayObject *a, int axis, npy_intp expected, const char *name);
+/* -1 with ValueError(msg) when msg is not NULL (a check_params result), else 0. */
+int mlc_bind_check_params(const char *msg);
+/* Sets the exception for a kernel's negative status and returns NULL. */
+PyObject *mlc_bind_status(int status);
+/* A progress hook that checks for Ctrl-C (takes the GIL for the check; calling thread only). */
+extern const mlc_progress mlc_bind_interrupt;
+
+/* Each family's method table (NULL-terminated), merged by module.c. */
+extern PyMethodDef mlc_core_methods[];
+extern PyMethodDef mlc_distance_methods[];
+extern PyMethodDef mlc_neighbors_methods[];
+extern PyMethodDef mlc_metrics_methods[];
+extern PyMethodDef mlc_preprocessing_methods[];
+
+#endif

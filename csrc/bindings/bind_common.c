@@ -1,0 +1,66 @@
+/* bind_common.c: array conversion, the status-to-exception helper, the interrupt hook. */
+#include "bind.h"
+
+PyArrayObject *mlc_bind_array(PyObject *obj, int typenum, int ndim, const char *name) {
+    if (obj == NULL || obj == Py_None) {
+        PyErr_Format(PyExc_TypeError, "%s: expected an array, got None", name);
+        return NULL;
+    }
+    PyArrayObject *a = (PyArrayObject *)PyArray_FROM_OTF(obj, typenum, NPY_ARRAY_IN_ARRAY);
+    if (a == NULL) return NULL;
+    if (PyArray_NDIM(a) != ndim) {
+        PyErr_Format(PyExc_ValueError, "%s: expected a %d-D array, got %d-D", name, ndim,
+                     PyArray_NDIM(a));
+        Py_DECREF(a);
+        return NULL;
+    }
+    return a;
+}
+
+PyArrayObject *mlc_bind_float_array(PyObject *obj, int ndim, const char *name) {
+    int typenum = NPY_FLOAT64;
+    if (obj != NULL && PyArray_Check(obj) && PyArray_TYPE((PyArrayObject *)obj) == NPY_FLOAT32)
+        typenum = NPY_FLOAT32;
+    return mlc_bind_array(obj, typenum, ndim, name);
+}
+
+int mlc_bind_check_dim(PyArrayObject *a, int axis, npy_intp expected, const char *name) {
+    if (PyArray_DIM(a, axis) != expected) {
+        PyErr_Format(PyExc_ValueError, "%s: dimension %d is %zd, expected %zd", name, axis,
+                     (Py_ssize_t)PyArray_DIM(a, axis), (Py_ssize_t)expected);
+        return -1;
+    }
+    return 0;
+}
+
+int mlc_bind_check_params(const char *msg) {
+    if (msg == NULL) return 0;
+    PyErr_SetString(PyExc_ValueError, msg);
+    return -1;
+}
+
+PyObject *mlc_bind_status(int status) {
+    if (PyErr_Occurred()) return NULL; /* e.g. KeyboardInterrupt raised by the interrupt hook */
+    switch (status) {
+    case MLC_ENOMEM: return PyErr_NoMemory();
+    case MLC_EINTERRUPTED: PyErr_SetNone(PyExc_KeyboardInterrupt); return NULL;
+    case MLC_EINVAL:
+    case MLC_ENUMERIC: PyErr_Format(PyExc_ValueError, "mlc kernel: %s", mlc_status_string(status)); return NULL;
+    default: PyErr_Format(PyExc_RuntimeError, "mlc kernel: %s (status %d)", mlc_status_string(status), status); return NULL;
+    }
+}
+
+/* Called by a kernel with the GIL released, from the thread that released it: take the GIL, let
+ * Python run its signal handlers, and ask the kernel to stop if one raised (Ctrl-C). The pending
+ * exception stays set and is what the binding raises. */
+static int check_signals(void *ctx, int64_t done, int64_t total) {
+    (void)ctx;
+    (void)done;
+    (void)total;
+    PyGILState_STATE s = PyGILState_Ensure();
+    int stop = PyErr_CheckSignals() < 0;
+    PyGILState_Release(s);
+    return stop;
+}
+
+const mlc_progress mlc_bind_interrupt = {check_signals, NULL};

@@ -1,0 +1,72 @@
+/* runtime.c: status strings, the log and progress hooks, thread control, the aligned allocator. */
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <omp.h>
+
+#include "blas.h"
+#include "mlc.h"
+
+const char *mlc_status_string(int status) {
+    switch (status) {
+    case MLC_OK: return "ok";
+    case MLC_EINVAL: return "invalid argument";
+    case MLC_ENOMEM: return "out of memory";
+    case MLC_EINTERRUPTED: return "interrupted";
+    case MLC_ENUMERIC: return "non-finite value";
+    case MLC_ENOTCONVERGED: return "did not converge";
+    default: return "unknown error";
+    }
+}
+
+int mlc_progress_tick(const mlc_progress *p, int64_t done, int64_t total) {
+    if (p == NULL || p->fn == NULL) return 0;
+    return p->fn(p->ctx, done, total);
+}
+
+static mlc_log_fn log_fn = NULL;
+
+void mlc_set_log_function(mlc_log_fn fn) { log_fn = fn; }
+
+void mlc_log(const char *fmt, ...) {
+    if (log_fn == NULL) return;
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    log_fn(buf);
+}
+
+static int n_threads = 0; /* 0: not set yet, use OpenMP's default */
+
+void mlc_set_num_threads(int n) {
+    if (n < 1) n = 1;
+    n_threads = n;
+    omp_set_num_threads(n);
+    mlc_openblas_set_num_threads(n);
+}
+
+int mlc_get_num_threads(void) { return n_threads > 0 ? n_threads : omp_get_max_threads(); }
+
+/* OpenBLAS (the pthreads build) has no per-thread setting, so a parallel region turns BLAS to one
+ * thread while it runs. A counter makes nested or concurrent regions (two Python threads) safe: the
+ * first to enter sets 1, the last to leave restores mlc's count. */
+static _Atomic int blas_single_depth = 0;
+
+void mlc_blas_single_begin(void) {
+    if (atomic_fetch_add(&blas_single_depth, 1) == 0) mlc_openblas_set_num_threads(1);
+}
+
+void mlc_blas_single_end(void) {
+    if (atomic_fetch_sub(&blas_single_depth, 1) == 1) mlc_openblas_set_num_threads(mlc_get_num_threads());
+}
+
+void *mlc_malloc(size_t bytes) {
+    if (bytes == 0) bytes = 64;
+    bytes = (bytes + 63) & ~(size_t)63; /* aligned_alloc wants a multiple of the alignment */
+    return aligned_alloc(64, bytes);
+}
+
+void mlc_free(void *p) { free(p); }

@@ -1,0 +1,185 @@
+/* distance.c: pairwise distances by tiles (see distance.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blas.h"
+#include "metrics/distance.h"
+
+const char *mlc_distance_check_params(int metric) {
+    if (metric < 0 || metric >= MLC_N_METRICS) return "unknown metric code";
+    return NULL;
+}
+
+static int uses_gemm(int metric) { return metric != MLC_METRIC_MANHATTAN; }
+
+/* After x (and its copy) is in place: centre rows for correlation, fill aux. */
+static void finish_rows(mlc_dist_rows *r, int metric) {
+    const int64_t d = r->d;
+    for (int64_t i = 0; i < r->rows; i++) {
+        double *row = r->own ? r->own + i * d : NULL;
+        const double *x = r->x + i * d;
+        if (metric == MLC_METRIC_CORRELATION) {
+            double mean = 0.0;
+            for (int64_t j = 0; j < d; j++) mean += x[j];
+            mean /= (double)d;
+            for (int64_t j = 0; j < d; j++) row[j] -= mean;
+        }
+        double s = 0.0;
+        for (int64_t j = 0; j < d; j++) s += x[j] * x[j];
+        if (metric == MLC_METRIC_COSINE || metric == MLC_METRIC_CORRELATION)
+            r->aux[i] = s > 0.0 ? 1.0 / sqrt(s) : 0.0; /* 0: similarity 0, distance 1 */
+        else
+            r->aux[i] = s;
+    }
+}
+
+#define DEFINE_ROWS(SUFFIX, T, NATIVE)                                                            \
+    int mlc_distance_rows_##SUFFIX(mlc_dist_rows *r, const T *X, int64_t rows, int64_t d,          \
+                                   int metric) {                                                   \
+        memset(r, 0, sizeof *r);                                                                   \
+        r->rows = rows;                                                                            \
+        r->d = d;                                                                                  \
+        int copy = !(NATIVE) || metric == MLC_METRIC_CORRELATION;                                  \
+        if (copy) {                                                                                \
+            r->own = mlc_malloc((size_t)(rows * d) * sizeof(double));                              \
+            if (r->own == NULL) return MLC_ENOMEM;                                                 \
+            for (int64_t i = 0; i < rows * d; i++) r->own[i] = (double)X[i];                       \
+            r->x = r->own;                                                                         \
+        } else {                                                                                   \
+            r->x = (const double *)(const void *)X;                                                \
+        }                                                                                          \
+        if (uses_gemm(metric)) {                                                                   \
+            r->aux = mlc_malloc((size_t)rows * sizeof(double));                                    \
+            if (r->aux == NULL) return MLC_ENOMEM;                                                 \
+            finish_rows(r, metric);                                                                \
+        }                                                                                          \
+        return MLC_OK;                                                                             \
+    }
+
+DEFINE_ROWS(f64, double, 1)
+DEFINE_ROWS(f32, float, 0)
+
+void mlc_distance_rows_free(mlc_dist_rows *r) {
+    mlc_free(r->own);
+    mlc_free(r->aux);
+    r->own = r->aux = NULL;
+}
+
+double mlc_distance_unreduce(double v, int metric) {
+    return metric == MLC_METRIC_EUCLIDEAN ? sqrt(v) : v;
+}
+
+static double sqdist_direct(const double *x, const double *y, int64_t d) {
+    double s = 0.0;
+#pragma omp simd reduction(+ : s)
+    for (int64_t k = 0; k < d; k++) {
+        double t = x[k] - y[k];
+        s += t * t;
+    }
+    return s;
+}
+
+void mlc_distance_tile(double *S, int64_t lds, const mlc_dist_rows *X, int64_t i0, int64_t bx,
+                       const mlc_dist_rows *Y, int64_t j0, int64_t by, int metric, int reduced) {
+    const int64_t d = X->d;
+    const double *xs = X->x + i0 * d, *ys = Y->x + j0 * d;
+    if (metric == MLC_METRIC_MANHATTAN) {
+        for (int64_t i = 0; i < bx; i++) {
+            const double *x = xs + i * d;
+            for (int64_t j = 0; j < by; j++) {
+                const double *y = ys + j * d;
+                double s = 0.0;
+#pragma omp simd reduction(+ : s)
+                for (int64_t k = 0; k < d; k++) s += fabs(x[k] - y[k]);
+                S[i * lds + j] = s;
+            }
+        }
+        return;
+    }
+    // one GEMM per tile: S = X_tile . Y_tile^T
+    mlc_cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (mlc_blasint)bx, (mlc_blasint)by,
+                    (mlc_blasint)d, 1.0, xs, (mlc_blasint)d, ys, (mlc_blasint)d, 0.0, S,
+                    (mlc_blasint)lds);
+    const double *ax = X->aux + i0, *ay = Y->aux + j0;
+    for (int64_t i = 0; i < bx; i++) {
+        double *s = S + i * lds;
+        if (metric == MLC_METRIC_COSINE || metric == MLC_METRIC_CORRELATION) {
+            for (int64_t j = 0; j < by; j++) {
+                double v = 1.0 - s[j] * ax[i] * ay[j];
+                s[j] = v < 0.0 ? 0.0 : (v > 2.0 ? 2.0 : v);
+            }
+            continue;
+        }
+        for (int64_t j = 0; j < by; j++) {
+            double norms = ax[i] + ay[j];
+            double v = norms - 2.0 * s[j];
+            // ||x||^2 + ||y||^2 - 2x.y cancels badly when x ~ y: recompute those few directly
+            if (v < 1e-7 * norms) v = sqdist_direct(xs + i * d, ys + j * d, d);
+            s[j] = (metric == MLC_METRIC_EUCLIDEAN && !reduced) ? sqrt(v) : v;
+        }
+    }
+}
+
+/* Parallel over tiles; each thread runs BLAS single-threaded on its own tile. The f64 version
+ * writes tiles straight into out; the f32 one goes through a per-thread float64 tile. */
+#define DEFINE_PAIRWISE(SUFFIX, T, DIRECT)                                                        \
+    int mlc_distance_pairwise_##SUFFIX(T *out, const T *X, const T *Y, int64_t n, int64_t m,       \
+                                       int64_t d, int metric, int same, int n_threads,             \
+                                       const mlc_progress *p) {                                    \
+        mlc_dist_rows rx, ry;                                                                      \
+        int st = mlc_distance_rows_##SUFFIX(&rx, X, n, d, metric);                                 \
+        int st2 = (st == MLC_OK && !same) ? mlc_distance_rows_##SUFFIX(&ry, Y, m, d, metric)       \
+                                          : MLC_OK;                                                \
+        if (same) ry = rx;                                                                         \
+        if (st != MLC_OK || st2 != MLC_OK) {                                                       \
+            mlc_distance_rows_free(&rx);                                                           \
+            if (!same) mlc_distance_rows_free(&ry);                                                \
+            return MLC_ENOMEM;                                                                     \
+        }                                                                                          \
+        const int64_t nbx = (n + MLC_DIST_BX - 1) / MLC_DIST_BX;                                   \
+        const int64_t nby = (m + MLC_DIST_BY - 1) / MLC_DIST_BY;                                   \
+        const int64_t ntiles = nbx * nby;                                                          \
+        int stop = 0, nomem = 0;                                                                   \
+        mlc_blas_single_begin();                                                                   \
+        _Pragma("omp parallel num_threads(n_threads)") {                                           \
+            double *tile = DIRECT ? NULL : mlc_malloc(sizeof(double) * MLC_DIST_BX * MLC_DIST_BY); \
+            if (!DIRECT && tile == NULL) {                                                         \
+                _Pragma("omp atomic write") nomem = 1;                                             \
+            }                                                                                      \
+                                                                            \
+            _Pragma("omp for schedule(dynamic, 1)") for (int64_t t = 0; t < ntiles; t++) {         \
+                int halt;                                                                          \
+                _Pragma("omp atomic read") halt = stop;                                            \
+                if (halt || (!DIRECT && tile == NULL)) continue;                                   \
+                int64_t i0 = (t / nby) * MLC_DIST_BX, j0 = (t % nby) * MLC_DIST_BY;                \
+                int64_t bx = MLC_MIN(MLC_DIST_BX, n - i0), by = MLC_MIN(MLC_DIST_BY, m - j0);      \
+                if (DIRECT) {                                                                      \
+                    mlc_distance_tile((double *)(void *)(out + i0 * m + j0), m, &rx, i0, bx, &ry,  \
+                                      j0, by, metric, 0);                                          \
+                } else {                                                                           \
+                    mlc_distance_tile(tile, MLC_DIST_BY, &rx, i0, bx, &ry, j0, by, metric, 0);     \
+                    for (int64_t i = 0; i < bx; i++)                                               \
+                        for (int64_t j = 0; j < by; j++)                                           \
+                            out[(i0 + i) * m + j0 + j] = (T)tile[i * MLC_DIST_BY + j];             \
+                }                                                                                  \
+                if (same && i0 < j0 + by && j0 < i0 + bx)                                          \
+                    for (int64_t i = MLC_MAX(i0, j0); i < MLC_MIN(i0 + bx, j0 + by); i++)          \
+                        out[i * m + i] = 0;                                                        \
+                if (omp_get_thread_num() == 0 && mlc_progress_tick(p, t, ntiles)) {                \
+                    _Pragma("omp atomic write") stop = 1;                                          \
+                }                                                                                  \
+            }                                                                                      \
+                                                                              \
+            mlc_free(tile);                                                                        \
+        }                                                                                          \
+        mlc_blas_single_end();                                                                     \
+        mlc_distance_rows_free(&rx);                                                               \
+        if (!same) mlc_distance_rows_free(&ry);                                                    \
+        if (nomem) return MLC_ENOMEM;                                                              \
+        return stop ? MLC_EINTERRUPTED : MLC_OK;                                                   \
+    }
+
+#include <omp.h>
+DEFINE_PAIRWISE(f64, double, 1)
+DEFINE_PAIRWISE(f32, float, 0)

@@ -1,0 +1,81 @@
+/* mlc.h: what every kernel shares: status codes, sizes, the progress/interrupt hook, threads, the RNG.
+ *
+ * Conventions (DESIGN.md): a kernel is a plain function on raw row-major C-contiguous pointers;
+ * argument order is outputs, const inputs, sizes (int64_t), hyper-parameters, scratch; it returns
+ * MLC_OK or a negative MLC_E* status and never prints, exits or touches Python.
+ *
+ * Legend used in every header: N samples (rows of X), M rows of Y / training samples, D features,
+ * K neighbours / clusters, C classes.
+ */
+#ifndef MLC_H
+#define MLC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+    MLC_OK = 0,
+    MLC_EINVAL = -1,         /* an argument is out of range (the binding checked params; a bug if seen) */
+    MLC_ENOMEM = -2,         /* an allocation failed */
+    MLC_EINTERRUPTED = -3,   /* the progress callback asked to stop (Ctrl-C) */
+    MLC_ENUMERIC = -4,       /* a non-finite value appeared where none may */
+    MLC_ENOTCONVERGED = -5   /* an iterative solver hit its limit without meeting its tolerance */
+};
+
+/* A short English name for a status ("invalid argument", ...). */
+const char *mlc_status_string(int status);
+
+/* ---- progress / interrupt -------------------------------------------------------------------
+ * A long kernel calls mlc_progress_tick(p, done, total) every so often, from the calling thread
+ * only (OpenMP thread 0). The callback returns nonzero to ask the kernel to stop; the kernel then
+ * returns MLC_EINTERRUPTED. p may be NULL (no callback). */
+typedef int (*mlc_progress_fn)(void *ctx, int64_t done, int64_t total);
+typedef struct {
+    mlc_progress_fn fn;
+    void *ctx;
+} mlc_progress;
+
+int mlc_progress_tick(const mlc_progress *p, int64_t done, int64_t total);
+
+/* ---- log callback: silent by default (LIBLINEAR's set_print_string_function) ---- */
+typedef void (*mlc_log_fn)(const char *msg);
+void mlc_set_log_function(mlc_log_fn fn);
+void mlc_log(const char *fmt, ...);
+
+/* ---- threads ----------------------------------------------------------------------------------
+ * One number of threads for mlc's OpenMP regions and OpenBLAS. A kernel that calls BLAS from inside
+ * an OpenMP region brackets the region (outside it, on the calling thread) with
+ * mlc_blas_single_begin()/end(): BLAS then runs single-threaded, with no oversubscription. */
+void mlc_set_num_threads(int n);
+int mlc_get_num_threads(void);
+void mlc_blas_single_begin(void);
+void mlc_blas_single_end(void);
+
+/* ---- RNG: xoshiro256** seeded by splitmix64 ---- */
+typedef struct {
+    uint64_t s[4];
+} mlc_rng;
+
+void mlc_rng_seed(mlc_rng *rng, uint64_t seed);
+uint64_t mlc_rng_next(mlc_rng *rng);
+double mlc_rng_uniform(mlc_rng *rng);                 /* [0, 1), 53 random bits */
+double mlc_rng_normal(mlc_rng *rng);                  /* standard normal (polar Box-Muller, no cache) */
+uint64_t mlc_rng_below(mlc_rng *rng, uint64_t bound); /* uniform integer in [0, bound), unbiased */
+void mlc_rng_jump(mlc_rng *rng);                      /* advance 2^128 steps: independent streams */
+
+/* ---- small helpers ---- */
+#define MLC_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MLC_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/* The one aligned allocator (64-byte aligned, for SIMD and cache lines); free with mlc_free. */
+void *mlc_malloc(size_t bytes);
+void mlc_free(void *p);
+
+/* Top-k by partial selection. Keeps the k smallest (value, index) pairs seen so far in a max-heap
+ * ordered by (value, index), so ties go to the smaller index (what a stable sort would pick).
+ *   vals (k) inout, idx (k) inout, *size inout (0 at start, grows to k) */
+void mlc_topk_push(double *vals, int64_t *idx, int64_t *size, int64_t k, double v, int64_t i);
+/* Sort the heap ascending by (value, index) in place. */
+void mlc_topk_sort(double *vals, int64_t *idx, int64_t size);
+
+#endif

@@ -1,0 +1,271 @@
+"""Every input check of mlc, done once, in NumPy, before a C kernel sees the data.
+
+The C bindings re-check shapes and dtypes defensively but never user semantics (NaN, labels,
+ranges): that is this module's job. Messages follow scikit-learn's wording where its
+``check_estimator`` looks for it.
+"""
+import numbers
+import warnings
+
+import numpy as np
+
+from .exceptions import DataConversionWarning, not_fitted_error_class
+
+__all__ = [
+    "check_array", "check_X_y", "column_or_1d", "check_consistent_length", "encode_labels",
+    "type_of_target", "check_is_fitted", "check_random_state", "seed_from_random_state",
+    "check_scalar", "check_choice", "FLOAT_DTYPES",
+]
+
+FLOAT_DTYPES = (np.float64, np.float32)
+
+
+def _is_sparse(X):
+    return type(X).__module__.startswith("scipy.sparse")
+
+
+def _describe(X):
+    return f"shape={getattr(X, 'shape', None)}"
+
+
+def _assert_all_finite(X, input_name):
+    if X.dtype.kind not in "fc" or X.size == 0:
+        return
+    # one vectorised pass; the sum is finite exactly when every element is (or it overflowed)
+    with np.errstate(over="ignore", invalid="ignore"):
+        s = np.sum(X)
+    if np.isfinite(s):
+        return
+    if np.isnan(X).any():
+        raise ValueError(f"Input {input_name} contains NaN.")
+    if np.isinf(X).any():
+        raise ValueError(
+            f"Input {input_name} contains infinity or a value too large for {X.dtype!r}.")
+
+
+def check_array(X, *, dtype=FLOAT_DTYPES, ensure_2d=True, allow_nd=False, ensure_all_finite=True,
+                ensure_min_samples=1, ensure_min_features=1, order="C", copy=False,
+                input_name="X", estimator=None):
+    """Validate an array and return it as a NumPy array ready for a C kernel.
+
+    dtype: a NumPy dtype to convert to; a tuple of allowed dtypes (kept when X already has one,
+    else converted to the first); or None to keep the dtype (numeric or object).
+    order: "C" gives a C-contiguous array (what every kernel wants), None leaves the layout.
+    """
+    where = f" by {type(estimator).__name__}" if estimator is not None else ""
+    if X is None:
+        raise ValueError(f"Expected array-like (array or non-string sequence), got None for {input_name}.")
+    if _is_sparse(X):
+        raise TypeError(
+            f"Sparse input is not supported{where}: pass a dense array (X.toarray()).")
+    if isinstance(X, str):
+        raise ValueError(f"Expected array-like (array or non-string sequence), got a string for {input_name}.")
+    # pandas and other containers: plain conversion (keeps numeric dtypes)
+    try:
+        arr = np.asarray(X)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"{input_name} could not be converted to an array: {e}") from e
+    if arr.dtype.kind == "c":
+        raise ValueError("Complex data not supported\n" + str(arr)[:200])
+    if arr.dtype.kind in "USV":
+        raise ValueError(
+            f"{input_name} holds strings ({arr.dtype}); mlc needs numbers: encode categorical "
+            "features first.")
+    if dtype is not None:
+        allowed = tuple(np.dtype(d) for d in (dtype if isinstance(dtype, (tuple, list)) else (dtype,)))
+        target = arr.dtype if arr.dtype in allowed else allowed[0]
+        if arr.dtype != target:
+            if arr.dtype.kind == "O":
+                # numbers stored as objects convert; anything else raises TypeError/ValueError naming it
+                try:
+                    arr = arr.astype(target)
+                except ValueError as e:
+                    raise ValueError(f"{input_name} holds non-numeric values: {e}") from e
+            else:
+                arr = arr.astype(target)
+    elif arr.dtype.kind == "O":
+        pass
+    if arr.dtype.kind == "c":
+        raise ValueError("Complex data not supported")
+    if ensure_2d:
+        if arr.ndim == 0:
+            raise ValueError(
+                f"Expected 2D array, got scalar array instead:\narray={arr}.\n"
+                "Reshape your data either using array.reshape(-1, 1) if your data has a single "
+                "feature or array.reshape(1, -1) if it contains a single sample.")
+        if arr.ndim == 1:
+            raise ValueError(
+                f"Expected 2D array, got 1D array instead:\narray={np.array2string(arr, threshold=20)}.\n"
+                "Reshape your data either using array.reshape(-1, 1) if your data has a single "
+                "feature or array.reshape(1, -1) if it contains a single sample.")
+        if arr.ndim > 2 and not allow_nd:
+            raise ValueError(f"Found array with dim {arr.ndim}{where}. Expected <= 2 ({input_name}).")
+    if ensure_all_finite and arr.dtype.kind in "fc":
+        _assert_all_finite(arr, input_name)
+    if ensure_min_samples > 0 and arr.ndim >= 1:
+        n = arr.shape[0]
+        if n < ensure_min_samples:
+            raise ValueError(
+                f"Found array with {n} sample(s) ({_describe(arr)}) while a minimum of "
+                f"{ensure_min_samples} is required{where}.")
+    if ensure_min_features > 0 and arr.ndim == 2:
+        f = arr.shape[1]
+        if f < ensure_min_features:
+            raise ValueError(
+                f"Found array with {f} feature(s) ({_describe(arr)}) while a minimum of "
+                f"{ensure_min_features} is required{where}.")
+    if order == "C":
+        arr = np.ascontiguousarray(arr)
+    if copy and np.may_share_memory(arr, X if isinstance(X, np.ndarray) else arr):
+        arr = arr.copy()
+    return arr
+
+
+def column_or_1d(y, *, dtype=None, warn=False, input_name="y"):
+    """Ravel a column vector to 1-D (warning if warn), reject any other non-1-D shape."""
+    y = np.asarray(y) if dtype is None else np.asarray(y, dtype=dtype)
+    if y.ndim == 1:
+        return y
+    if y.ndim == 2 and y.shape[1] == 1:
+        if warn:
+            warnings.warn(
+                "A column-vector y was passed when a 1d array was expected. Please change the "
+                "shape of y to (n_samples, ), for example using ravel().",
+                DataConversionWarning, stacklevel=3)
+        return y.ravel()
+    raise ValueError(f"{input_name} should be a 1d array, got an array of shape {y.shape} instead.")
+
+
+def check_consistent_length(*arrays):
+    lengths = [len(a) for a in arrays if a is not None]
+    if len(set(lengths)) > 1:
+        raise ValueError(
+            f"Found input variables with inconsistent numbers of samples: {lengths}")
+
+
+def check_X_y(X, y, *, dtype=FLOAT_DTYPES, multi_output=False, y_numeric=False, estimator=None,
+              **kw):
+    """check_array on X, then y: not None, finite, 1-D (or 2-D with multi_output), same length."""
+    if y is None:
+        name = type(estimator).__name__ if estimator is not None else "This estimator"
+        raise ValueError(f"{name} requires y to be passed, but the target y is None")
+    X = check_array(X, dtype=dtype, estimator=estimator, **kw)
+    if _is_sparse(y):
+        raise TypeError("Sparse input is not supported for y: pass a dense array.")
+    y = np.asarray(y)
+    if multi_output:
+        if y.ndim not in (1, 2):
+            raise ValueError(f"y should be 1-D or 2-D, got an array of shape {y.shape}.")
+    else:
+        y = column_or_1d(y, warn=True)
+    if y.dtype.kind == "c":
+        raise ValueError("Complex data not supported")
+    if y_numeric and y.dtype.kind == "O":
+        y = y.astype(np.float64)
+    if y.dtype.kind in "fc":
+        _assert_all_finite(y, "y")
+    elif y.dtype.kind == "O":
+        # labels stored as objects: a float NaN among them is still missing data
+        flat = y.ravel()
+        if any(isinstance(v, float) and not np.isfinite(v) for v in flat):
+            raise ValueError("Input y contains NaN.")
+    check_consistent_length(X, y)
+    return X, y
+
+
+def type_of_target(y):
+    """'binary', 'multiclass', 'continuous', 'multiclass-multioutput', 'continuous-multioutput'
+    or 'unknown' (the subset of scikit-learn's type_of_target that mlc's estimators need)."""
+    y = np.asarray(y)
+    if y.ndim > 2 or y.size == 0:
+        return "unknown"
+    suffix = "-multioutput" if y.ndim == 2 and y.shape[1] > 1 else ""
+    if y.dtype.kind == "f":
+        if not np.all(np.isfinite(y)) or np.any(y != np.round(y)):
+            return "continuous" + suffix
+    if y.dtype.kind == "O":
+        if any(isinstance(v, float) and v != np.round(v) for v in y.ravel()):
+            return "continuous" + suffix
+    if suffix:
+        return "multiclass" + suffix
+    try:
+        n = len(np.unique(y))
+    except TypeError:
+        return "unknown"
+    return "binary" if n <= 2 else "multiclass"
+
+
+def encode_labels(y):
+    """classes_ (sorted unique labels, their own dtype: strings stay strings) and the int32 codes."""
+    kind = type_of_target(y)
+    if kind.startswith("continuous"):
+        raise ValueError(
+            f"Unknown label type: {kind}. Maybe you are trying to fit a classifier, which "
+            "expects discrete classes on a regression target with continuous values.")
+    if kind == "unknown":
+        raise ValueError("Unknown label type: the labels are empty or of mixed, unorderable types.")
+    classes, codes = np.unique(y, return_inverse=True)
+    return classes, codes.reshape(-1).astype(np.int32)
+
+
+def check_is_fitted(estimator, attributes=None):
+    """Raise NotFittedError unless fit has run (all of attributes set, or any trailing-_ one)."""
+    if attributes is None:
+        fitted = getattr(estimator, "__sklearn_is_fitted__", None)
+        ok = fitted() if fitted is not None else any(
+            k.endswith("_") and not k.startswith("__") for k in vars(estimator))
+    else:
+        attributes = [attributes] if isinstance(attributes, str) else attributes
+        ok = all(hasattr(estimator, a) for a in attributes)
+    if not ok:
+        raise not_fitted_error_class()(
+            f"This {type(estimator).__name__} instance is not fitted yet. Call 'fit' with "
+            "appropriate arguments before using this estimator.")
+
+
+def check_random_state(seed):
+    """None, an int, or a np.random.RandomState/Generator -> a np.random.Generator."""
+    if seed is None or isinstance(seed, numbers.Integral):
+        if seed is not None and not 0 <= int(seed) < 2**64:
+            raise ValueError(f"random_state must be in [0, 2**64), got {seed}")
+        return np.random.default_rng(seed)
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if isinstance(seed, np.random.RandomState):
+        return np.random.default_rng(seed.randint(0, 2**31 - 1))
+    raise ValueError(f"random_state must be None, an int, or a NumPy random generator; got {seed!r}")
+
+
+def seed_from_random_state(random_state):
+    """The 64-bit seed of mlc's C generator: the int itself, or drawn from the given generator
+    (None draws from fresh OS entropy, so results differ between calls, as in scikit-learn)."""
+    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+        check_random_state(random_state)
+        return int(random_state)
+    if isinstance(random_state, np.random.RandomState):
+        return int(random_state.randint(0, 2**63 - 1, dtype=np.int64))
+    return int(check_random_state(random_state).integers(0, 2**63 - 1))
+
+
+def check_scalar(x, name, target_type, *, min_val=None, max_val=None, include_boundaries="both"):
+    """Type- and range-check a hyper-parameter; the message names it and says what is allowed."""
+    if isinstance(x, bool) and target_type is not bool and bool not in np.atleast_1d(target_type):
+        raise TypeError(f"{name} must be an instance of {target_type}, not bool.")
+    if not isinstance(x, target_type):
+        raise TypeError(f"{name} must be an instance of {target_type}, not {type(x).__name__}.")
+    lo_ok = include_boundaries in ("both", "left")
+    hi_ok = include_boundaries in ("both", "right")
+    if min_val is not None and (x < min_val or (x == min_val and not lo_ok)):
+        op = ">=" if lo_ok else ">"
+        raise ValueError(f"{name} == {x}, must be {op} {min_val}.")
+    if max_val is not None and (x > max_val or (x == max_val and not hi_ok)):
+        op = "<=" if hi_ok else "<"
+        raise ValueError(f"{name} == {x}, must be {op} {max_val}.")
+    return x
+
+
+def check_choice(x, name, options):
+    """x must be one of options (strings): the message lists them."""
+    if not isinstance(x, str) or x not in options:
+        raise ValueError(f"{name} must be one of {sorted(options)}, got {x!r}.")
+    return x
