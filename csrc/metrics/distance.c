@@ -70,7 +70,7 @@ double mlc_distance_unreduce(double v, int metric) {
     return metric == MLC_METRIC_EUCLIDEAN ? sqrt(v) : v;
 }
 
-static double sqdist_direct(const double *x, const double *y, int64_t d) {
+double mlc_distance_sq_direct(const double *x, const double *y, int64_t d) {
     double s = 0.0;
 #pragma omp simd reduction(+ : s)
     for (int64_t k = 0; k < d; k++) {
@@ -81,7 +81,7 @@ static double sqdist_direct(const double *x, const double *y, int64_t d) {
 }
 
 void mlc_distance_tile(double *S, int64_t lds, const mlc_dist_rows *X, int64_t i0, int64_t bx,
-                       const mlc_dist_rows *Y, int64_t j0, int64_t by, int metric, int reduced) {
+                       const mlc_dist_rows *Y, int64_t j0, int64_t by, int metric, int raw) {
     const int64_t d = X->d;
     const double *xs = X->x + i0 * d, *ys = Y->x + j0 * d;
     if (metric == MLC_METRIC_MANHATTAN) {
@@ -101,22 +101,41 @@ void mlc_distance_tile(double *S, int64_t lds, const mlc_dist_rows *X, int64_t i
     mlc_cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (mlc_blasint)bx, (mlc_blasint)by,
                     (mlc_blasint)d, 1.0, xs, (mlc_blasint)d, ys, (mlc_blasint)d, 0.0, S,
                     (mlc_blasint)lds);
-    const double *ax = X->aux + i0, *ay = Y->aux + j0;
+    if (raw) return;
+    const double *ay = Y->aux + j0;
     for (int64_t i = 0; i < bx; i++) {
         double *s = S + i * lds;
+        const double ax = X->aux[i0 + i];
         if (metric == MLC_METRIC_COSINE || metric == MLC_METRIC_CORRELATION) {
+#pragma omp simd
             for (int64_t j = 0; j < by; j++) {
-                double v = 1.0 - s[j] * ax[i] * ay[j];
+                double v = 1.0 - s[j] * ax * ay[j];
                 s[j] = v < 0.0 ? 0.0 : (v > 2.0 ? 2.0 : v);
             }
             continue;
         }
+        // a vectorised pass, then mlc_distance_finish on the rare row that needs refining
+        int refine = 0;
+#pragma omp simd reduction(| : refine)
         for (int64_t j = 0; j < by; j++) {
-            double norms = ax[i] + ay[j];
+            double norms = ax + ay[j];
             double v = norms - 2.0 * s[j];
-            // ||x||^2 + ||y||^2 - 2x.y cancels badly when x ~ y: recompute those few directly
-            if (v < 1e-7 * norms) v = sqdist_direct(xs + i * d, ys + j * d, d);
-            s[j] = (metric == MLC_METRIC_EUCLIDEAN && !reduced) ? sqrt(v) : v;
+            refine |= v < MLC_DIST_REFINE * norms;
+            s[j] = v;
+        }
+        if (refine) {
+            for (int64_t j = 0; j < by; j++) {
+                double norms = ax + ay[j];
+                if (s[j] < MLC_DIST_REFINE * norms)
+                    s[j] = mlc_distance_sq_direct(xs + i * d, ys + j * d, d);
+            }
+        }
+        if (metric == MLC_METRIC_EUCLIDEAN) {
+#pragma omp simd
+            for (int64_t j = 0; j < by; j++) s[j] = sqrt(s[j] > 0.0 ? s[j] : 0.0);
+        } else {
+#pragma omp simd
+            for (int64_t j = 0; j < by; j++) s[j] = s[j] > 0.0 ? s[j] : 0.0;
         }
     }
 }

@@ -43,13 +43,37 @@ int mlc_distance_rows_f64(mlc_dist_rows *r, const double *X, int64_t rows, int64
 int mlc_distance_rows_f32(mlc_dist_rows *r, const float *X, int64_t rows, int64_t d, int metric);
 void mlc_distance_rows_free(mlc_dist_rows *r);
 
-/* S (BX, BY) out with row stride lds: distances of rows i0..i0+bx of X to rows j0..j0+by of Y.
- * reduced = 1 gives the cheaper monotone form used for ranking (squared euclidean instead of
- * euclidean). Calls BLAS: a parallel region around it goes between mlc_blas_single_begin/end. */
+/* S (BX, BY) out with row stride lds: rows i0..i0+bx of X against rows j0..j0+by of Y.
+ * raw = 0: distances. raw = 1: what the metric's finish step starts from (dot products for the
+ * GEMM metrics, distances already for manhattan), to be turned into distances one by one with
+ * mlc_distance_finish. Calls BLAS: a parallel region around it goes between
+ * mlc_blas_single_begin/end. */
 void mlc_distance_tile(double *S, int64_t lds, const mlc_dist_rows *X, int64_t i0, int64_t bx,
-                       const mlc_dist_rows *Y, int64_t j0, int64_t by, int metric, int reduced);
+                       const mlc_dist_rows *Y, int64_t j0, int64_t by, int metric, int raw);
 
-/* The final distance from a reduced one. */
+/* Below this fraction of ||x||^2 + ||y||^2, a squared distance from the GEMM identity has lost
+ * too many digits and is recomputed directly. */
+#define MLC_DIST_REFINE 1e-7
+
+double mlc_distance_sq_direct(const double *x, const double *y, int64_t d);
+
+/* One raw tile value (dot = x_i . y_j) to its reduced distance (squared for euclidean), exactly
+ * as mlc_distance_tile computes it: the one place that says what each metric is. */
+static inline double mlc_distance_finish(double dot, const mlc_dist_rows *X, int64_t i,
+                                         const mlc_dist_rows *Y, int64_t j, int metric) {
+    if (metric == MLC_METRIC_MANHATTAN) return dot;
+    if (metric == MLC_METRIC_COSINE || metric == MLC_METRIC_CORRELATION) {
+        double v = 1.0 - dot * X->aux[i] * Y->aux[j];
+        return v < 0.0 ? 0.0 : (v > 2.0 ? 2.0 : v);
+    }
+    double norms = X->aux[i] + Y->aux[j];
+    double v = norms - 2.0 * dot;
+    // ||x||^2 + ||y||^2 - 2x.y cancels badly when x ~ y: recompute those few directly
+    if (v < MLC_DIST_REFINE * norms) v = mlc_distance_sq_direct(X->x + i * X->d, Y->x + j * Y->d, X->d);
+    return v;
+}
+
+/* The distance from a reduced one (the square root for euclidean). */
 double mlc_distance_unreduce(double v, int metric);
 
 /* out (N, M) out; X (N, D) in; Y (M, D) in (Y may be X: pass same = 1 to make the diagonal exactly 0).

@@ -13,6 +13,44 @@ const char *mlc_knn_check_params(int64_t k, int64_t m, int metric, int weights) 
     return mlc_distance_check_params(metric);
 }
 
+/* Push row i's distances to Y rows j0..j0+by into its heap. raw (BY) in: the raw tile row.
+ * Most values cannot enter a full heap: a cheap, vectorised estimate of each (no refinement, no
+ * clipping) rejects a chunk of 8 at once against the heap's worst, and only the chunks with a
+ * candidate pay for mlc_distance_finish and the heap. The estimate errs by far less than the
+ * margin, so no value that belongs in the heap is rejected. */
+static void select_row(double *vals, int64_t *idx, int64_t *size, int64_t k, const double *raw,
+                       const mlc_dist_rows *X, int64_t i, const mlc_dist_rows *Y, int64_t j0, int64_t by,
+                       int metric) {
+    const double ax = metric == MLC_METRIC_MANHATTAN ? 0.0 : X->aux[i];
+    const double *ay = metric == MLC_METRIC_MANHATTAN ? NULL : Y->aux + j0;
+    const int angular = metric == MLC_METRIC_COSINE || metric == MLC_METRIC_CORRELATION;
+    int64_t j = 0;
+    for (; j < by && *size < k; j++)
+        mlc_topk_push(vals, idx, size, k, mlc_distance_finish(raw[j], X, i, Y, j0 + j, metric), j0 + j);
+    // slack: the estimate differs from the finished value by rounding, clipping to [0, 2] or the
+    // refinement of near-zero squared distances (below MLC_DIST_REFINE of the norms)
+    const double slack = 1e-6 * (1.0 + (metric == MLC_METRIC_MANHATTAN ? 0.0 : ax));
+    for (; j < by; j += 8) {
+        const int64_t len = MLC_MIN(8, by - j);
+        const double worst = vals[0] + slack;
+        int any = 0;
+        if (metric == MLC_METRIC_MANHATTAN) {
+            for (int64_t t = 0; t < len; t++) any |= raw[j + t] < worst;
+        } else if (angular) {
+#pragma omp simd reduction(| : any)
+            for (int64_t t = 0; t < len; t++) any |= 1.0 - raw[j + t] * ax * ay[j + t] < worst;
+        } else {
+#pragma omp simd reduction(| : any)
+            for (int64_t t = 0; t < len; t++)
+                any |= (ax + ay[j + t]) - 2.0 * raw[j + t] < worst + MLC_DIST_REFINE * ay[j + t];
+        }
+        if (!any) continue;
+        for (int64_t t = 0; t < len; t++)
+            mlc_topk_push(vals, idx, size, k, mlc_distance_finish(raw[j + t], X, i, Y, j0 + j + t, metric),
+                          j0 + j + t);
+    }
+}
+
 static int kneighbors(double *dist, int64_t *ind, const mlc_dist_rows *rx, const mlc_dist_rows *ry,
                       int64_t k, int metric, int n_threads, const mlc_progress *p) {
     const int64_t n = rx->rows, m = ry->rows;
@@ -44,21 +82,9 @@ static int kneighbors(double *dist, int64_t *ind, const mlc_dist_rows *rx, const
             for (int64_t j0 = 0; j0 < m; j0 += MLC_DIST_BY) {
                 const int64_t by = MLC_MIN(MLC_DIST_BY, m - j0);
                 mlc_distance_tile(tile, MLC_DIST_BY, rx, i0, nb, ry, j0, by, metric, 1);
-                for (int64_t r = 0; r < nb; r++) {
-                    double *v = hv + r * k;
-                    int64_t *ix = hi + r * k;
-                    const double *s = tile + r * MLC_DIST_BY;
-                    int64_t j = 0;
-                    for (; j < by && hs[r] < k; j++) mlc_topk_push(v, ix, &hs[r], k, s[j], j0 + j);
-                    // indices only grow, so a value enters a full heap only if strictly below its max
-                    double worst = v[0];
-                    for (; j < by; j++) {
-                        if (s[j] < worst) {
-                            mlc_topk_push(v, ix, &hs[r], k, s[j], j0 + j);
-                            worst = v[0];
-                        }
-                    }
-                }
+                for (int64_t r = 0; r < nb; r++)
+                    select_row(hv + r * k, hi + r * k, &hs[r], k, tile + r * MLC_DIST_BY, rx, i0 + r,
+                               ry, j0, by, metric);
             }
             for (int64_t r = 0; r < nb; r++) {
                 mlc_topk_sort(hv + r * k, hi + r * k, k);

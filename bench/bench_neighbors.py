@@ -1,0 +1,45 @@
+"""KNN fit+predict and pairwise_distances: mlc vs scikit-learn (brute force, same threads)."""
+import numpy as np
+
+from bench._harness import compare
+
+METRICS = ["euclidean", "sqeuclidean", "manhattan", "cosine", "correlation"]
+
+
+def _blobs(n_train, n_test, d, seed):
+    """Gaussian clusters (10 classes) so that accuracy means something."""
+    rng = np.random.default_rng(seed)
+    centers = rng.normal(scale=2.0, size=(10, d))
+    y = rng.integers(0, 10, n_train + n_test)
+    X = centers[y] + rng.normal(scale=4.0, size=(n_train + n_test, d))
+    return X[:n_train], X[n_train:], y[:n_train], y[n_train:]
+
+
+def rows(quick=False):
+    import mlc.neighbors
+    import mlc.metrics
+    import sklearn.metrics
+    import sklearn.neighbors
+
+    sizes = [(2000, 500, 64), (5000, 1000, 32)] if quick else [(20_000, 5000, 64), (100_000, 10_000, 32)]
+    repeats = 2 if quick else 5
+    for n_train, n_test, d in sizes:
+        Xtr, Xte, ytr, yte = _blobs(n_train, n_test, d, seed=n_train)
+        for k in (5, 15):
+            def ours():
+                return mlc.neighbors.KNeighborsClassifier(k).fit(Xtr, ytr).predict(Xte)
+
+            def theirs():
+                return sklearn.neighbors.KNeighborsClassifier(k, algorithm="brute").fit(Xtr, ytr).predict(Xte)
+
+            yield compare("neighbors", f"KNN k={k} fit+predict {n_train}x{d} / {n_test}", ours, theirs,
+                          lambda p: np.mean(p == yte), "accuracy", repeats=repeats)
+
+    n, d = (1000, 128) if quick else (5000, 128)
+    rng = np.random.default_rng(1)
+    X, Y = rng.normal(size=(n, d)), rng.normal(size=(n, d))
+    for metric in METRICS:
+        yield compare("distances", f"pairwise_distances {metric} {n}x{n}x{d}",
+                      lambda: mlc.metrics.pairwise_distances(X, Y, metric=metric),
+                      lambda: sklearn.metrics.pairwise_distances(X, Y, metric=metric),
+                      lambda D: float(np.mean(D)), "mean distance", repeats=repeats)

@@ -1,0 +1,121 @@
+"""python -m mlc: the tour. Every implemented estimator on real bundled data, next to scikit-learn.
+
+Needs scikit-learn for the data and the comparison: pip install ".[tour]". Options: --repeats N
+(timing repeats, median reported), --threads N.
+"""
+import argparse
+import statistics
+import sys
+import time
+
+import numpy as np
+
+import mlc
+
+
+def _timed(fn, repeats):
+    """(median seconds, last result) of fn() over `repeats` calls."""
+    times, out = [], None
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), out
+
+
+def _split(X, y, seed=0):
+    from sklearn.model_selection import train_test_split
+    return train_test_split(X, y, test_size=0.3, random_state=seed, stratify=y if y.dtype.kind in "iu" else None)
+
+
+def _entries():
+    """(estimator, data, what is scored, mlc callable, sklearn callable, score(output))."""
+    from sklearn import datasets, metrics as skm, neighbors as skn, preprocessing as skp
+    from mlc import metrics, neighbors, preprocessing
+
+    out = []
+    for name in ("iris", "wine", "breast_cancer", "digits"):
+        Xtr, Xte, ytr, yte = _split(*getattr(datasets, f"load_{name}")(return_X_y=True))
+        for metric in ("euclidean", "manhattan", "cosine"):
+            def ours(Xtr=Xtr, ytr=ytr, Xte=Xte, metric=metric):
+                return neighbors.KNeighborsClassifier(5, metric=metric).fit(Xtr, ytr).predict(Xte)
+
+            def theirs(Xtr=Xtr, ytr=ytr, Xte=Xte, metric=metric):
+                return skn.KNeighborsClassifier(5, metric=metric, algorithm="brute").fit(Xtr, ytr).predict(Xte)
+
+            out.append((f"KNeighborsClassifier(5, {metric})", name, "accuracy", ours, theirs,
+                        lambda p, yte=yte: metrics.accuracy_score(yte, p)))
+
+    X, y = datasets.load_diabetes(return_X_y=True)
+    Xtr, Xte, ytr, yte = _split(X, y)
+    out.append(("KNeighborsRegressor(10, distance)", "diabetes", "R^2",
+                lambda: neighbors.KNeighborsRegressor(10, weights="distance").fit(Xtr, ytr).predict(Xte),
+                lambda: skn.KNeighborsRegressor(10, weights="distance", algorithm="brute").fit(Xtr, ytr).predict(Xte),
+                lambda p: metrics.r2_score(yte, p)))
+
+    Xtr, Xte, ytr, yte = _split(*datasets.load_wine(return_X_y=True))
+    for ours_cls, sk_cls in ((preprocessing.StandardScaler, skp.StandardScaler),
+                             (preprocessing.MinMaxScaler, skp.MinMaxScaler)):
+        def ours(c=ours_cls):
+            s = c().fit(Xtr)
+            return neighbors.KNeighborsClassifier(5).fit(s.transform(Xtr), ytr).predict(s.transform(Xte))
+
+        def theirs(c=sk_cls):
+            s = c().fit(Xtr)
+            return skn.KNeighborsClassifier(5, algorithm="brute").fit(s.transform(Xtr), ytr).predict(s.transform(Xte))
+
+        out.append((f"{ours_cls.__name__} + KNN(5)", "wine", "accuracy", ours, theirs,
+                    lambda p: metrics.accuracy_score(yte, p)))
+
+    Xd = datasets.load_digits().data
+    out.append(("pairwise_distances(euclidean)", "digits", "mean distance",
+                lambda: metrics.pairwise_distances(Xd), lambda: skm.pairwise_distances(Xd),
+                lambda D: float(np.mean(D))))
+
+    Xtr, Xte, ytr, yte = _split(*datasets.load_breast_cancer(return_X_y=True))
+    proba = neighbors.KNeighborsClassifier(15).fit(Xtr, ytr).predict_proba(Xte)[:, 1]
+    pred = (proba > 0.5).astype(int)
+    for fname, kw in (("accuracy_score", {}), ("f1_score", {}), ("precision_score", {}),
+                      ("recall_score", {}), ("roc_auc_score", {}), ("log_loss", {})):
+        arg = proba if fname in ("roc_auc_score", "log_loss") else pred
+        out.append((fname, "breast_cancer (KNN-15 output)", "value",
+                    lambda f=getattr(metrics, fname), a=arg: f(yte, a),
+                    lambda f=getattr(skm, fname), a=arg: f(yte, a),
+                    float))
+    return out
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="python -m mlc", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeats", type=int, default=5, help="timing repeats (median)")
+    ap.add_argument("--threads", type=int, default=None, help="threads for mlc and scikit-learn")
+    args = ap.parse_args(argv)
+    try:
+        import sklearn
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        print("The tour compares mlc with scikit-learn on scikit-learn's bundled data sets.\n"
+              "Install it with:  pip install \".[tour]\"   (mlc itself needs only NumPy)")
+        return 1
+    if args.threads:
+        mlc.set_num_threads(args.threads)
+    n = mlc.get_num_threads()
+    print(f"mlc {mlc.__version__} tour · scikit-learn {sklearn.__version__} · {n} threads · "
+          f"median of {args.repeats} runs\n")
+    head = f"{'estimator':36s} {'data':30s} {'score':>13s} {'mlc':>10s} {'sklearn':>10s} {'mlc ms':>9s} {'sk ms':>9s} {'ratio':>6s}"
+    print(head)
+    print("-" * len(head))
+    with threadpool_limits(limits=n):
+        mlc.set_num_threads(n)
+        for est, data, score_name, ours, theirs, score in _entries():
+            t_m, out_m = _timed(ours, args.repeats)
+            t_s, out_s = _timed(theirs, args.repeats)
+            print(f"{est:36s} {data:30s} {score_name:>13s} {score(out_m):10.4f} {score(out_s):10.4f} "
+                  f"{t_m * 1e3:9.2f} {t_s * 1e3:9.2f} {t_m / t_s:6.2f}", flush=True)
+    print("\nratio = mlc time / scikit-learn time (below 1: mlc is faster). Bench: python -m bench")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,244 @@
+"""The foundation: threads, the RNG, the estimator base, validation, interrupts, leaks."""
+import gc
+import os
+import pickle
+import signal
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import mlc
+from mlc import _mlc
+from mlc._validation import (check_array, check_random_state, check_scalar, check_X_y,
+                             encode_labels, seed_from_random_state, type_of_target)
+from mlc.base import BaseEstimator
+from mlc.exceptions import NotFittedError
+from mlc.metrics import pairwise_distances
+from mlc.neighbors import KNeighborsClassifier, KNeighborsRegressor
+
+
+# ---- threads -------------------------------------------------------------------------------
+def test_set_get_num_threads():
+    old = mlc.get_num_threads()
+    try:
+        assert mlc.set_num_threads(1) == old
+        assert mlc.get_num_threads() == 1 and _mlc.blas_num_threads() == 1
+        mlc.set_num_threads(2)
+        assert mlc.get_num_threads() == 2 and _mlc.blas_num_threads() == 2
+    finally:
+        mlc.set_num_threads(old)
+    for bad in (0, -1, 1.5, "2", True):
+        with pytest.raises(ValueError, match="n must be an int >= 1"):
+            mlc.set_num_threads(bad)
+
+
+def test_threadpoolctl_sees_mlc_openblas_and_openmp():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    info = threadpoolctl.threadpool_info()
+    libdir = os.path.join(os.path.dirname(mlc.__file__), ".libs")
+    ours = [i for i in info if i["internal_api"] == "openblas" and i["filepath"].startswith(libdir)]
+    assert len(ours) == 1, info
+    assert any(i["user_api"] == "openmp" for i in info)
+    with threadpoolctl.threadpool_limits(limits=1, user_api="blas"):
+        assert _mlc.blas_num_threads() == 1
+
+
+def test_blas_count_survives_parallel_regions(rng):
+    mlc.set_num_threads(2)
+    pairwise_distances(rng.normal(size=(300, 8)))
+    assert _mlc.blas_num_threads() == 2
+    # two Python threads running kernels at once: the count comes back either way
+    X = rng.normal(size=(600, 16))
+    ts = [threading.Thread(target=pairwise_distances, args=(X,)) for _ in range(4)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert _mlc.blas_num_threads() == 2
+
+
+# ---- RNG -----------------------------------------------------------------------------------
+def test_rng_is_deterministic_and_uniform():
+    a, b = _mlc.rng_uniform(42, 200_000), _mlc.rng_uniform(42, 200_000)
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, _mlc.rng_uniform(43, 200_000))
+    assert a.min() >= 0.0 and a.max() < 1.0
+    counts, _ = np.histogram(a, bins=20, range=(0, 1))
+    chi2 = ((counts - 10_000) ** 2 / 10_000).sum()
+    assert chi2 < 45  # 19 dof: p ~ 0.001
+    z = _mlc.rng_normal(7, 200_000)
+    assert abs(z.mean()) < 0.01 and abs(z.std() - 1) < 0.01
+    k = _mlc.rng_below(1, 100_000, 7)
+    assert k.max() == 6 and k.min() == 0
+    assert np.all(np.abs(np.bincount(k) / 100_000 - 1 / 7) < 0.005)
+    np.testing.assert_array_equal(_mlc.rng_below(3, 10, 1), 0)
+    with pytest.raises(ValueError, match="n must be >= 0"):
+        _mlc.rng_uniform(1, -1)
+
+
+def test_random_state_handling():
+    assert seed_from_random_state(5) == 5
+    assert seed_from_random_state(np.random.RandomState(0)) == seed_from_random_state(np.random.RandomState(0))
+    assert seed_from_random_state(np.random.default_rng(3)) == seed_from_random_state(np.random.default_rng(3))
+    assert isinstance(check_random_state(None), np.random.Generator)
+    with pytest.raises(ValueError, match="random_state must be"):
+        seed_from_random_state("seed")
+    with pytest.raises(ValueError, match=r"random_state must be in \[0, 2\*\*64\)"):
+        seed_from_random_state(-1)
+
+
+# ---- base ----------------------------------------------------------------------------------
+class Toy(BaseEstimator):
+    def __init__(self, alpha=1.0, *, inner=None, name="x"):
+        self.alpha = alpha
+        self.inner = inner
+        self.name = name
+
+
+def test_params_clone_repr():
+    from sklearn.base import clone
+    t = Toy(alpha=2.0, inner=Toy(name="in"))
+    assert t.get_params(deep=False) == {"alpha": 2.0, "inner": t.inner, "name": "x"}
+    assert t.get_params()["inner__name"] == "in"
+    t.set_params(inner__alpha=5.0, name="y")
+    assert t.inner.alpha == 5.0 and t.name == "y"
+    assert repr(t) == "Toy(alpha=2.0, inner=Toy(alpha=5.0, name='in'), name='y')"
+    assert repr(Toy()) == "Toy()"
+    c = clone(t)
+    assert c is not t and c.inner is not t.inner and c.get_params()["inner__alpha"] == 5.0
+    with pytest.raises(ValueError, match="Invalid parameter 'beta' for estimator"):
+        t.set_params(beta=1)
+    assert pickle.loads(pickle.dumps(t)).get_params()["inner__alpha"] == 5.0
+
+
+def test_not_fitted_error_is_both_and_matches_sklearn():
+    assert issubclass(NotFittedError, ValueError) and issubclass(NotFittedError, AttributeError)
+    from sklearn.exceptions import NotFittedError as SkNotFitted
+    with pytest.raises(SkNotFitted):
+        KNeighborsClassifier().predict([[1.0]])
+    with pytest.raises(NotFittedError, match="This KNeighborsClassifier instance is not fitted yet"):
+        KNeighborsClassifier().predict([[1.0]])
+
+
+def test_no_sklearn_at_import():
+    import subprocess
+    import sys
+    code = "import sys, mlc; mlc.neighbors.KNeighborsClassifier(1).fit([[0.],[1.]],[0,1]).predict([[0.2]]); " \
+           "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+# ---- validation ----------------------------------------------------------------------------
+def test_check_array_dtypes_and_layout():
+    assert check_array([[1, 2]]).dtype == np.float64
+    assert check_array(np.ones((2, 2), np.float32)).dtype == np.float32
+    assert check_array(np.ones((2, 2), np.float16)).dtype == np.float64
+    assert check_array(np.array([[1, 2]], dtype=object)).dtype == np.float64
+    assert check_array([[True, False]]).dtype == np.float64
+    assert check_array(np.asfortranarray(np.ones((3, 2)))).flags.c_contiguous
+    assert check_array(np.ones((4, 6))[::2, ::3]).flags.c_contiguous
+    X = np.ones((2, 2))
+    assert check_array(X) is X
+    assert check_array(X, copy=True) is not X
+
+
+@pytest.mark.parametrize("bad, exc, match", [
+    (None, ValueError, "got None"),
+    ("abc", ValueError, "got a string"),
+    ([[1.0, np.nan]], ValueError, "Input X contains NaN"),
+    ([[1.0, -np.inf]], ValueError, "Input X contains infinity"),
+    ([[1 + 2j]], ValueError, "Complex data not supported"),
+    ([["a", "b"]], ValueError, "holds strings"),
+    (np.array([[{"a": 1}]], dtype=object), TypeError, "argument must be a string or a"),
+    (np.array([["1.5", "x"]], dtype=object), ValueError, "non-numeric values"),
+    ([1.0, 2.0], ValueError, "Expected 2D array, got 1D array"),
+    (3.0, ValueError, "got scalar array"),
+    (np.ones((2, 2, 2)), ValueError, "Found array with dim 3"),
+    (np.zeros((0, 2)), ValueError, r"Found array with 0 sample\(s\)"),
+    (np.zeros((2, 0)), ValueError, r"Found array with 0 feature\(s\)"),
+])
+def test_check_array_errors(bad, exc, match):
+    with pytest.raises(exc, match=match):
+        check_array(bad)
+
+
+def test_labels_and_targets():
+    classes, codes = encode_labels(np.array(["b", "a", "b", "c"]))
+    assert list(classes) == ["a", "b", "c"] and codes.tolist() == [1, 0, 1, 2] and codes.dtype == np.int32
+    classes, codes = encode_labels(np.array([3.0, 1.0, 3.0]))
+    assert classes.tolist() == [1.0, 3.0]
+    assert type_of_target([0, 1, 1]) == "binary"
+    assert type_of_target(["a", "b", "c"]) == "multiclass"
+    assert type_of_target([0.5, 1.0]) == "continuous"
+    assert type_of_target([[1, 2], [3, 4]]) == "multiclass-multioutput"
+    with pytest.raises(ValueError, match="Unknown label type: continuous"):
+        encode_labels(np.array([0.1, 0.2]))
+    with pytest.raises(ValueError, match="mixed, unorderable"):
+        encode_labels(np.array(["a", 1], dtype=object))
+    with pytest.raises(ValueError, match=r"y should be a 1d array, got an array of shape \(2, 2\)"):
+        check_X_y([[1.0], [2.0]], [[1, 2], [3, 4]])
+    with pytest.raises(ValueError, match=r"inconsistent numbers of samples: \[2, 3\]"):
+        check_X_y([[1.0], [2.0]], [1, 2, 3])
+
+
+def test_check_scalar():
+    assert check_scalar(3, "k", int, min_val=1) == 3
+    with pytest.raises(ValueError, match="k == 0, must be >= 1"):
+        check_scalar(0, "k", int, min_val=1)
+    with pytest.raises(ValueError, match="t == 1, must be < 1"):
+        check_scalar(1, "t", int, max_val=1, include_boundaries="left")
+    with pytest.raises(TypeError, match="k must be an instance of"):
+        check_scalar(1.5, "k", int)
+
+
+# ---- interrupts and leaks -------------------------------------------------------------------
+def test_ctrl_c_stops_a_long_kernel(rng):
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signals reach the main thread only")
+    X = rng.normal(size=(30_000, 64))
+    timer = threading.Timer(0.3, os.kill, args=(os.getpid(), signal.SIGINT))
+    t0 = time.perf_counter()
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            # about 10 s of work on 2 cores if it were not stopped
+            KNeighborsClassifier(5).fit(X, np.arange(30_000) % 3).kneighbors(X)
+    finally:
+        timer.cancel()
+    assert time.perf_counter() - t0 < 5.0
+    assert _mlc.blas_num_threads() == mlc.get_num_threads()
+
+
+def _rss_bytes():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="needs /proc")
+def test_fit_predict_loop_does_not_grow_rss(rng):
+    X, y = rng.normal(size=(200, 8)), rng.integers(0, 3, 200)
+    Xq = rng.normal(size=(50, 8))
+    labels = np.array(["a", "b", "c"])[y]
+
+    def once():
+        KNeighborsClassifier(5, weights="distance").fit(X, labels).predict_proba(Xq)
+        KNeighborsRegressor(3, metric="cosine").fit(X, y.astype(float)).predict(Xq)
+        pairwise_distances(Xq, X, metric="correlation")
+        pairwise_distances(Xq.astype(np.float32), metric="manhattan")
+        try:
+            _mlc.knn_kneighbors(Xq, X[:, :3], 1, 0)
+        except ValueError:
+            pass
+
+    for _ in range(100):
+        once()
+    gc.collect()
+    before = _rss_bytes()
+    for _ in range(1000):
+        once()
+    gc.collect()
+    grown = _rss_bytes() - before
+    assert grown < 4 * 2**20, f"RSS grew by {grown / 2**20:.1f} MiB over 1,000 iterations"
