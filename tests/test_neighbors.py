@@ -277,3 +277,35 @@ def test_large_k_and_blocks(rng):
     D = cdist(Xq, Xf)
     np.testing.assert_array_equal(ind, np.argsort(D, axis=1, kind="stable"))
     np.testing.assert_allclose(d, np.sort(D, axis=1), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "sqeuclidean", "cosine", "correlation"])
+def test_screening_resolves_what_float32_cannot(metric, rng):
+    # candidates are found with a float32 GEMM and ranked exactly in float64: neighbours whose
+    # distances differ far below float32 resolution must still come out in exact order
+    base = rng.normal(size=(1, 24)) * 50
+    Xf = np.vstack([base + 1e-9 * rng.normal(size=(3000, 24)), rng.normal(size=(2000, 24)) * 50])
+    Xq = np.vstack([base + 1e-9 * rng.normal(size=(20, 24)), rng.normal(size=(20, 24)) * 50])
+    D = ref_distances(Xq, Xf, metric)
+    d, ind = NearestNeighbors(n_neighbors=10, metric=metric).fit(Xf).kneighbors(Xq)
+    want = np.argsort(D, axis=1, kind="stable")[:, :10]
+    rows = np.arange(len(Xq))[:, None]
+    if metric in ("euclidean", "sqeuclidean"):
+        np.testing.assert_array_equal(ind, want)
+    else:
+        # cosine of near-parallel vectors is itself only good to ~1e-16 absolute: compare values
+        np.testing.assert_allclose(D[rows, ind], D[rows, want], rtol=0, atol=1e-15)
+    np.testing.assert_allclose(d, D[rows, want], rtol=1e-7, atol=1e-15)
+
+
+@pytest.mark.parametrize("scale", [1e-30, 1e12, 1e20])
+def test_extreme_scales_and_mixed_norms(scale, rng):
+    # tiny and huge values (the last beyond float32's range: exact float64 tiles take over),
+    # and rows whose norms differ by orders of magnitude
+    Xf = rng.normal(size=(1100, 7)) * scale * np.exp(rng.normal(scale=3, size=(1100, 1)))
+    Xq = rng.normal(size=(40, 7)) * scale
+    for metric in ("euclidean", "cosine"):
+        D = ref_distances(Xq, Xf, metric)
+        d, ind = NearestNeighbors(n_neighbors=4, metric=metric).fit(Xf).kneighbors(Xq)
+        np.testing.assert_array_equal(ind, np.argsort(D, axis=1, kind="stable")[:, :4])
+        np.testing.assert_allclose(d, np.sort(D, axis=1)[:, :4], rtol=1e-9)

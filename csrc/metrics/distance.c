@@ -63,7 +63,36 @@ DEFINE_ROWS(f32, float, 0)
 void mlc_distance_rows_free(mlc_dist_rows *r) {
     mlc_free(r->own);
     mlc_free(r->aux);
-    r->own = r->aux = NULL;
+    mlc_free(r->xf);
+    mlc_free(r->nrm);
+    r->df = 0;
+    r->own = r->aux = r->nrm = NULL;
+    r->xf = NULL;
+}
+
+int mlc_distance_rows_add_f32(mlc_dist_rows *r, int metric, int query, double scale) {
+    const int64_t rows = r->rows, d = r->d;
+    const int euclid = metric == MLC_METRIC_EUCLIDEAN || metric == MLC_METRIC_SQEUCLIDEAN;
+    const int64_t df = euclid ? d + 1 : d;
+    r->df = df;
+    r->fscale = euclid ? scale : 1.0;
+    r->xf = mlc_malloc((size_t)(rows * df) * sizeof(float));
+    r->nrm = mlc_malloc((size_t)rows * sizeof(double));
+    if (r->xf == NULL || r->nrm == NULL) return MLC_ENOMEM;
+    for (int64_t i = 0; i < rows; i++) {
+        const double *x = r->x + i * d;
+        float *f = r->xf + i * df;
+        const double sq = mlc_distance_dot_direct(x, x, d);
+        r->nrm[i] = sqrt(sq);
+        if (euclid) {
+            for (int64_t k = 0; k < d; k++) f[k] = (float)((query ? -2.0 : 1.0) * scale * x[k]);
+            f[d] = query ? 1.0f : (float)(scale * scale * sq);
+        } else {
+            const double scale = (query ? -1.0 : 1.0) * r->aux[i]; /* aux: 1/||x||, or 0 */
+            for (int64_t k = 0; k < d; k++) f[k] = (float)(scale * x[k]);
+        }
+    }
+    return MLC_OK;
 }
 
 double mlc_distance_unreduce(double v, int metric) {
@@ -80,28 +109,51 @@ double mlc_distance_sq_direct(const double *x, const double *y, int64_t d) {
     return s;
 }
 
+double mlc_distance_dot_direct(const double *x, const double *y, int64_t d) {
+    double s = 0.0;
+#pragma omp simd reduction(+ : s)
+    for (int64_t k = 0; k < d; k++) s += x[k] * y[k];
+    return s;
+}
+
+double mlc_distance_exact(const mlc_dist_rows *X, int64_t i, const mlc_dist_rows *Y, int64_t j, int metric) {
+    const int64_t d = X->d;
+    const double *x = X->x + i * d, *y = Y->x + j * d;
+    if (metric == MLC_METRIC_COSINE || metric == MLC_METRIC_CORRELATION) {
+        double v = 1.0 - mlc_distance_dot_direct(x, y, d) * X->aux[i] * Y->aux[j];
+        return v < 0.0 ? 0.0 : (v > 2.0 ? 2.0 : v);
+    }
+    if (metric == MLC_METRIC_MANHATTAN) {
+        double s = 0.0;
+#pragma omp simd reduction(+ : s)
+        for (int64_t k = 0; k < d; k++) s += fabs(x[k] - y[k]);
+        return s;
+    }
+    return mlc_distance_sq_direct(x, y, d);
+}
+
+void mlc_distance_tile_f32(float *S, int64_t lds, const mlc_dist_rows *X, int64_t i0, int64_t bx,
+                           const mlc_dist_rows *Y, int64_t j0, int64_t by) {
+    const int64_t df = X->df;
+    mlc_cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (mlc_blasint)bx, (mlc_blasint)by,
+                    (mlc_blasint)df, 1.0f, X->xf + i0 * df, (mlc_blasint)df, Y->xf + j0 * df,
+                    (mlc_blasint)df, 0.0f, S, (mlc_blasint)lds);
+}
+
 void mlc_distance_tile(double *S, int64_t lds, const mlc_dist_rows *X, int64_t i0, int64_t bx,
-                       const mlc_dist_rows *Y, int64_t j0, int64_t by, int metric, int raw) {
+                       const mlc_dist_rows *Y, int64_t j0, int64_t by, int metric) {
     const int64_t d = X->d;
     const double *xs = X->x + i0 * d, *ys = Y->x + j0 * d;
     if (metric == MLC_METRIC_MANHATTAN) {
-        for (int64_t i = 0; i < bx; i++) {
-            const double *x = xs + i * d;
-            for (int64_t j = 0; j < by; j++) {
-                const double *y = ys + j * d;
-                double s = 0.0;
-#pragma omp simd reduction(+ : s)
-                for (int64_t k = 0; k < d; k++) s += fabs(x[k] - y[k]);
-                S[i * lds + j] = s;
-            }
-        }
+        for (int64_t i = 0; i < bx; i++)
+            for (int64_t j = 0; j < by; j++)
+                S[i * lds + j] = mlc_distance_exact(X, i0 + i, Y, j0 + j, metric);
         return;
     }
     // one GEMM per tile: S = X_tile . Y_tile^T
     mlc_cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (mlc_blasint)bx, (mlc_blasint)by,
                     (mlc_blasint)d, 1.0, xs, (mlc_blasint)d, ys, (mlc_blasint)d, 0.0, S,
                     (mlc_blasint)lds);
-    if (raw) return;
     const double *ay = Y->aux + j0;
     for (int64_t i = 0; i < bx; i++) {
         double *s = S + i * lds;
@@ -175,9 +227,9 @@ void mlc_distance_tile(double *S, int64_t lds, const mlc_dist_rows *X, int64_t i
                 int64_t bx = MLC_MIN(MLC_DIST_BX, n - i0), by = MLC_MIN(MLC_DIST_BY, m - j0);      \
                 if (DIRECT) {                                                                      \
                     mlc_distance_tile((double *)(void *)(out + i0 * m + j0), m, &rx, i0, bx, &ry,  \
-                                      j0, by, metric, 0);                                          \
+                                      j0, by, metric);                                          \
                 } else {                                                                           \
-                    mlc_distance_tile(tile, MLC_DIST_BY, &rx, i0, bx, &ry, j0, by, metric, 0);     \
+                    mlc_distance_tile(tile, MLC_DIST_BY, &rx, i0, bx, &ry, j0, by, metric);     \
                     for (int64_t i = 0; i < bx; i++)                                               \
                         for (int64_t j = 0; j < by; j++)                                           \
                             out[(i0 + i) * m + j0 + j] = (T)tile[i * MLC_DIST_BY + j];             \

@@ -24,8 +24,12 @@ enum {
 };
 
 /* Tile sizes: a BX x BY tile of doubles (1 MiB) stays in L2 next to the GEMM panels. */
+#ifndef MLC_DIST_BX
 #define MLC_DIST_BX 128
+#endif
+#ifndef MLC_DIST_BY
 #define MLC_DIST_BY 1024
+#endif
 
 const char *mlc_distance_check_params(int metric);
 
@@ -35,43 +39,47 @@ typedef struct {
     const double *x; /* (rows, D) in */
     double *own;     /* (rows, D) owned copy, or NULL when x is the caller's array */
     double *aux;     /* (rows) owned */
-    int64_t rows, d;
+    float *xf;       /* (rows, DF) owned float32 screening rows, or NULL (mlc_distance_rows_add_f32) */
+    double *nrm;     /* (rows) owned: ||x|| (for the float32 error bound), or NULL */
+    double fscale;   /* the power of two the screening rows were scaled by */
+    int64_t rows, d, df;
 } mlc_dist_rows;
 
 /* X (rows, D) in. Returns MLC_OK or MLC_ENOMEM; free with mlc_distance_rows_free either way. */
 int mlc_distance_rows_f64(mlc_dist_rows *r, const double *X, int64_t rows, int64_t d, int metric);
 int mlc_distance_rows_f32(mlc_dist_rows *r, const float *X, int64_t rows, int64_t d, int metric);
 void mlc_distance_rows_free(mlc_dist_rows *r);
+/* Add the float32 rows and the norms of a screening pass (GEMM metrics), so that one sgemm of
+ * query rows (query = 1) against fitted rows (query = 0) gives, per pair, a float32 estimate g of
+ * the reduced distance less a per-query constant:
+ *   euclidean:  [-2x, 1] . [y, ||y||^2] = ||y||^2 - 2 x.y    (= ||x - y||^2 - ||x||^2)
+ *   cosine:     [-x/||x||] . [y/||y||]   = -cos(x, y)         (= distance - 1)
+ * with the euclidean rows scaled by `scale` (a power of two, so exactly; g scales by scale^2):
+ * the caller picks it so that the largest norm is near 1 and float32 neither overflows nor
+ * underflows where it matters. DF is D + 1 for euclidean, D for cosine/correlation. */
+int mlc_distance_rows_add_f32(mlc_dist_rows *r, int metric, int query, double scale);
 
-/* S (BX, BY) out with row stride lds: rows i0..i0+bx of X against rows j0..j0+by of Y.
- * raw = 0: distances. raw = 1: what the metric's finish step starts from (dot products for the
- * GEMM metrics, distances already for manhattan), to be turned into distances one by one with
- * mlc_distance_finish. Calls BLAS: a parallel region around it goes between
- * mlc_blas_single_begin/end. */
+/* S (BX, BY) out with row stride lds: the distances of rows i0..i0+bx of X to rows j0..j0+by of Y.
+ * Calls BLAS: a parallel region around it goes between mlc_blas_single_begin/end. */
 void mlc_distance_tile(double *S, int64_t lds, const mlc_dist_rows *X, int64_t i0, int64_t bx,
-                       const mlc_dist_rows *Y, int64_t j0, int64_t by, int metric, int raw);
+                       const mlc_dist_rows *Y, int64_t j0, int64_t by, int metric);
 
 /* Below this fraction of ||x||^2 + ||y||^2, a squared distance from the GEMM identity has lost
  * too many digits and is recomputed directly. */
 #define MLC_DIST_REFINE 1e-7
 
+/* sum_k (x_k - y_k)^2 and sum_k x_k y_k, directly in float64. x, y (D) in */
 double mlc_distance_sq_direct(const double *x, const double *y, int64_t d);
+double mlc_distance_dot_direct(const double *x, const double *y, int64_t d);
 
-/* One raw tile value (dot = x_i . y_j) to its reduced distance (squared for euclidean), exactly
- * as mlc_distance_tile computes it: the one place that says what each metric is. */
-static inline double mlc_distance_finish(double dot, const mlc_dist_rows *X, int64_t i,
-                                         const mlc_dist_rows *Y, int64_t j, int metric) {
-    if (metric == MLC_METRIC_MANHATTAN) return dot;
-    if (metric == MLC_METRIC_COSINE || metric == MLC_METRIC_CORRELATION) {
-        double v = 1.0 - dot * X->aux[i] * Y->aux[j];
-        return v < 0.0 ? 0.0 : (v > 2.0 ? 2.0 : v);
-    }
-    double norms = X->aux[i] + Y->aux[j];
-    double v = norms - 2.0 * dot;
-    // ||x||^2 + ||y||^2 - 2x.y cancels badly when x ~ y: recompute those few directly
-    if (v < MLC_DIST_REFINE * norms) v = mlc_distance_sq_direct(X->x + i * X->d, Y->x + j * Y->d, X->d);
-    return v;
-}
+/* S (BX, BY) out: the screening estimates g of rows i0.. of X (query rows) and j0.. of Y (see
+ * mlc_distance_rows_add_f32). Calls BLAS (sgemm). */
+void mlc_distance_tile_f32(float *S, int64_t lds, const mlc_dist_rows *X, int64_t i0, int64_t bx,
+                           const mlc_dist_rows *Y, int64_t j0, int64_t by);
+
+/* The reduced distance of row i of X to row j of Y (squared for euclidean), computed directly in
+ * float64: what a search ranks by once screening has let a pair through. */
+double mlc_distance_exact(const mlc_dist_rows *X, int64_t i, const mlc_dist_rows *Y, int64_t j, int metric);
 
 /* The distance from a reduced one (the square root for euclidean). */
 double mlc_distance_unreduce(double v, int metric);

@@ -13,47 +13,84 @@ const char *mlc_knn_check_params(int64_t k, int64_t m, int metric, int weights) 
     return mlc_distance_check_params(metric);
 }
 
-/* Push row i's distances to Y rows j0..j0+by into its heap. raw (BY) in: the raw tile row.
- * Most values cannot enter a full heap: a cheap, vectorised estimate of each (no refinement, no
- * clipping) rejects a chunk of 8 at once against the heap's worst, and only the chunks with a
- * candidate pay for mlc_distance_finish and the heap. The estimate errs by far less than the
- * margin, so no value that belongs in the heap is rejected. */
-static void select_row(double *vals, int64_t *idx, int64_t *size, int64_t k, const double *raw,
+/* Push row i's distances to Y rows j0..j0+by into its heap, from a screening tile.
+ *
+ * raw (BY) in: the float32 estimates g of mlc_distance_rows_add_f32 (screen), or float64 reduced
+ * distances (manhattan, and data whose norms overflow). Rounding the inputs to float32 and summing
+ * DF terms in float32 moves g by at most (DF + 3) u sum|terms| (u = 2^-24; Higham, Accuracy and
+ * Stability, 3.1), plus 2^-149 a term where float32 underflows: with the scaled norms and ymax, the
+ * tile's largest scaled ||y||, at most (D + 4) u (2 ||x|| ymax + ymax^2) for euclidean and
+ * (D + 4) u for cosine, plus (D + 4) 2^-140. A pair can enter the heap only if
+ * g < (worst - offset) scale^2 + that bound, so one float comparison rejects almost every pair;
+ * the few left get their exact float64 distance (mlc_distance_exact) before the heap sees them.
+ * The result is what an exact float64 search returns, at float32 GEMM speed. */
+static void select_row(double *vals, int64_t *idx, int64_t *size, int64_t k, const void *raw,
                        const mlc_dist_rows *X, int64_t i, const mlc_dist_rows *Y, int64_t j0, int64_t by,
-                       int metric) {
-    const double ax = metric == MLC_METRIC_MANHATTAN ? 0.0 : X->aux[i];
-    const double *ay = metric == MLC_METRIC_MANHATTAN ? NULL : Y->aux + j0;
-    const int angular = metric == MLC_METRIC_COSINE || metric == MLC_METRIC_CORRELATION;
+                       int metric, int screen, double ymax) {
+    const double *rd = raw;
+    const float *rf = raw;
     int64_t j = 0;
     for (; j < by && *size < k; j++)
-        mlc_topk_push(vals, idx, size, k, mlc_distance_finish(raw[j], X, i, Y, j0 + j, metric), j0 + j);
-    // slack: the estimate differs from the finished value by rounding, clipping to [0, 2] or the
-    // refinement of near-zero squared distances (below MLC_DIST_REFINE of the norms)
-    const double slack = 1e-6 * (1.0 + (metric == MLC_METRIC_MANHATTAN ? 0.0 : ax));
-    for (; j < by; j += 8) {
-        const int64_t len = MLC_MIN(8, by - j);
-        const double worst = vals[0] + slack;
-        int any = 0;
-        if (metric == MLC_METRIC_MANHATTAN) {
-            for (int64_t t = 0; t < len; t++) any |= raw[j + t] < worst;
-        } else if (angular) {
-#pragma omp simd reduction(| : any)
-            for (int64_t t = 0; t < len; t++) any |= 1.0 - raw[j + t] * ax * ay[j + t] < worst;
-        } else {
-#pragma omp simd reduction(| : any)
-            for (int64_t t = 0; t < len; t++)
-                any |= (ax + ay[j + t]) - 2.0 * raw[j + t] < worst + MLC_DIST_REFINE * ay[j + t];
-        }
-        if (!any) continue;
-        for (int64_t t = 0; t < len; t++)
-            mlc_topk_push(vals, idx, size, k, mlc_distance_finish(raw[j + t], X, i, Y, j0 + j + t, metric),
-                          j0 + j + t);
+        mlc_topk_push(vals, idx, size, k, mlc_distance_exact(X, i, Y, j0 + j, metric), j0 + j);
+    if (j >= by) return;
+    if (!screen) { /* raw holds exact reduced distances */
+        for (; j < by; j++)
+            if (rd[j] < vals[0]) mlc_topk_push(vals, idx, size, k, rd[j], j0 + j);
+        return;
     }
+    const int euclid = metric == MLC_METRIC_EUCLIDEAN || metric == MLC_METRIC_SQEUCLIDEAN;
+    const double u = 0x1p-24, s = X->fscale, s2 = s * s, terms = (double)(X->d + 4);
+    const double xn = s * X->nrm[i];
+    const double bound = terms * (u * (euclid ? 2.0 * xn * ymax + ymax * ymax : 1.0) * 1.01 + 0x1p-140);
+    const double offset = euclid ? X->aux[i] : 1.0; /* reduced distance = g / scale^2 + offset */
+    float thr = 0.0f;
+    int stale = 1;
+    for (; j < by; j += 16) {
+        if (stale) {
+            // rounding the threshold to float must not lower it
+            const double t = (vals[0] - offset) * s2 + bound;
+            thr = (float)t;
+            if ((double)thr < t) thr = nextafterf(thr, INFINITY);
+            stale = 0;
+        }
+        const int64_t len = MLC_MIN(16, by - j);
+        int any = 0;
+#pragma omp simd reduction(| : any)
+        for (int64_t t = 0; t < len; t++) any |= rf[j + t] < thr;
+        if (!any) continue;
+        for (int64_t t = 0; t < len; t++) {
+            if (!(rf[j + t] < thr)) continue;
+            double v = mlc_distance_exact(X, i, Y, j0 + j + t, metric);
+            if (v < vals[0]) {
+                mlc_topk_push(vals, idx, size, k, v, j0 + j + t);
+                stale = 1;
+            }
+        }
+    }
+}
+
+/* The power of two that brings the largest norm of X and Y near 1 (for the screening rows), or 0
+ * when a norm is not finite in float64 and the search must use exact tiles. */
+static double screening_scale(const mlc_dist_rows *rx, const mlc_dist_rows *ry, int metric) {
+    if (metric == MLC_METRIC_MANHATTAN) return 0.0;
+    if (metric != MLC_METRIC_EUCLIDEAN && metric != MLC_METRIC_SQEUCLIDEAN) return 1.0; /* unit rows */
+    double big = 0.0; /* aux: squared norms */
+    for (int64_t i = 0; i < rx->rows; i++) big = MLC_MAX(big, rx->aux[i]);
+    for (int64_t j = 0; j < ry->rows; j++) big = MLC_MAX(big, ry->aux[j]);
+    if (!isfinite(big)) return 0.0;
+    if (big == 0.0) return 1.0;
+    int e;
+    frexp(sqrt(big), &e);
+    return ldexp(1.0, -e);
 }
 
 static int kneighbors(double *dist, int64_t *ind, const mlc_dist_rows *rx, const mlc_dist_rows *ry,
                       int64_t k, int metric, int n_threads, const mlc_progress *p) {
     const int64_t n = rx->rows, m = ry->rows;
+    const int screen = rx->xf != NULL; /* float32 screening tiles */
+    /* the exact tiles rank by the reduced distance, as the heap does */
+    const int tile_metric = metric == MLC_METRIC_EUCLIDEAN ? MLC_METRIC_SQEUCLIDEAN : metric;
+    const size_t elem = sizeof(double); /* room for either kind of tile */
     // a block's heaps hold bx * k entries: keep them near a MiB when k is large
     const int64_t bx = MLC_MAX(1, MLC_MIN(MLC_DIST_BX, (int64_t)65536 / k));
     const int64_t nblocks = (n + bx - 1) / bx;
@@ -61,7 +98,7 @@ static int kneighbors(double *dist, int64_t *ind, const mlc_dist_rows *rx, const
     mlc_blas_single_begin();
 #pragma omp parallel num_threads(n_threads)
     {
-        double *tile = mlc_malloc(sizeof(double) * bx * MLC_DIST_BY);
+        char *tile = mlc_malloc(elem * bx * MLC_DIST_BY);
         double *hv = mlc_malloc(sizeof(double) * bx * k);
         int64_t *hi = mlc_malloc(sizeof(int64_t) * bx * k);
         int64_t *hs = mlc_malloc(sizeof(int64_t) * bx);
@@ -70,7 +107,6 @@ static int kneighbors(double *dist, int64_t *ind, const mlc_dist_rows *rx, const
 #pragma omp atomic write
             nomem = 1;
         }
-        
 #pragma omp for schedule(dynamic, 1)
         for (int64_t b = 0; b < nblocks; b++) {
             int halt;
@@ -81,10 +117,18 @@ static int kneighbors(double *dist, int64_t *ind, const mlc_dist_rows *rx, const
             memset(hs, 0, sizeof(int64_t) * nb);
             for (int64_t j0 = 0; j0 < m; j0 += MLC_DIST_BY) {
                 const int64_t by = MLC_MIN(MLC_DIST_BY, m - j0);
-                mlc_distance_tile(tile, MLC_DIST_BY, rx, i0, nb, ry, j0, by, metric, 1);
+                double ymax = 0.0;
+                if (screen) {
+                    for (int64_t j = 0; j < by; j++) ymax = MLC_MAX(ymax, ry->nrm[j0 + j]);
+                    ymax *= ry->fscale;
+                    mlc_distance_tile_f32((float *)(void *)tile, MLC_DIST_BY, rx, i0, nb, ry, j0, by);
+                } else {
+                    mlc_distance_tile((double *)(void *)tile, MLC_DIST_BY, rx, i0, nb, ry, j0, by, tile_metric);
+                }
                 for (int64_t r = 0; r < nb; r++)
-                    select_row(hv + r * k, hi + r * k, &hs[r], k, tile + r * MLC_DIST_BY, rx, i0 + r,
-                               ry, j0, by, metric);
+                    select_row(hv + r * k, hi + r * k, &hs[r], k,
+                               tile + (screen ? sizeof(float) : sizeof(double)) * r * MLC_DIST_BY, rx,
+                               i0 + r, ry, j0, by, metric, screen, ymax);
             }
             for (int64_t r = 0; r < nb; r++) {
                 mlc_topk_sort(hv + r * k, hi + r * k, k);
@@ -98,7 +142,6 @@ static int kneighbors(double *dist, int64_t *ind, const mlc_dist_rows *rx, const
                 stop = 1;
             }
         }
-        
         mlc_free(tile);
         mlc_free(hv);
         mlc_free(hi);
@@ -118,6 +161,9 @@ static int kneighbors(double *dist, int64_t *ind, const mlc_dist_rows *rx, const
         int st = mlc_distance_rows_##SUFFIX(&rx, X, n, d, metric);                                 \
         if (st == MLC_OK) st = mlc_distance_rows_##SUFFIX(&ry, Y, m, d, metric);                   \
         else memset(&ry, 0, sizeof ry);                                                            \
+        double scale = st == MLC_OK ? screening_scale(&rx, &ry, metric) : 0.0;                    \
+        if (st == MLC_OK && scale > 0.0) st = mlc_distance_rows_add_f32(&rx, metric, 1, scale);     \
+        if (st == MLC_OK && scale > 0.0) st = mlc_distance_rows_add_f32(&ry, metric, 0, scale);     \
         if (st == MLC_OK) st = kneighbors(dist, ind, &rx, &ry, k, metric, n_threads, p);           \
         mlc_distance_rows_free(&rx);                                                               \
         mlc_distance_rows_free(&ry);                                                               \
