@@ -1,0 +1,243 @@
+/* bind_preprocessing.c: scale_mean_var, scale_min_max, scale_transform, scale_inverse. */
+#include "bind.h" /* first: Python.h before any system header */
+#include "preprocessing/scale.h"
+
+#include <string.h>
+
+/* A float64 (D) vector from obj, or NULL with an exception; obj None gives NULL and no exception
+ * when allow_none (check PyErr_Occurred). */
+static PyArrayObject *vector_or_none(PyObject *obj, npy_intp d, const char *name, int allow_none) {
+    if (obj == Py_None && allow_none) return NULL;
+    PyArrayObject *a = mlc_bind_array(obj, NPY_FLOAT64, 1, name);
+    if (a != NULL && mlc_bind_check_dim(a, 0, d, name) < 0) {
+        Py_DECREF(a);
+        return NULL;
+    }
+    return a;
+}
+
+/* The output of a map: a new array shaped and typed like X, or `out` itself after checking that
+ * it is a writeable aligned C-contiguous array of X's dtype and shape (a new reference either way). */
+static PyArrayObject *map_output(PyObject *out, PyArrayObject *X) {
+    if (out == NULL || out == Py_None)
+        return (PyArrayObject *)PyArray_SimpleNew(2, PyArray_DIMS(X), PyArray_TYPE(X));
+    if (!PyArray_Check(out)) {
+        PyErr_SetString(PyExc_TypeError, "out: expected a NumPy array");
+        return NULL;
+    }
+    PyArrayObject *o = (PyArrayObject *)out;
+    if (PyArray_TYPE(o) != PyArray_TYPE(X) || PyArray_NDIM(o) != 2 ||
+        !PyArray_ISCARRAY(o) /* C-contiguous, aligned, writeable */) {
+        PyErr_SetString(PyExc_ValueError,
+                        "out: expected a writeable C-contiguous 2-D array of X's dtype");
+        return NULL;
+    }
+    if (mlc_bind_check_dim(o, 0, PyArray_DIM(X, 0), "out") < 0 ||
+        mlc_bind_check_dim(o, 1, PyArray_DIM(X, 1), "out") < 0)
+        return NULL;
+    Py_INCREF(o);
+    return o;
+}
+
+/* scale_mean_var(X, sample_weight=None, mean=None, var=None, count=None, n_threads=1)
+ *   -> (mean (D), var (D), count (D)), all float64: the running statistics (all three None at the
+ * start) updated with X's rows. The arrays passed in are not modified. */
+static PyObject *scale_mean_var(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"X", "sample_weight", "mean", "var", "count", "n_threads", NULL};
+    PyObject *xo, *wo = Py_None, *mo = Py_None, *vo = Py_None, *co = Py_None;
+    int n_threads = 1;
+    PyArrayObject *X = NULL, *w = NULL, *m_in = NULL, *v_in = NULL, *c_in = NULL;
+    PyArrayObject *mean = NULL, *var = NULL, *count = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|OOOOi", kwlist, &xo, &wo, &mo, &vo, &co,
+                                     &n_threads))
+        return NULL;
+    X = mlc_bind_float_array(xo, 2, "X");
+    if (X == NULL) goto fail;
+    npy_intp n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1);
+    if (wo != Py_None) {
+        w = mlc_bind_array(wo, NPY_FLOAT64, 1, "sample_weight");
+        if (w == NULL || mlc_bind_check_dim(w, 0, n, "sample_weight") < 0) goto fail;
+    }
+    int given = (mo != Py_None) + (vo != Py_None) + (co != Py_None);
+    if (given != 0 && given != 3) {
+        PyErr_SetString(PyExc_ValueError, "mean, var and count: pass all three or none");
+        goto fail;
+    }
+    if (given == 3) {
+        m_in = vector_or_none(mo, d, "mean", 0);
+        v_in = m_in ? vector_or_none(vo, d, "var", 0) : NULL;
+        c_in = v_in ? vector_or_none(co, d, "count", 0) : NULL;
+        if (c_in == NULL) goto fail;
+    }
+    if (n_threads < 1) n_threads = 1;
+    npy_intp dims[1] = {d};
+    mean = (PyArrayObject *)PyArray_ZEROS(1, dims, NPY_FLOAT64, 0);
+    var = (PyArrayObject *)PyArray_ZEROS(1, dims, NPY_FLOAT64, 0);
+    count = (PyArrayObject *)PyArray_ZEROS(1, dims, NPY_FLOAT64, 0);
+    if (mean == NULL || var == NULL || count == NULL) goto fail;
+    if (given == 3) {
+        memcpy(PyArray_DATA(mean), PyArray_DATA(m_in), sizeof(double) * (size_t)d);
+        memcpy(PyArray_DATA(var), PyArray_DATA(v_in), sizeof(double) * (size_t)d);
+        memcpy(PyArray_DATA(count), PyArray_DATA(c_in), sizeof(double) * (size_t)d);
+    }
+    const double *wp = w ? PyArray_DATA(w) : NULL;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    if (PyArray_TYPE(X) == NPY_FLOAT32)
+        st = mlc_scale_mean_var_f32(PyArray_DATA(mean), PyArray_DATA(var), PyArray_DATA(count),
+                                    PyArray_DATA(X), wp, n, d, n_threads);
+    else
+        st = mlc_scale_mean_var_f64(PyArray_DATA(mean), PyArray_DATA(var), PyArray_DATA(count),
+                                    PyArray_DATA(X), wp, n, d, n_threads);
+    Py_END_ALLOW_THREADS
+    if (st != MLC_OK) {
+        mlc_bind_status(st);
+        goto fail;
+    }
+    Py_DECREF(X);
+    Py_XDECREF(w);
+    Py_XDECREF(m_in);
+    Py_XDECREF(v_in);
+    Py_XDECREF(c_in);
+    return Py_BuildValue("NNN", mean, var, count);
+fail:
+    Py_XDECREF(X);
+    Py_XDECREF(w);
+    Py_XDECREF(m_in);
+    Py_XDECREF(v_in);
+    Py_XDECREF(c_in);
+    Py_XDECREF(mean);
+    Py_XDECREF(var);
+    Py_XDECREF(count);
+    return NULL;
+}
+
+/* scale_min_max(X, n_threads=1) -> (min (D), max (D)) in X's float dtype, NaN skipped. */
+static PyObject *scale_min_max(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"X", "n_threads", NULL};
+    PyObject *xo;
+    int n_threads = 1;
+    PyArrayObject *X = NULL, *cmin = NULL, *cmax = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|i", kwlist, &xo, &n_threads)) return NULL;
+    X = mlc_bind_float_array(xo, 2, "X");
+    if (X == NULL) goto fail;
+    if (n_threads < 1) n_threads = 1;
+    npy_intp dims[1] = {PyArray_DIM(X, 1)};
+    cmin = (PyArrayObject *)PyArray_SimpleNew(1, dims, PyArray_TYPE(X));
+    cmax = (PyArrayObject *)PyArray_SimpleNew(1, dims, PyArray_TYPE(X));
+    if (cmin == NULL || cmax == NULL) goto fail;
+    int64_t n = PyArray_DIM(X, 0), d = dims[0];
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    if (PyArray_TYPE(X) == NPY_FLOAT32)
+        st = mlc_scale_min_max_f32(PyArray_DATA(cmin), PyArray_DATA(cmax), PyArray_DATA(X), n, d,
+                                   n_threads);
+    else
+        st = mlc_scale_min_max_f64(PyArray_DATA(cmin), PyArray_DATA(cmax), PyArray_DATA(X), n, d,
+                                   n_threads);
+    Py_END_ALLOW_THREADS
+    if (st != MLC_OK) {
+        mlc_bind_status(st);
+        goto fail;
+    }
+    Py_DECREF(X);
+    return Py_BuildValue("NN", cmin, cmax);
+fail:
+    Py_XDECREF(X);
+    Py_XDECREF(cmin);
+    Py_XDECREF(cmax);
+    return NULL;
+}
+
+/* The shared body of scale_transform and scale_inverse. clip is None or a (lo, hi) pair. */
+static PyObject *scale_map(PyObject *args, PyObject *kwds, int inverse) {
+    static char *kwlist_t[] = {"X", "shift", "scale", "offset", "out", "clip", "n_threads", NULL};
+    static char *kwlist_i[] = {"X", "shift", "scale", "offset", "out", "n_threads", NULL};
+    PyObject *xo, *so = Py_None, *ko = Py_None, *oo = Py_None, *clipo = Py_None;
+    int n_threads = 1, ok;
+    double offset = 0.0;
+    PyArrayObject *X = NULL, *shift = NULL, *scale = NULL, *out = NULL;
+    if (inverse)
+        ok = PyArg_ParseTupleAndKeywords(args, kwds, "O|OOdOi", kwlist_i, &xo, &so, &ko, &offset,
+                                         &oo, &n_threads);
+    else
+        ok = PyArg_ParseTupleAndKeywords(args, kwds, "O|OOdOOi", kwlist_t, &xo, &so, &ko, &offset,
+                                         &oo, &clipo, &n_threads);
+    if (!ok) return NULL;
+    int clip = clipo != Py_None;
+    double lo = 0.0, hi = 0.0;
+    if (clip && !PyArg_ParseTuple(clipo, "dd;clip: expected None or a (lo, hi) pair of numbers", &lo, &hi))
+        return NULL;
+    X = mlc_bind_float_array(xo, 2, "X");
+    if (X == NULL) goto fail;
+    npy_intp d = PyArray_DIM(X, 1);
+    shift = vector_or_none(so, d, "shift", 1);
+    if (shift == NULL && PyErr_Occurred()) goto fail;
+    scale = vector_or_none(ko, d, "scale", 1);
+    if (scale == NULL && PyErr_Occurred()) goto fail;
+    if (clip && mlc_bind_check_params(mlc_scale_check_params(lo, hi)) < 0) goto fail;
+    out = map_output(oo, X);
+    if (out == NULL) goto fail;
+    if (n_threads < 1) n_threads = 1;
+    const double *sp = shift ? PyArray_DATA(shift) : NULL, *kp = scale ? PyArray_DATA(scale) : NULL;
+    int64_t n = PyArray_DIM(X, 0);
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    if (PyArray_TYPE(X) == NPY_FLOAT32)
+        st = inverse ? mlc_scale_inverse_f32(PyArray_DATA(out), PyArray_DATA(X), sp, kp, n, d,
+                                             offset, n_threads)
+                     : mlc_scale_transform_f32(PyArray_DATA(out), PyArray_DATA(X), sp, kp, n, d,
+                                               offset, clip, lo, hi, n_threads);
+    else
+        st = inverse ? mlc_scale_inverse_f64(PyArray_DATA(out), PyArray_DATA(X), sp, kp, n, d,
+                                             offset, n_threads)
+                     : mlc_scale_transform_f64(PyArray_DATA(out), PyArray_DATA(X), sp, kp, n, d,
+                                               offset, clip, lo, hi, n_threads);
+    Py_END_ALLOW_THREADS
+    if (st != MLC_OK) {
+        mlc_bind_status(st);
+        goto fail;
+    }
+    Py_DECREF(X);
+    Py_XDECREF(shift);
+    Py_XDECREF(scale);
+    return (PyObject *)out;
+fail:
+    Py_XDECREF(X);
+    Py_XDECREF(shift);
+    Py_XDECREF(scale);
+    Py_XDECREF(out);
+    return NULL;
+}
+
+/* scale_transform(X, shift=None, scale=None, offset=0.0, out=None, clip=None, n_threads=1) -> out */
+static PyObject *scale_transform(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    return scale_map(args, kwds, 0);
+}
+
+/* scale_inverse(X, shift=None, scale=None, offset=0.0, out=None, n_threads=1) -> out */
+static PyObject *scale_inverse(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    return scale_map(args, kwds, 1);
+}
+
+#define KW METH_VARARGS | METH_KEYWORDS
+#define FN(f) (PyCFunction)(void (*)(void))(f)
+
+PyMethodDef mlc_preprocessing_methods[] = {
+    {"scale_mean_var", FN(scale_mean_var), KW,
+     "scale_mean_var(X, sample_weight=None, mean=None, var=None, count=None, n_threads=1)"
+     " -> (mean, var, count): running weighted column mean/variance, NaN skipped"},
+    {"scale_min_max", FN(scale_min_max), KW,
+     "scale_min_max(X, n_threads=1) -> (min, max): column extremes, NaN skipped"},
+    {"scale_transform", FN(scale_transform), KW,
+     "scale_transform(X, shift=None, scale=None, offset=0.0, out=None, clip=None, n_threads=1)"
+     " -> out = (X - shift) * scale + offset, clipped to clip=(lo, hi) if given"},
+    {"scale_inverse", FN(scale_inverse), KW,
+     "scale_inverse(X, shift=None, scale=None, offset=0.0, out=None, n_threads=1)"
+     " -> out = (X - offset) / scale + shift"},
+    {NULL, NULL, 0, NULL},
+};

@@ -1,0 +1,301 @@
+"""Feature scaling: StandardScaler and MinMaxScaler, with their statistics and maps in C.
+
+The column statistics (csrc/preprocessing/scale.c) are one pass over X in cache-sized blocks:
+weighted mean and variance by the corrected two-pass algorithm within a block, blocks merged with
+Chan, Golub & LeVeque's pairwise update, which is also how ``partial_fit`` merges a new batch into
+the running statistics (scikit-learn's ``_incremental_mean_and_var``). The transforms are one
+parallel affine map ``(X - shift) * scale + offset``.
+
+Missing values: NaN is ignored by ``fit``/``partial_fit`` (each column counts its own samples, so
+``n_samples_seen_`` becomes an array when columns differ) and kept as NaN by ``transform``, as in
+scikit-learn. Infinity is rejected. float32 input gives float32 output; StandardScaler keeps its
+statistics in float64 (as scikit-learn does), MinMaxScaler in the input's dtype.
+
+Differences from scikit-learn: sparse input is not supported (TypeError); a column that had no
+value at all in the first ``partial_fit`` batch gets its statistics from later batches (scikit-learn
+keeps NaN for it).
+"""
+import numbers
+
+import numpy as np
+
+from . import _mlc
+from ._threads import get_num_threads
+from ._validation import check_is_fitted
+from .base import BaseEstimator, TransformerMixin
+
+__all__ = ["StandardScaler", "MinMaxScaler"]
+
+
+def _check_bool(value, name):
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a bool, got {value!r}.")
+
+
+def _check_sample_weight(sample_weight, X):
+    """None, or the weights as a float64 (n_samples,) array (rounded through X's dtype first, as
+    scikit-learn converts them to X's dtype)."""
+    if sample_weight is None:
+        return None
+    n = X.shape[0]
+    if isinstance(sample_weight, numbers.Number):
+        sw = np.full(n, sample_weight, dtype=X.dtype)
+    else:
+        sw = np.asarray(sample_weight)
+        if sw.dtype.kind not in "biuf":
+            raise ValueError(f"sample_weight must be numeric, got dtype {sw.dtype}.")
+        if sw.ndim != 1:
+            raise ValueError(f"Sample weights must be 1D array or scalar, got {sw.ndim}D array.")
+        if sw.shape != (n,):
+            raise ValueError(f"sample_weight.shape == {sw.shape}, expected {(n,)}!")
+        sw = sw.astype(X.dtype)
+    if not np.all(np.isfinite(sw)):
+        raise ValueError("Input sample_weight contains NaN or infinity.")
+    if not np.any(sw):
+        raise ValueError("Sample weights must contain at least one non-zero number.")
+    return np.ascontiguousarray(sw, dtype=np.float64)
+
+
+class _BaseScaler(TransformerMixin, BaseEstimator):
+    """Validation shared by the scalers: NaN allowed (ignored in fit, kept in transform), inf not."""
+
+    def _check_X(self, X, *, reset):
+        if not reset:
+            check_is_fitted(self)
+        X = self._validate_data(X, reset=reset, ensure_all_finite=False)
+        # NaN passes; infinity does not (one vectorised sum first, the exact test only if needed)
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = np.sum(X)
+        if not np.isfinite(total) and np.isinf(X).any():
+            raise ValueError(f"Input X contains infinity or a value too large for {X.dtype!r}.")
+        return X
+
+    @staticmethod
+    def _output(X, copy):
+        """Where a map writes: X itself when a copy is not wanted and X may be written."""
+        return X if (not copy and X.flags.writeable) else None
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+
+def _is_constant_feature(var, mean, n_samples):
+    """True where the variance is within the error bound of the two-pass algorithm, i.e. the
+    feature cannot be told from a constant (scikit-learn's rule, Chan, Golub & LeVeque)."""
+    eps = np.finfo(np.float64).eps
+    n = np.asarray(n_samples, dtype=np.float64)
+    upper = n * eps * var + (n * mean * eps) ** 2
+    with np.errstate(invalid="ignore"):
+        return var <= upper
+
+
+class StandardScaler(_BaseScaler):
+    """Standardize features: ``z = (x - mean_) / scale_`` column by column.
+
+    Parameters
+    ----------
+    copy : bool, default=True
+        False lets transform/inverse_transform overwrite X when it is already a C-contiguous
+        float64/float32 array.
+    with_mean : bool, default=True
+        Subtract the mean.
+    with_std : bool, default=True
+        Divide by the standard deviation (population, ``ddof=0``). A feature with (numerically)
+        zero variance gets ``scale_ = 1``.
+
+    Attributes
+    ----------
+    mean_ : ndarray (n_features,) float64, or None when with_mean and with_std are both False
+    var_ : ndarray (n_features,) float64, or None when with_std is False
+    scale_ : ndarray (n_features,) float64, or None when with_std is False
+    n_samples_seen_ : int, or an (n_features,) array when NaN made the counts differ per column
+        (the float64 sum of the weights when sample_weight was given)
+    n_features_in_ : int
+    """
+
+    def __init__(self, *, copy=True, with_mean=True, with_std=True):
+        self.copy = copy
+        self.with_mean = with_mean
+        self.with_std = with_std
+
+    def _check_params(self):
+        for name in ("copy", "with_mean", "with_std"):
+            _check_bool(getattr(self, name), name)
+
+    def _reset(self):
+        for name in ("mean_", "var_", "scale_", "n_samples_seen_"):
+            self.__dict__.pop(name, None)
+
+    def fit(self, X, y=None, sample_weight=None):
+        """Compute the mean and standard deviation of each feature (NaN ignored)."""
+        self._reset()
+        return self.partial_fit(X, y, sample_weight)
+
+    def partial_fit(self, X, y=None, sample_weight=None):
+        """Update the running mean and variance with the rows of X (one batch)."""
+        self._check_params()
+        first = not hasattr(self, "n_samples_seen_")
+        X = self._check_X(X, reset=first)
+        self._partial_fit(X, _check_sample_weight(sample_weight, X), first)
+        return self
+
+    def _partial_fit(self, X, sw, first):
+        d = X.shape[1]
+        state = None, None, None
+        if not first:
+            count = np.broadcast_to(np.asarray(self.n_samples_seen_, dtype=np.float64), (d,))
+            zeros = np.zeros(d)
+            state = (zeros if self.mean_ is None else self.mean_,
+                     zeros if self.var_ is None else self.var_, count)
+        mean, var, count = _mlc.scale_mean_var(X, sw, *state, n_threads=get_num_threads())
+        count = count.astype(np.int64) if sw is None else count
+        self.n_samples_seen_ = count[0] if count.max() == count.min() else count
+        if not self.with_mean and not self.with_std:
+            self.mean_ = self.var_ = self.scale_ = None
+            return
+        self.mean_ = mean
+        if self.with_std:
+            self.var_ = var
+            scale = np.sqrt(var)
+            scale[_is_constant_feature(var, mean, self.n_samples_seen_)] = 1.0
+            self.scale_ = scale
+        else:
+            self.var_ = self.scale_ = None
+
+    def _map_params(self):
+        shift = self.mean_ if self.with_mean else None
+        scale = 1.0 / self.scale_ if self.with_std else None
+        return shift, scale
+
+    def transform(self, X, copy=None):
+        """Centre and scale X (NaN stays NaN). Output dtype: float32 for float32 X, else float64."""
+        copy = self.copy if copy is None else copy
+        X = self._check_X(X, reset=False)
+        shift, scale = self._map_params()
+        return _mlc.scale_transform(X, shift, scale, out=self._output(X, copy),
+                                    n_threads=get_num_threads())
+
+    def fit_transform(self, X, y=None, sample_weight=None):
+        """fit, then transform the same X (validated once)."""
+        self._reset()
+        self._check_params()
+        X = self._check_X(X, reset=True)
+        self._partial_fit(X, _check_sample_weight(sample_weight, X), True)
+        shift, scale = self._map_params()
+        return _mlc.scale_transform(X, shift, scale, out=self._output(X, self.copy),
+                                    n_threads=get_num_threads())
+
+    def inverse_transform(self, X, copy=None):
+        """Undo transform: ``X * scale_ + mean_``."""
+        copy = self.copy if copy is None else copy
+        X = self._check_X(X, reset=False)
+        shift, scale = self._map_params()
+        return _mlc.scale_inverse(X, shift, scale, out=self._output(X, copy),
+                                  n_threads=get_num_threads())
+
+
+class MinMaxScaler(_BaseScaler):
+    """Scale each feature to ``feature_range``: ``x * scale_ + min_``.
+
+    Parameters
+    ----------
+    feature_range : tuple (min, max), default=(0, 1)
+        The range of the transformed training data; min < max, both finite.
+    copy : bool, default=True
+        False lets transform/inverse_transform overwrite X when it is already a C-contiguous
+        float64/float32 array.
+    clip : bool, default=False
+        Clip transformed values of held-out data to feature_range.
+
+    Attributes
+    ----------
+    min_, scale_ : ndarray (n_features,)
+        ``scale_ = (max - min) / data_range_`` (1 for a constant feature), ``min_ = min -
+        data_min_ * scale_``; in X's dtype.
+    data_min_, data_max_, data_range_ : ndarray (n_features,)
+        Per-feature minimum, maximum and range seen (NaN ignored; NaN for an all-NaN feature).
+    n_samples_seen_ : int
+    n_features_in_ : int
+    """
+
+    def __init__(self, feature_range=(0, 1), *, copy=True, clip=False):
+        self.feature_range = feature_range
+        self.copy = copy
+        self.clip = clip
+
+    def _check_params(self):
+        _check_bool(self.copy, "copy")
+        _check_bool(self.clip, "clip")
+        fr = self.feature_range
+        if (not isinstance(fr, (tuple, list)) or len(fr) != 2
+                or not all(isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
+                           for v in fr)):
+            raise TypeError(f"feature_range must be a tuple (min, max) of two numbers, got {fr!r}.")
+        lo, hi = float(fr[0]), float(fr[1])
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            raise ValueError(f"feature_range must be finite, got {fr!r}.")
+        if lo >= hi:
+            raise ValueError(
+                f"Minimum of desired feature range must be smaller than maximum. Got {tuple(fr)}.")
+        return lo, hi
+
+    def _reset(self):
+        for name in ("min_", "scale_", "data_min_", "data_max_", "data_range_", "n_samples_seen_",
+                     "_offset"):
+            self.__dict__.pop(name, None)
+
+    def fit(self, X, y=None):
+        """Compute each feature's minimum and maximum (NaN ignored)."""
+        self._reset()
+        return self.partial_fit(X, y)
+
+    def partial_fit(self, X, y=None):
+        """Update the running minimum and maximum with the rows of X (one batch)."""
+        lo, hi = self._check_params()
+        first = not hasattr(self, "n_samples_seen_")
+        X = self._check_X(X, reset=first)
+        data_min, data_max = _mlc.scale_min_max(X, n_threads=get_num_threads())
+        if first:
+            self.n_samples_seen_ = X.shape[0]
+        else:
+            data_min = np.minimum(self.data_min_, data_min)
+            data_max = np.maximum(self.data_max_, data_max)
+            self.n_samples_seen_ += X.shape[0]
+        dtype = data_min.dtype
+        data_range = data_max - data_min
+        denom = data_range.copy()
+        denom[denom < 10 * np.finfo(dtype).eps] = 1.0  # constant feature: scale 1, as scikit-learn
+        self.scale_ = (dtype.type(hi) - dtype.type(lo)) / denom
+        self.min_ = dtype.type(lo) - data_min * self.scale_
+        # the map x * scale_ + min_ is computed as (x - data_min_) * scale_ + lo: the training
+        # minimum maps to exactly lo, and a float32 min_'s rounding (large when |data_min_| >>
+        # data_range_) does not enter
+        self._offset = lo
+        self.data_min_ = data_min
+        self.data_max_ = data_max
+        self.data_range_ = data_range
+        return self
+
+    def _map_params(self):
+        return (np.asarray(self.data_min_, dtype=np.float64),
+                np.asarray(self.scale_, dtype=np.float64), self._offset)
+
+    def transform(self, X):
+        """Scale X to feature_range (values of new data may fall outside unless clip)."""
+        lo, hi = self._check_params()
+        X = self._check_X(X, reset=False)
+        shift, scale, offset = self._map_params()
+        return _mlc.scale_transform(X, shift, scale, offset, out=self._output(X, self.copy),
+                                    clip=(lo, hi) if self.clip else None,
+                                    n_threads=get_num_threads())
+
+    def inverse_transform(self, X):
+        """Undo transform: ``(X - min_) / scale_``."""
+        self._check_params()
+        X = self._check_X(X, reset=False)
+        shift, scale, offset = self._map_params()
+        return _mlc.scale_inverse(X, shift, scale, offset, out=self._output(X, self.copy),
+                                  n_threads=get_num_threads())
