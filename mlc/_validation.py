@@ -12,9 +12,10 @@ import numpy as np
 from .exceptions import DataConversionWarning, not_fitted_error_class
 
 __all__ = [
-    "check_array", "check_X_y", "column_or_1d", "check_consistent_length", "encode_labels",
-    "type_of_target", "check_is_fitted", "check_random_state", "seed_from_random_state",
-    "check_scalar", "check_choice", "FLOAT_DTYPES",
+    "check_array", "check_X_y", "column_or_1d", "check_consistent_length", "assert_all_finite",
+    "check_sample_weight", "type_of_target", "check_classification_targets", "encode_labels",
+    "check_is_fitted", "check_random_state", "seed_from_random_state", "check_scalar",
+    "check_choice", "FLOAT_DTYPES",
 ]
 
 FLOAT_DTYPES = (np.float64, np.float32)
@@ -28,7 +29,9 @@ def _describe(X):
     return f"shape={getattr(X, 'shape', None)}"
 
 
-def _assert_all_finite(X, input_name):
+def assert_all_finite(X, input_name="", *, allow_nan=False):
+    """Raise ValueError, in scikit-learn's words, if a float array holds NaN (unless allow_nan) or
+    infinity: 'Input X contains NaN.' / 'Input X contains infinity or a value too large for ...'."""
     if X.dtype.kind not in "fc" or X.size == 0:
         return
     # one vectorised pass; the sum is finite exactly when every element is (or it overflowed)
@@ -36,11 +39,11 @@ def _assert_all_finite(X, input_name):
         s = np.sum(X)
     if np.isfinite(s):
         return
-    if np.isnan(X).any():
-        raise ValueError(f"Input {input_name} contains NaN.")
+    who = f"Input {input_name}" if input_name else "Input"
+    if not allow_nan and np.isnan(X).any():
+        raise ValueError(f"{who} contains NaN.")
     if np.isinf(X).any():
-        raise ValueError(
-            f"Input {input_name} contains infinity or a value too large for {X.dtype!r}.")
+        raise ValueError(f"{who} contains infinity or a value too large for {X.dtype!r}.")
 
 
 def check_array(X, *, dtype=FLOAT_DTYPES, ensure_2d=True, allow_nd=False, ensure_all_finite=True,
@@ -50,6 +53,7 @@ def check_array(X, *, dtype=FLOAT_DTYPES, ensure_2d=True, allow_nd=False, ensure
 
     dtype: a NumPy dtype to convert to; a tuple of allowed dtypes (kept when X already has one,
     else converted to the first); or None to keep the dtype (numeric or object).
+    ensure_all_finite: True rejects NaN and infinity, "allow-nan" only infinity, False neither.
     order: "C" gives a C-contiguous array (what every kernel wants), None leaves the layout.
     """
     where = f" by {type(estimator).__name__}" if estimator is not None else ""
@@ -100,8 +104,8 @@ def check_array(X, *, dtype=FLOAT_DTYPES, ensure_2d=True, allow_nd=False, ensure
                 "feature or array.reshape(1, -1) if it contains a single sample.")
         if arr.ndim > 2 and not allow_nd:
             raise ValueError(f"Found array with dim {arr.ndim}{where}. Expected <= 2 ({input_name}).")
-    if ensure_all_finite and arr.dtype.kind in "fc":
-        _assert_all_finite(arr, input_name)
+    if ensure_all_finite:
+        assert_all_finite(arr, input_name, allow_nan=ensure_all_finite == "allow-nan")
     if ensure_min_samples > 0 and arr.ndim >= 1:
         n = arr.shape[0]
         if n < ensure_min_samples:
@@ -163,7 +167,7 @@ def check_X_y(X, y, *, dtype=FLOAT_DTYPES, multi_output=False, y_numeric=False, 
     if y_numeric and y.dtype.kind == "O":
         y = y.astype(np.float64)
     if y.dtype.kind in "fc":
-        _assert_all_finite(y, "y")
+        assert_all_finite(y, "y")
     elif y.dtype.kind == "O":
         # labels stored as objects: a float NaN among them is still missing data
         flat = y.ravel()
@@ -173,39 +177,99 @@ def check_X_y(X, y, *, dtype=FLOAT_DTYPES, multi_output=False, y_numeric=False, 
     return X, y
 
 
-def type_of_target(y):
-    """'binary', 'multiclass', 'continuous', 'multiclass-multioutput', 'continuous-multioutput'
-    or 'unknown' (the subset of scikit-learn's type_of_target that mlc's estimators need)."""
-    y = np.asarray(y)
-    if y.ndim > 2 or y.size == 0:
+def _is_integral_float(a):
+    if a.dtype.kind != "f":
+        return False
+    with np.errstate(invalid="ignore"):
+        return bool(np.all(a.astype(np.int64) == a))
+
+
+def _non_integral(a):
+    with np.errstate(invalid="ignore"):
+        return bool(np.any(a != a.astype(np.int64)))
+
+
+def type_of_target(y, input_name=""):
+    """scikit-learn's type_of_target on an array: 'binary', 'multiclass', 'continuous',
+    'multilabel-indicator', 'multiclass-multioutput', 'continuous-multioutput' or 'unknown'."""
+    if not isinstance(y, np.ndarray):
+        y = np.asarray(y)
+    if y.ndim >= 1 and y.size:
+        first = y.flat[0] if y.ndim == 1 else y[0]
+        if isinstance(first, bytes):
+            raise TypeError("Support for labels represented as bytes is not supported. Convert the "
+                            "labels to a string or integer format.")
+        if y.dtype == object and isinstance(first, (list, tuple)):
+            raise ValueError("You appear to be using a legacy multi-label data representation. "
+                             "Sequence of sequences are no longer supported; use a binary array or "
+                             "sparse matrix instead - the MultiLabelBinarizer transformer can "
+                             "convert to this format.")
+    if y.ndim not in (1, 2):
         return "unknown"
-    suffix = "-multioutput" if y.ndim == 2 and y.shape[1] > 1 else ""
-    if y.dtype.kind == "f":
-        if not np.all(np.isfinite(y)) or np.any(y != np.round(y)):
-            return "continuous" + suffix
-    if y.dtype.kind == "O":
-        if any(isinstance(v, float) and v != np.round(v) for v in y.ravel()):
-            return "continuous" + suffix
-    if suffix:
+    if not min(y.shape):
+        return "binary" if y.ndim == 1 else "unknown"
+    if y.dtype == object and not isinstance(y.flat[0], str):
+        return "unknown"
+    suffix = ""
+    if y.ndim == 2 and y.shape[1] > 1:
+        u = np.unique(y)
+        if len(u) < 3 and (y.dtype.kind in "biu" or _is_integral_float(u)):
+            return "multilabel-indicator"
+        suffix = "-multioutput"
+    if y.dtype.kind == "f" and _non_integral(y):
+        assert_all_finite(y, input_name)
+        return "continuous" + suffix
+    if suffix or len(np.unique(y)) > 2:
         return "multiclass" + suffix
-    try:
-        n = len(np.unique(y))
-    except TypeError:
-        return "unknown"
-    return "binary" if n <= 2 else "multiclass"
+    return "binary"
 
 
-def encode_labels(y):
-    """classes_ (sorted unique labels, their own dtype: strings stay strings) and the int32 codes."""
-    kind = type_of_target(y)
-    if kind.startswith("continuous"):
+def check_classification_targets(y):
+    """Raise ValueError unless y holds class labels (scikit-learn's check_classification_targets)."""
+    kind = type_of_target(y, input_name="y")
+    if kind not in ("binary", "multiclass", "multiclass-multioutput", "multilabel-indicator"):
         raise ValueError(
             f"Unknown label type: {kind}. Maybe you are trying to fit a classifier, which "
             "expects discrete classes on a regression target with continuous values.")
-    if kind == "unknown":
-        raise ValueError("Unknown label type: the labels are empty or of mixed, unorderable types.")
-    classes, codes = np.unique(y, return_inverse=True)
+
+
+def encode_labels(y):
+    """classes_ (sorted unique labels, their own dtype: strings stay strings) and the int32 codes
+    of a 1-D array of class labels (check_classification_targets first)."""
+    try:
+        classes, codes = np.unique(y, return_inverse=True)
+    except TypeError as e:
+        raise ValueError(f"Unknown label type: the labels are of mixed, unorderable types ({e}).") from e
     return classes, codes.reshape(-1).astype(np.int32)
+
+
+def check_sample_weight(sample_weight, n_samples, *, dtype=np.float64, allow_int=False):
+    """None, or the weights as a C-contiguous 1-D array of length n_samples: of `dtype` (a scalar
+    is broadcast), or int64 for integer weights when allow_int. Rejects NaN/inf, wrong shapes and
+    all-zero weights with scikit-learn's messages."""
+    if sample_weight is None:
+        return None
+    if isinstance(sample_weight, numbers.Number):
+        return np.full(n_samples, sample_weight, dtype=dtype)
+    if _is_sparse(sample_weight):
+        raise TypeError("Sparse input is not supported for sample_weight: pass a dense array.")
+    w = np.asarray(sample_weight)
+    if allow_int and w.dtype.kind in "biu":
+        w = w.astype(np.int64)
+    else:
+        try:
+            w = w.astype(dtype)
+        except (TypeError, ValueError) as e:
+            raise ValueError(f"sample_weight could not be converted to floats: {e}") from e
+    if w.ndim != 1:
+        raise ValueError(f"Sample weights must be 1D array or scalar, got {w.ndim}D array. "
+                         f"Expected either a scalar value or a 1D array of length {n_samples}.")
+    if w.shape != (n_samples,):
+        raise ValueError(f"sample_weight.shape == {w.shape}, expected {(n_samples,)}!")
+    assert_all_finite(w, "sample_weight")
+    if not np.any(w):
+        raise ValueError("Sample weights must contain at least one non-zero number.")
+    return np.ascontiguousarray(w)
 
 
 def check_is_fitted(estimator, attributes=None):

@@ -2,7 +2,8 @@
 
 import sys
 
-__all__ = ["NotFittedError", "ConvergenceWarning", "DataConversionWarning"]
+__all__ = ["NotFittedError", "ConvergenceWarning", "DataConversionWarning", "UndefinedMetricWarning",
+           "InvalidParameterError"]
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -15,6 +16,16 @@ class NotFittedError(ValueError, AttributeError):
 
 class ConvergenceWarning(UserWarning):
     """An iterative solver stopped at its iteration limit before meeting its tolerance."""
+
+
+class UndefinedMetricWarning(UserWarning):
+    """A metric is ill-defined on this input (e.g. precision with no predicted positives) and was
+    set to the ``zero_division`` value."""
+
+
+class InvalidParameterError(ValueError, TypeError):
+    """A parameter has a wrong type or value: both a ValueError and a TypeError, as scikit-learn's
+    is, so either ``except`` catches it."""
 
 
 class DataConversionWarning(UserWarning):

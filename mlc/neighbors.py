@@ -15,7 +15,8 @@ import numpy as np
 
 from . import _mlc
 from ._threads import get_num_threads
-from ._validation import check_choice, check_is_fitted, check_X_y, column_or_1d, encode_labels
+from ._validation import (check_choice, check_classification_targets, check_is_fitted, check_X_y,
+                          column_or_1d, encode_labels)
 from .base import BaseEstimator, ClassifierMixin, RegressorMixin
 from .metrics._pairwise import _metric_code
 
@@ -155,6 +156,7 @@ class KNeighborsClassifier(ClassifierMixin, _KNeighborsBase):
         """Store the training data and encode the labels (any type: strings come back as strings)."""
         X, y = check_X_y(X, y, multi_output=True, estimator=self)
         self._check_n_features(X, reset=True)
+        check_classification_targets(y)
         if y.ndim == 1 or y.shape[1] == 1:
             if y.ndim == 2:
                 column_or_1d(y, warn=True)

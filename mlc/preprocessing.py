@@ -21,7 +21,7 @@ import numpy as np
 
 from . import _mlc
 from ._threads import get_num_threads
-from ._validation import check_is_fitted
+from ._validation import check_is_fitted, check_sample_weight
 from .base import BaseEstimator, TransformerMixin
 
 __all__ = ["StandardScaler", "MinMaxScaler"]
@@ -32,28 +32,10 @@ def _check_bool(value, name):
         raise TypeError(f"{name} must be a bool, got {value!r}.")
 
 
-def _check_sample_weight(sample_weight, X):
-    """None, or the weights as a float64 (n_samples,) array (rounded through X's dtype first, as
-    scikit-learn converts them to X's dtype)."""
-    if sample_weight is None:
-        return None
-    n = X.shape[0]
-    if isinstance(sample_weight, numbers.Number):
-        sw = np.full(n, sample_weight, dtype=X.dtype)
-    else:
-        sw = np.asarray(sample_weight)
-        if sw.dtype.kind not in "biuf":
-            raise ValueError(f"sample_weight must be numeric, got dtype {sw.dtype}.")
-        if sw.ndim != 1:
-            raise ValueError(f"Sample weights must be 1D array or scalar, got {sw.ndim}D array.")
-        if sw.shape != (n,):
-            raise ValueError(f"sample_weight.shape == {sw.shape}, expected {(n,)}!")
-        sw = sw.astype(X.dtype)
-    if not np.all(np.isfinite(sw)):
-        raise ValueError("Input sample_weight contains NaN or infinity.")
-    if not np.any(sw):
-        raise ValueError("Sample weights must contain at least one non-zero number.")
-    return np.ascontiguousarray(sw, dtype=np.float64)
+def _sample_weight(sample_weight, X):
+    """The weights as float64, rounded through X's dtype first (scikit-learn converts them to it)."""
+    w = check_sample_weight(sample_weight, X.shape[0], dtype=X.dtype)
+    return None if w is None else np.ascontiguousarray(w, dtype=np.float64)
 
 
 class _BaseScaler(TransformerMixin, BaseEstimator):
@@ -62,13 +44,7 @@ class _BaseScaler(TransformerMixin, BaseEstimator):
     def _check_X(self, X, *, reset):
         if not reset:
             check_is_fitted(self)
-        X = self._validate_data(X, reset=reset, ensure_all_finite=False)
-        # NaN passes; infinity does not (one vectorised sum first, the exact test only if needed)
-        with np.errstate(over="ignore", invalid="ignore"):
-            total = np.sum(X)
-        if not np.isfinite(total) and np.isinf(X).any():
-            raise ValueError(f"Input X contains infinity or a value too large for {X.dtype!r}.")
-        return X
+        return self._validate_data(X, reset=reset, ensure_all_finite="allow-nan")
 
     @staticmethod
     def _output(X, copy):
@@ -139,7 +115,7 @@ class StandardScaler(_BaseScaler):
         self._check_params()
         first = not hasattr(self, "n_samples_seen_")
         X = self._check_X(X, reset=first)
-        self._partial_fit(X, _check_sample_weight(sample_weight, X), first)
+        self._partial_fit(X, _sample_weight(sample_weight, X), first)
         return self
 
     def _partial_fit(self, X, sw, first):
@@ -183,7 +159,7 @@ class StandardScaler(_BaseScaler):
         self._reset()
         self._check_params()
         X = self._check_X(X, reset=True)
-        self._partial_fit(X, _check_sample_weight(sample_weight, X), True)
+        self._partial_fit(X, _sample_weight(sample_weight, X), True)
         shift, scale = self._map_params()
         return _mlc.scale_transform(X, shift, scale, out=self._output(X, self.copy),
                                     n_threads=get_num_threads())

@@ -11,8 +11,9 @@ import pytest
 
 import mlc
 from mlc import _mlc
-from mlc._validation import (check_array, check_random_state, check_scalar, check_X_y,
-                             encode_labels, seed_from_random_state, type_of_target)
+from mlc._validation import (check_array, check_classification_targets, check_random_state,
+                             check_sample_weight, check_scalar, check_X_y, encode_labels,
+                             seed_from_random_state, type_of_target)
 from mlc.base import BaseEstimator
 from mlc.exceptions import NotFittedError
 from mlc.metrics import pairwise_distances
@@ -174,14 +175,43 @@ def test_labels_and_targets():
     assert type_of_target(["a", "b", "c"]) == "multiclass"
     assert type_of_target([0.5, 1.0]) == "continuous"
     assert type_of_target([[1, 2], [3, 4]]) == "multiclass-multioutput"
+    assert type_of_target([[0, 1], [1, 1]]) == "multilabel-indicator"
+    check_classification_targets(np.array(["a", "b"], dtype=object))
     with pytest.raises(ValueError, match="Unknown label type: continuous"):
-        encode_labels(np.array([0.1, 0.2]))
+        check_classification_targets(np.array([0.1, 0.2]))
+    with pytest.raises(ValueError, match="Input y contains NaN"):
+        check_classification_targets(np.array([0.5, np.nan]))
     with pytest.raises(ValueError, match="mixed, unorderable"):
         encode_labels(np.array(["a", 1], dtype=object))
     with pytest.raises(ValueError, match=r"y should be a 1d array, got an array of shape \(2, 2\)"):
         check_X_y([[1.0], [2.0]], [[1, 2], [3, 4]])
     with pytest.raises(ValueError, match=r"inconsistent numbers of samples: \[2, 3\]"):
         check_X_y([[1.0], [2.0]], [1, 2, 3])
+
+
+def test_check_sample_weight():
+    assert check_sample_weight(None, 3) is None
+    np.testing.assert_array_equal(check_sample_weight(2, 3), [2.0, 2.0, 2.0])
+    assert check_sample_weight([1, 2], 2, allow_int=True).dtype == np.int64
+    assert check_sample_weight([1, 2], 2, dtype=np.float32).dtype == np.float32
+    with pytest.raises(ValueError, match=r"sample_weight.shape == \(2,\), expected \(3,\)!"):
+        check_sample_weight([1.0, 2.0], 3)
+    with pytest.raises(ValueError, match="Sample weights must be 1D array or scalar"):
+        check_sample_weight(np.ones((2, 2)), 2)
+    with pytest.raises(ValueError, match="Input sample_weight contains NaN"):
+        check_sample_weight([1.0, np.nan], 2)
+    with pytest.raises(ValueError, match="at least one non-zero"):
+        check_sample_weight([0.0, 0.0], 2)
+    with pytest.raises(ValueError, match="could not be converted to floats"):
+        check_sample_weight(["a", "b"], 2)
+
+
+def test_allow_nan():
+    X = np.array([[1.0, np.nan]])
+    assert check_array(X, ensure_all_finite="allow-nan") is X
+    assert check_array(X, ensure_all_finite=False) is X
+    with pytest.raises(ValueError, match="Input X contains infinity"):
+        check_array(np.array([[np.inf, np.nan]]), ensure_all_finite="allow-nan")
 
 
 def test_check_scalar():

@@ -406,11 +406,13 @@ def test_bad_sample_weight():
         StandardScaler().fit(X, sample_weight=np.ones(3))
     with pytest.raises(ValueError, match="1D array or scalar"):
         StandardScaler().fit(X, sample_weight=np.ones((150, 2)))
-    with pytest.raises(ValueError, match="NaN or infinity"):
+    with pytest.raises(ValueError, match="Input sample_weight contains NaN"):
         StandardScaler().fit(X, sample_weight=np.full(150, np.nan))
+    with pytest.raises(ValueError, match="Input sample_weight contains infinity"):
+        StandardScaler().fit(X, sample_weight=np.full(150, np.inf))
     with pytest.raises(ValueError, match="at least one non-zero"):
         StandardScaler().fit(X, sample_weight=np.zeros(150))
-    with pytest.raises(ValueError, match="numeric"):
+    with pytest.raises(ValueError, match="sample_weight could not be converted to floats"):
         StandardScaler().fit(X, sample_weight=["a"] * 150)
 
 
