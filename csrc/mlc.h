@@ -51,6 +51,12 @@ int mlc_get_num_threads(void);
 void mlc_blas_single_begin(void);
 void mlc_blas_single_end(void);
 
+/* How many of n_threads a parallel region doing `work` elementary steps (about a nanosecond each)
+ * should use: 1 below MLC_SERIAL_WORK, where waking a second thread can cost more than the work
+ * (milliseconds when the other core is busy), else n_threads. */
+#define MLC_SERIAL_WORK ((int64_t)1 << 20)
+int mlc_team_size(int64_t work, int n_threads);
+
 /* ---- RNG: xoshiro256** seeded by splitmix64 ---- */
 typedef struct {
     uint64_t s[4];

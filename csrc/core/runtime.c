@@ -63,6 +63,11 @@ void mlc_blas_single_end(void) {
     if (atomic_fetch_sub(&blas_single_depth, 1) == 1) mlc_openblas_set_num_threads(mlc_get_num_threads());
 }
 
+int mlc_team_size(int64_t work, int n_threads) {
+    if (n_threads < 1 || work < MLC_SERIAL_WORK) return 1;
+    return n_threads;
+}
+
 void *mlc_malloc(size_t bytes) {
     if (bytes == 0) bytes = 64;
     bytes = (bytes + 63) & ~(size_t)63; /* aligned_alloc wants a multiple of the alignment */

@@ -117,7 +117,6 @@ DEFINE_COUNTS(f64, double)
 
 #define LOSS_BLOCK 4096  /* rows per partial sum: fixed, so the result ignores the thread count */
 #define LOSS_PARTS 256   /* partial sums per parallel region */
-#define PARALLEL_MIN 65536 /* below this many samples a parallel region costs more than it saves */
 
 int mlc_metrics_log_loss(double *loss, double *max_dev, const double *proba, const int32_t *y,
                          const double *w, int64_t n, int64_t n_classes, double eps, int n_threads) {
@@ -131,8 +130,8 @@ int mlc_metrics_log_loss(double *loss, double *max_dev, const double *proba, con
     for (int64_t r0 = 0; r0 < n; r0 += (int64_t)LOSS_BLOCK * LOSS_PARTS) {
         const int64_t r1 = MLC_MIN(n, r0 + (int64_t)LOSS_BLOCK * LOSS_PARTS);
         const int nb = (int)((r1 - r0 + LOSS_BLOCK - 1) / LOSS_BLOCK);
-#pragma omp parallel for num_threads(n_threads) schedule(static) reduction(max : dev) \
-    reduction(| : bad) if (r1 - r0 >= PARALLEL_MIN)
+#pragma omp parallel for num_threads(mlc_team_size((r1 - r0) * ncodes, n_threads)) schedule(static) \
+    reduction(max : dev) reduction(| : bad)
         for (int b = 0; b < nb; b++) {
             const int64_t i0 = r0 + (int64_t)b * LOSS_BLOCK, i1 = MLC_MIN(r1, i0 + LOSS_BLOCK);
             ksum sum = {0.0, 0.0};
@@ -294,8 +293,7 @@ int mlc_metrics_roc_curve(double *fps, double *tps, double *thresholds, int64_t 
     // the two sorts are independent: one thread each
     const uint64_t *sk[2] = {keys, keys + np_};
     const double *sv[2] = {vals, weighted ? vals + np_ : NULL};
-#pragma omp parallel for num_threads(MLC_MIN(n_threads, 2)) schedule(static, 1) \
-    if (n >= PARALLEL_MIN)
+#pragma omp parallel for num_threads(MLC_MIN(mlc_team_size(n * 16, n_threads), 2)) schedule(static, 1)
     for (int part = 0; part < 2; part++) {
         int64_t off = part ? np_ : 0, len = part ? nn : np_;
         double *v = weighted ? vals + off : NULL, *t = weighted ? tv + off : NULL;

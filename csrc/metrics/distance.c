@@ -213,7 +213,8 @@ void mlc_distance_tile(double *S, int64_t lds, const mlc_dist_rows *X, int64_t i
         const int64_t ntiles = nbx * nby;                                                          \
         int stop = 0, nomem = 0;                                                                   \
         mlc_blas_single_begin();                                                                   \
-        _Pragma("omp parallel num_threads(n_threads)") {                                           \
+        const int team = MLC_MIN(mlc_team_size(n * m * d, n_threads), (int)MLC_MIN(ntiles, 64));    \
+        _Pragma("omp parallel num_threads(team)") {                                                \
             double *tile = DIRECT ? NULL : mlc_malloc(sizeof(double) * MLC_DIST_BX * MLC_DIST_BY); \
             if (!DIRECT && tile == NULL) {                                                         \
                 _Pragma("omp atomic write") nomem = 1;                                             \

@@ -95,8 +95,9 @@ static int kneighbors(double *dist, int64_t *ind, const mlc_dist_rows *rx, const
     const int64_t bx = MLC_MAX(1, MLC_MIN(MLC_DIST_BX, (int64_t)65536 / k));
     const int64_t nblocks = (n + bx - 1) / bx;
     int stop = 0, nomem = 0;
+    const int team = MLC_MIN(mlc_team_size(n * m * rx->d, n_threads), (int)MLC_MIN(nblocks, 64));
     mlc_blas_single_begin();
-#pragma omp parallel num_threads(n_threads)
+#pragma omp parallel num_threads(team)
     {
         char *tile = mlc_malloc(elem * bx * MLC_DIST_BY);
         double *hv = mlc_malloc(sizeof(double) * bx * k);

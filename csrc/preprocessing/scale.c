@@ -12,8 +12,6 @@
 #pragma GCC optimize("no-trapping-math")
 #endif
 
-/* Below this many values a kernel runs on one thread: starting a team costs more than it saves. */
-#define SCALE_SERIAL_SIZE ((int64_t)1 << 15)
 /* The statistics are summed in this many chunks of rows (fewer when N is small), whatever the
  * number of threads, and the chunks merged in order: the result does not depend on n_threads. */
 #define SCALE_CHUNKS 64
@@ -22,11 +20,6 @@ const char *mlc_scale_check_params(double lo, double hi) {
     if (!isfinite(lo) || !isfinite(hi)) return "clip range: both ends must be finite";
     if (!(lo < hi)) return "clip range: the minimum must be smaller than the maximum";
     return NULL;
-}
-
-static int team_size(int64_t n, int64_t d, int n_threads) {
-    if (n_threads < 1 || n * d < SCALE_SERIAL_SIZE) return 1;
-    return n_threads;
 }
 
 /* Rows per block: a block of about 16K values (128 KiB in float64) stays in L2 for its second pass. */
@@ -149,7 +142,7 @@ DEFINE_PIVOT(f32, float)
     int mlc_scale_mean_var_##SUFFIX(double *mean, double *var, double *count, const T *X,          \
                                     const double *w, int64_t n, int64_t d, int n_threads) {        \
         if (n <= 0 || d <= 0) return MLC_OK;                                                       \
-        const int nthr = team_size(n, d, n_threads);                                               \
+        const int nthr = mlc_team_size(n * d, n_threads);                                               \
         const int64_t brows = block_rows(d);                                                       \
         const int64_t nblocks = (n + brows - 1) / brows;                                           \
         const int64_t nchunks = MLC_MIN((int64_t)SCALE_CHUNKS, nblocks);                           \
@@ -204,7 +197,7 @@ DEFINE_MEAN_VAR(f32, float)
 #define DEFINE_MIN_MAX(SUFFIX, T)                                                                  \
     int mlc_scale_min_max_##SUFFIX(T *cmin, T *cmax, const T *X, int64_t n, int64_t d,             \
                                    int n_threads) {                                                \
-        const int nthr = team_size(n, d, n_threads);                                               \
+        const int nthr = mlc_team_size(n * d, n_threads);                                               \
         int nomem = 0;                                                                             \
         for (int64_t j = 0; j < d; j++) {                                                          \
             cmin[j] = (T)INFINITY;                                                                 \
@@ -251,7 +244,7 @@ DEFINE_MIN_MAX(f32, float)
     int mlc_scale_transform_##SUFFIX(T *out, const T *X, const double *shift, const double *scale, \
                                      int64_t n, int64_t d, double offset, int clip, double lo,     \
                                      double hi, int n_threads) {                                   \
-        const int nthr = team_size(n, d, n_threads);                                               \
+        const int nthr = mlc_team_size(n * d, n_threads);                                               \
         _Pragma("omp parallel for num_threads(nthr) schedule(static)")                             \
         for (int64_t i = 0; i < n; i++) {                                                          \
             const T *x = X + i * d;                                                                \
@@ -267,7 +260,7 @@ DEFINE_MIN_MAX(f32, float)
     }                                                                                              \
     int mlc_scale_inverse_##SUFFIX(T *out, const T *X, const double *shift, const double *scale,   \
                                    int64_t n, int64_t d, double offset, int n_threads) {           \
-        const int nthr = team_size(n, d, n_threads);                                               \
+        const int nthr = mlc_team_size(n * d, n_threads);                                               \
         _Pragma("omp parallel for num_threads(nthr) schedule(static)")                             \
         for (int64_t i = 0; i < n; i++) {                                                          \
             const T *x = X + i * d;                                                                \
