@@ -1,5 +1,4 @@
 """The foundation: threads, the RNG, the estimator base, validation, interrupts, leaks."""
-import gc
 import os
 import pickle
 import signal
@@ -18,6 +17,7 @@ from mlc.base import BaseEstimator
 from mlc.exceptions import NotFittedError
 from mlc.metrics import pairwise_distances
 from mlc.neighbors import KNeighborsClassifier, KNeighborsRegressor
+from conftest import assert_rss_stable, needs_rss
 
 
 # ---- threads -------------------------------------------------------------------------------
@@ -242,12 +242,7 @@ def test_ctrl_c_stops_a_long_kernel(rng):
     assert _mlc.blas_num_threads() == mlc.get_num_threads()
 
 
-def _rss_bytes():
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
-
-@pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="needs /proc")
+@needs_rss
 def test_fit_predict_loop_does_not_grow_rss(rng):
     X, y = rng.normal(size=(200, 8)), rng.integers(0, 3, 200)
     Xq = rng.normal(size=(50, 8))
@@ -263,12 +258,4 @@ def test_fit_predict_loop_does_not_grow_rss(rng):
         except ValueError:
             pass
 
-    for _ in range(100):
-        once()
-    gc.collect()
-    before = _rss_bytes()
-    for _ in range(1000):
-        once()
-    gc.collect()
-    grown = _rss_bytes() - before
-    assert grown < 4 * 2**20, f"RSS grew by {grown / 2**20:.1f} MiB over 1,000 iterations"
+    assert_rss_stable(once)

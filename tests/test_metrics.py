@@ -4,8 +4,6 @@ Numbers: the same to 1e-12 relative (RTOL) — counts are exact, and ROC points 
 stable sort and running sums, so they are bit-identical; the scalar sums differ from NumPy's
 pairwise sums by a few ulps. Return types, dtypes, errors and warnings are scikit-learn's too.
 """
-import gc
-import os
 import warnings
 
 import numpy as np
@@ -18,7 +16,7 @@ import mlc
 from mlc import _mlc
 from mlc import metrics as mm
 from mlc.metrics._classification import InvalidParameterError, UndefinedMetricWarning
-from conftest import layouts
+from conftest import assert_rss_stable, layouts, needs_rss
 
 RTOL = 1e-12
 
@@ -527,14 +525,7 @@ def test_direct_calls_work():
     assert _mlc.metrics_roc_auc(fps, tps) == 0.75
 
 
-def _rss_bytes():
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
-
-@pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="needs /proc")
-@pytest.mark.skipif("asan" in os.environ.get("LD_PRELOAD", ""),
-                    reason="AddressSanitizer's quarantine holds freed memory")
+@needs_rss
 def test_loop_does_not_grow_rss():
     y = np.arange(2000) % 2
     s = np.linspace(0, 1, 2000)
@@ -553,12 +544,4 @@ def test_loop_does_not_grow_rss():
         except ValueError:
             pass
 
-    for _ in range(100):
-        once()
-    gc.collect()
-    before = _rss_bytes()
-    for _ in range(1000):
-        once()
-    gc.collect()
-    grown = _rss_bytes() - before
-    assert grown < 4 * 2**20, f"RSS grew by {grown / 2**20:.1f} MiB over 1,000 iterations"
+    assert_rss_stable(once)

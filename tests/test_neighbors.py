@@ -8,7 +8,6 @@ itself is asserted exactly against a stable argsort of scipy's cdist.
 """
 import itertools
 import pickle
-import warnings
 
 import numpy as np
 import pytest

@@ -4,8 +4,6 @@ Tolerances: float64 statistics within 1e-12 relative (both sides are two-pass / 
 float64, only the summation order differs); float32 outputs within 1e-5 (scikit-learn computes
 float32 transforms in float32 arithmetic, mlc in float64 rounded once).
 """
-import gc
-import os
 
 import numpy as np
 import pytest
@@ -17,6 +15,7 @@ import mlc
 from mlc import _mlc
 from mlc.exceptions import NotFittedError
 from mlc.preprocessing import MinMaxScaler, StandardScaler
+from conftest import assert_rss_stable, needs_rss
 
 LOADERS = {"iris": load_iris, "wine": load_wine, "diabetes": load_diabetes,
            "breast_cancer": load_breast_cancer}
@@ -451,14 +450,7 @@ def test_binding_rejects_bad_calls():
     np.testing.assert_array_equal(state[2], 5.0)
 
 
-def _rss_bytes():
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
-
-@pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="needs /proc")
-@pytest.mark.skipif("asan" in os.environ.get("LD_PRELOAD", ""),
-                    reason="AddressSanitizer's quarantine holds freed memory")
+@needs_rss
 def test_repeated_fit_does_not_grow_rss():
     rng = np.random.default_rng(9)
     X, w = rng.normal(size=(500, 20)), rng.uniform(size=500)
@@ -476,15 +468,7 @@ def test_repeated_fit_does_not_grow_rss():
             except ValueError:
                 pass
 
-    for _ in range(100):
-        once()
-    gc.collect()
-    before = _rss_bytes()
-    for _ in range(1000):
-        once()
-    gc.collect()
-    grown = _rss_bytes() - before
-    assert grown < 4 * 2**20, f"RSS grew by {grown / 2**20:.1f} MiB over 1,000 iterations"
+    assert_rss_stable(once)
 
 
 # ---- scikit-learn's estimator checks ---------------------------------------------------------

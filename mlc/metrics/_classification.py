@@ -13,7 +13,7 @@ import numpy as np
 from .. import _mlc
 from .._threads import get_num_threads
 from ..exceptions import InvalidParameterError, UndefinedMetricWarning
-from .._validation import (_is_sparse, _is_integral_float, _non_integral, assert_all_finite,
+from .._validation import (_is_sparse, _non_integral, assert_all_finite,
                            check_consistent_length, check_sample_weight, type_of_target)
 
 __all__ = [
