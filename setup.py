@@ -17,7 +17,7 @@ from setuptools.command.build_ext import build_ext
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCES = sorted(glob.glob(os.path.join("csrc", "**", "*.c"), recursive=True))
-CFLAGS = ["-std=c11", "-O3", "-fopenmp", "-Wall", "-Wextra", "-fno-strict-aliasing",
+CFLAGS = ["-std=c11", "-O3", "-fopenmp", "-Wall", "-Wextra", "-fno-strict-aliasing", "-fno-math-errno",
           "-DNPY_NO_DEPRECATED_API=NPY_1_7_API_VERSION"]
 if os.environ.get("MLC_DEBUG"):
     CFLAGS += ["-O1", "-g", "-fno-omit-frame-pointer"]
