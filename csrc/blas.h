@@ -20,26 +20,95 @@ typedef int mlc_blasint;
 #define mlc_cblas_dgemm MLC_BLAS_NAME(cblas_dgemm)
 #define mlc_cblas_sgemm MLC_BLAS_NAME(cblas_sgemm)
 #define mlc_cblas_dgemv MLC_BLAS_NAME(cblas_dgemv)
+#define mlc_cblas_sgemv MLC_BLAS_NAME(cblas_sgemv)
+#define mlc_cblas_dger MLC_BLAS_NAME(cblas_dger)
+#define mlc_cblas_sger MLC_BLAS_NAME(cblas_sger)
 #define mlc_cblas_ddot MLC_BLAS_NAME(cblas_ddot)
 #define mlc_cblas_sdot MLC_BLAS_NAME(cblas_sdot)
 #define mlc_cblas_daxpy MLC_BLAS_NAME(cblas_daxpy)
+#define mlc_cblas_saxpy MLC_BLAS_NAME(cblas_saxpy)
+#define mlc_cblas_dscal MLC_BLAS_NAME(cblas_dscal)
+#define mlc_cblas_sscal MLC_BLAS_NAME(cblas_sscal)
+#define mlc_cblas_dcopy MLC_BLAS_NAME(cblas_dcopy)
+#define mlc_cblas_scopy MLC_BLAS_NAME(cblas_scopy)
 #define mlc_cblas_dnrm2 MLC_BLAS_NAME(cblas_dnrm2)
+#define mlc_cblas_snrm2 MLC_BLAS_NAME(cblas_snrm2)
+#define mlc_cblas_dsyrk MLC_BLAS_NAME(cblas_dsyrk)
+#define mlc_cblas_ssyrk MLC_BLAS_NAME(cblas_ssyrk)
+#define mlc_cblas_dtrsm MLC_BLAS_NAME(cblas_dtrsm)
+#define mlc_cblas_strsm MLC_BLAS_NAME(cblas_strsm)
+#define mlc_cblas_dtrmm MLC_BLAS_NAME(cblas_dtrmm)
+#define mlc_cblas_strmm MLC_BLAS_NAME(cblas_strmm)
 #define mlc_openblas_set_num_threads MLC_BLAS_NAME(openblas_set_num_threads)
 #define mlc_openblas_get_num_threads MLC_BLAS_NAME(openblas_get_num_threads)
 
-/* LAPACK (Fortran ABI): declared here as they are needed, one prototype per routine. */
+/* LAPACK (Fortran ABI): every character argument is followed by its hidden length (size_t) at the
+ * end of the list. Declared once here for float64 (d) and float32 (s): one prototype per routine. */
+#define MLC_LAPACK_DECLARE(T, P)                                                                  \
+    void MLC_BLAS_NAME(P##gesdd_)(const char *jobz, const mlc_blasint *m, const mlc_blasint *n, T *a, \
+                                  const mlc_blasint *lda, T *s, T *u, const mlc_blasint *ldu, T *vt,     \
+                                  const mlc_blasint *ldvt, T *work, const mlc_blasint *lwork,           \
+                                  mlc_blasint *iwork, mlc_blasint *info, size_t jobz_len);             \
+    void MLC_BLAS_NAME(P##syevd_)(const char *jobz, const char *uplo, const mlc_blasint *n, T *a,     \
+                                  const mlc_blasint *lda, T *w, T *work, const mlc_blasint *lwork,      \
+                                  mlc_blasint *iwork, const mlc_blasint *liwork, mlc_blasint *info,    \
+                                  size_t jobz_len, size_t uplo_len);                                  \
+    void MLC_BLAS_NAME(P##syevr_)(const char *jobz, const char *range, const char *uplo,              \
+                                  const mlc_blasint *n, T *a, const mlc_blasint *lda, const T *vl,      \
+                                  const T *vu, const mlc_blasint *il, const mlc_blasint *iu,            \
+                                  const T *abstol, mlc_blasint *m, T *w, T *z, const mlc_blasint *ldz,  \
+                                  mlc_blasint *isuppz, T *work, const mlc_blasint *lwork,               \
+                                  mlc_blasint *iwork, const mlc_blasint *liwork, mlc_blasint *info,    \
+                                  size_t jobz_len, size_t range_len, size_t uplo_len);                \
+    void MLC_BLAS_NAME(P##potrf_)(const char *uplo, const mlc_blasint *n, T *a,                       \
+                                  const mlc_blasint *lda, mlc_blasint *info, size_t uplo_len);         \
+    void MLC_BLAS_NAME(P##potri_)(const char *uplo, const mlc_blasint *n, T *a,                       \
+                                  const mlc_blasint *lda, mlc_blasint *info, size_t uplo_len);         \
+    void MLC_BLAS_NAME(P##potrs_)(const char *uplo, const mlc_blasint *n, const mlc_blasint *nrhs,    \
+                                  const T *a, const mlc_blasint *lda, T *b, const mlc_blasint *ldb,     \
+                                  mlc_blasint *info, size_t uplo_len);                                \
+    void MLC_BLAS_NAME(P##trtrs_)(const char *uplo, const char *trans, const char *diag,              \
+                                  const mlc_blasint *n, const mlc_blasint *nrhs, const T *a,            \
+                                  const mlc_blasint *lda, T *b, const mlc_blasint *ldb,                 \
+                                  mlc_blasint *info, size_t uplo_len, size_t trans_len,               \
+                                  size_t diag_len);                                                   \
+    void MLC_BLAS_NAME(P##geqrf_)(const mlc_blasint *m, const mlc_blasint *n, T *a,                   \
+                                  const mlc_blasint *lda, T *tau, T *work, const mlc_blasint *lwork,    \
+                                  mlc_blasint *info);                                                 \
+    void MLC_BLAS_NAME(P##orgqr_)(const mlc_blasint *m, const mlc_blasint *n, const mlc_blasint *k,   \
+                                  T *a, const mlc_blasint *lda, const T *tau, T *work,                 \
+                                  const mlc_blasint *lwork, mlc_blasint *info);                       \
+    void MLC_BLAS_NAME(P##getrf_)(const mlc_blasint *m, const mlc_blasint *n, T *a,                   \
+                                  const mlc_blasint *lda, mlc_blasint *ipiv, mlc_blasint *info);      \
+    void MLC_BLAS_NAME(P##gesv_)(const mlc_blasint *n, const mlc_blasint *nrhs, T *a,                 \
+                                 const mlc_blasint *lda, mlc_blasint *ipiv, T *b,                     \
+                                 const mlc_blasint *ldb, mlc_blasint *info);
+
+MLC_LAPACK_DECLARE(double, d)
+MLC_LAPACK_DECLARE(float, s)
+
+/* mlc_lapack_dgesdd(...), mlc_lapack_spotrf(...), ...: the names the rest of csrc/ uses. */
 #define mlc_lapack_dgesdd MLC_BLAS_NAME(dgesdd_)
+#define mlc_lapack_sgesdd MLC_BLAS_NAME(sgesdd_)
 #define mlc_lapack_dsyevd MLC_BLAS_NAME(dsyevd_)
+#define mlc_lapack_ssyevd MLC_BLAS_NAME(ssyevd_)
+#define mlc_lapack_dsyevr MLC_BLAS_NAME(dsyevr_)
+#define mlc_lapack_ssyevr MLC_BLAS_NAME(ssyevr_)
 #define mlc_lapack_dpotrf MLC_BLAS_NAME(dpotrf_)
-void mlc_lapack_dgesdd(const char *jobz, const mlc_blasint *m, const mlc_blasint *n, double *a,
-                       const mlc_blasint *lda, double *s, double *u, const mlc_blasint *ldu, double *vt,
-                       const mlc_blasint *ldvt, double *work, const mlc_blasint *lwork,
-                       mlc_blasint *iwork, mlc_blasint *info, size_t jobz_len);
-void mlc_lapack_dsyevd(const char *jobz, const char *uplo, const mlc_blasint *n, double *a,
-                       const mlc_blasint *lda, double *w, double *work, const mlc_blasint *lwork,
-                       mlc_blasint *iwork, const mlc_blasint *liwork, mlc_blasint *info,
-                       size_t jobz_len, size_t uplo_len);
-void mlc_lapack_dpotrf(const char *uplo, const mlc_blasint *n, double *a, const mlc_blasint *lda,
-                       mlc_blasint *info, size_t uplo_len);
+#define mlc_lapack_spotrf MLC_BLAS_NAME(spotrf_)
+#define mlc_lapack_dpotri MLC_BLAS_NAME(dpotri_)
+#define mlc_lapack_spotri MLC_BLAS_NAME(spotri_)
+#define mlc_lapack_dpotrs MLC_BLAS_NAME(dpotrs_)
+#define mlc_lapack_spotrs MLC_BLAS_NAME(spotrs_)
+#define mlc_lapack_dtrtrs MLC_BLAS_NAME(dtrtrs_)
+#define mlc_lapack_strtrs MLC_BLAS_NAME(strtrs_)
+#define mlc_lapack_dgeqrf MLC_BLAS_NAME(dgeqrf_)
+#define mlc_lapack_sgeqrf MLC_BLAS_NAME(sgeqrf_)
+#define mlc_lapack_dorgqr MLC_BLAS_NAME(dorgqr_)
+#define mlc_lapack_sorgqr MLC_BLAS_NAME(sorgqr_)
+#define mlc_lapack_dgetrf MLC_BLAS_NAME(dgetrf_)
+#define mlc_lapack_sgetrf MLC_BLAS_NAME(sgetrf_)
+#define mlc_lapack_dgesv MLC_BLAS_NAME(dgesv_)
+#define mlc_lapack_sgesv MLC_BLAS_NAME(sgesv_)
 
 #endif

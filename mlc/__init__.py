@@ -9,7 +9,8 @@ __version__ = "0.1.0"
 
 _init_from_environment()
 
-from . import exceptions, metrics, neighbors, preprocessing  # noqa: E402
+from . import (cluster, decomposition, exceptions, metrics, mixture, neighbors,  # noqa: E402
+               preprocessing)
 
-__all__ = ["set_num_threads", "get_num_threads", "exceptions", "metrics", "neighbors",
-           "preprocessing", "__version__"]
+__all__ = ["set_num_threads", "get_num_threads", "cluster", "decomposition", "exceptions", "metrics",
+           "mixture", "neighbors", "preprocessing", "__version__"]

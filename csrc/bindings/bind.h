@@ -37,5 +37,8 @@ extern PyMethodDef mlc_distance_methods[];
 extern PyMethodDef mlc_neighbors_methods[];
 extern PyMethodDef mlc_metrics_methods[];
 extern PyMethodDef mlc_preprocessing_methods[];
+extern PyMethodDef mlc_cluster_methods[];
+extern PyMethodDef mlc_mixture_methods[];
+extern PyMethodDef mlc_decomposition_methods[];
 
 #endif

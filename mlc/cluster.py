@@ -1,0 +1,3 @@
+"""k-means (being written: issue 3)."""
+
+__all__ = []

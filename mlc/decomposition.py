@@ -1,0 +1,3 @@
+"""PCA and truncated SVD (being written: issue 3)."""
+
+__all__ = []

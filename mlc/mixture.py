@@ -1,0 +1,3 @@
+"""Gaussian mixtures (being written: issue 3)."""
+
+__all__ = []
