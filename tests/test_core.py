@@ -42,8 +42,13 @@ def test_threadpoolctl_sees_mlc_openblas_and_openmp():
     ours = [i for i in info if i["internal_api"] == "openblas" and i["filepath"].startswith(libdir)]
     assert len(ours) == 1, info
     assert any(i["user_api"] == "openmp" for i in info)
-    with threadpoolctl.threadpool_limits(limits=1, user_api="blas"):
+    old = mlc.get_num_threads()
+    X = np.random.default_rng(0).normal(size=(700, 16))
+    with threadpoolctl.threadpool_limits(limits=1):
+        assert _mlc.blas_num_threads() == 1 and mlc.get_num_threads() == 1
+        pairwise_distances(X)  # a parallel region must put back the limit, not mlc's count
         assert _mlc.blas_num_threads() == 1
+    assert mlc.get_num_threads() == old
 
 
 def test_blas_count_survives_parallel_regions(rng):

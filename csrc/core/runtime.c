@@ -1,6 +1,6 @@
 /* runtime.c: status strings, the log and progress hooks, thread control, the aligned allocator. */
 #include <stdarg.h>
-#include <stdatomic.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <omp.h>
@@ -39,7 +39,7 @@ void mlc_log(const char *fmt, ...) {
     log_fn(buf);
 }
 
-static int n_threads = 0; /* 0: not set yet, use OpenMP's default */
+static int n_threads = 0; /* 0: not set, follow OpenMP's default */
 
 void mlc_set_num_threads(int n) {
     if (n < 1) n = 1;
@@ -48,19 +48,33 @@ void mlc_set_num_threads(int n) {
     mlc_openblas_set_num_threads(n);
 }
 
-int mlc_get_num_threads(void) { return n_threads > 0 ? n_threads : omp_get_max_threads(); }
+/* mlc's setting, lowered by OpenMP's current limit: a threadpoolctl.threadpool_limits(...) (which
+ * calls omp_set_num_threads) then limits mlc's kernels too. */
+int mlc_get_num_threads(void) {
+    const int omp = omp_get_max_threads();
+    return n_threads > 0 ? MLC_MIN(n_threads, omp) : omp;
+}
 
 /* OpenBLAS (the pthreads build) has no per-thread setting, so a parallel region turns BLAS to one
- * thread while it runs. A counter makes nested or concurrent regions (two Python threads) safe: the
- * first to enter sets 1, the last to leave restores mlc's count. */
-static _Atomic int blas_single_depth = 0;
+ * thread while it runs and then puts back whatever count was in force (mlc's, or a threadpoolctl
+ * limit). Nested or concurrent regions (two Python threads) share one saved count: the first to
+ * enter saves and sets 1, the last to leave restores, under a mutex. */
+static pthread_mutex_t blas_lock = PTHREAD_MUTEX_INITIALIZER;
+static int blas_depth = 0, blas_saved = 1;
 
 void mlc_blas_single_begin(void) {
-    if (atomic_fetch_add(&blas_single_depth, 1) == 0) mlc_openblas_set_num_threads(1);
+    pthread_mutex_lock(&blas_lock);
+    if (blas_depth++ == 0) {
+        blas_saved = mlc_openblas_get_num_threads();
+        mlc_openblas_set_num_threads(1);
+    }
+    pthread_mutex_unlock(&blas_lock);
 }
 
 void mlc_blas_single_end(void) {
-    if (atomic_fetch_sub(&blas_single_depth, 1) == 1) mlc_openblas_set_num_threads(mlc_get_num_threads());
+    pthread_mutex_lock(&blas_lock);
+    if (--blas_depth == 0) mlc_openblas_set_num_threads(blas_saved);
+    pthread_mutex_unlock(&blas_lock);
 }
 
 int mlc_team_size(int64_t work, int n_threads) {
