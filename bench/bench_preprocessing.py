@@ -30,5 +30,5 @@ def rows(quick=False):
         del a, b
         yield compare("preprocessing", f"{name} fit_transform {n}x{d} float64",
                       lambda: ours().fit_transform(X), lambda: ref().fit_transform(X),
-                      quality=lambda out: np.abs(out).mean(), quality_name="mean |output|",
+                      quality=lambda out: np.abs(out).mean(), quality_name="mean abs output",
                       repeats=repeats)
