@@ -243,10 +243,11 @@ def encode_labels(y):
     return classes, codes.reshape(-1).astype(np.int32)
 
 
-def check_sample_weight(sample_weight, n_samples, *, dtype=np.float64, allow_int=False):
+def check_sample_weight(sample_weight, n_samples, *, dtype=np.float64, allow_int=False,
+                        ensure_non_negative=False):
     """None, or the weights as a C-contiguous 1-D array of length n_samples: of `dtype` (a scalar
-    is broadcast), or int64 for integer weights when allow_int. Rejects NaN/inf, wrong shapes and
-    all-zero weights with scikit-learn's messages."""
+    is broadcast), or int64 for integer weights when allow_int. Rejects NaN/inf, wrong shapes,
+    all-zero weights and (ensure_non_negative) negative ones with scikit-learn's messages."""
     if sample_weight is None:
         return None
     if isinstance(sample_weight, numbers.Number):
@@ -267,6 +268,8 @@ def check_sample_weight(sample_weight, n_samples, *, dtype=np.float64, allow_int
     if w.shape != (n_samples,):
         raise ValueError(f"sample_weight.shape == {w.shape}, expected {(n_samples,)}!")
     assert_all_finite(w, "sample_weight")
+    if ensure_non_negative and np.any(w < 0):
+        raise ValueError("Negative values in data passed to sample_weight.")
     if not np.any(w):
         raise ValueError("Sample weights must contain at least one non-zero number.")
     return np.ascontiguousarray(w)

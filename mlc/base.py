@@ -11,7 +11,7 @@ import numpy as np
 
 from ._validation import check_array, check_is_fitted
 
-__all__ = ["BaseEstimator", "ClassifierMixin", "RegressorMixin", "TransformerMixin"]
+__all__ = ["BaseEstimator", "ClassifierMixin", "RegressorMixin", "TransformerMixin", "ClusterMixin"]
 
 
 class BaseEstimator:
@@ -136,6 +136,21 @@ class RegressorMixin:
         tags.estimator_type = "regressor"
         tags.regressor_tags = RegressorTags()
         tags.target_tags.required = True
+        return tags
+
+
+class ClusterMixin:
+    """fit_predict() = fit().labels_; tags say clusterer."""
+
+    _estimator_type = "clusterer"
+
+    def fit_predict(self, X, y=None, **fit_params):
+        """Fit and return labels_."""
+        return self.fit(X, **fit_params).labels_
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "clusterer"
         return tags
 
 

@@ -1,6 +1,239 @@
-/* bind_cluster.c: k-means. */
+/* bind_cluster.c: kmeans_plusplus, kmeans_fit, kmeans_assign, kmeans_minibatch_step. */
 #include "bind.h"
+#include "cluster/kmeans.h"
+
+/* X (N, D) as float32 or float64, then sample_weight (N) of the same type (or NULL when
+ * allow_none and the object is None). Returns 0 or -1 with an exception. */
+static int data_and_weights(PyArrayObject **X, PyArrayObject **w, PyObject *xo, PyObject *wo, int allow_none) {
+    *X = mlc_bind_float_array(xo, 2, "X");
+    if (*X == NULL) return -1;
+    if (allow_none && wo == Py_None) return 0;
+    *w = mlc_bind_array(wo, PyArray_TYPE(*X), 1, "sample_weight");
+    if (*w == NULL) return -1;
+    return mlc_bind_check_dim(*w, 0, PyArray_DIM(*X, 0), "sample_weight");
+}
+
+/* centers (K, D) of X's type with D = X.shape[1]; a new C-contiguous copy when copy is set. */
+static PyArrayObject *centers_like(PyObject *co, PyArrayObject *X, int copy) {
+    PyArrayObject *c = mlc_bind_array(co, PyArray_TYPE(X), 2, "centers");
+    if (c == NULL) return NULL;
+    if (mlc_bind_check_dim(c, 1, PyArray_DIM(X, 1), "centers") < 0) {
+        Py_DECREF(c);
+        return NULL;
+    }
+    if (!copy) return c;
+    PyArrayObject *out = (PyArrayObject *)PyArray_NewCopy(c, NPY_CORDER);
+    Py_DECREF(c);
+    return out;
+}
+
+/* kmeans_plusplus(X, sample_weight, n_clusters, n_local_trials, seed, n_threads=1)
+ *   -> (centers (K, D), indices (K) int64) */
+static PyObject *kmeans_plusplus(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"X", "sample_weight", "n_clusters", "n_local_trials", "seed", "n_threads", NULL};
+    PyObject *xo, *wo;
+    Py_ssize_t k, trials;
+    unsigned long long seed;
+    int n_threads = 1;
+    PyArrayObject *X = NULL, *w = NULL, *centers = NULL, *indices = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOnnK|i", kwlist, &xo, &wo, &k, &trials, &seed, &n_threads))
+        return NULL;
+    if (data_and_weights(&X, &w, xo, wo, 0) < 0) goto fail;
+    int64_t n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1);
+    if (mlc_bind_check_params(mlc_kmeans_check_params(n, d, k, MLC_KMEANS_LLOYD, 1, 0.0)) < 0) goto fail;
+    if (mlc_bind_check_params(trials < 1 || trials > 64 ? "n_local_trials must be in [1, 64]" : NULL) < 0)
+        goto fail;
+    if (n_threads < 1) n_threads = 1;
+    npy_intp cd[2] = {k, d}, id[1] = {k};
+    centers = (PyArrayObject *)PyArray_SimpleNew(2, cd, PyArray_TYPE(X));
+    indices = (PyArrayObject *)PyArray_SimpleNew(1, id, NPY_INT64);
+    if (centers == NULL || indices == NULL) goto fail;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    if (PyArray_TYPE(X) == NPY_FLOAT32)
+        st = mlc_kmeans_plusplus_f32(PyArray_DATA(centers), PyArray_DATA(indices), PyArray_DATA(X),
+                                     PyArray_DATA(w), n, d, k, trials, seed, n_threads, &mlc_bind_interrupt);
+    else
+        st = mlc_kmeans_plusplus_f64(PyArray_DATA(centers), PyArray_DATA(indices), PyArray_DATA(X),
+                                     PyArray_DATA(w), n, d, k, trials, seed, n_threads, &mlc_bind_interrupt);
+    Py_END_ALLOW_THREADS
+    if (st != MLC_OK) {
+        mlc_bind_status(st);
+        goto fail;
+    }
+    Py_DECREF(X);
+    Py_DECREF(w);
+    return Py_BuildValue("NN", centers, indices);
+fail:
+    Py_XDECREF(X);
+    Py_XDECREF(w);
+    Py_XDECREF(centers);
+    Py_XDECREF(indices);
+    return NULL;
+}
+
+/* kmeans_fit(X, sample_weight, centers_init, algorithm, max_iter, tol, n_threads=1)
+ *   -> (centers (K, D), labels (N) int32, inertia, n_iter) */
+static PyObject *kmeans_fit(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"X", "sample_weight", "centers_init", "algorithm", "max_iter", "tol",
+                             "n_threads", NULL};
+    PyObject *xo, *wo, *co;
+    int algorithm, n_threads = 1;
+    Py_ssize_t max_iter;
+    double tol;
+    PyArrayObject *X = NULL, *w = NULL, *centers = NULL, *labels = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOind|i", kwlist, &xo, &wo, &co, &algorithm, &max_iter,
+                                     &tol, &n_threads))
+        return NULL;
+    if (data_and_weights(&X, &w, xo, wo, 0) < 0) goto fail;
+    centers = centers_like(co, X, 1);
+    if (centers == NULL) goto fail;
+    int64_t n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1), k = PyArray_DIM(centers, 0);
+    if (mlc_bind_check_params(mlc_kmeans_check_params(n, d, k, algorithm, max_iter, tol)) < 0) goto fail;
+    if (n_threads < 1) n_threads = 1;
+    npy_intp ld[1] = {n};
+    labels = (PyArrayObject *)PyArray_SimpleNew(1, ld, NPY_INT32);
+    if (labels == NULL) goto fail;
+    double inertia = 0.0;
+    int64_t n_iter = 0;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    if (PyArray_TYPE(X) == NPY_FLOAT32)
+        st = mlc_kmeans_fit_f32(PyArray_DATA(centers), PyArray_DATA(labels), &inertia, &n_iter,
+                                PyArray_DATA(X), PyArray_DATA(w), n, d, k, algorithm, max_iter, tol,
+                                n_threads, &mlc_bind_interrupt);
+    else
+        st = mlc_kmeans_fit_f64(PyArray_DATA(centers), PyArray_DATA(labels), &inertia, &n_iter,
+                                PyArray_DATA(X), PyArray_DATA(w), n, d, k, algorithm, max_iter, tol,
+                                n_threads, &mlc_bind_interrupt);
+    Py_END_ALLOW_THREADS
+    if (st != MLC_OK) {
+        mlc_bind_status(st);
+        goto fail;
+    }
+    Py_DECREF(X);
+    Py_DECREF(w);
+    return Py_BuildValue("NNdL", centers, labels, inertia, (long long)n_iter);
+fail:
+    Py_XDECREF(X);
+    Py_XDECREF(w);
+    Py_XDECREF(centers);
+    Py_XDECREF(labels);
+    return NULL;
+}
+
+/* kmeans_assign(X, centers, sample_weight=None, n_threads=1) -> (labels (N) int32, inertia) */
+static PyObject *kmeans_assign(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"X", "centers", "sample_weight", "n_threads", NULL};
+    PyObject *xo, *co, *wo = Py_None;
+    int n_threads = 1;
+    PyArrayObject *X = NULL, *w = NULL, *centers = NULL, *labels = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|Oi", kwlist, &xo, &co, &wo, &n_threads)) return NULL;
+    if (data_and_weights(&X, &w, xo, wo, 1) < 0) goto fail;
+    centers = centers_like(co, X, 0);
+    if (centers == NULL) goto fail;
+    int64_t n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1), k = PyArray_DIM(centers, 0);
+    if (mlc_bind_check_params(n < 1 ? "need at least one sample" : d < 1 ? "need at least one feature"
+                              : k < 1 ? "need at least one centre" : k > INT32_MAX ? "too many centres" : NULL) < 0)
+        goto fail;
+    if (n_threads < 1) n_threads = 1;
+    npy_intp ld[1] = {n};
+    labels = (PyArrayObject *)PyArray_SimpleNew(1, ld, NPY_INT32);
+    if (labels == NULL) goto fail;
+    double inertia = 0.0;
+    const void *wd = w ? PyArray_DATA(w) : NULL;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    if (PyArray_TYPE(X) == NPY_FLOAT32)
+        st = mlc_kmeans_assign_f32(PyArray_DATA(labels), &inertia, PyArray_DATA(X), wd, PyArray_DATA(centers),
+                                   n, d, k, n_threads, &mlc_bind_interrupt);
+    else
+        st = mlc_kmeans_assign_f64(PyArray_DATA(labels), &inertia, PyArray_DATA(X), wd, PyArray_DATA(centers),
+                                   n, d, k, n_threads, &mlc_bind_interrupt);
+    Py_END_ALLOW_THREADS
+    if (st != MLC_OK) {
+        mlc_bind_status(st);
+        goto fail;
+    }
+    Py_DECREF(X);
+    Py_XDECREF(w);
+    Py_DECREF(centers);
+    return Py_BuildValue("Nd", labels, inertia);
+fail:
+    Py_XDECREF(X);
+    Py_XDECREF(w);
+    Py_XDECREF(centers);
+    Py_XDECREF(labels);
+    return NULL;
+}
+
+/* kmeans_minibatch_step(X, sample_weight, centers, weight_sums, n_threads=1)
+ *   -> (new centers (K, D), new weight_sums (K) float64, labels (B) int32, batch inertia) */
+static PyObject *kmeans_minibatch_step(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"X", "sample_weight", "centers", "weight_sums", "n_threads", NULL};
+    PyObject *xo, *wo, *co, *so;
+    int n_threads = 1;
+    PyArrayObject *X = NULL, *w = NULL, *centers = NULL, *sums = NULL, *labels = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOO|i", kwlist, &xo, &wo, &co, &so, &n_threads)) return NULL;
+    if (data_and_weights(&X, &w, xo, wo, 0) < 0) goto fail;
+    centers = centers_like(co, X, 1);
+    if (centers == NULL) goto fail;
+    PyArrayObject *s_in = mlc_bind_array(so, NPY_FLOAT64, 1, "weight_sums");
+    if (s_in == NULL) goto fail;
+    sums = (PyArrayObject *)PyArray_NewCopy(s_in, NPY_CORDER);
+    Py_DECREF(s_in);
+    if (sums == NULL) goto fail;
+    int64_t b = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1), k = PyArray_DIM(centers, 0);
+    if (mlc_bind_check_dim(sums, 0, k, "weight_sums") < 0) goto fail;
+    if (mlc_bind_check_params(b < 1 ? "need at least one sample" : d < 1 ? "need at least one feature"
+                              : k < 1 ? "need at least one centre" : k > INT32_MAX ? "too many centres" : NULL) < 0)
+        goto fail;
+    if (n_threads < 1) n_threads = 1;
+    npy_intp ld[1] = {b};
+    labels = (PyArrayObject *)PyArray_SimpleNew(1, ld, NPY_INT32);
+    if (labels == NULL) goto fail;
+    double inertia = 0.0;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    if (PyArray_TYPE(X) == NPY_FLOAT32)
+        st = mlc_kmeans_minibatch_step_f32(PyArray_DATA(centers), PyArray_DATA(sums), PyArray_DATA(labels),
+                                           &inertia, PyArray_DATA(X), PyArray_DATA(w), b, d, k, n_threads,
+                                           &mlc_bind_interrupt);
+    else
+        st = mlc_kmeans_minibatch_step_f64(PyArray_DATA(centers), PyArray_DATA(sums), PyArray_DATA(labels),
+                                           &inertia, PyArray_DATA(X), PyArray_DATA(w), b, d, k, n_threads,
+                                           &mlc_bind_interrupt);
+    Py_END_ALLOW_THREADS
+    if (st != MLC_OK) {
+        mlc_bind_status(st);
+        goto fail;
+    }
+    Py_DECREF(X);
+    Py_DECREF(w);
+    return Py_BuildValue("NNNd", centers, sums, labels, inertia);
+fail:
+    Py_XDECREF(X);
+    Py_XDECREF(w);
+    Py_XDECREF(centers);
+    Py_XDECREF(sums);
+    Py_XDECREF(labels);
+    return NULL;
+}
 
 PyMethodDef mlc_cluster_methods[] = {
+    {"kmeans_plusplus", (PyCFunction)(void (*)(void))kmeans_plusplus, METH_VARARGS | METH_KEYWORDS,
+     "kmeans_plusplus(X, sample_weight, n_clusters, n_local_trials, seed, n_threads=1) -> (centers, indices)"},
+    {"kmeans_fit", (PyCFunction)(void (*)(void))kmeans_fit, METH_VARARGS | METH_KEYWORDS,
+     "kmeans_fit(X, sample_weight, centers_init, algorithm, max_iter, tol, n_threads=1)"
+     " -> (centers, labels, inertia, n_iter)"},
+    {"kmeans_assign", (PyCFunction)(void (*)(void))kmeans_assign, METH_VARARGS | METH_KEYWORDS,
+     "kmeans_assign(X, centers, sample_weight=None, n_threads=1) -> (labels, inertia)"},
+    {"kmeans_minibatch_step", (PyCFunction)(void (*)(void))kmeans_minibatch_step, METH_VARARGS | METH_KEYWORDS,
+     "kmeans_minibatch_step(X, sample_weight, centers, weight_sums, n_threads=1)"
+     " -> (centers, weight_sums, labels, inertia)"},
     {NULL, NULL, 0, NULL},
 };

@@ -1,0 +1,39 @@
+"""KMeans (lloyd, elkan) and MiniBatchKMeans: mlc vs scikit-learn, same data, same init, same threads."""
+import numpy as np
+
+from bench._harness import compare
+
+
+def _blobs(n, d, k, seed):
+    """Gaussian clusters with overlap, so that k-means needs a few dozen iterations."""
+    rng = np.random.default_rng(seed)
+    centers = rng.normal(scale=3.0, size=(k, d))
+    return centers[rng.integers(0, k, n)] + rng.normal(size=(n, d))
+
+
+def rows(quick=False):
+    import mlc.cluster
+    import sklearn.cluster
+
+    n, d = (10_000, 20) if quick else (100_000, 50)
+    repeats = 2 if quick else 3
+    for k in (8, 64):
+        X = _blobs(n, d, 16, seed=k)
+        init = X[np.random.default_rng(k).choice(n, k, replace=False)].copy()
+        for algorithm in ("lloyd", "elkan"):
+            def ours():
+                return mlc.cluster.KMeans(k, init=init, n_init=1, algorithm=algorithm).fit(X)
+
+            def theirs():
+                return sklearn.cluster.KMeans(k, init=init, n_init=1, algorithm=algorithm).fit(X)
+
+            yield compare("cluster", f"KMeans {algorithm} k={k} {n}x{d} (same init)", ours, theirs,
+                          lambda est: est.inertia_, "inertia", repeats=repeats)
+
+    n, d = (50_000, 20) if quick else (1_000_000, 20)
+    X = _blobs(n, d, 8, seed=1)
+    for k in (8,):
+        yield compare("cluster", f"MiniBatchKMeans k={k} {n}x{d}",
+                      lambda: mlc.cluster.MiniBatchKMeans(k, random_state=0).fit(X),
+                      lambda: sklearn.cluster.MiniBatchKMeans(k, random_state=0).fit(X),
+                      lambda est: est.inertia_, "inertia", repeats=repeats)

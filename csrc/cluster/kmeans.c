@@ -1,0 +1,98 @@
+/* kmeans.c: k-means (see kmeans.h). The type-independent parts live here; the kernels are
+ * written once in kmeans_impl.h and included for float64 and float32. */
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blas.h"
+#include "cluster/kmeans.h"
+
+/* Rows are processed in blocks of KM_BLOCK (one GEMM tile of KM_BLOCK x K distances, a few
+ * hundred KiB at most), and blocks in at most KM_GROUPS contiguous groups. A group's partial
+ * sums are private to it and the groups are reduced in order: the result does not depend on
+ * which thread ran which group, nor on how many threads there were. */
+#define KM_BLOCK 256
+#define KM_GROUPS 32
+
+const char *mlc_kmeans_check_params(int64_t n, int64_t d, int64_t k, int algorithm, int64_t max_iter,
+                                    double tol) {
+    if (n < 1) return "need at least one sample";
+    if (d < 1) return "need at least one feature";
+    if (k < 1) return "n_clusters must be >= 1";
+    if (k > n) return "n_clusters must be <= n_samples";
+    if (k > INT32_MAX) return "n_clusters is too large";
+    if (algorithm != MLC_KMEANS_LLOYD && algorithm != MLC_KMEANS_ELKAN) return "unknown algorithm code";
+    if (max_iter < 1) return "max_iter must be >= 1";
+    if (!(tol >= 0.0)) return "tol must be >= 0";
+    return NULL;
+}
+
+static int64_t n_blocks(int64_t n) { return (n + KM_BLOCK - 1) / KM_BLOCK; }
+static int64_t n_groups(int64_t n) { return MLC_MIN(n_blocks(n), KM_GROUPS); }
+
+/* sums (K*D + K) out: the group partial sums gs (G, K*D + K) added in group order. The last K
+ * entries of a group's row are the weights of the clusters. */
+static void reduce_groups(double *sums, const double *gs, int64_t groups, int64_t k, int64_t d) {
+    const int64_t stride = k * d + k;
+    memcpy(sums, gs, sizeof(double) * stride);
+    for (int64_t g = 1; g < groups; g++) {
+        const double *src = gs + g * stride;
+        for (int64_t t = 0; t < stride; t++) sums[t] += src[t];
+    }
+}
+
+/* The index of the largest entry of v (N), the first of ties. */
+static int64_t argmax(const double *v, int64_t n) {
+    int64_t best = 0;
+    for (int64_t i = 1; i < n; i++)
+        if (v[i] > v[best]) best = i;
+    return best;
+}
+
+/* The first index i with cum[i] > r (cum non-decreasing), or N - 1 if there is none. */
+static int64_t search_right(const double *cum, int64_t n, double r) {
+    int64_t lo = 0, hi = n;
+    while (lo < hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (cum[mid] > r) hi = mid;
+        else lo = mid + 1;
+    }
+    return MLC_MIN(lo, n - 1);
+}
+
+/* A row's key for an order that depends on its values only. */
+typedef struct {
+    uint64_t hash;
+    int64_t row;
+} km_key;
+
+static int key_cmp(const void *a, const void *b) {
+    const km_key *x = a, *y = b;
+    if (x->hash != y->hash) return x->hash < y->hash ? -1 : 1;
+    return (x->row > y->row) - (x->row < y->row);
+}
+
+static uint64_t mix64(uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+enum { KM_LLOYD, KM_ELKAN_INIT, KM_ELKAN, KM_INERTIA };
+
+#define T double
+#define SFX f64
+#define KM_GEMM mlc_cblas_dgemm
+#include "cluster/kmeans_impl.h"
+#undef T
+#undef SFX
+#undef KM_GEMM
+
+#define T float
+#define SFX f32
+#define KM_GEMM mlc_cblas_sgemm
+#include "cluster/kmeans_impl.h"
+#undef T
+#undef SFX
+#undef KM_GEMM

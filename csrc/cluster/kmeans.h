@@ -1,0 +1,74 @@
+/* kmeans.h: k-means (Lloyd and Elkan), k-means++ seeding, and the mini-batch step.
+ *
+ * Legend: N samples (rows of X), D features, K clusters, B rows of a mini-batch, L local trials.
+ *
+ * Every kernel comes in float64 (_f64) and float32 (_f32) from one source (kmeans_impl.h). Sums,
+ * inertia, distances of bounds and shifts are float64 in both; centres are stored in the input
+ * type (float32 stays float32, as in scikit-learn). Sample weights have the type of X and must be
+ * >= 0 (the caller checks). Results do not depend on the number of threads: rows are cut into
+ * a fixed set of groups of blocks whose partial sums are reduced in group order.
+ */
+#ifndef MLC_KMEANS_H
+#define MLC_KMEANS_H
+
+#include "mlc.h"
+
+enum { MLC_KMEANS_LLOYD = 0, MLC_KMEANS_ELKAN = 1 };
+
+/* NULL when the sizes and hyper-parameters are usable, else a message. */
+const char *mlc_kmeans_check_params(int64_t n, int64_t d, int64_t k, int algorithm, int64_t max_iter,
+                                    double tol);
+
+/* k-means++ seeding (greedy: L local trials per centre, 1 <= L <= 64, the best one kept).
+ *   centers (K, D) out; indices (K) out: the rows of X picked
+ *   X (N, D) in; sample_weight (N) in
+ * The same seed gives the same centres whatever n_threads. */
+int mlc_kmeans_plusplus_f64(double *centers, int64_t *indices, const double *X,
+                            const double *sample_weight, int64_t n, int64_t d, int64_t k,
+                            int64_t n_local_trials, uint64_t seed, int n_threads,
+                            const mlc_progress *p);
+int mlc_kmeans_plusplus_f32(float *centers, int64_t *indices, const float *X,
+                            const float *sample_weight, int64_t n, int64_t d, int64_t k,
+                            int64_t n_local_trials, uint64_t seed, int n_threads,
+                            const mlc_progress *p);
+
+/* One k-means run from given centres (Lloyd or Elkan, see kmeans_impl.h).
+ *   centers (K, D) inout: the initial centres in, the final ones out
+ *   labels (N) out; *inertia out; *n_iter out
+ *   X (N, D) in; sample_weight (N) in
+ * tol: the absolute bound on the sum of squared centre shifts (the caller scales it). */
+int mlc_kmeans_fit_f64(double *centers, int32_t *labels, double *inertia, int64_t *n_iter,
+                       const double *X, const double *sample_weight, int64_t n, int64_t d, int64_t k,
+                       int algorithm, int64_t max_iter, double tol, int n_threads,
+                       const mlc_progress *p);
+int mlc_kmeans_fit_f32(float *centers, int32_t *labels, double *inertia, int64_t *n_iter,
+                       const float *X, const float *sample_weight, int64_t n, int64_t d, int64_t k,
+                       int algorithm, int64_t max_iter, double tol, int n_threads,
+                       const mlc_progress *p);
+
+/* Nearest centre of each row and the weighted inertia.
+ *   labels (N) out; *inertia out (may be NULL)
+ *   X (N, D) in; sample_weight (N) in, or NULL for unit weights; centers (K, D) in */
+int mlc_kmeans_assign_f64(int32_t *labels, double *inertia, const double *X,
+                          const double *sample_weight, const double *centers, int64_t n, int64_t d,
+                          int64_t k, int n_threads, const mlc_progress *p);
+int mlc_kmeans_assign_f32(int32_t *labels, double *inertia, const float *X,
+                          const float *sample_weight, const float *centers, int64_t n, int64_t d,
+                          int64_t k, int n_threads, const mlc_progress *p);
+
+/* One mini-batch step (Sculley 2010, with scikit-learn's per-centre learning rate):
+ * assign the batch to the current centres, then move each centre j that received weight to
+ *   c_j <- (W_j c_j + sum_{i in j} w_i x_i) / (W_j + sum_{i in j} w_i),   W_j += sum_{i in j} w_i.
+ *   centers (K, D) inout; weight_sums (K) inout: W
+ *   labels (B) out; *inertia out: the batch's weighted inertia against the centres it came in with
+ *   X (B, D) in; sample_weight (B) in */
+int mlc_kmeans_minibatch_step_f64(double *centers, double *weight_sums, int32_t *labels,
+                                  double *inertia, const double *X, const double *sample_weight,
+                                  int64_t b, int64_t d, int64_t k, int n_threads,
+                                  const mlc_progress *p);
+int mlc_kmeans_minibatch_step_f32(float *centers, double *weight_sums, int32_t *labels,
+                                  double *inertia, const float *X, const float *sample_weight,
+                                  int64_t b, int64_t d, int64_t k, int n_threads,
+                                  const mlc_progress *p);
+
+#endif

@@ -1,0 +1,520 @@
+/* kmeans_impl.h: the k-means kernels, written once; kmeans.c includes this file twice, with
+ * T = double, SFX = f64, KM_GEMM = dgemm and with T = float, SFX = f32, KM_GEMM = sgemm.
+ * Not a header of its own: no include guard on purpose. */
+
+#define KM_CAT_(a, b) a##_##b
+#define KM_CAT(a, b) KM_CAT_(a, b)
+#define F(name) KM_CAT(name, SFX)
+
+/* sum_j (x_j - c_j)^2 in float64. x, c (D) in */
+static inline double F(sqdist)(const T *x, const T *c, int64_t d) {
+    double s = 0.0;
+#pragma omp simd reduction(+ : s)
+    for (int64_t j = 0; j < d; j++) {
+        const double t = (double)x[j] - (double)c[j];
+        s += t * t;
+    }
+    return s;
+}
+
+/* cn (K) out: squared norms of the centres C (K, D). */
+static void F(sqnorms)(T *cn, const T *C, int64_t k, int64_t d) {
+    for (int64_t j = 0; j < k; j++) {
+        double s = 0.0;
+        for (int64_t t = 0; t < d; t++) s += (double)C[j * d + t] * (double)C[j * d + t];
+        cn[j] = (T)s;
+    }
+}
+
+/* What one pass over the rows needs. gs (G, K*D + K) or NULL: group sums to accumulate;
+ * part (G) or NULL: per-group weighted inertia (KM_INERTIA). */
+typedef struct {
+    const T *X, *w, *C, *cn;
+    int64_t n, d, k;
+    int32_t *labels;
+    double *upper, *lower;       /* (N), (N, K): Elkan's bounds */
+    const double *half, *next;   /* (K, K), (K): half centre-centre distances, min over the others */
+    double *gs, *part;
+} F(km_pass);
+
+static inline void F(accumulate)(double *gs, const T *x, double w, int32_t label, int64_t d, int64_t k) {
+    double *s = gs + (int64_t)label * d;
+#pragma omp simd
+    for (int64_t t = 0; t < d; t++) s[t] += w * (double)x[t];
+    gs[k * d + label] += w;
+}
+
+// ||x - c||^2 = ||x||^2 - 2 x.c + ||c||^2: one GEMM per block ranks the centres of its rows
+// (||x||^2 is the same for every centre and is left out, as scikit-learn does)
+static void F(lloyd_block)(const F(km_pass) *c, T *D, int64_t i0, int64_t nb, double *gs) {
+    const int64_t k = c->k, d = c->d;
+    for (int64_t r = 0; r < nb; r++) memcpy(D + r * k, c->cn, sizeof(T) * k);
+    KM_GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, (mlc_blasint)nb, (mlc_blasint)k, (mlc_blasint)d,
+            (T)-2.0, c->X + i0 * d, (mlc_blasint)d, c->C, (mlc_blasint)d, (T)1.0, D, (mlc_blasint)k);
+    for (int64_t r = 0; r < nb; r++) {
+        const T *row = D + r * k;
+        int32_t best = 0;
+        T min = row[0];
+        for (int64_t j = 1; j < k; j++)
+            if (row[j] < min) {
+                min = row[j];
+                best = (int32_t)j;
+            }
+        c->labels[i0 + r] = best;
+        if (gs) F(accumulate)(gs, c->X + (i0 + r) * d, c->w ? (double)c->w[i0 + r] : 1.0, best, d, k);
+    }
+}
+
+/* Elkan's first assignment: the exact distance to a centre only where the half distance between
+ * it and the best so far does not rule it out; the lower bounds of skipped centres stay 0. */
+static void F(elkan_init_row)(const F(km_pass) *c, int64_t i) {
+    const int64_t k = c->k, d = c->d;
+    const T *x = c->X + i * d;
+    double *lb = c->lower + i * k;
+    int32_t best = 0;
+    double md = sqrt(F(sqdist)(x, c->C, d));
+    lb[0] = md;
+    for (int64_t j = 1; j < k; j++) {
+        if (md > c->half[(int64_t)best * k + j]) {
+            const double dist = sqrt(F(sqdist)(x, c->C + j * d, d));
+            lb[j] = dist;
+            if (dist < md) {
+                md = dist;
+                best = (int32_t)j;
+            }
+        }
+    }
+    c->labels[i] = best;
+    c->upper[i] = md;
+}
+
+/* Elkan's step 3 for one row: u >= d(x, c(x)) and l_j <= d(x, c_j); centre j can be closer only
+ * if u > l_j and u > d(c(x), c_j) / 2. u is made exact once, at the first such j. */
+static void F(elkan_row)(const F(km_pass) *c, int64_t i, double *gs) {
+    const int64_t k = c->k, d = c->d;
+    const T *x = c->X + i * d;
+    double *lb = c->lower + i * k;
+    double ub = c->upper[i];
+    int32_t label = c->labels[i];
+    if (!(c->next[label] >= ub)) {
+        int tight = 0;
+        for (int64_t j = 0; j < k; j++) {
+            if (j == label || !(ub > lb[j]) || !(ub > c->half[(int64_t)label * k + j])) continue;
+            if (!tight) {
+                ub = sqrt(F(sqdist)(x, c->C + (int64_t)label * d, d));
+                lb[label] = ub;
+                tight = 1;
+            }
+            if (ub > lb[j] || ub > c->half[(int64_t)label * k + j]) {
+                const double dist = sqrt(F(sqdist)(x, c->C + j * d, d));
+                lb[j] = dist;
+                if (dist < ub) {
+                    label = (int32_t)j;
+                    ub = dist;
+                }
+            }
+        }
+        c->labels[i] = label;
+        c->upper[i] = ub;
+    }
+    if (gs) F(accumulate)(gs, x, c->w ? (double)c->w[i] : 1.0, label, d, k);
+}
+
+/* One pass over all rows in `mode`, parallel over the groups of blocks. */
+static int F(run_pass)(const F(km_pass) *c, int mode, int n_threads, const mlc_progress *p) {
+    const int64_t n = c->n, d = c->d, k = c->k;
+    const int64_t nb_all = n_blocks(n), groups = n_groups(n), stride = k * d + k;
+    if (c->gs) memset(c->gs, 0, sizeof(double) * groups * stride);
+    const int64_t work = mode == KM_INERTIA ? n * d : n * d * k;
+    const int team = (int)MLC_MIN((int64_t)mlc_team_size(work, n_threads), groups);
+    int stop = 0, nomem = 0;
+    if (mode == KM_LLOYD) mlc_blas_single_begin();
+#pragma omp parallel num_threads(team)
+    {
+        T *D = mode == KM_LLOYD ? mlc_malloc(sizeof(T) * KM_BLOCK * k) : NULL;
+        const int ok = mode != KM_LLOYD || D != NULL;
+        if (!ok) {
+#pragma omp atomic write
+            nomem = 1;
+        }
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t g = 0; g < groups; g++) {
+            int halt;
+#pragma omp atomic read
+            halt = stop;
+            if (halt || !ok) continue;
+            double *gs = c->gs ? c->gs + g * stride : NULL;
+            double part = 0.0;
+            const int64_t r0 = (g * nb_all / groups) * KM_BLOCK;
+            const int64_t r1 = MLC_MIN(n, ((g + 1) * nb_all / groups) * KM_BLOCK);
+            for (int64_t i0 = r0; i0 < r1; i0 += KM_BLOCK) {
+                const int64_t nb = MLC_MIN(KM_BLOCK, r1 - i0);
+                switch (mode) {
+                case KM_LLOYD: F(lloyd_block)(c, D, i0, nb, gs); break;
+                case KM_ELKAN_INIT:
+                    for (int64_t i = i0; i < i0 + nb; i++) F(elkan_init_row)(c, i);
+                    break;
+                case KM_ELKAN:
+                    for (int64_t i = i0; i < i0 + nb; i++) F(elkan_row)(c, i, gs);
+                    break;
+                default:
+                    for (int64_t i = i0; i < i0 + nb; i++)
+                        part += (c->w ? (double)c->w[i] : 1.0) *
+                                F(sqdist)(c->X + i * d, c->C + (int64_t)c->labels[i] * d, d);
+                }
+            }
+            if (c->part) c->part[g] = part;
+            if (omp_get_thread_num() == 0 && mlc_progress_tick(p, g, groups)) {
+#pragma omp atomic write
+                stop = 1;
+            }
+        }
+        mlc_free(D);
+    }
+    if (mode == KM_LLOYD) mlc_blas_single_end();
+    if (nomem) return MLC_ENOMEM;
+    return stop ? MLC_EINTERRUPTED : MLC_OK;
+}
+
+/* The weighted inertia sum_i w_i ||x_i - C[labels_i]||^2, summed in group order. part (G) scratch */
+static int F(inertia)(double *out, F(km_pass) *c, double *part, int n_threads, const mlc_progress *p) {
+    c->part = part;
+    c->gs = NULL;
+    int st = F(run_pass)(c, KM_INERTIA, n_threads, p);
+    c->part = NULL;
+    if (st != MLC_OK) return st;
+    double s = 0.0;
+    for (int64_t g = 0; g < n_groups(c->n); g++) s += part[g];
+    *out = s;
+    return MLC_OK;
+}
+
+/* The M-step. sums (K*D + K) inout: weighted sums and weights per cluster from the E-step.
+ *   c_new (K, D) out; shift (K) out: ||c_new_j - c_old_j||
+ * A cluster left without weight takes the sample farthest from its own centre (the farthest for
+ * the first empty cluster, the next farthest for the second, ...; rows of weight 0 excluded), which
+ * leaves its old cluster, as scikit-learn does; if every sample sits on its centre, nothing moves. A cluster still
+ * without weight then copies the centre of the heaviest cluster. */
+static int F(mstep)(T *c_new, double *shift, double *sums, const T *X, const T *w, const T *c_old,
+                    const int32_t *labels, int64_t n, int64_t d, int64_t k) {
+    double *wsum = sums + k * d;
+    int64_t n_empty = 0;
+    for (int64_t j = 0; j < k; j++) n_empty += wsum[j] == 0.0;
+    if (n_empty > 0) {
+        double *dist = mlc_malloc(sizeof(double) * n);
+        if (dist == NULL) return MLC_ENOMEM;
+        // a row of weight 0 counts as absent: it is never moved into an empty cluster
+        for (int64_t i = 0; i < n; i++)
+            dist[i] = w && !(w[i] > 0) ? -1.0 : F(sqdist)(X + i * d, c_old + (int64_t)labels[i] * d, d);
+        if (dist[argmax(dist, n)] > 0.0) {
+            for (int64_t j = 0; j < k; j++) {
+                if (wsum[j] != 0.0) continue;
+                const int64_t far = argmax(dist, n);
+                dist[far] = -1.0;
+                const double wt = w ? (double)w[far] : 1.0;
+                const int64_t old = labels[far];
+                for (int64_t t = 0; t < d; t++) {
+                    const double v = (double)X[far * d + t] * wt;
+                    sums[old * d + t] -= v;
+                    sums[j * d + t] = v;
+                }
+                wsum[j] = wt;
+                wsum[old] -= wt;
+            }
+        }
+        mlc_free(dist);
+    }
+    const int64_t heavy = argmax(wsum, k);
+    for (int64_t j = 0; j < k; j++) {
+        if (!(wsum[j] > 0.0)) continue;
+        const double alpha = 1.0 / wsum[j];
+        for (int64_t t = 0; t < d; t++) c_new[j * d + t] = (T)(sums[j * d + t] * alpha);
+    }
+    for (int64_t j = 0; j < k; j++) {
+        if (!(wsum[j] > 0.0)) memcpy(c_new + j * d, c_new + heavy * d, sizeof(T) * d);
+        shift[j] = sqrt(F(sqdist)(c_new + j * d, c_old + j * d, d));
+    }
+    return MLC_OK;
+}
+
+/* half (K, K) out: d(c_a, c_b) / 2; next (K) out: min over b != a of half[a, b] */
+static void F(half_distances)(double *half, double *next, const T *C, int64_t k, int64_t d) {
+    for (int64_t a = 0; a < k; a++) {
+        half[a * k + a] = 0.0;
+        for (int64_t b = a + 1; b < k; b++) half[a * k + b] = half[b * k + a] = 0.5 * sqrt(F(sqdist)(C + a * d, C + b * d, d));
+    }
+    for (int64_t a = 0; a < k; a++) {
+        double m = INFINITY;
+        for (int64_t b = 0; b < k; b++)
+            if (b != a && half[a * k + b] < m) m = half[a * k + b];
+        next[a] = m;
+    }
+}
+
+/* Solver: k-means from given centres,
+ *   min_{C, labels} sum_i w_i ||x_i - c_{labels_i}||^2,
+ * alternating assignment (each row to its nearest centre, ties to the lower index) and update
+ * (each centre to the weighted mean of its rows), Lloyd (1982). Stops when the labels repeat
+ * (strict convergence), when the summed squared centre shift is <= tol, or after max_iter
+ * iterations; unless the labels repeated, a last assignment matches them to the final centres.
+ * The inertia is then summed directly (not from the GEMM identity).
+ *
+ * Lloyd: every assignment is one GEMM per block of rows against all centres.
+ * Elkan: the same iterates, with most distances skipped by the triangle inequality
+ * (Elkan, "Using the triangle inequality to accelerate k-means", ICML 2003): an upper bound u_i on
+ * the distance to the own centre, lower bounds l_ij on the others, both moved by the centre shifts
+ * after each update, and half the centre-centre distances. Memory N x K float64 for the bounds.
+ *
+ * Writes centers (K, D), labels (N), *inertia, *n_iter. */
+int F(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_t *n_iter, const T *X,
+                      const T *w, int64_t n, int64_t d, int64_t k, int algorithm, int64_t max_iter,
+                      double tol, int n_threads, const mlc_progress *p) {
+    if (mlc_kmeans_check_params(n, d, k, algorithm, max_iter, tol)) return MLC_EINVAL;
+    const int elkan = algorithm == MLC_KMEANS_ELKAN;
+    const int64_t groups = n_groups(n), stride = k * d + k;
+    T *buf = mlc_malloc(sizeof(T) * (2 * k * d + k));
+    double *gs = mlc_malloc(sizeof(double) * (groups * stride + stride + k + groups));
+    int32_t *labels_old = mlc_malloc(sizeof(int32_t) * n);
+    double *upper = elkan ? mlc_malloc(sizeof(double) * n) : NULL;
+    double *lower = elkan ? mlc_malloc(sizeof(double) * n * k) : NULL;
+    double *half = elkan ? mlc_malloc(sizeof(double) * (k * k + k)) : NULL;
+    int st = MLC_OK;
+    if (!buf || !gs || !labels_old || (elkan && (!upper || !lower || !half))) {
+        st = MLC_ENOMEM;
+        goto done;
+    }
+    T *cur = buf, *nxt = buf + k * d, *cn = buf + 2 * k * d;
+    double *sums = gs + groups * stride, *shift = sums + stride, *part = shift + k;
+    double *next = elkan ? half + k * k : NULL;
+    memcpy(cur, centers, sizeof(T) * k * d);
+    for (int64_t i = 0; i < n; i++) labels_old[i] = -1;
+    F(km_pass) c = {.X = X, .w = w, .C = cur, .cn = cn, .n = n, .d = d, .k = k, .labels = labels,
+                    .upper = upper, .lower = lower, .half = half, .next = next, .gs = NULL, .part = NULL};
+    if (elkan) {
+        memset(lower, 0, sizeof(double) * n * k);
+        F(half_distances)(half, next, cur, k, d);
+        st = F(run_pass)(&c, KM_ELKAN_INIT, n_threads, p);
+        if (st != MLC_OK) goto done;
+    }
+    int strict = 0;
+    int64_t it = 0;
+    for (; it < max_iter; it++) {
+        c.C = cur;
+        c.gs = gs;
+        if (!elkan) F(sqnorms)(cn, cur, k, d);
+        st = F(run_pass)(&c, elkan ? KM_ELKAN : KM_LLOYD, n_threads, p);
+        if (st != MLC_OK) goto done;
+        reduce_groups(sums, gs, groups, k, d);
+        st = F(mstep)(nxt, shift, sums, X, w, cur, labels, n, d, k);
+        if (st != MLC_OK) goto done;
+        if (elkan) {
+#pragma omp parallel for schedule(static) num_threads(mlc_team_size(n * k, n_threads))
+            for (int64_t i = 0; i < n; i++) {
+                upper[i] += shift[labels[i]];
+                double *lb = lower + i * k;
+                for (int64_t j = 0; j < k; j++) lb[j] = MLC_MAX(0.0, lb[j] - shift[j]);
+            }
+            F(half_distances)(half, next, nxt, k, d);
+        }
+        T *tmp = cur;
+        cur = nxt;
+        nxt = tmp;
+        if (memcmp(labels, labels_old, sizeof(int32_t) * n) == 0) {
+            strict = 1;
+            break;
+        }
+        double total = 0.0;
+        for (int64_t j = 0; j < k; j++) total += shift[j] * shift[j];
+        if (total <= tol) break;
+        memcpy(labels_old, labels, sizeof(int32_t) * n);
+        if (mlc_progress_tick(p, it, max_iter)) {
+            st = MLC_EINTERRUPTED;
+            goto done;
+        }
+    }
+    *n_iter = MLC_MIN(it + 1, max_iter);
+    c.C = cur;
+    c.gs = NULL;
+    if (!strict) {
+        if (!elkan) F(sqnorms)(cn, cur, k, d);
+        st = F(run_pass)(&c, elkan ? KM_ELKAN : KM_LLOYD, n_threads, p);
+        if (st != MLC_OK) goto done;
+    }
+    st = F(inertia)(inertia, &c, part, n_threads, p);
+    if (st == MLC_OK) memcpy(centers, cur, sizeof(T) * k * d);
+done:
+    mlc_free(buf);
+    mlc_free(gs);
+    mlc_free(labels_old);
+    mlc_free(upper);
+    mlc_free(lower);
+    mlc_free(half);
+    return st;
+}
+
+int F(mlc_kmeans_assign)(int32_t *labels, double *inertia, const T *X, const T *w, const T *centers,
+                         int64_t n, int64_t d, int64_t k, int n_threads, const mlc_progress *p) {
+    if (n < 1 || d < 1 || k < 1 || k > INT32_MAX) return MLC_EINVAL; /* n < k is fine here */
+    T *cn = mlc_malloc(sizeof(T) * k);
+    double *part = mlc_malloc(sizeof(double) * n_groups(n));
+    int st = MLC_ENOMEM;
+    if (cn && part) {
+        F(sqnorms)(cn, centers, k, d);
+        F(km_pass) c = {.X = X, .w = w, .C = centers, .cn = cn, .n = n, .d = d, .k = k, .labels = labels};
+        st = F(run_pass)(&c, KM_LLOYD, n_threads, p);
+        if (st == MLC_OK && inertia) st = F(inertia)(inertia, &c, part, n_threads, p);
+    }
+    mlc_free(cn);
+    mlc_free(part);
+    return st;
+}
+
+int F(mlc_kmeans_minibatch_step)(T *centers, double *weight_sums, int32_t *labels, double *inertia,
+                                 const T *X, const T *w, int64_t b, int64_t d, int64_t k,
+                                 int n_threads, const mlc_progress *p) {
+    if (b < 1 || d < 1 || k < 1 || k > INT32_MAX) return MLC_EINVAL;
+    const int64_t groups = n_groups(b), stride = k * d + k;
+    T *cn = mlc_malloc(sizeof(T) * k);
+    double *gs = mlc_malloc(sizeof(double) * (groups * stride + stride + groups));
+    int st = MLC_ENOMEM;
+    if (cn && gs) {
+        double *sums = gs + groups * stride, *part = sums + stride;
+        F(sqnorms)(cn, centers, k, d);
+        F(km_pass) c = {.X = X, .w = w, .C = centers, .cn = cn, .n = b, .d = d, .k = k,
+                        .labels = labels, .gs = gs};
+        st = F(run_pass)(&c, KM_LLOYD, n_threads, p);
+        if (st == MLC_OK) st = F(inertia)(inertia, &c, part, n_threads, p);
+        if (st == MLC_OK) {
+            reduce_groups(sums, gs, groups, k, d);
+            for (int64_t j = 0; j < k; j++) {
+                const double ws = sums[k * d + j];
+                if (!(ws > 0.0)) continue;
+                const double wold = weight_sums[j], alpha = 1.0 / (wold + ws);
+                for (int64_t t = 0; t < d; t++)
+                    centers[j * d + t] = (T)(((double)centers[j * d + t] * wold + sums[j * d + t]) * alpha);
+                weight_sums[j] = wold + ws;
+            }
+        }
+    }
+    mlc_free(cn);
+    mlc_free(gs);
+    return st;
+}
+
+/* out (N) out: min(closest_i, ||x_i - y||^2) (closest NULL: ||x_i - y||^2); part (G) out: the
+ * group sums of w_i out_i. */
+static int F(pp_pass)(double *out, double *part, const double *closest, const T *X, const T *w,
+                      const T *y, int64_t n, int64_t d, int n_threads, const mlc_progress *p) {
+    const int64_t nb_all = n_blocks(n), groups = n_groups(n);
+    const int team = (int)MLC_MIN((int64_t)mlc_team_size(n * d, n_threads), groups);
+    int stop = 0;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(team)
+    for (int64_t g = 0; g < groups; g++) {
+        const int64_t r0 = (g * nb_all / groups) * KM_BLOCK;
+        const int64_t r1 = MLC_MIN(n, ((g + 1) * nb_all / groups) * KM_BLOCK);
+        double s = 0.0;
+        for (int64_t i = r0; i < r1; i++) {
+            double v = F(sqdist)(X + i * d, y, d);
+            if (closest && closest[i] < v) v = closest[i];
+            out[i] = v;
+            s += (double)w[i] * v;
+        }
+        part[g] = s;
+        if (omp_get_thread_num() == 0 && mlc_progress_tick(p, g, groups)) {
+#pragma omp atomic write
+            stop = 1;
+        }
+    }
+    return stop ? MLC_EINTERRUPTED : MLC_OK;
+}
+
+/* perm (N) out: the rows sorted by a hash of their values (ties by index), so that identical
+ * rows are adjacent and the order does not depend on how X's rows were ordered. */
+static int F(content_order)(int64_t *perm, const T *X, int64_t n, int64_t d) {
+    km_key *keys = mlc_malloc(sizeof(km_key) * n);
+    if (keys == NULL) return MLC_ENOMEM;
+    for (int64_t i = 0; i < n; i++) {
+        uint64_t h = 0x9e3779b97f4a7c15ULL;
+        for (int64_t t = 0; t < d; t++) {
+            double v = (double)X[i * d + t] + 0.0; /* -0.0 -> 0.0 */
+            uint64_t bits;
+            memcpy(&bits, &v, sizeof bits);
+            h = mix64(h ^ bits);
+        }
+        keys[i].hash = h;
+        keys[i].row = i;
+    }
+    qsort(keys, (size_t)n, sizeof(km_key), key_cmp);
+    for (int64_t i = 0; i < n; i++) perm[i] = keys[i].row;
+    mlc_free(keys);
+    return MLC_OK;
+}
+
+/* Solver: k-means++ seeding (Arthur & Vassilvitskii, "k-means++: the advantages of careful
+ * seeding", SODA 2007), greedy variant: the first centre is a row drawn with probability
+ * proportional to its weight; each next one is the best of L candidates drawn with probability
+ * proportional to w_i D(x_i)^2 (D: distance to the nearest centre so far), best meaning the one
+ * that leaves the smallest potential sum_i w_i D(x_i)^2. Writes centers (K, D), indices (K).
+ * Rows are drawn by inverting the cumulative weights taken in an order of the rows' values
+ * (content_order), not of their positions: with the same seed, shuffling the rows, or replacing an
+ * integer weight m by m copies of the row, picks the same centres. */
+int F(mlc_kmeans_plusplus)(T *centers, int64_t *indices, const T *X, const T *w, int64_t n, int64_t d,
+                           int64_t k, int64_t n_local_trials, uint64_t seed, int n_threads,
+                           const mlc_progress *p) {
+    if (mlc_kmeans_check_params(n, d, k, MLC_KMEANS_LLOYD, 1, 0.0) || n_local_trials < 1 || n_local_trials > 64)
+        return MLC_EINVAL;
+    const int64_t groups = n_groups(n);
+    double *buf = mlc_malloc(sizeof(double) * (4 * n + groups));
+    int64_t *perm = mlc_malloc(sizeof(int64_t) * n);
+    int st = buf && perm ? F(content_order)(perm, X, n, d) : MLC_ENOMEM;
+    if (st != MLC_OK) {
+        mlc_free(buf);
+        mlc_free(perm);
+        return st;
+    }
+    double *closest = buf, *trial = buf + n, *best = buf + 2 * n, *cum = buf + 3 * n, *part = buf + 4 * n;
+    mlc_rng rng;
+    mlc_rng_seed(&rng, seed);
+    double acc = 0.0;
+    for (int64_t i = 0; i < n; i++) cum[i] = acc += (double)w[perm[i]];
+    int64_t id = perm[search_right(cum, n, mlc_rng_uniform(&rng) * cum[n - 1])];
+    memcpy(centers, X + id * d, sizeof(T) * d);
+    indices[0] = id;
+    st = F(pp_pass)(closest, part, NULL, X, w, X + id * d, n, d, n_threads, p);
+    double pot = 0.0;
+    for (int64_t g = 0; g < groups && st == MLC_OK; g++) pot += part[g];
+    for (int64_t c = 1; c < k && st == MLC_OK; c++) {
+        acc = 0.0;
+        for (int64_t i = 0; i < n; i++) cum[i] = acc += (double)w[perm[i]] * closest[perm[i]];
+        double best_pot = INFINITY;
+        int64_t best_id = -1, cand[64];
+        for (int64_t t = 0; t < n_local_trials; t++)
+            cand[t] = perm[search_right(cum, n, mlc_rng_uniform(&rng) * pot)];
+        for (int64_t t = 0; t < n_local_trials && st == MLC_OK; t++) {
+            st = F(pp_pass)(trial, part, closest, X, w, X + cand[t] * d, n, d, n_threads, p);
+            double tp = 0.0;
+            for (int64_t g = 0; g < groups; g++) tp += part[g];
+            if (best_id < 0 || tp < best_pot) {
+                best_pot = tp;
+                best_id = cand[t];
+                double *tmp = best;
+                best = trial;
+                trial = tmp;
+            }
+        }
+        if (st != MLC_OK) break;
+        double *tmp = closest;
+        closest = best;
+        best = tmp;
+        pot = best_pot;
+        memcpy(centers + c * d, X + best_id * d, sizeof(T) * d);
+        indices[c] = best_id;
+    }
+    mlc_free(buf);
+    mlc_free(perm);
+    return st;
+}
+
+#undef F
+#undef KM_CAT
+#undef KM_CAT_
