@@ -1,3 +1,489 @@
-"""PCA and truncated SVD (being written: issue 3)."""
+"""PCA and truncated SVD, with their solvers in C (csrc/decomposition/pca.c).
 
-__all__ = []
+Three solvers, all behind one sign convention (scikit-learn's ``svd_flip(u_based_decision=False)``:
+each component's entry of largest magnitude is positive), so they agree with each other and with
+scikit-learn to rounding:
+
+- ``'full'``: exact SVD by LAPACK's divide and conquer (xGESDD). For ``n_samples >= n_features``
+  the centred data is first reduced to its ``R`` factor (xGEQRF) and only ``R`` is decomposed:
+  ``U`` is never formed, which is most of scikit-learn's cost.
+- ``'covariance_eigh'``: eigendecomposition (xSYEVD) of ``X^T X`` (xSYRK over blocks of centred
+  rows, in float64): one pass over X, the choice for ``n_samples >> n_features``.
+- ``'randomized'``: Halko, Martinsson & Tropp (2011) randomized subspace iteration with a Gaussian
+  test matrix from mlc's generator (so the random numbers differ from scikit-learn's; with a gap
+  in the spectrum the result equals the exact one to rounding).
+
+float32 input stays float32 (attributes and outputs), as in scikit-learn; the column statistics
+and the covariance path are computed in float64.
+
+Differences from scikit-learn: sparse input is not supported (TypeError); ``copy`` has no effect
+(X is never modified); ``n_components=0`` is rejected; ``svd_solver='arpack'`` (and
+TruncatedSVD's ``algorithm='arpack'``) are served by the exact LAPACK SVD, which is what ARPACK
+converges to (``tol`` is accepted and unused).
+"""
+import math
+import numbers
+
+import numpy as np
+
+from . import _mlc
+from ._threads import get_num_threads
+from ._validation import check_array, check_is_fitted, seed_from_random_state
+from .base import BaseEstimator, TransformerMixin
+
+__all__ = ["PCA", "TruncatedSVD"]
+
+_NORMALIZERS = {"none": 0, "QR": 1, "LU": 2}
+
+
+def _is_int(x):
+    return isinstance(x, numbers.Integral) and not isinstance(x, (bool, np.bool_))
+
+
+def _is_real(x):
+    return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_))
+
+
+def _check_choice(value, name, options):
+    if not isinstance(value, str) or value not in options:
+        raise ValueError(f"The '{name}' parameter must be one of {sorted(options)}, got {value!r}.")
+
+
+def _check_int(value, name, low):
+    if not _is_int(value):
+        raise TypeError(f"The '{name}' parameter must be an int, got {value!r}.")
+    if value < low:
+        raise ValueError(f"The '{name}' parameter must be >= {low}, got {value!r}.")
+
+
+def _check_randomized_params(n_oversamples, normalizer, low_oversamples=1):
+    _check_int(n_oversamples, "n_oversamples", low_oversamples)
+    _check_choice(normalizer, "power_iteration_normalizer", {"auto", "QR", "LU", "none"})
+
+
+def _normalizer_code(normalizer, n_iter):
+    """scikit-learn's 'auto': no normalisation for up to 2 power iterations, else LU."""
+    if normalizer == "auto":
+        normalizer = "none" if n_iter <= 2 else "LU"
+    return _NORMALIZERS[normalizer]
+
+
+def _feature_names_out(est, input_features):
+    check_is_fitted(est)
+    if input_features is not None and len(input_features) != est.n_features_in_:
+        raise ValueError(f"input_features should have length equal to number of features "
+                         f"({est.n_features_in_}), got {len(input_features)}")
+    prefix = type(est).__name__.lower()
+    return np.asarray([f"{prefix}{i}" for i in range(est.components_.shape[0])], dtype=object)
+
+
+def _assess_dimension(spectrum, rank, n_samples):
+    """Minka's log-likelihood of a rank-`rank` model of a spectrum (NIPS 2000, eq. 30-31)."""
+    n_features = spectrum.shape[0]
+    eps = 1e-15
+    if spectrum[rank - 1] < eps:
+        return -np.inf
+    i = np.arange(1, rank + 1)
+    pu = -rank * math.log(2.0) + sum(math.lgamma((n_features - j + 1) / 2.0) for j in i) \
+        - math.log(math.pi) * np.sum(n_features - i + 1) / 2.0
+    pl = -np.sum(np.log(spectrum[:rank])) * n_samples / 2.0
+    v = max(eps, np.sum(spectrum[rank:]) / (n_features - rank))
+    pv = -math.log(v) * n_samples * (n_features - rank) / 2.0
+    m = n_features * rank - rank * (rank + 1.0) / 2.0
+    pp = math.log(2.0 * math.pi) * (m + rank) / 2.0
+    filled = spectrum.astype(np.float64, copy=True)
+    filled[rank:] = v
+    pa = 0.0
+    for a in range(rank):
+        diff = spectrum[a] - spectrum[a + 1:]
+        inv = 1.0 / filled[a + 1:] - 1.0 / filled[a]
+        pa += np.sum(np.log(diff * inv)) + (n_features - a - 1) * math.log(n_samples)
+    return pu + pl + pv + pp - pa / 2.0 - rank * math.log(n_samples) / 2.0
+
+
+def _infer_dimension(spectrum, n_samples):
+    spectrum = np.asarray(spectrum, dtype=np.float64)
+    ll = np.full(spectrum.shape[0], -np.inf)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for rank in range(1, spectrum.shape[0]):
+            ll[rank] = _assess_dimension(spectrum, rank, n_samples)
+    return int(np.argmax(ll))
+
+
+class PCA(TransformerMixin, BaseEstimator):
+    """Principal component analysis: the centred data projected on its leading singular vectors.
+
+    Parameters
+    ----------
+    n_components : int, float in (0, 1), 'mle' or None, default=None
+        Components kept: an int in [1, min(n_samples, n_features)]; a fraction of variance (the
+        fewest components whose cumulated explained variance ratio exceeds it; 'full' and
+        'covariance_eigh' only); 'mle' for Minka's estimate (needs n_samples >= n_features); None
+        for min(n_samples, n_features).
+    copy : bool, default=True
+        Accepted for compatibility; X is never modified.
+    whiten : bool, default=False
+        Divide the projections by the singular values times sqrt(n_samples - 1) (unit variance).
+    svd_solver : {'auto', 'full', 'covariance_eigh', 'randomized', 'arpack'}, default='auto'
+        'auto' is scikit-learn 1.9's rule: 'covariance_eigh' when n_features <= 1000 and
+        n_samples >= 10 n_features; else 'full' for max(shape) <= 500 or 'mle'; else 'randomized'
+        when 1 <= n_components < 0.8 min(shape); else 'full'. 'arpack' is served by the exact
+        LAPACK SVD (what ARPACK converges to) and keeps its rule n_components < min(shape).
+    tol : float >= 0, default=0.0
+        Accepted for compatibility with 'arpack'; unused (the SVD is exact).
+    iterated_power : int >= 0 or 'auto', default='auto'
+        Power iterations of 'randomized': 'auto' is 7 when n_components < 0.1 min(shape), else 4.
+    n_oversamples : int >= 1, default=10
+        Extra random vectors of 'randomized'.
+    power_iteration_normalizer : {'auto', 'QR', 'LU', 'none'}, default='auto'
+        How 'randomized' re-normalises between power iterations ('auto': 'none' for up to 2
+        iterations, else 'LU').
+    random_state : None, int or NumPy generator
+        Seeds mlc's generator for 'randomized'.
+
+    Attributes
+    ----------
+    components_ : ndarray (n_components_, n_features)
+    explained_variance_, explained_variance_ratio_, singular_values_ : ndarray (n_components_,)
+    mean_ : ndarray (n_features,)
+    noise_variance_ : float
+        Probabilistic PCA's noise variance (mean of the discarded eigenvalues).
+    n_components_, n_samples_, n_features_in_ : int
+    """
+
+    def __init__(self, n_components=None, *, copy=True, whiten=False, svd_solver="auto", tol=0.0,
+                 iterated_power="auto", n_oversamples=10, power_iteration_normalizer="auto",
+                 random_state=None):
+        self.n_components = n_components
+        self.copy = copy
+        self.whiten = whiten
+        self.svd_solver = svd_solver
+        self.tol = tol
+        self.iterated_power = iterated_power
+        self.n_oversamples = n_oversamples
+        self.power_iteration_normalizer = power_iteration_normalizer
+        self.random_state = random_state
+
+    # ---- parameters --------------------------------------------------------------------------
+
+    def _check_params(self):
+        k = self.n_components
+        if k is not None and not (isinstance(k, str) and k == "mle"):
+            if _is_int(k):
+                if k < 1:
+                    raise ValueError(f"n_components={k} must be >= 1 (or a float in (0, 1), "
+                                     "'mle' or None).")
+            elif _is_real(k):
+                if not 0.0 < k < 1.0:
+                    raise ValueError(f"n_components={k} must be an int >= 1 or a float strictly "
+                                     "between 0 and 1 (a fraction of explained variance).")
+            else:
+                raise ValueError(f"n_components must be an int, a float in (0, 1), 'mle' or None; "
+                                 f"got {k!r}.")
+        for name in ("copy", "whiten"):
+            if not isinstance(getattr(self, name), (bool, np.bool_)):
+                raise TypeError(f"The '{name}' parameter must be a bool, got {getattr(self, name)!r}.")
+        _check_choice(self.svd_solver, "svd_solver",
+                      {"auto", "full", "covariance_eigh", "randomized", "arpack"})
+        if not _is_real(self.tol) or not self.tol >= 0:
+            raise ValueError(f"The 'tol' parameter must be a float >= 0, got {self.tol!r}.")
+        if not (isinstance(self.iterated_power, str) and self.iterated_power == "auto"):
+            _check_int(self.iterated_power, "iterated_power", 0)
+        _check_randomized_params(self.n_oversamples, self.power_iteration_normalizer)
+
+    def _resolve_solver(self, shape, k):
+        n, d = shape
+        solver = self.svd_solver
+        if solver != "auto":
+            return solver
+        if d <= 1000 and n >= 10 * d:
+            return "covariance_eigh"
+        if max(shape) <= 500 or k == "mle":
+            return "full"
+        if 1 <= k < 0.8 * min(shape):
+            return "randomized"
+        return "full"
+
+    # ---- fit ---------------------------------------------------------------------------------
+
+    def fit(self, X, y=None):
+        """Fit the model on X (n_samples, n_features)."""
+        self._fit(X)
+        return self
+
+    def fit_transform(self, X, y=None):
+        """Fit on X and return its projection (n_samples, n_components_)."""
+        X = self._fit(X)
+        return self._transform(X)
+
+    def _fit(self, X):
+        self._check_params()
+        X = self._validate_data(X, reset=True)
+        n, d = X.shape
+        if n < 2:
+            raise ValueError(f"PCA needs at least 2 samples to estimate a variance, got {n} sample "
+                             f"(n_samples = {n}).")
+        k = self.n_components
+        if k is None:
+            k = min(n, d) - 1 if self.svd_solver == "arpack" else min(n, d)
+        solver = self._resolve_solver(X.shape, k)
+        self._fit_svd_solver = solver
+        nt = get_num_threads()
+        dt = X.dtype
+        if solver in ("full", "covariance_eigh"):
+            if k == "mle":
+                if n < d:
+                    raise ValueError("n_components='mle' is only supported if n_samples >= n_features")
+            elif _is_int(k) and k > min(n, d):
+                raise ValueError(f"n_components={k} must be between 0 and min(n_samples, n_features)="
+                                 f"{min(n, d)} with svd_solver={solver!r}")
+            if solver == "full":
+                s, comp, mean, _ = _mlc.svd_full(X, center=True, n_threads=nt)
+                ev = s * s / dt.type(n - 1)
+            else:
+                s, ev, comp, mean, _ = _mlc.pca_covariance(X, n_threads=nt)
+            ratio = ev / ev.sum()
+            if k == "mle":
+                k = _infer_dimension(ev, n)
+            elif not _is_int(k):  # a fraction of variance
+                k = int(np.searchsorted(np.cumsum(ratio), k, side="right")) + 1
+                k = min(k, len(ev))
+            noise = ev[k:].mean() if k < min(n, d) else dt.type(0.0)
+        else:
+            if isinstance(k, str):
+                raise ValueError(f"n_components={k!r} cannot be a string with svd_solver='{solver}'")
+            if not _is_int(k):
+                raise ValueError(f"n_components={k} must be an int with svd_solver='{solver}' "
+                                 "(a fraction of variance needs 'full' or 'covariance_eigh')")
+            if not 1 <= k <= min(n, d):
+                raise ValueError(f"n_components={k} must be between 1 and min(n_samples, n_features)="
+                                 f"{min(n, d)} with svd_solver='{solver}'")
+            if solver == "arpack":
+                if k == min(n, d):
+                    raise ValueError(f"n_components={k} must be strictly less than "
+                                     f"min(n_samples={n}, n_features={d}) with svd_solver='arpack'")
+                s, comp, mean, ssq = _mlc.svd_full(X, center=True, n_threads=nt)
+            else:
+                n_iter = self.iterated_power
+                if n_iter == "auto":
+                    n_iter = 7 if k < 0.1 * min(n, d) else 4
+                s, comp, mean, ssq = _mlc.svd_randomized(
+                    X, k, self.n_oversamples, n_iter,
+                    _normalizer_code(self.power_iteration_normalizer, n_iter),
+                    seed_from_random_state(self.random_state) % 2**64, center=True, n_threads=nt)
+            s, comp = s[:k], comp[:k]
+            ev = s * s / dt.type(n - 1)
+            total = dt.type(ssq.sum() / (n - 1))
+            ratio = ev / total
+            noise = ((total - ev.sum()) / dt.type(min(n, d) - k) if k < min(n, d)
+                     else dt.type(0.0))
+        self.n_samples_ = n
+        self.n_components_ = int(k)
+        self.components_ = np.ascontiguousarray(comp[:k])
+        self.explained_variance_ = ev[:k].copy()
+        self.explained_variance_ratio_ = ratio[:k].copy()
+        self.singular_values_ = s[:k].copy()
+        self.mean_ = mean.astype(dt)
+        self.noise_variance_ = noise
+        return X
+
+    # ---- maps --------------------------------------------------------------------------------
+
+    def _scale(self):
+        if not self.whiten:
+            return None
+        scale = np.sqrt(self.explained_variance_.astype(np.float64))
+        eps = np.finfo(self.explained_variance_.dtype).eps
+        return np.maximum(scale, eps)
+
+    def _transform(self, X):
+        dt = np.result_type(X.dtype, self.components_.dtype)
+        return _mlc.pca_transform(X.astype(dt, copy=False), self.components_,
+                                  self.mean_.astype(np.float64), self._scale(),
+                                  n_threads=get_num_threads())
+
+    def transform(self, X):
+        """Project X on the components: ``(X - mean_) components_^T`` (whitened if whiten)."""
+        check_is_fitted(self)
+        X = self._validate_data(X, reset=False)
+        return self._transform(X)
+
+    def inverse_transform(self, X):
+        """Map projections back to feature space: ``X components_ + mean_`` (whitening undone)."""
+        check_is_fitted(self)
+        X = check_array(X, input_name="X", estimator=self)
+        if X.shape[1] != self.n_components_:
+            raise ValueError(f"X has {X.shape[1]} features, but inverse_transform expects "
+                             f"{self.n_components_} (n_components_).")
+        dt = np.result_type(X.dtype, self.components_.dtype)
+        return _mlc.pca_inverse(X.astype(dt, copy=False), self.components_,
+                                self.mean_.astype(np.float64), self._scale(),
+                                n_threads=get_num_threads())
+
+    # ---- probabilistic PCA -------------------------------------------------------------------
+
+    def _scaled_components(self):
+        comp, ev = self.components_, self.explained_variance_
+        if self.whiten:
+            comp = comp * np.sqrt(ev[:, np.newaxis])
+        diff = np.where(ev > self.noise_variance_, ev - self.noise_variance_, 0.0).astype(ev.dtype)
+        return comp, diff
+
+    def get_covariance(self):
+        """The model covariance ``components_^T diag(ev - sigma2) components_ + sigma2 I``."""
+        check_is_fitted(self)
+        comp, diff = self._scaled_components()
+        cov = (comp.T * diff) @ comp
+        cov.flat[::cov.shape[0] + 1] += self.noise_variance_
+        return cov
+
+    def get_precision(self):
+        """The inverse of get_covariance(), by the matrix inversion lemma."""
+        check_is_fitted(self)
+        d = self.components_.shape[1]
+        if self.n_components_ == 0:
+            return np.eye(d) / self.noise_variance_
+        if self.noise_variance_ == 0.0:
+            return np.linalg.inv(self.get_covariance())
+        comp, diff = self._scaled_components()
+        precision = comp @ comp.T / self.noise_variance_
+        with np.errstate(divide="ignore"):
+            precision.flat[::precision.shape[0] + 1] += 1.0 / diff
+        precision = comp.T @ np.linalg.inv(precision) @ comp
+        precision /= -(self.noise_variance_ ** 2)
+        precision.flat[::d + 1] += 1.0 / self.noise_variance_
+        return precision
+
+    def score_samples(self, X):
+        """Log-likelihood of each sample under the probabilistic PCA model (Tipping & Bishop)."""
+        check_is_fitted(self)
+        X = self._validate_data(X, reset=False)
+        Xr = X - self.mean_
+        precision = self.get_precision()
+        log_like = -0.5 * np.sum(Xr * (Xr @ precision), axis=1)
+        _, logdet = np.linalg.slogdet(precision)
+        log_like -= 0.5 * (X.shape[1] * math.log(2.0 * math.pi) - logdet)
+        return log_like
+
+    def score(self, X, y=None):
+        """The mean log-likelihood of the samples."""
+        return float(np.mean(self.score_samples(X)))
+
+    def get_feature_names_out(self, input_features=None):
+        """'pca0', 'pca1', ...: one name per component."""
+        return _feature_names_out(self, input_features)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+
+class TruncatedSVD(TransformerMixin, BaseEstimator):
+    """Dimensionality reduction by a truncated SVD of X itself (no centring): latent semantic
+    analysis on term counts, or PCA of data already centred.
+
+    Parameters
+    ----------
+    n_components : int, default=2
+        Components kept, in [1, n_features].
+    algorithm : {'randomized', 'arpack'}, default='randomized'
+        'randomized': Halko, Martinsson & Tropp (2011), as in scikit-learn. 'arpack': served by
+        the exact LAPACK SVD (xGESDD of X, truncated), which is what ARPACK converges to; it keeps
+        ARPACK's rule n_components < min(n_samples, n_features).
+    n_iter : int >= 0, default=5
+        Power iterations of 'randomized'.
+    n_oversamples : int >= 1, default=10
+    power_iteration_normalizer : {'auto', 'QR', 'LU', 'none'}, default='auto'
+    random_state : None, int or NumPy generator
+    tol : float >= 0, default=0.0
+        Accepted for compatibility with 'arpack'; unused (the SVD is exact).
+
+    Attributes
+    ----------
+    components_ : ndarray (n_components, n_features)
+    explained_variance_ : ndarray (n_components,)
+        Variance of each column of the transformed training data.
+    explained_variance_ratio_, singular_values_ : ndarray (n_components,)
+    n_features_in_ : int
+    """
+
+    def __init__(self, n_components=2, *, algorithm="randomized", n_iter=5, n_oversamples=10,
+                 power_iteration_normalizer="auto", random_state=None, tol=0.0):
+        self.algorithm = algorithm
+        self.n_components = n_components
+        self.n_iter = n_iter
+        self.n_oversamples = n_oversamples
+        self.power_iteration_normalizer = power_iteration_normalizer
+        self.random_state = random_state
+        self.tol = tol
+
+    def _check_params(self):
+        _check_int(self.n_components, "n_components", 1)
+        _check_choice(self.algorithm, "algorithm", {"randomized", "arpack"})
+        _check_int(self.n_iter, "n_iter", 0)
+        _check_randomized_params(self.n_oversamples, self.power_iteration_normalizer)
+        if not _is_real(self.tol) or not self.tol >= 0:
+            raise ValueError(f"The 'tol' parameter must be a float >= 0, got {self.tol!r}.")
+
+    def fit(self, X, y=None):
+        """Fit the model on X (n_samples, n_features)."""
+        self.fit_transform(X)
+        return self
+
+    def fit_transform(self, X, y=None):
+        """Fit on X and return ``X components_^T`` (n_samples, n_components)."""
+        self._check_params()
+        X = self._validate_data(X, reset=True, ensure_min_features=2)
+        n, d = X.shape
+        k = self.n_components
+        nt = get_num_threads()
+        if self.algorithm == "arpack":
+            if k >= min(n, d):
+                raise ValueError(f"n_components={k} must be strictly less than "
+                                 f"min(n_samples={n}, n_features={d}) with algorithm='arpack'")
+            s, comp, _, ssq = _mlc.svd_full(X, center=False, n_threads=nt)
+        else:
+            if k > d:
+                raise ValueError(f"n_components({k}) must be <= n_features({d}).")
+            if k > n:
+                raise ValueError(f"n_components({k}) must be <= n_samples({n}).")
+            s, comp, _, ssq = _mlc.svd_randomized(
+                X, k, self.n_oversamples, self.n_iter,
+                _normalizer_code(self.power_iteration_normalizer, self.n_iter),
+                seed_from_random_state(self.random_state) % 2**64, center=False, n_threads=nt)
+        self.components_ = np.ascontiguousarray(comp[:k])
+        self.singular_values_ = s[:k].copy()
+        Xt = _mlc.pca_transform(X, self.components_, None, None, n_threads=nt)
+        self.explained_variance_ = np.var(Xt, axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.explained_variance_ratio_ = self.explained_variance_ / X.dtype.type(ssq.sum() / n)
+        return Xt
+
+    def transform(self, X):
+        """Project X: ``X components_^T``."""
+        check_is_fitted(self)
+        X = self._validate_data(X, reset=False)
+        dt = np.result_type(X.dtype, self.components_.dtype)
+        return _mlc.pca_transform(X.astype(dt, copy=False), self.components_, None, None,
+                                  n_threads=get_num_threads())
+
+    def inverse_transform(self, X):
+        """Map back to feature space: ``X components_``."""
+        check_is_fitted(self)
+        X = check_array(X, input_name="X", estimator=self)
+        if X.shape[1] != self.components_.shape[0]:
+            raise ValueError(f"X has {X.shape[1]} features, but inverse_transform expects "
+                             f"{self.components_.shape[0]} (n_components).")
+        dt = np.result_type(X.dtype, self.components_.dtype)
+        return _mlc.pca_inverse(X.astype(dt, copy=False), self.components_, None, None,
+                                n_threads=get_num_threads())
+
+    def get_feature_names_out(self, input_features=None):
+        """'truncatedsvd0', 'truncatedsvd1', ...: one name per component."""
+        return _feature_names_out(self, input_features)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags

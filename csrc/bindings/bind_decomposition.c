@@ -1,6 +1,266 @@
-/* bind_decomposition.c: PCA and truncated SVD. */
-#include "bind.h"
+/* bind_decomposition.c: svd_full, pca_covariance, svd_randomized, pca_transform, pca_inverse. */
+#include "bind.h" /* first: Python.h before any system header */
+#include "decomposition/pca.h"
+
+#define IS_F32(a) (PyArray_TYPE(a) == NPY_FLOAT32)
+
+/* A float64 (len) vector from obj, or NULL: obj None gives NULL without an exception (check
+ * PyErr_Occurred). */
+static PyArrayObject *vector_or_none(PyObject *obj, npy_intp len, const char *name) {
+    if (obj == NULL || obj == Py_None) return NULL;
+    PyArrayObject *a = mlc_bind_array(obj, NPY_FLOAT64, 1, name);
+    if (a != NULL && mlc_bind_check_dim(a, 0, len, name) < 0) {
+        Py_DECREF(a);
+        return NULL;
+    }
+    return a;
+}
+
+static PyArrayObject *new_array(int nd, npy_intp d0, npy_intp d1, int typenum) {
+    npy_intp dims[2] = {d0, d1};
+    return (PyArrayObject *)PyArray_SimpleNew(nd, dims, typenum);
+}
+
+/* svd_full(X, center=True, n_threads=1) -> (s (R), components (R, D), mean (D), ssq (D)) */
+static PyObject *svd_full(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"X", "center", "n_threads", NULL};
+    PyObject *xo;
+    int center = 1, n_threads = 1;
+    PyArrayObject *X = NULL, *s = NULL, *comp = NULL, *mean = NULL, *ssq = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|pi", kwlist, &xo, &center, &n_threads))
+        return NULL;
+    X = mlc_bind_float_array(xo, 2, "X");
+    if (X == NULL) goto fail;
+    int64_t n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1), r = n < d ? n : d;
+    if (mlc_bind_check_params(mlc_pca_check_params(n, d, 0, 0, 0, 0)) < 0) goto fail;
+    int tn = PyArray_TYPE(X);
+    s = new_array(1, r, 0, tn);
+    comp = new_array(2, r, d, tn);
+    mean = new_array(1, d, 0, NPY_FLOAT64);
+    ssq = new_array(1, d, 0, NPY_FLOAT64);
+    if (s == NULL || comp == NULL || mean == NULL || ssq == NULL) goto fail;
+    if (n_threads < 1) n_threads = 1;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    if (IS_F32(X))
+        st = mlc_svd_full_f32(PyArray_DATA(s), PyArray_DATA(comp), PyArray_DATA(mean),
+                              PyArray_DATA(ssq), PyArray_DATA(X), n, d, center, n_threads);
+    else
+        st = mlc_svd_full_f64(PyArray_DATA(s), PyArray_DATA(comp), PyArray_DATA(mean),
+                              PyArray_DATA(ssq), PyArray_DATA(X), n, d, center, n_threads);
+    Py_END_ALLOW_THREADS
+    if (st != MLC_OK) {
+        mlc_bind_status(st);
+        goto fail;
+    }
+    Py_DECREF(X);
+    return Py_BuildValue("NNNN", s, comp, mean, ssq);
+fail:
+    Py_XDECREF(X);
+    Py_XDECREF(s);
+    Py_XDECREF(comp);
+    Py_XDECREF(mean);
+    Py_XDECREF(ssq);
+    return NULL;
+}
+
+/* pca_covariance(X, n_threads=1) -> (s (D), ev (D), components (D, D), mean (D), ssq (D)) */
+static PyObject *pca_covariance(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"X", "n_threads", NULL};
+    PyObject *xo;
+    int n_threads = 1;
+    PyArrayObject *X = NULL, *s = NULL, *ev = NULL, *comp = NULL, *mean = NULL, *ssq = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|i", kwlist, &xo, &n_threads)) return NULL;
+    X = mlc_bind_float_array(xo, 2, "X");
+    if (X == NULL) goto fail;
+    int64_t n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1);
+    if (mlc_bind_check_params(mlc_pca_check_params(n, d, 0, 0, 0, 0)) < 0) goto fail;
+    if (n < 2) {
+        PyErr_SetString(PyExc_ValueError, "the covariance solver needs at least 2 samples");
+        goto fail;
+    }
+    int tn = PyArray_TYPE(X);
+    s = new_array(1, d, 0, tn);
+    ev = new_array(1, d, 0, tn);
+    comp = new_array(2, d, d, tn);
+    mean = new_array(1, d, 0, NPY_FLOAT64);
+    ssq = new_array(1, d, 0, NPY_FLOAT64);
+    if (s == NULL || ev == NULL || comp == NULL || mean == NULL || ssq == NULL) goto fail;
+    if (n_threads < 1) n_threads = 1;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    if (IS_F32(X))
+        st = mlc_pca_covariance_f32(PyArray_DATA(s), PyArray_DATA(ev), PyArray_DATA(comp),
+                                    PyArray_DATA(mean), PyArray_DATA(ssq), PyArray_DATA(X), n, d,
+                                    n_threads);
+    else
+        st = mlc_pca_covariance_f64(PyArray_DATA(s), PyArray_DATA(ev), PyArray_DATA(comp),
+                                    PyArray_DATA(mean), PyArray_DATA(ssq), PyArray_DATA(X), n, d,
+                                    n_threads);
+    Py_END_ALLOW_THREADS
+    if (st != MLC_OK) {
+        mlc_bind_status(st);
+        goto fail;
+    }
+    Py_DECREF(X);
+    return Py_BuildValue("NNNNN", s, ev, comp, mean, ssq);
+fail:
+    Py_XDECREF(X);
+    Py_XDECREF(s);
+    Py_XDECREF(ev);
+    Py_XDECREF(comp);
+    Py_XDECREF(mean);
+    Py_XDECREF(ssq);
+    return NULL;
+}
+
+/* svd_randomized(X, n_components, n_oversamples=10, n_iter=4, normalizer=2, seed=0, center=True,
+ *                n_threads=1) -> (s (K), components (K, D), mean (D), ssq (D)) */
+static PyObject *svd_randomized(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"X", "n_components", "n_oversamples", "n_iter", "normalizer", "seed",
+                             "center", "n_threads", NULL};
+    PyObject *xo;
+    long long k = 0, n_oversamples = 10, n_iter = 4;
+    unsigned long long seed = 0;
+    int normalizer = MLC_PCA_NORMALIZER_LU, center = 1, n_threads = 1;
+    PyArrayObject *X = NULL, *s = NULL, *comp = NULL, *mean = NULL, *ssq = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OL|LLiKpi", kwlist, &xo, &k, &n_oversamples,
+                                     &n_iter, &normalizer, &seed, &center, &n_threads))
+        return NULL;
+    X = mlc_bind_float_array(xo, 2, "X");
+    if (X == NULL) goto fail;
+    int64_t n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1);
+    if (k < 1) {
+        PyErr_SetString(PyExc_ValueError, "n_components must be >= 1");
+        goto fail;
+    }
+    if (mlc_bind_check_params(mlc_pca_check_params(n, d, k, n_oversamples, n_iter, normalizer)) < 0)
+        goto fail;
+    int tn = PyArray_TYPE(X);
+    s = new_array(1, (npy_intp)k, 0, tn);
+    comp = new_array(2, (npy_intp)k, d, tn);
+    mean = new_array(1, d, 0, NPY_FLOAT64);
+    ssq = new_array(1, d, 0, NPY_FLOAT64);
+    if (s == NULL || comp == NULL || mean == NULL || ssq == NULL) goto fail;
+    if (n_threads < 1) n_threads = 1;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    if (IS_F32(X))
+        st = mlc_svd_randomized_f32(PyArray_DATA(s), PyArray_DATA(comp), PyArray_DATA(mean),
+                                    PyArray_DATA(ssq), PyArray_DATA(X), n, d, k, n_oversamples,
+                                    n_iter, normalizer, seed, center, &mlc_bind_interrupt,
+                                    n_threads);
+    else
+        st = mlc_svd_randomized_f64(PyArray_DATA(s), PyArray_DATA(comp), PyArray_DATA(mean),
+                                    PyArray_DATA(ssq), PyArray_DATA(X), n, d, k, n_oversamples,
+                                    n_iter, normalizer, seed, center, &mlc_bind_interrupt,
+                                    n_threads);
+    Py_END_ALLOW_THREADS
+    if (st != MLC_OK) {
+        mlc_bind_status(st);
+        goto fail;
+    }
+    Py_DECREF(X);
+    return Py_BuildValue("NNNN", s, comp, mean, ssq);
+fail:
+    Py_XDECREF(X);
+    Py_XDECREF(s);
+    Py_XDECREF(comp);
+    Py_XDECREF(mean);
+    Py_XDECREF(ssq);
+    return NULL;
+}
+
+/* The shared body of pca_transform(X (N, D), components (K, D), ...) -> (N, K) and
+ * pca_inverse(Y (N, K), components (K, D), ...) -> (N, D). */
+static PyObject *pca_map(PyObject *args, PyObject *kwds, int inverse) {
+    static char *kwlist[] = {"X", "components", "mean", "scale", "n_threads", NULL};
+    PyObject *xo, *co, *mo = Py_None, *so = Py_None;
+    int n_threads = 1;
+    PyArrayObject *X = NULL, *C = NULL, *mean = NULL, *scale = NULL, *out = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|OOi", kwlist, &xo, &co, &mo, &so, &n_threads))
+        return NULL;
+    X = mlc_bind_float_array(xo, 2, "X");
+    if (X == NULL) goto fail;
+    int tn = PyArray_TYPE(X);
+    C = mlc_bind_array(co, tn, 2, "components");
+    if (C == NULL) goto fail;
+    int64_t n = PyArray_DIM(X, 0), k = PyArray_DIM(C, 0), d = PyArray_DIM(C, 1);
+    if (mlc_bind_check_dim(X, 1, inverse ? k : d, "X") < 0) goto fail;
+    mean = vector_or_none(mo, d, "mean");
+    if (mean == NULL && PyErr_Occurred()) goto fail;
+    scale = vector_or_none(so, k, "scale");
+    if (scale == NULL && PyErr_Occurred()) goto fail;
+    out = new_array(2, n, inverse ? d : k, tn);
+    if (out == NULL) goto fail;
+    if (n_threads < 1) n_threads = 1;
+    const double *mp = mean ? PyArray_DATA(mean) : NULL, *sp = scale ? PyArray_DATA(scale) : NULL;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    if (IS_F32(X))
+        st = inverse ? mlc_pca_inverse_f32(PyArray_DATA(out), PyArray_DATA(X), PyArray_DATA(C), mp,
+                                           sp, n, d, k, n_threads)
+                     : mlc_pca_transform_f32(PyArray_DATA(out), PyArray_DATA(X), PyArray_DATA(C),
+                                             mp, sp, n, d, k, n_threads);
+    else
+        st = inverse ? mlc_pca_inverse_f64(PyArray_DATA(out), PyArray_DATA(X), PyArray_DATA(C), mp,
+                                           sp, n, d, k, n_threads)
+                     : mlc_pca_transform_f64(PyArray_DATA(out), PyArray_DATA(X), PyArray_DATA(C),
+                                             mp, sp, n, d, k, n_threads);
+    Py_END_ALLOW_THREADS
+    if (st != MLC_OK) {
+        mlc_bind_status(st);
+        goto fail;
+    }
+    Py_DECREF(X);
+    Py_DECREF(C);
+    Py_XDECREF(mean);
+    Py_XDECREF(scale);
+    return (PyObject *)out;
+fail:
+    Py_XDECREF(X);
+    Py_XDECREF(C);
+    Py_XDECREF(mean);
+    Py_XDECREF(scale);
+    Py_XDECREF(out);
+    return NULL;
+}
+
+/* pca_transform(X, components, mean=None, scale=None, n_threads=1) -> (N, K) */
+static PyObject *pca_transform(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    return pca_map(args, kwds, 0);
+}
+
+/* pca_inverse(Y, components, mean=None, scale=None, n_threads=1) -> (N, D) */
+static PyObject *pca_inverse(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    return pca_map(args, kwds, 1);
+}
+
+#define KW METH_VARARGS | METH_KEYWORDS
+#define FN(f) (PyCFunction)(void (*)(void))(f)
 
 PyMethodDef mlc_decomposition_methods[] = {
+    {"svd_full", FN(svd_full), KW,
+     "svd_full(X, center=True, n_threads=1) -> (s, components, mean, ssq): exact thin SVD of "
+     "X - mean (or X), components = rows of Vt, sign-flipped; ssq = column sums of squared "
+     "deviations"},
+    {"pca_covariance", FN(pca_covariance), KW,
+     "pca_covariance(X, n_threads=1) -> (s, explained_variance, components, mean, ssq): "
+     "eigendecomposition of the sample covariance, largest first"},
+    {"svd_randomized", FN(svd_randomized), KW,
+     "svd_randomized(X, n_components, n_oversamples=10, n_iter=4, normalizer=2, seed=0, "
+     "center=True, n_threads=1) -> (s, components, mean, ssq): Halko-Martinsson-Tropp "
+     "randomized SVD; normalizer 0 none, 1 QR, 2 LU"},
+    {"pca_transform", FN(pca_transform), KW,
+     "pca_transform(X, components, mean=None, scale=None, n_threads=1) -> "
+     "((X - mean) components^T) / scale"},
+    {"pca_inverse", FN(pca_inverse), KW,
+     "pca_inverse(Y, components, mean=None, scale=None, n_threads=1) -> "
+     "(Y * scale) components + mean"},
     {NULL, NULL, 0, NULL},
 };

@@ -1,0 +1,45 @@
+/* linalg.h: thin LAPACK wrappers: 64-bit sizes in, workspace queried and allocated, info mapped
+ * to a status. One source for float64 (_f64) and float32 (_f32).
+ *
+ * Every matrix here is COLUMN-MAJOR (LAPACK's order) with an explicit leading dimension. A
+ * row-major (R, C) C array is the column-major (C, R) matrix, its transpose: callers use that to
+ * avoid copies (see decomposition/pca.c).
+ *
+ * Status: MLC_OK; MLC_EINVAL when a size does not fit LAPACK's 32-bit integers or LAPACK rejects
+ * an argument (info < 0: a bug); MLC_ENOTCONVERGED when the iteration inside failed (info > 0);
+ * MLC_ENOMEM when the workspace could not be allocated.
+ */
+#ifndef MLC_LINALG_H
+#define MLC_LINALG_H
+
+#include "mlc.h"
+
+/* Thin SVD A = U diag(s) VT of A (m, n), r = min(m, n), by divide and conquer (xGESDD, jobz 'S').
+ *   s  (r) out, descending
+ *   u  (m, r) out, ld ldu
+ *   vt (r, n) out, ld ldvt
+ *   a  (m, n) inout, ld lda: destroyed */
+int mlc_linalg_svd_f64(double *s, double *u, double *vt, double *a, int64_t m, int64_t n, int64_t lda,
+                       int64_t ldu, int64_t ldvt);
+int mlc_linalg_svd_f32(float *s, float *u, float *vt, float *a, int64_t m, int64_t n, int64_t lda,
+                       int64_t ldu, int64_t ldvt);
+
+/* Symmetric eigendecomposition A = Z diag(w) Z^T by divide and conquer (xSYEVD, jobz 'V', the
+ * lower triangle of A is read).
+ *   w (n) out, ascending
+ *   a (n, n) inout, ld lda: overwritten by Z (eigenvectors in columns) */
+int mlc_linalg_eigh_f64(double *w, double *a, int64_t n, int64_t lda);
+int mlc_linalg_eigh_f32(float *w, float *a, int64_t n, int64_t lda);
+
+/* Householder QR of A (m, n), m >= n (xGEQRF): on return the upper triangle of A's first n rows
+ * holds R; with form_q, A is then overwritten by the m x n orthonormal factor Q (xORGQR). */
+int mlc_linalg_qr_f64(double *a, int64_t m, int64_t n, int64_t lda, int form_q);
+int mlc_linalg_qr_f32(float *a, int64_t m, int64_t n, int64_t lda, int form_q);
+
+/* LU with partial pivoting of A (m, n), m >= n (xGETRF), A = P L U; A is overwritten by P L
+ * (m x n, L unit lower trapezoidal): scipy.linalg.lu(A, permute_l=True)[0].
+ *   ipiv (n) scratch */
+int mlc_linalg_lu_pl_f64(double *a, int64_t m, int64_t n, int64_t lda, int *ipiv);
+int mlc_linalg_lu_pl_f32(float *a, int64_t m, int64_t n, int64_t lda, int *ipiv);
+
+#endif

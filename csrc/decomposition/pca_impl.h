@@ -1,0 +1,331 @@
+/* pca_impl.h: the body of pca.c for one element type, included once per type by pca.c with
+ *   T        the element type (double, float)
+ *   SFX(f)   f ## _f64 / f ## _f32
+ *   GEMM     mlc_cblas_dgemm / mlc_cblas_sgemm
+ * Not a header of its own: see pca.h for the API and pca.c for the solvers' descriptions. */
+
+/* v-based svd_flip: each row's entry of largest |v| (the first such) becomes positive. */
+static void SFX(flip_rows)(T *V, int64_t r, int64_t d) {
+    for (int64_t j = 0; j < r; j++) {
+        T *v = V + j * d;
+        int64_t arg = 0;
+        T best = -1;
+        for (int64_t i = 0; i < d; i++) {
+            T a = v[i] < 0 ? -v[i] : v[i];
+            if (a > best) {
+                best = a;
+                arg = i;
+            }
+        }
+        if (v[arg] < 0)
+            for (int64_t i = 0; i < d; i++) v[i] = -v[i];
+    }
+}
+
+/* Column sums of rows r0..r1 of X - shift into acc (D), and optionally the corrected sums of
+ * squares into m2 (D) with corr (D) the sums of deviations; writes Xc when given. */
+static void SFX(chunk_pass)(double *acc, double *m2, T *Xc, const T *X, const double *shift,
+                            int64_t r0, int64_t r1, int64_t n, int64_t d, int colmajor) {
+    for (int64_t j = 0; j < d; j++) acc[j] = 0.0;
+    if (m2 != NULL)
+        for (int64_t j = 0; j < d; j++) m2[j] = 0.0;
+    for (int64_t i0 = r0; i0 < r1; i0 += PCA_TILE) {
+        const int64_t i1 = MLC_MIN(i0 + PCA_TILE, r1);
+        for (int64_t i = i0; i < i1; i++) {
+            const T *x = X + i * d;
+            if (m2 == NULL) {
+#pragma omp simd
+                for (int64_t j = 0; j < d; j++) acc[j] += (double)x[j];
+                continue;
+            }
+            T *xc = (Xc != NULL && !colmajor) ? Xc + i * d : NULL;
+#pragma omp simd
+            for (int64_t j = 0; j < d; j++) {
+                double v = (double)x[j] - shift[j];
+                acc[j] += v;
+                m2[j] += v * v;
+            }
+            if (xc != NULL)
+                for (int64_t j = 0; j < d; j++) xc[j] = (T)((double)x[j] - shift[j]);
+        }
+        if (m2 != NULL && Xc != NULL && colmajor) /* a tile of rows, written column by column */
+            for (int64_t j = 0; j < d; j++) {
+                T *col = Xc + j * n;
+                const double m = shift[j];
+                for (int64_t i = i0; i < i1; i++) col[i] = (T)((double)X[i * d + j] - m);
+            }
+    }
+}
+
+int SFX(mlc_pca_center)(T *Xc, double *mean, double *ssq, const T *X, int64_t n, int64_t d,
+                        int colmajor, int n_threads) {
+    if (d <= 0) return MLC_OK;
+    if (n <= 0) {
+        for (int64_t j = 0; j < d; j++) mean[j] = ssq[j] = 0.0;
+        return MLC_OK;
+    }
+    const int64_t nchunks = MLC_MIN((int64_t)PCA_CHUNKS, (n + PCA_TILE - 1) / PCA_TILE);
+    const int64_t stride = (2 * d + 7) & ~(int64_t)7; /* a chunk's (acc, m2), cache-line apart */
+    double *scratch = mlc_malloc(sizeof(double) * (size_t)(stride * nchunks));
+    if (scratch == NULL) return MLC_ENOMEM;
+    const int nthr = mlc_team_size(n * d, n_threads);
+    /* pass 1: the means */
+#pragma omp parallel for num_threads(nthr) schedule(static)
+    for (int64_t c = 0; c < nchunks; c++)
+        SFX(chunk_pass)(scratch + c * stride, NULL, NULL, X, NULL, n * c / nchunks,
+                        n * (c + 1) / nchunks, n, d, colmajor);
+    for (int64_t j = 0; j < d; j++) mean[j] = 0.0;
+    for (int64_t c = 0; c < nchunks; c++)
+        for (int64_t j = 0; j < d; j++) mean[j] += scratch[c * stride + j];
+    for (int64_t j = 0; j < d; j++) mean[j] /= (double)n;
+    /* pass 2: squared deviations (and the centred copy) */
+#pragma omp parallel for num_threads(nthr) schedule(static)
+    for (int64_t c = 0; c < nchunks; c++)
+        SFX(chunk_pass)(scratch + c * stride, scratch + c * stride + d, Xc, X, mean,
+                        n * c / nchunks, n * (c + 1) / nchunks, n, d, colmajor);
+    for (int64_t j = 0; j < d; j++) {
+        double corr = 0.0, m2 = 0.0;
+        for (int64_t c = 0; c < nchunks; c++) {
+            corr += scratch[c * stride + j];
+            m2 += scratch[c * stride + d + j];
+        }
+        /* the correction removes the rounding error of the mean */
+        m2 -= corr * corr / (double)n;
+        ssq[j] = m2 > 0.0 ? m2 : 0.0;
+    }
+    mlc_free(scratch);
+    return MLC_OK;
+}
+
+/* The working copy of the full solver: X - mean (or X), column-major when N >= D. */
+static int SFX(working_copy)(T *A, double *mean, double *ssq, const T *X, int64_t n, int64_t d,
+                             int center, int colmajor, int n_threads) {
+    if (center) return SFX(mlc_pca_center)(A, mean, ssq, X, n, d, colmajor, n_threads);
+    int st = SFX(mlc_pca_center)(NULL, mean, ssq, X, n, d, colmajor, n_threads);
+    if (st != MLC_OK) return st;
+    if (!colmajor) {
+        memcpy(A, X, sizeof(T) * (size_t)(n * d));
+        return MLC_OK;
+    }
+    for (int64_t i0 = 0; i0 < n; i0 += PCA_TILE) {
+        const int64_t i1 = MLC_MIN(i0 + PCA_TILE, n);
+        for (int64_t j = 0; j < d; j++)
+            for (int64_t i = i0; i < i1; i++) A[j * n + i] = X[i * d + j];
+    }
+    return MLC_OK;
+}
+
+int SFX(mlc_svd_full)(T *s, T *components, double *mean, double *ssq, const T *X, int64_t n,
+                      int64_t d, int center, int n_threads) {
+    if (n <= 0 || d <= 0) return MLC_EINVAL;
+    const int tall = n >= d;
+    const int64_t r = MLC_MIN(n, d);
+    /* tall: A (N, D) column-major, then R (D, D), Ur (D, D), Vr (D, D);
+     * wide: A is the column-major (D, N) matrix X^T, then Wt (N, N) */
+    const size_t extra = tall ? (size_t)(3 * d * d) : (size_t)(n * n);
+    T *A = mlc_malloc(sizeof(T) * ((size_t)(n * d) + extra));
+    if (A == NULL) return MLC_ENOMEM;
+    int st = SFX(working_copy)(A, mean, ssq, X, n, d, center, tall, n_threads);
+    if (st != MLC_OK) goto done;
+    if (tall) {
+        T *R = A + n * d, *Ur = R + d * d, *Vr = Ur + d * d;
+        st = SFX(mlc_linalg_qr)(A, n, d, n, 0);
+        if (st != MLC_OK) goto done;
+        for (int64_t j = 0; j < d; j++)
+            for (int64_t i = 0; i < d; i++) R[i + j * d] = i <= j ? A[i + j * n] : (T)0;
+        st = SFX(mlc_linalg_svd)(s, Ur, Vr, R, d, d, d, d, d);
+        if (st != MLC_OK) goto done;
+        /* Vr is Vt column-major: transpose into the row-major components */
+        for (int64_t j = 0; j < d; j++)
+            for (int64_t i = 0; i < d; i++) components[j * d + i] = Vr[j + i * d];
+    } else {
+        /* X^T = V diag(s) U^T: LAPACK's U (D, N) column-major is Vt row-major */
+        T *Wt = A + n * d;
+        st = SFX(mlc_linalg_svd)(s, components, Wt, A, d, n, d, d, n);
+        if (st != MLC_OK) goto done;
+    }
+    SFX(flip_rows)(components, r, d);
+done:
+    mlc_free(A);
+    return st;
+}
+
+int SFX(mlc_pca_covariance)(T *s, T *ev, T *components, double *mean, double *ssq, const T *X,
+                            int64_t n, int64_t d, int n_threads) {
+    (void)n_threads; /* the SYRK is where the time goes, and OpenBLAS threads it */
+    if (n < 2 || d <= 0) return MLC_EINVAL;
+    /* rows per block: about 64K values of shifted float64 rows, in cache for the SYRK */
+    const int64_t brows = MLC_MIN(n, MLC_MAX((int64_t)256, ((int64_t)1 << 16) / d));
+    double *C = mlc_malloc(sizeof(double) * (size_t)(d * d + 2 * d + brows * d));
+    if (C == NULL) return MLC_ENOMEM;
+    double *w = C + d * d, *delta = w + d, *buf = delta + d;
+    int st = MLC_OK;
+    /* One pass: G = sum (x - p)(x - p)^T and delta = mean(x - p) about the pivot p = X[0], then
+     * C = G - N delta delta^T. p is a data point, so |delta| is of the size of the spread and the
+     * subtraction loses nothing noticeable (unlike X^T X - N mean mean^T for data far from 0). */
+    for (int64_t j = 0; j < d; j++) delta[j] = 0.0;
+    for (int64_t i = 0; i < d * d; i++) C[i] = 0.0;
+    for (int64_t r0 = 0; r0 < n; r0 += brows) {
+        const int64_t b = MLC_MIN(brows, n - r0);
+        const T *Xb = X + r0 * d;
+        for (int64_t i = 0; i < b; i++) {
+            double *o = buf + i * d;
+#pragma omp simd
+            for (int64_t j = 0; j < d; j++) {
+                o[j] = (double)Xb[i * d + j] - (double)X[j];
+                delta[j] += o[j];
+            }
+        }
+        /* buf row-major (b, D) is the column-major (D, b) matrix B^T: C += B^T B (lower) */
+        mlc_cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, (int)d, (int)b, 1.0, buf, (int)d,
+                        1.0, C, (int)d);
+    }
+    for (int64_t j = 0; j < d; j++) {
+        delta[j] /= (double)n;
+        mean[j] = (double)X[j] + delta[j];
+    }
+    const double inv = 1.0 / (double)(n - 1);
+    for (int64_t j = 0; j < d; j++) {
+        for (int64_t i = j; i < d; i++)
+            C[i + j * d] = (C[i + j * d] - (double)n * delta[i] * delta[j]) * inv;
+        ssq[j] = C[j + j * d] > 0.0 ? C[j + j * d] * (double)(n - 1) : 0.0;
+    }
+    st = mlc_linalg_eigh_f64(w, C, d, d);
+    if (st != MLC_OK) goto done;
+    /* ascending -> descending; column d-1-r of Z is component r */
+    for (int64_t r = 0; r < d; r++) {
+        const double e = w[d - 1 - r] > 0.0 ? w[d - 1 - r] : 0.0;
+        ev[r] = (T)e;
+        s[r] = (T)sqrt(e * (double)(n - 1));
+        const double *z = C + (d - 1 - r) * d;
+        for (int64_t i = 0; i < d; i++) components[r * d + i] = (T)z[i];
+    }
+    SFX(flip_rows)(components, d, d);
+done:
+    mlc_free(C);
+    return st;
+}
+
+/* QR or LU of the column-major (rows, cols) block Y, in place, or nothing. */
+static int SFX(normalize)(T *Y, int64_t rows, int64_t cols, int normalizer, int *ipiv) {
+    if (normalizer == MLC_PCA_NORMALIZER_QR) return SFX(mlc_linalg_qr)(Y, rows, cols, rows, 1);
+    if (normalizer == MLC_PCA_NORMALIZER_LU) return SFX(mlc_linalg_lu_pl)(Y, rows, cols, rows, ipiv);
+    return MLC_OK;
+}
+
+int SFX(mlc_svd_randomized)(T *s, T *components, double *mean, double *ssq, const T *X, int64_t n,
+                            int64_t d, int64_t k, int64_t n_oversamples, int64_t n_iter,
+                            int normalizer, uint64_t seed, int center,
+                            const mlc_progress *progress, int n_threads) {
+    if (mlc_pca_check_params(n, d, k, n_oversamples, n_iter, normalizer) != NULL) return MLC_EINVAL;
+    /* op is m x n_op with m >= n_op: A (N, D) itself when N >= D, else A^T (scikit-learn's
+     * transpose='auto'). The row-major A is the column-major (D, N) matrix At: op = At^T or At. */
+    const int trans = n >= d;
+    const int64_t m = trans ? n : d, nop = trans ? d : n;
+    const int64_t l = MLC_MIN(k + n_oversamples, nop);
+    const enum CBLAS_TRANSPOSE ta = trans ? CblasTrans : CblasNoTrans;
+    const enum CBLAS_TRANSPOSE tb = trans ? CblasNoTrans : CblasTrans;
+    const size_t acopy = center ? (size_t)(n * d) : 0;
+    const size_t need = acopy + (size_t)(m * l + nop * l + l * nop + l * l + l);
+    T *work = mlc_malloc(sizeof(T) * need);
+    int *ipiv = mlc_malloc(sizeof(int) * (size_t)l);
+    int st = MLC_OK;
+    if (work == NULL || ipiv == NULL) {
+        st = MLC_ENOMEM;
+        goto done;
+    }
+    T *Ac = work, *Y = work + acopy, *Z = Y + m * l, *B = Z + nop * l, *Uh = B + l * nop;
+    T *sh = Uh + l * l;
+    st = SFX(mlc_pca_center)(center ? Ac : NULL, mean, ssq, X, n, d, 0, n_threads);
+    if (st != MLC_OK) goto done;
+    const T *At = center ? Ac : X;
+    const int M = (int)m, NOP = (int)nop, L = (int)l, LD = (int)d;
+    /* the Gaussian test matrix Omega (n_op, L), drawn in order: the same for any thread count */
+    mlc_rng rng;
+    mlc_rng_seed(&rng, seed);
+    for (int64_t i = 0; i < nop * l; i++) Z[i] = (T)mlc_rng_normal(&rng);
+    for (int64_t it = 0; it < n_iter; it++) {
+        GEMM(CblasColMajor, ta, CblasNoTrans, M, L, NOP, 1, At, LD, Z, NOP, 0, Y, M); /* op Z */
+        if ((st = SFX(normalize)(Y, m, l, normalizer, ipiv)) != MLC_OK) goto done;
+        GEMM(CblasColMajor, tb, CblasNoTrans, NOP, L, M, 1, At, LD, Y, M, 0, Z, NOP); /* op^T Y */
+        if ((st = SFX(normalize)(Z, nop, l, normalizer, ipiv)) != MLC_OK) goto done;
+        if (mlc_progress_tick(progress, it + 1, n_iter)) {
+            st = MLC_EINTERRUPTED;
+            goto done;
+        }
+    }
+    GEMM(CblasColMajor, ta, CblasNoTrans, M, L, NOP, 1, At, LD, Z, NOP, 0, Y, M);
+    if ((st = SFX(mlc_linalg_qr)(Y, m, l, m, 1)) != MLC_OK) goto done; /* Q (m, L) */
+    GEMM(CblasColMajor, CblasTrans, ta, L, NOP, M, 1, Y, M, At, LD, 0, B, L); /* B = Q^T op */
+    /* B = Uh diag(sh) Vh^T; Vh^T (L, n_op) overwrites Z's place */
+    if ((st = SFX(mlc_linalg_svd)(sh, Uh, Z, B, l, nop, l, l, l)) != MLC_OK) goto done;
+    for (int64_t j = 0; j < k; j++) s[j] = sh[j];
+    if (trans) { /* op = A: components are the rows of Vh^T (column-major (L, D)) */
+        for (int64_t j = 0; j < k; j++)
+            for (int64_t i = 0; i < d; i++) components[j * d + i] = Z[j + i * l];
+    } else { /* op = A^T = (Q Uh) sh Vh^T: components^T = Q Uh[:, :K], column-major (D, K) */
+        GEMM(CblasColMajor, CblasNoTrans, CblasNoTrans, M, (int)k, L, 1, Y, M, Uh, L, 0,
+             components, M);
+    }
+    SFX(flip_rows)(components, k, d);
+done:
+    mlc_free(work);
+    mlc_free(ipiv);
+    return st;
+}
+
+int SFX(mlc_pca_transform)(T *out, const T *X, const T *components, const double *mean,
+                           const double *scale, int64_t n, int64_t d, int64_t k, int n_threads) {
+    if (n <= 0 || k <= 0) return MLC_OK;
+    double *bias = mlc_malloc(sizeof(double) * (size_t)k);
+    if (bias == NULL) return MLC_ENOMEM;
+    for (int64_t j = 0; j < k; j++) {
+        double b = 0.0;
+        if (mean != NULL)
+            for (int64_t i = 0; i < d; i++) b += mean[i] * (double)components[j * d + i];
+        bias[j] = b;
+    }
+    if (d > 0)
+        GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)k, (int)d, 1, X, (int)d,
+             components, (int)d, 0, out, (int)k);
+    else
+        for (int64_t i = 0; i < n * k; i++) out[i] = 0;
+    const int nthr = mlc_team_size(n * k, n_threads);
+#pragma omp parallel for num_threads(nthr) schedule(static)
+    for (int64_t i = 0; i < n; i++) {
+        T *o = out + i * k;
+        for (int64_t j = 0; j < k; j++)
+            o[j] = (T)(((double)o[j] - bias[j]) / (scale != NULL ? scale[j] : 1.0));
+    }
+    mlc_free(bias);
+    return MLC_OK;
+}
+
+int SFX(mlc_pca_inverse)(T *out, const T *Y, const T *components, const double *mean,
+                         const double *scale, int64_t n, int64_t d, int64_t k, int n_threads) {
+    if (n <= 0 || d <= 0) return MLC_OK;
+    T *W = NULL;
+    const T *Wp = components;
+    if (scale != NULL && k > 0) {
+        W = mlc_malloc(sizeof(T) * (size_t)(k * d));
+        if (W == NULL) return MLC_ENOMEM;
+        for (int64_t j = 0; j < k; j++)
+            for (int64_t i = 0; i < d; i++) W[j * d + i] = (T)(scale[j] * (double)components[j * d + i]);
+        Wp = W;
+    }
+    if (k > 0)
+        GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)d, (int)k, 1, Y, (int)k, Wp,
+             (int)d, 0, out, (int)d);
+    else
+        for (int64_t i = 0; i < n * d; i++) out[i] = 0;
+    if (mean != NULL) {
+        const int nthr = mlc_team_size(n * d, n_threads);
+#pragma omp parallel for num_threads(nthr) schedule(static)
+        for (int64_t i = 0; i < n; i++) {
+            T *o = out + i * d;
+            for (int64_t j = 0; j < d; j++) o[j] = (T)((double)o[j] + mean[j]);
+        }
+    }
+    mlc_free(W);
+    return MLC_OK;
+}
