@@ -11,7 +11,8 @@ import numpy as np
 
 from ._validation import check_array, check_is_fitted
 
-__all__ = ["BaseEstimator", "ClassifierMixin", "RegressorMixin", "TransformerMixin", "ClusterMixin"]
+__all__ = ["BaseEstimator", "ClassifierMixin", "RegressorMixin", "TransformerMixin", "ClusterMixin",
+           "DensityMixin"]
 
 
 class BaseEstimator:
@@ -151,6 +152,20 @@ class ClusterMixin:
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.estimator_type = "clusterer"
+        return tags
+
+
+class DensityMixin:
+    """score() is the mean log-likelihood (score_samples) of X; tags say density_estimator."""
+
+    _estimator_type = "density_estimator"
+
+    def score(self, X, y=None):
+        return float(self.score_samples(X).mean())
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "density_estimator"
         return tags
 
 

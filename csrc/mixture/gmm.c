@@ -1,0 +1,640 @@
+/* gmm.c: Gaussian mixture models by expectation-maximisation (see gmm.h).
+ *
+ * The solver (mlc_gmm_fit) maximises the log-likelihood of a K-component Gaussian mixture,
+ *     L(theta) = 1/N sum_i log sum_k w_k N(x_i | mu_k, Sigma_k),
+ *     subject to w_k >= 0, sum_k w_k = 1, Sigma_k symmetric positive definite,
+ * by EM (Dempster, Laird & Rubin 1977; Bishop, PRML 2006, section 9.2.2):
+ *   E-step: r_ik = w_k N(x_i | k) / sum_j w_j N(x_i | j), and the bound L at the current theta;
+ *   M-step: N_k = sum_i r_ik + 10 eps, mu_k = sum_i r_ik x_i / N_k, w_k = N_k / sum_j N_j,
+ *           Sigma_k = sum_i r_ik (x_i - mu_k)(x_i - mu_k)^T / N_k + reg_covar I
+ *           (tied: one Sigma pooled over components; diag: its diagonal; spherical: the mean of
+ *           the diagonal), then U_k = L_k^-T from the Cholesky factor Sigma_k = L_k L_k^T.
+ * EM never decreases L; the loop stops when L changes by less than tol (scikit-learn's rule, whose
+ * GaussianMixture this reproduces step for step, including its 10 eps on N_k). It writes the
+ * parameters of g, the bound of every iteration, the iteration count and whether it converged.
+ */
+#include <float.h>
+#include <math.h>
+#include <omp.h>
+#include <string.h>
+
+#include "blas.h"
+#include "mixture/gmm.h"
+
+#define GMM_CHUNK_ROWS 1024      /* rows per reduction chunk (chunks depend on N, not threads) */
+#define GMM_MAX_CHUNKS 32
+#define GMM_CHUNK_DOUBLES ((int64_t)1 << 22) /* cap on all chunks' partial sums together */
+#define GMM_TILE_DOUBLES ((int64_t)1 << 16)  /* an E-step tile per thread: about 512 KiB */
+#define GMM_MAX_ROWS 256
+
+static const double LOG_2PI = 1.8378770664093454836;
+
+const char *mlc_gmm_check_params(int64_t k, int64_t d, int covariance_type) {
+    if (k < 1) return "n_components must be >= 1";
+    if (d < 1) return "n_features must be >= 1";
+    if (covariance_type < MLC_GMM_FULL || covariance_type > MLC_GMM_SPHERICAL)
+        return "unknown covariance_type code";
+    return NULL;
+}
+
+const char *mlc_gmm_check_fit_params(int64_t n, int64_t k, int64_t max_iter, double tol, double reg_covar) {
+    if (n < k) return "n_samples must be >= n_components";
+    if (max_iter < 0) return "max_iter must be >= 0";
+    if (!(tol >= 0.0)) return "tol must be >= 0";
+    if (!(reg_covar >= 0.0)) return "reg_covar must be >= 0";
+    return NULL;
+}
+
+int64_t mlc_gmm_cov_size(int64_t k, int64_t d, int covariance_type) {
+    switch (covariance_type) {
+    case MLC_GMM_FULL: return k * d * d;
+    case MLC_GMM_TIED: return d * d;
+    case MLC_GMM_DIAG: return k * d;
+    default: return k;
+    }
+}
+
+int mlc_gmm_init(mlc_gmm *g, int64_t k, int64_t d, int covariance_type) {
+    memset(g, 0, sizeof *g);
+    if (mlc_gmm_check_params(k, d, covariance_type)) return MLC_EINVAL;
+    const int64_t p = mlc_gmm_cov_size(k, d, covariance_type);
+    double *b = mlc_malloc(sizeof(double) * (size_t)(k + k * d + 2 * p));
+    if (b == NULL) return MLC_ENOMEM;
+    g->n_components = k;
+    g->n_features = d;
+    g->covariance_type = covariance_type;
+    g->block_ = b;
+    g->weights = b;
+    g->means = b + k;
+    g->covariances = b + k + k * d;
+    g->precisions_cholesky = b + k + k * d + p;
+    return MLC_OK;
+}
+
+void mlc_gmm_free(mlc_gmm *g) {
+    mlc_free(g->block_);
+    memset(g, 0, sizeof *g);
+}
+
+/* ---- shared pieces ------------------------------------------------------------------------- */
+
+static int64_t n_chunks(int64_t n, int64_t per_chunk) {
+    int64_t c = (n + GMM_CHUNK_ROWS - 1) / GMM_CHUNK_ROWS;
+    c = MLC_MIN(c, GMM_MAX_CHUNKS);
+    c = MLC_MIN(c, GMM_CHUNK_DOUBLES / MLC_MAX(1, per_chunk));
+    return MLC_MAX(1, c);
+}
+
+/* U (D, D) out: upper with U U^T = cov^-1, i.e. L^-T for cov = L L^T; cov (D, D) in; work (D, D).
+ * Row-major symmetric cov is its own column-major image: LAPACK's lower factor L, then L X = I
+ * gives X = L^-1 column-major, which read row-major is L^-T. */
+static int precision_cholesky_from_cov(double *U, const double *cov, int64_t d, double *work) {
+    const mlc_blasint nn = (mlc_blasint)d;
+    mlc_blasint info = 0;
+    memcpy(work, cov, sizeof(double) * (size_t)(d * d));
+    mlc_lapack_dpotrf("L", &nn, work, &nn, &info, 1);
+    if (info != 0) return MLC_ENUMERIC;
+    memset(U, 0, sizeof(double) * (size_t)(d * d));
+    for (int64_t j = 0; j < d; j++) U[j * d + j] = 1.0;
+    mlc_lapack_dtrtrs("L", "N", "N", &nn, &nn, work, &nn, U, &nn, &info, 1, 1, 1);
+    return info == 0 ? MLC_OK : MLC_ENUMERIC;
+}
+
+int mlc_gmm_precisions_cholesky(double *prec_chol, const double *precisions, int64_t k, int64_t d,
+                                int covariance_type) {
+    if (mlc_gmm_check_params(k, d, covariance_type)) return MLC_EINVAL;
+    if (covariance_type == MLC_GMM_DIAG || covariance_type == MLC_GMM_SPHERICAL) {
+        const int64_t p = mlc_gmm_cov_size(k, d, covariance_type);
+        for (int64_t t = 0; t < p; t++) {
+            if (!(precisions[t] > 0.0)) return MLC_ENUMERIC;
+            prec_chol[t] = sqrt(precisions[t]);
+        }
+        return MLC_OK;
+    }
+    const int64_t nmat = covariance_type == MLC_GMM_FULL ? k : 1;
+    double *f = mlc_malloc(sizeof(double) * (size_t)(d * d));
+    if (f == NULL) return MLC_ENOMEM;
+    const mlc_blasint nn = (mlc_blasint)d;
+    int st = MLC_OK;
+    for (int64_t c = 0; c < nmat && st == MLC_OK; c++) {
+        const double *P = precisions + c * d * d;
+        double *U = prec_chol + c * d * d;
+        // P = U U^T with U upper: reverse rows and columns (J P J = L L^T), factor, reverse back
+        for (int64_t i = 0; i < d; i++)
+            for (int64_t j = 0; j < d; j++) f[i * d + j] = P[(d - 1 - i) * d + (d - 1 - j)];
+        mlc_blasint info = 0;
+        mlc_lapack_dpotrf("U", &nn, f, &nn, &info, 1); /* column-major upper = row-major lower L */
+        if (info != 0) {
+            st = MLC_ENUMERIC;
+            break;
+        }
+        for (int64_t i = 0; i < d; i++)
+            for (int64_t j = 0; j < d; j++) U[i * d + j] = j >= i ? f[(d - 1 - i) * d + (d - 1 - j)] : 0.0;
+    }
+    mlc_free(f);
+    return st;
+}
+
+/* ---- E-step -------------------------------------------------------------------------------- */
+
+/* What the E-step precomputes from the parameters. Rows are shifted by s = sum_k w_k mu_k (near
+ * the data's centre) so that the GEMM expansions below do not cancel digits on offset data.
+ *   full:  G = (X - s) W with W (D, K*D) = [U_1 ... U_K]; ||(x - mu_k) U_k||^2 = ||g_k - b_k||^2,
+ *          b_k = (mu_k - s) U_k: one GEMM per row block for all components.
+ *   tied:  G = (X - s) U (D, D), then the same with b_k = (mu_k - s) U.
+ *   diag/spherical: sum_j p_kj (x_j - m_kj)^2 = [(x - s)^2, x - s] . [p_k; -2 p_k m_k] + b_k,
+ *          m_k = mu_k - s, b_k = sum_j p_kj m_kj^2: one GEMM of width K. */
+typedef struct {
+    int64_t k, d, inner, cols; /* the GEMM is (rows, inner) x (inner, cols) */
+    int type;
+    double *shift; /* (D) */
+    double *W;     /* (inner, cols) */
+    double *b;     /* (K, D) full/tied, (K) diag/spherical */
+    double *cst;   /* (K): log w_k + log det U_k - D/2 log(2 pi) */
+    double *block;
+} estep_plan;
+
+static int plan_init(estep_plan *pl, const mlc_gmm *g) {
+    const int64_t k = g->n_components, d = g->n_features;
+    const int type = g->covariance_type;
+    pl->k = k;
+    pl->d = d;
+    pl->type = type;
+    pl->inner = (type == MLC_GMM_DIAG || type == MLC_GMM_SPHERICAL) ? 2 * d : d;
+    pl->cols = type == MLC_GMM_FULL ? k * d : type == MLC_GMM_TIED ? d : k;
+    double *blk = mlc_malloc(sizeof(double) * (size_t)(d + pl->inner * pl->cols + k * d + k));
+    if (blk == NULL) return MLC_ENOMEM;
+    pl->block = blk;
+    pl->shift = blk;
+    pl->W = blk + d;
+    pl->b = pl->W + pl->inner * pl->cols;
+    pl->cst = pl->b + k * d;
+    const double *w = g->weights, *mu = g->means, *pc = g->precisions_cholesky;
+    double *s = pl->shift;
+    for (int64_t j = 0; j < d; j++) s[j] = 0.0;
+    for (int64_t c = 0; c < k; c++)
+        for (int64_t j = 0; j < d; j++) s[j] += w[c] * mu[c * d + j];
+    for (int64_t c = 0; c < k; c++) {
+        double logdet = 0.0;
+        switch (type) {
+        case MLC_GMM_FULL:
+            for (int64_t j = 0; j < d; j++) logdet += log(pc[c * d * d + j * d + j]);
+            break;
+        case MLC_GMM_TIED:
+            for (int64_t j = 0; j < d; j++) logdet += log(pc[j * d + j]);
+            break;
+        case MLC_GMM_DIAG:
+            for (int64_t j = 0; j < d; j++) logdet += log(pc[c * d + j]);
+            break;
+        default: logdet = (double)d * log(pc[c]);
+        }
+        pl->cst[c] = log(w[c]) + logdet - 0.5 * (double)d * LOG_2PI;
+    }
+    if (type == MLC_GMM_FULL || type == MLC_GMM_TIED) {
+        for (int64_t c = 0; c < k; c++) {
+            const double *U = type == MLC_GMM_FULL ? pc + c * d * d : pc;
+            if (type == MLC_GMM_FULL || c == 0)
+                for (int64_t j = 0; j < d; j++)
+                    memcpy(pl->W + j * pl->cols + (type == MLC_GMM_FULL ? c * d : 0), U + j * d,
+                           sizeof(double) * (size_t)d);
+            double *bc = pl->b + c * d;
+            for (int64_t l = 0; l < d; l++) bc[l] = 0.0;
+            for (int64_t j = 0; j < d; j++) { /* U upper: row j has entries l >= j */
+                const double m = mu[c * d + j] - s[j];
+                for (int64_t l = j; l < d; l++) bc[l] += m * U[j * d + l];
+            }
+        }
+    } else {
+        for (int64_t c = 0; c < k; c++) {
+            double bc = 0.0;
+            for (int64_t j = 0; j < d; j++) {
+                const double u = type == MLC_GMM_DIAG ? pc[c * d + j] : pc[c];
+                const double p = u * u, m = mu[c * d + j] - s[j];
+                pl->W[j * k + c] = p;
+                pl->W[(d + j) * k + c] = -2.0 * p * m;
+                bc += p * m * m;
+            }
+            pl->b[c] = bc;
+        }
+    }
+    return MLC_OK;
+}
+
+/* Rows i0..i0+nb: weighted log-probabilities into out (nb, K), then normalised in place.
+ * A (nb, inner) and G (nb, cols) scratch. */
+static void estep_rows(double *out, double *lpn, const estep_plan *pl, const double *X, int64_t i0,
+                       int64_t nb, int log_space, double *A, double *G) {
+    const int64_t k = pl->k, d = pl->d, inner = pl->inner, cols = pl->cols;
+    const int diag = pl->type == MLC_GMM_DIAG || pl->type == MLC_GMM_SPHERICAL;
+    for (int64_t r = 0; r < nb; r++) {
+        const double *x = X + (i0 + r) * d;
+        double *a = A + r * inner;
+        for (int64_t j = 0; j < d; j++) {
+            const double v = x[j] - pl->shift[j];
+            if (diag) {
+                a[j] = v * v;
+                a[d + j] = v;
+            } else {
+                a[j] = v;
+            }
+        }
+    }
+    mlc_cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (mlc_blasint)nb, (mlc_blasint)cols,
+                    (mlc_blasint)inner, 1.0, A, (mlc_blasint)inner, pl->W, (mlc_blasint)cols, 0.0, G,
+                    (mlc_blasint)cols);
+    for (int64_t r = 0; r < nb; r++) {
+        const double *gr = G + r * cols;
+        double *o = out + (i0 + r) * k;
+        double mx = -INFINITY;
+        for (int64_t c = 0; c < k; c++) {
+            double q;
+            if (diag) {
+                q = gr[c] + pl->b[c];
+            } else {
+                const double *gc = pl->type == MLC_GMM_FULL ? gr + c * d : gr;
+                const double *bc = pl->b + c * d;
+                q = 0.0;
+                for (int64_t l = 0; l < d; l++) {
+                    const double t = gc[l] - bc[l];
+                    q += t * t;
+                }
+            }
+            o[c] = pl->cst[c] - 0.5 * q;
+            mx = MLC_MAX(mx, o[c]);
+        }
+        // log-sum-exp around the largest term: no overflow, and the largest exp is exactly 1
+        double lse = mx;
+        if (!isfinite(mx)) {
+            for (int64_t c = 0; c < k; c++) o[c] = log_space ? o[c] - lse : exp(o[c] - lse);
+        } else if (log_space) {
+            double sum = 0.0;
+            for (int64_t c = 0; c < k; c++) sum += exp(o[c] - mx);
+            lse = mx + log(sum);
+            for (int64_t c = 0; c < k; c++) o[c] -= lse;
+        } else { /* one exp per entry: r = exp(o - mx) / sum */
+            double sum = 0.0;
+            for (int64_t c = 0; c < k; c++) {
+                o[c] = exp(o[c] - mx);
+                sum += o[c];
+            }
+            lse = mx + log(sum);
+            const double inv = 1.0 / sum;
+            for (int64_t c = 0; c < k; c++) o[c] *= inv;
+        }
+        if (lpn) lpn[i0 + r] = lse;
+    }
+}
+
+int mlc_gmm_e_step(double *resp, double *log_prob_norm, const mlc_gmm *g, const double *X, int64_t n,
+                   int log_space, int n_threads) {
+    if (mlc_gmm_check_params(g->n_components, g->n_features, g->covariance_type)) return MLC_EINVAL;
+    if (n <= 0) return MLC_OK;
+    estep_plan pl;
+    if (plan_init(&pl, g) != MLC_OK) return MLC_ENOMEM;
+    const int64_t bx = MLC_MAX(8, MLC_MIN(GMM_MAX_ROWS, GMM_TILE_DOUBLES / (pl.inner + pl.cols)));
+    const int64_t nblocks = (n + bx - 1) / bx;
+    const int team = (int)MLC_MIN(mlc_team_size(n * pl.inner * pl.cols, n_threads), nblocks);
+    int nomem = 0;
+    mlc_blas_single_begin();
+#pragma omp parallel num_threads(team)
+    {
+        double *A = mlc_malloc(sizeof(double) * (size_t)(bx * pl.inner));
+        double *G = mlc_malloc(sizeof(double) * (size_t)(bx * pl.cols));
+        const int ok = A != NULL && G != NULL;
+        if (!ok) {
+#pragma omp atomic write
+            nomem = 1;
+        }
+#pragma omp for schedule(static)
+        for (int64_t b = 0; b < nblocks; b++) {
+            if (!ok) continue;
+            const int64_t i0 = b * bx;
+            estep_rows(resp, log_prob_norm, &pl, X, i0, MLC_MIN(bx, n - i0), log_space, A, G);
+        }
+        mlc_free(A);
+        mlc_free(G);
+    }
+    mlc_blas_single_end();
+    mlc_free(pl.block);
+    return nomem ? MLC_ENOMEM : MLC_OK;
+}
+
+/* ---- M-step -------------------------------------------------------------------------------- */
+
+/* xbar (D) out: column means; scatter (D, D) out: sum_i (x_i - xbar)(x_i - xbar)^T. What the tied
+ * covariance needs besides the means, and independent of the responsibilities: a fit computes it
+ * once. */
+static int tied_scatter(double *xbar, double *scatter, const double *X, int64_t n, int64_t d, int n_threads) {
+    for (int64_t j = 0; j < d; j++) xbar[j] = 0.0;
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = 0; j < d; j++) xbar[j] += X[i * d + j];
+    for (int64_t j = 0; j < d; j++) xbar[j] /= (double)n;
+    const int64_t nch = n_chunks(n, d * d);
+    const int64_t bx = MLC_MAX(8, MLC_MIN(GMM_MAX_ROWS, GMM_TILE_DOUBLES / d));
+    double *part = mlc_malloc(sizeof(double) * (size_t)(nch * d * d));
+    if (part == NULL) return MLC_ENOMEM;
+    int nomem = 0;
+    const int team = (int)MLC_MIN(mlc_team_size(n * d * d, n_threads), nch);
+    mlc_blas_single_begin();
+#pragma omp parallel num_threads(team)
+    {
+        double *T = mlc_malloc(sizeof(double) * (size_t)(bx * d));
+        if (T == NULL) {
+#pragma omp atomic write
+            nomem = 1;
+        }
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t c = 0; c < nch; c++) {
+            if (T == NULL) continue;
+            double *P = part + c * d * d;
+            memset(P, 0, sizeof(double) * (size_t)(d * d));
+            const int64_t lo = c * n / nch, hi = (c + 1) * n / nch;
+            for (int64_t i0 = lo; i0 < hi; i0 += bx) {
+                const int64_t nb = MLC_MIN(bx, hi - i0);
+                for (int64_t r = 0; r < nb; r++)
+                    for (int64_t j = 0; j < d; j++) T[r * d + j] = X[(i0 + r) * d + j] - xbar[j];
+                mlc_cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (mlc_blasint)d, (mlc_blasint)nb,
+                                1.0, T, (mlc_blasint)d, 1.0, P, (mlc_blasint)d);
+            }
+        }
+        mlc_free(T);
+    }
+    mlc_blas_single_end();
+    if (!nomem) {
+        memset(scatter, 0, sizeof(double) * (size_t)(d * d));
+        for (int64_t c = 0; c < nch; c++) /* fixed order: thread-count independent */
+            for (int64_t j = 0; j < d; j++)
+                for (int64_t l = j; l < d; l++) scatter[j * d + l] += part[c * d * d + j * d + l];
+        for (int64_t j = 0; j < d; j++)
+            for (int64_t l = 0; l < j; l++) scatter[j * d + l] = scatter[l * d + j];
+    }
+    mlc_free(part);
+    return nomem ? MLC_ENOMEM : MLC_OK;
+}
+
+/* nk (K) out: sum_i r_ik + 10 eps; g->weights, g->means out. */
+static int m_step_means(double *nk, mlc_gmm *g, const double *resp, const double *X, int64_t n,
+                        int n_threads) {
+    const int64_t k = g->n_components, d = g->n_features, stride = k + k * d;
+    const int64_t nch = n_chunks(n, stride);
+    const int64_t bx = GMM_MAX_ROWS;
+    double *part = mlc_malloc(sizeof(double) * (size_t)(nch * stride));
+    if (part == NULL) return MLC_ENOMEM;
+    const int team = (int)MLC_MIN(mlc_team_size(n * k * d, n_threads), nch);
+    mlc_blas_single_begin();
+#pragma omp parallel for num_threads(team) schedule(dynamic, 1)
+    for (int64_t c = 0; c < nch; c++) {
+        double *Nc = part + c * stride, *Sc = Nc + k;
+        memset(Nc, 0, sizeof(double) * (size_t)stride);
+        const int64_t lo = c * n / nch, hi = (c + 1) * n / nch;
+        for (int64_t i = lo; i < hi; i++)
+            for (int64_t t = 0; t < k; t++) Nc[t] += resp[i * k + t];
+        for (int64_t i0 = lo; i0 < hi; i0 += bx) { /* S += R_b^T X_b */
+            const int64_t nb = MLC_MIN(bx, hi - i0);
+            mlc_cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (mlc_blasint)k, (mlc_blasint)d,
+                            (mlc_blasint)nb, 1.0, resp + i0 * k, (mlc_blasint)k, X + i0 * d,
+                            (mlc_blasint)d, 1.0, Sc, (mlc_blasint)d);
+        }
+    }
+    mlc_blas_single_end();
+    for (int64_t t = 0; t < k; t++) nk[t] = 0.0;
+    for (int64_t t = 0; t < k * d; t++) g->means[t] = 0.0;
+    for (int64_t c = 0; c < nch; c++) {
+        const double *Nc = part + c * stride, *Sc = Nc + k;
+        for (int64_t t = 0; t < k; t++) nk[t] += Nc[t];
+        for (int64_t t = 0; t < k * d; t++) g->means[t] += Sc[t];
+    }
+    mlc_free(part);
+    double total = 0.0;
+    for (int64_t t = 0; t < k; t++) {
+        nk[t] += 10.0 * DBL_EPSILON; /* keeps an empty component's mean finite */
+        total += nk[t];
+    }
+    for (int64_t t = 0; t < k; t++) {
+        g->weights[t] = nk[t] / total;
+        for (int64_t j = 0; j < d; j++) g->means[t * d + j] /= nk[t];
+    }
+    return MLC_OK;
+}
+
+/* Full covariances and their precision factors, one component per task (no reduction across
+ * threads): Sigma_k = T^T T / N_k + reg I over row blocks T = sqrt(r_ik) (x_i - mu_k), by SYRK. */
+static int m_step_full(mlc_gmm *g, const double *nk, const double *resp, const double *X, int64_t n,
+                       double reg, int n_threads) {
+    const int64_t k = g->n_components, d = g->n_features;
+    const int64_t bx = MLC_MAX(8, MLC_MIN(GMM_MAX_ROWS, GMM_TILE_DOUBLES / d));
+    int nomem = 0, bad = 0;
+    const int team = (int)MLC_MIN(mlc_team_size(n * k * d * d, n_threads), k);
+    mlc_blas_single_begin();
+#pragma omp parallel num_threads(team)
+    {
+        double *T = mlc_malloc(sizeof(double) * (size_t)(bx * d + d * d));
+        if (T == NULL) {
+#pragma omp atomic write
+            nomem = 1;
+        }
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t c = 0; c < k; c++) {
+            if (T == NULL) continue;
+            double *S = g->covariances + c * d * d;
+            const double *mu = g->means + c * d;
+            memset(S, 0, sizeof(double) * (size_t)(d * d));
+            for (int64_t i0 = 0; i0 < n; i0 += bx) {
+                const int64_t nb = MLC_MIN(bx, n - i0);
+                for (int64_t r = 0; r < nb; r++) {
+                    const double w = sqrt(resp[(i0 + r) * k + c]);
+                    const double *x = X + (i0 + r) * d;
+                    for (int64_t j = 0; j < d; j++) T[r * d + j] = w * (x[j] - mu[j]);
+                }
+                mlc_cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (mlc_blasint)d, (mlc_blasint)nb,
+                                1.0, T, (mlc_blasint)d, 1.0, S, (mlc_blasint)d);
+            }
+            for (int64_t j = 0; j < d; j++) {
+                for (int64_t l = j; l < d; l++) S[j * d + l] /= nk[c];
+                for (int64_t l = 0; l < j; l++) S[j * d + l] = S[l * d + j];
+                S[j * d + j] += reg;
+            }
+            if (precision_cholesky_from_cov(g->precisions_cholesky + c * d * d, S, d, T) != MLC_OK) {
+#pragma omp atomic write
+                bad = 1;
+            }
+        }
+        mlc_free(T);
+    }
+    mlc_blas_single_end();
+    return nomem ? MLC_ENOMEM : bad ? MLC_ENUMERIC : MLC_OK;
+}
+
+/* Sigma = (X^T X - sum_k N_k mu_k mu_k^T) / sum_k N_k + reg I, scikit-learn's pooled scatter,
+ * evaluated about xbar so that it does not cancel digits on offset data:
+ *   X^T X - sum_k N_k mu_k mu_k^T = scatter - sum_k N_k (mu_k - xbar)(mu_k - xbar)^T
+ *                                   + (n + sum_k N_k) xbar xbar^T - t xbar^T - xbar t^T,
+ * t = sum_k N_k mu_k. The last line vanishes when every row's responsibilities sum to 1 (EM),
+ * not for an initialisation that gives most rows none (random_from_data, k-means++). */
+static int m_step_tied(mlc_gmm *g, const double *nk, const double *xbar, const double *scatter, int64_t n,
+                       double reg) {
+    const int64_t k = g->n_components, d = g->n_features;
+    double *S = g->covariances;
+    double total = 0.0;
+    for (int64_t c = 0; c < k; c++) total += nk[c];
+    memcpy(S, scatter, sizeof(double) * (size_t)(d * d));
+    for (int64_t c = 0; c < k; c++) {
+        const double *mu = g->means + c * d;
+        for (int64_t j = 0; j < d; j++) {
+            const double a = nk[c] * (mu[j] - xbar[j]);
+            for (int64_t l = j; l < d; l++) S[j * d + l] -= a * (mu[l] - xbar[l]);
+        }
+    }
+    if (fabs(total - (double)n) > 1e-6 * (double)n) { /* some rows carry no responsibility */
+        for (int64_t j = 0; j < d; j++) {
+            double tj = 0.0;
+            for (int64_t c = 0; c < k; c++) tj += nk[c] * g->means[c * d + j];
+            for (int64_t l = j; l < d; l++) {
+                double tl = 0.0;
+                for (int64_t c = 0; c < k; c++) tl += nk[c] * g->means[c * d + l];
+                S[j * d + l] += ((double)n + total) * xbar[j] * xbar[l] - tj * xbar[l] - xbar[j] * tl;
+            }
+        }
+    }
+    for (int64_t j = 0; j < d; j++) {
+        for (int64_t l = j; l < d; l++) S[j * d + l] /= total;
+        for (int64_t l = 0; l < j; l++) S[j * d + l] = S[l * d + j];
+        S[j * d + j] += reg;
+    }
+    double *work = mlc_malloc(sizeof(double) * (size_t)(d * d));
+    if (work == NULL) return MLC_ENOMEM;
+    const int st = precision_cholesky_from_cov(g->precisions_cholesky, S, d, work);
+    mlc_free(work);
+    return st;
+}
+
+/* Diagonal variances sum_i r_ik (x_ij - mu_kj)^2 / N_k + reg (two passes: no cancellation), by
+ * row chunks merged in order; spherical takes their mean over j. */
+static int m_step_diag(mlc_gmm *g, const double *nk, const double *resp, const double *X, int64_t n,
+                       double reg, int n_threads) {
+    const int64_t k = g->n_components, d = g->n_features;
+    const int64_t nch = n_chunks(n, k * d);
+    double *part = mlc_malloc(sizeof(double) * (size_t)(nch * k * d));
+    if (part == NULL) return MLC_ENOMEM;
+    const int team = (int)MLC_MIN(mlc_team_size(3 * n * k * d, n_threads), nch);
+#pragma omp parallel for num_threads(team) schedule(dynamic, 1)
+    for (int64_t c = 0; c < nch; c++) {
+        double *P = part + c * k * d;
+        memset(P, 0, sizeof(double) * (size_t)(k * d));
+        const int64_t lo = c * n / nch, hi = (c + 1) * n / nch;
+        for (int64_t i = lo; i < hi; i++) {
+            const double *x = X + i * d;
+            for (int64_t t = 0; t < k; t++) {
+                const double r = resp[i * k + t];
+                const double *mu = g->means + t * d;
+                double *p = P + t * d;
+#pragma omp simd
+                for (int64_t j = 0; j < d; j++) {
+                    const double v = x[j] - mu[j];
+                    p[j] += r * v * v;
+                }
+            }
+        }
+    }
+    double *V = g->covariances;
+    const int sph = g->covariance_type == MLC_GMM_SPHERICAL;
+    double *acc = sph ? part : V; /* spherical: reduce into chunk 0's slot, then average */
+    if (!sph) memset(V, 0, sizeof(double) * (size_t)(k * d));
+    for (int64_t c = sph ? 1 : 0; c < nch; c++)
+        for (int64_t t = 0; t < k * d; t++) acc[t] += part[c * k * d + t];
+    int st = MLC_OK;
+    for (int64_t t = 0; t < k; t++) {
+        double mean = 0.0;
+        for (int64_t j = 0; j < d; j++) {
+            const double v = acc[t * d + j] / nk[t] + reg;
+            if (sph) mean += v;
+            else V[t * d + j] = v;
+        }
+        if (sph) V[t] = mean / (double)d;
+    }
+    const int64_t p = mlc_gmm_cov_size(k, d, g->covariance_type);
+    for (int64_t t = 0; t < p; t++) {
+        if (!(V[t] > 0.0)) st = MLC_ENUMERIC;
+        g->precisions_cholesky[t] = 1.0 / sqrt(V[t]);
+    }
+    mlc_free(part);
+    return st;
+}
+
+/* xbar/scatter: the tied statistics when the caller has them (a fit), else NULL. */
+static int m_step(mlc_gmm *g, const double *resp, const double *X, int64_t n, double reg, int n_threads,
+                  const double *xbar, const double *scatter) {
+    const int64_t k = g->n_components, d = g->n_features;
+    double *nk = mlc_malloc(sizeof(double) * (size_t)k);
+    if (nk == NULL) return MLC_ENOMEM;
+    int st = m_step_means(nk, g, resp, X, n, n_threads);
+    if (st == MLC_OK) {
+        switch (g->covariance_type) {
+        case MLC_GMM_FULL: st = m_step_full(g, nk, resp, X, n, reg, n_threads); break;
+        case MLC_GMM_TIED:
+            if (scatter != NULL) {
+                st = m_step_tied(g, nk, xbar, scatter, n, reg);
+            } else {
+                double *tmp = mlc_malloc(sizeof(double) * (size_t)(d + d * d));
+                st = tmp == NULL ? MLC_ENOMEM : tied_scatter(tmp, tmp + d, X, n, d, n_threads);
+                if (st == MLC_OK) st = m_step_tied(g, nk, tmp, tmp + d, n, reg);
+                mlc_free(tmp);
+            }
+            break;
+        default: st = m_step_diag(g, nk, resp, X, n, reg, n_threads);
+        }
+    }
+    mlc_free(nk);
+    return st;
+}
+
+int mlc_gmm_m_step(mlc_gmm *g, const double *resp, const double *X, int64_t n, double reg_covar,
+                   int n_threads) {
+    if (mlc_gmm_check_params(g->n_components, g->n_features, g->covariance_type)) return MLC_EINVAL;
+    if (n < 1 || !(reg_covar >= 0.0)) return MLC_EINVAL;
+    return m_step(g, resp, X, n, reg_covar, n_threads, NULL, NULL);
+}
+
+/* ---- the EM loop --------------------------------------------------------------------------- */
+
+int mlc_gmm_fit(mlc_gmm *g, double *lower_bounds, int64_t *n_iter, int *converged, const double *X,
+                int64_t n, int64_t max_iter, double tol, double reg_covar, double prev_lower_bound,
+                int n_threads, const mlc_progress *p) {
+    const int64_t k = g->n_components, d = g->n_features;
+    *n_iter = 0;
+    *converged = 0;
+    if (mlc_gmm_check_params(k, d, g->covariance_type) ||
+        mlc_gmm_check_fit_params(n, k, max_iter, tol, reg_covar))
+        return MLC_EINVAL;
+    if (max_iter == 0) return MLC_OK;
+    const int tied = g->covariance_type == MLC_GMM_TIED;
+    double *resp = mlc_malloc(sizeof(double) * (size_t)(n * k));
+    double *lpn = mlc_malloc(sizeof(double) * (size_t)n);
+    double *stats = tied ? mlc_malloc(sizeof(double) * (size_t)(d + d * d)) : NULL;
+    int st = (resp == NULL || lpn == NULL || (tied && stats == NULL)) ? MLC_ENOMEM : MLC_OK;
+    if (st == MLC_OK && tied) st = tied_scatter(stats, stats + d, X, n, d, n_threads);
+    double bound = prev_lower_bound;
+    mlc_blas_single_begin(); /* once for the whole loop (the steps' own brackets nest) */
+    for (int64_t it = 1; st == MLC_OK && it <= max_iter; it++) {
+        st = mlc_gmm_e_step(resp, lpn, g, X, n, 0, n_threads);
+        if (st != MLC_OK) break;
+        double sum = 0.0;
+        for (int64_t i = 0; i < n; i++) sum += lpn[i];
+        const double prev = bound;
+        bound = sum / (double)n; /* the bound of the parameters before this M-step */
+        st = m_step(g, resp, X, n, reg_covar, n_threads, tied ? stats : NULL, tied ? stats + d : NULL);
+        if (st != MLC_OK) break;
+        lower_bounds[it - 1] = bound;
+        *n_iter = it;
+        if (fabs(bound - prev) < tol) {
+            *converged = 1;
+            break;
+        }
+        if (mlc_progress_tick(p, it, max_iter)) st = MLC_EINTERRUPTED;
+    }
+    mlc_blas_single_end();
+    mlc_free(resp);
+    mlc_free(lpn);
+    mlc_free(stats);
+    return st;
+}
