@@ -9,8 +9,8 @@ __version__ = "0.1.0"
 
 _init_from_environment()
 
-from . import (cluster, decomposition, exceptions, metrics, mixture, neighbors,  # noqa: E402
-               preprocessing)
+from . import (cluster, decomposition, exceptions, linear_model, metrics, mixture,  # noqa: E402
+               neighbors, preprocessing, svm)
 
-__all__ = ["set_num_threads", "get_num_threads", "cluster", "decomposition", "exceptions", "metrics",
-           "mixture", "neighbors", "preprocessing", "__version__"]
+__all__ = ["set_num_threads", "get_num_threads", "cluster", "decomposition", "exceptions",
+           "linear_model", "metrics", "mixture", "neighbors", "preprocessing", "svm", "__version__"]

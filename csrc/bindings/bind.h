@@ -40,5 +40,8 @@ extern PyMethodDef mlc_preprocessing_methods[];
 extern PyMethodDef mlc_cluster_methods[];
 extern PyMethodDef mlc_mixture_methods[];
 extern PyMethodDef mlc_decomposition_methods[];
+extern PyMethodDef mlc_least_squares_methods[];
+extern PyMethodDef mlc_logistic_methods[];
+extern PyMethodDef mlc_kernel_svm_methods[];
 
 #endif

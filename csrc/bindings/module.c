@@ -5,6 +5,7 @@
 static PyMethodDef *family_tables[] = {
     mlc_core_methods, mlc_distance_methods, mlc_neighbors_methods, mlc_metrics_methods,
     mlc_preprocessing_methods, mlc_cluster_methods, mlc_mixture_methods, mlc_decomposition_methods,
+    mlc_least_squares_methods, mlc_logistic_methods, mlc_kernel_svm_methods,
 };
 
 static PyMethodDef *merged = NULL;

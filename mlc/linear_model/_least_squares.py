@@ -1,0 +1,3 @@
+"""Least squares (being written: issue 4)."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Logistic regression (being written: issue 4)."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Kernel SVMs (being written: issue 4)."""
+
+__all__ = []
