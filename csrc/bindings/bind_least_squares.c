@@ -1,6 +1,403 @@
-/* bind_least_squares.c: least squares: LinearRegression, Ridge, Lasso, ElasticNet. */
-#include "bind.h"
+/* bind_least_squares.c: least squares: LinearRegression, Ridge, Lasso, ElasticNet.
+ * lsq_center, lsq_lstsq, lsq_ridge, cd_enet, lsq_gram, lsq_ridge_gram, cd_enet_gram (see csrc/linear/least_squares.h). float64 only. */
+#include "bind.h" /* first: Python.h before any system header */
+#include "linear/least_squares.h"
+
+static PyArrayObject *new_array(int nd, npy_intp d0, npy_intp d1) {
+    npy_intp dims[2] = {d0, d1};
+    return (PyArrayObject *)PyArray_SimpleNew(nd, dims, NPY_FLOAT64);
+}
+
+/* lsq_center(X (N, D), Y (N, T), sample_weight=None, fit_intercept=True, transpose=False, n_threads=1)
+ *   -> (Xc (N, D) or (D, N), Yc (N, T), X_offset (D), y_offset (T)) */
+static PyObject *lsq_center(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"X", "Y", "sample_weight", "fit_intercept", "transpose", "n_threads", NULL};
+    PyObject *xo, *yo, *swo = Py_None;
+    int fit_intercept = 1, transpose = 0, n_threads = 1;
+    PyArrayObject *X = NULL, *Y = NULL, *sw = NULL, *Xc = NULL, *Yc = NULL, *xoff = NULL, *yoff = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|Oppi", kwlist, &xo, &yo, &swo, &fit_intercept,
+                                     &transpose, &n_threads))
+        return NULL;
+    X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X");
+    if (X == NULL) goto fail;
+    Y = mlc_bind_array(yo, NPY_FLOAT64, 2, "Y");
+    if (Y == NULL) goto fail;
+    int64_t n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1), t = PyArray_DIM(Y, 1);
+    if (mlc_bind_check_dim(Y, 0, n, "Y") < 0) goto fail;
+    if (swo != Py_None) {
+        sw = mlc_bind_array(swo, NPY_FLOAT64, 1, "sample_weight");
+        if (sw == NULL || mlc_bind_check_dim(sw, 0, n, "sample_weight") < 0) goto fail;
+    }
+    if (mlc_bind_check_params(mlc_lsq_check_params(n, d, t)) < 0) goto fail;
+    Xc = transpose ? new_array(2, d, n) : new_array(2, n, d);
+    Yc = new_array(2, n, t);
+    xoff = new_array(1, d, 0);
+    yoff = new_array(1, t, 0);
+    if (Xc == NULL || Yc == NULL || xoff == NULL || yoff == NULL) goto fail;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_lsq_center_f64(PyArray_DATA(Xc), PyArray_DATA(Yc), PyArray_DATA(xoff), PyArray_DATA(yoff),
+                            PyArray_DATA(X), PyArray_DATA(Y), sw != NULL ? PyArray_DATA(sw) : NULL, n,
+                            d, t, fit_intercept, transpose, n_threads < 1 ? 1 : n_threads);
+    Py_END_ALLOW_THREADS
+    if (st != MLC_OK) {
+        if (st == MLC_EINVAL)
+            PyErr_SetString(PyExc_ValueError, "sample_weight must have a positive sum");
+        else
+            mlc_bind_status(st);
+        goto fail;
+    }
+    Py_DECREF(X);
+    Py_DECREF(Y);
+    Py_XDECREF(sw);
+    return Py_BuildValue("NNNN", Xc, Yc, xoff, yoff);
+fail:
+    Py_XDECREF(X);
+    Py_XDECREF(Y);
+    Py_XDECREF(sw);
+    Py_XDECREF(Xc);
+    Py_XDECREF(Yc);
+    Py_XDECREF(xoff);
+    Py_XDECREF(yoff);
+    return NULL;
+}
+
+/* lsq_lstsq(X (N, D), Y (N, T), rcond) -> (coef (T, D), singular_values (R), rank). X is copied. */
+static PyObject *lsq_lstsq(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"X", "Y", "rcond", NULL};
+    PyObject *xo, *yo;
+    double rcond = 0.0;
+    PyArrayObject *X = NULL, *A = NULL, *Y = NULL, *coef = NULL, *s = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOd", kwlist, &xo, &yo, &rcond)) return NULL;
+    X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X");
+    if (X == NULL) goto fail;
+    Y = mlc_bind_array(yo, NPY_FLOAT64, 2, "Y");
+    if (Y == NULL) goto fail;
+    int64_t n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1), t = PyArray_DIM(Y, 1);
+    if (mlc_bind_check_dim(Y, 0, n, "Y") < 0) goto fail;
+    if (mlc_bind_check_params(mlc_lsq_check_params(n, d, t)) < 0) goto fail;
+    A = (PyArrayObject *)PyArray_NewCopy(X, NPY_CORDER);
+    coef = new_array(2, t, d);
+    s = new_array(1, n < d ? n : d, 0);
+    if (A == NULL || coef == NULL || s == NULL) goto fail;
+    int st;
+    int64_t rank = 0;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_lsq_lstsq_f64(PyArray_DATA(coef), PyArray_DATA(s), &rank, PyArray_DATA(A), PyArray_DATA(Y),
+                           n, d, t, rcond);
+    Py_END_ALLOW_THREADS
+    if (st != MLC_OK) {
+        mlc_bind_status(st);
+        goto fail;
+    }
+    Py_DECREF(X);
+    Py_DECREF(A);
+    Py_DECREF(Y);
+    return Py_BuildValue("NNL", coef, s, (long long)rank);
+fail:
+    Py_XDECREF(X);
+    Py_XDECREF(A);
+    Py_XDECREF(Y);
+    Py_XDECREF(coef);
+    Py_XDECREF(s);
+    return NULL;
+}
+
+/* lsq_ridge(X (N, D), Y (N, T), alpha (T), solver=0) -> coef (T, D); solver 0 cholesky, 1 svd */
+static PyObject *lsq_ridge(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"X", "Y", "alpha", "solver", NULL};
+    PyObject *xo, *yo, *ao;
+    int solver = MLC_RIDGE_CHOLESKY;
+    PyArrayObject *X = NULL, *Y = NULL, *alpha = NULL, *coef = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO|i", kwlist, &xo, &yo, &ao, &solver)) return NULL;
+    X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X");
+    if (X == NULL) goto fail;
+    Y = mlc_bind_array(yo, NPY_FLOAT64, 2, "Y");
+    if (Y == NULL) goto fail;
+    alpha = mlc_bind_array(ao, NPY_FLOAT64, 1, "alpha");
+    if (alpha == NULL) goto fail;
+    int64_t n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1), t = PyArray_DIM(Y, 1);
+    if (mlc_bind_check_dim(Y, 0, n, "Y") < 0 || mlc_bind_check_dim(alpha, 0, t, "alpha") < 0) goto fail;
+    if (mlc_bind_check_params(mlc_lsq_check_params(n, d, t)) < 0) goto fail;
+    const double *a = PyArray_DATA(alpha);
+    for (int64_t k = 0; k < t; k++)
+        if (!(a[k] >= 0)) {
+            PyErr_SetString(PyExc_ValueError, "alpha must be >= 0");
+            goto fail;
+        }
+    if (solver != MLC_RIDGE_CHOLESKY && solver != MLC_RIDGE_SVD) {
+        PyErr_SetString(PyExc_ValueError, "solver must be 0 (cholesky) or 1 (svd)");
+        goto fail;
+    }
+    coef = new_array(2, t, d);
+    if (coef == NULL) goto fail;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_lsq_ridge_f64(PyArray_DATA(coef), PyArray_DATA(X), PyArray_DATA(Y), a, n, d, t, solver);
+    Py_END_ALLOW_THREADS
+    if (st != MLC_OK) {
+        mlc_bind_status(st);
+        goto fail;
+    }
+    Py_DECREF(X);
+    Py_DECREF(Y);
+    Py_DECREF(alpha);
+    return (PyObject *)coef;
+fail:
+    Py_XDECREF(X);
+    Py_XDECREF(Y);
+    Py_XDECREF(alpha);
+    Py_XDECREF(coef);
+    return NULL;
+}
+
+/* cd_enet(XT (D, N), y (N), w0 (D), l1_reg, l2_reg, max_iter, tol, positive=False, random=False,
+ *         seed=0) -> (w (D), gap, n_iter, converged) */
+static PyObject *cd_enet(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"XT", "y", "w0", "l1_reg", "l2_reg", "max_iter", "tol", "positive",
+                             "random", "seed", NULL};
+    PyObject *xo, *yo, *wo;
+    double l1 = 0, l2 = 0, tol = 0;
+    long long max_iter = 0;
+    int positive = 0, random = 0;
+    unsigned long long seed = 0;
+    PyArrayObject *XT = NULL, *y = NULL, *w0 = NULL, *w = NULL, *work = NULL, *iwork = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOddLd|ppK", kwlist, &xo, &yo, &wo, &l1, &l2,
+                                     &max_iter, &tol, &positive, &random, &seed))
+        return NULL;
+    XT = mlc_bind_array(xo, NPY_FLOAT64, 2, "XT");
+    if (XT == NULL) goto fail;
+    y = mlc_bind_array(yo, NPY_FLOAT64, 1, "y");
+    if (y == NULL) goto fail;
+    w0 = mlc_bind_array(wo, NPY_FLOAT64, 1, "w0");
+    if (w0 == NULL) goto fail;
+    int64_t d = PyArray_DIM(XT, 0), n = PyArray_DIM(XT, 1);
+    if (mlc_bind_check_dim(y, 0, n, "y") < 0 || mlc_bind_check_dim(w0, 0, d, "w0") < 0) goto fail;
+    if (mlc_bind_check_params(mlc_cd_check_params(n, d, l1, l2, max_iter, tol)) < 0) goto fail;
+    w = (PyArrayObject *)PyArray_NewCopy(w0, NPY_CORDER);
+    work = new_array(1, n + 2 * d, 0);
+    npy_intp idims[1] = {3 * d};
+    iwork = (PyArrayObject *)PyArray_SimpleNew(1, idims, NPY_INT64);
+    if (w == NULL || work == NULL || iwork == NULL) goto fail;
+    int st;
+    double gap = 0;
+    int64_t n_iter = 0;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_cd_enet_f64(PyArray_DATA(w), &gap, &n_iter, PyArray_DATA(XT), PyArray_DATA(y), n, d, l1, l2,
+                         max_iter, tol, positive, random, seed, &mlc_bind_interrupt, PyArray_DATA(work),
+                         PyArray_DATA(iwork));
+    Py_END_ALLOW_THREADS
+    if (st != MLC_OK && st != MLC_ENOTCONVERGED) {
+        mlc_bind_status(st);
+        goto fail;
+    }
+    Py_DECREF(XT);
+    Py_DECREF(y);
+    Py_DECREF(w0);
+    Py_DECREF(work);
+    Py_DECREF(iwork);
+    return Py_BuildValue("NdLO", w, gap, (long long)n_iter, st == MLC_OK ? Py_True : Py_False);
+fail:
+    Py_XDECREF(XT);
+    Py_XDECREF(y);
+    Py_XDECREF(w0);
+    Py_XDECREF(w);
+    Py_XDECREF(work);
+    Py_XDECREF(iwork);
+    return NULL;
+}
+
+/* lsq_gram(X (N, D), Y (N, T), sample_weight=None, fit_intercept=True, n_threads=1)
+ *   -> (G (D, D), XtY (T, D), yy (T), X_offset (D), y_offset (T)) */
+static PyObject *lsq_gram(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"X", "Y", "sample_weight", "fit_intercept", "n_threads", NULL};
+    PyObject *xo, *yo, *swo = Py_None;
+    int fit_intercept = 1, n_threads = 1;
+    PyArrayObject *X = NULL, *Y = NULL, *sw = NULL, *G = NULL, *XtY = NULL, *yy = NULL, *xoff = NULL,
+                  *yoff = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|Opi", kwlist, &xo, &yo, &swo, &fit_intercept,
+                                     &n_threads))
+        return NULL;
+    X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X");
+    if (X == NULL) goto fail;
+    Y = mlc_bind_array(yo, NPY_FLOAT64, 2, "Y");
+    if (Y == NULL) goto fail;
+    int64_t n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1), t = PyArray_DIM(Y, 1);
+    if (mlc_bind_check_dim(Y, 0, n, "Y") < 0) goto fail;
+    if (swo != Py_None) {
+        sw = mlc_bind_array(swo, NPY_FLOAT64, 1, "sample_weight");
+        if (sw == NULL || mlc_bind_check_dim(sw, 0, n, "sample_weight") < 0) goto fail;
+    }
+    if (mlc_bind_check_params(mlc_lsq_check_params(n, d, t)) < 0) goto fail;
+    G = new_array(2, d, d);
+    XtY = new_array(2, t, d);
+    yy = new_array(1, t, 0);
+    xoff = new_array(1, d, 0);
+    yoff = new_array(1, t, 0);
+    if (G == NULL || XtY == NULL || yy == NULL || xoff == NULL || yoff == NULL) goto fail;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_lsq_gram_f64(PyArray_DATA(G), PyArray_DATA(XtY), PyArray_DATA(yy), PyArray_DATA(xoff),
+                          PyArray_DATA(yoff), PyArray_DATA(X), PyArray_DATA(Y),
+                          sw != NULL ? PyArray_DATA(sw) : NULL, n, d, t, fit_intercept,
+                          n_threads < 1 ? 1 : n_threads);
+    Py_END_ALLOW_THREADS
+    if (st != MLC_OK) {
+        if (st == MLC_EINVAL)
+            PyErr_SetString(PyExc_ValueError, "sample_weight must have a positive sum");
+        else
+            mlc_bind_status(st);
+        goto fail;
+    }
+    Py_DECREF(X);
+    Py_DECREF(Y);
+    Py_XDECREF(sw);
+    return Py_BuildValue("NNNNN", G, XtY, yy, xoff, yoff);
+fail:
+    Py_XDECREF(X);
+    Py_XDECREF(Y);
+    Py_XDECREF(sw);
+    Py_XDECREF(G);
+    Py_XDECREF(XtY);
+    Py_XDECREF(yy);
+    Py_XDECREF(xoff);
+    Py_XDECREF(yoff);
+    return NULL;
+}
+
+/* lsq_ridge_gram(G (D, D), XtY (T, D), alpha (T)) -> coef (T, D), or None when G + alpha I is
+ * not positive definite */
+static PyObject *lsq_ridge_gram(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"G", "XtY", "alpha", NULL};
+    PyObject *go, *xo, *ao;
+    PyArrayObject *G = NULL, *XtY = NULL, *alpha = NULL, *coef = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO", kwlist, &go, &xo, &ao)) return NULL;
+    G = mlc_bind_array(go, NPY_FLOAT64, 2, "G");
+    if (G == NULL) goto fail;
+    XtY = mlc_bind_array(xo, NPY_FLOAT64, 2, "XtY");
+    if (XtY == NULL) goto fail;
+    alpha = mlc_bind_array(ao, NPY_FLOAT64, 1, "alpha");
+    if (alpha == NULL) goto fail;
+    int64_t d = PyArray_DIM(G, 0), t = PyArray_DIM(XtY, 0);
+    if (mlc_bind_check_dim(G, 1, d, "G") < 0 || mlc_bind_check_dim(XtY, 1, d, "XtY") < 0 ||
+        mlc_bind_check_dim(alpha, 0, t, "alpha") < 0)
+        goto fail;
+    if (mlc_bind_check_params(mlc_lsq_check_params(d, d, t)) < 0) goto fail;
+    const double *a = PyArray_DATA(alpha);
+    for (int64_t k = 0; k < t; k++)
+        if (!(a[k] >= 0)) {
+            PyErr_SetString(PyExc_ValueError, "alpha must be >= 0");
+            goto fail;
+        }
+    coef = new_array(2, t, d);
+    if (coef == NULL) goto fail;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_lsq_ridge_gram_f64(PyArray_DATA(coef), PyArray_DATA(G), PyArray_DATA(XtY), a, d, t);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(G);
+    Py_DECREF(XtY);
+    Py_DECREF(alpha);
+    if (st == MLC_ENOTCONVERGED) {
+        Py_DECREF(coef);
+        Py_RETURN_NONE;
+    }
+    if (st != MLC_OK) {
+        Py_DECREF(coef);
+        return mlc_bind_status(st);
+    }
+    return (PyObject *)coef;
+fail:
+    Py_XDECREF(G);
+    Py_XDECREF(XtY);
+    Py_XDECREF(alpha);
+    Py_XDECREF(coef);
+    return NULL;
+}
+
+/* cd_enet_gram(G (D, D), Xty (D), yy, w0 (D), l1_reg, l2_reg, max_iter, tol, positive=False,
+ *              random=False, seed=0) -> (w (D), gap, n_iter, converged) */
+static PyObject *cd_enet_gram(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"G", "Xty", "yy", "w0", "l1_reg", "l2_reg", "max_iter", "tol",
+                             "positive", "random", "seed", NULL};
+    PyObject *go, *xo, *wo;
+    double yy = 0, l1 = 0, l2 = 0, tol = 0;
+    long long max_iter = 0;
+    int positive = 0, random = 0;
+    unsigned long long seed = 0;
+    PyArrayObject *G = NULL, *Xty = NULL, *w0 = NULL, *w = NULL, *work = NULL, *iwork = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOdOddLd|ppK", kwlist, &go, &xo, &yy, &wo, &l1, &l2,
+                                     &max_iter, &tol, &positive, &random, &seed))
+        return NULL;
+    G = mlc_bind_array(go, NPY_FLOAT64, 2, "G");
+    if (G == NULL) goto fail;
+    Xty = mlc_bind_array(xo, NPY_FLOAT64, 1, "Xty");
+    if (Xty == NULL) goto fail;
+    w0 = mlc_bind_array(wo, NPY_FLOAT64, 1, "w0");
+    if (w0 == NULL) goto fail;
+    int64_t d = PyArray_DIM(G, 0);
+    if (mlc_bind_check_dim(G, 1, d, "G") < 0 || mlc_bind_check_dim(Xty, 0, d, "Xty") < 0 ||
+        mlc_bind_check_dim(w0, 0, d, "w0") < 0)
+        goto fail;
+    if (mlc_bind_check_params(mlc_cd_check_params(1, d, l1, l2, max_iter, tol)) < 0) goto fail;
+    w = (PyArrayObject *)PyArray_NewCopy(w0, NPY_CORDER);
+    work = new_array(1, 3 * d, 0);
+    npy_intp idims[1] = {3 * d};
+    iwork = (PyArrayObject *)PyArray_SimpleNew(1, idims, NPY_INT64);
+    if (w == NULL || work == NULL || iwork == NULL) goto fail;
+    int st;
+    double gap = 0;
+    int64_t n_iter = 0;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_cd_enet_gram_f64(PyArray_DATA(w), &gap, &n_iter, PyArray_DATA(G), PyArray_DATA(Xty), yy, d,
+                              l1, l2, max_iter, tol, positive, random, seed, &mlc_bind_interrupt,
+                              PyArray_DATA(work), PyArray_DATA(iwork));
+    Py_END_ALLOW_THREADS
+    if (st != MLC_OK && st != MLC_ENOTCONVERGED) {
+        mlc_bind_status(st);
+        goto fail;
+    }
+    Py_DECREF(G);
+    Py_DECREF(Xty);
+    Py_DECREF(w0);
+    Py_DECREF(work);
+    Py_DECREF(iwork);
+    return Py_BuildValue("NdLO", w, gap, (long long)n_iter, st == MLC_OK ? Py_True : Py_False);
+fail:
+    Py_XDECREF(G);
+    Py_XDECREF(Xty);
+    Py_XDECREF(w0);
+    Py_XDECREF(w);
+    Py_XDECREF(work);
+    Py_XDECREF(iwork);
+    return NULL;
+}
 
 PyMethodDef mlc_least_squares_methods[] = {
+    {"lsq_center", (PyCFunction)(void (*)(void))lsq_center, METH_VARARGS | METH_KEYWORDS,
+     "lsq_center(X, Y, sample_weight=None, fit_intercept=True, transpose=False, n_threads=1) -> (Xc, Yc, X_offset, "
+     "y_offset)"},
+    {"lsq_lstsq", (PyCFunction)(void (*)(void))lsq_lstsq, METH_VARARGS | METH_KEYWORDS,
+     "lsq_lstsq(X, Y, rcond) -> (coef (T, D), singular_values, rank)"},
+    {"lsq_ridge", (PyCFunction)(void (*)(void))lsq_ridge, METH_VARARGS | METH_KEYWORDS,
+     "lsq_ridge(X, Y, alpha, solver=0) -> coef (T, D)"},
+    {"cd_enet", (PyCFunction)(void (*)(void))cd_enet, METH_VARARGS | METH_KEYWORDS,
+     "cd_enet(XT, y, w0, l1_reg, l2_reg, max_iter, tol, positive=False, random=False, seed=0) -> "
+     "(w, gap, n_iter, converged)"},
+    {"lsq_gram", (PyCFunction)(void (*)(void))lsq_gram, METH_VARARGS | METH_KEYWORDS,
+     "lsq_gram(X, Y, sample_weight=None, fit_intercept=True, n_threads=1) -> (G, XtY, yy, X_offset, "
+     "y_offset)"},
+    {"lsq_ridge_gram", (PyCFunction)(void (*)(void))lsq_ridge_gram, METH_VARARGS | METH_KEYWORDS,
+     "lsq_ridge_gram(G, XtY, alpha) -> coef (T, D), or None if G + alpha I is not positive definite"},
+    {"cd_enet_gram", (PyCFunction)(void (*)(void))cd_enet_gram, METH_VARARGS | METH_KEYWORDS,
+     "cd_enet_gram(G, Xty, yy, w0, l1_reg, l2_reg, max_iter, tol, positive=False, random=False, "
+     "seed=0) -> (w, gap, n_iter, converged)"},
     {NULL, NULL, 0, NULL},
 };

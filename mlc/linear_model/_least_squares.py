@@ -1,3 +1,324 @@
-"""Least squares (being written: issue 4)."""
+"""Least squares: LinearRegression, Ridge, Lasso and ElasticNet, with their solvers in C
+(csrc/linear/least_squares.c).
 
-__all__ = []
+- ``LinearRegression``: minimum-norm least squares by the SVD (LAPACK xGESDD), which is what
+  scikit-learn's scipy.linalg.lstsq (xGELSD) computes: safe on rank-deficient X. ``rank_`` and
+  ``singular_values_`` are those of the centred (and sqrt(sample_weight)-scaled) X.
+- ``Ridge``: Cholesky on the normal equations (primal when n_samples >= n_features, from the
+  centred Gram matrix accumulated block by block without a centred copy of X; dual otherwise;
+  singular systems fall back to the SVD) or the SVD. ``solver='auto'`` is Cholesky;
+  'lsqr', 'sparse_cg', 'sag', 'saga' are accepted and served by Cholesky (the same optimum:
+  these are iterative solvers of the same problem on dense data). ``positive=True`` (scikit-learn's
+  'lbfgs') is solved by mlc's coordinate descent on the same objective.
+- ``Lasso`` / ``ElasticNet``: cyclic or random coordinate descent (Friedman, Hastie & Tibshirani
+  2010) on scikit-learn's objective
+  ``1/(2 n) ||y - X w||^2 + alpha l1_ratio ||w||_1 + alpha (1 - l1_ratio)/2 ||w||^2``
+  with scikit-learn's duality-gap stopping rule (gap <= tol ||y||^2) and gap safe screening, plus
+  glmnet's active-set epochs. When n_samples >= 4 n_features the descent runs on the centred
+  Gram matrix (same iterates and stopping rule, a coordinate costs O(n_features)), else on the
+  residual with X transposed. The random selection uses mlc's generator, so its path differs
+  from scikit-learn's (the optimum does not).
+
+Every solver works in float64: float32 input is converted (coef_ is float64). Sparse input is
+not supported (TypeError). ``copy_X`` has no effect (X is never modified). ``precompute`` must
+be False (a user-supplied Gram matrix is not supported; mlc picks its own form, above).
+"""
+import numbers
+import warnings
+
+import numpy as np
+
+from .. import _mlc
+from .._threads import get_num_threads
+from .._validation import check_is_fitted, check_sample_weight, check_X_y, seed_from_random_state
+from ..base import BaseEstimator, RegressorMixin
+from ..exceptions import ConvergenceWarning
+
+__all__ = ["LinearRegression", "Ridge", "Lasso", "ElasticNet"]
+
+# Elastic net on the Gram matrix when n_samples >= _GRAM_RATIO * n_features (and the Gram matrix
+# is small): forming it is one xSYRK, after which an epoch costs O(d^2) instead of O(n d).
+_GRAM_RATIO = 4
+_GRAM_MAX_FEATURES = 4096
+
+_RIDGE_SOLVERS = ("auto", "cholesky", "svd", "lsqr", "sparse_cg", "sag", "saga", "lbfgs")
+
+
+def _is_real(x):
+    return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_))
+
+
+def _is_int(x):
+    return isinstance(x, numbers.Integral) and not isinstance(x, (bool, np.bool_))
+
+
+def _check_real(value, name, low=None, high=None):
+    if not _is_real(value):
+        raise TypeError(f"The '{name}' parameter must be a real number, got {value!r}.")
+    if not np.isfinite(value) or (low is not None and value < low) or (high is not None and value > high):
+        rng = f"[{low}, {high}]" if high is not None else f">= {low}"
+        raise ValueError(f"The '{name}' parameter must be a finite number in {rng}, got {value!r}.")
+
+
+def _check_max_iter(value, allow_none=False):
+    if value is None and allow_none:
+        return
+    if not _is_int(value):
+        raise TypeError(f"The 'max_iter' parameter must be an int, got {value!r}.")
+    if value < 1:
+        raise ValueError(f"The 'max_iter' parameter must be >= 1, got {value!r}.")
+
+
+def _check_choice(value, name, options):
+    if not isinstance(value, str) or value not in options:
+        raise ValueError(f"The '{name}' parameter must be one of {sorted(options)}, got {value!r}.")
+
+
+class _LinearModel(RegressorMixin, BaseEstimator):
+    """Shared: validation, centring (C), intercept, predict."""
+
+    def _validate(self, X, y, sample_weight, normalize_weights=False):
+        X, y = check_X_y(X, y, multi_output=True, y_numeric=True, estimator=self)
+        self._check_n_features(X, reset=True)
+        y = np.asarray(y, dtype=np.float64)
+        X = np.ascontiguousarray(X, dtype=np.float64)
+        sw = check_sample_weight(sample_weight, X.shape[0], ensure_non_negative=True)
+        if sw is not None and normalize_weights:
+            sw = sw * (X.shape[0] / sw.sum())
+        return X, np.ascontiguousarray(y.reshape(len(y), -1)), sw, y.ndim
+
+    def _prepare(self, X, y, sample_weight, transpose=False, normalize_weights=False):
+        X, Y, sw, y_ndim = self._validate(X, y, sample_weight, normalize_weights)
+        Xc, Yc, x_off, y_off = _mlc.lsq_center(X, Y, sw, bool(self.fit_intercept), transpose,
+                                               get_num_threads())
+        return Xc, Yc, x_off, y_off, y_ndim
+
+    def _finish(self, coef, x_off, y_off, y_ndim, squeeze_single=False):
+        """coef (T, D) -> coef_ of scikit-learn's shape, intercept_ = y_offset - X_offset coef^T
+        (0.0 without an intercept, a float for 1-D y, else one per target)."""
+        self.coef_ = coef[0] if y_ndim == 1 or (squeeze_single and coef.shape[0] == 1) else coef
+        if not self.fit_intercept:
+            self.intercept_ = 0.0
+        else:
+            intercept = y_off - coef @ x_off
+            self.intercept_ = float(intercept[0]) if y_ndim == 1 else intercept
+        return self
+
+    def predict(self, X):
+        """Predict with the fitted linear model: X coef_^T + intercept_."""
+        check_is_fitted(self)
+        X = self._validate_data(X, reset=False)
+        return X.astype(np.float64, copy=False) @ self.coef_.T + self.intercept_
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = True
+        return tags
+
+
+class LinearRegression(_LinearModel):
+    """Ordinary least squares: min_w ||y - X w - b||^2 (weighted by sample_weight).
+
+    Parameters: fit_intercept, copy_X (no effect), tol (singular values below tol * s_max count
+    as zero, scipy.linalg.lstsq's ``cond``, as in scikit-learn >= 1.9), n_jobs (ignored),
+    positive (must be False: non-negative least squares is not supported yet).
+    Attributes: coef_ ((n_features,) or (n_targets, n_features)), intercept_, rank_,
+    singular_values_ (also as scikit-learn's singular_), n_features_in_.
+    """
+
+    def __init__(self, *, fit_intercept=True, copy_X=True, tol=1e-6, n_jobs=None, positive=False):
+        self.fit_intercept = fit_intercept
+        self.copy_X = copy_X
+        self.tol = tol
+        self.n_jobs = n_jobs
+        self.positive = positive
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit by the minimum-norm SVD solution; returns self."""
+        if self.positive:
+            raise ValueError("LinearRegression(positive=True) is not supported yet: use "
+                             "Lasso(alpha=small, positive=True) or scikit-learn.")
+        _check_real(self.tol, "tol", 0.0)
+        Xc, Yc, x_off, y_off, y_ndim = self._prepare(X, y, sample_weight)
+        coef, s, rank = _mlc.lsq_lstsq(Xc, Yc, float(self.tol))
+        self.rank_ = int(rank)
+        self.singular_values_ = s
+        self.singular_ = s  # scikit-learn's name
+        return self._finish(coef, x_off, y_off, y_ndim)
+
+
+class Ridge(_LinearModel):
+    """Ridge regression: min_w ||y - X w - b||^2 + alpha ||w||^2 (weighted by sample_weight).
+
+    alpha: a number >= 0 or one per target. solver: 'auto' (= 'cholesky'), 'cholesky', 'svd';
+    'lsqr', 'sparse_cg', 'sag', 'saga' are served by 'cholesky' (same optimum); 'lbfgs' needs
+    positive=True, which is solved by coordinate descent (max_iter, tol apply; n_iter_ is set).
+    Attributes: coef_, intercept_, n_iter_ (None for the direct solvers), n_features_in_.
+    """
+
+    def __init__(self, alpha=1.0, *, fit_intercept=True, copy_X=True, max_iter=None, tol=1e-4,
+                 solver="auto", positive=False, random_state=None):
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.copy_X = copy_X
+        self.max_iter = max_iter
+        self.tol = tol
+        self.solver = solver
+        self.positive = positive
+        self.random_state = random_state
+
+    def _alphas(self, n_targets):
+        a = self.alpha
+        if _is_real(a):
+            _check_real(a, "alpha", 0.0)
+            return np.full(n_targets, float(a))
+        a = np.asarray(a, dtype=np.float64).ravel()
+        if not np.all(np.isfinite(a)) or np.any(a < 0):
+            raise ValueError(f"The 'alpha' parameter must hold finite numbers >= 0, got {self.alpha!r}.")
+        if a.size == 1:
+            return np.full(n_targets, a[0])
+        if a.size != n_targets:
+            raise ValueError(f"Number of targets and number of penalties do not correspond: "
+                             f"{n_targets} != {a.size}")
+        return a
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit by Cholesky or SVD (coordinate descent with positive=True); returns self."""
+        _check_choice(self.solver, "solver", _RIDGE_SOLVERS)
+        _check_max_iter(self.max_iter, allow_none=True)
+        _check_real(self.tol, "tol", 0.0)
+        if self.solver == "lbfgs" and not self.positive:
+            raise ValueError("'lbfgs' solver can be used only when positive=True. "
+                             "Please use another solver.")
+        if self.positive and self.solver not in ("auto", "lbfgs"):
+            raise ValueError(f"solver='{self.solver}' does not support positive fitting. Please "
+                             "set the solver to 'auto' or 'lbfgs', or set `positive=False`")
+        X, Y, sw, y_ndim = self._validate(X, y, sample_weight)
+        alphas = self._alphas(Y.shape[1])
+        n, d = X.shape
+        if not self.positive and self.solver != "svd" and n >= d:
+            # the normal equations from the centred Gram matrix, without a centred copy of X
+            G, XtY, _, x_off, y_off = _mlc.lsq_gram(X, Y, sw, bool(self.fit_intercept),
+                                                         get_num_threads())
+            coef = _mlc.lsq_ridge_gram(G, XtY, alphas)
+            if coef is not None:
+                self.n_iter_ = None
+                return self._finish(coef, x_off, y_off, y_ndim, squeeze_single=True)
+        Xc, Yc, x_off, y_off = _mlc.lsq_center(X, Y, sw, bool(self.fit_intercept), bool(self.positive),
+                                               get_num_threads())
+        if self.positive:
+            max_iter = 15000 if self.max_iter is None else self.max_iter
+            coef = np.zeros((Yc.shape[1], Xc.shape[0]))
+            self.n_iter_ = []
+            for k in range(Yc.shape[1]):
+                # ||y - Xw||^2 + alpha ||w||^2 = 2 (1/2 ||y - Xw||^2 + alpha/2 ||w||^2): l2_reg = alpha
+                w, _, it, _ = _mlc.cd_enet(Xc, np.ascontiguousarray(Yc[:, k]), coef[k], 0.0,
+                                           float(alphas[k]), max_iter, min(float(self.tol), 1e-8),
+                                           True, False, 0)
+                coef[k] = w
+                self.n_iter_.append(it)
+            self.n_iter_ = np.asarray(self.n_iter_, dtype=np.int32)
+        else:
+            solver = 1 if self.solver == "svd" else 0
+            coef = _mlc.lsq_ridge(Xc, Yc, alphas, solver)
+            self.n_iter_ = None
+        return self._finish(coef, x_off, y_off, y_ndim, squeeze_single=True)
+
+
+class ElasticNet(_LinearModel):
+    """Elastic net by coordinate descent, scikit-learn's objective:
+
+        1/(2 n) ||y - X w - b||^2 + alpha l1_ratio ||w||_1 + alpha (1 - l1_ratio)/2 ||w||^2
+
+    (with sample_weight: the weighted mean of the squared errors). Stops when the duality gap is
+    <= tol ||y||^2 (y centred), or after max_iter epochs with a ConvergenceWarning.
+    Attributes: coef_, intercept_, n_iter_, dual_gap_, n_features_in_.
+    """
+
+    def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, precompute=False,
+                 max_iter=1000, copy_X=True, tol=1e-4, warm_start=False, positive=False,
+                 random_state=None, selection="cyclic"):
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.precompute = precompute
+        self.max_iter = max_iter
+        self.copy_X = copy_X
+        self.tol = tol
+        self.warm_start = warm_start
+        self.positive = positive
+        self.random_state = random_state
+        self.selection = selection
+
+    def fit(self, X, y, sample_weight=None, check_input=True):
+        """Fit by coordinate descent; returns self."""
+        _check_real(self.alpha, "alpha", 0.0)
+        _check_real(self.l1_ratio, "l1_ratio", 0.0, 1.0)
+        _check_max_iter(self.max_iter)
+        _check_real(self.tol, "tol", 0.0)
+        _check_choice(self.selection, "selection", ("cyclic", "random"))
+        if self.precompute is not False:
+            raise ValueError("precompute must be False: mlc's coordinate descent does not use a "
+                             "Gram matrix.")
+        if self.alpha == 0:
+            warnings.warn("With alpha=0, this algorithm does not converge well. You are advised "
+                          "to use the LinearRegression estimator", stacklevel=2)
+        X, Y, sw, y_ndim = self._validate(X, y, sample_weight, normalize_weights=True)
+        n, d = X.shape
+        t = Y.shape[1]
+        # n >> d: coordinate descent on the Gram matrix (O(d) a coordinate; same iterates and
+        # stopping rule), else on the residual with X transposed (each feature contiguous)
+        gram = n >= _GRAM_RATIO * d and d <= _GRAM_MAX_FEATURES
+        if gram:
+            G, XtY, yy, x_off, y_off = _mlc.lsq_gram(X, Y, sw, bool(self.fit_intercept),
+                                                         get_num_threads())
+        else:
+            XT, Yc, x_off, y_off = _mlc.lsq_center(X, Y, sw, bool(self.fit_intercept), True,
+                                                   get_num_threads())
+            yy = np.einsum("ik,ik->k", Yc, Yc)
+        l1_reg = self.alpha * self.l1_ratio * n
+        l2_reg = self.alpha * (1.0 - self.l1_ratio) * n
+        coef = np.zeros((t, d))
+        if self.warm_start and hasattr(self, "coef_"):
+            prev = np.asarray(self.coef_, dtype=np.float64).reshape(-1, d)
+            if prev.shape == coef.shape:
+                coef[:] = prev
+        random = self.selection == "random"
+        seed = seed_from_random_state(self.random_state) if random else 0
+        gaps = np.zeros(t)
+        n_iter = []
+        for k in range(t):
+            args = (l1_reg, l2_reg, self.max_iter, float(self.tol), bool(self.positive), random, seed)
+            if gram:
+                w, gap, it, ok = _mlc.cd_enet_gram(G, XtY[k], float(yy[k]), coef[k], *args)
+            else:
+                w, gap, it, ok = _mlc.cd_enet(XT, np.ascontiguousarray(Yc[:, k]), coef[k], *args)
+            coef[k] = w
+            gaps[k] = gap / n
+            n_iter.append(int(it))
+            if not ok:
+                warnings.warn(
+                    "Objective did not converge. You might want to increase the number of "
+                    "iterations, check the scale of the features or consider increasing "
+                    f"regularisation. Duality gap: {gap:.3e}, tolerance: "
+                    f"{self.tol * float(yy[k]):.3e}", ConvergenceWarning, stacklevel=2)
+        if t == 1:
+            self.n_iter_ = n_iter[0]
+            self.dual_gap_ = float(gaps[0])
+        else:
+            self.n_iter_ = n_iter
+            self.dual_gap_ = gaps
+        return self._finish(coef, x_off, y_off, y_ndim, squeeze_single=True)
+
+
+class Lasso(ElasticNet):
+    """Lasso: ElasticNet with l1_ratio=1, i.e. 1/(2 n) ||y - X w - b||^2 + alpha ||w||_1."""
+
+    def __init__(self, alpha=1.0, *, fit_intercept=True, precompute=False, copy_X=True,
+                 max_iter=1000, tol=1e-4, warm_start=False, positive=False, random_state=None,
+                 selection="cyclic"):
+        super().__init__(alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept,
+                         precompute=precompute, max_iter=max_iter, copy_X=copy_X, tol=tol,
+                         warm_start=warm_start, positive=positive, random_state=random_state,
+                         selection=selection)

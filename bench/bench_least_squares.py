@@ -1,0 +1,54 @@
+"""Lasso, ElasticNet and Ridge fits: mlc vs scikit-learn (same data, same tol, same threads).
+
+Quality is the objective each estimator minimises, evaluated on its own output with the same
+formula (lower is better; equal to ~1e-6 relative means the same optimum)."""
+import numpy as np
+
+from bench._harness import compare
+
+
+def _data(n, d, n_informative, seed):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d))
+    X[:, 1::2] += 0.5 * X[:, ::2]  # correlated columns: a harder problem than i.i.d. features
+    w = np.zeros(d)
+    w[rng.choice(d, n_informative, replace=False)] = rng.normal(scale=3.0, size=n_informative)
+    y = X @ w + rng.normal(scale=5.0, size=n)
+    return X, y
+
+
+def _enet_objective(X, y, alpha, l1_ratio):
+    def f(m):
+        r = y - X @ m.coef_ - m.intercept_
+        w = m.coef_
+        return (r @ r / (2 * len(y)) + alpha * l1_ratio * np.abs(w).sum()
+                + 0.5 * alpha * (1 - l1_ratio) * w @ w)
+    return f
+
+
+def rows(quick=False):
+    import sklearn.linear_model as sk
+
+    import mlc.linear_model as ml
+
+    repeats = 2 if quick else 5
+    n, d = (5000, 200) if quick else (50_000, 200)
+    X, y = _data(n, d, 60, seed=0)
+    for name, l1_ratio, alpha in (("Lasso", 1.0, 0.1), ("ElasticNet", 0.5, 0.15)):
+        kw = dict(alpha=alpha, tol=1e-4, max_iter=10_000)
+        if name == "ElasticNet":
+            kw["l1_ratio"] = l1_ratio
+        ours_cls, ref_cls = getattr(ml, name), getattr(sk, name)
+        nnz = np.count_nonzero(ref_cls(**kw).fit(X, y).coef_)
+        yield compare("least_squares", f"{name} {n}x{d} alpha={alpha} ({nnz} nonzero)",
+                      lambda: ours_cls(**kw).fit(X, y), lambda: ref_cls(**kw).fit(X, y),
+                      _enet_objective(X, y, alpha, l1_ratio), "objective", repeats=repeats)
+    n, d = (10_000, 100) if quick else (100_000, 100)
+    X, y = _data(n, d, 50, seed=1)
+
+    def r2(m):
+        r = y - m.predict(X)
+        return 1 - r @ r / np.sum((y - y.mean()) ** 2)
+
+    yield compare("least_squares", f"Ridge {n}x{d} cholesky", lambda: ml.Ridge(1.0).fit(X, y),
+                  lambda: sk.Ridge(1.0).fit(X, y), r2, "R^2", repeats=repeats)

@@ -1,0 +1,507 @@
+/* least_squares.c: least squares, ridge and elastic net kernels (see least_squares.h).
+ *
+ * ---- Centring (mlc_lsq_center) ----------------------------------------------------------------
+ * With an intercept, min_{w,b} sum_i sw_i (y_i - x_i w - b)^2 (+ penalty on w only) has
+ * b = y_mean - x_mean w for the sw-weighted means, and w solves the problem without intercept on
+ * sqrt(sw_i) (x_i - x_mean), sqrt(sw_i) (y_i - y_mean): every solver below sees that data only
+ * (scikit-learn's _preprocess_data + _rescale_data).
+ *
+ * ---- Least squares (mlc_lsq_lstsq) ------------------------------------------------------------
+ * Minimises ||Y - A W^T||_F; among the minimisers returns the one of least norm,
+ * W^T = V diag(1/s) U^T Y over the singular values s > rcond * s_max (the others count as zero:
+ * rank). The SVD is LAPACK's xGESDD (core/linalg.c), what xGELSD (scipy.linalg.lstsq, hence
+ * scikit-learn's LinearRegression) does by a different route: the results agree to rounding.
+ * Golub & Van Loan, Matrix Computations, 4th ed., sec. 5.5.
+ *
+ * ---- Ridge (mlc_lsq_ridge) ---------------------------------------------------------------------
+ * Minimises ||y_k - X w_k||^2 + alpha_k ||w_k||^2 for each target k (Hoerl & Kennard 1970).
+ * Cholesky: N >= D solves the normal equations (X^T X + alpha I) w = X^T y (one xSYRK, one
+ * xPOTRF per distinct alpha, xPOTRS for all targets sharing it); N < D the dual
+ * (X X^T + alpha I) a = y, w = X^T a, an N x N system instead. A singular system (alpha = 0 on
+ * rank-deficient data) falls back to the SVD, as scikit-learn does.
+ * SVD: w = V diag(s / (s^2 + alpha)) U^T y (singular values <= 1e-15 dropped).
+ *
+ * ---- Elastic net (mlc_cd_enet) -----------------------------------------------------------------
+ * Minimises P(w) = 1/2 ||y - X w||^2 + l1 ||w||_1 + l2/2 ||w||^2 (w >= 0 with positive) by cyclic
+ * (or random) coordinate descent: Friedman, Hastie & Tibshirani, "Regularization paths for
+ * generalized linear models via coordinate descent", J. Stat. Softw. 33(1), 2010. The residual
+ * R = y - X w is kept up to date, so a coordinate costs one dot and (if w_j moved) one axpy:
+ *     w_j <- S(X_j . R + w_j ||X_j||^2, l1) / (||X_j||^2 + l2),  S the soft threshold.
+ * Stopping rule (scikit-learn's): when an epoch's largest update is <= tol * max |w_j|, the
+ * duality gap G(w, theta) with theta = R scaled to dual feasibility (Fercoq, Gramfort & Salmon,
+ * "Mind the duality gap", ICML 2015) is computed and the descent stops once G <= tol ||y||^2.
+ * Each gap evaluation also discards features by the gap safe rule (Ndiaye et al., "Gap safe
+ * screening rules for sparsity enforcing penalties", JMLR 18, 2017, eq. 11): such a w_j is 0 at
+ * the optimum. Speed-up over scikit-learn (same optimum, same stopping rule): after a full epoch
+ * that did not converge, epochs run over the nonzero coordinates only (glmnet's active set,
+ * Friedman et al. 2010 sec. 2.6) until they converge, then a full epoch checks again.
+ */
+#include <limits.h>
+#include <math.h>
+#include <string.h>
+
+#include "blas.h"
+#include "core/linalg.h"
+#include "linear/least_squares.h"
+
+#define LSQ_TILE 32
+#define LSQ_BLOCK 256 /* rows per block of the Gram pass: the block stays in cache */
+#define LSQ_CHUNKS 8   /* fixed partition of the rows of the Gram pass (thread-count independent) */
+
+const char *mlc_lsq_check_params(int64_t n, int64_t d, int64_t t) {
+    if (n < 1 || d < 1) return "X must have at least one sample and one feature";
+    if (t < 1) return "y must have at least one target";
+    if (n > INT_MAX || d > INT_MAX || t > INT_MAX) return "X has more rows or columns than BLAS can index";
+    return NULL;
+}
+
+const char *mlc_cd_check_params(int64_t n, int64_t d, double l1_reg, double l2_reg,
+                                int64_t max_iter, double tol) {
+    const char *msg = mlc_lsq_check_params(n, d, 1);
+    if (msg != NULL) return msg;
+    if (!(l1_reg >= 0) || !(l2_reg >= 0) || !isfinite(l1_reg) || !isfinite(l2_reg))
+        return "alpha must be a finite number >= 0";
+    if (max_iter < 1) return "max_iter must be >= 1";
+    if (!(tol >= 0)) return "tol must be >= 0";
+    return NULL;
+}
+
+int mlc_lsq_center_f64(double *Xc, double *Yc, double *X_offset, double *y_offset, const double *X,
+                       const double *Y, const double *sw, int64_t n, int64_t d, int64_t t,
+                       int fit_intercept, int transpose, int n_threads) {
+    memset(X_offset, 0, (size_t)d * sizeof(double));
+    memset(y_offset, 0, (size_t)t * sizeof(double));
+    if (fit_intercept) {
+        double wsum = 0.0;
+        for (int64_t i = 0; i < n; i++) {
+            double wi = sw != NULL ? sw[i] : 1.0;
+            wsum += wi;
+            const double *xi = X + i * d, *yi = Y + i * t;
+#pragma omp simd
+            for (int64_t j = 0; j < d; j++) X_offset[j] += wi * xi[j];
+            for (int64_t k = 0; k < t; k++) y_offset[k] += wi * yi[k];
+        }
+        if (!(wsum > 0)) return MLC_EINVAL;
+        for (int64_t j = 0; j < d; j++) X_offset[j] /= wsum;
+        for (int64_t k = 0; k < t; k++) y_offset[k] /= wsum;
+    }
+    if (Xc == NULL) return MLC_OK; /* offsets only */
+    for (int64_t i = 0; i < n; i++) {
+        double r = sw != NULL ? sqrt(sw[i]) : 1.0;
+        for (int64_t k = 0; k < t; k++) Yc[i * t + k] = r * (Y[i * t + k] - y_offset[k]);
+    }
+    /* element-wise, so any thread count gives the same bits; the transposed copy goes by
+     * LSQ_TILE x LSQ_TILE tiles so that reads and writes both stay in cache lines */
+    int nthr = mlc_team_size(n * d, n_threads);
+    int64_t n_tiles = (n + LSQ_TILE - 1) / LSQ_TILE;
+#pragma omp parallel for num_threads(nthr) schedule(static)
+    for (int64_t b = 0; b < n_tiles; b++) {
+        int64_t i0 = b * LSQ_TILE, i1 = MLC_MIN(n, i0 + LSQ_TILE);
+        for (int64_t j0 = 0; j0 < d; j0 += LSQ_TILE) {
+            int64_t j1 = MLC_MIN(d, j0 + LSQ_TILE);
+            for (int64_t i = i0; i < i1; i++) {
+                double r = sw != NULL ? sqrt(sw[i]) : 1.0;
+                const double *xi = X + i * d;
+                if (transpose)
+                    for (int64_t j = j0; j < j1; j++) Xc[j * n + i] = r * (xi[j] - X_offset[j]);
+                else
+#pragma omp simd
+                    for (int64_t j = j0; j < j1; j++) Xc[i * d + j] = r * (xi[j] - X_offset[j]);
+            }
+        }
+    }
+    return MLC_OK;
+}
+
+/* coef (T, D) = V diag(f(s_i, k)) U^T Y for the thin SVD A = U diag(s) V^T of A (N, D), where
+ * f = 1/s above rcond * s_max (alpha == NULL: least squares) or s / (s^2 + alpha_k) (ridge).
+ * A is destroyed. The row-major A is LAPACK's column-major A^T = U' S V'^T, so LAPACK's u is
+ * V^T row-major (R, D) and its vt is U row-major (N, R): no transposition anywhere. */
+static int svd_solve(double *coef, double *s_out, int64_t *rank, double *A, const double *Y,
+                     const double *alpha, int64_t n, int64_t d, int64_t t, double rcond) {
+    int64_t r = MLC_MIN(n, d);
+    double *s = mlc_malloc((size_t)r * sizeof(double));
+    double *vt = mlc_malloc((size_t)(r * d) * sizeof(double)); /* V^T (R, D) */
+    double *u = mlc_malloc((size_t)(n * r) * sizeof(double));  /* U (N, R) */
+    double *tmp = mlc_malloc((size_t)(r * t) * sizeof(double)); /* U^T Y (R, T) */
+    int st = MLC_ENOMEM;
+    if (s == NULL || vt == NULL || u == NULL || tmp == NULL) goto done;
+    st = mlc_linalg_svd_f64(s, vt, u, A, d, n, d, d, r);
+    if (st != MLC_OK) goto done;
+    mlc_cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)r, (int)t, (int)n, 1.0, u, (int)r,
+                    Y, (int)t, 0.0, tmp, (int)t);
+    int64_t rk = 0;
+    double cut = rcond * s[0];
+    for (int64_t i = 0; i < r; i++) {
+        if (alpha == NULL) {
+            double f = s[i] > cut ? 1.0 / s[i] : 0.0;
+            rk += s[i] > cut;
+            for (int64_t k = 0; k < t; k++) tmp[i * t + k] *= f;
+        } else {
+            for (int64_t k = 0; k < t; k++)
+                tmp[i * t + k] *= s[i] > 1e-15 ? s[i] / (s[i] * s[i] + alpha[k]) : 0.0;
+        }
+    }
+    mlc_cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)t, (int)d, (int)r, 1.0, tmp, (int)t,
+                    vt, (int)d, 0.0, coef, (int)d);
+    if (s_out != NULL) memcpy(s_out, s, (size_t)r * sizeof(double));
+    if (rank != NULL) *rank = rk;
+done:
+    mlc_free(s);
+    mlc_free(vt);
+    mlc_free(u);
+    mlc_free(tmp);
+    return st;
+}
+
+int mlc_lsq_lstsq_f64(double *coef, double *s, int64_t *rank, double *A, const double *Y, int64_t n,
+                      int64_t d, int64_t t, double rcond) {
+    if (mlc_lsq_check_params(n, d, t) != NULL) return MLC_EINVAL;
+    return svd_solve(coef, s, rank, A, Y, NULL, n, d, t, rcond);
+}
+
+/* Cholesky of G + alpha I (m x m, symmetric, copied into A), then B (m, nrhs column-major,
+ * ld m) <- (G + alpha I)^{-1} B. Returns MLC_ENOTCONVERGED when not positive definite. */
+static int chol_solve(double *A, const double *G, double alpha, double *B, int64_t m, int64_t nrhs) {
+    memcpy(A, G, (size_t)(m * m) * sizeof(double));
+    for (int64_t j = 0; j < m; j++) A[j * m + j] += alpha;
+    mlc_blasint mm = (mlc_blasint)m, nr = (mlc_blasint)nrhs, info = 0;
+    mlc_lapack_dpotrf("L", &mm, A, &mm, &info, 1);
+    if (info > 0) return MLC_ENOTCONVERGED;
+    if (info < 0) return MLC_EINVAL;
+    mlc_lapack_dpotrs("L", &mm, &nr, A, &mm, B, &mm, &info, 1);
+    return info == 0 ? MLC_OK : MLC_EINVAL;
+}
+
+static int ridge_cholesky(double *coef, const double *X, const double *Y, const double *alpha,
+                          int64_t n, int64_t d, int64_t t) {
+    int primal = n >= d;
+    int64_t m = primal ? d : n;
+    double *G = mlc_malloc((size_t)(m * m) * sizeof(double));
+    double *A = mlc_malloc((size_t)(m * m) * sizeof(double));
+    double *B = mlc_malloc((size_t)(m * t) * sizeof(double)); /* (T, m) row-major = (m, T) col-major */
+    int st = MLC_ENOMEM;
+    if (G == NULL || A == NULL || B == NULL) goto done;
+    if (primal) {
+        /* G = X^T X, B = Y^T X: the right-hand sides X^T y_k as the rows of B */
+        mlc_cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, (int)d, (int)n, 1.0, X, (int)d, 0.0, G,
+                        (int)d);
+        mlc_cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)t, (int)d, (int)n, 1.0, Y,
+                        (int)t, X, (int)d, 0.0, B, (int)d);
+    } else {
+        /* dual: G = X X^T, B = Y^T */
+        mlc_cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, (int)n, (int)d, 1.0, X, (int)d, 0.0,
+                        G, (int)n);
+        for (int64_t i = 0; i < n; i++)
+            for (int64_t k = 0; k < t; k++) B[k * n + i] = Y[i * t + k];
+    }
+    /* row-major lower = column-major upper: mirror so that LAPACK's "L" reads the full matrix */
+    for (int64_t i = 0; i < m; i++)
+        for (int64_t j = 0; j < i; j++) G[j * m + i] = G[i * m + j];
+    /* one factorisation per run of equal alphas */
+    for (int64_t k0 = 0; k0 < t;) {
+        int64_t k1 = k0 + 1;
+        while (k1 < t && alpha[k1] == alpha[k0]) k1++;
+        st = chol_solve(A, G, alpha[k0], B + k0 * m, m, k1 - k0);
+        if (st != MLC_OK) goto done;
+        k0 = k1;
+    }
+    if (primal)
+        memcpy(coef, B, (size_t)(t * d) * sizeof(double));
+    else /* w_k = X^T a_k: coef (T, D) = B (T, N) X */
+        mlc_cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)t, (int)d, (int)n, 1.0, B,
+                        (int)n, X, (int)d, 0.0, coef, (int)d);
+    st = MLC_OK;
+done:
+    mlc_free(G);
+    mlc_free(A);
+    mlc_free(B);
+    return st;
+}
+
+int mlc_lsq_ridge_f64(double *coef, const double *X, const double *Y, const double *alpha, int64_t n,
+                      int64_t d, int64_t t, int solver) {
+    if (mlc_lsq_check_params(n, d, t) != NULL) return MLC_EINVAL;
+    for (int64_t k = 0; k < t; k++)
+        if (!(alpha[k] >= 0)) return MLC_EINVAL;
+    if (solver == MLC_RIDGE_CHOLESKY) {
+        int st = ridge_cholesky(coef, X, Y, alpha, n, d, t);
+        if (st != MLC_ENOTCONVERGED) return st;
+    }
+    double *A = mlc_malloc((size_t)(n * d) * sizeof(double));
+    if (A == NULL) return MLC_ENOMEM;
+    memcpy(A, X, (size_t)(n * d) * sizeof(double));
+    int st = svd_solve(coef, NULL, NULL, A, Y, alpha, n, d, t, 0.0);
+    mlc_free(A);
+    return st;
+}
+
+/* ---- elastic net ---- */
+
+/* The problem as coordinate descent sees it: either X (XT, residual form) or its Gram matrix. */
+typedef struct {
+    const double *XT, *y; /* residual form: XT (D, N), y (N) */
+    double *R;            /* (N): y - X w */
+    const double *G, *Xty; /* Gram form: G (D, D), Xty (D), yy = y.y */
+    double yy;
+    double *q;            /* (D): G w */
+    int64_t n, d;
+} enet_data;
+
+static double enet_dot_j(const enet_data *e, int64_t j) { /* X_j . R */
+    if (e->G != NULL) return e->Xty[j] - e->q[j];
+    return mlc_cblas_ddot((int)e->n, e->XT + j * e->n, 1, e->R, 1);
+}
+
+static void enet_move_j(const enet_data *e, int64_t j, double delta) { /* w_j += delta */
+    if (e->G != NULL)
+        mlc_cblas_daxpy((int)e->d, delta, e->G + j * e->d, 1, e->q, 1);
+    else
+        mlc_cblas_daxpy((int)e->n, -delta, e->XT + j * e->n, 1, e->R, 1);
+}
+
+/* The duality gap of P at w, as scikit-learn's gap_enet: formulation A for l1 > 0, B (Duenner et
+ * al. 2016) for l1 = 0 < l2, and ||X^T R||^2 (first-order condition) for plain least squares.
+ * XtA (D) out: X^T R - l2 w; *dual_norm out: its max (abs) entry. In Gram form
+ * R.R = y.y - 2 w.Xty + w.q, R.y = y.y - w.Xty, X^T R = Xty - q. */
+static double enet_gap(double *XtA, double *dual_norm, const double *w, const enet_data *e, double l1,
+                       double l2, int positive) {
+    int64_t d = e->d;
+    double w2 = l2 > 0 ? mlc_cblas_ddot((int)d, w, 1, w, 1) : 0.0, R2, Ry;
+    if (e->G != NULL) {
+        double wXty = mlc_cblas_ddot((int)d, w, 1, e->Xty, 1);
+        R2 = e->yy - 2 * wXty + mlc_cblas_ddot((int)d, w, 1, e->q, 1);
+        Ry = e->yy - wXty;
+        for (int64_t j = 0; j < d; j++) XtA[j] = e->Xty[j] - e->q[j];
+    } else {
+        R2 = mlc_cblas_ddot((int)e->n, e->R, 1, e->R, 1);
+        Ry = mlc_cblas_ddot((int)e->n, e->R, 1, e->y, 1);
+        mlc_cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)d, (int)e->n, 1.0, e->XT, (int)e->n, e->R, 1,
+                        0.0, XtA, 1);
+    }
+    if (l1 == 0) {
+        /* with w >= 0 the conjugate of the penalty sees only the positive part of X^T R */
+        double g2 = 0.0;
+        for (int64_t j = 0; j < d; j++) {
+            double g = positive ? MLC_MAX(XtA[j], 0.0) : XtA[j];
+            g2 += g * g;
+        }
+        *dual_norm = g2;
+        if (l2 == 0) return g2;
+        return R2 + 0.5 * l2 * w2 - Ry + g2 / (2 * l2);
+    }
+    double dn = positive ? -INFINITY : 0.0, l1w = 0.0;
+    for (int64_t j = 0; j < d; j++) {
+        XtA[j] -= l2 * w[j];
+        dn = positive ? MLC_MAX(dn, XtA[j]) : MLC_MAX(dn, fabs(XtA[j]));
+        l1w += fabs(w[j]);
+    }
+    *dual_norm = dn;
+    double primal = 0.5 * (R2 + l2 * w2) + l1 * l1w;
+    double scale = dn > l1 ? l1 / dn : 1.0;
+    double dual = -0.5 * scale * scale * (R2 + l2 * w2) + scale * Ry;
+    return primal - dual;
+}
+
+/* Gap safe screening: keep in active (returns its size) the features not ruled out; an excluded
+ * w_j is set to 0 and never comes back. excluded (D) inout. */
+static int64_t enet_screen(int64_t *active, int64_t *excluded, double *w, const enet_data *e,
+                           const double *XtA, const double *norm2, double dual_norm, double gap,
+                           double l1, double l2) {
+    int64_t na = 0;
+    double radius = sqrt(2 * gap) / l1, denom = MLC_MAX(l1, dual_norm);
+    for (int64_t j = 0; j < e->d; j++) {
+        if (excluded[j]) continue;
+        double dj = (1 - fabs(XtA[j] / denom)) / sqrt(norm2[j] + l2);
+        if (norm2[j] != 0 && dj <= radius) {
+            active[na++] = j;
+        } else {
+            if (w[j] != 0) enet_move_j(e, j, -w[j]);
+            w[j] = 0;
+            excluded[j] = 1;
+        }
+    }
+    return na;
+}
+
+/* The descent itself, for both forms; norm2 (D) in; XtA (D) scratch. */
+static int enet_run(double *w, double *gap_out, int64_t *n_iter, const enet_data *e,
+                    const double *norm2, double *XtA, double l1, double l2, int64_t max_iter,
+                    double tol, int positive, int selection_random, uint64_t seed,
+                    const mlc_progress *progress, int64_t *iwork) {
+    int64_t d = e->d;
+    int64_t *active = iwork, *excluded = iwork + d, *nz = iwork + 2 * d;
+    mlc_rng rng;
+    mlc_rng_seed(&rng, seed);
+    for (int64_t j = 0; j < d; j++) {
+        excluded[j] = 0;
+        active[j] = j;
+    }
+    double d_w_tol = tol, dual_norm;
+    tol *= e->G != NULL ? e->yy : mlc_cblas_ddot((int)e->n, e->y, 1, e->y, 1);
+    int screening = l1 > 0;
+    double gap = enet_gap(XtA, &dual_norm, w, e, l1, l2, positive);
+    *n_iter = 0;
+    if (gap <= tol) {
+        *gap_out = gap;
+        return MLC_OK;
+    }
+    int64_t n_active = d, n_nz = 0;
+    if (screening) n_active = enet_screen(active, excluded, w, e, XtA, norm2, dual_norm, gap, l1, l2);
+    int full = 1, converged = 0;
+    int64_t it;
+    for (it = 0; it < max_iter; it++) {
+        if ((it & 15) == 0 && mlc_progress_tick(progress, it, max_iter)) return MLC_EINTERRUPTED;
+        const int64_t *set = full ? active : nz;
+        int64_t n_set = full ? n_active : n_nz;
+        double w_max = 0.0, d_w_max = 0.0;
+        for (int64_t f = 0; f < n_set; f++) {
+            int64_t j = set[selection_random ? (int64_t)mlc_rng_below(&rng, (uint64_t)n_set) : f];
+            if (norm2[j] == 0.0) continue;
+            double wj = w[j];
+            double tmp = enet_dot_j(e, j) + wj * norm2[j];
+            double nw;
+            if (positive && tmp < 0)
+                nw = 0.0;
+            else
+                nw = copysign(fmax(fabs(tmp) - l1, 0.0), tmp) / (norm2[j] + l2);
+            if (nw != wj) enet_move_j(e, j, nw - wj);
+            w[j] = nw;
+            d_w_max = fmax(d_w_max, fabs(nw - wj));
+            w_max = fmax(w_max, fabs(nw));
+        }
+        int small = w_max == 0.0 || d_w_max / w_max <= d_w_tol;
+        if (full) {
+            n_nz = 0;
+            for (int64_t f = 0; f < n_active; f++)
+                if (w[active[f]] != 0) nz[n_nz++] = active[f];
+        }
+        if (!full && it < max_iter - 1) {
+            if (small) full = 1; /* the nonzero set has converged: a full epoch checks the rest */
+            continue;
+        }
+        if (small || it == max_iter - 1) {
+            gap = enet_gap(XtA, &dual_norm, w, e, l1, l2, positive);
+            if (gap <= tol) {
+                converged = 1;
+                break;
+            }
+            if (screening) {
+                n_active = enet_screen(active, excluded, w, e, XtA, norm2, dual_norm, gap, l1, l2);
+                n_nz = 0;
+                for (int64_t f = 0; f < n_active; f++)
+                    if (w[active[f]] != 0) nz[n_nz++] = active[f];
+            }
+        }
+        full = n_nz == 0 || n_nz >= n_active;
+    }
+    *n_iter = converged ? it + 1 : max_iter;
+    *gap_out = gap;
+    return converged ? MLC_OK : MLC_ENOTCONVERGED;
+}
+
+int mlc_cd_enet_f64(double *w, double *gap_out, int64_t *n_iter, const double *XT, const double *y,
+                    int64_t n, int64_t d, double l1, double l2, int64_t max_iter, double tol,
+                    int positive, int selection_random, uint64_t seed, const mlc_progress *progress,
+                    double *work, int64_t *iwork) {
+    if (mlc_cd_check_params(n, d, l1, l2, max_iter, tol) != NULL) return MLC_EINVAL;
+    double *R = work, *XtA = work + n, *norm2 = work + n + d;
+    for (int64_t j = 0; j < d; j++) norm2[j] = mlc_cblas_ddot((int)n, XT + j * n, 1, XT + j * n, 1);
+    memcpy(R, y, (size_t)n * sizeof(double));
+    mlc_cblas_dgemv(CblasRowMajor, CblasTrans, (int)d, (int)n, -1.0, XT, (int)n, w, 1, 1.0, R, 1);
+    enet_data e = {XT, y, R, NULL, NULL, 0.0, NULL, n, d};
+    return enet_run(w, gap_out, n_iter, &e, norm2, XtA, l1, l2, max_iter, tol, positive,
+                    selection_random, seed, progress, iwork);
+}
+
+int mlc_cd_enet_gram_f64(double *w, double *gap_out, int64_t *n_iter, const double *G,
+                         const double *Xty, double yy, int64_t d, double l1, double l2,
+                         int64_t max_iter, double tol, int positive, int selection_random,
+                         uint64_t seed, const mlc_progress *progress, double *work, int64_t *iwork) {
+    if (mlc_cd_check_params(1, d, l1, l2, max_iter, tol) != NULL) return MLC_EINVAL;
+    double *q = work, *XtA = work + d, *norm2 = work + 2 * d;
+    for (int64_t j = 0; j < d; j++) norm2[j] = G[j * d + j];
+    mlc_cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)d, (int)d, 1.0, G, (int)d, w, 1, 0.0, q, 1);
+    enet_data e = {NULL, NULL, NULL, G, Xty, yy, q, 1, d};
+    return enet_run(w, gap_out, n_iter, &e, norm2, XtA, l1, l2, max_iter, tol, positive,
+                    selection_random, seed, progress, iwork);
+}
+
+int mlc_lsq_gram_f64(double *G, double *XtY, double *yy, double *X_offset, double *y_offset,
+                     const double *X, const double *Y, const double *sw, int64_t n, int64_t d,
+                     int64_t t, int fit_intercept, int n_threads) {
+    int st = mlc_lsq_center_f64(NULL, NULL, X_offset, y_offset, X, Y, sw, n, d, t, fit_intercept, 0, 1);
+    if (st != MLC_OK) return st;
+    /* a fixed number of chunks of rows, each summed into its own (G, XtY, yy) and merged in
+     * order: the same bits whatever the thread count */
+    int64_t n_chunks = MLC_MIN(LSQ_CHUNKS, (n + LSQ_BLOCK - 1) / LSQ_BLOCK);
+    int64_t part = d * d + t * d + t;
+    double *acc = mlc_malloc((size_t)(n_chunks * part) * sizeof(double));
+    double *bufs = mlc_malloc((size_t)(n_chunks * LSQ_BLOCK * (d + t)) * sizeof(double));
+    if (acc == NULL || bufs == NULL) {
+        st = MLC_ENOMEM;
+        goto done;
+    }
+    int nthr = mlc_team_size(n * d * d, n_threads);
+    if (nthr > 1) mlc_blas_single_begin();
+#pragma omp parallel for num_threads(nthr) schedule(dynamic, 1)
+    for (int64_t c = 0; c < n_chunks; c++) {
+        double *Gc = acc + c * part, *XtYc = Gc + d * d, *yyc = XtYc + t * d;
+        double *buf = bufs + c * LSQ_BLOCK * (d + t), *ybuf = buf + LSQ_BLOCK * d;
+        int64_t r0 = n * c / n_chunks, r1 = n * (c + 1) / n_chunks;
+        memset(yyc, 0, (size_t)t * sizeof(double));
+        for (int64_t i0 = r0; i0 < r1; i0 += LSQ_BLOCK) {
+            int64_t b = MLC_MIN(LSQ_BLOCK, r1 - i0);
+            for (int64_t i = 0; i < b; i++) {
+                double r = sw != NULL ? sqrt(sw[i0 + i]) : 1.0;
+                const double *xi = X + (i0 + i) * d, *yi = Y + (i0 + i) * t;
+#pragma omp simd
+                for (int64_t j = 0; j < d; j++) buf[i * d + j] = r * (xi[j] - X_offset[j]);
+                for (int64_t k = 0; k < t; k++) {
+                    ybuf[i * t + k] = r * (yi[k] - y_offset[k]);
+                    yyc[k] += ybuf[i * t + k] * ybuf[i * t + k];
+                }
+            }
+            double beta = i0 == r0 ? 0.0 : 1.0;
+            mlc_cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, (int)d, (int)b, 1.0, buf, (int)d, beta,
+                            Gc, (int)d);
+            mlc_cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)t, (int)d, (int)b, 1.0, ybuf,
+                            (int)t, buf, (int)d, beta, XtYc, (int)d);
+        }
+    }
+    if (nthr > 1) mlc_blas_single_end();
+    memcpy(G, acc, (size_t)(d * d) * sizeof(double));
+    memcpy(XtY, acc + d * d, (size_t)(t * d) * sizeof(double));
+    for (int64_t c = 1; c < n_chunks; c++) {
+        const double *Gc = acc + c * part;
+        for (int64_t i = 0; i < d; i++)
+            for (int64_t j = 0; j <= i; j++) G[i * d + j] += Gc[i * d + j];
+        for (int64_t k = 0; k < t * d; k++) XtY[k] += Gc[d * d + k];
+    }
+    for (int64_t k = 0; k < t; k++) {
+        yy[k] = 0.0;
+        for (int64_t c = 0; c < n_chunks; c++) yy[k] += acc[c * part + d * d + t * d + k];
+    }
+    for (int64_t i = 0; i < d; i++)
+        for (int64_t j = 0; j < i; j++) G[j * d + i] = G[i * d + j];
+done:
+    mlc_free(acc);
+    mlc_free(bufs);
+    return st;
+}
+
+int mlc_lsq_ridge_gram_f64(double *coef, const double *G, const double *XtY, const double *alpha,
+                           int64_t d, int64_t t) {
+    double *A = mlc_malloc((size_t)(d * d) * sizeof(double));
+    if (A == NULL) return MLC_ENOMEM;
+    memcpy(coef, XtY, (size_t)(t * d) * sizeof(double));
+    int st = MLC_OK;
+    for (int64_t k0 = 0; k0 < t && st == MLC_OK;) {
+        int64_t k1 = k0 + 1;
+        while (k1 < t && alpha[k1] == alpha[k0]) k1++;
+        st = chol_solve(A, G, alpha[k0], coef + k0 * d, d, k1 - k0);
+        k0 = k1;
+    }
+    mlc_free(A);
+    return st;
+}
