@@ -1,3 +1,308 @@
-"""Logistic regression (being written: issue 4)."""
+"""Logistic regression (binary and multinomial) fitted in C: L-BFGS, OWL-QN and first-order solvers.
 
-__all__ = []
+The objective is scikit-learn's, for coefficients W (one row per logit) and intercepts b:
+
+    C * sum_i s_i * loss_i(W, b) + penalty(W)
+
+with s_i = sample_weight_i * class_weight[y_i], ``penalty`` 0.5 ||W||^2 ('l2'), ||W||_1 ('l1'),
+(1 - l1_ratio)/2 ||W||^2 + l1_ratio ||W||_1 ('elasticnet') or 0 (None), and the intercept never
+penalised. Two classes: one logit (binary cross-entropy); more: the full multinomial (softmax) model,
+as scikit-learn >= 1.5 always does. The solvers minimise that objective divided by C * sum_i s_i
+(as scikit-learn's lbfgs does), so ``tol`` bounds the same gradient it bounds in scikit-learn.
+
+Solvers (csrc/linear/optim.c, csrc/linear/logistic.c):
+  'lbfgs'   L-BFGS (Nocedal & Wright alg. 7.4/7.5), penalties 'l2' and None.
+  'owlqn'   OWL-QN (Andrew & Gao 2007): 'l1', 'elasticnet', 'l2', None; exact zeros.
+  'gd', 'sgd', 'momentum', 'nesterov', 'adagrad', 'adam'
+            first-order steps on the gradient of a full batch ('gd' always; the others when
+            batch_size is None, except 'sgd' whose default batch is one sample) or of shuffled
+            mini-batches of batch_size rows; penalties 'l2' and None. max_iter counts epochs.
+"""
+import numbers
+import warnings
+
+import numpy as np
+
+from .. import _mlc
+from .._threads import get_num_threads
+from .._validation import (check_choice, check_classification_targets, check_is_fitted,
+                           check_sample_weight, check_scalar, check_X_y, encode_labels,
+                           seed_from_random_state)
+from ..base import BaseEstimator, ClassifierMixin
+from ..exceptions import ConvergenceWarning
+
+__all__ = ["LogisticRegression"]
+
+_SOLVERS = {"lbfgs": 0, "owlqn": 1, "gd": 2, "sgd": 3, "momentum": 4, "nesterov": 5, "adagrad": 6, "adam": 7}
+_PENALTIES = {None: 0, "l2": 1, "l1": 2, "elasticnet": 3}
+_SCHEDULES = {"constant": 0, "invscaling": 1, "exponential": 2, "step": 3}
+
+
+def _softmax(z):
+    z = z - z.max(axis=1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=1, keepdims=True)
+    return z
+
+
+class LogisticRegression(ClassifierMixin, BaseEstimator):
+    """Logistic regression classifier (scikit-learn's objective; binary or multinomial).
+
+    Parameters
+    ----------
+    penalty : {'l2', 'l1', 'elasticnet', None}, default='l2'
+    C : float > 0, default=1.0
+        Inverse regularisation strength.
+    l1_ratio : float in [0, 1], default=None
+        Required with penalty='elasticnet', ignored otherwise.
+    fit_intercept : bool, default=True
+    class_weight : dict, 'balanced' or None, default=None
+        Multiplies each sample's weight by its class's weight; 'balanced' uses
+        n_samples / (n_classes * count(class)).
+    max_iter : int, default=100
+        Iterations (lbfgs, owlqn, gd) or epochs (the other first-order solvers).
+    tol : float, default=1e-4
+        Batch solvers stop when max |gradient| (OWL-QN: pseudo-gradient) of the scaled objective is
+        <= tol; stochastic ones when the objective has not improved by tol (relative) for
+        n_iter_no_change epochs.
+    solver : {'lbfgs', 'owlqn', 'gd', 'sgd', 'momentum', 'nesterov', 'adagrad', 'adam'}, default='lbfgs'
+    batch_size : int or None, default=None
+        Rows per step of the first-order solvers (None: full batch; 1 for 'sgd').
+    learning_rate : float or 'auto', default='auto'
+        Initial step size of the first-order solvers. 'auto': 1/L for gd/sgd/momentum/nesterov, with L
+        a bound on the gradient's Lipschitz constant (per sample for mini-batches); 0.1 for adagrad;
+        0.01 for adam.
+    lr_schedule : {'constant', 'invscaling', 'exponential', 'step'}, default='constant'
+        Per epoch t: eta0, eta0 / (1 + t)**power_t, eta0 * lr_decay**t, eta0 * lr_decay**(t // lr_step_size).
+    power_t, lr_decay, lr_step_size : schedule parameters (0.5, 0.99, 10).
+    momentum : float in [0, 1), default=0.9
+        For 'momentum' and 'nesterov'.
+    beta1, beta2, epsilon : Adam's (and epsilon Adagrad's) constants (0.9, 0.999, 1e-8).
+    n_iter_no_change : int, default=5
+        Stochastic solvers: epochs without an improvement of tol (relative) before stopping.
+    random_state : int, RandomState, Generator or None
+        Shuffling of the stochastic solvers.
+    verbose : int, default=0
+        > 0 prints a summary line after fitting.
+    n_jobs : int or None
+        Threads; None or -1 use ``mlc.get_num_threads()``.
+
+    Attributes
+    ----------
+    classes_ : ndarray (n_classes,)
+    coef_ : ndarray (1, n_features) for two classes, else (n_classes, n_features)
+    intercept_ : ndarray (1,) or (n_classes,)
+    n_iter_ : ndarray (1,) of int
+    loss_curve_ : ndarray
+        Per iteration (epoch), the mean weighted log-loss sum_i s_i loss_i / sum_i s_i, starting with
+        the initial point.
+    objective_curve_ : ndarray
+        The scaled objective at the same points: loss_curve_ + penalty / (C sum_i s_i).
+    n_features_in_ : int
+    """
+
+    def __init__(self, penalty="l2", *, C=1.0, l1_ratio=None, fit_intercept=True, class_weight=None, max_iter=100,
+                 tol=1e-4, solver="lbfgs", batch_size=None, learning_rate="auto", lr_schedule="constant",
+                 power_t=0.5, lr_decay=0.99, lr_step_size=10, momentum=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8,
+                 n_iter_no_change=5, random_state=None, verbose=0, n_jobs=None):
+        self.penalty = penalty
+        self.C = C
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.class_weight = class_weight
+        self.max_iter = max_iter
+        self.tol = tol
+        self.solver = solver
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.lr_schedule = lr_schedule
+        self.power_t = power_t
+        self.lr_decay = lr_decay
+        self.lr_step_size = lr_step_size
+        self.momentum = momentum
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.random_state = random_state
+        self.verbose = verbose
+        self.n_jobs = n_jobs
+
+    # ---- parameters -------------------------------------------------------------------------
+    def _check_params(self):
+        if self.penalty not in _PENALTIES:
+            raise ValueError(f"penalty must be one of ['l2', 'l1', 'elasticnet', None], got {self.penalty!r}.")
+        check_choice(self.solver, "solver", _SOLVERS)
+        check_scalar(self.C, "C", numbers.Real, min_val=0, include_boundaries="neither")
+        if not np.isfinite(self.C):
+            raise ValueError(f"C must be finite, got {self.C}.")
+        check_scalar(self.max_iter, "max_iter", numbers.Integral, min_val=1)
+        check_scalar(self.tol, "tol", numbers.Real, min_val=0)
+        if not isinstance(self.fit_intercept, (bool, np.bool_)):
+            raise ValueError(f"fit_intercept must be a bool, got {self.fit_intercept!r}.")
+        if self.penalty == "elasticnet":
+            if self.l1_ratio is None:
+                raise ValueError("l1_ratio must be specified when penalty is 'elasticnet'.")
+            check_scalar(self.l1_ratio, "l1_ratio", numbers.Real, min_val=0, max_val=1)
+        if self.solver == "lbfgs" and self.penalty in ("l1", "elasticnet"):
+            raise ValueError(f"Solver lbfgs supports only 'l2' or None penalties, got {self.penalty} penalty; "
+                             "use solver='owlqn'.")
+        if self.solver not in ("lbfgs", "owlqn") and self.penalty in ("l1", "elasticnet"):
+            raise ValueError(f"Solver {self.solver} supports only 'l2' or None penalties, got {self.penalty} "
+                             "penalty; use solver='owlqn'.")
+        if self.batch_size is not None:
+            check_scalar(self.batch_size, "batch_size", numbers.Integral, min_val=1)
+        if not (isinstance(self.learning_rate, str) and self.learning_rate == "auto"):
+            check_scalar(self.learning_rate, "learning_rate", numbers.Real, min_val=0, include_boundaries="neither")
+        check_choice(self.lr_schedule, "lr_schedule", _SCHEDULES)
+        check_scalar(self.power_t, "power_t", numbers.Real, min_val=0)
+        check_scalar(self.lr_decay, "lr_decay", numbers.Real, min_val=0, max_val=1, include_boundaries="right")
+        check_scalar(self.n_iter_no_change, "n_iter_no_change", numbers.Integral, min_val=1)
+        check_scalar(self.lr_step_size, "lr_step_size", numbers.Integral, min_val=1)
+        check_scalar(self.momentum, "momentum", numbers.Real, min_val=0, max_val=1, include_boundaries="left")
+        check_scalar(self.beta1, "beta1", numbers.Real, min_val=0, max_val=1, include_boundaries="left")
+        check_scalar(self.beta2, "beta2", numbers.Real, min_val=0, max_val=1, include_boundaries="left")
+        check_scalar(self.epsilon, "epsilon", numbers.Real, min_val=0, include_boundaries="neither")
+        if self.n_jobs is not None and (not isinstance(self.n_jobs, numbers.Integral) or self.n_jobs == 0):
+            raise ValueError(f"n_jobs must be None, -1 or a positive int; got {self.n_jobs!r}")
+
+    def _n_threads(self):
+        return get_num_threads() if self.n_jobs is None or self.n_jobs < 0 else int(self.n_jobs)
+
+    def _class_weights(self, codes, n_classes):
+        cw = self.class_weight
+        if cw is None:
+            return None
+        if isinstance(cw, str):
+            if cw != "balanced":
+                raise ValueError(f"class_weight must be a dict, 'balanced' or None, got {cw!r}.")
+            counts = np.bincount(codes, minlength=n_classes)
+            return len(codes) / (n_classes * counts.astype(np.float64))
+        if not isinstance(cw, dict):
+            raise ValueError(f"class_weight must be a dict, 'balanced' or None, got {cw!r}.")
+        weights = np.ones(n_classes)
+        index = {c: i for i, c in enumerate(self.classes_.tolist())}
+        for label, value in cw.items():
+            if label not in index:
+                raise ValueError(f"The classes, {[label]}, are not in class_weight")
+            weights[index[label]] = value
+        return weights
+
+    def _auto_learning_rate(self, X, sw, n_classes, batch):
+        """1/L, L a bound on the Lipschitz constant of the scaled objective's gradient: the largest
+        eigenvalue of X~^T S X~ / sum(s) (X~ = [X, 1] with an intercept) by power iteration, times
+        1/4 (binary) or 1/2 (softmax); per sample (max_i s_i ||x~_i||^2 n / sum s) for batch < n."""
+        if self.solver == "adagrad":
+            return 0.1
+        if self.solver == "adam":
+            return 0.01
+        n = X.shape[0]
+        s = np.ones(n) if sw is None else sw
+        curv = 0.25 if n_classes == 2 else 0.5
+        l2 = 1.0 / (self.C * s.sum()) if self.penalty == "l2" else 0.0
+        if batch < n:
+            rows = (X * X).sum(axis=1) + (1.0 if self.fit_intercept else 0.0)
+            L = curv * float(np.max(s * rows)) * n / s.sum() + l2
+            return 1.0 / max(L, 1e-12)
+        Xs = X * np.sqrt(s / s.sum())[:, None]
+        if self.fit_intercept:
+            Xs = np.hstack([Xs, np.sqrt(s / s.sum())[:, None]])
+        v = np.random.default_rng(0).normal(size=Xs.shape[1])
+        lam = 0.0
+        for _ in range(50):
+            u = Xs.T @ (Xs @ v)
+            lam = float(np.linalg.norm(u))
+            if lam == 0:
+                break
+            v = u / lam
+        return 1.0 / max(curv * lam * 1.01 + l2, 1e-12)
+
+    # ---- fit ----------------------------------------------------------------------------------
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model; X (n_samples, n_features), y (n_samples,) class labels of any type."""
+        self._check_params()
+        X, y = check_X_y(X, y, dtype=np.float64, estimator=self, order="C")
+        self._check_n_features(X, reset=True)
+        check_classification_targets(y)
+        classes, codes = encode_labels(y)
+        if len(classes) < 2:
+            raise ValueError("This solver needs samples of at least 2 classes in the data, but the data "
+                             f"contains only one class: {classes[0]!r}")
+        self.classes_ = classes
+        n, d = X.shape
+        n_classes = len(classes)
+        sw = check_sample_weight(sample_weight, n, ensure_non_negative=True)
+        cw = self._class_weights(codes, n_classes)
+        if cw is not None:
+            sw = (np.ones(n) if sw is None else sw) * cw[codes]
+            if not np.any(sw):
+                raise ValueError("Sample weights times class weights must contain at least one non-zero number.")
+        sw = None if sw is None else np.ascontiguousarray(sw, dtype=np.float64)
+        k = 1 if n_classes == 2 else n_classes
+        P = k * d + (k if self.fit_intercept else 0)
+        solver = _SOLVERS[self.solver]
+        batch = self.batch_size
+        if batch is None:
+            batch = 1 if self.solver == "sgd" else n
+        if self.solver == "gd":
+            batch = n
+        lr = 0.1
+        if solver >= 2:
+            lr = (self._auto_learning_rate(X, sw, n_classes, min(batch, n)) if self.learning_rate == "auto"
+                  else float(self.learning_rate))
+        seed = seed_from_random_state(self.random_state) if solver >= 3 else 0
+        w, loss_curve, obj_curve, n_iter, converged = _mlc.logistic_fit(
+            X, codes, sw, np.zeros(P), n_classes, solver, _PENALTIES[self.penalty], float(self.C),
+            float(self.l1_ratio) if self.penalty == "elasticnet" else 0.0, bool(self.fit_intercept),
+            int(self.max_iter), float(self.tol), batch_size=int(min(batch, n)),
+            lr_schedule=_SCHEDULES[self.lr_schedule], learning_rate=lr, power_t=float(self.power_t),
+            lr_decay=float(self.lr_decay), lr_step_size=int(self.lr_step_size), momentum=float(self.momentum),
+            beta1=float(self.beta1), beta2=float(self.beta2), eps=float(self.epsilon), seed=seed % 2**64, n_iter_no_change=int(self.n_iter_no_change),
+            n_threads=self._n_threads())
+        self.coef_ = w[:k * d].reshape(k, d).copy()
+        self.intercept_ = w[k * d:].copy() if self.fit_intercept else np.zeros(k)
+        self.n_iter_ = np.array([n_iter], dtype=np.int32)
+        self.loss_curve_ = loss_curve
+        self.objective_curve_ = obj_curve
+        if not converged:
+            unit = "iterations" if solver <= 2 else "epochs"
+            warnings.warn(f"{self.solver} failed to converge after {self.max_iter} {unit} (max_iter reached). "
+                          "Increase max_iter or scale the data.", ConvergenceWarning, stacklevel=2)
+        if self.verbose:
+            print(f"[LogisticRegression] solver={self.solver} n_iter={n_iter} converged={converged} "
+                  f"objective={obj_curve[-1]:.6g}")
+        return self
+
+    # ---- predict -------------------------------------------------------------------------------
+    def decision_function(self, X):
+        """Logits: (n_samples,) for two classes (log-odds of classes_[1]), else (n_samples, n_classes)."""
+        check_is_fitted(self)
+        X = self._validate_data(X, reset=False, dtype=np.float64)
+        z = X @ self.coef_.T + self.intercept_
+        return z.ravel() if z.shape[1] == 1 else z
+
+    def predict_proba(self, X):
+        """Class probabilities, (n_samples, n_classes), columns in the order of classes_."""
+        z = self.decision_function(X)
+        if z.ndim == 1:
+            p = np.empty_like(z)
+            pos = z >= 0
+            p[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
+            e = np.exp(z[~pos])
+            p[~pos] = e / (1.0 + e)
+            return np.column_stack([1.0 - p, p])
+        return _softmax(z)
+
+    def predict_log_proba(self, X):
+        """log of predict_proba, computed stably."""
+        z = self.decision_function(X)
+        if z.ndim == 1:
+            z = np.column_stack([np.zeros_like(z), z])
+        m = z.max(axis=1, keepdims=True)
+        return z - (m + np.log(np.exp(z - m).sum(axis=1, keepdims=True)))
+
+    def predict(self, X):
+        """The most probable class."""
+        z = self.decision_function(X)
+        idx = (z > 0).astype(np.intp) if z.ndim == 1 else np.argmax(z, axis=1)
+        return self.classes_[idx]

@@ -1,0 +1,63 @@
+"""LogisticRegression: mlc vs scikit-learn at the same tolerance; quality = scikit-learn's objective
+(C * sum of log-losses + penalty, lower is better) so a ratio only counts when the objectives match."""
+import warnings
+
+import numpy as np
+
+from bench._harness import compare
+
+
+def _objective(model, X, y, C, penalty):
+    logp = model.predict_log_proba(X)[np.arange(len(y)), np.searchsorted(model.classes_, y)]
+    W = model.coef_
+    pen = 0.5 * (W ** 2).sum() if penalty == "l2" else np.abs(W).sum()
+    return float(-C * logp.sum() + pen)
+
+
+def _binary(n, d, seed, informative):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d))
+    w = np.zeros(d)
+    w[:informative] = rng.normal(size=informative)
+    y = (X @ w + 0.5 * rng.logistic(size=n) > 0).astype(np.int64)
+    return X, y
+
+
+def rows(quick=False):
+    import sklearn.linear_model as skl
+    from sklearn.datasets import load_digits
+    from sklearn.exceptions import ConvergenceWarning as SkConvergenceWarning
+    from sklearn.preprocessing import StandardScaler
+
+    import mlc.linear_model as ml
+    from mlc.exceptions import ConvergenceWarning
+
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    warnings.simplefilter("ignore", SkConvergenceWarning)
+    repeats = 2 if quick else 5
+
+    n, d = (20_000, 100) if quick else (100_000, 100)
+    X, y = _binary(n, d, 0, 30)
+    kw = dict(C=1.0, tol=1e-6, max_iter=1000)
+    yield compare("linear_model", f"LogisticRegression L2 lbfgs binary {n}x{d}",
+                  lambda: ml.LogisticRegression(**kw).fit(X, y), lambda: skl.LogisticRegression(**kw).fit(X, y),
+                  lambda m: _objective(m, X, y, 1.0, "l2"), "objective", repeats=repeats)
+
+    Xd, yd = load_digits(return_X_y=True)
+    Xd = StandardScaler().fit_transform(Xd)
+    kw = dict(C=0.1, tol=1e-6, max_iter=2000)
+    yield compare("linear_model", f"LogisticRegression L2 lbfgs multinomial digits {Xd.shape[0]}x{Xd.shape[1]}",
+                  lambda: ml.LogisticRegression(**kw).fit(Xd, yd), lambda: skl.LogisticRegression(**kw).fit(Xd, yd),
+                  lambda m: _objective(m, Xd, yd, 0.1, "l2"), "objective", repeats=repeats)
+
+    n, d = (5000, 200) if quick else (20_000, 500)
+    X, y = _binary(n, d, 1, 20)
+    C = 0.05
+    # liblinear penalises the intercept: without one, both solve exactly the same L1 problem. The two
+    # tols mean different things; mlc's 1e-5 reaches liblinear's objective at tol=1e-4
+    yield compare("linear_model", f"LogisticRegression L1 {n}x{d} (owlqn vs liblinear)",
+                  lambda: ml.LogisticRegression(penalty="l1", solver="owlqn", C=C, tol=1e-5, max_iter=1000,
+                                                fit_intercept=False).fit(X, y),
+                  lambda: skl.LogisticRegression(l1_ratio=1.0, solver="liblinear", C=C, tol=1e-4, max_iter=1000,
+                                                 fit_intercept=False).fit(X, y),
+                  lambda m: _objective(m, X, y, C, "l1"), "objective", repeats=repeats)

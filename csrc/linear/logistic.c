@@ -1,0 +1,358 @@
+/* logistic.c: logistic-regression loss/gradient by blocked GEMM, and the fit driver (logistic.h).
+ *
+ * The solver minimises, over W (K, D) and b (K),
+ *   F(W, b) = (1 / S) sum_i s_i loss_i + l2/2 ||W||^2 + l1 ||W||_1,   S = sum_i s_i,
+ *   l2 = (1 - r) / (C S), l1 = r / (C S),
+ * which is scikit-learn's objective C sum s_i loss_i + (1-r)/2 ||W||^2 + r ||W||_1 divided by C S
+ * (scikit-learn's lbfgs minimises the same scaled form, so tol compares like with like).
+ * lbfgs: L-BFGS on F (l1 = 0); owlqn: OWL-QN (optim.c); the first-order solvers take steps on
+ * the gradient of F estimated on a full batch, one row, or a mini-batch of shuffled rows.
+ */
+#include "linear/logistic.h"
+
+#include <math.h>
+#include <omp.h>
+#include <string.h>
+
+#include "blas.h"
+
+#define BLOCK 256
+#define MAX_CHUNKS 8
+
+/* The mlc_optim method behind a first-order solver ('sgd' is plain steps on small batches). */
+static int optim_method(int solver) { return solver <= MLC_LOGISTIC_SGD ? MLC_OPTIM_GD : solver - 3; }
+
+const char *mlc_logistic_check_params(int64_t n, int64_t d, int64_t n_classes, const mlc_logistic_params *p) {
+    if (n < 1 || d < 0) return "X must have at least one sample";
+    if (n_classes < 2) return "n_classes must be >= 2";
+    if (p->solver < MLC_LOGISTIC_LBFGS || p->solver > MLC_LOGISTIC_ADAM) return "unknown solver";
+    if (p->penalty < MLC_PENALTY_NONE || p->penalty > MLC_PENALTY_ELASTICNET) return "unknown penalty";
+    if (!(p->C > 0) || !isfinite(p->C)) return "C must be > 0";
+    if (p->penalty == MLC_PENALTY_ELASTICNET && !(p->l1_ratio >= 0 && p->l1_ratio <= 1))
+        return "l1_ratio must be in [0, 1]";
+    const int has_l1 = p->penalty == MLC_PENALTY_L1 || (p->penalty == MLC_PENALTY_ELASTICNET && p->l1_ratio > 0);
+    if (has_l1 && p->solver != MLC_LOGISTIC_OWLQN)
+        return "this solver supports only penalties 'l2' or None; use solver='owlqn' for 'l1' or 'elasticnet'";
+    if (p->max_iter < 1) return "max_iter must be >= 1";
+    if (!(p->tol >= 0)) return "tol must be >= 0";
+    if (p->solver <= MLC_LOGISTIC_OWLQN) {
+        if (p->lbfgs_memory < 1) return "lbfgs memory must be >= 1";
+    } else {
+        if (p->batch_size < 1) return "batch_size must be >= 1";
+        if (p->n_iter_no_change < 1) return "n_iter_no_change must be >= 1";
+        const char *msg = mlc_lr_check_params(&p->lr);
+        if (msg) return msg;
+        msg = mlc_optim_check_params(optim_method(p->solver), 1, p->momentum, p->beta1, p->beta2, p->eps);
+        if (msg) return msg;
+    }
+    return NULL;
+}
+
+int64_t mlc_logistic_n_params(int64_t d, int64_t n_classes, int fit_intercept) {
+    const int64_t k = n_classes == 2 ? 1 : n_classes;
+    return k * d + (fit_intercept ? k : 0);
+}
+
+/* The problem as an mlc_optim_fn context: data, penalty and the scratch of every chunk. */
+typedef struct {
+    const double *X;
+    const int32_t *y;
+    const double *sw;
+    int64_t n, d, k;
+    int fit_intercept;
+    double l2;           /* on W only */
+    double data_scale;   /* 1 / S, or N / (S |batch|) on a mini-batch */
+    const int64_t *rows; /* a mini-batch (its row indices) or NULL: all rows */
+    int64_t n_rows;
+    int n_threads;
+    double *scratch;     /* MAX_CHUNKS * chunk_size */
+    int64_t chunk_size;  /* BLOCK*D (gathered rows) + BLOCK*K (logits) + P + 1 (gradient, loss) */
+} problem;
+
+static int64_t chunk_size(int64_t d, int64_t k, int64_t P) { return BLOCK * d + BLOCK * k + P + 1; }
+
+/* One block of rows [r0, r1): adds sum s_i loss_i * scale to *acc_loss and the gradient to acc. */
+static void block_loss_grad(const problem *pr, const double *w, int64_t r0, int64_t r1, double *xb, double *z,
+                            double *acc, double *acc_loss, int want_grad) {
+    const int64_t d = pr->d, k = pr->k, b = r1 - r0;
+    const double *Xb;
+    if (pr->rows != NULL) {
+        for (int64_t i = 0; i < b; i++) memcpy(xb + i * d, pr->X + pr->rows[r0 + i] * d, sizeof(double) * d);
+        Xb = xb;
+    } else {
+        Xb = pr->X + r0 * d;
+    }
+    // logits Z (b, K) = Xb W^T + b: one GEMM (a GEMV when K = 1)
+    if (d == 0) memset(z, 0, sizeof(double) * b * k);
+    else if (k == 1)
+        mlc_cblas_dgemv(CblasRowMajor, CblasNoTrans, (mlc_blasint)b, (mlc_blasint)d, 1.0, Xb, (mlc_blasint)d, w, 1,
+                        0.0, z, 1);
+    else
+        mlc_cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (mlc_blasint)b, (mlc_blasint)k, (mlc_blasint)d,
+                        1.0, Xb, (mlc_blasint)d, w, (mlc_blasint)d, 0.0, z, (mlc_blasint)k);
+    const double *bias = pr->fit_intercept ? w + k * d : NULL;
+    double loss = 0.0;
+    for (int64_t i = 0; i < b; i++) {
+        const int64_t row = pr->rows != NULL ? pr->rows[r0 + i] : r0 + i;
+        const double s = (pr->sw != NULL ? pr->sw[row] : 1.0) * pr->data_scale;
+        const int32_t yi = pr->y[row];
+        double *zi = z + i * k;
+        if (k == 1) {
+            const double t = zi[0] + (bias ? bias[0] : 0.0);
+            // log(1 + e^t) - y t and sigmoid(t) - y, both without overflow
+            const double lp = t > 0 ? t + log1p(exp(-t)) : log1p(exp(t));
+            const double p = t > 0 ? 1.0 / (1.0 + exp(-t)) : exp(t) / (1.0 + exp(t));
+            loss += s * (lp - (yi == 1 ? t : 0.0));
+            zi[0] = s * (p - (yi == 1 ? 1.0 : 0.0));
+        } else {
+            double mx = -INFINITY;
+            for (int64_t c = 0; c < k; c++) {
+                if (bias) zi[c] += bias[c];
+                mx = fmax(mx, zi[c]);
+            }
+            double sum = 0.0;
+            const double zy = zi[yi];
+            for (int64_t c = 0; c < k; c++) {
+                zi[c] = exp(zi[c] - mx);
+                sum += zi[c];
+            }
+            loss += s * (mx + log(sum) - zy);
+            const double inv = s / sum;
+            for (int64_t c = 0; c < k; c++) zi[c] *= inv;
+            zi[yi] -= s;
+        }
+    }
+    *acc_loss += loss;
+    if (!want_grad) return;
+    // gradient: dW (K, D) += R^T Xb, db += column sums of R
+    if (d > 0) {
+        if (k == 1)
+            mlc_cblas_dgemv(CblasRowMajor, CblasTrans, (mlc_blasint)b, (mlc_blasint)d, 1.0, Xb, (mlc_blasint)d, z, 1,
+                            1.0, acc, 1);
+        else
+            mlc_cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (mlc_blasint)k, (mlc_blasint)d, (mlc_blasint)b,
+                            1.0, z, (mlc_blasint)k, Xb, (mlc_blasint)d, 1.0, acc, (mlc_blasint)d);
+    }
+    if (pr->fit_intercept)
+        for (int64_t i = 0; i < b; i++)
+            for (int64_t c = 0; c < k; c++) acc[k * d + c] += z[i * k + c];
+}
+
+/* mlc_optim_fn: F without the L1 term. */
+static int problem_fn(void *ctx, const double *w, double *grad, double *loss) {
+    const problem *pr = ctx;
+    const int64_t d = pr->d, k = pr->k, P = k * d + (pr->fit_intercept ? k : 0);
+    const int64_t rows = pr->rows != NULL ? pr->n_rows : pr->n;
+    const int64_t nblocks = (rows + BLOCK - 1) / BLOCK;
+    const int64_t nch = MLC_MIN(nblocks, MAX_CHUNKS);
+    const int want = grad != NULL;
+    const int team = (int)MLC_MIN(mlc_team_size(rows * d * k * 2, pr->n_threads), nch);
+    mlc_blas_single_begin();
+#pragma omp parallel for num_threads(team) schedule(static)
+    for (int64_t c = 0; c < nch; c++) {
+        double *xb = pr->scratch + c * pr->chunk_size, *z = xb + BLOCK * d, *acc = z + BLOCK * k;
+        memset(acc, 0, sizeof(double) * (P + 1));
+        for (int64_t blk = nblocks * c / nch; blk < nblocks * (c + 1) / nch; blk++)
+            block_loss_grad(pr, w, blk * BLOCK, MLC_MIN(rows, (blk + 1) * BLOCK), xb, z, acc, acc + P, want);
+    }
+    mlc_blas_single_end();
+    double f = 0.0;
+    if (want) memset(grad, 0, sizeof(double) * P);
+    for (int64_t c = 0; c < nch; c++) { // merge in chunk order: deterministic
+        const double *acc = pr->scratch + c * pr->chunk_size + BLOCK * (d + k);
+        f += acc[P];
+        if (want)
+            for (int64_t j = 0; j < P; j++) grad[j] += acc[j];
+    }
+    if (pr->l2 > 0) {
+        double sq = 0.0;
+        for (int64_t j = 0; j < k * d; j++) {
+            sq += w[j] * w[j];
+            if (want) grad[j] += pr->l2 * w[j];
+        }
+        f += 0.5 * pr->l2 * sq;
+    }
+    *loss = f;
+    return isfinite(f) ? MLC_OK : MLC_ENUMERIC;
+}
+
+static int problem_init(problem *pr, const double *X, const int32_t *y, const double *sw, int64_t n, int64_t d,
+                        int64_t n_classes, int fit_intercept, int n_threads) {
+    memset(pr, 0, sizeof *pr);
+    pr->X = X;
+    pr->y = y;
+    pr->sw = sw;
+    pr->n = n;
+    pr->d = d;
+    pr->k = n_classes == 2 ? 1 : n_classes;
+    pr->fit_intercept = fit_intercept;
+    pr->n_threads = n_threads;
+    double S = 0.0;
+    for (int64_t i = 0; i < n; i++) S += sw != NULL ? sw[i] : 1.0;
+    if (!(S > 0)) return MLC_EINVAL;
+    pr->data_scale = 1.0 / S;
+    pr->chunk_size = chunk_size(d, pr->k, mlc_logistic_n_params(d, n_classes, fit_intercept));
+    pr->scratch = mlc_malloc(sizeof(double) * MAX_CHUNKS * pr->chunk_size);
+    return pr->scratch == NULL ? MLC_ENOMEM : MLC_OK;
+}
+
+int mlc_logistic_loss_grad(double *loss, double *grad, const double *w, const double *X, const int32_t *y,
+                           const double *sw, int64_t n, int64_t d, int64_t n_classes, int fit_intercept,
+                           int n_threads) {
+    problem pr;
+    int st = problem_init(&pr, X, y, sw, n, d, n_classes, fit_intercept, n_threads);
+    if (st == MLC_OK) st = problem_fn(&pr, w, grad, loss);
+    mlc_free(pr.scratch);
+    return st;
+}
+
+/* What the per-iteration hook needs to split F into data loss and penalty. */
+typedef struct {
+    double *loss_curve, *objective_curve;
+    int64_t n_curve, cap, k, d;
+    double l2, l1;
+    int64_t max_iter;
+    const mlc_progress *progress;
+} recorder;
+
+static int record(void *ctx, int64_t iter, const double *w, double objective) {
+    recorder *r = ctx;
+    double pen = 0.0;
+    for (int64_t j = 0; j < r->k * r->d; j++) pen += 0.5 * r->l2 * w[j] * w[j] + r->l1 * fabs(w[j]);
+    if (r->n_curve < r->cap) {
+        r->loss_curve[r->n_curve] = objective - pen;
+        r->objective_curve[r->n_curve] = objective;
+        r->n_curve++;
+    }
+    return mlc_progress_tick(r->progress, iter, r->max_iter) ? MLC_EINTERRUPTED : MLC_OK;
+}
+
+/* The first-order solvers: max_iter epochs of steps on the gradient of F over batches of
+ * batch_size shuffled rows (mlc_rng, seeded: reproducible). Full batch: converged when
+ * max |grad F| <= tol (checked before each step); otherwise after each epoch F is evaluated on all
+ * rows and the fit stops when it has not improved by tol * max(1, |best F|) for n_iter_no_change
+ * epochs. */
+static int fit_first_order(double *w, int64_t *n_iter, int *converged, problem *pr, const mlc_logistic_params *p,
+                           recorder *rec) {
+    const int64_t n = pr->n, P = mlc_logistic_n_params(pr->d, pr->k == 1 ? 2 : pr->k, pr->fit_intercept);
+    const int full = p->batch_size >= n;
+    const int64_t bs = full ? n : p->batch_size;
+    mlc_optim o;
+    int st = mlc_optim_init(&o, optim_method(p->solver), P, p->momentum, p->beta1, p->beta2, p->eps);
+    if (st != MLC_OK) return st;
+    double *grad = mlc_malloc(sizeof(double) * P);
+    int64_t *perm = full ? NULL : mlc_malloc(sizeof(int64_t) * n);
+    if (grad == NULL || (!full && perm == NULL)) {
+        st = MLC_ENOMEM;
+        goto done;
+    }
+    const double scale_all = pr->data_scale;
+    mlc_rng rng;
+    mlc_rng_seed(&rng, p->seed);
+    if (perm)
+        for (int64_t i = 0; i < n; i++) perm[i] = i;
+    double best = INFINITY, f;
+    int64_t stall = 0, epoch;
+    *converged = 0;
+    if (!full) { // the curve starts at the initial point
+        if ((st = problem_fn(pr, w, NULL, &f)) != MLC_OK) goto done;
+        if ((st = record(rec, 0, w, f)) != MLC_OK) goto done;
+    }
+    for (epoch = 0; epoch < p->max_iter; epoch++) {
+        const double lr = mlc_lr_at(&p->lr, epoch);
+        if (full) {
+            if ((st = problem_fn(pr, w, grad, &f)) != MLC_OK) goto done;
+            if ((st = record(rec, epoch, w, f)) != MLC_OK) goto done;
+            double gmax = 0.0;
+            for (int64_t j = 0; j < P; j++) gmax = fmax(gmax, fabs(grad[j]));
+            if (gmax <= p->tol) {
+                *converged = 1;
+                break;
+            }
+            mlc_optim_step(&o, w, grad, lr);
+            continue;
+        }
+        for (int64_t i = n - 1; i > 0; i--) { // Fisher-Yates
+            const int64_t j = (int64_t)mlc_rng_below(&rng, (uint64_t)(i + 1));
+            const int64_t t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+        for (int64_t s0 = 0; s0 < n; s0 += bs) {
+            pr->rows = perm + s0;
+            pr->n_rows = MLC_MIN(bs, n - s0);
+            pr->data_scale = scale_all * (double)n / (double)pr->n_rows;
+            st = problem_fn(pr, w, grad, &f);
+            pr->rows = NULL;
+            pr->data_scale = scale_all;
+            if (st != MLC_OK) goto done;
+            mlc_optim_step(&o, w, grad, lr);
+        }
+        if ((st = problem_fn(pr, w, NULL, &f)) != MLC_OK) goto done;
+        if ((st = record(rec, epoch + 1, w, f)) != MLC_OK) goto done;
+        if (epoch == 0 || f < best - p->tol * fmax(1.0, fabs(best))) {
+            best = f;
+            stall = 0;
+        } else if (++stall >= p->n_iter_no_change) {
+            *converged = 1;
+            epoch++;
+            break;
+        }
+    }
+    if (full && !*converged) { // the curve ends at the returned w
+        if ((st = problem_fn(pr, w, NULL, &f)) != MLC_OK) goto done;
+        if ((st = record(rec, epoch, w, f)) != MLC_OK) goto done;
+    }
+    *n_iter = epoch;
+done:
+    pr->rows = NULL;
+    mlc_free(grad);
+    mlc_free(perm);
+    mlc_optim_free(&o);
+    return st;
+}
+
+int mlc_logistic_fit(double *w, double *loss_curve, double *objective_curve, int64_t *n_curve, int64_t *n_iter,
+                     int *converged, const double *X, const int32_t *y, const double *sw, int64_t n, int64_t d,
+                     int64_t n_classes, const mlc_logistic_params *p, int n_threads, const mlc_progress *progress) {
+    if (mlc_logistic_check_params(n, d, n_classes, p)) return MLC_EINVAL;
+    problem pr;
+    int st = problem_init(&pr, X, y, sw, n, d, n_classes, p->fit_intercept, n_threads);
+    const int64_t P = mlc_logistic_n_params(d, n_classes, p->fit_intercept);
+    double *l1 = NULL;
+    mlc_lbfgs lb;
+    memset(&lb, 0, sizeof lb);
+    if (st != MLC_OK) goto done;
+    const double cs = pr.data_scale / p->C; // 1 / (C S)
+    double r = p->penalty == MLC_PENALTY_L1 ? 1.0 : p->penalty == MLC_PENALTY_ELASTICNET ? p->l1_ratio : 0.0;
+    if (p->penalty == MLC_PENALTY_NONE) r = 0.0;
+    pr.l2 = p->penalty == MLC_PENALTY_NONE ? 0.0 : (1.0 - r) * cs;
+    recorder rec = {loss_curve, objective_curve, 0, p->max_iter + 1, pr.k, d, pr.l2, r * cs, p->max_iter, progress};
+    *converged = 0;
+    *n_iter = 0;
+    if (p->solver <= MLC_LOGISTIC_OWLQN) {
+        if (r > 0) {
+            if ((l1 = mlc_malloc(sizeof(double) * P)) == NULL) {
+                st = MLC_ENOMEM;
+                goto done;
+            }
+            for (int64_t j = 0; j < P; j++) l1[j] = j < pr.k * d ? r * cs : 0.0;
+        }
+        if ((st = mlc_lbfgs_init(&lb, P, p->lbfgs_memory)) != MLC_OK) goto done;
+        double f;
+        // the starting point's objective is the curve's first entry
+        if ((st = problem_fn(&pr, w, NULL, &f)) != MLC_OK) goto done;
+        for (int64_t j = 0; l1 && j < P; j++) f += l1[j] * fabs(w[j]);
+        if ((st = record(&rec, 0, w, f)) != MLC_OK) goto done;
+        st = mlc_lbfgs_minimize(&lb, w, &f, n_iter, converged, problem_fn, &pr, l1, p->max_iter, p->tol, record,
+                                &rec);
+    } else {
+        st = fit_first_order(w, n_iter, converged, &pr, p, &rec);
+    }
+    *n_curve = rec.n_curve;
+done:
+    mlc_lbfgs_free(&lb);
+    mlc_free(l1);
+    mlc_free(pr.scratch);
+    return st;
+}

@@ -1,0 +1,69 @@
+/* logistic.h: (multinomial) logistic regression: the loss, its gradient, and the fit driver.
+ *
+ * Legend: N samples, D features, C classes, K = 1 for binary problems (one logit, the log-odds of
+ * class 1) else K = C (softmax over C logits, scikit-learn's full multinomial parameterisation).
+ * Parameters are one flat vector w of P = K*D (+ K with an intercept) doubles: the coefficients
+ * W (K, D) row-major, then the intercepts b (K).
+ *
+ * Objective (scikit-learn's, up to the positive factor 1 / (C sum_i s_i), which the solvers
+ * minimise so that tol means what it means in scikit-learn):
+ *   C sum_i s_i loss_i(W, b) + (1 - r)/2 ||W||_F^2 + r ||W||_1
+ * with s_i the sample weight (times the class weight), r = 0 (l2), 1 (l1), l1_ratio (elasticnet),
+ * no penalty at all for 'none'; the intercept is never penalised.
+ *   binary:      loss_i = log(1 + exp(z_i)) - y_i z_i,      z_i = x_i.w + b
+ *   multinomial: loss_i = logsumexp_c(z_ic) - z_i,y_i,     z_i = W x_i + b
+ *
+ * Determinism: rows are cut into blocks of 256 and the blocks into at most 8 chunks, a split that
+ * depends on N only; each chunk accumulates its own gradient and the chunks are merged in order, so
+ * the result is bit-identical whatever the number of threads.
+ */
+#ifndef MLC_LOGISTIC_H
+#define MLC_LOGISTIC_H
+
+#include "linear/optim.h"
+#include "mlc.h"
+
+enum {
+    MLC_LOGISTIC_LBFGS = 0, MLC_LOGISTIC_OWLQN = 1, MLC_LOGISTIC_GD = 2, MLC_LOGISTIC_SGD = 3,
+    MLC_LOGISTIC_MOMENTUM = 4, MLC_LOGISTIC_NESTEROV = 5, MLC_LOGISTIC_ADAGRAD = 6, MLC_LOGISTIC_ADAM = 7
+};
+enum { MLC_PENALTY_NONE = 0, MLC_PENALTY_L2 = 1, MLC_PENALTY_L1 = 2, MLC_PENALTY_ELASTICNET = 3 };
+
+typedef struct {
+    int solver;         /* MLC_LOGISTIC_* */
+    int penalty;        /* MLC_PENALTY_* */
+    double C;           /* inverse regularisation strength, > 0 */
+    double l1_ratio;    /* elasticnet only, in [0, 1] */
+    int fit_intercept;
+    int64_t max_iter;   /* iterations (lbfgs, owlqn, gd) or epochs (the others) */
+    double tol;         /* max |(pseudo-)gradient| of the scaled objective (batch solvers); relative
+                           objective decrease over n_iter_no_change epochs (stochastic solvers) */
+    int64_t n_iter_no_change;
+    int64_t batch_size; /* first-order solvers: rows per step (>= N: full batch) */
+    mlc_lr_schedule lr; /* first-order solvers, indexed by epoch */
+    double momentum, beta1, beta2, eps;
+    uint64_t seed;      /* the shuffling of the stochastic solvers */
+    int lbfgs_memory;   /* m of L-BFGS / OWL-QN */
+} mlc_logistic_params;
+
+/* NULL, or why (n, d, n_classes, params) cannot be fitted (e.g. l1 with lbfgs). */
+const char *mlc_logistic_check_params(int64_t n, int64_t d, int64_t n_classes, const mlc_logistic_params *p);
+/* P for (d, n_classes, fit_intercept). */
+int64_t mlc_logistic_n_params(int64_t d, int64_t n_classes, int fit_intercept);
+
+/* Scaled data loss and its gradient at w, without any penalty:
+ *   loss out: sum_i s_i loss_i / sum_i s_i;  grad (P) out (may be NULL);
+ *   w (P) in; X (N, D) in; y (N) in, class codes 0..C-1; sw (N) in or NULL (all ones). */
+int mlc_logistic_loss_grad(double *loss, double *grad, const double *w, const double *X, const int32_t *y,
+                           const double *sw, int64_t n, int64_t d, int64_t n_classes, int fit_intercept,
+                           int n_threads);
+
+/* Fit. w (P) inout: the start, then the solution; loss_curve, objective_curve (max_iter + 1) out:
+ * per iteration (epoch) the scaled data loss and the scaled objective (loss + penalty / (C sum s));
+ * *n_curve out: entries written; *n_iter out; *converged out.
+ * X (N, D) in; y (N) in; sw (N) in or NULL. Returns MLC_OK when max_iter is reached too. */
+int mlc_logistic_fit(double *w, double *loss_curve, double *objective_curve, int64_t *n_curve, int64_t *n_iter,
+                     int *converged, const double *X, const int32_t *y, const double *sw, int64_t n, int64_t d,
+                     int64_t n_classes, const mlc_logistic_params *p, int n_threads, const mlc_progress *progress);
+
+#endif
