@@ -69,6 +69,7 @@ def _entries():
 
     Xd = datasets.load_digits().data
     out += _issue3_entries(datasets)
+    out += _linear_entries(datasets)
     out.append(("pairwise_distances(euclidean)", "digits", "mean distance",
                 lambda: metrics.pairwise_distances(Xd), lambda: skm.pairwise_distances(Xd),
                 lambda D: float(np.mean(D))))
@@ -119,6 +120,42 @@ def _issue3_entries(datasets):
                 lambda: decomposition.TruncatedSVD(20, random_state=0).fit(digits),
                 lambda: skd.TruncatedSVD(20, random_state=0).fit(digits),
                 lambda m: float(m.explained_variance_ratio_.sum())))
+    return out
+
+
+def _linear_entries(datasets):
+    """Linear models: regressors scored by R^2, classifiers by accuracy, on scaled real data."""
+    from sklearn import linear_model as sklm, preprocessing as skp
+    from mlc import linear_model, metrics
+
+    X, y = datasets.load_diabetes(return_X_y=True)
+    Xtr, Xte, ytr, yte = _split(X, y)
+    out = []
+    for name, ours, theirs in (
+            ("LinearRegression()", linear_model.LinearRegression(), sklm.LinearRegression()),
+            ("Ridge(1.0)", linear_model.Ridge(1.0), sklm.Ridge(1.0)),
+            ("Lasso(0.1)", linear_model.Lasso(0.1), sklm.Lasso(0.1)),
+            ("ElasticNet(0.01, l1_ratio=0.5)", linear_model.ElasticNet(0.01, l1_ratio=0.5),
+             sklm.ElasticNet(0.01, l1_ratio=0.5))):
+        out.append((name, "diabetes", "R^2", lambda m=ours: m.fit(Xtr, ytr).predict(Xte),
+                    lambda m=theirs: m.fit(Xtr, ytr).predict(Xte), lambda p: metrics.r2_score(yte, p)))
+    for data in ("breast_cancer", "digits"):
+        X, y = getattr(datasets, f"load_{data}")(return_X_y=True)
+        Xtr, Xte, ytr, yte = _split(X, y)
+        scaler = skp.StandardScaler().fit(Xtr)
+        Xtr, Xte = scaler.transform(Xtr), scaler.transform(Xte)
+        out.append(("LogisticRegression(lbfgs)", f"{data} (scaled)", "accuracy",
+                    lambda Xtr=Xtr, ytr=ytr, Xte=Xte: linear_model.LogisticRegression(max_iter=1000).fit(Xtr, ytr).predict(Xte),
+                    lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sklm.LogisticRegression(max_iter=1000).fit(Xtr, ytr).predict(Xte),
+                    lambda p, yte=yte: metrics.accuracy_score(yte, p)))
+    X, y = datasets.load_breast_cancer(return_X_y=True)
+    Xtr, Xte, ytr, yte = _split(X, y)
+    scaler = skp.StandardScaler().fit(Xtr)
+    Xtr, Xte = scaler.transform(Xtr), scaler.transform(Xte)
+    out.append(("LogisticRegression(l1, owlqn / saga)", "breast_cancer (scaled)", "accuracy",
+                lambda: linear_model.LogisticRegression(penalty="l1", solver="owlqn", C=0.5).fit(Xtr, ytr).predict(Xte),
+                lambda: sklm.LogisticRegression(penalty="l1", solver="saga", C=0.5, max_iter=5000).fit(Xtr, ytr).predict(Xte),
+                lambda p: metrics.accuracy_score(yte, p)))
     return out
 
 
