@@ -29,7 +29,10 @@ def _split(X, y, seed=0):
 
 
 def _entries():
-    """(estimator, data, what is scored, mlc callable, sklearn callable, score(output))."""
+    """(estimator, data, what is scored, mlc callable, sklearn callable, score(output)).
+
+    Every callable takes its data as default arguments: the split variables are rebound for the
+    next data set, and a closure would see the last one."""
     from sklearn import datasets, metrics as skm, neighbors as skn, preprocessing as skp
     from mlc import metrics, neighbors, preprocessing
 
@@ -49,23 +52,25 @@ def _entries():
     X, y = datasets.load_diabetes(return_X_y=True)
     Xtr, Xte, ytr, yte = _split(X, y)
     out.append(("KNeighborsRegressor(10, distance)", "diabetes", "R^2",
-                lambda: neighbors.KNeighborsRegressor(10, weights="distance").fit(Xtr, ytr).predict(Xte),
-                lambda: skn.KNeighborsRegressor(10, weights="distance", algorithm="brute").fit(Xtr, ytr).predict(Xte),
-                lambda p: metrics.r2_score(yte, p)))
+                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: neighbors.KNeighborsRegressor(
+                    10, weights="distance").fit(Xtr, ytr).predict(Xte),
+                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: skn.KNeighborsRegressor(
+                    10, weights="distance", algorithm="brute").fit(Xtr, ytr).predict(Xte),
+                lambda p, yte=yte: metrics.r2_score(yte, p)))
 
     Xtr, Xte, ytr, yte = _split(*datasets.load_wine(return_X_y=True))
     for ours_cls, sk_cls in ((preprocessing.StandardScaler, skp.StandardScaler),
                              (preprocessing.MinMaxScaler, skp.MinMaxScaler)):
-        def ours(c=ours_cls):
+        def ours(c=ours_cls, Xtr=Xtr, ytr=ytr, Xte=Xte):
             s = c().fit(Xtr)
             return neighbors.KNeighborsClassifier(5).fit(s.transform(Xtr), ytr).predict(s.transform(Xte))
 
-        def theirs(c=sk_cls):
+        def theirs(c=sk_cls, Xtr=Xtr, ytr=ytr, Xte=Xte):
             s = c().fit(Xtr)
             return skn.KNeighborsClassifier(5, algorithm="brute").fit(s.transform(Xtr), ytr).predict(s.transform(Xte))
 
         out.append((f"{ours_cls.__name__} + KNN(5)", "wine", "accuracy", ours, theirs,
-                    lambda p: metrics.accuracy_score(yte, p)))
+                    lambda p, yte=yte: metrics.accuracy_score(yte, p)))
 
     Xd = datasets.load_digits().data
     out += _issue3_entries(datasets)
@@ -81,8 +86,8 @@ def _entries():
                       ("recall_score", {}), ("roc_auc_score", {}), ("log_loss", {})):
         arg = proba if fname in ("roc_auc_score", "log_loss") else pred
         out.append((fname, "breast_cancer (KNN-15 output)", "value",
-                    lambda f=getattr(metrics, fname), a=arg: f(yte, a),
-                    lambda f=getattr(skm, fname), a=arg: f(yte, a),
+                    lambda f=getattr(metrics, fname), a=arg, yte=yte: f(yte, a),
+                    lambda f=getattr(skm, fname), a=arg, yte=yte: f(yte, a),
                     float))
     return out
 
@@ -137,8 +142,10 @@ def _linear_entries(datasets):
             ("Lasso(0.1)", linear_model.Lasso(0.1), sklm.Lasso(0.1)),
             ("ElasticNet(0.01, l1_ratio=0.5)", linear_model.ElasticNet(0.01, l1_ratio=0.5),
              sklm.ElasticNet(0.01, l1_ratio=0.5))):
-        out.append((name, "diabetes", "R^2", lambda m=ours: m.fit(Xtr, ytr).predict(Xte),
-                    lambda m=theirs: m.fit(Xtr, ytr).predict(Xte), lambda p: metrics.r2_score(yte, p)))
+        out.append((name, "diabetes", "R^2",
+                    lambda m=ours, Xtr=Xtr, ytr=ytr, Xte=Xte: m.fit(Xtr, ytr).predict(Xte),
+                    lambda m=theirs, Xtr=Xtr, ytr=ytr, Xte=Xte: m.fit(Xtr, ytr).predict(Xte),
+                    lambda p, yte=yte: metrics.r2_score(yte, p)))
     for data in ("breast_cancer", "digits"):
         X, y = getattr(datasets, f"load_{data}")(return_X_y=True)
         Xtr, Xte, ytr, yte = _split(X, y)
@@ -153,9 +160,24 @@ def _linear_entries(datasets):
     scaler = skp.StandardScaler().fit(Xtr)
     Xtr, Xte = scaler.transform(Xtr), scaler.transform(Xte)
     out.append(("LogisticRegression(l1, owlqn / saga)", "breast_cancer (scaled)", "accuracy",
-                lambda: linear_model.LogisticRegression(penalty="l1", solver="owlqn", C=0.5).fit(Xtr, ytr).predict(Xte),
-                lambda: sklm.LogisticRegression(penalty="l1", solver="saga", C=0.5, max_iter=5000).fit(Xtr, ytr).predict(Xte),
-                lambda p: metrics.accuracy_score(yte, p)))
+                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: linear_model.LogisticRegression(
+                    penalty="l1", solver="owlqn", C=0.5).fit(Xtr, ytr).predict(Xte),
+                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sklm.LogisticRegression(
+                    l1_ratio=1.0, solver="saga", C=0.5, max_iter=5000).fit(Xtr, ytr).predict(Xte),
+                lambda p, yte=yte: metrics.accuracy_score(yte, p)))
+    from sklearn import svm as sksvm
+    from mlc import svm
+    for kernel in ("rbf", "linear", "poly"):
+        out.append((f"SVC({kernel})", "breast_cancer (scaled)", "accuracy",
+                    lambda k=kernel, Xtr=Xtr, ytr=ytr, Xte=Xte: svm.SVC(kernel=k).fit(Xtr, ytr).predict(Xte),
+                    lambda k=kernel, Xtr=Xtr, ytr=ytr, Xte=Xte: sksvm.SVC(kernel=k).fit(Xtr, ytr).predict(Xte),
+                    lambda p, yte=yte: metrics.accuracy_score(yte, p)))
+    X, y = datasets.load_diabetes(return_X_y=True)
+    Xtr, Xte, ytr, yte = _split(skp.StandardScaler().fit_transform(X), y)
+    out.append(("SVR(rbf, C=100)", "diabetes (scaled)", "R^2",
+                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: svm.SVR(C=100.0).fit(Xtr, ytr).predict(Xte),
+                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sksvm.SVR(C=100.0).fit(Xtr, ytr).predict(Xte),
+                lambda p, yte=yte: metrics.r2_score(yte, p)))
     return out
 
 

@@ -1,0 +1,517 @@
+/* smo.c: the SMO solver of LIBSVM for C-SVC and epsilon-SVR, with kernel rows by BLAS and an LRU
+ * row cache.
+ *
+ * The dual problem (Chang & Lin, "LIBSVM: a library for support vector machines", 2011, sec. 4.1):
+ *
+ *     min_a  1/2 a' Q a + p' a    subject to  y' a = 0,  0 <= a_t <= C_t,  t = 1..l,
+ *
+ * with Q_ts = y_t y_s K(x_t, x_s) and y_t = +1 / -1.
+ *   C-SVC:       l = N, p = -1, C_t = C x weight of t's class.
+ *   epsilon-SVR: l = 2N, a = [a; a*], y = [+1; -1], p = [eps - z; eps + z] for targets z, C_t = C;
+ *                the regression coefficients are a - a*.
+ * Each iteration picks a pair (i, j) by the second-order rule of Fan, Chen & Lin ("Working set
+ * selection using second order information for training SVM", JMLR 2005): i maximises
+ * -y_t grad_t over the "up" set, j minimises the decrease -(b_ij^2)/a_ij of the objective over the
+ * "low" set; the two-variable subproblem is solved exactly and clipped to the box, and the
+ * gradient G = Q a + p is updated with the two kernel rows. It stops when
+ * m(a) - M(a) < tol (the maximal violating pair's gap). The bias rho is LIBSVM's: the average of
+ * y_t G_t over the free variables, else the midpoint of the feasible interval.
+ * Shrinking (Chang & Lin sec. 5.1, as LIBSVM does it): every min(l, 1000) iterations, variables at
+ * a bound whose gradient says they will stay there leave the active set (swapped to its end, so
+ * selection and updates run on a prefix); G_bar_t = sum over s at its upper bound of C_s Q_ts
+ * lets the full gradient be rebuilt before the final optimality check, and once when the gap
+ * first falls under 10 tol.
+ *
+ * Kernel rows K(x_r, X) are computed with one GEMV against X and kept, as float (LIBSVM's Qfloat),
+ * in a least-recently-used cache of at most cache_mb megabytes (always at least two rows).
+ */
+#include "svm/smo.h"
+
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#include "blas.h"
+
+#define TAU 1e-12
+
+const char *mlc_svm_check_params(const mlc_svm_kernel *k, double tol, double cache_mb) {
+    if (k->kernel < 0 || k->kernel >= MLC_SVM_N_KERNELS) return "kernel must be linear, poly, rbf or sigmoid";
+    if (k->kernel != MLC_SVM_LINEAR && !(k->gamma > 0)) return "gamma must be > 0";
+    if (k->kernel == MLC_SVM_POLY && k->degree < 0) return "degree must be >= 0";
+    if (!(tol > 0)) return "tol must be > 0";
+    if (!(cache_mb > 0)) return "cache_size must be > 0";
+    return NULL;
+}
+
+/* Turn dot products (and squared norms for rbf) into kernel values in place. */
+static inline double kernel_from_dot(const mlc_svm_kernel *k, double dot, double sqx, double sqy) {
+    switch (k->kernel) {
+    case MLC_SVM_LINEAR: return dot;
+    case MLC_SVM_POLY: return pow(k->gamma * dot + k->coef0, (double)k->degree);
+    case MLC_SVM_RBF: return exp(-k->gamma * (sqx + sqy - 2.0 * dot));
+    default: return tanh(k->gamma * dot + k->coef0);
+    }
+}
+
+static void row_sqnorms(double *sq, const double *X, int64_t n, int64_t d) {
+    for (int64_t i = 0; i < n; i++) {
+        const double *x = X + i * d;
+        double s = 0;
+        for (int64_t t = 0; t < d; t++) s += x[t] * x[t];
+        sq[i] = s;
+    }
+}
+
+int mlc_svm_kernel_matrix_f64(double *Kmat, const double *X, const double *Y, int64_t n, int64_t m,
+                              int64_t d, const mlc_svm_kernel *k) {
+    double *sqx = NULL, *sqy = NULL;
+    if (n == 0 || m == 0) return MLC_OK;
+    if (k->kernel == MLC_SVM_RBF) {
+        sqx = mlc_malloc(sizeof(double) * (size_t)(n + m));
+        if (sqx == NULL) return MLC_ENOMEM;
+        sqy = sqx + n;
+        row_sqnorms(sqx, X, n, d);
+        row_sqnorms(sqy, Y, m, d);
+    }
+    // K = X Y' by one GEMM per block of 64 rows, then the kernel's transform on the block (an
+    // exp, pow or tanh per entry, which dominates for small D). Blocks go to OpenMP threads with
+    // BLAS single-threaded inside: OpenBLAS's own threads would fight them for the cores.
+    const int64_t B = 64, nb = (n + B - 1) / B;
+    const int team = mlc_team_size(n * m * (d + 16), mlc_get_num_threads());
+    mlc_blas_single_begin();
+#pragma omp parallel for num_threads(team) schedule(dynamic, 1)
+    for (int64_t b = 0; b < nb; b++) {
+        const int64_t i0 = b * B, bn = MLC_MIN(B, n - i0);
+        double *Kb = Kmat + i0 * m;
+        if (d > 0)
+            mlc_cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (mlc_blasint)bn, (mlc_blasint)m,
+                            (mlc_blasint)d, 1.0, X + i0 * d, (mlc_blasint)d, Y, (mlc_blasint)d, 0.0, Kb,
+                            (mlc_blasint)m);
+        else
+            memset(Kb, 0, sizeof(double) * (size_t)(bn * m));
+        if (k->kernel == MLC_SVM_LINEAR) continue;
+        for (int64_t i = 0; i < bn; i++)
+            for (int64_t j = 0; j < m; j++)
+                Kb[i * m + j] = kernel_from_dot(k, Kb[i * m + j], sqx ? sqx[i0 + i] : 0, sqy ? sqy[j] : 0);
+    }
+    mlc_blas_single_end();
+    mlc_free(sqx);
+    return MLC_OK;
+}
+
+/* ---- the solver ------------------------------------------------------------------------------ */
+
+typedef struct {
+    int64_t l, n, d;      /* variables, real rows, features */
+    const double *X;      /* (N, D) */
+    mlc_svm_kernel k;
+    double *sq;           /* (N) squared norms (rbf) */
+    double *dot;          /* (N) GEMV scratch */
+    /* LRU cache of kernel rows: slots of N floats, keyed by real row */
+    float *pool;          /* (cap, N) */
+    int64_t cap, used;
+    int64_t *slot_of;     /* (N) row -> slot or -1 */
+    int64_t *row_of;      /* (cap) slot -> row */
+    int64_t *prev, *next; /* (cap) the LRU list, head = most recent */
+    int64_t head, tail;
+    /* the problem, by position t (positions are permuted by shrinking) */
+    int64_t active;       /* active set = positions [0, active) */
+    int unshrink;
+    int permuted;         /* some positions were swapped: position != variable */
+    double *y, *C, *p, *alpha, *G, *G_bar, *QD; /* (l) */
+    int64_t *real;        /* (l) position -> real row of X */
+    int64_t *orig;        /* (l) position -> variable index of the caller */
+} smo;
+
+static void lru_unlink(smo *s, int64_t t) {
+    if (s->prev[t] >= 0) s->next[s->prev[t]] = s->next[t];
+    else s->head = s->next[t];
+    if (s->next[t] >= 0) s->prev[s->next[t]] = s->prev[t];
+    else s->tail = s->prev[t];
+}
+
+static void lru_push_front(smo *s, int64_t t) {
+    s->prev[t] = -1;
+    s->next[t] = s->head;
+    if (s->head >= 0) s->prev[s->head] = t;
+    s->head = t;
+    if (s->tail < 0) s->tail = t;
+}
+
+/* Kernel row of real row r (N floats), from the cache or computed by one GEMV. */
+static const float *kernel_row(smo *s, int64_t r) {
+    int64_t t = s->slot_of[r];
+    if (t >= 0) {
+        if (s->head != t) {
+            lru_unlink(s, t);
+            lru_push_front(s, t);
+        }
+        return s->pool + t * s->n;
+    }
+    if (s->used < s->cap) {
+        t = s->used++;
+    } else {
+        t = s->tail;
+        lru_unlink(s, t);
+        s->slot_of[s->row_of[t]] = -1;
+    }
+    s->row_of[t] = r;
+    s->slot_of[r] = t;
+    lru_push_front(s, t);
+    float *out = s->pool + t * s->n;
+    const int64_t n = s->n, d = s->d;
+    if (d > 0)
+        mlc_cblas_dgemv(CblasRowMajor, CblasNoTrans, (mlc_blasint)n, (mlc_blasint)d, 1.0, s->X, (mlc_blasint)d,
+                        s->X + r * d, 1, 0.0, s->dot, 1);
+    else
+        memset(s->dot, 0, sizeof(double) * (size_t)n);
+    const double sqr = s->sq ? s->sq[r] : 0;
+    for (int64_t j = 0; j < n; j++)
+        out[j] = (float)kernel_from_dot(&s->k, s->dot[j], sqr, s->sq ? s->sq[j] : 0);
+    return out;
+}
+
+/* y (l) +1/-1, C (l) bounds, p (l) linear term, given by variable; real row of variable t is t % N. */
+static int smo_init(smo *s, const double *X, int64_t n, int64_t d, int64_t l, const mlc_svm_kernel *k,
+                    double cache_mb) {
+    memset(s, 0, sizeof *s);
+    s->l = l;
+    s->n = n;
+    s->d = d;
+    s->X = X;
+    s->k = *k;
+    double rows = cache_mb * 1048576.0 / (sizeof(float) * (double)(n > 0 ? n : 1));
+    s->cap = rows >= (double)n ? n : (int64_t)rows;
+    if (s->cap < 2) s->cap = MLC_MIN(2, n);
+    s->head = s->tail = -1;
+    s->dot = mlc_malloc(sizeof(double) * (size_t)n);
+    s->sq = k->kernel == MLC_SVM_RBF ? mlc_malloc(sizeof(double) * (size_t)n) : NULL;
+    s->pool = mlc_malloc(sizeof(float) * (size_t)(s->cap * n));
+    s->slot_of = mlc_malloc(sizeof(int64_t) * (size_t)(n + 3 * s->cap + 2 * l));
+    s->y = mlc_malloc(sizeof(double) * (size_t)(7 * l));
+    if (s->dot == NULL || (k->kernel == MLC_SVM_RBF && s->sq == NULL) || s->pool == NULL || s->slot_of == NULL ||
+        s->y == NULL)
+        return MLC_ENOMEM;
+    s->row_of = s->slot_of + n;
+    s->prev = s->row_of + s->cap;
+    s->next = s->prev + s->cap;
+    s->real = s->next + s->cap;
+    s->orig = s->real + l;
+    for (int64_t i = 0; i < n; i++) s->slot_of[i] = -1;
+    s->C = s->y + l;
+    s->p = s->C + l;
+    s->alpha = s->p + l;
+    s->G = s->alpha + l;
+    s->G_bar = s->G + l;
+    s->QD = s->G_bar + l;
+    if (s->sq) row_sqnorms(s->sq, X, n, d);
+    for (int64_t t = 0; t < l; t++) {
+        const double *x = X + (t % n) * d;
+        double sqx = 0;
+        for (int64_t c = 0; c < d; c++) sqx += x[c] * x[c];
+        s->QD[t] = kernel_from_dot(k, sqx, sqx, sqx);
+        s->real[t] = t % n;
+        s->orig[t] = t;
+    }
+    return MLC_OK;
+}
+
+static void smo_free(smo *s) {
+    mlc_free(s->dot);
+    mlc_free(s->sq);
+    mlc_free(s->pool);
+    mlc_free(s->slot_of);
+    mlc_free(s->y);
+}
+
+#define IS_UPPER(s, t) ((s)->alpha[t] >= (s)->C[t])
+#define IS_LOWER(s, t) ((s)->alpha[t] <= 0)
+#define IS_FREE(s, t) (!IS_UPPER(s, t) && !IS_LOWER(s, t))
+
+#define SWAP(T, a, b) do { T tmp_ = (a); (a) = (b); (b) = tmp_; } while (0)
+
+static void swap_positions(smo *s, int64_t i, int64_t j) {
+    s->permuted = 1;
+    SWAP(double, s->y[i], s->y[j]);
+    SWAP(double, s->C[i], s->C[j]);
+    SWAP(double, s->p[i], s->p[j]);
+    SWAP(double, s->alpha[i], s->alpha[j]);
+    SWAP(double, s->G[i], s->G[j]);
+    SWAP(double, s->G_bar[i], s->G_bar[j]);
+    SWAP(double, s->QD[i], s->QD[j]);
+    SWAP(int64_t, s->real[i], s->real[j]);
+    SWAP(int64_t, s->orig[i], s->orig[j]);
+}
+
+/* Second-order working set selection (WSS 2 of Fan, Chen & Lin) over the active set. 1 when
+ * optimal within tol. */
+static int select_working_set(smo *s, double tol, int64_t *out_i, int64_t *out_j) {
+    const int64_t m = s->active;
+    const double *y = s->y, *G = s->G;
+    const int64_t *real = s->real;
+    double Gmax = -INFINITY, Gmax2 = -INFINITY, obj_min = INFINITY;
+    int64_t gi = -1, gj = -1;
+    for (int64_t t = 0; t < m; t++) {
+        if (y[t] > 0) {
+            if (!IS_UPPER(s, t) && -G[t] >= Gmax) Gmax = -G[t], gi = t;
+        } else {
+            if (!IS_LOWER(s, t) && G[t] >= Gmax) Gmax = G[t], gi = t;
+        }
+    }
+    const float *Ki = gi >= 0 ? kernel_row(s, real[gi]) : NULL;
+    for (int64_t t = 0; t < m; t++) {
+        double grad_diff;
+        if (y[t] > 0) {
+            if (IS_LOWER(s, t)) continue;
+            grad_diff = Gmax + G[t];
+            if (G[t] >= Gmax2) Gmax2 = G[t];
+        } else {
+            if (IS_UPPER(s, t)) continue;
+            grad_diff = Gmax - G[t];
+            if (-G[t] >= Gmax2) Gmax2 = -G[t];
+        }
+        if (grad_diff > 0 && Ki != NULL) {
+            // y_i Q_it = y_t K_it, so the curvature is QD_i + QD_t - 2 K_it for either sign of y_t.
+            double quad = s->QD[gi] + s->QD[t] - 2.0 * (double)Ki[real[t]];
+            double obj = -(grad_diff * grad_diff) / (quad > 0 ? quad : TAU);
+            if (obj <= obj_min) gj = t, obj_min = obj;
+        }
+    }
+    if (Gmax + Gmax2 < tol || gj == -1) return 1;
+    *out_i = gi;
+    *out_j = gj;
+    return 0;
+}
+
+/* G_t = G_bar_t + p_t + sum over free s of alpha_s Q_ts for the inactive t. */
+static void reconstruct_gradient(smo *s) {
+    const int64_t l = s->l, m = s->active;
+    if (m == l) return;
+    int64_t nr_free = 0;
+    for (int64_t t = m; t < l; t++) s->G[t] = s->G_bar[t] + s->p[t];
+    for (int64_t t = 0; t < m; t++) nr_free += IS_FREE(s, t);
+    if (nr_free * l > 2 * m * (l - m)) {
+        for (int64_t i = m; i < l; i++) {
+            const float *Ki = kernel_row(s, s->real[i]);
+            double g = 0;
+            for (int64_t j = 0; j < m; j++)
+                if (IS_FREE(s, j)) g += s->alpha[j] * s->y[j] * (double)Ki[s->real[j]];
+            s->G[i] += s->y[i] * g;
+        }
+    } else {
+        for (int64_t i = 0; i < m; i++) {
+            if (!IS_FREE(s, i)) continue;
+            const float *Ki = kernel_row(s, s->real[i]);
+            const double ai = s->alpha[i] * s->y[i];
+            for (int64_t j = m; j < l; j++) s->G[j] += ai * s->y[j] * (double)Ki[s->real[j]];
+        }
+    }
+}
+
+static int be_shrunk(const smo *s, int64_t t, double Gmax1, double Gmax2) {
+    if (IS_UPPER(s, t)) return s->y[t] > 0 ? -s->G[t] > Gmax1 : -s->G[t] > Gmax2;
+    if (IS_LOWER(s, t)) return s->y[t] > 0 ? s->G[t] > Gmax2 : s->G[t] > Gmax1;
+    return 0;
+}
+
+static void do_shrinking(smo *s, double tol) {
+    double Gmax1 = -INFINITY, Gmax2 = -INFINITY; // max -y G over I_up, max y G over I_low
+    for (int64_t t = 0; t < s->active; t++) {
+        const double G = s->G[t];
+        if (s->y[t] > 0) {
+            if (!IS_UPPER(s, t)) Gmax1 = MLC_MAX(Gmax1, -G);
+            if (!IS_LOWER(s, t)) Gmax2 = MLC_MAX(Gmax2, G);
+        } else {
+            if (!IS_UPPER(s, t)) Gmax2 = MLC_MAX(Gmax2, -G);
+            if (!IS_LOWER(s, t)) Gmax1 = MLC_MAX(Gmax1, G);
+        }
+    }
+    if (!s->unshrink && Gmax1 + Gmax2 <= tol * 10) {
+        s->unshrink = 1;
+        reconstruct_gradient(s);
+        s->active = s->l;
+    }
+    for (int64_t t = 0; t < s->active; t++) {
+        if (!be_shrunk(s, t, Gmax1, Gmax2)) continue;
+        s->active--;
+        while (s->active > t) {
+            if (!be_shrunk(s, s->active, Gmax1, Gmax2)) {
+                swap_positions(s, t, s->active);
+                break;
+            }
+            s->active--;
+        }
+    }
+}
+
+/* LIBSVM's rho: mean of y_t G_t over free variables, else the middle of [lb, ub]. */
+static double calculate_rho(const smo *s) {
+    double ub = INFINITY, lb = -INFINITY, sum_free = 0;
+    int64_t nr_free = 0;
+    for (int64_t t = 0; t < s->active; t++) {
+        const double yG = s->y[t] * s->G[t];
+        if (IS_UPPER(s, t)) {
+            if (s->y[t] < 0) ub = MLC_MIN(ub, yG);
+            else lb = MLC_MAX(lb, yG);
+        } else if (IS_LOWER(s, t)) {
+            if (s->y[t] > 0) ub = MLC_MIN(ub, yG);
+            else lb = MLC_MAX(lb, yG);
+        } else {
+            nr_free++;
+            sum_free += yG;
+        }
+    }
+    return nr_free > 0 ? sum_free / (double)nr_free : (ub + lb) / 2;
+}
+
+/* G_bar += sign C_t Q_t. over all positions, when t enters (+1) or leaves (-1) its upper bound. */
+static void update_G_bar(smo *s, int64_t t, double sign) {
+    const float *Kt = kernel_row(s, s->real[t]);
+    const double c = sign * s->C[t] * s->y[t];
+    for (int64_t k = 0; k < s->l; k++) s->G_bar[k] += c * s->y[k] * (double)Kt[s->real[k]];
+}
+
+/* Run SMO from alpha = 0, G = p. Writes alpha by variable into alpha_out (l). Returns MLC_OK,
+ * MLC_ENOTCONVERGED or MLC_EINTERRUPTED; *rho is written unless interrupted. */
+static int smo_solve(smo *s, double *alpha_out, double *rho, double tol, int shrinking, int64_t max_iter,
+                     int64_t *n_iter, const mlc_progress *prog) {
+    const int64_t l = s->l;
+    double *alpha = s->alpha, *G = s->G;
+    const double *y = s->y;
+    const int64_t *real = s->real;
+    for (int64_t t = 0; t < l; t++) alpha[t] = 0, G[t] = s->p[t], s->G_bar[t] = 0;
+    s->active = l;
+    s->unshrink = 0;
+    int64_t iter = 0, counter = MLC_MIN(l, 1000) + 1;
+    int st = MLC_OK;
+    for (;;) {
+        if (max_iter >= 0 && iter >= max_iter) {
+            st = MLC_ENOTCONVERGED;
+            break;
+        }
+        if (--counter == 0) {
+            counter = MLC_MIN(l, 1000);
+            if (shrinking) do_shrinking(s, tol);
+            if (mlc_progress_tick(prog, iter, max_iter)) {
+                st = MLC_EINTERRUPTED;
+                break;
+            }
+        }
+        int64_t i, j;
+        if (select_working_set(s, tol, &i, &j)) {
+            reconstruct_gradient(s);
+            s->active = l;
+            if (select_working_set(s, tol, &i, &j)) break;
+            counter = 1; // shrink at the next iteration
+        }
+        iter++;
+        const float *Ki = kernel_row(s, real[i]);
+        const float *Kj = kernel_row(s, real[j]);
+        const double Ci = s->C[i], Cj = s->C[j];
+        const double oai = alpha[i], oaj = alpha[j];
+        const int ui = IS_UPPER(s, i), uj = IS_UPPER(s, j);
+        double quad = s->QD[i] + s->QD[j] - 2.0 * (double)Ki[real[j]];
+        if (quad <= 0) quad = TAU;
+        if (y[i] != y[j]) {
+            const double delta = (-G[i] - G[j]) / quad, diff = alpha[i] - alpha[j];
+            alpha[i] += delta;
+            alpha[j] += delta;
+            if (diff > 0) {
+                if (alpha[j] < 0) alpha[j] = 0, alpha[i] = diff;
+            } else {
+                if (alpha[i] < 0) alpha[i] = 0, alpha[j] = -diff;
+            }
+            if (diff > Ci - Cj) {
+                if (alpha[i] > Ci) alpha[i] = Ci, alpha[j] = Ci - diff;
+            } else {
+                if (alpha[j] > Cj) alpha[j] = Cj, alpha[i] = Cj + diff;
+            }
+        } else {
+            const double delta = (G[i] - G[j]) / quad, sum = alpha[i] + alpha[j];
+            alpha[i] -= delta;
+            alpha[j] += delta;
+            if (sum > Ci) {
+                if (alpha[i] > Ci) alpha[i] = Ci, alpha[j] = sum - Ci;
+            } else {
+                if (alpha[j] < 0) alpha[j] = 0, alpha[i] = sum;
+            }
+            if (sum > Cj) {
+                if (alpha[j] > Cj) alpha[j] = Cj, alpha[i] = sum - Cj;
+            } else {
+                if (alpha[i] < 0) alpha[i] = 0, alpha[j] = sum;
+            }
+        }
+        // G_t += Q_ti dA_i + Q_tj dA_j with Q_ts = y_t y_s K, over the active set
+        const double ai = y[i] * (alpha[i] - oai), aj = y[j] * (alpha[j] - oaj);
+        const int64_t m = s->active;
+        if (l == s->n && !s->permuted) {
+            for (int64_t t = 0; t < m; t++) G[t] += y[t] * ((double)Ki[t] * ai + (double)Kj[t] * aj);
+        } else {
+            for (int64_t t = 0; t < m; t++) {
+                const int64_t r = real[t];
+                G[t] += y[t] * ((double)Ki[r] * ai + (double)Kj[r] * aj);
+            }
+        }
+        if (shrinking) {
+            if (ui != IS_UPPER(s, i)) update_G_bar(s, i, ui ? -1.0 : 1.0);
+            if (uj != IS_UPPER(s, j)) update_G_bar(s, j, uj ? -1.0 : 1.0);
+        }
+    }
+    if (st == MLC_EINTERRUPTED) return st;
+    if (s->active < l) {
+        reconstruct_gradient(s);
+        s->active = l;
+    }
+    *rho = calculate_rho(s);
+    for (int64_t t = 0; t < l; t++) alpha_out[s->orig[t]] = alpha[t];
+    *n_iter = iter;
+    return st;
+}
+
+int mlc_svm_solve_c_svc_f64(double *coef, double *rho, int64_t *n_iter, const double *X, const double *y,
+                            const double *Cw, int64_t n, int64_t d, const mlc_svm_kernel *k, double tol,
+                            double cache_mb, int shrinking, int64_t max_iter, const mlc_progress *p) {
+    smo s;
+    if (smo_init(&s, X, n, d, n, k, cache_mb) != MLC_OK) {
+        smo_free(&s);
+        return MLC_ENOMEM;
+    }
+    for (int64_t t = 0; t < n; t++) s.y[t] = y[t], s.C[t] = Cw[t], s.p[t] = -1.0;
+    mlc_blas_single_begin(); // one GEMV of N x D per kernel row: too small to share between BLAS threads
+    int st = smo_solve(&s, coef, rho, tol, shrinking, max_iter, n_iter, p);
+    mlc_blas_single_end();
+    if (st == MLC_OK || st == MLC_ENOTCONVERGED)
+        for (int64_t t = 0; t < n; t++) coef[t] *= y[t];
+    smo_free(&s);
+    return st;
+}
+
+int mlc_svm_solve_epsilon_svr_f64(double *coef, double *rho, int64_t *n_iter, const double *X,
+                                  const double *y, int64_t n, int64_t d, const mlc_svm_kernel *k, double C,
+                                  double epsilon, double tol, double cache_mb, int shrinking, int64_t max_iter,
+                                  const mlc_progress *p) {
+    smo s;
+    const int64_t l = 2 * n;
+    double *alpha = mlc_malloc(sizeof(double) * (size_t)(l > 0 ? l : 1));
+    if (smo_init(&s, X, n, d, l, k, cache_mb) != MLC_OK || alpha == NULL) {
+        smo_free(&s);
+        mlc_free(alpha);
+        return MLC_ENOMEM;
+    }
+    for (int64_t t = 0; t < n; t++) {
+        s.p[t] = epsilon - y[t];
+        s.p[t + n] = epsilon + y[t];
+        s.y[t] = 1.0;
+        s.y[t + n] = -1.0;
+        s.C[t] = s.C[t + n] = C;
+    }
+    mlc_blas_single_begin();
+    int st = smo_solve(&s, alpha, rho, tol, shrinking, max_iter, n_iter, p);
+    mlc_blas_single_end();
+    if (st == MLC_OK || st == MLC_ENOTCONVERGED)
+        for (int64_t t = 0; t < n; t++) coef[t] = alpha[t] - alpha[t + n];
+    smo_free(&s);
+    mlc_free(alpha);
+    return st;
+}
