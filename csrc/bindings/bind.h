@@ -22,6 +22,8 @@
 PyArrayObject *mlc_bind_array(PyObject *obj, int typenum, int ndim, const char *name);
 /* The same, but the dtype is float32 if obj is a float32 array and float64 otherwise. */
 PyArrayObject *mlc_bind_float_array(PyObject *obj, int ndim, const char *name);
+/* A new uninitialised 1-D (nd = 1: d0) or 2-D (d0, d1) array of `typenum`, or NULL with an exception. */
+PyArrayObject *mlc_bind_new(int nd, npy_intp d0, npy_intp d1, int typenum);
 /* 0 if a.shape[axis] == expected, else -1 with ValueError. */
 int mlc_bind_check_dim(PyArrayObject *a, int axis, npy_intp expected, const char *name);
 /* -1 with ValueError(msg) when msg is not NULL (a check_params result), else 0. */
@@ -30,6 +32,10 @@ int mlc_bind_check_params(const char *msg);
 PyObject *mlc_bind_status(int status);
 /* A progress hook that checks for Ctrl-C (takes the GIL for the check; calling thread only). */
 extern const mlc_progress mlc_bind_interrupt;
+
+/* Method-table entries: keyword functions are cast through a void function pointer (no -Wextra warning). */
+#define MLC_BIND_KW (METH_VARARGS | METH_KEYWORDS)
+#define MLC_BIND_FN(f) ((PyCFunction)(void (*)(void))(f))
 
 /* Each family's method table (NULL-terminated), merged by module.c. */
 extern PyMethodDef mlc_core_methods[];

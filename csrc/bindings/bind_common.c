@@ -24,6 +24,11 @@ PyArrayObject *mlc_bind_float_array(PyObject *obj, int ndim, const char *name) {
     return mlc_bind_array(obj, typenum, ndim, name);
 }
 
+PyArrayObject *mlc_bind_new(int nd, npy_intp d0, npy_intp d1, int typenum) {
+    npy_intp dims[2] = {d0, d1};
+    return (PyArrayObject *)PyArray_SimpleNew(nd, dims, typenum);
+}
+
 int mlc_bind_check_dim(PyArrayObject *a, int axis, npy_intp expected, const char *name) {
     if (PyArray_DIM(a, axis) != expected) {
         PyErr_Format(PyExc_ValueError, "%s: dimension %d is %zd, expected %zd", name, axis,

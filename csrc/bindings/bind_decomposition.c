@@ -16,11 +16,6 @@ static PyArrayObject *vector_or_none(PyObject *obj, npy_intp len, const char *na
     return a;
 }
 
-static PyArrayObject *new_array(int nd, npy_intp d0, npy_intp d1, int typenum) {
-    npy_intp dims[2] = {d0, d1};
-    return (PyArrayObject *)PyArray_SimpleNew(nd, dims, typenum);
-}
-
 /* svd_full(X, center=True, n_threads=1) -> (s (R), components (R, D), mean (D), ssq (D)) */
 static PyObject *svd_full(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
@@ -35,10 +30,10 @@ static PyObject *svd_full(PyObject *self, PyObject *args, PyObject *kwds) {
     int64_t n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1), r = n < d ? n : d;
     if (mlc_bind_check_params(mlc_pca_check_params(n, d, 0, 0, 0, 0)) < 0) goto fail;
     int tn = PyArray_TYPE(X);
-    s = new_array(1, r, 0, tn);
-    comp = new_array(2, r, d, tn);
-    mean = new_array(1, d, 0, NPY_FLOAT64);
-    ssq = new_array(1, d, 0, NPY_FLOAT64);
+    s = mlc_bind_new(1, r, 0, tn);
+    comp = mlc_bind_new(2, r, d, tn);
+    mean = mlc_bind_new(1, d, 0, NPY_FLOAT64);
+    ssq = mlc_bind_new(1, d, 0, NPY_FLOAT64);
     if (s == NULL || comp == NULL || mean == NULL || ssq == NULL) goto fail;
     if (n_threads < 1) n_threads = 1;
     int st;
@@ -82,11 +77,11 @@ static PyObject *pca_covariance(PyObject *self, PyObject *args, PyObject *kwds) 
         goto fail;
     }
     int tn = PyArray_TYPE(X);
-    s = new_array(1, d, 0, tn);
-    ev = new_array(1, d, 0, tn);
-    comp = new_array(2, d, d, tn);
-    mean = new_array(1, d, 0, NPY_FLOAT64);
-    ssq = new_array(1, d, 0, NPY_FLOAT64);
+    s = mlc_bind_new(1, d, 0, tn);
+    ev = mlc_bind_new(1, d, 0, tn);
+    comp = mlc_bind_new(2, d, d, tn);
+    mean = mlc_bind_new(1, d, 0, NPY_FLOAT64);
+    ssq = mlc_bind_new(1, d, 0, NPY_FLOAT64);
     if (s == NULL || ev == NULL || comp == NULL || mean == NULL || ssq == NULL) goto fail;
     if (n_threads < 1) n_threads = 1;
     int st;
@@ -140,10 +135,10 @@ static PyObject *svd_randomized(PyObject *self, PyObject *args, PyObject *kwds) 
     if (mlc_bind_check_params(mlc_pca_check_params(n, d, k, n_oversamples, n_iter, normalizer)) < 0)
         goto fail;
     int tn = PyArray_TYPE(X);
-    s = new_array(1, (npy_intp)k, 0, tn);
-    comp = new_array(2, (npy_intp)k, d, tn);
-    mean = new_array(1, d, 0, NPY_FLOAT64);
-    ssq = new_array(1, d, 0, NPY_FLOAT64);
+    s = mlc_bind_new(1, (npy_intp)k, 0, tn);
+    comp = mlc_bind_new(2, (npy_intp)k, d, tn);
+    mean = mlc_bind_new(1, d, 0, NPY_FLOAT64);
+    ssq = mlc_bind_new(1, d, 0, NPY_FLOAT64);
     if (s == NULL || comp == NULL || mean == NULL || ssq == NULL) goto fail;
     if (n_threads < 1) n_threads = 1;
     int st;
@@ -194,7 +189,7 @@ static PyObject *pca_map(PyObject *args, PyObject *kwds, int inverse) {
     if (mean == NULL && PyErr_Occurred()) goto fail;
     scale = vector_or_none(so, k, "scale");
     if (scale == NULL && PyErr_Occurred()) goto fail;
-    out = new_array(2, n, inverse ? d : k, tn);
+    out = mlc_bind_new(2, n, inverse ? d : k, tn);
     if (out == NULL) goto fail;
     if (n_threads < 1) n_threads = 1;
     const double *mp = mean ? PyArray_DATA(mean) : NULL, *sp = scale ? PyArray_DATA(scale) : NULL;
@@ -241,8 +236,8 @@ static PyObject *pca_inverse(PyObject *self, PyObject *args, PyObject *kwds) {
     return pca_map(args, kwds, 1);
 }
 
-#define KW METH_VARARGS | METH_KEYWORDS
-#define FN(f) (PyCFunction)(void (*)(void))(f)
+#define KW MLC_BIND_KW
+#define FN(f) MLC_BIND_FN(f)
 
 PyMethodDef mlc_decomposition_methods[] = {
     {"svd_full", FN(svd_full), KW,

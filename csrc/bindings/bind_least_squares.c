@@ -3,11 +3,6 @@
 #include "bind.h" /* first: Python.h before any system header */
 #include "linear/least_squares.h"
 
-static PyArrayObject *new_array(int nd, npy_intp d0, npy_intp d1) {
-    npy_intp dims[2] = {d0, d1};
-    return (PyArrayObject *)PyArray_SimpleNew(nd, dims, NPY_FLOAT64);
-}
-
 /* lsq_center(X (N, D), Y (N, T), sample_weight=None, fit_intercept=True, transpose=False, n_threads=1)
  *   -> (Xc (N, D) or (D, N), Yc (N, T), X_offset (D), y_offset (T)) */
 static PyObject *lsq_center(PyObject *self, PyObject *args, PyObject *kwds) {
@@ -30,10 +25,10 @@ static PyObject *lsq_center(PyObject *self, PyObject *args, PyObject *kwds) {
         if (sw == NULL || mlc_bind_check_dim(sw, 0, n, "sample_weight") < 0) goto fail;
     }
     if (mlc_bind_check_params(mlc_lsq_check_params(n, d, t)) < 0) goto fail;
-    Xc = transpose ? new_array(2, d, n) : new_array(2, n, d);
-    Yc = new_array(2, n, t);
-    xoff = new_array(1, d, 0);
-    yoff = new_array(1, t, 0);
+    Xc = transpose ? mlc_bind_new(2, d, n, NPY_FLOAT64) : mlc_bind_new(2, n, d, NPY_FLOAT64);
+    Yc = mlc_bind_new(2, n, t, NPY_FLOAT64);
+    xoff = mlc_bind_new(1, d, 0, NPY_FLOAT64);
+    yoff = mlc_bind_new(1, t, 0, NPY_FLOAT64);
     if (Xc == NULL || Yc == NULL || xoff == NULL || yoff == NULL) goto fail;
     int st;
     Py_BEGIN_ALLOW_THREADS
@@ -79,8 +74,8 @@ static PyObject *lsq_lstsq(PyObject *self, PyObject *args, PyObject *kwds) {
     if (mlc_bind_check_dim(Y, 0, n, "Y") < 0) goto fail;
     if (mlc_bind_check_params(mlc_lsq_check_params(n, d, t)) < 0) goto fail;
     A = (PyArrayObject *)PyArray_NewCopy(X, NPY_CORDER);
-    coef = new_array(2, t, d);
-    s = new_array(1, n < d ? n : d, 0);
+    coef = mlc_bind_new(2, t, d, NPY_FLOAT64);
+    s = mlc_bind_new(1, n < d ? n : d, 0, NPY_FLOAT64);
     if (A == NULL || coef == NULL || s == NULL) goto fail;
     int st;
     int64_t rank = 0;
@@ -132,7 +127,7 @@ static PyObject *lsq_ridge(PyObject *self, PyObject *args, PyObject *kwds) {
         PyErr_SetString(PyExc_ValueError, "solver must be 0 (cholesky) or 1 (svd)");
         goto fail;
     }
-    coef = new_array(2, t, d);
+    coef = mlc_bind_new(2, t, d, NPY_FLOAT64);
     if (coef == NULL) goto fail;
     int st;
     Py_BEGIN_ALLOW_THREADS
@@ -179,7 +174,7 @@ static PyObject *cd_enet(PyObject *self, PyObject *args, PyObject *kwds) {
     if (mlc_bind_check_dim(y, 0, n, "y") < 0 || mlc_bind_check_dim(w0, 0, d, "w0") < 0) goto fail;
     if (mlc_bind_check_params(mlc_cd_check_params(n, d, l1, l2, max_iter, tol)) < 0) goto fail;
     w = (PyArrayObject *)PyArray_NewCopy(w0, NPY_CORDER);
-    work = new_array(1, n + 2 * d, 0);
+    work = mlc_bind_new(1, n + 2 * d, 0, NPY_FLOAT64);
     npy_intp idims[1] = {3 * d};
     iwork = (PyArrayObject *)PyArray_SimpleNew(1, idims, NPY_INT64);
     if (w == NULL || work == NULL || iwork == NULL) goto fail;
@@ -234,11 +229,11 @@ static PyObject *lsq_gram(PyObject *self, PyObject *args, PyObject *kwds) {
         if (sw == NULL || mlc_bind_check_dim(sw, 0, n, "sample_weight") < 0) goto fail;
     }
     if (mlc_bind_check_params(mlc_lsq_check_params(n, d, t)) < 0) goto fail;
-    G = new_array(2, d, d);
-    XtY = new_array(2, t, d);
-    yy = new_array(1, t, 0);
-    xoff = new_array(1, d, 0);
-    yoff = new_array(1, t, 0);
+    G = mlc_bind_new(2, d, d, NPY_FLOAT64);
+    XtY = mlc_bind_new(2, t, d, NPY_FLOAT64);
+    yy = mlc_bind_new(1, t, 0, NPY_FLOAT64);
+    xoff = mlc_bind_new(1, d, 0, NPY_FLOAT64);
+    yoff = mlc_bind_new(1, t, 0, NPY_FLOAT64);
     if (G == NULL || XtY == NULL || yy == NULL || xoff == NULL || yoff == NULL) goto fail;
     int st;
     Py_BEGIN_ALLOW_THREADS
@@ -295,7 +290,7 @@ static PyObject *lsq_ridge_gram(PyObject *self, PyObject *args, PyObject *kwds) 
             PyErr_SetString(PyExc_ValueError, "alpha must be >= 0");
             goto fail;
         }
-    coef = new_array(2, t, d);
+    coef = mlc_bind_new(2, t, d, NPY_FLOAT64);
     if (coef == NULL) goto fail;
     int st;
     Py_BEGIN_ALLOW_THREADS
@@ -348,7 +343,7 @@ static PyObject *cd_enet_gram(PyObject *self, PyObject *args, PyObject *kwds) {
         goto fail;
     if (mlc_bind_check_params(mlc_cd_check_params(1, d, l1, l2, max_iter, tol)) < 0) goto fail;
     w = (PyArrayObject *)PyArray_NewCopy(w0, NPY_CORDER);
-    work = new_array(1, 3 * d, 0);
+    work = mlc_bind_new(1, 3 * d, 0, NPY_FLOAT64);
     npy_intp idims[1] = {3 * d};
     iwork = (PyArrayObject *)PyArray_SimpleNew(1, idims, NPY_INT64);
     if (w == NULL || work == NULL || iwork == NULL) goto fail;

@@ -349,7 +349,7 @@ fail:
     return NULL;
 }
 
-#define FN(f) ((PyCFunction)(void (*)(void))(f))
+#define FN(f) MLC_BIND_FN(f)
 
 PyMethodDef mlc_metrics_methods[] = {
     {"metrics_mark_labels", metrics_mark_labels, METH_VARARGS,

@@ -224,8 +224,8 @@ static PyObject *scale_inverse(PyObject *self, PyObject *args, PyObject *kwds) {
     return scale_map(args, kwds, 1);
 }
 
-#define KW METH_VARARGS | METH_KEYWORDS
-#define FN(f) (PyCFunction)(void (*)(void))(f)
+#define KW MLC_BIND_KW
+#define FN(f) MLC_BIND_FN(f)
 
 PyMethodDef mlc_preprocessing_methods[] = {
     {"scale_mean_var", FN(scale_mean_var), KW,
