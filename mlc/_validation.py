@@ -15,7 +15,7 @@ __all__ = [
     "check_array", "check_X_y", "column_or_1d", "check_consistent_length", "assert_all_finite",
     "check_sample_weight", "type_of_target", "check_classification_targets", "encode_labels",
     "check_is_fitted", "check_random_state", "seed_from_random_state", "check_scalar",
-    "check_choice", "FLOAT_DTYPES",
+    "check_choice", "compute_class_weight", "FLOAT_DTYPES",
 ]
 
 FLOAT_DTYPES = (np.float64, np.float32)
@@ -241,6 +241,27 @@ def encode_labels(y):
     except TypeError as e:
         raise ValueError(f"Unknown label type: the labels are of mixed, unorderable types ({e}).") from e
     return classes, codes.reshape(-1).astype(np.int32)
+
+
+def compute_class_weight(class_weight, classes, codes):
+    """Per-class weights (n_classes,) float64 from an estimator's class_weight: None gives ones,
+    'balanced' gives n_samples / (n_classes * count), a dict maps labels (classes absent from it
+    keep 1). codes: the int class codes of y, 0..n_classes-1."""
+    n_classes = len(classes)
+    if class_weight is None:
+        return np.ones(n_classes)
+    if isinstance(class_weight, str):
+        check_choice(class_weight, "class_weight", ("balanced",))
+        return len(codes) / (n_classes * np.bincount(codes, minlength=n_classes).astype(np.float64))
+    if not isinstance(class_weight, dict):
+        raise ValueError(f"class_weight must be None, 'balanced' or a dict, got {class_weight!r}.")
+    weights = np.ones(n_classes)
+    index = {c: k for k, c in enumerate(np.asarray(classes).tolist())}
+    for label, value in class_weight.items():
+        if label not in index:
+            raise ValueError(f"The classes, {[label]}, are not in class_weight")
+        weights[index[label]] = float(value)
+    return weights
 
 
 def check_sample_weight(sample_weight, n_samples, *, dtype=np.float64, allow_int=False,

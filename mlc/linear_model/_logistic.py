@@ -26,8 +26,8 @@ import numpy as np
 from .. import _mlc
 from .._threads import get_num_threads
 from .._validation import (check_choice, check_classification_targets, check_is_fitted,
-                           check_sample_weight, check_scalar, check_X_y, encode_labels,
-                           seed_from_random_state)
+                           check_sample_weight, check_scalar, check_X_y, compute_class_weight,
+                           encode_labels, seed_from_random_state)
 from ..base import BaseEstimator, ClassifierMixin
 from ..exceptions import ConvergenceWarning
 
@@ -169,25 +169,6 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     def _n_threads(self):
         return get_num_threads() if self.n_jobs is None or self.n_jobs < 0 else int(self.n_jobs)
 
-    def _class_weights(self, codes, n_classes):
-        cw = self.class_weight
-        if cw is None:
-            return None
-        if isinstance(cw, str):
-            if cw != "balanced":
-                raise ValueError(f"class_weight must be a dict, 'balanced' or None, got {cw!r}.")
-            counts = np.bincount(codes, minlength=n_classes)
-            return len(codes) / (n_classes * counts.astype(np.float64))
-        if not isinstance(cw, dict):
-            raise ValueError(f"class_weight must be a dict, 'balanced' or None, got {cw!r}.")
-        weights = np.ones(n_classes)
-        index = {c: i for i, c in enumerate(self.classes_.tolist())}
-        for label, value in cw.items():
-            if label not in index:
-                raise ValueError(f"The classes, {[label]}, are not in class_weight")
-            weights[index[label]] = value
-        return weights
-
     def _auto_learning_rate(self, X, sw, n_classes, batch):
         """1/L, L a bound on the Lipschitz constant of the scaled objective's gradient: the largest
         eigenvalue of X~^T S X~ / sum(s) (X~ = [X, 1] with an intercept) by power iteration, times
@@ -232,7 +213,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         n, d = X.shape
         n_classes = len(classes)
         sw = check_sample_weight(sample_weight, n, ensure_non_negative=True)
-        cw = self._class_weights(codes, n_classes)
+        cw = (None if self.class_weight is None
+              else compute_class_weight(self.class_weight, self.classes_, codes))
         if cw is not None:
             sw = (np.ones(n) if sw is None else sw) * cw[codes]
             if not np.any(sw):

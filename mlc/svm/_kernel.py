@@ -23,7 +23,7 @@ import numpy as np
 
 from .. import _mlc
 from .._validation import (check_choice, check_classification_targets, check_is_fitted, check_scalar,
-                           check_X_y, encode_labels)
+                           check_X_y, compute_class_weight, encode_labels)
 from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
 from ..exceptions import ConvergenceWarning, NotFittedError
 
@@ -147,23 +147,6 @@ class SVC(ClassifierMixin, _BaseSVM):
         self.break_ties = break_ties
         self.random_state = random_state
 
-    def _class_weights(self, codes, n_classes):
-        cw = self.class_weight
-        if cw is None:
-            return np.ones(n_classes)
-        if isinstance(cw, str):
-            check_choice(cw, "class_weight", ("balanced",))
-            return len(codes) / (n_classes * np.bincount(codes, minlength=n_classes))
-        if not isinstance(cw, dict):
-            raise ValueError(f"class_weight must be None, 'balanced' or a dict, got {cw!r}.")
-        w = np.ones(n_classes)
-        lookup = {c: k for k, c in enumerate(self.classes_.tolist())}
-        for label, value in cw.items():
-            if label not in lookup:
-                raise ValueError(f"The classes, {[label]}, are not in class_weight")
-            w[lookup[label]] = float(value)
-        return w
-
     def fit(self, X, y):
         """Fit one binary C-SVC per pair of classes. Returns self."""
         self._check_common()
@@ -176,7 +159,7 @@ class SVC(ClassifierMixin, _BaseSVM):
         n_classes = len(self.classes_)
         if n_classes < 2:
             raise ValueError(f"The number of classes has to be greater than one; got {n_classes} class")
-        self.class_weight_ = self._class_weights(codes, n_classes)
+        self.class_weight_ = compute_class_weight(self.class_weight, self.classes_, codes)
         self._gamma = self._resolve_gamma(X)
         self.shape_fit_ = X.shape
         members = [np.flatnonzero(codes == c) for c in range(n_classes)]
