@@ -22,6 +22,9 @@
 PyArrayObject *mlc_bind_array(PyObject *obj, int typenum, int ndim, const char *name);
 /* The same, but the dtype is float32 if obj is a float32 array and float64 otherwise. */
 PyArrayObject *mlc_bind_float_array(PyObject *obj, int ndim, const char *name);
+/* Optional sample weights: None gives *out = NULL; otherwise a 1-D array of `typenum` with n
+ * entries (a new reference). Returns 0, or -1 with an exception naming sample_weight. */
+int mlc_bind_weights(PyObject *obj, int typenum, npy_intp n, PyArrayObject **out);
 /* A new uninitialised 1-D (nd = 1: d0) or 2-D (d0, d1) array of `typenum`, or NULL with an exception. */
 PyArrayObject *mlc_bind_new(int nd, npy_intp d0, npy_intp d1, int typenum);
 /* 0 if a.shape[axis] == expected, else -1 with ValueError. */

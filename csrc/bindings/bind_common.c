@@ -24,6 +24,14 @@ PyArrayObject *mlc_bind_float_array(PyObject *obj, int ndim, const char *name) {
     return mlc_bind_array(obj, typenum, ndim, name);
 }
 
+int mlc_bind_weights(PyObject *obj, int typenum, npy_intp n, PyArrayObject **out) {
+    *out = NULL;
+    if (obj == NULL || obj == Py_None) return 0;
+    *out = mlc_bind_array(obj, typenum, 1, "sample_weight");
+    if (*out == NULL) return -1;
+    return mlc_bind_check_dim(*out, 0, n, "sample_weight");
+}
+
 PyArrayObject *mlc_bind_new(int nd, npy_intp d0, npy_intp d1, int typenum) {
     npy_intp dims[2] = {d0, d1};
     return (PyArrayObject *)PyArray_SimpleNew(nd, dims, typenum);

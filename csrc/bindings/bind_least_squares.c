@@ -20,10 +20,7 @@ static PyObject *lsq_center(PyObject *self, PyObject *args, PyObject *kwds) {
     if (Y == NULL) goto fail;
     int64_t n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1), t = PyArray_DIM(Y, 1);
     if (mlc_bind_check_dim(Y, 0, n, "Y") < 0) goto fail;
-    if (swo != Py_None) {
-        sw = mlc_bind_array(swo, NPY_FLOAT64, 1, "sample_weight");
-        if (sw == NULL || mlc_bind_check_dim(sw, 0, n, "sample_weight") < 0) goto fail;
-    }
+    if (mlc_bind_weights(swo, NPY_FLOAT64, n, &sw) < 0) goto fail;
     if (mlc_bind_check_params(mlc_lsq_check_params(n, d, t)) < 0) goto fail;
     Xc = transpose ? mlc_bind_new(2, d, n, NPY_FLOAT64) : mlc_bind_new(2, n, d, NPY_FLOAT64);
     Yc = mlc_bind_new(2, n, t, NPY_FLOAT64);
@@ -224,10 +221,7 @@ static PyObject *lsq_gram(PyObject *self, PyObject *args, PyObject *kwds) {
     if (Y == NULL) goto fail;
     int64_t n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1), t = PyArray_DIM(Y, 1);
     if (mlc_bind_check_dim(Y, 0, n, "Y") < 0) goto fail;
-    if (swo != Py_None) {
-        sw = mlc_bind_array(swo, NPY_FLOAT64, 1, "sample_weight");
-        if (sw == NULL || mlc_bind_check_dim(sw, 0, n, "sample_weight") < 0) goto fail;
-    }
+    if (mlc_bind_weights(swo, NPY_FLOAT64, n, &sw) < 0) goto fail;
     if (mlc_bind_check_params(mlc_lsq_check_params(n, d, t)) < 0) goto fail;
     G = mlc_bind_new(2, d, d, NPY_FLOAT64);
     XtY = mlc_bind_new(2, t, d, NPY_FLOAT64);

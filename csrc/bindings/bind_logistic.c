@@ -19,11 +19,7 @@ static int load_data(PyObject *xo, PyObject *yo, PyObject *swo, Py_ssize_t n_cla
             PyErr_SetString(PyExc_ValueError, "y must hold class codes in [0, n_classes)");
             return -1;
         }
-    if (swo != Py_None) {
-        *sw = mlc_bind_array(swo, NPY_FLOAT64, 1, "sample_weight");
-        if (*sw == NULL || mlc_bind_check_dim(*sw, 0, n, "sample_weight") < 0) return -1;
-    }
-    return 0;
+    return mlc_bind_weights(swo, NPY_FLOAT64, n, sw);
 }
 
 /* logistic_fit(X, y, sample_weight, w0, n_classes, solver, penalty, C, l1_ratio, fit_intercept, max_iter, tol,

@@ -6,16 +6,6 @@
 
 #include "metrics/classification.h"
 
-/* Optional weights: None gives *out = NULL; otherwise a 1-D array of `typenum` with n entries.
- * Returns 0 or -1 with an exception. */
-static int opt_weights(PyObject *obj, int typenum, npy_intp n, PyArrayObject **out) {
-    *out = NULL;
-    if (obj == NULL || obj == Py_None) return 0;
-    *out = mlc_bind_array(obj, typenum, 1, "sample_weight");
-    if (*out == NULL) return -1;
-    return mlc_bind_check_dim(*out, 0, n, "sample_weight");
-}
-
 /* The weights' kernel type: int64 for None or an integer array, float64 otherwise. */
 static int weight_type(PyObject *obj) {
     if (obj == NULL || obj == Py_None) return NPY_INT64;
@@ -105,7 +95,7 @@ static PyObject *metrics_accuracy(PyObject *self, PyObject *args) {
     PyArrayObject *yt = NULL, *yp = NULL, *w = NULL;
     if (!PyArg_ParseTuple(args, "OO|O", &to, &po, &wo)) return NULL;
     if (code_pair(to, po, &yt, &yp) < 0) goto fail;
-    if (opt_weights(wo, NPY_FLOAT64, PyArray_DIM(yt, 0), &w) < 0) goto fail;
+    if (mlc_bind_weights(wo, NPY_FLOAT64, PyArray_DIM(yt, 0), &w) < 0) goto fail;
     double correct = 0.0, total = 0.0;
     int st;
     Py_BEGIN_ALLOW_THREADS
@@ -137,7 +127,7 @@ static PyObject *metrics_confusion(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "OOOn", &to, &po, &wo, &c)) return NULL;
     const int wt = weight_type(wo);
     if (code_pair(to, po, &yt, &yp) < 0) goto fail;
-    if (opt_weights(wo, wt, PyArray_DIM(yt, 0), &w) < 0) goto fail;
+    if (mlc_bind_weights(wo, wt, PyArray_DIM(yt, 0), &w) < 0) goto fail;
     if (mlc_bind_check_params(mlc_metrics_check_params(c)) < 0) goto fail;
     npy_intp dims[2] = {c, c};
     cm = (PyArrayObject *)PyArray_SimpleNew(2, dims, wt);
@@ -177,7 +167,7 @@ static PyObject *metrics_class_counts(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "OOOn", &to, &po, &wo, &c)) return NULL;
     const int wt = weight_type(wo);
     if (code_pair(to, po, &yt, &yp) < 0) goto fail;
-    if (opt_weights(wo, wt, PyArray_DIM(yt, 0), &w) < 0) goto fail;
+    if (mlc_bind_weights(wo, wt, PyArray_DIM(yt, 0), &w) < 0) goto fail;
     if (mlc_bind_check_params(mlc_metrics_check_params(c)) < 0) goto fail;
     npy_intp dims[1] = {c};
     tp = (PyArrayObject *)PyArray_SimpleNew(1, dims, wt);
@@ -226,7 +216,7 @@ static PyObject *metrics_log_loss(PyObject *self, PyObject *args, PyObject *kwds
     proba = mlc_bind_array(qo, NPY_FLOAT64, 2, "proba");
     y = proba ? mlc_bind_array(yo, NPY_INT32, 1, "y") : NULL;
     if (y == NULL || mlc_bind_check_dim(y, 0, PyArray_DIM(proba, 0), "y") < 0) goto fail;
-    if (opt_weights(wo, NPY_FLOAT64, PyArray_DIM(y, 0), &w) < 0) goto fail;
+    if (mlc_bind_weights(wo, NPY_FLOAT64, PyArray_DIM(y, 0), &w) < 0) goto fail;
     if (mlc_bind_check_params(mlc_metrics_log_loss_check_params(PyArray_DIM(proba, 1), eps)) < 0)
         goto fail;
     if (n_threads < 1) n_threads = 1;
@@ -275,7 +265,7 @@ static PyObject *metrics_roc_curve(PyObject *self, PyObject *args, PyObject *kwd
     score = mlc_bind_array(so, NPY_FLOAT64, 1, "y_score");
     pos = score ? mlc_bind_array(po, NPY_BOOL, 1, "pos") : NULL;
     if (pos == NULL || mlc_bind_check_dim(pos, 0, PyArray_DIM(score, 0), "pos") < 0) goto fail;
-    if (opt_weights(wo, NPY_FLOAT64, PyArray_DIM(score, 0), &w) < 0) goto fail;
+    if (mlc_bind_weights(wo, NPY_FLOAT64, PyArray_DIM(score, 0), &w) < 0) goto fail;
     if (n_threads < 1) n_threads = 1;
     const int64_t n = PyArray_DIM(score, 0);
     npy_intp sdims[1] = {mlc_metrics_roc_scratch_size(n, w != NULL)};

@@ -55,10 +55,7 @@ static PyObject *scale_mean_var(PyObject *self, PyObject *args, PyObject *kwds) 
     X = mlc_bind_float_array(xo, 2, "X");
     if (X == NULL) goto fail;
     npy_intp n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1);
-    if (wo != Py_None) {
-        w = mlc_bind_array(wo, NPY_FLOAT64, 1, "sample_weight");
-        if (w == NULL || mlc_bind_check_dim(w, 0, n, "sample_weight") < 0) goto fail;
-    }
+    if (mlc_bind_weights(wo, NPY_FLOAT64, n, &w) < 0) goto fail;
     int given = (mo != Py_None) + (vo != Py_None) + (co != Py_None);
     if (given != 0 && given != 3) {
         PyErr_SetString(PyExc_ValueError, "mean, var and count: pass all three or none");
