@@ -166,7 +166,7 @@ void mlc_distance_tile(double *S, int64_t lds, const mlc_dist_rows *X, int64_t i
             }
             continue;
         }
-        // a vectorised pass, then mlc_distance_finish on the rare row that needs refining
+        // a vectorised pass, then a direct recomputation of the rare pairs that need refining
         int refine = 0;
 #pragma omp simd reduction(| : refine)
         for (int64_t j = 0; j < by; j++) {
