@@ -16,15 +16,29 @@ from bench._harness import markdown
 HERE = os.path.dirname(os.path.abspath(__file__))
 FAMILIES = sorted(m.name[len("bench_"):] for m in pkgutil.iter_modules([HERE])
                   if m.name.startswith("bench_"))
+# Groups named in the issues: `python -m bench linear svm` runs every linear model and every SVM.
+ALIASES = {"linear": ["least_squares", "logistic", "sgd"], "svm": ["svm", "linear_svm"]}
+
+
+def _expand(names):
+    out = []
+    for name in names:
+        for fam in ALIASES.get(name, [name]):
+            if fam in FAMILIES and fam not in out:
+                out.append(fam)
+            elif fam not in FAMILIES and name not in ALIASES:
+                out.append(fam)
+    return out
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    ap.add_argument("families", nargs="*", help=f"any of {FAMILIES} (default: all)")
+    ap.add_argument("families", nargs="*", help=f"any of {FAMILIES} or the groups {sorted(ALIASES)} (default: all)")
     ap.add_argument("--quick", action="store_true", help="small sizes, few repeats (a smoke run)")
     ap.add_argument("--threads", type=int, default=None, help="threads for both sides (default: all cores)")
     ap.add_argument("--no-write", action="store_true", help="do not write bench/RESULTS.md")
     args = ap.parse_args(argv)
+    args.families = _expand(args.families)
     unknown = set(args.families) - set(FAMILIES)
     if unknown:
         ap.error(f"unknown families {sorted(unknown)}; known: {FAMILIES}")

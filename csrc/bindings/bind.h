@@ -33,6 +33,13 @@ int mlc_bind_check_dim(PyArrayObject *a, int axis, npy_intp expected, const char
 int mlc_bind_check_params(const char *msg);
 /* Sets the exception for a kernel's negative status and returns NULL. */
 PyObject *mlc_bind_status(int status);
+/* Network kernels work in place (outputs are overwritten, gradients accumulated), so their arrays
+ * are not converted: obj must already be a float32 (typenum NPY_FLOAT32) or other `typenum`,
+ * C-contiguous, aligned ndarray with `ndim` dimensions (ndim < 0: any), writeable with MLC_BIND_OUT.
+ * With MLC_BIND_OPTIONAL, None gives *out = NULL. *out is a BORROWED reference (nothing to release).
+ * Returns 0, or -1 with TypeError/ValueError naming `name`. */
+enum { MLC_BIND_IN = 0, MLC_BIND_OUT = 1, MLC_BIND_OPTIONAL = 2 };
+int mlc_bind_inplace(PyObject *obj, int typenum, int ndim, const char *name, int flags, PyArrayObject **out);
 /* A progress hook that checks for Ctrl-C (takes the GIL for the check; calling thread only). */
 extern const mlc_progress mlc_bind_interrupt;
 
@@ -52,5 +59,11 @@ extern PyMethodDef mlc_decomposition_methods[];
 extern PyMethodDef mlc_least_squares_methods[];
 extern PyMethodDef mlc_logistic_methods[];
 extern PyMethodDef mlc_kernel_svm_methods[];
+extern PyMethodDef mlc_linear_svm_methods[];
+extern PyMethodDef mlc_sgd_methods[];
+extern PyMethodDef mlc_nn_dense_methods[];
+extern PyMethodDef mlc_nn_conv_methods[];
+extern PyMethodDef mlc_nn_norm_methods[];
+extern PyMethodDef mlc_nn_optim_methods[];
 
 #endif

@@ -37,6 +37,41 @@ PyArrayObject *mlc_bind_new(int nd, npy_intp d0, npy_intp d1, int typenum) {
     return (PyArrayObject *)PyArray_SimpleNew(nd, dims, typenum);
 }
 
+int mlc_bind_inplace(PyObject *obj, int typenum, int ndim, const char *name, int flags, PyArrayObject **out) {
+    *out = NULL;
+    if (obj == NULL || obj == Py_None) {
+        if (flags & MLC_BIND_OPTIONAL) return 0;
+        PyErr_Format(PyExc_TypeError, "%s: expected an array, got None", name);
+        return -1;
+    }
+    if (!PyArray_Check(obj)) {
+        PyErr_Format(PyExc_TypeError, "%s: expected a numpy array, got %s", name, Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    PyArrayObject *a = (PyArrayObject *)obj;
+    if (PyArray_TYPE(a) != typenum) {
+        PyArray_Descr *want = PyArray_DescrFromType(typenum);
+        PyErr_Format(PyExc_TypeError, "%s: expected dtype %S, got %S", name, (PyObject *)want,
+                     (PyObject *)PyArray_DESCR(a));
+        Py_XDECREF(want);
+        return -1;
+    }
+    if (ndim >= 0 && PyArray_NDIM(a) != ndim) {
+        PyErr_Format(PyExc_ValueError, "%s: expected a %d-D array, got %d-D", name, ndim, PyArray_NDIM(a));
+        return -1;
+    }
+    if (!PyArray_IS_C_CONTIGUOUS(a) || !PyArray_ISALIGNED(a)) {
+        PyErr_Format(PyExc_ValueError, "%s: expected a C-contiguous aligned array", name);
+        return -1;
+    }
+    if ((flags & MLC_BIND_OUT) && !PyArray_ISWRITEABLE(a)) {
+        PyErr_Format(PyExc_ValueError, "%s: the array is read-only", name);
+        return -1;
+    }
+    *out = a;
+    return 0;
+}
+
 int mlc_bind_check_dim(PyArrayObject *a, int axis, npy_intp expected, const char *name) {
     if (PyArray_DIM(a, axis) != expected) {
         PyErr_Format(PyExc_ValueError, "%s: dimension %d is %zd, expected %zd", name, axis,
