@@ -1,0 +1,95 @@
+/* sgd.h: stochastic gradient descent for linear models (scikit-learn's SGDClassifier / SGDRegressor).
+ *
+ * Legend: N samples (rows of X), D features, K problems (1 for a regressor or a binary classifier,
+ * n_classes for one-vs-rest), P = D + 1 parameters of one problem (weights, then the intercept).
+ *
+ * One call trains K independent linear models p = w.x + b for up to max_iter epochs each (OpenMP over
+ * the K problems). Problem k's target is y (regression) or, for classification, +1 where
+ * codes[i] == pos_code[k] and -1 elsewhere (0 instead of -1 for the log loss, as scikit-learn does).
+ *
+ * Two engines:
+ *  - optimizer = MLC_SGD_PLAIN: scikit-learn's _plain_sgd, update for update (one sample per step, the
+ *    w = wscale * v trick for L2, Tsuruoka et al.'s cumulative L1 penalty, ASGD averaging), so with
+ *    shuffle = 0 the coefficients equal scikit-learn's up to rounding.
+ *  - optimizer = MLC_OPTIM_* (csrc/linear/optim.h): mini-batches of batch_size samples, the
+ *    (sub)gradient of the mean weighted loss + penalty, one mlc_optim_step per batch.
+ */
+#ifndef MLC_SGD_H
+#define MLC_SGD_H
+
+#include "mlc.h"
+
+enum {
+    MLC_SGD_HINGE = 0,
+    MLC_SGD_LOG = 1,
+    MLC_SGD_MODIFIED_HUBER = 2,
+    MLC_SGD_SQUARED_HINGE = 3,
+    MLC_SGD_PERCEPTRON = 4,
+    MLC_SGD_SQUARED_ERROR = 5,
+    MLC_SGD_HUBER = 6,
+    MLC_SGD_EPSILON_INSENSITIVE = 7,
+    MLC_SGD_SQUARED_EPSILON_INSENSITIVE = 8
+};
+/* scikit-learn's numbering */
+enum { MLC_SGD_PENALTY_NONE = 0, MLC_SGD_PENALTY_L1 = 1, MLC_SGD_PENALTY_L2 = 2, MLC_SGD_PENALTY_ELASTICNET = 3 };
+enum { MLC_SGD_LR_CONSTANT = 1, MLC_SGD_LR_OPTIMAL = 2, MLC_SGD_LR_INVSCALING = 3, MLC_SGD_LR_ADAPTIVE = 4 };
+#define MLC_SGD_PLAIN (-1)
+
+typedef struct {
+    int loss;                 /* MLC_SGD_HINGE ... */
+    double epsilon;           /* huber / epsilon-insensitive width */
+    int penalty;              /* MLC_SGD_PENALTY_* */
+    double alpha, l1_ratio;
+    int fit_intercept;
+    int64_t max_iter;         /* epochs */
+    double tol;               /* -INFINITY: run max_iter epochs */
+    int64_t n_iter_no_change;
+    int shuffle;
+    uint64_t seed;
+    int learning_rate;        /* MLC_SGD_LR_* */
+    double eta0, power_t;
+    int early_stopping;       /* stop on the validation score instead of the training objective */
+    double intercept_decay;   /* 1 for dense data */
+    int64_t average;          /* 0: off; else ASGD averaging from step t >= average */
+    int optimizer;            /* MLC_SGD_PLAIN or MLC_OPTIM_* */
+    int64_t batch_size;       /* optimizer engine only */
+    double momentum, beta1, beta2, eps;
+} mlc_sgd_params;
+
+/* The K models being trained: caller-owned arrays, all inout. */
+typedef struct {
+    double *coef;             /* (K, D) */
+    double *intercept;        /* (K) */
+    double *avg_coef;         /* (K, D), or NULL unless average > 0 */
+    double *avg_intercept;    /* (K), or NULL unless average > 0 */
+    double *optim_m, *optim_v;/* (K, P) each, or NULL for MLC_SGD_PLAIN: the optimiser's moments */
+    int64_t *optim_t;         /* (K), or NULL for MLC_SGD_PLAIN: optimiser steps taken */
+} mlc_sgd_model;
+
+/* Per problem and epoch, all out. */
+typedef struct {
+    double *loss_curve;       /* (K, max_iter): mean loss over the epoch's training samples */
+    double *objective_curve;  /* (K, max_iter): mean of loss + alpha * penalty */
+    double *score_curve;      /* (K, max_iter): validation accuracy / R^2 (early_stopping), or NULL */
+    int64_t *n_iter;          /* (K): epochs run (on MLC_ENUMERIC: the epoch that overflowed) */
+} mlc_sgd_history;
+
+/* NULL, or what is wrong with the parameters. */
+const char *mlc_sgd_check_params(int64_t n_samples, int64_t n_features, int64_t n_problems, int regression,
+                                 const mlc_sgd_params *p);
+
+/* Train the K problems.
+ *   model inout, hist out (see the structs);
+ *   X (N, D) in; y (N) in for regression, else NULL; codes (N) in for classification, else NULL;
+ *   pos_code (K) in (classification); weight_pos, weight_neg (K) in or NULL (1): the class weights of
+ *   the positive / negative samples of each problem; sample_weight (N) in or NULL;
+ *   val_mask (N) in or NULL: 1 marks a validation sample (never trained on; early_stopping);
+ *   t0: the step counter at the start (scikit-learn's t_, 1 on a fresh fit).
+ * Problem k uses its own stream of the seeded RNG (the seed's k-th jump), so results do not depend on
+ * n_threads. Returns MLC_OK, MLC_ENUMERIC (weights overflowed), MLC_ENOMEM or MLC_EINTERRUPTED. */
+int mlc_sgd_fit(const mlc_sgd_model *model, const mlc_sgd_history *hist, const double *X, const double *y,
+                const int32_t *codes, const int32_t *pos_code, const double *weight_pos, const double *weight_neg,
+                const double *sample_weight, const uint8_t *val_mask, int64_t n_samples, int64_t n_features,
+                int64_t n_problems, double t0, const mlc_sgd_params *p, int n_threads, const mlc_progress *progress);
+
+#endif
