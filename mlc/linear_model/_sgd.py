@@ -24,7 +24,7 @@ import numpy as np
 
 from .. import _mlc
 from .._threads import get_num_threads
-from .._validation import (check_array, check_classification_targets, check_is_fitted, check_sample_weight,
+from .._validation import (check_classification_targets, check_is_fitted, check_sample_weight,
                            check_scalar, check_X_y, compute_class_weight, seed_from_random_state)
 from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
 from ..exceptions import ConvergenceWarning
