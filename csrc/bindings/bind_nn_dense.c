@@ -1,6 +1,501 @@
-/* bind_nn_dense.c: network kernels: dense, activations, losses, dropout, residual add. */
+/* bind_nn_dense.c: network kernels: dense, activations, softmax, losses, dropout, residual add,
+ * sum of squares. Python names nn_<...>.
+ *
+ * Every array is passed in place (mlc_bind_inplace: borrowed, never converted): outputs are
+ * overwritten, gradients accumulated, and any gradient may be None. Each shape is checked against the
+ * others and outputs may not overlap inputs (except where a kernel allows out to BE an input), so a
+ * direct call with wrong arrays raises instead of crashing or writing garbage. Nothing is allocated:
+ * the kernels need no scratch. */
 #include "bind.h"
 
+#include <stdio.h>
+#include "nn/activation.h"
+#include "nn/add.h"
+#include "nn/dense.h"
+#include "nn/dropout.h"
+#include "nn/loss.h"
+
+/* ---- shape and aliasing checks (0, or -1 with ValueError naming both arrays) ---------------------- */
+
+static void shape_str(PyArrayObject *a, char *buf, size_t size) {
+    size_t k = (size_t)snprintf(buf, size, "(");
+    for (int d = 0; d < PyArray_NDIM(a) && k < size; d++)
+        k += (size_t)snprintf(buf + k, size - k, d ? ", %zd" : "%zd", (Py_ssize_t)PyArray_DIM(a, d));
+    if (k < size) snprintf(buf + k, size - k, PyArray_NDIM(a) == 1 ? ",)" : ")");
+}
+
+/* Skipped when either array is NULL (an optional one left out). */
+static int same_shape(PyArrayObject *a, const char *na, PyArrayObject *b, const char *nb) {
+    if (a == NULL || b == NULL) return 0;
+    if (PyArray_NDIM(a) == PyArray_NDIM(b) &&
+        PyArray_CompareLists(PyArray_DIMS(a), PyArray_DIMS(b), PyArray_NDIM(a)))
+        return 0;
+    char sa[128], sb[128];
+    shape_str(a, sa, sizeof sa);
+    shape_str(b, sb, sizeof sb);
+    PyErr_Format(PyExc_ValueError, "%s and %s must have the same shape, got %s and %s", na, nb, sa, sb);
+    return -1;
+}
+
+/* a.shape[ia] == b.shape[ib]; skipped when either array is NULL. */
+static int dim_match(PyArrayObject *a, int ia, const char *na, PyArrayObject *b, int ib, const char *nb) {
+    if (a == NULL || b == NULL || PyArray_DIM(a, ia) == PyArray_DIM(b, ib)) return 0;
+    PyErr_Format(PyExc_ValueError, "%s.shape[%d] = %zd does not match %s.shape[%d] = %zd", na, ia,
+                 (Py_ssize_t)PyArray_DIM(a, ia), nb, ib, (Py_ssize_t)PyArray_DIM(b, ib));
+    return -1;
+}
+
+/* The memory of out and in must not overlap; with allow_same, out may be exactly in (same data,
+ * same size: an in-place pointwise kernel). Skipped when either is NULL. */
+static int no_overlap(PyArrayObject *out, const char *no, PyArrayObject *in, const char *ni, int allow_same) {
+    if (out == NULL || in == NULL) return 0;
+    const char *po = PyArray_BYTES(out), *pi = PyArray_BYTES(in);
+    const npy_intp so = PyArray_NBYTES(out), si = PyArray_NBYTES(in);
+    if (so == 0 || si == 0 || po + so <= pi || pi + si <= po) return 0;
+    if (allow_same && po == pi && so == si) return 0;
+    PyErr_Format(PyExc_ValueError, allow_same ? "%s overlaps %s (it may only be the same array)"
+                                              : "%s overlaps %s (they must be separate arrays)", no, ni);
+    return -1;
+}
+
+static PyObject *done(int st) {
+    if (st != MLC_OK) return mlc_bind_status(st);
+    Py_RETURN_NONE;
+}
+
+#define OUT MLC_BIND_OUT
+#define OUT_OPT (MLC_BIND_OUT | MLC_BIND_OPTIONAL)
+#define IN MLC_BIND_IN
+#define IN_OPT (MLC_BIND_IN | MLC_BIND_OPTIONAL)
+#define F32 NPY_FLOAT32
+
+/* ---- dense --------------------------------------------------------------------------------------- */
+
+/* nn_dense_forward(out, x, weight, bias=None): out (B, C_out) = x (B, C_in) weight^T (C_out, C_in)
+ * + bias (C_out). */
+static PyObject *nn_dense_forward(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"out", "x", "weight", "bias", NULL};
+    PyObject *oo, *xo, *wo, *bo = Py_None;
+    PyArrayObject *out, *x, *w, *b;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO|O", kwlist, &oo, &xo, &wo, &bo)) return NULL;
+    if (mlc_bind_inplace(oo, F32, 2, "out", OUT, &out) < 0 || mlc_bind_inplace(xo, F32, 2, "x", IN, &x) < 0 ||
+        mlc_bind_inplace(wo, F32, 2, "weight", IN, &w) < 0 || mlc_bind_inplace(bo, F32, 1, "bias", IN_OPT, &b) < 0 ||
+        dim_match(w, 1, "weight", x, 1, "x") < 0 || dim_match(out, 0, "out", x, 0, "x") < 0 ||
+        dim_match(out, 1, "out", w, 0, "weight") < 0 || dim_match(b, 0, "bias", w, 0, "weight") < 0 ||
+        no_overlap(out, "out", x, "x", 0) < 0 || no_overlap(out, "out", w, "weight", 0) < 0 ||
+        no_overlap(out, "out", b, "bias", 0) < 0)
+        return NULL;
+    const int64_t B = PyArray_DIM(x, 0), Cin = PyArray_DIM(x, 1), Cout = PyArray_DIM(w, 0);
+    if (mlc_bind_check_params(mlc_dense_check_params(B, Cin, Cout)) < 0) return NULL;
+    const int nt = mlc_get_num_threads();
+    const float *bd = b != NULL ? PyArray_DATA(b) : NULL;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_dense_forward(PyArray_DATA(out), PyArray_DATA(x), PyArray_DATA(w), bd, B, Cin, Cout, nt);
+    Py_END_ALLOW_THREADS
+    return done(st);
+}
+
+/* nn_dense_backward(dx, dweight, dbias, dout, x, weight): dx (B, C_in) += dout weight,
+ * dweight (C_out, C_in) += dout^T x, dbias (C_out) += column sums of dout; each may be None. */
+static PyObject *nn_dense_backward(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"dx", "dweight", "dbias", "dout", "x", "weight", NULL};
+    PyObject *dxo, *dwo, *dbo, *go, *xo, *wo;
+    PyArrayObject *dx, *dw, *db, *g, *x, *w;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOO", kwlist, &dxo, &dwo, &dbo, &go, &xo, &wo)) return NULL;
+    if (mlc_bind_inplace(dxo, F32, 2, "dx", OUT_OPT, &dx) < 0 ||
+        mlc_bind_inplace(dwo, F32, 2, "dweight", OUT_OPT, &dw) < 0 ||
+        mlc_bind_inplace(dbo, F32, 1, "dbias", OUT_OPT, &db) < 0 ||
+        mlc_bind_inplace(go, F32, 2, "dout", IN, &g) < 0 || mlc_bind_inplace(xo, F32, 2, "x", IN, &x) < 0 ||
+        mlc_bind_inplace(wo, F32, 2, "weight", IN, &w) < 0 ||
+        dim_match(w, 1, "weight", x, 1, "x") < 0 || dim_match(g, 0, "dout", x, 0, "x") < 0 ||
+        dim_match(g, 1, "dout", w, 0, "weight") < 0 || same_shape(dx, "dx", x, "x") < 0 ||
+        same_shape(dw, "dweight", w, "weight") < 0 || dim_match(db, 0, "dbias", w, 0, "weight") < 0)
+        return NULL;
+    PyArrayObject *grads[3] = {dx, dw, db}, *ins[3] = {g, x, w};
+    static const char *gn[3] = {"dx", "dweight", "dbias"}, *in_[3] = {"dout", "x", "weight"};
+    for (int i = 0; i < 3; i++) {
+        for (int j = 0; j < 3; j++)
+            if (no_overlap(grads[i], gn[i], ins[j], in_[j], 0) < 0) return NULL;
+        for (int j = i + 1; j < 3; j++)
+            if (no_overlap(grads[i], gn[i], grads[j], gn[j], 0) < 0) return NULL;
+    }
+    const int64_t B = PyArray_DIM(x, 0), Cin = PyArray_DIM(x, 1), Cout = PyArray_DIM(w, 0);
+    if (mlc_bind_check_params(mlc_dense_check_params(B, Cin, Cout)) < 0) return NULL;
+    const int nt = mlc_get_num_threads();
+    float *dxd = dx ? PyArray_DATA(dx) : NULL, *dwd = dw ? PyArray_DATA(dw) : NULL,
+          *dbd = db ? PyArray_DATA(db) : NULL;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_dense_backward(dxd, dwd, dbd, PyArray_DATA(g), PyArray_DATA(x), PyArray_DATA(w), B, Cin, Cout, nt);
+    Py_END_ALLOW_THREADS
+    return done(st);
+}
+
+/* ---- activations ------------------------------------------------------------------------------- */
+
+/* nn_activation_forward(out, x, kind, alpha=0.01): out = f(x), any shape; out may be x. */
+static PyObject *nn_activation_forward(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"out", "x", "kind", "alpha", NULL};
+    PyObject *oo, *xo;
+    int kind;
+    double alpha = 0.01;
+    PyArrayObject *out, *x;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOi|d", kwlist, &oo, &xo, &kind, &alpha)) return NULL;
+    if (mlc_bind_inplace(oo, F32, -1, "out", OUT, &out) < 0 || mlc_bind_inplace(xo, F32, -1, "x", IN, &x) < 0 ||
+        same_shape(out, "out", x, "x") < 0 || no_overlap(out, "out", x, "x", 1) < 0 ||
+        mlc_bind_check_params(mlc_activation_check_params(kind, alpha, 1, 1)) < 0)
+        return NULL;
+    const int64_t n = PyArray_SIZE(x);
+    const int nt = mlc_get_num_threads();
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_activation_forward(PyArray_DATA(out), PyArray_DATA(x), n, kind, (float)alpha, nt);
+    Py_END_ALLOW_THREADS
+    return done(st);
+}
+
+/* nn_activation_backward(dx, dout, x, out, kind, alpha=0.01): dx += f'(x) dout; relu / leaky_relu read
+ * x (or out), sigmoid / tanh read out; the one a kind does not need may be None. */
+static PyObject *nn_activation_backward(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"dx", "dout", "x", "out", "kind", "alpha", NULL};
+    PyObject *dxo, *go, *xo, *oo;
+    int kind;
+    double alpha = 0.01;
+    PyArrayObject *dx, *g, *x, *out;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOi|d", kwlist, &dxo, &go, &xo, &oo, &kind, &alpha)) return NULL;
+    if (mlc_bind_inplace(dxo, F32, -1, "dx", OUT_OPT, &dx) < 0 ||
+        mlc_bind_inplace(go, F32, -1, "dout", IN, &g) < 0 || mlc_bind_inplace(xo, F32, -1, "x", IN_OPT, &x) < 0 ||
+        mlc_bind_inplace(oo, F32, -1, "out", IN_OPT, &out) < 0 || same_shape(dx, "dx", g, "dout") < 0 ||
+        same_shape(x, "x", g, "dout") < 0 || same_shape(out, "out", g, "dout") < 0 ||
+        no_overlap(dx, "dx", g, "dout", 0) < 0 || no_overlap(dx, "dx", x, "x", 0) < 0 ||
+        no_overlap(dx, "dx", out, "out", 0) < 0 ||
+        mlc_bind_check_params(mlc_activation_check_params(kind, alpha, x != NULL, out != NULL)) < 0)
+        return NULL;
+    const int64_t n = PyArray_SIZE(g);
+    const int nt = mlc_get_num_threads();
+    float *dxd = dx ? PyArray_DATA(dx) : NULL;
+    const float *xd = x ? PyArray_DATA(x) : NULL, *od = out ? PyArray_DATA(out) : NULL;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_activation_backward(dxd, PyArray_DATA(g), xd, od, n, kind, (float)alpha, nt);
+    Py_END_ALLOW_THREADS
+    return done(st);
+}
+
+/* ---- softmax family (over the last axis of a (B, C) array) -------------------------------------- */
+
+typedef int (*rowwise_fn)(float *, const float *, int64_t, int64_t, int);
+typedef int (*rowwise_backward_fn)(float *, const float *, const float *, int64_t, int64_t, int);
+
+/* out (B, C) = f(x (B, C)); out may be x. */
+static PyObject *softmax_like(PyObject *args, PyObject *kwds, rowwise_fn fn) {
+    static char *kwlist[] = {"out", "x", NULL};
+    PyObject *oo, *xo;
+    PyArrayObject *out, *x;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO", kwlist, &oo, &xo)) return NULL;
+    if (mlc_bind_inplace(oo, F32, 2, "out", OUT, &out) < 0 || mlc_bind_inplace(xo, F32, 2, "x", IN, &x) < 0 ||
+        same_shape(out, "out", x, "x") < 0 || no_overlap(out, "out", x, "x", 1) < 0)
+        return NULL;
+    const int64_t B = PyArray_DIM(x, 0), C = PyArray_DIM(x, 1);
+    if (C < 1) return PyErr_Format(PyExc_ValueError, "x: needs at least one column, got shape (%zd, 0)", (Py_ssize_t)B);
+    const int nt = mlc_get_num_threads();
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = fn(PyArray_DATA(out), PyArray_DATA(x), B, C, nt);
+    Py_END_ALLOW_THREADS
+    return done(st);
+}
+
+/* dx (B, C) += J^T dout from out (B, C) = the forward's result; dx may be None. */
+static PyObject *softmax_like_backward(PyObject *args, PyObject *kwds, rowwise_backward_fn fn) {
+    static char *kwlist[] = {"dx", "dout", "out", NULL};
+    PyObject *dxo, *go, *oo;
+    PyArrayObject *dx, *g, *out;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO", kwlist, &dxo, &go, &oo)) return NULL;
+    if (mlc_bind_inplace(dxo, F32, 2, "dx", OUT_OPT, &dx) < 0 ||
+        mlc_bind_inplace(go, F32, 2, "dout", IN, &g) < 0 || mlc_bind_inplace(oo, F32, 2, "out", IN, &out) < 0 ||
+        same_shape(dx, "dx", g, "dout") < 0 || same_shape(out, "out", g, "dout") < 0 ||
+        no_overlap(dx, "dx", g, "dout", 0) < 0 || no_overlap(dx, "dx", out, "out", 0) < 0)
+        return NULL;
+    const int64_t B = PyArray_DIM(g, 0), C = PyArray_DIM(g, 1);
+    if (C < 1) return PyErr_Format(PyExc_ValueError, "dout: needs at least one column, got shape (%zd, 0)", (Py_ssize_t)B);
+    const int nt = mlc_get_num_threads();
+    float *dxd = dx ? PyArray_DATA(dx) : NULL;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = fn(dxd, PyArray_DATA(g), PyArray_DATA(out), B, C, nt);
+    Py_END_ALLOW_THREADS
+    return done(st);
+}
+
+/* nn_softmax_forward(out, x), nn_log_softmax_forward(out, x), nn_softmax_backward(dx, dout, out),
+ * nn_log_softmax_backward(dx, dout, out). */
+static PyObject *nn_softmax_forward(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    return softmax_like(args, kwds, mlc_softmax_forward);
+}
+
+static PyObject *nn_log_softmax_forward(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    return softmax_like(args, kwds, mlc_log_softmax_forward);
+}
+
+static PyObject *nn_softmax_backward(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    return softmax_like_backward(args, kwds, mlc_softmax_backward);
+}
+
+static PyObject *nn_log_softmax_backward(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    return softmax_like_backward(args, kwds, mlc_log_softmax_backward);
+}
+
+/* ---- losses -------------------------------------------------------------------------------------- */
+
+/* A kernel's MLC_EINVAL for a loss: a bad target (when targets is given) or a non-positive weight sum. */
+static PyObject *loss_einval(const int64_t *targets, int64_t B, int64_t C) {
+    const int64_t i = targets != NULL ? mlc_loss_first_bad_target(targets, B, C) : -1;
+    if (i >= 0)
+        return PyErr_Format(PyExc_ValueError, "targets[%lld] = %lld is not a class index in [0, %lld)",
+                            (long long)i, (long long)targets[i], (long long)C);
+    return PyErr_Format(PyExc_ValueError, "sample_weight must have a positive sum");
+}
+
+/* nn_softmax_cross_entropy(dlogits, probs, logits, targets, sample_weight=None) -> loss:
+ * logits (B, C); targets (B) int64; sample_weight (B) or None; probs (B, C) out or None;
+ * dlogits (B, C) += or None. */
+static PyObject *nn_softmax_cross_entropy(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"dlogits", "probs", "logits", "targets", "sample_weight", NULL};
+    PyObject *go, *po, *zo, *to, *wo = Py_None;
+    PyArrayObject *g, *p, *z, *t, *w;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOO|O", kwlist, &go, &po, &zo, &to, &wo)) return NULL;
+    if (mlc_bind_inplace(go, F32, 2, "dlogits", OUT_OPT, &g) < 0 ||
+        mlc_bind_inplace(po, F32, 2, "probs", OUT_OPT, &p) < 0 ||
+        mlc_bind_inplace(zo, F32, 2, "logits", IN, &z) < 0 ||
+        mlc_bind_inplace(to, NPY_INT64, 1, "targets", IN, &t) < 0 ||
+        mlc_bind_inplace(wo, F32, 1, "sample_weight", IN_OPT, &w) < 0 ||
+        same_shape(g, "dlogits", z, "logits") < 0 || same_shape(p, "probs", z, "logits") < 0 ||
+        dim_match(t, 0, "targets", z, 0, "logits") < 0 || dim_match(w, 0, "sample_weight", z, 0, "logits") < 0 ||
+        no_overlap(g, "dlogits", z, "logits", 0) < 0 || no_overlap(g, "dlogits", w, "sample_weight", 0) < 0 ||
+        no_overlap(p, "probs", z, "logits", 0) < 0 || no_overlap(p, "probs", w, "sample_weight", 0) < 0 ||
+        no_overlap(g, "dlogits", p, "probs", 0) < 0)
+        return NULL;
+    const int64_t B = PyArray_DIM(z, 0), C = PyArray_DIM(z, 1);
+    if (mlc_bind_check_params(mlc_loss_check_params(B, C)) < 0) return NULL;
+    const int nt = mlc_get_num_threads();
+    float *gd = g ? PyArray_DATA(g) : NULL, *pd = p ? PyArray_DATA(p) : NULL;
+    const float *wd = w ? PyArray_DATA(w) : NULL;
+    const int64_t *td = PyArray_DATA(t);
+    double loss = 0.0;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_softmax_cross_entropy(&loss, gd, pd, PyArray_DATA(z), td, wd, B, C, nt);
+    Py_END_ALLOW_THREADS
+    if (st == MLC_EINVAL) return loss_einval(td, B, C);
+    if (st != MLC_OK) return mlc_bind_status(st);
+    return PyFloat_FromDouble(loss);
+}
+
+typedef int (*pointwise_loss_fn)(double *, float *, const float *, const float *, const float *, int64_t, int64_t,
+                                 int);
+
+/* (grad, pred, targets, sample_weight=None) -> loss, for bce_with_logits and mse: pred and
+ * targets (B, K); grad (B, K) += or None. */
+static PyObject *pointwise_loss(PyObject *args, PyObject *kwds, pointwise_loss_fn fn, char **kwlist) {
+    PyObject *go, *zo, *to, *wo = Py_None;
+    PyArrayObject *g, *z, *t, *w;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO|O", kwlist, &go, &zo, &to, &wo)) return NULL;
+    const char *gn = kwlist[0], *zn = kwlist[1];
+    if (mlc_bind_inplace(go, F32, 2, gn, OUT_OPT, &g) < 0 || mlc_bind_inplace(zo, F32, 2, zn, IN, &z) < 0 ||
+        mlc_bind_inplace(to, F32, 2, "targets", IN, &t) < 0 ||
+        mlc_bind_inplace(wo, F32, 1, "sample_weight", IN_OPT, &w) < 0 || same_shape(g, gn, z, zn) < 0 ||
+        same_shape(t, "targets", z, zn) < 0 || dim_match(w, 0, "sample_weight", z, 0, zn) < 0 ||
+        no_overlap(g, gn, z, zn, 0) < 0 || no_overlap(g, gn, t, "targets", 0) < 0 ||
+        no_overlap(g, gn, w, "sample_weight", 0) < 0)
+        return NULL;
+    const int64_t B = PyArray_DIM(z, 0), K = PyArray_DIM(z, 1);
+    if (mlc_bind_check_params(mlc_loss_check_params(B, K)) < 0) return NULL;
+    const int nt = mlc_get_num_threads();
+    float *gd = g ? PyArray_DATA(g) : NULL;
+    const float *wd = w ? PyArray_DATA(w) : NULL;
+    double loss = 0.0;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = fn(&loss, gd, PyArray_DATA(z), PyArray_DATA(t), wd, B, K, nt);
+    Py_END_ALLOW_THREADS
+    if (st == MLC_EINVAL) return loss_einval(NULL, B, K);
+    if (st != MLC_OK) return mlc_bind_status(st);
+    return PyFloat_FromDouble(loss);
+}
+
+/* nn_bce_with_logits(dlogits, logits, targets, sample_weight=None) -> loss */
+static PyObject *nn_bce_with_logits(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"dlogits", "logits", "targets", "sample_weight", NULL};
+    return pointwise_loss(args, kwds, mlc_bce_with_logits, kwlist);
+}
+
+/* nn_mse(dpred, pred, targets, sample_weight=None) -> loss */
+static PyObject *nn_mse(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"dpred", "pred", "targets", "sample_weight", NULL};
+    return pointwise_loss(args, kwds, mlc_mse, kwlist);
+}
+
+/* ---- dropout, add, sum of squares ---------------------------------------------------------------- */
+
+/* nn_dropout_forward(out, mask, x, p, seed): any shape; out may be x; seed an int in [0, 2**64). */
+static PyObject *nn_dropout_forward(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"out", "mask", "x", "p", "seed", NULL};
+    PyObject *oo, *mo, *xo, *so;
+    double p;
+    PyArrayObject *out, *mask, *x;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOdO", kwlist, &oo, &mo, &xo, &p, &so)) return NULL;
+    PyObject *idx = PyNumber_Index(so);
+    if (idx == NULL) return NULL;
+    const unsigned long long seed = PyLong_AsUnsignedLongLong(idx);
+    Py_DECREF(idx);
+    if (seed == (unsigned long long)-1 && PyErr_Occurred()) {
+        PyErr_SetString(PyExc_ValueError, "seed must be an integer in [0, 2**64)");
+        return NULL;
+    }
+    if (mlc_bind_inplace(oo, F32, -1, "out", OUT, &out) < 0 || mlc_bind_inplace(mo, F32, -1, "mask", OUT, &mask) < 0 ||
+        mlc_bind_inplace(xo, F32, -1, "x", IN, &x) < 0 || same_shape(out, "out", x, "x") < 0 ||
+        same_shape(mask, "mask", x, "x") < 0 || no_overlap(out, "out", x, "x", 1) < 0 ||
+        no_overlap(mask, "mask", x, "x", 0) < 0 || no_overlap(mask, "mask", out, "out", 0) < 0 ||
+        mlc_bind_check_params(mlc_dropout_check_params(p)) < 0)
+        return NULL;
+    const int64_t n = PyArray_SIZE(x);
+    const int nt = mlc_get_num_threads();
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_dropout_forward(PyArray_DATA(out), PyArray_DATA(mask), PyArray_DATA(x), n, p, (uint64_t)seed, nt);
+    Py_END_ALLOW_THREADS
+    return done(st);
+}
+
+/* nn_dropout_backward(dx, dout, mask): dx += dout * mask; dx may be None. */
+static PyObject *nn_dropout_backward(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"dx", "dout", "mask", NULL};
+    PyObject *dxo, *go, *mo;
+    PyArrayObject *dx, *g, *mask;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO", kwlist, &dxo, &go, &mo)) return NULL;
+    if (mlc_bind_inplace(dxo, F32, -1, "dx", OUT_OPT, &dx) < 0 ||
+        mlc_bind_inplace(go, F32, -1, "dout", IN, &g) < 0 || mlc_bind_inplace(mo, F32, -1, "mask", IN, &mask) < 0 ||
+        same_shape(dx, "dx", g, "dout") < 0 || same_shape(mask, "mask", g, "dout") < 0 ||
+        no_overlap(dx, "dx", g, "dout", 0) < 0 || no_overlap(dx, "dx", mask, "mask", 0) < 0)
+        return NULL;
+    const int64_t n = PyArray_SIZE(g);
+    const int nt = mlc_get_num_threads();
+    float *dxd = dx ? PyArray_DATA(dx) : NULL;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_dropout_backward(dxd, PyArray_DATA(g), PyArray_DATA(mask), n, nt);
+    Py_END_ALLOW_THREADS
+    return done(st);
+}
+
+/* nn_add_forward(out, a, b): out = a + b, any shape; out may be a or b. */
+static PyObject *nn_add_forward(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"out", "a", "b", NULL};
+    PyObject *oo, *ao, *bo;
+    PyArrayObject *out, *a, *b;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO", kwlist, &oo, &ao, &bo)) return NULL;
+    if (mlc_bind_inplace(oo, F32, -1, "out", OUT, &out) < 0 || mlc_bind_inplace(ao, F32, -1, "a", IN, &a) < 0 ||
+        mlc_bind_inplace(bo, F32, -1, "b", IN, &b) < 0 || same_shape(a, "a", b, "b") < 0 ||
+        same_shape(out, "out", a, "a") < 0 || no_overlap(out, "out", a, "a", 1) < 0 ||
+        no_overlap(out, "out", b, "b", 1) < 0)
+        return NULL;
+    const int64_t n = PyArray_SIZE(a);
+    const int nt = mlc_get_num_threads();
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_add_forward(PyArray_DATA(out), PyArray_DATA(a), PyArray_DATA(b), n, nt);
+    Py_END_ALLOW_THREADS
+    return done(st);
+}
+
+/* nn_add_backward(da, db, dout): da += dout, db += dout; either may be None (or both the same array,
+ * which then receives 2 dout). */
+static PyObject *nn_add_backward(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"da", "db", "dout", NULL};
+    PyObject *ao, *bo, *go;
+    PyArrayObject *da, *db, *g;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO", kwlist, &ao, &bo, &go)) return NULL;
+    if (mlc_bind_inplace(ao, F32, -1, "da", OUT_OPT, &da) < 0 ||
+        mlc_bind_inplace(bo, F32, -1, "db", OUT_OPT, &db) < 0 || mlc_bind_inplace(go, F32, -1, "dout", IN, &g) < 0 ||
+        same_shape(da, "da", g, "dout") < 0 || same_shape(db, "db", g, "dout") < 0 ||
+        no_overlap(da, "da", g, "dout", 0) < 0 || no_overlap(db, "db", g, "dout", 0) < 0)
+        return NULL;
+    const int64_t n = PyArray_SIZE(g);
+    const int nt = mlc_get_num_threads();
+    float *dad = da ? PyArray_DATA(da) : NULL, *dbd = db ? PyArray_DATA(db) : NULL;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_add_backward(dad, dbd, PyArray_DATA(g), n, nt);
+    Py_END_ALLOW_THREADS
+    return done(st);
+}
+
+/* nn_sum_squares(x) -> float: sum of x^2 over any float32 array, accumulated in float64. */
+static PyObject *nn_sum_squares(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"x", NULL};
+    PyObject *xo;
+    PyArrayObject *x;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O", kwlist, &xo)) return NULL;
+    if (mlc_bind_inplace(xo, F32, -1, "x", IN, &x) < 0) return NULL;
+    const int64_t n = PyArray_SIZE(x);
+    const int nt = mlc_get_num_threads();
+    double s = 0.0;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_sum_squares(&s, PyArray_DATA(x), n, nt);
+    Py_END_ALLOW_THREADS
+    if (st != MLC_OK) return mlc_bind_status(st);
+    return PyFloat_FromDouble(s);
+}
+
 PyMethodDef mlc_nn_dense_methods[] = {
+    {"nn_dense_forward", MLC_BIND_FN(nn_dense_forward), MLC_BIND_KW,
+     "nn_dense_forward(out, x, weight, bias=None): out = x @ weight.T + bias"},
+    {"nn_dense_backward", MLC_BIND_FN(nn_dense_backward), MLC_BIND_KW,
+     "nn_dense_backward(dx, dweight, dbias, dout, x, weight): accumulate the gradients (each may be None)"},
+    {"nn_activation_forward", MLC_BIND_FN(nn_activation_forward), MLC_BIND_KW,
+     "nn_activation_forward(out, x, kind, alpha=0.01): kind 0 relu, 1 leaky_relu, 2 sigmoid, 3 tanh, 4 identity"},
+    {"nn_activation_backward", MLC_BIND_FN(nn_activation_backward), MLC_BIND_KW,
+     "nn_activation_backward(dx, dout, x, out, kind, alpha=0.01): dx += f'(x) dout"},
+    {"nn_softmax_forward", MLC_BIND_FN(nn_softmax_forward), MLC_BIND_KW,
+     "nn_softmax_forward(out, x): softmax over the last axis of (B, C)"},
+    {"nn_log_softmax_forward", MLC_BIND_FN(nn_log_softmax_forward), MLC_BIND_KW,
+     "nn_log_softmax_forward(out, x): log_softmax over the last axis of (B, C)"},
+    {"nn_softmax_backward", MLC_BIND_FN(nn_softmax_backward), MLC_BIND_KW,
+     "nn_softmax_backward(dx, dout, out): dx += out * (dout - sum(dout * out))"},
+    {"nn_log_softmax_backward", MLC_BIND_FN(nn_log_softmax_backward), MLC_BIND_KW,
+     "nn_log_softmax_backward(dx, dout, out): dx += dout - exp(out) * sum(dout)"},
+    {"nn_softmax_cross_entropy", MLC_BIND_FN(nn_softmax_cross_entropy), MLC_BIND_KW,
+     "nn_softmax_cross_entropy(dlogits, probs, logits, targets, sample_weight=None) -> loss"},
+    {"nn_bce_with_logits", MLC_BIND_FN(nn_bce_with_logits), MLC_BIND_KW,
+     "nn_bce_with_logits(dlogits, logits, targets, sample_weight=None) -> loss"},
+    {"nn_mse", MLC_BIND_FN(nn_mse), MLC_BIND_KW, "nn_mse(dpred, pred, targets, sample_weight=None) -> loss"},
+    {"nn_dropout_forward", MLC_BIND_FN(nn_dropout_forward), MLC_BIND_KW,
+     "nn_dropout_forward(out, mask, x, p, seed): inverted dropout, mask in {0, 1/(1-p)}"},
+    {"nn_dropout_backward", MLC_BIND_FN(nn_dropout_backward), MLC_BIND_KW,
+     "nn_dropout_backward(dx, dout, mask): dx += dout * mask"},
+    {"nn_add_forward", MLC_BIND_FN(nn_add_forward), MLC_BIND_KW, "nn_add_forward(out, a, b): out = a + b"},
+    {"nn_add_backward", MLC_BIND_FN(nn_add_backward), MLC_BIND_KW,
+     "nn_add_backward(da, db, dout): da += dout, db += dout (each may be None)"},
+    {"nn_sum_squares", MLC_BIND_FN(nn_sum_squares), MLC_BIND_KW,
+     "nn_sum_squares(x) -> float: sum of squares in float64"},
     {NULL, NULL, 0, NULL},
 };

@@ -1,0 +1,147 @@
+/* loss.c: cross entropy on softmax, binary cross entropy on logits, mean squared error. Each loss
+ * and its gradient come from one pass over the rows (the gradient of a mean needs sum w first,
+ * which is a pass over the B weights only).
+ */
+#include <math.h>
+
+#include "nn/loss.h"
+
+/* A reduction over n rows uses at most MAX_CHUNKS chunks of rows_per_chunk(n) rows: a split fixed by
+ * n, merged in chunk order (see the header). */
+#define MAX_CHUNKS 64
+#define MIN_CHUNK_ROWS 16
+
+static int64_t rows_per_chunk(int64_t n) {
+    const int64_t per = (n + MAX_CHUNKS - 1) / MAX_CHUNKS;
+    return per < MIN_CHUNK_ROWS ? MIN_CHUNK_ROWS : per;
+}
+
+const char *mlc_loss_check_params(int64_t B, int64_t C) {
+    if (B < 1) return "loss: needs at least one sample";
+    if (C < 1) return "loss: needs at least one class / output";
+    return NULL;
+}
+
+int64_t mlc_loss_first_bad_target(const int64_t *targets, int64_t B, int64_t C) {
+    for (int64_t i = 0; i < B; i++)
+        if (targets[i] < 0 || targets[i] >= C) return i;
+    return -1;
+}
+
+/* 1 / sum w (B when w is NULL), or 0 when the sum is not positive. */
+static double inv_weight_sum(const float *w, int64_t B) {
+    if (w == NULL) return 1.0 / (double)B;
+    double s = 0.0;
+    for (int64_t i = 0; i < B; i++) s += w[i];
+    return s > 0.0 ? 1.0 / s : 0.0;
+}
+
+static double sum_chunks(const double *part, int64_t nch) {
+    double s = 0.0;
+    for (int64_t c = 0; c < nch; c++) s += part[c];
+    return s;
+}
+
+/* l_i = logsumexp(z_i) - z_i,t  and  dl/dz_ij = softmax_ij - [j = t], with the log-sum-exp shifted by
+ * the row max (no overflow, even for logits of +-1e4) and summed in float64. */
+int mlc_softmax_cross_entropy(double *loss, float *dlogits, float *probs, const float *logits,
+                              const int64_t *targets, const float *sample_weight, int64_t B, int64_t C,
+                              int n_threads) {
+    if (mlc_loss_check_params(B, C) != NULL) return MLC_EINVAL;
+    if (mlc_loss_first_bad_target(targets, B, C) >= 0) return MLC_EINVAL;
+    const double inv_w = inv_weight_sum(sample_weight, B);
+    if (inv_w == 0.0) return MLC_EINVAL;
+    const int64_t per = rows_per_chunk(B), nch = (B + per - 1) / per;
+    double part[MAX_CHUNKS];
+    const int team = (int)MLC_MIN(mlc_team_size(B * C * 32, n_threads), nch);
+#pragma omp parallel for num_threads(team) schedule(static)
+    for (int64_t c = 0; c < nch; c++) {
+        double acc = 0.0;
+        for (int64_t i = c * per; i < MLC_MIN(B, (c + 1) * per); i++) {
+            const float *z = logits + i * C;
+            const int64_t t = targets[i];
+            const double w = sample_weight != NULL ? sample_weight[i] : 1.0;
+            float m = z[0];
+            for (int64_t j = 1; j < C; j++) m = z[j] > m ? z[j] : m;
+            double s = 0.0;
+            for (int64_t j = 0; j < C; j++) s += exp((double)z[j] - m);
+            const double lse = m + log(s);
+            acc += w * (lse - z[t]);
+            if (probs != NULL || dlogits != NULL) {
+                float *pr = probs != NULL ? probs + i * C : NULL, *dz = dlogits != NULL ? dlogits + i * C : NULL;
+                const double g = w * inv_w;
+                for (int64_t j = 0; j < C; j++) {
+                    const double p = exp((double)z[j] - lse);
+                    if (pr != NULL) pr[j] = (float)p;
+                    if (dz != NULL) dz[j] += (float)(g * (p - (j == t)));
+                }
+            }
+        }
+        part[c] = acc;
+    }
+    *loss = sum_chunks(part, nch) * inv_w;
+    return MLC_OK;
+}
+
+/* log(1 + e^z) - z t written as max(z, 0) - z t + log1p(e^-|z|): the exponent is never positive. */
+int mlc_bce_with_logits(double *loss, float *dlogits, const float *logits, const float *targets,
+                        const float *sample_weight, int64_t B, int64_t K, int n_threads) {
+    if (mlc_loss_check_params(B, K) != NULL) return MLC_EINVAL;
+    const double inv_w = inv_weight_sum(sample_weight, B);
+    if (inv_w == 0.0) return MLC_EINVAL;
+    const double inv = inv_w / (double)K;
+    const int64_t per = rows_per_chunk(B), nch = (B + per - 1) / per;
+    double part[MAX_CHUNKS];
+    const int team = (int)MLC_MIN(mlc_team_size(B * K * 32, n_threads), nch);
+#pragma omp parallel for num_threads(team) schedule(static)
+    for (int64_t c = 0; c < nch; c++) {
+        double acc = 0.0;
+        for (int64_t i = c * per; i < MLC_MIN(B, (c + 1) * per); i++) {
+            const float *z = logits + i * K, *t = targets + i * K;
+            const double w = sample_weight != NULL ? sample_weight[i] : 1.0;
+            double row = 0.0;
+            for (int64_t k = 0; k < K; k++) {
+                const double zk = z[k], e = exp(-fabs(zk));
+                row += (zk > 0.0 ? zk : 0.0) - zk * t[k] + log1p(e);
+                if (dlogits != NULL) {
+                    // sigmoid(z) from the same e = exp(-|z|): 1/(1+e) for z >= 0, e/(1+e) below
+                    const double sig = zk >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+                    dlogits[i * K + k] += (float)(w * inv * (sig - t[k]));
+                }
+            }
+            acc += w * row;
+        }
+        part[c] = acc;
+    }
+    *loss = sum_chunks(part, nch) * inv;
+    return MLC_OK;
+}
+
+int mlc_mse(double *loss, float *dpred, const float *pred, const float *targets, const float *sample_weight,
+            int64_t B, int64_t K, int n_threads) {
+    if (mlc_loss_check_params(B, K) != NULL) return MLC_EINVAL;
+    const double inv_w = inv_weight_sum(sample_weight, B);
+    if (inv_w == 0.0) return MLC_EINVAL;
+    const double inv = inv_w / (double)K;
+    const int64_t per = rows_per_chunk(B), nch = (B + per - 1) / per;
+    double part[MAX_CHUNKS];
+    const int team = (int)MLC_MIN(mlc_team_size(B * K * 4, n_threads), nch);
+#pragma omp parallel for num_threads(team) schedule(static)
+    for (int64_t c = 0; c < nch; c++) {
+        double acc = 0.0;
+        for (int64_t i = c * per; i < MLC_MIN(B, (c + 1) * per); i++) {
+            const float *p = pred + i * K, *t = targets + i * K;
+            const double w = sample_weight != NULL ? sample_weight[i] : 1.0;
+            double row = 0.0;
+            for (int64_t k = 0; k < K; k++) {
+                const double r = (double)p[k] - t[k];
+                row += r * r;
+                if (dpred != NULL) dpred[i * K + k] += (float)(2.0 * w * inv * r);
+            }
+            acc += w * row;
+        }
+        part[c] = acc;
+    }
+    *loss = sum_chunks(part, nch) * inv;
+    return MLC_OK;
+}
