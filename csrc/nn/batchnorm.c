@@ -1,0 +1,129 @@
+/* batchnorm.c: batch normalisation forward and backward (batchnorm.h).
+ *
+ * Both passes loop over channels in parallel; inside a channel the n = B*S values are B runs of S
+ * contiguous floats, visited in order with float64 sums (fixed order: thread-count independent).
+ */
+#include "nn/batchnorm.h"
+
+#include <math.h>
+
+const char *mlc_batchnorm_check_params(int64_t B, int64_t C, int64_t S, int training, int has_running,
+                                       double momentum, double eps) {
+    if (B < 0 || C < 0 || S < 0) return "batchnorm: negative dimension";
+    if (!(eps > 0) || !isfinite(eps)) return "batchnorm: eps must be > 0";
+    if (!(momentum >= 0 && momentum <= 1)) return "batchnorm: momentum must be in [0, 1]";
+    if (training && C > 0 && B * S < 2)
+        return "batchnorm: expected more than 1 value per channel when training (B * spatial size < 2)";
+    if (!training && !has_running) return "batchnorm: eval mode needs running_mean and running_var";
+    return NULL;
+}
+
+int mlc_batchnorm_forward(float *out, float *save_mean, float *save_invstd, float *running_mean,
+                          float *running_var, const float *x, const float *gamma, const float *beta,
+                          int64_t B, int64_t C, int64_t S, int training, double momentum, double eps,
+                          int n_threads) {
+    const int has_running = running_mean != NULL && running_var != NULL;
+    if (mlc_batchnorm_check_params(B, C, S, training, has_running, momentum, eps) != NULL) return MLC_EINVAL;
+    const int64_t n = B * S, CS = C * S;
+    const int team = mlc_team_size(4 * n * C, n_threads);
+#pragma omp parallel for num_threads(team) schedule(static)
+    for (int64_t c = 0; c < C; c++) {
+        double mean, invstd;
+        if (training) {
+            double sum = 0.0;
+            for (int64_t b = 0; b < B; b++) {
+                const float *xc = x + b * CS + c * S;
+                for (int64_t s = 0; s < S; s++) sum += xc[s];
+            }
+            mean = sum / (double)n;
+            // second pass on centred values: no cancellation when |mean| >> std
+            double ss = 0.0;
+            for (int64_t b = 0; b < B; b++) {
+                const float *xc = x + b * CS + c * S;
+                for (int64_t s = 0; s < S; s++) {
+                    const double d = (double)xc[s] - mean;
+                    ss += d * d;
+                }
+            }
+            const double var = ss / (double)n;
+            invstd = 1.0 / sqrt(var + eps);
+            if (has_running) {
+                running_mean[c] = (float)((1.0 - momentum) * running_mean[c] + momentum * mean);
+                running_var[c] = (float)((1.0 - momentum) * running_var[c] + momentum * ss / (double)(n - 1));
+            }
+        } else {
+            mean = running_mean[c];
+            invstd = 1.0 / sqrt((double)running_var[c] + eps);
+        }
+        save_mean[c] = (float)mean;
+        save_invstd[c] = (float)invstd;
+        // mean as hi + lo floats: x - hi is exact when x is near the mean (Sterbenz), so a mean
+        // of 1e4 with unit spread still centres to float precision, and the loop stays float
+        const float hi = (float)mean, lo = (float)(mean - hi);
+        const float scale = (float)((gamma != NULL ? gamma[c] : 1.0) * invstd);
+        const float shift = beta != NULL ? beta[c] : 0.0f;
+        for (int64_t b = 0; b < B; b++) {
+            const float *xc = x + b * CS + c * S;
+            float *oc = out + b * CS + c * S;
+            for (int64_t s = 0; s < S; s++) oc[s] = ((xc[s] - hi) - lo) * scale + shift;
+        }
+    }
+    return MLC_OK;
+}
+
+int mlc_batchnorm_backward(float *dx, float *dgamma, float *dbeta, const float *dout, const float *x,
+                           const float *save_mean, const float *save_invstd, const float *gamma,
+                           int64_t B, int64_t C, int64_t S, int training, int n_threads) {
+    if (B < 0 || C < 0 || S < 0) return MLC_EINVAL;
+    if (dx == NULL && dgamma == NULL && dbeta == NULL) return MLC_OK;
+    const int64_t n = B * S, CS = C * S;
+    const int team = mlc_team_size(4 * n * C, n_threads);
+#pragma omp parallel for num_threads(team) schedule(static)
+    for (int64_t c = 0; c < C; c++) {
+        const float mean = save_mean[c], invstd = save_invstd[c];
+        const float g = gamma != NULL ? gamma[c] : 1.0f;
+        // With y = x - save_mean and the sums below: sum(dout xhat) = invstd (sum(dout y) - r sum(dout)),
+        // where r = mean(y) is the part of the batch mean that save_mean lost to float rounding
+        // (training only; in eval the running mean is exact and r = 0).
+        double sum_dout = 0.0, sum_dout_y = 0.0, sum_y = 0.0;
+        const int need_sums = dgamma != NULL || dbeta != NULL || (dx != NULL && training);
+        if (need_sums) {
+            for (int64_t b = 0; b < B; b++) {
+                const float *xc = x + b * CS + c * S, *dc = dout + b * CS + c * S;
+                for (int64_t s = 0; s < S; s++) {
+                    const double y = (double)xc[s] - mean;
+                    sum_y += y;
+                    sum_dout += dc[s];
+                    sum_dout_y += dc[s] * y;
+                }
+            }
+        }
+        const double r = training && n > 0 ? sum_y / (double)n : 0.0;
+        const double sum_dout_xhat = invstd * (sum_dout_y - r * sum_dout);
+        if (dgamma != NULL) dgamma[c] += (float)sum_dout_xhat;
+        if (dbeta != NULL) dbeta[c] += (float)sum_dout;
+        if (dx == NULL || n == 0) continue;
+        const float k = g * invstd;
+        if (training) {
+            // dx = k (dout - mean(dout) - xhat mean(dout xhat)): the batch statistics depend on x
+            const float mean_dout = (float)(sum_dout / (double)n);
+            const float mean_dxh = (float)(sum_dout_xhat / (double)n);
+            const float lo = (float)r;
+            for (int64_t b = 0; b < B; b++) {
+                const float *xc = x + b * CS + c * S, *dc = dout + b * CS + c * S;
+                float *dxc = dx + b * CS + c * S;
+                for (int64_t s = 0; s < S; s++) {
+                    const float xhat = ((xc[s] - mean) - lo) * invstd;
+                    dxc[s] += k * (dc[s] - mean_dout - xhat * mean_dxh);
+                }
+            }
+        } else {
+            for (int64_t b = 0; b < B; b++) {
+                const float *dc = dout + b * CS + c * S;
+                float *dxc = dx + b * CS + c * S;
+                for (int64_t s = 0; s < S; s++) dxc[s] += k * dc[s];
+            }
+        }
+    }
+    return MLC_OK;
+}

@@ -1,0 +1,68 @@
+/* optimizer.h: the network optimisers and gradient clipping, over ONE flat float32 parameter buffer
+ * (a model keeps every parameter in one block and every gradient in another: one call updates
+ * everything, one norm clips everything).
+ *
+ * Legend: P parameters (the flat buffer), R state rows (R = 0 plain SGD, 1 SGD with momentum or
+ * Adagrad, 2 Adam / AdamW).
+ *
+ * One step, elementwise, for every j (the torch.optim algorithms, single-tensor form):
+ *   g = grad_j + mask_j (weight_decay p_j + l1 sign(p_j))   (sgd, adagrad, adam: L2 coupled)
+ *   g = grad_j + mask_j l1 sign(p_j)                           (adamw: decay decoupled, below)
+ * mask_j is decay_mask[j] (1 when NULL): 0 leaves a parameter unpenalised (biases, batch-norm
+ * parameters: scikit-learn's MLP does not penalise intercepts). The L1 term is a subgradient of
+ * l1 |p| (sign(0) = 0): it drives weights towards zero but, unlike a proximal step, does not make
+ * them exactly zero.
+ *   sgd     (torch.optim.SGD): b = g on step 1, else b = momentum b + (1 - dampening) g;
+ *           d = g + momentum b (nesterov) or b (momentum > 0) or g (momentum 0); p -= lr d.
+ *           state row 0: b (unused when momentum = 0).
+ *   adagrad (torch.optim.Adagrad, lr_decay 0, initial_accumulator_value 0; Duchi et al. 2011):
+ *           G += g^2; p -= lr g / (sqrt(G) + eps).  state row 0: G.
+ *   adam    (torch.optim.Adam, amsgrad off; Kingma & Ba 2015):
+ *           m += (1 - beta1)(g - m); v = beta2 v + (1 - beta2) g^2;
+ *           p -= lr / (1 - beta1^t) m / (sqrt(v) / sqrt(1 - beta2^t) + eps).  rows 0, 1: m, v.
+ *   adamw   (torch.optim.AdamW; Loshchilov & Hutter 2019): p *= 1 - lr weight_decay mask_j first,
+ *           then the adam step without L2 in g.
+ * t = step is the 1-based count of steps taken including this one (the caller keeps it).
+ * Elementwise, in parallel over P: the result does not depend on the number of threads.
+ */
+#ifndef MLC_NN_OPTIMIZER_H
+#define MLC_NN_OPTIMIZER_H
+
+#include "mlc.h"
+
+enum { MLC_NN_SGD = 0, MLC_NN_ADAGRAD = 1, MLC_NN_ADAM = 2, MLC_NN_ADAMW = 3 };
+
+typedef struct {
+    int method;          /* MLC_NN_* */
+    double lr;           /* > 0 */
+    double momentum;     /* sgd: >= 0 */
+    double dampening;    /* sgd: in [0, 1] */
+    int nesterov;        /* sgd: needs momentum > 0 and dampening 0 (torch's rule) */
+    double beta1, beta2; /* adam, adamw: in [0, 1) */
+    double eps;          /* adagrad, adam, adamw: > 0 */
+    double weight_decay; /* >= 0: L2 added to the gradient, decoupled for adamw */
+    double l1;           /* >= 0: l1 sign(p) added to the gradient */
+} mlc_nn_optim_params;
+
+/* NULL, or why the parameters are invalid. */
+const char *mlc_nn_optim_check_params(const mlc_nn_optim_params *p, int64_t step);
+/* R: the state rows the method needs. */
+int64_t mlc_nn_optim_state_rows(const mlc_nn_optim_params *p);
+
+/* One step. params (P) inout; state (R, P) inout (R from mlc_nn_optim_state_rows; zeros before
+ * the first step; NULL when R = 0); grads (P) in; decay_mask (P) in or NULL (all ones). */
+int mlc_nn_optim_step(float *params, float *state, const float *grads, const float *decay_mask, int64_t P,
+                      const mlc_nn_optim_params *p, int64_t step, int n_threads);
+
+/* torch.nn.utils.clip_grad_norm_ on the flat buffer: total = ||grads||_p (p = norm_type > 0, or
+ * INFINITY for the max norm), accumulated in float64 in fixed-size chunks merged in order (so
+ * thread-count independent); when c = max_norm / (total + 1e-6) < 1 (or is NaN, as torch propagates
+ * it) grads *= c. *total_norm out: the norm before clipping. grads (P) inout. */
+const char *mlc_nn_clip_grad_norm_check_params(double max_norm, double norm_type);
+int mlc_nn_clip_grad_norm(double *total_norm, float *grads, int64_t P, double max_norm, double norm_type,
+                          int n_threads);
+
+/* grads (P) inout clamped to [-clip_value, clip_value] (clip_value >= 0; NaN stays NaN as in torch). */
+int mlc_nn_clip_grad_value(float *grads, int64_t P, double clip_value, int n_threads);
+
+#endif
