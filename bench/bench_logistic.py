@@ -56,7 +56,7 @@ def rows(quick=False):
     # liblinear penalises the intercept: without one, both solve exactly the same L1 problem. The two
     # tols mean different things; mlc's 1e-5 reaches liblinear's objective at tol=1e-4
     yield compare("linear_model", f"LogisticRegression L1 {n}x{d} (owlqn vs liblinear)",
-                  lambda: ml.LogisticRegression(penalty="l1", solver="owlqn", C=C, tol=1e-5, max_iter=1000,
+                  lambda: ml.LogisticRegression(l1_ratio=1.0, solver="owlqn", C=C, tol=1e-5, max_iter=1000,
                                                 fit_intercept=False).fit(X, y),
                   lambda: skl.LogisticRegression(l1_ratio=1.0, solver="liblinear", C=C, tol=1e-4, max_iter=1000,
                                                  fit_intercept=False).fit(X, y),

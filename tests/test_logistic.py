@@ -83,15 +83,18 @@ def test_no_penalty_and_weights_match_sklearn():
         assert_coef_close(ours.fit(X, y, **fit_kw), theirs.fit(X, y, **fit_kw))
     Xb, yb = load("breast_cancer")
     Xb = Xb[:, :5]  # separable data has no unpenalised optimum; 5 features are not separable
-    ours = LogisticRegression(penalty=None, **kw).fit(Xb, yb)
+    ours = LogisticRegression(C=np.inf, **kw).fit(Xb, yb)
     theirs = SkLogisticRegression(C=np.inf, **kw).fit(Xb, yb)
     assert_coef_close(ours, theirs)
+    with pytest.warns(FutureWarning, match="'penalty' was deprecated"):
+        old = LogisticRegression(penalty=None, **kw).fit(Xb, yb)
+    np.testing.assert_array_equal(old.coef_, ours.coef_)
 
 
 @pytest.mark.parametrize("name,C", [("breast_cancer", 0.1), ("generated", 0.05), ("generated_binary", 0.1)])
 def test_owlqn_l1_matches_sklearn_saga(name, C):
     X, y = load(name)
-    ours = LogisticRegression(penalty="l1", solver="owlqn", C=C, tol=1e-10, max_iter=10000).fit(X, y)
+    ours = LogisticRegression(l1_ratio=1.0, solver="owlqn", C=C, tol=1e-10, max_iter=10000).fit(X, y)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SkConvergenceWarning)
         theirs = SkLogisticRegression(l1_ratio=1.0, solver="saga", C=C, tol=1e-12, max_iter=200000).fit(X, y)
@@ -103,8 +106,7 @@ def test_owlqn_l1_matches_sklearn_saga(name, C):
 
 def test_owlqn_elasticnet_and_l2():
     X, y = load("generated")
-    ours = LogisticRegression(penalty="elasticnet", l1_ratio=0.5, solver="owlqn", C=0.1, tol=1e-10,
-                              max_iter=10000).fit(X, y)
+    ours = LogisticRegression(l1_ratio=0.5, solver="owlqn", C=0.1, tol=1e-10, max_iter=10000).fit(X, y)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SkConvergenceWarning)
         theirs = SkLogisticRegression(l1_ratio=0.5, solver="saga", C=0.1, tol=1e-12, max_iter=200000).fit(X, y)
@@ -146,6 +148,95 @@ def test_first_order_solvers_reach_the_lbfgs_optimum(name, solver, kw):
     assert abs(f - best) <= 1e-4 * best, (f, best)
     # objective_curve_ is the scaled objective: its last entry times C * n is scikit-learn's
     assert m.objective_curve_[-1] * C * len(y) == pytest.approx(f, rel=1e-9)
+
+
+# Proximal L1 (mlc_optim_prox_l1): each first-order solver reaches OWL-QN's optimum of the L1 problem on
+# breast_cancer, where C = 0.05 zeroes 25 of 30 coefficients. Full batches land on exact zeros; on
+# mini-batches the gradient noise keeps the zero coefficients within O(lr * noise) of 0, so there the
+# pattern is checked up to 1e-3 of the largest coefficient.
+PROX = [
+    ("gd", dict(learning_rate=3.0, max_iter=3000)),
+    ("momentum", dict(max_iter=1500)),
+    ("nesterov", dict(max_iter=1000)),
+    ("adagrad", dict(learning_rate=1.0, max_iter=2000)),
+    ("adam", dict(learning_rate=0.5, lr_schedule="exponential", lr_decay=0.995, max_iter=2000)),
+    ("sgd", dict(batch_size=32, learning_rate=0.5, lr_schedule="exponential", lr_decay=0.995, max_iter=1000)),
+    ("momentum", dict(batch_size=32, learning_rate=0.05, lr_schedule="exponential", lr_decay=0.995,
+                      max_iter=1000)),
+    ("nesterov", dict(batch_size=32, learning_rate=0.05, lr_schedule="exponential", lr_decay=0.995,
+                      max_iter=1000)),
+    ("adagrad", dict(batch_size=32, learning_rate=1.0, lr_schedule="exponential", lr_decay=0.995, max_iter=1000)),
+    ("adam", dict(batch_size=32, learning_rate=0.05, lr_schedule="exponential", lr_decay=0.99, max_iter=600)),
+]
+
+
+@pytest.fixture(scope="module")
+def owlqn_l1_breast_cancer():
+    X, y = load("breast_cancer")
+    C = 0.05
+    ref = LogisticRegression(l1_ratio=1.0, solver="owlqn", C=C, tol=1e-10, max_iter=10000).fit(X, y)
+    assert 20 <= (ref.coef_ == 0).sum() < ref.coef_.size
+    return X, y, C, ref
+
+
+@pytest.mark.parametrize("solver,kw", PROX)
+def test_proximal_first_order_solvers_reach_the_owlqn_optimum(owlqn_l1_breast_cancer, solver, kw):
+    X, y, C, ref = owlqn_l1_breast_cancer
+    best = sk_objective(ref, X, y, C, "l1")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        m = LogisticRegression(l1_ratio=1.0, C=C, solver=solver, tol=0, n_iter_no_change=10**6, random_state=0,
+                               **kw).fit(X, y)
+    f = sk_objective(m, X, y, C, "l1")
+    assert abs(f - best) <= 1e-4 * best, (f, best)
+    zero = ref.coef_ == 0
+    assert np.all(m.coef_[~zero] != 0) and m.intercept_[0] != 0
+    if kw.get("batch_size") is None:
+        np.testing.assert_array_equal(m.coef_ == 0, zero)
+    else:
+        assert np.abs(m.coef_[zero]).max() <= 1e-3 * np.abs(m.coef_).max()
+    assert m.objective_curve_[-1] * C * len(y) == pytest.approx(f, rel=1e-9)
+
+
+def test_proximal_elasticnet_multinomial():
+    X, y = load("generated")
+    C = 0.05
+    ref = LogisticRegression(l1_ratio=0.5, solver="owlqn", C=C, tol=1e-10, max_iter=10000).fit(X, y)
+    best = sk_objective(ref, X, y, C, "elasticnet", 0.5)
+    assert (ref.coef_ == 0).any()
+    for solver in ("nesterov", "adagrad"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            m = LogisticRegression(l1_ratio=0.5, C=C, solver=solver, tol=1e-9, max_iter=3000,
+                                   learning_rate="auto" if solver == "nesterov" else 1.0).fit(X, y)
+        assert abs(sk_objective(m, X, y, C, "elasticnet", 0.5) - best) <= 1e-6 * best, solver
+        np.testing.assert_array_equal(m.coef_ == 0, ref.coef_ == 0)
+
+
+# ---- l1_ratio / C replace penalty (scikit-learn 1.8); penalty= still works and warns as 1.9 does -----
+@pytest.mark.parametrize("params", [
+    {}, {"l1_ratio": 0.0}, {"C": np.inf}, {"C": np.inf, "l1_ratio": 0.5}, {"l1_ratio": None},
+    {"penalty": "l2"}, {"penalty": None}, {"penalty": None, "C": 2.0}, {"penalty": "l2", "l1_ratio": 0.5},
+    {"penalty": "l2", "l1_ratio": None}, {"penalty": None, "l1_ratio": 0.5},
+    {"penalty": "l1", "solver": "owlqn"}, {"penalty": "l1", "l1_ratio": 1.0, "solver": "owlqn"},
+    {"l1_ratio": 1.0, "solver": "owlqn"}, {"l1_ratio": 0.3, "solver": "owlqn"},
+    {"penalty": "elasticnet", "l1_ratio": 0.3, "solver": "owlqn"},
+])
+def test_penalty_api_warns_and_fits_as_sklearn(params):
+    X, y = load("generated")  # not separable: C = inf has an optimum
+    sk_params = {**params, "solver": "saga"} if params.get("solver") == "owlqn" else params
+
+    def fit(cls, p):
+        with warnings.catch_warnings(record=True) as rec:
+            warnings.simplefilter("always")
+            m = cls(**p, tol=1e-10, max_iter=20000).fit(X, y)
+        return m, sorted((w.category.__name__, str(w.message)) for w in rec
+                         if not issubclass(w.category, (ConvergenceWarning, SkConvergenceWarning)))
+
+    ours, our_warnings = fit(LogisticRegression, params)
+    theirs, their_warnings = fit(SkLogisticRegression, sk_params)
+    assert our_warnings == their_warnings
+    assert_coef_close(ours, theirs, rtol=1e-4 if sk_params.get("solver") == "saga" else 1e-5)
 
 
 def test_gd_loss_curve_decreases_and_warns():
@@ -197,14 +288,102 @@ def test_loss_grad_kernel_matches_finite_differences():
         np.testing.assert_allclose(grad, fd, rtol=1e-5, atol=1e-8)
 
 
+# ---- the More-Thuente line search (optim.c), on the test functions of More & Thuente (1994) ------------
+def _mt_phi1(w, beta=2.0):  # minimiser sqrt(beta)
+    a = w[0]
+    return -a / (a * a + beta), np.array([(a * a - beta) / (a * a + beta) ** 2])
+
+
+def _mt_phi2(w, beta=0.004):  # minimiser 1.6 - beta
+    a = w[0] + beta
+    return a ** 5 - 2 * a ** 4, np.array([5 * a ** 4 - 8 * a ** 3])
+
+
+def _mt_phi3(w, beta=0.01, ell=39):  # wiggly, minimiser near 1
+    a = w[0]
+    if a <= 1 - beta:
+        p, dp = 1 - a, -1.0
+    elif a >= 1 + beta:
+        p, dp = a - 1, 1.0
+    else:
+        p, dp = (a - 1) ** 2 / (2 * beta) + beta / 2, (a - 1) / beta
+    return (p + 2 * (1 - beta) / (ell * np.pi) * np.sin(ell * np.pi * a / 2),
+            np.array([dp + (1 - beta) * np.cos(ell * np.pi * a / 2)]))
+
+
+# (function, ftol, gtol, evaluations the paper's tables 1-3 report for steps 1e-3, 1e-1, 1e1, 1e3)
+MT_CASES = [(_mt_phi1, 1e-3, 0.1, [6, 3, 1, 4]), (_mt_phi2, 0.1, 0.1, [12, 8, 8, 11]),
+            (_mt_phi3, 0.1, 0.1, [12, 12, 10, 13])]
+
+
+@pytest.mark.parametrize("case", range(3))
+@pytest.mark.parametrize("i,step0", enumerate([1e-3, 1e-1, 1e1, 1e3]))
+def test_more_thuente_line_search_strong_wolfe(case, i, step0):
+    fn, ftol, gtol, evals = MT_CASES[case]
+    f0, g0 = fn(np.zeros(1))
+    step, f, w, g, n_eval, ok = _mlc.optim_line_search(fn, np.zeros(1), np.ones(1), step=step0, ftol=ftol, gtol=gtol,
+                                                       xtol=1e-12, max_eval=50)
+    assert ok and step > 0 and w[0] == step
+    assert f <= f0 + ftol * step * g0[0]  # sufficient decrease
+    assert abs(g[0]) <= gtol * abs(g0[0])  # strong curvature condition
+    assert (f, g[0]) == (fn(w)[0], fn(w)[1][0])
+    assert n_eval == evals[i]
+
+
+@pytest.mark.parametrize("fn,minimiser", [(_mt_phi1, np.sqrt(2.0)), (_mt_phi2, 1.596)])
+def test_more_thuente_finds_the_minimiser_with_a_tight_gtol(fn, minimiser):
+    for step0 in (1e-3, 1e-1, 1e1, 1e3):
+        step, f, w, g, n_eval, ok = _mlc.optim_line_search(fn, np.zeros(1), np.ones(1), step=step0, gtol=1e-8,
+                                                           xtol=1e-14, max_eval=60)
+        assert ok and step == pytest.approx(minimiser, rel=1e-6)
+
+
+def test_more_thuente_on_a_quadratic_and_bad_input():
+    rng = np.random.default_rng(0)
+    A = rng.normal(size=(6, 6))
+    A = A @ A.T + np.eye(6)
+    quad = lambda w: (0.5 * w @ A @ w, A @ w)  # noqa: E731
+    w0 = rng.normal(size=6)
+    d = -A @ w0
+    step, f, w, g, n_eval, ok = _mlc.optim_line_search(quad, w0, d, gtol=1e-3, xtol=1e-12, max_eval=40)
+    exact = (d @ d) / (d @ A @ d)  # the exact minimiser along d
+    assert ok and step == pytest.approx(exact, rel=1e-3)
+    np.testing.assert_allclose(w, w0 + step * d, rtol=1e-14)
+    with pytest.raises(ValueError, match="descent direction"):
+        _mlc.optim_line_search(quad, w0, -d)
+    with pytest.raises(ValueError, match="d"):
+        _mlc.optim_line_search(quad, w0, d[:3])
+    with pytest.raises(ValueError, match="w"):
+        _mlc.optim_line_search(quad, np.zeros((2, 3)), d)
+    with pytest.raises(ValueError, match="gtol"):
+        _mlc.optim_line_search(quad, w0, d, gtol=1.5)
+    with pytest.raises(TypeError, match="callable"):
+        _mlc.optim_line_search(3, w0, d)
+    with pytest.raises(TypeError, match="tuple"):
+        _mlc.optim_line_search(lambda w: 1.0, w0, d)
+    with pytest.raises(ValueError, match="grad"):
+        _mlc.optim_line_search(lambda w: (1.0, np.zeros(2)), w0, d)
+    with pytest.raises(ZeroDivisionError):
+        _mlc.optim_line_search(lambda w: 1 / 0, w0, d)
+
+
+def test_lbfgs_line_searches_reach_the_same_optimum():
+    X, y = load("digits")
+    codes = y.astype(np.int32)
+    P = 10 * 65
+    out = [_mlc.logistic_fit(X, codes, None, np.zeros(P), 10, 0, 1, 0.1, 0.0, True, 2000, 1e-8, line_search=ls)
+           for ls in (0, 1)]  # More-Thuente, backtracking
+    assert out[0][4] and out[1][4]
+    assert out[0][2][-1] == pytest.approx(out[1][2][-1], rel=1e-12)
+    assert np.all(np.diff(out[0][2]) <= 0)
+    with pytest.raises(ValueError, match="line search"):
+        _mlc.logistic_fit(X, codes, None, np.zeros(P), 10, 0, 1, 0.1, 0.0, True, 10, 1e-8, line_search=2)
+
+
 # ---- scikit-learn's estimator checks ------------------------------------------------------------------
-@parametrize_with_checks([LogisticRegression(), LogisticRegression(penalty="l1", solver="owlqn", tol=1e-10, max_iter=5000),
-                          LogisticRegression(solver="adam", max_iter=50)],
-                         expected_failed_checks=lambda est: (
-                             {"check_sample_weight_equivalence_on_dense_data":
-                              "OWL-QN stops where F is flat to machine precision; on this tiny, nearly "
-                              "degenerate problem the weighted and repeated fits then differ by ~1e-5, "
-                              "more than the check's 1e-7"} if est.solver == "owlqn" else {}))
+@parametrize_with_checks([LogisticRegression(), LogisticRegression(l1_ratio=1.0, solver="owlqn", tol=1e-10, max_iter=5000),
+                          LogisticRegression(l1_ratio=0.5, solver="owlqn", tol=1e-10, max_iter=5000),
+                          LogisticRegression(solver="adam", max_iter=50)])
 def test_sklearn_compatible(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -240,11 +419,13 @@ def test_pickle():
     ({"C": -1.0}, None, "C == -1"),
     ({"solver": "newton"}, None, "solver must be one of"),
     ({"penalty": "l3"}, None, "penalty must be one of"),
-    ({"penalty": "l1"}, None, "lbfgs supports only 'l2' or None"),
-    ({"penalty": "elasticnet", "solver": "lbfgs", "l1_ratio": 0.5}, None, "lbfgs supports only"),
-    ({"penalty": "l1", "solver": "adam"}, None, "adam supports only"),
-    ({"penalty": "elasticnet", "solver": "owlqn"}, None, "l1_ratio must be specified"),
-    ({"penalty": "elasticnet", "solver": "owlqn", "l1_ratio": 1.5}, None, "l1_ratio == 1.5"),
+    ({"l1_ratio": 1.0}, None, "lbfgs supports only 'l2' or None"),
+    ({"l1_ratio": 0.5, "solver": "lbfgs"}, None, "lbfgs supports only"),
+    ({"penalty": "elasticnet", "solver": "owlqn", "l1_ratio": None}, None, "l1_ratio must be specified"),
+    ({"l1_ratio": 1.5, "solver": "owlqn"}, None, "l1_ratio == 1.5"),
+    ({"l1_ratio": -0.5, "solver": "adam"}, None, "l1_ratio == -0.5"),
+    ({"l1_ratio": float("nan"), "solver": "owlqn"}, None, "l1_ratio must be a float"),
+    ({"C": float("nan")}, None, "C must be a float"),
     ({"max_iter": 0}, None, "max_iter == 0"),
     ({"tol": -1.0}, None, "tol == -1"),
     ({"solver": "sgd", "batch_size": 0}, None, "batch_size == 0"),
@@ -263,8 +444,10 @@ def test_bad_input(params, fit_args, match):
         X[3, 1] = np.nan
     elif fit_args == "mismatch":
         y = y[:-1]
-    with pytest.raises(ValueError, match=match):
-        LogisticRegression(**params).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # penalty= is deprecated; its errors still count
+        with pytest.raises(ValueError, match=match):
+            LogisticRegression(**params).fit(X, y)
 
 
 def test_direct_kernel_calls_with_bad_shapes_raise():
@@ -300,6 +483,13 @@ def test_no_leak():
     def once():
         m = LogisticRegression(max_iter=20).fit(X, y)
         m.predict_proba(X)
+        LogisticRegression(l1_ratio=1.0, solver="momentum", max_iter=5).fit(X, y)
+        LogisticRegression(l1_ratio=1.0, solver="owlqn", tol=1e-10, max_iter=30).fit(X, y)
+        _mlc.optim_line_search(_mt_phi1, np.zeros(1), np.ones(1), step=1e-3)
+        try:
+            _mlc.optim_line_search(lambda w: (1.0, np.zeros(2)), np.zeros(1), np.ones(1))
+        except ValueError:
+            pass
         try:
             _mlc.logistic_fit(X, y.astype(np.int32), None, np.zeros(5), 3, 0, 1, 1.0, 0.0, True, 10, 1e-4)
         except ValueError:

@@ -1,7 +1,8 @@
-/* bind_logistic.c: logistic regression and the first-order optimizers:
- * logistic_fit, logistic_loss_grad. */
+/* bind_logistic.c: logistic regression and the optimizers:
+ * logistic_fit, logistic_loss_grad, optim_line_search. */
 #include "bind.h"
 
+#include <math.h>
 #include <string.h>
 #include "linear/logistic.h"
 
@@ -24,14 +25,14 @@ static int load_data(PyObject *xo, PyObject *yo, PyObject *swo, Py_ssize_t n_cla
 
 /* logistic_fit(X, y, sample_weight, w0, n_classes, solver, penalty, C, l1_ratio, fit_intercept, max_iter, tol,
  *              batch_size, lr_schedule, learning_rate, power_t, lr_decay, lr_step_size, momentum, beta1, beta2,
- *              eps, seed, lbfgs_memory, n_iter_no_change, n_threads)
+ *              eps, seed, lbfgs_memory, n_iter_no_change, n_threads, line_search=0 (More-Thuente; 1: backtracking))
  *   -> (w, loss_curve, objective_curve, n_iter, converged) */
 static PyObject *logistic_fit(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
     static char *kwlist[] = {"X", "y", "sample_weight", "w0", "n_classes", "solver", "penalty", "C", "l1_ratio",
                              "fit_intercept", "max_iter", "tol", "batch_size", "lr_schedule", "learning_rate",
                              "power_t", "lr_decay", "lr_step_size", "momentum", "beta1", "beta2", "eps", "seed",
-                             "lbfgs_memory", "n_iter_no_change", "n_threads", NULL};
+                             "lbfgs_memory", "n_iter_no_change", "n_threads", "line_search", NULL};
     PyObject *xo, *yo, *swo, *wo;
     Py_ssize_t n_classes, max_iter, batch_size = 1, step_size = 1, no_change = 5;
     unsigned long long seed = 0;
@@ -49,11 +50,11 @@ static PyObject *logistic_fit(PyObject *self, PyObject *args, PyObject *kwds) {
     p.eps = 1e-8;
     p.lbfgs_memory = 10;
     PyArrayObject *X = NULL, *y = NULL, *sw = NULL, *w = NULL, *lc = NULL, *oc = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOniiddpnd|nidddnddddKini", kwlist, &xo, &yo, &swo, &wo,
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOniiddpnd|nidddnddddKinii", kwlist, &xo, &yo, &swo, &wo,
                                      &n_classes, &p.solver, &p.penalty, &p.C, &p.l1_ratio, &fit_intercept, &max_iter,
                                      &p.tol, &batch_size, &p.lr.kind, &p.lr.eta0, &p.lr.power, &p.lr.gamma,
                                      &step_size, &p.momentum, &p.beta1, &p.beta2, &p.eps, &seed, &p.lbfgs_memory, &no_change,
-                                     &n_threads))
+                                     &n_threads, &p.line_search))
         return NULL;
     p.fit_intercept = fit_intercept;
     p.max_iter = max_iter;
@@ -169,11 +170,116 @@ fail:
     return NULL;
 }
 
+/* The objective of optim_line_search: a Python callable fn(w) -> (f, grad), called with the GIL
+ * held (this kernel cannot release it: every evaluation is Python). A Python error stops the
+ * search with MLC_EINVAL and stays set for the binding to raise. */
+typedef struct {
+    PyObject *fn;
+    npy_intp p;
+} py_objective;
+
+static int py_objective_fn(void *ctx, const double *w, double *grad, double *loss) {
+    const py_objective *o = ctx;
+    npy_intp dims[1] = {o->p};
+    PyArrayObject *wa = (PyArrayObject *)PyArray_SimpleNew(1, dims, NPY_FLOAT64);
+    PyObject *res = NULL;
+    PyArrayObject *ga = NULL;
+    int st = MLC_EINVAL;
+    if (wa == NULL) return MLC_EINVAL;
+    memcpy(PyArray_DATA(wa), w, sizeof(double) * o->p);
+    res = PyObject_CallOneArg(o->fn, (PyObject *)wa);
+    if (res == NULL) goto fail;
+    if (!PyTuple_Check(res) || PyTuple_GET_SIZE(res) != 2) {
+        PyErr_SetString(PyExc_TypeError, "fn must return a tuple (f, grad)");
+        goto fail;
+    }
+    *loss = PyFloat_AsDouble(PyTuple_GET_ITEM(res, 0));
+    if (*loss == -1.0 && PyErr_Occurred()) goto fail;
+    ga = mlc_bind_array(PyTuple_GET_ITEM(res, 1), NPY_FLOAT64, 1, "grad");
+    if (ga == NULL || mlc_bind_check_dim(ga, 0, o->p, "grad") < 0) goto fail;
+    if (grad != NULL) memcpy(grad, PyArray_DATA(ga), sizeof(double) * o->p);
+    st = isfinite(*loss) ? MLC_OK : MLC_ENUMERIC;
+fail:
+    Py_XDECREF(ga);
+    Py_XDECREF(res);
+    Py_DECREF(wa);
+    return st;
+}
+
+/* optim_line_search(fn, w, d, step=1.0, ftol=1e-4, gtol=0.9, xtol=0.1, step_max=1e20, max_eval=20)
+ *   -> (step, f_new, w_new, g_new, n_eval, converged): the More-Thuente search of optim.c along d
+ *   from w, for f(w), grad f(w) = fn(w). converged: the strong Wolfe conditions hold at w_new. */
+static PyObject *optim_line_search(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"fn", "w", "d", "step", "ftol", "gtol", "xtol", "step_max", "max_eval", NULL};
+    PyObject *fo, *wo, *dobj;
+    double step = 1.0, ftol = 1e-4, gtol = 0.9, xtol = 0.1, step_max = 1e20;
+    Py_ssize_t max_eval = 20;
+    PyArrayObject *w = NULL, *d = NULL, *g0 = NULL, *wn = NULL, *gn = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO|dddddn", kwlist, &fo, &wo, &dobj, &step, &ftol, &gtol, &xtol,
+                                     &step_max, &max_eval))
+        return NULL;
+    if (!PyCallable_Check(fo)) {
+        PyErr_SetString(PyExc_TypeError, "fn must be callable");
+        return NULL;
+    }
+    if (!(ftol > 0 && ftol < 1 && gtol > 0 && gtol < 1) || !(xtol >= 0) || !(step > 0) || !(step_max > 0) || max_eval < 1) {
+        PyErr_SetString(PyExc_ValueError,
+                        "need 0 < ftol < 1, 0 < gtol < 1, xtol >= 0, step > 0, step_max > 0 and max_eval >= 1");
+        return NULL;
+    }
+    w = mlc_bind_array(wo, NPY_FLOAT64, 1, "w");
+    if (w == NULL) goto fail;
+    const npy_intp p = PyArray_DIM(w, 0);
+    d = mlc_bind_array(dobj, NPY_FLOAT64, 1, "d");
+    if (d == NULL || mlc_bind_check_dim(d, 0, p, "d") < 0) goto fail;
+    if (p < 1) {
+        PyErr_SetString(PyExc_ValueError, "w must not be empty");
+        goto fail;
+    }
+    npy_intp dims[1] = {p};
+    g0 = (PyArrayObject *)PyArray_SimpleNew(1, dims, NPY_FLOAT64);
+    wn = (PyArrayObject *)PyArray_SimpleNew(1, dims, NPY_FLOAT64);
+    gn = (PyArrayObject *)PyArray_SimpleNew(1, dims, NPY_FLOAT64);
+    if (g0 == NULL || wn == NULL || gn == NULL) goto fail;
+    py_objective obj = {fo, p};
+    double f0 = 0.0, f_new = 0.0;
+    int64_t n_eval = 0;
+    int st = py_objective_fn(&obj, PyArray_DATA(w), PyArray_DATA(g0), &f0);
+    if (st == MLC_OK)
+        st = mlc_line_search_more_thuente(&step, PyArray_DATA(wn), &f_new, PyArray_DATA(gn), &n_eval,
+                                          py_objective_fn, &obj, PyArray_DATA(w), f0, PyArray_DATA(g0),
+                                          PyArray_DATA(d), p, ftol, gtol, xtol, step_max, max_eval);
+    if (PyErr_Occurred()) goto fail;
+    if (st == MLC_EINVAL) {
+        PyErr_SetString(PyExc_ValueError, "d is not a descent direction at w (grad f(w).d must be < 0)");
+        goto fail;
+    }
+    if (st != MLC_OK && st != MLC_ENOTCONVERGED) {
+        mlc_bind_status(st);
+        goto fail;
+    }
+    Py_DECREF(w);
+    Py_DECREF(d);
+    Py_DECREF(g0);
+    return Py_BuildValue("ddNNnO", step, f_new, wn, gn, (Py_ssize_t)n_eval, st == MLC_OK ? Py_True : Py_False);
+fail:
+    Py_XDECREF(w);
+    Py_XDECREF(d);
+    Py_XDECREF(g0);
+    Py_XDECREF(wn);
+    Py_XDECREF(gn);
+    return NULL;
+}
+
 PyMethodDef mlc_logistic_methods[] = {
-    {"logistic_fit", (PyCFunction)(void (*)(void))logistic_fit, METH_VARARGS | METH_KEYWORDS,
+    {"logistic_fit", MLC_BIND_FN(logistic_fit), MLC_BIND_KW,
      "logistic_fit(X, y, sample_weight, w0, n_classes, solver, penalty, C, l1_ratio, fit_intercept, max_iter, tol, "
      "...) -> (w, loss_curve, objective_curve, n_iter, converged)"},
-    {"logistic_loss_grad", (PyCFunction)(void (*)(void))logistic_loss_grad, METH_VARARGS | METH_KEYWORDS,
+    {"logistic_loss_grad", MLC_BIND_FN(logistic_loss_grad), MLC_BIND_KW,
      "logistic_loss_grad(X, y, w, n_classes, fit_intercept, sample_weight=None, n_threads=1) -> (loss, grad)"},
+    {"optim_line_search", MLC_BIND_FN(optim_line_search), MLC_BIND_KW,
+     "optim_line_search(fn, w, d, step=1.0, ftol=1e-4, gtol=0.9, xtol=0.1, step_max=1e20, max_eval=20) -> "
+     "(step, f_new, w_new, g_new, n_eval, converged): More-Thuente along d; fn(w) -> (f, grad)"},
     {NULL, NULL, 0, NULL},
 };

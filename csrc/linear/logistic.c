@@ -6,7 +6,9 @@
  * which is scikit-learn's objective C sum s_i loss_i + (1-r)/2 ||W||^2 + r ||W||_1 divided by C S
  * (scikit-learn's lbfgs minimises the same scaled form, so tol compares like with like).
  * lbfgs: L-BFGS on F (l1 = 0); owlqn: OWL-QN (optim.c); the first-order solvers take steps on
- * the gradient of F estimated on a full batch, one row, or a mini-batch of shuffled rows.
+ * the gradient of the smooth part of F estimated on a full batch, one row, or a mini-batch of
+ * shuffled rows, each followed by the proximal step of the L1 term (mlc_optim_prox_l1). C = inf
+ * means no penalty at all.
  */
 #include "linear/logistic.h"
 
@@ -27,16 +29,19 @@ const char *mlc_logistic_check_params(int64_t n, int64_t d, int64_t n_classes, c
     if (n_classes < 2) return "n_classes must be >= 2";
     if (p->solver < MLC_LOGISTIC_LBFGS || p->solver > MLC_LOGISTIC_ADAM) return "unknown solver";
     if (p->penalty < MLC_PENALTY_NONE || p->penalty > MLC_PENALTY_ELASTICNET) return "unknown penalty";
-    if (!(p->C > 0) || !isfinite(p->C)) return "C must be > 0";
+    if (!(p->C > 0)) return "C must be > 0 (inf: no penalty)";
     if (p->penalty == MLC_PENALTY_ELASTICNET && !(p->l1_ratio >= 0 && p->l1_ratio <= 1))
         return "l1_ratio must be in [0, 1]";
     const int has_l1 = p->penalty == MLC_PENALTY_L1 || (p->penalty == MLC_PENALTY_ELASTICNET && p->l1_ratio > 0);
-    if (has_l1 && p->solver != MLC_LOGISTIC_OWLQN)
-        return "this solver supports only penalties 'l2' or None; use solver='owlqn' for 'l1' or 'elasticnet'";
+    if (has_l1 && p->solver == MLC_LOGISTIC_LBFGS)
+        return "lbfgs supports only penalties 'l2' or None; use solver='owlqn' (or a first-order solver) for "
+               "'l1' or 'elasticnet'";
     if (p->max_iter < 1) return "max_iter must be >= 1";
     if (!(p->tol >= 0)) return "tol must be >= 0";
     if (p->solver <= MLC_LOGISTIC_OWLQN) {
         if (p->lbfgs_memory < 1) return "lbfgs memory must be >= 1";
+        if (p->line_search != MLC_LINESEARCH_MORE_THUENTE && p->line_search != MLC_LINESEARCH_BACKTRACKING)
+            return "unknown line search";
     } else {
         if (p->batch_size < 1) return "batch_size must be >= 1";
         if (p->n_iter_no_change < 1) return "n_iter_no_change must be >= 1";
@@ -206,6 +211,13 @@ int mlc_logistic_loss_grad(double *loss, double *grad, const double *w, const do
     return st;
 }
 
+/* sum_j l1_j |w_j|, 0 without l1. */
+static double l1_term(const double *w, const double *l1, int64_t P) {
+    double s = 0.0;
+    for (int64_t j = 0; l1 != NULL && j < P; j++) s += l1[j] * fabs(w[j]);
+    return s;
+}
+
 /* What the per-iteration hook needs to split F into data loss and penalty. */
 typedef struct {
     double *loss_curve, *objective_curve;
@@ -227,20 +239,21 @@ static int record(void *ctx, int64_t iter, const double *w, double objective) {
     return mlc_progress_tick(r->progress, iter, r->max_iter) ? MLC_EINTERRUPTED : MLC_OK;
 }
 
-/* The first-order solvers: max_iter epochs of steps on the gradient of F over batches of
- * batch_size shuffled rows (mlc_rng, seeded: reproducible). Full batch: converged when
- * max |grad F| <= tol (checked before each step); otherwise after each epoch F is evaluated on all
+/* The first-order solvers: max_iter epochs of steps on the gradient of F's smooth part over
+ * batches of batch_size shuffled rows (mlc_rng, seeded: reproducible), each step followed by the
+ * proximal L1 step when l1 (P) is not NULL. Full batch: converged when max |pseudo-gradient of F|
+ * <= tol (checked before each step); otherwise after each epoch F is evaluated on all
  * rows and the fit stops when it has not improved by tol * max(1, |best F|) for n_iter_no_change
  * epochs. */
-static int fit_first_order(double *w, int64_t *n_iter, int *converged, problem *pr, const mlc_logistic_params *p,
-                           recorder *rec) {
+static int fit_first_order(double *w, int64_t *n_iter, int *converged, problem *pr, const double *l1,
+                           const mlc_logistic_params *p, recorder *rec) {
     const int64_t n = pr->n, P = mlc_logistic_n_params(pr->d, pr->k == 1 ? 2 : pr->k, pr->fit_intercept);
     const int full = p->batch_size >= n;
     const int64_t bs = full ? n : p->batch_size;
     mlc_optim o;
     int st = mlc_optim_init(&o, optim_method(p->solver), P, p->momentum, p->beta1, p->beta2, p->eps);
     if (st != MLC_OK) return st;
-    double *grad = mlc_malloc(sizeof(double) * P);
+    double *grad = mlc_malloc(sizeof(double) * 2 * P), *pg = grad + P;
     int64_t *perm = full ? NULL : mlc_malloc(sizeof(int64_t) * n);
     if (grad == NULL || (!full && perm == NULL)) {
         st = MLC_ENOMEM;
@@ -256,20 +269,22 @@ static int fit_first_order(double *w, int64_t *n_iter, int *converged, problem *
     *converged = 0;
     if (!full) { // the curve starts at the initial point
         if ((st = problem_fn(pr, w, NULL, &f)) != MLC_OK) goto done;
-        if ((st = record(rec, 0, w, f)) != MLC_OK) goto done;
+        if ((st = record(rec, 0, w, f + l1_term(w, l1, P))) != MLC_OK) goto done;
     }
     for (epoch = 0; epoch < p->max_iter; epoch++) {
         const double lr = mlc_lr_at(&p->lr, epoch);
         if (full) {
             if ((st = problem_fn(pr, w, grad, &f)) != MLC_OK) goto done;
-            if ((st = record(rec, epoch, w, f)) != MLC_OK) goto done;
+            if ((st = record(rec, epoch, w, f + l1_term(w, l1, P))) != MLC_OK) goto done;
+            mlc_optim_pseudo_gradient(pg, w, grad, l1, P);
             double gmax = 0.0;
-            for (int64_t j = 0; j < P; j++) gmax = fmax(gmax, fabs(grad[j]));
+            for (int64_t j = 0; j < P; j++) gmax = fmax(gmax, fabs(pg[j]));
             if (gmax <= p->tol) {
                 *converged = 1;
                 break;
             }
             mlc_optim_step(&o, w, grad, lr);
+            if (l1 != NULL) mlc_optim_prox_l1(&o, w, l1, lr);
             continue;
         }
         for (int64_t i = n - 1; i > 0; i--) { // Fisher-Yates
@@ -287,8 +302,10 @@ static int fit_first_order(double *w, int64_t *n_iter, int *converged, problem *
             pr->data_scale = scale_all;
             if (st != MLC_OK) goto done;
             mlc_optim_step(&o, w, grad, lr);
+            if (l1 != NULL) mlc_optim_prox_l1(&o, w, l1, lr);
         }
         if ((st = problem_fn(pr, w, NULL, &f)) != MLC_OK) goto done;
+        f += l1_term(w, l1, P);
         if ((st = record(rec, epoch + 1, w, f)) != MLC_OK) goto done;
         if (epoch == 0 || f < best - p->tol * fmax(1.0, fabs(best))) {
             best = f;
@@ -301,7 +318,7 @@ static int fit_first_order(double *w, int64_t *n_iter, int *converged, problem *
     }
     if (full && !*converged) { // the curve ends at the returned w
         if ((st = problem_fn(pr, w, NULL, &f)) != MLC_OK) goto done;
-        if ((st = record(rec, epoch, w, f)) != MLC_OK) goto done;
+        if ((st = record(rec, epoch, w, f + l1_term(w, l1, P))) != MLC_OK) goto done;
     }
     *n_iter = epoch;
 done:
@@ -330,24 +347,24 @@ int mlc_logistic_fit(double *w, double *loss_curve, double *objective_curve, int
     recorder rec = {loss_curve, objective_curve, 0, p->max_iter + 1, pr.k, d, pr.l2, r * cs, p->max_iter, progress};
     *converged = 0;
     *n_iter = 0;
-    if (p->solver <= MLC_LOGISTIC_OWLQN) {
-        if (r > 0) {
-            if ((l1 = mlc_malloc(sizeof(double) * P)) == NULL) {
-                st = MLC_ENOMEM;
-                goto done;
-            }
-            for (int64_t j = 0; j < P; j++) l1[j] = j < pr.k * d ? r * cs : 0.0;
+    if (r > 0 && cs > 0) { // per-coordinate L1 weights; the intercepts (the last K) are never penalised
+        if ((l1 = mlc_malloc(sizeof(double) * P)) == NULL) {
+            st = MLC_ENOMEM;
+            goto done;
         }
+        for (int64_t j = 0; j < P; j++) l1[j] = j < pr.k * d ? r * cs : 0.0;
+    }
+    if (p->solver <= MLC_LOGISTIC_OWLQN) {
         if ((st = mlc_lbfgs_init(&lb, P, p->lbfgs_memory)) != MLC_OK) goto done;
+        lb.line_search = p->line_search;
         double f;
         // the starting point's objective is the curve's first entry
         if ((st = problem_fn(&pr, w, NULL, &f)) != MLC_OK) goto done;
-        for (int64_t j = 0; l1 && j < P; j++) f += l1[j] * fabs(w[j]);
-        if ((st = record(&rec, 0, w, f)) != MLC_OK) goto done;
+        if ((st = record(&rec, 0, w, f + l1_term(w, l1, P))) != MLC_OK) goto done;
         st = mlc_lbfgs_minimize(&lb, w, &f, n_iter, converged, problem_fn, &pr, l1, p->max_iter, p->tol, record,
                                 &rec);
     } else {
-        st = fit_first_order(w, n_iter, converged, &pr, p, &rec);
+        st = fit_first_order(w, n_iter, converged, &pr, l1, p, &rec);
     }
     *n_curve = rec.n_curve;
 done:

@@ -9,7 +9,8 @@
  * minimise so that tol means what it means in scikit-learn):
  *   C sum_i s_i loss_i(W, b) + (1 - r)/2 ||W||_F^2 + r ||W||_1
  * with s_i the sample weight (times the class weight), r = 0 (l2), 1 (l1), l1_ratio (elasticnet),
- * no penalty at all for 'none'; the intercept is never penalised.
+ * no penalty at all for 'none' or C = inf; the intercept is never penalised. L1 terms need owlqn or a
+ * first-order solver (proximal steps); lbfgs takes 'l2' and 'none' only.
  *   binary:      loss_i = log(1 + exp(z_i)) - y_i z_i,      z_i = x_i.w + b
  *   multinomial: loss_i = logsumexp_c(z_ic) - z_i,y_i,     z_i = W x_i + b
  *
@@ -32,7 +33,7 @@ enum { MLC_PENALTY_NONE = 0, MLC_PENALTY_L2 = 1, MLC_PENALTY_L1 = 2, MLC_PENALTY
 typedef struct {
     int solver;         /* MLC_LOGISTIC_* */
     int penalty;        /* MLC_PENALTY_* */
-    double C;           /* inverse regularisation strength, > 0 */
+    double C;           /* inverse regularisation strength, > 0; inf: no penalty */
     double l1_ratio;    /* elasticnet only, in [0, 1] */
     int fit_intercept;
     int64_t max_iter;   /* iterations (lbfgs, owlqn, gd) or epochs (the others) */
@@ -44,6 +45,7 @@ typedef struct {
     double momentum, beta1, beta2, eps;
     uint64_t seed;      /* the shuffling of the stochastic solvers */
     int lbfgs_memory;   /* m of L-BFGS / OWL-QN */
+    int line_search;    /* lbfgs: MLC_LINESEARCH_* (0, More-Thuente, is the default) */
 } mlc_logistic_params;
 
 /* NULL, or why (n, d, n_classes, params) cannot be fitted (e.g. l1 with lbfgs). */

@@ -19,6 +19,7 @@ int mlc_lbfgs_init(mlc_lbfgs *s, int64_t n_params, int m) {
     if (b == NULL) return MLC_ENOMEM;
     s->n_params = n_params;
     s->m = m;
+    s->line_search = MLC_LINESEARCH_MORE_THUENTE;
     s->block_ = b;
     s->s = b; b += (size_t)m * p;
     s->y = b; b += (size_t)m * p;
@@ -39,7 +40,7 @@ void mlc_lbfgs_free(mlc_lbfgs *s) {
 
 /* OWL-QN's pseudo-gradient of f + sum l1_j |w_j|: the gradient where |.| is differentiable, at
  * w_j = 0 the one-sided derivative pointing downhill, or 0 when neither side descends. */
-static void pseudo_gradient(double *pg, const double *w, const double *g, const double *l1, int64_t p) {
+void mlc_optim_pseudo_gradient(double *pg, const double *w, const double *g, const double *l1, int64_t p) {
     if (l1 == NULL) {
         memcpy(pg, g, sizeof(double) * p);
         return;
@@ -67,6 +68,157 @@ static double max_abs(const double *a, int64_t p) {
     return m;
 }
 
+/* ---- More-Thuente line search ---- */
+
+/* The minimiser of the cubic through (u, fu, du) and (v, fv, dv) (Nocedal & Wright eq. 3.59),
+ * scaled against overflow; disc < 0 (no real minimiser) is clamped to 0. */
+static double cubic_min(double u, double fu, double du, double v, double fv, double dv) {
+    const double d1 = du + dv - 3.0 * (fu - fv) / (u - v);
+    const double s = fmax(fabs(d1), fmax(fabs(du), fabs(dv)));
+    const double disc = (d1 / s) * (d1 / s) - (du / s) * (dv / s);
+    const double d2 = (v > u ? 1.0 : -1.0) * s * sqrt(fmax(disc, 0.0));
+    return v - (v - u) * (dv + d2 - d1) / (dv - du + 2.0 * d2);
+}
+
+/* The interval of uncertainty: x is the end with the least value, y the other end, t the trial
+ * (each a step, its value and its derivative). One update of the paper's sec. 4 picks the next
+ * trial from the four cases of its value and slope relative to x, and moves the ends. */
+typedef struct {
+    double x, fx, dx, y, fy, dy;
+    int bracketed;
+} mt_interval;
+
+static double mt_next(mt_interval *I, double t, double ft, double dt, double tmin, double tmax) {
+    const double x = I->x, fx = I->fx, dx = I->dx;
+    const int opposite = dt * (dx / fabs(dx)) < 0; // the slopes at x and t have opposite signs
+    double next;
+    if (ft > fx) {
+        // case 1: a higher value, the minimiser is between x and t. The cubic step, unless the
+        // quadratic through fx, dx, ft is much closer to x (then halfway between them)
+        const double c = cubic_min(x, fx, dx, t, ft, dt);
+        const double q = x + dx / ((fx - ft) / (t - x) + dx) / 2.0 * (t - x);
+        next = fabs(c - x) < fabs(q - x) ? c : c + (q - c) / 2.0;
+        I->bracketed = 1;
+    } else if (opposite) {
+        // case 2: lower value, slope changed sign: bracketed; the cubic or the secant step, whichever
+        // is farther from t
+        const double c = cubic_min(x, fx, dx, t, ft, dt);
+        const double sec = t + dt / (dt - dx) * (x - t);
+        next = fabs(c - t) > fabs(sec - t) ? c : sec;
+        I->bracketed = 1;
+    } else if (fabs(dt) < fabs(dx)) {
+        // case 3: lower value, same slope sign, the slope shrinks. The cubic is used only when it
+        // has a minimiser beyond t (else it heads to infinity there: take the bound)
+        const double d1 = dx + dt - 3.0 * (fx - ft) / (x - t);
+        const double s = fmax(fabs(d1), fmax(fabs(dx), fabs(dt)));
+        const double d2 = (t > x ? 1.0 : -1.0) * s * sqrt(fmax((d1 / s) * (d1 / s) - (dx / s) * (dt / s), 0.0));
+        const double r = (dt + d2 - d1) / (dt - dx + 2.0 * d2); // minimiser = t - r (t - x)
+        const double c = (r < 0 && d2 != 0) ? t - r * (t - x) : (t > x ? tmax : tmin);
+        const double sec = t + dt / (dt - dx) * (x - t);
+        if (I->bracketed) { // the closer of the two, but no farther than 0.66 of the way to y
+            next = fabs(c - t) < fabs(sec - t) ? c : sec;
+            next = t > x ? fmin(t + 0.66 * (I->y - t), next) : fmax(t + 0.66 * (I->y - t), next);
+        } else {
+            next = fabs(c - t) > fabs(sec - t) ? c : sec;
+            next = fmin(tmax, fmax(tmin, next));
+        }
+    } else {
+        // case 4: lower value, same slope sign, the slope does not shrink: the cubic through t and y
+        // when bracketed, else the bound in the direction of the step
+        if (I->bracketed) next = cubic_min(I->y, I->fy, I->dy, t, ft, dt);
+        else next = t > x ? tmax : tmin;
+    }
+    // the new ends: t replaces y when its value is higher, else it becomes the best end x (the old
+    // x turning into y when the slopes changed sign)
+    if (ft > fx) {
+        I->y = t, I->fy = ft, I->dy = dt;
+    } else {
+        if (opposite) I->y = x, I->fy = fx, I->dy = dx;
+        I->x = t, I->fx = ft, I->dx = dt;
+    }
+    return next;
+}
+
+/* More & Thuente (1994), "Line search algorithms with guaranteed sufficient decrease", ACM TOMS 20.
+ *
+ * Find t > 0 with psi(t) = f(w + t d) - f(w) - ftol t g.d <= 0 and |phi'(t)| <= gtol |phi'(0)|.
+ * The interval of uncertainty [x, y] starts at [0, 0]; until a minimiser is bracketed, trials
+ * extrapolate into [t + 1.1 (t - x), t + 4 (t - x)]; once it is, each trial comes from mt_next's
+ * safeguarded cubic / quadratic / secant steps, and a bisection is forced when the interval has
+ * not shrunk by a third in two steps. While no trial has reached psi <= 0 with phi' >= 0 (stage 1),
+ * the steps are chosen on psi instead of phi (the modified function of sec. 3), which is what
+ * guarantees a point with sufficient decrease. A non-finite f(w + t d) is answered by halving t.
+ */
+int mlc_line_search_more_thuente(double *step, double *w_new, double *f_new, double *g_new, int64_t *n_eval,
+                                 mlc_optim_fn fn, void *ctx, const double *w, double f, const double *g,
+                                 const double *d, int64_t n_params, double ftol, double gtol, double xtol,
+                                 double step_max, int64_t max_eval) {
+    const int64_t p = n_params;
+    const double dg0 = dot(g, d, p), gtest = ftol * dg0;
+    if (n_eval != NULL) *n_eval = 0;
+    if (!(dg0 < 0) || !(*step > 0) || !(step_max > 0)) return MLC_EINVAL;
+    const double step_min = 0.0;
+    mt_interval I = {0.0, f, dg0, 0.0, f, dg0, 0};
+    double t = fmin(*step, step_max), tmin = 0.0, tmax = t + 4.0 * t;
+    double width = step_max - step_min, width_prev = 2.0 * width;
+    int stage = 1, st = MLC_ENOTCONVERGED;
+    int64_t evals = 0;
+    while (evals < max_eval) {
+        for (int64_t j = 0; j < p; j++) w_new[j] = w[j] + t * d[j];
+        double ft;
+        const int s = fn(ctx, w_new, g_new, &ft);
+        evals++;
+        if (s != MLC_OK && s != MLC_ENUMERIC) {
+            st = s;
+            break;
+        }
+        *f_new = ft;
+        *step = t;
+        if (s == MLC_ENUMERIC || !isfinite(ft)) { // overflow: back off toward the best end
+            tmax = t;
+            t = I.x + 0.5 * (t - I.x);
+            *f_new = INFINITY;
+            continue;
+        }
+        const double dt = dot(g_new, d, p), ftest = f + t * gtest;
+        // where f is flat to rounding its differences are noise: the approximate Wolfe test of Hager &
+        // Zhang (2005), phi'(t) <= (1 - 2 ftol) |phi'(0)|, which is sufficient decrease on a quadratic,
+        // stands in for the value test
+        const int flat = fabs(ft - f) <= 1e-12 * MLC_MAX(1.0, fabs(f)) && dt <= (2 * ftol - 1) * dg0;
+        if ((ft <= ftest || flat) && fabs(dt) <= -gtol * dg0) {
+            st = MLC_OK;
+            break;
+        }
+        if ((I.bracketed && (t <= tmin || t >= tmax)) || (I.bracketed && tmax - tmin <= xtol * tmax) ||
+            (t == step_max && ft <= ftest && dt <= gtest))
+            break; // rounding, a collapsed interval, or the largest step is still descending
+        if (stage == 1 && ft <= ftest && dt >= 0) stage = 2;
+        if (stage == 1 && ft <= I.fx && ft > ftest) {
+            // choose on psi: shift values by the line f + s gtest and slopes by gtest
+            I.fx -= I.x * gtest, I.fy -= I.y * gtest, I.dx -= gtest, I.dy -= gtest;
+            t = mt_next(&I, t, ft - t * gtest, dt - gtest, tmin, tmax);
+            I.fx += I.x * gtest, I.fy += I.y * gtest, I.dx += gtest, I.dy += gtest;
+        } else {
+            t = mt_next(&I, t, ft, dt, tmin, tmax);
+        }
+        if (I.bracketed) {
+            if (fabs(I.y - I.x) >= 0.66 * width_prev) t = I.x + 0.5 * (I.y - I.x);
+            width_prev = width;
+            width = fabs(I.y - I.x);
+            tmin = fmin(I.x, I.y);
+            tmax = fmax(I.x, I.y);
+        } else {
+            tmin = t + 1.1 * (t - I.x);
+            tmax = t + 4.0 * (t - I.x);
+        }
+        t = fmin(fmax(t, step_min), step_max);
+        // nothing better can come out of a collapsed interval: end at the best point
+        if (I.bracketed && (t <= tmin || t >= tmax || tmax - tmin <= xtol * tmax)) t = I.x;
+    }
+    if (n_eval != NULL) *n_eval = evals;
+    return st;
+}
+
 /* L-BFGS (N&W alg. 7.5) / OWL-QN (Andrew & Gao 2007).
  *
  * minimise F(w) = f(w) + sum_j l1_j |w_j|   (l1 = NULL: F = f, plain L-BFGS)
@@ -78,12 +230,15 @@ static double max_abs(const double *a, int64_t p) {
  * (sign(w_j), or sign(-pg_j) where w_j = 0): a coordinate that would cross zero stops at zero,
  * which is how exact zeros appear. Both rules apply only to penalised coordinates (l1_j > 0): an
  * unpenalised one (an intercept) moves freely, so invariances of f (the sum of multinomial
- * intercepts) are kept as plain L-BFGS keeps them. Line search: backtracking (halving) until the Armijo condition
- * F(w_new) <= F(w) + 1e-4 pg.(w_new - w). The first step is scaled to unit length.
+ * intercepts) are kept as plain L-BFGS keeps them. Line search: plain L-BFGS uses More-Thuente
+ * (ftol 1e-4, gtol 0.9, xtol 0.1, at most 20 evaluations), whose curvature condition also keeps
+ * s.y > 0; OWL-QN (and plain L-BFGS with line_search = BACKTRACKING, or when More-Thuente fails
+ * without even sufficient decrease) backtracks, halving the step until the Armijo condition
+ * F(w_new) <= F(w) + 1e-4 pg.(w_new - w) holds. The first step is scaled to unit length.
  */
-int mlc_lbfgs_minimize(mlc_lbfgs *s, double *w, double *f_out, int64_t *n_iter, int *converged,
-                       mlc_optim_fn fn, void *ctx, const double *l1, int64_t max_iter, double tol,
-                       mlc_optim_iter_fn on_iter, void *iter_ctx) {
+static int lbfgs_run(mlc_lbfgs *s, double *w, double *f_out, int64_t *n_iter, int *converged, mlc_optim_fn fn,
+                     void *ctx, const double *l1, int64_t max_iter, double tol, int stop_when_flat,
+                     mlc_optim_iter_fn on_iter, void *iter_ctx) {
     const int64_t p = s->n_params;
     const int m = s->m;
     double *g = s->g, *pg = s->pg, *d = s->d, *wn = s->w_new, *gn = s->g_new;
@@ -94,7 +249,7 @@ int mlc_lbfgs_minimize(mlc_lbfgs *s, double *w, double *f_out, int64_t *n_iter, 
     if (!isfinite(f)) return MLC_ENUMERIC;
     int64_t it = 0, head = 0, count = 0;
     *converged = 0;
-    pseudo_gradient(pg, w, g, l1, p);
+    mlc_optim_pseudo_gradient(pg, w, g, l1, p);
     if (max_abs(pg, p) <= tol) *converged = 1;
     while (!*converged && it < max_iter) {
         // two-loop recursion: d = -H pg
@@ -126,10 +281,19 @@ int mlc_lbfgs_minimize(mlc_lbfgs *s, double *w, double *f_out, int64_t *n_iter, 
             slope = -dot(pg, pg, p);
             count = 0;
         }
-        double step = count == 0 ? 1.0 / MLC_MAX(1.0, sqrt(dot(d, d, p))) : 1.0;
-        double fn_new = f;
+        const double step0 = count == 0 ? 1.0 / MLC_MAX(1.0, sqrt(dot(d, d, p))) : 1.0;
+        double step = step0, fn_new = f;
         int accepted = 0;
-        for (int ls = 0; ls < 60; ls++) {
+        if (l1 == NULL && s->line_search == MLC_LINESEARCH_MORE_THUENTE) {
+            st = mlc_line_search_more_thuente(&step, wn, &fn_new, gn, NULL, fn, ctx, w, f, g, d, p, 1e-4, 0.9, 0.1,
+                                              1e20, 20);
+            if (st == MLC_OK || (st == MLC_ENOTCONVERGED && isfinite(fn_new) && fn_new <= f + 1e-4 * step * slope))
+                accepted = 1;
+            else if (st != MLC_ENOTCONVERGED)
+                return st;
+            step = step0;
+        }
+        for (int ls = 0; !accepted && ls < 60; ls++) {
             for (int64_t j = 0; j < p; j++) {
                 double v = w[j] + step * d[j];
                 if (l1 != NULL && l1[j] > 0) {
@@ -170,15 +334,90 @@ int mlc_lbfgs_minimize(mlc_lbfgs *s, double *w, double *f_out, int64_t *n_iter, 
         memcpy(w, wn, sizeof(double) * p);
         memcpy(g, gn, sizeof(double) * p);
         f = fn_new;
-        pseudo_gradient(pg, w, g, l1, p);
+        mlc_optim_pseudo_gradient(pg, w, g, l1, p);
         if (on_iter != NULL && (st = on_iter(iter_ctx, it, w, f)) != MLC_OK) return st;
         if (max_abs(pg, p) <= tol ||
-            (f_old - f) <= 64 * DBL_EPSILON * MLC_MAX(MLC_MAX(fabs(f_old), fabs(f)), 1.0))
+            (stop_when_flat && (f_old - f) <= 64 * DBL_EPSILON * MLC_MAX(MLC_MAX(fabs(f_old), fabs(f)), 1.0)))
             *converged = 1;
     }
     *f_out = f;
     *n_iter = it;
     return MLC_OK;
+}
+
+/* OWL-QN's finish. Near the optimum F is flat to rounding long before its pseudo-gradient is small
+ * (F - F* ~ |pg|^2 / curvature), and OWL-QN, whose steps need a measurable decrease of F, stops
+ * there. On the support S = {j : w_j != 0} with the signs fixed, F is smooth:
+ *   F_S(w) = f(w) + sum_{j in S} l1_j sign_j w_j,   w_j = 0 frozen for j not in S (l1_j > 0),
+ * so plain L-BFGS on F_S (More-Thuente, whose approximate Wolfe test keeps it moving where F is
+ * flat) goes on until its gradient is below tol. Its point is kept only when no coordinate of S
+ * crossed or reached zero, F did not increase and the pseudo-gradient of the full problem fell to
+ * tol: a zero coordinate whose |grad_j f| exceeds l1_j shows up in that pseudo-gradient, so a wrong
+ * support is never accepted. Otherwise OWL-QN's point stands. */
+#define POLISH_ITER 100 /* at most this many L-BFGS iterations on the support */
+
+typedef struct {
+    mlc_optim_fn fn;
+    void *ctx;
+    const double *lin;  /* (P) l1_j sign(w_j) on S, 0 elsewhere */
+    const double *keep; /* (P) 1 where w_j may move (S and unpenalised), 0 where frozen at 0 */
+    int64_t p;
+} support_problem;
+
+static int support_fn(void *ctx, const double *w, double *grad, double *loss) {
+    const support_problem *sp = ctx;
+    const int st = sp->fn(sp->ctx, w, grad, loss);
+    if (st != MLC_OK) return st;
+    *loss += dot(sp->lin, w, sp->p);
+    if (grad != NULL)
+        for (int64_t j = 0; j < sp->p; j++) grad[j] = sp->keep[j] * (grad[j] + sp->lin[j]);
+    return MLC_OK;
+}
+
+int mlc_lbfgs_minimize(mlc_lbfgs *s, double *w, double *f_out, int64_t *n_iter, int *converged,
+                       mlc_optim_fn fn, void *ctx, const double *l1, int64_t max_iter, double tol,
+                       mlc_optim_iter_fn on_iter, void *iter_ctx) {
+    int st = lbfgs_run(s, w, f_out, n_iter, converged, fn, ctx, l1, max_iter, tol, 1, on_iter, iter_ctx);
+    if (st != MLC_OK || l1 == NULL || *n_iter >= max_iter || max_abs(s->pg, s->n_params) <= tol) return st;
+    const int64_t p = s->n_params;
+    // the main run's scratch is free now: d holds lin, g_new keep, w_new the polished point
+    double *lin = s->d, *keep = s->g_new, *wp = s->w_new;
+    for (int64_t j = 0; j < p; j++) {
+        const int frozen = l1[j] > 0 && w[j] == 0;
+        keep[j] = frozen ? 0.0 : 1.0;
+        lin[j] = w[j] > 0 ? l1[j] : w[j] < 0 ? -l1[j] : 0.0;
+    }
+    memcpy(wp, w, sizeof(double) * p);
+    support_problem sp = {fn, ctx, lin, keep, p};
+    mlc_lbfgs s2;
+    if ((st = mlc_lbfgs_init(&s2, p, s->m)) != MLC_OK) return st;
+    double f2;
+    int64_t it2 = 0;
+    int conv2 = 0;
+    st = lbfgs_run(&s2, wp, &f2, &it2, &conv2, support_fn, &sp, NULL, MLC_MIN(max_iter - *n_iter, POLISH_ITER), tol,
+                   0, NULL, NULL); // stop on the pseudo-gradient only: F_S is flat here too
+    mlc_lbfgs_free(&s2);
+    if (st != MLC_OK) return st;
+    int same_support = 1;
+    for (int64_t j = 0; j < p; j++)
+        if (l1[j] > 0 && (wp[j] * w[j] < 0 || (w[j] != 0 && wp[j] == 0))) same_support = 0;
+    if (!same_support || it2 == 0) return MLC_OK;
+    // F and the pseudo-gradient of the full problem at the polished point, into d and g_new
+    // (lin and keep are done with)
+    double *gp = s->d, *pgp = s->g_new, fp;
+    if ((st = fn(ctx, wp, gp, &fp)) != MLC_OK) return st;
+    fp += l1_norm(wp, l1, p);
+    mlc_optim_pseudo_gradient(pgp, wp, gp, l1, p);
+    const double pg_old = max_abs(s->pg, p), pg_new = max_abs(pgp, p);
+    if (!(fp <= *f_out) || !(pg_new < pg_old) || !(pg_new <= tol)) return MLC_OK;
+    memcpy(w, wp, sizeof(double) * p);
+    memcpy(s->g, gp, sizeof(double) * p);
+    memcpy(s->pg, pgp, sizeof(double) * p);
+    *f_out = fp;
+    *n_iter += it2;
+    *converged = pg_new <= tol || conv2;
+    if (on_iter != NULL) st = on_iter(iter_ctx, *n_iter, w, fp);
+    return st;
 }
 
 /* ---- first-order steps ---- */
@@ -252,6 +491,71 @@ void mlc_optim_step(mlc_optim *o, double *w, const double *grad, double lr) {
             v[j] = b2 * v[j] + (1 - b2) * grad[j] * grad[j];
             w[j] -= a * m[j] / (sqrt(v[j]) + e);
         }
+    }
+    }
+}
+
+/* sign(x) max(|x| - t, 0): the proximal map of t |.| */
+static inline double soft_threshold(double x, double t) {
+    return x > t ? x - t : x < -t ? x + t : 0.0;
+}
+
+/* Proximal first-order steps for F(w) = f(w) + sum_j l1_j |w_j|.
+ *
+ * Each method's update on grad f is followed by w_j <- soft_threshold(w_j, lr_j l1_j), the
+ * proximal map of the L1 term with the step lr_j that the update gave coordinate j, so that a
+ * fixed point is a minimiser of F (w = prox(w - lr_j grad_j f) holds exactly at the optimum) and
+ * coordinates reach exact zeros:
+ *   gd:       lr_j = lr: ISTA, proximal gradient (Beck & Teboulle 2009, with no acceleration).
+ *   momentum: lr_j = lr, and the velocity is reset to the step actually taken, (w_old - w_new) / lr,
+ *             so the next step is w - lr grad + mu (w_t - w_{t-1}) inside the prox: iPiano, the
+ *             proximal heavy ball (Ochs, Chen, Brox & Pock 2014). Thresholding without the reset
+ *             would converge to the optimum of an L1 weight scaled by (1 - mu).
+ *   nesterov: the Sutskever form's w is the look-ahead point y; the prox acts on the point
+ *             x_{t+1} = prox(y_t - lr grad f(y_t)) (kept in v), and y_{t+1} = x_{t+1} +
+ *             mu (x_{t+1} - x_t): FISTA's pair of sequences (Beck & Teboulle 2009) with a
+ *             constant momentum. Zeros of x are zeros of y once x has settled.
+ *   adagrad:  lr_j = lr / (sqrt(G_j) + eps): composite mirror descent with Adagrad's diagonal
+ *             proximal term (Duchi, Hazan & Singer 2011, the diagonal update of sec. 5.1).
+ *   adam:     lr_j = (lr sqrt(1 - b2^t) / (1 - b1^t)) / (sqrt(v_j) + eps sqrt(1 - b2^t)): the same
+ *             diagonal scaling as Adam's own step (a proximal Adam in the sense of Melchior,
+ *             Moolekamp & Leroux 2019). Adam's momentum stays on grad f.
+ * An unpenalised coordinate (l1_j = 0) is left exactly as the plain step made it (up to rounding
+ * for momentum and Nesterov, whose state is rewritten).
+ */
+void mlc_optim_prox_l1(mlc_optim *o, double *w, const double *l1, double lr) {
+    const int64_t p = o->n_params;
+    double *m = o->m, *v = o->v;
+    const double mu = o->momentum;
+    switch (o->method) {
+    case MLC_OPTIM_GD:
+        for (int64_t j = 0; j < p; j++) w[j] = soft_threshold(w[j], lr * l1[j]);
+        break;
+    case MLC_OPTIM_MOMENTUM:
+        for (int64_t j = 0; j < p; j++) {
+            const double pre = w[j];
+            w[j] = soft_threshold(pre, lr * l1[j]);
+            m[j] += (pre - w[j]) / lr; // m = (w_old - w_new) / lr, since w_old = pre + lr m
+        }
+        break;
+    case MLC_OPTIM_NESTEROV:
+        for (int64_t j = 0; j < p; j++) {
+            // after mlc_optim_step: w = y - lr (g + mu m), m = mu m_old + g; so y - lr g = w + lr mu m,
+            // and on the first step (m_old = 0) the previous x is y itself = w + lr (1 + mu) m
+            const double x_prev = o->t == 1 ? w[j] + lr * (1 + mu) * m[j] : v[j];
+            const double x = soft_threshold(w[j] + lr * mu * m[j], lr * l1[j]);
+            m[j] = (x_prev - x) / lr;
+            w[j] = x - lr * mu * m[j];
+            v[j] = x;
+        }
+        break;
+    case MLC_OPTIM_ADAGRAD:
+        for (int64_t j = 0; j < p; j++) w[j] = soft_threshold(w[j], lr * l1[j] / (sqrt(v[j]) + o->eps));
+        break;
+    default: {
+        const double c1 = 1.0 - pow(o->beta1, (double)o->t), c2 = 1.0 - pow(o->beta2, (double)o->t);
+        const double a = lr * sqrt(c2) / c1, e = o->eps * sqrt(c2);
+        for (int64_t j = 0; j < p; j++) w[j] = soft_threshold(w[j], a * l1[j] / (sqrt(v[j]) + e));
     }
     }
 }

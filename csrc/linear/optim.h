@@ -7,8 +7,10 @@
  * The same solvers serve any smooth model (logistic regression here, the networks later).
  *
  * - mlc_lbfgs_minimize: L-BFGS (Nocedal & Wright, 2nd ed., alg. 7.4 two-loop recursion, alg. 7.5
- *   outer loop) with a backtracking Armijo line search; given per-coordinate L1 weights it is
- *   OWL-QN (Andrew & Gao 2007) for f(w) + sum_j l1_j |w_j|.
+ *   outer loop) with the More-Thuente line search (or, as an option, backtracking); given
+ *   per-coordinate L1 weights it is OWL-QN (Andrew & Gao 2007) for f(w) + sum_j l1_j |w_j|, whose
+ *   orthant projection needs the backtracking search.
+ * - mlc_line_search_more_thuente: a step satisfying the strong Wolfe conditions (More & Thuente 1994).
  * - mlc_optim_step: one update of plain / momentum / Nesterov / Adagrad / Adam from a gradient the
  *   caller computed (full batch, one sample or a mini-batch: the caller decides), with a learning
  *   rate from mlc_lr_at (constant, invscaling, exponential or step decay).
@@ -24,10 +26,31 @@ typedef int (*mlc_optim_fn)(void *ctx, const double *w, double *grad, double *lo
  * return (a negative status) stops the solver, which returns it. May be NULL. */
 typedef int (*mlc_optim_iter_fn)(void *ctx, int64_t iter, const double *w, double objective);
 
+/* ---- line search ---------------------------------------------------------------------------- */
+/* More & Thuente (1994), the search of MINPACK-2 / L-BFGS-B / liblbfgs: from w along the descent
+ * direction d (g.d < 0), a step t > 0 with the strong Wolfe conditions
+ *   f(w + t d) <= f(w) + ftol t g.d   and   |grad f(w + t d).d| <= gtol |g.d|,
+ * 0 < ftol, gtol < 1 (L-BFGS: 1e-4, 0.9; ftol < gtol guarantees such a step exists).
+ *   *step inout: the first trial (> 0), then the step of w_new;
+ *   w_new (P), *f_new, g_new (P) out: the last point evaluated, its f and gradient; *n_eval out (or NULL);
+ *   w (P), f = f(w), g (P) = grad f(w), d (P) in; xtol: relative width below which the bracketing
+ *   interval counts as collapsed (0.1 in MINPACK-2); step_max: the largest step; max_eval >= 1.
+ * Returns MLC_OK when the conditions hold at w_new; MLC_ENOTCONVERGED when max_eval evaluations,
+ * rounding or step_max stopped it first (w_new is then the last trial, the best point found when
+ * the interval collapsed); MLC_EINVAL when d is not a descent direction; fn's status on error. */
+int mlc_line_search_more_thuente(double *step, double *w_new, double *f_new, double *g_new, int64_t *n_eval,
+                                 mlc_optim_fn fn, void *ctx, const double *w, double f, const double *g,
+                                 const double *d, int64_t n_params, double ftol, double gtol, double xtol,
+                                 double step_max, int64_t max_eval);
+
 /* ---- L-BFGS / OWL-QN ------------------------------------------------------------------------ */
+enum { MLC_LINESEARCH_MORE_THUENTE = 0, MLC_LINESEARCH_BACKTRACKING = 1 };
+
 typedef struct {
     int64_t n_params; /* P */
     int m;            /* memory: number of (s, y) pairs kept */
+    int line_search;  /* MLC_LINESEARCH_* for plain L-BFGS (OWL-QN always backtracks); set by
+                         mlc_lbfgs_init to More-Thuente, the caller may change it before minimizing */
     double *s, *y;    /* (m, P) ring buffers of steps and gradient changes */
     double *rho;      /* (m) 1 / y_i.s_i */
     double *alpha;    /* (m) two-loop scratch */
@@ -41,7 +64,8 @@ void mlc_lbfgs_free(mlc_lbfgs *s); /* safe on a zeroed struct */
 /* Minimise F(w) = f(w) + sum_j l1_j |w_j| from w.
  *   w (P) inout; *f_out out: F at the returned w; *n_iter out; *converged out (1 when
  *   max_j |pseudo-gradient_j| <= tol or the relative decrease of F fell below 64 eps, the
- *   criteria of scipy's L-BFGS-B with pgtol=tol);
+ *   criteria of scipy's L-BFGS-B with pgtol=tol; OWL-QN stopped by the second one then finishes
+ *   with L-BFGS on the support of w, kept when it reaches the first: see optim.c);
  *   l1 (P) in or NULL (plain L-BFGS).
  * Returns MLC_OK also when max_iter is reached (converged = 0), MLC_ENUMERIC on a non-finite f. */
 int mlc_lbfgs_minimize(mlc_lbfgs *s, double *w, double *f_out, int64_t *n_iter, int *converged,
@@ -73,6 +97,14 @@ int mlc_optim_init(mlc_optim *o, int method, int64_t n_params, double momentum, 
 void mlc_optim_free(mlc_optim *o);
 /* One update. w (P) inout; grad (P) in. */
 void mlc_optim_step(mlc_optim *o, double *w, const double *grad, double lr);
+/* The proximal step of sum_j l1_j |w_j|, called right after every mlc_optim_step with the same lr
+ * (grad then is the gradient of the smooth part only): soft-thresholds each w_j by lr_j l1_j, lr_j the
+ * coordinate's effective step (see optim.c), and keeps the method's state consistent with the
+ * thresholded iterate. w (P) inout; l1 (P) in, >= 0 (0: coordinate not penalised, left alone). */
+void mlc_optim_prox_l1(mlc_optim *o, double *w, const double *l1, double lr);
+/* OWL-QN's pseudo-gradient of f + sum_j l1_j |w_j| (the minimum-norm subgradient): pg (P) out;
+ * w, g = grad f (P) in; l1 (P) in or NULL (pg = g). It is 0 exactly at a minimiser. */
+void mlc_optim_pseudo_gradient(double *pg, const double *w, const double *g, const double *l1, int64_t p);
 
 /* Learning-rate schedules, t = 0, 1, ... (steps or epochs: the caller's unit). */
 enum { MLC_LR_CONSTANT = 0, MLC_LR_INVSCALING = 1, MLC_LR_EXPONENTIAL = 2, MLC_LR_STEP = 3 };

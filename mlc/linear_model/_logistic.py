@@ -2,21 +2,27 @@
 
 The objective is scikit-learn's, for coefficients W (one row per logit) and intercepts b:
 
-    C * sum_i s_i * loss_i(W, b) + penalty(W)
+    C * sum_i s_i * loss_i(W, b) + (1 - l1_ratio) / 2 ||W||^2 + l1_ratio ||W||_1
 
-with s_i = sample_weight_i * class_weight[y_i], ``penalty`` 0.5 ||W||^2 ('l2'), ||W||_1 ('l1'),
-(1 - l1_ratio)/2 ||W||^2 + l1_ratio ||W||_1 ('elasticnet') or 0 (None), and the intercept never
-penalised. Two classes: one logit (binary cross-entropy); more: the full multinomial (softmax) model,
-as scikit-learn >= 1.5 always does. The solvers minimise that objective divided by C * sum_i s_i
-(as scikit-learn's lbfgs does), so ``tol`` bounds the same gradient it bounds in scikit-learn.
+with s_i = sample_weight_i * class_weight[y_i] and the intercept never penalised; C = inf means no
+penalty at all. As in scikit-learn >= 1.8, ``l1_ratio`` alone chooses the penalty (0: L2, 1: L1,
+between: elastic net) and ``penalty`` is deprecated (still accepted, with scikit-learn 1.9's
+FutureWarning). Two classes: one logit (binary cross-entropy); more: the full multinomial (softmax)
+model, as scikit-learn >= 1.5 always does. The solvers minimise that objective divided by
+C * sum_i s_i (as scikit-learn's lbfgs does), so ``tol`` bounds the same gradient it bounds in
+scikit-learn.
 
 Solvers (csrc/linear/optim.c, csrc/linear/logistic.c):
-  'lbfgs'   L-BFGS (Nocedal & Wright alg. 7.4/7.5), penalties 'l2' and None.
-  'owlqn'   OWL-QN (Andrew & Gao 2007): 'l1', 'elasticnet', 'l2', None; exact zeros.
+  'lbfgs'   L-BFGS (Nocedal & Wright alg. 7.4/7.5) with a More-Thuente line search; L2 or no penalty.
+  'owlqn'   OWL-QN (Andrew & Gao 2007): any l1_ratio; exact zeros.
   'gd', 'sgd', 'momentum', 'nesterov', 'adagrad', 'adam'
             first-order steps on the gradient of a full batch ('gd' always; the others when
             batch_size is None, except 'sgd' whose default batch is one sample) or of shuffled
-            mini-batches of batch_size rows; penalties 'l2' and None. max_iter counts epochs.
+            mini-batches of batch_size rows; any l1_ratio: the L1 part by a proximal
+            (soft-thresholding) step after each update (mlc_optim_prox_l1 in optim.c: ISTA, iPiano,
+            FISTA-style Nesterov, Duchi et al.'s composite Adagrad, Adam's diagonal scaling).
+            Full batches reach exact zeros; on mini-batches the gradient noise keeps coefficients
+            whose optimum is 0 within O(learning rate * noise) of 0, not exactly at 0.
 """
 import numbers
 import warnings
@@ -50,11 +56,15 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
     Parameters
     ----------
-    penalty : {'l2', 'l1', 'elasticnet', None}, default='l2'
-    C : float > 0, default=1.0
-        Inverse regularisation strength.
-    l1_ratio : float in [0, 1], default=None
-        Required with penalty='elasticnet', ignored otherwise.
+    penalty : {'l2', 'l1', 'elasticnet', None}, default='deprecated'
+        Deprecated (as in scikit-learn 1.8+, which will remove it in 1.10): leave it unset and use
+        l1_ratio=0 for 'l2', l1_ratio=1 for 'l1', 0 < l1_ratio < 1 for 'elasticnet' and C=np.inf
+        for None. Setting it still works and warns (FutureWarning), as scikit-learn 1.9 does.
+    C : float in (0, inf], default=1.0
+        Inverse regularisation strength; np.inf: no penalty.
+    l1_ratio : float in [0, 1], default=0.0
+        The penalty: (1 - l1_ratio) / 2 ||W||^2 + l1_ratio ||W||_1. 'lbfgs' needs 0 (or C=np.inf);
+        the other solvers take any value. None is deprecated (FutureWarning) and means 0.
     fit_intercept : bool, default=True
     class_weight : dict, 'balanced' or None, default=None
         Multiplies each sample's weight by its class's weight; 'balanced' uses
@@ -101,8 +111,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     n_features_in_ : int
     """
 
-    def __init__(self, penalty="l2", *, C=1.0, l1_ratio=None, fit_intercept=True, class_weight=None, max_iter=100,
-                 tol=1e-4, solver="lbfgs", batch_size=None, learning_rate="auto", lr_schedule="constant",
+    def __init__(self, penalty="deprecated", *, C=1.0, l1_ratio=0.0, fit_intercept=True, class_weight=None,
+                 max_iter=100, tol=1e-4, solver="lbfgs", batch_size=None, learning_rate="auto", lr_schedule="constant",
                  power_t=0.5, lr_decay=0.99, lr_step_size=10, momentum=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8,
                  n_iter_no_change=5, random_state=None, verbose=0, n_jobs=None):
         self.penalty = penalty
@@ -130,26 +140,21 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
     # ---- parameters -------------------------------------------------------------------------
     def _check_params(self):
-        if self.penalty not in _PENALTIES:
+        if not any(self.penalty is p or (isinstance(self.penalty, str) and self.penalty == p)
+                   for p in ("deprecated", "l2", "l1", "elasticnet", None)):
             raise ValueError(f"penalty must be one of ['l2', 'l1', 'elasticnet', None], got {self.penalty!r}.")
         check_choice(self.solver, "solver", _SOLVERS)
         check_scalar(self.C, "C", numbers.Real, min_val=0, include_boundaries="neither")
-        if not np.isfinite(self.C):
-            raise ValueError(f"C must be finite, got {self.C}.")
+        if np.isnan(self.C):
+            raise ValueError("C must be a float in (0, inf], got nan.")
+        if self.l1_ratio is not None:
+            check_scalar(self.l1_ratio, "l1_ratio", numbers.Real, min_val=0, max_val=1)
+            if np.isnan(self.l1_ratio):
+                raise ValueError("l1_ratio must be a float in [0, 1], got nan.")
         check_scalar(self.max_iter, "max_iter", numbers.Integral, min_val=1)
         check_scalar(self.tol, "tol", numbers.Real, min_val=0)
         if not isinstance(self.fit_intercept, (bool, np.bool_)):
             raise ValueError(f"fit_intercept must be a bool, got {self.fit_intercept!r}.")
-        if self.penalty == "elasticnet":
-            if self.l1_ratio is None:
-                raise ValueError("l1_ratio must be specified when penalty is 'elasticnet'.")
-            check_scalar(self.l1_ratio, "l1_ratio", numbers.Real, min_val=0, max_val=1)
-        if self.solver == "lbfgs" and self.penalty in ("l1", "elasticnet"):
-            raise ValueError(f"Solver lbfgs supports only 'l2' or None penalties, got {self.penalty} penalty; "
-                             "use solver='owlqn'.")
-        if self.solver not in ("lbfgs", "owlqn") and self.penalty in ("l1", "elasticnet"):
-            raise ValueError(f"Solver {self.solver} supports only 'l2' or None penalties, got {self.penalty} "
-                             "penalty; use solver='owlqn'.")
         if self.batch_size is not None:
             check_scalar(self.batch_size, "batch_size", numbers.Integral, min_val=1)
         if not (isinstance(self.learning_rate, str) and self.learning_rate == "auto"):
@@ -166,10 +171,55 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         if self.n_jobs is not None and (not isinstance(self.n_jobs, numbers.Integral) or self.n_jobs == 0):
             raise ValueError(f"n_jobs must be None, -1 or a positive int; got {self.n_jobs!r}")
 
+    def _resolve_penalty(self):
+        """(penalty code, C, l1_ratio) for the kernel, from l1_ratio and C or from the deprecated
+        penalty, with the warnings and errors of scikit-learn 1.9's LogisticRegression.fit."""
+        l1_ratio = self.l1_ratio
+        if isinstance(self.penalty, str) and self.penalty == "deprecated":
+            if l1_ratio is None or l1_ratio == 0:
+                penalty = "l2"
+                if l1_ratio is None:
+                    warnings.warn("'l1_ratio=None' was deprecated in version 1.8 and will trigger an error in "
+                                  "1.10. Use 0<=l1_ratio<=1 instead.", FutureWarning, stacklevel=4)
+            elif l1_ratio == 1:
+                penalty = "l1"
+            else:
+                penalty = "elasticnet"
+            if self.C == np.inf:
+                penalty = None
+        else:
+            penalty = self.penalty
+            warnings.warn("'penalty' was deprecated in version 1.8 and will be removed in 1.10. To avoid this "
+                          "warning, leave 'penalty' set to its default value and use 'l1_ratio' or 'C' instead. "
+                          "Use l1_ratio=0 instead of penalty='l2', l1_ratio=1 instead of penalty='l1', l1_ratio "
+                          "set to a float between 0 and 1 instead of penalty='elasticnet', and C=np.inf instead "
+                          "of penalty=None.", FutureWarning, stacklevel=4)
+        if self.solver == "lbfgs" and penalty not in ("l2", None):
+            raise ValueError(f"Solver lbfgs supports only 'l2' or None penalties, got {penalty} penalty "
+                             "(l1_ratio > 0); use solver='owlqn' or a first-order solver.")
+        if penalty != "elasticnet" and l1_ratio is not None and 0 < l1_ratio < 1:
+            warnings.warn(f"l1_ratio parameter is only used when penalty is 'elasticnet'. Got (penalty={penalty})",
+                          UserWarning, stacklevel=4)
+        if (self.penalty == "l2" and l1_ratio != 0) or (self.penalty == "l1" and l1_ratio != 1):
+            warnings.warn(f"Inconsistent values: penalty={self.penalty} with l1_ratio={l1_ratio}. penalty is "
+                          "deprecated. Please use l1_ratio only.", UserWarning, stacklevel=4)
+        if penalty == "elasticnet" and l1_ratio is None:
+            raise ValueError("l1_ratio must be specified when penalty is elasticnet.")
+        C = float(self.C)
+        if self.penalty is None:
+            if self.C != 1.0:
+                warnings.warn("Setting penalty=None will ignore the C and l1_ratio parameters", UserWarning,
+                              stacklevel=4)
+            C = np.inf
+        if penalty is None or C == np.inf:
+            return _PENALTIES[None], 1.0, 0.0
+        r = {"l2": 0.0, "l1": 1.0}.get(penalty, l1_ratio)
+        return _PENALTIES["elasticnet"], C, float(r)
+
     def _n_threads(self):
         return get_num_threads() if self.n_jobs is None or self.n_jobs < 0 else int(self.n_jobs)
 
-    def _auto_learning_rate(self, X, sw, n_classes, batch):
+    def _auto_learning_rate(self, X, sw, n_classes, batch, l2_scale):
         """1/L, L a bound on the Lipschitz constant of the scaled objective's gradient: the largest
         eigenvalue of X~^T S X~ / sum(s) (X~ = [X, 1] with an intercept) by power iteration, times
         1/4 (binary) or 1/2 (softmax); per sample (max_i s_i ||x~_i||^2 n / sum s) for batch < n."""
@@ -180,7 +230,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         n = X.shape[0]
         s = np.ones(n) if sw is None else sw
         curv = 0.25 if n_classes == 2 else 0.5
-        l2 = 1.0 / (self.C * s.sum()) if self.penalty == "l2" else 0.0
+        l2 = l2_scale / s.sum()  # the L2 weight (1 - l1_ratio) / C of the scaled objective
         if batch < n:
             rows = (X * X).sum(axis=1) + (1.0 if self.fit_intercept else 0.0)
             L = curv * float(np.max(s * rows)) * n / s.sum() + l2
@@ -202,6 +252,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     def fit(self, X, y, sample_weight=None):
         """Fit the model; X (n_samples, n_features), y (n_samples,) class labels of any type."""
         self._check_params()
+        penalty, C, l1_ratio = self._resolve_penalty()
         X, y = check_X_y(X, y, dtype=np.float64, estimator=self, order="C")
         self._check_n_features(X, reset=True)
         check_classification_targets(y)
@@ -230,12 +281,12 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             batch = n
         lr = 0.1
         if solver >= 2:
-            lr = (self._auto_learning_rate(X, sw, n_classes, min(batch, n)) if self.learning_rate == "auto"
-                  else float(self.learning_rate))
+            l2_scale = (1.0 - l1_ratio) / C if penalty != _PENALTIES[None] else 0.0
+            lr = (float(self.learning_rate) if self.learning_rate != "auto"
+                  else self._auto_learning_rate(X, sw, n_classes, min(batch, n), l2_scale))
         seed = seed_from_random_state(self.random_state) if solver >= 3 else 0
         w, loss_curve, obj_curve, n_iter, converged = _mlc.logistic_fit(
-            X, codes, sw, np.zeros(P), n_classes, solver, _PENALTIES[self.penalty], float(self.C),
-            float(self.l1_ratio) if self.penalty == "elasticnet" else 0.0, bool(self.fit_intercept),
+            X, codes, sw, np.zeros(P), n_classes, solver, penalty, C, l1_ratio, bool(self.fit_intercept),
             int(self.max_iter), float(self.tol), batch_size=int(min(batch, n)),
             lr_schedule=_SCHEDULES[self.lr_schedule], learning_rate=lr, power_t=float(self.power_t),
             lr_decay=float(self.lr_decay), lr_step_size=int(self.lr_step_size), momentum=float(self.momentum),
