@@ -1,4 +1,5 @@
-/* bind_kernel_svm.c: kernel SVMs by SMO: svm_fit_c_svc, svm_fit_epsilon_svr, svm_kernel_matrix. */
+/* bind_kernel_svm.c: kernel SVMs by SMO: svm_fit_c_svc, svm_fit_c_svc_ovo, svm_fit_epsilon_svr,
+ * svm_kernel_matrix, svm_decision. */
 #include "bind.h"
 
 #include "svm/smo.h"
@@ -62,29 +63,94 @@ fail:
     return NULL;
 }
 
-/* svm_fit_epsilon_svr(X, y, kernel, degree, gamma, coef0, C, epsilon, tol, cache_size, max_iter)
- *   X (N, D); y (N) targets -> (coef (N), rho, n_iter, fit_status) */
-static PyObject *svm_fit_epsilon_svr(PyObject *self, PyObject *args, PyObject *kwds) {
+/* svm_fit_c_svc_ovo(X, start, C, kernel, degree, gamma, coef0, tol, cache_size, max_iter, shrinking=True)
+ *   X (N, D) rows grouped by class; start (K + 1) int64 class offsets; C (N) per-sample bounds
+ *   -> (dual (K - 1, N), rho (P), n_iter (P), fit_status), P = K (K - 1) / 2 */
+static PyObject *svm_fit_c_svc_ovo(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
-    static char *kwlist[] = {"X", "y", "kernel", "degree", "gamma", "coef0", "C", "epsilon", "tol",
-                             "cache_size", "max_iter", "shrinking", NULL};
-    PyObject *xo, *yo;
+    static char *kwlist[] = {"X", "start", "C", "kernel", "degree", "gamma", "coef0", "tol", "cache_size",
+                             "max_iter", "shrinking", NULL};
+    PyObject *xo, *so, *co;
     mlc_svm_kernel k;
-    double C, eps, tol, cache_mb;
+    double tol, cache_mb;
     long long max_iter;
     int shrinking = 1;
-    PyArrayObject *X = NULL, *y = NULL, *coef = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOiiddddddL|p", kwlist, &xo, &yo, &k.kernel, &k.degree,
-                                     &k.gamma, &k.coef0, &C, &eps, &tol, &cache_mb, &max_iter, &shrinking))
+    PyArrayObject *X = NULL, *start = NULL, *C = NULL, *dual = NULL, *rho = NULL, *n_iter = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOiiddddL|p", kwlist, &xo, &so, &co, &k.kernel, &k.degree,
+                                     &k.gamma, &k.coef0, &tol, &cache_mb, &max_iter, &shrinking))
+        return NULL;
+    X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X");
+    if (X == NULL) goto fail;
+    const npy_intp n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1);
+    start = mlc_bind_array(so, NPY_INT64, 1, "start");
+    if (start == NULL) goto fail;
+    C = mlc_bind_array(co, NPY_FLOAT64, 1, "C");
+    if (C == NULL || mlc_bind_check_dim(C, 0, n, "C") < 0) goto fail;
+    if (mlc_bind_check_params(mlc_svm_check_params(&k, tol, cache_mb)) < 0) goto fail;
+    const npy_intp n_classes = PyArray_DIM(start, 0) - 1;
+    const int64_t *s = PyArray_DATA(start);
+    if (n_classes < 2 || s[0] != 0 || s[n_classes] != n) {
+        PyErr_SetString(PyExc_ValueError, "start must hold K + 1 >= 3 class offsets from 0 to the rows of X");
+        goto fail;
+    }
+    for (npy_intp c = 0; c < n_classes; c++)
+        if (s[c + 1] < s[c]) {
+            PyErr_SetString(PyExc_ValueError, "start must be non-decreasing");
+            goto fail;
+        }
+    const npy_intp n_pairs = n_classes * (n_classes - 1) / 2;
+    dual = mlc_bind_new(2, n_classes - 1, n, NPY_FLOAT64);
+    rho = mlc_bind_new(1, n_pairs, 0, NPY_FLOAT64);
+    n_iter = mlc_bind_new(1, n_pairs, 0, NPY_INT64);
+    if (dual == NULL || rho == NULL || n_iter == NULL) goto fail;
+    const int n_threads = mlc_get_num_threads();
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_svm_solve_c_svc_ovo_f64(PyArray_DATA(dual), PyArray_DATA(rho), PyArray_DATA(n_iter), PyArray_DATA(X),
+                                     s, PyArray_DATA(C), n, d, n_classes, &k, tol, cache_mb, shrinking,
+                                     (int64_t)max_iter, n_threads, &mlc_bind_interrupt);
+    Py_END_ALLOW_THREADS
+    const int status = fit_status(st);
+    if (status < 0) goto fail;
+    Py_DECREF(X);
+    Py_DECREF(start);
+    Py_DECREF(C);
+    return Py_BuildValue("NNNi", dual, rho, n_iter, status);
+fail:
+    Py_XDECREF(X);
+    Py_XDECREF(start);
+    Py_XDECREF(C);
+    Py_XDECREF(dual);
+    Py_XDECREF(rho);
+    Py_XDECREF(n_iter);
+    return NULL;
+}
+
+/* svm_fit_epsilon_svr(X, y, C, kernel, degree, gamma, coef0, epsilon, tol, cache_size, max_iter)
+ *   X (N, D); y (N) targets; C (N) per-sample bounds -> (coef (N), rho, n_iter, fit_status) */
+static PyObject *svm_fit_epsilon_svr(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"X", "y", "C", "kernel", "degree", "gamma", "coef0", "epsilon", "tol",
+                             "cache_size", "max_iter", "shrinking", NULL};
+    PyObject *xo, *yo, *co;
+    mlc_svm_kernel k;
+    double eps, tol, cache_mb;
+    long long max_iter;
+    int shrinking = 1;
+    PyArrayObject *X = NULL, *y = NULL, *C = NULL, *coef = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOiidddddL|p", kwlist, &xo, &yo, &co, &k.kernel, &k.degree,
+                                     &k.gamma, &k.coef0, &eps, &tol, &cache_mb, &max_iter, &shrinking))
         return NULL;
     X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X");
     if (X == NULL) goto fail;
     const npy_intp n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1);
     y = mlc_bind_array(yo, NPY_FLOAT64, 1, "y");
     if (y == NULL || mlc_bind_check_dim(y, 0, n, "y") < 0) goto fail;
+    C = mlc_bind_array(co, NPY_FLOAT64, 1, "C");
+    if (C == NULL || mlc_bind_check_dim(C, 0, n, "C") < 0) goto fail;
     if (mlc_bind_check_params(mlc_svm_check_params(&k, tol, cache_mb)) < 0) goto fail;
-    if (!(C > 0) || !(eps >= 0)) {
-        PyErr_SetString(PyExc_ValueError, "C must be > 0 and epsilon >= 0");
+    if (!(eps >= 0)) {
+        PyErr_SetString(PyExc_ValueError, "epsilon must be >= 0");
         goto fail;
     }
     if (n < 1) {
@@ -97,17 +163,20 @@ static PyObject *svm_fit_epsilon_svr(PyObject *self, PyObject *args, PyObject *k
     int64_t n_iter = 0;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_svm_solve_epsilon_svr_f64(PyArray_DATA(coef), &rho, &n_iter, PyArray_DATA(X), PyArray_DATA(y), n,
-                                       d, &k, C, eps, tol, cache_mb, shrinking, (int64_t)max_iter, &mlc_bind_interrupt);
+    st = mlc_svm_solve_epsilon_svr_f64(PyArray_DATA(coef), &rho, &n_iter, PyArray_DATA(X), PyArray_DATA(y),
+                                       PyArray_DATA(C), n, d, &k, eps, tol, cache_mb, shrinking, (int64_t)max_iter,
+                                       &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
     const int status = fit_status(st);
     if (status < 0) goto fail;
     Py_DECREF(X);
     Py_DECREF(y);
+    Py_DECREF(C);
     return Py_BuildValue("NdLi", coef, rho, (long long)n_iter, status);
 fail:
     Py_XDECREF(X);
     Py_XDECREF(y);
+    Py_XDECREF(C);
     Py_XDECREF(coef);
     return NULL;
 }
@@ -149,14 +218,66 @@ fail:
     return NULL;
 }
 
+/* svm_decision(X, SV, W, b, kernel, degree, gamma, coef0) -> dec (N, P) = K(X, SV) W + b
+ *   X (N, D); SV (M, D); W (M, P); b (P) */
+static PyObject *svm_decision(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"X", "SV", "W", "b", "kernel", "degree", "gamma", "coef0", NULL};
+    PyObject *xo, *vo, *wo, *bo;
+    mlc_svm_kernel k;
+    PyArrayObject *X = NULL, *SV = NULL, *W = NULL, *b = NULL, *dec = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOiidd", kwlist, &xo, &vo, &wo, &bo, &k.kernel, &k.degree,
+                                     &k.gamma, &k.coef0))
+        return NULL;
+    X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X");
+    if (X == NULL) goto fail;
+    SV = mlc_bind_array(vo, NPY_FLOAT64, 2, "SV");
+    if (SV == NULL || mlc_bind_check_dim(SV, 1, PyArray_DIM(X, 1), "SV") < 0) goto fail;
+    W = mlc_bind_array(wo, NPY_FLOAT64, 2, "W");
+    if (W == NULL || mlc_bind_check_dim(W, 0, PyArray_DIM(SV, 0), "W") < 0) goto fail;
+    b = mlc_bind_array(bo, NPY_FLOAT64, 1, "b");
+    if (b == NULL || mlc_bind_check_dim(b, 0, PyArray_DIM(W, 1), "b") < 0) goto fail;
+    if (mlc_bind_check_params(mlc_svm_check_params(&k, 1.0, 1.0)) < 0) goto fail;
+    const npy_intp n = PyArray_DIM(X, 0), m = PyArray_DIM(SV, 0), d = PyArray_DIM(X, 1), p = PyArray_DIM(W, 1);
+    dec = mlc_bind_new(2, n, p, NPY_FLOAT64);
+    if (dec == NULL) goto fail;
+    const int n_threads = mlc_get_num_threads();
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_svm_decision_f64(PyArray_DATA(dec), PyArray_DATA(X), PyArray_DATA(SV), PyArray_DATA(W), PyArray_DATA(b),
+                              n, m, d, p, &k, n_threads);
+    Py_END_ALLOW_THREADS
+    if (st != MLC_OK) {
+        mlc_bind_status(st);
+        goto fail;
+    }
+    Py_DECREF(X);
+    Py_DECREF(SV);
+    Py_DECREF(W);
+    Py_DECREF(b);
+    return (PyObject *)dec;
+fail:
+    Py_XDECREF(X);
+    Py_XDECREF(SV);
+    Py_XDECREF(W);
+    Py_XDECREF(b);
+    Py_XDECREF(dec);
+    return NULL;
+}
+
 PyMethodDef mlc_kernel_svm_methods[] = {
     {"svm_fit_c_svc", (PyCFunction)(void (*)(void))svm_fit_c_svc, METH_VARARGS | METH_KEYWORDS,
      "svm_fit_c_svc(X, y, C, kernel, degree, gamma, coef0, tol, cache_size, max_iter, shrinking=True)\n--\n\n"
      "Binary C-SVC by SMO: (coef (N) = alpha*y, rho, n_iter, fit_status)."},
+    {"svm_fit_c_svc_ovo", (PyCFunction)(void (*)(void))svm_fit_c_svc_ovo, METH_VARARGS | METH_KEYWORDS,
+     "svm_fit_c_svc_ovo(X, start, C, kernel, degree, gamma, coef0, tol, cache_size, max_iter, shrinking=True)\n--\n\n"
+     "One-vs-one C-SVC, pairs in parallel: (dual (K-1, N), rho (P), n_iter (P), fit_status)."},
     {"svm_fit_epsilon_svr", (PyCFunction)(void (*)(void))svm_fit_epsilon_svr, METH_VARARGS | METH_KEYWORDS,
-     "svm_fit_epsilon_svr(X, y, kernel, degree, gamma, coef0, C, epsilon, tol, cache_size, max_iter, shrinking=True)\n--\n\n"
+     "svm_fit_epsilon_svr(X, y, C, kernel, degree, gamma, coef0, epsilon, tol, cache_size, max_iter, shrinking=True)\n--\n\n"
      "epsilon-SVR by SMO: (coef (N) = alpha - alpha*, rho, n_iter, fit_status)."},
     {"svm_kernel_matrix", (PyCFunction)(void (*)(void))svm_kernel_matrix, METH_VARARGS | METH_KEYWORDS,
      "svm_kernel_matrix(X, Y, kernel, degree, gamma, coef0)\n--\n\nKernel values K (N, M)."},
+    {"svm_decision", (PyCFunction)(void (*)(void))svm_decision, METH_VARARGS | METH_KEYWORDS,
+     "svm_decision(X, SV, W, b, kernel, degree, gamma, coef0)\n--\n\nDecision values K(X, SV) W + b (N, P)."},
     {NULL, NULL, 0, NULL},
 };

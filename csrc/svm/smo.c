@@ -6,9 +6,9 @@
  *     min_a  1/2 a' Q a + p' a    subject to  y' a = 0,  0 <= a_t <= C_t,  t = 1..l,
  *
  * with Q_ts = y_t y_s K(x_t, x_s) and y_t = +1 / -1.
- *   C-SVC:       l = N, p = -1, C_t = C x weight of t's class.
+ *   C-SVC:       l = N, p = -1, C_t = C x weight of t's class x t's sample weight.
  *   epsilon-SVR: l = 2N, a = [a; a*], y = [+1; -1], p = [eps - z; eps + z] for targets z, C_t = C;
- *                the regression coefficients are a - a*.
+ *                C_t = C_{t+N} = C x t's sample weight; the regression coefficients are a - a*.
  * Each iteration picks a pair (i, j) by the second-order rule of Fan, Chen & Lin ("Working set
  * selection using second order information for training SVM", JMLR 2005): i maximises
  * -y_t grad_t over the "up" set, j minimises the decrease -(b_ij^2)/a_ij of the objective over the
@@ -24,12 +24,17 @@
  *
  * Kernel rows K(x_r, X) are computed with one GEMV against X and kept, as float (LIBSVM's Qfloat),
  * in a least-recently-used cache of at most cache_mb megabytes (always at least two rows).
+ * Multiclass (one-vs-one, LIBSVM's svm_train): the K (K - 1) / 2 pairs are solved by OpenMP
+ * threads, each exactly as alone; the kernel within each class, which the K - 1 pairs of that class
+ * all need, is computed once by GEMM and copied into their rows.
  */
 #include "svm/smo.h"
 
 #include <float.h>
 #include <math.h>
 #include <string.h>
+
+#include <omp.h>
 
 #include "blas.h"
 
@@ -44,67 +49,16 @@ const char *mlc_svm_check_params(const mlc_svm_kernel *k, double tol, double cac
     return NULL;
 }
 
-/* Turn dot products (and squared norms for rbf) into kernel values in place. */
-static inline double kernel_from_dot(const mlc_svm_kernel *k, double dot, double sqx, double sqy) {
-    switch (k->kernel) {
-    case MLC_SVM_LINEAR: return dot;
-    case MLC_SVM_POLY: return pow(k->gamma * dot + k->coef0, (double)k->degree);
-    case MLC_SVM_RBF: return exp(-k->gamma * (sqx + sqy - 2.0 * dot));
-    default: return tanh(k->gamma * dot + k->coef0);
-    }
-}
-
-static void row_sqnorms(double *sq, const double *X, int64_t n, int64_t d) {
-    for (int64_t i = 0; i < n; i++) {
-        const double *x = X + i * d;
-        double s = 0;
-        for (int64_t t = 0; t < d; t++) s += x[t] * x[t];
-        sq[i] = s;
-    }
-}
-
-int mlc_svm_kernel_matrix_f64(double *Kmat, const double *X, const double *Y, int64_t n, int64_t m,
-                              int64_t d, const mlc_svm_kernel *k) {
-    double *sqx = NULL, *sqy = NULL;
-    if (n == 0 || m == 0) return MLC_OK;
-    if (k->kernel == MLC_SVM_RBF) {
-        sqx = mlc_malloc(sizeof(double) * (size_t)(n + m));
-        if (sqx == NULL) return MLC_ENOMEM;
-        sqy = sqx + n;
-        row_sqnorms(sqx, X, n, d);
-        row_sqnorms(sqy, Y, m, d);
-    }
-    // K = X Y' by one GEMM per block of 64 rows, then the kernel's transform on the block (an
-    // exp, pow or tanh per entry, which dominates for small D). Blocks go to OpenMP threads with
-    // BLAS single-threaded inside: OpenBLAS's own threads would fight them for the cores.
-    const int64_t B = 64, nb = (n + B - 1) / B;
-    const int team = mlc_team_size(n * m * (d + 16), mlc_get_num_threads());
-    mlc_blas_single_begin();
-#pragma omp parallel for num_threads(team) schedule(dynamic, 1)
-    for (int64_t b = 0; b < nb; b++) {
-        const int64_t i0 = b * B, bn = MLC_MIN(B, n - i0);
-        double *Kb = Kmat + i0 * m;
-        if (d > 0)
-            mlc_cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (mlc_blasint)bn, (mlc_blasint)m,
-                            (mlc_blasint)d, 1.0, X + i0 * d, (mlc_blasint)d, Y, (mlc_blasint)d, 0.0, Kb,
-                            (mlc_blasint)m);
-        else
-            memset(Kb, 0, sizeof(double) * (size_t)(bn * m));
-        if (k->kernel == MLC_SVM_LINEAR) continue;
-        for (int64_t i = 0; i < bn; i++)
-            for (int64_t j = 0; j < m; j++)
-                Kb[i * m + j] = kernel_from_dot(k, Kb[i * m + j], sqx ? sqx[i0 + i] : 0, sqy ? sqy[j] : 0);
-    }
-    mlc_blas_single_end();
-    mlc_free(sqx);
-    return MLC_OK;
-}
-
 /* ---- the solver ------------------------------------------------------------------------------ */
 
 typedef struct {
     int64_t l, n, d;      /* variables, real rows, features */
-    const double *X;      /* (N, D) */
+    const double *XA;     /* (NA, D) real rows [0, NA) */
+    const double *XB;     /* (N - NA, D) real rows [NA, N): a pair's second class, or NULL */
+    int64_t na;
+    int *stop;            /* shared by the solvers of a parallel region: set when interrupted */
+    const float *own_a;   /* (NA, NA) K within XA's rows, computed once for all pairs, or NULL */
+    const float *own_b;   /* (N - NA, N - NA) the same for XB */
     mlc_svm_kernel k;
     double *sq;           /* (N) squared norms (rbf) */
     double *dot;          /* (N) GEMV scratch */
@@ -120,6 +74,7 @@ typedef struct {
     int unshrink;
     int permuted;         /* some positions were swapped: position != variable */
     double *y, *C, *p, *alpha, *G, *G_bar, *QD; /* (l) */
+    uint8_t *status;      /* (l) IN_UP | IN_LOW, kept in step with alpha */
     int64_t *real;        /* (l) position -> real row of X */
     int64_t *orig;        /* (l) position -> variable index of the caller */
 } smo;
@@ -139,7 +94,11 @@ static void lru_push_front(smo *s, int64_t t) {
     if (s->tail < 0) s->tail = t;
 }
 
-/* Kernel row of real row r (N floats), from the cache or computed by one GEMV. */
+static inline const double *real_row(const smo *s, int64_t r) {
+    return r < s->na ? s->XA + r * s->d : s->XB + (r - s->na) * s->d;
+}
+
+/* Kernel row of real row r (N floats), from the cache or computed by one GEMV per block of X. */
 static const float *kernel_row(smo *s, int64_t r) {
     int64_t t = s->slot_of[r];
     if (t >= 0) {
@@ -160,26 +119,44 @@ static const float *kernel_row(smo *s, int64_t r) {
     s->slot_of[r] = t;
     lru_push_front(s, t);
     float *out = s->pool + t * s->n;
-    const int64_t n = s->n, d = s->d;
-    if (d > 0)
-        mlc_cblas_dgemv(CblasRowMajor, CblasNoTrans, (mlc_blasint)n, (mlc_blasint)d, 1.0, s->X, (mlc_blasint)d,
-                        s->X + r * d, 1, 0.0, s->dot, 1);
-    else
+    const int64_t n = s->n, d = s->d, na = s->na;
+    const double *xr = real_row(s, r);
+    // [c0, c1): the part of the row to compute; a pair's K within r's own class is copied
+    int64_t c0 = 0, c1 = n;
+    if (s->own_a != NULL && r < na) {
+        memcpy(out, s->own_a + r * na, sizeof(float) * (size_t)na);
+        c0 = na;
+    } else if (s->own_b != NULL && r >= na) {
+        memcpy(out + na, s->own_b + (r - na) * (n - na), sizeof(float) * (size_t)(n - na));
+        c1 = na;
+    }
+    if (d > 0) {
+        if (c0 < na)
+            mlc_cblas_dgemv(CblasRowMajor, CblasNoTrans, (mlc_blasint)na, (mlc_blasint)d, 1.0, s->XA,
+                            (mlc_blasint)d, xr, 1, 0.0, s->dot, 1);
+        if (c1 > na)
+            mlc_cblas_dgemv(CblasRowMajor, CblasNoTrans, (mlc_blasint)(n - na), (mlc_blasint)d, 1.0, s->XB,
+                            (mlc_blasint)d, xr, 1, 0.0, s->dot + na, 1);
+    } else {
         memset(s->dot, 0, sizeof(double) * (size_t)n);
+    }
     const double sqr = s->sq ? s->sq[r] : 0;
-    for (int64_t j = 0; j < n; j++)
-        out[j] = (float)kernel_from_dot(&s->k, s->dot[j], sqr, s->sq ? s->sq[j] : 0);
+    mlc_svm_kernel_from_dots(&s->k, s->dot + c0, c1 - c0, sqr, s->sq ? s->sq + c0 : NULL);
+    for (int64_t j = c0; j < c1; j++) out[j] = (float)s->dot[j];
     return out;
 }
 
-/* y (l) +1/-1, C (l) bounds, p (l) linear term, given by variable; real row of variable t is t % N. */
-static int smo_init(smo *s, const double *X, int64_t n, int64_t d, int64_t l, const mlc_svm_kernel *k,
-                    double cache_mb) {
+/* The real rows are XA's NA rows then XB's N - NA; the caller then fills y (l) +1/-1, C (l)
+ * bounds and p (l) linear term by variable; the real row of variable t is t % N. */
+static int smo_init(smo *s, const double *XA, int64_t na, const double *XB, int64_t n, int64_t d, int64_t l,
+                    const mlc_svm_kernel *k, double cache_mb) {
     memset(s, 0, sizeof *s);
     s->l = l;
     s->n = n;
     s->d = d;
-    s->X = X;
+    s->XA = XA;
+    s->XB = XB;
+    s->na = na;
     s->k = *k;
     double rows = cache_mb * 1048576.0 / (sizeof(float) * (double)(n > 0 ? n : 1));
     s->cap = rows >= (double)n ? n : (int64_t)rows;
@@ -190,8 +167,9 @@ static int smo_init(smo *s, const double *X, int64_t n, int64_t d, int64_t l, co
     s->pool = mlc_malloc(sizeof(float) * (size_t)(s->cap * n));
     s->slot_of = mlc_malloc(sizeof(int64_t) * (size_t)(n + 3 * s->cap + 2 * l));
     s->y = mlc_malloc(sizeof(double) * (size_t)(7 * l));
+    s->status = mlc_malloc((size_t)(l > 0 ? l : 1));
     if (s->dot == NULL || (k->kernel == MLC_SVM_RBF && s->sq == NULL) || s->pool == NULL || s->slot_of == NULL ||
-        s->y == NULL)
+        s->y == NULL || s->status == NULL)
         return MLC_ENOMEM;
     s->row_of = s->slot_of + n;
     s->prev = s->row_of + s->cap;
@@ -205,12 +183,17 @@ static int smo_init(smo *s, const double *X, int64_t n, int64_t d, int64_t l, co
     s->G = s->alpha + l;
     s->G_bar = s->G + l;
     s->QD = s->G_bar + l;
-    if (s->sq) row_sqnorms(s->sq, X, n, d);
+    if (s->sq) {
+        mlc_svm_row_sqnorms(s->sq, XA, na, d);
+        mlc_svm_row_sqnorms(s->sq + na, XB, n - na, d);
+    }
     for (int64_t t = 0; t < l; t++) {
-        const double *x = X + (t % n) * d;
+        const double *x = real_row(s, t % n);
         double sqx = 0;
         for (int64_t c = 0; c < d; c++) sqx += x[c] * x[c];
-        s->QD[t] = kernel_from_dot(k, sqx, sqx, sqx);
+        double kxx = sqx;
+        mlc_svm_kernel_from_dots(k, &kxx, 1, sqx, &sqx);
+        s->QD[t] = kxx;
         s->real[t] = t % n;
         s->orig[t] = t;
     }
@@ -223,11 +206,22 @@ static void smo_free(smo *s) {
     mlc_free(s->pool);
     mlc_free(s->slot_of);
     mlc_free(s->y);
+    mlc_free(s->status);
 }
 
 #define IS_UPPER(s, t) ((s)->alpha[t] >= (s)->C[t])
 #define IS_LOWER(s, t) ((s)->alpha[t] <= 0)
 #define IS_FREE(s, t) (!IS_UPPER(s, t) && !IS_LOWER(s, t))
+
+/* LIBSVM's I_up (y_t alpha_t can grow) and I_low (it can shrink), as flags the selection reads
+ * instead of comparing alpha with both bounds. */
+enum { IN_UP = 1, IN_LOW = 2 };
+
+static void update_status(smo *s, int64_t t) {
+    const int up = IS_UPPER(s, t), low = IS_LOWER(s, t);
+    if (s->y[t] > 0) s->status[t] = (uint8_t)((up ? 0 : IN_UP) | (low ? 0 : IN_LOW));
+    else s->status[t] = (uint8_t)((low ? 0 : IN_UP) | (up ? 0 : IN_LOW));
+}
 
 #define SWAP(T, a, b) do { T tmp_ = (a); (a) = (b); (b) = tmp_; } while (0)
 
@@ -240,6 +234,7 @@ static void swap_positions(smo *s, int64_t i, int64_t j) {
     SWAP(double, s->G[i], s->G[j]);
     SWAP(double, s->G_bar[i], s->G_bar[j]);
     SWAP(double, s->QD[i], s->QD[j]);
+    SWAP(uint8_t, s->status[i], s->status[j]);
     SWAP(int64_t, s->real[i], s->real[j]);
     SWAP(int64_t, s->orig[i], s->orig[j]);
 }
@@ -252,28 +247,22 @@ static int select_working_set(smo *s, double tol, int64_t *out_i, int64_t *out_j
     const int64_t *real = s->real;
     double Gmax = -INFINITY, Gmax2 = -INFINITY, obj_min = INFINITY;
     int64_t gi = -1, gj = -1;
+    const uint8_t *status = s->status;
+    // i maximises -y_t G_t over I_up; then j, over I_low, the objective decrease, while Gmax2
+    // collects max y_t G_t over I_low for the stopping test
     for (int64_t t = 0; t < m; t++) {
-        if (y[t] > 0) {
-            if (!IS_UPPER(s, t) && -G[t] >= Gmax) Gmax = -G[t], gi = t;
-        } else {
-            if (!IS_LOWER(s, t) && G[t] >= Gmax) Gmax = G[t], gi = t;
-        }
+        const double v = -y[t] * G[t];
+        if ((status[t] & IN_UP) && v >= Gmax) Gmax = v, gi = t;
     }
     const float *Ki = gi >= 0 ? kernel_row(s, real[gi]) : NULL;
+    const double QDi = gi >= 0 ? s->QD[gi] : 0;
     for (int64_t t = 0; t < m; t++) {
-        double grad_diff;
-        if (y[t] > 0) {
-            if (IS_LOWER(s, t)) continue;
-            grad_diff = Gmax + G[t];
-            if (G[t] >= Gmax2) Gmax2 = G[t];
-        } else {
-            if (IS_UPPER(s, t)) continue;
-            grad_diff = Gmax - G[t];
-            if (-G[t] >= Gmax2) Gmax2 = -G[t];
-        }
+        if (!(status[t] & IN_LOW)) continue;
+        const double v = y[t] * G[t], grad_diff = Gmax + v;
+        if (v >= Gmax2) Gmax2 = v;
         if (grad_diff > 0 && Ki != NULL) {
             // y_i Q_it = y_t K_it, so the curvature is QD_i + QD_t - 2 K_it for either sign of y_t.
-            double quad = s->QD[gi] + s->QD[t] - 2.0 * (double)Ki[real[t]];
+            double quad = QDi + s->QD[t] - 2.0 * (double)Ki[real[t]];
             double obj = -(grad_diff * grad_diff) / (quad > 0 ? quad : TAU);
             if (obj <= obj_min) gj = t, obj_min = obj;
         }
@@ -372,6 +361,19 @@ static void update_G_bar(smo *s, int64_t t, double sign) {
     for (int64_t k = 0; k < s->l; k++) s->G_bar[k] += c * s->y[k] * (double)Kt[s->real[k]];
 }
 
+/* The progress callback (NULL off the calling thread), then the flag shared by parallel solvers. */
+static int interrupted(smo *s, const mlc_progress *prog, int64_t iter, int64_t max_iter) {
+    int halt = mlc_progress_tick(prog, iter, max_iter) != 0;
+    if (s->stop == NULL) return halt;
+    if (halt) {
+#pragma omp atomic write
+        *s->stop = 1;
+    }
+#pragma omp atomic read
+    halt = *s->stop;
+    return halt;
+}
+
 /* Run SMO from alpha = 0, G = p. Writes alpha by variable into alpha_out (l). Returns MLC_OK,
  * MLC_ENOTCONVERGED or MLC_EINTERRUPTED; *rho is written unless interrupted. */
 static int smo_solve(smo *s, double *alpha_out, double *rho, double tol, int shrinking, int64_t max_iter,
@@ -381,6 +383,7 @@ static int smo_solve(smo *s, double *alpha_out, double *rho, double tol, int shr
     const double *y = s->y;
     const int64_t *real = s->real;
     for (int64_t t = 0; t < l; t++) alpha[t] = 0, G[t] = s->p[t], s->G_bar[t] = 0;
+    for (int64_t t = 0; t < l; t++) update_status(s, t);
     s->active = l;
     s->unshrink = 0;
     int64_t iter = 0, counter = MLC_MIN(l, 1000) + 1;
@@ -393,7 +396,7 @@ static int smo_solve(smo *s, double *alpha_out, double *rho, double tol, int shr
         if (--counter == 0) {
             counter = MLC_MIN(l, 1000);
             if (shrinking) do_shrinking(s, tol);
-            if (mlc_progress_tick(prog, iter, max_iter)) {
+            if (interrupted(s, prog, iter, max_iter)) {
                 st = MLC_EINTERRUPTED;
                 break;
             }
@@ -442,6 +445,8 @@ static int smo_solve(smo *s, double *alpha_out, double *rho, double tol, int shr
                 if (alpha[i] < 0) alpha[i] = 0, alpha[j] = sum;
             }
         }
+        update_status(s, i);
+        update_status(s, j);
         // G_t += Q_ti dA_i + Q_tj dA_j with Q_ts = y_t y_s K, over the active set
         const double ai = y[i] * (alpha[i] - oai), aj = y[j] * (alpha[j] - oaj);
         const int64_t m = s->active;
@@ -473,7 +478,7 @@ int mlc_svm_solve_c_svc_f64(double *coef, double *rho, int64_t *n_iter, const do
                             const double *Cw, int64_t n, int64_t d, const mlc_svm_kernel *k, double tol,
                             double cache_mb, int shrinking, int64_t max_iter, const mlc_progress *p) {
     smo s;
-    if (smo_init(&s, X, n, d, n, k, cache_mb) != MLC_OK) {
+    if (smo_init(&s, X, n, NULL, n, d, n, k, cache_mb) != MLC_OK) {
         smo_free(&s);
         return MLC_ENOMEM;
     }
@@ -487,14 +492,150 @@ int mlc_svm_solve_c_svc_f64(double *coef, double *rho, int64_t *n_iter, const do
     return st;
 }
 
+/* One pair (i, j) of mlc_svm_solve_c_svc_ovo_f64: class i's rows are +1, class j's -1. */
+static int solve_pair(double *dual, double *rho, int64_t *n_iter, const double *X, const int64_t *start,
+                      const double *Cw, int64_t n, int64_t d, int64_t i, int64_t j, const mlc_svm_kernel *k,
+                      double tol, double cache_mb, int shrinking, int64_t max_iter, const float *own_i,
+                      const float *own_j, int *stop, const mlc_progress *p) {
+    const int64_t ni = start[i + 1] - start[i], nj = start[j + 1] - start[j], l = ni + nj;
+    double *ci = dual + (j - 1) * n + start[i], *cj = dual + i * n + start[j];
+    *n_iter = 0;
+    if (ni == 0 || nj == 0) {
+        // a class without samples (all its weights were zero): the pair votes for the other one
+        *rho = ni > 0 ? -1.0 : nj > 0 ? 1.0 : 0.0;
+        return MLC_OK;
+    }
+    smo s;
+    double *alpha = mlc_malloc(sizeof(double) * (size_t)l);
+    if (smo_init(&s, X + start[i] * d, ni, X + start[j] * d, l, d, l, k, cache_mb) != MLC_OK || alpha == NULL) {
+        smo_free(&s);
+        mlc_free(alpha);
+        return MLC_ENOMEM;
+    }
+    s.stop = stop;
+    s.own_a = own_i;
+    s.own_b = own_j;
+    for (int64_t t = 0; t < l; t++) {
+        s.y[t] = t < ni ? 1.0 : -1.0;
+        s.C[t] = t < ni ? Cw[start[i] + t] : Cw[start[j] + t - ni];
+        s.p[t] = -1.0;
+    }
+    int st = smo_solve(&s, alpha, rho, tol, shrinking, max_iter, n_iter, p);
+    if (st == MLC_OK || st == MLC_ENOTCONVERGED) {
+        for (int64_t t = 0; t < ni; t++) ci[t] = alpha[t];
+        for (int64_t t = 0; t < nj; t++) cj[t] = -alpha[ni + t];
+    }
+    smo_free(&s);
+    mlc_free(alpha);
+    return st;
+}
+
+/* Kc (N, N) out: K within the rows of Xc (N, D) in, as float, one GEMM per block of 64 rows;
+ * scratch (64 N + N) doubles. The values are those kernel_row computes. */
+static void class_block(float *Kc, const double *Xc, int64_t n, int64_t d, const mlc_svm_kernel *k, double *scratch) {
+    double *sq = scratch, *Kb = scratch + n;
+    mlc_svm_row_sqnorms(sq, Xc, n, d);
+    for (int64_t i0 = 0; i0 < n; i0 += 64) {
+        const int64_t bn = MLC_MIN(64, n - i0);
+        if (d > 0)
+            mlc_cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (mlc_blasint)bn, (mlc_blasint)n, (mlc_blasint)d,
+                            1.0, Xc + i0 * d, (mlc_blasint)d, Xc, (mlc_blasint)d, 0.0, Kb, (mlc_blasint)n);
+        else
+            memset(Kb, 0, sizeof(double) * (size_t)(bn * n));
+        for (int64_t i = 0; i < bn; i++) {
+            mlc_svm_kernel_from_dots(k, Kb + i * n, n, sq[i0 + i], sq);
+            for (int64_t j = 0; j < n; j++) Kc[(i0 + i) * n + j] = (float)Kb[i * n + j];
+        }
+    }
+}
+
+int mlc_svm_solve_c_svc_ovo_f64(double *dual, double *rho, int64_t *n_iter, const double *X, const int64_t *start,
+                                const double *Cw, int64_t n, int64_t d, int64_t n_classes,
+                                const mlc_svm_kernel *k, double tol, double cache_mb, int shrinking,
+                                int64_t max_iter, int n_threads, const mlc_progress *p) {
+    const int64_t n_pairs = n_classes * (n_classes - 1) / 2;
+    int64_t *pair_i = mlc_malloc(sizeof(int64_t) * (size_t)(2 * n_pairs + n_classes));
+    if (pair_i == NULL) return MLC_ENOMEM;
+    int64_t *pair_j = pair_i + n_pairs, *own_at = pair_j + n_pairs;
+    for (int64_t i = 0, q = 0; i < n_classes; i++)
+        for (int64_t j = i + 1; j < n_classes; j++, q++) pair_i[q] = i, pair_j[q] = j;
+    memset(dual, 0, sizeof(double) * (size_t)((n_classes - 1) * n));
+    // K within each class is needed by the K - 1 pairs of that class: when these blocks take at
+    // most half the cache they are computed once (by GEMM) and a pair computes only the
+    // cross-class part of each kernel row; otherwise (or for two classes) pairs compute whole rows.
+    int64_t own_total = 0, max_nc = 0, work = 0;
+    for (int64_t c = 0; c < n_classes; c++) {
+        const int64_t nc = start[c + 1] - start[c];
+        own_at[c] = own_total;
+        own_total += nc * nc;
+        max_nc = MLC_MAX(max_nc, nc);
+    }
+    const double own_mb = (double)own_total * sizeof(float) / 1048576.0;
+    float *own = NULL;
+    if (n_classes > 2 && own_mb <= cache_mb / 2) own = mlc_malloc(sizeof(float) * (size_t)MLC_MAX(own_total, 1));
+    if (own != NULL) cache_mb -= own_mb;
+    for (int64_t q = 0; q < n_pairs; q++) {
+        const int64_t l = start[pair_i[q] + 1] - start[pair_i[q]] + start[pair_j[q] + 1] - start[pair_j[q]];
+        work += l * l * (d + 16);
+    }
+    // One parallel region (threads idle between regions spin in the OpenMP runtime): the class
+    // blocks, then the pairs, which are independent problems, dynamically scheduled (their sizes
+    // and iteration counts differ). Each entry of dual belongs to one pair, so the writes never
+    // meet. A pair's solver gets an equal share of the cache, so the region holds at most cache_mb.
+    const int team = (int)MLC_MIN((int64_t)mlc_team_size(work, n_threads), n_pairs);
+    const double share = team > 1 ? cache_mb / team : cache_mb;
+    int stop = 0, nomem = 0, not_converged = 0;
+    mlc_blas_single_begin();
+#pragma omp parallel num_threads(team)
+    {
+        if (own != NULL) {
+            double *scratch = mlc_malloc(sizeof(double) * (size_t)(65 * MLC_MAX(max_nc, 1)));
+            if (scratch == NULL) {
+#pragma omp atomic write
+                nomem = 1;
+            }
+#pragma omp for schedule(dynamic, 1)
+            for (int64_t c = 0; c < n_classes; c++)
+                if (scratch != NULL)
+                    class_block(own + own_at[c], X + start[c] * d, start[c + 1] - start[c], d, k, scratch);
+            mlc_free(scratch);
+        }
+#pragma omp for schedule(dynamic, 1) reduction(| : not_converged)
+        for (int64_t q = 0; q < n_pairs; q++) {
+            int halt, oom;
+#pragma omp atomic read
+            halt = stop;
+#pragma omp atomic read
+            oom = nomem;
+            if (halt || oom) continue;
+            const mlc_progress *tick = omp_get_thread_num() == 0 ? p : NULL;
+            const float *own_i = own ? own + own_at[pair_i[q]] : NULL, *own_j = own ? own + own_at[pair_j[q]] : NULL;
+            const int st = solve_pair(dual, rho + q, n_iter + q, X, start, Cw, n, d, pair_i[q], pair_j[q], k, tol,
+                                      share, shrinking, max_iter, own_i, own_j, team > 1 ? &stop : NULL, tick);
+            if (st == MLC_ENOMEM) {
+#pragma omp atomic write
+                nomem = 1;
+            }
+            if (st == MLC_ENOTCONVERGED) not_converged = 1;
+            if (st == MLC_EINTERRUPTED && team == 1) stop = 1;
+        }
+    }
+    mlc_blas_single_end();
+    mlc_free(own);
+    mlc_free(pair_i);
+    if (nomem) return MLC_ENOMEM;
+    if (stop) return MLC_EINTERRUPTED;
+    return not_converged ? MLC_ENOTCONVERGED : MLC_OK;
+}
+
 int mlc_svm_solve_epsilon_svr_f64(double *coef, double *rho, int64_t *n_iter, const double *X,
-                                  const double *y, int64_t n, int64_t d, const mlc_svm_kernel *k, double C,
-                                  double epsilon, double tol, double cache_mb, int shrinking, int64_t max_iter,
-                                  const mlc_progress *p) {
+                                  const double *y, const double *Cw, int64_t n, int64_t d,
+                                  const mlc_svm_kernel *k, double epsilon, double tol, double cache_mb,
+                                  int shrinking, int64_t max_iter, const mlc_progress *p) {
     smo s;
     const int64_t l = 2 * n;
     double *alpha = mlc_malloc(sizeof(double) * (size_t)(l > 0 ? l : 1));
-    if (smo_init(&s, X, n, d, l, k, cache_mb) != MLC_OK || alpha == NULL) {
+    if (smo_init(&s, X, n, NULL, n, d, l, k, cache_mb) != MLC_OK || alpha == NULL) {
         smo_free(&s);
         mlc_free(alpha);
         return MLC_ENOMEM;
@@ -504,7 +645,7 @@ int mlc_svm_solve_epsilon_svr_f64(double *coef, double *rho, int64_t *n_iter, co
         s.p[t + n] = epsilon + y[t];
         s.y[t] = 1.0;
         s.y[t + n] = -1.0;
-        s.C[t] = s.C[t + n] = C;
+        s.C[t] = s.C[t + n] = Cw[t];
     }
     mlc_blas_single_begin();
     int st = smo_solve(&s, alpha, rho, tol, shrinking, max_iter, n_iter, p);

@@ -2,8 +2,9 @@
 
 The solver (csrc/svm/smo.c) is LIBSVM's: second-order working-set selection (Fan, Chen & Lin
 2005), the same two-variable update, the same bias rho, kernel rows computed by one GEMV against X
-and kept in an LRU cache of ``cache_size`` MB, and LIBSVM's
-shrinking (``shrinking=True``). Multiclass SVC is one-vs-one as in LIBSVM: one
+and kept in an LRU cache of ``cache_size`` MB, and LIBSVM's shrinking (``shrinking=True``).
+Prediction (csrc/svm/kernel.c) computes K(X, support vectors) block by block and multiplies each
+block by the coefficients of every pair at once. Multiclass SVC is one-vs-one as in LIBSVM: one
 binary problem per pair of classes (i, j), i < j, in class order, with class i as +1; the fitted
 attributes (``support_`` grouped by class, ``dual_coef_`` of shape (n_classes - 1, n_SV),
 ``intercept_``) are laid out as scikit-learn's, so decision values can be compared one for one.
@@ -14,7 +15,14 @@ Differences from scikit-learn:
   probabilities coupled by Wu, Lin & Weng's method 2), but the folds are drawn by NumPy from
   ``random_state``, not by LIBSVM's rand(): probabilities agree with scikit-learn's to about
   1e-2, not bit for bit.
-- ``fit`` takes no ``sample_weight``; sparse input is not supported.
+- ``sample_weight`` scales each sample's bound and drops samples of weight <= 0, as LIBSVM does,
+  but ``support_`` indexes the rows of X as given (scikit-learn's indexes the rows left after
+  dropping, scikit-learn issue #5150 / PR #27763), NaN weights raise instead of dropping the
+  sample, and a class whose weights are all zero keeps its place in ``classes_`` with no support
+  vectors: its pairs vote for the other class (scikit-learn's model then loses track of the
+  classes, issue #25380). Sparse input is not supported.
+- the one-vs-one pairs are solved in parallel (OpenMP threads, ``mlc.set_num_threads``), each as
+  LIBSVM would; the fit does not depend on the number of threads.
 """
 import numbers
 import warnings
@@ -23,14 +31,13 @@ import numpy as np
 
 from .. import _mlc
 from .._validation import (check_choice, check_classification_targets, check_is_fitted, check_scalar,
-                           check_X_y, compute_class_weight, encode_labels)
+                           check_sample_weight, check_X_y, compute_class_weight, encode_labels)
 from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
 from ..exceptions import ConvergenceWarning, NotFittedError
 
 __all__ = ["SVC", "SVR"]
 
 _KERNELS = {"linear": 0, "poly": 1, "rbf": 2, "sigmoid": 3}
-_CHUNK = 2048  # rows of X per kernel block at prediction time
 
 
 class _BaseSVM(BaseEstimator):
@@ -61,12 +68,9 @@ class _BaseSVM(BaseEstimator):
         return dict(kernel=_KERNELS[self.kernel], degree=int(self.degree), gamma=float(self._gamma),
                     coef0=float(self.coef0))
 
-    def _kernel(self, X, Y):
-        """K(X, Y) (n, m), in blocks of rows."""
-        out = np.empty((X.shape[0], Y.shape[0]))
-        for s in range(0, X.shape[0], _CHUNK):
-            out[s:s + _CHUNK] = _mlc.svm_kernel_matrix(X[s:s + _CHUNK], Y, **self._kernel_args())
-        return out
+    def _decision(self, X, SV, W, b):
+        """K(X, SV) W + b (n, P), fused in C block by block."""
+        return _mlc.svm_decision(X, SV, W, b, **self._kernel_args())
 
     @property
     def coef_(self):
@@ -97,36 +101,51 @@ class _BaseSVM(BaseEstimator):
                           "your data with StandardScaler or MinMaxScaler.", ConvergenceWarning)
 
 
+def _ovo_votes(dec, n_classes):
+    """(n, K) votes: a pair's first class wins where its decision value is > 0, else its second
+    (pairs in LIBSVM's order (0, 1), (0, 2), ..., (K-2, K-1))."""
+    first, second = np.triu_indices(n_classes, 1)
+    winner = np.where(dec > 0, first, second)
+    return (winner[:, :, None] == np.arange(n_classes)).sum(axis=1).astype(np.float64)
+
+
+def _positive_weights(sample_weight, n_samples):
+    """(weights, kept rows): LIBSVM drops every sample whose weight is <= 0. (None, all rows)
+    without weights."""
+    if sample_weight is None:
+        return None, np.arange(n_samples)
+    weight = check_sample_weight(sample_weight, n_samples)
+    keep = np.flatnonzero(weight > 0)
+    if len(keep) == 0:
+        raise ValueError("Invalid input - all samples have zero or negative weights.")
+    return weight, keep
+
+
 def _ovr_decision(dec, n_classes):
     """scikit-learn's one-vs-one -> one-vs-rest transform: votes plus confidences squashed
     into (-1/3, 1/3)."""
-    n = dec.shape[0]
-    votes = np.zeros((n, n_classes))
-    conf = np.zeros((n, n_classes))
-    k = 0
-    for i in range(n_classes):
-        for j in range(i + 1, n_classes):
-            conf[:, i] += dec[:, k]
-            conf[:, j] -= dec[:, k]
-            votes[dec[:, k] > 0, i] += 1
-            votes[dec[:, k] <= 0, j] += 1
-            k += 1
-    return votes + conf / (3 * (np.abs(conf) + 1))
+    first, second = np.triu_indices(n_classes, 1)
+    conf = np.zeros((dec.shape[0], n_classes))
+    for k, (i, j) in enumerate(zip(first, second)):
+        conf[:, i] += dec[:, k]
+        conf[:, j] -= dec[:, k]
+    return _ovo_votes(dec, n_classes) + conf / (3 * (np.abs(conf) + 1))
 
 
 class SVC(ClassifierMixin, _BaseSVM):
     """C-support vector classification (LIBSVM's C-SVC), one-vs-one for more than two classes.
 
     Parameters are scikit-learn's: C, kernel ('linear', 'poly', 'rbf', 'sigmoid'), degree, gamma
-    ('scale', 'auto' or a float > 0), coef0, shrinking, probability
-    (True is not supported yet), tol, cache_size (MB), class_weight (None, 'balanced' or a dict
-    label -> weight; class c's bound is C * weight[c]), max_iter (-1: no limit),
-    decision_function_shape ('ovr' or 'ovo'), break_ties, random_state (unused: nothing is random
-    without probability).
+    ('scale', 'auto' or a float > 0), coef0, shrinking, probability (Platt scaling, LIBSVM's),
+    tol, cache_size (MB, shared by the pairs solved at once), class_weight (None, 'balanced' or a
+    dict label -> weight; class c's bound is C * weight[c]), max_iter (-1: no limit),
+    decision_function_shape ('ovr' or 'ovo'), break_ties, random_state (the folds of
+    probability's cross-validation; unused without it). fit(X, y, sample_weight=None): sample i's
+    bound is C * class_weight_[y_i] * sample_weight_i.
 
     Attributes: support_, support_vectors_, n_support_, dual_coef_, intercept_, classes_,
     class_weight_, fit_status_ (0, or 1 when max_iter stopped a solver), n_iter_ (per pair),
-    shape_fit_, n_features_in_.
+    probA_, probB_ (probability=True), shape_fit_, n_features_in_.
     """
 
     def __init__(self, *, C=1.0, kernel="rbf", degree=3, gamma="scale", coef0=0.0, shrinking=True,
@@ -147,8 +166,10 @@ class SVC(ClassifierMixin, _BaseSVM):
         self.break_ties = break_ties
         self.random_state = random_state
 
-    def fit(self, X, y):
-        """Fit one binary C-SVC per pair of classes. Returns self."""
+    def fit(self, X, y, sample_weight=None):
+        """Fit one binary C-SVC per pair of classes (in parallel). sample_weight scales each
+        sample's bound: C * class_weight_[y_i] * sample_weight_i; samples of weight <= 0 are left
+        out, as LIBSVM does. Returns self."""
         self._check_common()
         check_choice(self.decision_function_shape, "decision_function_shape", ("ovr", "ovo"))
         X, y = check_X_y(X, y, dtype=np.float64, order="C", estimator=self)
@@ -160,68 +181,69 @@ class SVC(ClassifierMixin, _BaseSVM):
         if n_classes < 2:
             raise ValueError(f"The number of classes has to be greater than one; got {n_classes} class")
         self.class_weight_ = compute_class_weight(self.class_weight, self.classes_, codes)
-        self._gamma = self._resolve_gamma(X)
+        weight, keep = _positive_weights(sample_weight, X.shape[0])
+        if weight is not None and len(np.unique(codes[keep])) < 2:
+            raise ValueError("Invalid input - all samples with positive weights belong to the same class.")
+        self._gamma = self._resolve_gamma(X)  # from every row, as scikit-learn
         self.shape_fit_ = X.shape
-        members = [np.flatnonzero(codes == c) for c in range(n_classes)]
-        pairs = [(i, j) for i in range(n_classes) for j in range(i + 1, n_classes)]
-        coefs, rhos, n_iter, status = [], [], [], 0
-        probA, probB = [], []
-        rng = np.random.RandomState(self.random_state) if self.probability else None
-        for i, j in pairs:
-            idx = np.concatenate([members[i], members[j]])
-            yy = np.concatenate([np.ones(len(members[i])), -np.ones(len(members[j]))])
-            Cp, Cn = self.C * self.class_weight_[i], self.C * self.class_weight_[j]
-            if self.probability:
-                a, b = self._platt_cv(X[idx], yy, Cp, Cn, rng)
-                probA.append(a)
-                probB.append(b)
-            coef, rho, it, st = self._solve_pair(X[idx], yy, Cp, Cn)
-            coefs.append((idx, coef))
-            rhos.append(rho)
-            n_iter.append(it)
-            status = max(status, st)
+        # LIBSVM's svm_group_classes: the kept rows grouped by class, in index order within a class
+        order = keep[np.argsort(codes[keep], kind="stable")]
+        codes_g = codes[order]
+        start = np.searchsorted(codes_g, np.arange(n_classes + 1)).astype(np.int64)
+        bounds = self.C * self.class_weight_[codes_g]
+        if weight is not None:
+            bounds = bounds * weight[order]
+        Xg = X[order]
+        dual, rho, n_iter, status = _mlc.svm_fit_c_svc_ovo(
+            Xg, start, bounds, tol=float(self.tol), cache_size=float(self.cache_size), max_iter=int(self.max_iter),
+            shrinking=bool(self.shrinking), **self._kernel_args())
+        if self.probability:
+            rng = np.random.RandomState(self.random_state)
+            probA, probB = [], []
+            for i in range(n_classes):
+                for j in range(i + 1, n_classes):
+                    si, sj = slice(start[i], start[i + 1]), slice(start[j], start[j + 1])
+                    if start[i] == start[i + 1] or start[j] == start[j + 1]:
+                        # a class of zero weight: the pair's probability is certain, as its vote
+                        a, b = 0.0, (-40.0 if start[i] < start[i + 1] else 40.0 if start[j] < start[j + 1] else 0.0)
+                    else:
+                        yy = np.concatenate([np.ones(si.stop - si.start), -np.ones(sj.stop - sj.start)])
+                        a, b = self._platt_cv(np.concatenate([Xg[si], Xg[sj]]), yy,
+                                              np.concatenate([bounds[si], bounds[sj]]), rng)
+                    probA.append(a)
+                    probB.append(b)
+        else:
+            probA = probB = []
         # support vectors: per class, every sample with a nonzero coefficient in some pair, by index
-        is_sv = np.zeros(X.shape[0], dtype=bool)
-        for idx, coef in coefs:
-            is_sv[idx[coef != 0]] = True
-        sv_per_class = [m[is_sv[m]] for m in members]
-        self.support_ = np.concatenate(sv_per_class).astype(np.int32)
-        self.n_support_ = np.array([len(s) for s in sv_per_class], dtype=np.int32)
-        start = np.concatenate([[0], np.cumsum(self.n_support_)])
-        pos = np.full(X.shape[0], -1)
-        pos[self.support_] = np.arange(len(self.support_))
-        dual = np.zeros((n_classes - 1, len(self.support_)))
-        for (i, j), (idx, coef) in zip(pairs, coefs):
-            nz = coef != 0
-            ni = len(members[i])
-            mi, mj = nz[:ni], nz[ni:]
-            dual[j - 1, pos[idx[:ni][mi]]] = coef[:ni][mi]
-            dual[i, pos[idx[ni:][mj]]] = coef[ni:][mj]
-        self.support_vectors_ = X[self.support_]
+        is_sv = np.any(dual != 0, axis=0)
+        self.support_ = order[is_sv].astype(np.int32)
+        self.n_support_ = np.bincount(codes_g[is_sv], minlength=n_classes).astype(np.int32)
+        self.support_vectors_ = Xg[is_sv]
         self.fit_status_ = status
-        self.n_iter_ = np.array(n_iter, dtype=np.int32)
-        self._sv_start = start
+        self.n_iter_ = n_iter.astype(np.int32)
+        self._sv_start = np.concatenate([[0], np.cumsum(self.n_support_)])
         self.probA_ = np.array(probA, dtype=np.float64)
         self.probB_ = np.array(probB, dtype=np.float64)
         if n_classes == 2:
             # scikit-learn's binary convention: positive decision values mean classes_[1]
-            self.dual_coef_ = -dual
-            self.intercept_ = np.array(rhos, dtype=np.float64)
+            self.dual_coef_ = -dual[:, is_sv]
+            self.intercept_ = rho
         else:
-            self.dual_coef_ = dual
-            self.intercept_ = -np.array(rhos, dtype=np.float64)
+            self.dual_coef_ = dual[:, is_sv]
+            self.intercept_ = -rho
+            self._ovo_coef = self._pair_coef()
         self._warn_status()
         return self
 
-    def _solve_pair(self, X, yy, Cp, Cn):
-        bounds = np.where(yy > 0, Cp, Cn)
+    def _solve_pair(self, X, yy, bounds):
         return _mlc.svm_fit_c_svc(X, yy, bounds, tol=float(self.tol), cache_size=float(self.cache_size),
                                   max_iter=int(self.max_iter), shrinking=bool(self.shrinking),
                                   **self._kernel_args())
 
-    def _platt_cv(self, X, yy, Cp, Cn, rng, n_folds=5):
+    def _platt_cv(self, X, yy, bounds, rng, n_folds=5):
         """LIBSVM's svm_binary_svc_probability: decision values of each sample from a model
-        trained on the other folds, then the sigmoid fitted to them: (A, B)."""
+        trained on the other folds (with the folds' own bounds, so the sample weights), then the
+        sigmoid fitted to them: (A, B)."""
         n = len(yy)
         perm = rng.permutation(n)
         dec = np.empty(n)
@@ -234,26 +256,28 @@ class SVC(ClassifierMixin, _BaseSVM):
                 continue
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)
-                coef, rho, _, _ = self._solve_pair(X[train], yy[train], Cp, Cn)
+                coef, rho, _, _ = self._solve_pair(X[train], yy[train], bounds[train])
             sv = coef != 0
-            dec[test] = self._kernel(X[test], X[train][sv]) @ coef[sv] - rho
+            dec[test] = self._decision(X[test], X[train][sv], coef[sv][:, None], np.array([-rho]))[:, 0]
         return _sigmoid_train(dec, yy)
 
-    def _ovo_decision(self, X):
-        K = self._kernel(X, self.support_vectors_)
-        n_classes = len(self.classes_)
-        if n_classes == 2:
-            return K @ self.dual_coef_[0] + self.intercept_[0]
-        s = self._sv_start
-        out = np.empty((X.shape[0], n_classes * (n_classes - 1) // 2))
+    def _pair_coef(self):
+        """(n_SV, P): column k holds pair k's coefficients over all support vectors (zero off
+        the pair's two classes), so that the pairs' decision values are one matrix product."""
+        n_classes, s = len(self.classes_), self._sv_start
+        W = np.zeros((self.dual_coef_.shape[1], n_classes * (n_classes - 1) // 2))
         k = 0
         for i in range(n_classes):
             for j in range(i + 1, n_classes):
-                si, sj = slice(s[i], s[i + 1]), slice(s[j], s[j + 1])
-                out[:, k] = K[:, si] @ self.dual_coef_[j - 1, si] + K[:, sj] @ self.dual_coef_[i, sj] \
-                    + self.intercept_[k]
+                W[s[i]:s[i + 1], k] = self.dual_coef_[j - 1, s[i]:s[i + 1]]
+                W[s[j]:s[j + 1], k] = self.dual_coef_[i, s[j]:s[j + 1]]
                 k += 1
-        return out
+        return W
+
+    def _ovo_decision(self, X):
+        if len(self.classes_) == 2:
+            return self._decision(X, self.support_vectors_, self.dual_coef_.T, self.intercept_)[:, 0]
+        return self._decision(X, self.support_vectors_, self._ovo_coef, self.intercept_)
 
     def decision_function(self, X):
         """Binary: (n_samples,), positive for classes_[1]. Multiclass: 'ovo' gives one column per
@@ -276,14 +300,7 @@ class SVC(ClassifierMixin, _BaseSVM):
             return self.classes_[(dec >= 0).astype(np.intp)]
         if self.break_ties:
             return self.classes_[np.argmax(_ovr_decision(dec, n_classes), axis=1)]
-        votes = np.zeros((X.shape[0], n_classes), dtype=np.int64)
-        k = 0
-        for i in range(n_classes):
-            for j in range(i + 1, n_classes):
-                pos = dec[:, k] > 0
-                votes[pos, i] += 1
-                votes[~pos, j] += 1
-                k += 1
+        votes = _ovo_votes(dec, n_classes)
         return self.classes_[np.argmax(votes, axis=1)]
 
 
@@ -420,24 +437,29 @@ class SVR(RegressorMixin, _BaseSVM):
         self.cache_size = cache_size
         self.max_iter = max_iter
 
-    def fit(self, X, y):
-        """Solve the epsilon-SVR dual. Returns self."""
+    def fit(self, X, y, sample_weight=None):
+        """Solve the epsilon-SVR dual. sample_weight scales each sample's bound (C *
+        sample_weight_i); samples of weight <= 0 are left out, as LIBSVM does. Returns self."""
         self._check_common()
         check_scalar(self.epsilon, "epsilon", numbers.Real, min_val=0.0)
         X, y = check_X_y(X, y, dtype=np.float64, order="C", y_numeric=True, estimator=self)
         X = np.ascontiguousarray(X, dtype=np.float64)
         y = np.ascontiguousarray(y, dtype=np.float64)
         self._check_n_features(X, reset=True)
-        self._gamma = self._resolve_gamma(X)
+        weight, keep = _positive_weights(sample_weight, X.shape[0])
+        self._gamma = self._resolve_gamma(X)  # from every row, as scikit-learn
         self.shape_fit_ = X.shape
-        coef, rho, it, st = _mlc.svm_fit_epsilon_svr(X, y, C=float(self.C), epsilon=float(self.epsilon),
+        bounds = np.full(len(keep), float(self.C)) if weight is None else self.C * weight[keep]
+        Xk = X if weight is None else X[keep]
+        coef, rho, it, st = _mlc.svm_fit_epsilon_svr(Xk, y[keep], bounds, epsilon=float(self.epsilon),
                                                      tol=float(self.tol), cache_size=float(self.cache_size),
                                                      max_iter=int(self.max_iter), shrinking=bool(self.shrinking),
                                                      **self._kernel_args())
-        self.support_ = np.flatnonzero(coef != 0).astype(np.int32)
-        self.support_vectors_ = X[self.support_]
-        self.n_support_ = np.array([len(self.support_)], dtype=np.int32)
-        self.dual_coef_ = coef[self.support_][None, :]
+        sv = np.flatnonzero(coef != 0)
+        self.support_ = keep[sv].astype(np.int32)
+        self.support_vectors_ = Xk[sv]
+        self.n_support_ = np.array([len(sv)], dtype=np.int32)
+        self.dual_coef_ = coef[sv][None, :]
         self.intercept_ = np.array([-rho])
         self.fit_status_ = st
         self.n_iter_ = int(it)
@@ -447,4 +469,4 @@ class SVR(RegressorMixin, _BaseSVM):
     def predict(self, X):
         """sum_i dual_coef_i K(x, sv_i) + intercept_."""
         X = self._check_X(X)
-        return self._kernel(X, self.support_vectors_) @ self.dual_coef_[0] + self.intercept_[0]
+        return self._decision(X, self.support_vectors_, self.dual_coef_.T, self.intercept_)[:, 0]
