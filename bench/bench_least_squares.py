@@ -1,4 +1,4 @@
-"""Lasso, ElasticNet and Ridge fits: mlc vs scikit-learn (same data, same tol, same threads).
+"""Lasso, ElasticNet, Ridge and non-negative LinearRegression fits: mlc vs scikit-learn (same data, same tol, same threads).
 
 Quality is the objective each estimator minimises, evaluated on its own output with the same
 formula (lower is better; equal to ~1e-6 relative means the same optimum)."""
@@ -52,3 +52,17 @@ def rows(quick=False):
 
     yield compare("least_squares", f"Ridge {n}x{d} cholesky", lambda: ml.Ridge(1.0).fit(X, y),
                   lambda: sk.Ridge(1.0).fit(X, y), r2, "R^2", repeats=repeats)
+
+    # non-negative least squares: a true w with negative entries, so many coefficients clamp at 0
+    n, d = (2000, 100) if quick else (20_000, 200)
+    X, y = _data(n, d, d, seed=2)
+
+    def rss(m):
+        r = y - m.predict(X)
+        return r @ r / len(y)
+
+    nnz = np.count_nonzero(sk.LinearRegression(positive=True).fit(X, y).coef_)
+    yield compare("least_squares", f"LinearRegression(positive=True) {n}x{d} ({nnz} nonzero)",
+                  lambda: ml.LinearRegression(positive=True).fit(X, y),
+                  lambda: sk.LinearRegression(positive=True).fit(X, y), rss, "mean sq. residual",
+                  repeats=repeats)

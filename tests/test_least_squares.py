@@ -1,4 +1,4 @@
-"""LinearRegression, Ridge, Lasso, ElasticNet against scikit-learn (csrc/linear/least_squares.c)."""
+"""LinearRegression (also positive=True), Ridge, Lasso, ElasticNet against scikit-learn (csrc/linear/least_squares.c)."""
 import pickle
 import warnings
 
@@ -48,6 +48,7 @@ def _close(ours, theirs, X, atol=ATOL):
 
 PAIRS = {
     "ols": (lambda: LinearRegression(), lambda: sk.LinearRegression()),
+    "nnls": (lambda: LinearRegression(positive=True), lambda: sk.LinearRegression(positive=True)),
     "ridge": (lambda: Ridge(0.7), lambda: sk.Ridge(0.7)),
     "ridge_svd": (lambda: Ridge(0.7, solver="svd"), lambda: sk.Ridge(0.7, solver="svd")),
     "lasso": (lambda: Lasso(0.05, **CD), lambda: sk.Lasso(0.05, **CD)),
@@ -94,6 +95,91 @@ def test_residual_and_gram_forms_agree(monkeypatch, name, model, weighted):
     np.testing.assert_allclose(fits[0].coef_, fits[1].coef_, rtol=0, atol=1e-7 * np.abs(theirs.coef_).max())
 
 
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_gram_one_pass(fit_intercept, weighted):
+    """lsq_gram centres at a pilot shift and corrects by a rank-one term: equal to the Gram matrix
+    of the explicitly centred data, even far from the origin."""
+    rng = np.random.default_rng(11)
+    X = rng.normal(size=(3000, 7)) * [1, 2, 3, 1e-3, 1, 1, 5] + [0, 1e4, -3, 1e3, 0, 7, 1e5]
+    X[1000:] += 0.5  # the first block's mean is off the true mean
+    Y = np.column_stack([X @ rng.normal(size=7), rng.normal(size=3000) + 1e3])
+    sw = rng.uniform(0, 3, 3000) if weighted else None
+    G, XtY, yy, xo, yo = _mlc.lsq_gram(X, Y, sw, fit_intercept, 2)
+    w = np.ones(3000) if sw is None else sw
+    mx = np.average(X, 0, w) if fit_intercept else np.zeros(7)
+    my = np.average(Y, 0, w) if fit_intercept else np.zeros(2)
+    Xc, Yc = (X - mx) * np.sqrt(w)[:, None], (Y - my) * np.sqrt(w)[:, None]
+    np.testing.assert_allclose(xo, mx, rtol=1e-13, atol=1e-12)
+    np.testing.assert_allclose(yo, my, rtol=1e-13)
+    scale = np.sqrt(np.outer(np.diag(Xc.T @ Xc), np.diag(Xc.T @ Xc)))
+    np.testing.assert_allclose(G / scale, Xc.T @ Xc / scale, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(G, G.T)
+    np.testing.assert_allclose(XtY, Yc.T @ Xc, rtol=1e-9, atol=1e-9 * np.abs(Yc.T @ Xc).max())
+    np.testing.assert_allclose(yy, (Yc ** 2).sum(0), rtol=1e-11)
+    # and the same bits whatever the thread count
+    for a, b in zip(_mlc.lsq_gram(X, Y, sw, fit_intercept, 1), (G, XtY, yy, xo, yo)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_gram_one_chunk_for_many_features():
+    """n_features = 2100: the per-chunk partial Gram matrices would pass 64 MiB, so one chunk."""
+    rng = np.random.default_rng(12)
+    X = rng.normal(size=(600, 2100)) + 3.0
+    Y = rng.normal(size=(600, 1))
+    G, XtY, yy, xo, yo = _mlc.lsq_gram(X, Y, None, True, 2)
+    Xc = X - X.mean(0)
+    np.testing.assert_allclose(G, Xc.T @ Xc, rtol=0, atol=1e-10 * np.abs(G).max())
+    np.testing.assert_allclose(XtY, (Y - Y.mean()).T @ Xc, rtol=0, atol=1e-10 * np.abs(XtY).max())
+
+
+@pytest.mark.parametrize("model", ["lasso", "enet", "ridge"])
+def test_far_from_origin(model):
+    """The Gram paths on data whose mean is large against its spread."""
+    X, y = _data("diabetes")
+    X = X + np.linspace(1e3, 1e4, X.shape[1])
+    sw = np.random.default_rng(5).uniform(0.2, 3.0, len(y))
+    mk, sk_ = PAIRS[model]
+    _close(mk().fit(X, y, sample_weight=sw), sk_().fit(X, y, sample_weight=sw), X)
+
+
+@pytest.mark.parametrize("cls", [Lasso, ElasticNet])
+def test_precompute(cls):
+    X, y = _data("diabetes")
+    kw = dict(alpha=0.01, **CD)
+    ref = getattr(sk, cls.__name__)(**kw).fit(X, y)
+    for pre in ("auto", True, False, np.True_):
+        m = cls(precompute=pre, **kw).fit(X, y)
+        _close(m, ref, X)
+        np.testing.assert_array_equal(m.coef_ == 0, ref.coef_ == 0)
+    # the user's Gram matrix: X^T X of what the solver sees (here X is centred already)
+    Xc = X - X.mean(0)
+    sw = np.random.default_rng(2).uniform(0.5, 2.0, len(y))
+    for weights in (None, sw):
+        if weights is None:
+            Gu = Xc.T @ Xc
+        else:
+            w = weights * len(y) / weights.sum()
+            Xw = Xc - np.average(Xc, 0, w)
+            Gu = (Xw * w[:, None]).T @ Xw
+        Xin = Xc if weights is None else Xw
+        ref = getattr(sk, cls.__name__)(precompute=Gu, **kw).fit(Xin, y, sample_weight=weights)
+        _close(cls(precompute=Gu, **kw).fit(Xin, y, sample_weight=weights), ref, Xin)
+        # without an intercept too
+        ref = getattr(sk, cls.__name__)(precompute=Gu, fit_intercept=False, **kw).fit(Xin, y, weights)
+        _close(cls(precompute=Gu, fit_intercept=False, **kw).fit(Xin, y, weights), ref, Xin)
+    # X not centred: scikit-learn's warning, the Gram matrix recomputed
+    with pytest.warns(UserWarning, match="recomputing Gram matrix"):
+        m = cls(precompute=(X + 1).T @ (X + 1), **kw).fit(X + 1, y)
+    _close(m, getattr(sk, cls.__name__)(**kw).fit(X + 1, y), X + 1)
+    with pytest.raises(ValueError, match="did not pass validation"):
+        cls(precompute=2 * Xc.T @ Xc + 1, **kw).fit(Xc, y)
+    with pytest.raises(ValueError, match="shape"):
+        cls(precompute=np.eye(3), **kw).fit(Xc, y)
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        cls(precompute=np.full((10, 10), np.nan), **kw).fit(Xc, y)
+
+
 @pytest.mark.parametrize("model", sorted(PAIRS))
 def test_multi_output(model):
     X, Y = _multi("generated")
@@ -111,6 +197,74 @@ def test_linear_regression_rank_deficient():
     assert ours.rank_ == theirs.rank_ == 10
     np.testing.assert_allclose(ours.singular_values_[:10], theirs.singular_[:10], rtol=1e-10)
     np.testing.assert_array_equal(ours.singular_, ours.singular_values_)
+
+
+def _nnls_kkt(model, X, Y):
+    """Lawson-Hanson's optimality conditions on the centred data: X^T r = 0 on coef > 0 and <= 0
+    on coef == 0."""
+    Xc, Y = X - X.mean(0), np.asarray(Y).reshape(len(X), -1)
+    coef = np.atleast_2d(model.coef_)
+    g = Xc.T @ (Y - Y.mean(0) - Xc @ coef.T)  # (D, T)
+    tol = 1e-9 * np.abs(Xc.T @ (Y - Y.mean(0))).max()
+    assert np.all(coef >= 0)
+    assert np.all(np.abs(g.T[coef > 0]) <= tol)
+    assert np.all(g.T[coef == 0] <= tol)
+
+
+def _clamped_data(seed=0, n=400, d=30, t=None):
+    """Correlated columns and a true w with negative entries: many coefficients clamped at 0."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d))
+    X[:, 1::2] += 0.7 * X[:, ::2]
+    w = rng.normal(size=(d, t or 1))
+    Y = X @ w + rng.normal(size=(n, t or 1)) + 3.0
+    return X, Y[:, 0] if t is None else Y
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_nnls_clamped_and_multi_output(fit_intercept, weighted):
+    for t in (None, 3):
+        X, Y = _clamped_data(t=t)
+        sw = np.random.default_rng(7).uniform(0.1, 4.0, len(X)) if weighted else None
+        ours = LinearRegression(positive=True, fit_intercept=fit_intercept).fit(X, Y, sample_weight=sw)
+        theirs = sk.LinearRegression(positive=True, fit_intercept=fit_intercept).fit(X, Y, sample_weight=sw)
+        assert np.count_nonzero(theirs.coef_ == 0) >= 10  # the constraint is active
+        np.testing.assert_array_equal(ours.coef_ == 0, theirs.coef_ == 0)
+        np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-6, atol=1e-9)
+        np.testing.assert_allclose(ours.intercept_, theirs.intercept_, rtol=1e-6, atol=1e-9)
+        if fit_intercept and not weighted:
+            _nnls_kkt(ours, X, Y)
+        assert not hasattr(ours, "rank_") and not hasattr(ours, "singular_")
+
+
+def test_nnls_edge_cases():
+    X, y = _clamped_data(seed=2)
+    # every coefficient clamped: y decreasing in every (positively correlated) feature
+    m = LinearRegression(positive=True).fit(np.abs(X), -np.abs(X).sum(1))
+    np.testing.assert_array_equal(m.coef_, 0)
+    # unconstrained optimum already feasible: the same as plain least squares
+    Xp = np.abs(X)
+    yp = Xp @ np.linspace(0.5, 2.0, X.shape[1]) + 0.01 * np.random.default_rng(0).normal(size=len(X))
+    _close(LinearRegression(positive=True).fit(Xp, yp), LinearRegression().fit(Xp, yp), Xp, atol=1e-9)
+    # duplicated and wide (n_samples < n_features) columns: a solution satisfying the KKT conditions
+    Xd = np.column_stack([X, X[:, :3]])
+    _nnls_kkt(LinearRegression(positive=True).fit(Xd, y), Xd, y)
+    Xw, yw = X[:20], y[:20]
+    _nnls_kkt(LinearRegression(positive=True).fit(Xw, yw), Xw, yw)
+    # one column of 2-D y keeps scikit-learn's (1, n_features)
+    assert LinearRegression(positive=True).fit(X, y[:, None]).coef_.shape == (1, X.shape[1])
+
+
+def test_nnls_iteration_cap():
+    X, y = _clamped_data(seed=3)
+    Xc, Yc = X - X.mean(0), (y - y.mean())[:, None]
+    coef, n_iter, ok = _mlc.lsq_nnls(Xc, Yc, 2)
+    assert not ok and n_iter[0] == 2 and np.all(coef >= 0)
+    coef, n_iter, ok = _mlc.lsq_nnls(Xc, Yc, 1000)
+    assert ok and 2 < n_iter[0] < 1000
+    np.testing.assert_allclose(coef[0], sk.LinearRegression(positive=True).fit(X, y).coef_, rtol=1e-6,
+                               atol=1e-9)
 
 
 def test_ridge_wide_and_per_target_alpha():
@@ -191,10 +345,25 @@ def test_bad_input():
         Lasso(selection="greedy").fit(X, y)
     with pytest.raises(ValueError, match="penalties"):
         Ridge(alpha=[1.0, 2.0]).fit(X, np.column_stack([y, y, y]))
-    with pytest.raises(ValueError, match="not supported yet"):
-        LinearRegression(positive=True).fit(X, y)
-    with pytest.raises(ValueError, match="precompute"):
-        Lasso(precompute=True).fit(X, y)
+    Xi = X.copy()
+    Xi[0, 0] = np.inf
+    with pytest.raises(ValueError, match="infinity"):
+        LinearRegression(positive=True).fit(Xi, y)
+    with pytest.raises(ValueError, match="0 feature"):
+        LinearRegression(positive=True).fit(X[:, :0], y)
+    with pytest.raises(ValueError, match="0 sample"):
+        LinearRegression(positive=True).fit(X[:0], y[:0])
+    with pytest.raises(ValueError, match="2D array"):
+        LinearRegression(positive=True).fit(X[:, 0], y)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        LinearRegression(positive=True).fit(X, y[:-2])
+    with pytest.raises(ValueError, match="sample_weight"):
+        LinearRegression(positive=True).fit(X, y, sample_weight=-np.ones(len(y)))
+    with pytest.raises(ValueError, match="could not convert|numeric"):
+        LinearRegression(positive=True).fit(X.astype(str).astype(object) + "x", y)
+    for bad in ("yes", 3, None):
+        with pytest.raises(ValueError, match="precompute"):
+            Lasso(precompute=bad).fit(X, y)
     with pytest.raises(ValueError, match="sample_weight"):
         Ridge().fit(X, y, sample_weight=np.ones(5))
     with pytest.raises(ValueError, match="features"):
@@ -213,6 +382,16 @@ def test_direct_kernel_calls_check_shapes():
         _mlc.lsq_ridge(X, np.ones((5, 2)), np.ones(3))
     with pytest.raises(ValueError):
         _mlc.lsq_ridge(X, np.ones((5, 1)), -np.ones(1))
+    with pytest.raises(ValueError):
+        _mlc.lsq_nnls(X, np.ones((4, 1)), 10)
+    with pytest.raises(ValueError):
+        _mlc.lsq_nnls(X, np.ones(5), 10)
+    with pytest.raises(ValueError):
+        _mlc.lsq_nnls(X, np.ones((5, 1)), 0)
+    with pytest.raises(ValueError):
+        _mlc.lsq_nnls(np.ones((0, 3)), np.ones((0, 1)), 10)
+    with pytest.raises(TypeError):
+        _mlc.lsq_nnls(X, np.ones((5, 1)))
     with pytest.raises(ValueError):
         _mlc.cd_enet(X.T.copy(), np.ones(4), np.zeros(3), 1.0, 0.0, 10, 1e-4)
     with pytest.raises(ValueError):
@@ -246,7 +425,7 @@ def test_pickle_round_trip(model):
     assert back.get_params() == est.get_params()
 
 
-@parametrize_with_checks([LinearRegression(), Ridge(), Ridge(solver="svd"), Lasso(), ElasticNet(),
+@parametrize_with_checks([LinearRegression(), LinearRegression(positive=True), Ridge(), Ridge(solver="svd"), Lasso(), ElasticNet(),
                           Lasso(selection="random", random_state=0)],
                          expected_failed_checks=lambda est: (
                              {"check_non_transformer_estimators_n_iter":
@@ -264,6 +443,7 @@ def test_no_leak():
 
     def once():
         LinearRegression().fit(X, y).predict(X)
+        LinearRegression(positive=True).fit(X, y, sample_weight=sw).predict(X)
         Ridge().fit(X, y, sample_weight=sw).predict(X)
         ElasticNet(alpha=0.01).fit(X, y).predict(X)
         Ridge(positive=True).fit(X, y)

@@ -1,5 +1,5 @@
 /* bind_least_squares.c: least squares: LinearRegression, Ridge, Lasso, ElasticNet.
- * lsq_center, lsq_lstsq, lsq_ridge, cd_enet, lsq_gram, lsq_ridge_gram, cd_enet_gram (see csrc/linear/least_squares.h). float64 only. */
+ * lsq_center, lsq_lstsq, lsq_ridge, lsq_nnls, cd_enet, lsq_gram, lsq_ridge_gram, cd_enet_gram (see csrc/linear/least_squares.h). float64 only. */
 #include "bind.h" /* first: Python.h before any system header */
 #include "linear/least_squares.h"
 
@@ -143,6 +143,48 @@ fail:
     Py_XDECREF(Y);
     Py_XDECREF(alpha);
     Py_XDECREF(coef);
+    return NULL;
+}
+
+/* lsq_nnls(X (N, D), Y (N, T), max_iter) -> (coef (T, D), n_iter (T) int64, converged) */
+static PyObject *lsq_nnls(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"X", "Y", "max_iter", NULL};
+    PyObject *xo, *yo;
+    long long max_iter = 0;
+    PyArrayObject *X = NULL, *Y = NULL, *coef = NULL, *n_iter = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOL", kwlist, &xo, &yo, &max_iter)) return NULL;
+    X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X");
+    if (X == NULL) goto fail;
+    Y = mlc_bind_array(yo, NPY_FLOAT64, 2, "Y");
+    if (Y == NULL) goto fail;
+    int64_t n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1), t = PyArray_DIM(Y, 1);
+    if (mlc_bind_check_dim(Y, 0, n, "Y") < 0) goto fail;
+    if (mlc_bind_check_params(mlc_lsq_check_params(n, d, t)) < 0) goto fail;
+    if (max_iter < 1) {
+        PyErr_SetString(PyExc_ValueError, "max_iter must be >= 1");
+        goto fail;
+    }
+    coef = mlc_bind_new(2, t, d, NPY_FLOAT64);
+    n_iter = mlc_bind_new(1, t, 0, NPY_INT64);
+    if (coef == NULL || n_iter == NULL) goto fail;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_lsq_nnls_f64(PyArray_DATA(coef), PyArray_DATA(n_iter), PyArray_DATA(X), PyArray_DATA(Y), n,
+                          d, t, max_iter);
+    Py_END_ALLOW_THREADS
+    if (st != MLC_OK && st != MLC_ENOTCONVERGED) {
+        mlc_bind_status(st);
+        goto fail;
+    }
+    Py_DECREF(X);
+    Py_DECREF(Y);
+    return Py_BuildValue("NNO", coef, n_iter, st == MLC_OK ? Py_True : Py_False);
+fail:
+    Py_XDECREF(X);
+    Py_XDECREF(Y);
+    Py_XDECREF(coef);
+    Py_XDECREF(n_iter);
     return NULL;
 }
 
@@ -377,6 +419,8 @@ PyMethodDef mlc_least_squares_methods[] = {
      "lsq_lstsq(X, Y, rcond) -> (coef (T, D), singular_values, rank)"},
     {"lsq_ridge", (PyCFunction)(void (*)(void))lsq_ridge, METH_VARARGS | METH_KEYWORDS,
      "lsq_ridge(X, Y, alpha, solver=0) -> coef (T, D)"},
+    {"lsq_nnls", (PyCFunction)(void (*)(void))lsq_nnls, METH_VARARGS | METH_KEYWORDS,
+     "lsq_nnls(X, Y, max_iter) -> (coef (T, D) >= 0, n_iter (T), converged)"},
     {"cd_enet", (PyCFunction)(void (*)(void))cd_enet, METH_VARARGS | METH_KEYWORDS,
      "cd_enet(XT, y, w0, l1_reg, l2_reg, max_iter, tol, positive=False, random=False, seed=0) -> "
      "(w, gap, n_iter, converged)"},

@@ -35,7 +35,17 @@
  * the optimum. Speed-up over scikit-learn (same optimum, same stopping rule): after a full epoch
  * that did not converge, epochs run over the nonzero coordinates only (glmnet's active set,
  * Friedman et al. 2010 sec. 2.6) until they converge, then a full epoch checks again.
+ *
+ * ---- Non-negative least squares (mlc_lsq_nnls) -------------------------------------------------
+ * Minimises ||y_k - X w_k||^2 subject to w_k >= 0 for each target k: Lawson & Hanson's active set
+ * method ("Solving Least Squares Problems", 1974, ch. 23; scipy.optimize.nnls), run on the Gram
+ * form G = X^T X, b = X^T y as in Bro & De Jong, "A fast non-negativity-constrained least squares
+ * algorithm", J. Chemometrics 11, 1997: each subproblem min ||y - X_P w_P|| on the passive set P
+ * is a Cholesky solve of G_PP (O(|P|^3), nothing of size N). Once the active set is final, two
+ * steps of iterative refinement with the residual computed on X give w_P a least squares solve's
+ * accuracy rather than that of the normal equations (cond(X_P)^2 eps).
  */
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <string.h>
@@ -47,6 +57,7 @@
 #define LSQ_TILE 32
 #define LSQ_BLOCK 256 /* rows per block of the Gram pass: the block stays in cache */
 #define LSQ_CHUNKS 8   /* fixed partition of the rows of the Gram pass (thread-count independent) */
+#define LSQ_ACC_BYTES ((int64_t)64 << 20) /* cap on the chunks' partial Gram matrices together */
 
 const char *mlc_lsq_check_params(int64_t n, int64_t d, int64_t t) {
     if (n < 1 || d < 1) return "X must have at least one sample and one feature";
@@ -427,40 +438,71 @@ int mlc_cd_enet_gram_f64(double *w, double *gap_out, int64_t *n_iter, const doub
                     selection_random, seed, progress, iwork);
 }
 
+/* One pass over X. Centring needs the means, which would cost a pass of their own; instead each
+ * row is centred at a pilot shift c (the plain mean of the first block of rows), and the exact
+ * centring is a rank-one correction at the end: with S = sum_i w_i (x_i - c), W = sum_i w_i,
+ *     sum_i w_i (x_i - m)(x_i - m)^T = sum_i w_i (x_i - c)(x_i - c)^T - S S^T / W,  m = c + S / W.
+ * m - c is of the order of the spread of X over sqrt(LSQ_BLOCK) rows, so the subtraction loses
+ * nothing (unlike X^T X - W m m^T when |m| >> the spread). */
 int mlc_lsq_gram_f64(double *G, double *XtY, double *yy, double *X_offset, double *y_offset,
                      const double *X, const double *Y, const double *sw, int64_t n, int64_t d,
                      int64_t t, int fit_intercept, int n_threads) {
-    int st = mlc_lsq_center_f64(NULL, NULL, X_offset, y_offset, X, Y, sw, n, d, t, fit_intercept, 0, 1);
-    if (st != MLC_OK) return st;
-    /* a fixed number of chunks of rows, each summed into its own (G, XtY, yy) and merged in
-     * order: the same bits whatever the thread count */
-    int64_t n_chunks = MLC_MIN(LSQ_CHUNKS, (n + LSQ_BLOCK - 1) / LSQ_BLOCK);
-    int64_t part = d * d + t * d + t;
+    if (mlc_lsq_check_params(n, d, t) != NULL) return MLC_EINVAL;
+    /* the shifts go to X_offset, y_offset, then become the means */
+    memset(X_offset, 0, (size_t)d * sizeof(double));
+    memset(y_offset, 0, (size_t)t * sizeof(double));
+    if (fit_intercept) {
+        int64_t b = MLC_MIN(n, LSQ_BLOCK);
+        for (int64_t i = 0; i < b; i++) {
+#pragma omp simd
+            for (int64_t j = 0; j < d; j++) X_offset[j] += X[i * d + j];
+            for (int64_t k = 0; k < t; k++) y_offset[k] += Y[i * t + k];
+        }
+        for (int64_t j = 0; j < d; j++) X_offset[j] /= (double)b;
+        for (int64_t k = 0; k < t; k++) y_offset[k] /= (double)b;
+    }
+    /* a fixed number of chunks of rows, each summed into its own (G, XtY, yy, S_x, S_y, W) and
+     * merged in order: the same bits whatever the thread count. Fewer chunks when their D x D
+     * partials would pass LSQ_ACC_BYTES; with one chunk, OpenBLAS threads the xSYRK itself. */
+    int64_t max_chunks = MLC_MAX(1, LSQ_ACC_BYTES / (d * d * (int64_t)sizeof(double)));
+    int64_t n_chunks = MLC_MIN(MLC_MIN(LSQ_CHUNKS, max_chunks), (n + LSQ_BLOCK - 1) / LSQ_BLOCK);
+    int64_t part = d * d + t * d + t + d + t + 1;
     double *acc = mlc_malloc((size_t)(n_chunks * part) * sizeof(double));
     double *bufs = mlc_malloc((size_t)(n_chunks * LSQ_BLOCK * (d + t)) * sizeof(double));
+    int st = MLC_OK;
     if (acc == NULL || bufs == NULL) {
         st = MLC_ENOMEM;
         goto done;
     }
-    int nthr = mlc_team_size(n * d * d, n_threads);
+    const double *xs = X_offset, *ys = y_offset;
+    int nthr = n_chunks > 1 ? (int)MLC_MIN(n_chunks, mlc_team_size(n * d * d, n_threads)) : 1;
     if (nthr > 1) mlc_blas_single_begin();
 #pragma omp parallel for num_threads(nthr) schedule(dynamic, 1)
     for (int64_t c = 0; c < n_chunks; c++) {
-        double *Gc = acc + c * part, *XtYc = Gc + d * d, *yyc = XtYc + t * d;
+        double *Gc = acc + c * part, *XtYc = Gc + d * d, *yyc = XtYc + t * d, *sx = yyc + t;
+        double *sy = sx + d, *wsum = sy + t;
         double *buf = bufs + c * LSQ_BLOCK * (d + t), *ybuf = buf + LSQ_BLOCK * d;
         int64_t r0 = n * c / n_chunks, r1 = n * (c + 1) / n_chunks;
-        memset(yyc, 0, (size_t)t * sizeof(double));
+        memset(yyc, 0, (size_t)(2 * t + d + 1) * sizeof(double));
         for (int64_t i0 = r0; i0 < r1; i0 += LSQ_BLOCK) {
             int64_t b = MLC_MIN(LSQ_BLOCK, r1 - i0);
             for (int64_t i = 0; i < b; i++) {
-                double r = sw != NULL ? sqrt(sw[i0 + i]) : 1.0;
+                double wi = sw != NULL ? sw[i0 + i] : 1.0, r = sw != NULL ? sqrt(wi) : 1.0;
                 const double *xi = X + (i0 + i) * d, *yi = Y + (i0 + i) * t;
+                double *bi = buf + i * d;
 #pragma omp simd
-                for (int64_t j = 0; j < d; j++) buf[i * d + j] = r * (xi[j] - X_offset[j]);
-                for (int64_t k = 0; k < t; k++) {
-                    ybuf[i * t + k] = r * (yi[k] - y_offset[k]);
-                    yyc[k] += ybuf[i * t + k] * ybuf[i * t + k];
+                for (int64_t j = 0; j < d; j++) {
+                    double v = xi[j] - xs[j];
+                    sx[j] += wi * v;
+                    bi[j] = r * v;
                 }
+                for (int64_t k = 0; k < t; k++) {
+                    double v = yi[k] - ys[k];
+                    sy[k] += wi * v;
+                    ybuf[i * t + k] = r * v;
+                    yyc[k] += wi * v * v;
+                }
+                *wsum += wi;
             }
             double beta = i0 == r0 ? 0.0 : 1.0;
             mlc_cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, (int)d, (int)b, 1.0, buf, (int)d, beta,
@@ -470,20 +512,31 @@ int mlc_lsq_gram_f64(double *G, double *XtY, double *yy, double *X_offset, doubl
         }
     }
     if (nthr > 1) mlc_blas_single_end();
-    memcpy(G, acc, (size_t)(d * d) * sizeof(double));
-    memcpy(XtY, acc + d * d, (size_t)(t * d) * sizeof(double));
+    /* merge in chunk order into chunk 0 */
+    double *G0 = acc, *XtY0 = G0 + d * d, *rest0 = XtY0 + t * d;
     for (int64_t c = 1; c < n_chunks; c++) {
         const double *Gc = acc + c * part;
         for (int64_t i = 0; i < d; i++)
-            for (int64_t j = 0; j <= i; j++) G[i * d + j] += Gc[i * d + j];
-        for (int64_t k = 0; k < t * d; k++) XtY[k] += Gc[d * d + k];
+            for (int64_t j = 0; j <= i; j++) G0[i * d + j] += Gc[i * d + j];
+        for (int64_t k = 0; k < t * d + 2 * t + d + 1; k++) XtY0[k] += Gc[d * d + k];
     }
-    for (int64_t k = 0; k < t; k++) {
-        yy[k] = 0.0;
-        for (int64_t c = 0; c < n_chunks; c++) yy[k] += acc[c * part + d * d + t * d + k];
+    const double *yy0 = rest0, *sx = yy0 + t, *sy = sx + d, W = sx[d + t];
+    if (fit_intercept && !(W > 0)) {
+        st = MLC_EINVAL;
+        goto done;
     }
+    /* the rank-one corrections (none without an intercept: the shift is 0 and S unused) */
+    double f = fit_intercept ? 1.0 / W : 0.0;
+    for (int64_t i = 0; i < d; i++)
+        for (int64_t j = 0; j <= i; j++) G[i * d + j] = G0[i * d + j] - f * sx[i] * sx[j];
     for (int64_t i = 0; i < d; i++)
         for (int64_t j = 0; j < i; j++) G[j * d + i] = G[i * d + j];
+    for (int64_t k = 0; k < t; k++) {
+        for (int64_t j = 0; j < d; j++) XtY[k * d + j] = XtY0[k * d + j] - f * sy[k] * sx[j];
+        yy[k] = yy0[k] - f * sy[k] * sy[k];
+        y_offset[k] += f * sy[k];
+    }
+    for (int64_t j = 0; j < d; j++) X_offset[j] += f * sx[j];
 done:
     mlc_free(acc);
     mlc_free(bufs);
@@ -503,5 +556,150 @@ int mlc_lsq_ridge_gram_f64(double *coef, const double *G, const double *XtY, con
         k0 = k1;
     }
     mlc_free(A);
+    return st;
+}
+
+/* ---- non-negative least squares ---- */
+
+/* Lawson-Hanson on the Gram form for one target: min 1/2 w^T G w - b^T w, w >= 0.
+ * state[j]: 0 zero set, 1 passive set (P, listed in pset), 2 set aside until w next moves (its
+ * column was numerically dependent on P, or its solve came out <= 0: Lawson & Hanson's guard
+ * against cycling). A (D, D), s (D), g (D) scratch. *n_iter counts the subproblem solves. */
+static int nnls_gram(double *w, int64_t *n_iter, const double *G, const double *b, int64_t d,
+                     int64_t max_iter, double *A, double *s, double *g, int64_t *pset, int64_t *state) {
+    int64_t np = 0, it = 0;
+    double bmax = 0.0;
+    for (int64_t j = 0; j < d; j++) {
+        w[j] = 0.0;
+        state[j] = 0;
+        bmax = MLC_MAX(bmax, fabs(b[j]));
+    }
+    for (;;) {
+        /* g = b - G w = X^T (y - X w), the negative gradient; w lives on P only. The tolerance is
+         * the rounding of that sum: 10 D eps (|b| + |G| |w|). */
+        double scale = bmax;
+        memcpy(g, b, (size_t)d * sizeof(double));
+        for (int64_t a = 0; a < np; a++) {
+            const double *Gk = G + pset[a] * d;
+            double wk = w[pset[a]];
+            for (int64_t j = 0; j < d; j++) g[j] -= wk * Gk[j];
+            scale = MLC_MAX(scale, fabs(wk) * Gk[pset[a]]);
+        }
+        double tol = 10.0 * (double)d * DBL_EPSILON * scale;
+        int64_t jmax = -1;
+        for (int64_t j = 0; j < d; j++)
+            if (state[j] == 0 && g[j] > tol && (jmax < 0 || g[j] > g[jmax])) jmax = j;
+        if (jmax < 0) break; /* KKT: g_j <= 0 off P (and g_j = 0 on P by construction) */
+        pset[np++] = jmax;
+        state[jmax] = 1;
+        for (int first = 1;; first = 0) {
+            if (++it > max_iter) {
+                *n_iter = it - 1;
+                return MLC_ENOTCONVERGED;
+            }
+            /* s_P = G_PP^{-1} b_P by Cholesky; s = 0 off P */
+            for (int64_t a = 0; a < np; a++) {
+                for (int64_t c = 0; c < np; c++) A[a * np + c] = G[pset[a] * d + pset[c]];
+                s[a] = b[pset[a]];
+            }
+            mlc_blasint m = (mlc_blasint)np, one = 1, info = 0;
+            mlc_lapack_dpotrf("L", &m, A, &m, &info, 1);
+            if (info == 0) mlc_lapack_dpotrs("L", &m, &one, A, &m, s, &m, &info, 1);
+            if (info < 0) return MLC_EINVAL;
+            if (first && (info > 0 || s[np - 1] <= 0)) {
+                state[jmax] = 2; /* dependent on P or pointing the wrong way: not this time */
+                np--;
+                break;
+            }
+            if (info > 0) return MLC_ENUMERIC; /* G_PP was positive definite a step ago */
+            /* feasible: take it. Else step from w towards s until the first w_i hits 0 */
+            double alpha = 1.0;
+            int64_t hit = -1;
+            for (int64_t a = 0; a < np; a++)
+                if (s[a] <= 0) {
+                    double wi = w[pset[a]], r = wi / (wi - s[a]);
+                    if (r < alpha) {
+                        alpha = r;
+                        hit = a;
+                    }
+                }
+            for (int64_t a = 0; a < np; a++) w[pset[a]] += alpha * (s[a] - w[pset[a]]);
+            for (int64_t j = 0; j < d; j++)
+                if (state[j] == 2) state[j] = 0; /* w moved: every column gets another chance */
+            if (hit < 0) break;
+            w[pset[hit]] = 0.0;
+            int64_t keep = 0; /* P loses every coordinate at (or rounded below) zero */
+            for (int64_t a = 0; a < np; a++) {
+                int64_t j = pset[a];
+                if (w[j] > 0) {
+                    pset[keep++] = j;
+                } else {
+                    w[j] = 0.0;
+                    state[j] = 0;
+                }
+            }
+            np = keep;
+            if (np == 0) break;
+        }
+    }
+    *n_iter = it;
+    return MLC_OK;
+}
+
+int mlc_lsq_nnls_f64(double *coef, int64_t *n_iter, const double *X, const double *Y, int64_t n,
+                     int64_t d, int64_t t, int64_t max_iter) {
+    if (mlc_lsq_check_params(n, d, t) != NULL || max_iter < 1) return MLC_EINVAL;
+    double *G = mlc_malloc((size_t)(d * d + t * d + d * d + 2 * d + n) * sizeof(double));
+    int64_t *iw = mlc_malloc((size_t)(2 * d) * sizeof(int64_t));
+    if (G == NULL || iw == NULL) {
+        mlc_free(G);
+        mlc_free(iw);
+        return MLC_ENOMEM;
+    }
+    double *B = G + d * d, *A = B + t * d, *s = A + d * d, *g = s + d, *r = g + d;
+    int64_t *pset = iw, *state = iw + d;
+    mlc_cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, (int)d, (int)n, 1.0, X, (int)d, 0.0, G, (int)d);
+    for (int64_t i = 0; i < d; i++)
+        for (int64_t j = 0; j < i; j++) G[j * d + i] = G[i * d + j];
+    mlc_cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)t, (int)d, (int)n, 1.0, Y, (int)t, X,
+                    (int)d, 0.0, B, (int)d);
+    int st = MLC_OK;
+    for (int64_t k = 0; k < t; k++) {
+        double *w = coef + k * d;
+        /* many small Cholesky factorisations: threading them costs more than it brings */
+        mlc_blas_single_begin();
+        int sk = nnls_gram(w, n_iter + k, G, B + k * d, d, max_iter, A, s, g, pset, state);
+        mlc_blas_single_end();
+        if (sk != MLC_OK) {
+            if (sk != MLC_ENOTCONVERGED) break;
+            st = sk;
+            continue;
+        }
+        /* The active set is exact, but w_P came through G_PP, i.e. with an error of order
+         * cond(X_P)^2 eps. Two steps of iterative refinement with the residual taken on X
+         * (corrected semi-normal equations: Bjorck, BIT 27, 1987) bring it to a least squares
+         * solve's accuracy; a step that would leave the orthant is not taken. */
+        int64_t np = 0;
+        for (int64_t j = 0; j < d; j++)
+            if (w[j] > 0) pset[np++] = j;
+        if (np == 0) continue;
+        for (int64_t a = 0; a < np; a++)
+            for (int64_t c = 0; c < np; c++) A[a * np + c] = G[pset[a] * d + pset[c]];
+        mlc_blasint m = (mlc_blasint)np, one = 1, info = 0;
+        mlc_lapack_dpotrf("L", &m, A, &m, &info, 1);
+        for (int step = 0; step < 2 && info == 0; step++) {
+            for (int64_t i = 0; i < n; i++) r[i] = Y[i * t + k];
+            mlc_cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)d, -1.0, X, (int)d, w, 1, 1.0, r, 1);
+            mlc_cblas_dgemv(CblasRowMajor, CblasTrans, (int)n, (int)d, 1.0, X, (int)d, r, 1, 0.0, g, 1);
+            for (int64_t a = 0; a < np; a++) s[a] = g[pset[a]];
+            mlc_lapack_dpotrs("L", &m, &one, A, &m, s, &m, &info, 1);
+            int inside = info == 0;
+            for (int64_t a = 0; a < np && inside; a++) inside = w[pset[a]] + s[a] > 0;
+            if (!inside) break;
+            for (int64_t a = 0; a < np; a++) w[pset[a]] += s[a];
+        }
+    }
+    mlc_free(G);
+    mlc_free(iw);
     return st;
 }

@@ -52,13 +52,15 @@ int mlc_cd_enet_f64(double *w, double *gap, int64_t *n_iter, const double *XT, c
                     int positive, int selection_random, uint64_t seed, const mlc_progress *progress,
                     double *work, int64_t *iwork);
 
-/* The centred, weighted Gram matrix and cross products without a centred copy of X: blocks of
- * LSQ_BLOCK rows are centred and scaled (as mlc_lsq_center does) in a cache-sized buffer and
- * accumulated by xSYRK / xGEMM. With Xc, Yc the centred data:
+/* The centred, weighted Gram matrix and cross products in one pass over X, without a centred
+ * copy: blocks of LSQ_BLOCK rows are shifted (by the mean of the first block) and scaled in a
+ * cache-sized buffer and accumulated by xSYRK / xGEMM; a rank-one correction turns the shift into
+ * the exact weighted mean at the end. With Xc, Yc the centred data (as mlc_lsq_center makes):
  *   G (D, D) out: Xc^T Xc;  XtY (T, D) out: Yc^T Xc;  yy (T) out: ||Yc_k||^2
  *   X_offset (D) out;  y_offset (T) out;  X (N, D) in;  Y (N, T) in;  sw (N) in or NULL
  * Runs on up to n_threads threads (BLAS single-threaded inside); the result does not depend on
- * their number (a fixed partition of the rows, merged in order). */
+ * their number (a fixed partition of the rows, merged in order). For D > 2048 two partials
+ * would pass 64 MiB: one chunk, whose xSYRK calls OpenBLAS threads itself. */
 int mlc_lsq_gram_f64(double *G, double *XtY, double *yy, double *X_offset, double *y_offset,
                      const double *X, const double *Y, const double *sw, int64_t n, int64_t d,
                      int64_t t, int fit_intercept, int n_threads);
@@ -78,5 +80,14 @@ int mlc_cd_enet_gram_f64(double *w, double *gap, int64_t *n_iter, const double *
                          double yy, int64_t d, double l1_reg, double l2_reg, int64_t max_iter,
                          double tol, int positive, int selection_random, uint64_t seed,
                          const mlc_progress *progress, double *work, int64_t *iwork);
+
+/* Non-negative least squares, each target: min ||Y_k - X w_k||^2 subject to w_k >= 0
+ * (Lawson-Hanson on the Gram matrix, then the final passive set refined against X).
+ *   coef (T, D) out;  n_iter (T) out: subproblem solves per target
+ *   X (N, D) in (centred by the caller if there is an intercept);  Y (N, T) in
+ *   max_iter: cap on the solves of one target
+ * Returns MLC_ENOTCONVERGED (coef holding the last feasible iterate) when a target hit max_iter. */
+int mlc_lsq_nnls_f64(double *coef, int64_t *n_iter, const double *X, const double *Y, int64_t n,
+                     int64_t d, int64_t t, int64_t max_iter);
 
 #endif

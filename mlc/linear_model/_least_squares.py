@@ -4,6 +4,9 @@
 - ``LinearRegression``: minimum-norm least squares by the SVD (LAPACK xGESDD), which is what
   scikit-learn's scipy.linalg.lstsq (xGELSD) computes: safe on rank-deficient X. ``rank_`` and
   ``singular_values_`` are those of the centred (and sqrt(sample_weight)-scaled) X.
+  ``positive=True``: non-negative least squares by Lawson-Hanson's active set method (what
+  scikit-learn's scipy.optimize.nnls runs) on the Gram matrix, the solution on the final active
+  set refined against X (iterative refinement: a least squares solve's accuracy).
 - ``Ridge``: Cholesky on the normal equations (primal when n_samples >= n_features, from the
   centred Gram matrix accumulated block by block without a centred copy of X; dual otherwise;
   singular systems fall back to the SVD) or the SVD. ``solver='auto'`` is Cholesky;
@@ -14,14 +17,17 @@
   2010) on scikit-learn's objective
   ``1/(2 n) ||y - X w||^2 + alpha l1_ratio ||w||_1 + alpha (1 - l1_ratio)/2 ||w||^2``
   with scikit-learn's duality-gap stopping rule (gap <= tol ||y||^2) and gap safe screening, plus
-  glmnet's active-set epochs. When n_samples >= 4 n_features the descent runs on the centred
-  Gram matrix (same iterates and stopping rule, a coordinate costs O(n_features)), else on the
-  residual with X transposed. The random selection uses mlc's generator, so its path differs
+  glmnet's active-set epochs. On the centred Gram matrix (same iterates and stopping rule, a
+  coordinate costs O(n_features); ``precompute=True``, or 'auto' when n_samples >= 4 n_features,
+  or the user's Gram matrix as an array) or on the residual with X transposed
+  (``precompute=False``, or 'auto' otherwise). The Gram matrix comes from one pass over X in
+  blocks (no centred copy of X). The random selection uses mlc's generator, so its path differs
   from scikit-learn's (the optimum does not).
 
 Every solver works in float64: float32 input is converted (coef_ is float64). Sparse input is
-not supported (TypeError). ``copy_X`` has no effect (X is never modified). ``precompute`` must
-be False (a user-supplied Gram matrix is not supported; mlc picks its own form, above).
+not supported (TypeError). ``copy_X`` has no effect (X is never modified). ``precompute``
+defaults to 'auto' (scikit-learn's default is False): the choice changes the speed, not the
+optimum.
 """
 import numbers
 import warnings
@@ -122,9 +128,11 @@ class LinearRegression(_LinearModel):
 
     Parameters: fit_intercept, copy_X (no effect), tol (singular values below tol * s_max count
     as zero, scipy.linalg.lstsq's ``cond``, as in scikit-learn >= 1.9), n_jobs (ignored),
-    positive (must be False: non-negative least squares is not supported yet).
-    Attributes: coef_ ((n_features,) or (n_targets, n_features)), intercept_, rank_,
-    singular_values_ (also as scikit-learn's singular_), n_features_in_.
+    positive (coef_ >= 0: non-negative least squares by Lawson-Hanson, as scipy.optimize.nnls,
+    on the Gram matrix, the final active set refined against X; tol is then unused).
+    Attributes: coef_ ((n_features,) or (n_targets, n_features)), intercept_, rank_ and
+    singular_values_ (also as scikit-learn's singular_; not set with positive=True, as in
+    scikit-learn), n_features_in_.
     """
 
     def __init__(self, *, fit_intercept=True, copy_X=True, tol=1e-6, n_jobs=None, positive=False):
@@ -135,12 +143,16 @@ class LinearRegression(_LinearModel):
         self.positive = positive
 
     def fit(self, X, y, sample_weight=None):
-        """Fit by the minimum-norm SVD solution; returns self."""
-        if self.positive:
-            raise ValueError("LinearRegression(positive=True) is not supported yet: use "
-                             "Lasso(alpha=small, positive=True) or scikit-learn.")
+        """Fit by the minimum-norm SVD solution (Lawson-Hanson with positive=True); returns self."""
         _check_real(self.tol, "tol", 0.0)
         Xc, Yc, x_off, y_off, y_ndim = self._prepare(X, y, sample_weight)
+        if self.positive:
+            # Lawson-Hanson, as scipy.optimize.nnls; its cap of 3 n_features iterations, with room
+            coef, _, converged = _mlc.lsq_nnls(Xc, Yc, 3 * Xc.shape[1] + 100)
+            if not converged:
+                warnings.warn("Non-negative least squares did not converge (iteration limit); "
+                              "coef_ is the last feasible iterate.", ConvergenceWarning, stacklevel=2)
+            return self._finish(coef, x_off, y_off, y_ndim)
         coef, s, rank = _mlc.lsq_lstsq(Xc, Yc, float(self.tol))
         self.rank_ = int(rank)
         self.singular_values_ = s
@@ -233,10 +245,14 @@ class ElasticNet(_LinearModel):
 
     (with sample_weight: the weighted mean of the squared errors). Stops when the duality gap is
     <= tol ||y||^2 (y centred), or after max_iter epochs with a ConvergenceWarning.
+    precompute: 'auto' (default; scikit-learn's is False) runs on the Gram matrix when
+    n_samples >= 4 n_features, True always, False never; an array is taken as the Gram matrix
+    X^T X of the centred, weighted X (scikit-learn's rules: recomputed with a UserWarning when X
+    needs centring, one entry checked otherwise). Only the speed depends on it.
     Attributes: coef_, intercept_, n_iter_, dual_gap_, n_features_in_.
     """
 
-    def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, precompute=False,
+    def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, precompute="auto",
                  max_iter=1000, copy_X=True, tol=1e-4, warm_start=False, positive=False,
                  random_state=None, selection="cyclic"):
         self.alpha = alpha
@@ -258,9 +274,11 @@ class ElasticNet(_LinearModel):
         _check_max_iter(self.max_iter)
         _check_real(self.tol, "tol", 0.0)
         _check_choice(self.selection, "selection", ("cyclic", "random"))
-        if self.precompute is not False:
-            raise ValueError("precompute must be False: mlc's coordinate descent does not use a "
-                             "Gram matrix.")
+        pre = self.precompute
+        user_gram = not isinstance(pre, (str, bool, np.bool_)) and hasattr(pre, "__array__")
+        if not user_gram and not isinstance(pre, (bool, np.bool_)) and pre != "auto":
+            raise ValueError("The 'precompute' parameter must be 'auto', a bool or an array of "
+                             f"shape (n_features, n_features), got {pre!r}.")
         if self.alpha == 0:
             warnings.warn("With alpha=0, this algorithm does not converge well. You are advised "
                           "to use the LinearRegression estimator", stacklevel=2)
@@ -269,8 +287,14 @@ class ElasticNet(_LinearModel):
         t = Y.shape[1]
         # n >> d: coordinate descent on the Gram matrix (O(d) a coordinate; same iterates and
         # stopping rule), else on the residual with X transposed (each feature contiguous)
-        gram = n >= _GRAM_RATIO * d and d <= _GRAM_MAX_FEATURES
-        if gram:
+        if isinstance(pre, str):
+            gram = n >= _GRAM_RATIO * d and d <= _GRAM_MAX_FEATURES
+        else:
+            gram = user_gram or bool(pre)
+        G = self._user_gram(X, Y, sw) if user_gram else None
+        if G is not None:
+            G, XtY, yy, x_off, y_off = G
+        elif gram:
             G, XtY, yy, x_off, y_off = _mlc.lsq_gram(X, Y, sw, bool(self.fit_intercept),
                                                          get_num_threads())
         else:
@@ -312,10 +336,42 @@ class ElasticNet(_LinearModel):
         return self._finish(coef, x_off, y_off, y_ndim, squeeze_single=True)
 
 
+    def _user_gram(self, X, Y, sw):
+        """precompute as an array: scikit-learn's rules. It must be X^T X of the data the solver
+        sees (centred, sqrt(sample_weight)-scaled with weights summing to n_samples); with an
+        intercept on X whose mean is not 0 it is recomputed (UserWarning), else one entry is
+        checked. Returns (G, XtY, yy, X_offset, y_offset), or None to recompute."""
+        n, d = X.shape
+        G = np.asarray(self.precompute)
+        if G.shape != (d, d):
+            raise ValueError(f"The 'precompute' Gram matrix must have shape ({d}, {d}), got {G.shape}.")
+        G = np.ascontiguousarray(G, dtype=np.float64)
+        if not np.all(np.isfinite(G)):
+            raise ValueError("The 'precompute' Gram matrix contains NaN or infinity.")
+        x_off = np.average(X, axis=0, weights=sw) if self.fit_intercept else np.zeros(d)
+        y_off = np.average(Y, axis=0, weights=sw) if self.fit_intercept else np.zeros(Y.shape[1])
+        if self.fit_intercept and not np.allclose(x_off, 0):
+            warnings.warn("Gram matrix was provided but X was centered to fit intercept: "
+                          "recomputing Gram matrix.", UserWarning, stacklevel=3)
+            return None
+        r = np.ones(n) if sw is None else np.sqrt(sw)
+        Xs = (X - x_off) * r[:, None]
+        f1 = d // 2
+        f2 = min(f1 + 1, d - 1)
+        expected = Xs[:, f1] @ Xs[:, f2]
+        if not np.isclose(expected, G[f1, f2], rtol=1e-7, atol=1e-5):
+            raise ValueError("Gram matrix passed in via 'precompute' parameter did not pass "
+                             f"validation when a single element was checked - please check that "
+                             f"it was computed properly. For element ({f1},{f2}) we computed "
+                             f"{expected} but the user-supplied value was {G[f1, f2]}.")
+        Ys = (Y - y_off) * r[:, None]
+        return G, np.ascontiguousarray(Ys.T @ Xs), np.einsum("ik,ik->k", Ys, Ys), x_off, y_off
+
+
 class Lasso(ElasticNet):
     """Lasso: ElasticNet with l1_ratio=1, i.e. 1/(2 n) ||y - X w - b||^2 + alpha ||w||_1."""
 
-    def __init__(self, alpha=1.0, *, fit_intercept=True, precompute=False, copy_X=True,
+    def __init__(self, alpha=1.0, *, fit_intercept=True, precompute="auto", copy_X=True,
                  max_iter=1000, tol=1e-4, warm_start=False, positive=False, random_state=None,
                  selection="cyclic"):
         super().__init__(alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept,
