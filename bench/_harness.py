@@ -32,9 +32,12 @@ def timeit_pair(mlc_fn, ref_fn, repeats=5):
     out_r = ref_fn()
     tm, tr = [], []
     for _ in range(repeats):
+        # an untimed pause: neither side starts while the other's BLAS/OpenMP threads still spin
+        time.sleep(0.05)
         t0 = time.perf_counter()
         out_m = mlc_fn()
         tm.append(time.perf_counter() - t0)
+        time.sleep(0.05)
         t0 = time.perf_counter()
         out_r = ref_fn()
         tr.append(time.perf_counter() - t0)
