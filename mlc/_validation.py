@@ -243,16 +243,18 @@ def encode_labels(y):
     return classes, codes.reshape(-1).astype(np.int32)
 
 
-def compute_class_weight(class_weight, classes, codes):
+def compute_class_weight(class_weight, classes, codes, sample_weight=None):
     """Per-class weights (n_classes,) float64 from an estimator's class_weight: None gives ones,
     'balanced' gives n_samples / (n_classes * count), a dict maps labels (classes absent from it
-    keep 1). codes: the int class codes of y, 0..n_classes-1."""
+    keep 1). codes: the int class codes of y, 0..n_classes-1. With sample_weight, 'balanced'
+    counts each sample by its weight (scikit-learn >= 1.7)."""
     n_classes = len(classes)
     if class_weight is None:
         return np.ones(n_classes)
     if isinstance(class_weight, str):
         check_choice(class_weight, "class_weight", ("balanced",))
-        return len(codes) / (n_classes * np.bincount(codes, minlength=n_classes).astype(np.float64))
+        counts = np.bincount(codes, weights=sample_weight, minlength=n_classes).astype(np.float64)
+        return counts.sum() / (n_classes * counts)
     if not isinstance(class_weight, dict):
         raise ValueError(f"class_weight must be None, 'balanced' or a dict, got {class_weight!r}.")
     weights = np.ones(n_classes)

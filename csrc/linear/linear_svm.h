@@ -1,0 +1,86 @@
+/* linear_svm.h: linear support vector machines as LIBLINEAR solves them (Fan et al. 2008).
+ *
+ * Legend: N samples, D features, C classes, K = 1 for two classes else K = C (one-vs-rest),
+ * P = D + 1 with an intercept (the weight of a constant feature of value `bias`, regularised like
+ * any other weight, as in LIBLINEAR) else P = D.
+ *
+ * A problem is one binary task: labels y_i in {-1, +1} and a cost C_i > 0 per sample (C times the
+ * class weight times the sample weight; samples of cost 0 are left out, as LIBLINEAR does). For
+ * w~ = (w, w_b) and x~_i = (x_i, bias) the solvers minimise the primal
+ *   l2 penalty: 0.5 ||w~||^2 + sum_i C_i loss(y_i w~.x~_i)
+ *   l1 penalty:     ||w~||_1 + sum_i C_i loss(y_i w~.x~_i)
+ * with loss(m) = max(0, 1 - m) (hinge) or max(0, 1 - m)^2 (squared hinge), by LIBLINEAR's solvers
+ * (the enum values are LIBLINEAR's solver numbers):
+ *   MLC_LSVM_L2R_L2LOSS_DUAL    1  dual coordinate descent, squared hinge (Hsieh et al. 2008)
+ *   MLC_LSVM_L2R_L2LOSS_PRIMAL  2  primal, squared hinge: L-BFGS (LIBLINEAR uses trust-region Newton)
+ *   MLC_LSVM_L2R_L1LOSS_DUAL    3  dual coordinate descent, hinge (Hsieh et al. 2008)
+ *   MLC_LSVM_MCSVM_CS           4  Crammer and Singer's multi-class SVM, one problem over all classes:
+ *                                  0.5 sum_c ||w~_c||^2 + sum_i C_i max(0, max_{c != y_i} 1 + (w~_c - w~_{y_i}).x~_i),
+ *                                  dual coordinate descent by sample (Keerthi et al. 2008)
+ *   MLC_LSVM_L1R_L2LOSS         5  primal coordinate descent with line search, l1 penalty, squared
+ *                                  hinge (Yuan et al. 2010)
+ * Regression (LinearSVR) uses the epsilon-insensitive losses max(0, |y_i - w~.x~_i| - epsilon) and
+ * its square with one cost C_i per sample:
+ *   MLC_LSVM_L2R_L2LOSS_SVR_DUAL 12, MLC_LSVM_L2R_L1LOSS_SVR_DUAL 13  dual CD (Ho and Lin 2012)
+ *
+ * Curves: after each outer iteration (a pass over the active variables) a solver records an
+ * objective and its loss part (objective = loss part + penalty part):
+ *   primal solvers (2, 5): the primal objective, loss part sum_i C_i loss_i, exact;
+ *   dual solvers (1, 3, 12, 13): the dual objective D = -0.5 ||w~||^2 + conj (maximised; it rises to
+ *   the primal optimum by strong duality), loss part conj = sum_i alpha_i - D_ii alpha_i^2 / 2 (SVR:
+ *   sum_i y_i beta_i - epsilon |beta_i| - lambda_i beta_i^2 / 2), the conjugate of the loss. It is
+ *   updated in O(1) per coordinate step (no pass over X); the last entry is recomputed from alpha.
+ */
+#ifndef MLC_LINEAR_SVM_H
+#define MLC_LINEAR_SVM_H
+
+#include "mlc.h"
+
+enum {
+    MLC_LSVM_L2R_L2LOSS_DUAL = 1,
+    MLC_LSVM_L2R_L2LOSS_PRIMAL = 2,
+    MLC_LSVM_L2R_L1LOSS_DUAL = 3,
+    MLC_LSVM_MCSVM_CS = 4,
+    MLC_LSVM_L1R_L2LOSS = 5,
+    MLC_LSVM_L2R_L2LOSS_SVR_DUAL = 12,
+    MLC_LSVM_L2R_L1LOSS_SVR_DUAL = 13
+};
+
+typedef struct {
+    int solver;       /* MLC_LSVM_* */
+    double C;         /* > 0 */
+    double tol;       /* > 0: LIBLINEAR's eps */
+    int64_t max_iter; /* >= 0 outer iterations */
+    double bias;      /* > 0: value of the constant intercept feature; 0: no intercept */
+    double epsilon;   /* SVR: width of the insensitive tube, >= 0 */
+    uint64_t seed;    /* the random order of the coordinate-descent passes */
+    int64_t curve_cap; /* entries kept per curve (>= 1; 0: max_iter + 1); a solver that runs longer
+                          keeps the first curve_cap - 1 and its final entry */
+} mlc_linear_svm_params;
+
+/* The curve row length for p: curve_cap, or max_iter + 1 when it is 0. */
+int64_t mlc_linear_svm_curve_len(const mlc_linear_svm_params *p);
+
+/* NULL, or why (n, d, n_classes, params) cannot be fitted. n_classes is ignored by SVR solvers. */
+const char *mlc_linear_svm_check_params(int64_t n, int64_t d, int64_t n_classes, const mlc_linear_svm_params *p);
+
+/* Classification, LIBLINEAR's train(). Crammer-Singer: one problem, coef (C, P), n_iter (1), one
+ * curve; sample i costs C cw[y_i] sw_i. Otherwise one-vs-rest: for two classes one problem with class 1
+ * positive (cost C cw[1]) and class 0 negative (C cw[0]); for more, problem k has class k positive
+ * (C cw[k]) and every other class negative (cost C: LIBLINEAR weights only the positive side).
+ * Each sample's cost is also multiplied by its weight.
+ *   coef (K, P) out; n_iter (K) out; loss_curve, objective_curve (K, mlc_linear_svm_curve_len(p)) out, row k
+ *   holding n_curve[k] entries; n_curve (K) out;
+ *   X (N, D) in; y (N) in, class codes 0..C-1; sw (N) in or NULL; cw (C) in or NULL (ones). */
+int mlc_linear_svc_fit(double *coef, int64_t *n_iter, double *loss_curve, double *objective_curve, int64_t *n_curve,
+                       const double *X, const int32_t *y, const double *sw, const double *cw, int64_t n, int64_t d,
+                       int64_t n_classes, const mlc_linear_svm_params *p, const mlc_progress *progress);
+
+/* Regression (LinearSVR), one problem with cost C sw_i.
+ *   coef (P) out; n_iter out; loss_curve, objective_curve (mlc_linear_svm_curve_len(p)) out; n_curve out;
+ *   X (N, D) in; y (N) in, targets; sw (N) in or NULL. */
+int mlc_linear_svr_fit(double *coef, int64_t *n_iter, double *loss_curve, double *objective_curve, int64_t *n_curve,
+                       const double *X, const double *y, const double *sw, int64_t n, int64_t d,
+                       const mlc_linear_svm_params *p, const mlc_progress *progress);
+
+#endif
