@@ -1,6 +1,341 @@
-/* bind_nn_conv.c: network kernels: conv2d (im2col + sgemm, 1x1 as GEMM), max/avg pooling. */
+/* bind_nn_conv.c: network kernels: conv2d (im2col + sgemm, 1x1 as GEMM), max/avg pooling.
+ * Python names nn_<...>.
+ *
+ * Every array is passed in place (mlc_bind_inplace: borrowed, never converted): outputs are
+ * overwritten, gradients accumulated, and a gradient given as None is skipped. Every shape is checked
+ * against the others and against the output-size formula, and outputs may not overlap inputs, so a
+ * direct call with wrong arrays raises instead of crashing. The im2col scratch of conv2d is allocated
+ * here per call (mlc_malloc, sized by mlc_conv2d_scratch_size) and freed before returning.
+ */
 #include "bind.h"
 
+#include <limits.h>
+#include <stdio.h>
+#include "nn/conv2d.h"
+#include "nn/pool2d.h"
+
+/* ---- shape and aliasing checks (0, or -1 with ValueError naming the arrays) ----------------------- */
+
+static void shape_str(PyArrayObject *a, char *buf, size_t size) {
+    size_t k = (size_t)snprintf(buf, size, "(");
+    for (int d = 0; d < PyArray_NDIM(a) && k < size; d++)
+        k += (size_t)snprintf(buf + k, size - k, d ? ", %zd" : "%zd", (Py_ssize_t)PyArray_DIM(a, d));
+    if (k < size) snprintf(buf + k, size - k, PyArray_NDIM(a) == 1 ? ",)" : ")");
+}
+
+/* a.shape[ia] == b.shape[ib]; skipped when either array is NULL. */
+static int dim_match(PyArrayObject *a, int ia, const char *na, PyArrayObject *b, int ib, const char *nb) {
+    if (a == NULL || b == NULL || PyArray_DIM(a, ia) == PyArray_DIM(b, ib)) return 0;
+    char sa[128], sb[128];
+    shape_str(a, sa, sizeof sa);
+    shape_str(b, sb, sizeof sb);
+    PyErr_Format(PyExc_ValueError, "%s.shape[%d] must equal %s.shape[%d], got %s %s and %s %s", na, ia, nb, ib, na,
+                 sa, nb, sb);
+    return -1;
+}
+
+/* a (B, C, OH, OW): a 4-D array's last two sizes equal (oh, ow); `what` says where they come from. */
+static int plane_match(PyArrayObject *a, const char *na, int64_t oh, int64_t ow, PyArrayObject *from,
+                       const char *nfrom) {
+    if (a == NULL || (PyArray_DIM(a, 2) == oh && PyArray_DIM(a, 3) == ow)) return 0;
+    char sa[128], sf[128];
+    shape_str(a, sa, sizeof sa);
+    shape_str(from, sf, sizeof sf);
+    PyErr_Format(PyExc_ValueError, "%s has shape %s but %s %s with these hyper-parameters gives an output of %lld x %lld",
+                 na, sa, nfrom, sf, (long long)oh, (long long)ow);
+    return -1;
+}
+
+/* The memory of out and in must not overlap. Skipped when either is NULL. */
+static int no_overlap(PyArrayObject *out, const char *no, PyArrayObject *in, const char *ni) {
+    if (out == NULL || in == NULL) return 0;
+    const char *po = PyArray_BYTES(out), *pi = PyArray_BYTES(in);
+    const npy_intp so = PyArray_NBYTES(out), si = PyArray_NBYTES(in);
+    if (so == 0 || si == 0 || po + so <= pi || pi + si <= po) return 0;
+    PyErr_Format(PyExc_ValueError, "%s overlaps %s (they must be separate arrays)", no, ni);
+    return -1;
+}
+
+/* Every output against every input and every other output (NULL entries are skipped). */
+static int none_overlap(PyArrayObject **outs, const char **no, int n_out, PyArrayObject **ins, const char **ni,
+                        int n_in) {
+    for (int i = 0; i < n_out; i++) {
+        for (int j = 0; j < n_in; j++)
+            if (no_overlap(outs[i], no[i], ins[j], ni[j]) < 0) return -1;
+        for (int j = i + 1; j < n_out; j++)
+            if (no_overlap(outs[i], no[i], outs[j], no[j]) < 0) return -1;
+    }
+    return 0;
+}
+
+/* A window that leaves nothing: ValueError naming the input shape and the window. */
+static int empty_output(PyArrayObject *x, const char *nx, int64_t KH, int64_t KW, Py_ssize_t ph, Py_ssize_t pw,
+                        Py_ssize_t dh, Py_ssize_t dw) {
+    char sx[128];
+    shape_str(x, sx, sizeof sx);
+    PyErr_Format(PyExc_ValueError,
+                 "%s %s is smaller than the kernel (%lld, %lld) with padding (%zd, %zd) and dilation (%zd, %zd): "
+                 "the output would be empty",
+                 nx, sx, (long long)KH, (long long)KW, ph, pw, dh, dw);
+    return -1;
+}
+
+/* Hyper-parameters within [lo, INT_MAX]: then the output-size formula cannot overflow. */
+static int sane(Py_ssize_t s1, Py_ssize_t s2, Py_ssize_t p1, Py_ssize_t p2, Py_ssize_t d1, Py_ssize_t d2) {
+    return s1 >= 1 && s2 >= 1 && p1 >= 0 && p2 >= 0 && d1 >= 1 && d2 >= 1 && s1 <= INT_MAX && s2 <= INT_MAX &&
+           p1 <= INT_MAX && p2 <= INT_MAX && d1 <= INT_MAX && d2 <= INT_MAX;
+}
+
+static PyObject *done(int st) {
+    if (st != MLC_OK) return mlc_bind_status(st);
+    Py_RETURN_NONE;
+}
+
+#define OUT MLC_BIND_OUT
+#define OUT_OPT (MLC_BIND_OUT | MLC_BIND_OPTIONAL)
+#define IN MLC_BIND_IN
+#define IN_OPT (MLC_BIND_IN | MLC_BIND_OPTIONAL)
+#define F32 NPY_FLOAT32
+
+/* ---- conv2d --------------------------------------------------------------------------------------- */
+
+/* The checks both directions share: weight (C_out, C_in, KH, KW) against x (B, C_in, H, W) and the
+ * output-size formula; y (B, C_out, OH, OW) is out or dout. Fills *oh, *ow. */
+static int conv_shapes(PyArrayObject *y, const char *ny, PyArrayObject *x, PyArrayObject *w, Py_ssize_t sh,
+                       Py_ssize_t sw, Py_ssize_t ph, Py_ssize_t pw, Py_ssize_t dh, Py_ssize_t dw) {
+    if (dim_match(w, 1, "weight", x, 1, "x") < 0 || dim_match(y, 0, ny, x, 0, "x") < 0 ||
+        dim_match(y, 1, ny, w, 0, "weight") < 0)
+        return -1;
+    const int64_t KH = PyArray_DIM(w, 2), KW = PyArray_DIM(w, 3);
+    const int ok = sane(sh, sw, ph, pw, dh, dw) && KH >= 1 && KW >= 1;
+    const int64_t oh = ok ? mlc_conv_out_size(PyArray_DIM(x, 2), KH, sh, ph, dh) : 0;
+    const int64_t ow = ok ? mlc_conv_out_size(PyArray_DIM(x, 3), KW, sw, pw, dw) : 0;
+    if (ok && (oh < 1 || ow < 1)) return empty_output(x, "x", KH, KW, ph, pw, dh, dw);
+    if (mlc_bind_check_params(mlc_conv2d_check_params(PyArray_DIM(x, 0), PyArray_DIM(x, 1), PyArray_DIM(x, 2),
+                                                      PyArray_DIM(x, 3), PyArray_DIM(w, 0), KH, KW, sh, sw, ph, pw,
+                                                      dh, dw)) < 0)
+        return -1;
+    return plane_match(y, ny, oh, ow, x, "x");
+}
+
+/* nn_conv2d_forward(out, x, weight, bias, stride_h=1, stride_w=1, pad_h=0, pad_w=0, dil_h=1, dil_w=1) */
+static PyObject *nn_conv2d_forward(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"out", "x", "weight", "bias", "stride_h", "stride_w", "pad_h", "pad_w",
+                             "dil_h", "dil_w", NULL};
+    PyObject *oo, *xo, *wo, *bo;
+    Py_ssize_t sh = 1, sw = 1, ph = 0, pw = 0, dh = 1, dw = 1;
+    PyArrayObject *out, *x, *w, *b;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOO|nnnnnn", kwlist, &oo, &xo, &wo, &bo, &sh, &sw, &ph, &pw, &dh,
+                                     &dw))
+        return NULL;
+    if (mlc_bind_inplace(oo, F32, 4, "out", OUT, &out) < 0 || mlc_bind_inplace(xo, F32, 4, "x", IN, &x) < 0 ||
+        mlc_bind_inplace(wo, F32, 4, "weight", IN, &w) < 0 || mlc_bind_inplace(bo, F32, 1, "bias", IN_OPT, &b) < 0 ||
+        dim_match(b, 0, "bias", w, 0, "weight") < 0 || conv_shapes(out, "out", x, w, sh, sw, ph, pw, dh, dw) < 0 ||
+        no_overlap(out, "out", x, "x") < 0 || no_overlap(out, "out", w, "weight") < 0 ||
+        no_overlap(out, "out", b, "bias") < 0)
+        return NULL;
+    const int64_t B = PyArray_DIM(x, 0), Cin = PyArray_DIM(x, 1), H = PyArray_DIM(x, 2), W = PyArray_DIM(x, 3);
+    const int64_t Cout = PyArray_DIM(w, 0), KH = PyArray_DIM(w, 2), KW = PyArray_DIM(w, 3);
+    const int nt = mlc_get_num_threads();
+    const int64_t n_scratch = mlc_conv2d_scratch_size(B, Cin, H, W, Cout, KH, KW, sh, sw, ph, pw, dh, dw, 0, 0, nt);
+    float *scratch = NULL;
+    if (n_scratch > 0 && (scratch = mlc_malloc(sizeof(float) * (size_t)n_scratch)) == NULL) return PyErr_NoMemory();
+    const float *bd = b != NULL ? PyArray_DATA(b) : NULL;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_conv2d_forward(PyArray_DATA(out), PyArray_DATA(x), PyArray_DATA(w), bd, B, Cin, H, W, Cout, KH, KW, sh,
+                            sw, ph, pw, dh, dw, scratch, nt);
+    Py_END_ALLOW_THREADS
+    mlc_free(scratch);
+    return done(st);
+}
+
+/* nn_conv2d_backward(dx, dweight, dbias, dout, x, weight, stride_h=1, ..., dil_w=1): accumulate. */
+static PyObject *nn_conv2d_backward(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"dx", "dweight", "dbias", "dout", "x", "weight", "stride_h", "stride_w",
+                             "pad_h", "pad_w", "dil_h", "dil_w", NULL};
+    PyObject *dxo, *dwo, *dbo, *go, *xo, *wo;
+    Py_ssize_t sh = 1, sw = 1, ph = 0, pw = 0, dh = 1, dw = 1;
+    PyArrayObject *dx, *dwt, *db, *g, *x, *w;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOO|nnnnnn", kwlist, &dxo, &dwo, &dbo, &go, &xo, &wo, &sh, &sw,
+                                     &ph, &pw, &dh, &dw))
+        return NULL;
+    if (mlc_bind_inplace(dxo, F32, 4, "dx", OUT_OPT, &dx) < 0 ||
+        mlc_bind_inplace(dwo, F32, 4, "dweight", OUT_OPT, &dwt) < 0 ||
+        mlc_bind_inplace(dbo, F32, 1, "dbias", OUT_OPT, &db) < 0 ||
+        mlc_bind_inplace(go, F32, 4, "dout", IN, &g) < 0 || mlc_bind_inplace(xo, F32, 4, "x", IN, &x) < 0 ||
+        mlc_bind_inplace(wo, F32, 4, "weight", IN, &w) < 0 ||
+        conv_shapes(g, "dout", x, w, sh, sw, ph, pw, dh, dw) < 0)
+        return NULL;
+    for (int d = 0; d < 4; d++)
+        if (dim_match(dx, d, "dx", x, d, "x") < 0 || dim_match(dwt, d, "dweight", w, d, "weight") < 0) return NULL;
+    if (dim_match(db, 0, "dbias", w, 0, "weight") < 0) return NULL;
+    PyArrayObject *outs[3] = {dx, dwt, db}, *ins[3] = {g, x, w};
+    const char *no[3] = {"dx", "dweight", "dbias"}, *ni[3] = {"dout", "x", "weight"};
+    if (none_overlap(outs, no, 3, ins, ni, 3) < 0) return NULL;
+    const int64_t B = PyArray_DIM(x, 0), Cin = PyArray_DIM(x, 1), H = PyArray_DIM(x, 2), W = PyArray_DIM(x, 3);
+    const int64_t Cout = PyArray_DIM(w, 0), KH = PyArray_DIM(w, 2), KW = PyArray_DIM(w, 3);
+    const int nt = mlc_get_num_threads();
+    float *dxd = dx ? PyArray_DATA(dx) : NULL, *dwd = dwt ? PyArray_DATA(dwt) : NULL,
+          *dbd = db ? PyArray_DATA(db) : NULL;
+    int64_t n_scratch = 0;
+    if (dx != NULL || dwt != NULL)
+        n_scratch = mlc_conv2d_scratch_size(B, Cin, H, W, Cout, KH, KW, sh, sw, ph, pw, dh, dw, 1, dwt != NULL, nt);
+    float *scratch = NULL;
+    if (n_scratch > 0 && (scratch = mlc_malloc(sizeof(float) * (size_t)n_scratch)) == NULL) return PyErr_NoMemory();
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_conv2d_backward(dxd, dwd, dbd, PyArray_DATA(g), PyArray_DATA(x), PyArray_DATA(w), B, Cin, H, W, Cout, KH,
+                             KW, sh, sw, ph, pw, dh, dw, scratch, nt);
+    Py_END_ALLOW_THREADS
+    mlc_free(scratch);
+    return done(st);
+}
+
+/* ---- pooling -------------------------------------------------------------------------------------- */
+
+/* y (B, C, OH, OW) against x (B, C, H, W) and the window; check_params first. */
+static int pool_shapes(PyArrayObject *y, const char *ny, PyArrayObject *x, const char *nx, Py_ssize_t kh,
+                       Py_ssize_t kw, Py_ssize_t sh, Py_ssize_t sw, Py_ssize_t ph, Py_ssize_t pw) {
+    if (dim_match(y, 0, ny, x, 0, nx) < 0 || dim_match(y, 1, ny, x, 1, nx) < 0) return -1;
+    const int ok = sane(sh, sw, ph, pw, 1, 1) && kh >= 1 && kw >= 1 && kh <= INT_MAX && kw <= INT_MAX &&
+                   2 * ph <= kh && 2 * pw <= kw;
+    const int64_t oh = ok ? mlc_conv_out_size(PyArray_DIM(x, 2), kh, sh, ph, 1) : 0;
+    const int64_t ow = ok ? mlc_conv_out_size(PyArray_DIM(x, 3), kw, sw, pw, 1) : 0;
+    if (ok && (oh < 1 || ow < 1)) return empty_output(x, nx, kh, kw, ph, pw, 1, 1);
+    if (mlc_bind_check_params(mlc_pool2d_check_params(PyArray_DIM(x, 0), PyArray_DIM(x, 1), PyArray_DIM(x, 2),
+                                                      PyArray_DIM(x, 3), kh, kw, sh, sw, ph, pw)) < 0)
+        return -1;
+    return plane_match(y, ny, oh, ow, x, nx);
+}
+
+/* nn_maxpool2d_forward(out, argmax, x, kernel_h, kernel_w, stride_h, stride_w, pad_h=0, pad_w=0);
+ * argmax (int64) may be None. */
+static PyObject *nn_maxpool2d_forward(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"out", "argmax", "x", "kernel_h", "kernel_w", "stride_h", "stride_w", "pad_h", "pad_w",
+                             NULL};
+    PyObject *oo, *ao, *xo;
+    Py_ssize_t kh, kw, sh, sw, ph = 0, pw = 0;
+    PyArrayObject *out, *am, *x;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOnnnn|nn", kwlist, &oo, &ao, &xo, &kh, &kw, &sh, &sw, &ph, &pw))
+        return NULL;
+    if (mlc_bind_inplace(oo, F32, 4, "out", OUT, &out) < 0 ||
+        mlc_bind_inplace(ao, NPY_INT64, 4, "argmax", OUT_OPT, &am) < 0 ||
+        mlc_bind_inplace(xo, F32, 4, "x", IN, &x) < 0 || pool_shapes(out, "out", x, "x", kh, kw, sh, sw, ph, pw) < 0 ||
+        pool_shapes(am, "argmax", x, "x", kh, kw, sh, sw, ph, pw) < 0 || no_overlap(out, "out", x, "x") < 0 ||
+        no_overlap(am, "argmax", x, "x") < 0 || no_overlap(am, "argmax", out, "out") < 0)
+        return NULL;
+    const int64_t B = PyArray_DIM(x, 0), C = PyArray_DIM(x, 1), H = PyArray_DIM(x, 2), W = PyArray_DIM(x, 3);
+    const int nt = mlc_get_num_threads();
+    int64_t *ad = am ? PyArray_DATA(am) : NULL;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_maxpool2d_forward(PyArray_DATA(out), ad, PyArray_DATA(x), B, C, H, W, kh, kw, sh, sw, ph, pw, nt);
+    Py_END_ALLOW_THREADS
+    return done(st);
+}
+
+/* nn_maxpool2d_backward(dx, dout, argmax): dx (B, C, H, W) += dout routed by argmax; dx may be None. */
+static PyObject *nn_maxpool2d_backward(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"dx", "dout", "argmax", NULL};
+    PyObject *dxo, *go, *ao;
+    PyArrayObject *dx, *g, *am;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO", kwlist, &dxo, &go, &ao)) return NULL;
+    if (mlc_bind_inplace(dxo, F32, 4, "dx", OUT_OPT, &dx) < 0 || mlc_bind_inplace(go, F32, 4, "dout", IN, &g) < 0 ||
+        mlc_bind_inplace(ao, NPY_INT64, 4, "argmax", IN, &am) < 0)
+        return NULL;
+    for (int d = 0; d < 4; d++)
+        if (dim_match(am, d, "argmax", g, d, "dout") < 0) return NULL;
+    if (dim_match(dx, 0, "dx", g, 0, "dout") < 0 || dim_match(dx, 1, "dx", g, 1, "dout") < 0 ||
+        no_overlap(dx, "dx", g, "dout") < 0 || no_overlap(dx, "dx", am, "argmax") < 0)
+        return NULL;
+    if (dx == NULL) Py_RETURN_NONE;
+    const int64_t B = PyArray_DIM(dx, 0), C = PyArray_DIM(dx, 1), H = PyArray_DIM(dx, 2), W = PyArray_DIM(dx, 3);
+    const int64_t OH = PyArray_DIM(g, 2), OW = PyArray_DIM(g, 3);
+    if (H < 1 || W < 1) {
+        PyErr_SetString(PyExc_ValueError, "dx: the input image must be at least 1x1");
+        return NULL;
+    }
+    const int nt = mlc_get_num_threads();
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_maxpool2d_backward(PyArray_DATA(dx), PyArray_DATA(g), PyArray_DATA(am), B, C, H, W, OH, OW, nt);
+    Py_END_ALLOW_THREADS
+    if (st == MLC_EINVAL) {
+        PyErr_Format(PyExc_ValueError, "argmax holds an index outside [0, H*W) = [0, %lld): not from a forward on this x",
+                     (long long)(H * W));
+        return NULL;
+    }
+    return done(st);
+}
+
+/* nn_avgpool2d_forward(out, x, kernel_h, kernel_w, stride_h, stride_w, pad_h=0, pad_w=0, count_include_pad=True) */
+static PyObject *nn_avgpool2d_forward(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"out", "x", "kernel_h", "kernel_w", "stride_h", "stride_w", "pad_h", "pad_w",
+                             "count_include_pad", NULL};
+    PyObject *oo, *xo;
+    Py_ssize_t kh, kw, sh, sw, ph = 0, pw = 0;
+    int cip = 1;
+    PyArrayObject *out, *x;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOnnnn|nnp", kwlist, &oo, &xo, &kh, &kw, &sh, &sw, &ph, &pw, &cip))
+        return NULL;
+    if (mlc_bind_inplace(oo, F32, 4, "out", OUT, &out) < 0 || mlc_bind_inplace(xo, F32, 4, "x", IN, &x) < 0 ||
+        pool_shapes(out, "out", x, "x", kh, kw, sh, sw, ph, pw) < 0 || no_overlap(out, "out", x, "x") < 0)
+        return NULL;
+    const int64_t B = PyArray_DIM(x, 0), C = PyArray_DIM(x, 1), H = PyArray_DIM(x, 2), W = PyArray_DIM(x, 3);
+    const int nt = mlc_get_num_threads();
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_avgpool2d_forward(PyArray_DATA(out), PyArray_DATA(x), B, C, H, W, kh, kw, sh, sw, ph, pw, cip, nt);
+    Py_END_ALLOW_THREADS
+    return done(st);
+}
+
+/* nn_avgpool2d_backward(dx, dout, kernel_h, kernel_w, stride_h, stride_w, pad_h=0, pad_w=0,
+ * count_include_pad=True): dx (B, C, H, W) += ...; dx is required (its shape gives H and W). */
+static PyObject *nn_avgpool2d_backward(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"dx", "dout", "kernel_h", "kernel_w", "stride_h", "stride_w", "pad_h", "pad_w",
+                             "count_include_pad", NULL};
+    PyObject *dxo, *go;
+    Py_ssize_t kh, kw, sh, sw, ph = 0, pw = 0;
+    int cip = 1;
+    PyArrayObject *dx, *g;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOnnnn|nnp", kwlist, &dxo, &go, &kh, &kw, &sh, &sw, &ph, &pw, &cip))
+        return NULL;
+    if (mlc_bind_inplace(dxo, F32, 4, "dx", OUT, &dx) < 0 || mlc_bind_inplace(go, F32, 4, "dout", IN, &g) < 0 ||
+        pool_shapes(g, "dout", dx, "dx", kh, kw, sh, sw, ph, pw) < 0 || no_overlap(dx, "dx", g, "dout") < 0)
+        return NULL;
+    const int64_t B = PyArray_DIM(dx, 0), C = PyArray_DIM(dx, 1), H = PyArray_DIM(dx, 2), W = PyArray_DIM(dx, 3);
+    const int nt = mlc_get_num_threads();
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_avgpool2d_backward(PyArray_DATA(dx), PyArray_DATA(g), B, C, H, W, kh, kw, sh, sw, ph, pw, cip, nt);
+    Py_END_ALLOW_THREADS
+    return done(st);
+}
+
 PyMethodDef mlc_nn_conv_methods[] = {
+    {"nn_conv2d_forward", MLC_BIND_FN(nn_conv2d_forward), MLC_BIND_KW,
+     "nn_conv2d_forward(out, x, weight, bias, stride_h=1, stride_w=1, pad_h=0, pad_w=0, dil_h=1, dil_w=1):\n"
+     "out (B, C_out, OH, OW) = conv2d(x (B, C_in, H, W), weight (C_out, C_in, KH, KW)) + bias (C_out) or None"},
+    {"nn_conv2d_backward", MLC_BIND_FN(nn_conv2d_backward), MLC_BIND_KW,
+     "nn_conv2d_backward(dx, dweight, dbias, dout, x, weight, stride_h=1, stride_w=1, pad_h=0, pad_w=0, dil_h=1, "
+     "dil_w=1): accumulate the gradients (each may be None)"},
+    {"nn_maxpool2d_forward", MLC_BIND_FN(nn_maxpool2d_forward), MLC_BIND_KW,
+     "nn_maxpool2d_forward(out, argmax, x, kernel_h, kernel_w, stride_h, stride_w, pad_h=0, pad_w=0): "
+     "argmax (int64, flat index in the H*W plane) may be None"},
+    {"nn_maxpool2d_backward", MLC_BIND_FN(nn_maxpool2d_backward), MLC_BIND_KW,
+     "nn_maxpool2d_backward(dx, dout, argmax): dx += dout routed to argmax"},
+    {"nn_avgpool2d_forward", MLC_BIND_FN(nn_avgpool2d_forward), MLC_BIND_KW,
+     "nn_avgpool2d_forward(out, x, kernel_h, kernel_w, stride_h, stride_w, pad_h=0, pad_w=0, count_include_pad=True)"},
+    {"nn_avgpool2d_backward", MLC_BIND_FN(nn_avgpool2d_backward), MLC_BIND_KW,
+     "nn_avgpool2d_backward(dx, dout, kernel_h, kernel_w, stride_h, stride_w, pad_h=0, pad_w=0, "
+     "count_include_pad=True): dx += dout / divisor over each window"},
     {NULL, NULL, 0, NULL},
 };
