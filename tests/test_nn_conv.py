@@ -208,7 +208,8 @@ def test_empty_batch_is_a_no_op(rng):
     _mlc.nn_conv2d_backward(None, dw, None, out, np.empty((0, 3, 5, 5), np.float32), f32(rng, 4, 3, 3, 3),
                             1, 1, 1, 1, 1, 1)
     assert not dw.any()
-    x0, o0, a0 = np.empty((0, 3, 6, 6), np.float32), np.empty((0, 3, 3, 3), np.float32), np.empty((0, 3, 3, 3), np.int64)
+    x0, o0 = np.empty((0, 3, 6, 6), np.float32), np.empty((0, 3, 3, 3), np.float32)
+    a0 = np.empty((0, 3, 3, 3), np.int64)
     _mlc.nn_maxpool2d_forward(o0, a0, x0, 2, 2, 2, 2)
     _mlc.nn_maxpool2d_backward(x0, o0, a0)
     _mlc.nn_avgpool2d_forward(o0, x0, 2, 2, 2, 2)
@@ -395,7 +396,7 @@ def test_conv2d_bad_arrays_raise(rng):
 
 
 def test_conv2d_backward_bad_arrays_raise(rng):
-    x, w, b = f32(rng, 2, 3, 7, 9), f32(rng, 4, 3, 3, 3), f32(rng, 4)
+    x, w = f32(rng, 2, 3, 7, 9), f32(rng, 4, 3, 3, 3)
     g = f32(rng, 2, 4, 5, 7)
     with pytest.raises(ValueError, match=r"dx.shape\[2\] must equal x.shape\[2\]"):
         _mlc.nn_conv2d_backward(np.zeros((2, 3, 6, 9), np.float32), None, None, g, x, w)

@@ -41,8 +41,9 @@ static int plane_match(PyArrayObject *a, const char *na, int64_t oh, int64_t ow,
     char sa[128], sf[128];
     shape_str(a, sa, sizeof sa);
     shape_str(from, sf, sizeof sf);
-    PyErr_Format(PyExc_ValueError, "%s has shape %s but %s %s with these hyper-parameters gives an output of %lld x %lld",
-                 na, sa, nfrom, sf, (long long)oh, (long long)ow);
+    PyErr_Format(PyExc_ValueError,
+                 "%s has shape %s but %s %s with these hyper-parameters gives an output of %lld x %lld", na, sa,
+                 nfrom, sf, (long long)oh, (long long)ow);
     return -1;
 }
 
@@ -266,7 +267,8 @@ static PyObject *nn_maxpool2d_backward(PyObject *self, PyObject *args, PyObject 
     st = mlc_maxpool2d_backward(PyArray_DATA(dx), PyArray_DATA(g), PyArray_DATA(am), B, C, H, W, OH, OW, nt);
     Py_END_ALLOW_THREADS
     if (st == MLC_EINVAL) {
-        PyErr_Format(PyExc_ValueError, "argmax holds an index outside [0, H*W) = [0, %lld): not from a forward on this x",
+        PyErr_Format(PyExc_ValueError,
+                     "argmax holds an index outside [0, H*W) = [0, %lld): not from a forward on this x",
                      (long long)(H * W));
         return NULL;
     }

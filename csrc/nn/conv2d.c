@@ -8,9 +8,9 @@
  * col_b (P, Q) is the im2col matrix of image b: row (c, u, v) holds, for each output position (i, j),
  * the input pixel x[c, i*stride_h - pad_h + u*dil_h, j*stride_w - pad_w + v*dil_w] (0 in the padding).
  * Its rows are built one at a time from contiguous input rows, so with stride 1 a row is a straight
- * copy between two zero fills (the padding), and only for a band of output rows at a time. The 1x1 convolution with stride 1 and no padding is col_b = x_b: a plain
- * GEMM per image that mixes channels without touching the resolution (Lin et al., "Network in
- * Network", 2013), and needs no scratch at all.
+ * copy between two zero fills (the padding), and only for a band of output rows at a time. The 1x1
+ * convolution with stride 1 and no padding is col_b = x_b: a plain GEMM per image that mixes channels
+ * without touching the resolution (Lin et al., "Network in Network", 2013), and needs no scratch.
  */
 #include <limits.h>
 #include <string.h>
