@@ -10,7 +10,7 @@ __version__ = "0.1.0"
 _init_from_environment()
 
 from . import (cluster, decomposition, exceptions, linear_model, metrics, mixture,  # noqa: E402
-               neighbors, preprocessing, svm)
+               neighbors, nn, preprocessing, svm)
 
 __all__ = ["set_num_threads", "get_num_threads", "cluster", "decomposition", "exceptions",
-           "linear_model", "metrics", "mixture", "neighbors", "preprocessing", "svm", "__version__"]
+           "linear_model", "metrics", "mixture", "neighbors", "nn", "preprocessing", "svm", "__version__"]

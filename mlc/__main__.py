@@ -29,7 +29,7 @@ def _split(X, y, seed=0):
 
 
 def _entries():
-    """(estimator, data, what is scored, mlc callable, sklearn callable, score(output)).
+    """(estimator, data, what is scored, mlc callable, sklearn callable, score(output)[, max repeats]).
 
     Every callable takes its data as default arguments: the split variables are rebound for the
     next data set, and a closure would see the last one."""
@@ -138,6 +138,8 @@ def _linear_entries(datasets):
     out = []
     for name, ours, theirs in (
             ("LinearRegression()", linear_model.LinearRegression(), sklm.LinearRegression()),
+            ("LinearRegression(positive=True)", linear_model.LinearRegression(positive=True),
+             sklm.LinearRegression(positive=True)),
             ("Ridge(1.0)", linear_model.Ridge(1.0), sklm.Ridge(1.0)),
             ("Lasso(0.1)", linear_model.Lasso(0.1), sklm.Lasso(0.1)),
             ("ElasticNet(0.01, l1_ratio=0.5)", linear_model.ElasticNet(0.01, l1_ratio=0.5),
@@ -161,12 +163,28 @@ def _linear_entries(datasets):
     Xtr, Xte = scaler.transform(Xtr), scaler.transform(Xte)
     out.append(("LogisticRegression(l1, owlqn / saga)", "breast_cancer (scaled)", "accuracy",
                 lambda Xtr=Xtr, ytr=ytr, Xte=Xte: linear_model.LogisticRegression(
-                    penalty="l1", solver="owlqn", C=0.5).fit(Xtr, ytr).predict(Xte),
+                    l1_ratio=1.0, solver="owlqn", C=0.5).fit(Xtr, ytr).predict(Xte),
                 lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sklm.LogisticRegression(
                     l1_ratio=1.0, solver="saga", C=0.5, max_iter=5000).fit(Xtr, ytr).predict(Xte),
                 lambda p, yte=yte: metrics.accuracy_score(yte, p)))
+    out.append(("SGDClassifier(hinge, l2)", "breast_cancer (scaled)", "accuracy",
+                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: linear_model.SGDClassifier(random_state=0).fit(Xtr, ytr).predict(Xte),
+                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sklm.SGDClassifier(random_state=0).fit(Xtr, ytr).predict(Xte),
+                lambda p, yte=yte: metrics.accuracy_score(yte, p)))
+    out.append(("SGDClassifier(log_loss, elasticnet)", "breast_cancer (scaled)", "accuracy",
+                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: linear_model.SGDClassifier(
+                    loss="log_loss", penalty="elasticnet", random_state=0).fit(Xtr, ytr).predict(Xte),
+                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sklm.SGDClassifier(
+                    loss="log_loss", penalty="elasticnet", random_state=0).fit(Xtr, ytr).predict(Xte),
+                lambda p, yte=yte: metrics.accuracy_score(yte, p)))
     from sklearn import svm as sksvm
     from mlc import svm
+    for kw in (dict(), dict(penalty="l1", dual=False)):
+        label = "LinearSVC(" + ", ".join(f"{k}={v!r}" for k, v in kw.items()) + ")"
+        out.append((label, "breast_cancer (scaled)", "accuracy",
+                    lambda kw=kw, Xtr=Xtr, ytr=ytr, Xte=Xte: svm.LinearSVC(**kw).fit(Xtr, ytr).predict(Xte),
+                    lambda kw=kw, Xtr=Xtr, ytr=ytr, Xte=Xte: sksvm.LinearSVC(**kw).fit(Xtr, ytr).predict(Xte),
+                    lambda p, yte=yte: metrics.accuracy_score(yte, p)))
     for kernel in ("rbf", "linear", "poly"):
         out.append((f"SVC({kernel})", "breast_cancer (scaled)", "accuracy",
                     lambda k=kernel, Xtr=Xtr, ytr=ytr, Xte=Xte: svm.SVC(kernel=k).fit(Xtr, ytr).predict(Xte),
@@ -174,10 +192,62 @@ def _linear_entries(datasets):
                     lambda p, yte=yte: metrics.accuracy_score(yte, p)))
     X, y = datasets.load_diabetes(return_X_y=True)
     Xtr, Xte, ytr, yte = _split(skp.StandardScaler().fit_transform(X), y)
+    out.append(("SGDRegressor(squared_error)", "diabetes (scaled)", "R^2",
+                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: linear_model.SGDRegressor(random_state=0).fit(Xtr, ytr).predict(Xte),
+                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sklm.SGDRegressor(random_state=0).fit(Xtr, ytr).predict(Xte),
+                lambda p, yte=yte: metrics.r2_score(yte, p)))
+    out.append(("LinearSVR(C=10)", "diabetes (scaled)", "R^2",
+                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: svm.LinearSVR(C=10.0, max_iter=10000).fit(Xtr, ytr).predict(Xte),
+                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sksvm.LinearSVR(C=10.0, max_iter=10000).fit(Xtr, ytr).predict(Xte),
+                lambda p, yte=yte: metrics.r2_score(yte, p)))
     out.append(("SVR(rbf, C=100)", "diabetes (scaled)", "R^2",
                 lambda Xtr=Xtr, ytr=ytr, Xte=Xte: svm.SVR(C=100.0).fit(Xtr, ytr).predict(Xte),
                 lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sksvm.SVR(C=100.0).fit(Xtr, ytr).predict(Xte),
                 lambda p, yte=yte: metrics.r2_score(yte, p)))
+    out += _network_entries()
+    return out
+
+
+def _network_entries():
+    """Networks (float32 C kernels) next to scikit-learn's MLP. Training is long: run once each."""
+    import warnings
+
+    from sklearn import datasets, neural_network as sknn, preprocessing as skp
+    from mlc import metrics, nn
+
+    def quiet(fn):
+        def run(*a, **k):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return fn(*a, **k)
+        return run
+
+    out = []
+    X, y = datasets.load_digits(return_X_y=True)
+    Xtr, Xte, ytr, yte = _split(X, y)
+    scaler = skp.StandardScaler().fit(Xtr)
+    Xtr, Xte = scaler.transform(Xtr), scaler.transform(Xte)
+    out.append(("MLPClassifier((100,), adam)", "digits (scaled)", "accuracy",
+                quiet(lambda Xtr=Xtr, ytr=ytr, Xte=Xte: nn.MLPClassifier(random_state=0).fit(Xtr, ytr).predict(Xte)),
+                quiet(lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sknn.MLPClassifier(random_state=0).fit(Xtr, ytr).predict(Xte)),
+                lambda p, yte=yte: metrics.accuracy_score(yte, p), 1))
+
+    def cnn(Xtr=Xtr, ytr=ytr, Xte=Xte):
+        net = nn.Sequential(nn.Conv2d(16, 3, padding=1), nn.BatchNorm2d(), nn.ReLU(), nn.MaxPool2d(2),
+                            nn.Conv2d(32, 3, padding=1), nn.BatchNorm2d(), nn.ReLU(), nn.MaxPool2d(2),
+                            nn.Flatten(), nn.Dense(10))
+        return nn.NeuralNetClassifier(net, input_shape=(1, 8, 8), lr=3e-3, max_epochs=15,
+                                      random_state=0).fit(Xtr, ytr).predict(Xte)
+    out.append(("CNN 1x8x8 (vs sklearn MLP)", "digits (scaled)", "accuracy", quiet(cnn),
+                quiet(lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sknn.MLPClassifier(random_state=0).fit(Xtr, ytr).predict(Xte)),
+                lambda p, yte=yte: metrics.accuracy_score(yte, p), 1))
+    X, y = datasets.load_diabetes(return_X_y=True)
+    Xtr, Xte, ytr, yte = _split(skp.StandardScaler().fit_transform(X), (y - y.mean()) / y.std())
+    kw = dict(hidden_layer_sizes=(16,), alpha=10.0, max_iter=500, random_state=0)
+    out.append(("MLPRegressor((16,), alpha=10)", "diabetes (scaled)", "R^2",
+                quiet(lambda Xtr=Xtr, ytr=ytr, Xte=Xte: nn.MLPRegressor(**kw).fit(Xtr, ytr).predict(Xte)),
+                quiet(lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sknn.MLPRegressor(**kw).fit(Xtr, ytr).predict(Xte)),
+                lambda p, yte=yte: metrics.r2_score(yte, p), 1))
     return out
 
 
@@ -204,9 +274,10 @@ def main(argv=None):
     print("-" * len(head))
     with threadpool_limits(limits=n):
         mlc.set_num_threads(n)
-        for est, data, score_name, ours, theirs, score in _entries():
-            t_m, out_m = _timed(ours, args.repeats)
-            t_s, out_s = _timed(theirs, args.repeats)
+        for est, data, score_name, ours, theirs, score, *cap in _entries():
+            repeats = min(args.repeats, *cap) if cap else args.repeats  # long trainings run fewer times
+            t_m, out_m = _timed(ours, repeats)
+            t_s, out_s = _timed(theirs, repeats)
             print(f"{est:36s} {data:30s} {score_name:>16s} {score(out_m):10.6g} {score(out_s):10.6g} "
                   f"{t_m * 1e3:9.2f} {t_s * 1e3:9.2f} {t_m / t_s:6.2f}", flush=True)
     print("\nratio = mlc time / scikit-learn time (below 1: mlc is faster). Bench: python -m bench")

@@ -1,0 +1,161 @@
+"""Optimisers over the model's one flat parameter buffer, and the losses.
+
+Each optimiser step is ONE C call (csrc/nn/optimizer.c) over every parameter: SGD (momentum,
+dampening, Nesterov as torch.optim.SGD), Adagrad, Adam and AdamW, with L2 weight decay and an L1
+penalty applied where the model's ``decay_mask_`` is 1 (weights; not biases nor batch-norm
+parameters). The losses are fused C kernels (csrc/nn/loss.c) that return the mean loss and
+accumulate its gradient.
+"""
+import numbers
+
+import numpy as np
+
+from .. import _mlc
+
+__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "CrossEntropyLoss", "BCEWithLogitsLoss", "MSELoss",
+           "clip_grad_norm", "clip_grad_value"]
+
+
+def _number(v, name, lo=None, lo_open=False, hi=None, hi_open=False):
+    if not isinstance(v, numbers.Real) or isinstance(v, bool) or not np.isfinite(v):
+        raise ValueError(f"{name} must be a finite number, got {v!r}")
+    if lo is not None and (v < lo or (lo_open and v == lo)):
+        raise ValueError(f"{name} must be {'>' if lo_open else '>='} {lo}, got {v!r}")
+    if hi is not None and (v > hi or (hi_open and v == hi)):
+        raise ValueError(f"{name} must be {'<' if hi_open else '<='} {hi}, got {v!r}")
+    return float(v)
+
+
+class _Optimizer:
+    method = None
+    n_state = 0
+
+    def __init__(self, lr, weight_decay=0.0, l1=0.0):
+        self.lr = _number(lr, f"{type(self).__name__} lr", 0, lo_open=True)
+        self.weight_decay = _number(weight_decay, "weight_decay", 0)
+        self.l1 = _number(l1, "l1", 0)
+        self.state = None
+        self.step_count = 0
+
+    def _hyper(self):
+        return dict(momentum=0.0, dampening=0.0, nesterov=False, beta1=0.9, beta2=0.999, eps=1e-8)
+
+    def step(self, params, grads, decay_mask=None, lr=None, weight_decay=None):
+        """One update of params (P,) in place from grads (P,). lr / weight_decay override the
+        stored values for this step (schedules; scikit-learn's alpha / batch size)."""
+        if self.state is None or self.state.shape[1] != params.size:
+            self.state = np.zeros((max(self.n_state, 1), params.size), np.float32)
+            self.step_count = 0
+        self.step_count += 1
+        h = self._hyper()
+        _mlc.nn_optim_step(params, grads, self.state if self.n_state else None, self.method, self.step_count,
+                           self.lr if lr is None else float(lr), h["momentum"], h["dampening"], h["nesterov"],
+                           h["beta1"], h["beta2"], h["eps"],
+                           self.weight_decay if weight_decay is None else float(weight_decay), self.l1,
+                           decay_mask)
+
+    def reset(self):
+        self.state = None
+        self.step_count = 0
+
+
+class SGD(_Optimizer):
+    """torch.optim.SGD: v = momentum v + (1 - dampening) g (v = g on the first step);
+    p -= lr (g + momentum v) with Nesterov, p -= lr v otherwise; weight decay adds wd p to g."""
+    method = 0
+
+    def __init__(self, lr=0.01, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0, l1=0.0):
+        super().__init__(lr, weight_decay, l1)
+        self.momentum = _number(momentum, "SGD momentum", 0)
+        self.dampening = _number(dampening, "SGD dampening", 0, hi=1)
+        self.nesterov = bool(nesterov)
+        if self.nesterov and (self.momentum <= 0 or self.dampening != 0):
+            raise ValueError("SGD: Nesterov momentum requires a momentum > 0 and zero dampening")
+        self.n_state = 1 if self.momentum > 0 else 0
+
+    def _hyper(self):
+        return dict(momentum=self.momentum, dampening=self.dampening, nesterov=self.nesterov, beta1=0.9,
+                    beta2=0.999, eps=1e-8)
+
+
+class Adagrad(_Optimizer):
+    """torch.optim.Adagrad (lr_decay 0): G += g^2; p -= lr g / (sqrt(G) + eps)."""
+    method = 1
+    n_state = 1
+
+    def __init__(self, lr=0.01, eps=1e-10, weight_decay=0.0, l1=0.0):
+        super().__init__(lr, weight_decay, l1)
+        self.eps = _number(eps, "Adagrad eps", 0, lo_open=True)
+
+    def _hyper(self):
+        return dict(momentum=0.0, dampening=0.0, nesterov=False, beta1=0.9, beta2=0.999, eps=self.eps)
+
+
+class Adam(_Optimizer):
+    """torch.optim.Adam (Kingma & Ba 2015, bias-corrected); weight decay adds wd p to g."""
+    method = 2
+    n_state = 2
+
+    def __init__(self, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, l1=0.0):
+        super().__init__(lr, weight_decay, l1)
+        b1, b2 = betas
+        self.betas = (_number(b1, "Adam beta1", 0, hi=1, hi_open=True), _number(b2, "Adam beta2", 0, hi=1, hi_open=True))
+        self.eps = _number(eps, "Adam eps", 0, lo_open=True)
+
+    def _hyper(self):
+        return dict(momentum=0.0, dampening=0.0, nesterov=False, beta1=self.betas[0], beta2=self.betas[1],
+                    eps=self.eps)
+
+
+class AdamW(Adam):
+    """torch.optim.AdamW: Adam with decoupled weight decay p -= lr wd p (Loshchilov & Hutter 2019)."""
+    method = 3
+
+    def __init__(self, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01, l1=0.0):
+        super().__init__(lr, betas, eps, weight_decay, l1)
+
+
+def clip_grad_norm(grads, max_norm, norm_type=2.0):
+    """Scale grads in place so their global norm is at most max_norm (torch's clip_grad_norm_);
+    return the norm before clipping."""
+    max_norm = _number(max_norm, "max_norm", 0, lo_open=True)
+    if norm_type not in (2, 2.0, np.inf, "inf"):
+        raise ValueError(f"norm_type must be 2 or inf, got {norm_type!r}")
+    return _mlc.nn_clip_grad_norm(grads, max_norm, float(np.inf if norm_type == "inf" else norm_type))
+
+
+def clip_grad_value(grads, clip_value):
+    """Clamp grads in place to [-clip_value, clip_value] (torch's clip_grad_value_)."""
+    _mlc.nn_clip_grad_value(grads, _number(clip_value, "clip_value", 0, lo_open=True))
+
+
+class _Loss:
+    """loss(dout, out, target, sample_weight) -> mean loss; accumulates d loss / d out into dout."""
+
+    def prepare_target(self, y):
+        return np.ascontiguousarray(y, dtype=np.float32)
+
+
+class CrossEntropyLoss(_Loss):
+    """Softmax cross-entropy on logits (B, C) with int64 class targets (B,): torch's CrossEntropyLoss,
+    per-sample weights giving the weighted mean."""
+
+    def prepare_target(self, y):
+        return np.ascontiguousarray(y, dtype=np.int64)
+
+    def __call__(self, dout, out, target, sample_weight=None):
+        return _mlc.nn_softmax_cross_entropy(dout, None, out, target, sample_weight)
+
+
+class BCEWithLogitsLoss(_Loss):
+    """Binary cross-entropy on logits (B, K) with targets in [0, 1] (B, K), mean over all entries."""
+
+    def __call__(self, dout, out, target, sample_weight=None):
+        return _mlc.nn_bce_with_logits(dout, out, target, sample_weight)
+
+
+class MSELoss(_Loss):
+    """Mean squared error over all entries of (B, K)."""
+
+    def __call__(self, dout, out, target, sample_weight=None):
+        return _mlc.nn_mse(dout, out, target, sample_weight)
