@@ -2,7 +2,22 @@
 
 Run ``python -m mlc`` for a tour: every estimator on real data next to scikit-learn.
 """
-from . import _mlc
+import os as _os
+
+# libgomp reads OMP_WAIT_POLICY once, when it loads with _mlc. mlc's OpenMP regions alternate with
+# OpenBLAS calls that have their own worker threads; OpenMP workers that keep spinning after a region
+# (libgomp's default) hold the core an OpenBLAS worker needs, which made network training 2.5x
+# slower on 2 cores (bench nn) and did not help anywhere else (bench cluster, neighbors). So mlc's
+# libgomp waits passively unless the user chose a policy; the variable is removed again at once, so
+# libraries loaded later (torch and scikit-learn load their own libgomp copies) keep their defaults.
+_set_policy = "OMP_WAIT_POLICY" not in _os.environ
+if _set_policy:
+    _os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
+try:
+    from . import _mlc
+finally:
+    if _set_policy:
+        del _os.environ["OMP_WAIT_POLICY"]
 from ._threads import _init_from_environment, get_num_threads, set_num_threads
 
 __version__ = "0.1.0"
