@@ -354,13 +354,13 @@ def test_conv2d_bad_arrays_raise(rng):
         _mlc.nn_conv2d_forward(None, x, w, b, *hp)
     with pytest.raises(ValueError, match="x: expected a 4-D array, got 3-D"):
         _mlc.nn_conv2d_forward(out, x[0], w, b, *hp)
-    with pytest.raises(ValueError, match=r"weight.shape\[1\] must equal x.shape\[1\], got weight \(4, 2, 3, 3\)"):
+    with pytest.raises(ValueError, match=r"weight.shape\[1\] = \d+ does not match x.shape\[1\]"):
         _mlc.nn_conv2d_forward(out, x, f32(rng, 4, 2, 3, 3), b, *hp)
-    with pytest.raises(ValueError, match=r"bias.shape\[0\] must equal weight.shape\[0\]"):
+    with pytest.raises(ValueError, match=r"bias.shape\[0\] = \d+ does not match weight.shape\[0\]"):
         _mlc.nn_conv2d_forward(out, x, w, f32(rng, 5), *hp)
-    with pytest.raises(ValueError, match=r"out.shape\[1\] must equal weight.shape\[0\]"):
+    with pytest.raises(ValueError, match=r"out.shape\[1\] = \d+ does not match weight.shape\[0\]"):
         _mlc.nn_conv2d_forward(out, x, f32(rng, 5, 3, 3, 3), None, *hp)
-    with pytest.raises(ValueError, match=r"out.shape\[0\] must equal x.shape\[0\]"):
+    with pytest.raises(ValueError, match=r"out.shape\[0\] = \d+ does not match x.shape\[0\]"):
         _mlc.nn_conv2d_forward(out, f32(rng, 3, 3, 7, 9), w, b, *hp)
     with pytest.raises(ValueError, match=r"out has shape \(2, 4, 7, 9\) but x \(2, 3, 7, 9\) with these "
                                          r"hyper-parameters gives an output of 4 x 5"):
@@ -398,15 +398,15 @@ def test_conv2d_bad_arrays_raise(rng):
 def test_conv2d_backward_bad_arrays_raise(rng):
     x, w = f32(rng, 2, 3, 7, 9), f32(rng, 4, 3, 3, 3)
     g = f32(rng, 2, 4, 5, 7)
-    with pytest.raises(ValueError, match=r"dx.shape\[2\] must equal x.shape\[2\]"):
+    with pytest.raises(ValueError, match=r"dx.shape\[2\] = \d+ does not match x.shape\[2\]"):
         _mlc.nn_conv2d_backward(np.zeros((2, 3, 6, 9), np.float32), None, None, g, x, w)
-    with pytest.raises(ValueError, match=r"dweight.shape\[3\] must equal weight.shape\[3\]"):
+    with pytest.raises(ValueError, match=r"dweight.shape\[3\] = \d+ does not match weight.shape\[3\]"):
         _mlc.nn_conv2d_backward(None, np.zeros((4, 3, 3, 2), np.float32), None, g, x, w)
-    with pytest.raises(ValueError, match=r"dbias.shape\[0\] must equal weight.shape\[0\]"):
+    with pytest.raises(ValueError, match=r"dbias.shape\[0\] = \d+ does not match weight.shape\[0\]"):
         _mlc.nn_conv2d_backward(None, None, np.zeros(3, np.float32), g, x, w)
     with pytest.raises(ValueError, match=r"dout has shape \(2, 4, 5, 7\) but x .* gives an output of 7 x 9"):
         _mlc.nn_conv2d_backward(np.zeros_like(x), None, None, g, x, w, 1, 1, 1, 1)
-    with pytest.raises(ValueError, match=r"dout.shape\[1\] must equal weight.shape\[0\]"):
+    with pytest.raises(ValueError, match=r"dout.shape\[1\] = \d+ does not match weight.shape\[0\]"):
         _mlc.nn_conv2d_backward(None, None, None, f32(rng, 2, 5, 5, 7), x, w)
     with pytest.raises(ValueError, match="dweight overlaps weight"):
         _mlc.nn_conv2d_backward(None, w, None, g, x, w)
@@ -458,7 +458,7 @@ def test_pooling_bad_input_raises(rng):
         _mlc.nn_maxpool2d_forward(out, np.empty((2, 3, 3, 3), np.int64), x, 3, 3, 2, 2)
     with pytest.raises(TypeError, match="argmax: expected dtype int64"):
         _mlc.nn_maxpool2d_forward(out, am.astype(np.int32), x, 3, 3, 2, 2)
-    with pytest.raises(ValueError, match=r"out.shape\[1\] must equal x.shape\[1\]"):
+    with pytest.raises(ValueError, match=r"out.shape\[1\] = \d+ does not match x.shape\[1\]"):
         _mlc.nn_avgpool2d_forward(np.empty((2, 4, 3, 4), np.float32), x, 3, 3, 2, 2)
     with pytest.raises(ValueError, match="exceeds the int range"):
         _mlc.nn_avgpool2d_forward(out, x, 3, 3, 2**40, 2)
@@ -468,9 +468,9 @@ def test_pooling_bad_input_raises(rng):
                                   buf.view(np.int64).reshape(2, 3, 3, 4), x, 3, 3, 2, 2)
     # backward
     dx = np.zeros_like(x)
-    with pytest.raises(ValueError, match=r"argmax.shape\[3\] must equal dout.shape\[3\]"):
+    with pytest.raises(ValueError, match=r"argmax.shape\[3\] = \d+ does not match dout.shape\[3\]"):
         _mlc.nn_maxpool2d_backward(dx, out, np.zeros((2, 3, 3, 5), np.int64))
-    with pytest.raises(ValueError, match=r"dx.shape\[1\] must equal dout.shape\[1\]"):
+    with pytest.raises(ValueError, match=r"dx.shape\[1\] = \d+ does not match dout.shape\[1\]"):
         _mlc.nn_maxpool2d_backward(np.zeros((2, 4, 7, 9), np.float32), out, am)
     bad = am.copy()
     bad[1, 2, 0, 0] = 63

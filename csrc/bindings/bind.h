@@ -40,6 +40,17 @@ PyObject *mlc_bind_status(int status);
  * Returns 0, or -1 with TypeError/ValueError naming `name`. */
 enum { MLC_BIND_IN = 0, MLC_BIND_OUT = 1, MLC_BIND_OPTIONAL = 2 };
 int mlc_bind_inplace(PyObject *obj, int typenum, int ndim, const char *name, int flags, PyArrayObject **out);
+/* Shape and aliasing checks of the in-place (network) bindings: 0, or -1 with a ValueError naming
+ * both arrays; each is skipped (0) when either array is NULL (an optional one left out).
+ * same_shape: "a and b must have the same shape, got (..) and (..)"; dims_match: a.shape[ia] ==
+ * b.shape[ib]; no_overlap: the memory of out and in is disjoint (allow_same: or exactly the same
+ * array, for in-place pointwise kernels). shape_str writes "(2, 3)" into buf. */
+void mlc_bind_shape_str(PyArrayObject *a, char *buf, size_t size);
+int mlc_bind_same_shape(PyArrayObject *a, const char *na, PyArrayObject *b, const char *nb);
+int mlc_bind_dims_match(PyArrayObject *a, int ia, const char *na, PyArrayObject *b, int ib, const char *nb);
+int mlc_bind_no_overlap(PyArrayObject *out, const char *no, PyArrayObject *in, const char *ni, int allow_same);
+/* None for MLC_OK, else the status's exception (NULL). */
+PyObject *mlc_bind_none_or_status(int status);
 /* A progress hook that checks for Ctrl-C (takes the GIL for the check; calling thread only). */
 extern const mlc_progress mlc_bind_interrupt;
 

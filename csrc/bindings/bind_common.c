@@ -1,6 +1,8 @@
 /* bind_common.c: array conversion, the status-to-exception helper, the interrupt hook. */
 #include "bind.h"
 
+#include <stdio.h>
+
 PyArrayObject *mlc_bind_array(PyObject *obj, int typenum, int ndim, const char *name) {
     if (obj == NULL || obj == Py_None) {
         PyErr_Format(PyExc_TypeError, "%s: expected an array, got None", name);
@@ -70,6 +72,48 @@ int mlc_bind_inplace(PyObject *obj, int typenum, int ndim, const char *name, int
     }
     *out = a;
     return 0;
+}
+
+void mlc_bind_shape_str(PyArrayObject *a, char *buf, size_t size) {
+    size_t k = (size_t)snprintf(buf, size, "(");
+    for (int d = 0; d < PyArray_NDIM(a) && k < size; d++)
+        k += (size_t)snprintf(buf + k, size - k, d ? ", %zd" : "%zd", (Py_ssize_t)PyArray_DIM(a, d));
+    if (k < size) snprintf(buf + k, size - k, PyArray_NDIM(a) == 1 ? ",)" : ")");
+}
+
+int mlc_bind_same_shape(PyArrayObject *a, const char *na, PyArrayObject *b, const char *nb) {
+    if (a == NULL || b == NULL) return 0;
+    if (PyArray_NDIM(a) == PyArray_NDIM(b) &&
+        PyArray_CompareLists(PyArray_DIMS(a), PyArray_DIMS(b), PyArray_NDIM(a)))
+        return 0;
+    char sa[128], sb[128];
+    mlc_bind_shape_str(a, sa, sizeof sa);
+    mlc_bind_shape_str(b, sb, sizeof sb);
+    PyErr_Format(PyExc_ValueError, "%s and %s must have the same shape, got %s and %s", na, nb, sa, sb);
+    return -1;
+}
+
+int mlc_bind_dims_match(PyArrayObject *a, int ia, const char *na, PyArrayObject *b, int ib, const char *nb) {
+    if (a == NULL || b == NULL || PyArray_DIM(a, ia) == PyArray_DIM(b, ib)) return 0;
+    PyErr_Format(PyExc_ValueError, "%s.shape[%d] = %zd does not match %s.shape[%d] = %zd", na, ia,
+                 (Py_ssize_t)PyArray_DIM(a, ia), nb, ib, (Py_ssize_t)PyArray_DIM(b, ib));
+    return -1;
+}
+
+int mlc_bind_no_overlap(PyArrayObject *out, const char *no, PyArrayObject *in, const char *ni, int allow_same) {
+    if (out == NULL || in == NULL) return 0;
+    const char *po = PyArray_BYTES(out), *pi = PyArray_BYTES(in);
+    const npy_intp so = PyArray_NBYTES(out), si = PyArray_NBYTES(in);
+    if (so == 0 || si == 0 || po + so <= pi || pi + si <= po) return 0;
+    if (allow_same && po == pi && so == si) return 0;
+    PyErr_Format(PyExc_ValueError, allow_same ? "%s overlaps %s (it may only be the same array)"
+                                              : "%s overlaps %s (they must be separate arrays)", no, ni);
+    return -1;
+}
+
+PyObject *mlc_bind_none_or_status(int status) {
+    if (status != MLC_OK) return mlc_bind_status(status);
+    Py_RETURN_NONE;
 }
 
 int mlc_bind_check_dim(PyArrayObject *a, int axis, npy_intp expected, const char *name) {

@@ -16,44 +16,16 @@
 
 /* ---- shape and aliasing checks (0, or -1 with ValueError naming the arrays) ----------------------- */
 
-static void shape_str(PyArrayObject *a, char *buf, size_t size) {
-    size_t k = (size_t)snprintf(buf, size, "(");
-    for (int d = 0; d < PyArray_NDIM(a) && k < size; d++)
-        k += (size_t)snprintf(buf + k, size - k, d ? ", %zd" : "%zd", (Py_ssize_t)PyArray_DIM(a, d));
-    if (k < size) snprintf(buf + k, size - k, PyArray_NDIM(a) == 1 ? ",)" : ")");
-}
-
-/* a.shape[ia] == b.shape[ib]; skipped when either array is NULL. */
-static int dim_match(PyArrayObject *a, int ia, const char *na, PyArrayObject *b, int ib, const char *nb) {
-    if (a == NULL || b == NULL || PyArray_DIM(a, ia) == PyArray_DIM(b, ib)) return 0;
-    char sa[128], sb[128];
-    shape_str(a, sa, sizeof sa);
-    shape_str(b, sb, sizeof sb);
-    PyErr_Format(PyExc_ValueError, "%s.shape[%d] must equal %s.shape[%d], got %s %s and %s %s", na, ia, nb, ib, na,
-                 sa, nb, sb);
-    return -1;
-}
-
 /* a (B, C, OH, OW): a 4-D array's last two sizes equal (oh, ow); `what` says where they come from. */
 static int plane_match(PyArrayObject *a, const char *na, int64_t oh, int64_t ow, PyArrayObject *from,
                        const char *nfrom) {
     if (a == NULL || (PyArray_DIM(a, 2) == oh && PyArray_DIM(a, 3) == ow)) return 0;
     char sa[128], sf[128];
-    shape_str(a, sa, sizeof sa);
-    shape_str(from, sf, sizeof sf);
+    mlc_bind_shape_str(a, sa, sizeof sa);
+    mlc_bind_shape_str(from, sf, sizeof sf);
     PyErr_Format(PyExc_ValueError,
                  "%s has shape %s but %s %s with these hyper-parameters gives an output of %lld x %lld", na, sa,
                  nfrom, sf, (long long)oh, (long long)ow);
-    return -1;
-}
-
-/* The memory of out and in must not overlap. Skipped when either is NULL. */
-static int no_overlap(PyArrayObject *out, const char *no, PyArrayObject *in, const char *ni) {
-    if (out == NULL || in == NULL) return 0;
-    const char *po = PyArray_BYTES(out), *pi = PyArray_BYTES(in);
-    const npy_intp so = PyArray_NBYTES(out), si = PyArray_NBYTES(in);
-    if (so == 0 || si == 0 || po + so <= pi || pi + si <= po) return 0;
-    PyErr_Format(PyExc_ValueError, "%s overlaps %s (they must be separate arrays)", no, ni);
     return -1;
 }
 
@@ -62,9 +34,9 @@ static int none_overlap(PyArrayObject **outs, const char **no, int n_out, PyArra
                         int n_in) {
     for (int i = 0; i < n_out; i++) {
         for (int j = 0; j < n_in; j++)
-            if (no_overlap(outs[i], no[i], ins[j], ni[j]) < 0) return -1;
+            if (mlc_bind_no_overlap(outs[i], no[i], ins[j], ni[j], 0) < 0) return -1;
         for (int j = i + 1; j < n_out; j++)
-            if (no_overlap(outs[i], no[i], outs[j], no[j]) < 0) return -1;
+            if (mlc_bind_no_overlap(outs[i], no[i], outs[j], no[j], 0) < 0) return -1;
     }
     return 0;
 }
@@ -73,7 +45,7 @@ static int none_overlap(PyArrayObject **outs, const char **no, int n_out, PyArra
 static int empty_output(PyArrayObject *x, const char *nx, int64_t KH, int64_t KW, Py_ssize_t ph, Py_ssize_t pw,
                         Py_ssize_t dh, Py_ssize_t dw) {
     char sx[128];
-    shape_str(x, sx, sizeof sx);
+    mlc_bind_shape_str(x, sx, sizeof sx);
     PyErr_Format(PyExc_ValueError,
                  "%s %s is smaller than the kernel (%lld, %lld) with padding (%zd, %zd) and dilation (%zd, %zd): "
                  "the output would be empty",
@@ -87,10 +59,6 @@ static int sane(Py_ssize_t s1, Py_ssize_t s2, Py_ssize_t p1, Py_ssize_t p2, Py_s
            p1 <= INT_MAX && p2 <= INT_MAX && d1 <= INT_MAX && d2 <= INT_MAX;
 }
 
-static PyObject *done(int st) {
-    if (st != MLC_OK) return mlc_bind_status(st);
-    Py_RETURN_NONE;
-}
 
 #define OUT MLC_BIND_OUT
 #define OUT_OPT (MLC_BIND_OUT | MLC_BIND_OPTIONAL)
@@ -104,8 +72,8 @@ static PyObject *done(int st) {
  * output-size formula; y (B, C_out, OH, OW) is out or dout. Fills *oh, *ow. */
 static int conv_shapes(PyArrayObject *y, const char *ny, PyArrayObject *x, PyArrayObject *w, Py_ssize_t sh,
                        Py_ssize_t sw, Py_ssize_t ph, Py_ssize_t pw, Py_ssize_t dh, Py_ssize_t dw) {
-    if (dim_match(w, 1, "weight", x, 1, "x") < 0 || dim_match(y, 0, ny, x, 0, "x") < 0 ||
-        dim_match(y, 1, ny, w, 0, "weight") < 0)
+    if (mlc_bind_dims_match(w, 1, "weight", x, 1, "x") < 0 || mlc_bind_dims_match(y, 0, ny, x, 0, "x") < 0 ||
+        mlc_bind_dims_match(y, 1, ny, w, 0, "weight") < 0)
         return -1;
     const int64_t KH = PyArray_DIM(w, 2), KW = PyArray_DIM(w, 3);
     const int ok = sane(sh, sw, ph, pw, dh, dw) && KH >= 1 && KW >= 1;
@@ -132,9 +100,9 @@ static PyObject *nn_conv2d_forward(PyObject *self, PyObject *args, PyObject *kwd
         return NULL;
     if (mlc_bind_inplace(oo, F32, 4, "out", OUT, &out) < 0 || mlc_bind_inplace(xo, F32, 4, "x", IN, &x) < 0 ||
         mlc_bind_inplace(wo, F32, 4, "weight", IN, &w) < 0 || mlc_bind_inplace(bo, F32, 1, "bias", IN_OPT, &b) < 0 ||
-        dim_match(b, 0, "bias", w, 0, "weight") < 0 || conv_shapes(out, "out", x, w, sh, sw, ph, pw, dh, dw) < 0 ||
-        no_overlap(out, "out", x, "x") < 0 || no_overlap(out, "out", w, "weight") < 0 ||
-        no_overlap(out, "out", b, "bias") < 0)
+        mlc_bind_dims_match(b, 0, "bias", w, 0, "weight") < 0 || conv_shapes(out, "out", x, w, sh, sw, ph, pw, dh, dw) < 0 ||
+        mlc_bind_no_overlap(out, "out", x, "x", 0) < 0 || mlc_bind_no_overlap(out, "out", w, "weight", 0) < 0 ||
+        mlc_bind_no_overlap(out, "out", b, "bias", 0) < 0)
         return NULL;
     const int64_t B = PyArray_DIM(x, 0), Cin = PyArray_DIM(x, 1), H = PyArray_DIM(x, 2), W = PyArray_DIM(x, 3);
     const int64_t Cout = PyArray_DIM(w, 0), KH = PyArray_DIM(w, 2), KW = PyArray_DIM(w, 3);
@@ -149,7 +117,7 @@ static PyObject *nn_conv2d_forward(PyObject *self, PyObject *args, PyObject *kwd
                             sw, ph, pw, dh, dw, scratch, nt);
     Py_END_ALLOW_THREADS
     mlc_free(scratch);
-    return done(st);
+    return mlc_bind_none_or_status(st);
 }
 
 /* nn_conv2d_backward(dx, dweight, dbias, dout, x, weight, stride_h=1, ..., dil_w=1): accumulate. */
@@ -171,8 +139,8 @@ static PyObject *nn_conv2d_backward(PyObject *self, PyObject *args, PyObject *kw
         conv_shapes(g, "dout", x, w, sh, sw, ph, pw, dh, dw) < 0)
         return NULL;
     for (int d = 0; d < 4; d++)
-        if (dim_match(dx, d, "dx", x, d, "x") < 0 || dim_match(dwt, d, "dweight", w, d, "weight") < 0) return NULL;
-    if (dim_match(db, 0, "dbias", w, 0, "weight") < 0) return NULL;
+        if (mlc_bind_dims_match(dx, d, "dx", x, d, "x") < 0 || mlc_bind_dims_match(dwt, d, "dweight", w, d, "weight") < 0) return NULL;
+    if (mlc_bind_dims_match(db, 0, "dbias", w, 0, "weight") < 0) return NULL;
     PyArrayObject *outs[3] = {dx, dwt, db}, *ins[3] = {g, x, w};
     const char *no[3] = {"dx", "dweight", "dbias"}, *ni[3] = {"dout", "x", "weight"};
     if (none_overlap(outs, no, 3, ins, ni, 3) < 0) return NULL;
@@ -192,7 +160,7 @@ static PyObject *nn_conv2d_backward(PyObject *self, PyObject *args, PyObject *kw
                              KW, sh, sw, ph, pw, dh, dw, scratch, nt);
     Py_END_ALLOW_THREADS
     mlc_free(scratch);
-    return done(st);
+    return mlc_bind_none_or_status(st);
 }
 
 /* ---- pooling -------------------------------------------------------------------------------------- */
@@ -200,7 +168,7 @@ static PyObject *nn_conv2d_backward(PyObject *self, PyObject *args, PyObject *kw
 /* y (B, C, OH, OW) against x (B, C, H, W) and the window; check_params first. */
 static int pool_shapes(PyArrayObject *y, const char *ny, PyArrayObject *x, const char *nx, Py_ssize_t kh,
                        Py_ssize_t kw, Py_ssize_t sh, Py_ssize_t sw, Py_ssize_t ph, Py_ssize_t pw) {
-    if (dim_match(y, 0, ny, x, 0, nx) < 0 || dim_match(y, 1, ny, x, 1, nx) < 0) return -1;
+    if (mlc_bind_dims_match(y, 0, ny, x, 0, nx) < 0 || mlc_bind_dims_match(y, 1, ny, x, 1, nx) < 0) return -1;
     const int ok = sane(sh, sw, ph, pw, 1, 1) && kh >= 1 && kw >= 1 && kh <= INT_MAX && kw <= INT_MAX &&
                    2 * ph <= kh && 2 * pw <= kw;
     const int64_t oh = ok ? mlc_conv_out_size(PyArray_DIM(x, 2), kh, sh, ph, 1) : 0;
@@ -226,8 +194,8 @@ static PyObject *nn_maxpool2d_forward(PyObject *self, PyObject *args, PyObject *
     if (mlc_bind_inplace(oo, F32, 4, "out", OUT, &out) < 0 ||
         mlc_bind_inplace(ao, NPY_INT64, 4, "argmax", OUT_OPT, &am) < 0 ||
         mlc_bind_inplace(xo, F32, 4, "x", IN, &x) < 0 || pool_shapes(out, "out", x, "x", kh, kw, sh, sw, ph, pw) < 0 ||
-        pool_shapes(am, "argmax", x, "x", kh, kw, sh, sw, ph, pw) < 0 || no_overlap(out, "out", x, "x") < 0 ||
-        no_overlap(am, "argmax", x, "x") < 0 || no_overlap(am, "argmax", out, "out") < 0)
+        pool_shapes(am, "argmax", x, "x", kh, kw, sh, sw, ph, pw) < 0 || mlc_bind_no_overlap(out, "out", x, "x", 0) < 0 ||
+        mlc_bind_no_overlap(am, "argmax", x, "x", 0) < 0 || mlc_bind_no_overlap(am, "argmax", out, "out", 0) < 0)
         return NULL;
     const int64_t B = PyArray_DIM(x, 0), C = PyArray_DIM(x, 1), H = PyArray_DIM(x, 2), W = PyArray_DIM(x, 3);
     const int nt = mlc_get_num_threads();
@@ -236,7 +204,7 @@ static PyObject *nn_maxpool2d_forward(PyObject *self, PyObject *args, PyObject *
     Py_BEGIN_ALLOW_THREADS
     st = mlc_maxpool2d_forward(PyArray_DATA(out), ad, PyArray_DATA(x), B, C, H, W, kh, kw, sh, sw, ph, pw, nt);
     Py_END_ALLOW_THREADS
-    return done(st);
+    return mlc_bind_none_or_status(st);
 }
 
 /* nn_maxpool2d_backward(dx, dout, argmax): dx (B, C, H, W) += dout routed by argmax; dx may be None. */
@@ -250,9 +218,9 @@ static PyObject *nn_maxpool2d_backward(PyObject *self, PyObject *args, PyObject 
         mlc_bind_inplace(ao, NPY_INT64, 4, "argmax", IN, &am) < 0)
         return NULL;
     for (int d = 0; d < 4; d++)
-        if (dim_match(am, d, "argmax", g, d, "dout") < 0) return NULL;
-    if (dim_match(dx, 0, "dx", g, 0, "dout") < 0 || dim_match(dx, 1, "dx", g, 1, "dout") < 0 ||
-        no_overlap(dx, "dx", g, "dout") < 0 || no_overlap(dx, "dx", am, "argmax") < 0)
+        if (mlc_bind_dims_match(am, d, "argmax", g, d, "dout") < 0) return NULL;
+    if (mlc_bind_dims_match(dx, 0, "dx", g, 0, "dout") < 0 || mlc_bind_dims_match(dx, 1, "dx", g, 1, "dout") < 0 ||
+        mlc_bind_no_overlap(dx, "dx", g, "dout", 0) < 0 || mlc_bind_no_overlap(dx, "dx", am, "argmax", 0) < 0)
         return NULL;
     if (dx == NULL) Py_RETURN_NONE;
     const int64_t B = PyArray_DIM(dx, 0), C = PyArray_DIM(dx, 1), H = PyArray_DIM(dx, 2), W = PyArray_DIM(dx, 3);
@@ -272,7 +240,7 @@ static PyObject *nn_maxpool2d_backward(PyObject *self, PyObject *args, PyObject 
                      (long long)(H * W));
         return NULL;
     }
-    return done(st);
+    return mlc_bind_none_or_status(st);
 }
 
 /* nn_avgpool2d_forward(out, x, kernel_h, kernel_w, stride_h, stride_w, pad_h=0, pad_w=0, count_include_pad=True) */
@@ -287,7 +255,7 @@ static PyObject *nn_avgpool2d_forward(PyObject *self, PyObject *args, PyObject *
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOnnnn|nnp", kwlist, &oo, &xo, &kh, &kw, &sh, &sw, &ph, &pw, &cip))
         return NULL;
     if (mlc_bind_inplace(oo, F32, 4, "out", OUT, &out) < 0 || mlc_bind_inplace(xo, F32, 4, "x", IN, &x) < 0 ||
-        pool_shapes(out, "out", x, "x", kh, kw, sh, sw, ph, pw) < 0 || no_overlap(out, "out", x, "x") < 0)
+        pool_shapes(out, "out", x, "x", kh, kw, sh, sw, ph, pw) < 0 || mlc_bind_no_overlap(out, "out", x, "x", 0) < 0)
         return NULL;
     const int64_t B = PyArray_DIM(x, 0), C = PyArray_DIM(x, 1), H = PyArray_DIM(x, 2), W = PyArray_DIM(x, 3);
     const int nt = mlc_get_num_threads();
@@ -295,7 +263,7 @@ static PyObject *nn_avgpool2d_forward(PyObject *self, PyObject *args, PyObject *
     Py_BEGIN_ALLOW_THREADS
     st = mlc_avgpool2d_forward(PyArray_DATA(out), PyArray_DATA(x), B, C, H, W, kh, kw, sh, sw, ph, pw, cip, nt);
     Py_END_ALLOW_THREADS
-    return done(st);
+    return mlc_bind_none_or_status(st);
 }
 
 /* nn_avgpool2d_backward(dx, dout, kernel_h, kernel_w, stride_h, stride_w, pad_h=0, pad_w=0,
@@ -311,7 +279,7 @@ static PyObject *nn_avgpool2d_backward(PyObject *self, PyObject *args, PyObject 
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOnnnn|nnp", kwlist, &dxo, &go, &kh, &kw, &sh, &sw, &ph, &pw, &cip))
         return NULL;
     if (mlc_bind_inplace(dxo, F32, 4, "dx", OUT, &dx) < 0 || mlc_bind_inplace(go, F32, 4, "dout", IN, &g) < 0 ||
-        pool_shapes(g, "dout", dx, "dx", kh, kw, sh, sw, ph, pw) < 0 || no_overlap(dx, "dx", g, "dout") < 0)
+        pool_shapes(g, "dout", dx, "dx", kh, kw, sh, sw, ph, pw) < 0 || mlc_bind_no_overlap(dx, "dx", g, "dout", 0) < 0)
         return NULL;
     const int64_t B = PyArray_DIM(dx, 0), C = PyArray_DIM(dx, 1), H = PyArray_DIM(dx, 2), W = PyArray_DIM(dx, 3);
     const int nt = mlc_get_num_threads();
@@ -319,7 +287,7 @@ static PyObject *nn_avgpool2d_backward(PyObject *self, PyObject *args, PyObject 
     Py_BEGIN_ALLOW_THREADS
     st = mlc_avgpool2d_backward(PyArray_DATA(dx), PyArray_DATA(g), B, C, H, W, kh, kw, sh, sw, ph, pw, cip, nt);
     Py_END_ALLOW_THREADS
-    return done(st);
+    return mlc_bind_none_or_status(st);
 }
 
 PyMethodDef mlc_nn_conv_methods[] = {

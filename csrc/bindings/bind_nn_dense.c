@@ -15,54 +15,6 @@
 #include "nn/dropout.h"
 #include "nn/loss.h"
 
-/* ---- shape and aliasing checks (0, or -1 with ValueError naming both arrays) ---------------------- */
-
-static void shape_str(PyArrayObject *a, char *buf, size_t size) {
-    size_t k = (size_t)snprintf(buf, size, "(");
-    for (int d = 0; d < PyArray_NDIM(a) && k < size; d++)
-        k += (size_t)snprintf(buf + k, size - k, d ? ", %zd" : "%zd", (Py_ssize_t)PyArray_DIM(a, d));
-    if (k < size) snprintf(buf + k, size - k, PyArray_NDIM(a) == 1 ? ",)" : ")");
-}
-
-/* Skipped when either array is NULL (an optional one left out). */
-static int same_shape(PyArrayObject *a, const char *na, PyArrayObject *b, const char *nb) {
-    if (a == NULL || b == NULL) return 0;
-    if (PyArray_NDIM(a) == PyArray_NDIM(b) &&
-        PyArray_CompareLists(PyArray_DIMS(a), PyArray_DIMS(b), PyArray_NDIM(a)))
-        return 0;
-    char sa[128], sb[128];
-    shape_str(a, sa, sizeof sa);
-    shape_str(b, sb, sizeof sb);
-    PyErr_Format(PyExc_ValueError, "%s and %s must have the same shape, got %s and %s", na, nb, sa, sb);
-    return -1;
-}
-
-/* a.shape[ia] == b.shape[ib]; skipped when either array is NULL. */
-static int dim_match(PyArrayObject *a, int ia, const char *na, PyArrayObject *b, int ib, const char *nb) {
-    if (a == NULL || b == NULL || PyArray_DIM(a, ia) == PyArray_DIM(b, ib)) return 0;
-    PyErr_Format(PyExc_ValueError, "%s.shape[%d] = %zd does not match %s.shape[%d] = %zd", na, ia,
-                 (Py_ssize_t)PyArray_DIM(a, ia), nb, ib, (Py_ssize_t)PyArray_DIM(b, ib));
-    return -1;
-}
-
-/* The memory of out and in must not overlap; with allow_same, out may be exactly in (same data,
- * same size: an in-place pointwise kernel). Skipped when either is NULL. */
-static int no_overlap(PyArrayObject *out, const char *no, PyArrayObject *in, const char *ni, int allow_same) {
-    if (out == NULL || in == NULL) return 0;
-    const char *po = PyArray_BYTES(out), *pi = PyArray_BYTES(in);
-    const npy_intp so = PyArray_NBYTES(out), si = PyArray_NBYTES(in);
-    if (so == 0 || si == 0 || po + so <= pi || pi + si <= po) return 0;
-    if (allow_same && po == pi && so == si) return 0;
-    PyErr_Format(PyExc_ValueError, allow_same ? "%s overlaps %s (it may only be the same array)"
-                                              : "%s overlaps %s (they must be separate arrays)", no, ni);
-    return -1;
-}
-
-static PyObject *done(int st) {
-    if (st != MLC_OK) return mlc_bind_status(st);
-    Py_RETURN_NONE;
-}
-
 #define OUT MLC_BIND_OUT
 #define OUT_OPT (MLC_BIND_OUT | MLC_BIND_OPTIONAL)
 #define IN MLC_BIND_IN
@@ -81,10 +33,10 @@ static PyObject *nn_dense_forward(PyObject *self, PyObject *args, PyObject *kwds
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO|O", kwlist, &oo, &xo, &wo, &bo)) return NULL;
     if (mlc_bind_inplace(oo, F32, 2, "out", OUT, &out) < 0 || mlc_bind_inplace(xo, F32, 2, "x", IN, &x) < 0 ||
         mlc_bind_inplace(wo, F32, 2, "weight", IN, &w) < 0 || mlc_bind_inplace(bo, F32, 1, "bias", IN_OPT, &b) < 0 ||
-        dim_match(w, 1, "weight", x, 1, "x") < 0 || dim_match(out, 0, "out", x, 0, "x") < 0 ||
-        dim_match(out, 1, "out", w, 0, "weight") < 0 || dim_match(b, 0, "bias", w, 0, "weight") < 0 ||
-        no_overlap(out, "out", x, "x", 0) < 0 || no_overlap(out, "out", w, "weight", 0) < 0 ||
-        no_overlap(out, "out", b, "bias", 0) < 0)
+        mlc_bind_dims_match(w, 1, "weight", x, 1, "x") < 0 || mlc_bind_dims_match(out, 0, "out", x, 0, "x") < 0 ||
+        mlc_bind_dims_match(out, 1, "out", w, 0, "weight") < 0 || mlc_bind_dims_match(b, 0, "bias", w, 0, "weight") < 0 ||
+        mlc_bind_no_overlap(out, "out", x, "x", 0) < 0 || mlc_bind_no_overlap(out, "out", w, "weight", 0) < 0 ||
+        mlc_bind_no_overlap(out, "out", b, "bias", 0) < 0)
         return NULL;
     const int64_t B = PyArray_DIM(x, 0), Cin = PyArray_DIM(x, 1), Cout = PyArray_DIM(w, 0);
     if (mlc_bind_check_params(mlc_dense_check_params(B, Cin, Cout)) < 0) return NULL;
@@ -94,7 +46,7 @@ static PyObject *nn_dense_forward(PyObject *self, PyObject *args, PyObject *kwds
     Py_BEGIN_ALLOW_THREADS
     st = mlc_dense_forward(PyArray_DATA(out), PyArray_DATA(x), PyArray_DATA(w), bd, B, Cin, Cout, nt);
     Py_END_ALLOW_THREADS
-    return done(st);
+    return mlc_bind_none_or_status(st);
 }
 
 /* nn_dense_backward(dx, dweight, dbias, dout, x, weight): dx (B, C_in) += dout weight,
@@ -110,17 +62,17 @@ static PyObject *nn_dense_backward(PyObject *self, PyObject *args, PyObject *kwd
         mlc_bind_inplace(dbo, F32, 1, "dbias", OUT_OPT, &db) < 0 ||
         mlc_bind_inplace(go, F32, 2, "dout", IN, &g) < 0 || mlc_bind_inplace(xo, F32, 2, "x", IN, &x) < 0 ||
         mlc_bind_inplace(wo, F32, 2, "weight", IN, &w) < 0 ||
-        dim_match(w, 1, "weight", x, 1, "x") < 0 || dim_match(g, 0, "dout", x, 0, "x") < 0 ||
-        dim_match(g, 1, "dout", w, 0, "weight") < 0 || same_shape(dx, "dx", x, "x") < 0 ||
-        same_shape(dw, "dweight", w, "weight") < 0 || dim_match(db, 0, "dbias", w, 0, "weight") < 0)
+        mlc_bind_dims_match(w, 1, "weight", x, 1, "x") < 0 || mlc_bind_dims_match(g, 0, "dout", x, 0, "x") < 0 ||
+        mlc_bind_dims_match(g, 1, "dout", w, 0, "weight") < 0 || mlc_bind_same_shape(dx, "dx", x, "x") < 0 ||
+        mlc_bind_same_shape(dw, "dweight", w, "weight") < 0 || mlc_bind_dims_match(db, 0, "dbias", w, 0, "weight") < 0)
         return NULL;
     PyArrayObject *grads[3] = {dx, dw, db}, *ins[3] = {g, x, w};
     static const char *gn[3] = {"dx", "dweight", "dbias"}, *in_[3] = {"dout", "x", "weight"};
     for (int i = 0; i < 3; i++) {
         for (int j = 0; j < 3; j++)
-            if (no_overlap(grads[i], gn[i], ins[j], in_[j], 0) < 0) return NULL;
+            if (mlc_bind_no_overlap(grads[i], gn[i], ins[j], in_[j], 0) < 0) return NULL;
         for (int j = i + 1; j < 3; j++)
-            if (no_overlap(grads[i], gn[i], grads[j], gn[j], 0) < 0) return NULL;
+            if (mlc_bind_no_overlap(grads[i], gn[i], grads[j], gn[j], 0) < 0) return NULL;
     }
     const int64_t B = PyArray_DIM(x, 0), Cin = PyArray_DIM(x, 1), Cout = PyArray_DIM(w, 0);
     if (mlc_bind_check_params(mlc_dense_check_params(B, Cin, Cout)) < 0) return NULL;
@@ -131,7 +83,7 @@ static PyObject *nn_dense_backward(PyObject *self, PyObject *args, PyObject *kwd
     Py_BEGIN_ALLOW_THREADS
     st = mlc_dense_backward(dxd, dwd, dbd, PyArray_DATA(g), PyArray_DATA(x), PyArray_DATA(w), B, Cin, Cout, nt);
     Py_END_ALLOW_THREADS
-    return done(st);
+    return mlc_bind_none_or_status(st);
 }
 
 /* ---- activations ------------------------------------------------------------------------------- */
@@ -146,7 +98,7 @@ static PyObject *nn_activation_forward(PyObject *self, PyObject *args, PyObject 
     PyArrayObject *out, *x;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOi|d", kwlist, &oo, &xo, &kind, &alpha)) return NULL;
     if (mlc_bind_inplace(oo, F32, -1, "out", OUT, &out) < 0 || mlc_bind_inplace(xo, F32, -1, "x", IN, &x) < 0 ||
-        same_shape(out, "out", x, "x") < 0 || no_overlap(out, "out", x, "x", 1) < 0 ||
+        mlc_bind_same_shape(out, "out", x, "x") < 0 || mlc_bind_no_overlap(out, "out", x, "x", 1) < 0 ||
         mlc_bind_check_params(mlc_activation_check_params(kind, alpha, 1, 1)) < 0)
         return NULL;
     const int64_t n = PyArray_SIZE(x);
@@ -155,7 +107,7 @@ static PyObject *nn_activation_forward(PyObject *self, PyObject *args, PyObject 
     Py_BEGIN_ALLOW_THREADS
     st = mlc_activation_forward(PyArray_DATA(out), PyArray_DATA(x), n, kind, (float)alpha, nt);
     Py_END_ALLOW_THREADS
-    return done(st);
+    return mlc_bind_none_or_status(st);
 }
 
 /* nn_activation_backward(dx, dout, x, out, kind, alpha=0.01): dx += f'(x) dout; relu / leaky_relu read
@@ -170,10 +122,10 @@ static PyObject *nn_activation_backward(PyObject *self, PyObject *args, PyObject
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOi|d", kwlist, &dxo, &go, &xo, &oo, &kind, &alpha)) return NULL;
     if (mlc_bind_inplace(dxo, F32, -1, "dx", OUT_OPT, &dx) < 0 ||
         mlc_bind_inplace(go, F32, -1, "dout", IN, &g) < 0 || mlc_bind_inplace(xo, F32, -1, "x", IN_OPT, &x) < 0 ||
-        mlc_bind_inplace(oo, F32, -1, "out", IN_OPT, &out) < 0 || same_shape(dx, "dx", g, "dout") < 0 ||
-        same_shape(x, "x", g, "dout") < 0 || same_shape(out, "out", g, "dout") < 0 ||
-        no_overlap(dx, "dx", g, "dout", 0) < 0 || no_overlap(dx, "dx", x, "x", 0) < 0 ||
-        no_overlap(dx, "dx", out, "out", 0) < 0 ||
+        mlc_bind_inplace(oo, F32, -1, "out", IN_OPT, &out) < 0 || mlc_bind_same_shape(dx, "dx", g, "dout") < 0 ||
+        mlc_bind_same_shape(x, "x", g, "dout") < 0 || mlc_bind_same_shape(out, "out", g, "dout") < 0 ||
+        mlc_bind_no_overlap(dx, "dx", g, "dout", 0) < 0 || mlc_bind_no_overlap(dx, "dx", x, "x", 0) < 0 ||
+        mlc_bind_no_overlap(dx, "dx", out, "out", 0) < 0 ||
         mlc_bind_check_params(mlc_activation_check_params(kind, alpha, x != NULL, out != NULL)) < 0)
         return NULL;
     const int64_t n = PyArray_SIZE(g);
@@ -184,7 +136,7 @@ static PyObject *nn_activation_backward(PyObject *self, PyObject *args, PyObject
     Py_BEGIN_ALLOW_THREADS
     st = mlc_activation_backward(dxd, PyArray_DATA(g), xd, od, n, kind, (float)alpha, nt);
     Py_END_ALLOW_THREADS
-    return done(st);
+    return mlc_bind_none_or_status(st);
 }
 
 /* ---- softmax family (over the last axis of a (B, C) array) -------------------------------------- */
@@ -199,7 +151,7 @@ static PyObject *softmax_like(PyObject *args, PyObject *kwds, rowwise_fn fn) {
     PyArrayObject *out, *x;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO", kwlist, &oo, &xo)) return NULL;
     if (mlc_bind_inplace(oo, F32, 2, "out", OUT, &out) < 0 || mlc_bind_inplace(xo, F32, 2, "x", IN, &x) < 0 ||
-        same_shape(out, "out", x, "x") < 0 || no_overlap(out, "out", x, "x", 1) < 0)
+        mlc_bind_same_shape(out, "out", x, "x") < 0 || mlc_bind_no_overlap(out, "out", x, "x", 1) < 0)
         return NULL;
     const int64_t B = PyArray_DIM(x, 0), C = PyArray_DIM(x, 1);
     if (C < 1) return PyErr_Format(PyExc_ValueError, "x: needs at least one column, got shape (%zd, 0)", (Py_ssize_t)B);
@@ -208,7 +160,7 @@ static PyObject *softmax_like(PyObject *args, PyObject *kwds, rowwise_fn fn) {
     Py_BEGIN_ALLOW_THREADS
     st = fn(PyArray_DATA(out), PyArray_DATA(x), B, C, nt);
     Py_END_ALLOW_THREADS
-    return done(st);
+    return mlc_bind_none_or_status(st);
 }
 
 /* dx (B, C) += J^T dout from out (B, C) = the forward's result; dx may be None. */
@@ -219,8 +171,8 @@ static PyObject *softmax_like_backward(PyObject *args, PyObject *kwds, rowwise_b
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO", kwlist, &dxo, &go, &oo)) return NULL;
     if (mlc_bind_inplace(dxo, F32, 2, "dx", OUT_OPT, &dx) < 0 ||
         mlc_bind_inplace(go, F32, 2, "dout", IN, &g) < 0 || mlc_bind_inplace(oo, F32, 2, "out", IN, &out) < 0 ||
-        same_shape(dx, "dx", g, "dout") < 0 || same_shape(out, "out", g, "dout") < 0 ||
-        no_overlap(dx, "dx", g, "dout", 0) < 0 || no_overlap(dx, "dx", out, "out", 0) < 0)
+        mlc_bind_same_shape(dx, "dx", g, "dout") < 0 || mlc_bind_same_shape(out, "out", g, "dout") < 0 ||
+        mlc_bind_no_overlap(dx, "dx", g, "dout", 0) < 0 || mlc_bind_no_overlap(dx, "dx", out, "out", 0) < 0)
         return NULL;
     const int64_t B = PyArray_DIM(g, 0), C = PyArray_DIM(g, 1);
     if (C < 1) return PyErr_Format(PyExc_ValueError, "dout: needs at least one column, got shape (%zd, 0)", (Py_ssize_t)B);
@@ -230,7 +182,7 @@ static PyObject *softmax_like_backward(PyObject *args, PyObject *kwds, rowwise_b
     Py_BEGIN_ALLOW_THREADS
     st = fn(dxd, PyArray_DATA(g), PyArray_DATA(out), B, C, nt);
     Py_END_ALLOW_THREADS
-    return done(st);
+    return mlc_bind_none_or_status(st);
 }
 
 /* nn_softmax_forward(out, x), nn_log_softmax_forward(out, x), nn_softmax_backward(dx, dout, out),
@@ -280,11 +232,11 @@ static PyObject *nn_softmax_cross_entropy(PyObject *self, PyObject *args, PyObje
         mlc_bind_inplace(zo, F32, 2, "logits", IN, &z) < 0 ||
         mlc_bind_inplace(to, NPY_INT64, 1, "targets", IN, &t) < 0 ||
         mlc_bind_inplace(wo, F32, 1, "sample_weight", IN_OPT, &w) < 0 ||
-        same_shape(g, "dlogits", z, "logits") < 0 || same_shape(p, "probs", z, "logits") < 0 ||
-        dim_match(t, 0, "targets", z, 0, "logits") < 0 || dim_match(w, 0, "sample_weight", z, 0, "logits") < 0 ||
-        no_overlap(g, "dlogits", z, "logits", 0) < 0 || no_overlap(g, "dlogits", w, "sample_weight", 0) < 0 ||
-        no_overlap(p, "probs", z, "logits", 0) < 0 || no_overlap(p, "probs", w, "sample_weight", 0) < 0 ||
-        no_overlap(g, "dlogits", p, "probs", 0) < 0)
+        mlc_bind_same_shape(g, "dlogits", z, "logits") < 0 || mlc_bind_same_shape(p, "probs", z, "logits") < 0 ||
+        mlc_bind_dims_match(t, 0, "targets", z, 0, "logits") < 0 || mlc_bind_dims_match(w, 0, "sample_weight", z, 0, "logits") < 0 ||
+        mlc_bind_no_overlap(g, "dlogits", z, "logits", 0) < 0 || mlc_bind_no_overlap(g, "dlogits", w, "sample_weight", 0) < 0 ||
+        mlc_bind_no_overlap(p, "probs", z, "logits", 0) < 0 || mlc_bind_no_overlap(p, "probs", w, "sample_weight", 0) < 0 ||
+        mlc_bind_no_overlap(g, "dlogits", p, "probs", 0) < 0)
         return NULL;
     const int64_t B = PyArray_DIM(z, 0), C = PyArray_DIM(z, 1);
     if (mlc_bind_check_params(mlc_loss_check_params(B, C)) < 0) return NULL;
@@ -314,10 +266,10 @@ static PyObject *pointwise_loss(PyObject *args, PyObject *kwds, pointwise_loss_f
     const char *gn = kwlist[0], *zn = kwlist[1];
     if (mlc_bind_inplace(go, F32, 2, gn, OUT_OPT, &g) < 0 || mlc_bind_inplace(zo, F32, 2, zn, IN, &z) < 0 ||
         mlc_bind_inplace(to, F32, 2, "targets", IN, &t) < 0 ||
-        mlc_bind_inplace(wo, F32, 1, "sample_weight", IN_OPT, &w) < 0 || same_shape(g, gn, z, zn) < 0 ||
-        same_shape(t, "targets", z, zn) < 0 || dim_match(w, 0, "sample_weight", z, 0, zn) < 0 ||
-        no_overlap(g, gn, z, zn, 0) < 0 || no_overlap(g, gn, t, "targets", 0) < 0 ||
-        no_overlap(g, gn, w, "sample_weight", 0) < 0)
+        mlc_bind_inplace(wo, F32, 1, "sample_weight", IN_OPT, &w) < 0 || mlc_bind_same_shape(g, gn, z, zn) < 0 ||
+        mlc_bind_same_shape(t, "targets", z, zn) < 0 || mlc_bind_dims_match(w, 0, "sample_weight", z, 0, zn) < 0 ||
+        mlc_bind_no_overlap(g, gn, z, zn, 0) < 0 || mlc_bind_no_overlap(g, gn, t, "targets", 0) < 0 ||
+        mlc_bind_no_overlap(g, gn, w, "sample_weight", 0) < 0)
         return NULL;
     const int64_t B = PyArray_DIM(z, 0), K = PyArray_DIM(z, 1);
     if (mlc_bind_check_params(mlc_loss_check_params(B, K)) < 0) return NULL;
@@ -367,9 +319,9 @@ static PyObject *nn_dropout_forward(PyObject *self, PyObject *args, PyObject *kw
         return NULL;
     }
     if (mlc_bind_inplace(oo, F32, -1, "out", OUT, &out) < 0 || mlc_bind_inplace(mo, F32, -1, "mask", OUT, &mask) < 0 ||
-        mlc_bind_inplace(xo, F32, -1, "x", IN, &x) < 0 || same_shape(out, "out", x, "x") < 0 ||
-        same_shape(mask, "mask", x, "x") < 0 || no_overlap(out, "out", x, "x", 1) < 0 ||
-        no_overlap(mask, "mask", x, "x", 0) < 0 || no_overlap(mask, "mask", out, "out", 0) < 0 ||
+        mlc_bind_inplace(xo, F32, -1, "x", IN, &x) < 0 || mlc_bind_same_shape(out, "out", x, "x") < 0 ||
+        mlc_bind_same_shape(mask, "mask", x, "x") < 0 || mlc_bind_no_overlap(out, "out", x, "x", 1) < 0 ||
+        mlc_bind_no_overlap(mask, "mask", x, "x", 0) < 0 || mlc_bind_no_overlap(mask, "mask", out, "out", 0) < 0 ||
         mlc_bind_check_params(mlc_dropout_check_params(p)) < 0)
         return NULL;
     const int64_t n = PyArray_SIZE(x);
@@ -378,7 +330,7 @@ static PyObject *nn_dropout_forward(PyObject *self, PyObject *args, PyObject *kw
     Py_BEGIN_ALLOW_THREADS
     st = mlc_dropout_forward(PyArray_DATA(out), PyArray_DATA(mask), PyArray_DATA(x), n, p, (uint64_t)seed, nt);
     Py_END_ALLOW_THREADS
-    return done(st);
+    return mlc_bind_none_or_status(st);
 }
 
 /* nn_dropout_backward(dx, dout, mask): dx += dout * mask; dx may be None. */
@@ -390,8 +342,8 @@ static PyObject *nn_dropout_backward(PyObject *self, PyObject *args, PyObject *k
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO", kwlist, &dxo, &go, &mo)) return NULL;
     if (mlc_bind_inplace(dxo, F32, -1, "dx", OUT_OPT, &dx) < 0 ||
         mlc_bind_inplace(go, F32, -1, "dout", IN, &g) < 0 || mlc_bind_inplace(mo, F32, -1, "mask", IN, &mask) < 0 ||
-        same_shape(dx, "dx", g, "dout") < 0 || same_shape(mask, "mask", g, "dout") < 0 ||
-        no_overlap(dx, "dx", g, "dout", 0) < 0 || no_overlap(dx, "dx", mask, "mask", 0) < 0)
+        mlc_bind_same_shape(dx, "dx", g, "dout") < 0 || mlc_bind_same_shape(mask, "mask", g, "dout") < 0 ||
+        mlc_bind_no_overlap(dx, "dx", g, "dout", 0) < 0 || mlc_bind_no_overlap(dx, "dx", mask, "mask", 0) < 0)
         return NULL;
     const int64_t n = PyArray_SIZE(g);
     const int nt = mlc_get_num_threads();
@@ -400,7 +352,7 @@ static PyObject *nn_dropout_backward(PyObject *self, PyObject *args, PyObject *k
     Py_BEGIN_ALLOW_THREADS
     st = mlc_dropout_backward(dxd, PyArray_DATA(g), PyArray_DATA(mask), n, nt);
     Py_END_ALLOW_THREADS
-    return done(st);
+    return mlc_bind_none_or_status(st);
 }
 
 /* nn_add_forward(out, a, b): out = a + b, any shape; out may be a or b. */
@@ -411,9 +363,9 @@ static PyObject *nn_add_forward(PyObject *self, PyObject *args, PyObject *kwds) 
     PyArrayObject *out, *a, *b;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO", kwlist, &oo, &ao, &bo)) return NULL;
     if (mlc_bind_inplace(oo, F32, -1, "out", OUT, &out) < 0 || mlc_bind_inplace(ao, F32, -1, "a", IN, &a) < 0 ||
-        mlc_bind_inplace(bo, F32, -1, "b", IN, &b) < 0 || same_shape(a, "a", b, "b") < 0 ||
-        same_shape(out, "out", a, "a") < 0 || no_overlap(out, "out", a, "a", 1) < 0 ||
-        no_overlap(out, "out", b, "b", 1) < 0)
+        mlc_bind_inplace(bo, F32, -1, "b", IN, &b) < 0 || mlc_bind_same_shape(a, "a", b, "b") < 0 ||
+        mlc_bind_same_shape(out, "out", a, "a") < 0 || mlc_bind_no_overlap(out, "out", a, "a", 1) < 0 ||
+        mlc_bind_no_overlap(out, "out", b, "b", 1) < 0)
         return NULL;
     const int64_t n = PyArray_SIZE(a);
     const int nt = mlc_get_num_threads();
@@ -421,7 +373,7 @@ static PyObject *nn_add_forward(PyObject *self, PyObject *args, PyObject *kwds) 
     Py_BEGIN_ALLOW_THREADS
     st = mlc_add_forward(PyArray_DATA(out), PyArray_DATA(a), PyArray_DATA(b), n, nt);
     Py_END_ALLOW_THREADS
-    return done(st);
+    return mlc_bind_none_or_status(st);
 }
 
 /* nn_add_backward(da, db, dout): da += dout, db += dout; either may be None (or both the same array,
@@ -434,8 +386,8 @@ static PyObject *nn_add_backward(PyObject *self, PyObject *args, PyObject *kwds)
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO", kwlist, &ao, &bo, &go)) return NULL;
     if (mlc_bind_inplace(ao, F32, -1, "da", OUT_OPT, &da) < 0 ||
         mlc_bind_inplace(bo, F32, -1, "db", OUT_OPT, &db) < 0 || mlc_bind_inplace(go, F32, -1, "dout", IN, &g) < 0 ||
-        same_shape(da, "da", g, "dout") < 0 || same_shape(db, "db", g, "dout") < 0 ||
-        no_overlap(da, "da", g, "dout", 0) < 0 || no_overlap(db, "db", g, "dout", 0) < 0)
+        mlc_bind_same_shape(da, "da", g, "dout") < 0 || mlc_bind_same_shape(db, "db", g, "dout") < 0 ||
+        mlc_bind_no_overlap(da, "da", g, "dout", 0) < 0 || mlc_bind_no_overlap(db, "db", g, "dout", 0) < 0)
         return NULL;
     const int64_t n = PyArray_SIZE(g);
     const int nt = mlc_get_num_threads();
@@ -444,7 +396,7 @@ static PyObject *nn_add_backward(PyObject *self, PyObject *args, PyObject *kwds)
     Py_BEGIN_ALLOW_THREADS
     st = mlc_add_backward(dad, dbd, PyArray_DATA(g), n, nt);
     Py_END_ALLOW_THREADS
-    return done(st);
+    return mlc_bind_none_or_status(st);
 }
 
 /* nn_sum_squares(x) -> float: sum of x^2 over any float32 array, accumulated in float64. */

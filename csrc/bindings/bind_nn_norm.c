@@ -7,15 +7,6 @@
 
 #include "nn/batchnorm.h"
 
-/* 0 if a has exactly ref's shape, else -1 with a ValueError naming both. */
-static int check_same_shape(PyArrayObject *a, const char *name, PyArrayObject *ref, const char *ref_name) {
-    int same = PyArray_NDIM(a) == PyArray_NDIM(ref);
-    for (int i = 0; same && i < PyArray_NDIM(a); i++) same = PyArray_DIM(a, i) == PyArray_DIM(ref, i);
-    if (same) return 0;
-    PyErr_Format(PyExc_ValueError, "%s: shape must equal %s's shape", name, ref_name);
-    return -1;
-}
-
 /* (B, C, S) of x, which must have 2 to 5 dimensions. 0 or -1 with ValueError. */
 static int bn_dims(PyArrayObject *x, int64_t *B, int64_t *C, int64_t *S) {
     const int nd = PyArray_NDIM(x);
@@ -55,7 +46,7 @@ static PyObject *nn_batchnorm_forward(PyObject *self, PyObject *args, PyObject *
     int64_t B, C, S;
     if (mlc_bind_inplace(xo, NPY_FLOAT32, -1, "x", MLC_BIND_IN, &x) < 0 || bn_dims(x, &B, &C, &S) < 0) goto fail;
     if (mlc_bind_inplace(oo, NPY_FLOAT32, -1, "out", MLC_BIND_OUT, &out) < 0 ||
-        check_same_shape(out, "out", x, "x") < 0)
+        mlc_bind_same_shape(out, "out", x, "x") < 0)
         goto fail;
     if (channel_vector(smo, "save_mean", MLC_BIND_OUT, C, &sm) < 0 ||
         channel_vector(sio, "save_invstd", MLC_BIND_OUT, C, &si) < 0 ||
@@ -97,10 +88,10 @@ static PyObject *nn_batchnorm_backward(PyObject *self, PyObject *args, PyObject 
     int64_t B, C, S;
     if (mlc_bind_inplace(xo, NPY_FLOAT32, -1, "x", MLC_BIND_IN, &x) < 0 || bn_dims(x, &B, &C, &S) < 0) goto fail;
     if (mlc_bind_inplace(doo, NPY_FLOAT32, -1, "dout", MLC_BIND_IN, &dout) < 0 ||
-        check_same_shape(dout, "dout", x, "x") < 0)
+        mlc_bind_same_shape(dout, "dout", x, "x") < 0)
         goto fail;
     if (mlc_bind_inplace(dxo, NPY_FLOAT32, -1, "dx", MLC_BIND_OUT | MLC_BIND_OPTIONAL, &dx) < 0 ||
-        (dx != NULL && check_same_shape(dx, "dx", x, "x") < 0))
+        (dx != NULL && mlc_bind_same_shape(dx, "dx", x, "x") < 0))
         goto fail;
     if (channel_vector(dgo, "dgamma", MLC_BIND_OUT | MLC_BIND_OPTIONAL, C, &dg) < 0 ||
         channel_vector(dbo, "dbeta", MLC_BIND_OUT | MLC_BIND_OPTIONAL, C, &db) < 0 ||
