@@ -43,3 +43,35 @@ def assert_rss_stable(once, iterations=1000, warmup=100, limit=4 * 2**20):
     gc.collect()
     grown = rss_bytes() - before
     assert grown < limit, f"RSS grew by {grown / 2**20:.1f} MiB over {iterations} iterations"
+
+
+# ---- network kernels (test_nn_*.py): torch as the reference, float32 arrays, a scaled tolerance ----
+@pytest.fixture(scope="module")
+def torch():
+    torch = pytest.importorskip("torch")
+    torch.set_num_threads(1)
+    return torch
+
+
+@pytest.fixture
+def threads():
+    """Restore mlc's thread count after a test that changes it."""
+    import mlc
+    before = mlc.get_num_threads()
+    yield
+    mlc.set_num_threads(before)
+
+
+def f32(rng, *shape, scale=1.0):
+    return (scale * rng.standard_normal(shape)).astype(np.float32)
+
+
+def close(ours, ref, rtol=1e-4, floor=1e-5):
+    """ours == ref (a torch tensor or array) within rtol, with an absolute floor relative to ref's largest value."""
+    ref = np.asarray(ref.detach().numpy() if hasattr(ref, "detach") else ref)
+    scale = max(float(np.abs(ref).max()) if ref.size else 0.0, 1e-30)
+    np.testing.assert_allclose(ours, ref, rtol=rtol, atol=floor * scale)
+
+
+def tt(torch, a, grad=True):
+    return torch.tensor(a, dtype=torch.float32, requires_grad=grad)

@@ -11,36 +11,7 @@ from sklearn import datasets
 
 import mlc
 from mlc import _mlc
-from conftest import assert_rss_stable, layouts, needs_rss
-
-
-@pytest.fixture(scope="module")
-def torch():
-    torch = pytest.importorskip("torch")
-    torch.set_num_threads(1)
-    return torch
-
-
-@pytest.fixture
-def threads():
-    """Restore mlc's thread count after a test that changes it."""
-    before = mlc.get_num_threads()
-    yield
-    mlc.set_num_threads(before)
-
-
-def f32(rng, *shape, scale=1.0):
-    return (scale * rng.standard_normal(shape)).astype(np.float32)
-
-
-def close(ours, ref, rtol=1e-4, floor=1e-5):
-    ref = np.asarray(ref.detach().numpy() if hasattr(ref, "detach") else ref)
-    scale = max(float(np.abs(ref).max()) if ref.size else 0.0, 1e-30)
-    np.testing.assert_allclose(ours, ref, rtol=rtol, atol=floor * scale)
-
-
-def tt(torch, a, grad=True):
-    return torch.tensor(a, dtype=torch.float32, requires_grad=grad)
+from conftest import assert_rss_stable, close, f32, layouts, needs_rss, tt
 
 
 def out_size(n, k, s, p, d=1):
