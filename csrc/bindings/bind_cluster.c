@@ -225,14 +225,14 @@ fail:
 }
 
 PyMethodDef mlc_cluster_methods[] = {
-    {"kmeans_plusplus", (PyCFunction)(void (*)(void))kmeans_plusplus, METH_VARARGS | METH_KEYWORDS,
+    {"kmeans_plusplus", MLC_BIND_FN(kmeans_plusplus), MLC_BIND_KW,
      "kmeans_plusplus(X, sample_weight, n_clusters, n_local_trials, seed, n_threads=1) -> (centers, indices)"},
-    {"kmeans_fit", (PyCFunction)(void (*)(void))kmeans_fit, METH_VARARGS | METH_KEYWORDS,
+    {"kmeans_fit", MLC_BIND_FN(kmeans_fit), MLC_BIND_KW,
      "kmeans_fit(X, sample_weight, centers_init, algorithm, max_iter, tol, n_threads=1)"
      " -> (centers, labels, inertia, n_iter)"},
-    {"kmeans_assign", (PyCFunction)(void (*)(void))kmeans_assign, METH_VARARGS | METH_KEYWORDS,
+    {"kmeans_assign", MLC_BIND_FN(kmeans_assign), MLC_BIND_KW,
      "kmeans_assign(X, centers, sample_weight=None, n_threads=1) -> (labels, inertia)"},
-    {"kmeans_minibatch_step", (PyCFunction)(void (*)(void))kmeans_minibatch_step, METH_VARARGS | METH_KEYWORDS,
+    {"kmeans_minibatch_step", MLC_BIND_FN(kmeans_minibatch_step), MLC_BIND_KW,
      "kmeans_minibatch_step(X, sample_weight, centers, weight_sums, n_threads=1)"
      " -> (centers, weight_sums, labels, inertia)"},
     {NULL, NULL, 0, NULL},

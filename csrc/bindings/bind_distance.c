@@ -46,7 +46,7 @@ fail:
 }
 
 PyMethodDef mlc_distance_methods[] = {
-    {"pairwise_distances", (PyCFunction)(void (*)(void))pairwise_distances, METH_VARARGS | METH_KEYWORDS,
+    {"pairwise_distances", MLC_BIND_FN(pairwise_distances), MLC_BIND_KW,
      "pairwise_distances(X, Y, metric, same=False, n_threads=1) -> (N, M)"},
     {NULL, NULL, 0, NULL},
 };

@@ -266,18 +266,18 @@ fail:
 }
 
 PyMethodDef mlc_kernel_svm_methods[] = {
-    {"svm_fit_c_svc", (PyCFunction)(void (*)(void))svm_fit_c_svc, METH_VARARGS | METH_KEYWORDS,
+    {"svm_fit_c_svc", MLC_BIND_FN(svm_fit_c_svc), MLC_BIND_KW,
      "svm_fit_c_svc(X, y, C, kernel, degree, gamma, coef0, tol, cache_size, max_iter, shrinking=True)\n--\n\n"
      "Binary C-SVC by SMO: (coef (N) = alpha*y, rho, n_iter, fit_status)."},
-    {"svm_fit_c_svc_ovo", (PyCFunction)(void (*)(void))svm_fit_c_svc_ovo, METH_VARARGS | METH_KEYWORDS,
+    {"svm_fit_c_svc_ovo", MLC_BIND_FN(svm_fit_c_svc_ovo), MLC_BIND_KW,
      "svm_fit_c_svc_ovo(X, start, C, kernel, degree, gamma, coef0, tol, cache_size, max_iter, shrinking=True)\n--\n\n"
      "One-vs-one C-SVC, pairs in parallel: (dual (K-1, N), rho (P), n_iter (P), fit_status)."},
-    {"svm_fit_epsilon_svr", (PyCFunction)(void (*)(void))svm_fit_epsilon_svr, METH_VARARGS | METH_KEYWORDS,
+    {"svm_fit_epsilon_svr", MLC_BIND_FN(svm_fit_epsilon_svr), MLC_BIND_KW,
      "svm_fit_epsilon_svr(X, y, C, kernel, degree, gamma, coef0, epsilon, tol, cache_size, max_iter, shrinking=True)\n--\n\n"
      "epsilon-SVR by SMO: (coef (N) = alpha - alpha*, rho, n_iter, fit_status)."},
-    {"svm_kernel_matrix", (PyCFunction)(void (*)(void))svm_kernel_matrix, METH_VARARGS | METH_KEYWORDS,
+    {"svm_kernel_matrix", MLC_BIND_FN(svm_kernel_matrix), MLC_BIND_KW,
      "svm_kernel_matrix(X, Y, kernel, degree, gamma, coef0)\n--\n\nKernel values K (N, M)."},
-    {"svm_decision", (PyCFunction)(void (*)(void))svm_decision, METH_VARARGS | METH_KEYWORDS,
+    {"svm_decision", MLC_BIND_FN(svm_decision), MLC_BIND_KW,
      "svm_decision(X, SV, W, b, kernel, degree, gamma, coef0)\n--\n\nDecision values K(X, SV) W + b (N, P)."},
     {NULL, NULL, 0, NULL},
 };

@@ -412,24 +412,24 @@ fail:
 }
 
 PyMethodDef mlc_least_squares_methods[] = {
-    {"lsq_center", (PyCFunction)(void (*)(void))lsq_center, METH_VARARGS | METH_KEYWORDS,
+    {"lsq_center", MLC_BIND_FN(lsq_center), MLC_BIND_KW,
      "lsq_center(X, Y, sample_weight=None, fit_intercept=True, transpose=False, n_threads=1) -> (Xc, Yc, X_offset, "
      "y_offset)"},
-    {"lsq_lstsq", (PyCFunction)(void (*)(void))lsq_lstsq, METH_VARARGS | METH_KEYWORDS,
+    {"lsq_lstsq", MLC_BIND_FN(lsq_lstsq), MLC_BIND_KW,
      "lsq_lstsq(X, Y, rcond) -> (coef (T, D), singular_values, rank)"},
-    {"lsq_ridge", (PyCFunction)(void (*)(void))lsq_ridge, METH_VARARGS | METH_KEYWORDS,
+    {"lsq_ridge", MLC_BIND_FN(lsq_ridge), MLC_BIND_KW,
      "lsq_ridge(X, Y, alpha, solver=0) -> coef (T, D)"},
-    {"lsq_nnls", (PyCFunction)(void (*)(void))lsq_nnls, METH_VARARGS | METH_KEYWORDS,
+    {"lsq_nnls", MLC_BIND_FN(lsq_nnls), MLC_BIND_KW,
      "lsq_nnls(X, Y, max_iter) -> (coef (T, D) >= 0, n_iter (T), converged)"},
-    {"cd_enet", (PyCFunction)(void (*)(void))cd_enet, METH_VARARGS | METH_KEYWORDS,
+    {"cd_enet", MLC_BIND_FN(cd_enet), MLC_BIND_KW,
      "cd_enet(XT, y, w0, l1_reg, l2_reg, max_iter, tol, positive=False, random=False, seed=0) -> "
      "(w, gap, n_iter, converged)"},
-    {"lsq_gram", (PyCFunction)(void (*)(void))lsq_gram, METH_VARARGS | METH_KEYWORDS,
+    {"lsq_gram", MLC_BIND_FN(lsq_gram), MLC_BIND_KW,
      "lsq_gram(X, Y, sample_weight=None, fit_intercept=True, n_threads=1) -> (G, XtY, yy, X_offset, "
      "y_offset)"},
-    {"lsq_ridge_gram", (PyCFunction)(void (*)(void))lsq_ridge_gram, METH_VARARGS | METH_KEYWORDS,
+    {"lsq_ridge_gram", MLC_BIND_FN(lsq_ridge_gram), MLC_BIND_KW,
      "lsq_ridge_gram(G, XtY, alpha) -> coef (T, D), or None if G + alpha I is not positive definite"},
-    {"cd_enet_gram", (PyCFunction)(void (*)(void))cd_enet_gram, METH_VARARGS | METH_KEYWORDS,
+    {"cd_enet_gram", MLC_BIND_FN(cd_enet_gram), MLC_BIND_KW,
      "cd_enet_gram(G, Xty, yy, w0, l1_reg, l2_reg, max_iter, tol, positive=False, random=False, "
      "seed=0) -> (w, gap, n_iter, converged)"},
     {NULL, NULL, 0, NULL},

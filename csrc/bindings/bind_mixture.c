@@ -278,14 +278,14 @@ fail:
 }
 
 PyMethodDef mlc_mixture_methods[] = {
-    {"gmm_fit", (PyCFunction)(void (*)(void))gmm_fit, METH_VARARGS | METH_KEYWORDS,
+    {"gmm_fit", MLC_BIND_FN(gmm_fit), MLC_BIND_KW,
      "gmm_fit(X, weights, means, precisions_cholesky, covariance_type, max_iter, tol, reg_covar, "
      "prev_lower_bound, n_threads=1) -> (weights, means, covariances, precisions_cholesky, "
      "lower_bounds, n_iter, converged)"},
-    {"gmm_e_step", (PyCFunction)(void (*)(void))gmm_e_step, METH_VARARGS | METH_KEYWORDS,
+    {"gmm_e_step", MLC_BIND_FN(gmm_e_step), MLC_BIND_KW,
      "gmm_e_step(X, weights, means, precisions_cholesky, covariance_type, log_space=False, "
      "n_threads=1) -> (resp, log_prob_norm)"},
-    {"gmm_m_step", (PyCFunction)(void (*)(void))gmm_m_step, METH_VARARGS | METH_KEYWORDS,
+    {"gmm_m_step", MLC_BIND_FN(gmm_m_step), MLC_BIND_KW,
      "gmm_m_step(X, resp, covariance_type, reg_covar, n_threads=1) -> (weights, means, covariances, "
      "precisions_cholesky)"},
     {"gmm_precisions_cholesky", gmm_precisions_cholesky, METH_VARARGS,

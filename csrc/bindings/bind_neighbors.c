@@ -156,7 +156,7 @@ fail:
 }
 
 PyMethodDef mlc_neighbors_methods[] = {
-    {"knn_kneighbors", (PyCFunction)(void (*)(void))knn_kneighbors, METH_VARARGS | METH_KEYWORDS,
+    {"knn_kneighbors", MLC_BIND_FN(knn_kneighbors), MLC_BIND_KW,
      "knn_kneighbors(X, Y, k, metric, n_threads=1) -> (dist, ind)"},
     {"knn_vote", knn_vote, METH_VARARGS, "knn_vote(ind, dist, y, n_classes, weights) -> proba"},
     {"knn_average", knn_average, METH_VARARGS, "knn_average(ind, dist, y, weights) -> pred"},
