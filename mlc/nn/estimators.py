@@ -101,9 +101,8 @@ class _BaseNetwork(BaseEstimator):
 
     # ---- training ----
     def _check_common_params(self):
-        for name in ("max_iter",):
-            if hasattr(self, name):
-                check_scalar(getattr(self, name), name, numbers.Integral, min_val=1)
+        if hasattr(self, "max_iter"):
+            check_scalar(self.max_iter, "max_iter", numbers.Integral, min_val=1)
         if getattr(self, "clip_grad_norm", None) is not None:
             check_scalar(self.clip_grad_norm, "clip_grad_norm", numbers.Real, min_val=0,
                          include_boundaries="neither")
@@ -672,9 +671,6 @@ class _NeuralNetParams:
         if self.optimizer == "adam":
             return Adam(self.lr, weight_decay=wd, l1=l1)
         return AdamW(self.lr, weight_decay=wd, l1=l1)
-
-    def _l2_per_sample(self):
-        return None
 
     def _lr_at_epoch(self, lr):
         return self.lr

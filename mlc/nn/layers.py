@@ -475,10 +475,6 @@ class ReLU(_Activation):
     """max(x, 0). Its output is what the training history inspects for dead units."""
     kind = "relu"
 
-    def forward(self, x, training):
-        out = super().forward(x, training)
-        return out
-
 
 class LeakyReLU(_Activation):
     """x for x > 0, negative_slope * x otherwise."""

@@ -23,8 +23,9 @@ def _walk(layer):
 class Sequential(Layer):
     """Layers applied in order: ``Sequential(Conv2d(16, 3, padding=1), BatchNorm2d(), ReLU(), ...)``.
 
-    As a model (the outermost container): ``build(input_shape, random_state)`` allocates the flat
-    parameter and gradient buffers; ``forward(X, training)`` and ``backward(dout)`` run the layers;
+    As a model (the outermost container): ``build(input_shape)`` fixes the shapes and
+    ``allocate(seed)`` the flat parameter and gradient buffers; ``forward(X, training)`` and
+    ``backward(dout)`` run the layers;
     ``zero_grad()``, ``train()``/``eval()``, ``state_dict()``/``load_state_dict()``.
     """
 
@@ -54,9 +55,9 @@ class Sequential(Layer):
         return self.layers[i]
 
     # ---- structure ----
-    def build(self, in_shape, random_state=None):
-        """Fix shapes from the per-sample input shape. On the outermost container, given
-        random_state (an int seed) or not, also allocate and initialise the flat buffers."""
+    def build(self, in_shape):
+        """Fix every layer's shapes from the per-sample input shape; return the output shape.
+        (The outermost container then calls allocate(seed) for the flat buffers.)"""
         self.in_shape = tuple(int(v) for v in np.atleast_1d(in_shape))
         if not self.in_shape or min(self.in_shape) < 1:
             raise ValueError(f"Sequential: the input shape must be positive, got {self.in_shape}")
