@@ -133,7 +133,7 @@ def test_sequential_forward_backward_match_torch(rng, make, in_shape, training):
 
 
 def _all(model):
-    from mlc.nn.model import _walk
+    from mlc.nn._model import _walk
     return list(_walk(model))
 
 
@@ -153,7 +153,7 @@ def test_training_steps_match_torch(rng, opt, topt, atol):
     t = _twin(model)
     o, to = opt(), topt(t.parameters())
     from mlc.nn import CrossEntropyLoss
-    from mlc.nn.optim import clip_grad_norm
+    from mlc.nn import clip_grad_norm
     loss = CrossEntropyLoss()
     for step in range(5):
         X = rng.normal(size=(16, 11)).astype(np.float32)

@@ -1,15 +1,18 @@
 """Neural networks: float32 layers over C kernels (csrc/nn/), a Sequential container whose
-parameters live in one flat buffer, optimisers, and scikit-learn-style estimators.
+parameters live in one flat buffer, optimisers, losses, and scikit-learn-style estimators.
 
     from mlc.nn import Sequential, Conv2d, BatchNorm2d, ReLU, MaxPool2d, Flatten, Dense
     from mlc.nn import NeuralNetClassifier, MLPClassifier
 """
-from .estimators import *  # noqa: F401,F403
-from .estimators import __all__ as _est_all
-from .layers import *  # noqa: F401,F403
-from .layers import __all__ as _layers_all
-from .model import Sequential
-from .optim import *  # noqa: F401,F403
-from .optim import __all__ as _optim_all
+from ._estimators import MLPClassifier, MLPRegressor, NeuralNetClassifier, NeuralNetRegressor
+from ._layers import (AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dense, Dropout, Flatten, Identity, Layer,
+                      LeakyReLU, MaxPool2d, ReLU, Residual, Sigmoid, Tanh)
+from ._model import Sequential
+from ._optim import (SGD, Adagrad, Adam, AdamW, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, clip_grad_norm,
+                     clip_grad_value)
 
-__all__ = list(_layers_all) + ["Sequential"] + list(_optim_all) + list(_est_all)
+__all__ = ["Layer", "Dense", "Conv2d", "MaxPool2d", "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Dropout", "ReLU",
+           "LeakyReLU", "Sigmoid", "Tanh", "Identity", "Flatten", "Residual", "Sequential",
+           "SGD", "Adagrad", "Adam", "AdamW", "clip_grad_norm", "clip_grad_value",
+           "CrossEntropyLoss", "BCEWithLogitsLoss", "MSELoss",
+           "MLPClassifier", "MLPRegressor", "NeuralNetClassifier", "NeuralNetRegressor"]

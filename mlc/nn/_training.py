@@ -10,8 +10,8 @@ and dying ReLUs.
 import numpy as np
 
 from .. import _mlc
-from .layers import ReLU, Sigmoid, Tanh
-from .model import _walk
+from ._layers import ReLU, Sigmoid, Tanh
+from ._model import _walk
 
 __all__ = ["EpochRunner"]
 

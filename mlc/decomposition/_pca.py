@@ -26,10 +26,10 @@ import numbers
 
 import numpy as np
 
-from . import _mlc
-from ._threads import get_num_threads
-from ._validation import check_array, check_is_fitted, seed_from_random_state
-from .base import BaseEstimator, TransformerMixin
+from .. import _mlc
+from .._threads import get_num_threads
+from .._validation import check_array, check_is_fitted, seed_from_random_state
+from ..base import BaseEstimator, TransformerMixin
 
 __all__ = ["PCA", "TruncatedSVD"]
 

@@ -21,12 +21,12 @@ import warnings
 
 import numpy as np
 
-from . import _mlc
-from ._threads import get_num_threads
-from ._validation import (check_array, check_is_fitted, check_random_state, check_sample_weight,
+from .. import _mlc
+from .._threads import get_num_threads
+from .._validation import (check_array, check_is_fitted, check_random_state, check_sample_weight,
                           check_scalar)
-from .base import BaseEstimator, ClusterMixin, TransformerMixin
-from .exceptions import ConvergenceWarning
+from ..base import BaseEstimator, ClusterMixin, TransformerMixin
+from ..exceptions import ConvergenceWarning
 
 __all__ = ["KMeans", "MiniBatchKMeans", "kmeans_plusplus"]
 
@@ -165,7 +165,7 @@ class _BaseKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         return self._transform(self._check_test_data(X))
 
     def _transform(self, X):
-        from .metrics import pairwise_distances
+        from ..metrics import pairwise_distances
         X, C = self._same_dtype(X)
         return pairwise_distances(X, C, metric="euclidean")
 

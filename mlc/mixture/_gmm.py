@@ -17,11 +17,11 @@ import warnings
 
 import numpy as np
 
-from . import _mlc
-from ._threads import get_num_threads
-from ._validation import check_array, check_choice, check_is_fitted, check_scalar
-from .base import BaseEstimator, DensityMixin
-from .exceptions import ConvergenceWarning
+from .. import _mlc
+from .._threads import get_num_threads
+from .._validation import check_array, check_choice, check_is_fitted, check_scalar
+from ..base import BaseEstimator, DensityMixin
+from ..exceptions import ConvergenceWarning
 
 __all__ = ["GaussianMixture"]
 
@@ -186,7 +186,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         resp = np.zeros((n, k))
         if self.init_params == "kmeans":
             try:
-                from .cluster import KMeans
+                from ..cluster import KMeans
             except ImportError as e:
                 raise ImportError("init_params='kmeans' needs mlc.cluster.KMeans, which this build lacks; "
                                   "use init_params='k-means++' or 'random'.") from e

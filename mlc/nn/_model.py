@@ -8,7 +8,7 @@ seed. One optimiser call updates ``params_`` from ``grads_``; clipping is one no
 import numpy as np
 
 from .. import _mlc
-from .layers import _INIT, Layer
+from ._layers import _INIT, Layer
 
 __all__ = ["Sequential"]
 

@@ -19,10 +19,10 @@ import numbers
 
 import numpy as np
 
-from . import _mlc
-from ._threads import get_num_threads
-from ._validation import check_is_fitted, check_sample_weight
-from .base import BaseEstimator, TransformerMixin
+from .. import _mlc
+from .._threads import get_num_threads
+from .._validation import check_is_fitted, check_sample_weight
+from ..base import BaseEstimator, TransformerMixin
 
 __all__ = ["StandardScaler", "MinMaxScaler"]
 

@@ -13,12 +13,12 @@ import numbers
 
 import numpy as np
 
-from . import _mlc
-from ._threads import get_num_threads
-from ._validation import (check_choice, check_classification_targets, check_is_fitted, check_X_y,
+from .. import _mlc
+from .._threads import get_num_threads
+from .._validation import (check_choice, check_classification_targets, check_is_fitted, check_X_y,
                           column_or_1d, encode_labels)
-from .base import BaseEstimator, ClassifierMixin, RegressorMixin
-from .metrics._pairwise import _metric_code
+from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
+from ..metrics._pairwise import _metric_code
 
 __all__ = ["KNeighborsClassifier", "KNeighborsRegressor", "NearestNeighbors"]
 

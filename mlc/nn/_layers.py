@@ -533,7 +533,7 @@ class Residual(Layer):
 
     def __init__(self, body, shortcut=None):
         super().__init__()
-        from .model import Sequential  # noqa: PLC0415 (model imports layers)
+        from ._model import Sequential  # noqa: PLC0415 (model imports layers)
         self.body = body if isinstance(body, Sequential) else Sequential(*body)
         self.shortcut = shortcut
         self.auto_shortcut_ = None

@@ -9,7 +9,7 @@ train any ``Sequential`` (a CNN, a residual net) with fit / partial_fit / predic
 
 Everything runs in float32 (as PyTorch); every layer is a C kernel (csrc/nn/), the parameters one
 flat buffer updated by one optimiser call per step. Per epoch ``history_`` keeps the loss, the
-objective, per-layer gradient norms, dead-ReLU and saturated-unit fractions (see _training.py).
+objective, per-layer gradient norms, dead-ReLU and saturated-unit fractions (see mlc/nn/_training.py).
 """
 import copy
 import numbers
@@ -22,9 +22,9 @@ from .._validation import (check_array, check_classification_targets, check_is_f
 from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
 from ..exceptions import ConvergenceWarning
 from ._training import EpochRunner, new_history
-from .layers import BatchNorm1d, Dense, Dropout, Identity, ReLU, Sigmoid, Tanh
-from .model import Sequential
-from .optim import SGD, Adagrad, Adam, AdamW, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
+from ._layers import BatchNorm1d, Dense, Dropout, Identity, ReLU, Sigmoid, Tanh
+from ._model import Sequential
+from ._optim import SGD, Adagrad, Adam, AdamW, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
 
 __all__ = ["MLPClassifier", "MLPRegressor", "NeuralNetClassifier", "NeuralNetRegressor"]
 
