@@ -42,4 +42,28 @@ int mlc_linalg_qr_f32(float *a, int64_t m, int64_t n, int64_t lda, int form_q);
 int mlc_linalg_lu_pl_f64(double *a, int64_t m, int64_t n, int64_t lda, int *ipiv);
 int mlc_linalg_lu_pl_f32(float *a, int64_t m, int64_t n, int64_t lda, int *ipiv);
 
+/* Cholesky factorisation of the symmetric positive definite A (n, n) (xPOTRF): with upper = 0,
+ * A = L L^T and L overwrites A's lower triangle; with upper = 1, A = U^T U and U overwrites the
+ * upper triangle (the other triangle is neither read nor written). MLC_ENOTCONVERGED: A is not
+ * positive definite. */
+int mlc_linalg_cholesky_f64(double *a, int64_t n, int64_t lda, int upper);
+int mlc_linalg_cholesky_f32(float *a, int64_t n, int64_t lda, int upper);
+
+/* B <- A^-1 B from the lower factor L of mlc_linalg_cholesky(a, ..., upper = 0) (xPOTRS).
+ *   b (n, nrhs) inout, ld ldb
+ *   a (n, n) in, ld lda */
+int mlc_linalg_cholesky_solve_f64(double *b, const double *a, int64_t n, int64_t nrhs, int64_t lda,
+                                  int64_t ldb);
+int mlc_linalg_cholesky_solve_f32(float *b, const float *a, int64_t n, int64_t nrhs, int64_t lda,
+                                  int64_t ldb);
+
+/* B <- L^-1 B for the lower triangle L of A (xTRTRS, non-unit diagonal). MLC_ENOTCONVERGED: L is
+ * singular.
+ *   b (n, nrhs) inout, ld ldb
+ *   a (n, n) in, ld lda */
+int mlc_linalg_lower_solve_f64(double *b, const double *a, int64_t n, int64_t nrhs, int64_t lda,
+                               int64_t ldb);
+int mlc_linalg_lower_solve_f32(float *b, const float *a, int64_t n, int64_t nrhs, int64_t lda,
+                               int64_t ldb);
+
 #endif

@@ -176,12 +176,9 @@ int mlc_lsq_lstsq_f64(double *coef, double *s, int64_t *rank, double *A, const d
 static int chol_solve(double *A, const double *G, double alpha, double *B, int64_t m, int64_t nrhs) {
     memcpy(A, G, (size_t)(m * m) * sizeof(double));
     for (int64_t j = 0; j < m; j++) A[j * m + j] += alpha;
-    mlc_blasint mm = (mlc_blasint)m, nr = (mlc_blasint)nrhs, info = 0;
-    mlc_lapack_dpotrf("L", &mm, A, &mm, &info, 1);
-    if (info > 0) return MLC_ENOTCONVERGED;
-    if (info < 0) return MLC_EINVAL;
-    mlc_lapack_dpotrs("L", &mm, &nr, A, &mm, B, &mm, &info, 1);
-    return info == 0 ? MLC_OK : MLC_EINVAL;
+    int st = mlc_linalg_cholesky_f64(A, m, m, 0);
+    if (st != MLC_OK) return st;
+    return mlc_linalg_cholesky_solve_f64(B, A, m, nrhs, m, m) == MLC_OK ? MLC_OK : MLC_EINVAL;
 }
 
 static int ridge_cholesky(double *coef, const double *X, const double *Y, const double *alpha,
@@ -602,16 +599,15 @@ static int nnls_gram(double *w, int64_t *n_iter, const double *G, const double *
                 for (int64_t c = 0; c < np; c++) A[a * np + c] = G[pset[a] * d + pset[c]];
                 s[a] = b[pset[a]];
             }
-            mlc_blasint m = (mlc_blasint)np, one = 1, info = 0;
-            mlc_lapack_dpotrf("L", &m, A, &m, &info, 1);
-            if (info == 0) mlc_lapack_dpotrs("L", &m, &one, A, &m, s, &m, &info, 1);
-            if (info < 0) return MLC_EINVAL;
-            if (first && (info > 0 || s[np - 1] <= 0)) {
+            int sc = mlc_linalg_cholesky_f64(A, np, np, 0);
+            if (sc == MLC_OK) sc = mlc_linalg_cholesky_solve_f64(s, A, np, 1, np, np);
+            if (sc == MLC_EINVAL) return MLC_EINVAL;
+            if (first && (sc != MLC_OK || s[np - 1] <= 0)) {
                 state[jmax] = 2; /* dependent on P or pointing the wrong way: not this time */
                 np--;
                 break;
             }
-            if (info > 0) return MLC_ENUMERIC; /* G_PP was positive definite a step ago */
+            if (sc != MLC_OK) return MLC_ENUMERIC; /* G_PP was positive definite a step ago */
             /* feasible: take it. Else step from w towards s until the first w_i hits 0 */
             double alpha = 1.0;
             int64_t hit = -1;
@@ -685,15 +681,14 @@ int mlc_lsq_nnls_f64(double *coef, int64_t *n_iter, const double *X, const doubl
         if (np == 0) continue;
         for (int64_t a = 0; a < np; a++)
             for (int64_t c = 0; c < np; c++) A[a * np + c] = G[pset[a] * d + pset[c]];
-        mlc_blasint m = (mlc_blasint)np, one = 1, info = 0;
-        mlc_lapack_dpotrf("L", &m, A, &m, &info, 1);
-        for (int step = 0; step < 2 && info == 0; step++) {
+        int sc = mlc_linalg_cholesky_f64(A, np, np, 0);
+        for (int step = 0; step < 2 && sc == MLC_OK; step++) {
             for (int64_t i = 0; i < n; i++) r[i] = Y[i * t + k];
             mlc_cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)d, -1.0, X, (int)d, w, 1, 1.0, r, 1);
             mlc_cblas_dgemv(CblasRowMajor, CblasTrans, (int)n, (int)d, 1.0, X, (int)d, r, 1, 0.0, g, 1);
             for (int64_t a = 0; a < np; a++) s[a] = g[pset[a]];
-            mlc_lapack_dpotrs("L", &m, &one, A, &m, s, &m, &info, 1);
-            int inside = info == 0;
+            sc = mlc_linalg_cholesky_solve_f64(s, A, np, 1, np, np);
+            int inside = sc == MLC_OK;
             for (int64_t a = 0; a < np && inside; a++) inside = w[pset[a]] + s[a] > 0;
             if (!inside) break;
             for (int64_t a = 0; a < np; a++) w[pset[a]] += s[a];

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "blas.h"
+#include "core/linalg.h"
 #include "mixture/gmm.h"
 
 #define GMM_CHUNK_ROWS 1024      /* rows per reduction chunk (chunks depend on N, not threads) */
@@ -89,15 +90,11 @@ static int64_t n_chunks(int64_t n, int64_t per_chunk) {
  * Row-major symmetric cov is its own column-major image: LAPACK's lower factor L, then L X = I
  * gives X = L^-1 column-major, which read row-major is L^-T. */
 static int precision_cholesky_from_cov(double *U, const double *cov, int64_t d, double *work) {
-    const mlc_blasint nn = (mlc_blasint)d;
-    mlc_blasint info = 0;
     memcpy(work, cov, sizeof(double) * (size_t)(d * d));
-    mlc_lapack_dpotrf("L", &nn, work, &nn, &info, 1);
-    if (info != 0) return MLC_ENUMERIC;
+    if (mlc_linalg_cholesky_f64(work, d, d, 0) != MLC_OK) return MLC_ENUMERIC;
     memset(U, 0, sizeof(double) * (size_t)(d * d));
     for (int64_t j = 0; j < d; j++) U[j * d + j] = 1.0;
-    mlc_lapack_dtrtrs("L", "N", "N", &nn, &nn, work, &nn, U, &nn, &info, 1, 1, 1);
-    return info == 0 ? MLC_OK : MLC_ENUMERIC;
+    return mlc_linalg_lower_solve_f64(U, work, d, d, d, d) == MLC_OK ? MLC_OK : MLC_ENUMERIC;
 }
 
 int mlc_gmm_precisions_cholesky(double *prec_chol, const double *precisions, int64_t k, int64_t d,
@@ -114,7 +111,6 @@ int mlc_gmm_precisions_cholesky(double *prec_chol, const double *precisions, int
     const int64_t nmat = covariance_type == MLC_GMM_FULL ? k : 1;
     double *f = mlc_malloc(sizeof(double) * (size_t)(d * d));
     if (f == NULL) return MLC_ENOMEM;
-    const mlc_blasint nn = (mlc_blasint)d;
     int st = MLC_OK;
     for (int64_t c = 0; c < nmat && st == MLC_OK; c++) {
         const double *P = precisions + c * d * d;
@@ -122,9 +118,7 @@ int mlc_gmm_precisions_cholesky(double *prec_chol, const double *precisions, int
         // P = U U^T with U upper: reverse rows and columns (J P J = L L^T), factor, reverse back
         for (int64_t i = 0; i < d; i++)
             for (int64_t j = 0; j < d; j++) f[i * d + j] = P[(d - 1 - i) * d + (d - 1 - j)];
-        mlc_blasint info = 0;
-        mlc_lapack_dpotrf("U", &nn, f, &nn, &info, 1); /* column-major upper = row-major lower L */
-        if (info != 0) {
+        if (mlc_linalg_cholesky_f64(f, d, d, 1) != MLC_OK) { /* column-major upper = row-major lower L */
             st = MLC_ENUMERIC;
             break;
         }
