@@ -76,6 +76,11 @@ void mlc_rng_jump(mlc_rng *rng);                      /* advance 2^128 steps: in
 /* The one aligned allocator (64-byte aligned, for SIMD and cache lines); free with mlc_free. */
 void *mlc_malloc(size_t bytes);
 void mlc_free(void *p);
+/* For tests only (bind_core.c: _mlc._alloc_fail_in, _mlc._alloc_live). mlc_alloc_fail_in(n): the
+ * n-th next mlc_malloc returns NULL, once (n = 0: none); returns how many allocations the previous
+ * setting still had to go (0: it fired, or there was none). mlc_alloc_live: blocks not yet freed. */
+int64_t mlc_alloc_fail_in(int64_t n);
+int64_t mlc_alloc_live(void);
 
 /* Top-k by partial selection. Keeps the k smallest (value, index) pairs seen so far in a max-heap
  * ordered by (value, index), so ties go to the smaller index (what a stable sort would pick).

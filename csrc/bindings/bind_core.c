@@ -26,6 +26,21 @@ static PyObject *blas_num_threads(PyObject *self, PyObject *args) {
     return PyLong_FromLong(mlc_openblas_get_num_threads());
 }
 
+/* Test-only: _alloc_fail_in(n) -> what the previous setting had left (see mlc_alloc_fail_in);
+ * _alloc_live() -> the number of mlc_malloc blocks not yet freed. */
+static PyObject *alloc_fail_in(PyObject *self, PyObject *args) {
+    (void)self;
+    long long n;
+    if (!PyArg_ParseTuple(args, "L", &n)) return NULL;
+    return PyLong_FromLongLong((long long)mlc_alloc_fail_in(n));
+}
+
+static PyObject *alloc_live(PyObject *self, PyObject *args) {
+    (void)self;
+    (void)args;
+    return PyLong_FromLongLong((long long)mlc_alloc_live());
+}
+
 /* rng_uniform(seed, n) -> (n,) float64 in [0, 1); rng_normal(seed, n); rng_below(seed, n, bound) */
 static PyObject *rng_draw(PyObject *args, int kind) {
     unsigned long long seed;
@@ -66,5 +81,8 @@ PyMethodDef mlc_core_methods[] = {
     {"rng_uniform", rng_uniform, METH_VARARGS, "rng_uniform(seed, n) -> float64 (n,) in [0, 1)"},
     {"rng_normal", rng_normal, METH_VARARGS, "rng_normal(seed, n) -> float64 (n,) standard normal"},
     {"rng_below", rng_below, METH_VARARGS, "rng_below(seed, n, bound) -> uint64 (n,) in [0, bound)"},
+    {"_alloc_fail_in", alloc_fail_in, METH_VARARGS,
+     "_alloc_fail_in(n) -> int: test only; the n-th next allocation fails (0: none)"},
+    {"_alloc_live", alloc_live, METH_NOARGS, "_alloc_live() -> int: test only; live allocations"},
     {NULL, NULL, 0, NULL},
 };

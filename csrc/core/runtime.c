@@ -1,6 +1,7 @@
 /* runtime.c: status strings, the log and progress hooks, thread control, the aligned allocator. */
 #include <stdarg.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <omp.h>
@@ -82,10 +83,28 @@ int mlc_team_size(int64_t work, int n_threads) {
     return n_threads;
 }
 
+/* The test hook: fail_in counts down the allocations to the one that fails (0: none will), live
+ * counts the blocks not yet freed. Atomics: mlc_malloc may run inside a parallel region. */
+static atomic_llong fail_in = 0, live = 0;
+
+int64_t mlc_alloc_fail_in(int64_t n) { return (int64_t)atomic_exchange(&fail_in, (long long)MLC_MAX(n, 0)); }
+
+int64_t mlc_alloc_live(void) { return (int64_t)atomic_load(&live); }
+
 void *mlc_malloc(size_t bytes) {
+    long long left = atomic_load_explicit(&fail_in, memory_order_relaxed);
+    while (left > 0 && !atomic_compare_exchange_weak(&fail_in, &left, left - 1)) {
+    }
+    if (left == 1) return NULL;
     if (bytes == 0) bytes = 64;
     bytes = (bytes + 63) & ~(size_t)63; /* aligned_alloc wants a multiple of the alignment */
-    return aligned_alloc(64, bytes);
+    void *p = aligned_alloc(64, bytes);
+    if (p != NULL) atomic_fetch_add_explicit(&live, 1, memory_order_relaxed);
+    return p;
 }
 
-void mlc_free(void *p) { free(p); }
+void mlc_free(void *p) {
+    if (p == NULL) return;
+    atomic_fetch_sub_explicit(&live, 1, memory_order_relaxed);
+    free(p);
+}

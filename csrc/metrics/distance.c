@@ -198,7 +198,7 @@ void mlc_distance_tile(double *S, int64_t lds, const mlc_dist_rows *X, int64_t i
     int mlc_distance_pairwise_##SUFFIX(T *out, const T *X, const T *Y, int64_t n, int64_t m,       \
                                        int64_t d, int metric, int same, int n_threads,             \
                                        const mlc_progress *p) {                                    \
-        mlc_dist_rows rx, ry;                                                                      \
+        mlc_dist_rows rx, ry = {0}; /* ry is freed even when rx failed before it was set */       \
         int st = mlc_distance_rows_##SUFFIX(&rx, X, n, d, metric);                                 \
         int st2 = (st == MLC_OK && !same) ? mlc_distance_rows_##SUFFIX(&ry, Y, m, d, metric)       \
                                           : MLC_OK;                                                \

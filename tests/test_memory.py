@@ -1,0 +1,160 @@
+"""The memory contract (DESIGN.md "C kernels"): every allocation failure inside a kernel comes back as
+MemoryError (MLC_ENOMEM), never a crash, and frees what was allocated on the way (no leak on any path).
+
+_mlc._alloc_fail_in(n) makes the n-th next mlc_malloc fail; each entry point below is called with the
+1st, 2nd, 3rd, ... allocation failing until a call makes fewer allocations than that and succeeds.
+_mlc._alloc_live() counts the mlc_malloc blocks not yet freed: it must be back where it was after every
+call, failed or not."""
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.filterwarnings("ignore:.*converge")
+
+from mlc import _mlc
+from mlc.cluster import KMeans, MiniBatchKMeans
+from mlc.decomposition import PCA, TruncatedSVD
+from mlc.linear_model import (ElasticNet, Lasso, LinearRegression, LogisticRegression, Ridge, SGDClassifier,
+                              SGDRegressor)
+from mlc.metrics import pairwise_distances
+from mlc.mixture import GaussianMixture
+from mlc.neighbors import KNeighborsClassifier, KNeighborsRegressor
+from mlc.preprocessing import StandardScaler
+from mlc.svm import SVC, SVR, LinearSVC, LinearSVR
+
+MAX_ALLOCATIONS = 400  # more than any entry point below makes; a call that needs more fails the test
+
+rng = np.random.RandomState(0)
+X = rng.randn(60, 5)
+X32 = X.astype(np.float32)
+y_cls = (X[:, 0] + 0.5 * X[:, 1] > 0).astype(int)
+y_cls3 = np.digitize(X[:, 0], [-0.5, 0.5])
+y_reg = X @ rng.randn(5) + 0.1 * rng.randn(60)
+Y_reg = np.c_[y_reg, -y_reg]
+
+
+def _conv(backward):
+    x = rng.randn(2, 3, 9, 8).astype(np.float32)
+    w = rng.randn(4, 3, 3, 3).astype(np.float32)
+    b = rng.randn(4).astype(np.float32)
+    out = np.empty((2, 4, 5, 4), np.float32)
+    hp = (2, 2, 1, 1, 1, 1)
+    if not backward:
+        return lambda: _mlc.nn_conv2d_forward(out, x, w, b, *hp)
+    dx, dw, db = np.zeros_like(x), np.zeros_like(w), np.zeros_like(b)
+    return lambda: _mlc.nn_conv2d_backward(dx, dw, db, out, x, w, *hp)
+
+
+CASES = {
+    "kmeans_lloyd": lambda: KMeans(3, n_init=2, random_state=0).fit(X).predict(X),
+    "kmeans_elkan": lambda: KMeans(3, n_init=1, algorithm="elkan", random_state=0).fit(X32),
+    "minibatch_kmeans": lambda: MiniBatchKMeans(3, batch_size=20, max_iter=3, n_init=1, random_state=0).fit(X),
+    **{f"gmm_{c}": (lambda c=c: GaussianMixture(2, covariance_type=c, max_iter=5, random_state=0).fit(X).score(X))
+       for c in ("full", "tied", "diag", "spherical")},
+    "pca_full": lambda: PCA(3, svd_solver="full").fit(X).transform(X),
+    "pca_f32": lambda: PCA(2, svd_solver="full").fit_transform(X32),
+    "pca_randomized": lambda: PCA(2, svd_solver="randomized", random_state=0).fit(X),
+    "truncated_svd": lambda: TruncatedSVD(2, random_state=0).fit_transform(X),
+    "knn_classifier": lambda: KNeighborsClassifier(4).fit(X, y_cls).predict_proba(X),
+    "knn_regressor": lambda: KNeighborsRegressor(4, weights="distance").fit(X, y_reg).predict(X32),
+    **{f"pairwise_{m}": (lambda m=m: pairwise_distances(X, X[:7], metric=m))
+       for m in ("euclidean", "cosine", "correlation")},
+    "pairwise_manhattan_f32": lambda: pairwise_distances(X32, X32[:7], metric="manhattan"),
+    "standard_scaler": lambda: StandardScaler().fit(X).transform(X),
+    "linear_regression": lambda: LinearRegression().fit(X, Y_reg),
+    "nnls": lambda: LinearRegression(positive=True).fit(X, y_reg),
+    "ridge_cholesky": lambda: Ridge(1.0, solver="cholesky").fit(X, Y_reg),
+    "ridge_svd": lambda: Ridge(1.0, solver="svd").fit(X, y_reg),
+    "lasso": lambda: Lasso(0.05, max_iter=50).fit(X, y_reg),
+    "elastic_net": lambda: ElasticNet(0.05, l1_ratio=0.5, max_iter=50, precompute=True).fit(X, y_reg),
+    "logistic_lbfgs": lambda: LogisticRegression(max_iter=20).fit(X, y_cls3),
+    "logistic_owlqn": lambda: LogisticRegression(l1_ratio=1.0, solver="owlqn", max_iter=20).fit(X, y_cls),
+    "logistic_adam": lambda: LogisticRegression(solver="adam", max_iter=3).fit(X, y_cls),
+    "svc_rbf": lambda: SVC(probability=False).fit(X, y_cls3).decision_function(X),
+    "svr_poly": lambda: SVR(kernel="poly", degree=2).fit(X, y_reg).predict(X),
+    "linear_svc": lambda: LinearSVC(max_iter=50).fit(X, y_cls3),
+    "linear_svc_l1": lambda: LinearSVC(penalty="l1", dual=False, max_iter=50).fit(X, y_cls),
+    "linear_svr": lambda: LinearSVR(max_iter=50).fit(X, y_reg),
+    "sgd_classifier": lambda: SGDClassifier(max_iter=3, tol=None, random_state=0).fit(X, y_cls3),
+    "sgd_regressor": lambda: SGDRegressor(max_iter=3, tol=None, random_state=0).fit(X, y_reg),
+    "conv2d_forward": _conv(False),
+    "conv2d_backward": _conv(True),
+}
+
+# Large enough for a team of threads (mlc_team_size): a failure in one thread's scratch inside a
+# parallel region must stop the others cleanly.
+XB = rng.randn(3000, 64)
+XB32 = XB.astype(np.float32)
+yb = (XB[:, 0] > 0).astype(int)
+PARALLEL_CASES = {
+    "kmeans_lloyd": lambda: KMeans(8, n_init=1, max_iter=3, random_state=0).fit(XB),
+    "kmeans_elkan_f32": lambda: KMeans(8, n_init=1, max_iter=3, algorithm="elkan", random_state=0).fit(XB32),
+    "gmm_full": lambda: GaussianMixture(3, max_iter=2, random_state=0).fit(XB[:, :16]),
+    "pairwise_euclidean_f32": lambda: pairwise_distances(XB32[:700], XB32[:600]),
+    "pairwise_cosine": lambda: pairwise_distances(XB[:700], XB[:600], metric="cosine"),
+    "knn_f32": lambda: KNeighborsClassifier(3).fit(XB32[:1500], yb[:1500]).predict(XB32[1500:]),
+    "pca": lambda: PCA(5, svd_solver="full").fit(XB),
+    "logistic": lambda: LogisticRegression(max_iter=3).fit(XB, yb),
+}
+
+
+def _check_every_failure(name, call):
+    call()  # warm up: Python-side caches, lazily built tables
+    failures = 0
+    try:
+        for n in range(1, MAX_ALLOCATIONS + 1):
+            live = _mlc._alloc_live()
+            _mlc._alloc_fail_in(n)
+            try:
+                call()
+            except MemoryError:
+                failures += 1
+            left = _mlc._alloc_fail_in(0)
+            assert _mlc._alloc_live() == live, f"{name}: {_mlc._alloc_live() - live} block(s) leaked " \
+                                               f"when allocation {n} failed"
+            if left > 0:  # the call made fewer than n allocations: every failure point has been seen
+                break
+        else:
+            pytest.fail(f"{name}: more than {MAX_ALLOCATIONS} allocations")
+    finally:
+        _mlc._alloc_fail_in(0)
+    assert n > 1, f"{name}: no allocation through mlc_malloc, nothing was tested"
+    assert failures > 0
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_allocation_failure_raises_memory_error_and_leaks_nothing(name):
+    _check_every_failure(name, CASES[name])
+
+
+@pytest.mark.parametrize("name", sorted(PARALLEL_CASES))
+def test_allocation_failure_in_a_parallel_region(name, threads):
+    import mlc
+    mlc.set_num_threads(2)
+    _check_every_failure(name, PARALLEL_CASES[name])
+
+
+def test_network_step_allocates_nothing_in_c():
+    # per-step kernels take caller scratch (the conv layer's im2col buffer is allocated once, in NumPy)
+    from mlc.nn import Conv2d, Dense, Flatten, MaxPool2d, ReLU, Sequential
+    model = Sequential(Conv2d(4, 3, padding=1), ReLU(), MaxPool2d(2), Conv2d(3, 3, stride=2), Flatten(), Dense(3))
+    model.build((2, 8, 8))
+    model.allocate(seed=0)
+    x = rng.randn(5, 2, 8, 8).astype(np.float32)
+    for step in range(2):
+        if step == 1:
+            _mlc._alloc_fail_in(1)
+        out = model.forward(x, True)
+        model.zero_grad()
+        model.backward(np.ones_like(out))
+    assert _mlc._alloc_fail_in(0) == 1  # no mlc_malloc in the second step
+
+
+def test_alloc_hook_counts_and_fires_once():
+    assert _mlc._alloc_fail_in(0) == 0
+    live = _mlc._alloc_live()
+    _mlc._alloc_fail_in(1)
+    with pytest.raises(MemoryError):
+        pairwise_distances(X, X, metric="cosine")
+    assert _mlc._alloc_fail_in(0) == 0  # it fired
+    pairwise_distances(X, X, metric="cosine")  # and only once
+    assert _mlc._alloc_live() == live
