@@ -493,3 +493,29 @@ def test_conv_pool_step_does_not_leak(rng):
             pass
 
     assert_rss_stable(once)
+
+
+def test_conv2d_caller_scratch_same_result_and_checked(rng):
+    x, w, b = f32(rng, 3, 4, 10, 9), f32(rng, 5, 4, 3, 3), f32(rng, 5)
+    hp = (2, 1, 1, 0, 1, 2)
+    out = np.empty((3, 5, 5, 5), np.float32)
+    _mlc.nn_conv2d_forward(out, x, w, b, *hp)
+    n = _mlc.nn_conv2d_scratch_size(x.shape, w.shape, *hp, True, True)
+    assert n >= _mlc.nn_conv2d_scratch_size(x.shape, w.shape, *hp, False, False)
+    scratch = np.empty(n, np.float32)
+    out2 = np.empty_like(out)
+    _mlc.nn_conv2d_forward(out2, x, w, b, *hp, scratch=scratch)
+    np.testing.assert_array_equal(out, out2)
+    dx, dw, db = np.zeros_like(x), np.zeros_like(w), np.zeros_like(b)
+    _mlc.nn_conv2d_backward(dx, dw, db, out, x, w, *hp)
+    dx2, dw2, db2 = np.zeros_like(x), np.zeros_like(w), np.zeros_like(b)
+    _mlc.nn_conv2d_backward(dx2, dw2, db2, out, x, w, *hp, scratch=scratch)
+    for a, a2 in ((dx, dx2), (dw, dw2), (db, db2)):
+        np.testing.assert_array_equal(a, a2)
+    if n > 0:
+        with pytest.raises(ValueError, match="scratch has"):
+            _mlc.nn_conv2d_forward(out2, x, w, b, *hp, scratch=scratch[:n - 1])
+    with pytest.raises(ValueError, match="scratch overlaps x"):
+        _mlc.nn_conv2d_forward(out2, x, w, b, *hp, scratch=x.reshape(-1)[:max(n, 1)])
+    with pytest.raises(TypeError, match="scratch"):
+        _mlc.nn_conv2d_forward(out2, x, w, b, *hp, scratch=scratch.astype(np.float64))

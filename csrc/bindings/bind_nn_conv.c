@@ -4,8 +4,9 @@
  * Every array is passed in place (mlc_bind_inplace: borrowed, never converted): outputs are
  * overwritten, gradients accumulated, and a gradient given as None is skipped. Every shape is checked
  * against the others and against the output-size formula, and outputs may not overlap inputs, so a
- * direct call with wrong arrays raises instead of crashing. The im2col scratch of conv2d is allocated
- * here per call (mlc_malloc, sized by mlc_conv2d_scratch_size) and freed before returning.
+ * direct call with wrong arrays raises instead of crashing. The im2col scratch of conv2d is the
+ * caller's (`scratch`, sized by nn_conv2d_scratch_size: a layer allocates it once and reuses it every
+ * step); a direct call that passes None gets a block allocated and freed here.
  */
 #include "bind.h"
 
@@ -87,16 +88,57 @@ static int conv_shapes(PyArrayObject *y, const char *ny, PyArrayObject *x, PyArr
     return plane_match(y, ny, oh, ow, x, "x");
 }
 
-/* nn_conv2d_forward(out, x, weight, bias, stride_h=1, stride_w=1, pad_h=0, pad_w=0, dil_h=1, dil_w=1) */
+/* The im2col scratch of n floats: the caller's so (a writeable float32 1-D array of at least n floats
+ * that overlaps none of the n_arr arrays), or for None a block of our own in *own (the caller
+ * mlc_frees it). Sets *scratch; 0, or -1 with an exception. */
+static int conv_scratch(PyObject *so, int64_t n, PyArrayObject **arr, const char **names, int n_arr,
+                        float **scratch, float **own) {
+    PyArrayObject *s;
+    *scratch = *own = NULL;
+    if (so == Py_None) {
+        if (n > 0 && (*own = mlc_malloc(sizeof(float) * (size_t)n)) == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        *scratch = *own;
+        return 0;
+    }
+    if (mlc_bind_inplace(so, F32, 1, "scratch", OUT, &s) < 0) return -1;
+    if (PyArray_DIM(s, 0) < n) {
+        PyErr_Format(PyExc_ValueError, "scratch has %zd floats, these sizes need %lld (nn_conv2d_scratch_size)",
+                     (Py_ssize_t)PyArray_DIM(s, 0), (long long)n);
+        return -1;
+    }
+    for (int i = 0; i < n_arr; i++)
+        if (mlc_bind_no_overlap(s, "scratch", arr[i], names[i], 0) < 0) return -1;
+    *scratch = PyArray_DATA(s);
+    return 0;
+}
+
+/* nn_conv2d_scratch_size(x_shape, weight_shape, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w,
+ *                        backward, with_dweight) -> floats of scratch for the current thread count */
+static PyObject *nn_conv2d_scratch_size(PyObject *self, PyObject *args) {
+    (void)self;
+    Py_ssize_t B, Cin, H, W, Cout, Cin_w, KH, KW, sh, sw, ph, pw, dh, dw;
+    int backward, with_dw;
+    if (!PyArg_ParseTuple(args, "(nnnn)(nnnn)nnnnnnpp", &B, &Cin, &H, &W, &Cout, &Cin_w, &KH, &KW, &sh, &sw, &ph,
+                          &pw, &dh, &dw, &backward, &with_dw))
+        return NULL;
+    return PyLong_FromLongLong((long long)mlc_conv2d_scratch_size(B, Cin, H, W, Cout, KH, KW, sh, sw, ph, pw, dh, dw,
+                                                                  backward, with_dw, mlc_get_num_threads()));
+}
+
+/* nn_conv2d_forward(out, x, weight, bias, stride_h=1, stride_w=1, pad_h=0, pad_w=0, dil_h=1, dil_w=1,
+ *                   scratch=None) */
 static PyObject *nn_conv2d_forward(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
     static char *kwlist[] = {"out", "x", "weight", "bias", "stride_h", "stride_w", "pad_h", "pad_w",
-                             "dil_h", "dil_w", NULL};
-    PyObject *oo, *xo, *wo, *bo;
+                             "dil_h", "dil_w", "scratch", NULL};
+    PyObject *oo, *xo, *wo, *bo, *so = Py_None;
     Py_ssize_t sh = 1, sw = 1, ph = 0, pw = 0, dh = 1, dw = 1;
     PyArrayObject *out, *x, *w, *b;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOO|nnnnnn", kwlist, &oo, &xo, &wo, &bo, &sh, &sw, &ph, &pw, &dh,
-                                     &dw))
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOO|nnnnnnO", kwlist, &oo, &xo, &wo, &bo, &sh, &sw, &ph, &pw, &dh,
+                                     &dw, &so))
         return NULL;
     if (mlc_bind_inplace(oo, F32, 4, "out", OUT, &out) < 0 || mlc_bind_inplace(xo, F32, 4, "x", IN, &x) < 0 ||
         mlc_bind_inplace(wo, F32, 4, "weight", IN, &w) < 0 || mlc_bind_inplace(bo, F32, 1, "bias", IN_OPT, &b) < 0 ||
@@ -108,28 +150,31 @@ static PyObject *nn_conv2d_forward(PyObject *self, PyObject *args, PyObject *kwd
     const int64_t Cout = PyArray_DIM(w, 0), KH = PyArray_DIM(w, 2), KW = PyArray_DIM(w, 3);
     const int nt = mlc_get_num_threads();
     const int64_t n_scratch = mlc_conv2d_scratch_size(B, Cin, H, W, Cout, KH, KW, sh, sw, ph, pw, dh, dw, 0, 0, nt);
-    float *scratch = NULL;
-    if (n_scratch > 0 && (scratch = mlc_malloc(sizeof(float) * (size_t)n_scratch)) == NULL) return PyErr_NoMemory();
+    PyArrayObject *arr[4] = {out, x, w, b};
+    const char *names[4] = {"out", "x", "weight", "bias"};
+    float *scratch, *own;
+    if (conv_scratch(so, n_scratch, arr, names, 4, &scratch, &own) < 0) return NULL;
     const float *bd = b != NULL ? PyArray_DATA(b) : NULL;
     int st;
     Py_BEGIN_ALLOW_THREADS
     st = mlc_conv2d_forward(PyArray_DATA(out), PyArray_DATA(x), PyArray_DATA(w), bd, B, Cin, H, W, Cout, KH, KW, sh,
                             sw, ph, pw, dh, dw, scratch, nt);
     Py_END_ALLOW_THREADS
-    mlc_free(scratch);
+    mlc_free(own);
     return mlc_bind_none_or_status(st);
 }
 
-/* nn_conv2d_backward(dx, dweight, dbias, dout, x, weight, stride_h=1, ..., dil_w=1): accumulate. */
+/* nn_conv2d_backward(dx, dweight, dbias, dout, x, weight, stride_h=1, ..., dil_w=1, scratch=None):
+ * accumulate. */
 static PyObject *nn_conv2d_backward(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
     static char *kwlist[] = {"dx", "dweight", "dbias", "dout", "x", "weight", "stride_h", "stride_w",
-                             "pad_h", "pad_w", "dil_h", "dil_w", NULL};
-    PyObject *dxo, *dwo, *dbo, *go, *xo, *wo;
+                             "pad_h", "pad_w", "dil_h", "dil_w", "scratch", NULL};
+    PyObject *dxo, *dwo, *dbo, *go, *xo, *wo, *so = Py_None;
     Py_ssize_t sh = 1, sw = 1, ph = 0, pw = 0, dh = 1, dw = 1;
     PyArrayObject *dx, *dwt, *db, *g, *x, *w;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOO|nnnnnn", kwlist, &dxo, &dwo, &dbo, &go, &xo, &wo, &sh, &sw,
-                                     &ph, &pw, &dh, &dw))
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOO|nnnnnnO", kwlist, &dxo, &dwo, &dbo, &go, &xo, &wo, &sh, &sw,
+                                     &ph, &pw, &dh, &dw, &so))
         return NULL;
     if (mlc_bind_inplace(dxo, F32, 4, "dx", OUT_OPT, &dx) < 0 ||
         mlc_bind_inplace(dwo, F32, 4, "dweight", OUT_OPT, &dwt) < 0 ||
@@ -152,14 +197,16 @@ static PyObject *nn_conv2d_backward(PyObject *self, PyObject *args, PyObject *kw
     int64_t n_scratch = 0;
     if (dx != NULL || dwt != NULL)
         n_scratch = mlc_conv2d_scratch_size(B, Cin, H, W, Cout, KH, KW, sh, sw, ph, pw, dh, dw, 1, dwt != NULL, nt);
-    float *scratch = NULL;
-    if (n_scratch > 0 && (scratch = mlc_malloc(sizeof(float) * (size_t)n_scratch)) == NULL) return PyErr_NoMemory();
+    PyArrayObject *arr[6] = {dx, dwt, db, g, x, w};
+    const char *names[6] = {"dx", "dweight", "dbias", "dout", "x", "weight"};
+    float *scratch, *own;
+    if (conv_scratch(so, n_scratch, arr, names, 6, &scratch, &own) < 0) return NULL;
     int st;
     Py_BEGIN_ALLOW_THREADS
     st = mlc_conv2d_backward(dxd, dwd, dbd, PyArray_DATA(g), PyArray_DATA(x), PyArray_DATA(w), B, Cin, H, W, Cout, KH,
                              KW, sh, sw, ph, pw, dh, dw, scratch, nt);
     Py_END_ALLOW_THREADS
-    mlc_free(scratch);
+    mlc_free(own);
     return mlc_bind_none_or_status(st);
 }
 
@@ -291,12 +338,16 @@ static PyObject *nn_avgpool2d_backward(PyObject *self, PyObject *args, PyObject 
 }
 
 PyMethodDef mlc_nn_conv_methods[] = {
+    {"nn_conv2d_scratch_size", nn_conv2d_scratch_size, METH_VARARGS,
+     "nn_conv2d_scratch_size(x_shape, weight_shape, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, backward, "
+     "with_dweight) -> floats of scratch nn_conv2d_forward/backward need (for the current thread count)"},
     {"nn_conv2d_forward", MLC_BIND_FN(nn_conv2d_forward), MLC_BIND_KW,
-     "nn_conv2d_forward(out, x, weight, bias, stride_h=1, stride_w=1, pad_h=0, pad_w=0, dil_h=1, dil_w=1):\n"
+     "nn_conv2d_forward(out, x, weight, bias, stride_h=1, stride_w=1, pad_h=0, pad_w=0, dil_h=1, dil_w=1, "
+     "scratch=None):\n"
      "out (B, C_out, OH, OW) = conv2d(x (B, C_in, H, W), weight (C_out, C_in, KH, KW)) + bias (C_out) or None"},
     {"nn_conv2d_backward", MLC_BIND_FN(nn_conv2d_backward), MLC_BIND_KW,
      "nn_conv2d_backward(dx, dweight, dbias, dout, x, weight, stride_h=1, stride_w=1, pad_h=0, pad_w=0, dil_h=1, "
-     "dil_w=1): accumulate the gradients (each may be None)"},
+     "dil_w=1, scratch=None): accumulate the gradients (each may be None)"},
     {"nn_maxpool2d_forward", MLC_BIND_FN(nn_maxpool2d_forward), MLC_BIND_KW,
      "nn_maxpool2d_forward(out, argmax, x, kernel_h, kernel_w, stride_h, stride_w, pad_h=0, pad_w=0): "
      "argmax (int64, flat index in the H*W plane) may be None"},

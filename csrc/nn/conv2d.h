@@ -42,7 +42,7 @@ const char *mlc_conv2d_check_params(int64_t B, int64_t C_in, int64_t H, int64_t 
 
 /* How many floats of scratch mlc_conv2d_forward (backward = 0) or mlc_conv2d_backward (backward = 1,
  * with_dweight: a weight gradient is wanted) needs for these sizes and n_threads; may be 0 (then
- * scratch may be NULL). The caller allocates it (the binding: mlc_malloc per call). */
+ * scratch may be NULL). The caller allocates it: a network layer once, reused every step. */
 int64_t mlc_conv2d_scratch_size(int64_t B, int64_t C_in, int64_t H, int64_t W, int64_t C_out, int64_t KH,
                                 int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
                                 int64_t dil_h, int64_t dil_w, int backward, int with_dweight, int n_threads);

@@ -258,16 +258,22 @@ class Conv2d(Layer):
     def _hyper(self):
         return (*self.stride, *self.padding, *self.dilation)
 
+    def _scratch(self, x):
+        # one im2col buffer for forward and backward: the backward size with a weight gradient is the larger
+        n = _mlc.nn_conv2d_scratch_size(x.shape, self.params["weight"].shape, *self._hyper(), True, True)
+        return self._buf("scratch", (n,))
+
     def forward(self, x, training):
         self._x = x
         out = self._buf("out", (x.shape[0],) + self.out_shape)
-        _mlc.nn_conv2d_forward(out, x, self.params["weight"], self.params.get("bias"), *self._hyper())
+        _mlc.nn_conv2d_forward(out, x, self.params["weight"], self.params.get("bias"), *self._hyper(),
+                               scratch=self._scratch(x))
         return out
 
     def backward(self, dout, need_dx=True):
         dx = self._buf("dx", self._x.shape, zero=True) if need_dx else None
         _mlc.nn_conv2d_backward(dx, self.grads["weight"], self.grads.get("bias"), dout, self._x,
-                                self.params["weight"], *self._hyper())
+                                self.params["weight"], *self._hyper(), scratch=self._scratch(self._x))
         return dx
 
 
