@@ -248,9 +248,9 @@ PyMethodDef mlc_decomposition_methods[] = {
      "pca_covariance(X, n_threads=1) -> (s, explained_variance, components, mean, ssq): "
      "eigendecomposition of the sample covariance, largest first"},
     {"svd_randomized", FN(svd_randomized), KW,
-     "svd_randomized(X, n_components, n_oversamples=10, n_iter=4, normalizer=2, seed=0, "
+     "svd_randomized(X, n_components, n_oversamples=10, n_iter=4, normalizer=PCA_NORMALIZER_LU, seed=0, "
      "center=True, n_threads=1) -> (s, components, mean, ssq): Halko-Martinsson-Tropp "
-     "randomized SVD; normalizer 0 none, 1 QR, 2 LU"},
+     "randomized SVD; normalizer from ENUMS['pca_normalizer']"},
     {"pca_transform", FN(pca_transform), KW,
      "pca_transform(X, components, mean=None, scale=None, n_threads=1) -> "
      "((X - mean) components^T) / scale"},

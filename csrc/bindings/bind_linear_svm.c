@@ -73,12 +73,12 @@ static PyObject *linear_svc_fit(PyObject *self, PyObject *args, PyObject *kwds) 
             goto fail;
     }
     if (mlc_bind_check_params(mlc_linear_svm_check_params(n, d, n_classes, &p)) < 0) goto fail;
-    if (p.solver == MLC_LSVM_L2R_L2LOSS_SVR_DUAL || p.solver == MLC_LSVM_L2R_L1LOSS_SVR_DUAL) {
+    if (p.solver == MLC_LINEAR_SVM_L2R_L2LOSS_SVR_DUAL || p.solver == MLC_LINEAR_SVM_L2R_L1LOSS_SVR_DUAL) {
         PyErr_SetString(PyExc_ValueError, "solver: a regression solver; use linear_svr_fit");
         goto fail;
     }
     // Crammer-Singer: one problem, a row per class; one-vs-rest: one problem (and row) per class, one for two
-    const int cs = p.solver == MLC_LSVM_MCSVM_CS;
+    const int cs = p.solver == MLC_LINEAR_SVM_MCSVM_CS;
     const npy_intp R = cs || n_classes > 2 ? n_classes : 1, K = cs ? 1 : R, P = d + (p.bias > 0 ? 1 : 0);
     coef = mlc_bind_new(2, R, P, NPY_FLOAT64);
     it = mlc_bind_new(1, K, 0, NPY_INT64);
@@ -147,7 +147,7 @@ static PyObject *linear_svr_fit(PyObject *self, PyObject *args, PyObject *kwds) 
     if ((y = mlc_bind_array(yo, NPY_FLOAT64, 1, "y")) == NULL || mlc_bind_check_dim(y, 0, n, "y") < 0) goto fail;
     if (mlc_bind_weights(swo, NPY_FLOAT64, n, &sw) < 0) goto fail;
     if (mlc_bind_check_params(mlc_linear_svm_check_params(n, d, 2, &p)) < 0) goto fail;
-    if (p.solver != MLC_LSVM_L2R_L2LOSS_SVR_DUAL && p.solver != MLC_LSVM_L2R_L1LOSS_SVR_DUAL) {
+    if (p.solver != MLC_LINEAR_SVM_L2R_L2LOSS_SVR_DUAL && p.solver != MLC_LINEAR_SVM_L2R_L1LOSS_SVR_DUAL) {
         PyErr_SetString(PyExc_ValueError, "solver: not a regression solver; use linear_svc_fit");
         goto fail;
     }

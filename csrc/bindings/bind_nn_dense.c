@@ -424,7 +424,7 @@ PyMethodDef mlc_nn_dense_methods[] = {
     {"nn_dense_backward", MLC_BIND_FN(nn_dense_backward), MLC_BIND_KW,
      "nn_dense_backward(dx, dweight, dbias, dout, x, weight): accumulate the gradients (each may be None)"},
     {"nn_activation_forward", MLC_BIND_FN(nn_activation_forward), MLC_BIND_KW,
-     "nn_activation_forward(out, x, kind, alpha=0.01): kind 0 relu, 1 leaky_relu, 2 sigmoid, 3 tanh, 4 identity"},
+     "nn_activation_forward(out, x, kind, alpha=0.01): kind from ENUMS['nn_activation']"},
     {"nn_activation_backward", MLC_BIND_FN(nn_activation_backward), MLC_BIND_KW,
      "nn_activation_backward(dx, dout, x, out, kind, alpha=0.01): dx += f'(x) dout"},
     {"nn_softmax_forward", MLC_BIND_FN(nn_softmax_forward), MLC_BIND_KW,

@@ -122,13 +122,13 @@ PyMethodDef mlc_nn_optim_methods[] = {
     {"nn_optim_step", MLC_BIND_FN(nn_optim_step), MLC_BIND_KW,
      "nn_optim_step(params, grads, state, method, step, lr, momentum=0, dampening=0, nesterov=False, beta1=0.9, "
      "beta2=0.999, eps=1e-8, weight_decay=0, l1=0, decay_mask=None) -> None: one update of the flat float32 "
-     "buffer; method 0 sgd, 1 adagrad, 2 adam, 3 adamw; state (R, P), R = 0/1/1/2"},
+     "buffer; method OPTIM_SGD, OPTIM_ADAGRAD, OPTIM_ADAM or OPTIM_ADAMW; state (R, P), R = 0/1/1/2"},
     {"nn_clip_grad_norm", MLC_BIND_FN(nn_clip_grad_norm), MLC_BIND_KW,
      "nn_clip_grad_norm(grads, max_norm, norm_type=2.0) -> total_norm (before clipping)"},
     {"nn_clip_grad_value", MLC_BIND_FN(nn_clip_grad_value), MLC_BIND_KW,
      "nn_clip_grad_value(grads, clip_value) -> None: clamp to [-clip_value, clip_value]"},
     {"nn_init", MLC_BIND_FN(nn_init), MLC_BIND_KW,
-     "nn_init(out, kind, fan_in, fan_out, gain, seed) -> None: 0 xavier_uniform, 1 xavier_normal, "
-     "2 he_uniform, 3 he_normal, 4 uniform(+-gain/sqrt(fan_in)), 5 zeros, 6 ones"},
+     "nn_init(out, kind, fan_in, fan_out, gain, seed) -> None: kind from ENUMS['nn_init'] (uniform: "
+     "+-gain/sqrt(fan_in))"},
     {NULL, NULL, 0, NULL},
 };

@@ -41,7 +41,7 @@ static PyObject *sgd_fit(PyObject *self, PyObject *args, PyObject *kwds) {
     int n_threads = 1;
     mlc_sgd_params p;
     memset(&p, 0, sizeof p);
-    p.optimizer = MLC_SGD_PLAIN;
+    p.optimizer = MLC_OPTIM_PLAIN_SGD;
     p.momentum = 0.9;
     p.beta1 = 0.9;
     p.beta2 = 0.999;
@@ -90,7 +90,7 @@ static PyObject *sgd_fit(PyObject *self, PyObject *args, PyObject *kwds) {
     if (mlc_bind_check_params(mlc_sgd_check_params(n, d, K, regression, &p)) < 0) goto fail;
     mlc_sgd_model model;
     memset(&model, 0, sizeof model);
-    const int plain = p.optimizer == MLC_SGD_PLAIN, avg = p.average > 0;
+    const int plain = p.optimizer == MLC_OPTIM_PLAIN_SGD, avg = p.average > 0;
     if (inplace_f64(coefo, K, d, "coef", 0, &model.coef) < 0 || inplace_f64(into, K, -1, "intercept", 0,
                                                                             &model.intercept) < 0 ||
         inplace_f64(aco, K, d, "avg_coef", !avg, &model.avg_coef) < 0 ||

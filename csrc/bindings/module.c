@@ -1,6 +1,8 @@
-/* module.c: mlc._mlc. Merges the families' method tables into one and imports NumPy's C API. */
+/* module.c: mlc._mlc. Merges the families' method tables into one, imports NumPy's C API and exports
+ * the enums of core/enums.h. */
 #define MLC_BIND_MODULE
 #include "bind.h"
+#include "core/enums.h"
 
 static PyMethodDef *family_tables[] = {
     mlc_core_methods, mlc_distance_methods, mlc_neighbors_methods, mlc_metrics_methods,
@@ -10,6 +12,41 @@ static PyMethodDef *family_tables[] = {
 };
 
 static PyMethodDef *merged = NULL;
+
+/* Every enum of core/enums.h as rows (constant without MLC_, name, value), one table per enum. */
+typedef struct {
+    const char *constant, *name;
+    int value;
+} enum_row;
+#define ENUM_ROW(c, v, s) {&#c[4], s, c},
+#define ENUM_TABLE(key, LIST, valid) {key, (const enum_row[]){LIST(ENUM_ROW){NULL, NULL, 0}}},
+static const struct {
+    const char *key;
+    const enum_row *rows;
+} enum_tables[] = {MLC_ENUMS(ENUM_TABLE)};
+
+/* Adds each constant as an int attribute (mod.PENALTY_L1) and ENUMS = {key: {name: value}}. */
+static int add_enums(PyObject *mod) {
+    PyObject *all = PyDict_New(), *one = NULL, *v = NULL;
+    if (all == NULL) return -1;
+    for (size_t t = 0; t < sizeof enum_tables / sizeof *enum_tables; t++) {
+        if ((one = PyDict_New()) == NULL) goto fail;
+        for (const enum_row *r = enum_tables[t].rows; r->constant != NULL; r++) {
+            if (PyModule_AddIntConstant(mod, r->constant, r->value) < 0) goto fail;
+            if ((v = PyLong_FromLong(r->value)) == NULL || PyDict_SetItemString(one, r->name, v) < 0) goto fail;
+            Py_CLEAR(v);
+        }
+        if (PyDict_SetItemString(all, enum_tables[t].key, one) < 0) goto fail;
+        Py_CLEAR(one);
+    }
+    if (PyModule_AddObject(mod, "ENUMS", all) < 0) goto fail;
+    return 0;
+fail:
+    Py_XDECREF(v);
+    Py_XDECREF(one);
+    Py_DECREF(all);
+    return -1;
+}
 
 static struct PyModuleDef moduledef = {
     PyModuleDef_HEAD_INIT, "mlc._mlc", "mlc's C kernels (internal: use the mlc package).", -1, NULL,
@@ -31,7 +68,7 @@ PyMODINIT_FUNC PyInit__mlc(void) {
     }
     PyObject *mod = PyModule_Create(&moduledef);
     if (mod == NULL) return NULL;
-    if (PyModule_AddIntConstant(mod, "OK", MLC_OK) < 0) {
+    if (PyModule_AddIntConstant(mod, "OK", MLC_OK) < 0 || add_enums(mod) < 0) {
         Py_DECREF(mod);
         return NULL;
     }

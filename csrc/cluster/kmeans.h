@@ -11,9 +11,8 @@
 #ifndef MLC_KMEANS_H
 #define MLC_KMEANS_H
 
+#include "core/enums.h" /* MLC_KMEANS_LLOYD, MLC_KMEANS_ELKAN */
 #include "mlc.h"
-
-enum { MLC_KMEANS_LLOYD = 0, MLC_KMEANS_ELKAN = 1 };
 
 /* NULL when the sizes and hyper-parameters are usable, else a message. */
 const char *mlc_kmeans_check_params(int64_t n, int64_t d, int64_t k, int algorithm, int64_t max_iter,

@@ -15,9 +15,8 @@
 #ifndef MLC_PCA_H
 #define MLC_PCA_H
 
+#include "core/enums.h" /* MLC_PCA_NORMALIZER_* */
 #include "mlc.h"
-
-enum { MLC_PCA_NORMALIZER_NONE = 0, MLC_PCA_NORMALIZER_QR = 1, MLC_PCA_NORMALIZER_LU = 2 };
 
 /* NULL, or why the sizes / randomized parameters are unusable: 1 <= k <= min(n, d) (k = 0: not
  * randomized, skip those checks), n_oversamples >= 0, n_iter >= 0, normalizer one of the codes. */

@@ -7,9 +7,8 @@
 #ifndef MLC_LEAST_SQUARES_H
 #define MLC_LEAST_SQUARES_H
 
+#include "core/enums.h" /* MLC_RIDGE_CHOLESKY, MLC_RIDGE_SVD */
 #include "mlc.h"
-
-enum { MLC_RIDGE_CHOLESKY = 0, MLC_RIDGE_SVD = 1 };
 
 /* NULL, or a message (ValueError) when the sizes or hyper-parameters are out of range. */
 const char *mlc_lsq_check_params(int64_t n, int64_t d, int64_t t);

@@ -14,15 +14,15 @@
 #include "linear/optim.h"
 
 static int is_svr(int solver) {
-    return solver == MLC_LSVM_L2R_L2LOSS_SVR_DUAL || solver == MLC_LSVM_L2R_L1LOSS_SVR_DUAL;
+    return solver == MLC_LINEAR_SVM_L2R_L2LOSS_SVR_DUAL || solver == MLC_LINEAR_SVM_L2R_L1LOSS_SVR_DUAL;
 }
 
 const char *mlc_linear_svm_check_params(int64_t n, int64_t d, int64_t n_classes, const mlc_linear_svm_params *p) {
     if (n < 1) return "X must have at least one sample";
     if (d < 1) return "X must have at least one feature";
     const int s = p->solver;
-    if (s != MLC_LSVM_L2R_L2LOSS_DUAL && s != MLC_LSVM_L2R_L2LOSS_PRIMAL && s != MLC_LSVM_L2R_L1LOSS_DUAL &&
-        s != MLC_LSVM_L1R_L2LOSS && s != MLC_LSVM_MCSVM_CS && !is_svr(s))
+    if (s != MLC_LINEAR_SVM_L2R_L2LOSS_DUAL && s != MLC_LINEAR_SVM_L2R_L2LOSS_PRIMAL && s != MLC_LINEAR_SVM_L2R_L1LOSS_DUAL &&
+        s != MLC_LINEAR_SVM_L1R_L2LOSS && s != MLC_LINEAR_SVM_MCSVM_CS && !is_svr(s))
         return "unknown solver";
     if (!is_svr(s) && n_classes < 2) return "n_classes must be >= 2";
     if (!(p->C > 0) || !isfinite(p->C)) return "C must be > 0 and finite";
@@ -169,7 +169,7 @@ static int64_t active_samples(problem *pr) {
 static int solve_dual_svc(double *w, int64_t *n_iter, curves *cv, problem *pr, int solver, double tol,
                           int64_t max_iter) {
     const int64_t d = pr->d, P = pr->P;
-    const int hinge = solver == MLC_LSVM_L2R_L1LOSS_DUAL;
+    const int hinge = solver == MLC_LINEAR_SVM_L2R_L1LOSS_DUAL;
     const double B = pr->bias, B2 = B * B;
     double *alpha = pr->alpha, *qd = pr->qd, *diag = pr->diag;
     int64_t *index = pr->index;
@@ -470,7 +470,7 @@ static int solve_l1_svc(double *w, int64_t *n_iter, curves *cv, problem *pr, dou
 static int solve_dual_svr(double *w, int64_t *n_iter, curves *cv, problem *pr, int solver, double tol,
                           int64_t max_iter, double epsilon) {
     const int64_t d = pr->d, P = pr->P;
-    const int absolute = solver == MLC_LSVM_L2R_L1LOSS_SVR_DUAL;
+    const int absolute = solver == MLC_LINEAR_SVM_L2R_L1LOSS_SVR_DUAL;
     const double B = pr->bias, B2 = B * B;
     double *beta = pr->alpha, *qd = pr->qd, *lambda = pr->diag;
     int64_t *index = pr->index;
@@ -652,8 +652,8 @@ static int problem_init(problem *pr, void **block, const double *X, int64_t n, i
     pr->P = d + (p->bias > 0 ? 1 : 0);
     pr->progress = progress;
     mlc_rng_seed(&pr->rng, p->seed);
-    const int l1 = p->solver == MLC_LSVM_L1R_L2LOSS;
-    const int64_t P = pr->P, ni = MLC_MAX(n, P), k = p->solver == MLC_LSVM_MCSVM_CS ? n_classes : 0;
+    const int l1 = p->solver == MLC_LINEAR_SVM_L1R_L2LOSS;
+    const int64_t P = pr->P, ni = MLC_MAX(n, P), k = p->solver == MLC_LINEAR_SVM_MCSVM_CS ? n_classes : 0;
     const size_t doubles = (size_t)(7 * n) + (l1 ? (size_t)(P * n + P) : 0) + (size_t)(k * (n + 4));
     double *blk = mlc_malloc(sizeof(double) * doubles + sizeof(int64_t) * (size_t)ni);
     *block = blk;
@@ -678,10 +678,10 @@ static int problem_init(problem *pr, void **block, const double *X, int64_t n, i
 
 static int solve(double *w, int64_t *n_iter, curves *cv, problem *pr, mlc_lbfgs *lb, const mlc_linear_svm_params *p) {
     switch (p->solver) {
-    case MLC_LSVM_L2R_L2LOSS_DUAL:
-    case MLC_LSVM_L2R_L1LOSS_DUAL: return solve_dual_svc(w, n_iter, cv, pr, p->solver, p->tol, p->max_iter);
-    case MLC_LSVM_L2R_L2LOSS_PRIMAL: return solve_primal_svc(w, n_iter, cv, pr, lb, p->tol, p->max_iter);
-    case MLC_LSVM_L1R_L2LOSS: return solve_l1_svc(w, n_iter, cv, pr, p->tol, p->max_iter);
+    case MLC_LINEAR_SVM_L2R_L2LOSS_DUAL:
+    case MLC_LINEAR_SVM_L2R_L1LOSS_DUAL: return solve_dual_svc(w, n_iter, cv, pr, p->solver, p->tol, p->max_iter);
+    case MLC_LINEAR_SVM_L2R_L2LOSS_PRIMAL: return solve_primal_svc(w, n_iter, cv, pr, lb, p->tol, p->max_iter);
+    case MLC_LINEAR_SVM_L1R_L2LOSS: return solve_l1_svc(w, n_iter, cv, pr, p->tol, p->max_iter);
     default: return solve_dual_svr(w, n_iter, cv, pr, p->solver, p->tol, p->max_iter, p->epsilon);
     }
 }
@@ -695,9 +695,9 @@ int mlc_linear_svc_fit(double *coef, int64_t *n_iter, double *loss_curve, double
     mlc_lbfgs lb;
     memset(&lb, 0, sizeof lb);
     int st = problem_init(&pr, &block, X, n, d, n_classes, p, progress);
-    if (st == MLC_OK && p->solver == MLC_LSVM_L2R_L2LOSS_PRIMAL) st = mlc_lbfgs_init(&lb, pr.P, 10);
+    if (st == MLC_OK && p->solver == MLC_LINEAR_SVM_L2R_L2LOSS_PRIMAL) st = mlc_lbfgs_init(&lb, pr.P, 10);
     const int64_t K = n_classes == 2 ? 1 : n_classes, cap = mlc_linear_svm_curve_len(p);
-    if (st == MLC_OK && p->solver == MLC_LSVM_MCSVM_CS) {
+    if (st == MLC_OK && p->solver == MLC_LINEAR_SVM_MCSVM_CS) {
         for (int64_t i = 0; i < n; i++) pr.cost[i] = p->C * (cw ? cw[y[i]] : 1.0) * (sw ? sw[i] : 1.0);
         pr.label = y;
         curves cv = {loss_curve, objective_curve, 0, cap};

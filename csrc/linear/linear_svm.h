@@ -10,18 +10,20 @@
  *   l2 penalty: 0.5 ||w~||^2 + sum_i C_i loss(y_i w~.x~_i)
  *   l1 penalty:     ||w~||_1 + sum_i C_i loss(y_i w~.x~_i)
  * with loss(m) = max(0, 1 - m) (hinge) or max(0, 1 - m)^2 (squared hinge), by LIBLINEAR's solvers
- * (the enum values are LIBLINEAR's solver numbers):
- *   MLC_LSVM_L2R_L2LOSS_DUAL    1  dual coordinate descent, squared hinge (Hsieh et al. 2008)
- *   MLC_LSVM_L2R_L2LOSS_PRIMAL  2  primal, squared hinge: L-BFGS (LIBLINEAR uses trust-region Newton)
- *   MLC_LSVM_L2R_L1LOSS_DUAL    3  dual coordinate descent, hinge (Hsieh et al. 2008)
- *   MLC_LSVM_MCSVM_CS           4  Crammer and Singer's multi-class SVM, one problem over all classes:
- *                                  0.5 sum_c ||w~_c||^2 + sum_i C_i max(0, max_{c != y_i} 1 + (w~_c - w~_{y_i}).x~_i),
- *                                  dual coordinate descent by sample (Keerthi et al. 2008)
- *   MLC_LSVM_L1R_L2LOSS         5  primal coordinate descent with line search, l1 penalty, squared
- *                                  hinge (Yuan et al. 2010)
+ * (the values of core/enums.h's MLC_LINEAR_SVM_* are LIBLINEAR's solver numbers):
+ *   MLC_LINEAR_SVM_L2R_L2LOSS_DUAL    1  dual coordinate descent, squared hinge (Hsieh et al. 2008)
+ *   MLC_LINEAR_SVM_L2R_L2LOSS_PRIMAL  2  primal, squared hinge: L-BFGS (LIBLINEAR: trust-region Newton)
+ *   MLC_LINEAR_SVM_L2R_L1LOSS_DUAL    3  dual coordinate descent, hinge (Hsieh et al. 2008)
+ *   MLC_LINEAR_SVM_MCSVM_CS           4  Crammer and Singer's multi-class SVM, one problem over all
+ *                                        classes: 0.5 sum_c ||w~_c||^2
+ *                                        + sum_i C_i max(0, max_{c != y_i} 1 + (w~_c - w~_{y_i}).x~_i),
+ *                                        dual coordinate descent by sample (Keerthi et al. 2008)
+ *   MLC_LINEAR_SVM_L1R_L2LOSS         5  primal coordinate descent with line search, l1 penalty,
+ *                                        squared hinge (Yuan et al. 2010)
  * Regression (LinearSVR) uses the epsilon-insensitive losses max(0, |y_i - w~.x~_i| - epsilon) and
  * its square with one cost C_i per sample:
- *   MLC_LSVM_L2R_L2LOSS_SVR_DUAL 12, MLC_LSVM_L2R_L1LOSS_SVR_DUAL 13  dual CD (Ho and Lin 2012)
+ *   MLC_LINEAR_SVM_L2R_L2LOSS_SVR_DUAL 12, MLC_LINEAR_SVM_L2R_L1LOSS_SVR_DUAL 13
+ *                                        dual coordinate descent (Ho and Lin 2012)
  *
  * Curves: after each outer iteration (a pass over the active variables) a solver records an
  * objective and its loss part (objective = loss part + penalty part):
@@ -34,20 +36,11 @@
 #ifndef MLC_LINEAR_SVM_H
 #define MLC_LINEAR_SVM_H
 
+#include "core/enums.h" /* MLC_LINEAR_SVM_* */
 #include "mlc.h"
 
-enum {
-    MLC_LSVM_L2R_L2LOSS_DUAL = 1,
-    MLC_LSVM_L2R_L2LOSS_PRIMAL = 2,
-    MLC_LSVM_L2R_L1LOSS_DUAL = 3,
-    MLC_LSVM_MCSVM_CS = 4,
-    MLC_LSVM_L1R_L2LOSS = 5,
-    MLC_LSVM_L2R_L2LOSS_SVR_DUAL = 12,
-    MLC_LSVM_L2R_L1LOSS_SVR_DUAL = 13
-};
-
 typedef struct {
-    int solver;       /* MLC_LSVM_* */
+    int solver;       /* MLC_LINEAR_SVM_* */
     double C;         /* > 0 */
     double tol;       /* > 0: LIBLINEAR's eps */
     int64_t max_iter; /* >= 0 outer iterations */

@@ -21,14 +21,26 @@
 #define BLOCK 256
 #define MAX_CHUNKS 8
 
-/* The mlc_optim method behind a first-order solver ('sgd' is plain steps on small batches). */
-static int optim_method(int solver) { return solver <= MLC_LOGISTIC_SGD ? MLC_OPTIM_GD : solver - 3; }
+/* The mlc_optim method behind a first-order solver ('gd' and 'sgd' are plain steps, on the full
+ * batch and on small batches). */
+static int optim_method(int solver) {
+    switch (solver) {
+    case MLC_LOGISTIC_MOMENTUM: return MLC_OPTIM_MOMENTUM;
+    case MLC_LOGISTIC_NESTEROV: return MLC_OPTIM_NESTEROV;
+    case MLC_LOGISTIC_ADAGRAD: return MLC_OPTIM_ADAGRAD;
+    case MLC_LOGISTIC_ADAM: return MLC_OPTIM_ADAM;
+    default: return MLC_OPTIM_SGD;
+    }
+}
+
+/* lbfgs and owlqn: the quasi-Newton solvers (the others are first-order). */
+static int quasi_newton(int solver) { return solver == MLC_LOGISTIC_LBFGS || solver == MLC_LOGISTIC_OWLQN; }
 
 const char *mlc_logistic_check_params(int64_t n, int64_t d, int64_t n_classes, const mlc_logistic_params *p) {
     if (n < 1 || d < 0) return "X must have at least one sample";
     if (n_classes < 2) return "n_classes must be >= 2";
-    if (p->solver < MLC_LOGISTIC_LBFGS || p->solver > MLC_LOGISTIC_ADAM) return "unknown solver";
-    if (p->penalty < MLC_PENALTY_NONE || p->penalty > MLC_PENALTY_ELASTICNET) return "unknown penalty";
+    if (!mlc_logistic_solver_valid(p->solver)) return "unknown solver";
+    if (!mlc_penalty_valid(p->penalty)) return "unknown penalty";
     if (!(p->C > 0)) return "C must be > 0 (inf: no penalty)";
     if (p->penalty == MLC_PENALTY_ELASTICNET && !(p->l1_ratio >= 0 && p->l1_ratio <= 1))
         return "l1_ratio must be in [0, 1]";
@@ -38,7 +50,7 @@ const char *mlc_logistic_check_params(int64_t n, int64_t d, int64_t n_classes, c
                "'l1' or 'elasticnet'";
     if (p->max_iter < 1) return "max_iter must be >= 1";
     if (!(p->tol >= 0)) return "tol must be >= 0";
-    if (p->solver <= MLC_LOGISTIC_OWLQN) {
+    if (quasi_newton(p->solver)) {
         if (p->lbfgs_memory < 1) return "lbfgs memory must be >= 1";
         if (p->line_search != MLC_LINESEARCH_MORE_THUENTE && p->line_search != MLC_LINESEARCH_BACKTRACKING)
             return "unknown line search";
@@ -354,7 +366,7 @@ int mlc_logistic_fit(double *w, double *loss_curve, double *objective_curve, int
         }
         for (int64_t j = 0; j < P; j++) l1[j] = j < pr.k * d ? r * cs : 0.0;
     }
-    if (p->solver <= MLC_LOGISTIC_OWLQN) {
+    if (quasi_newton(p->solver)) {
         if ((st = mlc_lbfgs_init(&lb, P, p->lbfgs_memory)) != MLC_OK) goto done;
         lb.line_search = p->line_search;
         double f;

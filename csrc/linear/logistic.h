@@ -21,14 +21,9 @@
 #ifndef MLC_LOGISTIC_H
 #define MLC_LOGISTIC_H
 
+#include "core/enums.h" /* MLC_LOGISTIC_*, MLC_PENALTY_* */
 #include "linear/optim.h"
 #include "mlc.h"
-
-enum {
-    MLC_LOGISTIC_LBFGS = 0, MLC_LOGISTIC_OWLQN = 1, MLC_LOGISTIC_GD = 2, MLC_LOGISTIC_SGD = 3,
-    MLC_LOGISTIC_MOMENTUM = 4, MLC_LOGISTIC_NESTEROV = 5, MLC_LOGISTIC_ADAGRAD = 6, MLC_LOGISTIC_ADAM = 7
-};
-enum { MLC_PENALTY_NONE = 0, MLC_PENALTY_L2 = 1, MLC_PENALTY_L1 = 2, MLC_PENALTY_ELASTICNET = 3 };
 
 typedef struct {
     int solver;         /* MLC_LOGISTIC_* */

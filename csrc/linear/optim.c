@@ -423,7 +423,9 @@ int mlc_lbfgs_minimize(mlc_lbfgs *s, double *w, double *f_out, int64_t *n_iter, 
 /* ---- first-order steps ---- */
 const char *mlc_optim_check_params(int method, int64_t n_params, double momentum, double beta1,
                                    double beta2, double eps) {
-    if (method < MLC_OPTIM_GD || method > MLC_OPTIM_ADAM) return "unknown optimizer";
+    if (method != MLC_OPTIM_SGD && method != MLC_OPTIM_MOMENTUM && method != MLC_OPTIM_NESTEROV &&
+        method != MLC_OPTIM_ADAGRAD && method != MLC_OPTIM_ADAM)
+        return "unknown optimizer";
     if (n_params < 1) return "n_params must be >= 1";
     if (!(momentum >= 0 && momentum < 1)) return "momentum must be in [0, 1)";
     if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) return "beta1 and beta2 must be in [0, 1)";
@@ -461,7 +463,7 @@ void mlc_optim_step(mlc_optim *o, double *w, const double *grad, double lr) {
     const double mu = o->momentum;
     o->t++;
     switch (o->method) {
-    case MLC_OPTIM_GD:
+    case MLC_OPTIM_SGD:
         for (int64_t j = 0; j < p; j++) w[j] -= lr * grad[j];
         break;
     case MLC_OPTIM_MOMENTUM:
@@ -528,7 +530,7 @@ void mlc_optim_prox_l1(mlc_optim *o, double *w, const double *l1, double lr) {
     double *m = o->m, *v = o->v;
     const double mu = o->momentum;
     switch (o->method) {
-    case MLC_OPTIM_GD:
+    case MLC_OPTIM_SGD:
         for (int64_t j = 0; j < p; j++) w[j] = soft_threshold(w[j], lr * l1[j]);
         break;
     case MLC_OPTIM_MOMENTUM:
@@ -561,7 +563,9 @@ void mlc_optim_prox_l1(mlc_optim *o, double *w, const double *l1, double lr) {
 }
 
 const char *mlc_lr_check_params(const mlc_lr_schedule *s) {
-    if (s->kind < MLC_LR_CONSTANT || s->kind > MLC_LR_STEP) return "unknown learning-rate schedule";
+    if (s->kind != MLC_LR_CONSTANT && s->kind != MLC_LR_INVSCALING && s->kind != MLC_LR_EXPONENTIAL &&
+        s->kind != MLC_LR_STEP)
+        return "unknown learning-rate schedule";
     if (!(s->eta0 > 0) || !isfinite(s->eta0)) return "learning_rate must be > 0";
     if (s->kind == MLC_LR_INVSCALING && !(s->power >= 0)) return "power_t must be >= 0";
     if ((s->kind == MLC_LR_EXPONENTIAL || s->kind == MLC_LR_STEP) && !(s->gamma > 0 && s->gamma <= 1))

@@ -18,6 +18,7 @@
 #ifndef MLC_OPTIM_H
 #define MLC_OPTIM_H
 
+#include "core/enums.h" /* MLC_LINESEARCH_*, MLC_OPTIM_*, MLC_LR_* */
 #include "mlc.h"
 
 /* f(w) and its gradient; grad (P) out may be NULL (loss only). */
@@ -44,8 +45,6 @@ int mlc_line_search_more_thuente(double *step, double *w_new, double *f_new, dou
                                  double step_max, int64_t max_eval);
 
 /* ---- L-BFGS / OWL-QN ------------------------------------------------------------------------ */
-enum { MLC_LINESEARCH_MORE_THUENTE = 0, MLC_LINESEARCH_BACKTRACKING = 1 };
-
 typedef struct {
     int64_t n_params; /* P */
     int m;            /* memory: number of (s, y) pairs kept */
@@ -73,16 +72,15 @@ int mlc_lbfgs_minimize(mlc_lbfgs *s, double *w, double *f_out, int64_t *n_iter, 
                        mlc_optim_iter_fn on_iter, void *iter_ctx);
 
 /* ---- first-order steps ---------------------------------------------------------------------- */
-enum {
-    MLC_OPTIM_GD = 0,       /* w -= lr g (plain: batch, stochastic or mini-batch) */
-    MLC_OPTIM_MOMENTUM = 1, /* v = mu v + g; w -= lr v (heavy ball, PyTorch's form) */
-    MLC_OPTIM_NESTEROV = 2, /* v = mu v + g; w -= lr (g + mu v) (Sutskever et al. 2013 form) */
-    MLC_OPTIM_ADAGRAD = 3,  /* G += g^2; w -= lr g / (sqrt(G) + eps) (Duchi et al. 2011) */
-    MLC_OPTIM_ADAM = 4      /* Kingma & Ba 2015 with bias correction */
-};
+/* The methods (MLC_OPTIM_*):
+ *   sgd       w -= lr g (plain: batch, stochastic or mini-batch)
+ *   momentum  v = mu v + g; w -= lr v (heavy ball, PyTorch's form)
+ *   nesterov  v = mu v + g; w -= lr (g + mu v) (Sutskever et al. 2013 form)
+ *   adagrad   G += g^2; w -= lr g / (sqrt(G) + eps) (Duchi et al. 2011)
+ *   adam      Kingma & Ba 2015 with bias correction */
 
 typedef struct {
-    int method;       /* MLC_OPTIM_* */
+    int method;       /* MLC_OPTIM_SGD, _MOMENTUM, _NESTEROV, _ADAGRAD or _ADAM */
     int64_t n_params; /* P */
     int64_t t;        /* steps taken */
     double momentum, beta1, beta2, eps;
@@ -107,9 +105,8 @@ void mlc_optim_prox_l1(mlc_optim *o, double *w, const double *l1, double lr);
 void mlc_optim_pseudo_gradient(double *pg, const double *w, const double *g, const double *l1, int64_t p);
 
 /* Learning-rate schedules, t = 0, 1, ... (steps or epochs: the caller's unit). */
-enum { MLC_LR_CONSTANT = 0, MLC_LR_INVSCALING = 1, MLC_LR_EXPONENTIAL = 2, MLC_LR_STEP = 3 };
 typedef struct {
-    int kind;          /* MLC_LR_* */
+    int kind;          /* MLC_LR_CONSTANT, _INVSCALING, _EXPONENTIAL or _STEP */
     double eta0;       /* initial rate */
     double power;      /* invscaling: eta0 / (1 + t)^power */
     double gamma;      /* exponential: eta0 gamma^t; step: eta0 gamma^floor(t / step_size) */

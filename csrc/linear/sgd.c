@@ -91,12 +91,13 @@ const char *mlc_sgd_check_params(int64_t n_samples, int64_t n_features, int64_t 
     if (n_features < 1) return "X must have at least one feature";
     if (n_problems < 1) return "n_problems must be >= 1";
     if (regression && n_problems != 1) return "regression trains one problem";
-    if (p->loss < MLC_SGD_HINGE || p->loss > MLC_SGD_SQUARED_EPSILON_INSENSITIVE) return "unknown loss";
-    if (p->penalty < MLC_SGD_PENALTY_NONE || p->penalty > MLC_SGD_PENALTY_ELASTICNET) return "unknown penalty";
-    if (p->learning_rate < MLC_SGD_LR_CONSTANT || p->learning_rate > MLC_SGD_LR_ADAPTIVE)
+    if (!mlc_sgd_loss_valid(p->loss)) return "unknown loss";
+    if (!mlc_penalty_valid(p->penalty)) return "unknown penalty";
+    if (p->learning_rate != MLC_LR_CONSTANT && p->learning_rate != MLC_LR_OPTIMAL &&
+        p->learning_rate != MLC_LR_INVSCALING && p->learning_rate != MLC_LR_ADAPTIVE)
         return "unknown learning_rate";
     if (!(p->alpha >= 0) || !isfinite(p->alpha)) return "alpha must be >= 0 and finite";
-    if (p->learning_rate == MLC_SGD_LR_OPTIMAL && !(p->alpha > 0))
+    if (p->learning_rate == MLC_LR_OPTIMAL && !(p->alpha > 0))
         return "alpha must be > 0 with learning_rate='optimal'";
     if (!(p->l1_ratio >= 0 && p->l1_ratio <= 1)) return "l1_ratio must be in [0, 1]";
     if (!(p->epsilon >= 0) || !isfinite(p->epsilon)) return "epsilon must be >= 0";
@@ -107,7 +108,7 @@ const char *mlc_sgd_check_params(int64_t n_samples, int64_t n_features, int64_t 
     if (!isfinite(p->power_t)) return "power_t must be finite";
     if (!(p->intercept_decay > 0)) return "intercept_decay must be > 0";
     if (p->average < 0) return "average must be >= 0";
-    if (p->optimizer != MLC_SGD_PLAIN) {
+    if (p->optimizer != MLC_OPTIM_PLAIN_SGD) {
         if (p->batch_size < 1) return "batch_size must be >= 1";
         if (p->average > 0) return "average is only supported by the plain SGD optimizer";
         const char *msg = mlc_optim_check_params(p->optimizer, n_features + 1, p->momentum, p->beta1, p->beta2, p->eps);
@@ -153,7 +154,7 @@ static int should_stop(sgd_stopper *s, const mlc_sgd_params *p, double objective
         if (objective < s->best_objective) s->best_objective = objective;
     }
     if (s->no_improve >= p->n_iter_no_change) {
-        if (p->learning_rate == MLC_SGD_LR_ADAPTIVE && *eta > 1e-6) {
+        if (p->learning_rate == MLC_LR_ADAPTIVE && *eta > 1e-6) {
             *eta /= 5;
             s->no_improve = 0;
         } else {
@@ -249,8 +250,10 @@ static int plain_sgd(sgd_problem *pb, double *w, double *b_out, double *aw, doub
     int64_t *idx = (int64_t *)pb->train;
     const int loss = p->loss, pen = p->penalty, lr = p->learning_rate;
     const double alpha = p->alpha, eps = p->epsilon, eta0 = p->eta0, power_t = p->power_t;
-    const double l1r = pen == MLC_SGD_PENALTY_L2 ? 0.0 : pen == MLC_SGD_PENALTY_L1 ? 1.0 : p->l1_ratio;
-    const int truncate = pen == MLC_SGD_PENALTY_L1 || pen == MLC_SGD_PENALTY_ELASTICNET;
+    const double l1r = pen == MLC_PENALTY_L2 ? 0.0 : pen == MLC_PENALTY_L1 ? 1.0 : p->l1_ratio;
+    const int truncate = pen == MLC_PENALTY_L1 || pen == MLC_PENALTY_ELASTICNET;
+    const int penalised = pen != MLC_PENALTY_NONE;
+    const int decay = pen == MLC_PENALTY_L2 || pen == MLC_PENALTY_ELASTICNET;
     const int64_t average = aw != NULL ? p->average : 0;
     double *q = pb->q;
     double b = *b_out, ab = aw != NULL ? *ab_out : 0.0;
@@ -262,7 +265,7 @@ static int plain_sgd(sgd_problem *pb, double *w, double *b_out, double *aw, doub
     }
     if (truncate) memset(q, 0, sizeof(double) * d);
     double eta = eta0, opt_init = 0.0;
-    if (lr == MLC_SGD_LR_OPTIMAL) {
+    if (lr == MLC_LR_OPTIMAL) {
         const double typw = sqrt(1.0 / sqrt(alpha));
         const double init_eta0 = typw / MLC_MAX(1.0, loss_grad(loss, 1.0, -typw, eps));
         opt_init = 1.0 / (init_eta0 * alpha);
@@ -283,12 +286,12 @@ static int plain_sgd(sgd_problem *pb, double *w, double *b_out, double *aw, doub
             const double *x = X + i * d;
             const double y = yc[2 * i], c = yc[2 * i + 1];
             const double pr = dot(w, x, d) * wscale + b;
-            if (lr == MLC_SGD_LR_OPTIMAL) eta = 1.0 / (alpha * (opt_init + t - 1));
-            else if (lr == MLC_SGD_LR_INVSCALING) eta = eta0 / pow(t, power_t);
+            if (lr == MLC_LR_OPTIMAL) eta = 1.0 / (alpha * (opt_init + t - 1));
+            else if (lr == MLC_LR_INVSCALING) eta = eta0 / pow(t, power_t);
             const double lv = loss_value(loss, y, pr, eps);
             sumloss += lv;
             objsum += lv;
-            if (pen > 0) {
+            if (penalised) {
                 const double nrm = sqrt(sq);
                 objsum += alpha * ((1 - l1r) * 0.5 * (nrm * nrm) + l1r * l1);
             }
@@ -296,7 +299,7 @@ static int plain_sgd(sgd_problem *pb, double *w, double *b_out, double *aw, doub
             dl = dl < -MAX_DLOSS ? -MAX_DLOSS : dl > MAX_DLOSS ? MAX_DLOSS : dl;
             double update = -eta * dl;
             update *= c;
-            if (pen >= MLC_SGD_PENALTY_L2) { // weight decay, never below zero
+            if (decay) { // weight decay, never below zero
                 const double s = MLC_MAX(0.0, 1.0 - ((1.0 - l1r) * eta * alpha));
                 wscale *= s;
                 sq *= s * s;
@@ -376,7 +379,8 @@ static int optim_sgd(sgd_problem *pb, double *w, double *b_out, double *m_state,
     int64_t *idx = (int64_t *)pb->train;
     const int loss = p->loss, pen = p->penalty, lr = p->learning_rate;
     const double alpha = p->alpha, eps = p->epsilon;
-    const double l1r = pen == MLC_SGD_PENALTY_L2 ? 0.0 : pen == MLC_SGD_PENALTY_L1 ? 1.0 : p->l1_ratio;
+    const double l1r = pen == MLC_PENALTY_L2 ? 0.0 : pen == MLC_PENALTY_L1 ? 1.0 : p->l1_ratio;
+    const int penalised = pen != MLC_PENALTY_NONE;
     double *wb = pb->wb, *g = pb->g;
     mlc_optim o;
     int st = mlc_optim_init(&o, p->optimizer, P, p->momentum, p->beta1, p->beta2, p->eps);
@@ -387,9 +391,9 @@ static int optim_sgd(sgd_problem *pb, double *w, double *b_out, double *m_state,
     memcpy(wb, w, sizeof(double) * d);
     wb[d] = *b_out;
     mlc_lr_schedule sched = {MLC_LR_CONSTANT, p->eta0, p->power_t, 1.0, 1};
-    if (lr == MLC_SGD_LR_INVSCALING) sched.kind = MLC_LR_INVSCALING;
+    if (lr == MLC_LR_INVSCALING) sched.kind = MLC_LR_INVSCALING;
     double eta = p->eta0, opt_init = 0.0;
-    if (lr == MLC_SGD_LR_OPTIMAL) {
+    if (lr == MLC_LR_OPTIMAL) {
         const double typw = sqrt(1.0 / sqrt(alpha));
         opt_init = 1.0 / (typw / MLC_MAX(1.0, loss_grad(loss, 1.0, -typw, eps)) * alpha);
     }
@@ -402,14 +406,14 @@ static int optim_sgd(sgd_problem *pb, double *w, double *b_out, double *m_state,
         for (int64_t k0 = 0; k0 < nt; k0 += B) {
             const int64_t nb = MLC_MIN(B, nt - k0);
             double rate;
-            if (lr == MLC_SGD_LR_OPTIMAL) {
+            if (lr == MLC_LR_OPTIMAL) {
                 rate = 1.0 / (alpha * (opt_init + (double)o.t));
             } else {
-                if (lr != MLC_SGD_LR_INVSCALING) sched.eta0 = eta;
+                if (lr != MLC_LR_INVSCALING) sched.eta0 = eta;
                 rate = mlc_lr_at(&sched, o.t);
             }
             double reg = 0.0;
-            if (pen > 0) {
+            if (penalised) {
                 double s2 = 0.0, s1 = 0.0;
                 for (int64_t j = 0; j < d; j++) {
                     s2 += wb[j] * wb[j];
@@ -437,7 +441,7 @@ static int optim_sgd(sgd_problem *pb, double *w, double *b_out, double *m_state,
             const double inv = 1.0 / (double)nb;
             for (int64_t j = 0; j < d; j++) {
                 g[j] *= inv;
-                if (pen > 0) g[j] += alpha * ((1 - l1r) * wb[j] + l1r * (wb[j] > 0 ? 1.0 : wb[j] < 0 ? -1.0 : 0.0));
+                if (penalised) g[j] += alpha * ((1 - l1r) * wb[j] + l1r * (wb[j] > 0 ? 1.0 : wb[j] < 0 ? -1.0 : 0.0));
             }
             g[d] = p->fit_intercept ? g[d] * inv : 0.0;
             mlc_optim_step(&o, wb, g, rate);
@@ -533,7 +537,7 @@ static int fit_problem(int64_t k, const mlc_sgd_model *model, const mlc_sgd_hist
     double *lc = hist->loss_curve + k * T, *oc = hist->objective_curve + k * T;
     double *sc = hist->score_curve ? hist->score_curve + k * T : NULL;
     int st;
-    if (p->optimizer == MLC_SGD_PLAIN) {
+    if (p->optimizer == MLC_OPTIM_PLAIN_SGD) {
         st = plain_sgd(&pb, model->coef + k * d, model->intercept + k,
                        model->avg_coef ? model->avg_coef + k * d : NULL,
                        model->avg_intercept ? model->avg_intercept + k : NULL, lc, oc, sc, hist->n_iter + k);
@@ -551,7 +555,7 @@ int mlc_sgd_fit(const mlc_sgd_model *model, const mlc_sgd_history *hist, const d
                 int64_t n_problems, double t0, const mlc_sgd_params *p, int n_threads, const mlc_progress *progress) {
     if (mlc_sgd_check_params(n_samples, n_features, n_problems, y != NULL, p) != NULL) return MLC_EINVAL;
     if (y == NULL && (codes == NULL || pos_code == NULL)) return MLC_EINVAL;
-    if (p->optimizer != MLC_SGD_PLAIN && (model->optim_m == NULL || model->optim_v == NULL || model->optim_t == NULL))
+    if (p->optimizer != MLC_OPTIM_PLAIN_SGD && (model->optim_m == NULL || model->optim_v == NULL || model->optim_t == NULL))
         return MLC_EINVAL;
     const int64_t K = n_problems;
     const int64_t work = n_samples * n_features * MLC_MIN(p->max_iter, 16);

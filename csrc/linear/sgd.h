@@ -8,37 +8,22 @@
  * codes[i] == pos_code[k] and -1 elsewhere (0 instead of -1 for the log loss, as scikit-learn does).
  *
  * Two engines:
- *  - optimizer = MLC_SGD_PLAIN: scikit-learn's _plain_sgd, update for update (one sample per step, the
+ *  - optimizer = MLC_OPTIM_PLAIN_SGD: scikit-learn's _plain_sgd, update for update (one sample per step, the
  *    w = wscale * v trick for L2, Tsuruoka et al.'s cumulative L1 penalty, ASGD averaging), so with
  *    shuffle = 0 the coefficients equal scikit-learn's up to rounding.
- *  - optimizer = MLC_OPTIM_* (csrc/linear/optim.h): mini-batches of batch_size samples, the
+ *  - optimizer = one of mlc_optim's methods (csrc/linear/optim.h): mini-batches of batch_size samples, the
  *    (sub)gradient of the mean weighted loss + penalty, one mlc_optim_step per batch.
  */
 #ifndef MLC_SGD_H
 #define MLC_SGD_H
 
+#include "core/enums.h"
 #include "mlc.h"
 
-enum {
-    MLC_SGD_HINGE = 0,
-    MLC_SGD_LOG = 1,
-    MLC_SGD_MODIFIED_HUBER = 2,
-    MLC_SGD_SQUARED_HINGE = 3,
-    MLC_SGD_PERCEPTRON = 4,
-    MLC_SGD_SQUARED_ERROR = 5,
-    MLC_SGD_HUBER = 6,
-    MLC_SGD_EPSILON_INSENSITIVE = 7,
-    MLC_SGD_SQUARED_EPSILON_INSENSITIVE = 8
-};
-/* scikit-learn's numbering */
-enum { MLC_SGD_PENALTY_NONE = 0, MLC_SGD_PENALTY_L1 = 1, MLC_SGD_PENALTY_L2 = 2, MLC_SGD_PENALTY_ELASTICNET = 3 };
-enum { MLC_SGD_LR_CONSTANT = 1, MLC_SGD_LR_OPTIMAL = 2, MLC_SGD_LR_INVSCALING = 3, MLC_SGD_LR_ADAPTIVE = 4 };
-#define MLC_SGD_PLAIN (-1)
-
 typedef struct {
-    int loss;                 /* MLC_SGD_HINGE ... */
+    int loss;                 /* MLC_SGD_HINGE ... (core/enums.h) */
     double epsilon;           /* huber / epsilon-insensitive width */
-    int penalty;              /* MLC_SGD_PENALTY_* */
+    int penalty;              /* MLC_PENALTY_* */
     double alpha, l1_ratio;
     int fit_intercept;
     int64_t max_iter;         /* epochs */
@@ -46,12 +31,12 @@ typedef struct {
     int64_t n_iter_no_change;
     int shuffle;
     uint64_t seed;
-    int learning_rate;        /* MLC_SGD_LR_* */
+    int learning_rate;        /* MLC_LR_CONSTANT, _OPTIMAL, _INVSCALING or _ADAPTIVE */
     double eta0, power_t;
     int early_stopping;       /* stop on the validation score instead of the training objective */
     double intercept_decay;   /* 1 for dense data */
     int64_t average;          /* 0: off; else ASGD averaging from step t >= average */
-    int optimizer;            /* MLC_SGD_PLAIN or MLC_OPTIM_* */
+    int optimizer;            /* MLC_OPTIM_PLAIN_SGD or a method of mlc_optim */
     int64_t batch_size;       /* optimizer engine only */
     double momentum, beta1, beta2, eps;
 } mlc_sgd_params;
@@ -62,8 +47,8 @@ typedef struct {
     double *intercept;        /* (K) */
     double *avg_coef;         /* (K, D), or NULL unless average > 0 */
     double *avg_intercept;    /* (K), or NULL unless average > 0 */
-    double *optim_m, *optim_v;/* (K, P) each, or NULL for MLC_SGD_PLAIN: the optimiser's moments */
-    int64_t *optim_t;         /* (K), or NULL for MLC_SGD_PLAIN: optimiser steps taken */
+    double *optim_m, *optim_v;/* (K, P) each, or NULL for MLC_OPTIM_PLAIN_SGD: the optimiser's moments */
+    int64_t *optim_t;         /* (K), or NULL for MLC_OPTIM_PLAIN_SGD: optimiser steps taken */
 } mlc_sgd_model;
 
 /* Per problem and epoch, all out. */

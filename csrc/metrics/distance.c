@@ -7,7 +7,7 @@
 #include "metrics/distance.h"
 
 const char *mlc_distance_check_params(int metric) {
-    if (metric < 0 || metric >= MLC_N_METRICS) return "unknown metric code";
+    if (!mlc_metric_valid(metric)) return "unknown metric code";
     return NULL;
 }
 

@@ -12,16 +12,8 @@
 #ifndef MLC_DISTANCE_H
 #define MLC_DISTANCE_H
 
+#include "core/enums.h" /* MLC_METRIC_* */
 #include "mlc.h"
-
-enum {
-    MLC_METRIC_EUCLIDEAN = 0,
-    MLC_METRIC_SQEUCLIDEAN = 1,
-    MLC_METRIC_MANHATTAN = 2,
-    MLC_METRIC_COSINE = 3,
-    MLC_METRIC_CORRELATION = 4,
-    MLC_N_METRICS = 5
-};
 
 /* Tile sizes: a BX x BY tile of doubles (1 MiB) stays in L2 next to the GEMM panels. */
 #ifndef MLC_DIST_BX

@@ -33,7 +33,7 @@ static const double LOG_2PI = 1.8378770664093454836;
 const char *mlc_gmm_check_params(int64_t k, int64_t d, int covariance_type) {
     if (k < 1) return "n_components must be >= 1";
     if (d < 1) return "n_features must be >= 1";
-    if (covariance_type < MLC_GMM_FULL || covariance_type > MLC_GMM_SPHERICAL)
+    if (!mlc_gmm_covariance_valid(covariance_type))
         return "unknown covariance_type code";
     return NULL;
 }

@@ -15,9 +15,8 @@
 #ifndef MLC_GMM_H
 #define MLC_GMM_H
 
+#include "core/enums.h" /* MLC_GMM_FULL, _TIED, _DIAG, _SPHERICAL */
 #include "mlc.h"
-
-enum { MLC_GMM_FULL = 0, MLC_GMM_TIED = 1, MLC_GMM_DIAG = 2, MLC_GMM_SPHERICAL = 3 };
 
 /* A fitted (or initial) mixture: one owned block carved into the four named arrays. */
 typedef struct {

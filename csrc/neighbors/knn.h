@@ -12,9 +12,8 @@
 #ifndef MLC_KNN_H
 #define MLC_KNN_H
 
+#include "core/enums.h" /* MLC_WEIGHTS_*, MLC_METRIC_* */
 #include "mlc.h"
-
-enum { MLC_WEIGHTS_UNIFORM = 0, MLC_WEIGHTS_DISTANCE = 1 };
 
 const char *mlc_knn_check_params(int64_t k, int64_t m, int metric, int weights);
 

@@ -9,7 +9,7 @@
 #include "nn/activation.h"
 
 const char *mlc_activation_check_params(int kind, double alpha, int have_x, int have_out) {
-    if (kind < MLC_ACT_RELU || kind > MLC_ACT_IDENTITY)
+    if (!mlc_activation_valid(kind))
         return "activation: kind must be 0 (relu), 1 (leaky_relu), 2 (sigmoid), 3 (tanh) or 4 (identity)";
     if (!isfinite(alpha)) return "activation: alpha (negative_slope) must be finite";
     switch (kind) {

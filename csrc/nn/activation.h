@@ -14,15 +14,8 @@
 #ifndef MLC_NN_ACTIVATION_H
 #define MLC_NN_ACTIVATION_H
 
+#include "core/enums.h" /* MLC_ACT_*: leaky_relu's alpha is torch's negative_slope */
 #include "mlc.h"
-
-enum {
-    MLC_ACT_RELU = 0,
-    MLC_ACT_LEAKY_RELU = 1, /* alpha is torch's negative_slope */
-    MLC_ACT_SIGMOID = 2,
-    MLC_ACT_TANH = 3,
-    MLC_ACT_IDENTITY = 4
-};
 
 /* NULL, or why (kind, alpha) cannot run: an unknown kind, a non-finite alpha, or a backward without
  * the array the kind needs (have_x, have_out: whether x / out are given; forward passes 1, 1). */

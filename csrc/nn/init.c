@@ -4,11 +4,12 @@
 #include <math.h>
 
 const char *mlc_nn_init_check_params(int kind, int64_t fan_in, int64_t fan_out, double gain) {
-    if (kind < MLC_NN_XAVIER_UNIFORM || kind > MLC_NN_ONES) return "unknown init kind";
-    if (kind >= MLC_NN_ZEROS) return NULL;
+    if (!mlc_nn_init_valid(kind)) return "unknown init kind";
+    if (kind == MLC_NN_ZEROS || kind == MLC_NN_ONES) return NULL;
     if (fan_in < 0 || fan_out < 0) return "fan_in and fan_out must be >= 0";
-    if (kind <= MLC_NN_XAVIER_NORMAL && fan_in + fan_out < 1) return "xavier init needs fan_in + fan_out >= 1";
-    if (kind >= MLC_NN_HE_UNIFORM && fan_in < 1) return "fan_in must be >= 1";
+    const int xavier = kind == MLC_NN_XAVIER_UNIFORM || kind == MLC_NN_XAVIER_NORMAL;
+    if (xavier && fan_in + fan_out < 1) return "xavier init needs fan_in + fan_out >= 1";
+    if (!xavier && fan_in < 1) return "fan_in must be >= 1";
     if (!(gain >= 0) || !isfinite(gain)) return "gain must be >= 0 and finite";
     return NULL;
 }

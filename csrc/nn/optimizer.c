@@ -6,7 +6,9 @@
 #include <math.h>
 
 const char *mlc_nn_optim_check_params(const mlc_nn_optim_params *p, int64_t step) {
-    if (p->method < MLC_NN_SGD || p->method > MLC_NN_ADAMW) return "unknown optimizer method";
+    if (p->method != MLC_OPTIM_SGD && p->method != MLC_OPTIM_ADAGRAD && p->method != MLC_OPTIM_ADAM &&
+        p->method != MLC_OPTIM_ADAMW)
+        return "unknown optimizer method";
     if (!(p->lr > 0) || !isfinite(p->lr)) return "lr must be > 0";
     if (!(p->momentum >= 0) || !isfinite(p->momentum)) return "momentum must be >= 0";
     if (!(p->dampening >= 0 && p->dampening <= 1)) return "dampening must be in [0, 1]";
@@ -23,8 +25,8 @@ const char *mlc_nn_optim_check_params(const mlc_nn_optim_params *p, int64_t step
 
 int64_t mlc_nn_optim_state_rows(const mlc_nn_optim_params *p) {
     switch (p->method) {
-    case MLC_NN_SGD: return p->momentum > 0 ? 1 : 0;
-    case MLC_NN_ADAGRAD: return 1;
+    case MLC_OPTIM_SGD: return p->momentum > 0 ? 1 : 0;
+    case MLC_OPTIM_ADAGRAD: return 1;
     default: return 2;
     }
 }
@@ -37,11 +39,11 @@ int mlc_nn_optim_step(float *params, float *state, const float *grads, const flo
     if (mlc_nn_optim_state_rows(p) > 0 && state == NULL) return MLC_EINVAL;
     const float lr = (float)p->lr;
     // the coupled penalty: decoupled weight decay (adamw) is applied to p, not added to g
-    const float wd = p->method == MLC_NN_ADAMW ? 0.0f : (float)p->weight_decay, l1 = (float)p->l1;
+    const float wd = p->method == MLC_OPTIM_ADAMW ? 0.0f : (float)p->weight_decay, l1 = (float)p->l1;
     const int penalised = wd != 0 || l1 != 0;
     const int team = mlc_team_size(8 * P, n_threads);
     switch (p->method) {
-    case MLC_NN_SGD: {
+    case MLC_OPTIM_SGD: {
         const float mu = (float)p->momentum, damp = 1.0f - (float)p->dampening;
         const int first = step == 1, nesterov = p->nesterov;
         float *buf = state;
@@ -62,7 +64,7 @@ int mlc_nn_optim_step(float *params, float *state, const float *grads, const flo
         }
         break;
     }
-    case MLC_NN_ADAGRAD: {
+    case MLC_OPTIM_ADAGRAD: {
         const float eps = (float)p->eps;
         float *sum = state;
 #pragma omp parallel for num_threads(team) schedule(static)
@@ -82,7 +84,7 @@ int mlc_nn_optim_step(float *params, float *state, const float *grads, const flo
         // bias corrections in double, as torch computes them on Python floats
         const float step_size = (float)(p->lr / (1.0 - pow(p->beta1, (double)step)));
         const float bc2_sqrt = (float)sqrt(1.0 - pow(p->beta2, (double)step));
-        const float decay = p->method == MLC_NN_ADAMW ? (float)(p->lr * p->weight_decay) : 0.0f;
+        const float decay = p->method == MLC_OPTIM_ADAMW ? (float)(p->lr * p->weight_decay) : 0.0f;
         float *m1 = state, *m2 = state + P;
 #pragma omp parallel for num_threads(team) schedule(static)
         for (int64_t j = 0; j < P; j++) {

@@ -28,12 +28,11 @@
 #ifndef MLC_NN_OPTIMIZER_H
 #define MLC_NN_OPTIMIZER_H
 
+#include "core/enums.h"
 #include "mlc.h"
 
-enum { MLC_NN_SGD = 0, MLC_NN_ADAGRAD = 1, MLC_NN_ADAM = 2, MLC_NN_ADAMW = 3 };
-
 typedef struct {
-    int method;          /* MLC_NN_* */
+    int method;          /* MLC_OPTIM_SGD, _ADAGRAD, _ADAM or _ADAMW */
     double lr;           /* > 0 */
     double momentum;     /* sgd: >= 0 */
     double dampening;    /* sgd: in [0, 1] */

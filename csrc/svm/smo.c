@@ -41,7 +41,7 @@
 #define TAU 1e-12
 
 const char *mlc_svm_check_params(const mlc_svm_kernel *k, double tol, double cache_mb) {
-    if (k->kernel < 0 || k->kernel >= MLC_SVM_N_KERNELS) return "kernel must be linear, poly, rbf or sigmoid";
+    if (!mlc_svm_kernel_valid(k->kernel)) return "kernel must be linear, poly, rbf or sigmoid";
     if (k->kernel != MLC_SVM_LINEAR && !(k->gamma > 0)) return "gamma must be > 0";
     if (k->kernel == MLC_SVM_POLY && k->degree < 0) return "degree must be >= 0";
     if (!(tol > 0)) return "tol must be > 0";

@@ -8,9 +8,8 @@
 #ifndef MLC_SMO_H
 #define MLC_SMO_H
 
+#include "core/enums.h" /* MLC_SVM_LINEAR, _POLY, _RBF, _SIGMOID */
 #include "mlc.h"
-
-enum { MLC_SVM_LINEAR = 0, MLC_SVM_POLY = 1, MLC_SVM_RBF = 2, MLC_SVM_SIGMOID = 3, MLC_SVM_N_KERNELS = 4 };
 
 typedef struct {
     int kernel;

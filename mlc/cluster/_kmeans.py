@@ -30,7 +30,7 @@ from ..exceptions import ConvergenceWarning
 
 __all__ = ["KMeans", "MiniBatchKMeans", "kmeans_plusplus"]
 
-_ALGORITHMS = {"lloyd": 0, "elkan": 1}
+_ALGORITHMS = _mlc.ENUMS["kmeans_algorithm"]
 
 
 def _check_weights(sample_weight, X):

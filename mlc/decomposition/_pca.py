@@ -33,7 +33,7 @@ from ..base import BaseEstimator, TransformerMixin
 
 __all__ = ["PCA", "TruncatedSVD"]
 
-_NORMALIZERS = {"none": 0, "QR": 1, "LU": 2}
+_NORMALIZERS = _mlc.ENUMS["pca_normalizer"]
 
 
 def _is_int(x):

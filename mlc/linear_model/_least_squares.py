@@ -232,7 +232,7 @@ class Ridge(_LinearModel):
                 self.n_iter_.append(it)
             self.n_iter_ = np.asarray(self.n_iter_, dtype=np.int32)
         else:
-            solver = 1 if self.solver == "svd" else 0
+            solver = _mlc.RIDGE_SVD if self.solver == "svd" else _mlc.RIDGE_CHOLESKY
             coef = _mlc.lsq_ridge(Xc, Yc, alphas, solver)
             self.n_iter_ = None
         return self._finish(coef, x_off, y_off, y_ndim, squeeze_single=True)

@@ -39,9 +39,10 @@ from ..exceptions import ConvergenceWarning
 
 __all__ = ["LogisticRegression"]
 
-_SOLVERS = {"lbfgs": 0, "owlqn": 1, "gd": 2, "sgd": 3, "momentum": 4, "nesterov": 5, "adagrad": 6, "adam": 7}
-_PENALTIES = {None: 0, "l2": 1, "l1": 2, "elasticnet": 3}
-_SCHEDULES = {"constant": 0, "invscaling": 1, "exponential": 2, "step": 3}
+_SOLVERS = _mlc.ENUMS["logistic_solver"]
+_PENALTIES = {None: _mlc.PENALTY_NONE, "l2": _mlc.PENALTY_L2, "l1": _mlc.PENALTY_L1,
+              "elasticnet": _mlc.PENALTY_ELASTICNET}
+_SCHEDULES = {k: _mlc.ENUMS["learning_rate"][k] for k in ("constant", "invscaling", "exponential", "step")}
 
 
 def _softmax(z):
@@ -280,11 +281,12 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         if self.solver == "gd":
             batch = n
         lr = 0.1
-        if solver >= 2:
+        full_batch = self.solver in ("lbfgs", "owlqn", "gd")
+        if self.solver not in ("lbfgs", "owlqn"):  # a first-order solver
             l2_scale = (1.0 - l1_ratio) / C if penalty != _PENALTIES[None] else 0.0
             lr = (float(self.learning_rate) if self.learning_rate != "auto"
                   else self._auto_learning_rate(X, sw, n_classes, min(batch, n), l2_scale))
-        seed = seed_from_random_state(self.random_state) if solver >= 3 else 0
+        seed = seed_from_random_state(self.random_state) if not full_batch else 0
         w, loss_curve, obj_curve, n_iter, converged = _mlc.logistic_fit(
             X, codes, sw, np.zeros(P), n_classes, solver, penalty, C, l1_ratio, bool(self.fit_intercept),
             int(self.max_iter), float(self.tol), batch_size=int(min(batch, n)),
@@ -298,7 +300,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.loss_curve_ = loss_curve
         self.objective_curve_ = obj_curve
         if not converged:
-            unit = "iterations" if solver <= 2 else "epochs"
+            unit = "iterations" if full_batch else "epochs"
             warnings.warn(f"{self.solver} failed to converge after {self.max_iter} {unit} (max_iter reached). "
                           "Increase max_iter or scale the data.", ConvergenceWarning, stacklevel=2)
         if self.verbose:

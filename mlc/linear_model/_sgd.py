@@ -31,12 +31,12 @@ from ..exceptions import ConvergenceWarning
 
 __all__ = ["SGDClassifier", "SGDRegressor"]
 
-_LOSSES = {"hinge": 0, "log_loss": 1, "modified_huber": 2, "squared_hinge": 3, "perceptron": 4,
-           "squared_error": 5, "huber": 6, "epsilon_insensitive": 7, "squared_epsilon_insensitive": 8}
+_LOSSES = _mlc.ENUMS["sgd_loss"]
 _REGRESSION_LOSSES = ("squared_error", "huber", "epsilon_insensitive", "squared_epsilon_insensitive")
-_PENALTIES = {None: 0, "l1": 1, "l2": 2, "elasticnet": 3}
-_LEARNING_RATES = {"constant": 1, "optimal": 2, "invscaling": 3, "adaptive": 4}
-_OPTIMIZERS = {"sgd": 0, "momentum": 1, "nesterov": 2, "adagrad": 3, "adam": 4}  # optim.h's MLC_OPTIM_*
+_PENALTIES = {None: _mlc.PENALTY_NONE, "l1": _mlc.PENALTY_L1, "l2": _mlc.PENALTY_L2,
+              "elasticnet": _mlc.PENALTY_ELASTICNET}
+_LEARNING_RATES = {k: _mlc.ENUMS["learning_rate"][k] for k in ("constant", "optimal", "invscaling", "adaptive")}
+_OPTIMIZERS = {k: _mlc.ENUMS["optimizer"][k] for k in ("sgd", "momentum", "nesterov", "adagrad", "adam")}
 
 
 def _expit(z):
@@ -174,7 +174,7 @@ class _BaseSGD(BaseEstimator):
             l1_ratio, bool(self.fit_intercept), int(max_iter), -math.inf if self.tol is None else float(self.tol),
             int(self.n_iter_no_change), bool(self.shuffle), seed % 2**64, _LEARNING_RATES[self.learning_rate],
             float(self.eta0), float(self.power_t), bool(self.early_stopping), 1.0, int(self.average),
-            _OPTIMIZERS[self.optimizer] if use_opt else -1, batch_size=int(self.batch_size),
+            _OPTIMIZERS[self.optimizer] if use_opt else _mlc.OPTIM_PLAIN_SGD, batch_size=int(self.batch_size),
             n_threads=self._n_threads())
         self._coef, self._intercept, self._avg_coef, self._avg_intercept = coef, b, ac, ai
         self._optim_m, self._optim_v, self._optim_t = om, ov, ot

@@ -9,11 +9,11 @@ __all__ = ["pairwise_distances", "PAIRWISE_METRICS"]
 
 # metric name -> the C kernel's code (csrc/metrics/distance.h); aliases as scipy/scikit-learn spell them
 PAIRWISE_METRICS = {
-    "euclidean": 0, "l2": 0,
-    "sqeuclidean": 1,
-    "manhattan": 2, "cityblock": 2, "l1": 2,
-    "cosine": 3,
-    "correlation": 4,
+    "euclidean": _mlc.METRIC_EUCLIDEAN, "l2": _mlc.METRIC_EUCLIDEAN,
+    "sqeuclidean": _mlc.METRIC_SQEUCLIDEAN,
+    "manhattan": _mlc.METRIC_MANHATTAN, "cityblock": _mlc.METRIC_MANHATTAN, "l1": _mlc.METRIC_MANHATTAN,
+    "cosine": _mlc.METRIC_COSINE,
+    "correlation": _mlc.METRIC_CORRELATION,
 }
 
 

@@ -25,7 +25,7 @@ from ..exceptions import ConvergenceWarning
 
 __all__ = ["GaussianMixture"]
 
-_COV_TYPES = {"full": 0, "tied": 1, "diag": 2, "spherical": 3}
+_COV_TYPES = _mlc.ENUMS["covariance_type"]
 _INIT_PARAMS = ("kmeans", "k-means++", "random", "random_from_data")
 
 

@@ -22,7 +22,7 @@ from ..metrics._pairwise import _metric_code
 
 __all__ = ["KNeighborsClassifier", "KNeighborsRegressor", "NearestNeighbors"]
 
-_WEIGHTS = {"uniform": 0, "distance": 1}
+_WEIGHTS = _mlc.ENUMS["knn_weights"]
 
 
 class _KNeighborsBase(BaseEstimator):

@@ -19,9 +19,8 @@ __all__ = ["Layer", "Dense", "Conv2d", "MaxPool2d", "AvgPool2d", "BatchNorm1d", 
            "Dropout", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Identity", "Flatten", "Residual"]
 
 # initialiser kinds of nn_init (csrc/nn/init.h)
-_INIT = {"xavier_uniform": 0, "xavier_normal": 1, "he_uniform": 2, "he_normal": 3, "uniform": 4,
-         "zeros": 5, "ones": 6}
-_ACT = {"relu": 0, "leaky_relu": 1, "sigmoid": 2, "tanh": 3, "identity": 4}
+_INIT = _mlc.ENUMS["nn_init"]
+_ACT = _mlc.ENUMS["nn_activation"]
 
 
 def _pair(v, name):

@@ -62,7 +62,7 @@ class _Optimizer:
 class SGD(_Optimizer):
     """torch.optim.SGD: v = momentum v + (1 - dampening) g (v = g on the first step);
     p -= lr (g + momentum v) with Nesterov, p -= lr v otherwise; weight decay adds wd p to g."""
-    method = 0
+    method = _mlc.OPTIM_SGD
 
     def __init__(self, lr=0.01, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0, l1=0.0):
         super().__init__(lr, weight_decay, l1)
@@ -80,7 +80,7 @@ class SGD(_Optimizer):
 
 class Adagrad(_Optimizer):
     """torch.optim.Adagrad (lr_decay 0): G += g^2; p -= lr g / (sqrt(G) + eps)."""
-    method = 1
+    method = _mlc.OPTIM_ADAGRAD
     n_state = 1
 
     def __init__(self, lr=0.01, eps=1e-10, weight_decay=0.0, l1=0.0):
@@ -93,7 +93,7 @@ class Adagrad(_Optimizer):
 
 class Adam(_Optimizer):
     """torch.optim.Adam (Kingma & Ba 2015, bias-corrected); weight decay adds wd p to g."""
-    method = 2
+    method = _mlc.OPTIM_ADAM
     n_state = 2
 
     def __init__(self, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, l1=0.0):
@@ -109,7 +109,7 @@ class Adam(_Optimizer):
 
 class AdamW(Adam):
     """torch.optim.AdamW: Adam with decoupled weight decay p -= lr wd p (Loshchilov & Hutter 2019)."""
-    method = 3
+    method = _mlc.OPTIM_ADAMW
 
     def __init__(self, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01, l1=0.0):
         super().__init__(lr, betas, eps, weight_decay, l1)

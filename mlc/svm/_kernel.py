@@ -37,7 +37,7 @@ from ..exceptions import ConvergenceWarning, NotFittedError
 
 __all__ = ["SVC", "SVR"]
 
-_KERNELS = {"linear": 0, "poly": 1, "rbf": 2, "sigmoid": 3}
+_KERNELS = _mlc.ENUMS["svm_kernel"]
 
 
 class _BaseSVM(BaseEstimator):

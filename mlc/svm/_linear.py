@@ -32,15 +32,15 @@ __all__ = ["LinearSVC", "LinearSVR"]
 
 # LIBLINEAR's solver numbers by (loss, penalty, dual), as scikit-learn's _get_liblinear_solver_type
 _SOLVERS = {
-    ("hinge", "l2", True): 3,
-    ("squared_hinge", "l2", True): 1,
-    ("squared_hinge", "l2", False): 2,
-    ("squared_hinge", "l1", False): 5,
-    ("epsilon_insensitive", "l2", True): 13,
-    ("squared_epsilon_insensitive", "l2", True): 12,
+    ("hinge", "l2", True): _mlc.LINEAR_SVM_L2R_L1LOSS_DUAL,
+    ("squared_hinge", "l2", True): _mlc.LINEAR_SVM_L2R_L2LOSS_DUAL,
+    ("squared_hinge", "l2", False): _mlc.LINEAR_SVM_L2R_L2LOSS_PRIMAL,
+    ("squared_hinge", "l1", False): _mlc.LINEAR_SVM_L1R_L2LOSS,
+    ("epsilon_insensitive", "l2", True): _mlc.LINEAR_SVM_L2R_L1LOSS_SVR_DUAL,
+    ("squared_epsilon_insensitive", "l2", True): _mlc.LINEAR_SVM_L2R_L2LOSS_SVR_DUAL,
     # scikit-learn's primal solver 11 (TRON) is not implemented: its problem is solver 12's primal
     # and strong duality holds, so dual=False runs solver 12 (same optimum)
-    ("squared_epsilon_insensitive", "l2", False): 12,
+    ("squared_epsilon_insensitive", "l2", False): _mlc.LINEAR_SVM_L2R_L2LOSS_SVR_DUAL,
 }
 
 
@@ -172,7 +172,7 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
                              f"contains only one class: {classes[0]!r}")
         n, d = X.shape
         if self.multi_class == "crammer_singer":  # loss, penalty and dual are ignored, as in scikit-learn
-            solver = 4
+            solver = _mlc.LINEAR_SVM_MCSVM_CS
         else:
             dual = _resolve_dual(self.dual, self.loss, self.penalty, n, d)
             solver = _solver(self.loss, self.penalty, bool(dual))
@@ -185,7 +185,7 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         coef, n_iter, loss_curves, obj_curves = _mlc.linear_svc_fit(
             X, codes, sw, cw, len(classes), solver, float(self.C), float(self.tol), int(self.max_iter), bias, seed)
         self.classes_ = classes
-        if solver == 4 and len(classes) == 2:  # scikit-learn keeps one row: the difference
+        if solver == _mlc.LINEAR_SVM_MCSVM_CS and len(classes) == 2:  # scikit-learn keeps one row: the difference
             coef = (coef[1] - coef[0])[None, :]
         self.coef_ = np.ascontiguousarray(coef[:, :d])
         self.intercept_ = bias * coef[:, d] if self.fit_intercept else 0.0  # scikit-learn's 0.0

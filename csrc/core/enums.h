@@ -1,0 +1,179 @@
+/* enums.h: every enum shared with Python, each concept once, numbered once.
+ *
+ * Each enum is an X-macro list of X(constant, value, "name"): the constant and its value for C, the
+ * name the Python side uses (module.c exports every constant as an int attribute of mlc._mlc without
+ * its MLC_ prefix, and each enum as a dict name -> value in mlc._mlc.ENUMS[key], keys as in MLC_ENUMS
+ * below). Values are explicit and never renumbered per family; code compares them for equality (or
+ * switches on them) only, never orders them or computes with them. A family that takes a subset
+ * of an enum (the optimisers, the learning-rate schedules) says so in its check_params.
+ */
+#ifndef MLC_ENUMS_H
+#define MLC_ENUMS_H
+
+/* Regularisation penalty of a linear model (logistic regression, SGD). */
+#define MLC_PENALTY_LIST(X)                                                                        \
+    X(MLC_PENALTY_NONE, 0, "none")                                                                \
+    X(MLC_PENALTY_L2, 1, "l2")                                                                    \
+    X(MLC_PENALTY_L1, 2, "l1")                                                                    \
+    X(MLC_PENALTY_ELASTICNET, 3, "elasticnet")
+
+/* Learning-rate schedule, t the step or epoch (the caller's unit). SGD (scikit-learn's rules):
+ * constant, optimal 1 / (alpha (t0 + t)), invscaling eta0 / t^power_t, adaptive (divide by 5 on a
+ * plateau). mlc_lr_at (linear/optim.h): constant, invscaling eta0 / (1 + t)^power, exponential
+ * eta0 gamma^t, step eta0 gamma^floor(t / step_size). */
+#define MLC_LR_LIST(X)                                                                             \
+    X(MLC_LR_CONSTANT, 0, "constant")                                                             \
+    X(MLC_LR_OPTIMAL, 1, "optimal")                                                               \
+    X(MLC_LR_INVSCALING, 2, "invscaling")                                                         \
+    X(MLC_LR_ADAPTIVE, 3, "adaptive")                                                             \
+    X(MLC_LR_EXPONENTIAL, 4, "exponential")                                                       \
+    X(MLC_LR_STEP, 5, "step")
+
+/* First-order update rule. linear/optim.h (mlc_optim_step) takes sgd, momentum, nesterov, adagrad,
+ * adam; nn/optimizer.h takes sgd (whose momentum and nesterov are parameters, as in torch), adagrad,
+ * adam, adamw. plain_sgd is no update rule: it selects the SGD family's own per-sample engine
+ * (scikit-learn's _plain_sgd). */
+#define MLC_OPTIM_LIST(X)                                                                          \
+    X(MLC_OPTIM_SGD, 0, "sgd")                                                                    \
+    X(MLC_OPTIM_ADAGRAD, 1, "adagrad")                                                            \
+    X(MLC_OPTIM_ADAM, 2, "adam")                                                                  \
+    X(MLC_OPTIM_ADAMW, 3, "adamw")                                                                \
+    X(MLC_OPTIM_MOMENTUM, 4, "momentum")                                                          \
+    X(MLC_OPTIM_NESTEROV, 5, "nesterov")                                                          \
+    X(MLC_OPTIM_PLAIN_SGD, 6, "plain_sgd")
+
+/* Line search of plain L-BFGS (linear/optim.h). */
+#define MLC_LINESEARCH_LIST(X)                                                                     \
+    X(MLC_LINESEARCH_MORE_THUENTE, 0, "more_thuente")                                             \
+    X(MLC_LINESEARCH_BACKTRACKING, 1, "backtracking")
+
+/* Logistic regression solver (linear/logistic.h): quasi-Newton, or a first-order rule of optim.h
+ * (gd: full batch; sgd .. adam: mini-batches). */
+#define MLC_LOGISTIC_SOLVER_LIST(X)                                                                \
+    X(MLC_LOGISTIC_LBFGS, 0, "lbfgs")                                                             \
+    X(MLC_LOGISTIC_OWLQN, 1, "owlqn")                                                             \
+    X(MLC_LOGISTIC_GD, 2, "gd")                                                                   \
+    X(MLC_LOGISTIC_SGD, 3, "sgd")                                                                 \
+    X(MLC_LOGISTIC_MOMENTUM, 4, "momentum")                                                       \
+    X(MLC_LOGISTIC_NESTEROV, 5, "nesterov")                                                       \
+    X(MLC_LOGISTIC_ADAGRAD, 6, "adagrad")                                                         \
+    X(MLC_LOGISTIC_ADAM, 7, "adam")
+
+/* Loss of the SGD family (linear/sgd.h), by scikit-learn's names. */
+#define MLC_SGD_LOSS_LIST(X)                                                                       \
+    X(MLC_SGD_HINGE, 0, "hinge")                                                                  \
+    X(MLC_SGD_LOG, 1, "log_loss")                                                                 \
+    X(MLC_SGD_MODIFIED_HUBER, 2, "modified_huber")                                                \
+    X(MLC_SGD_SQUARED_HINGE, 3, "squared_hinge")                                                  \
+    X(MLC_SGD_PERCEPTRON, 4, "perceptron")                                                        \
+    X(MLC_SGD_SQUARED_ERROR, 5, "squared_error")                                                  \
+    X(MLC_SGD_HUBER, 6, "huber")                                                                  \
+    X(MLC_SGD_EPSILON_INSENSITIVE, 7, "epsilon_insensitive")                                      \
+    X(MLC_SGD_SQUARED_EPSILON_INSENSITIVE, 8, "squared_epsilon_insensitive")
+
+/* Linear SVM solver (svm/linear_svm.h), LIBLINEAR's numbers and names (documentation only: nothing
+ * relies on the values). */
+#define MLC_LINEAR_SVM_SOLVER_LIST(X)                                                              \
+    X(MLC_LINEAR_SVM_L2R_L2LOSS_DUAL, 1, "l2r_l2loss_svc_dual")                                   \
+    X(MLC_LINEAR_SVM_L2R_L2LOSS_PRIMAL, 2, "l2r_l2loss_svc")                                       \
+    X(MLC_LINEAR_SVM_L2R_L1LOSS_DUAL, 3, "l2r_l1loss_svc_dual")                                   \
+    X(MLC_LINEAR_SVM_MCSVM_CS, 4, "mcsvm_cs")                                                     \
+    X(MLC_LINEAR_SVM_L1R_L2LOSS, 5, "l1r_l2loss_svc")                                             \
+    X(MLC_LINEAR_SVM_L2R_L2LOSS_SVR_DUAL, 12, "l2r_l2loss_svr_dual")                              \
+    X(MLC_LINEAR_SVM_L2R_L1LOSS_SVR_DUAL, 13, "l2r_l1loss_svr_dual")
+
+/* Ridge solver (linear/least_squares.h). */
+#define MLC_RIDGE_SOLVER_LIST(X)                                                                   \
+    X(MLC_RIDGE_CHOLESKY, 0, "cholesky")                                                          \
+    X(MLC_RIDGE_SVD, 1, "svd")
+
+/* Kernel of the kernel SVMs (svm/smo.h), LIBSVM's numbering. */
+#define MLC_SVM_KERNEL_LIST(X)                                                                     \
+    X(MLC_SVM_LINEAR, 0, "linear")                                                                \
+    X(MLC_SVM_POLY, 1, "poly")                                                                    \
+    X(MLC_SVM_RBF, 2, "rbf")                                                                      \
+    X(MLC_SVM_SIGMOID, 3, "sigmoid")
+
+/* Distance metric (metrics/distance.h, neighbors/knn.h). */
+#define MLC_METRIC_LIST(X)                                                                         \
+    X(MLC_METRIC_EUCLIDEAN, 0, "euclidean")                                                       \
+    X(MLC_METRIC_SQEUCLIDEAN, 1, "sqeuclidean")                                                   \
+    X(MLC_METRIC_MANHATTAN, 2, "manhattan")                                                       \
+    X(MLC_METRIC_COSINE, 3, "cosine")                                                             \
+    X(MLC_METRIC_CORRELATION, 4, "correlation")
+
+/* Neighbour weighting of k-NN predictions (neighbors/knn.h). */
+#define MLC_WEIGHTS_LIST(X)                                                                        \
+    X(MLC_WEIGHTS_UNIFORM, 0, "uniform")                                                          \
+    X(MLC_WEIGHTS_DISTANCE, 1, "distance")
+
+/* k-means algorithm (cluster/kmeans.h). */
+#define MLC_KMEANS_ALGORITHM_LIST(X)                                                               \
+    X(MLC_KMEANS_LLOYD, 0, "lloyd")                                                               \
+    X(MLC_KMEANS_ELKAN, 1, "elkan")
+
+/* Covariance type of a Gaussian mixture (mixture/gmm.h). */
+#define MLC_GMM_COVARIANCE_LIST(X)                                                                 \
+    X(MLC_GMM_FULL, 0, "full")                                                                    \
+    X(MLC_GMM_TIED, 1, "tied")                                                                    \
+    X(MLC_GMM_DIAG, 2, "diag")                                                                    \
+    X(MLC_GMM_SPHERICAL, 3, "spherical")
+
+/* Normaliser of the randomized range finder's power iterations (decomposition/pca.h). */
+#define MLC_PCA_NORMALIZER_LIST(X)                                                                 \
+    X(MLC_PCA_NORMALIZER_NONE, 0, "none")                                                         \
+    X(MLC_PCA_NORMALIZER_QR, 1, "QR")                                                             \
+    X(MLC_PCA_NORMALIZER_LU, 2, "LU")
+
+/* Parameter initialiser (nn/init.h; "uniform" is U(-gain / sqrt(fan_in), gain / sqrt(fan_in))). */
+#define MLC_NN_INIT_LIST(X)                                                                        \
+    X(MLC_NN_XAVIER_UNIFORM, 0, "xavier_uniform")                                                 \
+    X(MLC_NN_XAVIER_NORMAL, 1, "xavier_normal")                                                   \
+    X(MLC_NN_HE_UNIFORM, 2, "he_uniform")                                                         \
+    X(MLC_NN_HE_NORMAL, 3, "he_normal")                                                           \
+    X(MLC_NN_UNIFORM_FAN_IN, 4, "uniform")                                                        \
+    X(MLC_NN_ZEROS, 5, "zeros")                                                                   \
+    X(MLC_NN_ONES, 6, "ones")
+
+/* Pointwise activation (nn/activation.h). */
+#define MLC_ACT_LIST(X)                                                                            \
+    X(MLC_ACT_RELU, 0, "relu")                                                                    \
+    X(MLC_ACT_LEAKY_RELU, 1, "leaky_relu")                                                        \
+    X(MLC_ACT_SIGMOID, 2, "sigmoid")                                                              \
+    X(MLC_ACT_TANH, 3, "tanh")                                                                    \
+    X(MLC_ACT_IDENTITY, 4, "identity")
+
+/* Every list above with its key in mlc._mlc.ENUMS and the name of its membership predicate. */
+#define MLC_ENUMS(E)                                                                               \
+    E("penalty", MLC_PENALTY_LIST, mlc_penalty_valid)                                             \
+    E("learning_rate", MLC_LR_LIST, mlc_lr_valid)                                                 \
+    E("optimizer", MLC_OPTIM_LIST, mlc_optim_valid)                                               \
+    E("line_search", MLC_LINESEARCH_LIST, mlc_line_search_valid)                                  \
+    E("logistic_solver", MLC_LOGISTIC_SOLVER_LIST, mlc_logistic_solver_valid)                     \
+    E("sgd_loss", MLC_SGD_LOSS_LIST, mlc_sgd_loss_valid)                                          \
+    E("linear_svm_solver", MLC_LINEAR_SVM_SOLVER_LIST, mlc_linear_svm_solver_valid)               \
+    E("ridge_solver", MLC_RIDGE_SOLVER_LIST, mlc_ridge_solver_valid)                              \
+    E("svm_kernel", MLC_SVM_KERNEL_LIST, mlc_svm_kernel_valid)                                    \
+    E("metric", MLC_METRIC_LIST, mlc_metric_valid)                                                \
+    E("knn_weights", MLC_WEIGHTS_LIST, mlc_weights_valid)                                         \
+    E("kmeans_algorithm", MLC_KMEANS_ALGORITHM_LIST, mlc_kmeans_algorithm_valid)                  \
+    E("covariance_type", MLC_GMM_COVARIANCE_LIST, mlc_gmm_covariance_valid)                       \
+    E("pca_normalizer", MLC_PCA_NORMALIZER_LIST, mlc_pca_normalizer_valid)                        \
+    E("nn_init", MLC_NN_INIT_LIST, mlc_nn_init_valid)                                             \
+    E("nn_activation", MLC_ACT_LIST, mlc_activation_valid)
+
+/* The enums, and int mlc_<x>_valid(int v): whether v is one of the enum's values (a switch, so two
+ * equal values in one list fail to compile). */
+#define MLC_ENUM_VALUE_(c, v, s) c = v,
+#define MLC_ENUM_CASE_(c, v, s) case c:
+#define MLC_ENUM_DEFINE_(key, LIST, valid)                                                         \
+    enum { LIST(MLC_ENUM_VALUE_) };                                                                \
+    static inline int valid(int v) {                                                               \
+        switch (v) {                                                                               \
+        LIST(MLC_ENUM_CASE_) return 1;                                                             \
+        default: return 0;                                                                         \
+        }                                                                                          \
+    }
+MLC_ENUMS(MLC_ENUM_DEFINE_)
+
+#endif
