@@ -69,6 +69,13 @@ double mlc_rng_normal(mlc_rng *rng);                  /* standard normal (polar 
 uint64_t mlc_rng_below(mlc_rng *rng, uint64_t bound); /* uniform integer in [0, bound), unbiased */
 void mlc_rng_jump(mlc_rng *rng);                      /* advance 2^128 steps: independent streams */
 
+/* ---- one source for float32 and float64 ----------------------------------------------------
+ * <x>.c defines T (double, float) and SFX (f64, f32) and includes <x>_impl.h once per type; in
+ * there MLC_SFX(name) is name_f64 / name_f32, for the public kernels and the static helpers alike. */
+#define MLC_CAT_(a, b) a##_##b
+#define MLC_CAT(a, b) MLC_CAT_(a, b)
+#define MLC_SFX(name) MLC_CAT(name, SFX)
+
 /* ---- small helpers ---- */
 #define MLC_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MLC_MAX(a, b) ((a) > (b) ? (a) : (b))

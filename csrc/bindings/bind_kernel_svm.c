@@ -46,8 +46,8 @@ static PyObject *svm_fit_c_svc(PyObject *self, PyObject *args, PyObject *kwds) {
     int64_t n_iter = 0;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_svm_solve_c_svc_f64(PyArray_DATA(coef), &rho, &n_iter, PyArray_DATA(X), PyArray_DATA(y),
-                                 PyArray_DATA(C), n, d, &k, tol, cache_mb, shrinking, (int64_t)max_iter, &mlc_bind_interrupt);
+    st = mlc_svm_solve_c_svc(PyArray_DATA(coef), &rho, &n_iter, PyArray_DATA(X), PyArray_DATA(y),
+                             PyArray_DATA(C), n, d, &k, tol, cache_mb, shrinking, (int64_t)max_iter, &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
     const int status = fit_status(st);
     if (status < 0) goto fail;
@@ -106,9 +106,9 @@ static PyObject *svm_fit_c_svc_ovo(PyObject *self, PyObject *args, PyObject *kwd
     const int n_threads = mlc_get_num_threads();
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_svm_solve_c_svc_ovo_f64(PyArray_DATA(dual), PyArray_DATA(rho), PyArray_DATA(n_iter), PyArray_DATA(X),
-                                     s, PyArray_DATA(C), n, d, n_classes, &k, tol, cache_mb, shrinking,
-                                     (int64_t)max_iter, n_threads, &mlc_bind_interrupt);
+    st = mlc_svm_solve_c_svc_ovo(PyArray_DATA(dual), PyArray_DATA(rho), PyArray_DATA(n_iter), PyArray_DATA(X),
+                                 s, PyArray_DATA(C), n, d, n_classes, &k, tol, cache_mb, shrinking,
+                                 (int64_t)max_iter, n_threads, &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
     const int status = fit_status(st);
     if (status < 0) goto fail;
@@ -163,9 +163,9 @@ static PyObject *svm_fit_epsilon_svr(PyObject *self, PyObject *args, PyObject *k
     int64_t n_iter = 0;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_svm_solve_epsilon_svr_f64(PyArray_DATA(coef), &rho, &n_iter, PyArray_DATA(X), PyArray_DATA(y),
-                                       PyArray_DATA(C), n, d, &k, eps, tol, cache_mb, shrinking, (int64_t)max_iter,
-                                       &mlc_bind_interrupt);
+    st = mlc_svm_solve_epsilon_svr(PyArray_DATA(coef), &rho, &n_iter, PyArray_DATA(X), PyArray_DATA(y),
+                                   PyArray_DATA(C), n, d, &k, eps, tol, cache_mb, shrinking, (int64_t)max_iter,
+                                   &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
     const int status = fit_status(st);
     if (status < 0) goto fail;
@@ -201,8 +201,8 @@ static PyObject *svm_kernel_matrix(PyObject *self, PyObject *args, PyObject *kwd
     if (K == NULL) goto fail;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_svm_kernel_matrix_f64(PyArray_DATA(K), PyArray_DATA(X), PyArray_DATA(Y), dims[0], dims[1],
-                                   PyArray_DIM(X, 1), &k);
+    st = mlc_svm_kernel_matrix(PyArray_DATA(K), PyArray_DATA(X), PyArray_DATA(Y), dims[0], dims[1],
+                               PyArray_DIM(X, 1), &k);
     Py_END_ALLOW_THREADS
     if (st != MLC_OK) {
         mlc_bind_status(st);
@@ -244,8 +244,8 @@ static PyObject *svm_decision(PyObject *self, PyObject *args, PyObject *kwds) {
     const int n_threads = mlc_get_num_threads();
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_svm_decision_f64(PyArray_DATA(dec), PyArray_DATA(X), PyArray_DATA(SV), PyArray_DATA(W), PyArray_DATA(b),
-                              n, m, d, p, &k, n_threads);
+    st = mlc_svm_decision(PyArray_DATA(dec), PyArray_DATA(X), PyArray_DATA(SV), PyArray_DATA(W), PyArray_DATA(b),
+                          n, m, d, p, &k, n_threads);
     Py_END_ALLOW_THREADS
     if (st != MLC_OK) {
         mlc_bind_status(st);

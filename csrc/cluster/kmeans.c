@@ -83,16 +83,16 @@ enum { KM_LLOYD, KM_ELKAN_INIT, KM_ELKAN, KM_INERTIA };
 
 #define T double
 #define SFX f64
-#define KM_GEMM mlc_cblas_dgemm
+#define GEMM mlc_cblas_dgemm
 #include "cluster/kmeans_impl.h"
 #undef T
 #undef SFX
-#undef KM_GEMM
+#undef GEMM
 
 #define T float
 #define SFX f32
-#define KM_GEMM mlc_cblas_sgemm
+#define GEMM mlc_cblas_sgemm
 #include "cluster/kmeans_impl.h"
 #undef T
 #undef SFX
-#undef KM_GEMM
+#undef GEMM

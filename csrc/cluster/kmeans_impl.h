@@ -1,13 +1,9 @@
 /* kmeans_impl.h: the k-means kernels, written once; kmeans.c includes this file twice, with
- * T = double, SFX = f64, KM_GEMM = dgemm and with T = float, SFX = f32, KM_GEMM = sgemm.
+ * T = double, SFX = f64, GEMM = dgemm and with T = float, SFX = f32, GEMM = sgemm (mlc.h's MLC_SFX).
  * Not a header of its own: no include guard on purpose. */
 
-#define KM_CAT_(a, b) a##_##b
-#define KM_CAT(a, b) KM_CAT_(a, b)
-#define F(name) KM_CAT(name, SFX)
-
 /* sum_j (x_j - c_j)^2 in float64. x, c (D) in */
-static inline double F(sqdist)(const T *x, const T *c, int64_t d) {
+static inline double MLC_SFX(sqdist)(const T *x, const T *c, int64_t d) {
     double s = 0.0;
 #pragma omp simd reduction(+ : s)
     for (int64_t j = 0; j < d; j++) {
@@ -18,7 +14,7 @@ static inline double F(sqdist)(const T *x, const T *c, int64_t d) {
 }
 
 /* cn (K) out: squared norms of the centres C (K, D). */
-static void F(sqnorms)(T *cn, const T *C, int64_t k, int64_t d) {
+static void MLC_SFX(sqnorms)(T *cn, const T *C, int64_t k, int64_t d) {
     for (int64_t j = 0; j < k; j++) {
         double s = 0.0;
         for (int64_t t = 0; t < d; t++) s += (double)C[j * d + t] * (double)C[j * d + t];
@@ -35,9 +31,10 @@ typedef struct {
     double *upper, *lower;       /* (N), (N, K): Elkan's bounds */
     const double *half, *next;   /* (K, K), (K): half centre-centre distances, min over the others */
     double *gs, *part;
-} F(km_pass);
+} MLC_SFX(km_pass);
 
-static inline void F(accumulate)(double *gs, const T *x, double w, int32_t label, int64_t d, int64_t k) {
+static inline void MLC_SFX(accumulate)(double *gs, const T *x, double w, int32_t label, int64_t d,
+                                       int64_t k) {
     double *s = gs + (int64_t)label * d;
 #pragma omp simd
     for (int64_t t = 0; t < d; t++) s[t] += w * (double)x[t];
@@ -46,10 +43,10 @@ static inline void F(accumulate)(double *gs, const T *x, double w, int32_t label
 
 // ||x - c||^2 = ||x||^2 - 2 x.c + ||c||^2: one GEMM per block ranks the centres of its rows
 // (||x||^2 is the same for every centre and is left out, as scikit-learn does)
-static void F(lloyd_block)(const F(km_pass) *c, T *D, int64_t i0, int64_t nb, double *gs) {
+static void MLC_SFX(lloyd_block)(const MLC_SFX(km_pass) *c, T *D, int64_t i0, int64_t nb, double *gs) {
     const int64_t k = c->k, d = c->d;
     for (int64_t r = 0; r < nb; r++) memcpy(D + r * k, c->cn, sizeof(T) * k);
-    KM_GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, (mlc_blasint)nb, (mlc_blasint)k, (mlc_blasint)d,
+    GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, (mlc_blasint)nb, (mlc_blasint)k, (mlc_blasint)d,
             (T)-2.0, c->X + i0 * d, (mlc_blasint)d, c->C, (mlc_blasint)d, (T)1.0, D, (mlc_blasint)k);
     for (int64_t r = 0; r < nb; r++) {
         const T *row = D + r * k;
@@ -61,22 +58,22 @@ static void F(lloyd_block)(const F(km_pass) *c, T *D, int64_t i0, int64_t nb, do
                 best = (int32_t)j;
             }
         c->labels[i0 + r] = best;
-        if (gs) F(accumulate)(gs, c->X + (i0 + r) * d, c->w ? (double)c->w[i0 + r] : 1.0, best, d, k);
+        if (gs) MLC_SFX(accumulate)(gs, c->X + (i0 + r) * d, c->w ? (double)c->w[i0 + r] : 1.0, best, d, k);
     }
 }
 
 /* Elkan's first assignment: the exact distance to a centre only where the half distance between
  * it and the best so far does not rule it out; the lower bounds of skipped centres stay 0. */
-static void F(elkan_init_row)(const F(km_pass) *c, int64_t i) {
+static void MLC_SFX(elkan_init_row)(const MLC_SFX(km_pass) *c, int64_t i) {
     const int64_t k = c->k, d = c->d;
     const T *x = c->X + i * d;
     double *lb = c->lower + i * k;
     int32_t best = 0;
-    double md = sqrt(F(sqdist)(x, c->C, d));
+    double md = sqrt(MLC_SFX(sqdist)(x, c->C, d));
     lb[0] = md;
     for (int64_t j = 1; j < k; j++) {
         if (md > c->half[(int64_t)best * k + j]) {
-            const double dist = sqrt(F(sqdist)(x, c->C + j * d, d));
+            const double dist = sqrt(MLC_SFX(sqdist)(x, c->C + j * d, d));
             lb[j] = dist;
             if (dist < md) {
                 md = dist;
@@ -90,7 +87,7 @@ static void F(elkan_init_row)(const F(km_pass) *c, int64_t i) {
 
 /* Elkan's step 3 for one row: u >= d(x, c(x)) and l_j <= d(x, c_j); centre j can be closer only
  * if u > l_j and u > d(c(x), c_j) / 2. u is made exact once, at the first such j. */
-static void F(elkan_row)(const F(km_pass) *c, int64_t i, double *gs) {
+static void MLC_SFX(elkan_row)(const MLC_SFX(km_pass) *c, int64_t i, double *gs) {
     const int64_t k = c->k, d = c->d;
     const T *x = c->X + i * d;
     double *lb = c->lower + i * k;
@@ -101,12 +98,12 @@ static void F(elkan_row)(const F(km_pass) *c, int64_t i, double *gs) {
         for (int64_t j = 0; j < k; j++) {
             if (j == label || !(ub > lb[j]) || !(ub > c->half[(int64_t)label * k + j])) continue;
             if (!tight) {
-                ub = sqrt(F(sqdist)(x, c->C + (int64_t)label * d, d));
+                ub = sqrt(MLC_SFX(sqdist)(x, c->C + (int64_t)label * d, d));
                 lb[label] = ub;
                 tight = 1;
             }
             if (ub > lb[j] || ub > c->half[(int64_t)label * k + j]) {
-                const double dist = sqrt(F(sqdist)(x, c->C + j * d, d));
+                const double dist = sqrt(MLC_SFX(sqdist)(x, c->C + j * d, d));
                 lb[j] = dist;
                 if (dist < ub) {
                     label = (int32_t)j;
@@ -117,11 +114,11 @@ static void F(elkan_row)(const F(km_pass) *c, int64_t i, double *gs) {
         c->labels[i] = label;
         c->upper[i] = ub;
     }
-    if (gs) F(accumulate)(gs, x, c->w ? (double)c->w[i] : 1.0, label, d, k);
+    if (gs) MLC_SFX(accumulate)(gs, x, c->w ? (double)c->w[i] : 1.0, label, d, k);
 }
 
 /* One pass over all rows in `mode`, parallel over the groups of blocks. */
-static int F(run_pass)(const F(km_pass) *c, int mode, int n_threads, const mlc_progress *p) {
+static int MLC_SFX(run_pass)(const MLC_SFX(km_pass) *c, int mode, int n_threads, const mlc_progress *p) {
     const int64_t n = c->n, d = c->d, k = c->k;
     const int64_t nb_all = n_blocks(n), groups = n_groups(n), stride = k * d + k;
     if (c->gs) memset(c->gs, 0, sizeof(double) * groups * stride);
@@ -150,17 +147,17 @@ static int F(run_pass)(const F(km_pass) *c, int mode, int n_threads, const mlc_p
             for (int64_t i0 = r0; i0 < r1; i0 += KM_BLOCK) {
                 const int64_t nb = MLC_MIN(KM_BLOCK, r1 - i0);
                 switch (mode) {
-                case KM_LLOYD: F(lloyd_block)(c, D, i0, nb, gs); break;
+                case KM_LLOYD: MLC_SFX(lloyd_block)(c, D, i0, nb, gs); break;
                 case KM_ELKAN_INIT:
-                    for (int64_t i = i0; i < i0 + nb; i++) F(elkan_init_row)(c, i);
+                    for (int64_t i = i0; i < i0 + nb; i++) MLC_SFX(elkan_init_row)(c, i);
                     break;
                 case KM_ELKAN:
-                    for (int64_t i = i0; i < i0 + nb; i++) F(elkan_row)(c, i, gs);
+                    for (int64_t i = i0; i < i0 + nb; i++) MLC_SFX(elkan_row)(c, i, gs);
                     break;
                 default:
                     for (int64_t i = i0; i < i0 + nb; i++)
                         part += (c->w ? (double)c->w[i] : 1.0) *
-                                F(sqdist)(c->X + i * d, c->C + (int64_t)c->labels[i] * d, d);
+                                MLC_SFX(sqdist)(c->X + i * d, c->C + (int64_t)c->labels[i] * d, d);
                 }
             }
             if (c->part) c->part[g] = part;
@@ -177,10 +174,11 @@ static int F(run_pass)(const F(km_pass) *c, int mode, int n_threads, const mlc_p
 }
 
 /* The weighted inertia sum_i w_i ||x_i - C[labels_i]||^2, summed in group order. part (G) scratch */
-static int F(inertia)(double *out, F(km_pass) *c, double *part, int n_threads, const mlc_progress *p) {
+static int MLC_SFX(inertia)(double *out, MLC_SFX(km_pass) *c, double *part, int n_threads,
+                            const mlc_progress *p) {
     c->part = part;
     c->gs = NULL;
-    int st = F(run_pass)(c, KM_INERTIA, n_threads, p);
+    int st = MLC_SFX(run_pass)(c, KM_INERTIA, n_threads, p);
     c->part = NULL;
     if (st != MLC_OK) return st;
     double s = 0.0;
@@ -195,7 +193,7 @@ static int F(inertia)(double *out, F(km_pass) *c, double *part, int n_threads, c
  * the first empty cluster, the next farthest for the second, ...; rows of weight 0 excluded), which
  * leaves its old cluster, as scikit-learn does; if every sample sits on its centre, nothing moves. A cluster still
  * without weight then copies the centre of the heaviest cluster. */
-static int F(mstep)(T *c_new, double *shift, double *sums, const T *X, const T *w, const T *c_old,
+static int MLC_SFX(mstep)(T *c_new, double *shift, double *sums, const T *X, const T *w, const T *c_old,
                     const int32_t *labels, int64_t n, int64_t d, int64_t k) {
     double *wsum = sums + k * d;
     int64_t n_empty = 0;
@@ -205,7 +203,7 @@ static int F(mstep)(T *c_new, double *shift, double *sums, const T *X, const T *
         if (dist == NULL) return MLC_ENOMEM;
         // a row of weight 0 counts as absent: it is never moved into an empty cluster
         for (int64_t i = 0; i < n; i++)
-            dist[i] = w && !(w[i] > 0) ? -1.0 : F(sqdist)(X + i * d, c_old + (int64_t)labels[i] * d, d);
+            dist[i] = w && !(w[i] > 0) ? -1.0 : MLC_SFX(sqdist)(X + i * d, c_old + (int64_t)labels[i] * d, d);
         if (dist[argmax(dist, n)] > 0.0) {
             for (int64_t j = 0; j < k; j++) {
                 if (wsum[j] != 0.0) continue;
@@ -232,16 +230,17 @@ static int F(mstep)(T *c_new, double *shift, double *sums, const T *X, const T *
     }
     for (int64_t j = 0; j < k; j++) {
         if (!(wsum[j] > 0.0)) memcpy(c_new + j * d, c_new + heavy * d, sizeof(T) * d);
-        shift[j] = sqrt(F(sqdist)(c_new + j * d, c_old + j * d, d));
+        shift[j] = sqrt(MLC_SFX(sqdist)(c_new + j * d, c_old + j * d, d));
     }
     return MLC_OK;
 }
 
 /* half (K, K) out: d(c_a, c_b) / 2; next (K) out: min over b != a of half[a, b] */
-static void F(half_distances)(double *half, double *next, const T *C, int64_t k, int64_t d) {
+static void MLC_SFX(half_distances)(double *half, double *next, const T *C, int64_t k, int64_t d) {
     for (int64_t a = 0; a < k; a++) {
         half[a * k + a] = 0.0;
-        for (int64_t b = a + 1; b < k; b++) half[a * k + b] = half[b * k + a] = 0.5 * sqrt(F(sqdist)(C + a * d, C + b * d, d));
+        for (int64_t b = a + 1; b < k; b++)
+            half[a * k + b] = half[b * k + a] = 0.5 * sqrt(MLC_SFX(sqdist)(C + a * d, C + b * d, d));
     }
     for (int64_t a = 0; a < k; a++) {
         double m = INFINITY;
@@ -266,7 +265,7 @@ static void F(half_distances)(double *half, double *next, const T *C, int64_t k,
  * after each update, and half the centre-centre distances. Memory N x K float64 for the bounds.
  *
  * Writes centers (K, D), labels (N), *inertia, *n_iter. */
-int F(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_t *n_iter, const T *X,
+int MLC_SFX(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_t *n_iter, const T *X,
                       const T *w, int64_t n, int64_t d, int64_t k, int algorithm, int64_t max_iter,
                       double tol, int n_threads, const mlc_progress *p) {
     if (mlc_kmeans_check_params(n, d, k, algorithm, max_iter, tol)) return MLC_EINVAL;
@@ -288,12 +287,12 @@ int F(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_t *n_i
     double *next = elkan ? half + k * k : NULL;
     memcpy(cur, centers, sizeof(T) * k * d);
     for (int64_t i = 0; i < n; i++) labels_old[i] = -1;
-    F(km_pass) c = {.X = X, .w = w, .C = cur, .cn = cn, .n = n, .d = d, .k = k, .labels = labels,
+    MLC_SFX(km_pass) c = {.X = X, .w = w, .C = cur, .cn = cn, .n = n, .d = d, .k = k, .labels = labels,
                     .upper = upper, .lower = lower, .half = half, .next = next, .gs = NULL, .part = NULL};
     if (elkan) {
         memset(lower, 0, sizeof(double) * n * k);
-        F(half_distances)(half, next, cur, k, d);
-        st = F(run_pass)(&c, KM_ELKAN_INIT, n_threads, p);
+        MLC_SFX(half_distances)(half, next, cur, k, d);
+        st = MLC_SFX(run_pass)(&c, KM_ELKAN_INIT, n_threads, p);
         if (st != MLC_OK) goto done;
     }
     int strict = 0;
@@ -301,11 +300,11 @@ int F(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_t *n_i
     for (; it < max_iter; it++) {
         c.C = cur;
         c.gs = gs;
-        if (!elkan) F(sqnorms)(cn, cur, k, d);
-        st = F(run_pass)(&c, elkan ? KM_ELKAN : KM_LLOYD, n_threads, p);
+        if (!elkan) MLC_SFX(sqnorms)(cn, cur, k, d);
+        st = MLC_SFX(run_pass)(&c, elkan ? KM_ELKAN : KM_LLOYD, n_threads, p);
         if (st != MLC_OK) goto done;
         reduce_groups(sums, gs, groups, k, d);
-        st = F(mstep)(nxt, shift, sums, X, w, cur, labels, n, d, k);
+        st = MLC_SFX(mstep)(nxt, shift, sums, X, w, cur, labels, n, d, k);
         if (st != MLC_OK) goto done;
         if (elkan) {
 #pragma omp parallel for schedule(static) num_threads(mlc_team_size(n * k, n_threads))
@@ -314,7 +313,7 @@ int F(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_t *n_i
                 double *lb = lower + i * k;
                 for (int64_t j = 0; j < k; j++) lb[j] = MLC_MAX(0.0, lb[j] - shift[j]);
             }
-            F(half_distances)(half, next, nxt, k, d);
+            MLC_SFX(half_distances)(half, next, nxt, k, d);
         }
         T *tmp = cur;
         cur = nxt;
@@ -336,11 +335,11 @@ int F(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_t *n_i
     c.C = cur;
     c.gs = NULL;
     if (!strict) {
-        if (!elkan) F(sqnorms)(cn, cur, k, d);
-        st = F(run_pass)(&c, elkan ? KM_ELKAN : KM_LLOYD, n_threads, p);
+        if (!elkan) MLC_SFX(sqnorms)(cn, cur, k, d);
+        st = MLC_SFX(run_pass)(&c, elkan ? KM_ELKAN : KM_LLOYD, n_threads, p);
         if (st != MLC_OK) goto done;
     }
-    st = F(inertia)(inertia, &c, part, n_threads, p);
+    st = MLC_SFX(inertia)(inertia, &c, part, n_threads, p);
     if (st == MLC_OK) memcpy(centers, cur, sizeof(T) * k * d);
 done:
     mlc_free(buf);
@@ -352,24 +351,25 @@ done:
     return st;
 }
 
-int F(mlc_kmeans_assign)(int32_t *labels, double *inertia, const T *X, const T *w, const T *centers,
+int MLC_SFX(mlc_kmeans_assign)(int32_t *labels, double *inertia, const T *X, const T *w, const T *centers,
                          int64_t n, int64_t d, int64_t k, int n_threads, const mlc_progress *p) {
     if (n < 1 || d < 1 || k < 1 || k > INT32_MAX) return MLC_EINVAL; /* n < k is fine here */
     T *cn = mlc_malloc(sizeof(T) * k);
     double *part = mlc_malloc(sizeof(double) * n_groups(n));
     int st = MLC_ENOMEM;
     if (cn && part) {
-        F(sqnorms)(cn, centers, k, d);
-        F(km_pass) c = {.X = X, .w = w, .C = centers, .cn = cn, .n = n, .d = d, .k = k, .labels = labels};
-        st = F(run_pass)(&c, KM_LLOYD, n_threads, p);
-        if (st == MLC_OK && inertia) st = F(inertia)(inertia, &c, part, n_threads, p);
+        MLC_SFX(sqnorms)(cn, centers, k, d);
+        MLC_SFX(km_pass) c = {.X = X, .w = w, .C = centers, .cn = cn, .n = n, .d = d, .k = k,
+                              .labels = labels};
+        st = MLC_SFX(run_pass)(&c, KM_LLOYD, n_threads, p);
+        if (st == MLC_OK && inertia) st = MLC_SFX(inertia)(inertia, &c, part, n_threads, p);
     }
     mlc_free(cn);
     mlc_free(part);
     return st;
 }
 
-int F(mlc_kmeans_minibatch_step)(T *centers, double *weight_sums, int32_t *labels, double *inertia,
+int MLC_SFX(mlc_kmeans_minibatch_step)(T *centers, double *weight_sums, int32_t *labels, double *inertia,
                                  const T *X, const T *w, int64_t b, int64_t d, int64_t k,
                                  int n_threads, const mlc_progress *p) {
     if (b < 1 || d < 1 || k < 1 || k > INT32_MAX) return MLC_EINVAL;
@@ -379,11 +379,11 @@ int F(mlc_kmeans_minibatch_step)(T *centers, double *weight_sums, int32_t *label
     int st = MLC_ENOMEM;
     if (cn && gs) {
         double *sums = gs + groups * stride, *part = sums + stride;
-        F(sqnorms)(cn, centers, k, d);
-        F(km_pass) c = {.X = X, .w = w, .C = centers, .cn = cn, .n = b, .d = d, .k = k,
+        MLC_SFX(sqnorms)(cn, centers, k, d);
+        MLC_SFX(km_pass) c = {.X = X, .w = w, .C = centers, .cn = cn, .n = b, .d = d, .k = k,
                         .labels = labels, .gs = gs};
-        st = F(run_pass)(&c, KM_LLOYD, n_threads, p);
-        if (st == MLC_OK) st = F(inertia)(inertia, &c, part, n_threads, p);
+        st = MLC_SFX(run_pass)(&c, KM_LLOYD, n_threads, p);
+        if (st == MLC_OK) st = MLC_SFX(inertia)(inertia, &c, part, n_threads, p);
         if (st == MLC_OK) {
             reduce_groups(sums, gs, groups, k, d);
             for (int64_t j = 0; j < k; j++) {
@@ -403,7 +403,7 @@ int F(mlc_kmeans_minibatch_step)(T *centers, double *weight_sums, int32_t *label
 
 /* out (N) out: min(closest_i, ||x_i - y||^2) (closest NULL: ||x_i - y||^2); part (G) out: the
  * group sums of w_i out_i. */
-static int F(pp_pass)(double *out, double *part, const double *closest, const T *X, const T *w,
+static int MLC_SFX(pp_pass)(double *out, double *part, const double *closest, const T *X, const T *w,
                       const T *y, int64_t n, int64_t d, int n_threads, const mlc_progress *p) {
     const int64_t nb_all = n_blocks(n), groups = n_groups(n);
     const int team = (int)MLC_MIN((int64_t)mlc_team_size(n * d, n_threads), groups);
@@ -414,7 +414,7 @@ static int F(pp_pass)(double *out, double *part, const double *closest, const T 
         const int64_t r1 = MLC_MIN(n, ((g + 1) * nb_all / groups) * KM_BLOCK);
         double s = 0.0;
         for (int64_t i = r0; i < r1; i++) {
-            double v = F(sqdist)(X + i * d, y, d);
+            double v = MLC_SFX(sqdist)(X + i * d, y, d);
             if (closest && closest[i] < v) v = closest[i];
             out[i] = v;
             s += (double)w[i] * v;
@@ -430,7 +430,7 @@ static int F(pp_pass)(double *out, double *part, const double *closest, const T 
 
 /* perm (N) out: the rows sorted by a hash of their values (ties by index), so that identical
  * rows are adjacent and the order does not depend on how X's rows were ordered. */
-static int F(content_order)(int64_t *perm, const T *X, int64_t n, int64_t d) {
+static int MLC_SFX(content_order)(int64_t *perm, const T *X, int64_t n, int64_t d) {
     km_key *keys = mlc_malloc(sizeof(km_key) * n);
     if (keys == NULL) return MLC_ENOMEM;
     for (int64_t i = 0; i < n; i++) {
@@ -458,7 +458,7 @@ static int F(content_order)(int64_t *perm, const T *X, int64_t n, int64_t d) {
  * Rows are drawn by inverting the cumulative weights taken in an order of the rows' values
  * (content_order), not of their positions: with the same seed, shuffling the rows, or replacing an
  * integer weight m by m copies of the row, picks the same centres. */
-int F(mlc_kmeans_plusplus)(T *centers, int64_t *indices, const T *X, const T *w, int64_t n, int64_t d,
+int MLC_SFX(mlc_kmeans_plusplus)(T *centers, int64_t *indices, const T *X, const T *w, int64_t n, int64_t d,
                            int64_t k, int64_t n_local_trials, uint64_t seed, int n_threads,
                            const mlc_progress *p) {
     if (mlc_kmeans_check_params(n, d, k, MLC_KMEANS_LLOYD, 1, 0.0) || n_local_trials < 1 || n_local_trials > 64)
@@ -466,7 +466,7 @@ int F(mlc_kmeans_plusplus)(T *centers, int64_t *indices, const T *X, const T *w,
     const int64_t groups = n_groups(n);
     double *buf = mlc_malloc(sizeof(double) * (4 * n + groups));
     int64_t *perm = mlc_malloc(sizeof(int64_t) * n);
-    int st = buf && perm ? F(content_order)(perm, X, n, d) : MLC_ENOMEM;
+    int st = buf && perm ? MLC_SFX(content_order)(perm, X, n, d) : MLC_ENOMEM;
     if (st != MLC_OK) {
         mlc_free(buf);
         mlc_free(perm);
@@ -480,7 +480,7 @@ int F(mlc_kmeans_plusplus)(T *centers, int64_t *indices, const T *X, const T *w,
     int64_t id = perm[search_right(cum, n, mlc_rng_uniform(&rng) * cum[n - 1])];
     memcpy(centers, X + id * d, sizeof(T) * d);
     indices[0] = id;
-    st = F(pp_pass)(closest, part, NULL, X, w, X + id * d, n, d, n_threads, p);
+    st = MLC_SFX(pp_pass)(closest, part, NULL, X, w, X + id * d, n, d, n_threads, p);
     double pot = 0.0;
     for (int64_t g = 0; g < groups && st == MLC_OK; g++) pot += part[g];
     for (int64_t c = 1; c < k && st == MLC_OK; c++) {
@@ -491,7 +491,7 @@ int F(mlc_kmeans_plusplus)(T *centers, int64_t *indices, const T *X, const T *w,
         for (int64_t t = 0; t < n_local_trials; t++)
             cand[t] = perm[search_right(cum, n, mlc_rng_uniform(&rng) * pot)];
         for (int64_t t = 0; t < n_local_trials && st == MLC_OK; t++) {
-            st = F(pp_pass)(trial, part, closest, X, w, X + cand[t] * d, n, d, n_threads, p);
+            st = MLC_SFX(pp_pass)(trial, part, closest, X, w, X + cand[t] * d, n, d, n_threads, p);
             double tp = 0.0;
             for (int64_t g = 0; g < groups; g++) tp += part[g];
             if (best_id < 0 || tp < best_pot) {
@@ -515,6 +515,3 @@ int F(mlc_kmeans_plusplus)(T *centers, int64_t *indices, const T *X, const T *w,
     return st;
 }
 
-#undef F
-#undef KM_CAT
-#undef KM_CAT_

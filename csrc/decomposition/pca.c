@@ -67,7 +67,7 @@ const char *mlc_pca_check_params(int64_t n, int64_t d, int64_t k, int64_t n_over
 }
 
 #define T double
-#define SFX(f) f##_f64
+#define SFX f64
 #define GEMM mlc_cblas_dgemm
 #include "decomposition/pca_impl.h"
 #undef T
@@ -75,7 +75,7 @@ const char *mlc_pca_check_params(int64_t n, int64_t d, int64_t k, int64_t n_over
 #undef GEMM
 
 #define T float
-#define SFX(f) f##_f32
+#define SFX f32
 #define GEMM mlc_cblas_sgemm
 #include "decomposition/pca_impl.h"
 #undef T

@@ -1,11 +1,11 @@
 /* pca_impl.h: the body of pca.c for one element type, included once per type by pca.c with
  *   T        the element type (double, float)
- *   SFX(f)   f ## _f64 / f ## _f32
+ *   SFX      f64 / f32 (names through mlc.h's MLC_SFX)
  *   GEMM     mlc_cblas_dgemm / mlc_cblas_sgemm
  * Not a header of its own: see pca.h for the API and pca.c for the solvers' descriptions. */
 
 /* v-based svd_flip: each row's entry of largest |v| (the first such) becomes positive. */
-static void SFX(flip_rows)(T *V, int64_t r, int64_t d) {
+static void MLC_SFX(flip_rows)(T *V, int64_t r, int64_t d) {
     for (int64_t j = 0; j < r; j++) {
         T *v = V + j * d;
         int64_t arg = 0;
@@ -24,7 +24,7 @@ static void SFX(flip_rows)(T *V, int64_t r, int64_t d) {
 
 /* Column sums of rows r0..r1 of X - shift into acc (D), and optionally the corrected sums of
  * squares into m2 (D) with corr (D) the sums of deviations; writes Xc when given. */
-static void SFX(chunk_pass)(double *acc, double *m2, T *Xc, const T *X, const double *shift,
+static void MLC_SFX(chunk_pass)(double *acc, double *m2, T *Xc, const T *X, const double *shift,
                             int64_t r0, int64_t r1, int64_t n, int64_t d, int colmajor) {
     for (int64_t j = 0; j < d; j++) acc[j] = 0.0;
     if (m2 != NULL)
@@ -57,7 +57,7 @@ static void SFX(chunk_pass)(double *acc, double *m2, T *Xc, const T *X, const do
     }
 }
 
-int SFX(mlc_pca_center)(T *Xc, double *mean, double *ssq, const T *X, int64_t n, int64_t d,
+int MLC_SFX(mlc_pca_center)(T *Xc, double *mean, double *ssq, const T *X, int64_t n, int64_t d,
                         int colmajor, int n_threads) {
     if (d <= 0) return MLC_OK;
     if (n <= 0) {
@@ -72,7 +72,7 @@ int SFX(mlc_pca_center)(T *Xc, double *mean, double *ssq, const T *X, int64_t n,
     /* pass 1: the means */
 #pragma omp parallel for num_threads(nthr) schedule(static)
     for (int64_t c = 0; c < nchunks; c++)
-        SFX(chunk_pass)(scratch + c * stride, NULL, NULL, X, NULL, n * c / nchunks,
+        MLC_SFX(chunk_pass)(scratch + c * stride, NULL, NULL, X, NULL, n * c / nchunks,
                         n * (c + 1) / nchunks, n, d, colmajor);
     for (int64_t j = 0; j < d; j++) mean[j] = 0.0;
     for (int64_t c = 0; c < nchunks; c++)
@@ -81,7 +81,7 @@ int SFX(mlc_pca_center)(T *Xc, double *mean, double *ssq, const T *X, int64_t n,
     /* pass 2: squared deviations (and the centred copy) */
 #pragma omp parallel for num_threads(nthr) schedule(static)
     for (int64_t c = 0; c < nchunks; c++)
-        SFX(chunk_pass)(scratch + c * stride, scratch + c * stride + d, Xc, X, mean,
+        MLC_SFX(chunk_pass)(scratch + c * stride, scratch + c * stride + d, Xc, X, mean,
                         n * c / nchunks, n * (c + 1) / nchunks, n, d, colmajor);
     for (int64_t j = 0; j < d; j++) {
         double corr = 0.0, m2 = 0.0;
@@ -98,10 +98,10 @@ int SFX(mlc_pca_center)(T *Xc, double *mean, double *ssq, const T *X, int64_t n,
 }
 
 /* The working copy of the full solver: X - mean (or X), column-major when N >= D. */
-static int SFX(working_copy)(T *A, double *mean, double *ssq, const T *X, int64_t n, int64_t d,
+static int MLC_SFX(working_copy)(T *A, double *mean, double *ssq, const T *X, int64_t n, int64_t d,
                              int center, int colmajor, int n_threads) {
-    if (center) return SFX(mlc_pca_center)(A, mean, ssq, X, n, d, colmajor, n_threads);
-    int st = SFX(mlc_pca_center)(NULL, mean, ssq, X, n, d, colmajor, n_threads);
+    if (center) return MLC_SFX(mlc_pca_center)(A, mean, ssq, X, n, d, colmajor, n_threads);
+    int st = MLC_SFX(mlc_pca_center)(NULL, mean, ssq, X, n, d, colmajor, n_threads);
     if (st != MLC_OK) return st;
     if (!colmajor) {
         memcpy(A, X, sizeof(T) * (size_t)(n * d));
@@ -115,7 +115,7 @@ static int SFX(working_copy)(T *A, double *mean, double *ssq, const T *X, int64_
     return MLC_OK;
 }
 
-int SFX(mlc_svd_full)(T *s, T *components, double *mean, double *ssq, const T *X, int64_t n,
+int MLC_SFX(mlc_svd_full)(T *s, T *components, double *mean, double *ssq, const T *X, int64_t n,
                       int64_t d, int center, int n_threads) {
     if (n <= 0 || d <= 0) return MLC_EINVAL;
     const int tall = n >= d;
@@ -125,15 +125,15 @@ int SFX(mlc_svd_full)(T *s, T *components, double *mean, double *ssq, const T *X
     const size_t extra = tall ? (size_t)(3 * d * d) : (size_t)(n * n);
     T *A = mlc_malloc(sizeof(T) * ((size_t)(n * d) + extra));
     if (A == NULL) return MLC_ENOMEM;
-    int st = SFX(working_copy)(A, mean, ssq, X, n, d, center, tall, n_threads);
+    int st = MLC_SFX(working_copy)(A, mean, ssq, X, n, d, center, tall, n_threads);
     if (st != MLC_OK) goto done;
     if (tall) {
         T *R = A + n * d, *Ur = R + d * d, *Vr = Ur + d * d;
-        st = SFX(mlc_linalg_qr)(A, n, d, n, 0);
+        st = MLC_SFX(mlc_linalg_qr)(A, n, d, n, 0);
         if (st != MLC_OK) goto done;
         for (int64_t j = 0; j < d; j++)
             for (int64_t i = 0; i < d; i++) R[i + j * d] = i <= j ? A[i + j * n] : (T)0;
-        st = SFX(mlc_linalg_svd)(s, Ur, Vr, R, d, d, d, d, d);
+        st = MLC_SFX(mlc_linalg_svd)(s, Ur, Vr, R, d, d, d, d, d);
         if (st != MLC_OK) goto done;
         /* Vr is Vt column-major: transpose into the row-major components */
         for (int64_t j = 0; j < d; j++)
@@ -141,16 +141,16 @@ int SFX(mlc_svd_full)(T *s, T *components, double *mean, double *ssq, const T *X
     } else {
         /* X^T = V diag(s) U^T: LAPACK's U (D, N) column-major is Vt row-major */
         T *Wt = A + n * d;
-        st = SFX(mlc_linalg_svd)(s, components, Wt, A, d, n, d, d, n);
+        st = MLC_SFX(mlc_linalg_svd)(s, components, Wt, A, d, n, d, d, n);
         if (st != MLC_OK) goto done;
     }
-    SFX(flip_rows)(components, r, d);
+    MLC_SFX(flip_rows)(components, r, d);
 done:
     mlc_free(A);
     return st;
 }
 
-int SFX(mlc_pca_covariance)(T *s, T *ev, T *components, double *mean, double *ssq, const T *X,
+int MLC_SFX(mlc_pca_covariance)(T *s, T *ev, T *components, double *mean, double *ssq, const T *X,
                             int64_t n, int64_t d, int n_threads) {
     (void)n_threads; /* the SYRK is where the time goes, and OpenBLAS threads it */
     if (n < 2 || d <= 0) return MLC_EINVAL;
@@ -200,20 +200,20 @@ int SFX(mlc_pca_covariance)(T *s, T *ev, T *components, double *mean, double *ss
         const double *z = C + (d - 1 - r) * d;
         for (int64_t i = 0; i < d; i++) components[r * d + i] = (T)z[i];
     }
-    SFX(flip_rows)(components, d, d);
+    MLC_SFX(flip_rows)(components, d, d);
 done:
     mlc_free(C);
     return st;
 }
 
 /* QR or LU of the column-major (rows, cols) block Y, in place, or nothing. */
-static int SFX(normalize)(T *Y, int64_t rows, int64_t cols, int normalizer, int *ipiv) {
-    if (normalizer == MLC_PCA_NORMALIZER_QR) return SFX(mlc_linalg_qr)(Y, rows, cols, rows, 1);
-    if (normalizer == MLC_PCA_NORMALIZER_LU) return SFX(mlc_linalg_lu_pl)(Y, rows, cols, rows, ipiv);
+static int MLC_SFX(normalize)(T *Y, int64_t rows, int64_t cols, int normalizer, int *ipiv) {
+    if (normalizer == MLC_PCA_NORMALIZER_QR) return MLC_SFX(mlc_linalg_qr)(Y, rows, cols, rows, 1);
+    if (normalizer == MLC_PCA_NORMALIZER_LU) return MLC_SFX(mlc_linalg_lu_pl)(Y, rows, cols, rows, ipiv);
     return MLC_OK;
 }
 
-int SFX(mlc_svd_randomized)(T *s, T *components, double *mean, double *ssq, const T *X, int64_t n,
+int MLC_SFX(mlc_svd_randomized)(T *s, T *components, double *mean, double *ssq, const T *X, int64_t n,
                             int64_t d, int64_t k, int64_t n_oversamples, int64_t n_iter,
                             int normalizer, uint64_t seed, int center,
                             const mlc_progress *progress, int n_threads) {
@@ -236,7 +236,7 @@ int SFX(mlc_svd_randomized)(T *s, T *components, double *mean, double *ssq, cons
     }
     T *Ac = work, *Y = work + acopy, *Z = Y + m * l, *B = Z + nop * l, *Uh = B + l * nop;
     T *sh = Uh + l * l;
-    st = SFX(mlc_pca_center)(center ? Ac : NULL, mean, ssq, X, n, d, 0, n_threads);
+    st = MLC_SFX(mlc_pca_center)(center ? Ac : NULL, mean, ssq, X, n, d, 0, n_threads);
     if (st != MLC_OK) goto done;
     const T *At = center ? Ac : X;
     const int M = (int)m, NOP = (int)nop, L = (int)l, LD = (int)d;
@@ -246,19 +246,19 @@ int SFX(mlc_svd_randomized)(T *s, T *components, double *mean, double *ssq, cons
     for (int64_t i = 0; i < nop * l; i++) Z[i] = (T)mlc_rng_normal(&rng);
     for (int64_t it = 0; it < n_iter; it++) {
         GEMM(CblasColMajor, ta, CblasNoTrans, M, L, NOP, 1, At, LD, Z, NOP, 0, Y, M); /* op Z */
-        if ((st = SFX(normalize)(Y, m, l, normalizer, ipiv)) != MLC_OK) goto done;
+        if ((st = MLC_SFX(normalize)(Y, m, l, normalizer, ipiv)) != MLC_OK) goto done;
         GEMM(CblasColMajor, tb, CblasNoTrans, NOP, L, M, 1, At, LD, Y, M, 0, Z, NOP); /* op^T Y */
-        if ((st = SFX(normalize)(Z, nop, l, normalizer, ipiv)) != MLC_OK) goto done;
+        if ((st = MLC_SFX(normalize)(Z, nop, l, normalizer, ipiv)) != MLC_OK) goto done;
         if (mlc_progress_tick(progress, it + 1, n_iter)) {
             st = MLC_EINTERRUPTED;
             goto done;
         }
     }
     GEMM(CblasColMajor, ta, CblasNoTrans, M, L, NOP, 1, At, LD, Z, NOP, 0, Y, M);
-    if ((st = SFX(mlc_linalg_qr)(Y, m, l, m, 1)) != MLC_OK) goto done; /* Q (m, L) */
+    if ((st = MLC_SFX(mlc_linalg_qr)(Y, m, l, m, 1)) != MLC_OK) goto done; /* Q (m, L) */
     GEMM(CblasColMajor, CblasTrans, ta, L, NOP, M, 1, Y, M, At, LD, 0, B, L); /* B = Q^T op */
     /* B = Uh diag(sh) Vh^T; Vh^T (L, n_op) overwrites Z's place */
-    if ((st = SFX(mlc_linalg_svd)(sh, Uh, Z, B, l, nop, l, l, l)) != MLC_OK) goto done;
+    if ((st = MLC_SFX(mlc_linalg_svd)(sh, Uh, Z, B, l, nop, l, l, l)) != MLC_OK) goto done;
     for (int64_t j = 0; j < k; j++) s[j] = sh[j];
     if (trans) { /* op = A: components are the rows of Vh^T (column-major (L, D)) */
         for (int64_t j = 0; j < k; j++)
@@ -267,14 +267,14 @@ int SFX(mlc_svd_randomized)(T *s, T *components, double *mean, double *ssq, cons
         GEMM(CblasColMajor, CblasNoTrans, CblasNoTrans, M, (int)k, L, 1, Y, M, Uh, L, 0,
              components, M);
     }
-    SFX(flip_rows)(components, k, d);
+    MLC_SFX(flip_rows)(components, k, d);
 done:
     mlc_free(work);
     mlc_free(ipiv);
     return st;
 }
 
-int SFX(mlc_pca_transform)(T *out, const T *X, const T *components, const double *mean,
+int MLC_SFX(mlc_pca_transform)(T *out, const T *X, const T *components, const double *mean,
                            const double *scale, int64_t n, int64_t d, int64_t k, int n_threads) {
     if (n <= 0 || k <= 0) return MLC_OK;
     double *bias = mlc_malloc(sizeof(double) * (size_t)k);
@@ -301,7 +301,7 @@ int SFX(mlc_pca_transform)(T *out, const T *X, const T *components, const double
     return MLC_OK;
 }
 
-int SFX(mlc_pca_inverse)(T *out, const T *Y, const T *components, const double *mean,
+int MLC_SFX(mlc_pca_inverse)(T *out, const T *Y, const T *components, const double *mean,
                          const double *scale, int64_t n, int64_t d, int64_t k, int n_threads) {
     if (n <= 0 || d <= 0) return MLC_OK;
     T *W = NULL;

@@ -80,40 +80,17 @@ int mlc_metrics_accuracy(double *correct, double *total, const int32_t *y_true,
 }
 
 /* One source for the integer- and float-weighted versions. */
-#define DEFINE_COUNTS(SUFFIX, T)                                                                   \
-    int mlc_metrics_confusion_##SUFFIX(T *cm, const int32_t *y_true, const int32_t *y_pred,        \
-                                       const T *w, int64_t n, int64_t n_classes) {                 \
-        const int64_t c = n_classes;                                                               \
-        memset(cm, 0, sizeof(T) * (size_t)(c * c));                                                \
-        for (int64_t i = 0; i < n; i++) {                                                          \
-            int32_t t = y_true[i], p = y_pred[i];                                                  \
-            if (t >= c || p >= c) return MLC_EINVAL;                                               \
-            if (t < 0 || p < 0) continue;                                                          \
-            cm[t * c + p] += w ? w[i] : (T)1;                                                      \
-        }                                                                                          \
-        return MLC_OK;                                                                             \
-    }                                                                                              \
-                                                                                                   \
-    int mlc_metrics_class_counts_##SUFFIX(T *tp, T *pred_sum, T *true_sum, const int32_t *y_true,  \
-                                          const int32_t *y_pred, const T *w, int64_t n,            \
-                                          int64_t n_classes) {                                     \
-        const int64_t c = n_classes;                                                               \
-        memset(tp, 0, sizeof(T) * (size_t)c);                                                      \
-        memset(pred_sum, 0, sizeof(T) * (size_t)c);                                                \
-        memset(true_sum, 0, sizeof(T) * (size_t)c);                                                \
-        for (int64_t i = 0; i < n; i++) {                                                          \
-            int32_t t = y_true[i], p = y_pred[i];                                                  \
-            if (t >= c || p >= c) return MLC_EINVAL;                                               \
-            T wi = w ? w[i] : (T)1;                                                                \
-            if (t >= 0) true_sum[t] += wi;                                                         \
-            if (p >= 0) pred_sum[p] += wi;                                                         \
-            if (t == p && t >= 0) tp[t] += wi;                                                     \
-        }                                                                                          \
-        return MLC_OK;                                                                             \
-    }
+#define T int64_t
+#define SFX i64
+#include "metrics/classification_impl.h"
+#undef T
+#undef SFX
 
-DEFINE_COUNTS(i64, int64_t)
-DEFINE_COUNTS(f64, double)
+#define T double
+#define SFX f64
+#include "metrics/classification_impl.h"
+#undef T
+#undef SFX
 
 #define LOSS_BLOCK 4096  /* rows per partial sum: fixed, so the result ignores the thread count */
 #define LOSS_PARTS 256   /* partial sums per parallel region */

@@ -1,5 +1,7 @@
-/* distance.c: pairwise distances by tiles (see distance.h). */
+/* distance.c: pairwise distances by tiles (see distance.h); the float64/float32 entry points are
+ * written once in distance_impl.h. */
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,31 +36,6 @@ static void finish_rows(mlc_dist_rows *r, int metric) {
     }
 }
 
-#define DEFINE_ROWS(SUFFIX, T, NATIVE)                                                            \
-    int mlc_distance_rows_##SUFFIX(mlc_dist_rows *r, const T *X, int64_t rows, int64_t d,          \
-                                   int metric) {                                                   \
-        memset(r, 0, sizeof *r);                                                                   \
-        r->rows = rows;                                                                            \
-        r->d = d;                                                                                  \
-        int copy = !(NATIVE) || metric == MLC_METRIC_CORRELATION;                                  \
-        if (copy) {                                                                                \
-            r->own = mlc_malloc((size_t)(rows * d) * sizeof(double));                              \
-            if (r->own == NULL) return MLC_ENOMEM;                                                 \
-            for (int64_t i = 0; i < rows * d; i++) r->own[i] = (double)X[i];                       \
-            r->x = r->own;                                                                         \
-        } else {                                                                                   \
-            r->x = (const double *)(const void *)X;                                                \
-        }                                                                                          \
-        if (uses_gemm(metric)) {                                                                   \
-            r->aux = mlc_malloc((size_t)rows * sizeof(double));                                    \
-            if (r->aux == NULL) return MLC_ENOMEM;                                                 \
-            finish_rows(r, metric);                                                                \
-        }                                                                                          \
-        return MLC_OK;                                                                             \
-    }
-
-DEFINE_ROWS(f64, double, 1)
-DEFINE_ROWS(f32, float, 0)
 
 void mlc_distance_rows_free(mlc_dist_rows *r) {
     mlc_free(r->own);
@@ -70,7 +47,7 @@ void mlc_distance_rows_free(mlc_dist_rows *r) {
     r->xf = NULL;
 }
 
-int mlc_distance_rows_add_f32(mlc_dist_rows *r, int metric, int query, double scale) {
+int mlc_distance_rows_add_screen(mlc_dist_rows *r, int metric, int query, double scale) {
     const int64_t rows = r->rows, d = r->d;
     const int euclid = metric == MLC_METRIC_EUCLIDEAN || metric == MLC_METRIC_SQEUCLIDEAN;
     const int64_t df = euclid ? d + 1 : d;
@@ -132,8 +109,8 @@ double mlc_distance_exact(const mlc_dist_rows *X, int64_t i, const mlc_dist_rows
     return mlc_distance_sq_direct(x, y, d);
 }
 
-void mlc_distance_tile_f32(float *S, int64_t lds, const mlc_dist_rows *X, int64_t i0, int64_t bx,
-                           const mlc_dist_rows *Y, int64_t j0, int64_t by) {
+void mlc_distance_tile_screen(float *S, int64_t lds, const mlc_dist_rows *X, int64_t i0, int64_t bx,
+                              const mlc_dist_rows *Y, int64_t j0, int64_t by) {
     const int64_t df = X->df;
     mlc_cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (mlc_blasint)bx, (mlc_blasint)by,
                     (mlc_blasint)df, 1.0f, X->xf + i0 * df, (mlc_blasint)df, Y->xf + j0 * df,
@@ -192,66 +169,14 @@ void mlc_distance_tile(double *S, int64_t lds, const mlc_dist_rows *X, int64_t i
     }
 }
 
-/* Parallel over tiles; each thread runs BLAS single-threaded on its own tile. The f64 version
- * writes tiles straight into out; the f32 one goes through a per-thread float64 tile. */
-#define DEFINE_PAIRWISE(SUFFIX, T, DIRECT)                                                        \
-    int mlc_distance_pairwise_##SUFFIX(T *out, const T *X, const T *Y, int64_t n, int64_t m,       \
-                                       int64_t d, int metric, int same, int n_threads,             \
-                                       const mlc_progress *p) {                                    \
-        mlc_dist_rows rx, ry = {0}; /* ry is freed even when rx failed before it was set */       \
-        int st = mlc_distance_rows_##SUFFIX(&rx, X, n, d, metric);                                 \
-        int st2 = (st == MLC_OK && !same) ? mlc_distance_rows_##SUFFIX(&ry, Y, m, d, metric)       \
-                                          : MLC_OK;                                                \
-        if (same) ry = rx;                                                                         \
-        if (st != MLC_OK || st2 != MLC_OK) {                                                       \
-            mlc_distance_rows_free(&rx);                                                           \
-            if (!same) mlc_distance_rows_free(&ry);                                                \
-            return MLC_ENOMEM;                                                                     \
-        }                                                                                          \
-        const int64_t nbx = (n + MLC_DIST_BX - 1) / MLC_DIST_BX;                                   \
-        const int64_t nby = (m + MLC_DIST_BY - 1) / MLC_DIST_BY;                                   \
-        const int64_t ntiles = nbx * nby;                                                          \
-        int stop = 0, nomem = 0;                                                                   \
-        mlc_blas_single_begin();                                                                   \
-        const int team = MLC_MIN(mlc_team_size(n * m * d, n_threads), (int)MLC_MIN(ntiles, 64));    \
-        _Pragma("omp parallel num_threads(team)") {                                                \
-            double *tile = DIRECT ? NULL : mlc_malloc(sizeof(double) * MLC_DIST_BX * MLC_DIST_BY); \
-            if (!DIRECT && tile == NULL) {                                                         \
-                _Pragma("omp atomic write") nomem = 1;                                             \
-            }                                                                                      \
-                                                                            \
-            _Pragma("omp for schedule(dynamic, 1)") for (int64_t t = 0; t < ntiles; t++) {         \
-                int halt;                                                                          \
-                _Pragma("omp atomic read") halt = stop;                                            \
-                if (halt || (!DIRECT && tile == NULL)) continue;                                   \
-                int64_t i0 = (t / nby) * MLC_DIST_BX, j0 = (t % nby) * MLC_DIST_BY;                \
-                int64_t bx = MLC_MIN(MLC_DIST_BX, n - i0), by = MLC_MIN(MLC_DIST_BY, m - j0);      \
-                if (DIRECT) {                                                                      \
-                    mlc_distance_tile((double *)(void *)(out + i0 * m + j0), m, &rx, i0, bx, &ry,  \
-                                      j0, by, metric);                                          \
-                } else {                                                                           \
-                    mlc_distance_tile(tile, MLC_DIST_BY, &rx, i0, bx, &ry, j0, by, metric);     \
-                    for (int64_t i = 0; i < bx; i++)                                               \
-                        for (int64_t j = 0; j < by; j++)                                           \
-                            out[(i0 + i) * m + j0 + j] = (T)tile[i * MLC_DIST_BY + j];             \
-                }                                                                                  \
-                if (same && i0 < j0 + by && j0 < i0 + bx)                                          \
-                    for (int64_t i = MLC_MAX(i0, j0); i < MLC_MIN(i0 + bx, j0 + by); i++)          \
-                        out[i * m + i] = 0;                                                        \
-                if (omp_get_thread_num() == 0 && mlc_progress_tick(p, t, ntiles)) {                \
-                    _Pragma("omp atomic write") stop = 1;                                          \
-                }                                                                                  \
-            }                                                                                      \
-                                                                              \
-            mlc_free(tile);                                                                        \
-        }                                                                                          \
-        mlc_blas_single_end();                                                                     \
-        mlc_distance_rows_free(&rx);                                                               \
-        if (!same) mlc_distance_rows_free(&ry);                                                    \
-        if (nomem) return MLC_ENOMEM;                                                              \
-        return stop ? MLC_EINTERRUPTED : MLC_OK;                                                   \
-    }
+#define T double
+#define SFX f64
+#include "metrics/distance_impl.h"
+#undef T
+#undef SFX
 
-#include <omp.h>
-DEFINE_PAIRWISE(f64, double, 1)
-DEFINE_PAIRWISE(f32, float, 0)
+#define T float
+#define SFX f32
+#include "metrics/distance_impl.h"
+#undef T
+#undef SFX

@@ -31,7 +31,7 @@ typedef struct {
     const double *x; /* (rows, D) in */
     double *own;     /* (rows, D) owned copy, or NULL when x is the caller's array */
     double *aux;     /* (rows) owned */
-    float *xf;       /* (rows, DF) owned float32 screening rows, or NULL (mlc_distance_rows_add_f32) */
+    float *xf;       /* (rows, DF) owned float32 screening rows, or NULL (mlc_distance_rows_add_screen) */
     double *nrm;     /* (rows) owned: ||x|| (for the float32 error bound), or NULL */
     double fscale;   /* the power of two the screening rows were scaled by */
     int64_t rows, d, df;
@@ -49,7 +49,7 @@ void mlc_distance_rows_free(mlc_dist_rows *r);
  * with the euclidean rows scaled by `scale` (a power of two, so exactly; g scales by scale^2):
  * the caller picks it so that the largest norm is near 1 and float32 neither overflows nor
  * underflows where it matters. DF is D + 1 for euclidean, D for cosine/correlation. */
-int mlc_distance_rows_add_f32(mlc_dist_rows *r, int metric, int query, double scale);
+int mlc_distance_rows_add_screen(mlc_dist_rows *r, int metric, int query, double scale);
 
 /* S (BX, BY) out with row stride lds: the distances of rows i0..i0+bx of X to rows j0..j0+by of Y.
  * Calls BLAS: a parallel region around it goes between mlc_blas_single_begin/end. */
@@ -65,9 +65,9 @@ double mlc_distance_sq_direct(const double *x, const double *y, int64_t d);
 double mlc_distance_dot_direct(const double *x, const double *y, int64_t d);
 
 /* S (BX, BY) out: the screening estimates g of rows i0.. of X (query rows) and j0.. of Y (see
- * mlc_distance_rows_add_f32). Calls BLAS (sgemm). */
-void mlc_distance_tile_f32(float *S, int64_t lds, const mlc_dist_rows *X, int64_t i0, int64_t bx,
-                           const mlc_dist_rows *Y, int64_t j0, int64_t by);
+ * mlc_distance_rows_add_screen). Calls BLAS (sgemm). */
+void mlc_distance_tile_screen(float *S, int64_t lds, const mlc_dist_rows *X, int64_t i0, int64_t bx,
+                              const mlc_dist_rows *Y, int64_t j0, int64_t by);
 
 /* The reduced distance of row i of X to row j of Y (squared for euclidean), computed directly in
  * float64: what a search ranks by once screening has let a pair through. */

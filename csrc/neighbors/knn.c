@@ -15,7 +15,7 @@ const char *mlc_knn_check_params(int64_t k, int64_t m, int metric, int weights) 
 
 /* Push row i's distances to Y rows j0..j0+by into its heap, from a screening tile.
  *
- * raw (BY) in: the float32 estimates g of mlc_distance_rows_add_f32 (screen), or float64 reduced
+ * raw (BY) in: the float32 estimates g of mlc_distance_rows_add_screen (screen), or float64 reduced
  * distances (manhattan, and data whose norms overflow). Rounding the inputs to float32 and summing
  * DF terms in float32 moves g by at most (DF + 3) u sum|terms| (u = 2^-24; Higham, Accuracy and
  * Stability, 3.1), plus 2^-149 a term where float32 underflows: with the scaled norms and ymax, the
@@ -122,7 +122,7 @@ static int kneighbors(double *dist, int64_t *ind, const mlc_dist_rows *rx, const
                 if (screen) {
                     for (int64_t j = 0; j < by; j++) ymax = MLC_MAX(ymax, ry->nrm[j0 + j]);
                     ymax *= ry->fscale;
-                    mlc_distance_tile_f32((float *)(void *)tile, MLC_DIST_BY, rx, i0, nb, ry, j0, by);
+                    mlc_distance_tile_screen((float *)(void *)tile, MLC_DIST_BY, rx, i0, nb, ry, j0, by);
                 } else {
                     mlc_distance_tile((double *)(void *)tile, MLC_DIST_BY, rx, i0, nb, ry, j0, by, tile_metric);
                 }
@@ -153,26 +153,17 @@ static int kneighbors(double *dist, int64_t *ind, const mlc_dist_rows *rx, const
     return stop ? MLC_EINTERRUPTED : MLC_OK;
 }
 
-#define DEFINE_KNEIGHBORS(SUFFIX, T)                                                              \
-    int mlc_knn_kneighbors_##SUFFIX(double *dist, int64_t *ind, const T *X, const T *Y, int64_t n, \
-                                    int64_t m, int64_t d, int64_t k, int metric, int n_threads,    \
-                                    const mlc_progress *p) {                                       \
-        if (mlc_knn_check_params(k, m, metric, MLC_WEIGHTS_UNIFORM)) return MLC_EINVAL;            \
-        mlc_dist_rows rx, ry;                                                                      \
-        int st = mlc_distance_rows_##SUFFIX(&rx, X, n, d, metric);                                 \
-        if (st == MLC_OK) st = mlc_distance_rows_##SUFFIX(&ry, Y, m, d, metric);                   \
-        else memset(&ry, 0, sizeof ry);                                                            \
-        double scale = st == MLC_OK ? screening_scale(&rx, &ry, metric) : 0.0;                    \
-        if (st == MLC_OK && scale > 0.0) st = mlc_distance_rows_add_f32(&rx, metric, 1, scale);     \
-        if (st == MLC_OK && scale > 0.0) st = mlc_distance_rows_add_f32(&ry, metric, 0, scale);     \
-        if (st == MLC_OK) st = kneighbors(dist, ind, &rx, &ry, k, metric, n_threads, p);           \
-        mlc_distance_rows_free(&rx);                                                               \
-        mlc_distance_rows_free(&ry);                                                               \
-        return st;                                                                                 \
-    }
+#define T double
+#define SFX f64
+#include "neighbors/knn_impl.h"
+#undef T
+#undef SFX
 
-DEFINE_KNEIGHBORS(f64, double)
-DEFINE_KNEIGHBORS(f32, float)
+#define T float
+#define SFX f32
+#include "neighbors/knn_impl.h"
+#undef T
+#undef SFX
 
 /* w (K) out: the weights of one row's neighbours; returns their sum. */
 static double row_weights(double *w, const double *dist, int64_t k, int weights) {

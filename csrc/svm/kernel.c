@@ -78,8 +78,8 @@ void mlc_svm_row_sqnorms(double *sq, const double *X, int64_t n, int64_t d) {
     }
 }
 
-int mlc_svm_kernel_matrix_f64(double *Kmat, const double *X, const double *Y, int64_t n, int64_t m,
-                              int64_t d, const mlc_svm_kernel *k) {
+int mlc_svm_kernel_matrix(double *Kmat, const double *X, const double *Y, int64_t n, int64_t m,
+                          int64_t d, const mlc_svm_kernel *k) {
     double *sqx = NULL, *sqy = NULL;
     if (n == 0 || m == 0) return MLC_OK;
     if (k->kernel == MLC_SVM_RBF) {
@@ -113,8 +113,8 @@ int mlc_svm_kernel_matrix_f64(double *Kmat, const double *X, const double *Y, in
 }
 
 
-int mlc_svm_decision_f64(double *dec, const double *X, const double *SV, const double *W, const double *b,
-                         int64_t n, int64_t m, int64_t d, int64_t p, const mlc_svm_kernel *k, int n_threads) {
+int mlc_svm_decision(double *dec, const double *X, const double *SV, const double *W, const double *b,
+                     int64_t n, int64_t m, int64_t d, int64_t p, const mlc_svm_kernel *k, int n_threads) {
     if (n == 0) return MLC_OK;
     double *sqx = NULL, *sqv = NULL;
     if (k->kernel == MLC_SVM_RBF) {

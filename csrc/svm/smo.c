@@ -474,9 +474,9 @@ static int smo_solve(smo *s, double *alpha_out, double *rho, double tol, int shr
     return st;
 }
 
-int mlc_svm_solve_c_svc_f64(double *coef, double *rho, int64_t *n_iter, const double *X, const double *y,
-                            const double *Cw, int64_t n, int64_t d, const mlc_svm_kernel *k, double tol,
-                            double cache_mb, int shrinking, int64_t max_iter, const mlc_progress *p) {
+int mlc_svm_solve_c_svc(double *coef, double *rho, int64_t *n_iter, const double *X, const double *y,
+                        const double *Cw, int64_t n, int64_t d, const mlc_svm_kernel *k, double tol,
+                        double cache_mb, int shrinking, int64_t max_iter, const mlc_progress *p) {
     smo s;
     if (smo_init(&s, X, n, NULL, n, d, n, k, cache_mb) != MLC_OK) {
         smo_free(&s);
@@ -492,7 +492,7 @@ int mlc_svm_solve_c_svc_f64(double *coef, double *rho, int64_t *n_iter, const do
     return st;
 }
 
-/* One pair (i, j) of mlc_svm_solve_c_svc_ovo_f64: class i's rows are +1, class j's -1. */
+/* One pair (i, j) of mlc_svm_solve_c_svc_ovo: class i's rows are +1, class j's -1. */
 static int solve_pair(double *dual, double *rho, int64_t *n_iter, const double *X, const int64_t *start,
                       const double *Cw, int64_t n, int64_t d, int64_t i, int64_t j, const mlc_svm_kernel *k,
                       double tol, double cache_mb, int shrinking, int64_t max_iter, const float *own_i,
@@ -549,10 +549,10 @@ static void class_block(float *Kc, const double *Xc, int64_t n, int64_t d, const
     }
 }
 
-int mlc_svm_solve_c_svc_ovo_f64(double *dual, double *rho, int64_t *n_iter, const double *X, const int64_t *start,
-                                const double *Cw, int64_t n, int64_t d, int64_t n_classes,
-                                const mlc_svm_kernel *k, double tol, double cache_mb, int shrinking,
-                                int64_t max_iter, int n_threads, const mlc_progress *p) {
+int mlc_svm_solve_c_svc_ovo(double *dual, double *rho, int64_t *n_iter, const double *X, const int64_t *start,
+                            const double *Cw, int64_t n, int64_t d, int64_t n_classes,
+                            const mlc_svm_kernel *k, double tol, double cache_mb, int shrinking,
+                            int64_t max_iter, int n_threads, const mlc_progress *p) {
     const int64_t n_pairs = n_classes * (n_classes - 1) / 2;
     int64_t *pair_i = mlc_malloc(sizeof(int64_t) * (size_t)(2 * n_pairs + n_classes));
     if (pair_i == NULL) return MLC_ENOMEM;
@@ -628,10 +628,10 @@ int mlc_svm_solve_c_svc_ovo_f64(double *dual, double *rho, int64_t *n_iter, cons
     return not_converged ? MLC_ENOTCONVERGED : MLC_OK;
 }
 
-int mlc_svm_solve_epsilon_svr_f64(double *coef, double *rho, int64_t *n_iter, const double *X,
-                                  const double *y, const double *Cw, int64_t n, int64_t d,
-                                  const mlc_svm_kernel *k, double epsilon, double tol, double cache_mb,
-                                  int shrinking, int64_t max_iter, const mlc_progress *p) {
+int mlc_svm_solve_epsilon_svr(double *coef, double *rho, int64_t *n_iter, const double *X,
+                              const double *y, const double *Cw, int64_t n, int64_t d,
+                              const mlc_svm_kernel *k, double epsilon, double tol, double cache_mb,
+                              int shrinking, int64_t max_iter, const mlc_progress *p) {
     smo s;
     const int64_t l = 2 * n;
     double *alpha = mlc_malloc(sizeof(double) * (size_t)(l > 0 ? l : 1));

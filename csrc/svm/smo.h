@@ -31,21 +31,21 @@ void mlc_svm_kernel_from_dots(const mlc_svm_kernel *k, double *v, int64_t n, dou
 /* dec (N, P) out: sum_s K(x_i, sv_s) W[s, p] + b[p], the decision values of a fitted model.
  * X (N, D) in; SV (M, D) in: support vectors; W (M, P) in: their coefficients, one column per
  * output (a one-vs-one pair); b (P) in. Returns MLC_OK or MLC_ENOMEM. */
-int mlc_svm_decision_f64(double *dec, const double *X, const double *SV, const double *W, const double *b,
-                         int64_t n, int64_t m, int64_t d, int64_t p, const mlc_svm_kernel *k, int n_threads);
+int mlc_svm_decision(double *dec, const double *X, const double *SV, const double *W, const double *b,
+                     int64_t n, int64_t m, int64_t d, int64_t p, const mlc_svm_kernel *k, int n_threads);
 
 /* Kmat (N, M) out: kernel values of every row of X with every row of Y, one GEMM per block of
  * rows. X (N, D) in; Y (M, D) in. */
-int mlc_svm_kernel_matrix_f64(double *Kmat, const double *X, const double *Y, int64_t n, int64_t m,
-                              int64_t d, const mlc_svm_kernel *k);
+int mlc_svm_kernel_matrix(double *Kmat, const double *X, const double *Y, int64_t n, int64_t m,
+                          int64_t d, const mlc_svm_kernel *k);
 
 /* Binary C-SVC. coef (N) out: alpha_i y_i (0 off the support); *rho out: decision = sum coef K - rho;
  * *n_iter out. X (N, D) in; y (N) in: +1 / -1; Cw (N) in: the upper bound of each alpha_i
  * (C x class weight x sample weight); shrinking 0/1 (LIBSVM's heuristic). Returns MLC_OK,
  * MLC_ENOTCONVERGED (max_iter reached; outputs are written), MLC_ENOMEM or MLC_EINTERRUPTED. max_iter < 0: no limit. */
-int mlc_svm_solve_c_svc_f64(double *coef, double *rho, int64_t *n_iter, const double *X, const double *y,
-                            const double *Cw, int64_t n, int64_t d, const mlc_svm_kernel *k, double tol,
-                            double cache_mb, int shrinking, int64_t max_iter, const mlc_progress *p);
+int mlc_svm_solve_c_svc(double *coef, double *rho, int64_t *n_iter, const double *X, const double *y,
+                        const double *Cw, int64_t n, int64_t d, const mlc_svm_kernel *k, double tol,
+                        double cache_mb, int shrinking, int64_t max_iter, const mlc_progress *p);
 
 /* One-vs-one C-SVC over K classes (LIBSVM's multiclass): one binary problem per pair (i, j), i < j,
  * in the order (0, 1), (0, 2), ..., (K-2, K-1), class i as +1; the pairs are solved in parallel.
@@ -54,17 +54,17 @@ int mlc_svm_solve_c_svc_f64(double *coef, double *rho, int64_t *n_iter, const do
  * P = K (K - 1) / 2. X (N, D) in: rows grouped by class; start (K + 1) in: class c's rows are
  * [start[c], start[c + 1]); Cw (N) in: each row's bound. A class with no rows gives its pairs no
  * coefficients and rho -1 (the other class is +1), 1 (the other class is -1) or 0 (both empty).
- * Returns as mlc_svm_solve_c_svc_f64 (MLC_ENOTCONVERGED when any pair reached max_iter). */
-int mlc_svm_solve_c_svc_ovo_f64(double *dual, double *rho, int64_t *n_iter, const double *X, const int64_t *start,
-                                const double *Cw, int64_t n, int64_t d, int64_t n_classes,
-                                const mlc_svm_kernel *k, double tol, double cache_mb, int shrinking,
-                                int64_t max_iter, int n_threads, const mlc_progress *p);
+ * Returns as mlc_svm_solve_c_svc (MLC_ENOTCONVERGED when any pair reached max_iter). */
+int mlc_svm_solve_c_svc_ovo(double *dual, double *rho, int64_t *n_iter, const double *X, const int64_t *start,
+                            const double *Cw, int64_t n, int64_t d, int64_t n_classes,
+                            const mlc_svm_kernel *k, double tol, double cache_mb, int shrinking,
+                            int64_t max_iter, int n_threads, const mlc_progress *p);
 
 /* epsilon-SVR. coef (N) out: alpha_i - alpha_i^*; *rho out: prediction = sum coef K - rho.
  * y (N) in: targets; Cw (N) in: the upper bound of alpha_i and alpha_i^* (C x sample weight). */
-int mlc_svm_solve_epsilon_svr_f64(double *coef, double *rho, int64_t *n_iter, const double *X,
-                                  const double *y, const double *Cw, int64_t n, int64_t d,
-                                  const mlc_svm_kernel *k, double epsilon, double tol, double cache_mb,
-                                  int shrinking, int64_t max_iter, const mlc_progress *p);
+int mlc_svm_solve_epsilon_svr(double *coef, double *rho, int64_t *n_iter, const double *X,
+                              const double *y, const double *Cw, int64_t n, int64_t d,
+                              const mlc_svm_kernel *k, double epsilon, double tol, double cache_mb,
+                              int shrinking, int64_t max_iter, const mlc_progress *p);
 
 #endif
