@@ -1,13 +1,9 @@
 /* linalg_impl.h: the LAPACK wrappers of linalg.h, included by linalg.c twice: with T = double,
  * SFX = f64, LAPACK(name) = mlc_lapack_d##name and with T = float, SFX = f32, LAPACK(name) =
- * mlc_lapack_s##name. */
+ * mlc_lapack_s##name (names through mlc.h's MLC_SFX). */
 
-#define LA_CAT_(a, b) a##_##b
-#define LA_CAT(a, b) LA_CAT_(a, b)
-#define F(name) LA_CAT(name, SFX)
-
-int F(mlc_linalg_svd)(T *s, T *u, T *vt, T *a, int64_t m, int64_t n, int64_t lda, int64_t ldu,
-                      int64_t ldvt) {
+int MLC_SFX(mlc_linalg_svd)(T *s, T *u, T *vt, T *a, int64_t m, int64_t n, int64_t lda, int64_t ldu,
+                            int64_t ldvt) {
     if (m == 0 || n == 0) return MLC_OK;
     const int64_t r = MLC_MIN(m, n);
     if (!fits(m) || !fits(n) || !fits(lda) || !fits(ldu) || !fits(ldvt) || !fits(8 * r))
@@ -34,7 +30,7 @@ int F(mlc_linalg_svd)(T *s, T *u, T *vt, T *a, int64_t m, int64_t n, int64_t lda
     return info_status(info);
 }
 
-int F(mlc_linalg_eigh)(T *w, T *a, int64_t n, int64_t lda) {
+int MLC_SFX(mlc_linalg_eigh)(T *w, T *a, int64_t n, int64_t lda) {
     if (n == 0) return MLC_OK;
     if (!fits(n) || !fits(lda)) return MLC_EINVAL;
     mlc_blasint N = (mlc_blasint)n, LDA = (mlc_blasint)lda, lwork = -1, liwork = -1, info = 0;
@@ -57,7 +53,7 @@ int F(mlc_linalg_eigh)(T *w, T *a, int64_t n, int64_t lda) {
     return info_status(info);
 }
 
-int F(mlc_linalg_qr)(T *a, int64_t m, int64_t n, int64_t lda, int form_q) {
+int MLC_SFX(mlc_linalg_qr)(T *a, int64_t m, int64_t n, int64_t lda, int form_q) {
     if (m == 0 || n == 0) return MLC_OK;
     if (!fits(m) || !fits(n) || !fits(lda) || m < n) return MLC_EINVAL;
     mlc_blasint M = (mlc_blasint)m, N = (mlc_blasint)n, LDA = (mlc_blasint)lda, lwork = -1;
@@ -78,7 +74,7 @@ int F(mlc_linalg_qr)(T *a, int64_t m, int64_t n, int64_t lda, int form_q) {
     return info_status(info);
 }
 
-int F(mlc_linalg_lu_pl)(T *a, int64_t m, int64_t n, int64_t lda, int *ipiv) {
+int MLC_SFX(mlc_linalg_lu_pl)(T *a, int64_t m, int64_t n, int64_t lda, int *ipiv) {
     if (m == 0 || n == 0) return MLC_OK;
     if (!fits(m) || !fits(n) || !fits(lda) || m < n) return MLC_EINVAL;
     mlc_blasint M = (mlc_blasint)m, N = (mlc_blasint)n, LDA = (mlc_blasint)lda, info = 0;
@@ -103,7 +99,7 @@ int F(mlc_linalg_lu_pl)(T *a, int64_t m, int64_t n, int64_t lda, int *ipiv) {
     return MLC_OK;
 }
 
-int F(mlc_linalg_cholesky)(T *a, int64_t n, int64_t lda, int upper) {
+int MLC_SFX(mlc_linalg_cholesky)(T *a, int64_t n, int64_t lda, int upper) {
     if (n == 0) return MLC_OK;
     if (!fits(n) || !fits(lda)) return MLC_EINVAL;
     mlc_blasint N = (mlc_blasint)n, LDA = (mlc_blasint)lda, info = 0;
@@ -111,7 +107,7 @@ int F(mlc_linalg_cholesky)(T *a, int64_t n, int64_t lda, int upper) {
     return info_status(info);
 }
 
-int F(mlc_linalg_cholesky_solve)(T *b, const T *a, int64_t n, int64_t nrhs, int64_t lda, int64_t ldb) {
+int MLC_SFX(mlc_linalg_cholesky_solve)(T *b, const T *a, int64_t n, int64_t nrhs, int64_t lda, int64_t ldb) {
     if (n == 0 || nrhs == 0) return MLC_OK;
     if (!fits(n) || !fits(nrhs) || !fits(lda) || !fits(ldb)) return MLC_EINVAL;
     mlc_blasint N = (mlc_blasint)n, NR = (mlc_blasint)nrhs, LDA = (mlc_blasint)lda, LDB = (mlc_blasint)ldb;
@@ -120,7 +116,7 @@ int F(mlc_linalg_cholesky_solve)(T *b, const T *a, int64_t n, int64_t nrhs, int6
     return info_status(info);
 }
 
-int F(mlc_linalg_lower_solve)(T *b, const T *a, int64_t n, int64_t nrhs, int64_t lda, int64_t ldb) {
+int MLC_SFX(mlc_linalg_lower_solve)(T *b, const T *a, int64_t n, int64_t nrhs, int64_t lda, int64_t ldb) {
     if (n == 0 || nrhs == 0) return MLC_OK;
     if (!fits(n) || !fits(nrhs) || !fits(lda) || !fits(ldb)) return MLC_EINVAL;
     mlc_blasint N = (mlc_blasint)n, NR = (mlc_blasint)nrhs, LDA = (mlc_blasint)lda, LDB = (mlc_blasint)ldb;
@@ -129,6 +125,3 @@ int F(mlc_linalg_lower_solve)(T *b, const T *a, int64_t n, int64_t nrhs, int64_t
     return info_status(info);
 }
 
-#undef F
-#undef LA_CAT
-#undef LA_CAT_
