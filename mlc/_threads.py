@@ -20,6 +20,12 @@ def get_num_threads():
     return _mlc.get_num_threads()
 
 
+def _n_threads(n_jobs=None):
+    """The thread count a kernel call gets: ``n_jobs`` when positive, else (None, or negative as
+    scikit-learn's -1) ``get_num_threads()``. Callers check n_jobs first with check_n_jobs."""
+    return get_num_threads() if n_jobs is None or n_jobs < 0 else int(n_jobs)
+
+
 def _init_from_environment():
     # OpenMP reads OMP_NUM_THREADS itself; OpenBLAS must follow the same number
     n = _mlc.get_num_threads()

@@ -15,7 +15,7 @@ __all__ = [
     "check_array", "check_X_y", "column_or_1d", "check_consistent_length", "assert_all_finite",
     "check_sample_weight", "type_of_target", "check_classification_targets", "encode_labels",
     "check_is_fitted", "check_random_state", "seed_from_random_state", "check_scalar",
-    "check_choice", "compute_class_weight", "FLOAT_DTYPES",
+    "check_choice", "check_n_jobs", "compute_class_weight", "FLOAT_DTYPES",
 ]
 
 FLOAT_DTYPES = (np.float64, np.float32)
@@ -359,3 +359,11 @@ def check_choice(x, name, options):
     if not isinstance(x, str) or x not in options:
         raise ValueError(f"{name} must be one of {sorted(options)}, got {x!r}.")
     return x
+
+
+def check_n_jobs(n_jobs):
+    """n_jobs is None, a negative int (all of mlc's threads, as scikit-learn's -1) or a positive int."""
+    if n_jobs is not None and (not isinstance(n_jobs, numbers.Integral) or isinstance(n_jobs, bool)
+                               or n_jobs == 0):
+        raise ValueError(f"n_jobs must be None, -1 or a positive int; got {n_jobs!r}")
+    return n_jobs

@@ -131,7 +131,7 @@ class _BaseKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
             n = init_size
         if isinstance(init, str) and init == "k-means++":
             seed = int(rng.integers(0, 2**63 - 1))
-            centers, _ = _mlc.kmeans_plusplus(X, w, k, 2 + int(np.log(k)), seed, self._n_threads)
+            centers, _ = _mlc.kmeans_plusplus(X, w, k, 2 + int(np.log(k)), seed, get_num_threads())
         elif isinstance(init, str) and init == "random":
             seeds = rng.choice(n, size=k, replace=False, p=w / w.sum())
             centers = X[seeds]
@@ -250,7 +250,6 @@ class KMeans(_BaseKMeans):
             algorithm = "lloyd"
         w = _check_weights(sample_weight, X)
         rng = check_random_state(self.random_state)
-        self._n_threads = get_num_threads()
         init = self._check_init_array(X) if _is_array_init(self.init) else self.init
         tol = self._tolerance(X, w, self.tol, sample_weight is not None)
         # centring keeps the GEMM identity ||x||^2 - 2x.c + ||c||^2 accurate (as scikit-learn does);
@@ -262,7 +261,7 @@ class KMeans(_BaseKMeans):
         for _ in range(self._n_init):
             centers = self._init_centroids(X_raw, w, init, rng) - X_mean
             centers, labels, inertia, n_iter = _mlc.kmeans_fit(
-                X, w, centers, _ALGORITHMS[algorithm], int(self.max_iter), tol, self._n_threads)
+                X, w, centers, _ALGORITHMS[algorithm], int(self.max_iter), tol, get_num_threads())
             if best is None or (inertia < best[2] and not _same_clustering(labels, best[1], self.n_clusters)):
                 best = (centers, labels, inertia, n_iter)
         centers, labels, inertia, n_iter = best
@@ -374,7 +373,7 @@ class MiniBatchKMeans(_BaseKMeans):
         """One mini-batch step, then scikit-learn's random reassignment of starved centres.
         Returns (new centres, batch inertia); updates self._counts."""
         centers_new, self._counts, _, inertia = _mlc.kmeans_minibatch_step(
-            Xb, wb, centers, self._counts, self._n_threads)
+            Xb, wb, centers, self._counts, get_num_threads())
         if reassign and self.reassignment_ratio > 0:
             counts = self._counts
             to_reassign = counts < self.reassignment_ratio * counts.max()
@@ -423,7 +422,6 @@ class MiniBatchKMeans(_BaseKMeans):
         n_eff = n if sample_weight is None else max(1, int(round(float(np.sum(w, dtype=np.float64)))))
         self._check_params(X, n_eff)
         rng = check_random_state(self.random_state)
-        self._n_threads = get_num_threads()
         init = self._check_init_array(X) if _is_array_init(self.init) else self.init
         self._tol = self._tolerance(X, w, self.tol, sample_weight is not None)
         sampler = _RowSampler(X, w)
@@ -436,7 +434,7 @@ class MiniBatchKMeans(_BaseKMeans):
             if self._n_init == 1:
                 best_centers = centers
                 break
-            _, inertia = _mlc.kmeans_assign(X_valid, centers, w_valid, self._n_threads)
+            _, inertia = _mlc.kmeans_assign(X_valid, centers, w_valid, get_num_threads())
             if best_inertia is None or inertia < best_inertia:
                 best_centers, best_inertia = centers, inertia
         centers = best_centers
@@ -460,7 +458,7 @@ class MiniBatchKMeans(_BaseKMeans):
         self.n_steps_ = i + 1
         self.n_iter_ = int(np.ceil((i + 1) * B / n_eff))
         if self.compute_labels:
-            self.labels_, self.inertia_ = _mlc.kmeans_assign(X, centers, w, self._n_threads)
+            self.labels_, self.inertia_ = _mlc.kmeans_assign(X, centers, w, get_num_threads())
         else:
             self.inertia_ = self._ewa_inertia * float(np.sum(w)) if self._ewa_inertia is not None else 0.0
         return self
@@ -475,7 +473,6 @@ class MiniBatchKMeans(_BaseKMeans):
         self.n_steps_ = getattr(self, "n_steps_", 0)
         if not has_centers:
             self._check_params(X)
-            self._n_threads = get_num_threads()
             init = self._check_init_array(X) if _is_array_init(self.init) else self.init
             self.cluster_centers_ = self._init_centroids(X, w, init, self._random_state,
                                                          init_size=self._init_size)
@@ -487,7 +484,7 @@ class MiniBatchKMeans(_BaseKMeans):
         self.cluster_centers_, _ = self._step(X, w, self.cluster_centers_, self._random_state,
                                               self._random_reassign())
         if self.compute_labels:
-            self.labels_, self.inertia_ = _mlc.kmeans_assign(X, self.cluster_centers_, w, self._n_threads)
+            self.labels_, self.inertia_ = _mlc.kmeans_assign(X, self.cluster_centers_, w, get_num_threads())
         self.n_steps_ += 1
         self._n_features_out = self.cluster_centers_.shape[0]
         return self

@@ -30,8 +30,8 @@ import warnings
 import numpy as np
 
 from .. import _mlc
-from .._threads import get_num_threads
-from .._validation import (check_choice, check_classification_targets, check_is_fitted,
+from .._threads import _n_threads
+from .._validation import (check_choice, check_classification_targets, check_is_fitted, check_n_jobs,
                            check_sample_weight, check_scalar, check_X_y, compute_class_weight,
                            encode_labels, seed_from_random_state)
 from ..base import BaseEstimator, ClassifierMixin
@@ -169,8 +169,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         check_scalar(self.beta1, "beta1", numbers.Real, min_val=0, max_val=1, include_boundaries="left")
         check_scalar(self.beta2, "beta2", numbers.Real, min_val=0, max_val=1, include_boundaries="left")
         check_scalar(self.epsilon, "epsilon", numbers.Real, min_val=0, include_boundaries="neither")
-        if self.n_jobs is not None and (not isinstance(self.n_jobs, numbers.Integral) or self.n_jobs == 0):
-            raise ValueError(f"n_jobs must be None, -1 or a positive int; got {self.n_jobs!r}")
+        check_n_jobs(self.n_jobs)
 
     def _resolve_penalty(self):
         """(penalty code, C, l1_ratio) for the kernel, from l1_ratio and C or from the deprecated
@@ -216,9 +215,6 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             return _PENALTIES[None], 1.0, 0.0
         r = {"l2": 0.0, "l1": 1.0}.get(penalty, l1_ratio)
         return _PENALTIES["elasticnet"], C, float(r)
-
-    def _n_threads(self):
-        return get_num_threads() if self.n_jobs is None or self.n_jobs < 0 else int(self.n_jobs)
 
     def _auto_learning_rate(self, X, sw, n_classes, batch, l2_scale):
         """1/L, L a bound on the Lipschitz constant of the scaled objective's gradient: the largest
@@ -293,7 +289,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             lr_schedule=_SCHEDULES[self.lr_schedule], learning_rate=lr, power_t=float(self.power_t),
             lr_decay=float(self.lr_decay), lr_step_size=int(self.lr_step_size), momentum=float(self.momentum),
             beta1=float(self.beta1), beta2=float(self.beta2), eps=float(self.epsilon), seed=seed % 2**64, n_iter_no_change=int(self.n_iter_no_change),
-            n_threads=self._n_threads())
+            n_threads=_n_threads(self.n_jobs))
         self.coef_ = w[:k * d].reshape(k, d).copy()
         self.intercept_ = w[k * d:].copy() if self.fit_intercept else np.zeros(k)
         self.n_iter_ = np.array([n_iter], dtype=np.int32)

@@ -23,9 +23,9 @@ import warnings
 import numpy as np
 
 from .. import _mlc
-from .._threads import get_num_threads
+from .._threads import _n_threads
 from .._validation import (check_classification_targets, check_is_fitted, check_sample_weight,
-                           check_scalar, check_X_y, compute_class_weight, seed_from_random_state)
+                           check_n_jobs, check_scalar, check_X_y, compute_class_weight, seed_from_random_state)
 from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
 from ..exceptions import ConvergenceWarning
 
@@ -94,17 +94,10 @@ class _BaseSGD(BaseEstimator):
             raise ValueError("early_stopping should be False with partial_fit")
         if self._uses_optimizer() and self.average:
             raise ValueError("average is only supported with optimizer='sgd' and batch_size=1.")
-        n_jobs = getattr(self, "n_jobs", None)
-        if n_jobs is not None and (not isinstance(n_jobs, numbers.Integral) or isinstance(n_jobs, bool)
-                                   or n_jobs == 0):
-            raise ValueError(f"n_jobs must be None, -1 or a positive int; got {n_jobs!r}")
+        check_n_jobs(getattr(self, "n_jobs", None))
 
     def _uses_optimizer(self):
         return self.optimizer != "sgd" or self.batch_size != 1
-
-    def _n_threads(self):
-        n_jobs = getattr(self, "n_jobs", None)
-        return get_num_threads() if n_jobs is None or n_jobs < 0 else int(n_jobs)
 
     # ---- state ----------------------------------------------------------------------------------
     def _allocate(self, K, d, coef_init, intercept_init):
@@ -175,7 +168,7 @@ class _BaseSGD(BaseEstimator):
             int(self.n_iter_no_change), bool(self.shuffle), seed % 2**64, _LEARNING_RATES[self.learning_rate],
             float(self.eta0), float(self.power_t), bool(self.early_stopping), 1.0, int(self.average),
             _OPTIMIZERS[self.optimizer] if use_opt else _mlc.OPTIM_PLAIN_SGD, batch_size=int(self.batch_size),
-            n_threads=self._n_threads())
+            n_threads=_n_threads(getattr(self, "n_jobs", None)))
         self._coef, self._intercept, self._avg_coef, self._avg_intercept = coef, b, ac, ai
         self._optim_m, self._optim_v, self._optim_t = om, ov, ot
         n_run = int(n_iter.max())

@@ -2,8 +2,8 @@
 import numpy as np
 
 from .. import _mlc
-from .._threads import get_num_threads
-from .._validation import check_array
+from .._threads import _n_threads
+from .._validation import check_array, check_n_jobs
 
 __all__ = ["pairwise_distances", "PAIRWISE_METRICS"]
 
@@ -54,7 +54,7 @@ def pairwise_distances(X, Y=None, metric="euclidean", *, n_jobs=None):
         A row of zero norm has cosine distance 1 to every other row (scikit-learn's
         cosine_distances); likewise a constant row under correlation (scipy gives NaN there).
     n_jobs : int, default=None
-        Threads to use; None uses ``mlc.get_num_threads()``.
+        Threads to use; None or -1 use ``mlc.get_num_threads()``.
 
     Returns
     -------
@@ -63,9 +63,7 @@ def pairwise_distances(X, Y=None, metric="euclidean", *, n_jobs=None):
     """
     code = _metric_code(metric)
     X, Y = _check_pair(X, Y)
-    n_threads = get_num_threads() if n_jobs is None else int(n_jobs)
-    if n_threads < 1:
-        raise ValueError(f"n_jobs must be None or >= 1, got {n_jobs!r}")
+    n_threads = _n_threads(check_n_jobs(n_jobs))
     if Y is None:
         return _mlc.pairwise_distances(X, X, code, True, n_threads)
     return _mlc.pairwise_distances(X, Y, code, False, n_threads)

@@ -14,9 +14,9 @@ import numbers
 import numpy as np
 
 from .. import _mlc
-from .._threads import get_num_threads
-from .._validation import (check_choice, check_classification_targets, check_is_fitted, check_X_y,
-                          column_or_1d, encode_labels)
+from .._threads import _n_threads
+from .._validation import (check_choice, check_classification_targets, check_is_fitted, check_n_jobs,
+                          check_X_y, column_or_1d, encode_labels)
 from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
 from ..metrics._pairwise import _metric_code
 
@@ -40,13 +40,7 @@ class _KNeighborsBase(BaseEstimator):
             raise ValueError(f"Expected n_neighbors > 0. Got {k}")
         check_choice(getattr(self, "weights", "uniform"), "weights", _WEIGHTS)
         _metric_code(self.metric)
-        if self.n_jobs is not None and (not isinstance(self.n_jobs, numbers.Integral) or self.n_jobs == 0):
-            raise ValueError(f"n_jobs must be None, -1 or a positive int; got {self.n_jobs!r}")
-
-    def _n_threads(self):
-        if self.n_jobs is None or self.n_jobs < 0:
-            return get_num_threads()
-        return int(self.n_jobs)
+        check_n_jobs(self.n_jobs)
 
     def _fit_X(self, X):
         self._check_params()
@@ -95,7 +89,7 @@ class _KNeighborsBase(BaseEstimator):
         fit_X = self._fit_X_
         if X.dtype != fit_X.dtype:
             X, fit_X = X.astype(np.float64), fit_X.astype(np.float64)
-        dist, ind = _mlc.knn_kneighbors(X, fit_X, int(k), _metric_code(self.metric), self._n_threads())
+        dist, ind = _mlc.knn_kneighbors(X, fit_X, int(k), _metric_code(self.metric), _n_threads(self.n_jobs))
         if query_is_train:
             # drop the sample itself; if duplicates pushed it out of the k+1, drop the last instead
             n = X.shape[0]
