@@ -24,7 +24,8 @@ from ..exceptions import ConvergenceWarning
 from ._training import EpochRunner, new_history
 from ._layers import BatchNorm1d, Dense, Dropout, Identity, ReLU, Sigmoid, Tanh
 from ._model import Sequential
-from ._optim import SGD, Adagrad, Adam, AdamW, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
+from ._loss import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
+from ._optim import SGD, Adagrad, Adam, AdamW
 
 __all__ = ["MLPClassifier", "MLPRegressor", "NeuralNetClassifier", "NeuralNetRegressor"]
 

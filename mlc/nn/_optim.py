@@ -1,10 +1,9 @@
-"""Optimisers over the model's one flat parameter buffer, and the losses.
+"""Optimisers over the model's one flat parameter buffer, and gradient clipping.
 
 Each optimiser step is ONE C call (csrc/nn/optimizer.c) over every parameter: SGD (momentum,
 dampening, Nesterov as torch.optim.SGD), Adagrad, Adam and AdamW, with L2 weight decay and an L1
 penalty applied where the model's ``decay_mask_`` is 1 (weights; not biases nor batch-norm
-parameters). The losses are fused C kernels (csrc/nn/loss.c) that return the mean loss and
-accumulate its gradient.
+parameters).
 """
 import numbers
 
@@ -12,8 +11,7 @@ import numpy as np
 
 from .. import _mlc
 
-__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "CrossEntropyLoss", "BCEWithLogitsLoss", "MSELoss",
-           "clip_grad_norm", "clip_grad_value"]
+__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "clip_grad_norm", "clip_grad_value"]
 
 
 def _number(v, name, lo=None, lo_open=False, hi=None, hi_open=False):
@@ -127,35 +125,3 @@ def clip_grad_norm(grads, max_norm, norm_type=2.0):
 def clip_grad_value(grads, clip_value):
     """Clamp grads in place to [-clip_value, clip_value] (torch's clip_grad_value_)."""
     _mlc.nn_clip_grad_value(grads, _number(clip_value, "clip_value", 0, lo_open=True))
-
-
-class _Loss:
-    """loss(dout, out, target, sample_weight) -> mean loss; accumulates d loss / d out into dout."""
-
-    def prepare_target(self, y):
-        return np.ascontiguousarray(y, dtype=np.float32)
-
-
-class CrossEntropyLoss(_Loss):
-    """Softmax cross-entropy on logits (B, C) with int64 class targets (B,): torch's CrossEntropyLoss,
-    per-sample weights giving the weighted mean."""
-
-    def prepare_target(self, y):
-        return np.ascontiguousarray(y, dtype=np.int64)
-
-    def __call__(self, dout, out, target, sample_weight=None):
-        return _mlc.nn_softmax_cross_entropy(dout, None, out, target, sample_weight)
-
-
-class BCEWithLogitsLoss(_Loss):
-    """Binary cross-entropy on logits (B, K) with targets in [0, 1] (B, K), mean over all entries."""
-
-    def __call__(self, dout, out, target, sample_weight=None):
-        return _mlc.nn_bce_with_logits(dout, out, target, sample_weight)
-
-
-class MSELoss(_Loss):
-    """Mean squared error over all entries of (B, K)."""
-
-    def __call__(self, dout, out, target, sample_weight=None):
-        return _mlc.nn_mse(dout, out, target, sample_weight)
