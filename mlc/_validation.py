@@ -15,7 +15,7 @@ __all__ = [
     "check_array", "check_X_y", "column_or_1d", "check_consistent_length", "assert_all_finite",
     "check_sample_weight", "type_of_target", "check_classification_targets", "encode_labels",
     "check_is_fitted", "check_random_state", "seed_from_random_state", "check_scalar",
-    "check_choice", "check_n_jobs", "compute_class_weight", "FLOAT_DTYPES",
+    "check_choice", "check_n_jobs", "is_int", "is_real", "compute_class_weight", "FLOAT_DTYPES",
 ]
 
 FLOAT_DTYPES = (np.float64, np.float32)
@@ -335,6 +335,16 @@ def seed_from_random_state(random_state):
     if isinstance(random_state, np.random.RandomState):
         return int(random_state.randint(0, 2**63 - 1, dtype=np.int64))
     return int(check_random_state(random_state).integers(0, 2**63 - 1))
+
+
+def is_int(x):
+    """An integer, and not a bool."""
+    return isinstance(x, numbers.Integral) and not isinstance(x, (bool, np.bool_))
+
+
+def is_real(x):
+    """A real number, and not a bool."""
+    return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_))
 
 
 def check_scalar(x, name, target_type, *, min_val=None, max_val=None, include_boundaries="both"):

@@ -22,13 +22,12 @@ TruncatedSVD's ``algorithm='arpack'``) are served by the exact LAPACK SVD, which
 converges to (``tol`` is accepted and unused).
 """
 import math
-import numbers
 
 import numpy as np
 
 from .. import _mlc
 from .._threads import get_num_threads
-from .._validation import check_array, check_is_fitted, seed_from_random_state
+from .._validation import check_array, check_choice, check_is_fitted, is_int, is_real, seed_from_random_state
 from ..base import BaseEstimator, TransformerMixin
 
 __all__ = ["PCA", "TruncatedSVD"]
@@ -36,21 +35,8 @@ __all__ = ["PCA", "TruncatedSVD"]
 _NORMALIZERS = _mlc.ENUMS["pca_normalizer"]
 
 
-def _is_int(x):
-    return isinstance(x, numbers.Integral) and not isinstance(x, (bool, np.bool_))
-
-
-def _is_real(x):
-    return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_))
-
-
-def _check_choice(value, name, options):
-    if not isinstance(value, str) or value not in options:
-        raise ValueError(f"The '{name}' parameter must be one of {sorted(options)}, got {value!r}.")
-
-
 def _check_int(value, name, low):
-    if not _is_int(value):
+    if not is_int(value):
         raise TypeError(f"The '{name}' parameter must be an int, got {value!r}.")
     if value < low:
         raise ValueError(f"The '{name}' parameter must be >= {low}, got {value!r}.")
@@ -58,7 +44,7 @@ def _check_int(value, name, low):
 
 def _check_randomized_params(n_oversamples, normalizer, low_oversamples=1):
     _check_int(n_oversamples, "n_oversamples", low_oversamples)
-    _check_choice(normalizer, "power_iteration_normalizer", {"auto", "QR", "LU", "none"})
+    check_choice(normalizer, "The 'power_iteration_normalizer' parameter", {"auto", "QR", "LU", "none"})
 
 
 def _normalizer_code(normalizer, n_iter):
@@ -169,11 +155,11 @@ class PCA(TransformerMixin, BaseEstimator):
     def _check_params(self):
         k = self.n_components
         if k is not None and not (isinstance(k, str) and k == "mle"):
-            if _is_int(k):
+            if is_int(k):
                 if k < 1:
                     raise ValueError(f"n_components={k} must be >= 1 (or a float in (0, 1), "
                                      "'mle' or None).")
-            elif _is_real(k):
+            elif is_real(k):
                 if not 0.0 < k < 1.0:
                     raise ValueError(f"n_components={k} must be an int >= 1 or a float strictly "
                                      "between 0 and 1 (a fraction of explained variance).")
@@ -183,9 +169,9 @@ class PCA(TransformerMixin, BaseEstimator):
         for name in ("copy", "whiten"):
             if not isinstance(getattr(self, name), (bool, np.bool_)):
                 raise TypeError(f"The '{name}' parameter must be a bool, got {getattr(self, name)!r}.")
-        _check_choice(self.svd_solver, "svd_solver",
-                      {"auto", "full", "covariance_eigh", "randomized", "arpack"})
-        if not _is_real(self.tol) or not self.tol >= 0:
+        check_choice(self.svd_solver, "The 'svd_solver' parameter",
+                     {"auto", "full", "covariance_eigh", "randomized", "arpack"})
+        if not is_real(self.tol) or not self.tol >= 0:
             raise ValueError(f"The 'tol' parameter must be a float >= 0, got {self.tol!r}.")
         if not (isinstance(self.iterated_power, str) and self.iterated_power == "auto"):
             _check_int(self.iterated_power, "iterated_power", 0)
@@ -234,7 +220,7 @@ class PCA(TransformerMixin, BaseEstimator):
             if k == "mle":
                 if n < d:
                     raise ValueError("n_components='mle' is only supported if n_samples >= n_features")
-            elif _is_int(k) and k > min(n, d):
+            elif is_int(k) and k > min(n, d):
                 raise ValueError(f"n_components={k} must be between 0 and min(n_samples, n_features)="
                                  f"{min(n, d)} with svd_solver={solver!r}")
             if solver == "full":
@@ -245,14 +231,14 @@ class PCA(TransformerMixin, BaseEstimator):
             ratio = ev / ev.sum()
             if k == "mle":
                 k = _infer_dimension(ev, n)
-            elif not _is_int(k):  # a fraction of variance
+            elif not is_int(k):  # a fraction of variance
                 k = int(np.searchsorted(np.cumsum(ratio), k, side="right")) + 1
                 k = min(k, len(ev))
             noise = ev[k:].mean() if k < min(n, d) else dt.type(0.0)
         else:
             if isinstance(k, str):
                 raise ValueError(f"n_components={k!r} cannot be a string with svd_solver='{solver}'")
-            if not _is_int(k):
+            if not is_int(k):
                 raise ValueError(f"n_components={k} must be an int with svd_solver='{solver}' "
                                  "(a fraction of variance needs 'full' or 'covariance_eigh')")
             if not 1 <= k <= min(n, d):
@@ -420,10 +406,10 @@ class TruncatedSVD(TransformerMixin, BaseEstimator):
 
     def _check_params(self):
         _check_int(self.n_components, "n_components", 1)
-        _check_choice(self.algorithm, "algorithm", {"randomized", "arpack"})
+        check_choice(self.algorithm, "The 'algorithm' parameter", {"randomized", "arpack"})
         _check_int(self.n_iter, "n_iter", 0)
         _check_randomized_params(self.n_oversamples, self.power_iteration_normalizer)
-        if not _is_real(self.tol) or not self.tol >= 0:
+        if not is_real(self.tol) or not self.tol >= 0:
             raise ValueError(f"The 'tol' parameter must be a float >= 0, got {self.tol!r}.")
 
     def fit(self, X, y=None):

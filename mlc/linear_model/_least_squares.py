@@ -29,14 +29,14 @@ not supported (TypeError). ``copy_X`` has no effect (X is never modified). ``pre
 defaults to 'auto' (scikit-learn's default is False): the choice changes the speed, not the
 optimum.
 """
-import numbers
 import warnings
 
 import numpy as np
 
 from .. import _mlc
 from .._threads import get_num_threads
-from .._validation import check_is_fitted, check_sample_weight, check_X_y, seed_from_random_state
+from .._validation import (check_choice, check_is_fitted, check_sample_weight, check_X_y, is_int, is_real,
+                           seed_from_random_state)
 from ..base import BaseEstimator, RegressorMixin
 from ..exceptions import ConvergenceWarning
 
@@ -50,16 +50,8 @@ _GRAM_MAX_FEATURES = 4096
 _RIDGE_SOLVERS = ("auto", "cholesky", "svd", "lsqr", "sparse_cg", "sag", "saga", "lbfgs")
 
 
-def _is_real(x):
-    return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_))
-
-
-def _is_int(x):
-    return isinstance(x, numbers.Integral) and not isinstance(x, (bool, np.bool_))
-
-
 def _check_real(value, name, low=None, high=None):
-    if not _is_real(value):
+    if not is_real(value):
         raise TypeError(f"The '{name}' parameter must be a real number, got {value!r}.")
     if not np.isfinite(value) or (low is not None and value < low) or (high is not None and value > high):
         rng = f"[{low}, {high}]" if high is not None else f">= {low}"
@@ -69,15 +61,10 @@ def _check_real(value, name, low=None, high=None):
 def _check_max_iter(value, allow_none=False):
     if value is None and allow_none:
         return
-    if not _is_int(value):
+    if not is_int(value):
         raise TypeError(f"The 'max_iter' parameter must be an int, got {value!r}.")
     if value < 1:
         raise ValueError(f"The 'max_iter' parameter must be >= 1, got {value!r}.")
-
-
-def _check_choice(value, name, options):
-    if not isinstance(value, str) or value not in options:
-        raise ValueError(f"The '{name}' parameter must be one of {sorted(options)}, got {value!r}.")
 
 
 class _LinearModel(RegressorMixin, BaseEstimator):
@@ -182,7 +169,7 @@ class Ridge(_LinearModel):
 
     def _alphas(self, n_targets):
         a = self.alpha
-        if _is_real(a):
+        if is_real(a):
             _check_real(a, "alpha", 0.0)
             return np.full(n_targets, float(a))
         a = np.asarray(a, dtype=np.float64).ravel()
@@ -197,7 +184,7 @@ class Ridge(_LinearModel):
 
     def fit(self, X, y, sample_weight=None):
         """Fit by Cholesky or SVD (coordinate descent with positive=True); returns self."""
-        _check_choice(self.solver, "solver", _RIDGE_SOLVERS)
+        check_choice(self.solver, "The 'solver' parameter", _RIDGE_SOLVERS)
         _check_max_iter(self.max_iter, allow_none=True)
         _check_real(self.tol, "tol", 0.0)
         if self.solver == "lbfgs" and not self.positive:
@@ -273,7 +260,7 @@ class ElasticNet(_LinearModel):
         _check_real(self.l1_ratio, "l1_ratio", 0.0, 1.0)
         _check_max_iter(self.max_iter)
         _check_real(self.tol, "tol", 0.0)
-        _check_choice(self.selection, "selection", ("cyclic", "random"))
+        check_choice(self.selection, "The 'selection' parameter", ("cyclic", "random"))
         pre = self.precompute
         user_gram = not isinstance(pre, (str, bool, np.bool_)) and hasattr(pre, "__array__")
         if not user_gram and not isinstance(pre, (bool, np.bool_)) and pre != "auto":

@@ -30,6 +30,7 @@ import warnings
 import numpy as np
 
 from .. import _mlc
+from .._math import expit, softmax
 from .._threads import _n_threads
 from .._validation import (check_choice, check_classification_targets, check_is_fitted, check_n_jobs,
                            check_sample_weight, check_scalar, check_X_y, compute_class_weight,
@@ -43,13 +44,6 @@ _SOLVERS = _mlc.ENUMS["logistic_solver"]
 _PENALTIES = {None: _mlc.PENALTY_NONE, "l2": _mlc.PENALTY_L2, "l1": _mlc.PENALTY_L1,
               "elasticnet": _mlc.PENALTY_ELASTICNET}
 _SCHEDULES = {k: _mlc.ENUMS["learning_rate"][k] for k in ("constant", "invscaling", "exponential", "step")}
-
-
-def _softmax(z):
-    z = z - z.max(axis=1, keepdims=True)
-    np.exp(z, out=z)
-    z /= z.sum(axis=1, keepdims=True)
-    return z
 
 
 class LogisticRegression(ClassifierMixin, BaseEstimator):
@@ -316,13 +310,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         """Class probabilities, (n_samples, n_classes), columns in the order of classes_."""
         z = self.decision_function(X)
         if z.ndim == 1:
-            p = np.empty_like(z)
-            pos = z >= 0
-            p[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
-            e = np.exp(z[~pos])
-            p[~pos] = e / (1.0 + e)
+            p = expit(z)
             return np.column_stack([1.0 - p, p])
-        return _softmax(z)
+        return softmax(z)
 
     def predict_log_proba(self, X):
         """log of predict_proba, computed stably."""

@@ -23,6 +23,7 @@ import warnings
 import numpy as np
 
 from .. import _mlc
+from .._math import expit
 from .._threads import _n_threads
 from .._validation import (check_classification_targets, check_is_fitted, check_sample_weight,
                            check_n_jobs, check_scalar, check_X_y, compute_class_weight, seed_from_random_state)
@@ -37,15 +38,6 @@ _PENALTIES = {None: _mlc.PENALTY_NONE, "l1": _mlc.PENALTY_L1, "l2": _mlc.PENALTY
               "elasticnet": _mlc.PENALTY_ELASTICNET}
 _LEARNING_RATES = {k: _mlc.ENUMS["learning_rate"][k] for k in ("constant", "optimal", "invscaling", "adaptive")}
 _OPTIMIZERS = {k: _mlc.ENUMS["optimizer"][k] for k in ("sgd", "momentum", "nesterov", "adagrad", "adam")}
-
-
-def _expit(z):
-    out = np.empty_like(z)
-    pos = z >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
-    e = np.exp(z[~pos])
-    out[~pos] = e / (1.0 + e)
-    return out
 
 
 class _BaseSGD(BaseEstimator):
@@ -383,7 +375,7 @@ class SGDClassifier(ClassifierMixin, _BaseSGD):
     def _predict_proba(self, X):
         z = self.decision_function(X)
         if self.loss == "log_loss":
-            p = _expit(z)
+            p = expit(z)
             if p.ndim == 1:
                 return np.column_stack([1 - p, p])
             return p / p.sum(axis=1, keepdims=True)

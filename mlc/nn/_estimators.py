@@ -17,6 +17,7 @@ import warnings
 
 import numpy as np
 
+from .._math import expit, softmax
 from .._validation import (check_array, check_classification_targets, check_is_fitted, check_random_state,
                            check_sample_weight, check_scalar, check_X_y, type_of_target)
 from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
@@ -31,22 +32,6 @@ __all__ = ["MLPClassifier", "MLPRegressor", "NeuralNetClassifier", "NeuralNetReg
 
 _ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "logistic": Sigmoid, "identity": Identity}
 _PREDICT_CHUNK = 4096
-
-
-def _softmax(z):
-    z = z - z.max(axis=1, keepdims=True)
-    np.exp(z, out=z)
-    z /= z.sum(axis=1, keepdims=True)
-    return z
-
-
-def _sigmoid(z):
-    out = np.empty_like(z)
-    pos = z >= 0
-    out[pos] = 1 / (1 + np.exp(-z[pos]))
-    ez = np.exp(z[~pos])
-    out[~pos] = ez / (1 + ez)
-    return out
 
 
 class _BaseNetwork(BaseEstimator):
@@ -295,11 +280,11 @@ class _ClassifierOutputs:
         logit for two classes (and per label for multilabel y)."""
         z = self._logits(X)
         if self._multilabel:
-            return _sigmoid(z)
+            return expit(z)
         if z.shape[1] == 1:
-            p = _sigmoid(z[:, 0])
+            p = expit(z[:, 0])
             return np.column_stack([1 - p, p])
-        return _softmax(z)
+        return softmax(z)
 
     def predict_log_proba(self, X):
         with np.errstate(divide="ignore"):

@@ -30,6 +30,7 @@ import warnings
 import numpy as np
 
 from .. import _mlc
+from .._math import expit
 from .._validation import (check_choice, check_classification_targets, check_is_fitted, check_scalar,
                            check_sample_weight, check_X_y, compute_class_weight, encode_labels)
 from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
@@ -341,9 +342,7 @@ class SVC(ClassifierMixin, _BaseSVM):
 
 
 def _sigmoid_predict(dec, A, B):
-    f = dec * A + B
-    e = np.exp(-np.abs(f))
-    return np.where(f >= 0, e / (1 + e), 1 / (1 + e))
+    return expit(-(dec * A + B))
 
 
 def _sigmoid_train(dec, labels):
@@ -362,9 +361,7 @@ def _sigmoid_train(dec, labels):
     A, B = 0.0, np.log((prior0 + 1) / (prior1 + 1))
     fval = objective(A, B)
     for _ in range(100):
-        f = dec * A + B
-        e = np.exp(-np.abs(f))
-        p = np.where(f >= 0, e / (1 + e), 1 / (1 + e))
+        p = _sigmoid_predict(dec, A, B)
         q = 1 - p
         d2 = p * q
         h11, h22, h21 = sigma + np.sum(dec * dec * d2), sigma + np.sum(d2), np.sum(dec * d2)
