@@ -28,13 +28,31 @@ def _split(X, y, seed=0):
     return train_test_split(X, y, test_size=0.3, random_state=seed, stratify=y if y.dtype.kind in "iu" else None)
 
 
-def _entries():
-    """(estimator, data, what is scored, mlc callable, sklearn callable, score(output)[, max repeats]).
+def _scaled_split(X, y):
+    """_split, then X standardised by the training part's statistics (scikit-learn's scaler)."""
+    from sklearn.preprocessing import StandardScaler
+    Xtr, Xte, ytr, yte = _split(X, y)
+    scaler = StandardScaler().fit(Xtr)
+    return scaler.transform(Xtr), scaler.transform(Xte), ytr, yte
 
-    Every callable takes its data as default arguments: the split variables are rebound for the
-    next data set, and a closure would see the last one."""
-    from sklearn import datasets, metrics as skm, neighbors as skn, preprocessing as skp
-    from mlc import metrics, neighbors, preprocessing
+
+def _accuracy(p, yte):
+    from mlc.metrics import accuracy_score
+    return accuracy_score(yte, p)
+
+
+def _r2(p, yte):
+    from mlc.metrics import r2_score
+    return r2_score(yte, p)
+
+
+# Each family's rows: (estimator, data, what is scored, mlc callable, sklearn callable, score(output)
+# [, max repeats]). Every callable takes its data as default arguments: the split variables are
+# rebound for the next data set, and a closure would see the last one.
+
+def _neighbors_rows(datasets):
+    from sklearn import neighbors as skn
+    from mlc import neighbors
 
     out = []
     for name in ("iris", "wine", "breast_cancer", "digits"):
@@ -47,18 +65,25 @@ def _entries():
                 return skn.KNeighborsClassifier(5, metric=metric, algorithm="brute").fit(Xtr, ytr).predict(Xte)
 
             out.append((f"KNeighborsClassifier(5, {metric})", name, "accuracy", ours, theirs,
-                        lambda p, yte=yte: metrics.accuracy_score(yte, p)))
+                        lambda p, yte=yte: _accuracy(p, yte)))
 
-    X, y = datasets.load_diabetes(return_X_y=True)
-    Xtr, Xte, ytr, yte = _split(X, y)
+    Xtr, Xte, ytr, yte = _split(*datasets.load_diabetes(return_X_y=True))
     out.append(("KNeighborsRegressor(10, distance)", "diabetes", "R^2",
                 lambda Xtr=Xtr, ytr=ytr, Xte=Xte: neighbors.KNeighborsRegressor(
                     10, weights="distance").fit(Xtr, ytr).predict(Xte),
                 lambda Xtr=Xtr, ytr=ytr, Xte=Xte: skn.KNeighborsRegressor(
                     10, weights="distance", algorithm="brute").fit(Xtr, ytr).predict(Xte),
-                lambda p, yte=yte: metrics.r2_score(yte, p)))
+                lambda p, yte=yte: _r2(p, yte)))
+    return out
+
+
+def _preprocessing_rows(datasets):
+    """Each scaler scored by the accuracy of a KNN on what it outputs."""
+    from sklearn import neighbors as skn, preprocessing as skp
+    from mlc import neighbors, preprocessing
 
     Xtr, Xte, ytr, yte = _split(*datasets.load_wine(return_X_y=True))
+    out = []
     for ours_cls, sk_cls in ((preprocessing.StandardScaler, skp.StandardScaler),
                              (preprocessing.MinMaxScaler, skp.MinMaxScaler)):
         def ours(c=ours_cls, Xtr=Xtr, ytr=ytr, Xte=Xte):
@@ -70,36 +95,16 @@ def _entries():
             return skn.KNeighborsClassifier(5, algorithm="brute").fit(s.transform(Xtr), ytr).predict(s.transform(Xte))
 
         out.append((f"{ours_cls.__name__} + KNN(5)", "wine", "accuracy", ours, theirs,
-                    lambda p, yte=yte: metrics.accuracy_score(yte, p)))
-
-    Xd = datasets.load_digits().data
-    out += _issue3_entries(datasets)
-    out += _linear_entries(datasets)
-    out.append(("pairwise_distances(euclidean)", "digits", "mean distance",
-                lambda: metrics.pairwise_distances(Xd), lambda: skm.pairwise_distances(Xd),
-                lambda D: float(np.mean(D))))
-
-    Xtr, Xte, ytr, yte = _split(*datasets.load_breast_cancer(return_X_y=True))
-    proba = neighbors.KNeighborsClassifier(15).fit(Xtr, ytr).predict_proba(Xte)[:, 1]
-    pred = (proba > 0.5).astype(int)
-    for fname, kw in (("accuracy_score", {}), ("f1_score", {}), ("precision_score", {}),
-                      ("recall_score", {}), ("roc_auc_score", {}), ("log_loss", {})):
-        arg = proba if fname in ("roc_auc_score", "log_loss") else pred
-        out.append((fname, "breast_cancer (KNN-15 output)", "value",
-                    lambda f=getattr(metrics, fname), a=arg, yte=yte: f(yte, a),
-                    lambda f=getattr(skm, fname), a=arg, yte=yte: f(yte, a),
-                    float))
+                    lambda p, yte=yte: _accuracy(p, yte)))
     return out
 
 
-def _issue3_entries(datasets):
-    """Clustering, mixtures and decomposition: each fitted estimator scored by its own objective."""
-    from sklearn import cluster as skc, decomposition as skd, mixture as skmix, preprocessing as skp
-    from mlc import cluster, decomposition, mixture
+def _cluster_rows(datasets):
+    """k-means scored by its own objective, the inertia."""
+    from sklearn import cluster as skc
+    from mlc import cluster
 
     digits = datasets.load_digits().data
-    wine = skp.StandardScaler().fit_transform(datasets.load_wine().data)
-    iris = datasets.load_iris().data
     out = []
     for algo in ("lloyd", "elkan"):
         out.append((f"KMeans(10, {algo}, n_init=10)", "digits", "inertia",
@@ -110,12 +115,33 @@ def _issue3_entries(datasets):
                 lambda: cluster.MiniBatchKMeans(10, n_init=3, random_state=0).fit(digits),
                 lambda: skc.MiniBatchKMeans(10, n_init=3, random_state=0).fit(digits),
                 lambda m: float(((digits - m.cluster_centers_[m.predict(digits)]) ** 2).sum())))
+    return out
+
+
+def _mixture_rows(datasets):
+    """Gaussian mixtures scored by the mean log-likelihood of the data they were fitted to."""
+    from sklearn import mixture as skmix, preprocessing as skp
+    from mlc import mixture
+
+    wine = skp.StandardScaler().fit_transform(datasets.load_wine().data)
+    iris = datasets.load_iris().data
+    out = []
     for data, X, cov in (("iris", iris, "full"), ("wine (scaled)", wine, "diag"),
                          ("wine (scaled)", wine, "tied"), ("iris", iris, "spherical")):
         out.append((f"GaussianMixture(3, {cov})", data, "mean log-lik",
                     lambda X=X, c=cov: mixture.GaussianMixture(3, covariance_type=c, random_state=0).fit(X),
                     lambda X=X, c=cov: skmix.GaussianMixture(3, covariance_type=c, random_state=0).fit(X),
                     lambda m, X=X: m.score(X)))
+    return out
+
+
+def _decomposition_rows(datasets):
+    """PCA and truncated SVD scored by the variance they explain."""
+    from sklearn import decomposition as skd
+    from mlc import decomposition
+
+    digits = datasets.load_digits().data
+    out = []
     for solver, n in (("full", 10), ("covariance_eigh", 10), ("randomized", 10), ("full", 0.95)):
         out.append((f"PCA({n}, {solver})", "digits", "expl. var. ratio",
                     lambda s=solver, n=n: decomposition.PCA(n, svd_solver=s, random_state=0).fit(digits),
@@ -128,13 +154,12 @@ def _issue3_entries(datasets):
     return out
 
 
-def _linear_entries(datasets):
-    """Linear models: regressors scored by R^2, classifiers by accuracy, on scaled real data."""
+def _linear_model_rows(datasets):
+    """Regressors scored by R^2, classifiers by accuracy, on real data (scaled for the iterative solvers)."""
     from sklearn import linear_model as sklm, preprocessing as skp
-    from mlc import linear_model, metrics
+    from mlc import linear_model
 
-    X, y = datasets.load_diabetes(return_X_y=True)
-    Xtr, Xte, ytr, yte = _split(X, y)
+    Xtr, Xte, ytr, yte = _split(*datasets.load_diabetes(return_X_y=True))
     out = []
     for name, ours, theirs in (
             ("LinearRegression()", linear_model.LinearRegression(), sklm.LinearRegression()),
@@ -147,73 +172,76 @@ def _linear_entries(datasets):
         out.append((name, "diabetes", "R^2",
                     lambda m=ours, Xtr=Xtr, ytr=ytr, Xte=Xte: m.fit(Xtr, ytr).predict(Xte),
                     lambda m=theirs, Xtr=Xtr, ytr=ytr, Xte=Xte: m.fit(Xtr, ytr).predict(Xte),
-                    lambda p, yte=yte: metrics.r2_score(yte, p)))
+                    lambda p, yte=yte: _r2(p, yte)))
     for data in ("breast_cancer", "digits"):
-        X, y = getattr(datasets, f"load_{data}")(return_X_y=True)
-        Xtr, Xte, ytr, yte = _split(X, y)
-        scaler = skp.StandardScaler().fit(Xtr)
-        Xtr, Xte = scaler.transform(Xtr), scaler.transform(Xte)
+        Xtr, Xte, ytr, yte = _scaled_split(*getattr(datasets, f"load_{data}")(return_X_y=True))
         out.append(("LogisticRegression(lbfgs)", f"{data} (scaled)", "accuracy",
                     lambda Xtr=Xtr, ytr=ytr, Xte=Xte: linear_model.LogisticRegression(max_iter=1000).fit(Xtr, ytr).predict(Xte),
                     lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sklm.LogisticRegression(max_iter=1000).fit(Xtr, ytr).predict(Xte),
-                    lambda p, yte=yte: metrics.accuracy_score(yte, p)))
-    X, y = datasets.load_breast_cancer(return_X_y=True)
-    Xtr, Xte, ytr, yte = _split(X, y)
-    scaler = skp.StandardScaler().fit(Xtr)
-    Xtr, Xte = scaler.transform(Xtr), scaler.transform(Xte)
+                    lambda p, yte=yte: _accuracy(p, yte)))
+    Xtr, Xte, ytr, yte = _scaled_split(*datasets.load_breast_cancer(return_X_y=True))
     out.append(("LogisticRegression(l1, owlqn / saga)", "breast_cancer (scaled)", "accuracy",
                 lambda Xtr=Xtr, ytr=ytr, Xte=Xte: linear_model.LogisticRegression(
                     l1_ratio=1.0, solver="owlqn", C=0.5).fit(Xtr, ytr).predict(Xte),
                 lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sklm.LogisticRegression(
                     l1_ratio=1.0, solver="saga", C=0.5, max_iter=5000).fit(Xtr, ytr).predict(Xte),
-                lambda p, yte=yte: metrics.accuracy_score(yte, p)))
+                lambda p, yte=yte: _accuracy(p, yte)))
     out.append(("SGDClassifier(hinge, l2)", "breast_cancer (scaled)", "accuracy",
                 lambda Xtr=Xtr, ytr=ytr, Xte=Xte: linear_model.SGDClassifier(random_state=0).fit(Xtr, ytr).predict(Xte),
                 lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sklm.SGDClassifier(random_state=0).fit(Xtr, ytr).predict(Xte),
-                lambda p, yte=yte: metrics.accuracy_score(yte, p)))
+                lambda p, yte=yte: _accuracy(p, yte)))
     out.append(("SGDClassifier(log_loss, elasticnet)", "breast_cancer (scaled)", "accuracy",
                 lambda Xtr=Xtr, ytr=ytr, Xte=Xte: linear_model.SGDClassifier(
                     loss="log_loss", penalty="elasticnet", random_state=0).fit(Xtr, ytr).predict(Xte),
                 lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sklm.SGDClassifier(
                     loss="log_loss", penalty="elasticnet", random_state=0).fit(Xtr, ytr).predict(Xte),
-                lambda p, yte=yte: metrics.accuracy_score(yte, p)))
-    from sklearn import svm as sksvm
-    from mlc import svm
-    for kw in (dict(), dict(penalty="l1", dual=False)):
-        label = "LinearSVC(" + ", ".join(f"{k}={v!r}" for k, v in kw.items()) + ")"
-        out.append((label, "breast_cancer (scaled)", "accuracy",
-                    lambda kw=kw, Xtr=Xtr, ytr=ytr, Xte=Xte: svm.LinearSVC(**kw).fit(Xtr, ytr).predict(Xte),
-                    lambda kw=kw, Xtr=Xtr, ytr=ytr, Xte=Xte: sksvm.LinearSVC(**kw).fit(Xtr, ytr).predict(Xte),
-                    lambda p, yte=yte: metrics.accuracy_score(yte, p)))
-    for kernel in ("rbf", "linear", "poly"):
-        out.append((f"SVC({kernel})", "breast_cancer (scaled)", "accuracy",
-                    lambda k=kernel, Xtr=Xtr, ytr=ytr, Xte=Xte: svm.SVC(kernel=k).fit(Xtr, ytr).predict(Xte),
-                    lambda k=kernel, Xtr=Xtr, ytr=ytr, Xte=Xte: sksvm.SVC(kernel=k).fit(Xtr, ytr).predict(Xte),
-                    lambda p, yte=yte: metrics.accuracy_score(yte, p)))
+                lambda p, yte=yte: _accuracy(p, yte)))
     X, y = datasets.load_diabetes(return_X_y=True)
     Xtr, Xte, ytr, yte = _split(skp.StandardScaler().fit_transform(X), y)
     out.append(("SGDRegressor(squared_error)", "diabetes (scaled)", "R^2",
                 lambda Xtr=Xtr, ytr=ytr, Xte=Xte: linear_model.SGDRegressor(random_state=0).fit(Xtr, ytr).predict(Xte),
                 lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sklm.SGDRegressor(random_state=0).fit(Xtr, ytr).predict(Xte),
-                lambda p, yte=yte: metrics.r2_score(yte, p)))
-    out.append(("LinearSVR(C=10)", "diabetes (scaled)", "R^2",
-                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: svm.LinearSVR(C=10.0, max_iter=10000).fit(Xtr, ytr).predict(Xte),
-                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sksvm.LinearSVR(C=10.0, max_iter=10000).fit(Xtr, ytr).predict(Xte),
-                lambda p, yte=yte: metrics.r2_score(yte, p)))
-    out.append(("SVR(rbf, C=100)", "diabetes (scaled)", "R^2",
-                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: svm.SVR(C=100.0).fit(Xtr, ytr).predict(Xte),
-                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sksvm.SVR(C=100.0).fit(Xtr, ytr).predict(Xte),
-                lambda p, yte=yte: metrics.r2_score(yte, p)))
-    out += _network_entries()
+                lambda p, yte=yte: _r2(p, yte)))
     return out
 
 
-def _network_entries():
+def _svm_rows(datasets):
+    """Classifiers scored by accuracy, regressors by R^2, on scaled real data."""
+    from sklearn import preprocessing as skp, svm as sksvm
+    from mlc import svm
+
+    Xtr, Xte, ytr, yte = _scaled_split(*datasets.load_breast_cancer(return_X_y=True))
+    out = []
+    for kw in (dict(), dict(penalty="l1", dual=False)):
+        label = "LinearSVC(" + ", ".join(f"{k}={v!r}" for k, v in kw.items()) + ")"
+        out.append((label, "breast_cancer (scaled)", "accuracy",
+                    lambda kw=kw, Xtr=Xtr, ytr=ytr, Xte=Xte: svm.LinearSVC(**kw).fit(Xtr, ytr).predict(Xte),
+                    lambda kw=kw, Xtr=Xtr, ytr=ytr, Xte=Xte: sksvm.LinearSVC(**kw).fit(Xtr, ytr).predict(Xte),
+                    lambda p, yte=yte: _accuracy(p, yte)))
+    for kernel in ("rbf", "linear", "poly"):
+        out.append((f"SVC({kernel})", "breast_cancer (scaled)", "accuracy",
+                    lambda k=kernel, Xtr=Xtr, ytr=ytr, Xte=Xte: svm.SVC(kernel=k).fit(Xtr, ytr).predict(Xte),
+                    lambda k=kernel, Xtr=Xtr, ytr=ytr, Xte=Xte: sksvm.SVC(kernel=k).fit(Xtr, ytr).predict(Xte),
+                    lambda p, yte=yte: _accuracy(p, yte)))
+    X, y = datasets.load_diabetes(return_X_y=True)
+    Xtr, Xte, ytr, yte = _split(skp.StandardScaler().fit_transform(X), y)
+    out.append(("LinearSVR(C=10)", "diabetes (scaled)", "R^2",
+                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: svm.LinearSVR(C=10.0, max_iter=10000).fit(Xtr, ytr).predict(Xte),
+                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sksvm.LinearSVR(C=10.0, max_iter=10000).fit(Xtr, ytr).predict(Xte),
+                lambda p, yte=yte: _r2(p, yte)))
+    out.append(("SVR(rbf, C=100)", "diabetes (scaled)", "R^2",
+                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: svm.SVR(C=100.0).fit(Xtr, ytr).predict(Xte),
+                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sksvm.SVR(C=100.0).fit(Xtr, ytr).predict(Xte),
+                lambda p, yte=yte: _r2(p, yte)))
+    return out
+
+
+def _nn_rows(datasets):
     """Networks (float32 C kernels) next to scikit-learn's MLP. Training is long: run once each."""
     import warnings
 
-    from sklearn import datasets, neural_network as sknn, preprocessing as skp
-    from mlc import metrics, nn
+    from sklearn import neural_network as sknn, preprocessing as skp
+    from mlc import nn
 
     def quiet(fn):
         def run(*a, **k):
@@ -223,14 +251,11 @@ def _network_entries():
         return run
 
     out = []
-    X, y = datasets.load_digits(return_X_y=True)
-    Xtr, Xte, ytr, yte = _split(X, y)
-    scaler = skp.StandardScaler().fit(Xtr)
-    Xtr, Xte = scaler.transform(Xtr), scaler.transform(Xte)
+    Xtr, Xte, ytr, yte = _scaled_split(*datasets.load_digits(return_X_y=True))
     out.append(("MLPClassifier((100,), adam)", "digits (scaled)", "accuracy",
                 quiet(lambda Xtr=Xtr, ytr=ytr, Xte=Xte: nn.MLPClassifier(random_state=0).fit(Xtr, ytr).predict(Xte)),
                 quiet(lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sknn.MLPClassifier(random_state=0).fit(Xtr, ytr).predict(Xte)),
-                lambda p, yte=yte: metrics.accuracy_score(yte, p), 1))
+                lambda p, yte=yte: _accuracy(p, yte), 1))
 
     def cnn(Xtr=Xtr, ytr=ytr, Xte=Xte):
         net = nn.Sequential(nn.Conv2d(16, 3, padding=1), nn.BatchNorm2d(), nn.ReLU(), nn.MaxPool2d(2),
@@ -240,15 +265,46 @@ def _network_entries():
                                       random_state=0).fit(Xtr, ytr).predict(Xte)
     out.append(("CNN 1x8x8 (vs sklearn MLP)", "digits (scaled)", "accuracy", quiet(cnn),
                 quiet(lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sknn.MLPClassifier(random_state=0).fit(Xtr, ytr).predict(Xte)),
-                lambda p, yte=yte: metrics.accuracy_score(yte, p), 1))
+                lambda p, yte=yte: _accuracy(p, yte), 1))
     X, y = datasets.load_diabetes(return_X_y=True)
     Xtr, Xte, ytr, yte = _split(skp.StandardScaler().fit_transform(X), (y - y.mean()) / y.std())
     kw = dict(hidden_layer_sizes=(16,), alpha=10.0, max_iter=500, random_state=0)
     out.append(("MLPRegressor((16,), alpha=10)", "diabetes (scaled)", "R^2",
                 quiet(lambda Xtr=Xtr, ytr=ytr, Xte=Xte: nn.MLPRegressor(**kw).fit(Xtr, ytr).predict(Xte)),
                 quiet(lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sknn.MLPRegressor(**kw).fit(Xtr, ytr).predict(Xte)),
-                lambda p, yte=yte: metrics.r2_score(yte, p), 1))
+                lambda p, yte=yte: _r2(p, yte), 1))
     return out
+
+
+def _metrics_rows(datasets):
+    """Distances, and each score of a KNN's output against scikit-learn's value of it."""
+    from sklearn import metrics as skm
+    from mlc import metrics, neighbors
+
+    Xd = datasets.load_digits().data
+    out = [("pairwise_distances(euclidean)", "digits", "mean distance",
+            lambda: metrics.pairwise_distances(Xd), lambda: skm.pairwise_distances(Xd),
+            lambda D: float(np.mean(D)))]
+    Xtr, Xte, ytr, yte = _split(*datasets.load_breast_cancer(return_X_y=True))
+    proba = neighbors.KNeighborsClassifier(15).fit(Xtr, ytr).predict_proba(Xte)[:, 1]
+    pred = (proba > 0.5).astype(int)
+    for fname in ("accuracy_score", "f1_score", "precision_score", "recall_score", "roc_auc_score", "log_loss"):
+        arg = proba if fname in ("roc_auc_score", "log_loss") else pred
+        out.append((fname, "breast_cancer (KNN-15 output)", "value",
+                    lambda f=getattr(metrics, fname), a=arg, yte=yte: f(yte, a),
+                    lambda f=getattr(skm, fname), a=arg, yte=yte: f(yte, a),
+                    float))
+    return out
+
+
+# the tour: one section per family
+_SECTIONS = (_neighbors_rows, _preprocessing_rows, _cluster_rows, _mixture_rows, _decomposition_rows,
+             _linear_model_rows, _svm_rows, _nn_rows, _metrics_rows)
+
+
+def _entries():
+    from sklearn import datasets
+    return [row for section in _SECTIONS for row in section(datasets)]
 
 
 def main(argv=None):
