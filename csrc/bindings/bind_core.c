@@ -1,6 +1,11 @@
-/* bind_core.c: threads, the RNG (exposed for tests and for Python-side sampling). */
+/* bind_core.c: threads, the RNG (exposed for tests and for Python-side sampling), and core/vmath.h's
+ * array forms (for tests only). */
 #include "bind.h"
+
+#include <string.h>
+
 #include "blas.h"
+#include "core/vmath.h"
 
 static PyObject *set_num_threads(PyObject *self, PyObject *args) {
     (void)self;
@@ -74,6 +79,68 @@ static PyObject *rng_uniform(PyObject *self, PyObject *args) { (void)self; retur
 static PyObject *rng_normal(PyObject *self, PyObject *args) { (void)self; return rng_draw(args, 1); }
 static PyObject *rng_below(PyObject *self, PyObject *args) { (void)self; return rng_draw(args, 2); }
 
+/* _vmath(name, x) -> out: core/vmath.h's array form `name` ("exp", "log", "tanh", "sigmoid",
+ * "log1pexp") on a float32 or float64 x (n,), out of the same dtype; "logsumexp" takes x (B, C) and
+ * gives (B,) float64. For the accuracy tests. */
+typedef void (*vmath_f64)(double *, const double *, int64_t);
+typedef void (*vmath_f32)(float *, const float *, int64_t);
+static const struct {
+    const char *name;
+    vmath_f64 f64;
+    vmath_f32 f32;
+} vmath_table[] = {
+    {"exp", mlc_vexp_f64, mlc_vexp_f32},
+    {"log", mlc_vlog_f64, mlc_vlog_f32},
+    {"tanh", mlc_vtanh_f64, mlc_vtanh_f32},
+    {"sigmoid", mlc_vsigmoid_f64, mlc_vsigmoid_f32},
+    {"log1pexp", mlc_vlog1pexp_f64, mlc_vlog1pexp_f32},
+};
+
+static PyObject *vmath(PyObject *self, PyObject *args) {
+    (void)self;
+    const char *name;
+    PyObject *xo;
+    PyArrayObject *x = NULL, *out = NULL;
+    if (!PyArg_ParseTuple(args, "sO", &name, &xo)) return NULL;
+    const int lse = strcmp(name, "logsumexp") == 0;
+    int fn = -1;
+    for (int i = 0; i < (int)(sizeof vmath_table / sizeof vmath_table[0]); i++)
+        if (strcmp(name, vmath_table[i].name) == 0) fn = i;
+    if (fn < 0 && !lse) {
+        PyErr_Format(PyExc_ValueError, "unknown vmath function '%s'", name);
+        return NULL;
+    }
+    x = mlc_bind_float_array(xo, lse ? 2 : 1, "x");
+    if (x == NULL) goto fail;
+    const int f32 = PyArray_TYPE(x) == NPY_FLOAT32;
+    const npy_intp n = PyArray_DIM(x, 0), c = lse ? PyArray_DIM(x, 1) : 1;
+    if (lse && c < 1) {
+        PyErr_SetString(PyExc_ValueError, "logsumexp: x must have at least one column");
+        goto fail;
+    }
+    out = mlc_bind_new(1, n, 0, lse || !f32 ? NPY_FLOAT64 : NPY_FLOAT32);
+    if (out == NULL) goto fail;
+    const void *xd = PyArray_DATA(x);
+    void *od = PyArray_DATA(out);
+    Py_BEGIN_ALLOW_THREADS
+    if (lse) {
+        for (npy_intp i = 0; i < n; i++)
+            ((double *)od)[i] = f32 ? mlc_vlogsumexp_f32((const float *)xd + i * c, c)
+                                    : mlc_vlogsumexp_f64((const double *)xd + i * c, c);
+    } else if (f32) {
+        vmath_table[fn].f32((float *)od, (const float *)xd, n);
+    } else {
+        vmath_table[fn].f64((double *)od, (const double *)xd, n);
+    }
+    Py_END_ALLOW_THREADS
+    Py_DECREF(x);
+    return (PyObject *)out;
+fail:
+    Py_XDECREF(x);
+    Py_XDECREF(out);
+    return NULL;
+}
+
 PyMethodDef mlc_core_methods[] = {
     {"set_num_threads", set_num_threads, METH_VARARGS, "set_num_threads(n): OpenMP and OpenBLAS threads."},
     {"get_num_threads", get_num_threads, METH_NOARGS, "get_num_threads() -> int"},
@@ -84,5 +151,6 @@ PyMethodDef mlc_core_methods[] = {
     {"_alloc_fail_in", alloc_fail_in, METH_VARARGS,
      "_alloc_fail_in(n) -> int: test only; the n-th next allocation fails (0: none)"},
     {"_alloc_live", alloc_live, METH_NOARGS, "_alloc_live() -> int: test only; live allocations"},
+    {"_vmath", vmath, METH_VARARGS, "_vmath(name, x) -> core/vmath.h's array form on x (tests only)"},
     {NULL, NULL, 0, NULL},
 };
