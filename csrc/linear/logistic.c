@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "blas.h"
+#include "core/vmath.h"
 
 #define BLOCK 256
 #define MAX_CHUNKS 8
@@ -117,9 +118,8 @@ static void block_loss_grad(const problem *pr, const double *w, int64_t r0, int6
         if (k == 1) {
             const double t = zi[0] + (bias ? bias[0] : 0.0);
             // log(1 + e^t) - y t and sigmoid(t) - y, both without overflow
-            const double lp = t > 0 ? t + log1p(exp(-t)) : log1p(exp(t));
-            const double p = t > 0 ? 1.0 / (1.0 + exp(-t)) : exp(t) / (1.0 + exp(t));
-            loss += s * (lp - (yi == 1 ? t : 0.0));
+            const double p = mlc_sigmoid_f64(t);
+            loss += s * (mlc_log1pexp_f64(t) - (yi == 1 ? t : 0.0));
             zi[0] = s * (p - (yi == 1 ? 1.0 : 0.0));
         } else {
             double mx = -INFINITY;
@@ -130,7 +130,7 @@ static void block_loss_grad(const problem *pr, const double *w, int64_t r0, int6
             double sum = 0.0;
             const double zy = zi[yi];
             for (int64_t c = 0; c < k; c++) {
-                zi[c] = exp(zi[c] - mx);
+                zi[c] = mlc_exp_f64(zi[c] - mx);
                 sum += zi[c];
             }
             loss += s * (mx + log(sum) - zy);

@@ -5,6 +5,7 @@
 #include <omp.h>
 #include <string.h>
 
+#include "core/vmath.h"
 #include "linear/optim.h"
 
 #define MAX_DLOSS 1e12   /* scikit-learn clips |dloss| here */
@@ -15,21 +16,13 @@
 
 /* ---- losses: L(y, p) and dL/dp, scikit-learn's formulas (sklearn/linear_model/_sgd_fast.pyx.tp,
  * sklearn/_loss/_loss.pyx.tp). The switch is on a loop-invariant value: a perfectly predicted branch. */
-static inline double log1pexp(double x) {
-    if (x <= -37) return exp(x);
-    if (x <= -2) return log1p(exp(x));
-    if (x <= 18) return log(1. + exp(x));
-    if (x <= 33.3) return x + exp(-x);
-    return x;
-}
-
 static inline double loss_value(int loss, double y, double p, double eps) {
     double z;
     switch (loss) {
     case MLC_SGD_HINGE: z = p * y; return z <= 1.0 ? 1.0 - z : 0.0;
     case MLC_SGD_PERCEPTRON: z = p * y; return z <= 0.0 ? 0.0 - z : 0.0;
     case MLC_SGD_SQUARED_HINGE: z = 1.0 - p * y; return z > 0 ? z * z : 0.0;
-    case MLC_SGD_LOG: return log1pexp(p) - y * p;
+    case MLC_SGD_LOG: return mlc_log1pexp_f64(p) - y * p;
     case MLC_SGD_MODIFIED_HUBER:
         z = p * y;
         if (z >= 1.0) return 0.0;

@@ -20,6 +20,7 @@
 
 #include "blas.h"
 #include "core/linalg.h"
+#include "core/vmath.h"
 #include "mixture/gmm.h"
 
 #define GMM_CHUNK_ROWS 1024      /* rows per reduction chunk (chunks depend on N, not threads) */
@@ -259,16 +260,14 @@ static void estep_rows(double *out, double *lpn, const estep_plan *pl, const dou
         // log-sum-exp around the largest term: no overflow, and the largest exp is exactly 1
         double lse = mx;
         if (!isfinite(mx)) {
-            for (int64_t c = 0; c < k; c++) o[c] = log_space ? o[c] - lse : exp(o[c] - lse);
+            for (int64_t c = 0; c < k; c++) o[c] = log_space ? o[c] - lse : mlc_exp_f64(o[c] - lse);
         } else if (log_space) {
-            double sum = 0.0;
-            for (int64_t c = 0; c < k; c++) sum += exp(o[c] - mx);
-            lse = mx + log(sum);
+            lse = mlc_vlogsumexp_f64(o, k);
             for (int64_t c = 0; c < k; c++) o[c] -= lse;
         } else { /* one exp per entry: r = exp(o - mx) / sum */
             double sum = 0.0;
             for (int64_t c = 0; c < k; c++) {
-                o[c] = exp(o[c] - mx);
+                o[c] = mlc_exp_f64(o[c] - mx);
                 sum += o[c];
             }
             lse = mx + log(sum);

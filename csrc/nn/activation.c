@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "core/vmath.h"
 #include "nn/activation.h"
 
 const char *mlc_activation_check_params(int kind, double alpha, int have_x, int have_out) {
@@ -58,62 +59,6 @@ static inline uint32_t sign_mask(float x) { return (uint32_t)((int32_t)f2u(x) >>
 /* All ones when x > 0 (for the derivative at 0, +0 counts as not positive), else 0. */
 static inline uint32_t positive_mask(float x) { return -(uint32_t)((int32_t)f2u(x) > 0); }
 
-/* exp(x) for x <= 0 (a little above 0 is fine too) in a form the compiler vectorises (glibc's expf is a
- * scalar call; libmvec needs -ffast-math): x = n ln2 + r with n = round(x / ln2) and |r| <= ln2 / 2,
- * e^r by its Taylor polynomial to r^7 (remainder < 1e-8 relative), 2^n written straight into the
- * exponent bits. ln2 is split in two (Cody & Waite) so that n ln2 is subtracted without rounding
- * error. Where 2^n would leave the normal range (x < -87.3) the result is 0 (the true value is
- * < 2e-38), -inf gives 0 and NaN stays NaN. */
-static inline float exp_nonpos(float x) {
-    // round to nearest by the 1.5 * 2^23 trick: no rint call, no SSE4.1 needed
-    const float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
-    const float r = (x - n * 0.693359375f) - n * -2.12194440054690583e-4f;
-    float p = 1.0f / 5040.0f;
-    p = p * r + 1.0f / 720.0f;
-    p = p * r + 1.0f / 120.0f;
-    p = p * r + 1.0f / 24.0f;
-    p = p * r + 1.0f / 6.0f;
-    p = p * r + 0.5f;
-    p = p * r + 1.0f;
-    p = p * r + 1.0f;
-    const int32_t ni = (int32_t)n; // INT32_MIN for -inf, NaN and |x| beyond the trick's range
-    const uint32_t keep = -(uint32_t)(ni >= -126);
-    const int32_t nc = ni >= -126 ? ni : -126;
-    const float v = select_f(keep, p * u2f((uint32_t)(nc + 127) << 23), 0.0f);
-    return select_f(-(uint32_t)((f2u(x) & 0x7fffffffu) > 0x7f800000u), x, v); // NaN in, NaN out
-}
-
-/* 1 / (1 + e^-x) with the exponent never positive (no overflow): e = e^-|x|, then 1 / (1 + e) for
- * x >= 0 and e / (1 + e) below. */
-static inline float sigmoidf(float x) {
-    const float e = exp_nonpos(-fabsf(x));
-    const float s = 1.0f / (1.0f + e);
-    return select_f(sign_mask(x), e * s, s);
-}
-
-/* tanh|x| = (1 - e) / (1 + e) with e = e^-2|x|; below |x| = ln2 / 2 that difference cancels, so
- * there it is -m / (2 + m) with m = expm1(-2|x|) from its Taylor series (|-2x| <= ln2: the terms to
- * y^10 leave < 1e-8 relative). Both branches are computed and one selected: it vectorises. */
-static inline float tanh_f(float x) {
-    const float a = fabsf(x), y = -2.0f * a;
-    float m = 1.0f / 3628800.0f;
-    m = m * y + 1.0f / 362880.0f;
-    m = m * y + 1.0f / 40320.0f;
-    m = m * y + 1.0f / 5040.0f;
-    m = m * y + 1.0f / 720.0f;
-    m = m * y + 1.0f / 120.0f;
-    m = m * y + 1.0f / 24.0f;
-    m = m * y + 1.0f / 6.0f;
-    m = m * y + 0.5f;
-    m = m * y + 1.0f;
-    m = m * y;
-    const float e = exp_nonpos(y);
-    // a >= 0, so its bits order like its values: an integer compare
-    const uint32_t small = -(uint32_t)(f2u(a) < f2u(0.34657359f));
-    const float t = select_f(small, -m / (2.0f + m), (1.0f - e) / (1.0f + e));
-    return u2f(f2u(t) | (f2u(x) & 0x80000000u)); // the sign of x
-}
-
 /* Rough cost of one element in nanoseconds, for mlc_team_size. */
 static int64_t act_cost(int kind) { return kind == MLC_ACT_SIGMOID || kind == MLC_ACT_TANH ? 4 : 1; }
 
@@ -131,11 +76,11 @@ int mlc_activation_forward(float *out, const float *x, int64_t n, int kind, floa
         break;
     case MLC_ACT_SIGMOID:
 #pragma omp parallel for simd num_threads(team) schedule(static)
-        for (int64_t i = 0; i < n; i++) out[i] = sigmoidf(x[i]);
+        for (int64_t i = 0; i < n; i++) out[i] = mlc_sigmoid_f32(x[i]);
         break;
     case MLC_ACT_TANH:
 #pragma omp parallel for simd num_threads(team) schedule(static)
-        for (int64_t i = 0; i < n; i++) out[i] = tanh_f(x[i]);
+        for (int64_t i = 0; i < n; i++) out[i] = mlc_tanh_f32(x[i]);
         break;
     default:
         if (out != x) {
@@ -199,7 +144,7 @@ int mlc_softmax_forward(float *out, const float *x, int64_t B, int64_t C, int n_
         double sum = 0.0;
 #pragma omp simd reduction(+ : sum)
         for (int64_t j = 0; j < C; j++) {
-            const float e = exp_nonpos(xi[j] - m);
+            const float e = mlc_exp_f32(xi[j] - m);
             yi[j] = e;
             sum += e;
         }
@@ -215,11 +160,7 @@ int mlc_log_softmax_forward(float *out, const float *x, int64_t B, int64_t C, in
     for (int64_t i = 0; i < B; i++) {
         const float *xi = x + i * C;
         float *yi = out + i * C;
-        const float m = row_max(xi, C);
-        double sum = 0.0;
-#pragma omp simd reduction(+ : sum)
-        for (int64_t j = 0; j < C; j++) sum += exp_nonpos(xi[j] - m);
-        const double lse = (double)m + log(sum);
+        const double lse = mlc_vlogsumexp_f32(xi, C);
         for (int64_t j = 0; j < C; j++) yi[j] = (float)((double)xi[j] - lse);
     }
     return MLC_OK;
@@ -255,7 +196,7 @@ int mlc_log_softmax_backward(float *dx, const float *dout, const float *out, int
         for (int64_t j = 0; j < C; j++) sum += g[j];
         const float fsum = (float)sum;
 #pragma omp simd
-        for (int64_t j = 0; j < C; j++) d[j] += g[j] - exp_nonpos(y[j]) * fsum;
+        for (int64_t j = 0; j < C; j++) d[j] += g[j] - mlc_exp_f32(y[j]) * fsum;
     }
     return MLC_OK;
 }

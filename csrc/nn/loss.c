@@ -4,6 +4,7 @@
  */
 #include <math.h>
 
+#include "core/vmath.h"
 #include "nn/loss.h"
 
 /* A reduction over n rows uses at most MAX_CHUNKS chunks of rows_per_chunk(n) rows: a split fixed by
@@ -64,14 +65,14 @@ int mlc_softmax_cross_entropy(double *loss, float *dlogits, float *probs, const 
             float m = z[0];
             for (int64_t j = 1; j < C; j++) m = z[j] > m ? z[j] : m;
             double s = 0.0;
-            for (int64_t j = 0; j < C; j++) s += exp((double)z[j] - m);
+            for (int64_t j = 0; j < C; j++) s += mlc_exp_f64((double)z[j] - m);
             const double lse = m + log(s);
             acc += w * (lse - z[t]);
             if (probs != NULL || dlogits != NULL) {
                 float *pr = probs != NULL ? probs + i * C : NULL, *dz = dlogits != NULL ? dlogits + i * C : NULL;
                 const double g = w * inv_w;
                 for (int64_t j = 0; j < C; j++) {
-                    const double p = exp((double)z[j] - lse);
+                    const double p = mlc_exp_f64((double)z[j] - lse);
                     if (pr != NULL) pr[j] = (float)p;
                     if (dz != NULL) dz[j] += (float)(g * (p - (j == t)));
                 }
@@ -83,7 +84,7 @@ int mlc_softmax_cross_entropy(double *loss, float *dlogits, float *probs, const 
     return MLC_OK;
 }
 
-/* log(1 + e^z) - z t written as max(z, 0) - z t + log1p(e^-|z|): the exponent is never positive. */
+/* log(1 + e^z) - z t and sigmoid(z) - t by core/vmath.h (exponents never positive). */
 int mlc_bce_with_logits(double *loss, float *dlogits, const float *logits, const float *targets,
                         const float *sample_weight, int64_t B, int64_t K, int n_threads) {
     if (mlc_loss_check_params(B, K) != NULL) return MLC_EINVAL;
@@ -101,13 +102,9 @@ int mlc_bce_with_logits(double *loss, float *dlogits, const float *logits, const
             const double w = sample_weight != NULL ? sample_weight[i] : 1.0;
             double row = 0.0;
             for (int64_t k = 0; k < K; k++) {
-                const double zk = z[k], e = exp(-fabs(zk));
-                row += (zk > 0.0 ? zk : 0.0) - zk * t[k] + log1p(e);
-                if (dlogits != NULL) {
-                    // sigmoid(z) from the same e = exp(-|z|): 1/(1+e) for z >= 0, e/(1+e) below
-                    const double sig = zk >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
-                    dlogits[i * K + k] += (float)(w * inv * (sig - t[k]));
-                }
+                const double zk = z[k];
+                row += mlc_log1pexp_f64(zk) - zk * t[k];
+                if (dlogits != NULL) dlogits[i * K + k] += (float)(w * inv * (mlc_sigmoid_f64(zk) - t[k]));
             }
             acc += w * row;
         }

@@ -1,57 +1,24 @@
 /* kernel.c: kernel values for the SVMs: rows for the solver, blocks by GEMM, and the decision
  * values sum_s K(x, sv_s) W_sp + b_p of a fitted model (one GEMM per block of rows, then one more
- * against the coefficients), with an exp the compiler vectorises for rbf. */
+ * against the coefficients), with core/vmath.h's vectorised exp and tanh for rbf and sigmoid. */
 #include <math.h>
 #include <string.h>
 
 #include "blas.h"
+#include "core/vmath.h"
 #include "svm/smo.h"
 
-/* v[j] = exp(v[j]) for n values, in a loop the compiler vectorises (libm's exp is one call per
- * value: a tenth of a digits fit, half of its prediction). Cody-Waite reduction x = k ln2 + r,
- * |r| <= ln2 / 2, then Taylor to degree 13 (truncation < 1e-17 relative) and 2^k through the
- * exponent bits: within 1 ulp of exp in tests, far below the float rounding of the cached rows.
- * Underflow (x < -708) gives 0. GCC if-converts the clamps (and so vectorises) only without
- * trapping math; on x86-64 Linux a second copy for AVX2 + FMA (4 lanes, fused) is picked at load
- * time, about 3x libm's speed (the SSE2 copy is about libm's). */
+/* v = exp(v) and v = tanh(v) in place by core/vmath.h's vectorised bodies (libm's exp is one call
+ * per value: a tenth of a digits fit, half of its prediction; the exp is 0 below -708.05). On x86-64
+ * Linux a second copy for AVX2 (4 lanes) is picked at load time, about 3x libm's speed (the SSE2 copy
+ * is about libm's), until the ISA dispatch of issue 12 replaces these clones. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-__attribute__((optimize("no-trapping-math"), target_clones("arch=x86-64-v3", "default")))
-#elif defined(__GNUC__) && !defined(__clang__)
-__attribute__((optimize("no-trapping-math")))
+#define ROW_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define ROW_CLONES
 #endif
-static void exp_inplace(double *restrict v, int64_t n) {
-    const double log2e = 1.4426950408889634, shifter = 6755399441055744.0; // 1.5 * 2^52
-    const double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
-    for (int64_t j = 0; j < n; j++) {
-        const double x0 = v[j];
-        double x = x0 < -708.0 ? -708.0 : x0;
-        x = x > 709.0 ? 709.0 : x;
-        const double t = x * log2e + shifter; // round(x log2e) in the low bits of t
-        const double kf = t - shifter;
-        const double r = (x - kf * ln2_hi) - kf * ln2_lo;
-        double p = 1.0 / 6227020800.0;
-        p = p * r + 1.0 / 479001600.0;
-        p = p * r + 1.0 / 39916800.0;
-        p = p * r + 1.0 / 3628800.0;
-        p = p * r + 1.0 / 362880.0;
-        p = p * r + 1.0 / 40320.0;
-        p = p * r + 1.0 / 5040.0;
-        p = p * r + 1.0 / 720.0;
-        p = p * r + 1.0 / 120.0;
-        p = p * r + 1.0 / 24.0;
-        p = p * r + 1.0 / 6.0;
-        p = p * r + 0.5;
-        p = p * r + 1.0;
-        p = p * r + 1.0;
-        int64_t bits;
-        memcpy(&bits, &t, sizeof bits);
-        bits = (int64_t)((uint64_t)(bits + 1023) << 52); // 2^k, k = the low bits of t
-        double scale;
-        memcpy(&scale, &bits, sizeof scale);
-        const double keep = x0 < -708.0 ? 0.0 : 1.0; // a select here stops the vectoriser
-        v[j] = p * scale * keep;
-    }
-}
+ROW_CLONES static void exp_inplace(double *v, int64_t n) { mlc_vexp_f64(v, v, n); }
+ROW_CLONES static void tanh_inplace(double *v, int64_t n) { mlc_vtanh_f64(v, v, n); }
 
 void mlc_svm_kernel_from_dots(const mlc_svm_kernel *k, double *v, int64_t n, double sqx, const double *sqy) {
     const double g = k->gamma, c0 = k->coef0;
@@ -65,7 +32,8 @@ void mlc_svm_kernel_from_dots(const mlc_svm_kernel *k, double *v, int64_t n, dou
         for (int64_t j = 0; j < n; j++) v[j] = pow(g * v[j] + c0, (double)k->degree);
         return;
     default:
-        for (int64_t j = 0; j < n; j++) v[j] = tanh(g * v[j] + c0);
+        for (int64_t j = 0; j < n; j++) v[j] = g * v[j] + c0;
+        tanh_inplace(v, n);
     }
 }
 
