@@ -39,6 +39,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "mlc.h"
+
 /* ---- bits ------------------------------------------------------------------------------------ */
 
 static inline uint64_t mlc_vm_d2u(double x) {
@@ -265,71 +267,18 @@ static inline float mlc_log1pexp_f32(float x) {
     return pos + mlc_vm_log1p01_f32(mlc_exp_f32(-mlc_vm_u2f(u & 0x7fffffffu)));
 }
 
-/* ---- array forms ----------------------------------------------------------------------------- */
+/* ---- array forms and the row log-sum-exp, written once in vmath_impl.h ---------------------- */
 
-static inline void mlc_vexp_f64(double *out, const double *in, int64_t n) {
-#pragma omp simd
-    for (int64_t i = 0; i < n; i++) out[i] = mlc_exp_f64(in[i]);
-}
-static inline void mlc_vexp_f32(float *out, const float *in, int64_t n) {
-#pragma omp simd
-    for (int64_t i = 0; i < n; i++) out[i] = mlc_exp_f32(in[i]);
-}
-static inline void mlc_vlog_f64(double *out, const double *in, int64_t n) {
-#pragma omp simd
-    for (int64_t i = 0; i < n; i++) out[i] = mlc_log_f64(in[i]);
-}
-static inline void mlc_vlog_f32(float *out, const float *in, int64_t n) {
-#pragma omp simd
-    for (int64_t i = 0; i < n; i++) out[i] = mlc_log_f32(in[i]);
-}
-static inline void mlc_vtanh_f64(double *out, const double *in, int64_t n) {
-#pragma omp simd
-    for (int64_t i = 0; i < n; i++) out[i] = mlc_tanh_f64(in[i]);
-}
-static inline void mlc_vtanh_f32(float *out, const float *in, int64_t n) {
-#pragma omp simd
-    for (int64_t i = 0; i < n; i++) out[i] = mlc_tanh_f32(in[i]);
-}
-static inline void mlc_vsigmoid_f64(double *out, const double *in, int64_t n) {
-#pragma omp simd
-    for (int64_t i = 0; i < n; i++) out[i] = mlc_sigmoid_f64(in[i]);
-}
-static inline void mlc_vsigmoid_f32(float *out, const float *in, int64_t n) {
-#pragma omp simd
-    for (int64_t i = 0; i < n; i++) out[i] = mlc_sigmoid_f32(in[i]);
-}
-static inline void mlc_vlog1pexp_f64(double *out, const double *in, int64_t n) {
-#pragma omp simd
-    for (int64_t i = 0; i < n; i++) out[i] = mlc_log1pexp_f64(in[i]);
-}
-static inline void mlc_vlog1pexp_f32(float *out, const float *in, int64_t n) {
-#pragma omp simd
-    for (int64_t i = 0; i < n; i++) out[i] = mlc_log1pexp_f32(in[i]);
-}
+#define T double
+#define SFX f64
+#include "core/vmath_impl.h"
+#undef T
+#undef SFX
 
-/* log(sum_j exp(x_j)) around the row max m: every exponent is <= 0 (no overflow) and the largest term
- * is exactly 1; the sum is in double. n >= 1. A row max of +-inf (or NaN) is returned as it is. */
-static inline double mlc_vlogsumexp_f64(const double *x, int64_t n) {
-    double m = x[0];
-#pragma omp simd reduction(max : m)
-    for (int64_t j = 1; j < n; j++) m = x[j] > m ? x[j] : m;
-    if (!isfinite(m)) return m;
-    double sum = 0.0;
-#pragma omp simd reduction(+ : sum)
-    for (int64_t j = 0; j < n; j++) sum += mlc_exp_f64(x[j] - m);
-    return m + log(sum);
-}
-
-static inline double mlc_vlogsumexp_f32(const float *x, int64_t n) {
-    float m = x[0];
-#pragma omp simd reduction(max : m)
-    for (int64_t j = 1; j < n; j++) m = x[j] > m ? x[j] : m;
-    if (!isfinite(m)) return m;
-    double sum = 0.0;
-#pragma omp simd reduction(+ : sum)
-    for (int64_t j = 0; j < n; j++) sum += mlc_exp_f32(x[j] - m);
-    return (double)m + log(sum);
-}
+#define T float
+#define SFX f32
+#include "core/vmath_impl.h"
+#undef T
+#undef SFX
 
 #endif
