@@ -1,6 +1,38 @@
 """mlc: machine-learning algorithms and networks written in C, with scikit-learn-style wrappers.
 
 Run ``python -m mlc`` for a tour: every estimator on real data next to scikit-learn.
+
+Families (``from mlc.<family> import <name>``; ``help(mlc.<family>)`` for more):
+
+neighbors
+    KNeighborsClassifier, KNeighborsRegressor, NearestNeighbors
+metrics
+    pairwise_distances; accuracy_score, precision_score, recall_score, f1_score,
+    precision_recall_fscore_support, confusion_matrix, roc_curve, roc_auc_score, log_loss,
+    r2_score, mean_squared_error
+preprocessing
+    StandardScaler, MinMaxScaler
+cluster
+    KMeans, MiniBatchKMeans, kmeans_plusplus
+mixture
+    GaussianMixture
+decomposition
+    PCA, TruncatedSVD
+linear_model
+    LinearRegression, Ridge, Lasso, ElasticNet, LogisticRegression, SGDClassifier, SGDRegressor
+svm
+    SVC, SVR, LinearSVC, LinearSVR
+nn
+    estimators MLPClassifier, MLPRegressor, NeuralNetClassifier, NeuralNetRegressor;
+    Sequential of layers Dense, Conv2d, MaxPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Dropout,
+    ReLU, LeakyReLU, Sigmoid, Tanh, Identity, Flatten, Residual (base class Layer);
+    optimisers SGD, Adagrad, Adam, AdamW; clip_grad_norm, clip_grad_value;
+    losses CrossEntropyLoss, BCEWithLogitsLoss, MSELoss
+exceptions
+    NotFittedError, ConvergenceWarning, DataConversionWarning, UndefinedMetricWarning,
+    InvalidParameterError
+
+Threads: ``mlc.set_num_threads(n)``, ``mlc.get_num_threads()`` (mlc's OpenMP and its OpenBLAS).
 """
 import os as _os
 

@@ -65,6 +65,34 @@ def test_blas_count_survives_parallel_regions(rng):
     assert _mlc.blas_num_threads() == 2
 
 
+
+def test_n_jobs_is_one_rule():
+    from mlc._threads import _n_threads
+    from mlc._validation import check_n_jobs
+
+    assert _n_threads(None) == _n_threads(-1) == mlc.get_num_threads() and _n_threads(3) == 3
+    for bad in (0, 1.5, True, "2"):
+        with pytest.raises(ValueError, match="n_jobs must be None, -1 or a positive int"):
+            check_n_jobs(bad)
+    X = np.random.default_rng(0).normal(size=(30, 4))
+    np.testing.assert_array_equal(pairwise_distances(X, n_jobs=-1), pairwise_distances(X, n_jobs=1))
+    with pytest.raises(ValueError, match="n_jobs"):
+        KNeighborsClassifier(n_jobs=0).fit(X, np.arange(30) % 2)
+
+
+def test_expit_and_softmax():
+    from mlc._math import expit, softmax
+
+    z = np.array([-1000.0, -30.0, -1.0, -0.0, 0.0, 2.0, 40.0, 1000.0])
+    with np.errstate(over="raise", invalid="raise", divide="raise"):  # exp is only taken of -|z|
+        p = expit(z)
+        q = softmax(np.stack([z, -z]))
+    np.testing.assert_allclose(p[1:-1], 1 / (1 + np.exp(-z[1:-1])), rtol=1e-15)
+    assert p[0] == 0.0 and p[-1] == 1.0 and p[3] == p[4] == 0.5
+    assert expit(z.astype(np.float32)).dtype == np.float32
+    np.testing.assert_allclose(q.sum(axis=1), 1.0)
+    np.testing.assert_allclose(q[:, 2], [np.exp(-1) / (np.exp(-1) + np.exp(1)), np.exp(1) / (np.exp(-1) + np.exp(1))])
+
 # ---- RNG -----------------------------------------------------------------------------------
 def test_rng_is_deterministic_and_uniform():
     a, b = _mlc.rng_uniform(42, 200_000), _mlc.rng_uniform(42, 200_000)
