@@ -17,7 +17,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 FAMILIES = sorted(m.name[len("bench_"):] for m in pkgutil.iter_modules([HERE])
                   if m.name.startswith("bench_"))
 # Groups named in the issues: `python -m bench linear svm` runs every linear model and every SVM.
-ALIASES = {"linear": ["least_squares", "logistic", "sgd"], "svm": ["svm", "linear_svm"], "nn": ["nn", "nn_conv"]}
+ALIASES = {"linear": ["least_squares", "logistic", "sgd"], "svm": ["svm", "svm_linear"], "nn": ["nn", "nn_conv"]}
 
 
 def _expand(names):

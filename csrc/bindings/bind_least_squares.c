@@ -21,7 +21,7 @@ static PyObject *lsq_center(PyObject *self, PyObject *args, PyObject *kwds) {
     int64_t n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1), t = PyArray_DIM(Y, 1);
     if (mlc_bind_check_dim(Y, 0, n, "Y") < 0) goto fail;
     if (mlc_bind_weights(swo, NPY_FLOAT64, n, &sw) < 0) goto fail;
-    if (mlc_bind_check_params(mlc_lsq_check_params(n, d, t)) < 0) goto fail;
+    if (mlc_bind_check_params(mlc_least_squares_check_params(n, d, t)) < 0) goto fail;
     Xc = transpose ? mlc_bind_new(2, d, n, NPY_FLOAT64) : mlc_bind_new(2, n, d, NPY_FLOAT64);
     Yc = mlc_bind_new(2, n, t, NPY_FLOAT64);
     xoff = mlc_bind_new(1, d, 0, NPY_FLOAT64);
@@ -29,7 +29,7 @@ static PyObject *lsq_center(PyObject *self, PyObject *args, PyObject *kwds) {
     if (Xc == NULL || Yc == NULL || xoff == NULL || yoff == NULL) goto fail;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_lsq_center_f64(PyArray_DATA(Xc), PyArray_DATA(Yc), PyArray_DATA(xoff), PyArray_DATA(yoff),
+    st = mlc_least_squares_center_f64(PyArray_DATA(Xc), PyArray_DATA(Yc), PyArray_DATA(xoff), PyArray_DATA(yoff),
                             PyArray_DATA(X), PyArray_DATA(Y), sw != NULL ? PyArray_DATA(sw) : NULL, n,
                             d, t, fit_intercept, transpose, n_threads < 1 ? 1 : n_threads);
     Py_END_ALLOW_THREADS
@@ -69,7 +69,7 @@ static PyObject *lsq_lstsq(PyObject *self, PyObject *args, PyObject *kwds) {
     if (Y == NULL) goto fail;
     int64_t n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1), t = PyArray_DIM(Y, 1);
     if (mlc_bind_check_dim(Y, 0, n, "Y") < 0) goto fail;
-    if (mlc_bind_check_params(mlc_lsq_check_params(n, d, t)) < 0) goto fail;
+    if (mlc_bind_check_params(mlc_least_squares_check_params(n, d, t)) < 0) goto fail;
     A = (PyArrayObject *)PyArray_NewCopy(X, NPY_CORDER);
     coef = mlc_bind_new(2, t, d, NPY_FLOAT64);
     s = mlc_bind_new(1, n < d ? n : d, 0, NPY_FLOAT64);
@@ -77,7 +77,7 @@ static PyObject *lsq_lstsq(PyObject *self, PyObject *args, PyObject *kwds) {
     int st;
     int64_t rank = 0;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_lsq_lstsq_f64(PyArray_DATA(coef), PyArray_DATA(s), &rank, PyArray_DATA(A), PyArray_DATA(Y),
+    st = mlc_least_squares_lstsq_f64(PyArray_DATA(coef), PyArray_DATA(s), &rank, PyArray_DATA(A), PyArray_DATA(Y),
                            n, d, t, rcond);
     Py_END_ALLOW_THREADS
     if (st != MLC_OK) {
@@ -113,7 +113,7 @@ static PyObject *lsq_ridge(PyObject *self, PyObject *args, PyObject *kwds) {
     if (alpha == NULL) goto fail;
     int64_t n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1), t = PyArray_DIM(Y, 1);
     if (mlc_bind_check_dim(Y, 0, n, "Y") < 0 || mlc_bind_check_dim(alpha, 0, t, "alpha") < 0) goto fail;
-    if (mlc_bind_check_params(mlc_lsq_check_params(n, d, t)) < 0) goto fail;
+    if (mlc_bind_check_params(mlc_least_squares_check_params(n, d, t)) < 0) goto fail;
     const double *a = PyArray_DATA(alpha);
     for (int64_t k = 0; k < t; k++)
         if (!(a[k] >= 0)) {
@@ -128,7 +128,7 @@ static PyObject *lsq_ridge(PyObject *self, PyObject *args, PyObject *kwds) {
     if (coef == NULL) goto fail;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_lsq_ridge_f64(PyArray_DATA(coef), PyArray_DATA(X), PyArray_DATA(Y), a, n, d, t, solver);
+    st = mlc_least_squares_ridge_f64(PyArray_DATA(coef), PyArray_DATA(X), PyArray_DATA(Y), a, n, d, t, solver);
     Py_END_ALLOW_THREADS
     if (st != MLC_OK) {
         mlc_bind_status(st);
@@ -160,7 +160,7 @@ static PyObject *lsq_nnls(PyObject *self, PyObject *args, PyObject *kwds) {
     if (Y == NULL) goto fail;
     int64_t n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1), t = PyArray_DIM(Y, 1);
     if (mlc_bind_check_dim(Y, 0, n, "Y") < 0) goto fail;
-    if (mlc_bind_check_params(mlc_lsq_check_params(n, d, t)) < 0) goto fail;
+    if (mlc_bind_check_params(mlc_least_squares_check_params(n, d, t)) < 0) goto fail;
     if (max_iter < 1) {
         PyErr_SetString(PyExc_ValueError, "max_iter must be >= 1");
         goto fail;
@@ -170,7 +170,7 @@ static PyObject *lsq_nnls(PyObject *self, PyObject *args, PyObject *kwds) {
     if (coef == NULL || n_iter == NULL) goto fail;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_lsq_nnls_f64(PyArray_DATA(coef), PyArray_DATA(n_iter), PyArray_DATA(X), PyArray_DATA(Y), n,
+    st = mlc_least_squares_nnls_f64(PyArray_DATA(coef), PyArray_DATA(n_iter), PyArray_DATA(X), PyArray_DATA(Y), n,
                           d, t, max_iter);
     Py_END_ALLOW_THREADS
     if (st != MLC_OK && st != MLC_ENOTCONVERGED) {
@@ -211,7 +211,7 @@ static PyObject *cd_enet(PyObject *self, PyObject *args, PyObject *kwds) {
     if (w0 == NULL) goto fail;
     int64_t d = PyArray_DIM(XT, 0), n = PyArray_DIM(XT, 1);
     if (mlc_bind_check_dim(y, 0, n, "y") < 0 || mlc_bind_check_dim(w0, 0, d, "w0") < 0) goto fail;
-    if (mlc_bind_check_params(mlc_cd_check_params(n, d, l1, l2, max_iter, tol)) < 0) goto fail;
+    if (mlc_bind_check_params(mlc_least_squares_cd_check_params(n, d, l1, l2, max_iter, tol)) < 0) goto fail;
     w = (PyArrayObject *)PyArray_NewCopy(w0, NPY_CORDER);
     work = mlc_bind_new(1, n + 2 * d, 0, NPY_FLOAT64);
     npy_intp idims[1] = {3 * d};
@@ -221,7 +221,7 @@ static PyObject *cd_enet(PyObject *self, PyObject *args, PyObject *kwds) {
     double gap = 0;
     int64_t n_iter = 0;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_cd_enet_f64(PyArray_DATA(w), &gap, &n_iter, PyArray_DATA(XT), PyArray_DATA(y), n, d, l1, l2,
+    st = mlc_least_squares_cd_enet_f64(PyArray_DATA(w), &gap, &n_iter, PyArray_DATA(XT), PyArray_DATA(y), n, d, l1, l2,
                          max_iter, tol, positive, random, seed, &mlc_bind_interrupt, PyArray_DATA(work),
                          PyArray_DATA(iwork));
     Py_END_ALLOW_THREADS
@@ -264,7 +264,7 @@ static PyObject *lsq_gram(PyObject *self, PyObject *args, PyObject *kwds) {
     int64_t n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1), t = PyArray_DIM(Y, 1);
     if (mlc_bind_check_dim(Y, 0, n, "Y") < 0) goto fail;
     if (mlc_bind_weights(swo, NPY_FLOAT64, n, &sw) < 0) goto fail;
-    if (mlc_bind_check_params(mlc_lsq_check_params(n, d, t)) < 0) goto fail;
+    if (mlc_bind_check_params(mlc_least_squares_check_params(n, d, t)) < 0) goto fail;
     G = mlc_bind_new(2, d, d, NPY_FLOAT64);
     XtY = mlc_bind_new(2, t, d, NPY_FLOAT64);
     yy = mlc_bind_new(1, t, 0, NPY_FLOAT64);
@@ -273,7 +273,7 @@ static PyObject *lsq_gram(PyObject *self, PyObject *args, PyObject *kwds) {
     if (G == NULL || XtY == NULL || yy == NULL || xoff == NULL || yoff == NULL) goto fail;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_lsq_gram_f64(PyArray_DATA(G), PyArray_DATA(XtY), PyArray_DATA(yy), PyArray_DATA(xoff),
+    st = mlc_least_squares_gram_f64(PyArray_DATA(G), PyArray_DATA(XtY), PyArray_DATA(yy), PyArray_DATA(xoff),
                           PyArray_DATA(yoff), PyArray_DATA(X), PyArray_DATA(Y),
                           sw != NULL ? PyArray_DATA(sw) : NULL, n, d, t, fit_intercept,
                           n_threads < 1 ? 1 : n_threads);
@@ -319,7 +319,7 @@ static PyObject *lsq_ridge_gram(PyObject *self, PyObject *args, PyObject *kwds) 
     if (mlc_bind_check_dim(G, 1, d, "G") < 0 || mlc_bind_check_dim(XtY, 1, d, "XtY") < 0 ||
         mlc_bind_check_dim(alpha, 0, t, "alpha") < 0)
         goto fail;
-    if (mlc_bind_check_params(mlc_lsq_check_params(d, d, t)) < 0) goto fail;
+    if (mlc_bind_check_params(mlc_least_squares_check_params(d, d, t)) < 0) goto fail;
     const double *a = PyArray_DATA(alpha);
     for (int64_t k = 0; k < t; k++)
         if (!(a[k] >= 0)) {
@@ -330,7 +330,7 @@ static PyObject *lsq_ridge_gram(PyObject *self, PyObject *args, PyObject *kwds) 
     if (coef == NULL) goto fail;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_lsq_ridge_gram_f64(PyArray_DATA(coef), PyArray_DATA(G), PyArray_DATA(XtY), a, d, t);
+    st = mlc_least_squares_ridge_gram_f64(PyArray_DATA(coef), PyArray_DATA(G), PyArray_DATA(XtY), a, d, t);
     Py_END_ALLOW_THREADS
     Py_DECREF(G);
     Py_DECREF(XtY);
@@ -377,7 +377,7 @@ static PyObject *cd_enet_gram(PyObject *self, PyObject *args, PyObject *kwds) {
     if (mlc_bind_check_dim(G, 1, d, "G") < 0 || mlc_bind_check_dim(Xty, 0, d, "Xty") < 0 ||
         mlc_bind_check_dim(w0, 0, d, "w0") < 0)
         goto fail;
-    if (mlc_bind_check_params(mlc_cd_check_params(1, d, l1, l2, max_iter, tol)) < 0) goto fail;
+    if (mlc_bind_check_params(mlc_least_squares_cd_check_params(1, d, l1, l2, max_iter, tol)) < 0) goto fail;
     w = (PyArrayObject *)PyArray_NewCopy(w0, NPY_CORDER);
     work = mlc_bind_new(1, 3 * d, 0, NPY_FLOAT64);
     npy_intp idims[1] = {3 * d};
@@ -387,7 +387,7 @@ static PyObject *cd_enet_gram(PyObject *self, PyObject *args, PyObject *kwds) {
     double gap = 0;
     int64_t n_iter = 0;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_cd_enet_gram_f64(PyArray_DATA(w), &gap, &n_iter, PyArray_DATA(G), PyArray_DATA(Xty), yy, d,
+    st = mlc_least_squares_cd_enet_gram_f64(PyArray_DATA(w), &gap, &n_iter, PyArray_DATA(G), PyArray_DATA(Xty), yy, d,
                               l1, l2, max_iter, tol, positive, random, seed, &mlc_bind_interrupt,
                               PyArray_DATA(work), PyArray_DATA(iwork));
     Py_END_ALLOW_THREADS

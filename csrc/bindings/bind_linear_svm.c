@@ -2,7 +2,7 @@
 #include "bind.h"
 
 #include <string.h>
-#include "linear/linear_svm.h"
+#include "svm/linear_svm.h"
 
 /* Curves keep at most this many entries (+ the final one) per problem, whatever max_iter is. */
 #define CURVE_MAX 100000
@@ -93,7 +93,7 @@ static PyObject *linear_svc_fit(PyObject *self, PyObject *args, PyObject *kwds) 
     const double *swd = sw ? PyArray_DATA(sw) : NULL, *cwd = cw ? PyArray_DATA(cw) : NULL;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_linear_svc_fit(PyArray_DATA(coef), PyArray_DATA(it), PyArray_DATA(lc), PyArray_DATA(oc), n_curve,
+    st = mlc_linear_svm_fit_svc(PyArray_DATA(coef), PyArray_DATA(it), PyArray_DATA(lc), PyArray_DATA(oc), n_curve,
                             PyArray_DATA(X), yd, swd, cwd, n, d, n_classes, &p, &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
     if (st != MLC_OK) {
@@ -161,7 +161,7 @@ static PyObject *linear_svr_fit(PyObject *self, PyObject *args, PyObject *kwds) 
     int64_t n_iter = 0, n_curve = 0;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_linear_svr_fit(PyArray_DATA(coef), &n_iter, PyArray_DATA(lc), PyArray_DATA(oc), &n_curve,
+    st = mlc_linear_svm_fit_svr(PyArray_DATA(coef), &n_iter, PyArray_DATA(lc), PyArray_DATA(oc), &n_curve,
                             PyArray_DATA(X), PyArray_DATA(y), swd, n, d, &p, &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
     if (st != MLC_OK) {

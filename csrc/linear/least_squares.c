@@ -1,19 +1,19 @@
 /* least_squares.c: least squares, ridge and elastic net kernels (see least_squares.h).
  *
- * ---- Centring (mlc_lsq_center) ----------------------------------------------------------------
+ * ---- Centring (mlc_least_squares_center) ----------------------------------------------------------------
  * With an intercept, min_{w,b} sum_i sw_i (y_i - x_i w - b)^2 (+ penalty on w only) has
  * b = y_mean - x_mean w for the sw-weighted means, and w solves the problem without intercept on
  * sqrt(sw_i) (x_i - x_mean), sqrt(sw_i) (y_i - y_mean): every solver below sees that data only
  * (scikit-learn's _preprocess_data + _rescale_data).
  *
- * ---- Least squares (mlc_lsq_lstsq) ------------------------------------------------------------
+ * ---- Least squares (mlc_least_squares_lstsq) ------------------------------------------------------------
  * Minimises ||Y - A W^T||_F; among the minimisers returns the one of least norm,
  * W^T = V diag(1/s) U^T Y over the singular values s > rcond * s_max (the others count as zero:
  * rank). The SVD is LAPACK's xGESDD (core/linalg.c), what xGELSD (scipy.linalg.lstsq, hence
  * scikit-learn's LinearRegression) does by a different route: the results agree to rounding.
  * Golub & Van Loan, Matrix Computations, 4th ed., sec. 5.5.
  *
- * ---- Ridge (mlc_lsq_ridge) ---------------------------------------------------------------------
+ * ---- Ridge (mlc_least_squares_ridge) ---------------------------------------------------------------------
  * Minimises ||y_k - X w_k||^2 + alpha_k ||w_k||^2 for each target k (Hoerl & Kennard 1970).
  * Cholesky: N >= D solves the normal equations (X^T X + alpha I) w = X^T y (one xSYRK, one
  * xPOTRF per distinct alpha, xPOTRS for all targets sharing it); N < D the dual
@@ -21,7 +21,7 @@
  * rank-deficient data) falls back to the SVD, as scikit-learn does.
  * SVD: w = V diag(s / (s^2 + alpha)) U^T y (singular values <= 1e-15 dropped).
  *
- * ---- Elastic net (mlc_cd_enet) -----------------------------------------------------------------
+ * ---- Elastic net (mlc_least_squares_cd_enet) -----------------------------------------------------------------
  * Minimises P(w) = 1/2 ||y - X w||^2 + l1 ||w||_1 + l2/2 ||w||^2 (w >= 0 with positive) by cyclic
  * (or random) coordinate descent: Friedman, Hastie & Tibshirani, "Regularization paths for
  * generalized linear models via coordinate descent", J. Stat. Softw. 33(1), 2010. The residual
@@ -36,7 +36,7 @@
  * that did not converge, epochs run over the nonzero coordinates only (glmnet's active set,
  * Friedman et al. 2010 sec. 2.6) until they converge, then a full epoch checks again.
  *
- * ---- Non-negative least squares (mlc_lsq_nnls) -------------------------------------------------
+ * ---- Non-negative least squares (mlc_least_squares_nnls) -------------------------------------------------
  * Minimises ||y_k - X w_k||^2 subject to w_k >= 0 for each target k: Lawson & Hanson's active set
  * method ("Solving Least Squares Problems", 1974, ch. 23; scipy.optimize.nnls), run on the Gram
  * form G = X^T X, b = X^T y as in Bro & De Jong, "A fast non-negativity-constrained least squares
@@ -59,16 +59,16 @@
 #define LSQ_CHUNKS 8   /* fixed partition of the rows of the Gram pass (thread-count independent) */
 #define LSQ_ACC_BYTES ((int64_t)64 << 20) /* cap on the chunks' partial Gram matrices together */
 
-const char *mlc_lsq_check_params(int64_t n, int64_t d, int64_t t) {
+const char *mlc_least_squares_check_params(int64_t n, int64_t d, int64_t t) {
     if (n < 1 || d < 1) return "X must have at least one sample and one feature";
     if (t < 1) return "y must have at least one target";
     if (n > INT_MAX || d > INT_MAX || t > INT_MAX) return "X has more rows or columns than BLAS can index";
     return NULL;
 }
 
-const char *mlc_cd_check_params(int64_t n, int64_t d, double l1_reg, double l2_reg,
-                                int64_t max_iter, double tol) {
-    const char *msg = mlc_lsq_check_params(n, d, 1);
+const char *mlc_least_squares_cd_check_params(int64_t n, int64_t d, double l1_reg, double l2_reg,
+                                              int64_t max_iter, double tol) {
+    const char *msg = mlc_least_squares_check_params(n, d, 1);
     if (msg != NULL) return msg;
     if (!(l1_reg >= 0) || !(l2_reg >= 0) || !isfinite(l1_reg) || !isfinite(l2_reg))
         return "alpha must be a finite number >= 0";
@@ -77,9 +77,9 @@ const char *mlc_cd_check_params(int64_t n, int64_t d, double l1_reg, double l2_r
     return NULL;
 }
 
-int mlc_lsq_center_f64(double *Xc, double *Yc, double *X_offset, double *y_offset, const double *X,
-                       const double *Y, const double *sw, int64_t n, int64_t d, int64_t t,
-                       int fit_intercept, int transpose, int n_threads) {
+int mlc_least_squares_center_f64(double *Xc, double *Yc, double *X_offset, double *y_offset, const double *X,
+                                 const double *Y, const double *sw, int64_t n, int64_t d, int64_t t,
+                                 int fit_intercept, int transpose, int n_threads) {
     memset(X_offset, 0, (size_t)d * sizeof(double));
     memset(y_offset, 0, (size_t)t * sizeof(double));
     if (fit_intercept) {
@@ -165,9 +165,9 @@ done:
     return st;
 }
 
-int mlc_lsq_lstsq_f64(double *coef, double *s, int64_t *rank, double *A, const double *Y, int64_t n,
-                      int64_t d, int64_t t, double rcond) {
-    if (mlc_lsq_check_params(n, d, t) != NULL) return MLC_EINVAL;
+int mlc_least_squares_lstsq_f64(double *coef, double *s, int64_t *rank, double *A, const double *Y, int64_t n,
+                                int64_t d, int64_t t, double rcond) {
+    if (mlc_least_squares_check_params(n, d, t) != NULL) return MLC_EINVAL;
     return svd_solve(coef, s, rank, A, Y, NULL, n, d, t, rcond);
 }
 
@@ -227,9 +227,9 @@ done:
     return st;
 }
 
-int mlc_lsq_ridge_f64(double *coef, const double *X, const double *Y, const double *alpha, int64_t n,
-                      int64_t d, int64_t t, int solver) {
-    if (mlc_lsq_check_params(n, d, t) != NULL) return MLC_EINVAL;
+int mlc_least_squares_ridge_f64(double *coef, const double *X, const double *Y, const double *alpha, int64_t n,
+                                int64_t d, int64_t t, int solver) {
+    if (mlc_least_squares_check_params(n, d, t) != NULL) return MLC_EINVAL;
     for (int64_t k = 0; k < t; k++)
         if (!(alpha[k] >= 0)) return MLC_EINVAL;
     if (solver == MLC_RIDGE_CHOLESKY) {
@@ -408,11 +408,11 @@ static int enet_run(double *w, double *gap_out, int64_t *n_iter, const enet_data
     return converged ? MLC_OK : MLC_ENOTCONVERGED;
 }
 
-int mlc_cd_enet_f64(double *w, double *gap_out, int64_t *n_iter, const double *XT, const double *y,
-                    int64_t n, int64_t d, double l1, double l2, int64_t max_iter, double tol,
-                    int positive, int selection_random, uint64_t seed, const mlc_progress *progress,
-                    double *work, int64_t *iwork) {
-    if (mlc_cd_check_params(n, d, l1, l2, max_iter, tol) != NULL) return MLC_EINVAL;
+int mlc_least_squares_cd_enet_f64(double *w, double *gap_out, int64_t *n_iter, const double *XT, const double *y,
+                                  int64_t n, int64_t d, double l1, double l2, int64_t max_iter, double tol,
+                                  int positive, int selection_random, uint64_t seed, const mlc_progress *progress,
+                                  double *work, int64_t *iwork) {
+    if (mlc_least_squares_cd_check_params(n, d, l1, l2, max_iter, tol) != NULL) return MLC_EINVAL;
     double *R = work, *XtA = work + n, *norm2 = work + n + d;
     for (int64_t j = 0; j < d; j++) norm2[j] = mlc_cblas_ddot((int)n, XT + j * n, 1, XT + j * n, 1);
     memcpy(R, y, (size_t)n * sizeof(double));
@@ -422,11 +422,11 @@ int mlc_cd_enet_f64(double *w, double *gap_out, int64_t *n_iter, const double *X
                     selection_random, seed, progress, iwork);
 }
 
-int mlc_cd_enet_gram_f64(double *w, double *gap_out, int64_t *n_iter, const double *G,
-                         const double *Xty, double yy, int64_t d, double l1, double l2,
-                         int64_t max_iter, double tol, int positive, int selection_random,
-                         uint64_t seed, const mlc_progress *progress, double *work, int64_t *iwork) {
-    if (mlc_cd_check_params(1, d, l1, l2, max_iter, tol) != NULL) return MLC_EINVAL;
+int mlc_least_squares_cd_enet_gram_f64(double *w, double *gap_out, int64_t *n_iter, const double *G,
+                                       const double *Xty, double yy, int64_t d, double l1, double l2,
+                                       int64_t max_iter, double tol, int positive, int selection_random,
+                                       uint64_t seed, const mlc_progress *progress, double *work, int64_t *iwork) {
+    if (mlc_least_squares_cd_check_params(1, d, l1, l2, max_iter, tol) != NULL) return MLC_EINVAL;
     double *q = work, *XtA = work + d, *norm2 = work + 2 * d;
     for (int64_t j = 0; j < d; j++) norm2[j] = G[j * d + j];
     mlc_cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)d, (int)d, 1.0, G, (int)d, w, 1, 0.0, q, 1);
@@ -441,10 +441,10 @@ int mlc_cd_enet_gram_f64(double *w, double *gap_out, int64_t *n_iter, const doub
  *     sum_i w_i (x_i - m)(x_i - m)^T = sum_i w_i (x_i - c)(x_i - c)^T - S S^T / W,  m = c + S / W.
  * m - c is of the order of the spread of X over sqrt(LSQ_BLOCK) rows, so the subtraction loses
  * nothing (unlike X^T X - W m m^T when |m| >> the spread). */
-int mlc_lsq_gram_f64(double *G, double *XtY, double *yy, double *X_offset, double *y_offset,
-                     const double *X, const double *Y, const double *sw, int64_t n, int64_t d,
-                     int64_t t, int fit_intercept, int n_threads) {
-    if (mlc_lsq_check_params(n, d, t) != NULL) return MLC_EINVAL;
+int mlc_least_squares_gram_f64(double *G, double *XtY, double *yy, double *X_offset, double *y_offset,
+                               const double *X, const double *Y, const double *sw, int64_t n, int64_t d,
+                               int64_t t, int fit_intercept, int n_threads) {
+    if (mlc_least_squares_check_params(n, d, t) != NULL) return MLC_EINVAL;
     /* the shifts go to X_offset, y_offset, then become the means */
     memset(X_offset, 0, (size_t)d * sizeof(double));
     memset(y_offset, 0, (size_t)t * sizeof(double));
@@ -540,8 +540,8 @@ done:
     return st;
 }
 
-int mlc_lsq_ridge_gram_f64(double *coef, const double *G, const double *XtY, const double *alpha,
-                           int64_t d, int64_t t) {
+int mlc_least_squares_ridge_gram_f64(double *coef, const double *G, const double *XtY, const double *alpha,
+                                     int64_t d, int64_t t) {
     double *A = mlc_malloc((size_t)(d * d) * sizeof(double));
     if (A == NULL) return MLC_ENOMEM;
     memcpy(coef, XtY, (size_t)(t * d) * sizeof(double));
@@ -642,9 +642,9 @@ static int nnls_gram(double *w, int64_t *n_iter, const double *G, const double *
     return MLC_OK;
 }
 
-int mlc_lsq_nnls_f64(double *coef, int64_t *n_iter, const double *X, const double *Y, int64_t n,
-                     int64_t d, int64_t t, int64_t max_iter) {
-    if (mlc_lsq_check_params(n, d, t) != NULL || max_iter < 1) return MLC_EINVAL;
+int mlc_least_squares_nnls_f64(double *coef, int64_t *n_iter, const double *X, const double *Y, int64_t n,
+                               int64_t d, int64_t t, int64_t max_iter) {
+    if (mlc_least_squares_check_params(n, d, t) != NULL || max_iter < 1) return MLC_EINVAL;
     double *G = mlc_malloc((size_t)(d * d + t * d + d * d + 2 * d + n) * sizeof(double));
     int64_t *iw = mlc_malloc((size_t)(2 * d) * sizeof(int64_t));
     if (G == NULL || iw == NULL) {

@@ -6,7 +6,7 @@
 
 #include "blas.h"
 #include "core/vmath.h"
-#include "svm/smo.h"
+#include "svm/kernel.h"
 
 /* v = exp(v) and v = tanh(v) in place by core/vmath.h's vectorised bodies (libm's exp is one call
  * per value: a tenth of a digits fit, half of its prediction; the exp is 0 below -708.05). On x86-64

@@ -1,43 +1,15 @@
 /* smo.h: kernel support vector machines (C-SVC, epsilon-SVR) by SMO, as LIBSVM solves them.
  *
- * Legend: N training samples (rows of X), M rows of Y (query rows / support vectors), D features.
- *
- * Kernels (LIBSVM's numbering): linear x.y; poly (gamma x.y + coef0)^degree;
- * rbf exp(-gamma ||x - y||^2); sigmoid tanh(gamma x.y + coef0).
+ * Legend: N training samples (rows of X), D features. The kernels are svm/kernel.h's.
  */
 #ifndef MLC_SMO_H
 #define MLC_SMO_H
 
-#include "core/enums.h" /* MLC_SVM_LINEAR, _POLY, _RBF, _SIGMOID */
 #include "mlc.h"
-
-typedef struct {
-    int kernel;
-    int degree;
-    double gamma;
-    double coef0;
-} mlc_svm_kernel;
+#include "svm/kernel.h"
 
 /* NULL, or a message naming the bad hyper-parameter. */
 const char *mlc_svm_check_params(const mlc_svm_kernel *k, double tol, double cache_mb);
-
-/* sq (N) out: the squared norm of each row of X (N, D) in. */
-void mlc_svm_row_sqnorms(double *sq, const double *X, int64_t n, int64_t d);
-
-/* v (N) in/out: dot products <x, y_j> in, kernel values K(x, y_j) out. sqx = ||x||^2 and sqy (N)
- * in = ||y_j||^2 are read for rbf only (sqy may be NULL otherwise). */
-void mlc_svm_kernel_from_dots(const mlc_svm_kernel *k, double *v, int64_t n, double sqx, const double *sqy);
-
-/* dec (N, P) out: sum_s K(x_i, sv_s) W[s, p] + b[p], the decision values of a fitted model.
- * X (N, D) in; SV (M, D) in: support vectors; W (M, P) in: their coefficients, one column per
- * output (a one-vs-one pair); b (P) in. Returns MLC_OK or MLC_ENOMEM. */
-int mlc_svm_decision(double *dec, const double *X, const double *SV, const double *W, const double *b,
-                     int64_t n, int64_t m, int64_t d, int64_t p, const mlc_svm_kernel *k, int n_threads);
-
-/* Kmat (N, M) out: kernel values of every row of X with every row of Y, one GEMM per block of
- * rows. X (N, D) in; Y (M, D) in. */
-int mlc_svm_kernel_matrix(double *Kmat, const double *X, const double *Y, int64_t n, int64_t m,
-                          int64_t d, const mlc_svm_kernel *k);
 
 /* Binary C-SVC. coef (N) out: alpha_i y_i (0 off the support); *rho out: decision = sum coef K - rho;
  * *n_iter out. X (N, D) in; y (N) in: +1 / -1; Cw (N) in: the upper bound of each alpha_i

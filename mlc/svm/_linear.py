@@ -10,7 +10,7 @@ with loss(m) = max(0, 1 - m) ('hinge') or its square ('squared_hinge'), C_i = C 
 sample weight, and intercept_ = s * w_b: the intercept IS regularised, as in LIBLINEAR. More than two
 classes: one-vs-rest, where (as in LIBLINEAR) the class weight scales only the positive side.
 multi_class='crammer_singer' solves 0.5 sum_c ||w~_c||^2 + sum_i C_i max(0, max_{c != y_i} 1 + (w~_c -
-w~_{y_i}).x~_i) instead (solver 4). Solvers (csrc/linear/linear_svm.c; the numbers are LIBLINEAR's):
+w~_{y_i}).x~_i) instead (solver 4). Solvers (csrc/svm/linear_svm.c; the numbers are LIBLINEAR's):
   1, 3  dual coordinate descent with shrinking (Hsieh et al. 2008): l2, squared hinge / hinge;
   2     primal, l2 + squared hinge: L-BFGS with LIBLINEAR's stopping rule (LIBLINEAR: TRON);
   5     primal coordinate descent with line search (Yuan et al. 2010): l1 + squared hinge.

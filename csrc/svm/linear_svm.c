@@ -5,7 +5,7 @@
  * the l1 solver, which works on columns: it writes y_i x_ij by column into its scratch once per
  * problem. Solver 4 (Crammer-Singer) has its own block below the binary ones.
  */
-#include "linear/linear_svm.h"
+#include "svm/linear_svm.h"
 
 #include <math.h>
 #include <string.h>
@@ -686,9 +686,9 @@ static int solve(double *w, int64_t *n_iter, curves *cv, problem *pr, mlc_lbfgs 
     }
 }
 
-int mlc_linear_svc_fit(double *coef, int64_t *n_iter, double *loss_curve, double *objective_curve, int64_t *n_curve,
-                       const double *X, const int32_t *y, const double *sw, const double *cw, int64_t n, int64_t d,
-                       int64_t n_classes, const mlc_linear_svm_params *p, const mlc_progress *progress) {
+int mlc_linear_svm_fit_svc(double *coef, int64_t *n_iter, double *loss_curve, double *objective_curve, int64_t *n_curve,
+                           const double *X, const int32_t *y, const double *sw, const double *cw, int64_t n, int64_t d,
+                           int64_t n_classes, const mlc_linear_svm_params *p, const mlc_progress *progress) {
     if (mlc_linear_svm_check_params(n, d, n_classes, p) || is_svr(p->solver)) return MLC_EINVAL;
     problem pr;
     void *block = NULL;
@@ -724,9 +724,9 @@ done:
     return st;
 }
 
-int mlc_linear_svr_fit(double *coef, int64_t *n_iter, double *loss_curve, double *objective_curve, int64_t *n_curve,
-                       const double *X, const double *y, const double *sw, int64_t n, int64_t d,
-                       const mlc_linear_svm_params *p, const mlc_progress *progress) {
+int mlc_linear_svm_fit_svr(double *coef, int64_t *n_iter, double *loss_curve, double *objective_curve, int64_t *n_curve,
+                           const double *X, const double *y, const double *sw, int64_t n, int64_t d,
+                           const mlc_linear_svm_params *p, const mlc_progress *progress) {
     if (mlc_linear_svm_check_params(n, d, 2, p) || !is_svr(p->solver)) return MLC_EINVAL;
     problem pr;
     void *block = NULL;

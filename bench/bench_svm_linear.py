@@ -53,7 +53,7 @@ def rows(quick=False):
     for work, X, y, kw in _cases(quick):
         kw = dict(kw, max_iter=10_000, random_state=0)
         obj = dict(C=kw["C"], penalty=kw.get("penalty", "l2"), loss=kw.get("loss", "squared_hinge"))
-        row = compare("linear_svm", work, lambda: mlc.svm.LinearSVC(**kw).fit(X, y),
+        row = compare("svm_linear", work, lambda: mlc.svm.LinearSVC(**kw).fit(X, y),
                       lambda: sklearn.svm.LinearSVC(**kw).fit(X, y),
                       lambda m: primal_objective(m, X, y, **obj), "primal objective",
                       repeats=repeats if len(y) < 50_000 else 2)  # the big case: ~20 s per sklearn fit

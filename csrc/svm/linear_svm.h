@@ -65,15 +65,15 @@ const char *mlc_linear_svm_check_params(int64_t n, int64_t d, int64_t n_classes,
  *   coef (K, P) out; n_iter (K) out; loss_curve, objective_curve (K, mlc_linear_svm_curve_len(p)) out, row k
  *   holding n_curve[k] entries; n_curve (K) out;
  *   X (N, D) in; y (N) in, class codes 0..C-1; sw (N) in or NULL; cw (C) in or NULL (ones). */
-int mlc_linear_svc_fit(double *coef, int64_t *n_iter, double *loss_curve, double *objective_curve, int64_t *n_curve,
-                       const double *X, const int32_t *y, const double *sw, const double *cw, int64_t n, int64_t d,
-                       int64_t n_classes, const mlc_linear_svm_params *p, const mlc_progress *progress);
+int mlc_linear_svm_fit_svc(double *coef, int64_t *n_iter, double *loss_curve, double *objective_curve, int64_t *n_curve,
+                           const double *X, const int32_t *y, const double *sw, const double *cw, int64_t n, int64_t d,
+                           int64_t n_classes, const mlc_linear_svm_params *p, const mlc_progress *progress);
 
 /* Regression (LinearSVR), one problem with cost C sw_i.
  *   coef (P) out; n_iter out; loss_curve, objective_curve (mlc_linear_svm_curve_len(p)) out; n_curve out;
  *   X (N, D) in; y (N) in, targets; sw (N) in or NULL. */
-int mlc_linear_svr_fit(double *coef, int64_t *n_iter, double *loss_curve, double *objective_curve, int64_t *n_curve,
-                       const double *X, const double *y, const double *sw, int64_t n, int64_t d,
-                       const mlc_linear_svm_params *p, const mlc_progress *progress);
+int mlc_linear_svm_fit_svr(double *coef, int64_t *n_iter, double *loss_curve, double *objective_curve, int64_t *n_curve,
+                           const double *X, const double *y, const double *sw, int64_t n, int64_t d,
+                           const mlc_linear_svm_params *p, const mlc_progress *progress);
 
 #endif
