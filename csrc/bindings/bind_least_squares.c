@@ -29,7 +29,7 @@ static PyObject *lsq_center(PyObject *self, PyObject *args, PyObject *kwds) {
     if (Xc == NULL || Yc == NULL || xoff == NULL || yoff == NULL) goto fail;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_least_squares_center_f64(PyArray_DATA(Xc), PyArray_DATA(Yc), PyArray_DATA(xoff), PyArray_DATA(yoff),
+    st = mlc_least_squares_center(PyArray_DATA(Xc), PyArray_DATA(Yc), PyArray_DATA(xoff), PyArray_DATA(yoff),
                             PyArray_DATA(X), PyArray_DATA(Y), sw != NULL ? PyArray_DATA(sw) : NULL, n,
                             d, t, fit_intercept, transpose, n_threads < 1 ? 1 : n_threads);
     Py_END_ALLOW_THREADS
@@ -77,7 +77,7 @@ static PyObject *lsq_lstsq(PyObject *self, PyObject *args, PyObject *kwds) {
     int st;
     int64_t rank = 0;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_least_squares_lstsq_f64(PyArray_DATA(coef), PyArray_DATA(s), &rank, PyArray_DATA(A), PyArray_DATA(Y),
+    st = mlc_least_squares_lstsq(PyArray_DATA(coef), PyArray_DATA(s), &rank, PyArray_DATA(A), PyArray_DATA(Y),
                            n, d, t, rcond);
     Py_END_ALLOW_THREADS
     if (st != MLC_OK) {
@@ -128,7 +128,7 @@ static PyObject *lsq_ridge(PyObject *self, PyObject *args, PyObject *kwds) {
     if (coef == NULL) goto fail;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_least_squares_ridge_f64(PyArray_DATA(coef), PyArray_DATA(X), PyArray_DATA(Y), a, n, d, t, solver);
+    st = mlc_least_squares_ridge(PyArray_DATA(coef), PyArray_DATA(X), PyArray_DATA(Y), a, n, d, t, solver);
     Py_END_ALLOW_THREADS
     if (st != MLC_OK) {
         mlc_bind_status(st);
@@ -170,7 +170,7 @@ static PyObject *lsq_nnls(PyObject *self, PyObject *args, PyObject *kwds) {
     if (coef == NULL || n_iter == NULL) goto fail;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_least_squares_nnls_f64(PyArray_DATA(coef), PyArray_DATA(n_iter), PyArray_DATA(X), PyArray_DATA(Y), n,
+    st = mlc_least_squares_nnls(PyArray_DATA(coef), PyArray_DATA(n_iter), PyArray_DATA(X), PyArray_DATA(Y), n,
                           d, t, max_iter);
     Py_END_ALLOW_THREADS
     if (st != MLC_OK && st != MLC_ENOTCONVERGED) {
@@ -221,7 +221,7 @@ static PyObject *cd_enet(PyObject *self, PyObject *args, PyObject *kwds) {
     double gap = 0;
     int64_t n_iter = 0;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_least_squares_cd_enet_f64(PyArray_DATA(w), &gap, &n_iter, PyArray_DATA(XT), PyArray_DATA(y), n, d, l1, l2,
+    st = mlc_least_squares_cd_enet(PyArray_DATA(w), &gap, &n_iter, PyArray_DATA(XT), PyArray_DATA(y), n, d, l1, l2,
                          max_iter, tol, positive, random, seed, &mlc_bind_interrupt, PyArray_DATA(work),
                          PyArray_DATA(iwork));
     Py_END_ALLOW_THREADS
@@ -273,7 +273,7 @@ static PyObject *lsq_gram(PyObject *self, PyObject *args, PyObject *kwds) {
     if (G == NULL || XtY == NULL || yy == NULL || xoff == NULL || yoff == NULL) goto fail;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_least_squares_gram_f64(PyArray_DATA(G), PyArray_DATA(XtY), PyArray_DATA(yy), PyArray_DATA(xoff),
+    st = mlc_least_squares_gram(PyArray_DATA(G), PyArray_DATA(XtY), PyArray_DATA(yy), PyArray_DATA(xoff),
                           PyArray_DATA(yoff), PyArray_DATA(X), PyArray_DATA(Y),
                           sw != NULL ? PyArray_DATA(sw) : NULL, n, d, t, fit_intercept,
                           n_threads < 1 ? 1 : n_threads);
@@ -330,7 +330,7 @@ static PyObject *lsq_ridge_gram(PyObject *self, PyObject *args, PyObject *kwds) 
     if (coef == NULL) goto fail;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_least_squares_ridge_gram_f64(PyArray_DATA(coef), PyArray_DATA(G), PyArray_DATA(XtY), a, d, t);
+    st = mlc_least_squares_ridge_gram(PyArray_DATA(coef), PyArray_DATA(G), PyArray_DATA(XtY), a, d, t);
     Py_END_ALLOW_THREADS
     Py_DECREF(G);
     Py_DECREF(XtY);
@@ -387,7 +387,7 @@ static PyObject *cd_enet_gram(PyObject *self, PyObject *args, PyObject *kwds) {
     double gap = 0;
     int64_t n_iter = 0;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_least_squares_cd_enet_gram_f64(PyArray_DATA(w), &gap, &n_iter, PyArray_DATA(G), PyArray_DATA(Xty), yy, d,
+    st = mlc_least_squares_cd_enet_gram(PyArray_DATA(w), &gap, &n_iter, PyArray_DATA(G), PyArray_DATA(Xty), yy, d,
                               l1, l2, max_iter, tol, positive, random, seed, &mlc_bind_interrupt,
                               PyArray_DATA(work), PyArray_DATA(iwork));
     Py_END_ALLOW_THREADS

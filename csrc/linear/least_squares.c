@@ -77,9 +77,9 @@ const char *mlc_least_squares_cd_check_params(int64_t n, int64_t d, double l1_re
     return NULL;
 }
 
-int mlc_least_squares_center_f64(double *Xc, double *Yc, double *X_offset, double *y_offset, const double *X,
-                                 const double *Y, const double *sw, int64_t n, int64_t d, int64_t t,
-                                 int fit_intercept, int transpose, int n_threads) {
+int mlc_least_squares_center(double *Xc, double *Yc, double *X_offset, double *y_offset, const double *X,
+                             const double *Y, const double *sw, int64_t n, int64_t d, int64_t t,
+                             int fit_intercept, int transpose, int n_threads) {
     memset(X_offset, 0, (size_t)d * sizeof(double));
     memset(y_offset, 0, (size_t)t * sizeof(double));
     if (fit_intercept) {
@@ -165,8 +165,8 @@ done:
     return st;
 }
 
-int mlc_least_squares_lstsq_f64(double *coef, double *s, int64_t *rank, double *A, const double *Y, int64_t n,
-                                int64_t d, int64_t t, double rcond) {
+int mlc_least_squares_lstsq(double *coef, double *s, int64_t *rank, double *A, const double *Y, int64_t n,
+                            int64_t d, int64_t t, double rcond) {
     if (mlc_least_squares_check_params(n, d, t) != NULL) return MLC_EINVAL;
     return svd_solve(coef, s, rank, A, Y, NULL, n, d, t, rcond);
 }
@@ -227,8 +227,8 @@ done:
     return st;
 }
 
-int mlc_least_squares_ridge_f64(double *coef, const double *X, const double *Y, const double *alpha, int64_t n,
-                                int64_t d, int64_t t, int solver) {
+int mlc_least_squares_ridge(double *coef, const double *X, const double *Y, const double *alpha, int64_t n,
+                            int64_t d, int64_t t, int solver) {
     if (mlc_least_squares_check_params(n, d, t) != NULL) return MLC_EINVAL;
     for (int64_t k = 0; k < t; k++)
         if (!(alpha[k] >= 0)) return MLC_EINVAL;
@@ -408,10 +408,10 @@ static int enet_run(double *w, double *gap_out, int64_t *n_iter, const enet_data
     return converged ? MLC_OK : MLC_ENOTCONVERGED;
 }
 
-int mlc_least_squares_cd_enet_f64(double *w, double *gap_out, int64_t *n_iter, const double *XT, const double *y,
-                                  int64_t n, int64_t d, double l1, double l2, int64_t max_iter, double tol,
-                                  int positive, int selection_random, uint64_t seed, const mlc_progress *progress,
-                                  double *work, int64_t *iwork) {
+int mlc_least_squares_cd_enet(double *w, double *gap_out, int64_t *n_iter, const double *XT, const double *y,
+                              int64_t n, int64_t d, double l1, double l2, int64_t max_iter, double tol,
+                              int positive, int selection_random, uint64_t seed, const mlc_progress *progress,
+                              double *work, int64_t *iwork) {
     if (mlc_least_squares_cd_check_params(n, d, l1, l2, max_iter, tol) != NULL) return MLC_EINVAL;
     double *R = work, *XtA = work + n, *norm2 = work + n + d;
     for (int64_t j = 0; j < d; j++) norm2[j] = mlc_cblas_ddot((int)n, XT + j * n, 1, XT + j * n, 1);
@@ -422,10 +422,10 @@ int mlc_least_squares_cd_enet_f64(double *w, double *gap_out, int64_t *n_iter, c
                     selection_random, seed, progress, iwork);
 }
 
-int mlc_least_squares_cd_enet_gram_f64(double *w, double *gap_out, int64_t *n_iter, const double *G,
-                                       const double *Xty, double yy, int64_t d, double l1, double l2,
-                                       int64_t max_iter, double tol, int positive, int selection_random,
-                                       uint64_t seed, const mlc_progress *progress, double *work, int64_t *iwork) {
+int mlc_least_squares_cd_enet_gram(double *w, double *gap_out, int64_t *n_iter, const double *G,
+                                   const double *Xty, double yy, int64_t d, double l1, double l2,
+                                   int64_t max_iter, double tol, int positive, int selection_random,
+                                   uint64_t seed, const mlc_progress *progress, double *work, int64_t *iwork) {
     if (mlc_least_squares_cd_check_params(1, d, l1, l2, max_iter, tol) != NULL) return MLC_EINVAL;
     double *q = work, *XtA = work + d, *norm2 = work + 2 * d;
     for (int64_t j = 0; j < d; j++) norm2[j] = G[j * d + j];
@@ -441,9 +441,9 @@ int mlc_least_squares_cd_enet_gram_f64(double *w, double *gap_out, int64_t *n_it
  *     sum_i w_i (x_i - m)(x_i - m)^T = sum_i w_i (x_i - c)(x_i - c)^T - S S^T / W,  m = c + S / W.
  * m - c is of the order of the spread of X over sqrt(LSQ_BLOCK) rows, so the subtraction loses
  * nothing (unlike X^T X - W m m^T when |m| >> the spread). */
-int mlc_least_squares_gram_f64(double *G, double *XtY, double *yy, double *X_offset, double *y_offset,
-                               const double *X, const double *Y, const double *sw, int64_t n, int64_t d,
-                               int64_t t, int fit_intercept, int n_threads) {
+int mlc_least_squares_gram(double *G, double *XtY, double *yy, double *X_offset, double *y_offset,
+                           const double *X, const double *Y, const double *sw, int64_t n, int64_t d,
+                           int64_t t, int fit_intercept, int n_threads) {
     if (mlc_least_squares_check_params(n, d, t) != NULL) return MLC_EINVAL;
     /* the shifts go to X_offset, y_offset, then become the means */
     memset(X_offset, 0, (size_t)d * sizeof(double));
@@ -540,8 +540,8 @@ done:
     return st;
 }
 
-int mlc_least_squares_ridge_gram_f64(double *coef, const double *G, const double *XtY, const double *alpha,
-                                     int64_t d, int64_t t) {
+int mlc_least_squares_ridge_gram(double *coef, const double *G, const double *XtY, const double *alpha,
+                                 int64_t d, int64_t t) {
     double *A = mlc_malloc((size_t)(d * d) * sizeof(double));
     if (A == NULL) return MLC_ENOMEM;
     memcpy(coef, XtY, (size_t)(t * d) * sizeof(double));
@@ -642,8 +642,8 @@ static int nnls_gram(double *w, int64_t *n_iter, const double *G, const double *
     return MLC_OK;
 }
 
-int mlc_least_squares_nnls_f64(double *coef, int64_t *n_iter, const double *X, const double *Y, int64_t n,
-                               int64_t d, int64_t t, int64_t max_iter) {
+int mlc_least_squares_nnls(double *coef, int64_t *n_iter, const double *X, const double *Y, int64_t n,
+                           int64_t d, int64_t t, int64_t max_iter) {
     if (mlc_least_squares_check_params(n, d, t) != NULL || max_iter < 1) return MLC_EINVAL;
     double *G = mlc_malloc((size_t)(d * d + t * d + d * d + 2 * d + n) * sizeof(double));
     int64_t *iw = mlc_malloc((size_t)(2 * d) * sizeof(int64_t));

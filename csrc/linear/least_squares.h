@@ -21,22 +21,22 @@ const char *mlc_least_squares_cd_check_params(int64_t n, int64_t d, double l1_re
  *   Yc (N, T) out;  X_offset (D) out;  y_offset (T) out
  *   X (N, D) in;  Y (N, T) in;  sw (N) in or NULL (all ones)
  * The copy runs on up to n_threads threads; the result does not depend on their number. */
-int mlc_least_squares_center_f64(double *Xc, double *Yc, double *X_offset, double *y_offset, const double *X,
-                                 const double *Y, const double *sw, int64_t n, int64_t d, int64_t t,
-                                 int fit_intercept, int transpose, int n_threads);
+int mlc_least_squares_center(double *Xc, double *Yc, double *X_offset, double *y_offset, const double *X,
+                             const double *Y, const double *sw, int64_t n, int64_t d, int64_t t,
+                             int fit_intercept, int transpose, int n_threads);
 
 /* Minimum-norm least squares min ||Y - A W^T||_F by the SVD (what xGELSD computes): singular
  * values below rcond * s_max count as zero.
  *   coef (T, D) out;  s (R) out, descending;  rank out
  *   A (N, D) inout: destroyed;  Y (N, T) in */
-int mlc_least_squares_lstsq_f64(double *coef, double *s, int64_t *rank, double *A, const double *Y, int64_t n,
-                                int64_t d, int64_t t, double rcond);
+int mlc_least_squares_lstsq(double *coef, double *s, int64_t *rank, double *A, const double *Y, int64_t n,
+                            int64_t d, int64_t t, double rcond);
 
 /* Ridge: for each target k, min ||Y_k - X w_k||^2 + alpha_k ||w_k||^2.
  *   coef (T, D) out;  X (N, D) in;  Y (N, T) in;  alpha (T) in, >= 0
  *   solver MLC_RIDGE_CHOLESKY (falls back to the SVD when the system is singular) or MLC_RIDGE_SVD */
-int mlc_least_squares_ridge_f64(double *coef, const double *X, const double *Y, const double *alpha, int64_t n,
-                                int64_t d, int64_t t, int solver);
+int mlc_least_squares_ridge(double *coef, const double *X, const double *Y, const double *alpha, int64_t n,
+                            int64_t d, int64_t t, int solver);
 
 /* Elastic net by coordinate descent, one target:
  *   min_w 1/2 ||y - X w||^2 + l1_reg ||w||_1 + l2_reg/2 ||w||^2   (w >= 0 with positive)
@@ -46,10 +46,10 @@ int mlc_least_squares_ridge_f64(double *coef, const double *X, const double *Y, 
  *   selection_random: coordinates drawn uniformly (mlc_rng seeded with seed) instead of cyclic
  *   work (N + 2 D) scratch;  iwork (3 D) scratch
  * Returns MLC_ENOTCONVERGED (with w, gap and n_iter set) when max_iter epochs did not reach tol. */
-int mlc_least_squares_cd_enet_f64(double *w, double *gap, int64_t *n_iter, const double *XT, const double *y,
-                                  int64_t n, int64_t d, double l1_reg, double l2_reg, int64_t max_iter, double tol,
-                                  int positive, int selection_random, uint64_t seed, const mlc_progress *progress,
-                                  double *work, int64_t *iwork);
+int mlc_least_squares_cd_enet(double *w, double *gap, int64_t *n_iter, const double *XT, const double *y,
+                              int64_t n, int64_t d, double l1_reg, double l2_reg, int64_t max_iter, double tol,
+                              int positive, int selection_random, uint64_t seed, const mlc_progress *progress,
+                              double *work, int64_t *iwork);
 
 /* The centred, weighted Gram matrix and cross products in one pass over X, without a centred
  * copy: blocks of LSQ_BLOCK rows are shifted (by the mean of the first block) and scaled in a
@@ -60,25 +60,25 @@ int mlc_least_squares_cd_enet_f64(double *w, double *gap, int64_t *n_iter, const
  * Runs on up to n_threads threads (BLAS single-threaded inside); the result does not depend on
  * their number (a fixed partition of the rows, merged in order). For D > 2048 two partials
  * would pass 64 MiB: one chunk, whose xSYRK calls OpenBLAS threads itself. */
-int mlc_least_squares_gram_f64(double *G, double *XtY, double *yy, double *X_offset, double *y_offset,
-                               const double *X, const double *Y, const double *sw, int64_t n, int64_t d,
-                               int64_t t, int fit_intercept, int n_threads);
+int mlc_least_squares_gram(double *G, double *XtY, double *yy, double *X_offset, double *y_offset,
+                           const double *X, const double *Y, const double *sw, int64_t n, int64_t d,
+                           int64_t t, int fit_intercept, int n_threads);
 
 /* Ridge from the Gram matrix (the primal Cholesky path of mlc_least_squares_ridge):
  *   coef (T, D) out;  G (D, D) in;  XtY (T, D) in;  alpha (T) in
  * Returns MLC_ENOTCONVERGED when G + alpha I is not positive definite (the caller then uses the
  * SVD). */
-int mlc_least_squares_ridge_gram_f64(double *coef, const double *G, const double *XtY, const double *alpha,
-                                     int64_t d, int64_t t);
+int mlc_least_squares_ridge_gram(double *coef, const double *G, const double *XtY, const double *alpha,
+                                 int64_t d, int64_t t);
 
 /* mlc_least_squares_cd_enet on the Gram form: the same problem, iterates and stopping rule, with
  * X^T R = Xty - G w and R.R = y.y - 2 w.Xty + w.G w kept through q = G w (D), so a coordinate
  * costs O(D) instead of O(N). The choice for N >> D.
  *   G (D, D) in;  Xty (D) in;  yy = y.y;  work (3 D) scratch;  iwork (3 D) scratch */
-int mlc_least_squares_cd_enet_gram_f64(double *w, double *gap, int64_t *n_iter, const double *G, const double *Xty,
-                                       double yy, int64_t d, double l1_reg, double l2_reg, int64_t max_iter,
-                                       double tol, int positive, int selection_random, uint64_t seed,
-                                       const mlc_progress *progress, double *work, int64_t *iwork);
+int mlc_least_squares_cd_enet_gram(double *w, double *gap, int64_t *n_iter, const double *G, const double *Xty,
+                                   double yy, int64_t d, double l1_reg, double l2_reg, int64_t max_iter,
+                                   double tol, int positive, int selection_random, uint64_t seed,
+                                   const mlc_progress *progress, double *work, int64_t *iwork);
 
 /* Non-negative least squares, each target: min ||Y_k - X w_k||^2 subject to w_k >= 0
  * (Lawson-Hanson on the Gram matrix, then the final passive set refined against X).
@@ -86,7 +86,7 @@ int mlc_least_squares_cd_enet_gram_f64(double *w, double *gap, int64_t *n_iter, 
  *   X (N, D) in (centred by the caller if there is an intercept);  Y (N, T) in
  *   max_iter: cap on the solves of one target
  * Returns MLC_ENOTCONVERGED (coef holding the last feasible iterate) when a target hit max_iter. */
-int mlc_least_squares_nnls_f64(double *coef, int64_t *n_iter, const double *X, const double *Y, int64_t n,
-                               int64_t d, int64_t t, int64_t max_iter);
+int mlc_least_squares_nnls(double *coef, int64_t *n_iter, const double *X, const double *Y, int64_t n,
+                           int64_t d, int64_t t, int64_t max_iter);
 
 #endif
