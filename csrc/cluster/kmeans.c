@@ -7,6 +7,7 @@
 
 #include "blas.h"
 #include "cluster/kmeans.h"
+#include "core/reduce.h"
 
 /* Rows are processed in blocks of KM_BLOCK (one GEMM tile of KM_BLOCK x K distances, a few
  * hundred KiB at most), and blocks in at most KM_GROUPS contiguous groups. A group's partial
@@ -28,19 +29,13 @@ const char *mlc_kmeans_check_params(int64_t n, int64_t d, int64_t k, int algorit
     return NULL;
 }
 
-static int64_t n_blocks(int64_t n) { return (n + KM_BLOCK - 1) / KM_BLOCK; }
-static int64_t n_groups(int64_t n) { return MLC_MIN(n_blocks(n), KM_GROUPS); }
-
-/* sums (K*D + K) out: the group partial sums gs (G, K*D + K) added in group order. The last K
- * entries of a group's row are the weights of the clusters. */
-static void reduce_groups(double *sums, const double *gs, int64_t groups, int64_t k, int64_t d) {
-    const int64_t stride = k * d + k;
-    memcpy(sums, gs, sizeof(double) * stride);
-    for (int64_t g = 1; g < groups; g++) {
-        const double *src = gs + g * stride;
-        for (int64_t t = 0; t < stride; t++) sums[t] += src[t];
-    }
+/* The groups of N rows: chunks of whole blocks (mlc_chunks_even over the blocks). A group's row of
+ * partial sums is (K*D + K): the weighted sums of the clusters, then their weights. */
+static mlc_chunks groups_of(int64_t n) {
+    return mlc_chunks_even((n + KM_BLOCK - 1) / KM_BLOCK, 1, KM_GROUPS);
 }
+static int64_t n_groups(int64_t n) { return groups_of(n).count; }
+static int64_t group_begin(mlc_chunks ch, int64_t g) { return mlc_chunk_begin(ch, g) * KM_BLOCK; }
 
 /* The index of the largest entry of v (N), the first of ties. */
 static int64_t argmax(const double *v, int64_t n) {

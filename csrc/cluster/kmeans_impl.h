@@ -120,30 +120,23 @@ static void MLC_SFX(elkan_row)(const MLC_SFX(km_pass) *c, int64_t i, double *gs)
 /* One pass over all rows in `mode`, parallel over the groups of blocks. */
 static int MLC_SFX(run_pass)(const MLC_SFX(km_pass) *c, int mode, int n_threads, const mlc_progress *p) {
     const int64_t n = c->n, d = c->d, k = c->k;
-    const int64_t nb_all = n_blocks(n), groups = n_groups(n), stride = k * d + k;
+    const mlc_chunks ch = groups_of(n);
+    const int64_t groups = ch.count, stride = k * d + k;
     if (c->gs) memset(c->gs, 0, sizeof(double) * groups * stride);
     const int64_t work = mode == KM_INERTIA ? n * d : n * d * k;
     const int team = (int)MLC_MIN((int64_t)mlc_team_size(work, n_threads), groups);
-    int stop = 0, nomem = 0;
+    mlc_par par = mlc_par_init(p);
     if (mode == KM_LLOYD) mlc_blas_single_begin();
 #pragma omp parallel num_threads(team)
     {
         T *D = mode == KM_LLOYD ? mlc_malloc(sizeof(T) * KM_BLOCK * k) : NULL;
-        const int ok = mode != KM_LLOYD || D != NULL;
-        if (!ok) {
-#pragma omp atomic write
-            nomem = 1;
-        }
+        if (mode == KM_LLOYD && D == NULL) mlc_par_fail(&par, MLC_ENOMEM);
 #pragma omp for schedule(dynamic, 1)
         for (int64_t g = 0; g < groups; g++) {
-            int halt;
-#pragma omp atomic read
-            halt = stop;
-            if (halt || !ok) continue;
+            if (mlc_par_halted(&par)) continue;
             double *gs = c->gs ? c->gs + g * stride : NULL;
             double part = 0.0;
-            const int64_t r0 = (g * nb_all / groups) * KM_BLOCK;
-            const int64_t r1 = MLC_MIN(n, ((g + 1) * nb_all / groups) * KM_BLOCK);
+            const int64_t r0 = group_begin(ch, g), r1 = MLC_MIN(n, group_begin(ch, g + 1));
             for (int64_t i0 = r0; i0 < r1; i0 += KM_BLOCK) {
                 const int64_t nb = MLC_MIN(KM_BLOCK, r1 - i0);
                 switch (mode) {
@@ -161,16 +154,12 @@ static int MLC_SFX(run_pass)(const MLC_SFX(km_pass) *c, int mode, int n_threads,
                 }
             }
             if (c->part) c->part[g] = part;
-            if (omp_get_thread_num() == 0 && mlc_progress_tick(p, g, groups)) {
-#pragma omp atomic write
-                stop = 1;
-            }
+            mlc_par_tick(&par, g, groups);
         }
         mlc_free(D);
     }
     if (mode == KM_LLOYD) mlc_blas_single_end();
-    if (nomem) return MLC_ENOMEM;
-    return stop ? MLC_EINTERRUPTED : MLC_OK;
+    return mlc_par_status(&par);
 }
 
 /* The weighted inertia sum_i w_i ||x_i - C[labels_i]||^2, summed in group order. part (G) scratch */
@@ -181,9 +170,7 @@ static int MLC_SFX(inertia)(double *out, MLC_SFX(km_pass) *c, double *part, int 
     int st = MLC_SFX(run_pass)(c, KM_INERTIA, n_threads, p);
     c->part = NULL;
     if (st != MLC_OK) return st;
-    double s = 0.0;
-    for (int64_t g = 0; g < n_groups(c->n); g++) s += part[g];
-    *out = s;
+    *out = mlc_chunks_sum(part, n_groups(c->n));
     return MLC_OK;
 }
 
@@ -303,7 +290,7 @@ int MLC_SFX(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_
         if (!elkan) MLC_SFX(sqnorms)(cn, cur, k, d);
         st = MLC_SFX(run_pass)(&c, elkan ? KM_ELKAN : KM_LLOYD, n_threads, p);
         if (st != MLC_OK) goto done;
-        reduce_groups(sums, gs, groups, k, d);
+        mlc_chunks_merge(sums, gs, groups, stride, stride);
         st = MLC_SFX(mstep)(nxt, shift, sums, X, w, cur, labels, n, d, k);
         if (st != MLC_OK) goto done;
         if (elkan) {
@@ -385,7 +372,7 @@ int MLC_SFX(mlc_kmeans_minibatch_step)(T *centers, double *weight_sums, int32_t 
         st = MLC_SFX(run_pass)(&c, KM_LLOYD, n_threads, p);
         if (st == MLC_OK) st = MLC_SFX(inertia)(inertia, &c, part, n_threads, p);
         if (st == MLC_OK) {
-            reduce_groups(sums, gs, groups, k, d);
+            mlc_chunks_merge(sums, gs, groups, stride, stride);
             for (int64_t j = 0; j < k; j++) {
                 const double ws = sums[k * d + j];
                 if (!(ws > 0.0)) continue;
@@ -405,13 +392,14 @@ int MLC_SFX(mlc_kmeans_minibatch_step)(T *centers, double *weight_sums, int32_t 
  * group sums of w_i out_i. */
 static int MLC_SFX(pp_pass)(double *out, double *part, const double *closest, const T *X, const T *w,
                       const T *y, int64_t n, int64_t d, int n_threads, const mlc_progress *p) {
-    const int64_t nb_all = n_blocks(n), groups = n_groups(n);
+    const mlc_chunks ch = groups_of(n);
+    const int64_t groups = ch.count;
     const int team = (int)MLC_MIN((int64_t)mlc_team_size(n * d, n_threads), groups);
-    int stop = 0;
+    mlc_par par = mlc_par_init(p);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(team)
     for (int64_t g = 0; g < groups; g++) {
-        const int64_t r0 = (g * nb_all / groups) * KM_BLOCK;
-        const int64_t r1 = MLC_MIN(n, ((g + 1) * nb_all / groups) * KM_BLOCK);
+        if (mlc_par_halted(&par)) continue;
+        const int64_t r0 = group_begin(ch, g), r1 = MLC_MIN(n, group_begin(ch, g + 1));
         double s = 0.0;
         for (int64_t i = r0; i < r1; i++) {
             double v = MLC_SFX(sqdist)(X + i * d, y, d);
@@ -420,12 +408,9 @@ static int MLC_SFX(pp_pass)(double *out, double *part, const double *closest, co
             s += (double)w[i] * v;
         }
         part[g] = s;
-        if (omp_get_thread_num() == 0 && mlc_progress_tick(p, g, groups)) {
-#pragma omp atomic write
-            stop = 1;
-        }
+        mlc_par_tick(&par, g, groups);
     }
-    return stop ? MLC_EINTERRUPTED : MLC_OK;
+    return mlc_par_status(&par);
 }
 
 /* perm (N) out: the rows sorted by a hash of their values (ties by index), so that identical
@@ -481,8 +466,7 @@ int MLC_SFX(mlc_kmeans_plusplus)(T *centers, int64_t *indices, const T *X, const
     memcpy(centers, X + id * d, sizeof(T) * d);
     indices[0] = id;
     st = MLC_SFX(pp_pass)(closest, part, NULL, X, w, X + id * d, n, d, n_threads, p);
-    double pot = 0.0;
-    for (int64_t g = 0; g < groups && st == MLC_OK; g++) pot += part[g];
+    double pot = st == MLC_OK ? mlc_chunks_sum(part, groups) : 0.0;
     for (int64_t c = 1; c < k && st == MLC_OK; c++) {
         acc = 0.0;
         for (int64_t i = 0; i < n; i++) cum[i] = acc += (double)w[perm[i]] * closest[perm[i]];
@@ -492,8 +476,7 @@ int MLC_SFX(mlc_kmeans_plusplus)(T *centers, int64_t *indices, const T *X, const
             cand[t] = perm[search_right(cum, n, mlc_rng_uniform(&rng) * pot)];
         for (int64_t t = 0; t < n_local_trials && st == MLC_OK; t++) {
             st = MLC_SFX(pp_pass)(trial, part, closest, X, w, X + cand[t] * d, n, d, n_threads, p);
-            double tp = 0.0;
-            for (int64_t g = 0; g < groups; g++) tp += part[g];
+            double tp = mlc_chunks_sum(part, groups);
             if (best_id < 0 || tp < best_pot) {
                 best_pot = tp;
                 best_id = cand[t];

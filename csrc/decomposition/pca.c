@@ -45,6 +45,7 @@
 
 #include "blas.h"
 #include "core/linalg.h"
+#include "core/reduce.h"
 #include "decomposition/pca.h"
 
 /* Rows per tile of the centring passes, and the fixed number of chunks of rows whose column sums

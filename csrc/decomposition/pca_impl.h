@@ -64,7 +64,8 @@ int MLC_SFX(mlc_pca_center)(T *Xc, double *mean, double *ssq, const T *X, int64_
         for (int64_t j = 0; j < d; j++) mean[j] = ssq[j] = 0.0;
         return MLC_OK;
     }
-    const int64_t nchunks = MLC_MIN((int64_t)PCA_CHUNKS, (n + PCA_TILE - 1) / PCA_TILE);
+    const mlc_chunks ch = mlc_chunks_even(n, PCA_TILE, PCA_CHUNKS);
+    const int64_t nchunks = ch.count;
     const int64_t stride = (2 * d + 7) & ~(int64_t)7; /* a chunk's (acc, m2), cache-line apart */
     double *scratch = mlc_malloc(sizeof(double) * (size_t)(stride * nchunks));
     if (scratch == NULL) return MLC_ENOMEM;
@@ -72,23 +73,19 @@ int MLC_SFX(mlc_pca_center)(T *Xc, double *mean, double *ssq, const T *X, int64_
     /* pass 1: the means */
 #pragma omp parallel for num_threads(nthr) schedule(static)
     for (int64_t c = 0; c < nchunks; c++)
-        MLC_SFX(chunk_pass)(scratch + c * stride, NULL, NULL, X, NULL, n * c / nchunks,
-                        n * (c + 1) / nchunks, n, d, colmajor);
-    for (int64_t j = 0; j < d; j++) mean[j] = 0.0;
-    for (int64_t c = 0; c < nchunks; c++)
-        for (int64_t j = 0; j < d; j++) mean[j] += scratch[c * stride + j];
+        MLC_SFX(chunk_pass)(scratch + c * stride, NULL, NULL, X, NULL, mlc_chunk_begin(ch, c),
+                            mlc_chunk_end(ch, c), n, d, colmajor);
+    mlc_chunks_merge(mean, scratch, nchunks, d, stride);
     for (int64_t j = 0; j < d; j++) mean[j] /= (double)n;
     /* pass 2: squared deviations (and the centred copy) */
 #pragma omp parallel for num_threads(nthr) schedule(static)
     for (int64_t c = 0; c < nchunks; c++)
         MLC_SFX(chunk_pass)(scratch + c * stride, scratch + c * stride + d, Xc, X, mean,
-                        n * c / nchunks, n * (c + 1) / nchunks, n, d, colmajor);
+                            mlc_chunk_begin(ch, c), mlc_chunk_end(ch, c), n, d, colmajor);
+    mlc_chunks_merge(scratch, scratch, nchunks, 2 * d, stride); /* chunk 0's (corr, m2) */
     for (int64_t j = 0; j < d; j++) {
-        double corr = 0.0, m2 = 0.0;
-        for (int64_t c = 0; c < nchunks; c++) {
-            corr += scratch[c * stride + j];
-            m2 += scratch[c * stride + d + j];
-        }
+        const double corr = scratch[j];
+        double m2 = scratch[d + j];
         /* the correction removes the rounding error of the mean */
         m2 -= corr * corr / (double)n;
         ssq[j] = m2 > 0.0 ? m2 : 0.0;

@@ -52,6 +52,7 @@
 
 #include "blas.h"
 #include "core/linalg.h"
+#include "core/reduce.h"
 #include "linear/least_squares.h"
 
 #define LSQ_TILE 32
@@ -462,7 +463,8 @@ int mlc_least_squares_gram(double *G, double *XtY, double *yy, double *X_offset,
      * merged in order: the same bits whatever the thread count. Fewer chunks when their D x D
      * partials would pass LSQ_ACC_BYTES; with one chunk, OpenBLAS threads the xSYRK itself. */
     int64_t max_chunks = MLC_MAX(1, LSQ_ACC_BYTES / (d * d * (int64_t)sizeof(double)));
-    int64_t n_chunks = MLC_MIN(MLC_MIN(LSQ_CHUNKS, max_chunks), (n + LSQ_BLOCK - 1) / LSQ_BLOCK);
+    const mlc_chunks ch = mlc_chunks_even(n, LSQ_BLOCK, MLC_MIN(LSQ_CHUNKS, max_chunks));
+    const int64_t n_chunks = ch.count;
     int64_t part = d * d + t * d + t + d + t + 1;
     double *acc = mlc_malloc((size_t)(n_chunks * part) * sizeof(double));
     double *bufs = mlc_malloc((size_t)(n_chunks * LSQ_BLOCK * (d + t)) * sizeof(double));
@@ -479,7 +481,7 @@ int mlc_least_squares_gram(double *G, double *XtY, double *yy, double *X_offset,
         double *Gc = acc + c * part, *XtYc = Gc + d * d, *yyc = XtYc + t * d, *sx = yyc + t;
         double *sy = sx + d, *wsum = sy + t;
         double *buf = bufs + c * LSQ_BLOCK * (d + t), *ybuf = buf + LSQ_BLOCK * d;
-        int64_t r0 = n * c / n_chunks, r1 = n * (c + 1) / n_chunks;
+        int64_t r0 = mlc_chunk_begin(ch, c), r1 = mlc_chunk_end(ch, c);
         memset(yyc, 0, (size_t)(2 * t + d + 1) * sizeof(double));
         for (int64_t i0 = r0; i0 < r1; i0 += LSQ_BLOCK) {
             int64_t b = MLC_MIN(LSQ_BLOCK, r1 - i0);
@@ -509,14 +511,12 @@ int mlc_least_squares_gram(double *G, double *XtY, double *yy, double *X_offset,
         }
     }
     if (nthr > 1) mlc_blas_single_end();
-    /* merge in chunk order into chunk 0 */
+    /* merge in chunk order into chunk 0 (of G, the lower triangle: xSYRK leaves the upper unset) */
     double *G0 = acc, *XtY0 = G0 + d * d, *rest0 = XtY0 + t * d;
-    for (int64_t c = 1; c < n_chunks; c++) {
-        const double *Gc = acc + c * part;
+    for (int64_t c = 1; c < n_chunks; c++)
         for (int64_t i = 0; i < d; i++)
-            for (int64_t j = 0; j <= i; j++) G0[i * d + j] += Gc[i * d + j];
-        for (int64_t k = 0; k < t * d + 2 * t + d + 1; k++) XtY0[k] += Gc[d * d + k];
-    }
+            for (int64_t j = 0; j <= i; j++) G0[i * d + j] += acc[c * part + i * d + j];
+    mlc_chunks_merge(XtY0, XtY0, n_chunks, t * d + 2 * t + d + 1, part);
     const double *yy0 = rest0, *sx = yy0 + t, *sy = sx + d, W = sx[d + t];
     if (fit_intercept && !(W > 0)) {
         st = MLC_EINVAL;

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "blas.h"
+#include "core/reduce.h"
 #include "core/vmath.h"
 
 #define BLOCK 256
@@ -161,7 +162,8 @@ static int problem_fn(void *ctx, const double *w, double *grad, double *loss) {
     const int64_t d = pr->d, k = pr->k, P = k * d + (pr->fit_intercept ? k : 0);
     const int64_t rows = pr->rows != NULL ? pr->n_rows : pr->n;
     const int64_t nblocks = (rows + BLOCK - 1) / BLOCK;
-    const int64_t nch = MLC_MIN(nblocks, MAX_CHUNKS);
+    const mlc_chunks ch = mlc_chunks_even(nblocks, 1, MAX_CHUNKS);
+    const int64_t nch = ch.count;
     const int want = grad != NULL;
     const int team = (int)MLC_MIN(mlc_team_size(rows * d * k * 2, pr->n_threads), nch);
     mlc_blas_single_begin();
@@ -169,18 +171,18 @@ static int problem_fn(void *ctx, const double *w, double *grad, double *loss) {
     for (int64_t c = 0; c < nch; c++) {
         double *xb = pr->scratch + c * pr->chunk_size, *z = xb + BLOCK * d, *acc = z + BLOCK * k;
         memset(acc, 0, sizeof(double) * (P + 1));
-        for (int64_t blk = nblocks * c / nch; blk < nblocks * (c + 1) / nch; blk++)
+        for (int64_t blk = mlc_chunk_begin(ch, c); blk < mlc_chunk_end(ch, c); blk++)
             block_loss_grad(pr, w, blk * BLOCK, MLC_MIN(rows, (blk + 1) * BLOCK), xb, z, acc, acc + P, want);
     }
     mlc_blas_single_end();
-    double f = 0.0;
-    if (want) memset(grad, 0, sizeof(double) * P);
-    for (int64_t c = 0; c < nch; c++) { // merge in chunk order: deterministic
-        const double *acc = pr->scratch + c * pr->chunk_size + BLOCK * (d + k);
-        f += acc[P];
-        if (want)
-            for (int64_t j = 0; j < P; j++) grad[j] += acc[j];
+    double *acc = pr->scratch + BLOCK * (d + k); /* chunk 0's (gradient, loss): the chunks merge there */
+    if (want) {
+        mlc_chunks_merge(acc, acc, nch, P + 1, pr->chunk_size);
+        memcpy(grad, acc, sizeof(double) * P);
+    } else {
+        mlc_chunks_merge(acc + P, acc + P, nch, 1, pr->chunk_size);
     }
+    double f = acc[P];
     if (pr->l2 > 0) {
         double sq = 0.0;
         for (int64_t j = 0; j < k * d; j++) {

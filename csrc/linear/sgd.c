@@ -5,6 +5,7 @@
 #include <omp.h>
 #include <string.h>
 
+#include "core/reduce.h"
 #include "core/vmath.h"
 #include "linear/optim.h"
 
@@ -124,8 +125,7 @@ typedef struct {
     mlc_rng rng;
     double *q;            /* (D) scratch: cumulative L1 penalty actually applied */
     double *wb, *g;       /* (P) scratch each (optimizer engine) */
-    const mlc_progress *progress;
-    int *stop;            /* shared: set when the progress hook asks to stop */
+    mlc_par *par;         /* shared by the problems of the parallel region */
 } sgd_problem;
 
 typedef struct {
@@ -193,16 +193,10 @@ static void shuffle(int64_t *idx, int64_t n, mlc_rng *rng) {
     }
 }
 
-/* 1 to stop: called by every thread after each epoch; only thread 0 calls the hook. */
+/* 1 to stop (Ctrl-C, or another problem failed): called by every thread after each epoch. */
 static int interrupted(const sgd_problem *pb, int64_t done, int64_t total) {
-    int stop;
-    if (omp_get_thread_num() == 0 && mlc_progress_tick(pb->progress, done, total)) {
-#pragma omp atomic write
-        *pb->stop = 1;
-    }
-#pragma omp atomic read
-    stop = *pb->stop;
-    return stop;
+    mlc_par_tick(pb->par, done, total);
+    return mlc_par_halted(pb->par);
 }
 
 static void prefetch_row(const double *x, int64_t d) {
@@ -479,7 +473,7 @@ static int optim_sgd(sgd_problem *pb, double *w, double *b_out, double *m_state,
 static int fit_problem(int64_t k, const mlc_sgd_model *model, const mlc_sgd_history *hist, const double *X,
                        const double *y, const int32_t *codes, const int32_t *pos_code, const double *weight_pos,
                        const double *weight_neg, const double *sw, const uint8_t *val_mask, int64_t n, int64_t d,
-                       double t0, const mlc_sgd_params *p, const mlc_progress *progress, int *stop) {
+                       double t0, const mlc_sgd_params *p, mlc_par *par) {
     const int64_t P = d + 1;
     const size_t bytes = sizeof(int64_t) * (size_t)n + sizeof(double) * (2 * (size_t)n + 3 * (size_t)P);
     char *block = mlc_malloc(bytes);
@@ -498,8 +492,7 @@ static int fit_problem(int64_t k, const mlc_sgd_model *model, const mlc_sgd_hist
     pb.q = yc + 2 * n;
     pb.wb = pb.q + P;
     pb.g = pb.wb + P;
-    pb.progress = progress;
-    pb.stop = stop;
+    pb.par = par;
     mlc_rng_seed(&pb.rng, p->seed);
     for (int64_t j = 0; j < k; j++) mlc_rng_jump(&pb.rng);
     // targets and per-sample step weights, interleaved: one cache line per sample in shuffled order
@@ -553,17 +546,13 @@ int mlc_sgd_fit(const mlc_sgd_model *model, const mlc_sgd_history *hist, const d
     const int64_t K = n_problems;
     const int64_t work = n_samples * n_features * MLC_MIN(p->max_iter, 16);
     const int team = (int)MLC_MIN((int64_t)mlc_team_size(work, n_threads), K);
-    int status = MLC_OK, stop = 0;
+    mlc_par par = mlc_par_init(progress);
 #pragma omp parallel for num_threads(team) schedule(dynamic, 1)
     for (int64_t k = 0; k < K; k++) {
+        if (mlc_par_halted(&par)) continue;
         const int st = fit_problem(k, model, hist, X, y, codes, pos_code, weight_pos, weight_neg, sample_weight,
-                                   val_mask, n_samples, n_features, t0, p, progress, &stop);
-        if (st != MLC_OK) {
-#pragma omp critical(mlc_sgd_status)
-            if (status == MLC_OK || status == MLC_EINTERRUPTED) status = st;
-#pragma omp atomic write
-            stop = 1;
-        }
+                                   val_mask, n_samples, n_features, t0, p, &par);
+        if (st != MLC_OK) mlc_par_fail(&par, st);
     }
-    return status;
+    return mlc_par_status(&par);
 }

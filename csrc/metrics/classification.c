@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/reduce.h"
 #include "metrics/classification.h"
 
 const char *mlc_metrics_check_params(int64_t n_classes) {
@@ -106,11 +107,12 @@ int mlc_metrics_log_loss(double *loss, double *max_dev, const double *proba, con
     ksum total = {0.0, 0.0};
     for (int64_t r0 = 0; r0 < n; r0 += (int64_t)LOSS_BLOCK * LOSS_PARTS) {
         const int64_t r1 = MLC_MIN(n, r0 + (int64_t)LOSS_BLOCK * LOSS_PARTS);
-        const int nb = (int)((r1 - r0 + LOSS_BLOCK - 1) / LOSS_BLOCK);
+        const mlc_chunks ch = mlc_chunks_sized(r1 - r0, LOSS_BLOCK, LOSS_PARTS); /* LOSS_BLOCK rows each */
+        const int nb = (int)ch.count;
 #pragma omp parallel for num_threads(mlc_team_size((r1 - r0) * ncodes, n_threads)) schedule(static) \
     reduction(max : dev) reduction(| : bad)
         for (int b = 0; b < nb; b++) {
-            const int64_t i0 = r0 + (int64_t)b * LOSS_BLOCK, i1 = MLC_MIN(r1, i0 + LOSS_BLOCK);
+            const int64_t i0 = r0 + mlc_chunk_begin(ch, b), i1 = r0 + mlc_chunk_end(ch, b);
             ksum sum = {0.0, 0.0};
             for (int64_t i = i0; i < i1; i++) {
                 int32_t k = y[i];

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "blas.h"
+#include "core/reduce.h"
 #include "metrics/distance.h"
 
 const char *mlc_distance_check_params(int metric) {

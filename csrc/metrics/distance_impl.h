@@ -41,22 +41,16 @@ int MLC_SFX(mlc_distance_pairwise)(T *out, const T *X, const T *Y, int64_t n, in
     const int64_t nbx = (n + MLC_DIST_BX - 1) / MLC_DIST_BX;
     const int64_t nby = (m + MLC_DIST_BY - 1) / MLC_DIST_BY;
     const int64_t ntiles = nbx * nby;
-    int stop = 0, nomem = 0;
+    mlc_par par = mlc_par_init(p);
     mlc_blas_single_begin();
     const int team = MLC_MIN(mlc_team_size(n * m * d, n_threads), (int)MLC_MIN(ntiles, 64));
 #pragma omp parallel num_threads(team)
     {
         double *tile = DIRECT ? NULL : mlc_malloc(sizeof(double) * MLC_DIST_BX * MLC_DIST_BY);
-        if (!DIRECT && tile == NULL) {
-#pragma omp atomic write
-            nomem = 1;
-        }
+        if (!DIRECT && tile == NULL) mlc_par_fail(&par, MLC_ENOMEM);
 #pragma omp for schedule(dynamic, 1)
         for (int64_t t = 0; t < ntiles; t++) {
-            int halt;
-#pragma omp atomic read
-            halt = stop;
-            if (halt || (!DIRECT && tile == NULL)) continue;
+            if (mlc_par_halted(&par)) continue;
             int64_t i0 = (t / nby) * MLC_DIST_BX, j0 = (t % nby) * MLC_DIST_BY;
             int64_t bx = MLC_MIN(MLC_DIST_BX, n - i0), by = MLC_MIN(MLC_DIST_BY, m - j0);
             if (DIRECT) {
@@ -71,18 +65,14 @@ int MLC_SFX(mlc_distance_pairwise)(T *out, const T *X, const T *Y, int64_t n, in
             if (same && i0 < j0 + by && j0 < i0 + bx)
                 for (int64_t i = MLC_MAX(i0, j0); i < MLC_MIN(i0 + bx, j0 + by); i++)
                     out[i * m + i] = 0;
-            if (omp_get_thread_num() == 0 && mlc_progress_tick(p, t, ntiles)) {
-#pragma omp atomic write
-                stop = 1;
-            }
+            mlc_par_tick(&par, t, ntiles);
         }
         mlc_free(tile);
     }
     mlc_blas_single_end();
     mlc_distance_rows_free(&rx);
     if (!same) mlc_distance_rows_free(&ry);
-    if (nomem) return MLC_ENOMEM;
-    return stop ? MLC_EINTERRUPTED : MLC_OK;
+    return mlc_par_status(&par);
 }
 
 #undef DIRECT

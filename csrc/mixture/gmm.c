@@ -20,6 +20,7 @@
 
 #include "blas.h"
 #include "core/linalg.h"
+#include "core/reduce.h"
 #include "core/vmath.h"
 #include "mixture/gmm.h"
 
@@ -80,11 +81,10 @@ void mlc_gmm_free(mlc_gmm *g) {
 
 /* ---- shared pieces ------------------------------------------------------------------------- */
 
-static int64_t n_chunks(int64_t n, int64_t per_chunk) {
-    int64_t c = (n + GMM_CHUNK_ROWS - 1) / GMM_CHUNK_ROWS;
-    c = MLC_MIN(c, GMM_MAX_CHUNKS);
-    c = MLC_MIN(c, GMM_CHUNK_DOUBLES / MLC_MAX(1, per_chunk));
-    return MLC_MAX(1, c);
+/* The row chunks of a reduction whose partials have per_chunk doubles (N >= 1). */
+static mlc_chunks row_chunks(int64_t n, int64_t per_chunk) {
+    const int64_t cap = MLC_MIN(GMM_MAX_CHUNKS, GMM_CHUNK_DOUBLES / MLC_MAX(1, per_chunk));
+    return mlc_chunks_even(n, GMM_CHUNK_ROWS, MLC_MAX(1, cap));
 }
 
 /* U (D, D) out: upper with U U^T = cov^-1, i.e. L^-T for cov = L L^T; cov (D, D) in; work (D, D).
@@ -287,20 +287,16 @@ int mlc_gmm_e_step(double *resp, double *log_prob_norm, const mlc_gmm *g, const 
     const int64_t bx = MLC_MAX(8, MLC_MIN(GMM_MAX_ROWS, GMM_TILE_DOUBLES / (pl.inner + pl.cols)));
     const int64_t nblocks = (n + bx - 1) / bx;
     const int team = (int)MLC_MIN(mlc_team_size(n * pl.inner * pl.cols, n_threads), nblocks);
-    int nomem = 0;
+    mlc_par par = mlc_par_init(NULL);
     mlc_blas_single_begin();
 #pragma omp parallel num_threads(team)
     {
         double *A = mlc_malloc(sizeof(double) * (size_t)(bx * pl.inner));
         double *G = mlc_malloc(sizeof(double) * (size_t)(bx * pl.cols));
-        const int ok = A != NULL && G != NULL;
-        if (!ok) {
-#pragma omp atomic write
-            nomem = 1;
-        }
+        if (A == NULL || G == NULL) mlc_par_fail(&par, MLC_ENOMEM);
 #pragma omp for schedule(static)
         for (int64_t b = 0; b < nblocks; b++) {
-            if (!ok) continue;
+            if (mlc_par_halted(&par)) continue;
             const int64_t i0 = b * bx;
             estep_rows(resp, log_prob_norm, &pl, X, i0, MLC_MIN(bx, n - i0), log_space, A, G);
         }
@@ -309,7 +305,7 @@ int mlc_gmm_e_step(double *resp, double *log_prob_norm, const mlc_gmm *g, const 
     }
     mlc_blas_single_end();
     mlc_free(pl.block);
-    return nomem ? MLC_ENOMEM : MLC_OK;
+    return mlc_par_status(&par);
 }
 
 /* ---- M-step -------------------------------------------------------------------------------- */
@@ -322,26 +318,24 @@ static int tied_scatter(double *xbar, double *scatter, const double *X, int64_t 
     for (int64_t i = 0; i < n; i++)
         for (int64_t j = 0; j < d; j++) xbar[j] += X[i * d + j];
     for (int64_t j = 0; j < d; j++) xbar[j] /= (double)n;
-    const int64_t nch = n_chunks(n, d * d);
+    const mlc_chunks ch = row_chunks(n, d * d);
+    const int64_t nch = ch.count;
     const int64_t bx = MLC_MAX(8, MLC_MIN(GMM_MAX_ROWS, GMM_TILE_DOUBLES / d));
     double *part = mlc_malloc(sizeof(double) * (size_t)(nch * d * d));
     if (part == NULL) return MLC_ENOMEM;
-    int nomem = 0;
+    mlc_par par = mlc_par_init(NULL);
     const int team = (int)MLC_MIN(mlc_team_size(n * d * d, n_threads), nch);
     mlc_blas_single_begin();
 #pragma omp parallel num_threads(team)
     {
         double *T = mlc_malloc(sizeof(double) * (size_t)(bx * d));
-        if (T == NULL) {
-#pragma omp atomic write
-            nomem = 1;
-        }
+        if (T == NULL) mlc_par_fail(&par, MLC_ENOMEM);
 #pragma omp for schedule(dynamic, 1)
         for (int64_t c = 0; c < nch; c++) {
-            if (T == NULL) continue;
+            if (mlc_par_halted(&par)) continue;
             double *P = part + c * d * d;
             memset(P, 0, sizeof(double) * (size_t)(d * d));
-            const int64_t lo = c * n / nch, hi = (c + 1) * n / nch;
+            const int64_t lo = mlc_chunk_begin(ch, c), hi = mlc_chunk_end(ch, c);
             for (int64_t i0 = lo; i0 < hi; i0 += bx) {
                 const int64_t nb = MLC_MIN(bx, hi - i0);
                 for (int64_t r = 0; r < nb; r++)
@@ -353,23 +347,22 @@ static int tied_scatter(double *xbar, double *scatter, const double *X, int64_t 
         mlc_free(T);
     }
     mlc_blas_single_end();
-    if (!nomem) {
-        memset(scatter, 0, sizeof(double) * (size_t)(d * d));
-        for (int64_t c = 0; c < nch; c++) /* fixed order: thread-count independent */
-            for (int64_t j = 0; j < d; j++)
-                for (int64_t l = j; l < d; l++) scatter[j * d + l] += part[c * d * d + j * d + l];
+    const int st = mlc_par_status(&par);
+    if (st == MLC_OK) {
+        mlc_chunks_merge(scatter, part, nch, d * d, d * d); /* the upper triangles count */
         for (int64_t j = 0; j < d; j++)
             for (int64_t l = 0; l < j; l++) scatter[j * d + l] = scatter[l * d + j];
     }
     mlc_free(part);
-    return nomem ? MLC_ENOMEM : MLC_OK;
+    return st;
 }
 
 /* nk (K) out: sum_i r_ik + 10 eps; g->weights, g->means out. */
 static int m_step_means(double *nk, mlc_gmm *g, const double *resp, const double *X, int64_t n,
                         int n_threads) {
     const int64_t k = g->n_components, d = g->n_features, stride = k + k * d;
-    const int64_t nch = n_chunks(n, stride);
+    const mlc_chunks ch = row_chunks(n, stride);
+    const int64_t nch = ch.count;
     const int64_t bx = GMM_MAX_ROWS;
     double *part = mlc_malloc(sizeof(double) * (size_t)(nch * stride));
     if (part == NULL) return MLC_ENOMEM;
@@ -379,7 +372,7 @@ static int m_step_means(double *nk, mlc_gmm *g, const double *resp, const double
     for (int64_t c = 0; c < nch; c++) {
         double *Nc = part + c * stride, *Sc = Nc + k;
         memset(Nc, 0, sizeof(double) * (size_t)stride);
-        const int64_t lo = c * n / nch, hi = (c + 1) * n / nch;
+        const int64_t lo = mlc_chunk_begin(ch, c), hi = mlc_chunk_end(ch, c);
         for (int64_t i = lo; i < hi; i++)
             for (int64_t t = 0; t < k; t++) Nc[t] += resp[i * k + t];
         for (int64_t i0 = lo; i0 < hi; i0 += bx) { /* S += R_b^T X_b */
@@ -390,13 +383,9 @@ static int m_step_means(double *nk, mlc_gmm *g, const double *resp, const double
         }
     }
     mlc_blas_single_end();
-    for (int64_t t = 0; t < k; t++) nk[t] = 0.0;
-    for (int64_t t = 0; t < k * d; t++) g->means[t] = 0.0;
-    for (int64_t c = 0; c < nch; c++) {
-        const double *Nc = part + c * stride, *Sc = Nc + k;
-        for (int64_t t = 0; t < k; t++) nk[t] += Nc[t];
-        for (int64_t t = 0; t < k * d; t++) g->means[t] += Sc[t];
-    }
+    mlc_chunks_merge(part, part, nch, stride, stride); /* chunk 0's (N, S) */
+    memcpy(nk, part, sizeof(double) * (size_t)k);
+    memcpy(g->means, part + k, sizeof(double) * (size_t)(k * d));
     mlc_free(part);
     double total = 0.0;
     for (int64_t t = 0; t < k; t++) {
@@ -416,16 +405,13 @@ static int m_step_full(mlc_gmm *g, const double *nk, const double *resp, const d
                        double reg, int n_threads) {
     const int64_t k = g->n_components, d = g->n_features;
     const int64_t bx = MLC_MAX(8, MLC_MIN(GMM_MAX_ROWS, GMM_TILE_DOUBLES / d));
-    int nomem = 0, bad = 0;
+    mlc_par par = mlc_par_init(NULL);
     const int team = (int)MLC_MIN(mlc_team_size(n * k * d * d, n_threads), k);
     mlc_blas_single_begin();
 #pragma omp parallel num_threads(team)
     {
         double *T = mlc_malloc(sizeof(double) * (size_t)(bx * d + d * d));
-        if (T == NULL) {
-#pragma omp atomic write
-            nomem = 1;
-        }
+        if (T == NULL) mlc_par_fail(&par, MLC_ENOMEM);
 #pragma omp for schedule(dynamic, 1)
         for (int64_t c = 0; c < k; c++) {
             if (T == NULL) continue;
@@ -447,15 +433,13 @@ static int m_step_full(mlc_gmm *g, const double *nk, const double *resp, const d
                 for (int64_t l = 0; l < j; l++) S[j * d + l] = S[l * d + j];
                 S[j * d + j] += reg;
             }
-            if (precision_cholesky_from_cov(g->precisions_cholesky + c * d * d, S, d, T) != MLC_OK) {
-#pragma omp atomic write
-                bad = 1;
-            }
+            if (precision_cholesky_from_cov(g->precisions_cholesky + c * d * d, S, d, T) != MLC_OK)
+                mlc_par_fail(&par, MLC_ENUMERIC);
         }
         mlc_free(T);
     }
     mlc_blas_single_end();
-    return nomem ? MLC_ENOMEM : bad ? MLC_ENUMERIC : MLC_OK;
+    return mlc_par_status(&par);
 }
 
 /* Sigma = (X^T X - sum_k N_k mu_k mu_k^T) / sum_k N_k + reg I, scikit-learn's pooled scatter,
@@ -506,7 +490,8 @@ static int m_step_tied(mlc_gmm *g, const double *nk, const double *xbar, const d
 static int m_step_diag(mlc_gmm *g, const double *nk, const double *resp, const double *X, int64_t n,
                        double reg, int n_threads) {
     const int64_t k = g->n_components, d = g->n_features;
-    const int64_t nch = n_chunks(n, k * d);
+    const mlc_chunks ch = row_chunks(n, k * d);
+    const int64_t nch = ch.count;
     double *part = mlc_malloc(sizeof(double) * (size_t)(nch * k * d));
     if (part == NULL) return MLC_ENOMEM;
     const int team = (int)MLC_MIN(mlc_team_size(3 * n * k * d, n_threads), nch);
@@ -514,7 +499,7 @@ static int m_step_diag(mlc_gmm *g, const double *nk, const double *resp, const d
     for (int64_t c = 0; c < nch; c++) {
         double *P = part + c * k * d;
         memset(P, 0, sizeof(double) * (size_t)(k * d));
-        const int64_t lo = c * n / nch, hi = (c + 1) * n / nch;
+        const int64_t lo = mlc_chunk_begin(ch, c), hi = mlc_chunk_end(ch, c);
         for (int64_t i = lo; i < hi; i++) {
             const double *x = X + i * d;
             for (int64_t t = 0; t < k; t++) {
@@ -532,9 +517,7 @@ static int m_step_diag(mlc_gmm *g, const double *nk, const double *resp, const d
     double *V = g->covariances;
     const int sph = g->covariance_type == MLC_GMM_SPHERICAL;
     double *acc = sph ? part : V; /* spherical: reduce into chunk 0's slot, then average */
-    if (!sph) memset(V, 0, sizeof(double) * (size_t)(k * d));
-    for (int64_t c = sph ? 1 : 0; c < nch; c++)
-        for (int64_t t = 0; t < k * d; t++) acc[t] += part[c * k * d + t];
+    mlc_chunks_merge(acc, part, nch, k * d, k * d);
     int st = MLC_OK;
     for (int64_t t = 0; t < k; t++) {
         double mean = 0.0;

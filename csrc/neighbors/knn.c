@@ -3,6 +3,7 @@
 #include <omp.h>
 #include <string.h>
 
+#include "core/reduce.h"
 #include "metrics/distance.h"
 #include "neighbors/knn.h"
 
@@ -94,7 +95,7 @@ static int kneighbors(double *dist, int64_t *ind, const mlc_dist_rows *rx, const
     // a block's heaps hold bx * k entries: keep them near a MiB when k is large
     const int64_t bx = MLC_MAX(1, MLC_MIN(MLC_DIST_BX, (int64_t)65536 / k));
     const int64_t nblocks = (n + bx - 1) / bx;
-    int stop = 0, nomem = 0;
+    mlc_par par = mlc_par_init(p);
     const int team = MLC_MIN(mlc_team_size(n * m * rx->d, n_threads), (int)MLC_MIN(nblocks, 64));
     mlc_blas_single_begin();
 #pragma omp parallel num_threads(team)
@@ -103,17 +104,10 @@ static int kneighbors(double *dist, int64_t *ind, const mlc_dist_rows *rx, const
         double *hv = mlc_malloc(sizeof(double) * bx * k);
         int64_t *hi = mlc_malloc(sizeof(int64_t) * bx * k);
         int64_t *hs = mlc_malloc(sizeof(int64_t) * bx);
-        int ok = tile && hv && hi && hs;
-        if (!ok) {
-#pragma omp atomic write
-            nomem = 1;
-        }
+        if (!(tile && hv && hi && hs)) mlc_par_fail(&par, MLC_ENOMEM);
 #pragma omp for schedule(dynamic, 1)
         for (int64_t b = 0; b < nblocks; b++) {
-            int halt;
-#pragma omp atomic read
-            halt = stop;
-            if (halt || !ok) continue;
+            if (mlc_par_halted(&par)) continue;
             const int64_t i0 = b * bx, nb = MLC_MIN(bx, n - i0);
             memset(hs, 0, sizeof(int64_t) * nb);
             for (int64_t j0 = 0; j0 < m; j0 += MLC_DIST_BY) {
@@ -138,10 +132,7 @@ static int kneighbors(double *dist, int64_t *ind, const mlc_dist_rows *rx, const
                     ind[(i0 + r) * k + t] = hi[r * k + t];
                 }
             }
-            if (omp_get_thread_num() == 0 && mlc_progress_tick(p, b, nblocks)) {
-#pragma omp atomic write
-                stop = 1;
-            }
+            mlc_par_tick(&par, b, nblocks);
         }
         mlc_free(tile);
         mlc_free(hv);
@@ -149,8 +140,7 @@ static int kneighbors(double *dist, int64_t *ind, const mlc_dist_rows *rx, const
         mlc_free(hs);
     }
     mlc_blas_single_end();
-    if (nomem) return MLC_ENOMEM;
-    return stop ? MLC_EINTERRUPTED : MLC_OK;
+    return mlc_par_status(&par);
 }
 
 #define T double

@@ -1,4 +1,5 @@
 /* add.c: the residual add (forward and backward) and the sum of squares of a float32 array. */
+#include "core/reduce.h"
 #include "nn/add.h"
 
 int mlc_add_forward(float *out, const float *a, const float *b, int64_t n, int n_threads) {
@@ -29,21 +30,18 @@ int mlc_sum_squares(double *result, const float *x, int64_t n, int n_threads) {
     if (n < 0) return MLC_EINVAL;
     *result = 0.0;
     if (n == 0) return MLC_OK;
-    int64_t per = (n + SUMSQ_MAX_CHUNKS - 1) / SUMSQ_MAX_CHUNKS;
-    if (per < SUMSQ_MIN_CHUNK) per = SUMSQ_MIN_CHUNK;
-    const int64_t nch = (n + per - 1) / per;
+    const mlc_chunks ch = mlc_chunks_sized(n, SUMSQ_MIN_CHUNK, SUMSQ_MAX_CHUNKS);
+    const int64_t nch = ch.count;
     double part[SUMSQ_MAX_CHUNKS];
 #pragma omp parallel for num_threads((int)MLC_MIN(mlc_team_size(n, n_threads), nch)) schedule(static)
     for (int64_t c = 0; c < nch; c++) {
-        const int64_t i1 = MLC_MIN(n, (c + 1) * per);
+        const int64_t i1 = mlc_chunk_end(ch, c);
         double s = 0.0;
         // a SIMD reduction has a fixed, compile-time order of partial sums: still deterministic
 #pragma omp simd reduction(+ : s)
-        for (int64_t i = c * per; i < i1; i++) s += (double)x[i] * x[i];
+        for (int64_t i = mlc_chunk_begin(ch, c); i < i1; i++) s += (double)x[i] * x[i];
         part[c] = s;
     }
-    double s = 0.0;
-    for (int64_t c = 0; c < nch; c++) s += part[c];
-    *result = s;
+    *result = mlc_chunks_sum(part, nch);
     return MLC_OK;
 }

@@ -4,18 +4,13 @@
  */
 #include <math.h>
 
+#include "core/reduce.h"
 #include "core/vmath.h"
 #include "nn/loss.h"
 
-/* A reduction over n rows uses at most MAX_CHUNKS chunks of rows_per_chunk(n) rows: a split fixed by
- * n, merged in chunk order (see the header). */
+/* A reduction over B rows: mlc_chunks_sized(B, MIN_CHUNK_ROWS, MAX_CHUNKS), merged in chunk order. */
 #define MAX_CHUNKS 64
 #define MIN_CHUNK_ROWS 16
-
-static int64_t rows_per_chunk(int64_t n) {
-    const int64_t per = (n + MAX_CHUNKS - 1) / MAX_CHUNKS;
-    return per < MIN_CHUNK_ROWS ? MIN_CHUNK_ROWS : per;
-}
 
 const char *mlc_loss_check_params(int64_t B, int64_t C) {
     if (B < 1) return "loss: needs at least one sample";
@@ -37,12 +32,6 @@ static double inv_weight_sum(const float *w, int64_t B) {
     return s > 0.0 ? 1.0 / s : 0.0;
 }
 
-static double sum_chunks(const double *part, int64_t nch) {
-    double s = 0.0;
-    for (int64_t c = 0; c < nch; c++) s += part[c];
-    return s;
-}
-
 /* l_i = logsumexp(z_i) - z_i,t  and  dl/dz_ij = softmax_ij - [j = t], with the log-sum-exp shifted by
  * the row max (no overflow, even for logits of +-1e4) and summed in float64. */
 int mlc_softmax_cross_entropy(double *loss, float *dlogits, float *probs, const float *logits,
@@ -52,13 +41,14 @@ int mlc_softmax_cross_entropy(double *loss, float *dlogits, float *probs, const 
     if (mlc_loss_first_bad_target(targets, B, C) >= 0) return MLC_EINVAL;
     const double inv_w = inv_weight_sum(sample_weight, B);
     if (inv_w == 0.0) return MLC_EINVAL;
-    const int64_t per = rows_per_chunk(B), nch = (B + per - 1) / per;
+    const mlc_chunks ch = mlc_chunks_sized(B, MIN_CHUNK_ROWS, MAX_CHUNKS);
+    const int64_t nch = ch.count;
     double part[MAX_CHUNKS];
     const int team = (int)MLC_MIN(mlc_team_size(B * C * 32, n_threads), nch);
 #pragma omp parallel for num_threads(team) schedule(static)
     for (int64_t c = 0; c < nch; c++) {
         double acc = 0.0;
-        for (int64_t i = c * per; i < MLC_MIN(B, (c + 1) * per); i++) {
+        for (int64_t i = mlc_chunk_begin(ch, c); i < mlc_chunk_end(ch, c); i++) {
             const float *z = logits + i * C;
             const int64_t t = targets[i];
             const double w = sample_weight != NULL ? sample_weight[i] : 1.0;
@@ -80,7 +70,7 @@ int mlc_softmax_cross_entropy(double *loss, float *dlogits, float *probs, const 
         }
         part[c] = acc;
     }
-    *loss = sum_chunks(part, nch) * inv_w;
+    *loss = mlc_chunks_sum(part, nch) * inv_w;
     return MLC_OK;
 }
 
@@ -91,13 +81,14 @@ int mlc_bce_with_logits(double *loss, float *dlogits, const float *logits, const
     const double inv_w = inv_weight_sum(sample_weight, B);
     if (inv_w == 0.0) return MLC_EINVAL;
     const double inv = inv_w / (double)K;
-    const int64_t per = rows_per_chunk(B), nch = (B + per - 1) / per;
+    const mlc_chunks ch = mlc_chunks_sized(B, MIN_CHUNK_ROWS, MAX_CHUNKS);
+    const int64_t nch = ch.count;
     double part[MAX_CHUNKS];
     const int team = (int)MLC_MIN(mlc_team_size(B * K * 32, n_threads), nch);
 #pragma omp parallel for num_threads(team) schedule(static)
     for (int64_t c = 0; c < nch; c++) {
         double acc = 0.0;
-        for (int64_t i = c * per; i < MLC_MIN(B, (c + 1) * per); i++) {
+        for (int64_t i = mlc_chunk_begin(ch, c); i < mlc_chunk_end(ch, c); i++) {
             const float *z = logits + i * K, *t = targets + i * K;
             const double w = sample_weight != NULL ? sample_weight[i] : 1.0;
             double row = 0.0;
@@ -110,7 +101,7 @@ int mlc_bce_with_logits(double *loss, float *dlogits, const float *logits, const
         }
         part[c] = acc;
     }
-    *loss = sum_chunks(part, nch) * inv;
+    *loss = mlc_chunks_sum(part, nch) * inv;
     return MLC_OK;
 }
 
@@ -120,13 +111,14 @@ int mlc_mse(double *loss, float *dpred, const float *pred, const float *targets,
     const double inv_w = inv_weight_sum(sample_weight, B);
     if (inv_w == 0.0) return MLC_EINVAL;
     const double inv = inv_w / (double)K;
-    const int64_t per = rows_per_chunk(B), nch = (B + per - 1) / per;
+    const mlc_chunks ch = mlc_chunks_sized(B, MIN_CHUNK_ROWS, MAX_CHUNKS);
+    const int64_t nch = ch.count;
     double part[MAX_CHUNKS];
     const int team = (int)MLC_MIN(mlc_team_size(B * K * 4, n_threads), nch);
 #pragma omp parallel for num_threads(team) schedule(static)
     for (int64_t c = 0; c < nch; c++) {
         double acc = 0.0;
-        for (int64_t i = c * per; i < MLC_MIN(B, (c + 1) * per); i++) {
+        for (int64_t i = mlc_chunk_begin(ch, c); i < mlc_chunk_end(ch, c); i++) {
             const float *p = pred + i * K, *t = targets + i * K;
             const double w = sample_weight != NULL ? sample_weight[i] : 1.0;
             double row = 0.0;
@@ -139,6 +131,6 @@ int mlc_mse(double *loss, float *dpred, const float *pred, const float *targets,
         }
         part[c] = acc;
     }
-    *loss = sum_chunks(part, nch) * inv;
+    *loss = mlc_chunks_sum(part, nch) * inv;
     return MLC_OK;
 }

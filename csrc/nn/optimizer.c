@@ -1,6 +1,7 @@
 /* optimizer.c: SGD / Adagrad / Adam / AdamW steps and gradient clipping on the flat parameter
  * buffer (optimizer.h). The per-element arithmetic is float32 in torch's order of operations, so a
  * run follows torch.optim step for step up to float rounding. */
+#include "core/reduce.h"
 #include "nn/optimizer.h"
 
 #include <math.h>
@@ -116,12 +117,12 @@ int mlc_nn_clip_grad_norm(double *total_norm, float *grads, int64_t P, double ma
                           int n_threads) {
     if (mlc_nn_clip_grad_norm_check_params(max_norm, norm_type) != NULL || P < 0) return MLC_EINVAL;
     const int is_max = isinf(norm_type), is_two = norm_type == 2.0, is_one = norm_type == 1.0;
-    const int64_t chunk = (P + CLIP_CHUNKS - 1) / CLIP_CHUNKS;
+    const mlc_chunks ch = mlc_chunks_sized(P, 1, CLIP_CHUNKS);
     double part[CLIP_CHUNKS];
     int team = mlc_team_size((is_max || is_two || is_one ? 2 : 40) * P, n_threads);
 #pragma omp parallel for num_threads(team) schedule(static)
-    for (int k = 0; k < CLIP_CHUNKS; k++) {
-        const int64_t j0 = MLC_MIN(P, k * chunk), j1 = MLC_MIN(P, j0 + chunk);
+    for (int64_t k = 0; k < ch.count; k++) {
+        const int64_t j0 = mlc_chunk_begin(ch, k), j1 = mlc_chunk_end(ch, k);
         double acc = 0.0;
         if (is_max) {
             for (int64_t j = j0; j < j1; j++) {
@@ -137,11 +138,9 @@ int mlc_nn_clip_grad_norm(double *total_norm, float *grads, int64_t P, double ma
         }
         part[k] = acc;
     }
-    double total = 0.0;
-    for (int k = 0; k < CLIP_CHUNKS; k++) {
-        if (is_max) total = part[k] > total || isnan(part[k]) ? part[k] : total;
-        else total += part[k];
-    }
+    double total = is_max ? 0.0 : mlc_chunks_sum(part, ch.count);
+    if (is_max)
+        for (int64_t k = 0; k < ch.count; k++) total = part[k] > total || isnan(part[k]) ? part[k] : total;
     if (!is_max && !is_one) total = is_two ? sqrt(total) : pow(total, 1.0 / norm_type);
     *total_norm = total;
     const double coef = max_norm / (total + 1e-6);

@@ -3,6 +3,7 @@
 #include <omp.h>
 #include <string.h>
 
+#include "core/reduce.h"
 #include "preprocessing/scale.h"
 
 /* The NaN-skipping selects below (`v == v ? v : 0`) only vectorize when GCC may assume that a

@@ -80,7 +80,8 @@ int MLC_SFX(mlc_scale_mean_var)(double *mean, double *var, double *count, const 
     const int nthr = mlc_team_size(n * d, n_threads);
     const int64_t brows = block_rows(d);
     const int64_t nblocks = (n + brows - 1) / brows;
-    const int64_t nchunks = MLC_MIN((int64_t)SCALE_CHUNKS, nblocks);
+    const mlc_chunks ch = mlc_chunks_even(nblocks, 1, SCALE_CHUNKS);
+    const int64_t nchunks = ch.count;
     /* strides rounded up to a cache line: threads never write to the same line */
     const int64_t cs = (3 * d + 7) & ~(int64_t)7, ts = (4 * d + 7) & ~(int64_t)7;
     double *scratch = mlc_malloc(sizeof(double) * (size_t)(cs * nchunks + ts * nthr + d));
@@ -95,7 +96,7 @@ int MLC_SFX(mlc_scale_mean_var)(double *mean, double *var, double *count, const 
         for (int64_t c = 0; c < nchunks; c++) {
             double *cn = chunk + cs * c, *cm = cn + d, *cM = cm + d;
             for (int64_t j = 0; j < 3 * d; j++) cn[j] = 0.0;
-            for (int64_t b = c * nblocks / nchunks; b < (c + 1) * nblocks / nchunks; b++) {
+            for (int64_t b = mlc_chunk_begin(ch, c); b < mlc_chunk_end(ch, c); b++) {
                 int64_t r0 = b * brows, r1 = MLC_MIN(n, r0 + brows);
                 MLC_SFX(block_stats)(bs, bs + d, bs + 2 * d, bs + 3 * d, X, w, K, r0, r1, d);
                 merge_stats(cn, cm, cM, bs, bs + d, bs + 2 * d, d);
@@ -131,7 +132,7 @@ int MLC_SFX(mlc_scale_mean_var)(double *mean, double *var, double *count, const 
 int MLC_SFX(mlc_scale_min_max)(T *cmin, T *cmax, const T *X, int64_t n, int64_t d,
                                int n_threads) {
     const int nthr = mlc_team_size(n * d, n_threads);
-    int nomem = 0;
+    mlc_par par = mlc_par_init(NULL);
     for (int64_t j = 0; j < d; j++) {
         cmin[j] = (T)INFINITY;
         cmax[j] = (T)-INFINITY;
@@ -140,8 +141,7 @@ int MLC_SFX(mlc_scale_min_max)(T *cmin, T *cmax, const T *X, int64_t n, int64_t 
     {
         T *mn = mlc_malloc(sizeof(T) * (size_t)(2 * d + 1)), *mx = mn ? mn + d : NULL;
         if (mn == NULL) {
-#pragma omp atomic write
-            nomem = 1;
+            mlc_par_fail(&par, MLC_ENOMEM);
         } else {
             for (int64_t j = 0; j < d; j++) {
                 mn[j] = (T)INFINITY;
@@ -150,7 +150,7 @@ int MLC_SFX(mlc_scale_min_max)(T *cmin, T *cmax, const T *X, int64_t n, int64_t 
         }
 #pragma omp for schedule(static)
         for (int64_t i = 0; i < n; i++) {
-            if (mn == NULL) continue;
+            if (mlc_par_halted(&par)) continue;
             const T *x = X + i * d;
 #pragma omp simd
             for (int64_t j = 0; j < d; j++) {
@@ -170,7 +170,7 @@ int MLC_SFX(mlc_scale_min_max)(T *cmin, T *cmax, const T *X, int64_t n, int64_t 
     }
     for (int64_t j = 0; j < d; j++)
         if (cmin[j] > cmax[j]) cmin[j] = cmax[j] = (T)NAN; /* no value seen */
-    return nomem ? MLC_ENOMEM : MLC_OK;
+    return mlc_par_status(&par);
 }
 
 /* The affine maps: arithmetic in float64, one rounding to T. shift/scale NULL-ness and clip are

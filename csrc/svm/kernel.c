@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "blas.h"
+#include "core/reduce.h"
 #include "core/vmath.h"
 #include "svm/kernel.h"
 
@@ -98,15 +99,15 @@ int mlc_svm_decision(double *dec, const double *X, const double *SV, const doubl
     const int64_t B = 64, nb = (n + B - 1) / B;
     // work in nanoseconds, about: GEMM at ~8 flops per ns, the kernel's transform a few ns per entry
     const int team = (int)MLC_MIN((int64_t)mlc_team_size(n * m * (4 + (d + p) / 8), n_threads), nb);
-    int nomem = 0;
+    mlc_par par = mlc_par_init(NULL);
     mlc_blas_single_begin();
-#pragma omp parallel num_threads(team) reduction(| : nomem)
+#pragma omp parallel num_threads(team)
     {
         double *Kb = mlc_malloc(sizeof(double) * (size_t)(B * (m > 0 ? m : 1)));
-        if (Kb == NULL) nomem = 1;
+        if (Kb == NULL) mlc_par_fail(&par, MLC_ENOMEM);
 #pragma omp for schedule(dynamic, 1)
         for (int64_t blk = 0; blk < nb; blk++) {
-            if (Kb == NULL) continue;
+            if (mlc_par_halted(&par)) continue;
             const int64_t i0 = blk * B, bn = MLC_MIN(B, n - i0);
             double *out = dec + i0 * p;
             for (int64_t i = 0; i < bn; i++) memcpy(out + i * p, b, sizeof(double) * (size_t)p);
@@ -125,5 +126,5 @@ int mlc_svm_decision(double *dec, const double *X, const double *SV, const doubl
     }
     mlc_blas_single_end();
     mlc_free(sqx);
-    return nomem ? MLC_ENOMEM : MLC_OK;
+    return mlc_par_status(&par);
 }

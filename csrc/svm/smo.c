@@ -37,6 +37,7 @@
 #include <omp.h>
 
 #include "blas.h"
+#include "core/reduce.h"
 
 #define TAU 1e-12
 
@@ -56,7 +57,7 @@ typedef struct {
     const double *XA;     /* (NA, D) real rows [0, NA) */
     const double *XB;     /* (N - NA, D) real rows [NA, N): a pair's second class, or NULL */
     int64_t na;
-    int *stop;            /* shared by the solvers of a parallel region: set when interrupted */
+    mlc_par *par;         /* the parallel region's scaffold when solvers run in one, else NULL */
     const float *own_a;   /* (NA, NA) K within XA's rows, computed once for all pairs, or NULL */
     const float *own_b;   /* (N - NA, N - NA) the same for XB */
     mlc_svm_kernel k;
@@ -361,17 +362,12 @@ static void update_G_bar(smo *s, int64_t t, double sign) {
     for (int64_t k = 0; k < s->l; k++) s->G_bar[k] += c * s->y[k] * (double)Kt[s->real[k]];
 }
 
-/* The progress callback (NULL off the calling thread), then the flag shared by parallel solvers. */
+/* The progress callback, through the region's scaffold when the solver runs in one: then a stop
+ * (or a failure) on any thread stops every solver of the region. */
 static int interrupted(smo *s, const mlc_progress *prog, int64_t iter, int64_t max_iter) {
-    int halt = mlc_progress_tick(prog, iter, max_iter) != 0;
-    if (s->stop == NULL) return halt;
-    if (halt) {
-#pragma omp atomic write
-        *s->stop = 1;
-    }
-#pragma omp atomic read
-    halt = *s->stop;
-    return halt;
+    if (s->par == NULL) return mlc_progress_tick(prog, iter, max_iter) != 0;
+    mlc_par_tick(s->par, iter, max_iter);
+    return mlc_par_halted(s->par);
 }
 
 /* Run SMO from alpha = 0, G = p. Writes alpha by variable into alpha_out (l). Returns MLC_OK,
@@ -496,7 +492,7 @@ int mlc_svm_solve_c_svc(double *coef, double *rho, int64_t *n_iter, const double
 static int solve_pair(double *dual, double *rho, int64_t *n_iter, const double *X, const int64_t *start,
                       const double *Cw, int64_t n, int64_t d, int64_t i, int64_t j, const mlc_svm_kernel *k,
                       double tol, double cache_mb, int shrinking, int64_t max_iter, const float *own_i,
-                      const float *own_j, int *stop, const mlc_progress *p) {
+                      const float *own_j, mlc_par *par) {
     const int64_t ni = start[i + 1] - start[i], nj = start[j + 1] - start[j], l = ni + nj;
     double *ci = dual + (j - 1) * n + start[i], *cj = dual + i * n + start[j];
     *n_iter = 0;
@@ -512,7 +508,7 @@ static int solve_pair(double *dual, double *rho, int64_t *n_iter, const double *
         mlc_free(alpha);
         return MLC_ENOMEM;
     }
-    s.stop = stop;
+    s.par = par;
     s.own_a = own_i;
     s.own_b = own_j;
     for (int64_t t = 0; t < l; t++) {
@@ -520,7 +516,7 @@ static int solve_pair(double *dual, double *rho, int64_t *n_iter, const double *
         s.C[t] = t < ni ? Cw[start[i] + t] : Cw[start[j] + t - ni];
         s.p[t] = -1.0;
     }
-    int st = smo_solve(&s, alpha, rho, tol, shrinking, max_iter, n_iter, p);
+    int st = smo_solve(&s, alpha, rho, tol, shrinking, max_iter, n_iter, NULL);
     if (st == MLC_OK || st == MLC_ENOTCONVERGED) {
         for (int64_t t = 0; t < ni; t++) ci[t] = alpha[t];
         for (int64_t t = 0; t < nj; t++) cj[t] = -alpha[ni + t];
@@ -584,16 +580,14 @@ int mlc_svm_solve_c_svc_ovo(double *dual, double *rho, int64_t *n_iter, const do
     // meet. A pair's solver gets an equal share of the cache, so the region holds at most cache_mb.
     const int team = (int)MLC_MIN((int64_t)mlc_team_size(work, n_threads), n_pairs);
     const double share = team > 1 ? cache_mb / team : cache_mb;
-    int stop = 0, nomem = 0, not_converged = 0;
+    mlc_par par = mlc_par_init(p);
+    int not_converged = 0;
     mlc_blas_single_begin();
 #pragma omp parallel num_threads(team)
     {
         if (own != NULL) {
             double *scratch = mlc_malloc(sizeof(double) * (size_t)(65 * MLC_MAX(max_nc, 1)));
-            if (scratch == NULL) {
-#pragma omp atomic write
-                nomem = 1;
-            }
+            if (scratch == NULL) mlc_par_fail(&par, MLC_ENOMEM);
 #pragma omp for schedule(dynamic, 1)
             for (int64_t c = 0; c < n_classes; c++)
                 if (scratch != NULL)
@@ -602,30 +596,19 @@ int mlc_svm_solve_c_svc_ovo(double *dual, double *rho, int64_t *n_iter, const do
         }
 #pragma omp for schedule(dynamic, 1) reduction(| : not_converged)
         for (int64_t q = 0; q < n_pairs; q++) {
-            int halt, oom;
-#pragma omp atomic read
-            halt = stop;
-#pragma omp atomic read
-            oom = nomem;
-            if (halt || oom) continue;
-            const mlc_progress *tick = omp_get_thread_num() == 0 ? p : NULL;
+            if (mlc_par_halted(&par)) continue;
             const float *own_i = own ? own + own_at[pair_i[q]] : NULL, *own_j = own ? own + own_at[pair_j[q]] : NULL;
             const int st = solve_pair(dual, rho + q, n_iter + q, X, start, Cw, n, d, pair_i[q], pair_j[q], k, tol,
-                                      share, shrinking, max_iter, own_i, own_j, team > 1 ? &stop : NULL, tick);
-            if (st == MLC_ENOMEM) {
-#pragma omp atomic write
-                nomem = 1;
-            }
+                                      share, shrinking, max_iter, own_i, own_j, &par);
+            if (st == MLC_ENOMEM) mlc_par_fail(&par, MLC_ENOMEM);
             if (st == MLC_ENOTCONVERGED) not_converged = 1;
-            if (st == MLC_EINTERRUPTED && team == 1) stop = 1;
         }
     }
     mlc_blas_single_end();
     mlc_free(own);
     mlc_free(pair_i);
-    if (nomem) return MLC_ENOMEM;
-    if (stop) return MLC_EINTERRUPTED;
-    return not_converged ? MLC_ENOTCONVERGED : MLC_OK;
+    const int st = mlc_par_status(&par);
+    return st != MLC_OK ? st : not_converged ? MLC_ENOTCONVERGED : MLC_OK;
 }
 
 int mlc_svm_solve_epsilon_svr(double *coef, double *rho, int64_t *n_iter, const double *X,
