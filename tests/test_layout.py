@@ -80,3 +80,18 @@ def test_pyproject_finds_packages():
     with open(os.path.join(root, "pyproject.toml")) as f:
         text = f.read()
     assert "[tool.setuptools.packages.find]" in text and not re.search(r"^packages\s*=", text, re.M)
+
+
+def test_tour_has_one_section_per_family():
+    pytest.importorskip("sklearn")
+    from mlc import __main__ as tour
+
+    sections = [s.__name__ for s in tour._SECTIONS]
+    assert set(sections) == {f"_{f}_rows" for f in FAMILIES}
+    rows = tour._entries()
+    assert len(rows) >= 55 and all(callable(r[3]) and callable(r[4]) for r in rows)
+    shown = {r[0].split("(")[0].split(" ")[0] for r in rows}
+    estimators = {name for f in FAMILIES for name, obj in _public(f)
+                  if inspect.isclass(obj) and hasattr(obj, "fit") and hasattr(obj, "get_params")}
+    assert estimators - {"NearestNeighbors", "NeuralNetClassifier", "NeuralNetRegressor"} <= shown, \
+        sorted(estimators - shown)
