@@ -2,7 +2,7 @@
  *
  * The order of a binding (DESIGN.md): parse; convert with mlc_bind_array (PyArray_FROM_OTF with
  * NPY_ARRAY_IN_ARRAY, then a defensive ndim check); check shapes with mlc_bind_check_dim; call the
- * family's check_params (NULL or a message -> ValueError); allocate outputs with NumPy; release the
+ * family's check_params (NULL or a message -> ValueError); allocate outputs with mlc_bind_new; release the
  * GIL around the kernel only; map the status with mlc_bind_status; one fail: label. */
 #ifndef MLC_BIND_H
 #define MLC_BIND_H
@@ -22,11 +22,17 @@
 PyArrayObject *mlc_bind_array(PyObject *obj, int typenum, int ndim, const char *name);
 /* The same, but the dtype is float32 if obj is a float32 array and float64 otherwise. */
 PyArrayObject *mlc_bind_float_array(PyObject *obj, int ndim, const char *name);
-/* Optional sample weights: None gives *out = NULL; otherwise a 1-D array of `typenum` with n
- * entries (a new reference). Returns 0, or -1 with an exception naming sample_weight. */
+/* An optional vector: None (or absent) gives *out = NULL; otherwise a 1-D array of `typenum` with
+ * n entries (a new reference). Returns 0, or -1 with an exception naming `name`. */
+int mlc_bind_optional(PyObject *obj, int typenum, npy_intp n, const char *name, PyArrayObject **out);
+/* Optional sample weights: mlc_bind_optional named sample_weight. */
 int mlc_bind_weights(PyObject *obj, int typenum, npy_intp n, PyArrayObject **out);
 /* A new uninitialised 1-D (nd = 1: d0) or 2-D (d0, d1) array of `typenum`, or NULL with an exception. */
 PyArrayObject *mlc_bind_new(int nd, npy_intp d0, npy_intp d1, int typenum);
+/* The same for any shape dims (nd entries), zero-filled when `zero` is set. */
+PyArrayObject *mlc_bind_new_shape(int nd, const npy_intp *dims, int typenum, int zero);
+/* The data of an optional array: NULL when it is absent (None). */
+static inline void *mlc_bind_data(PyArrayObject *a) { return a != NULL ? PyArray_DATA(a) : NULL; }
 /* 0 if a.shape[axis] == expected, else -1 with ValueError. */
 int mlc_bind_check_dim(PyArrayObject *a, int axis, npy_intp expected, const char *name);
 /* -1 with ValueError(msg) when msg is not NULL (a check_params result), else 0. */
@@ -38,7 +44,13 @@ PyObject *mlc_bind_status(int status);
  * C-contiguous, aligned ndarray with `ndim` dimensions (ndim < 0: any), writeable with MLC_BIND_OUT.
  * With MLC_BIND_OPTIONAL, None gives *out = NULL. *out is a BORROWED reference (nothing to release).
  * Returns 0, or -1 with TypeError/ValueError naming `name`. */
-enum { MLC_BIND_IN = 0, MLC_BIND_OUT = 1, MLC_BIND_OPTIONAL = 2 };
+enum {
+    MLC_BIND_IN = 0,
+    MLC_BIND_OUT = 1,
+    MLC_BIND_OPTIONAL = 2,
+    MLC_BIND_IN_OPT = MLC_BIND_IN | MLC_BIND_OPTIONAL,
+    MLC_BIND_OUT_OPT = MLC_BIND_OUT | MLC_BIND_OPTIONAL
+};
 int mlc_bind_inplace(PyObject *obj, int typenum, int ndim, const char *name, int flags, PyArrayObject **out);
 /* Shape and aliasing checks of the in-place (network) bindings: 0, or -1 with a ValueError naming
  * both arrays; each is skipped (0) when either array is NULL (an optional one left out).

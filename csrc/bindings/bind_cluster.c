@@ -45,9 +45,8 @@ static PyObject *kmeans_plusplus(PyObject *self, PyObject *args, PyObject *kwds)
     if (mlc_bind_check_params(trials < 1 || trials > 64 ? "n_local_trials must be in [1, 64]" : NULL) < 0)
         goto fail;
     if (n_threads < 1) n_threads = 1;
-    npy_intp cd[2] = {k, d}, id[1] = {k};
-    centers = (PyArrayObject *)PyArray_SimpleNew(2, cd, PyArray_TYPE(X));
-    indices = (PyArrayObject *)PyArray_SimpleNew(1, id, NPY_INT64);
+    centers = mlc_bind_new(2, k, d, PyArray_TYPE(X));
+    indices = mlc_bind_new(1, k, 0, NPY_INT64);
     if (centers == NULL || indices == NULL) goto fail;
     int st;
     Py_BEGIN_ALLOW_THREADS
@@ -93,8 +92,7 @@ static PyObject *kmeans_fit(PyObject *self, PyObject *args, PyObject *kwds) {
     int64_t n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1), k = PyArray_DIM(centers, 0);
     if (mlc_bind_check_params(mlc_kmeans_check_params(n, d, k, algorithm, max_iter, tol)) < 0) goto fail;
     if (n_threads < 1) n_threads = 1;
-    npy_intp ld[1] = {n};
-    labels = (PyArrayObject *)PyArray_SimpleNew(1, ld, NPY_INT32);
+    labels = mlc_bind_new(1, n, 0, NPY_INT32);
     if (labels == NULL) goto fail;
     double inertia = 0.0;
     int64_t n_iter = 0;
@@ -140,11 +138,10 @@ static PyObject *kmeans_assign(PyObject *self, PyObject *args, PyObject *kwds) {
                               : k < 1 ? "need at least one centre" : k > INT32_MAX ? "too many centres" : NULL) < 0)
         goto fail;
     if (n_threads < 1) n_threads = 1;
-    npy_intp ld[1] = {n};
-    labels = (PyArrayObject *)PyArray_SimpleNew(1, ld, NPY_INT32);
+    labels = mlc_bind_new(1, n, 0, NPY_INT32);
     if (labels == NULL) goto fail;
     double inertia = 0.0;
-    const void *wd = w ? PyArray_DATA(w) : NULL;
+    const void *wd = mlc_bind_data(w);
     int st;
     Py_BEGIN_ALLOW_THREADS
     if (PyArray_TYPE(X) == NPY_FLOAT32)
@@ -193,8 +190,7 @@ static PyObject *kmeans_minibatch_step(PyObject *self, PyObject *args, PyObject 
                               : k < 1 ? "need at least one centre" : k > INT32_MAX ? "too many centres" : NULL) < 0)
         goto fail;
     if (n_threads < 1) n_threads = 1;
-    npy_intp ld[1] = {b};
-    labels = (PyArrayObject *)PyArray_SimpleNew(1, ld, NPY_INT32);
+    labels = mlc_bind_new(1, b, 0, NPY_INT32);
     if (labels == NULL) goto fail;
     double inertia = 0.0;
     int st;

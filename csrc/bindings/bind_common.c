@@ -26,17 +26,25 @@ PyArrayObject *mlc_bind_float_array(PyObject *obj, int ndim, const char *name) {
     return mlc_bind_array(obj, typenum, ndim, name);
 }
 
-int mlc_bind_weights(PyObject *obj, int typenum, npy_intp n, PyArrayObject **out) {
+int mlc_bind_optional(PyObject *obj, int typenum, npy_intp n, const char *name, PyArrayObject **out) {
     *out = NULL;
     if (obj == NULL || obj == Py_None) return 0;
-    *out = mlc_bind_array(obj, typenum, 1, "sample_weight");
+    *out = mlc_bind_array(obj, typenum, 1, name);
     if (*out == NULL) return -1;
-    return mlc_bind_check_dim(*out, 0, n, "sample_weight");
+    return mlc_bind_check_dim(*out, 0, n, name);
+}
+
+int mlc_bind_weights(PyObject *obj, int typenum, npy_intp n, PyArrayObject **out) {
+    return mlc_bind_optional(obj, typenum, n, "sample_weight", out);
 }
 
 PyArrayObject *mlc_bind_new(int nd, npy_intp d0, npy_intp d1, int typenum) {
     npy_intp dims[2] = {d0, d1};
-    return (PyArrayObject *)PyArray_SimpleNew(nd, dims, typenum);
+    return mlc_bind_new_shape(nd, dims, typenum, 0);
+}
+
+PyArrayObject *mlc_bind_new_shape(int nd, const npy_intp *dims, int typenum, int zero) {
+    return (PyArrayObject *)(zero ? PyArray_ZEROS(nd, dims, typenum, 0) : PyArray_SimpleNew(nd, dims, typenum));
 }
 
 int mlc_bind_inplace(PyObject *obj, int typenum, int ndim, const char *name, int flags, PyArrayObject **out) {

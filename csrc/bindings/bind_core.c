@@ -60,8 +60,7 @@ static PyObject *rng_draw(PyObject *args, int kind) {
         PyErr_SetString(PyExc_ValueError, "n must be >= 0");
         return NULL;
     }
-    npy_intp dims[1] = {n};
-    PyArrayObject *out = (PyArrayObject *)PyArray_SimpleNew(1, dims, kind == 2 ? NPY_UINT64 : NPY_FLOAT64);
+    PyArrayObject *out = mlc_bind_new(1, n, 0, kind == 2 ? NPY_UINT64 : NPY_FLOAT64);
     if (out == NULL) return NULL;
     mlc_rng rng;
     mlc_rng_seed(&rng, seed);

@@ -2,20 +2,6 @@
 #include "bind.h" /* first: Python.h before any system header */
 #include "decomposition/pca.h"
 
-#define IS_F32(a) (PyArray_TYPE(a) == NPY_FLOAT32)
-
-/* A float64 (len) vector from obj, or NULL: obj None gives NULL without an exception (check
- * PyErr_Occurred). */
-static PyArrayObject *vector_or_none(PyObject *obj, npy_intp len, const char *name) {
-    if (obj == NULL || obj == Py_None) return NULL;
-    PyArrayObject *a = mlc_bind_array(obj, NPY_FLOAT64, 1, name);
-    if (a != NULL && mlc_bind_check_dim(a, 0, len, name) < 0) {
-        Py_DECREF(a);
-        return NULL;
-    }
-    return a;
-}
-
 /* svd_full(X, center=True, n_threads=1) -> (s (R), components (R, D), mean (D), ssq (D)) */
 static PyObject *svd_full(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
@@ -38,7 +24,7 @@ static PyObject *svd_full(PyObject *self, PyObject *args, PyObject *kwds) {
     if (n_threads < 1) n_threads = 1;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    if (IS_F32(X))
+    if (PyArray_TYPE(X) == NPY_FLOAT32)
         st = mlc_svd_full_f32(PyArray_DATA(s), PyArray_DATA(comp), PyArray_DATA(mean),
                               PyArray_DATA(ssq), PyArray_DATA(X), n, d, center, n_threads);
     else
@@ -86,7 +72,7 @@ static PyObject *pca_covariance(PyObject *self, PyObject *args, PyObject *kwds) 
     if (n_threads < 1) n_threads = 1;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    if (IS_F32(X))
+    if (PyArray_TYPE(X) == NPY_FLOAT32)
         st = mlc_pca_covariance_f32(PyArray_DATA(s), PyArray_DATA(ev), PyArray_DATA(comp),
                                     PyArray_DATA(mean), PyArray_DATA(ssq), PyArray_DATA(X), n, d,
                                     n_threads);
@@ -143,7 +129,7 @@ static PyObject *svd_randomized(PyObject *self, PyObject *args, PyObject *kwds) 
     if (n_threads < 1) n_threads = 1;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    if (IS_F32(X))
+    if (PyArray_TYPE(X) == NPY_FLOAT32)
         st = mlc_svd_randomized_f32(PyArray_DATA(s), PyArray_DATA(comp), PyArray_DATA(mean),
                                     PyArray_DATA(ssq), PyArray_DATA(X), n, d, k, n_oversamples,
                                     n_iter, normalizer, seed, center, &mlc_bind_interrupt,
@@ -185,17 +171,16 @@ static PyObject *pca_map(PyObject *args, PyObject *kwds, int inverse) {
     if (C == NULL) goto fail;
     int64_t n = PyArray_DIM(X, 0), k = PyArray_DIM(C, 0), d = PyArray_DIM(C, 1);
     if (mlc_bind_check_dim(X, 1, inverse ? k : d, "X") < 0) goto fail;
-    mean = vector_or_none(mo, d, "mean");
-    if (mean == NULL && PyErr_Occurred()) goto fail;
-    scale = vector_or_none(so, k, "scale");
-    if (scale == NULL && PyErr_Occurred()) goto fail;
+    if (mlc_bind_optional(mo, NPY_FLOAT64, d, "mean", &mean) < 0 ||
+        mlc_bind_optional(so, NPY_FLOAT64, k, "scale", &scale) < 0)
+        goto fail;
     out = mlc_bind_new(2, n, inverse ? d : k, tn);
     if (out == NULL) goto fail;
     if (n_threads < 1) n_threads = 1;
-    const double *mp = mean ? PyArray_DATA(mean) : NULL, *sp = scale ? PyArray_DATA(scale) : NULL;
+    const double *mp = mlc_bind_data(mean), *sp = mlc_bind_data(scale);
     int st;
     Py_BEGIN_ALLOW_THREADS
-    if (IS_F32(X))
+    if (PyArray_TYPE(X) == NPY_FLOAT32)
         st = inverse ? mlc_pca_inverse_f32(PyArray_DATA(out), PyArray_DATA(X), PyArray_DATA(C), mp,
                                            sp, n, d, k, n_threads)
                      : mlc_pca_transform_f32(PyArray_DATA(out), PyArray_DATA(X), PyArray_DATA(C),
@@ -224,37 +209,27 @@ fail:
     return NULL;
 }
 
-/* pca_transform(X, components, mean=None, scale=None, n_threads=1) -> (N, K) */
-static PyObject *pca_transform(PyObject *self, PyObject *args, PyObject *kwds) {
-    (void)self;
-    return pca_map(args, kwds, 0);
-}
-
-/* pca_inverse(Y, components, mean=None, scale=None, n_threads=1) -> (N, D) */
-static PyObject *pca_inverse(PyObject *self, PyObject *args, PyObject *kwds) {
-    (void)self;
-    return pca_map(args, kwds, 1);
-}
-
-#define KW MLC_BIND_KW
-#define FN(f) MLC_BIND_FN(f)
+/* pca_transform(X, components, mean=None, scale=None, n_threads=1) -> (N, K);
+ * pca_inverse(Y, components, mean=None, scale=None, n_threads=1) -> (N, D) */
+static PyObject *pca_transform(PyObject *self, PyObject *a, PyObject *kw) { (void)self; return pca_map(a, kw, 0); }
+static PyObject *pca_inverse(PyObject *self, PyObject *a, PyObject *kw) { (void)self; return pca_map(a, kw, 1); }
 
 PyMethodDef mlc_decomposition_methods[] = {
-    {"svd_full", FN(svd_full), KW,
+    {"svd_full", MLC_BIND_FN(svd_full), MLC_BIND_KW,
      "svd_full(X, center=True, n_threads=1) -> (s, components, mean, ssq): exact thin SVD of "
      "X - mean (or X), components = rows of Vt, sign-flipped; ssq = column sums of squared "
      "deviations"},
-    {"pca_covariance", FN(pca_covariance), KW,
+    {"pca_covariance", MLC_BIND_FN(pca_covariance), MLC_BIND_KW,
      "pca_covariance(X, n_threads=1) -> (s, explained_variance, components, mean, ssq): "
      "eigendecomposition of the sample covariance, largest first"},
-    {"svd_randomized", FN(svd_randomized), KW,
+    {"svd_randomized", MLC_BIND_FN(svd_randomized), MLC_BIND_KW,
      "svd_randomized(X, n_components, n_oversamples=10, n_iter=4, normalizer=PCA_NORMALIZER_LU, seed=0, "
      "center=True, n_threads=1) -> (s, components, mean, ssq): Halko-Martinsson-Tropp "
      "randomized SVD; normalizer from ENUMS['pca_normalizer']"},
-    {"pca_transform", FN(pca_transform), KW,
+    {"pca_transform", MLC_BIND_FN(pca_transform), MLC_BIND_KW,
      "pca_transform(X, components, mean=None, scale=None, n_threads=1) -> "
      "((X - mean) components^T) / scale"},
-    {"pca_inverse", FN(pca_inverse), KW,
+    {"pca_inverse", MLC_BIND_FN(pca_inverse), MLC_BIND_KW,
      "pca_inverse(Y, components, mean=None, scale=None, n_threads=1) -> "
      "(Y * scale) components + mean"},
     {NULL, NULL, 0, NULL},

@@ -18,10 +18,9 @@ static PyObject *pairwise_distances(PyObject *self, PyObject *args, PyObject *kw
     if (same && mlc_bind_check_dim(Y, 0, PyArray_DIM(X, 0), "Y") < 0) goto fail;
     if (mlc_bind_check_params(mlc_distance_check_params(metric)) < 0) goto fail;
     if (n_threads < 1) n_threads = 1;
-    npy_intp dims[2] = {PyArray_DIM(X, 0), PyArray_DIM(Y, 0)};
-    out = (PyArrayObject *)PyArray_SimpleNew(2, dims, PyArray_TYPE(X));
+    const int64_t n = PyArray_DIM(X, 0), m = PyArray_DIM(Y, 0), d = PyArray_DIM(X, 1);
+    out = mlc_bind_new(2, n, m, PyArray_TYPE(X));
     if (out == NULL) goto fail;
-    int64_t n = dims[0], m = dims[1], d = PyArray_DIM(X, 1);
     int st;
     Py_BEGIN_ALLOW_THREADS
     if (PyArray_TYPE(X) == NPY_FLOAT32)

@@ -40,7 +40,7 @@ static PyObject *svm_fit_c_svc(PyObject *self, PyObject *args, PyObject *kwds) {
         PyErr_SetString(PyExc_ValueError, "X must have at least one row");
         goto fail;
     }
-    coef = (PyArrayObject *)PyArray_SimpleNew(1, &n, NPY_FLOAT64);
+    coef = mlc_bind_new(1, n, 0, NPY_FLOAT64);
     if (coef == NULL) goto fail;
     double rho = 0;
     int64_t n_iter = 0;
@@ -157,7 +157,7 @@ static PyObject *svm_fit_epsilon_svr(PyObject *self, PyObject *args, PyObject *k
         PyErr_SetString(PyExc_ValueError, "X must have at least one row");
         goto fail;
     }
-    coef = (PyArrayObject *)PyArray_SimpleNew(1, &n, NPY_FLOAT64);
+    coef = mlc_bind_new(1, n, 0, NPY_FLOAT64);
     if (coef == NULL) goto fail;
     double rho = 0;
     int64_t n_iter = 0;
@@ -196,13 +196,14 @@ static PyObject *svm_kernel_matrix(PyObject *self, PyObject *args, PyObject *kwd
     Y = mlc_bind_array(yo, NPY_FLOAT64, 2, "Y");
     if (Y == NULL || mlc_bind_check_dim(Y, 1, PyArray_DIM(X, 1), "Y") < 0) goto fail;
     if (mlc_bind_check_params(mlc_svm_check_params(&k, 1.0, 1.0)) < 0) goto fail;
-    npy_intp dims[2] = {PyArray_DIM(X, 0), PyArray_DIM(Y, 0)};
-    K = (PyArrayObject *)PyArray_SimpleNew(2, dims, NPY_FLOAT64);
+    const npy_intp n = PyArray_DIM(X, 0), m = PyArray_DIM(Y, 0);
+    K = mlc_bind_new(2, n, m, NPY_FLOAT64);
     if (K == NULL) goto fail;
+    const int n_threads = mlc_get_num_threads();
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_svm_kernel_matrix(PyArray_DATA(K), PyArray_DATA(X), PyArray_DATA(Y), dims[0], dims[1],
-                               PyArray_DIM(X, 1), &k);
+    st = mlc_svm_kernel_matrix(PyArray_DATA(K), PyArray_DATA(X), PyArray_DATA(Y), n, m, PyArray_DIM(X, 1), &k,
+                               n_threads);
     Py_END_ALLOW_THREADS
     if (st != MLC_OK) {
         mlc_bind_status(st);

@@ -30,7 +30,7 @@ static PyObject *lsq_center(PyObject *self, PyObject *args, PyObject *kwds) {
     int st;
     Py_BEGIN_ALLOW_THREADS
     st = mlc_least_squares_center(PyArray_DATA(Xc), PyArray_DATA(Yc), PyArray_DATA(xoff), PyArray_DATA(yoff),
-                            PyArray_DATA(X), PyArray_DATA(Y), sw != NULL ? PyArray_DATA(sw) : NULL, n,
+                            PyArray_DATA(X), PyArray_DATA(Y), mlc_bind_data(sw), n,
                             d, t, fit_intercept, transpose, n_threads < 1 ? 1 : n_threads);
     Py_END_ALLOW_THREADS
     if (st != MLC_OK) {
@@ -214,8 +214,7 @@ static PyObject *cd_enet(PyObject *self, PyObject *args, PyObject *kwds) {
     if (mlc_bind_check_params(mlc_least_squares_cd_check_params(n, d, l1, l2, max_iter, tol)) < 0) goto fail;
     w = (PyArrayObject *)PyArray_NewCopy(w0, NPY_CORDER);
     work = mlc_bind_new(1, n + 2 * d, 0, NPY_FLOAT64);
-    npy_intp idims[1] = {3 * d};
-    iwork = (PyArrayObject *)PyArray_SimpleNew(1, idims, NPY_INT64);
+    iwork = mlc_bind_new(1, 3 * d, 0, NPY_INT64);
     if (w == NULL || work == NULL || iwork == NULL) goto fail;
     int st;
     double gap = 0;
@@ -275,7 +274,7 @@ static PyObject *lsq_gram(PyObject *self, PyObject *args, PyObject *kwds) {
     Py_BEGIN_ALLOW_THREADS
     st = mlc_least_squares_gram(PyArray_DATA(G), PyArray_DATA(XtY), PyArray_DATA(yy), PyArray_DATA(xoff),
                           PyArray_DATA(yoff), PyArray_DATA(X), PyArray_DATA(Y),
-                          sw != NULL ? PyArray_DATA(sw) : NULL, n, d, t, fit_intercept,
+                          mlc_bind_data(sw), n, d, t, fit_intercept,
                           n_threads < 1 ? 1 : n_threads);
     Py_END_ALLOW_THREADS
     if (st != MLC_OK) {
@@ -380,8 +379,7 @@ static PyObject *cd_enet_gram(PyObject *self, PyObject *args, PyObject *kwds) {
     if (mlc_bind_check_params(mlc_least_squares_cd_check_params(1, d, l1, l2, max_iter, tol)) < 0) goto fail;
     w = (PyArrayObject *)PyArray_NewCopy(w0, NPY_CORDER);
     work = mlc_bind_new(1, 3 * d, 0, NPY_FLOAT64);
-    npy_intp idims[1] = {3 * d};
-    iwork = (PyArrayObject *)PyArray_SimpleNew(1, idims, NPY_INT64);
+    iwork = mlc_bind_new(1, 3 * d, 0, NPY_INT64);
     if (w == NULL || work == NULL || iwork == NULL) goto fail;
     int st;
     double gap = 0;

@@ -90,7 +90,7 @@ static PyObject *linear_svc_fit(PyObject *self, PyObject *args, PyObject *kwds) 
         if (!PyErr_Occurred()) PyErr_NoMemory();
         goto fail;
     }
-    const double *swd = sw ? PyArray_DATA(sw) : NULL, *cwd = cw ? PyArray_DATA(cw) : NULL;
+    const double *swd = mlc_bind_data(sw), *cwd = mlc_bind_data(cw);
     int st;
     Py_BEGIN_ALLOW_THREADS
     st = mlc_linear_svm_fit_svc(PyArray_DATA(coef), PyArray_DATA(it), PyArray_DATA(lc), PyArray_DATA(oc), n_curve,
@@ -157,7 +157,7 @@ static PyObject *linear_svr_fit(PyObject *self, PyObject *args, PyObject *kwds) 
     lc = mlc_bind_new(2, 1, p.curve_cap, NPY_FLOAT64);
     oc = mlc_bind_new(2, 1, p.curve_cap, NPY_FLOAT64);
     if (coef == NULL || lc == NULL || oc == NULL) goto fail;
-    const double *swd = sw ? PyArray_DATA(sw) : NULL;
+    const double *swd = mlc_bind_data(sw);
     int64_t n_iter = 0, n_curve = 0;
     int st;
     Py_BEGIN_ALLOW_THREADS

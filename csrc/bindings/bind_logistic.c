@@ -78,14 +78,13 @@ static PyObject *logistic_fit(PyObject *self, PyObject *args, PyObject *kwds) {
     }
     w = (PyArrayObject *)PyArray_NewCopy(w0, NPY_CORDER);
     Py_DECREF(w0);
-    npy_intp dc[1] = {max_iter + 1};
-    lc = (PyArrayObject *)PyArray_SimpleNew(1, dc, NPY_FLOAT64);
-    oc = (PyArrayObject *)PyArray_SimpleNew(1, dc, NPY_FLOAT64);
+    lc = mlc_bind_new(1, max_iter + 1, 0, NPY_FLOAT64);
+    oc = mlc_bind_new(1, max_iter + 1, 0, NPY_FLOAT64);
     if (w == NULL || lc == NULL || oc == NULL) goto fail;
     if (n_threads < 1) n_threads = 1;
     int64_t n_curve = 0, n_iter = 0;
     int converged = 0, st;
-    const double *swd = sw != NULL ? PyArray_DATA(sw) : NULL;
+    const double *swd = mlc_bind_data(sw);
     Py_BEGIN_ALLOW_THREADS
     st = mlc_logistic_fit(PyArray_DATA(w), PyArray_DATA(lc), PyArray_DATA(oc), &n_curve, &n_iter, &converged,
                           PyArray_DATA(X), PyArray_DATA(y), swd, n, d, n_classes, &p, n_threads, &mlc_bind_interrupt);
@@ -141,13 +140,12 @@ static PyObject *logistic_loss_grad(PyObject *self, PyObject *args, PyObject *kw
     const npy_intp P = mlc_logistic_n_params(d, n_classes, fit_intercept);
     w = mlc_bind_array(wo, NPY_FLOAT64, 1, "w");
     if (w == NULL || mlc_bind_check_dim(w, 0, P, "w") < 0) goto fail;
-    npy_intp dp[1] = {P};
-    g = (PyArrayObject *)PyArray_SimpleNew(1, dp, NPY_FLOAT64);
+    g = mlc_bind_new(1, P, 0, NPY_FLOAT64);
     if (g == NULL) goto fail;
     if (n_threads < 1) n_threads = 1;
     double loss = 0.0;
     int st;
-    const double *swd = sw != NULL ? PyArray_DATA(sw) : NULL;
+    const double *swd = mlc_bind_data(sw);
     Py_BEGIN_ALLOW_THREADS
     st = mlc_logistic_loss_grad(&loss, PyArray_DATA(g), PyArray_DATA(w), PyArray_DATA(X), PyArray_DATA(y), swd, n, d,
                                 n_classes, fit_intercept, n_threads);
@@ -180,8 +178,7 @@ typedef struct {
 
 static int py_objective_fn(void *ctx, const double *w, double *grad, double *loss) {
     const py_objective *o = ctx;
-    npy_intp dims[1] = {o->p};
-    PyArrayObject *wa = (PyArrayObject *)PyArray_SimpleNew(1, dims, NPY_FLOAT64);
+    PyArrayObject *wa = mlc_bind_new(1, o->p, 0, NPY_FLOAT64);
     PyObject *res = NULL;
     PyArrayObject *ga = NULL;
     int st = MLC_EINVAL;
@@ -237,10 +234,9 @@ static PyObject *optim_line_search(PyObject *self, PyObject *args, PyObject *kwd
         PyErr_SetString(PyExc_ValueError, "w must not be empty");
         goto fail;
     }
-    npy_intp dims[1] = {p};
-    g0 = (PyArrayObject *)PyArray_SimpleNew(1, dims, NPY_FLOAT64);
-    wn = (PyArrayObject *)PyArray_SimpleNew(1, dims, NPY_FLOAT64);
-    gn = (PyArrayObject *)PyArray_SimpleNew(1, dims, NPY_FLOAT64);
+    g0 = mlc_bind_new(1, p, 0, NPY_FLOAT64);
+    wn = mlc_bind_new(1, p, 0, NPY_FLOAT64);
+    gn = mlc_bind_new(1, p, 0, NPY_FLOAT64);
     if (g0 == NULL || wn == NULL || gn == NULL) goto fail;
     py_objective obj = {fo, p};
     double f0 = 0.0, f_new = 0.0;

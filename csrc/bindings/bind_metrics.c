@@ -13,7 +13,6 @@ static int weight_type(PyObject *obj) {
     return NPY_FLOAT64;
 }
 
-#define WDATA(a) ((a) ? PyArray_DATA(a) : NULL)
 
 /* Two code arrays of one length. Returns 0 or -1 with an exception. */
 static int code_pair(PyObject *to, PyObject *po, PyArrayObject **yt, PyArrayObject **yp) {
@@ -35,7 +34,7 @@ static PyObject *metrics_mark_labels(PyObject *self, PyObject *args) {
     if (y == NULL) goto fail;
     if (mlc_bind_check_params(span < 1 ? "span must be >= 1" : NULL) < 0) goto fail;
     npy_intp dims[1] = {span};
-    present = (PyArrayObject *)PyArray_ZEROS(1, dims, NPY_UINT8, 0);
+    present = mlc_bind_new_shape(1, dims, NPY_UINT8, 1);
     if (present == NULL) goto fail;
     int st;
     Py_BEGIN_ALLOW_THREADS
@@ -66,7 +65,7 @@ static PyObject *metrics_encode_labels(PyObject *self, PyObject *args) {
     if (table == NULL) goto fail;
     if (mlc_bind_check_params(PyArray_DIM(table, 0) < 1 ? "table must not be empty" : NULL) < 0)
         goto fail;
-    codes = (PyArrayObject *)PyArray_SimpleNew(1, PyArray_DIMS(y), NPY_INT32);
+    codes = mlc_bind_new(1, PyArray_DIM(y, 0), 0, NPY_INT32);
     if (codes == NULL) goto fail;
     int st;
     Py_BEGIN_ALLOW_THREADS
@@ -99,7 +98,7 @@ static PyObject *metrics_accuracy(PyObject *self, PyObject *args) {
     double correct = 0.0, total = 0.0;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_metrics_accuracy(&correct, &total, PyArray_DATA(yt), PyArray_DATA(yp), WDATA(w),
+    st = mlc_metrics_accuracy(&correct, &total, PyArray_DATA(yt), PyArray_DATA(yp), mlc_bind_data(w),
                               PyArray_DIM(yt, 0));
     Py_END_ALLOW_THREADS
     if (st != MLC_OK) {
@@ -129,17 +128,16 @@ static PyObject *metrics_confusion(PyObject *self, PyObject *args) {
     if (code_pair(to, po, &yt, &yp) < 0) goto fail;
     if (mlc_bind_weights(wo, wt, PyArray_DIM(yt, 0), &w) < 0) goto fail;
     if (mlc_bind_check_params(mlc_metrics_check_params(c)) < 0) goto fail;
-    npy_intp dims[2] = {c, c};
-    cm = (PyArrayObject *)PyArray_SimpleNew(2, dims, wt);
+    cm = mlc_bind_new(2, c, c, wt);
     if (cm == NULL) goto fail;
     int st;
     const int64_t n = PyArray_DIM(yt, 0);
     const int32_t *t = PyArray_DATA(yt), *p = PyArray_DATA(yp);
     Py_BEGIN_ALLOW_THREADS
     if (wt == NPY_INT64)
-        st = mlc_metrics_confusion_i64(PyArray_DATA(cm), t, p, WDATA(w), n, c);
+        st = mlc_metrics_confusion_i64(PyArray_DATA(cm), t, p, mlc_bind_data(w), n, c);
     else
-        st = mlc_metrics_confusion_f64(PyArray_DATA(cm), t, p, WDATA(w), n, c);
+        st = mlc_metrics_confusion_f64(PyArray_DATA(cm), t, p, mlc_bind_data(w), n, c);
     Py_END_ALLOW_THREADS
     if (st != MLC_OK) {
         mlc_bind_status(st);
@@ -169,20 +167,19 @@ static PyObject *metrics_class_counts(PyObject *self, PyObject *args) {
     if (code_pair(to, po, &yt, &yp) < 0) goto fail;
     if (mlc_bind_weights(wo, wt, PyArray_DIM(yt, 0), &w) < 0) goto fail;
     if (mlc_bind_check_params(mlc_metrics_check_params(c)) < 0) goto fail;
-    npy_intp dims[1] = {c};
-    tp = (PyArrayObject *)PyArray_SimpleNew(1, dims, wt);
-    ps = (PyArrayObject *)PyArray_SimpleNew(1, dims, wt);
-    ts = (PyArrayObject *)PyArray_SimpleNew(1, dims, wt);
+    tp = mlc_bind_new(1, c, 0, wt);
+    ps = mlc_bind_new(1, c, 0, wt);
+    ts = mlc_bind_new(1, c, 0, wt);
     if (tp == NULL || ps == NULL || ts == NULL) goto fail;
     int st;
     const int64_t n = PyArray_DIM(yt, 0);
     Py_BEGIN_ALLOW_THREADS
     if (wt == NPY_INT64)
         st = mlc_metrics_class_counts_i64(PyArray_DATA(tp), PyArray_DATA(ps), PyArray_DATA(ts),
-                                          PyArray_DATA(yt), PyArray_DATA(yp), WDATA(w), n, c);
+                                          PyArray_DATA(yt), PyArray_DATA(yp), mlc_bind_data(w), n, c);
     else
         st = mlc_metrics_class_counts_f64(PyArray_DATA(tp), PyArray_DATA(ps), PyArray_DATA(ts),
-                                          PyArray_DATA(yt), PyArray_DATA(yp), WDATA(w), n, c);
+                                          PyArray_DATA(yt), PyArray_DATA(yp), mlc_bind_data(w), n, c);
     Py_END_ALLOW_THREADS
     if (st != MLC_OK) {
         mlc_bind_status(st);
@@ -223,7 +220,7 @@ static PyObject *metrics_log_loss(PyObject *self, PyObject *args, PyObject *kwds
     double loss = 0.0, dev = 0.0;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_metrics_log_loss(&loss, &dev, PyArray_DATA(proba), PyArray_DATA(y), WDATA(w),
+    st = mlc_metrics_log_loss(&loss, &dev, PyArray_DATA(proba), PyArray_DATA(y), mlc_bind_data(w),
                               PyArray_DIM(proba, 0), PyArray_DIM(proba, 1), eps, n_threads);
     Py_END_ALLOW_THREADS
     if (st != MLC_OK) {
@@ -243,8 +240,7 @@ fail:
 
 /* A copy of the first m entries of a (N,) float64 array. */
 static PyArrayObject *head(PyArrayObject *a, npy_intp m) {
-    npy_intp dims[1] = {m};
-    PyArrayObject *h = (PyArrayObject *)PyArray_SimpleNew(1, dims, NPY_FLOAT64);
+    PyArrayObject *h = mlc_bind_new(1, m, 0, NPY_FLOAT64);
     if (h != NULL && m > 0) memcpy(PyArray_DATA(h), PyArray_DATA(a), sizeof(double) * (size_t)m);
     return h;
 }
@@ -268,18 +264,17 @@ static PyObject *metrics_roc_curve(PyObject *self, PyObject *args, PyObject *kwd
     if (mlc_bind_weights(wo, NPY_FLOAT64, PyArray_DIM(score, 0), &w) < 0) goto fail;
     if (n_threads < 1) n_threads = 1;
     const int64_t n = PyArray_DIM(score, 0);
-    npy_intp sdims[1] = {mlc_metrics_roc_scratch_size(n, w != NULL)};
     // NumPy's allocator (huge pages for big blocks) also serves the scratch
-    scratch = (PyArrayObject *)PyArray_SimpleNew(1, sdims, NPY_UINT64);
-    fps = (PyArrayObject *)PyArray_SimpleNew(1, PyArray_DIMS(score), NPY_FLOAT64);
-    tps = (PyArrayObject *)PyArray_SimpleNew(1, PyArray_DIMS(score), NPY_FLOAT64);
-    thr = (PyArrayObject *)PyArray_SimpleNew(1, PyArray_DIMS(score), NPY_FLOAT64);
+    scratch = mlc_bind_new(1, mlc_metrics_roc_scratch_size(n, w != NULL), 0, NPY_UINT64);
+    fps = mlc_bind_new(1, n, 0, NPY_FLOAT64);
+    tps = mlc_bind_new(1, n, 0, NPY_FLOAT64);
+    thr = mlc_bind_new(1, n, 0, NPY_FLOAT64);
     if (scratch == NULL || fps == NULL || tps == NULL || thr == NULL) goto fail;
     int64_t m = 0;
     int st;
     Py_BEGIN_ALLOW_THREADS
     st = mlc_metrics_roc_curve(PyArray_DATA(fps), PyArray_DATA(tps), PyArray_DATA(thr), &m,
-                               PyArray_DATA(score), PyArray_DATA(pos), WDATA(w), n, drop, n_threads,
+                               PyArray_DATA(score), PyArray_DATA(pos), mlc_bind_data(w), n, drop, n_threads,
                                PyArray_DATA(scratch));
     Py_END_ALLOW_THREADS
     if (st != MLC_OK) {
@@ -339,7 +334,6 @@ fail:
     return NULL;
 }
 
-#define FN(f) MLC_BIND_FN(f)
 
 PyMethodDef mlc_metrics_methods[] = {
     {"metrics_mark_labels", metrics_mark_labels, METH_VARARGS,
@@ -352,10 +346,10 @@ PyMethodDef mlc_metrics_methods[] = {
      "metrics_confusion(y_true, y_pred, sample_weight, n_classes) -> cm (C, C)"},
     {"metrics_class_counts", metrics_class_counts, METH_VARARGS,
      "metrics_class_counts(y_true, y_pred, sample_weight, n_classes) -> (tp, pred_sum, true_sum)"},
-    {"metrics_log_loss", FN(metrics_log_loss), METH_VARARGS | METH_KEYWORDS,
+    {"metrics_log_loss", MLC_BIND_FN(metrics_log_loss), METH_VARARGS | METH_KEYWORDS,
      "metrics_log_loss(proba, y, sample_weight, eps, n_threads=1)\n"
      "  -> (summed loss, max |row sum - 1|)"},
-    {"metrics_roc_curve", FN(metrics_roc_curve), METH_VARARGS | METH_KEYWORDS,
+    {"metrics_roc_curve", MLC_BIND_FN(metrics_roc_curve), METH_VARARGS | METH_KEYWORDS,
      "metrics_roc_curve(score, pos, sample_weight, drop_intermediate, n_threads=1)\n"
      "  -> (fps, tps, thresholds)"},
     {"metrics_roc_auc", metrics_roc_auc, METH_VARARGS, "metrics_roc_auc(fps, tps) -> area"},

@@ -65,12 +65,12 @@ fail:
 /* New arrays holding g's parameters: (weights, means, covariances, precisions_cholesky). */
 static PyObject *model_tuple(const mlc_gmm *g) {
     const int64_t k = g->n_components, d = g->n_features;
-    npy_intp dk[1] = {k}, dm[2] = {k, d}, dp[3];
+    npy_intp dp[3];
     const int np = cov_shape(dp, k, d, g->covariance_type);
-    PyArrayObject *w = (PyArrayObject *)PyArray_SimpleNew(1, dk, NPY_FLOAT64);
-    PyArrayObject *m = (PyArrayObject *)PyArray_SimpleNew(2, dm, NPY_FLOAT64);
-    PyArrayObject *c = (PyArrayObject *)PyArray_SimpleNew(np, dp, NPY_FLOAT64);
-    PyArrayObject *pc = (PyArrayObject *)PyArray_SimpleNew(np, dp, NPY_FLOAT64);
+    PyArrayObject *w = mlc_bind_new(1, k, 0, NPY_FLOAT64);
+    PyArrayObject *m = mlc_bind_new(2, k, d, NPY_FLOAT64);
+    PyArrayObject *c = mlc_bind_new_shape(np, dp, NPY_FLOAT64, 0);
+    PyArrayObject *pc = mlc_bind_new_shape(np, dp, NPY_FLOAT64, 0);
     if (w == NULL || m == NULL || c == NULL || pc == NULL) {
         Py_XDECREF(w);
         Py_XDECREF(m);
@@ -120,8 +120,7 @@ static PyObject *gmm_fit(PyObject *self, PyObject *args, PyObject *kwds) {
         goto fail;
     if (load_model(&g, wo, mo, po, type, k, d) < 0) goto fail;
     if (n_threads < 1) n_threads = 1;
-    npy_intp dl[1] = {max_iter};
-    lbs = (PyArrayObject *)PyArray_SimpleNew(1, dl, NPY_FLOAT64);
+    lbs = mlc_bind_new(1, max_iter, 0, NPY_FLOAT64);
     if (lbs == NULL) goto fail;
     int64_t n_iter = 0;
     int converged = 0, st;
@@ -177,9 +176,8 @@ static PyObject *gmm_e_step(PyObject *self, PyObject *args, PyObject *kwds) {
     if (mlc_bind_check_params(mlc_gmm_check_params(k, d, type)) < 0) goto fail;
     if (load_model(&g, wo, mo, po, type, k, d) < 0) goto fail;
     if (n_threads < 1) n_threads = 1;
-    npy_intp dr[2] = {n, k};
-    resp = (PyArrayObject *)PyArray_SimpleNew(2, dr, NPY_FLOAT64);
-    lpn = (PyArrayObject *)PyArray_SimpleNew(1, dr, NPY_FLOAT64);
+    resp = mlc_bind_new(2, n, k, NPY_FLOAT64);
+    lpn = mlc_bind_new(1, n, 0, NPY_FLOAT64);
     if (resp == NULL || lpn == NULL) goto fail;
     int st;
     Py_BEGIN_ALLOW_THREADS
@@ -255,7 +253,7 @@ static PyObject *gmm_precisions_cholesky(PyObject *self, PyObject *args) {
     const int np = cov_shape(dp, k, d, type);
     P = shaped(po, np, dp, "precisions");
     if (P == NULL) goto fail;
-    U = (PyArrayObject *)PyArray_SimpleNew(np, dp, NPY_FLOAT64);
+    U = mlc_bind_new_shape(np, dp, NPY_FLOAT64, 0);
     if (U == NULL) goto fail;
     int st;
     Py_BEGIN_ALLOW_THREADS

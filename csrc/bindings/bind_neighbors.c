@@ -20,11 +20,10 @@ static PyObject *knn_kneighbors(PyObject *self, PyObject *args, PyObject *kwds) 
     if (mlc_bind_check_params(mlc_knn_check_params(k, PyArray_DIM(Y, 0), metric, MLC_WEIGHTS_UNIFORM)) < 0)
         goto fail;
     if (n_threads < 1) n_threads = 1;
-    npy_intp dims[2] = {PyArray_DIM(X, 0), k};
-    dist = (PyArrayObject *)PyArray_SimpleNew(2, dims, NPY_FLOAT64);
-    ind = (PyArrayObject *)PyArray_SimpleNew(2, dims, NPY_INT64);
+    const int64_t n = PyArray_DIM(X, 0), m = PyArray_DIM(Y, 0), d = PyArray_DIM(X, 1);
+    dist = mlc_bind_new(2, n, k, NPY_FLOAT64);
+    ind = mlc_bind_new(2, n, k, NPY_INT64);
     if (dist == NULL || ind == NULL) goto fail;
-    int64_t n = dims[0], m = PyArray_DIM(Y, 0), d = PyArray_DIM(X, 1);
     int st;
     Py_BEGIN_ALLOW_THREADS
     if (PyArray_TYPE(X) == NPY_FLOAT32)
@@ -49,9 +48,9 @@ fail:
     return NULL;
 }
 
-/* Shared by knn_vote and knn_average: ind/dist (N, K), and y's first dimension checked against
- * every index. Returns 0 or -1 with an exception. */
-static int check_neighbors(PyArrayObject *ind, PyArrayObject *dist, npy_intp m) {
+/* Shared by knn_vote and knn_average: ind/dist (N, K), y's first dimension checked against every
+ * index, and the weights code. Returns 0 or -1 with an exception. */
+static int check_neighbors(PyArrayObject *ind, PyArrayObject *dist, npy_intp m, int weights) {
     if (mlc_bind_check_dim(dist, 0, PyArray_DIM(ind, 0), "dist") < 0 ||
         mlc_bind_check_dim(dist, 1, PyArray_DIM(ind, 1), "dist") < 0)
         return -1;
@@ -65,7 +64,8 @@ static int check_neighbors(PyArrayObject *ind, PyArrayObject *dist, npy_intp m) 
             PyErr_Format(PyExc_ValueError, "ind: index %lld out of range [0, %zd)", (long long)ix[i], (Py_ssize_t)m);
             return -1;
         }
-    return 0;
+    return mlc_bind_check_params(weights == MLC_WEIGHTS_UNIFORM || weights == MLC_WEIGHTS_DISTANCE
+                                     ? NULL : "unknown weights code");
 }
 
 /* knn_vote(ind, dist, y, n_classes, weights) -> proba (N, C) */
@@ -79,7 +79,7 @@ static PyObject *knn_vote(PyObject *self, PyObject *args) {
     ind = mlc_bind_array(io, NPY_INT64, 2, "ind");
     dist = ind ? mlc_bind_array(dO, NPY_FLOAT64, 2, "dist") : NULL;
     y = dist ? mlc_bind_array(yo, NPY_INT32, 1, "y") : NULL;
-    if (y == NULL || check_neighbors(ind, dist, PyArray_DIM(y, 0)) < 0) goto fail;
+    if (y == NULL || check_neighbors(ind, dist, PyArray_DIM(y, 0), weights) < 0) goto fail;
     if (c < 1) {
         PyErr_SetString(PyExc_ValueError, "n_classes must be >= 1");
         goto fail;
@@ -90,16 +90,12 @@ static PyObject *knn_vote(PyObject *self, PyObject *args) {
             PyErr_Format(PyExc_ValueError, "y: class code %d out of range [0, %zd)", yc[i], c);
             goto fail;
         }
-    if (mlc_bind_check_params(weights == MLC_WEIGHTS_UNIFORM || weights == MLC_WEIGHTS_DISTANCE
-                                  ? NULL : "unknown weights code") < 0)
-        goto fail;
-    npy_intp dims[2] = {PyArray_DIM(ind, 0), c};
-    proba = (PyArrayObject *)PyArray_SimpleNew(2, dims, NPY_FLOAT64);
+    const int64_t n = PyArray_DIM(ind, 0), k = PyArray_DIM(ind, 1);
+    proba = mlc_bind_new(2, n, c, NPY_FLOAT64);
     if (proba == NULL) goto fail;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_knn_vote(PyArray_DATA(proba), PyArray_DATA(ind), PyArray_DATA(dist), yc, dims[0],
-                      PyArray_DIM(ind, 1), c, weights);
+    st = mlc_knn_vote(PyArray_DATA(proba), PyArray_DATA(ind), PyArray_DATA(dist), yc, n, k, c, weights);
     Py_END_ALLOW_THREADS
     if (st != MLC_OK) {
         mlc_bind_status(st);
@@ -127,17 +123,14 @@ static PyObject *knn_average(PyObject *self, PyObject *args) {
     ind = mlc_bind_array(io, NPY_INT64, 2, "ind");
     dist = ind ? mlc_bind_array(dO, NPY_FLOAT64, 2, "dist") : NULL;
     y = dist ? mlc_bind_array(yo, NPY_FLOAT64, 2, "y") : NULL;
-    if (y == NULL || check_neighbors(ind, dist, PyArray_DIM(y, 0)) < 0) goto fail;
-    if (mlc_bind_check_params(weights == MLC_WEIGHTS_UNIFORM || weights == MLC_WEIGHTS_DISTANCE
-                                  ? NULL : "unknown weights code") < 0)
-        goto fail;
-    npy_intp dims[2] = {PyArray_DIM(ind, 0), PyArray_DIM(y, 1)};
-    pred = (PyArrayObject *)PyArray_SimpleNew(2, dims, NPY_FLOAT64);
+    if (y == NULL || check_neighbors(ind, dist, PyArray_DIM(y, 0), weights) < 0) goto fail;
+    const int64_t n = PyArray_DIM(ind, 0), k = PyArray_DIM(ind, 1), t = PyArray_DIM(y, 1);
+    pred = mlc_bind_new(2, n, t, NPY_FLOAT64);
     if (pred == NULL) goto fail;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_knn_average(PyArray_DATA(pred), PyArray_DATA(ind), PyArray_DATA(dist), PyArray_DATA(y),
-                         dims[0], PyArray_DIM(ind, 1), dims[1], weights);
+    st = mlc_knn_average(PyArray_DATA(pred), PyArray_DATA(ind), PyArray_DATA(dist), PyArray_DATA(y), n, k, t,
+                         weights);
     Py_END_ALLOW_THREADS
     if (st != MLC_OK) {
         mlc_bind_status(st);

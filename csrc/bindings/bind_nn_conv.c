@@ -61,11 +61,6 @@ static int sane(Py_ssize_t s1, Py_ssize_t s2, Py_ssize_t p1, Py_ssize_t p2, Py_s
 }
 
 
-#define OUT MLC_BIND_OUT
-#define OUT_OPT (MLC_BIND_OUT | MLC_BIND_OPTIONAL)
-#define IN MLC_BIND_IN
-#define IN_OPT (MLC_BIND_IN | MLC_BIND_OPTIONAL)
-#define F32 NPY_FLOAT32
 
 /* ---- conv2d --------------------------------------------------------------------------------------- */
 
@@ -103,7 +98,7 @@ static int conv_scratch(PyObject *so, int64_t n, PyArrayObject **arr, const char
         *scratch = *own;
         return 0;
     }
-    if (mlc_bind_inplace(so, F32, 1, "scratch", OUT, &s) < 0) return -1;
+    if (mlc_bind_inplace(so, NPY_FLOAT32, 1, "scratch", MLC_BIND_OUT, &s) < 0) return -1;
     if (PyArray_DIM(s, 0) < n) {
         PyErr_Format(PyExc_ValueError, "scratch has %zd floats, these sizes need %lld (nn_conv2d_scratch_size)",
                      (Py_ssize_t)PyArray_DIM(s, 0), (long long)n);
@@ -140,9 +135,12 @@ static PyObject *nn_conv2d_forward(PyObject *self, PyObject *args, PyObject *kwd
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOO|nnnnnnO", kwlist, &oo, &xo, &wo, &bo, &sh, &sw, &ph, &pw, &dh,
                                      &dw, &so))
         return NULL;
-    if (mlc_bind_inplace(oo, F32, 4, "out", OUT, &out) < 0 || mlc_bind_inplace(xo, F32, 4, "x", IN, &x) < 0 ||
-        mlc_bind_inplace(wo, F32, 4, "weight", IN, &w) < 0 || mlc_bind_inplace(bo, F32, 1, "bias", IN_OPT, &b) < 0 ||
-        mlc_bind_dims_match(b, 0, "bias", w, 0, "weight") < 0 || conv_shapes(out, "out", x, w, sh, sw, ph, pw, dh, dw) < 0 ||
+    if (mlc_bind_inplace(oo, NPY_FLOAT32, 4, "out", MLC_BIND_OUT, &out) < 0 ||
+        mlc_bind_inplace(xo, NPY_FLOAT32, 4, "x", MLC_BIND_IN, &x) < 0 ||
+        mlc_bind_inplace(wo, NPY_FLOAT32, 4, "weight", MLC_BIND_IN, &w) < 0 ||
+        mlc_bind_inplace(bo, NPY_FLOAT32, 1, "bias", MLC_BIND_IN_OPT, &b) < 0 ||
+        mlc_bind_dims_match(b, 0, "bias", w, 0, "weight") < 0 ||
+        conv_shapes(out, "out", x, w, sh, sw, ph, pw, dh, dw) < 0 ||
         mlc_bind_no_overlap(out, "out", x, "x", 0) < 0 || mlc_bind_no_overlap(out, "out", w, "weight", 0) < 0 ||
         mlc_bind_no_overlap(out, "out", b, "bias", 0) < 0)
         return NULL;
@@ -154,7 +152,7 @@ static PyObject *nn_conv2d_forward(PyObject *self, PyObject *args, PyObject *kwd
     const char *names[4] = {"out", "x", "weight", "bias"};
     float *scratch, *own;
     if (conv_scratch(so, n_scratch, arr, names, 4, &scratch, &own) < 0) return NULL;
-    const float *bd = b != NULL ? PyArray_DATA(b) : NULL;
+    const float *bd = mlc_bind_data(b);
     int st;
     Py_BEGIN_ALLOW_THREADS
     st = mlc_conv2d_forward(PyArray_DATA(out), PyArray_DATA(x), PyArray_DATA(w), bd, B, Cin, H, W, Cout, KH, KW, sh,
@@ -176,15 +174,17 @@ static PyObject *nn_conv2d_backward(PyObject *self, PyObject *args, PyObject *kw
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOO|nnnnnnO", kwlist, &dxo, &dwo, &dbo, &go, &xo, &wo, &sh, &sw,
                                      &ph, &pw, &dh, &dw, &so))
         return NULL;
-    if (mlc_bind_inplace(dxo, F32, 4, "dx", OUT_OPT, &dx) < 0 ||
-        mlc_bind_inplace(dwo, F32, 4, "dweight", OUT_OPT, &dwt) < 0 ||
-        mlc_bind_inplace(dbo, F32, 1, "dbias", OUT_OPT, &db) < 0 ||
-        mlc_bind_inplace(go, F32, 4, "dout", IN, &g) < 0 || mlc_bind_inplace(xo, F32, 4, "x", IN, &x) < 0 ||
-        mlc_bind_inplace(wo, F32, 4, "weight", IN, &w) < 0 ||
+    if (mlc_bind_inplace(dxo, NPY_FLOAT32, 4, "dx", MLC_BIND_OUT_OPT, &dx) < 0 ||
+        mlc_bind_inplace(dwo, NPY_FLOAT32, 4, "dweight", MLC_BIND_OUT_OPT, &dwt) < 0 ||
+        mlc_bind_inplace(dbo, NPY_FLOAT32, 1, "dbias", MLC_BIND_OUT_OPT, &db) < 0 ||
+        mlc_bind_inplace(go, NPY_FLOAT32, 4, "dout", MLC_BIND_IN, &g) < 0 ||
+        mlc_bind_inplace(xo, NPY_FLOAT32, 4, "x", MLC_BIND_IN, &x) < 0 ||
+        mlc_bind_inplace(wo, NPY_FLOAT32, 4, "weight", MLC_BIND_IN, &w) < 0 ||
         conv_shapes(g, "dout", x, w, sh, sw, ph, pw, dh, dw) < 0)
         return NULL;
     for (int d = 0; d < 4; d++)
-        if (mlc_bind_dims_match(dx, d, "dx", x, d, "x") < 0 || mlc_bind_dims_match(dwt, d, "dweight", w, d, "weight") < 0) return NULL;
+        if (mlc_bind_dims_match(dx, d, "dx", x, d, "x") < 0 ||
+            mlc_bind_dims_match(dwt, d, "dweight", w, d, "weight") < 0) return NULL;
     if (mlc_bind_dims_match(db, 0, "dbias", w, 0, "weight") < 0) return NULL;
     PyArrayObject *outs[3] = {dx, dwt, db}, *ins[3] = {g, x, w};
     const char *no[3] = {"dx", "dweight", "dbias"}, *ni[3] = {"dout", "x", "weight"};
@@ -192,8 +192,8 @@ static PyObject *nn_conv2d_backward(PyObject *self, PyObject *args, PyObject *kw
     const int64_t B = PyArray_DIM(x, 0), Cin = PyArray_DIM(x, 1), H = PyArray_DIM(x, 2), W = PyArray_DIM(x, 3);
     const int64_t Cout = PyArray_DIM(w, 0), KH = PyArray_DIM(w, 2), KW = PyArray_DIM(w, 3);
     const int nt = mlc_get_num_threads();
-    float *dxd = dx ? PyArray_DATA(dx) : NULL, *dwd = dwt ? PyArray_DATA(dwt) : NULL,
-          *dbd = db ? PyArray_DATA(db) : NULL;
+    float *dxd = mlc_bind_data(dx), *dwd = mlc_bind_data(dwt),
+          *dbd = mlc_bind_data(db);
     int64_t n_scratch = 0;
     if (dx != NULL || dwt != NULL)
         n_scratch = mlc_conv2d_scratch_size(B, Cin, H, W, Cout, KH, KW, sh, sw, ph, pw, dh, dw, 1, dwt != NULL, nt);
@@ -238,15 +238,17 @@ static PyObject *nn_maxpool2d_forward(PyObject *self, PyObject *args, PyObject *
     PyArrayObject *out, *am, *x;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOnnnn|nn", kwlist, &oo, &ao, &xo, &kh, &kw, &sh, &sw, &ph, &pw))
         return NULL;
-    if (mlc_bind_inplace(oo, F32, 4, "out", OUT, &out) < 0 ||
-        mlc_bind_inplace(ao, NPY_INT64, 4, "argmax", OUT_OPT, &am) < 0 ||
-        mlc_bind_inplace(xo, F32, 4, "x", IN, &x) < 0 || pool_shapes(out, "out", x, "x", kh, kw, sh, sw, ph, pw) < 0 ||
-        pool_shapes(am, "argmax", x, "x", kh, kw, sh, sw, ph, pw) < 0 || mlc_bind_no_overlap(out, "out", x, "x", 0) < 0 ||
+    if (mlc_bind_inplace(oo, NPY_FLOAT32, 4, "out", MLC_BIND_OUT, &out) < 0 ||
+        mlc_bind_inplace(ao, NPY_INT64, 4, "argmax", MLC_BIND_OUT_OPT, &am) < 0 ||
+        mlc_bind_inplace(xo, NPY_FLOAT32, 4, "x", MLC_BIND_IN, &x) < 0 ||
+        pool_shapes(out, "out", x, "x", kh, kw, sh, sw, ph, pw) < 0 ||
+        pool_shapes(am, "argmax", x, "x", kh, kw, sh, sw, ph, pw) < 0 ||
+        mlc_bind_no_overlap(out, "out", x, "x", 0) < 0 ||
         mlc_bind_no_overlap(am, "argmax", x, "x", 0) < 0 || mlc_bind_no_overlap(am, "argmax", out, "out", 0) < 0)
         return NULL;
     const int64_t B = PyArray_DIM(x, 0), C = PyArray_DIM(x, 1), H = PyArray_DIM(x, 2), W = PyArray_DIM(x, 3);
     const int nt = mlc_get_num_threads();
-    int64_t *ad = am ? PyArray_DATA(am) : NULL;
+    int64_t *ad = mlc_bind_data(am);
     int st;
     Py_BEGIN_ALLOW_THREADS
     st = mlc_maxpool2d_forward(PyArray_DATA(out), ad, PyArray_DATA(x), B, C, H, W, kh, kw, sh, sw, ph, pw, nt);
@@ -261,8 +263,9 @@ static PyObject *nn_maxpool2d_backward(PyObject *self, PyObject *args, PyObject 
     PyObject *dxo, *go, *ao;
     PyArrayObject *dx, *g, *am;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO", kwlist, &dxo, &go, &ao)) return NULL;
-    if (mlc_bind_inplace(dxo, F32, 4, "dx", OUT_OPT, &dx) < 0 || mlc_bind_inplace(go, F32, 4, "dout", IN, &g) < 0 ||
-        mlc_bind_inplace(ao, NPY_INT64, 4, "argmax", IN, &am) < 0)
+    if (mlc_bind_inplace(dxo, NPY_FLOAT32, 4, "dx", MLC_BIND_OUT_OPT, &dx) < 0 ||
+        mlc_bind_inplace(go, NPY_FLOAT32, 4, "dout", MLC_BIND_IN, &g) < 0 ||
+        mlc_bind_inplace(ao, NPY_INT64, 4, "argmax", MLC_BIND_IN, &am) < 0)
         return NULL;
     for (int d = 0; d < 4; d++)
         if (mlc_bind_dims_match(am, d, "argmax", g, d, "dout") < 0) return NULL;
@@ -301,7 +304,8 @@ static PyObject *nn_avgpool2d_forward(PyObject *self, PyObject *args, PyObject *
     PyArrayObject *out, *x;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOnnnn|nnp", kwlist, &oo, &xo, &kh, &kw, &sh, &sw, &ph, &pw, &cip))
         return NULL;
-    if (mlc_bind_inplace(oo, F32, 4, "out", OUT, &out) < 0 || mlc_bind_inplace(xo, F32, 4, "x", IN, &x) < 0 ||
+    if (mlc_bind_inplace(oo, NPY_FLOAT32, 4, "out", MLC_BIND_OUT, &out) < 0 ||
+        mlc_bind_inplace(xo, NPY_FLOAT32, 4, "x", MLC_BIND_IN, &x) < 0 ||
         pool_shapes(out, "out", x, "x", kh, kw, sh, sw, ph, pw) < 0 || mlc_bind_no_overlap(out, "out", x, "x", 0) < 0)
         return NULL;
     const int64_t B = PyArray_DIM(x, 0), C = PyArray_DIM(x, 1), H = PyArray_DIM(x, 2), W = PyArray_DIM(x, 3);
@@ -325,8 +329,10 @@ static PyObject *nn_avgpool2d_backward(PyObject *self, PyObject *args, PyObject 
     PyArrayObject *dx, *g;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOnnnn|nnp", kwlist, &dxo, &go, &kh, &kw, &sh, &sw, &ph, &pw, &cip))
         return NULL;
-    if (mlc_bind_inplace(dxo, F32, 4, "dx", OUT, &dx) < 0 || mlc_bind_inplace(go, F32, 4, "dout", IN, &g) < 0 ||
-        pool_shapes(g, "dout", dx, "dx", kh, kw, sh, sw, ph, pw) < 0 || mlc_bind_no_overlap(dx, "dx", g, "dout", 0) < 0)
+    if (mlc_bind_inplace(dxo, NPY_FLOAT32, 4, "dx", MLC_BIND_OUT, &dx) < 0 ||
+        mlc_bind_inplace(go, NPY_FLOAT32, 4, "dout", MLC_BIND_IN, &g) < 0 ||
+        pool_shapes(g, "dout", dx, "dx", kh, kw, sh, sw, ph, pw) < 0 ||
+        mlc_bind_no_overlap(dx, "dx", g, "dout", 0) < 0)
         return NULL;
     const int64_t B = PyArray_DIM(dx, 0), C = PyArray_DIM(dx, 1), H = PyArray_DIM(dx, 2), W = PyArray_DIM(dx, 3);
     const int nt = mlc_get_num_threads();

@@ -15,11 +15,6 @@
 #include "nn/dropout.h"
 #include "nn/loss.h"
 
-#define OUT MLC_BIND_OUT
-#define OUT_OPT (MLC_BIND_OUT | MLC_BIND_OPTIONAL)
-#define IN MLC_BIND_IN
-#define IN_OPT (MLC_BIND_IN | MLC_BIND_OPTIONAL)
-#define F32 NPY_FLOAT32
 
 /* ---- dense --------------------------------------------------------------------------------------- */
 
@@ -31,17 +26,20 @@ static PyObject *nn_dense_forward(PyObject *self, PyObject *args, PyObject *kwds
     PyObject *oo, *xo, *wo, *bo = Py_None;
     PyArrayObject *out, *x, *w, *b;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO|O", kwlist, &oo, &xo, &wo, &bo)) return NULL;
-    if (mlc_bind_inplace(oo, F32, 2, "out", OUT, &out) < 0 || mlc_bind_inplace(xo, F32, 2, "x", IN, &x) < 0 ||
-        mlc_bind_inplace(wo, F32, 2, "weight", IN, &w) < 0 || mlc_bind_inplace(bo, F32, 1, "bias", IN_OPT, &b) < 0 ||
+    if (mlc_bind_inplace(oo, NPY_FLOAT32, 2, "out", MLC_BIND_OUT, &out) < 0 ||
+        mlc_bind_inplace(xo, NPY_FLOAT32, 2, "x", MLC_BIND_IN, &x) < 0 ||
+        mlc_bind_inplace(wo, NPY_FLOAT32, 2, "weight", MLC_BIND_IN, &w) < 0 ||
+        mlc_bind_inplace(bo, NPY_FLOAT32, 1, "bias", MLC_BIND_IN_OPT, &b) < 0 ||
         mlc_bind_dims_match(w, 1, "weight", x, 1, "x") < 0 || mlc_bind_dims_match(out, 0, "out", x, 0, "x") < 0 ||
-        mlc_bind_dims_match(out, 1, "out", w, 0, "weight") < 0 || mlc_bind_dims_match(b, 0, "bias", w, 0, "weight") < 0 ||
+        mlc_bind_dims_match(out, 1, "out", w, 0, "weight") < 0 ||
+        mlc_bind_dims_match(b, 0, "bias", w, 0, "weight") < 0 ||
         mlc_bind_no_overlap(out, "out", x, "x", 0) < 0 || mlc_bind_no_overlap(out, "out", w, "weight", 0) < 0 ||
         mlc_bind_no_overlap(out, "out", b, "bias", 0) < 0)
         return NULL;
     const int64_t B = PyArray_DIM(x, 0), Cin = PyArray_DIM(x, 1), Cout = PyArray_DIM(w, 0);
     if (mlc_bind_check_params(mlc_dense_check_params(B, Cin, Cout)) < 0) return NULL;
     const int nt = mlc_get_num_threads();
-    const float *bd = b != NULL ? PyArray_DATA(b) : NULL;
+    const float *bd = mlc_bind_data(b);
     int st;
     Py_BEGIN_ALLOW_THREADS
     st = mlc_dense_forward(PyArray_DATA(out), PyArray_DATA(x), PyArray_DATA(w), bd, B, Cin, Cout, nt);
@@ -57,14 +55,16 @@ static PyObject *nn_dense_backward(PyObject *self, PyObject *args, PyObject *kwd
     PyObject *dxo, *dwo, *dbo, *go, *xo, *wo;
     PyArrayObject *dx, *dw, *db, *g, *x, *w;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOO", kwlist, &dxo, &dwo, &dbo, &go, &xo, &wo)) return NULL;
-    if (mlc_bind_inplace(dxo, F32, 2, "dx", OUT_OPT, &dx) < 0 ||
-        mlc_bind_inplace(dwo, F32, 2, "dweight", OUT_OPT, &dw) < 0 ||
-        mlc_bind_inplace(dbo, F32, 1, "dbias", OUT_OPT, &db) < 0 ||
-        mlc_bind_inplace(go, F32, 2, "dout", IN, &g) < 0 || mlc_bind_inplace(xo, F32, 2, "x", IN, &x) < 0 ||
-        mlc_bind_inplace(wo, F32, 2, "weight", IN, &w) < 0 ||
+    if (mlc_bind_inplace(dxo, NPY_FLOAT32, 2, "dx", MLC_BIND_OUT_OPT, &dx) < 0 ||
+        mlc_bind_inplace(dwo, NPY_FLOAT32, 2, "dweight", MLC_BIND_OUT_OPT, &dw) < 0 ||
+        mlc_bind_inplace(dbo, NPY_FLOAT32, 1, "dbias", MLC_BIND_OUT_OPT, &db) < 0 ||
+        mlc_bind_inplace(go, NPY_FLOAT32, 2, "dout", MLC_BIND_IN, &g) < 0 ||
+        mlc_bind_inplace(xo, NPY_FLOAT32, 2, "x", MLC_BIND_IN, &x) < 0 ||
+        mlc_bind_inplace(wo, NPY_FLOAT32, 2, "weight", MLC_BIND_IN, &w) < 0 ||
         mlc_bind_dims_match(w, 1, "weight", x, 1, "x") < 0 || mlc_bind_dims_match(g, 0, "dout", x, 0, "x") < 0 ||
         mlc_bind_dims_match(g, 1, "dout", w, 0, "weight") < 0 || mlc_bind_same_shape(dx, "dx", x, "x") < 0 ||
-        mlc_bind_same_shape(dw, "dweight", w, "weight") < 0 || mlc_bind_dims_match(db, 0, "dbias", w, 0, "weight") < 0)
+        mlc_bind_same_shape(dw, "dweight", w, "weight") < 0 ||
+        mlc_bind_dims_match(db, 0, "dbias", w, 0, "weight") < 0)
         return NULL;
     PyArrayObject *grads[3] = {dx, dw, db}, *ins[3] = {g, x, w};
     static const char *gn[3] = {"dx", "dweight", "dbias"}, *in_[3] = {"dout", "x", "weight"};
@@ -77,8 +77,8 @@ static PyObject *nn_dense_backward(PyObject *self, PyObject *args, PyObject *kwd
     const int64_t B = PyArray_DIM(x, 0), Cin = PyArray_DIM(x, 1), Cout = PyArray_DIM(w, 0);
     if (mlc_bind_check_params(mlc_dense_check_params(B, Cin, Cout)) < 0) return NULL;
     const int nt = mlc_get_num_threads();
-    float *dxd = dx ? PyArray_DATA(dx) : NULL, *dwd = dw ? PyArray_DATA(dw) : NULL,
-          *dbd = db ? PyArray_DATA(db) : NULL;
+    float *dxd = mlc_bind_data(dx), *dwd = mlc_bind_data(dw),
+          *dbd = mlc_bind_data(db);
     int st;
     Py_BEGIN_ALLOW_THREADS
     st = mlc_dense_backward(dxd, dwd, dbd, PyArray_DATA(g), PyArray_DATA(x), PyArray_DATA(w), B, Cin, Cout, nt);
@@ -97,7 +97,8 @@ static PyObject *nn_activation_forward(PyObject *self, PyObject *args, PyObject 
     double alpha = 0.01;
     PyArrayObject *out, *x;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOi|d", kwlist, &oo, &xo, &kind, &alpha)) return NULL;
-    if (mlc_bind_inplace(oo, F32, -1, "out", OUT, &out) < 0 || mlc_bind_inplace(xo, F32, -1, "x", IN, &x) < 0 ||
+    if (mlc_bind_inplace(oo, NPY_FLOAT32, -1, "out", MLC_BIND_OUT, &out) < 0 ||
+        mlc_bind_inplace(xo, NPY_FLOAT32, -1, "x", MLC_BIND_IN, &x) < 0 ||
         mlc_bind_same_shape(out, "out", x, "x") < 0 || mlc_bind_no_overlap(out, "out", x, "x", 1) < 0 ||
         mlc_bind_check_params(mlc_activation_check_params(kind, alpha, 1, 1)) < 0)
         return NULL;
@@ -120,9 +121,11 @@ static PyObject *nn_activation_backward(PyObject *self, PyObject *args, PyObject
     double alpha = 0.01;
     PyArrayObject *dx, *g, *x, *out;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOi|d", kwlist, &dxo, &go, &xo, &oo, &kind, &alpha)) return NULL;
-    if (mlc_bind_inplace(dxo, F32, -1, "dx", OUT_OPT, &dx) < 0 ||
-        mlc_bind_inplace(go, F32, -1, "dout", IN, &g) < 0 || mlc_bind_inplace(xo, F32, -1, "x", IN_OPT, &x) < 0 ||
-        mlc_bind_inplace(oo, F32, -1, "out", IN_OPT, &out) < 0 || mlc_bind_same_shape(dx, "dx", g, "dout") < 0 ||
+    if (mlc_bind_inplace(dxo, NPY_FLOAT32, -1, "dx", MLC_BIND_OUT_OPT, &dx) < 0 ||
+        mlc_bind_inplace(go, NPY_FLOAT32, -1, "dout", MLC_BIND_IN, &g) < 0 ||
+        mlc_bind_inplace(xo, NPY_FLOAT32, -1, "x", MLC_BIND_IN_OPT, &x) < 0 ||
+        mlc_bind_inplace(oo, NPY_FLOAT32, -1, "out", MLC_BIND_IN_OPT, &out) < 0 ||
+        mlc_bind_same_shape(dx, "dx", g, "dout") < 0 ||
         mlc_bind_same_shape(x, "x", g, "dout") < 0 || mlc_bind_same_shape(out, "out", g, "dout") < 0 ||
         mlc_bind_no_overlap(dx, "dx", g, "dout", 0) < 0 || mlc_bind_no_overlap(dx, "dx", x, "x", 0) < 0 ||
         mlc_bind_no_overlap(dx, "dx", out, "out", 0) < 0 ||
@@ -130,8 +133,8 @@ static PyObject *nn_activation_backward(PyObject *self, PyObject *args, PyObject
         return NULL;
     const int64_t n = PyArray_SIZE(g);
     const int nt = mlc_get_num_threads();
-    float *dxd = dx ? PyArray_DATA(dx) : NULL;
-    const float *xd = x ? PyArray_DATA(x) : NULL, *od = out ? PyArray_DATA(out) : NULL;
+    float *dxd = mlc_bind_data(dx);
+    const float *xd = mlc_bind_data(x), *od = mlc_bind_data(out);
     int st;
     Py_BEGIN_ALLOW_THREADS
     st = mlc_activation_backward(dxd, PyArray_DATA(g), xd, od, n, kind, (float)alpha, nt);
@@ -150,7 +153,8 @@ static PyObject *softmax_like(PyObject *args, PyObject *kwds, rowwise_fn fn) {
     PyObject *oo, *xo;
     PyArrayObject *out, *x;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO", kwlist, &oo, &xo)) return NULL;
-    if (mlc_bind_inplace(oo, F32, 2, "out", OUT, &out) < 0 || mlc_bind_inplace(xo, F32, 2, "x", IN, &x) < 0 ||
+    if (mlc_bind_inplace(oo, NPY_FLOAT32, 2, "out", MLC_BIND_OUT, &out) < 0 ||
+        mlc_bind_inplace(xo, NPY_FLOAT32, 2, "x", MLC_BIND_IN, &x) < 0 ||
         mlc_bind_same_shape(out, "out", x, "x") < 0 || mlc_bind_no_overlap(out, "out", x, "x", 1) < 0)
         return NULL;
     const int64_t B = PyArray_DIM(x, 0), C = PyArray_DIM(x, 1);
@@ -169,15 +173,16 @@ static PyObject *softmax_like_backward(PyObject *args, PyObject *kwds, rowwise_b
     PyObject *dxo, *go, *oo;
     PyArrayObject *dx, *g, *out;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO", kwlist, &dxo, &go, &oo)) return NULL;
-    if (mlc_bind_inplace(dxo, F32, 2, "dx", OUT_OPT, &dx) < 0 ||
-        mlc_bind_inplace(go, F32, 2, "dout", IN, &g) < 0 || mlc_bind_inplace(oo, F32, 2, "out", IN, &out) < 0 ||
+    if (mlc_bind_inplace(dxo, NPY_FLOAT32, 2, "dx", MLC_BIND_OUT_OPT, &dx) < 0 ||
+        mlc_bind_inplace(go, NPY_FLOAT32, 2, "dout", MLC_BIND_IN, &g) < 0 ||
+        mlc_bind_inplace(oo, NPY_FLOAT32, 2, "out", MLC_BIND_IN, &out) < 0 ||
         mlc_bind_same_shape(dx, "dx", g, "dout") < 0 || mlc_bind_same_shape(out, "out", g, "dout") < 0 ||
         mlc_bind_no_overlap(dx, "dx", g, "dout", 0) < 0 || mlc_bind_no_overlap(dx, "dx", out, "out", 0) < 0)
         return NULL;
     const int64_t B = PyArray_DIM(g, 0), C = PyArray_DIM(g, 1);
     if (C < 1) return PyErr_Format(PyExc_ValueError, "dout: needs at least one column, got shape (%zd, 0)", (Py_ssize_t)B);
     const int nt = mlc_get_num_threads();
-    float *dxd = dx ? PyArray_DATA(dx) : NULL;
+    float *dxd = mlc_bind_data(dx);
     int st;
     Py_BEGIN_ALLOW_THREADS
     st = fn(dxd, PyArray_DATA(g), PyArray_DATA(out), B, C, nt);
@@ -227,22 +232,25 @@ static PyObject *nn_softmax_cross_entropy(PyObject *self, PyObject *args, PyObje
     PyObject *go, *po, *zo, *to, *wo = Py_None;
     PyArrayObject *g, *p, *z, *t, *w;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOO|O", kwlist, &go, &po, &zo, &to, &wo)) return NULL;
-    if (mlc_bind_inplace(go, F32, 2, "dlogits", OUT_OPT, &g) < 0 ||
-        mlc_bind_inplace(po, F32, 2, "probs", OUT_OPT, &p) < 0 ||
-        mlc_bind_inplace(zo, F32, 2, "logits", IN, &z) < 0 ||
-        mlc_bind_inplace(to, NPY_INT64, 1, "targets", IN, &t) < 0 ||
-        mlc_bind_inplace(wo, F32, 1, "sample_weight", IN_OPT, &w) < 0 ||
+    if (mlc_bind_inplace(go, NPY_FLOAT32, 2, "dlogits", MLC_BIND_OUT_OPT, &g) < 0 ||
+        mlc_bind_inplace(po, NPY_FLOAT32, 2, "probs", MLC_BIND_OUT_OPT, &p) < 0 ||
+        mlc_bind_inplace(zo, NPY_FLOAT32, 2, "logits", MLC_BIND_IN, &z) < 0 ||
+        mlc_bind_inplace(to, NPY_INT64, 1, "targets", MLC_BIND_IN, &t) < 0 ||
+        mlc_bind_inplace(wo, NPY_FLOAT32, 1, "sample_weight", MLC_BIND_IN_OPT, &w) < 0 ||
         mlc_bind_same_shape(g, "dlogits", z, "logits") < 0 || mlc_bind_same_shape(p, "probs", z, "logits") < 0 ||
-        mlc_bind_dims_match(t, 0, "targets", z, 0, "logits") < 0 || mlc_bind_dims_match(w, 0, "sample_weight", z, 0, "logits") < 0 ||
-        mlc_bind_no_overlap(g, "dlogits", z, "logits", 0) < 0 || mlc_bind_no_overlap(g, "dlogits", w, "sample_weight", 0) < 0 ||
-        mlc_bind_no_overlap(p, "probs", z, "logits", 0) < 0 || mlc_bind_no_overlap(p, "probs", w, "sample_weight", 0) < 0 ||
+        mlc_bind_dims_match(t, 0, "targets", z, 0, "logits") < 0 ||
+        mlc_bind_dims_match(w, 0, "sample_weight", z, 0, "logits") < 0 ||
+        mlc_bind_no_overlap(g, "dlogits", z, "logits", 0) < 0 ||
+        mlc_bind_no_overlap(g, "dlogits", w, "sample_weight", 0) < 0 ||
+        mlc_bind_no_overlap(p, "probs", z, "logits", 0) < 0 ||
+        mlc_bind_no_overlap(p, "probs", w, "sample_weight", 0) < 0 ||
         mlc_bind_no_overlap(g, "dlogits", p, "probs", 0) < 0)
         return NULL;
     const int64_t B = PyArray_DIM(z, 0), C = PyArray_DIM(z, 1);
     if (mlc_bind_check_params(mlc_loss_check_params(B, C)) < 0) return NULL;
     const int nt = mlc_get_num_threads();
-    float *gd = g ? PyArray_DATA(g) : NULL, *pd = p ? PyArray_DATA(p) : NULL;
-    const float *wd = w ? PyArray_DATA(w) : NULL;
+    float *gd = mlc_bind_data(g), *pd = mlc_bind_data(p);
+    const float *wd = mlc_bind_data(w);
     const int64_t *td = PyArray_DATA(t);
     double loss = 0.0;
     int st;
@@ -264,9 +272,11 @@ static PyObject *pointwise_loss(PyObject *args, PyObject *kwds, pointwise_loss_f
     PyArrayObject *g, *z, *t, *w;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO|O", kwlist, &go, &zo, &to, &wo)) return NULL;
     const char *gn = kwlist[0], *zn = kwlist[1];
-    if (mlc_bind_inplace(go, F32, 2, gn, OUT_OPT, &g) < 0 || mlc_bind_inplace(zo, F32, 2, zn, IN, &z) < 0 ||
-        mlc_bind_inplace(to, F32, 2, "targets", IN, &t) < 0 ||
-        mlc_bind_inplace(wo, F32, 1, "sample_weight", IN_OPT, &w) < 0 || mlc_bind_same_shape(g, gn, z, zn) < 0 ||
+    if (mlc_bind_inplace(go, NPY_FLOAT32, 2, gn, MLC_BIND_OUT_OPT, &g) < 0 ||
+        mlc_bind_inplace(zo, NPY_FLOAT32, 2, zn, MLC_BIND_IN, &z) < 0 ||
+        mlc_bind_inplace(to, NPY_FLOAT32, 2, "targets", MLC_BIND_IN, &t) < 0 ||
+        mlc_bind_inplace(wo, NPY_FLOAT32, 1, "sample_weight", MLC_BIND_IN_OPT, &w) < 0 ||
+        mlc_bind_same_shape(g, gn, z, zn) < 0 ||
         mlc_bind_same_shape(t, "targets", z, zn) < 0 || mlc_bind_dims_match(w, 0, "sample_weight", z, 0, zn) < 0 ||
         mlc_bind_no_overlap(g, gn, z, zn, 0) < 0 || mlc_bind_no_overlap(g, gn, t, "targets", 0) < 0 ||
         mlc_bind_no_overlap(g, gn, w, "sample_weight", 0) < 0)
@@ -274,8 +284,8 @@ static PyObject *pointwise_loss(PyObject *args, PyObject *kwds, pointwise_loss_f
     const int64_t B = PyArray_DIM(z, 0), K = PyArray_DIM(z, 1);
     if (mlc_bind_check_params(mlc_loss_check_params(B, K)) < 0) return NULL;
     const int nt = mlc_get_num_threads();
-    float *gd = g ? PyArray_DATA(g) : NULL;
-    const float *wd = w ? PyArray_DATA(w) : NULL;
+    float *gd = mlc_bind_data(g);
+    const float *wd = mlc_bind_data(w);
     double loss = 0.0;
     int st;
     Py_BEGIN_ALLOW_THREADS
@@ -318,8 +328,10 @@ static PyObject *nn_dropout_forward(PyObject *self, PyObject *args, PyObject *kw
         PyErr_SetString(PyExc_ValueError, "seed must be an integer in [0, 2**64)");
         return NULL;
     }
-    if (mlc_bind_inplace(oo, F32, -1, "out", OUT, &out) < 0 || mlc_bind_inplace(mo, F32, -1, "mask", OUT, &mask) < 0 ||
-        mlc_bind_inplace(xo, F32, -1, "x", IN, &x) < 0 || mlc_bind_same_shape(out, "out", x, "x") < 0 ||
+    if (mlc_bind_inplace(oo, NPY_FLOAT32, -1, "out", MLC_BIND_OUT, &out) < 0 ||
+        mlc_bind_inplace(mo, NPY_FLOAT32, -1, "mask", MLC_BIND_OUT, &mask) < 0 ||
+        mlc_bind_inplace(xo, NPY_FLOAT32, -1, "x", MLC_BIND_IN, &x) < 0 ||
+        mlc_bind_same_shape(out, "out", x, "x") < 0 ||
         mlc_bind_same_shape(mask, "mask", x, "x") < 0 || mlc_bind_no_overlap(out, "out", x, "x", 1) < 0 ||
         mlc_bind_no_overlap(mask, "mask", x, "x", 0) < 0 || mlc_bind_no_overlap(mask, "mask", out, "out", 0) < 0 ||
         mlc_bind_check_params(mlc_dropout_check_params(p)) < 0)
@@ -340,14 +352,15 @@ static PyObject *nn_dropout_backward(PyObject *self, PyObject *args, PyObject *k
     PyObject *dxo, *go, *mo;
     PyArrayObject *dx, *g, *mask;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO", kwlist, &dxo, &go, &mo)) return NULL;
-    if (mlc_bind_inplace(dxo, F32, -1, "dx", OUT_OPT, &dx) < 0 ||
-        mlc_bind_inplace(go, F32, -1, "dout", IN, &g) < 0 || mlc_bind_inplace(mo, F32, -1, "mask", IN, &mask) < 0 ||
+    if (mlc_bind_inplace(dxo, NPY_FLOAT32, -1, "dx", MLC_BIND_OUT_OPT, &dx) < 0 ||
+        mlc_bind_inplace(go, NPY_FLOAT32, -1, "dout", MLC_BIND_IN, &g) < 0 ||
+        mlc_bind_inplace(mo, NPY_FLOAT32, -1, "mask", MLC_BIND_IN, &mask) < 0 ||
         mlc_bind_same_shape(dx, "dx", g, "dout") < 0 || mlc_bind_same_shape(mask, "mask", g, "dout") < 0 ||
         mlc_bind_no_overlap(dx, "dx", g, "dout", 0) < 0 || mlc_bind_no_overlap(dx, "dx", mask, "mask", 0) < 0)
         return NULL;
     const int64_t n = PyArray_SIZE(g);
     const int nt = mlc_get_num_threads();
-    float *dxd = dx ? PyArray_DATA(dx) : NULL;
+    float *dxd = mlc_bind_data(dx);
     int st;
     Py_BEGIN_ALLOW_THREADS
     st = mlc_dropout_backward(dxd, PyArray_DATA(g), PyArray_DATA(mask), n, nt);
@@ -362,8 +375,9 @@ static PyObject *nn_add_forward(PyObject *self, PyObject *args, PyObject *kwds) 
     PyObject *oo, *ao, *bo;
     PyArrayObject *out, *a, *b;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO", kwlist, &oo, &ao, &bo)) return NULL;
-    if (mlc_bind_inplace(oo, F32, -1, "out", OUT, &out) < 0 || mlc_bind_inplace(ao, F32, -1, "a", IN, &a) < 0 ||
-        mlc_bind_inplace(bo, F32, -1, "b", IN, &b) < 0 || mlc_bind_same_shape(a, "a", b, "b") < 0 ||
+    if (mlc_bind_inplace(oo, NPY_FLOAT32, -1, "out", MLC_BIND_OUT, &out) < 0 ||
+        mlc_bind_inplace(ao, NPY_FLOAT32, -1, "a", MLC_BIND_IN, &a) < 0 ||
+        mlc_bind_inplace(bo, NPY_FLOAT32, -1, "b", MLC_BIND_IN, &b) < 0 || mlc_bind_same_shape(a, "a", b, "b") < 0 ||
         mlc_bind_same_shape(out, "out", a, "a") < 0 || mlc_bind_no_overlap(out, "out", a, "a", 1) < 0 ||
         mlc_bind_no_overlap(out, "out", b, "b", 1) < 0)
         return NULL;
@@ -384,14 +398,15 @@ static PyObject *nn_add_backward(PyObject *self, PyObject *args, PyObject *kwds)
     PyObject *ao, *bo, *go;
     PyArrayObject *da, *db, *g;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO", kwlist, &ao, &bo, &go)) return NULL;
-    if (mlc_bind_inplace(ao, F32, -1, "da", OUT_OPT, &da) < 0 ||
-        mlc_bind_inplace(bo, F32, -1, "db", OUT_OPT, &db) < 0 || mlc_bind_inplace(go, F32, -1, "dout", IN, &g) < 0 ||
+    if (mlc_bind_inplace(ao, NPY_FLOAT32, -1, "da", MLC_BIND_OUT_OPT, &da) < 0 ||
+        mlc_bind_inplace(bo, NPY_FLOAT32, -1, "db", MLC_BIND_OUT_OPT, &db) < 0 ||
+        mlc_bind_inplace(go, NPY_FLOAT32, -1, "dout", MLC_BIND_IN, &g) < 0 ||
         mlc_bind_same_shape(da, "da", g, "dout") < 0 || mlc_bind_same_shape(db, "db", g, "dout") < 0 ||
         mlc_bind_no_overlap(da, "da", g, "dout", 0) < 0 || mlc_bind_no_overlap(db, "db", g, "dout", 0) < 0)
         return NULL;
     const int64_t n = PyArray_SIZE(g);
     const int nt = mlc_get_num_threads();
-    float *dad = da ? PyArray_DATA(da) : NULL, *dbd = db ? PyArray_DATA(db) : NULL;
+    float *dad = mlc_bind_data(da), *dbd = mlc_bind_data(db);
     int st;
     Py_BEGIN_ALLOW_THREADS
     st = mlc_add_backward(dad, dbd, PyArray_DATA(g), n, nt);
@@ -406,7 +421,7 @@ static PyObject *nn_sum_squares(PyObject *self, PyObject *args, PyObject *kwds) 
     PyObject *xo;
     PyArrayObject *x;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "O", kwlist, &xo)) return NULL;
-    if (mlc_bind_inplace(xo, F32, -1, "x", IN, &x) < 0) return NULL;
+    if (mlc_bind_inplace(xo, NPY_FLOAT32, -1, "x", MLC_BIND_IN, &x) < 0) return NULL;
     const int64_t n = PyArray_SIZE(x);
     const int nt = mlc_get_num_threads();
     double s = 0.0;

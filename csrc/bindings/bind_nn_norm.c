@@ -28,8 +28,6 @@ static int channel_vector(PyObject *obj, const char *name, int flags, int64_t C,
     return 0;
 }
 
-static void *data_or_null(PyArrayObject *a) { return a != NULL ? PyArray_DATA(a) : NULL; }
-
 /* nn_batchnorm_forward(out, save_mean, save_invstd, running_mean, running_var, x, gamma, beta, training,
  *                      momentum=0.1, eps=1e-5) -> None */
 static PyObject *nn_batchnorm_forward(PyObject *self, PyObject *args, PyObject *kwds) {
@@ -64,8 +62,8 @@ static PyObject *nn_batchnorm_forward(PyObject *self, PyObject *args, PyObject *
     const int n_threads = mlc_get_num_threads();
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_batchnorm_forward(PyArray_DATA(out), PyArray_DATA(sm), PyArray_DATA(si), data_or_null(rm),
-                               data_or_null(rv), PyArray_DATA(x), data_or_null(g), data_or_null(b), B, C, S,
+    st = mlc_batchnorm_forward(PyArray_DATA(out), PyArray_DATA(sm), PyArray_DATA(si), mlc_bind_data(rm),
+                               mlc_bind_data(rv), PyArray_DATA(x), mlc_bind_data(g), mlc_bind_data(b), B, C, S,
                                training, momentum, eps, n_threads);
     Py_END_ALLOW_THREADS
     if (st != MLC_OK) return mlc_bind_status(st);
@@ -102,8 +100,8 @@ static PyObject *nn_batchnorm_backward(PyObject *self, PyObject *args, PyObject 
     const int n_threads = mlc_get_num_threads();
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_batchnorm_backward(data_or_null(dx), data_or_null(dg), data_or_null(db), PyArray_DATA(dout),
-                                PyArray_DATA(x), PyArray_DATA(sm), PyArray_DATA(si), data_or_null(g), B, C, S,
+    st = mlc_batchnorm_backward(mlc_bind_data(dx), mlc_bind_data(dg), mlc_bind_data(db), PyArray_DATA(dout),
+                                PyArray_DATA(x), PyArray_DATA(sm), PyArray_DATA(si), mlc_bind_data(g), B, C, S,
                                 training, n_threads);
     Py_END_ALLOW_THREADS
     if (st != MLC_OK) return mlc_bind_status(st);

@@ -41,8 +41,8 @@ static PyObject *nn_optim_step(PyObject *self, PyObject *args, PyObject *kwds) {
     const int n_threads = mlc_get_num_threads();
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_nn_optim_step(PyArray_DATA(params), state != NULL ? PyArray_DATA(state) : NULL, PyArray_DATA(grads),
-                           mask != NULL ? PyArray_DATA(mask) : NULL, P, &p, step, n_threads);
+    st = mlc_nn_optim_step(PyArray_DATA(params), mlc_bind_data(state), PyArray_DATA(grads),
+                           mlc_bind_data(mask), P, &p, step, n_threads);
     Py_END_ALLOW_THREADS
     if (st != MLC_OK) return mlc_bind_status(st);
     Py_RETURN_NONE;

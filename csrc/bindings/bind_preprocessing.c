@@ -4,23 +4,11 @@
 
 #include <string.h>
 
-/* A float64 (D) vector from obj, or NULL with an exception; obj None gives NULL and no exception
- * when allow_none (check PyErr_Occurred). */
-static PyArrayObject *vector_or_none(PyObject *obj, npy_intp d, const char *name, int allow_none) {
-    if (obj == Py_None && allow_none) return NULL;
-    PyArrayObject *a = mlc_bind_array(obj, NPY_FLOAT64, 1, name);
-    if (a != NULL && mlc_bind_check_dim(a, 0, d, name) < 0) {
-        Py_DECREF(a);
-        return NULL;
-    }
-    return a;
-}
-
 /* The output of a map: a new array shaped and typed like X, or `out` itself after checking that
  * it is a writeable aligned C-contiguous array of X's dtype and shape (a new reference either way). */
 static PyArrayObject *map_output(PyObject *out, PyArrayObject *X) {
     if (out == NULL || out == Py_None)
-        return (PyArrayObject *)PyArray_SimpleNew(2, PyArray_DIMS(X), PyArray_TYPE(X));
+        return mlc_bind_new(2, PyArray_DIM(X, 0), PyArray_DIM(X, 1), PyArray_TYPE(X));
     if (!PyArray_Check(out)) {
         PyErr_SetString(PyExc_TypeError, "out: expected a NumPy array");
         return NULL;
@@ -61,24 +49,21 @@ static PyObject *scale_mean_var(PyObject *self, PyObject *args, PyObject *kwds) 
         PyErr_SetString(PyExc_ValueError, "mean, var and count: pass all three or none");
         goto fail;
     }
-    if (given == 3) {
-        m_in = vector_or_none(mo, d, "mean", 0);
-        v_in = m_in ? vector_or_none(vo, d, "var", 0) : NULL;
-        c_in = v_in ? vector_or_none(co, d, "count", 0) : NULL;
-        if (c_in == NULL) goto fail;
-    }
+    if (mlc_bind_optional(mo, NPY_FLOAT64, d, "mean", &m_in) < 0 ||
+        mlc_bind_optional(vo, NPY_FLOAT64, d, "var", &v_in) < 0 ||
+        mlc_bind_optional(co, NPY_FLOAT64, d, "count", &c_in) < 0)
+        goto fail;
     if (n_threads < 1) n_threads = 1;
-    npy_intp dims[1] = {d};
-    mean = (PyArrayObject *)PyArray_ZEROS(1, dims, NPY_FLOAT64, 0);
-    var = (PyArrayObject *)PyArray_ZEROS(1, dims, NPY_FLOAT64, 0);
-    count = (PyArrayObject *)PyArray_ZEROS(1, dims, NPY_FLOAT64, 0);
+    mean = mlc_bind_new_shape(1, &d, NPY_FLOAT64, 1);
+    var = mlc_bind_new_shape(1, &d, NPY_FLOAT64, 1);
+    count = mlc_bind_new_shape(1, &d, NPY_FLOAT64, 1);
     if (mean == NULL || var == NULL || count == NULL) goto fail;
     if (given == 3) {
         memcpy(PyArray_DATA(mean), PyArray_DATA(m_in), sizeof(double) * (size_t)d);
         memcpy(PyArray_DATA(var), PyArray_DATA(v_in), sizeof(double) * (size_t)d);
         memcpy(PyArray_DATA(count), PyArray_DATA(c_in), sizeof(double) * (size_t)d);
     }
-    const double *wp = w ? PyArray_DATA(w) : NULL;
+    const double *wp = mlc_bind_data(w);
     int st;
     Py_BEGIN_ALLOW_THREADS
     if (PyArray_TYPE(X) == NPY_FLOAT32)
@@ -121,11 +106,10 @@ static PyObject *scale_min_max(PyObject *self, PyObject *args, PyObject *kwds) {
     X = mlc_bind_float_array(xo, 2, "X");
     if (X == NULL) goto fail;
     if (n_threads < 1) n_threads = 1;
-    npy_intp dims[1] = {PyArray_DIM(X, 1)};
-    cmin = (PyArrayObject *)PyArray_SimpleNew(1, dims, PyArray_TYPE(X));
-    cmax = (PyArrayObject *)PyArray_SimpleNew(1, dims, PyArray_TYPE(X));
+    const int64_t n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1);
+    cmin = mlc_bind_new(1, d, 0, PyArray_TYPE(X));
+    cmax = mlc_bind_new(1, d, 0, PyArray_TYPE(X));
     if (cmin == NULL || cmax == NULL) goto fail;
-    int64_t n = PyArray_DIM(X, 0), d = dims[0];
     int st;
     Py_BEGIN_ALLOW_THREADS
     if (PyArray_TYPE(X) == NPY_FLOAT32)
@@ -170,15 +154,14 @@ static PyObject *scale_map(PyObject *args, PyObject *kwds, int inverse) {
     X = mlc_bind_float_array(xo, 2, "X");
     if (X == NULL) goto fail;
     npy_intp d = PyArray_DIM(X, 1);
-    shift = vector_or_none(so, d, "shift", 1);
-    if (shift == NULL && PyErr_Occurred()) goto fail;
-    scale = vector_or_none(ko, d, "scale", 1);
-    if (scale == NULL && PyErr_Occurred()) goto fail;
+    if (mlc_bind_optional(so, NPY_FLOAT64, d, "shift", &shift) < 0 ||
+        mlc_bind_optional(ko, NPY_FLOAT64, d, "scale", &scale) < 0)
+        goto fail;
     if (clip && mlc_bind_check_params(mlc_scale_check_params(lo, hi)) < 0) goto fail;
     out = map_output(oo, X);
     if (out == NULL) goto fail;
     if (n_threads < 1) n_threads = 1;
-    const double *sp = shift ? PyArray_DATA(shift) : NULL, *kp = scale ? PyArray_DATA(scale) : NULL;
+    const double *sp = mlc_bind_data(shift), *kp = mlc_bind_data(scale);
     int64_t n = PyArray_DIM(X, 0);
     int st;
     Py_BEGIN_ALLOW_THREADS
@@ -209,31 +192,22 @@ fail:
     return NULL;
 }
 
-/* scale_transform(X, shift=None, scale=None, offset=0.0, out=None, clip=None, n_threads=1) -> out */
-static PyObject *scale_transform(PyObject *self, PyObject *args, PyObject *kwds) {
-    (void)self;
-    return scale_map(args, kwds, 0);
-}
+/* scale_transform(X, shift=None, scale=None, offset=0.0, out=None, clip=None, n_threads=1) -> out;
+ * scale_inverse(X, shift=None, scale=None, offset=0.0, out=None, n_threads=1) -> out */
+static PyObject *scale_transform(PyObject *self, PyObject *a, PyObject *kw) { (void)self; return scale_map(a, kw, 0); }
+static PyObject *scale_inverse(PyObject *self, PyObject *a, PyObject *kw) { (void)self; return scale_map(a, kw, 1); }
 
-/* scale_inverse(X, shift=None, scale=None, offset=0.0, out=None, n_threads=1) -> out */
-static PyObject *scale_inverse(PyObject *self, PyObject *args, PyObject *kwds) {
-    (void)self;
-    return scale_map(args, kwds, 1);
-}
-
-#define KW MLC_BIND_KW
-#define FN(f) MLC_BIND_FN(f)
 
 PyMethodDef mlc_preprocessing_methods[] = {
-    {"scale_mean_var", FN(scale_mean_var), KW,
+    {"scale_mean_var", MLC_BIND_FN(scale_mean_var), MLC_BIND_KW,
      "scale_mean_var(X, sample_weight=None, mean=None, var=None, count=None, n_threads=1)"
      " -> (mean, var, count): running weighted column mean/variance, NaN skipped"},
-    {"scale_min_max", FN(scale_min_max), KW,
+    {"scale_min_max", MLC_BIND_FN(scale_min_max), MLC_BIND_KW,
      "scale_min_max(X, n_threads=1) -> (min, max): column extremes, NaN skipped"},
-    {"scale_transform", FN(scale_transform), KW,
+    {"scale_transform", MLC_BIND_FN(scale_transform), MLC_BIND_KW,
      "scale_transform(X, shift=None, scale=None, offset=0.0, out=None, clip=None, n_threads=1)"
      " -> out = (X - shift) * scale + offset, clipped to clip=(lo, hi) if given"},
-    {"scale_inverse", FN(scale_inverse), KW,
+    {"scale_inverse", MLC_BIND_FN(scale_inverse), MLC_BIND_KW,
      "scale_inverse(X, shift=None, scale=None, offset=0.0, out=None, n_threads=1)"
      " -> out = (X - offset) / scale + shift"},
     {NULL, NULL, 0, NULL},

@@ -126,12 +126,12 @@ static PyObject *sgd_fit(PyObject *self, PyObject *args, PyObject *kwds) {
         ((double *)PyArray_DATA(oc))[i] = NAN;
         if (sc != NULL) ((double *)PyArray_DATA(sc))[i] = NAN;
     }
-    mlc_sgd_history hist = {PyArray_DATA(lc), PyArray_DATA(oc), sc ? PyArray_DATA(sc) : NULL, PyArray_DATA(n_iter)};
+    mlc_sgd_history hist = {PyArray_DATA(lc), PyArray_DATA(oc), mlc_bind_data(sc), PyArray_DATA(n_iter)};
     if (n_threads < 1) n_threads = 1;
-    const double *yd = y ? PyArray_DATA(y) : NULL, *wpd = wp ? PyArray_DATA(wp) : NULL;
-    const double *wnd = wn ? PyArray_DATA(wn) : NULL, *swd = sw ? PyArray_DATA(sw) : NULL;
-    const int32_t *cd = codes ? PyArray_DATA(codes) : NULL, *pd = pos ? PyArray_DATA(pos) : NULL;
-    const uint8_t *vmd = vm ? PyArray_DATA(vm) : NULL;
+    const double *yd = mlc_bind_data(y), *wpd = mlc_bind_data(wp);
+    const double *wnd = mlc_bind_data(wn), *swd = mlc_bind_data(sw);
+    const int32_t *cd = mlc_bind_data(codes), *pd = mlc_bind_data(pos);
+    const uint8_t *vmd = mlc_bind_data(vm);
     int st;
     Py_BEGIN_ALLOW_THREADS
     st = mlc_sgd_fit(&model, &hist, PyArray_DATA(X), yd, cd, pd, wpd, wnd, swd, vmd, n, d, K, t0, &p, n_threads,

@@ -48,7 +48,7 @@ void mlc_svm_row_sqnorms(double *sq, const double *X, int64_t n, int64_t d) {
 }
 
 int mlc_svm_kernel_matrix(double *Kmat, const double *X, const double *Y, int64_t n, int64_t m,
-                          int64_t d, const mlc_svm_kernel *k) {
+                          int64_t d, const mlc_svm_kernel *k, int n_threads) {
     double *sqx = NULL, *sqy = NULL;
     if (n == 0 || m == 0) return MLC_OK;
     if (k->kernel == MLC_SVM_RBF) {
@@ -62,7 +62,7 @@ int mlc_svm_kernel_matrix(double *Kmat, const double *X, const double *Y, int64_
     // exp, pow or tanh per entry, which dominates for small D). Blocks go to OpenMP threads with
     // BLAS single-threaded inside: OpenBLAS's own threads would fight them for the cores.
     const int64_t B = 64, nb = (n + B - 1) / B;
-    const int team = mlc_team_size(n * m * (d + 16), mlc_get_num_threads());
+    const int team = mlc_team_size(n * m * (d + 16), n_threads);
     mlc_blas_single_begin();
 #pragma omp parallel for num_threads(team) schedule(dynamic, 1)
     for (int64_t b = 0; b < nb; b++) {

@@ -36,6 +36,6 @@ int mlc_svm_decision(double *dec, const double *X, const double *SV, const doubl
 /* Kmat (N, M) out: kernel values of every row of X with every row of Y, one GEMM per block of
  * rows. X (N, D) in; Y (M, D) in. */
 int mlc_svm_kernel_matrix(double *Kmat, const double *X, const double *Y, int64_t n, int64_t m,
-                          int64_t d, const mlc_svm_kernel *k);
+                          int64_t d, const mlc_svm_kernel *k, int n_threads);
 
 #endif
