@@ -39,6 +39,8 @@ int mlc_bind_check_dim(PyArrayObject *a, int axis, npy_intp expected, const char
 int mlc_bind_check_params(const char *msg);
 /* Sets the exception for a kernel's negative status and returns NULL. */
 PyObject *mlc_bind_status(int status);
+/* 0 for MLC_OK, else -1 with the status's exception (mlc_bind_status). */
+int mlc_bind_check_status(int status);
 /* Network kernels work in place (outputs are overwritten, gradients accumulated), so their arrays
  * are not converted: obj must already be a float32 (typenum NPY_FLOAT32) or other `typenum`,
  * C-contiguous, aligned ndarray with `ndim` dimensions (ndim < 0: any), writeable with MLC_BIND_OUT.

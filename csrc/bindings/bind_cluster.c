@@ -7,10 +7,17 @@
 static int data_and_weights(PyArrayObject **X, PyArrayObject **w, PyObject *xo, PyObject *wo, int allow_none) {
     *X = mlc_bind_float_array(xo, 2, "X");
     if (*X == NULL) return -1;
-    if (allow_none && wo == Py_None) return 0;
-    *w = mlc_bind_array(wo, PyArray_TYPE(*X), 1, "sample_weight");
-    if (*w == NULL) return -1;
-    return mlc_bind_check_dim(*w, 0, PyArray_DIM(*X, 0), "sample_weight");
+    if (!allow_none && wo == Py_None) {
+        PyErr_SetString(PyExc_TypeError, "sample_weight: expected an array, got None");
+        return -1;
+    }
+    return mlc_bind_weights(wo, PyArray_TYPE(*X), PyArray_DIM(*X, 0), w);
+}
+
+/* The sizes kmeans_assign and kmeans_minibatch_step accept: NULL or a message. */
+static const char *check_sizes(int64_t n, int64_t d, int64_t k) {
+    return n < 1 ? "need at least one sample" : d < 1 ? "need at least one feature"
+           : k < 1 ? "need at least one centre" : k > INT32_MAX ? "too many centres" : NULL;
 }
 
 /* centers (K, D) of X's type with D = X.shape[1]; a new C-contiguous copy when copy is set. */
@@ -57,10 +64,7 @@ static PyObject *kmeans_plusplus(PyObject *self, PyObject *args, PyObject *kwds)
         st = mlc_kmeans_plusplus_f64(PyArray_DATA(centers), PyArray_DATA(indices), PyArray_DATA(X),
                                      PyArray_DATA(w), n, d, k, trials, seed, n_threads, &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(X);
     Py_DECREF(w);
     return Py_BuildValue("NN", centers, indices);
@@ -107,10 +111,7 @@ static PyObject *kmeans_fit(PyObject *self, PyObject *args, PyObject *kwds) {
                                 PyArray_DATA(X), PyArray_DATA(w), n, d, k, algorithm, max_iter, tol,
                                 n_threads, &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(X);
     Py_DECREF(w);
     return Py_BuildValue("NNdL", centers, labels, inertia, (long long)n_iter);
@@ -134,9 +135,7 @@ static PyObject *kmeans_assign(PyObject *self, PyObject *args, PyObject *kwds) {
     centers = centers_like(co, X, 0);
     if (centers == NULL) goto fail;
     int64_t n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1), k = PyArray_DIM(centers, 0);
-    if (mlc_bind_check_params(n < 1 ? "need at least one sample" : d < 1 ? "need at least one feature"
-                              : k < 1 ? "need at least one centre" : k > INT32_MAX ? "too many centres" : NULL) < 0)
-        goto fail;
+    if (mlc_bind_check_params(check_sizes(n, d, k)) < 0) goto fail;
     if (n_threads < 1) n_threads = 1;
     labels = mlc_bind_new(1, n, 0, NPY_INT32);
     if (labels == NULL) goto fail;
@@ -151,10 +150,7 @@ static PyObject *kmeans_assign(PyObject *self, PyObject *args, PyObject *kwds) {
         st = mlc_kmeans_assign_f64(PyArray_DATA(labels), &inertia, PyArray_DATA(X), wd, PyArray_DATA(centers),
                                    n, d, k, n_threads, &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(X);
     Py_XDECREF(w);
     Py_DECREF(centers);
@@ -186,9 +182,7 @@ static PyObject *kmeans_minibatch_step(PyObject *self, PyObject *args, PyObject 
     if (sums == NULL) goto fail;
     int64_t b = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1), k = PyArray_DIM(centers, 0);
     if (mlc_bind_check_dim(sums, 0, k, "weight_sums") < 0) goto fail;
-    if (mlc_bind_check_params(b < 1 ? "need at least one sample" : d < 1 ? "need at least one feature"
-                              : k < 1 ? "need at least one centre" : k > INT32_MAX ? "too many centres" : NULL) < 0)
-        goto fail;
+    if (mlc_bind_check_params(check_sizes(b, d, k)) < 0) goto fail;
     if (n_threads < 1) n_threads = 1;
     labels = mlc_bind_new(1, b, 0, NPY_INT32);
     if (labels == NULL) goto fail;
@@ -204,10 +198,7 @@ static PyObject *kmeans_minibatch_step(PyObject *self, PyObject *args, PyObject 
                                            &inertia, PyArray_DATA(X), PyArray_DATA(w), b, d, k, n_threads,
                                            &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(X);
     Py_DECREF(w);
     return Py_BuildValue("NNNd", centers, sums, labels, inertia);

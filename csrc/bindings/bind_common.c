@@ -139,6 +139,12 @@ int mlc_bind_check_params(const char *msg) {
     return -1;
 }
 
+int mlc_bind_check_status(int status) {
+    if (status == MLC_OK) return 0;
+    mlc_bind_status(status);
+    return -1;
+}
+
 PyObject *mlc_bind_status(int status) {
     if (PyErr_Occurred()) return NULL; /* e.g. KeyboardInterrupt raised by the interrupt hook */
     switch (status) {

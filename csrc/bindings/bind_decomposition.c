@@ -31,10 +31,7 @@ static PyObject *svd_full(PyObject *self, PyObject *args, PyObject *kwds) {
         st = mlc_svd_full_f64(PyArray_DATA(s), PyArray_DATA(comp), PyArray_DATA(mean),
                               PyArray_DATA(ssq), PyArray_DATA(X), n, d, center, n_threads);
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(X);
     return Py_BuildValue("NNNN", s, comp, mean, ssq);
 fail:
@@ -81,10 +78,7 @@ static PyObject *pca_covariance(PyObject *self, PyObject *args, PyObject *kwds) 
                                     PyArray_DATA(mean), PyArray_DATA(ssq), PyArray_DATA(X), n, d,
                                     n_threads);
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(X);
     return Py_BuildValue("NNNNN", s, ev, comp, mean, ssq);
 fail:
@@ -140,10 +134,7 @@ static PyObject *svd_randomized(PyObject *self, PyObject *args, PyObject *kwds) 
                                     n_iter, normalizer, seed, center, &mlc_bind_interrupt,
                                     n_threads);
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(X);
     return Py_BuildValue("NNNN", s, comp, mean, ssq);
 fail:
@@ -191,10 +182,7 @@ static PyObject *pca_map(PyObject *args, PyObject *kwds, int inverse) {
                      : mlc_pca_transform_f64(PyArray_DATA(out), PyArray_DATA(X), PyArray_DATA(C),
                                              mp, sp, n, d, k, n_threads);
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(X);
     Py_DECREF(C);
     Py_XDECREF(mean);

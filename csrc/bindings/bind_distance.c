@@ -30,10 +30,7 @@ static PyObject *pairwise_distances(PyObject *self, PyObject *args, PyObject *kw
         st = mlc_distance_pairwise_f64(PyArray_DATA(out), PyArray_DATA(X), PyArray_DATA(Y), n, m, d,
                                        metric, same, n_threads, &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(X);
     Py_DECREF(Y);
     return (PyObject *)out;

@@ -6,28 +6,30 @@
 
 /* The solver's status: 0 converged, 1 max_iter reached (fit_status_ as LIBSVM), or -1 with an
  * exception. */
-static int fit_status(int st) {
-    if (st == MLC_OK) return 0;
-    if (st == MLC_ENOTCONVERGED) return 1;
-    mlc_bind_status(st);
-    return -1;
-}
+static int fit_status(int st) { return st == MLC_ENOTCONVERGED ? 1 : mlc_bind_check_status(st); }
 
-/* svm_fit_c_svc(X, y, C, kernel, degree, gamma, coef0, tol, cache_size, max_iter)
- *   X (N, D); y (N) +1/-1; C (N) per-sample bounds -> (coef (N), rho, n_iter, fit_status) */
-static PyObject *svm_fit_c_svc(PyObject *self, PyObject *args, PyObject *kwds) {
-    (void)self;
-    static char *kwlist[] = {"X", "y", "C", "kernel", "degree", "gamma", "coef0", "tol", "cache_size",
+/* svm_fit_c_svc(X, y, C, kernel, degree, gamma, coef0, tol, cache_size, max_iter, shrinking=True)
+ *   X (N, D); y (N) +1/-1; C (N) per-sample bounds -> (coef (N), rho, n_iter, fit_status)
+ * and, with svr, svm_fit_epsilon_svr(X, y, C, kernel, degree, gamma, coef0, epsilon, tol, ...)
+ *   y (N) targets -> the same. */
+static PyObject *fit_binary(PyObject *args, PyObject *kwds, int svr) {
+    static char *kw_svc[] = {"X", "y", "C", "kernel", "degree", "gamma", "coef0", "tol", "cache_size",
                              "max_iter", "shrinking", NULL};
+    static char *kw_svr[] = {"X", "y", "C", "kernel", "degree", "gamma", "coef0", "epsilon", "tol",
+                             "cache_size", "max_iter", "shrinking", NULL};
     PyObject *xo, *yo, *co;
     mlc_svm_kernel k;
-    double tol, cache_mb;
+    double eps = 0, tol, cache_mb;
     long long max_iter;
-    int shrinking = 1;
+    int shrinking = 1, ok;
     PyArrayObject *X = NULL, *y = NULL, *C = NULL, *coef = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOiiddddL|p", kwlist, &xo, &yo, &co, &k.kernel, &k.degree,
-                                     &k.gamma, &k.coef0, &tol, &cache_mb, &max_iter, &shrinking))
-        return NULL;
+    if (svr)
+        ok = PyArg_ParseTupleAndKeywords(args, kwds, "OOOiidddddL|p", kw_svr, &xo, &yo, &co, &k.kernel, &k.degree,
+                                         &k.gamma, &k.coef0, &eps, &tol, &cache_mb, &max_iter, &shrinking);
+    else
+        ok = PyArg_ParseTupleAndKeywords(args, kwds, "OOOiiddddL|p", kw_svc, &xo, &yo, &co, &k.kernel, &k.degree,
+                                         &k.gamma, &k.coef0, &tol, &cache_mb, &max_iter, &shrinking);
+    if (!ok) return NULL;
     X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X");
     if (X == NULL) goto fail;
     const npy_intp n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1);
@@ -36,6 +38,10 @@ static PyObject *svm_fit_c_svc(PyObject *self, PyObject *args, PyObject *kwds) {
     C = mlc_bind_array(co, NPY_FLOAT64, 1, "C");
     if (C == NULL || mlc_bind_check_dim(C, 0, n, "C") < 0) goto fail;
     if (mlc_bind_check_params(mlc_svm_check_params(&k, tol, cache_mb)) < 0) goto fail;
+    if (!(eps >= 0)) {
+        PyErr_SetString(PyExc_ValueError, "epsilon must be >= 0");
+        goto fail;
+    }
     if (n < 1) {
         PyErr_SetString(PyExc_ValueError, "X must have at least one row");
         goto fail;
@@ -46,8 +52,14 @@ static PyObject *svm_fit_c_svc(PyObject *self, PyObject *args, PyObject *kwds) {
     int64_t n_iter = 0;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_svm_solve_c_svc(PyArray_DATA(coef), &rho, &n_iter, PyArray_DATA(X), PyArray_DATA(y),
-                             PyArray_DATA(C), n, d, &k, tol, cache_mb, shrinking, (int64_t)max_iter, &mlc_bind_interrupt);
+    if (svr)
+        st = mlc_svm_solve_epsilon_svr(PyArray_DATA(coef), &rho, &n_iter, PyArray_DATA(X), PyArray_DATA(y),
+                                       PyArray_DATA(C), n, d, &k, eps, tol, cache_mb, shrinking, (int64_t)max_iter,
+                                       &mlc_bind_interrupt);
+    else
+        st = mlc_svm_solve_c_svc(PyArray_DATA(coef), &rho, &n_iter, PyArray_DATA(X), PyArray_DATA(y),
+                                 PyArray_DATA(C), n, d, &k, tol, cache_mb, shrinking, (int64_t)max_iter,
+                                 &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
     const int status = fit_status(st);
     if (status < 0) goto fail;
@@ -61,6 +73,12 @@ fail:
     Py_XDECREF(C);
     Py_XDECREF(coef);
     return NULL;
+}
+
+static PyObject *svm_fit_c_svc(PyObject *self, PyObject *a, PyObject *kw) { (void)self; return fit_binary(a, kw, 0); }
+static PyObject *svm_fit_epsilon_svr(PyObject *self, PyObject *a, PyObject *kw) {
+    (void)self;
+    return fit_binary(a, kw, 1);
 }
 
 /* svm_fit_c_svc_ovo(X, start, C, kernel, degree, gamma, coef0, tol, cache_size, max_iter, shrinking=True)
@@ -126,61 +144,6 @@ fail:
     return NULL;
 }
 
-/* svm_fit_epsilon_svr(X, y, C, kernel, degree, gamma, coef0, epsilon, tol, cache_size, max_iter)
- *   X (N, D); y (N) targets; C (N) per-sample bounds -> (coef (N), rho, n_iter, fit_status) */
-static PyObject *svm_fit_epsilon_svr(PyObject *self, PyObject *args, PyObject *kwds) {
-    (void)self;
-    static char *kwlist[] = {"X", "y", "C", "kernel", "degree", "gamma", "coef0", "epsilon", "tol",
-                             "cache_size", "max_iter", "shrinking", NULL};
-    PyObject *xo, *yo, *co;
-    mlc_svm_kernel k;
-    double eps, tol, cache_mb;
-    long long max_iter;
-    int shrinking = 1;
-    PyArrayObject *X = NULL, *y = NULL, *C = NULL, *coef = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOiidddddL|p", kwlist, &xo, &yo, &co, &k.kernel, &k.degree,
-                                     &k.gamma, &k.coef0, &eps, &tol, &cache_mb, &max_iter, &shrinking))
-        return NULL;
-    X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X");
-    if (X == NULL) goto fail;
-    const npy_intp n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1);
-    y = mlc_bind_array(yo, NPY_FLOAT64, 1, "y");
-    if (y == NULL || mlc_bind_check_dim(y, 0, n, "y") < 0) goto fail;
-    C = mlc_bind_array(co, NPY_FLOAT64, 1, "C");
-    if (C == NULL || mlc_bind_check_dim(C, 0, n, "C") < 0) goto fail;
-    if (mlc_bind_check_params(mlc_svm_check_params(&k, tol, cache_mb)) < 0) goto fail;
-    if (!(eps >= 0)) {
-        PyErr_SetString(PyExc_ValueError, "epsilon must be >= 0");
-        goto fail;
-    }
-    if (n < 1) {
-        PyErr_SetString(PyExc_ValueError, "X must have at least one row");
-        goto fail;
-    }
-    coef = mlc_bind_new(1, n, 0, NPY_FLOAT64);
-    if (coef == NULL) goto fail;
-    double rho = 0;
-    int64_t n_iter = 0;
-    int st;
-    Py_BEGIN_ALLOW_THREADS
-    st = mlc_svm_solve_epsilon_svr(PyArray_DATA(coef), &rho, &n_iter, PyArray_DATA(X), PyArray_DATA(y),
-                                   PyArray_DATA(C), n, d, &k, eps, tol, cache_mb, shrinking, (int64_t)max_iter,
-                                   &mlc_bind_interrupt);
-    Py_END_ALLOW_THREADS
-    const int status = fit_status(st);
-    if (status < 0) goto fail;
-    Py_DECREF(X);
-    Py_DECREF(y);
-    Py_DECREF(C);
-    return Py_BuildValue("NdLi", coef, rho, (long long)n_iter, status);
-fail:
-    Py_XDECREF(X);
-    Py_XDECREF(y);
-    Py_XDECREF(C);
-    Py_XDECREF(coef);
-    return NULL;
-}
-
 /* svm_kernel_matrix(X, Y, kernel, degree, gamma, coef0) -> K (N, M) */
 static PyObject *svm_kernel_matrix(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
@@ -205,10 +168,7 @@ static PyObject *svm_kernel_matrix(PyObject *self, PyObject *args, PyObject *kwd
     st = mlc_svm_kernel_matrix(PyArray_DATA(K), PyArray_DATA(X), PyArray_DATA(Y), n, m, PyArray_DIM(X, 1), &k,
                                n_threads);
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(X);
     Py_DECREF(Y);
     return (PyObject *)K;
@@ -248,10 +208,7 @@ static PyObject *svm_decision(PyObject *self, PyObject *args, PyObject *kwds) {
     st = mlc_svm_decision(PyArray_DATA(dec), PyArray_DATA(X), PyArray_DATA(SV), PyArray_DATA(W), PyArray_DATA(b),
                           n, m, d, p, &k, n_threads);
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(X);
     Py_DECREF(SV);
     Py_DECREF(W);

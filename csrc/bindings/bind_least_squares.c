@@ -3,6 +3,32 @@
 #include "bind.h" /* first: Python.h before any system header */
 #include "linear/least_squares.h"
 
+/* X (N, D) and Y (N, T) as float64, their sizes, and mlc_least_squares_check_params: 0, or -1 with an
+ * exception (the caller releases *X and *Y either way). */
+static int convert_xy(PyObject *xo, PyObject *yo, PyArrayObject **X, PyArrayObject **Y, int64_t *n, int64_t *d,
+                      int64_t *t) {
+    *X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X");
+    *Y = *X != NULL ? mlc_bind_array(yo, NPY_FLOAT64, 2, "Y") : NULL;
+    if (*Y == NULL) return -1;
+    *n = PyArray_DIM(*X, 0), *d = PyArray_DIM(*X, 1), *t = PyArray_DIM(*Y, 1);
+    if (mlc_bind_check_dim(*Y, 0, *n, "Y") < 0) return -1;
+    return mlc_bind_check_params(mlc_least_squares_check_params(*n, *d, *t));
+}
+
+/* alpha (T) >= 0 everywhere: 0, or -1 with ValueError. */
+static int check_alpha(PyArrayObject *alpha) {
+    const double *a = PyArray_DATA(alpha);
+    for (npy_intp k = 0; k < PyArray_DIM(alpha, 0); k++)
+        if (!(a[k] >= 0)) return mlc_bind_check_params("alpha must be >= 0");
+    return 0;
+}
+
+/* The status of the weighted centring kernels (center, gram): 0, or -1 with an exception. */
+static int weighted_status(int st) {
+    if (st == MLC_EINVAL) return mlc_bind_check_params("sample_weight must have a positive sum");
+    return mlc_bind_check_status(st);
+}
+
 /* lsq_center(X (N, D), Y (N, T), sample_weight=None, fit_intercept=True, transpose=False, n_threads=1)
  *   -> (Xc (N, D) or (D, N), Yc (N, T), X_offset (D), y_offset (T)) */
 static PyObject *lsq_center(PyObject *self, PyObject *args, PyObject *kwds) {
@@ -10,18 +36,12 @@ static PyObject *lsq_center(PyObject *self, PyObject *args, PyObject *kwds) {
     static char *kwlist[] = {"X", "Y", "sample_weight", "fit_intercept", "transpose", "n_threads", NULL};
     PyObject *xo, *yo, *swo = Py_None;
     int fit_intercept = 1, transpose = 0, n_threads = 1;
+    int64_t n, d, t;
     PyArrayObject *X = NULL, *Y = NULL, *sw = NULL, *Xc = NULL, *Yc = NULL, *xoff = NULL, *yoff = NULL;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|Oppi", kwlist, &xo, &yo, &swo, &fit_intercept,
                                      &transpose, &n_threads))
         return NULL;
-    X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X");
-    if (X == NULL) goto fail;
-    Y = mlc_bind_array(yo, NPY_FLOAT64, 2, "Y");
-    if (Y == NULL) goto fail;
-    int64_t n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1), t = PyArray_DIM(Y, 1);
-    if (mlc_bind_check_dim(Y, 0, n, "Y") < 0) goto fail;
-    if (mlc_bind_weights(swo, NPY_FLOAT64, n, &sw) < 0) goto fail;
-    if (mlc_bind_check_params(mlc_least_squares_check_params(n, d, t)) < 0) goto fail;
+    if (convert_xy(xo, yo, &X, &Y, &n, &d, &t) < 0 || mlc_bind_weights(swo, NPY_FLOAT64, n, &sw) < 0) goto fail;
     Xc = transpose ? mlc_bind_new(2, d, n, NPY_FLOAT64) : mlc_bind_new(2, n, d, NPY_FLOAT64);
     Yc = mlc_bind_new(2, n, t, NPY_FLOAT64);
     xoff = mlc_bind_new(1, d, 0, NPY_FLOAT64);
@@ -30,16 +50,10 @@ static PyObject *lsq_center(PyObject *self, PyObject *args, PyObject *kwds) {
     int st;
     Py_BEGIN_ALLOW_THREADS
     st = mlc_least_squares_center(PyArray_DATA(Xc), PyArray_DATA(Yc), PyArray_DATA(xoff), PyArray_DATA(yoff),
-                            PyArray_DATA(X), PyArray_DATA(Y), mlc_bind_data(sw), n,
-                            d, t, fit_intercept, transpose, n_threads < 1 ? 1 : n_threads);
+                            PyArray_DATA(X), PyArray_DATA(Y), mlc_bind_data(sw), n, d, t, fit_intercept, transpose,
+                            n_threads < 1 ? 1 : n_threads);
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        if (st == MLC_EINVAL)
-            PyErr_SetString(PyExc_ValueError, "sample_weight must have a positive sum");
-        else
-            mlc_bind_status(st);
-        goto fail;
-    }
+    if (weighted_status(st) < 0) goto fail;
     Py_DECREF(X);
     Py_DECREF(Y);
     Py_XDECREF(sw);
@@ -61,15 +75,10 @@ static PyObject *lsq_lstsq(PyObject *self, PyObject *args, PyObject *kwds) {
     static char *kwlist[] = {"X", "Y", "rcond", NULL};
     PyObject *xo, *yo;
     double rcond = 0.0;
+    int64_t n, d, t;
     PyArrayObject *X = NULL, *A = NULL, *Y = NULL, *coef = NULL, *s = NULL;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOd", kwlist, &xo, &yo, &rcond)) return NULL;
-    X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X");
-    if (X == NULL) goto fail;
-    Y = mlc_bind_array(yo, NPY_FLOAT64, 2, "Y");
-    if (Y == NULL) goto fail;
-    int64_t n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1), t = PyArray_DIM(Y, 1);
-    if (mlc_bind_check_dim(Y, 0, n, "Y") < 0) goto fail;
-    if (mlc_bind_check_params(mlc_least_squares_check_params(n, d, t)) < 0) goto fail;
+    if (convert_xy(xo, yo, &X, &Y, &n, &d, &t) < 0) goto fail;
     A = (PyArrayObject *)PyArray_NewCopy(X, NPY_CORDER);
     coef = mlc_bind_new(2, t, d, NPY_FLOAT64);
     s = mlc_bind_new(1, n < d ? n : d, 0, NPY_FLOAT64);
@@ -80,10 +89,7 @@ static PyObject *lsq_lstsq(PyObject *self, PyObject *args, PyObject *kwds) {
     st = mlc_least_squares_lstsq(PyArray_DATA(coef), PyArray_DATA(s), &rank, PyArray_DATA(A), PyArray_DATA(Y),
                            n, d, t, rcond);
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(X);
     Py_DECREF(A);
     Py_DECREF(Y);
@@ -103,23 +109,12 @@ static PyObject *lsq_ridge(PyObject *self, PyObject *args, PyObject *kwds) {
     static char *kwlist[] = {"X", "Y", "alpha", "solver", NULL};
     PyObject *xo, *yo, *ao;
     int solver = MLC_RIDGE_CHOLESKY;
+    int64_t n, d, t;
     PyArrayObject *X = NULL, *Y = NULL, *alpha = NULL, *coef = NULL;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO|i", kwlist, &xo, &yo, &ao, &solver)) return NULL;
-    X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X");
-    if (X == NULL) goto fail;
-    Y = mlc_bind_array(yo, NPY_FLOAT64, 2, "Y");
-    if (Y == NULL) goto fail;
+    if (convert_xy(xo, yo, &X, &Y, &n, &d, &t) < 0) goto fail;
     alpha = mlc_bind_array(ao, NPY_FLOAT64, 1, "alpha");
-    if (alpha == NULL) goto fail;
-    int64_t n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1), t = PyArray_DIM(Y, 1);
-    if (mlc_bind_check_dim(Y, 0, n, "Y") < 0 || mlc_bind_check_dim(alpha, 0, t, "alpha") < 0) goto fail;
-    if (mlc_bind_check_params(mlc_least_squares_check_params(n, d, t)) < 0) goto fail;
-    const double *a = PyArray_DATA(alpha);
-    for (int64_t k = 0; k < t; k++)
-        if (!(a[k] >= 0)) {
-            PyErr_SetString(PyExc_ValueError, "alpha must be >= 0");
-            goto fail;
-        }
+    if (alpha == NULL || mlc_bind_check_dim(alpha, 0, t, "alpha") < 0 || check_alpha(alpha) < 0) goto fail;
     if (solver != MLC_RIDGE_CHOLESKY && solver != MLC_RIDGE_SVD) {
         PyErr_SetString(PyExc_ValueError, "solver must be 0 (cholesky) or 1 (svd)");
         goto fail;
@@ -128,12 +123,10 @@ static PyObject *lsq_ridge(PyObject *self, PyObject *args, PyObject *kwds) {
     if (coef == NULL) goto fail;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_least_squares_ridge(PyArray_DATA(coef), PyArray_DATA(X), PyArray_DATA(Y), a, n, d, t, solver);
+    st = mlc_least_squares_ridge(PyArray_DATA(coef), PyArray_DATA(X), PyArray_DATA(Y), PyArray_DATA(alpha), n, d, t,
+                           solver);
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(X);
     Py_DECREF(Y);
     Py_DECREF(alpha);
@@ -152,15 +145,10 @@ static PyObject *lsq_nnls(PyObject *self, PyObject *args, PyObject *kwds) {
     static char *kwlist[] = {"X", "Y", "max_iter", NULL};
     PyObject *xo, *yo;
     long long max_iter = 0;
+    int64_t n, d, t;
     PyArrayObject *X = NULL, *Y = NULL, *coef = NULL, *n_iter = NULL;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOL", kwlist, &xo, &yo, &max_iter)) return NULL;
-    X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X");
-    if (X == NULL) goto fail;
-    Y = mlc_bind_array(yo, NPY_FLOAT64, 2, "Y");
-    if (Y == NULL) goto fail;
-    int64_t n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1), t = PyArray_DIM(Y, 1);
-    if (mlc_bind_check_dim(Y, 0, n, "Y") < 0) goto fail;
-    if (mlc_bind_check_params(mlc_least_squares_check_params(n, d, t)) < 0) goto fail;
+    if (convert_xy(xo, yo, &X, &Y, &n, &d, &t) < 0) goto fail;
     if (max_iter < 1) {
         PyErr_SetString(PyExc_ValueError, "max_iter must be >= 1");
         goto fail;
@@ -173,10 +161,7 @@ static PyObject *lsq_nnls(PyObject *self, PyObject *args, PyObject *kwds) {
     st = mlc_least_squares_nnls(PyArray_DATA(coef), PyArray_DATA(n_iter), PyArray_DATA(X), PyArray_DATA(Y), n,
                           d, t, max_iter);
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK && st != MLC_ENOTCONVERGED) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (st != MLC_ENOTCONVERGED && mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(X);
     Py_DECREF(Y);
     return Py_BuildValue("NNO", coef, n_iter, st == MLC_OK ? Py_True : Py_False);
@@ -188,61 +173,72 @@ fail:
     return NULL;
 }
 
-/* cd_enet(XT (D, N), y (N), w0 (D), l1_reg, l2_reg, max_iter, tol, positive=False, random=False,
- *         seed=0) -> (w (D), gap, n_iter, converged) */
-static PyObject *cd_enet(PyObject *self, PyObject *args, PyObject *kwds) {
-    (void)self;
-    static char *kwlist[] = {"XT", "y", "w0", "l1_reg", "l2_reg", "max_iter", "tol", "positive",
-                             "random", "seed", NULL};
-    PyObject *xo, *yo, *wo;
-    double l1 = 0, l2 = 0, tol = 0;
+/* cd_enet(XT (D, N), y (N), w0 (D), l1_reg, l2_reg, max_iter, tol, positive=False, random=False, seed=0)
+ * and, with gram, cd_enet_gram(G (D, D), Xty (D), yy, w0 (D), ...): -> (w (D), gap, n_iter, converged) */
+static PyObject *cd_solve(PyObject *args, PyObject *kwds, int gram) {
+    static char *kw_x[] = {"XT", "y", "w0", "l1_reg", "l2_reg", "max_iter", "tol", "positive", "random", "seed",
+                           NULL};
+    static char *kw_g[] = {"G", "Xty", "yy", "w0", "l1_reg", "l2_reg", "max_iter", "tol", "positive", "random",
+                           "seed", NULL};
+    PyObject *ao, *bo, *wo;
+    double yy = 0, l1 = 0, l2 = 0, tol = 0;
     long long max_iter = 0;
-    int positive = 0, random = 0;
+    int positive = 0, random = 0, ok;
     unsigned long long seed = 0;
-    PyArrayObject *XT = NULL, *y = NULL, *w0 = NULL, *w = NULL, *work = NULL, *iwork = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOddLd|ppK", kwlist, &xo, &yo, &wo, &l1, &l2,
-                                     &max_iter, &tol, &positive, &random, &seed))
-        return NULL;
-    XT = mlc_bind_array(xo, NPY_FLOAT64, 2, "XT");
-    if (XT == NULL) goto fail;
-    y = mlc_bind_array(yo, NPY_FLOAT64, 1, "y");
-    if (y == NULL) goto fail;
-    w0 = mlc_bind_array(wo, NPY_FLOAT64, 1, "w0");
+    PyArrayObject *A = NULL, *b = NULL, *w0 = NULL, *w = NULL, *work = NULL, *iwork = NULL;
+    if (gram)
+        ok = PyArg_ParseTupleAndKeywords(args, kwds, "OOdOddLd|ppK", kw_g, &ao, &bo, &yy, &wo, &l1, &l2, &max_iter,
+                                         &tol, &positive, &random, &seed);
+    else
+        ok = PyArg_ParseTupleAndKeywords(args, kwds, "OOOddLd|ppK", kw_x, &ao, &bo, &wo, &l1, &l2, &max_iter, &tol,
+                                         &positive, &random, &seed);
+    if (!ok) return NULL;
+    const char *na = gram ? "G" : "XT", *nb = gram ? "Xty" : "y";
+    A = mlc_bind_array(ao, NPY_FLOAT64, 2, na);
+    b = A != NULL ? mlc_bind_array(bo, NPY_FLOAT64, 1, nb) : NULL;
+    w0 = b != NULL ? mlc_bind_array(wo, NPY_FLOAT64, 1, "w0") : NULL;
     if (w0 == NULL) goto fail;
-    int64_t d = PyArray_DIM(XT, 0), n = PyArray_DIM(XT, 1);
-    if (mlc_bind_check_dim(y, 0, n, "y") < 0 || mlc_bind_check_dim(w0, 0, d, "w0") < 0) goto fail;
+    const int64_t d = PyArray_DIM(A, 0), n = gram ? 1 : PyArray_DIM(A, 1);
+    if ((gram && mlc_bind_check_dim(A, 1, d, na) < 0) || mlc_bind_check_dim(b, 0, gram ? d : n, nb) < 0 ||
+        mlc_bind_check_dim(w0, 0, d, "w0") < 0)
+        goto fail;
     if (mlc_bind_check_params(mlc_least_squares_cd_check_params(n, d, l1, l2, max_iter, tol)) < 0) goto fail;
     w = (PyArrayObject *)PyArray_NewCopy(w0, NPY_CORDER);
-    work = mlc_bind_new(1, n + 2 * d, 0, NPY_FLOAT64);
+    work = mlc_bind_new(1, gram ? 3 * d : n + 2 * d, 0, NPY_FLOAT64);
     iwork = mlc_bind_new(1, 3 * d, 0, NPY_INT64);
     if (w == NULL || work == NULL || iwork == NULL) goto fail;
     int st;
     double gap = 0;
     int64_t n_iter = 0;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_least_squares_cd_enet(PyArray_DATA(w), &gap, &n_iter, PyArray_DATA(XT), PyArray_DATA(y), n, d, l1, l2,
-                         max_iter, tol, positive, random, seed, &mlc_bind_interrupt, PyArray_DATA(work),
-                         PyArray_DATA(iwork));
+    if (gram)
+        st = mlc_least_squares_cd_enet_gram(PyArray_DATA(w), &gap, &n_iter, PyArray_DATA(A), PyArray_DATA(b), yy, d, l1, l2,
+                                  max_iter, tol, positive, random, seed, &mlc_bind_interrupt, PyArray_DATA(work),
+                                  PyArray_DATA(iwork));
+    else
+        st = mlc_least_squares_cd_enet(PyArray_DATA(w), &gap, &n_iter, PyArray_DATA(A), PyArray_DATA(b), n, d, l1, l2,
+                             max_iter, tol, positive, random, seed, &mlc_bind_interrupt, PyArray_DATA(work),
+                             PyArray_DATA(iwork));
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK && st != MLC_ENOTCONVERGED) {
-        mlc_bind_status(st);
-        goto fail;
-    }
-    Py_DECREF(XT);
-    Py_DECREF(y);
+    if (st != MLC_ENOTCONVERGED && mlc_bind_check_status(st) < 0) goto fail;
+    Py_DECREF(A);
+    Py_DECREF(b);
     Py_DECREF(w0);
     Py_DECREF(work);
     Py_DECREF(iwork);
     return Py_BuildValue("NdLO", w, gap, (long long)n_iter, st == MLC_OK ? Py_True : Py_False);
 fail:
-    Py_XDECREF(XT);
-    Py_XDECREF(y);
+    Py_XDECREF(A);
+    Py_XDECREF(b);
     Py_XDECREF(w0);
     Py_XDECREF(w);
     Py_XDECREF(work);
     Py_XDECREF(iwork);
     return NULL;
 }
+
+static PyObject *cd_enet(PyObject *self, PyObject *a, PyObject *kw) { (void)self; return cd_solve(a, kw, 0); }
+static PyObject *cd_enet_gram(PyObject *self, PyObject *a, PyObject *kw) { (void)self; return cd_solve(a, kw, 1); }
 
 /* lsq_gram(X (N, D), Y (N, T), sample_weight=None, fit_intercept=True, n_threads=1)
  *   -> (G (D, D), XtY (T, D), yy (T), X_offset (D), y_offset (T)) */
@@ -251,19 +247,13 @@ static PyObject *lsq_gram(PyObject *self, PyObject *args, PyObject *kwds) {
     static char *kwlist[] = {"X", "Y", "sample_weight", "fit_intercept", "n_threads", NULL};
     PyObject *xo, *yo, *swo = Py_None;
     int fit_intercept = 1, n_threads = 1;
+    int64_t n, d, t;
     PyArrayObject *X = NULL, *Y = NULL, *sw = NULL, *G = NULL, *XtY = NULL, *yy = NULL, *xoff = NULL,
                   *yoff = NULL;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|Opi", kwlist, &xo, &yo, &swo, &fit_intercept,
                                      &n_threads))
         return NULL;
-    X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X");
-    if (X == NULL) goto fail;
-    Y = mlc_bind_array(yo, NPY_FLOAT64, 2, "Y");
-    if (Y == NULL) goto fail;
-    int64_t n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1), t = PyArray_DIM(Y, 1);
-    if (mlc_bind_check_dim(Y, 0, n, "Y") < 0) goto fail;
-    if (mlc_bind_weights(swo, NPY_FLOAT64, n, &sw) < 0) goto fail;
-    if (mlc_bind_check_params(mlc_least_squares_check_params(n, d, t)) < 0) goto fail;
+    if (convert_xy(xo, yo, &X, &Y, &n, &d, &t) < 0 || mlc_bind_weights(swo, NPY_FLOAT64, n, &sw) < 0) goto fail;
     G = mlc_bind_new(2, d, d, NPY_FLOAT64);
     XtY = mlc_bind_new(2, t, d, NPY_FLOAT64);
     yy = mlc_bind_new(1, t, 0, NPY_FLOAT64);
@@ -273,17 +263,10 @@ static PyObject *lsq_gram(PyObject *self, PyObject *args, PyObject *kwds) {
     int st;
     Py_BEGIN_ALLOW_THREADS
     st = mlc_least_squares_gram(PyArray_DATA(G), PyArray_DATA(XtY), PyArray_DATA(yy), PyArray_DATA(xoff),
-                          PyArray_DATA(yoff), PyArray_DATA(X), PyArray_DATA(Y),
-                          mlc_bind_data(sw), n, d, t, fit_intercept,
-                          n_threads < 1 ? 1 : n_threads);
+                          PyArray_DATA(yoff), PyArray_DATA(X), PyArray_DATA(Y), mlc_bind_data(sw), n, d, t,
+                          fit_intercept, n_threads < 1 ? 1 : n_threads);
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        if (st == MLC_EINVAL)
-            PyErr_SetString(PyExc_ValueError, "sample_weight must have a positive sum");
-        else
-            mlc_bind_status(st);
-        goto fail;
-    }
+    if (weighted_status(st) < 0) goto fail;
     Py_DECREF(X);
     Py_DECREF(Y);
     Py_XDECREF(sw);
@@ -309,27 +292,19 @@ static PyObject *lsq_ridge_gram(PyObject *self, PyObject *args, PyObject *kwds) 
     PyArrayObject *G = NULL, *XtY = NULL, *alpha = NULL, *coef = NULL;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO", kwlist, &go, &xo, &ao)) return NULL;
     G = mlc_bind_array(go, NPY_FLOAT64, 2, "G");
-    if (G == NULL) goto fail;
-    XtY = mlc_bind_array(xo, NPY_FLOAT64, 2, "XtY");
-    if (XtY == NULL) goto fail;
-    alpha = mlc_bind_array(ao, NPY_FLOAT64, 1, "alpha");
+    XtY = G != NULL ? mlc_bind_array(xo, NPY_FLOAT64, 2, "XtY") : NULL;
+    alpha = XtY != NULL ? mlc_bind_array(ao, NPY_FLOAT64, 1, "alpha") : NULL;
     if (alpha == NULL) goto fail;
     int64_t d = PyArray_DIM(G, 0), t = PyArray_DIM(XtY, 0);
     if (mlc_bind_check_dim(G, 1, d, "G") < 0 || mlc_bind_check_dim(XtY, 1, d, "XtY") < 0 ||
         mlc_bind_check_dim(alpha, 0, t, "alpha") < 0)
         goto fail;
-    if (mlc_bind_check_params(mlc_least_squares_check_params(d, d, t)) < 0) goto fail;
-    const double *a = PyArray_DATA(alpha);
-    for (int64_t k = 0; k < t; k++)
-        if (!(a[k] >= 0)) {
-            PyErr_SetString(PyExc_ValueError, "alpha must be >= 0");
-            goto fail;
-        }
+    if (mlc_bind_check_params(mlc_least_squares_check_params(d, d, t)) < 0 || check_alpha(alpha) < 0) goto fail;
     coef = mlc_bind_new(2, t, d, NPY_FLOAT64);
     if (coef == NULL) goto fail;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_least_squares_ridge_gram(PyArray_DATA(coef), PyArray_DATA(G), PyArray_DATA(XtY), a, d, t);
+    st = mlc_least_squares_ridge_gram(PyArray_DATA(coef), PyArray_DATA(G), PyArray_DATA(XtY), PyArray_DATA(alpha), d, t);
     Py_END_ALLOW_THREADS
     Py_DECREF(G);
     Py_DECREF(XtY);
@@ -348,64 +323,6 @@ fail:
     Py_XDECREF(XtY);
     Py_XDECREF(alpha);
     Py_XDECREF(coef);
-    return NULL;
-}
-
-/* cd_enet_gram(G (D, D), Xty (D), yy, w0 (D), l1_reg, l2_reg, max_iter, tol, positive=False,
- *              random=False, seed=0) -> (w (D), gap, n_iter, converged) */
-static PyObject *cd_enet_gram(PyObject *self, PyObject *args, PyObject *kwds) {
-    (void)self;
-    static char *kwlist[] = {"G", "Xty", "yy", "w0", "l1_reg", "l2_reg", "max_iter", "tol",
-                             "positive", "random", "seed", NULL};
-    PyObject *go, *xo, *wo;
-    double yy = 0, l1 = 0, l2 = 0, tol = 0;
-    long long max_iter = 0;
-    int positive = 0, random = 0;
-    unsigned long long seed = 0;
-    PyArrayObject *G = NULL, *Xty = NULL, *w0 = NULL, *w = NULL, *work = NULL, *iwork = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOdOddLd|ppK", kwlist, &go, &xo, &yy, &wo, &l1, &l2,
-                                     &max_iter, &tol, &positive, &random, &seed))
-        return NULL;
-    G = mlc_bind_array(go, NPY_FLOAT64, 2, "G");
-    if (G == NULL) goto fail;
-    Xty = mlc_bind_array(xo, NPY_FLOAT64, 1, "Xty");
-    if (Xty == NULL) goto fail;
-    w0 = mlc_bind_array(wo, NPY_FLOAT64, 1, "w0");
-    if (w0 == NULL) goto fail;
-    int64_t d = PyArray_DIM(G, 0);
-    if (mlc_bind_check_dim(G, 1, d, "G") < 0 || mlc_bind_check_dim(Xty, 0, d, "Xty") < 0 ||
-        mlc_bind_check_dim(w0, 0, d, "w0") < 0)
-        goto fail;
-    if (mlc_bind_check_params(mlc_least_squares_cd_check_params(1, d, l1, l2, max_iter, tol)) < 0) goto fail;
-    w = (PyArrayObject *)PyArray_NewCopy(w0, NPY_CORDER);
-    work = mlc_bind_new(1, 3 * d, 0, NPY_FLOAT64);
-    iwork = mlc_bind_new(1, 3 * d, 0, NPY_INT64);
-    if (w == NULL || work == NULL || iwork == NULL) goto fail;
-    int st;
-    double gap = 0;
-    int64_t n_iter = 0;
-    Py_BEGIN_ALLOW_THREADS
-    st = mlc_least_squares_cd_enet_gram(PyArray_DATA(w), &gap, &n_iter, PyArray_DATA(G), PyArray_DATA(Xty), yy, d,
-                              l1, l2, max_iter, tol, positive, random, seed, &mlc_bind_interrupt,
-                              PyArray_DATA(work), PyArray_DATA(iwork));
-    Py_END_ALLOW_THREADS
-    if (st != MLC_OK && st != MLC_ENOTCONVERGED) {
-        mlc_bind_status(st);
-        goto fail;
-    }
-    Py_DECREF(G);
-    Py_DECREF(Xty);
-    Py_DECREF(w0);
-    Py_DECREF(work);
-    Py_DECREF(iwork);
-    return Py_BuildValue("NdLO", w, gap, (long long)n_iter, st == MLC_OK ? Py_True : Py_False);
-fail:
-    Py_XDECREF(G);
-    Py_XDECREF(Xty);
-    Py_XDECREF(w0);
-    Py_XDECREF(w);
-    Py_XDECREF(work);
-    Py_XDECREF(iwork);
     return NULL;
 }
 

@@ -96,10 +96,7 @@ static PyObject *linear_svc_fit(PyObject *self, PyObject *args, PyObject *kwds) 
     st = mlc_linear_svm_fit_svc(PyArray_DATA(coef), PyArray_DATA(it), PyArray_DATA(lc), PyArray_DATA(oc), n_curve,
                             PyArray_DATA(X), yd, swd, cwd, n, d, n_classes, &p, &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     if (curve_lists(lc, oc, n_curve, K, &lcl, &ocl) < 0) goto fail;
     Py_DECREF(X);
     Py_DECREF(y);
@@ -164,10 +161,7 @@ static PyObject *linear_svr_fit(PyObject *self, PyObject *args, PyObject *kwds) 
     st = mlc_linear_svm_fit_svr(PyArray_DATA(coef), &n_iter, PyArray_DATA(lc), PyArray_DATA(oc), &n_curve,
                             PyArray_DATA(X), PyArray_DATA(y), swd, n, d, &p, &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     if ((lcl = curve_row(lc, 0, (npy_intp)n_curve)) == NULL || (ocl = curve_row(oc, 0, (npy_intp)n_curve)) == NULL)
         goto fail;
     Py_DECREF(X);

@@ -89,10 +89,7 @@ static PyObject *logistic_fit(PyObject *self, PyObject *args, PyObject *kwds) {
     st = mlc_logistic_fit(PyArray_DATA(w), PyArray_DATA(lc), PyArray_DATA(oc), &n_curve, &n_iter, &converged,
                           PyArray_DATA(X), PyArray_DATA(y), swd, n, d, n_classes, &p, n_threads, &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     PyObject *lcu = PySequence_GetSlice((PyObject *)lc, 0, n_curve);
     PyObject *ocu = lcu ? PySequence_GetSlice((PyObject *)oc, 0, n_curve) : NULL;
     if (ocu == NULL) {
@@ -150,10 +147,7 @@ static PyObject *logistic_loss_grad(PyObject *self, PyObject *args, PyObject *kw
     st = mlc_logistic_loss_grad(&loss, PyArray_DATA(g), PyArray_DATA(w), PyArray_DATA(X), PyArray_DATA(y), swd, n, d,
                                 n_classes, fit_intercept, n_threads);
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(X);
     Py_DECREF(y);
     Py_XDECREF(sw);
@@ -251,10 +245,7 @@ static PyObject *optim_line_search(PyObject *self, PyObject *args, PyObject *kwd
         PyErr_SetString(PyExc_ValueError, "d is not a descent direction at w (grad f(w).d must be < 0)");
         goto fail;
     }
-    if (st != MLC_OK && st != MLC_ENOTCONVERGED) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (st != MLC_ENOTCONVERGED && mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(w);
     Py_DECREF(d);
     Py_DECREF(g0);

@@ -41,10 +41,7 @@ static PyObject *metrics_mark_labels(PyObject *self, PyObject *args) {
     st = mlc_metrics_mark_labels(PyArray_DATA(present), PyArray_DATA(y), PyArray_DIM(y, 0), lo,
                                  span);
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(y);
     return (PyObject *)present;
 fail:
@@ -72,10 +69,7 @@ static PyObject *metrics_encode_labels(PyObject *self, PyObject *args) {
     st = mlc_metrics_encode_labels(PyArray_DATA(codes), PyArray_DATA(y), PyArray_DATA(table),
                                    PyArray_DIM(y, 0), lo, PyArray_DIM(table, 0));
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(y);
     Py_DECREF(table);
     return (PyObject *)codes;
@@ -101,10 +95,7 @@ static PyObject *metrics_accuracy(PyObject *self, PyObject *args) {
     st = mlc_metrics_accuracy(&correct, &total, PyArray_DATA(yt), PyArray_DATA(yp), mlc_bind_data(w),
                               PyArray_DIM(yt, 0));
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(yt);
     Py_DECREF(yp);
     Py_XDECREF(w);
@@ -139,10 +130,7 @@ static PyObject *metrics_confusion(PyObject *self, PyObject *args) {
     else
         st = mlc_metrics_confusion_f64(PyArray_DATA(cm), t, p, mlc_bind_data(w), n, c);
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(yt);
     Py_DECREF(yp);
     Py_XDECREF(w);
@@ -181,10 +169,7 @@ static PyObject *metrics_class_counts(PyObject *self, PyObject *args) {
         st = mlc_metrics_class_counts_f64(PyArray_DATA(tp), PyArray_DATA(ps), PyArray_DATA(ts),
                                           PyArray_DATA(yt), PyArray_DATA(yp), mlc_bind_data(w), n, c);
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(yt);
     Py_DECREF(yp);
     Py_XDECREF(w);
@@ -223,10 +208,7 @@ static PyObject *metrics_log_loss(PyObject *self, PyObject *args, PyObject *kwds
     st = mlc_metrics_log_loss(&loss, &dev, PyArray_DATA(proba), PyArray_DATA(y), mlc_bind_data(w),
                               PyArray_DIM(proba, 0), PyArray_DIM(proba, 1), eps, n_threads);
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(proba);
     Py_DECREF(y);
     Py_XDECREF(w);
@@ -277,10 +259,7 @@ static PyObject *metrics_roc_curve(PyObject *self, PyObject *args, PyObject *kwd
                                PyArray_DATA(score), PyArray_DATA(pos), mlc_bind_data(w), n, drop, n_threads,
                                PyArray_DATA(scratch));
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     f = head(fps, m);
     t = head(tps, m);
     h = head(thr, m);
@@ -321,10 +300,7 @@ static PyObject *metrics_roc_auc(PyObject *self, PyObject *args) {
     Py_BEGIN_ALLOW_THREADS
     st = mlc_metrics_roc_auc(&auc, PyArray_DATA(fps), PyArray_DATA(tps), PyArray_DIM(fps, 0));
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(fps);
     Py_DECREF(tps);
     return PyFloat_FromDouble(auc);

@@ -43,10 +43,7 @@ static int load_model(mlc_gmm *g, PyObject *wo, PyObject *mo, PyObject *po, int 
     pc = m ? shaped(po, np, dp, "precisions_cholesky") : NULL;
     if (pc == NULL) goto fail;
     int st = mlc_gmm_init(g, k, d, type);
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     memcpy(g->weights, PyArray_DATA(w), sizeof(double) * k);
     memcpy(g->means, PyArray_DATA(m), sizeof(double) * k * d);
     memcpy(g->precisions_cholesky, PyArray_DATA(pc), sizeof(double) * PyArray_SIZE(pc));
@@ -219,10 +216,7 @@ static PyObject *gmm_m_step(PyObject *self, PyObject *args, PyObject *kwds) {
         mlc_bind_check_params(mlc_gmm_check_fit_params(n, k, 0, 0.0, reg)) < 0)
         goto fail;
     int st = mlc_gmm_init(&g, k, d, type);
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     if (n_threads < 1) n_threads = 1;
     Py_BEGIN_ALLOW_THREADS
     st = mlc_gmm_m_step(&g, PyArray_DATA(R), PyArray_DATA(X), n, reg, n_threads);
@@ -263,10 +257,7 @@ static PyObject *gmm_precisions_cholesky(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "precisions must be symmetric, positive-definite");
         goto fail;
     }
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(P);
     return (PyObject *)U;
 fail:

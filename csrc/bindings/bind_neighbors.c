@@ -33,10 +33,7 @@ static PyObject *knn_kneighbors(PyObject *self, PyObject *args, PyObject *kwds) 
         st = mlc_knn_kneighbors_f64(PyArray_DATA(dist), PyArray_DATA(ind), PyArray_DATA(X),
                                     PyArray_DATA(Y), n, m, d, k, metric, n_threads, &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(X);
     Py_DECREF(Y);
     return Py_BuildValue("NN", dist, ind);
@@ -97,10 +94,7 @@ static PyObject *knn_vote(PyObject *self, PyObject *args) {
     Py_BEGIN_ALLOW_THREADS
     st = mlc_knn_vote(PyArray_DATA(proba), PyArray_DATA(ind), PyArray_DATA(dist), yc, n, k, c, weights);
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(ind);
     Py_DECREF(dist);
     Py_DECREF(y);
@@ -132,10 +126,7 @@ static PyObject *knn_average(PyObject *self, PyObject *args) {
     st = mlc_knn_average(PyArray_DATA(pred), PyArray_DATA(ind), PyArray_DATA(dist), PyArray_DATA(y), n, k, t,
                          weights);
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(ind);
     Py_DECREF(dist);
     Py_DECREF(y);

@@ -73,10 +73,7 @@ static PyObject *scale_mean_var(PyObject *self, PyObject *args, PyObject *kwds) 
         st = mlc_scale_mean_var_f64(PyArray_DATA(mean), PyArray_DATA(var), PyArray_DATA(count),
                                     PyArray_DATA(X), wp, n, d, n_threads);
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(X);
     Py_XDECREF(w);
     Py_XDECREF(m_in);
@@ -119,10 +116,7 @@ static PyObject *scale_min_max(PyObject *self, PyObject *args, PyObject *kwds) {
         st = mlc_scale_min_max_f64(PyArray_DATA(cmin), PyArray_DATA(cmax), PyArray_DATA(X), n, d,
                                    n_threads);
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(X);
     return Py_BuildValue("NN", cmin, cmax);
 fail:
@@ -176,10 +170,7 @@ static PyObject *scale_map(PyObject *args, PyObject *kwds, int inverse) {
                      : mlc_scale_transform_f64(PyArray_DATA(out), PyArray_DATA(X), sp, kp, n, d,
                                                offset, clip, lo, hi, n_threads);
     Py_END_ALLOW_THREADS
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(X);
     Py_XDECREF(shift);
     Py_XDECREF(scale);

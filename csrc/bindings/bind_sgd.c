@@ -146,10 +146,7 @@ static PyObject *sgd_fit(PyObject *self, PyObject *args, PyObject *kwds) {
                      "StandardScaler or MinMaxScaler might help.", (long long)epoch);
         goto fail;
     }
-    if (st != MLC_OK) {
-        mlc_bind_status(st);
-        goto fail;
-    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(X);
     Py_XDECREF(y);
     Py_XDECREF(codes);
