@@ -13,7 +13,6 @@ static int weight_type(PyObject *obj) {
     return NPY_FLOAT64;
 }
 
-
 /* Two code arrays of one length. Returns 0 or -1 with an exception. */
 static int code_pair(PyObject *to, PyObject *po, PyArrayObject **yt, PyArrayObject **yp) {
     *yt = mlc_bind_array(to, NPY_INT32, 1, "y_true");
@@ -309,7 +308,6 @@ fail:
     Py_XDECREF(tps);
     return NULL;
 }
-
 
 PyMethodDef mlc_metrics_methods[] = {
     {"metrics_mark_labels", metrics_mark_labels, METH_VARARGS,

@@ -60,8 +60,6 @@ static int sane(Py_ssize_t s1, Py_ssize_t s2, Py_ssize_t p1, Py_ssize_t p2, Py_s
            p1 <= INT_MAX && p2 <= INT_MAX && d1 <= INT_MAX && d2 <= INT_MAX;
 }
 
-
-
 /* ---- conv2d --------------------------------------------------------------------------------------- */
 
 /* The checks both directions share: weight (C_out, C_in, KH, KW) against x (B, C_in, H, W) and the

@@ -15,7 +15,6 @@
 #include "nn/dropout.h"
 #include "nn/loss.h"
 
-
 /* ---- dense --------------------------------------------------------------------------------------- */
 
 /* nn_dense_forward(out, x, weight, bias=None): out (B, C_out) = x (B, C_in) weight^T (C_out, C_in)

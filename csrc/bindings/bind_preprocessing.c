@@ -188,7 +188,6 @@ fail:
 static PyObject *scale_transform(PyObject *self, PyObject *a, PyObject *kw) { (void)self; return scale_map(a, kw, 0); }
 static PyObject *scale_inverse(PyObject *self, PyObject *a, PyObject *kw) { (void)self; return scale_map(a, kw, 1); }
 
-
 PyMethodDef mlc_preprocessing_methods[] = {
     {"scale_mean_var", MLC_BIND_FN(scale_mean_var), MLC_BIND_KW,
      "scale_mean_var(X, sample_weight=None, mean=None, var=None, count=None, n_threads=1)"
