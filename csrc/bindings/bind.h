@@ -46,13 +46,7 @@ int mlc_bind_check_status(int status);
  * C-contiguous, aligned ndarray with `ndim` dimensions (ndim < 0: any), writeable with MLC_BIND_OUT.
  * With MLC_BIND_OPTIONAL, None gives *out = NULL. *out is a BORROWED reference (nothing to release).
  * Returns 0, or -1 with TypeError/ValueError naming `name`. */
-enum {
-    MLC_BIND_IN = 0,
-    MLC_BIND_OUT = 1,
-    MLC_BIND_OPTIONAL = 2,
-    MLC_BIND_IN_OPT = MLC_BIND_IN | MLC_BIND_OPTIONAL,
-    MLC_BIND_OUT_OPT = MLC_BIND_OUT | MLC_BIND_OPTIONAL
-};
+enum { MLC_BIND_IN = 0, MLC_BIND_OUT = 1, MLC_BIND_OPTIONAL = 2 };
 int mlc_bind_inplace(PyObject *obj, int typenum, int ndim, const char *name, int flags, PyArrayObject **out);
 /* Shape and aliasing checks of the in-place (network) bindings: 0, or -1 with a ValueError naming
  * both arrays; each is skipped (0) when either array is NULL (an optional one left out).

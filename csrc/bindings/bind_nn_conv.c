@@ -136,7 +136,7 @@ static PyObject *nn_conv2d_forward(PyObject *self, PyObject *args, PyObject *kwd
     if (mlc_bind_inplace(oo, NPY_FLOAT32, 4, "out", MLC_BIND_OUT, &out) < 0 ||
         mlc_bind_inplace(xo, NPY_FLOAT32, 4, "x", MLC_BIND_IN, &x) < 0 ||
         mlc_bind_inplace(wo, NPY_FLOAT32, 4, "weight", MLC_BIND_IN, &w) < 0 ||
-        mlc_bind_inplace(bo, NPY_FLOAT32, 1, "bias", MLC_BIND_IN_OPT, &b) < 0 ||
+        mlc_bind_inplace(bo, NPY_FLOAT32, 1, "bias", MLC_BIND_OPTIONAL, &b) < 0 ||
         mlc_bind_dims_match(b, 0, "bias", w, 0, "weight") < 0 ||
         conv_shapes(out, "out", x, w, sh, sw, ph, pw, dh, dw) < 0 ||
         mlc_bind_no_overlap(out, "out", x, "x", 0) < 0 || mlc_bind_no_overlap(out, "out", w, "weight", 0) < 0 ||
@@ -172,9 +172,9 @@ static PyObject *nn_conv2d_backward(PyObject *self, PyObject *args, PyObject *kw
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOO|nnnnnnO", kwlist, &dxo, &dwo, &dbo, &go, &xo, &wo, &sh, &sw,
                                      &ph, &pw, &dh, &dw, &so))
         return NULL;
-    if (mlc_bind_inplace(dxo, NPY_FLOAT32, 4, "dx", MLC_BIND_OUT_OPT, &dx) < 0 ||
-        mlc_bind_inplace(dwo, NPY_FLOAT32, 4, "dweight", MLC_BIND_OUT_OPT, &dwt) < 0 ||
-        mlc_bind_inplace(dbo, NPY_FLOAT32, 1, "dbias", MLC_BIND_OUT_OPT, &db) < 0 ||
+    if (mlc_bind_inplace(dxo, NPY_FLOAT32, 4, "dx", MLC_BIND_OUT | MLC_BIND_OPTIONAL, &dx) < 0 ||
+        mlc_bind_inplace(dwo, NPY_FLOAT32, 4, "dweight", MLC_BIND_OUT | MLC_BIND_OPTIONAL, &dwt) < 0 ||
+        mlc_bind_inplace(dbo, NPY_FLOAT32, 1, "dbias", MLC_BIND_OUT | MLC_BIND_OPTIONAL, &db) < 0 ||
         mlc_bind_inplace(go, NPY_FLOAT32, 4, "dout", MLC_BIND_IN, &g) < 0 ||
         mlc_bind_inplace(xo, NPY_FLOAT32, 4, "x", MLC_BIND_IN, &x) < 0 ||
         mlc_bind_inplace(wo, NPY_FLOAT32, 4, "weight", MLC_BIND_IN, &w) < 0 ||
@@ -237,7 +237,7 @@ static PyObject *nn_maxpool2d_forward(PyObject *self, PyObject *args, PyObject *
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOnnnn|nn", kwlist, &oo, &ao, &xo, &kh, &kw, &sh, &sw, &ph, &pw))
         return NULL;
     if (mlc_bind_inplace(oo, NPY_FLOAT32, 4, "out", MLC_BIND_OUT, &out) < 0 ||
-        mlc_bind_inplace(ao, NPY_INT64, 4, "argmax", MLC_BIND_OUT_OPT, &am) < 0 ||
+        mlc_bind_inplace(ao, NPY_INT64, 4, "argmax", MLC_BIND_OUT | MLC_BIND_OPTIONAL, &am) < 0 ||
         mlc_bind_inplace(xo, NPY_FLOAT32, 4, "x", MLC_BIND_IN, &x) < 0 ||
         pool_shapes(out, "out", x, "x", kh, kw, sh, sw, ph, pw) < 0 ||
         pool_shapes(am, "argmax", x, "x", kh, kw, sh, sw, ph, pw) < 0 ||
@@ -261,7 +261,7 @@ static PyObject *nn_maxpool2d_backward(PyObject *self, PyObject *args, PyObject 
     PyObject *dxo, *go, *ao;
     PyArrayObject *dx, *g, *am;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO", kwlist, &dxo, &go, &ao)) return NULL;
-    if (mlc_bind_inplace(dxo, NPY_FLOAT32, 4, "dx", MLC_BIND_OUT_OPT, &dx) < 0 ||
+    if (mlc_bind_inplace(dxo, NPY_FLOAT32, 4, "dx", MLC_BIND_OUT | MLC_BIND_OPTIONAL, &dx) < 0 ||
         mlc_bind_inplace(go, NPY_FLOAT32, 4, "dout", MLC_BIND_IN, &g) < 0 ||
         mlc_bind_inplace(ao, NPY_INT64, 4, "argmax", MLC_BIND_IN, &am) < 0)
         return NULL;

@@ -28,7 +28,7 @@ static PyObject *nn_dense_forward(PyObject *self, PyObject *args, PyObject *kwds
     if (mlc_bind_inplace(oo, NPY_FLOAT32, 2, "out", MLC_BIND_OUT, &out) < 0 ||
         mlc_bind_inplace(xo, NPY_FLOAT32, 2, "x", MLC_BIND_IN, &x) < 0 ||
         mlc_bind_inplace(wo, NPY_FLOAT32, 2, "weight", MLC_BIND_IN, &w) < 0 ||
-        mlc_bind_inplace(bo, NPY_FLOAT32, 1, "bias", MLC_BIND_IN_OPT, &b) < 0 ||
+        mlc_bind_inplace(bo, NPY_FLOAT32, 1, "bias", MLC_BIND_OPTIONAL, &b) < 0 ||
         mlc_bind_dims_match(w, 1, "weight", x, 1, "x") < 0 || mlc_bind_dims_match(out, 0, "out", x, 0, "x") < 0 ||
         mlc_bind_dims_match(out, 1, "out", w, 0, "weight") < 0 ||
         mlc_bind_dims_match(b, 0, "bias", w, 0, "weight") < 0 ||
@@ -54,9 +54,9 @@ static PyObject *nn_dense_backward(PyObject *self, PyObject *args, PyObject *kwd
     PyObject *dxo, *dwo, *dbo, *go, *xo, *wo;
     PyArrayObject *dx, *dw, *db, *g, *x, *w;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOO", kwlist, &dxo, &dwo, &dbo, &go, &xo, &wo)) return NULL;
-    if (mlc_bind_inplace(dxo, NPY_FLOAT32, 2, "dx", MLC_BIND_OUT_OPT, &dx) < 0 ||
-        mlc_bind_inplace(dwo, NPY_FLOAT32, 2, "dweight", MLC_BIND_OUT_OPT, &dw) < 0 ||
-        mlc_bind_inplace(dbo, NPY_FLOAT32, 1, "dbias", MLC_BIND_OUT_OPT, &db) < 0 ||
+    if (mlc_bind_inplace(dxo, NPY_FLOAT32, 2, "dx", MLC_BIND_OUT | MLC_BIND_OPTIONAL, &dx) < 0 ||
+        mlc_bind_inplace(dwo, NPY_FLOAT32, 2, "dweight", MLC_BIND_OUT | MLC_BIND_OPTIONAL, &dw) < 0 ||
+        mlc_bind_inplace(dbo, NPY_FLOAT32, 1, "dbias", MLC_BIND_OUT | MLC_BIND_OPTIONAL, &db) < 0 ||
         mlc_bind_inplace(go, NPY_FLOAT32, 2, "dout", MLC_BIND_IN, &g) < 0 ||
         mlc_bind_inplace(xo, NPY_FLOAT32, 2, "x", MLC_BIND_IN, &x) < 0 ||
         mlc_bind_inplace(wo, NPY_FLOAT32, 2, "weight", MLC_BIND_IN, &w) < 0 ||
@@ -120,10 +120,10 @@ static PyObject *nn_activation_backward(PyObject *self, PyObject *args, PyObject
     double alpha = 0.01;
     PyArrayObject *dx, *g, *x, *out;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOi|d", kwlist, &dxo, &go, &xo, &oo, &kind, &alpha)) return NULL;
-    if (mlc_bind_inplace(dxo, NPY_FLOAT32, -1, "dx", MLC_BIND_OUT_OPT, &dx) < 0 ||
+    if (mlc_bind_inplace(dxo, NPY_FLOAT32, -1, "dx", MLC_BIND_OUT | MLC_BIND_OPTIONAL, &dx) < 0 ||
         mlc_bind_inplace(go, NPY_FLOAT32, -1, "dout", MLC_BIND_IN, &g) < 0 ||
-        mlc_bind_inplace(xo, NPY_FLOAT32, -1, "x", MLC_BIND_IN_OPT, &x) < 0 ||
-        mlc_bind_inplace(oo, NPY_FLOAT32, -1, "out", MLC_BIND_IN_OPT, &out) < 0 ||
+        mlc_bind_inplace(xo, NPY_FLOAT32, -1, "x", MLC_BIND_OPTIONAL, &x) < 0 ||
+        mlc_bind_inplace(oo, NPY_FLOAT32, -1, "out", MLC_BIND_OPTIONAL, &out) < 0 ||
         mlc_bind_same_shape(dx, "dx", g, "dout") < 0 ||
         mlc_bind_same_shape(x, "x", g, "dout") < 0 || mlc_bind_same_shape(out, "out", g, "dout") < 0 ||
         mlc_bind_no_overlap(dx, "dx", g, "dout", 0) < 0 || mlc_bind_no_overlap(dx, "dx", x, "x", 0) < 0 ||
@@ -172,7 +172,7 @@ static PyObject *softmax_like_backward(PyObject *args, PyObject *kwds, rowwise_b
     PyObject *dxo, *go, *oo;
     PyArrayObject *dx, *g, *out;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO", kwlist, &dxo, &go, &oo)) return NULL;
-    if (mlc_bind_inplace(dxo, NPY_FLOAT32, 2, "dx", MLC_BIND_OUT_OPT, &dx) < 0 ||
+    if (mlc_bind_inplace(dxo, NPY_FLOAT32, 2, "dx", MLC_BIND_OUT | MLC_BIND_OPTIONAL, &dx) < 0 ||
         mlc_bind_inplace(go, NPY_FLOAT32, 2, "dout", MLC_BIND_IN, &g) < 0 ||
         mlc_bind_inplace(oo, NPY_FLOAT32, 2, "out", MLC_BIND_IN, &out) < 0 ||
         mlc_bind_same_shape(dx, "dx", g, "dout") < 0 || mlc_bind_same_shape(out, "out", g, "dout") < 0 ||
@@ -231,11 +231,11 @@ static PyObject *nn_softmax_cross_entropy(PyObject *self, PyObject *args, PyObje
     PyObject *go, *po, *zo, *to, *wo = Py_None;
     PyArrayObject *g, *p, *z, *t, *w;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOO|O", kwlist, &go, &po, &zo, &to, &wo)) return NULL;
-    if (mlc_bind_inplace(go, NPY_FLOAT32, 2, "dlogits", MLC_BIND_OUT_OPT, &g) < 0 ||
-        mlc_bind_inplace(po, NPY_FLOAT32, 2, "probs", MLC_BIND_OUT_OPT, &p) < 0 ||
+    if (mlc_bind_inplace(go, NPY_FLOAT32, 2, "dlogits", MLC_BIND_OUT | MLC_BIND_OPTIONAL, &g) < 0 ||
+        mlc_bind_inplace(po, NPY_FLOAT32, 2, "probs", MLC_BIND_OUT | MLC_BIND_OPTIONAL, &p) < 0 ||
         mlc_bind_inplace(zo, NPY_FLOAT32, 2, "logits", MLC_BIND_IN, &z) < 0 ||
         mlc_bind_inplace(to, NPY_INT64, 1, "targets", MLC_BIND_IN, &t) < 0 ||
-        mlc_bind_inplace(wo, NPY_FLOAT32, 1, "sample_weight", MLC_BIND_IN_OPT, &w) < 0 ||
+        mlc_bind_inplace(wo, NPY_FLOAT32, 1, "sample_weight", MLC_BIND_OPTIONAL, &w) < 0 ||
         mlc_bind_same_shape(g, "dlogits", z, "logits") < 0 || mlc_bind_same_shape(p, "probs", z, "logits") < 0 ||
         mlc_bind_dims_match(t, 0, "targets", z, 0, "logits") < 0 ||
         mlc_bind_dims_match(w, 0, "sample_weight", z, 0, "logits") < 0 ||
@@ -271,10 +271,10 @@ static PyObject *pointwise_loss(PyObject *args, PyObject *kwds, pointwise_loss_f
     PyArrayObject *g, *z, *t, *w;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO|O", kwlist, &go, &zo, &to, &wo)) return NULL;
     const char *gn = kwlist[0], *zn = kwlist[1];
-    if (mlc_bind_inplace(go, NPY_FLOAT32, 2, gn, MLC_BIND_OUT_OPT, &g) < 0 ||
+    if (mlc_bind_inplace(go, NPY_FLOAT32, 2, gn, MLC_BIND_OUT | MLC_BIND_OPTIONAL, &g) < 0 ||
         mlc_bind_inplace(zo, NPY_FLOAT32, 2, zn, MLC_BIND_IN, &z) < 0 ||
         mlc_bind_inplace(to, NPY_FLOAT32, 2, "targets", MLC_BIND_IN, &t) < 0 ||
-        mlc_bind_inplace(wo, NPY_FLOAT32, 1, "sample_weight", MLC_BIND_IN_OPT, &w) < 0 ||
+        mlc_bind_inplace(wo, NPY_FLOAT32, 1, "sample_weight", MLC_BIND_OPTIONAL, &w) < 0 ||
         mlc_bind_same_shape(g, gn, z, zn) < 0 ||
         mlc_bind_same_shape(t, "targets", z, zn) < 0 || mlc_bind_dims_match(w, 0, "sample_weight", z, 0, zn) < 0 ||
         mlc_bind_no_overlap(g, gn, z, zn, 0) < 0 || mlc_bind_no_overlap(g, gn, t, "targets", 0) < 0 ||
@@ -351,7 +351,7 @@ static PyObject *nn_dropout_backward(PyObject *self, PyObject *args, PyObject *k
     PyObject *dxo, *go, *mo;
     PyArrayObject *dx, *g, *mask;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO", kwlist, &dxo, &go, &mo)) return NULL;
-    if (mlc_bind_inplace(dxo, NPY_FLOAT32, -1, "dx", MLC_BIND_OUT_OPT, &dx) < 0 ||
+    if (mlc_bind_inplace(dxo, NPY_FLOAT32, -1, "dx", MLC_BIND_OUT | MLC_BIND_OPTIONAL, &dx) < 0 ||
         mlc_bind_inplace(go, NPY_FLOAT32, -1, "dout", MLC_BIND_IN, &g) < 0 ||
         mlc_bind_inplace(mo, NPY_FLOAT32, -1, "mask", MLC_BIND_IN, &mask) < 0 ||
         mlc_bind_same_shape(dx, "dx", g, "dout") < 0 || mlc_bind_same_shape(mask, "mask", g, "dout") < 0 ||
@@ -397,8 +397,8 @@ static PyObject *nn_add_backward(PyObject *self, PyObject *args, PyObject *kwds)
     PyObject *ao, *bo, *go;
     PyArrayObject *da, *db, *g;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO", kwlist, &ao, &bo, &go)) return NULL;
-    if (mlc_bind_inplace(ao, NPY_FLOAT32, -1, "da", MLC_BIND_OUT_OPT, &da) < 0 ||
-        mlc_bind_inplace(bo, NPY_FLOAT32, -1, "db", MLC_BIND_OUT_OPT, &db) < 0 ||
+    if (mlc_bind_inplace(ao, NPY_FLOAT32, -1, "da", MLC_BIND_OUT | MLC_BIND_OPTIONAL, &da) < 0 ||
+        mlc_bind_inplace(bo, NPY_FLOAT32, -1, "db", MLC_BIND_OUT | MLC_BIND_OPTIONAL, &db) < 0 ||
         mlc_bind_inplace(go, NPY_FLOAT32, -1, "dout", MLC_BIND_IN, &g) < 0 ||
         mlc_bind_same_shape(da, "da", g, "dout") < 0 || mlc_bind_same_shape(db, "db", g, "dout") < 0 ||
         mlc_bind_no_overlap(da, "da", g, "dout", 0) < 0 || mlc_bind_no_overlap(db, "db", g, "dout", 0) < 0)

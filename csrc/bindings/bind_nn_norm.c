@@ -48,10 +48,10 @@ static PyObject *nn_batchnorm_forward(PyObject *self, PyObject *args, PyObject *
         goto fail;
     if (channel_vector(smo, "save_mean", MLC_BIND_OUT, C, &sm) < 0 ||
         channel_vector(sio, "save_invstd", MLC_BIND_OUT, C, &si) < 0 ||
-        channel_vector(rmo, "running_mean", MLC_BIND_OUT_OPT, C, &rm) < 0 ||
-        channel_vector(rvo, "running_var", MLC_BIND_OUT_OPT, C, &rv) < 0 ||
-        channel_vector(go, "gamma", MLC_BIND_IN_OPT, C, &g) < 0 ||
-        channel_vector(bo, "beta", MLC_BIND_IN_OPT, C, &b) < 0)
+        channel_vector(rmo, "running_mean", MLC_BIND_OUT | MLC_BIND_OPTIONAL, C, &rm) < 0 ||
+        channel_vector(rvo, "running_var", MLC_BIND_OUT | MLC_BIND_OPTIONAL, C, &rv) < 0 ||
+        channel_vector(go, "gamma", MLC_BIND_OPTIONAL, C, &g) < 0 ||
+        channel_vector(bo, "beta", MLC_BIND_OPTIONAL, C, &b) < 0)
         goto fail;
     if ((rm == NULL) != (rv == NULL)) {
         PyErr_SetString(PyExc_ValueError, "running_mean and running_var must both be arrays or both be None");
@@ -88,14 +88,14 @@ static PyObject *nn_batchnorm_backward(PyObject *self, PyObject *args, PyObject 
     if (mlc_bind_inplace(doo, NPY_FLOAT32, -1, "dout", MLC_BIND_IN, &dout) < 0 ||
         mlc_bind_same_shape(dout, "dout", x, "x") < 0)
         goto fail;
-    if (mlc_bind_inplace(dxo, NPY_FLOAT32, -1, "dx", MLC_BIND_OUT_OPT, &dx) < 0 ||
+    if (mlc_bind_inplace(dxo, NPY_FLOAT32, -1, "dx", MLC_BIND_OUT | MLC_BIND_OPTIONAL, &dx) < 0 ||
         (dx != NULL && mlc_bind_same_shape(dx, "dx", x, "x") < 0))
         goto fail;
-    if (channel_vector(dgo, "dgamma", MLC_BIND_OUT_OPT, C, &dg) < 0 ||
-        channel_vector(dbo, "dbeta", MLC_BIND_OUT_OPT, C, &db) < 0 ||
+    if (channel_vector(dgo, "dgamma", MLC_BIND_OUT | MLC_BIND_OPTIONAL, C, &dg) < 0 ||
+        channel_vector(dbo, "dbeta", MLC_BIND_OUT | MLC_BIND_OPTIONAL, C, &db) < 0 ||
         channel_vector(smo, "save_mean", MLC_BIND_IN, C, &sm) < 0 ||
         channel_vector(sio, "save_invstd", MLC_BIND_IN, C, &si) < 0 ||
-        channel_vector(go, "gamma", MLC_BIND_IN_OPT, C, &g) < 0)
+        channel_vector(go, "gamma", MLC_BIND_OPTIONAL, C, &g) < 0)
         goto fail;
     const int n_threads = mlc_get_num_threads();
     int st;

@@ -25,11 +25,11 @@ static PyObject *nn_optim_step(PyObject *self, PyObject *args, PyObject *kwds) {
     if (mlc_bind_inplace(go, NPY_FLOAT32, 1, "grads", MLC_BIND_IN, &grads) < 0 ||
         mlc_bind_check_dim(grads, 0, P, "grads") < 0)
         goto fail;
-    if (mlc_bind_inplace(mo, NPY_FLOAT32, 1, "decay_mask", MLC_BIND_IN_OPT, &mask) < 0 ||
+    if (mlc_bind_inplace(mo, NPY_FLOAT32, 1, "decay_mask", MLC_BIND_OPTIONAL, &mask) < 0 ||
         (mask != NULL && mlc_bind_check_dim(mask, 0, P, "decay_mask") < 0))
         goto fail;
     if (mlc_bind_check_params(mlc_nn_optim_check_params(&p, step)) < 0) goto fail;
-    if (mlc_bind_inplace(so, NPY_FLOAT32, 2, "state", MLC_BIND_OUT_OPT, &state) < 0) goto fail;
+    if (mlc_bind_inplace(so, NPY_FLOAT32, 2, "state", MLC_BIND_OUT | MLC_BIND_OPTIONAL, &state) < 0) goto fail;
     const int64_t rows = mlc_nn_optim_state_rows(&p);
     if (state != NULL && mlc_bind_check_dim(state, 1, P, "state") < 0) goto fail;
     // rows beyond the method's are left untouched, so one (2, P) state serves every method
