@@ -50,8 +50,8 @@ static PyObject *lsq_center(PyObject *self, PyObject *args, PyObject *kwds) {
     int st;
     Py_BEGIN_ALLOW_THREADS
     st = mlc_least_squares_center(PyArray_DATA(Xc), PyArray_DATA(Yc), PyArray_DATA(xoff), PyArray_DATA(yoff),
-                            PyArray_DATA(X), PyArray_DATA(Y), mlc_bind_data(sw), n, d, t, fit_intercept, transpose,
-                            n_threads < 1 ? 1 : n_threads);
+                                  PyArray_DATA(X), PyArray_DATA(Y), mlc_bind_data(sw), n, d, t, fit_intercept,
+                                  transpose, n_threads < 1 ? 1 : n_threads);
     Py_END_ALLOW_THREADS
     if (weighted_status(st) < 0) goto fail;
     Py_DECREF(X);
@@ -86,8 +86,8 @@ static PyObject *lsq_lstsq(PyObject *self, PyObject *args, PyObject *kwds) {
     int st;
     int64_t rank = 0;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_least_squares_lstsq(PyArray_DATA(coef), PyArray_DATA(s), &rank, PyArray_DATA(A), PyArray_DATA(Y),
-                           n, d, t, rcond);
+    st = mlc_least_squares_lstsq(PyArray_DATA(coef), PyArray_DATA(s), &rank, PyArray_DATA(A), PyArray_DATA(Y), n, d,
+                                 t, rcond);
     Py_END_ALLOW_THREADS
     if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(X);
@@ -123,8 +123,8 @@ static PyObject *lsq_ridge(PyObject *self, PyObject *args, PyObject *kwds) {
     if (coef == NULL) goto fail;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_least_squares_ridge(PyArray_DATA(coef), PyArray_DATA(X), PyArray_DATA(Y), PyArray_DATA(alpha), n, d, t,
-                           solver);
+    st = mlc_least_squares_ridge(PyArray_DATA(coef), PyArray_DATA(X), PyArray_DATA(Y), PyArray_DATA(alpha), n, d,
+                                 t, solver);
     Py_END_ALLOW_THREADS
     if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(X);
@@ -158,8 +158,8 @@ static PyObject *lsq_nnls(PyObject *self, PyObject *args, PyObject *kwds) {
     if (coef == NULL || n_iter == NULL) goto fail;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_least_squares_nnls(PyArray_DATA(coef), PyArray_DATA(n_iter), PyArray_DATA(X), PyArray_DATA(Y), n,
-                          d, t, max_iter);
+    st = mlc_least_squares_nnls(PyArray_DATA(coef), PyArray_DATA(n_iter), PyArray_DATA(X), PyArray_DATA(Y), n, d,
+                                t, max_iter);
     Py_END_ALLOW_THREADS
     if (st != MLC_ENOTCONVERGED && mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(X);
@@ -212,13 +212,13 @@ static PyObject *cd_solve(PyObject *args, PyObject *kwds, int gram) {
     int64_t n_iter = 0;
     Py_BEGIN_ALLOW_THREADS
     if (gram)
-        st = mlc_least_squares_cd_enet_gram(PyArray_DATA(w), &gap, &n_iter, PyArray_DATA(A), PyArray_DATA(b), yy, d, l1, l2,
-                                  max_iter, tol, positive, random, seed, &mlc_bind_interrupt, PyArray_DATA(work),
-                                  PyArray_DATA(iwork));
+        st = mlc_least_squares_cd_enet_gram(PyArray_DATA(w), &gap, &n_iter, PyArray_DATA(A), PyArray_DATA(b), yy,
+                                            d, l1, l2, max_iter, tol, positive, random, seed, &mlc_bind_interrupt,
+                                            PyArray_DATA(work), PyArray_DATA(iwork));
     else
-        st = mlc_least_squares_cd_enet(PyArray_DATA(w), &gap, &n_iter, PyArray_DATA(A), PyArray_DATA(b), n, d, l1, l2,
-                             max_iter, tol, positive, random, seed, &mlc_bind_interrupt, PyArray_DATA(work),
-                             PyArray_DATA(iwork));
+        st = mlc_least_squares_cd_enet(PyArray_DATA(w), &gap, &n_iter, PyArray_DATA(A), PyArray_DATA(b), n, d, l1,
+                                       l2, max_iter, tol, positive, random, seed, &mlc_bind_interrupt,
+                                       PyArray_DATA(work), PyArray_DATA(iwork));
     Py_END_ALLOW_THREADS
     if (st != MLC_ENOTCONVERGED && mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(A);
@@ -263,8 +263,8 @@ static PyObject *lsq_gram(PyObject *self, PyObject *args, PyObject *kwds) {
     int st;
     Py_BEGIN_ALLOW_THREADS
     st = mlc_least_squares_gram(PyArray_DATA(G), PyArray_DATA(XtY), PyArray_DATA(yy), PyArray_DATA(xoff),
-                          PyArray_DATA(yoff), PyArray_DATA(X), PyArray_DATA(Y), mlc_bind_data(sw), n, d, t,
-                          fit_intercept, n_threads < 1 ? 1 : n_threads);
+                                PyArray_DATA(yoff), PyArray_DATA(X), PyArray_DATA(Y), mlc_bind_data(sw), n, d, t,
+                                fit_intercept, n_threads < 1 ? 1 : n_threads);
     Py_END_ALLOW_THREADS
     if (weighted_status(st) < 0) goto fail;
     Py_DECREF(X);
@@ -304,7 +304,8 @@ static PyObject *lsq_ridge_gram(PyObject *self, PyObject *args, PyObject *kwds) 
     if (coef == NULL) goto fail;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_least_squares_ridge_gram(PyArray_DATA(coef), PyArray_DATA(G), PyArray_DATA(XtY), PyArray_DATA(alpha), d, t);
+    st = mlc_least_squares_ridge_gram(PyArray_DATA(coef), PyArray_DATA(G), PyArray_DATA(XtY), PyArray_DATA(alpha), d,
+                                      t);
     Py_END_ALLOW_THREADS
     Py_DECREF(G);
     Py_DECREF(XtY);
