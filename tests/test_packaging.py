@@ -39,7 +39,7 @@ X = np.random.default_rng(0).normal(size=(40, 5))
 mlc.cluster.KMeans(3, n_init=1, random_state=0).fit(X)
 mlc.decomposition.PCA(2).fit(X)
 requires = importlib.metadata.requires("mlc") or []
-print(json.dumps({"modules": modules, "names": n_names,
+print(json.dumps({"modules": modules, "names": n_names, "extension": mlc._mlc.__file__,
                   "runtime": sorted(r for r in requires if "extra ==" not in r)}))
 """
 
@@ -83,3 +83,8 @@ def test_wheel_installs_into_a_fresh_venv(tmp_path):
     assert source - {"mlc"} <= set(out["modules"]), sorted(source - set(out["modules"]))
     assert out["names"] > 50, out
     assert [re.split(r"[<>=!~ ;\[]", r)[0] for r in out["runtime"]] == ["numpy"], out["runtime"]
+    # the installed extension loads mlc's own OpenMP runtime from the wheel, not the system's libgomp
+    ldd = _run(["ldd", out["extension"]])
+    assert "libgomp.so.1" not in ldd, ldd
+    (line,) = [line for line in ldd.splitlines() if "libgomp" in line]
+    assert line.split()[2].startswith(str(venv)) and "libgomp-mlc.so.1" in line, ldd
