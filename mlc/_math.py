@@ -1,7 +1,7 @@
 """The few elementwise functions the estimators apply to their outputs in NumPy, written once."""
 import numpy as np
 
-__all__ = ["expit", "softmax"]
+__all__ = ["expit", "log_softmax", "softmax"]
 
 
 def expit(z):
@@ -20,3 +20,9 @@ def softmax(z):
     np.exp(z, out=z)
     z /= z.sum(axis=1, keepdims=True)
     return z
+
+
+def log_softmax(z):
+    """Row-wise log of softmax(z) for z (n, k), computed stably as z - max - log sum exp(z - max)."""
+    m = z.max(axis=1, keepdims=True)
+    return z - (m + np.log(np.exp(z - m).sum(axis=1, keepdims=True)))

@@ -12,7 +12,29 @@ import numpy as np
 from ._validation import check_array, check_is_fitted
 
 __all__ = ["BaseEstimator", "ClassifierMixin", "RegressorMixin", "TransformerMixin", "ClusterMixin",
-           "DensityMixin"]
+           "DensityMixin", "LinearClassifierMixin", "available_if"]
+
+
+class available_if:
+    """Method decorator: the method exists only while ``check(self)`` passes (scikit-learn's
+    ``available_if``). ``check`` raises AttributeError (or returns False) when the method is not
+    available, so ``hasattr(est, "predict_proba")`` answers for the estimator's current parameters."""
+
+    def __init__(self, check):
+        self.check = check
+
+    def __call__(self, fn):
+        self.fn = fn
+        self.__doc__ = fn.__doc__
+        self.__name__ = fn.__name__
+        return self
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self.fn
+        if not self.check(obj):
+            raise AttributeError(f"{type(obj).__name__!r} has no attribute {self.fn.__name__!r}")
+        return self.fn.__get__(obj, owner)
 
 
 class BaseEstimator:
@@ -120,6 +142,25 @@ class ClassifierMixin:
         tags.classifier_tags = ClassifierTags()
         tags.target_tags.required = True
         return tags
+
+
+class LinearClassifierMixin:
+    """decision_function and predict of a linear classifier with coef_ (n_classes or 1, n_features),
+    intercept_ and classes_: the positive side of a single score column is classes_[1]."""
+
+    def decision_function(self, X):
+        """Scores X @ coef_.T + intercept_: (n_samples,) for two classes (> 0 means classes_[1]),
+        else (n_samples, n_classes)."""
+        check_is_fitted(self, "coef_")
+        X = self._validate_data(X, reset=False, dtype=np.float64)
+        z = X @ self.coef_.T + self.intercept_
+        return z.ravel() if z.shape[1] == 1 else z
+
+    def predict(self, X):
+        """The class with the highest score."""
+        z = self.decision_function(X)
+        idx = (z > 0).astype(np.intp) if z.ndim == 1 else np.argmax(z, axis=1)
+        return self.classes_[idx]
 
 
 class RegressorMixin:

@@ -30,12 +30,12 @@ import warnings
 import numpy as np
 
 from .. import _mlc
-from .._math import expit, softmax
+from .._math import expit, log_softmax, softmax
 from .._threads import _n_threads
-from .._validation import (check_choice, check_classification_targets, check_is_fitted, check_n_jobs,
+from .._validation import (check_choice, check_classification_targets, check_n_jobs,
                            check_sample_weight, check_scalar, check_X_y, compute_class_weight,
                            encode_labels, seed_from_random_state)
-from ..base import BaseEstimator, ClassifierMixin
+from ..base import BaseEstimator, ClassifierMixin, LinearClassifierMixin
 from ..exceptions import ConvergenceWarning
 
 __all__ = ["LogisticRegression"]
@@ -46,7 +46,7 @@ _PENALTIES = {None: _mlc.PENALTY_NONE, "l2": _mlc.PENALTY_L2, "l1": _mlc.PENALTY
 _SCHEDULES = {k: _mlc.ENUMS["learning_rate"][k] for k in ("constant", "invscaling", "exponential", "step")}
 
 
-class LogisticRegression(ClassifierMixin, BaseEstimator):
+class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
     """Logistic regression classifier (scikit-learn's objective; binary or multinomial).
 
     Parameters
@@ -299,13 +299,6 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         return self
 
     # ---- predict -------------------------------------------------------------------------------
-    def decision_function(self, X):
-        """Logits: (n_samples,) for two classes (log-odds of classes_[1]), else (n_samples, n_classes)."""
-        check_is_fitted(self)
-        X = self._validate_data(X, reset=False, dtype=np.float64)
-        z = X @ self.coef_.T + self.intercept_
-        return z.ravel() if z.shape[1] == 1 else z
-
     def predict_proba(self, X):
         """Class probabilities, (n_samples, n_classes), columns in the order of classes_."""
         z = self.decision_function(X)
@@ -319,11 +312,4 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         z = self.decision_function(X)
         if z.ndim == 1:
             z = np.column_stack([np.zeros_like(z), z])
-        m = z.max(axis=1, keepdims=True)
-        return z - (m + np.log(np.exp(z - m).sum(axis=1, keepdims=True)))
-
-    def predict(self, X):
-        """The most probable class."""
-        z = self.decision_function(X)
-        idx = (z > 0).astype(np.intp) if z.ndim == 1 else np.argmax(z, axis=1)
-        return self.classes_[idx]
+        return log_softmax(z)

@@ -27,7 +27,7 @@ from .._math import expit
 from .._threads import _n_threads
 from .._validation import (check_classification_targets, check_is_fitted, check_sample_weight,
                            check_n_jobs, check_scalar, check_X_y, compute_class_weight, seed_from_random_state)
-from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
+from ..base import BaseEstimator, ClassifierMixin, LinearClassifierMixin, RegressorMixin, available_if
 from ..exceptions import ConvergenceWarning
 
 __all__ = ["SGDClassifier", "SGDRegressor"]
@@ -197,7 +197,7 @@ class _BaseSGD(BaseEstimator):
                           "to improve the fit.", ConvergenceWarning, stacklevel=3)
 
 
-class SGDClassifier(ClassifierMixin, _BaseSGD):
+class SGDClassifier(LinearClassifierMixin, ClassifierMixin, _BaseSGD):
     """Linear classifiers (SVM, logistic regression, ...) trained by SGD; scikit-learn's parameters.
 
     Parameters (as scikit-learn 1.9's SGDClassifier)
@@ -343,36 +343,20 @@ class SGDClassifier(ClassifierMixin, _BaseSGD):
         return self._partial_fit(X, y, classes, sample_weight, 1, None, None, reset=False)
 
     # ---- predict -------------------------------------------------------------------------------
-    def decision_function(self, X):
-        """Scores: (n_samples,) for two classes (positive for classes_[1]), else (n_samples, n_classes)."""
-        check_is_fitted(self, "coef_")
-        X = self._validate_data(X, reset=False, dtype=np.float64)
-        z = X @ self.coef_.T + self.intercept_
-        return z.ravel() if z.shape[1] == 1 else z
-
-    def predict(self, X):
-        z = self.decision_function(X)
-        idx = (z > 0).astype(np.intp) if z.ndim == 1 else np.argmax(z, axis=1)
-        return self.classes_[idx]
-
     def _check_proba(self):
         if self.loss not in ("log_loss", "modified_huber"):
             raise AttributeError(f"probability estimates are not available for loss={self.loss!r}")
+        return True
 
-    @property
-    def predict_proba(self):
+    @available_if(_check_proba)
+    def predict_log_proba(self, X):
+        """log of predict_proba (log_loss and modified_huber only)."""
+        return np.log(self.predict_proba(X))
+
+    @available_if(_check_proba)
+    def predict_proba(self, X):
         """Class probabilities (log_loss: sigmoid of the scores, one-vs-rest normalised; modified_huber:
         (clip(score, -1, 1) + 1) / 2, normalised). Only for those two losses."""
-        self._check_proba()
-        return self._predict_proba
-
-    @property
-    def predict_log_proba(self):
-        """log of predict_proba (log_loss and modified_huber only)."""
-        self._check_proba()
-        return lambda X: np.log(self._predict_proba(X))
-
-    def _predict_proba(self, X):
         z = self.decision_function(X)
         if self.loss == "log_loss":
             p = expit(z)

@@ -33,7 +33,7 @@ from .. import _mlc
 from .._math import expit
 from .._validation import (check_choice, check_classification_targets, check_is_fitted, check_scalar,
                            check_sample_weight, check_X_y, compute_class_weight, encode_labels)
-from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
+from ..base import BaseEstimator, ClassifierMixin, RegressorMixin, available_if
 from ..exceptions import ConvergenceWarning, NotFittedError
 
 __all__ = ["SVC", "SVR"]
@@ -308,21 +308,17 @@ class SVC(ClassifierMixin, _BaseSVM):
     def _check_proba(self):
         if not self.probability:
             raise AttributeError("predict_proba is not available when probability=False")
+        return True
 
-    @property
-    def predict_proba(self):
+    @available_if(_check_proba)
+    def predict_log_proba(self, X):
+        """log of predict_proba. Only with probability=True."""
+        return np.log(self.predict_proba(X))
+
+    @available_if(_check_proba)
+    def predict_proba(self, X):
         """Class probabilities (n_samples, n_classes): pairwise Platt sigmoids coupled as LIBSVM
         does. Only with probability=True."""
-        self._check_proba()
-        return self._predict_proba
-
-    @property
-    def predict_log_proba(self):
-        """log of predict_proba. Only with probability=True."""
-        self._check_proba()
-        return lambda X: np.log(self._predict_proba(X))
-
-    def _predict_proba(self, X):
         X = self._check_X(X)
         if self.probA_.size == 0:
             raise NotFittedError("predict_proba is not available when fitted with probability=False")

@@ -25,7 +25,7 @@ import numpy as np
 from .. import _mlc
 from .._validation import (check_classification_targets, check_is_fitted, check_sample_weight, check_scalar,
                            check_X_y, compute_class_weight, encode_labels, seed_from_random_state)
-from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
+from ..base import BaseEstimator, ClassifierMixin, LinearClassifierMixin, RegressorMixin
 from ..exceptions import ConvergenceWarning
 
 __all__ = ["LinearSVC", "LinearSVR"]
@@ -93,7 +93,7 @@ def _warn_if_not_converged(name, n_iter, max_iter):
                       "reached); increase max_iter.", ConvergenceWarning, stacklevel=3)
 
 
-class LinearSVC(ClassifierMixin, BaseEstimator):
+class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
     """Linear support vector classifier (LIBLINEAR's problem and solvers; scikit-learn's API).
 
     Parameters
@@ -198,18 +198,6 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
                   f"final objective per problem: {', '.join(f'{c[-1]:.6g}' for c in obj_curves)}")
         return self
 
-    def decision_function(self, X):
-        """Signed distances (up to ||w||): (n_samples,) for two classes (> 0: classes_[1]), else
-        (n_samples, n_classes)."""
-        check_is_fitted(self)
-        X = self._validate_data(X, reset=False, dtype=np.float64)
-        z = X @ self.coef_.T + self.intercept_
-        return z.ravel() if z.shape[1] == 1 else z
-
-    def predict(self, X):
-        z = self.decision_function(X)
-        idx = (z > 0).astype(np.intp) if z.ndim == 1 else np.argmax(z, axis=1)
-        return self.classes_[idx]
 
 
 class LinearSVR(RegressorMixin, BaseEstimator):
