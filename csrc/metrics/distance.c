@@ -17,7 +17,7 @@ const char *mlc_distance_check_params(int metric) {
 static int uses_gemm(int metric) { return metric != MLC_METRIC_MANHATTAN; }
 
 /* After x (and its copy) is in place: centre rows for correlation, fill aux. */
-static void finish_rows(mlc_dist_rows *r, int metric) {
+static void finish_rows(mlc_distance_rows *r, int metric) {
     const int64_t d = r->d;
     for (int64_t i = 0; i < r->rows; i++) {
         double *row = r->own ? r->own + i * d : NULL;
@@ -38,7 +38,7 @@ static void finish_rows(mlc_dist_rows *r, int metric) {
 }
 
 
-void mlc_distance_rows_free(mlc_dist_rows *r) {
+void mlc_distance_rows_free(mlc_distance_rows *r) {
     mlc_free(r->own);
     mlc_free(r->aux);
     mlc_free(r->xf);
@@ -48,7 +48,7 @@ void mlc_distance_rows_free(mlc_dist_rows *r) {
     r->xf = NULL;
 }
 
-int mlc_distance_rows_add_screen(mlc_dist_rows *r, int metric, int query, double scale) {
+int mlc_distance_rows_add_screen(mlc_distance_rows *r, int metric, int query, double scale) {
     const int64_t rows = r->rows, d = r->d;
     const int euclid = metric == MLC_METRIC_EUCLIDEAN || metric == MLC_METRIC_SQEUCLIDEAN;
     const int64_t df = euclid ? d + 1 : d;
@@ -94,7 +94,7 @@ double mlc_distance_dot_direct(const double *x, const double *y, int64_t d) {
     return s;
 }
 
-double mlc_distance_exact(const mlc_dist_rows *X, int64_t i, const mlc_dist_rows *Y, int64_t j, int metric) {
+double mlc_distance_exact(const mlc_distance_rows *X, int64_t i, const mlc_distance_rows *Y, int64_t j, int metric) {
     const int64_t d = X->d;
     const double *x = X->x + i * d, *y = Y->x + j * d;
     if (metric == MLC_METRIC_COSINE || metric == MLC_METRIC_CORRELATION) {
@@ -110,16 +110,16 @@ double mlc_distance_exact(const mlc_dist_rows *X, int64_t i, const mlc_dist_rows
     return mlc_distance_sq_direct(x, y, d);
 }
 
-void mlc_distance_tile_screen(float *S, int64_t lds, const mlc_dist_rows *X, int64_t i0, int64_t bx,
-                              const mlc_dist_rows *Y, int64_t j0, int64_t by) {
+void mlc_distance_tile_screen(float *S, int64_t lds, const mlc_distance_rows *X, int64_t i0, int64_t bx,
+                              const mlc_distance_rows *Y, int64_t j0, int64_t by) {
     const int64_t df = X->df;
     mlc_cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (mlc_blasint)bx, (mlc_blasint)by,
                     (mlc_blasint)df, 1.0f, X->xf + i0 * df, (mlc_blasint)df, Y->xf + j0 * df,
                     (mlc_blasint)df, 0.0f, S, (mlc_blasint)lds);
 }
 
-void mlc_distance_tile(double *S, int64_t lds, const mlc_dist_rows *X, int64_t i0, int64_t bx,
-                       const mlc_dist_rows *Y, int64_t j0, int64_t by, int metric) {
+void mlc_distance_tile(double *S, int64_t lds, const mlc_distance_rows *X, int64_t i0, int64_t bx,
+                       const mlc_distance_rows *Y, int64_t j0, int64_t by, int metric) {
     const int64_t d = X->d;
     const double *xs = X->x + i0 * d, *ys = Y->x + j0 * d;
     if (metric == MLC_METRIC_MANHATTAN) {
@@ -150,13 +150,13 @@ void mlc_distance_tile(double *S, int64_t lds, const mlc_dist_rows *X, int64_t i
         for (int64_t j = 0; j < by; j++) {
             double norms = ax + ay[j];
             double v = norms - 2.0 * s[j];
-            refine |= v < MLC_DIST_REFINE * norms;
+            refine |= v < MLC_DISTANCE_REFINE * norms;
             s[j] = v;
         }
         if (refine) {
             for (int64_t j = 0; j < by; j++) {
                 double norms = ax + ay[j];
-                if (s[j] < MLC_DIST_REFINE * norms)
+                if (s[j] < MLC_DISTANCE_REFINE * norms)
                     s[j] = mlc_distance_sq_direct(xs + i * d, ys + j * d, d);
             }
         }

@@ -26,7 +26,7 @@ const char *mlc_knn_check_params(int64_t k, int64_t m, int metric, int weights) 
  * the few left get their exact float64 distance (mlc_distance_exact) before the heap sees them.
  * The result is what an exact float64 search returns, at float32 GEMM speed. */
 static void select_row(double *vals, int64_t *idx, int64_t *size, int64_t k, const void *raw,
-                       const mlc_dist_rows *X, int64_t i, const mlc_dist_rows *Y, int64_t j0, int64_t by,
+                       const mlc_distance_rows *X, int64_t i, const mlc_distance_rows *Y, int64_t j0, int64_t by,
                        int metric, int screen, double ymax) {
     const double *rd = raw;
     const float *rf = raw;
@@ -72,7 +72,7 @@ static void select_row(double *vals, int64_t *idx, int64_t *size, int64_t k, con
 
 /* The power of two that brings the largest norm of X and Y near 1 (for the screening rows), or 0
  * when a norm is not finite in float64 and the search must use exact tiles. */
-static double screening_scale(const mlc_dist_rows *rx, const mlc_dist_rows *ry, int metric) {
+static double screening_scale(const mlc_distance_rows *rx, const mlc_distance_rows *ry, int metric) {
     if (metric == MLC_METRIC_MANHATTAN) return 0.0;
     if (metric != MLC_METRIC_EUCLIDEAN && metric != MLC_METRIC_SQEUCLIDEAN) return 1.0; /* unit rows */
     double big = 0.0; /* aux: squared norms */
@@ -85,7 +85,7 @@ static double screening_scale(const mlc_dist_rows *rx, const mlc_dist_rows *ry, 
     return ldexp(1.0, -e);
 }
 
-static int kneighbors(double *dist, int64_t *ind, const mlc_dist_rows *rx, const mlc_dist_rows *ry,
+static int kneighbors(double *dist, int64_t *ind, const mlc_distance_rows *rx, const mlc_distance_rows *ry,
                       int64_t k, int metric, int n_threads, const mlc_progress *p) {
     const int64_t n = rx->rows, m = ry->rows;
     const int screen = rx->xf != NULL; /* float32 screening tiles */
@@ -93,14 +93,14 @@ static int kneighbors(double *dist, int64_t *ind, const mlc_dist_rows *rx, const
     const int tile_metric = metric == MLC_METRIC_EUCLIDEAN ? MLC_METRIC_SQEUCLIDEAN : metric;
     const size_t elem = sizeof(double); /* room for either kind of tile */
     // a block's heaps hold bx * k entries: keep them near a MiB when k is large
-    const int64_t bx = MLC_MAX(1, MLC_MIN(MLC_DIST_BX, (int64_t)65536 / k));
+    const int64_t bx = MLC_MAX(1, MLC_MIN(MLC_DISTANCE_BX, (int64_t)65536 / k));
     const int64_t nblocks = (n + bx - 1) / bx;
     mlc_par par = mlc_par_init(p);
     const int team = MLC_MIN(mlc_team_size(n * m * rx->d, n_threads), (int)MLC_MIN(nblocks, 64));
     mlc_blas_single_begin();
 #pragma omp parallel num_threads(team)
     {
-        char *tile = mlc_malloc(elem * bx * MLC_DIST_BY);
+        char *tile = mlc_malloc(elem * bx * MLC_DISTANCE_BY);
         double *hv = mlc_malloc(sizeof(double) * bx * k);
         int64_t *hi = mlc_malloc(sizeof(int64_t) * bx * k);
         int64_t *hs = mlc_malloc(sizeof(int64_t) * bx);
@@ -110,19 +110,19 @@ static int kneighbors(double *dist, int64_t *ind, const mlc_dist_rows *rx, const
             if (mlc_par_halted(&par)) continue;
             const int64_t i0 = b * bx, nb = MLC_MIN(bx, n - i0);
             memset(hs, 0, sizeof(int64_t) * nb);
-            for (int64_t j0 = 0; j0 < m; j0 += MLC_DIST_BY) {
-                const int64_t by = MLC_MIN(MLC_DIST_BY, m - j0);
+            for (int64_t j0 = 0; j0 < m; j0 += MLC_DISTANCE_BY) {
+                const int64_t by = MLC_MIN(MLC_DISTANCE_BY, m - j0);
                 double ymax = 0.0;
                 if (screen) {
                     for (int64_t j = 0; j < by; j++) ymax = MLC_MAX(ymax, ry->nrm[j0 + j]);
                     ymax *= ry->fscale;
-                    mlc_distance_tile_screen((float *)(void *)tile, MLC_DIST_BY, rx, i0, nb, ry, j0, by);
+                    mlc_distance_tile_screen((float *)(void *)tile, MLC_DISTANCE_BY, rx, i0, nb, ry, j0, by);
                 } else {
-                    mlc_distance_tile((double *)(void *)tile, MLC_DIST_BY, rx, i0, nb, ry, j0, by, tile_metric);
+                    mlc_distance_tile((double *)(void *)tile, MLC_DISTANCE_BY, rx, i0, nb, ry, j0, by, tile_metric);
                 }
                 for (int64_t r = 0; r < nb; r++)
                     select_row(hv + r * k, hi + r * k, &hs[r], k,
-                               tile + (screen ? sizeof(float) : sizeof(double)) * r * MLC_DIST_BY, rx,
+                               tile + (screen ? sizeof(float) : sizeof(double)) * r * MLC_DISTANCE_BY, rx,
                                i0 + r, ry, j0, by, metric, screen, ymax);
             }
             for (int64_t r = 0; r < nb; r++) {

@@ -5,7 +5,7 @@
 int MLC_SFX(mlc_knn_kneighbors)(double *dist, int64_t *ind, const T *X, const T *Y, int64_t n, int64_t m,
                                 int64_t d, int64_t k, int metric, int n_threads, const mlc_progress *p) {
     if (mlc_knn_check_params(k, m, metric, MLC_WEIGHTS_UNIFORM)) return MLC_EINVAL;
-    mlc_dist_rows rx, ry;
+    mlc_distance_rows rx, ry;
     int st = MLC_SFX(mlc_distance_rows)(&rx, X, n, d, metric);
     if (st == MLC_OK) st = MLC_SFX(mlc_distance_rows)(&ry, Y, m, d, metric);
     else memset(&ry, 0, sizeof ry);
