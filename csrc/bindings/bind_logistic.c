@@ -237,9 +237,9 @@ static PyObject *optim_line_search(PyObject *self, PyObject *args, PyObject *kwd
     int64_t n_eval = 0;
     int st = py_objective_fn(&obj, PyArray_DATA(w), PyArray_DATA(g0), &f0);
     if (st == MLC_OK)
-        st = mlc_line_search_more_thuente(&step, PyArray_DATA(wn), &f_new, PyArray_DATA(gn), &n_eval,
-                                          py_objective_fn, &obj, PyArray_DATA(w), f0, PyArray_DATA(g0),
-                                          PyArray_DATA(d), p, ftol, gtol, xtol, step_max, max_eval);
+        st = mlc_optim_line_search_more_thuente(&step, PyArray_DATA(wn), &f_new, PyArray_DATA(gn), &n_eval,
+                                                py_objective_fn, &obj, PyArray_DATA(w), f0, PyArray_DATA(g0),
+                                                PyArray_DATA(d), p, ftol, gtol, xtol, step_max, max_eval);
     if (PyErr_Occurred()) goto fail;
     if (st == MLC_EINVAL) {
         PyErr_SetString(PyExc_ValueError, "d is not a descent direction at w (grad f(w).d must be < 0)");

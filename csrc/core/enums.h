@@ -19,7 +19,7 @@
 
 /* Learning-rate schedule, t the step or epoch (the caller's unit). SGD (scikit-learn's rules):
  * constant, optimal 1 / (alpha (t0 + t)), invscaling eta0 / t^power_t, adaptive (divide by 5 on a
- * plateau). mlc_lr_at (linear/optim.h): constant, invscaling eta0 / (1 + t)^power, exponential
+ * plateau). mlc_optim_lr_at (linear/optim.h): constant, invscaling eta0 / (1 + t)^power, exponential
  * eta0 gamma^t, step eta0 gamma^floor(t / step_size). */
 #define MLC_LR_LIST(X)                                                                             \
     X(MLC_LR_CONSTANT, 0, "constant")                                                             \

@@ -59,7 +59,7 @@ const char *mlc_logistic_check_params(int64_t n, int64_t d, int64_t n_classes, c
     } else {
         if (p->batch_size < 1) return "batch_size must be >= 1";
         if (p->n_iter_no_change < 1) return "n_iter_no_change must be >= 1";
-        const char *msg = mlc_lr_check_params(&p->lr);
+        const char *msg = mlc_optim_lr_check_params(&p->lr);
         if (msg) return msg;
         msg = mlc_optim_check_params(optim_method(p->solver), 1, p->momentum, p->beta1, p->beta2, p->eps);
         if (msg) return msg;
@@ -286,7 +286,7 @@ static int fit_first_order(double *w, int64_t *n_iter, int *converged, problem *
         if ((st = record(rec, 0, w, f + l1_term(w, l1, P))) != MLC_OK) goto done;
     }
     for (epoch = 0; epoch < p->max_iter; epoch++) {
-        const double lr = mlc_lr_at(&p->lr, epoch);
+        const double lr = mlc_optim_lr_at(&p->lr, epoch);
         if (full) {
             if ((st = problem_fn(pr, w, grad, &f)) != MLC_OK) goto done;
             if ((st = record(rec, epoch, w, f + l1_term(w, l1, P))) != MLC_OK) goto done;
@@ -351,7 +351,7 @@ int mlc_logistic_fit(double *w, double *loss_curve, double *objective_curve, int
     int st = problem_init(&pr, X, y, sw, n, d, n_classes, p->fit_intercept, n_threads);
     const int64_t P = mlc_logistic_n_params(d, n_classes, p->fit_intercept);
     double *l1 = NULL;
-    mlc_lbfgs lb;
+    mlc_optim_lbfgs lb;
     memset(&lb, 0, sizeof lb);
     if (st != MLC_OK) goto done;
     const double cs = pr.data_scale / p->C; // 1 / (C S)
@@ -369,20 +369,20 @@ int mlc_logistic_fit(double *w, double *loss_curve, double *objective_curve, int
         for (int64_t j = 0; j < P; j++) l1[j] = j < pr.k * d ? r * cs : 0.0;
     }
     if (quasi_newton(p->solver)) {
-        if ((st = mlc_lbfgs_init(&lb, P, p->lbfgs_memory)) != MLC_OK) goto done;
+        if ((st = mlc_optim_lbfgs_init(&lb, P, p->lbfgs_memory)) != MLC_OK) goto done;
         lb.line_search = p->line_search;
         double f;
         // the starting point's objective is the curve's first entry
         if ((st = problem_fn(&pr, w, NULL, &f)) != MLC_OK) goto done;
         if ((st = record(&rec, 0, w, f + l1_term(w, l1, P))) != MLC_OK) goto done;
-        st = mlc_lbfgs_minimize(&lb, w, &f, n_iter, converged, problem_fn, &pr, l1, p->max_iter, p->tol, record,
-                                &rec);
+        st = mlc_optim_lbfgs_minimize(&lb, w, &f, n_iter, converged, problem_fn, &pr, l1, p->max_iter, p->tol, record,
+                                      &rec);
     } else {
         st = fit_first_order(w, n_iter, converged, &pr, l1, p, &rec);
     }
     *n_curve = rec.n_curve;
 done:
-    mlc_lbfgs_free(&lb);
+    mlc_optim_lbfgs_free(&lb);
     mlc_free(l1);
     mlc_free(pr.scratch);
     return st;

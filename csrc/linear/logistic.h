@@ -36,7 +36,7 @@ typedef struct {
                            objective decrease over n_iter_no_change epochs (stochastic solvers) */
     int64_t n_iter_no_change;
     int64_t batch_size; /* first-order solvers: rows per step (>= N: full batch) */
-    mlc_lr_schedule lr; /* first-order solvers, indexed by epoch */
+    mlc_optim_lr_schedule lr; /* first-order solvers, indexed by epoch */
     double momentum, beta1, beta2, eps;
     uint64_t seed;      /* the shuffling of the stochastic solvers */
     int lbfgs_memory;   /* m of L-BFGS / OWL-QN */

@@ -11,7 +11,7 @@ static double dot(const double *a, const double *b, int64_t n) {
     return s;
 }
 
-int mlc_lbfgs_init(mlc_lbfgs *s, int64_t n_params, int m) {
+int mlc_optim_lbfgs_init(mlc_optim_lbfgs *s, int64_t n_params, int m) {
     memset(s, 0, sizeof *s);
     if (n_params < 1 || m < 1) return MLC_EINVAL;
     const size_t p = (size_t)n_params;
@@ -33,7 +33,7 @@ int mlc_lbfgs_init(mlc_lbfgs *s, int64_t n_params, int m) {
     return MLC_OK;
 }
 
-void mlc_lbfgs_free(mlc_lbfgs *s) {
+void mlc_optim_lbfgs_free(mlc_optim_lbfgs *s) {
     mlc_free(s->block_);
     memset(s, 0, sizeof *s);
 }
@@ -149,10 +149,10 @@ static double mt_next(mt_interval *I, double t, double ft, double dt, double tmi
  * the steps are chosen on psi instead of phi (the modified function of sec. 3), which is what
  * guarantees a point with sufficient decrease. A non-finite f(w + t d) is answered by halving t.
  */
-int mlc_line_search_more_thuente(double *step, double *w_new, double *f_new, double *g_new, int64_t *n_eval,
-                                 mlc_optim_fn fn, void *ctx, const double *w, double f, const double *g,
-                                 const double *d, int64_t n_params, double ftol, double gtol, double xtol,
-                                 double step_max, int64_t max_eval) {
+int mlc_optim_line_search_more_thuente(double *step, double *w_new, double *f_new, double *g_new, int64_t *n_eval,
+                                       mlc_optim_fn fn, void *ctx, const double *w, double f, const double *g,
+                                       const double *d, int64_t n_params, double ftol, double gtol, double xtol,
+                                       double step_max, int64_t max_eval) {
     const int64_t p = n_params;
     const double dg0 = dot(g, d, p), gtest = ftol * dg0;
     if (n_eval != NULL) *n_eval = 0;
@@ -236,7 +236,7 @@ int mlc_line_search_more_thuente(double *step, double *w_new, double *f_new, dou
  * without even sufficient decrease) backtracks, halving the step until the Armijo condition
  * F(w_new) <= F(w) + 1e-4 pg.(w_new - w) holds. The first step is scaled to unit length.
  */
-static int lbfgs_run(mlc_lbfgs *s, double *w, double *f_out, int64_t *n_iter, int *converged, mlc_optim_fn fn,
+static int lbfgs_run(mlc_optim_lbfgs *s, double *w, double *f_out, int64_t *n_iter, int *converged, mlc_optim_fn fn,
                      void *ctx, const double *l1, int64_t max_iter, double tol, int stop_when_flat,
                      mlc_optim_iter_fn on_iter, void *iter_ctx) {
     const int64_t p = s->n_params;
@@ -285,8 +285,8 @@ static int lbfgs_run(mlc_lbfgs *s, double *w, double *f_out, int64_t *n_iter, in
         double step = step0, fn_new = f;
         int accepted = 0;
         if (l1 == NULL && s->line_search == MLC_LINESEARCH_MORE_THUENTE) {
-            st = mlc_line_search_more_thuente(&step, wn, &fn_new, gn, NULL, fn, ctx, w, f, g, d, p, 1e-4, 0.9, 0.1,
-                                              1e20, 20);
+            st = mlc_optim_line_search_more_thuente(&step, wn, &fn_new, gn, NULL, fn, ctx, w, f, g, d, p, 1e-4, 0.9,
+                                                    0.1, 1e20, 20);
             if (st == MLC_OK || (st == MLC_ENOTCONVERGED && isfinite(fn_new) && fn_new <= f + 1e-4 * step * slope))
                 accepted = 1;
             else if (st != MLC_ENOTCONVERGED)
@@ -374,9 +374,9 @@ static int support_fn(void *ctx, const double *w, double *grad, double *loss) {
     return MLC_OK;
 }
 
-int mlc_lbfgs_minimize(mlc_lbfgs *s, double *w, double *f_out, int64_t *n_iter, int *converged,
-                       mlc_optim_fn fn, void *ctx, const double *l1, int64_t max_iter, double tol,
-                       mlc_optim_iter_fn on_iter, void *iter_ctx) {
+int mlc_optim_lbfgs_minimize(mlc_optim_lbfgs *s, double *w, double *f_out, int64_t *n_iter, int *converged,
+                             mlc_optim_fn fn, void *ctx, const double *l1, int64_t max_iter, double tol,
+                             mlc_optim_iter_fn on_iter, void *iter_ctx) {
     int st = lbfgs_run(s, w, f_out, n_iter, converged, fn, ctx, l1, max_iter, tol, 1, on_iter, iter_ctx);
     if (st != MLC_OK || l1 == NULL || *n_iter >= max_iter || max_abs(s->pg, s->n_params) <= tol) return st;
     const int64_t p = s->n_params;
@@ -389,14 +389,14 @@ int mlc_lbfgs_minimize(mlc_lbfgs *s, double *w, double *f_out, int64_t *n_iter, 
     }
     memcpy(wp, w, sizeof(double) * p);
     support_problem sp = {fn, ctx, lin, keep, p};
-    mlc_lbfgs s2;
-    if ((st = mlc_lbfgs_init(&s2, p, s->m)) != MLC_OK) return st;
+    mlc_optim_lbfgs s2;
+    if ((st = mlc_optim_lbfgs_init(&s2, p, s->m)) != MLC_OK) return st;
     double f2;
     int64_t it2 = 0;
     int conv2 = 0;
     st = lbfgs_run(&s2, wp, &f2, &it2, &conv2, support_fn, &sp, NULL, MLC_MIN(max_iter - *n_iter, POLISH_ITER), tol,
                    0, NULL, NULL); // stop on the pseudo-gradient only: F_S is flat here too
-    mlc_lbfgs_free(&s2);
+    mlc_optim_lbfgs_free(&s2);
     if (st != MLC_OK) return st;
     int same_support = 1;
     for (int64_t j = 0; j < p; j++)
@@ -562,7 +562,7 @@ void mlc_optim_prox_l1(mlc_optim *o, double *w, const double *l1, double lr) {
     }
 }
 
-const char *mlc_lr_check_params(const mlc_lr_schedule *s) {
+const char *mlc_optim_lr_check_params(const mlc_optim_lr_schedule *s) {
     if (s->kind != MLC_LR_CONSTANT && s->kind != MLC_LR_INVSCALING && s->kind != MLC_LR_EXPONENTIAL &&
         s->kind != MLC_LR_STEP)
         return "unknown learning-rate schedule";
@@ -574,7 +574,7 @@ const char *mlc_lr_check_params(const mlc_lr_schedule *s) {
     return NULL;
 }
 
-double mlc_lr_at(const mlc_lr_schedule *s, int64_t t) {
+double mlc_optim_lr_at(const mlc_optim_lr_schedule *s, int64_t t) {
     switch (s->kind) {
     case MLC_LR_INVSCALING: return s->eta0 / pow(1.0 + (double)t, s->power);
     case MLC_LR_EXPONENTIAL: return s->eta0 * pow(s->gamma, (double)t);

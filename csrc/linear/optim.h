@@ -6,14 +6,15 @@
  * NULL, grad (P) = grad f(w); it returns MLC_OK or a negative status (which the solver returns).
  * The same solvers serve any smooth model (logistic regression here, the networks later).
  *
- * - mlc_lbfgs_minimize: L-BFGS (Nocedal & Wright, 2nd ed., alg. 7.4 two-loop recursion, alg. 7.5
+ * - mlc_optim_lbfgs_minimize: L-BFGS (Nocedal & Wright, 2nd ed., alg. 7.4 two-loop recursion, alg. 7.5
  *   outer loop) with the More-Thuente line search (or, as an option, backtracking); given
  *   per-coordinate L1 weights it is OWL-QN (Andrew & Gao 2007) for f(w) + sum_j l1_j |w_j|, whose
  *   orthant projection needs the backtracking search.
- * - mlc_line_search_more_thuente: a step satisfying the strong Wolfe conditions (More & Thuente 1994).
+ * - mlc_optim_line_search_more_thuente: a step satisfying the strong Wolfe conditions (More & Thuente 1994).
  * - mlc_optim_step: one update of plain / momentum / Nesterov / Adagrad / Adam from a gradient the
  *   caller computed (full batch, one sample or a mini-batch: the caller decides), with a learning
- *   rate from mlc_lr_at (constant, invscaling, exponential or step decay).
+ *   rate from mlc_optim_lr_at (constant, invscaling, exponential or step decay).
+ * Names: one prefix, mlc_optim_, then the part: lbfgs_, line_search_, lr_ (none for the first-order steps).
  */
 #ifndef MLC_OPTIM_H
 #define MLC_OPTIM_H
@@ -39,26 +40,26 @@ typedef int (*mlc_optim_iter_fn)(void *ctx, int64_t iter, const double *w, doubl
  * Returns MLC_OK when the conditions hold at w_new; MLC_ENOTCONVERGED when max_eval evaluations,
  * rounding or step_max stopped it first (w_new is then the last trial, the best point found when
  * the interval collapsed); MLC_EINVAL when d is not a descent direction; fn's status on error. */
-int mlc_line_search_more_thuente(double *step, double *w_new, double *f_new, double *g_new, int64_t *n_eval,
-                                 mlc_optim_fn fn, void *ctx, const double *w, double f, const double *g,
-                                 const double *d, int64_t n_params, double ftol, double gtol, double xtol,
-                                 double step_max, int64_t max_eval);
+int mlc_optim_line_search_more_thuente(double *step, double *w_new, double *f_new, double *g_new, int64_t *n_eval,
+                                       mlc_optim_fn fn, void *ctx, const double *w, double f, const double *g,
+                                       const double *d, int64_t n_params, double ftol, double gtol, double xtol,
+                                       double step_max, int64_t max_eval);
 
 /* ---- L-BFGS / OWL-QN ------------------------------------------------------------------------ */
 typedef struct {
     int64_t n_params; /* P */
     int m;            /* memory: number of (s, y) pairs kept */
     int line_search;  /* MLC_LINESEARCH_* for plain L-BFGS (OWL-QN always backtracks); set by
-                         mlc_lbfgs_init to More-Thuente, the caller may change it before minimizing */
+                         mlc_optim_lbfgs_init to More-Thuente, the caller may change it before minimizing */
     double *s, *y;    /* (m, P) ring buffers of steps and gradient changes */
     double *rho;      /* (m) 1 / y_i.s_i */
     double *alpha;    /* (m) two-loop scratch */
     double *g, *pg, *d, *w_new, *g_new; /* (P) each: gradient, pseudo-gradient, direction, trial */
     double *block_;   /* the one allocation behind the arrays above */
-} mlc_lbfgs;
+} mlc_optim_lbfgs;
 
-int mlc_lbfgs_init(mlc_lbfgs *s, int64_t n_params, int m);
-void mlc_lbfgs_free(mlc_lbfgs *s); /* safe on a zeroed struct */
+int mlc_optim_lbfgs_init(mlc_optim_lbfgs *s, int64_t n_params, int m);
+void mlc_optim_lbfgs_free(mlc_optim_lbfgs *s); /* safe on a zeroed struct */
 
 /* Minimise F(w) = f(w) + sum_j l1_j |w_j| from w.
  *   w (P) inout; *f_out out: F at the returned w; *n_iter out; *converged out (1 when
@@ -67,9 +68,9 @@ void mlc_lbfgs_free(mlc_lbfgs *s); /* safe on a zeroed struct */
  *   with L-BFGS on the support of w, kept when it reaches the first: see optim.c);
  *   l1 (P) in or NULL (plain L-BFGS).
  * Returns MLC_OK also when max_iter is reached (converged = 0), MLC_ENUMERIC on a non-finite f. */
-int mlc_lbfgs_minimize(mlc_lbfgs *s, double *w, double *f_out, int64_t *n_iter, int *converged,
-                       mlc_optim_fn fn, void *ctx, const double *l1, int64_t max_iter, double tol,
-                       mlc_optim_iter_fn on_iter, void *iter_ctx);
+int mlc_optim_lbfgs_minimize(mlc_optim_lbfgs *s, double *w, double *f_out, int64_t *n_iter, int *converged,
+                             mlc_optim_fn fn, void *ctx, const double *l1, int64_t max_iter, double tol,
+                             mlc_optim_iter_fn on_iter, void *iter_ctx);
 
 /* ---- first-order steps ---------------------------------------------------------------------- */
 /* The methods (MLC_OPTIM_*):
@@ -111,9 +112,9 @@ typedef struct {
     double power;      /* invscaling: eta0 / (1 + t)^power */
     double gamma;      /* exponential: eta0 gamma^t; step: eta0 gamma^floor(t / step_size) */
     int64_t step_size;
-} mlc_lr_schedule;
+} mlc_optim_lr_schedule;
 
-const char *mlc_lr_check_params(const mlc_lr_schedule *s);
-double mlc_lr_at(const mlc_lr_schedule *s, int64_t t);
+const char *mlc_optim_lr_check_params(const mlc_optim_lr_schedule *s);
+double mlc_optim_lr_at(const mlc_optim_lr_schedule *s, int64_t t);
 
 #endif

@@ -356,7 +356,7 @@ static int plain_sgd(sgd_problem *pb, double *w, double *b_out, double *aw, doub
 /* Mini-batch first-order optimisers (optim.h) on the same objective:
  *   g = (1/B) sum_{i in batch} c_i L'(y_i, p_i) [x_i, 1] + alpha ((1 - l1_ratio) w + l1_ratio sign(w))
  * (the intercept unpenalised; L1 by its subgradient), then one mlc_optim_step with the rate of the
- * step count s: constant / adaptive eta, eta0 / (1 + s)^power_t (mlc_lr_at), or 'optimal'
+ * step count s: constant / adaptive eta, eta0 / (1 + s)^power_t (mlc_optim_lr_at), or 'optimal'
  * 1 / (alpha (t0 + s)). The optimiser's moments and step count persist across calls (partial_fit). */
 static int optim_sgd(sgd_problem *pb, double *w, double *b_out, double *m_state, double *v_state, int64_t *t_state,
                      double *loss_curve, double *obj_curve, double *score_curve, int64_t *n_iter) {
@@ -377,7 +377,7 @@ static int optim_sgd(sgd_problem *pb, double *w, double *b_out, double *m_state,
     o.t = *t_state;
     memcpy(wb, w, sizeof(double) * d);
     wb[d] = *b_out;
-    mlc_lr_schedule sched = {MLC_LR_CONSTANT, p->eta0, p->power_t, 1.0, 1};
+    mlc_optim_lr_schedule sched = {MLC_LR_CONSTANT, p->eta0, p->power_t, 1.0, 1};
     if (lr == MLC_LR_INVSCALING) sched.kind = MLC_LR_INVSCALING;
     double eta = p->eta0, opt_init = 0.0;
     if (lr == MLC_LR_OPTIMAL) {
@@ -397,7 +397,7 @@ static int optim_sgd(sgd_problem *pb, double *w, double *b_out, double *m_state,
                 rate = 1.0 / (alpha * (opt_init + (double)o.t));
             } else {
                 if (lr != MLC_LR_INVSCALING) sched.eta0 = eta;
-                rate = mlc_lr_at(&sched, o.t);
+                rate = mlc_optim_lr_at(&sched, o.t);
             }
             double reg = 0.0;
             if (penalised) {

@@ -308,7 +308,7 @@ static double primal_tol(const problem *pr, double tol) {
     return l == 0 ? tol : tol * (double)MLC_MAX(MLC_MIN(pos, l - pos), 1) / (double)l;
 }
 
-static int solve_primal_svc(double *w, int64_t *n_iter, curves *cv, problem *pr, mlc_lbfgs *lb, double tol,
+static int solve_primal_svc(double *w, int64_t *n_iter, curves *cv, problem *pr, mlc_optim_lbfgs *lb, double tol,
                             int64_t max_iter) {
     const int64_t P = pr->P;
     primal_ctx ctx = {pr, cv, max_iter};
@@ -322,8 +322,8 @@ static int solve_primal_svc(double *w, int64_t *n_iter, curves *cv, problem *pr,
     int converged = 0;
     *n_iter = 0;
     if (max_iter == 0 || g0 == 0) return MLC_OK;
-    return mlc_lbfgs_minimize(lb, w, &f, n_iter, &converged, primal_fn, &ctx, NULL, max_iter,
-                              primal_tol(pr, tol) * g0, primal_record, &ctx);
+    return mlc_optim_lbfgs_minimize(lb, w, &f, n_iter, &converged, primal_fn, &ctx, NULL, max_iter,
+                                    primal_tol(pr, tol) * g0, primal_record, &ctx);
 }
 
 /* xt (P, N) = the columns y_i x_ij of this problem (LIBLINEAR folds the labels into the data the
@@ -676,7 +676,8 @@ static int problem_init(problem *pr, void **block, const double *X, int64_t n, i
     return MLC_OK;
 }
 
-static int solve(double *w, int64_t *n_iter, curves *cv, problem *pr, mlc_lbfgs *lb, const mlc_linear_svm_params *p) {
+static int solve(double *w, int64_t *n_iter, curves *cv, problem *pr, mlc_optim_lbfgs *lb,
+                 const mlc_linear_svm_params *p) {
     switch (p->solver) {
     case MLC_LINEAR_SVM_L2R_L2LOSS_DUAL:
     case MLC_LINEAR_SVM_L2R_L1LOSS_DUAL: return solve_dual_svc(w, n_iter, cv, pr, p->solver, p->tol, p->max_iter);
@@ -692,10 +693,10 @@ int mlc_linear_svm_fit_svc(double *coef, int64_t *n_iter, double *loss_curve, do
     if (mlc_linear_svm_check_params(n, d, n_classes, p) || is_svr(p->solver)) return MLC_EINVAL;
     problem pr;
     void *block = NULL;
-    mlc_lbfgs lb;
+    mlc_optim_lbfgs lb;
     memset(&lb, 0, sizeof lb);
     int st = problem_init(&pr, &block, X, n, d, n_classes, p, progress);
-    if (st == MLC_OK && p->solver == MLC_LINEAR_SVM_L2R_L2LOSS_PRIMAL) st = mlc_lbfgs_init(&lb, pr.P, 10);
+    if (st == MLC_OK && p->solver == MLC_LINEAR_SVM_L2R_L2LOSS_PRIMAL) st = mlc_optim_lbfgs_init(&lb, pr.P, 10);
     const int64_t K = n_classes == 2 ? 1 : n_classes, cap = mlc_linear_svm_curve_len(p);
     if (st == MLC_OK && p->solver == MLC_LINEAR_SVM_MCSVM_CS) {
         for (int64_t i = 0; i < n; i++) pr.cost[i] = p->C * (cw ? cw[y[i]] : 1.0) * (sw ? sw[i] : 1.0);
@@ -719,7 +720,7 @@ int mlc_linear_svm_fit_svc(double *coef, int64_t *n_iter, double *loss_curve, do
         n_curve[k] = cv.n;
     }
 done:
-    mlc_lbfgs_free(&lb);
+    mlc_optim_lbfgs_free(&lb);
     mlc_free(block);
     return st;
 }
