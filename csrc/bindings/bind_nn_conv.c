@@ -71,12 +71,12 @@ static int conv_shapes(PyArrayObject *y, const char *ny, PyArrayObject *x, PyArr
         return -1;
     const int64_t KH = PyArray_DIM(w, 2), KW = PyArray_DIM(w, 3);
     const int ok = sane(sh, sw, ph, pw, dh, dw) && KH >= 1 && KW >= 1;
-    const int64_t oh = ok ? mlc_conv_out_size(PyArray_DIM(x, 2), KH, sh, ph, dh) : 0;
-    const int64_t ow = ok ? mlc_conv_out_size(PyArray_DIM(x, 3), KW, sw, pw, dw) : 0;
+    const int64_t oh = ok ? mlc_nn_conv_out_size(PyArray_DIM(x, 2), KH, sh, ph, dh) : 0;
+    const int64_t ow = ok ? mlc_nn_conv_out_size(PyArray_DIM(x, 3), KW, sw, pw, dw) : 0;
     if (ok && (oh < 1 || ow < 1)) return empty_output(x, "x", KH, KW, ph, pw, dh, dw);
-    if (mlc_bind_check_params(mlc_conv2d_check_params(PyArray_DIM(x, 0), PyArray_DIM(x, 1), PyArray_DIM(x, 2),
-                                                      PyArray_DIM(x, 3), PyArray_DIM(w, 0), KH, KW, sh, sw, ph, pw,
-                                                      dh, dw)) < 0)
+    if (mlc_bind_check_params(mlc_nn_conv2d_check_params(PyArray_DIM(x, 0), PyArray_DIM(x, 1), PyArray_DIM(x, 2),
+                                                         PyArray_DIM(x, 3), PyArray_DIM(w, 0), KH, KW, sh, sw, ph, pw,
+                                                         dh, dw)) < 0)
         return -1;
     return plane_match(y, ny, oh, ow, x, "x");
 }
@@ -117,8 +117,8 @@ static PyObject *nn_conv2d_scratch_size(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "(nnnn)(nnnn)nnnnnnpp", &B, &Cin, &H, &W, &Cout, &Cin_w, &KH, &KW, &sh, &sw, &ph,
                           &pw, &dh, &dw, &backward, &with_dw))
         return NULL;
-    return PyLong_FromLongLong((long long)mlc_conv2d_scratch_size(B, Cin, H, W, Cout, KH, KW, sh, sw, ph, pw, dh, dw,
-                                                                  backward, with_dw, mlc_get_num_threads()));
+    return PyLong_FromLongLong((long long)mlc_nn_conv2d_scratch_size(B, Cin, H, W, Cout, KH, KW, sh, sw, ph, pw, dh, dw,
+                                                                     backward, with_dw, mlc_get_num_threads()));
 }
 
 /* nn_conv2d_forward(out, x, weight, bias, stride_h=1, stride_w=1, pad_h=0, pad_w=0, dil_h=1, dil_w=1,
@@ -145,7 +145,7 @@ static PyObject *nn_conv2d_forward(PyObject *self, PyObject *args, PyObject *kwd
     const int64_t B = PyArray_DIM(x, 0), Cin = PyArray_DIM(x, 1), H = PyArray_DIM(x, 2), W = PyArray_DIM(x, 3);
     const int64_t Cout = PyArray_DIM(w, 0), KH = PyArray_DIM(w, 2), KW = PyArray_DIM(w, 3);
     const int nt = mlc_get_num_threads();
-    const int64_t n_scratch = mlc_conv2d_scratch_size(B, Cin, H, W, Cout, KH, KW, sh, sw, ph, pw, dh, dw, 0, 0, nt);
+    const int64_t n_scratch = mlc_nn_conv2d_scratch_size(B, Cin, H, W, Cout, KH, KW, sh, sw, ph, pw, dh, dw, 0, 0, nt);
     PyArrayObject *arr[4] = {out, x, w, b};
     const char *names[4] = {"out", "x", "weight", "bias"};
     float *scratch, *own;
@@ -153,8 +153,8 @@ static PyObject *nn_conv2d_forward(PyObject *self, PyObject *args, PyObject *kwd
     const float *bd = mlc_bind_data(b);
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_conv2d_forward(PyArray_DATA(out), PyArray_DATA(x), PyArray_DATA(w), bd, B, Cin, H, W, Cout, KH, KW, sh,
-                            sw, ph, pw, dh, dw, scratch, nt);
+    st = mlc_nn_conv2d_forward(PyArray_DATA(out), PyArray_DATA(x), PyArray_DATA(w), bd, B, Cin, H, W, Cout, KH, KW, sh,
+                               sw, ph, pw, dh, dw, scratch, nt);
     Py_END_ALLOW_THREADS
     mlc_free(own);
     return mlc_bind_none_or_status(st);
@@ -194,15 +194,15 @@ static PyObject *nn_conv2d_backward(PyObject *self, PyObject *args, PyObject *kw
           *dbd = mlc_bind_data(db);
     int64_t n_scratch = 0;
     if (dx != NULL || dwt != NULL)
-        n_scratch = mlc_conv2d_scratch_size(B, Cin, H, W, Cout, KH, KW, sh, sw, ph, pw, dh, dw, 1, dwt != NULL, nt);
+        n_scratch = mlc_nn_conv2d_scratch_size(B, Cin, H, W, Cout, KH, KW, sh, sw, ph, pw, dh, dw, 1, dwt != NULL, nt);
     PyArrayObject *arr[6] = {dx, dwt, db, g, x, w};
     const char *names[6] = {"dx", "dweight", "dbias", "dout", "x", "weight"};
     float *scratch, *own;
     if (conv_scratch(so, n_scratch, arr, names, 6, &scratch, &own) < 0) return NULL;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_conv2d_backward(dxd, dwd, dbd, PyArray_DATA(g), PyArray_DATA(x), PyArray_DATA(w), B, Cin, H, W, Cout, KH,
-                             KW, sh, sw, ph, pw, dh, dw, scratch, nt);
+    st = mlc_nn_conv2d_backward(dxd, dwd, dbd, PyArray_DATA(g), PyArray_DATA(x), PyArray_DATA(w), B, Cin, H, W, Cout,
+                                KH, KW, sh, sw, ph, pw, dh, dw, scratch, nt);
     Py_END_ALLOW_THREADS
     mlc_free(own);
     return mlc_bind_none_or_status(st);
@@ -216,11 +216,11 @@ static int pool_shapes(PyArrayObject *y, const char *ny, PyArrayObject *x, const
     if (mlc_bind_dims_match(y, 0, ny, x, 0, nx) < 0 || mlc_bind_dims_match(y, 1, ny, x, 1, nx) < 0) return -1;
     const int ok = sane(sh, sw, ph, pw, 1, 1) && kh >= 1 && kw >= 1 && kh <= INT_MAX && kw <= INT_MAX &&
                    2 * ph <= kh && 2 * pw <= kw;
-    const int64_t oh = ok ? mlc_conv_out_size(PyArray_DIM(x, 2), kh, sh, ph, 1) : 0;
-    const int64_t ow = ok ? mlc_conv_out_size(PyArray_DIM(x, 3), kw, sw, pw, 1) : 0;
+    const int64_t oh = ok ? mlc_nn_conv_out_size(PyArray_DIM(x, 2), kh, sh, ph, 1) : 0;
+    const int64_t ow = ok ? mlc_nn_conv_out_size(PyArray_DIM(x, 3), kw, sw, pw, 1) : 0;
     if (ok && (oh < 1 || ow < 1)) return empty_output(x, nx, kh, kw, ph, pw, 1, 1);
-    if (mlc_bind_check_params(mlc_pool2d_check_params(PyArray_DIM(x, 0), PyArray_DIM(x, 1), PyArray_DIM(x, 2),
-                                                      PyArray_DIM(x, 3), kh, kw, sh, sw, ph, pw)) < 0)
+    if (mlc_bind_check_params(mlc_nn_pool2d_check_params(PyArray_DIM(x, 0), PyArray_DIM(x, 1), PyArray_DIM(x, 2),
+                                                         PyArray_DIM(x, 3), kh, kw, sh, sw, ph, pw)) < 0)
         return -1;
     return plane_match(y, ny, oh, ow, x, nx);
 }
@@ -249,7 +249,7 @@ static PyObject *nn_maxpool2d_forward(PyObject *self, PyObject *args, PyObject *
     int64_t *ad = mlc_bind_data(am);
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_maxpool2d_forward(PyArray_DATA(out), ad, PyArray_DATA(x), B, C, H, W, kh, kw, sh, sw, ph, pw, nt);
+    st = mlc_nn_maxpool2d_forward(PyArray_DATA(out), ad, PyArray_DATA(x), B, C, H, W, kh, kw, sh, sw, ph, pw, nt);
     Py_END_ALLOW_THREADS
     return mlc_bind_none_or_status(st);
 }
@@ -280,7 +280,7 @@ static PyObject *nn_maxpool2d_backward(PyObject *self, PyObject *args, PyObject 
     const int nt = mlc_get_num_threads();
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_maxpool2d_backward(PyArray_DATA(dx), PyArray_DATA(g), PyArray_DATA(am), B, C, H, W, OH, OW, nt);
+    st = mlc_nn_maxpool2d_backward(PyArray_DATA(dx), PyArray_DATA(g), PyArray_DATA(am), B, C, H, W, OH, OW, nt);
     Py_END_ALLOW_THREADS
     if (st == MLC_EINVAL) {
         PyErr_Format(PyExc_ValueError,
@@ -310,7 +310,7 @@ static PyObject *nn_avgpool2d_forward(PyObject *self, PyObject *args, PyObject *
     const int nt = mlc_get_num_threads();
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_avgpool2d_forward(PyArray_DATA(out), PyArray_DATA(x), B, C, H, W, kh, kw, sh, sw, ph, pw, cip, nt);
+    st = mlc_nn_avgpool2d_forward(PyArray_DATA(out), PyArray_DATA(x), B, C, H, W, kh, kw, sh, sw, ph, pw, cip, nt);
     Py_END_ALLOW_THREADS
     return mlc_bind_none_or_status(st);
 }
@@ -336,7 +336,7 @@ static PyObject *nn_avgpool2d_backward(PyObject *self, PyObject *args, PyObject 
     const int nt = mlc_get_num_threads();
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_avgpool2d_backward(PyArray_DATA(dx), PyArray_DATA(g), B, C, H, W, kh, kw, sh, sw, ph, pw, cip, nt);
+    st = mlc_nn_avgpool2d_backward(PyArray_DATA(dx), PyArray_DATA(g), B, C, H, W, kh, kw, sh, sw, ph, pw, cip, nt);
     Py_END_ALLOW_THREADS
     return mlc_bind_none_or_status(st);
 }

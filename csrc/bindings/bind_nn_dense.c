@@ -36,12 +36,12 @@ static PyObject *nn_dense_forward(PyObject *self, PyObject *args, PyObject *kwds
         mlc_bind_no_overlap(out, "out", b, "bias", 0) < 0)
         return NULL;
     const int64_t B = PyArray_DIM(x, 0), Cin = PyArray_DIM(x, 1), Cout = PyArray_DIM(w, 0);
-    if (mlc_bind_check_params(mlc_dense_check_params(B, Cin, Cout)) < 0) return NULL;
+    if (mlc_bind_check_params(mlc_nn_dense_check_params(B, Cin, Cout)) < 0) return NULL;
     const int nt = mlc_get_num_threads();
     const float *bd = mlc_bind_data(b);
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_dense_forward(PyArray_DATA(out), PyArray_DATA(x), PyArray_DATA(w), bd, B, Cin, Cout, nt);
+    st = mlc_nn_dense_forward(PyArray_DATA(out), PyArray_DATA(x), PyArray_DATA(w), bd, B, Cin, Cout, nt);
     Py_END_ALLOW_THREADS
     return mlc_bind_none_or_status(st);
 }
@@ -74,13 +74,13 @@ static PyObject *nn_dense_backward(PyObject *self, PyObject *args, PyObject *kwd
             if (mlc_bind_no_overlap(grads[i], gn[i], grads[j], gn[j], 0) < 0) return NULL;
     }
     const int64_t B = PyArray_DIM(x, 0), Cin = PyArray_DIM(x, 1), Cout = PyArray_DIM(w, 0);
-    if (mlc_bind_check_params(mlc_dense_check_params(B, Cin, Cout)) < 0) return NULL;
+    if (mlc_bind_check_params(mlc_nn_dense_check_params(B, Cin, Cout)) < 0) return NULL;
     const int nt = mlc_get_num_threads();
     float *dxd = mlc_bind_data(dx), *dwd = mlc_bind_data(dw),
           *dbd = mlc_bind_data(db);
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_dense_backward(dxd, dwd, dbd, PyArray_DATA(g), PyArray_DATA(x), PyArray_DATA(w), B, Cin, Cout, nt);
+    st = mlc_nn_dense_backward(dxd, dwd, dbd, PyArray_DATA(g), PyArray_DATA(x), PyArray_DATA(w), B, Cin, Cout, nt);
     Py_END_ALLOW_THREADS
     return mlc_bind_none_or_status(st);
 }
@@ -99,13 +99,13 @@ static PyObject *nn_activation_forward(PyObject *self, PyObject *args, PyObject 
     if (mlc_bind_inplace(oo, NPY_FLOAT32, -1, "out", MLC_BIND_OUT, &out) < 0 ||
         mlc_bind_inplace(xo, NPY_FLOAT32, -1, "x", MLC_BIND_IN, &x) < 0 ||
         mlc_bind_same_shape(out, "out", x, "x") < 0 || mlc_bind_no_overlap(out, "out", x, "x", 1) < 0 ||
-        mlc_bind_check_params(mlc_activation_check_params(kind, alpha, 1, 1)) < 0)
+        mlc_bind_check_params(mlc_nn_activation_check_params(kind, alpha, 1, 1)) < 0)
         return NULL;
     const int64_t n = PyArray_SIZE(x);
     const int nt = mlc_get_num_threads();
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_activation_forward(PyArray_DATA(out), PyArray_DATA(x), n, kind, (float)alpha, nt);
+    st = mlc_nn_activation_forward(PyArray_DATA(out), PyArray_DATA(x), n, kind, (float)alpha, nt);
     Py_END_ALLOW_THREADS
     return mlc_bind_none_or_status(st);
 }
@@ -128,7 +128,7 @@ static PyObject *nn_activation_backward(PyObject *self, PyObject *args, PyObject
         mlc_bind_same_shape(x, "x", g, "dout") < 0 || mlc_bind_same_shape(out, "out", g, "dout") < 0 ||
         mlc_bind_no_overlap(dx, "dx", g, "dout", 0) < 0 || mlc_bind_no_overlap(dx, "dx", x, "x", 0) < 0 ||
         mlc_bind_no_overlap(dx, "dx", out, "out", 0) < 0 ||
-        mlc_bind_check_params(mlc_activation_check_params(kind, alpha, x != NULL, out != NULL)) < 0)
+        mlc_bind_check_params(mlc_nn_activation_check_params(kind, alpha, x != NULL, out != NULL)) < 0)
         return NULL;
     const int64_t n = PyArray_SIZE(g);
     const int nt = mlc_get_num_threads();
@@ -136,7 +136,7 @@ static PyObject *nn_activation_backward(PyObject *self, PyObject *args, PyObject
     const float *xd = mlc_bind_data(x), *od = mlc_bind_data(out);
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_activation_backward(dxd, PyArray_DATA(g), xd, od, n, kind, (float)alpha, nt);
+    st = mlc_nn_activation_backward(dxd, PyArray_DATA(g), xd, od, n, kind, (float)alpha, nt);
     Py_END_ALLOW_THREADS
     return mlc_bind_none_or_status(st);
 }
@@ -193,29 +193,29 @@ static PyObject *softmax_like_backward(PyObject *args, PyObject *kwds, rowwise_b
  * nn_log_softmax_backward(dx, dout, out). */
 static PyObject *nn_softmax_forward(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
-    return softmax_like(args, kwds, mlc_softmax_forward);
+    return softmax_like(args, kwds, mlc_nn_softmax_forward);
 }
 
 static PyObject *nn_log_softmax_forward(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
-    return softmax_like(args, kwds, mlc_log_softmax_forward);
+    return softmax_like(args, kwds, mlc_nn_log_softmax_forward);
 }
 
 static PyObject *nn_softmax_backward(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
-    return softmax_like_backward(args, kwds, mlc_softmax_backward);
+    return softmax_like_backward(args, kwds, mlc_nn_softmax_backward);
 }
 
 static PyObject *nn_log_softmax_backward(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
-    return softmax_like_backward(args, kwds, mlc_log_softmax_backward);
+    return softmax_like_backward(args, kwds, mlc_nn_log_softmax_backward);
 }
 
 /* ---- losses -------------------------------------------------------------------------------------- */
 
 /* A kernel's MLC_EINVAL for a loss: a bad target (when targets is given) or a non-positive weight sum. */
 static PyObject *loss_einval(const int64_t *targets, int64_t B, int64_t C) {
-    const int64_t i = targets != NULL ? mlc_loss_first_bad_target(targets, B, C) : -1;
+    const int64_t i = targets != NULL ? mlc_nn_loss_first_bad_target(targets, B, C) : -1;
     if (i >= 0)
         return PyErr_Format(PyExc_ValueError, "targets[%lld] = %lld is not a class index in [0, %lld)",
                             (long long)i, (long long)targets[i], (long long)C);
@@ -246,7 +246,7 @@ static PyObject *nn_softmax_cross_entropy(PyObject *self, PyObject *args, PyObje
         mlc_bind_no_overlap(g, "dlogits", p, "probs", 0) < 0)
         return NULL;
     const int64_t B = PyArray_DIM(z, 0), C = PyArray_DIM(z, 1);
-    if (mlc_bind_check_params(mlc_loss_check_params(B, C)) < 0) return NULL;
+    if (mlc_bind_check_params(mlc_nn_loss_check_params(B, C)) < 0) return NULL;
     const int nt = mlc_get_num_threads();
     float *gd = mlc_bind_data(g), *pd = mlc_bind_data(p);
     const float *wd = mlc_bind_data(w);
@@ -254,7 +254,7 @@ static PyObject *nn_softmax_cross_entropy(PyObject *self, PyObject *args, PyObje
     double loss = 0.0;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_softmax_cross_entropy(&loss, gd, pd, PyArray_DATA(z), td, wd, B, C, nt);
+    st = mlc_nn_loss_softmax_cross_entropy(&loss, gd, pd, PyArray_DATA(z), td, wd, B, C, nt);
     Py_END_ALLOW_THREADS
     if (st == MLC_EINVAL) return loss_einval(td, B, C);
     if (st != MLC_OK) return mlc_bind_status(st);
@@ -281,7 +281,7 @@ static PyObject *pointwise_loss(PyObject *args, PyObject *kwds, pointwise_loss_f
         mlc_bind_no_overlap(g, gn, w, "sample_weight", 0) < 0)
         return NULL;
     const int64_t B = PyArray_DIM(z, 0), K = PyArray_DIM(z, 1);
-    if (mlc_bind_check_params(mlc_loss_check_params(B, K)) < 0) return NULL;
+    if (mlc_bind_check_params(mlc_nn_loss_check_params(B, K)) < 0) return NULL;
     const int nt = mlc_get_num_threads();
     float *gd = mlc_bind_data(g);
     const float *wd = mlc_bind_data(w);
@@ -299,14 +299,14 @@ static PyObject *pointwise_loss(PyObject *args, PyObject *kwds, pointwise_loss_f
 static PyObject *nn_bce_with_logits(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
     static char *kwlist[] = {"dlogits", "logits", "targets", "sample_weight", NULL};
-    return pointwise_loss(args, kwds, mlc_bce_with_logits, kwlist);
+    return pointwise_loss(args, kwds, mlc_nn_loss_bce_with_logits, kwlist);
 }
 
 /* nn_mse(dpred, pred, targets, sample_weight=None) -> loss */
 static PyObject *nn_mse(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
     static char *kwlist[] = {"dpred", "pred", "targets", "sample_weight", NULL};
-    return pointwise_loss(args, kwds, mlc_mse, kwlist);
+    return pointwise_loss(args, kwds, mlc_nn_loss_mse, kwlist);
 }
 
 /* ---- dropout, add, sum of squares ---------------------------------------------------------------- */
@@ -333,13 +333,13 @@ static PyObject *nn_dropout_forward(PyObject *self, PyObject *args, PyObject *kw
         mlc_bind_same_shape(out, "out", x, "x") < 0 ||
         mlc_bind_same_shape(mask, "mask", x, "x") < 0 || mlc_bind_no_overlap(out, "out", x, "x", 1) < 0 ||
         mlc_bind_no_overlap(mask, "mask", x, "x", 0) < 0 || mlc_bind_no_overlap(mask, "mask", out, "out", 0) < 0 ||
-        mlc_bind_check_params(mlc_dropout_check_params(p)) < 0)
+        mlc_bind_check_params(mlc_nn_dropout_check_params(p)) < 0)
         return NULL;
     const int64_t n = PyArray_SIZE(x);
     const int nt = mlc_get_num_threads();
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_dropout_forward(PyArray_DATA(out), PyArray_DATA(mask), PyArray_DATA(x), n, p, (uint64_t)seed, nt);
+    st = mlc_nn_dropout_forward(PyArray_DATA(out), PyArray_DATA(mask), PyArray_DATA(x), n, p, (uint64_t)seed, nt);
     Py_END_ALLOW_THREADS
     return mlc_bind_none_or_status(st);
 }
@@ -362,7 +362,7 @@ static PyObject *nn_dropout_backward(PyObject *self, PyObject *args, PyObject *k
     float *dxd = mlc_bind_data(dx);
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_dropout_backward(dxd, PyArray_DATA(g), PyArray_DATA(mask), n, nt);
+    st = mlc_nn_dropout_backward(dxd, PyArray_DATA(g), PyArray_DATA(mask), n, nt);
     Py_END_ALLOW_THREADS
     return mlc_bind_none_or_status(st);
 }
@@ -384,7 +384,7 @@ static PyObject *nn_add_forward(PyObject *self, PyObject *args, PyObject *kwds) 
     const int nt = mlc_get_num_threads();
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_add_forward(PyArray_DATA(out), PyArray_DATA(a), PyArray_DATA(b), n, nt);
+    st = mlc_nn_add_forward(PyArray_DATA(out), PyArray_DATA(a), PyArray_DATA(b), n, nt);
     Py_END_ALLOW_THREADS
     return mlc_bind_none_or_status(st);
 }
@@ -408,7 +408,7 @@ static PyObject *nn_add_backward(PyObject *self, PyObject *args, PyObject *kwds)
     float *dad = mlc_bind_data(da), *dbd = mlc_bind_data(db);
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_add_backward(dad, dbd, PyArray_DATA(g), n, nt);
+    st = mlc_nn_add_backward(dad, dbd, PyArray_DATA(g), n, nt);
     Py_END_ALLOW_THREADS
     return mlc_bind_none_or_status(st);
 }
@@ -426,7 +426,7 @@ static PyObject *nn_sum_squares(PyObject *self, PyObject *args, PyObject *kwds) 
     double s = 0.0;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_sum_squares(&s, PyArray_DATA(x), n, nt);
+    st = mlc_nn_sum_squares(&s, PyArray_DATA(x), n, nt);
     Py_END_ALLOW_THREADS
     if (st != MLC_OK) return mlc_bind_status(st);
     return PyFloat_FromDouble(s);

@@ -57,14 +57,14 @@ static PyObject *nn_batchnorm_forward(PyObject *self, PyObject *args, PyObject *
         PyErr_SetString(PyExc_ValueError, "running_mean and running_var must both be arrays or both be None");
         goto fail;
     }
-    if (mlc_bind_check_params(mlc_batchnorm_check_params(B, C, S, training, rm != NULL, momentum, eps)) < 0)
+    if (mlc_bind_check_params(mlc_nn_batchnorm_check_params(B, C, S, training, rm != NULL, momentum, eps)) < 0)
         goto fail;
     const int n_threads = mlc_get_num_threads();
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_batchnorm_forward(PyArray_DATA(out), PyArray_DATA(sm), PyArray_DATA(si), mlc_bind_data(rm),
-                               mlc_bind_data(rv), PyArray_DATA(x), mlc_bind_data(g), mlc_bind_data(b), B, C, S,
-                               training, momentum, eps, n_threads);
+    st = mlc_nn_batchnorm_forward(PyArray_DATA(out), PyArray_DATA(sm), PyArray_DATA(si), mlc_bind_data(rm),
+                                  mlc_bind_data(rv), PyArray_DATA(x), mlc_bind_data(g), mlc_bind_data(b), B, C, S,
+                                  training, momentum, eps, n_threads);
     Py_END_ALLOW_THREADS
     if (st != MLC_OK) return mlc_bind_status(st);
     Py_RETURN_NONE;
@@ -100,9 +100,9 @@ static PyObject *nn_batchnorm_backward(PyObject *self, PyObject *args, PyObject 
     const int n_threads = mlc_get_num_threads();
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_batchnorm_backward(mlc_bind_data(dx), mlc_bind_data(dg), mlc_bind_data(db), PyArray_DATA(dout),
-                                PyArray_DATA(x), PyArray_DATA(sm), PyArray_DATA(si), mlc_bind_data(g), B, C, S,
-                                training, n_threads);
+    st = mlc_nn_batchnorm_backward(mlc_bind_data(dx), mlc_bind_data(dg), mlc_bind_data(db), PyArray_DATA(dout),
+                                   PyArray_DATA(x), PyArray_DATA(sm), PyArray_DATA(si), mlc_bind_data(g), B, C, S,
+                                   training, n_threads);
     Py_END_ALLOW_THREADS
     if (st != MLC_OK) return mlc_bind_status(st);
     Py_RETURN_NONE;

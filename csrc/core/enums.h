@@ -160,7 +160,7 @@
     E("covariance_type", MLC_GMM_COVARIANCE_LIST, mlc_gmm_covariance_valid)                       \
     E("pca_normalizer", MLC_PCA_NORMALIZER_LIST, mlc_pca_normalizer_valid)                        \
     E("nn_init", MLC_NN_INIT_LIST, mlc_nn_init_valid)                                             \
-    E("nn_activation", MLC_ACT_LIST, mlc_activation_valid)
+    E("nn_activation", MLC_ACT_LIST, mlc_nn_activation_valid)
 
 /* The enums, and int mlc_<x>_valid(int v): whether v is one of the enum's values (a switch, so two
  * equal values in one list fail to compile). */

@@ -9,8 +9,8 @@
 #include "core/vmath.h"
 #include "nn/activation.h"
 
-const char *mlc_activation_check_params(int kind, double alpha, int have_x, int have_out) {
-    if (!mlc_activation_valid(kind))
+const char *mlc_nn_activation_check_params(int kind, double alpha, int have_x, int have_out) {
+    if (!mlc_nn_activation_valid(kind))
         return "activation: kind must be 0 (relu), 1 (leaky_relu), 2 (sigmoid), 3 (tanh) or 4 (identity)";
     if (!isfinite(alpha)) return "activation: alpha (negative_slope) must be finite";
     switch (kind) {
@@ -62,8 +62,8 @@ static inline uint32_t positive_mask(float x) { return -(uint32_t)((int32_t)f2u(
 /* Rough cost of one element in nanoseconds, for mlc_team_size. */
 static int64_t act_cost(int kind) { return kind == MLC_ACT_SIGMOID || kind == MLC_ACT_TANH ? 4 : 1; }
 
-int mlc_activation_forward(float *out, const float *x, int64_t n, int kind, float alpha, int n_threads) {
-    if (mlc_activation_check_params(kind, alpha, 1, 1) != NULL || n < 0) return MLC_EINVAL;
+int mlc_nn_activation_forward(float *out, const float *x, int64_t n, int kind, float alpha, int n_threads) {
+    if (mlc_nn_activation_check_params(kind, alpha, 1, 1) != NULL || n < 0) return MLC_EINVAL;
     const int team = mlc_team_size(n * act_cost(kind), n_threads);
     switch (kind) {
     case MLC_ACT_RELU:
@@ -92,9 +92,9 @@ int mlc_activation_forward(float *out, const float *x, int64_t n, int kind, floa
     return MLC_OK;
 }
 
-int mlc_activation_backward(float *dx, const float *dout, const float *x, const float *out, int64_t n,
-                            int kind, float alpha, int n_threads) {
-    if (mlc_activation_check_params(kind, alpha, x != NULL, out != NULL) != NULL || n < 0) return MLC_EINVAL;
+int mlc_nn_activation_backward(float *dx, const float *dout, const float *x, const float *out, int64_t n,
+                               int kind, float alpha, int n_threads) {
+    if (mlc_nn_activation_check_params(kind, alpha, x != NULL, out != NULL) != NULL || n < 0) return MLC_EINVAL;
     if (dx == NULL) return MLC_OK;
     const int team = mlc_team_size(n, n_threads);
     // relu / leaky_relu: the sign test reads x when given, else out (the same mask, see the header)
@@ -133,7 +133,7 @@ static float row_max(const float *x, int64_t C) {
     return m;
 }
 
-int mlc_softmax_forward(float *out, const float *x, int64_t B, int64_t C, int n_threads) {
+int mlc_nn_softmax_forward(float *out, const float *x, int64_t B, int64_t C, int n_threads) {
     if (B < 0 || C < 1) return MLC_EINVAL;
 #pragma omp parallel for num_threads(mlc_team_size(B * C * 16, n_threads)) schedule(static)
     for (int64_t i = 0; i < B; i++) {
@@ -154,7 +154,7 @@ int mlc_softmax_forward(float *out, const float *x, int64_t B, int64_t C, int n_
     return MLC_OK;
 }
 
-int mlc_log_softmax_forward(float *out, const float *x, int64_t B, int64_t C, int n_threads) {
+int mlc_nn_log_softmax_forward(float *out, const float *x, int64_t B, int64_t C, int n_threads) {
     if (B < 0 || C < 1) return MLC_EINVAL;
 #pragma omp parallel for num_threads(mlc_team_size(B * C * 16, n_threads)) schedule(static)
     for (int64_t i = 0; i < B; i++) {
@@ -166,7 +166,7 @@ int mlc_log_softmax_forward(float *out, const float *x, int64_t B, int64_t C, in
     return MLC_OK;
 }
 
-int mlc_softmax_backward(float *dx, const float *dout, const float *out, int64_t B, int64_t C, int n_threads) {
+int mlc_nn_softmax_backward(float *dx, const float *dout, const float *out, int64_t B, int64_t C, int n_threads) {
     if (B < 0 || C < 1) return MLC_EINVAL;
     if (dx == NULL) return MLC_OK;
 #pragma omp parallel for num_threads(mlc_team_size(B * C * 4, n_threads)) schedule(static)
@@ -183,8 +183,8 @@ int mlc_softmax_backward(float *dx, const float *dout, const float *out, int64_t
     return MLC_OK;
 }
 
-int mlc_log_softmax_backward(float *dx, const float *dout, const float *out, int64_t B, int64_t C,
-                             int n_threads) {
+int mlc_nn_log_softmax_backward(float *dx, const float *dout, const float *out, int64_t B, int64_t C,
+                                int n_threads) {
     if (B < 0 || C < 1) return MLC_EINVAL;
     if (dx == NULL) return MLC_OK;
 #pragma omp parallel for num_threads(mlc_team_size(B * C * 16, n_threads)) schedule(static)

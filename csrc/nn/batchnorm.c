@@ -7,8 +7,8 @@
 
 #include <math.h>
 
-const char *mlc_batchnorm_check_params(int64_t B, int64_t C, int64_t S, int training, int has_running,
-                                       double momentum, double eps) {
+const char *mlc_nn_batchnorm_check_params(int64_t B, int64_t C, int64_t S, int training, int has_running,
+                                          double momentum, double eps) {
     if (B < 0 || C < 0 || S < 0) return "batchnorm: negative dimension";
     if (!(eps > 0) || !isfinite(eps)) return "batchnorm: eps must be > 0";
     if (!(momentum >= 0 && momentum <= 1)) return "batchnorm: momentum must be in [0, 1]";
@@ -18,12 +18,12 @@ const char *mlc_batchnorm_check_params(int64_t B, int64_t C, int64_t S, int trai
     return NULL;
 }
 
-int mlc_batchnorm_forward(float *out, float *save_mean, float *save_invstd, float *running_mean,
-                          float *running_var, const float *x, const float *gamma, const float *beta,
-                          int64_t B, int64_t C, int64_t S, int training, double momentum, double eps,
-                          int n_threads) {
+int mlc_nn_batchnorm_forward(float *out, float *save_mean, float *save_invstd, float *running_mean,
+                             float *running_var, const float *x, const float *gamma, const float *beta,
+                             int64_t B, int64_t C, int64_t S, int training, double momentum, double eps,
+                             int n_threads) {
     const int has_running = running_mean != NULL && running_var != NULL;
-    if (mlc_batchnorm_check_params(B, C, S, training, has_running, momentum, eps) != NULL) return MLC_EINVAL;
+    if (mlc_nn_batchnorm_check_params(B, C, S, training, has_running, momentum, eps) != NULL) return MLC_EINVAL;
     const int64_t n = B * S, CS = C * S;
     const int team = mlc_team_size(4 * n * C, n_threads);
 #pragma omp parallel for num_threads(team) schedule(static)
@@ -71,9 +71,9 @@ int mlc_batchnorm_forward(float *out, float *save_mean, float *save_invstd, floa
     return MLC_OK;
 }
 
-int mlc_batchnorm_backward(float *dx, float *dgamma, float *dbeta, const float *dout, const float *x,
-                           const float *save_mean, const float *save_invstd, const float *gamma,
-                           int64_t B, int64_t C, int64_t S, int training, int n_threads) {
+int mlc_nn_batchnorm_backward(float *dx, float *dgamma, float *dbeta, const float *dout, const float *x,
+                              const float *save_mean, const float *save_invstd, const float *gamma,
+                              int64_t B, int64_t C, int64_t S, int training, int n_threads) {
     if (B < 0 || C < 0 || S < 0) return MLC_EINVAL;
     if (dx == NULL && dgamma == NULL && dbeta == NULL) return MLC_OK;
     const int64_t n = B * S, CS = C * S;

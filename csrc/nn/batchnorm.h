@@ -25,17 +25,17 @@
 /* NULL, or why the problem cannot run: training with n = B*S < 2 (PyTorch: "Expected more than 1
  * value per channel when training"), eval without running statistics, eps <= 0, momentum outside
  * [0, 1]. has_running: running_mean and running_var are both given. */
-const char *mlc_batchnorm_check_params(int64_t B, int64_t C, int64_t S, int training, int has_running,
-                                       double momentum, double eps);
+const char *mlc_nn_batchnorm_check_params(int64_t B, int64_t C, int64_t S, int training, int has_running,
+                                          double momentum, double eps);
 
 /* out (B, C, S) out; save_mean, save_invstd (C) out: the mean and 1/sqrt(var + eps) used (batch
  * statistics in training mode, running ones in eval mode), what the backward needs;
  * running_mean, running_var (C) inout or NULL (training: updated; eval: read, required);
  * x (B, C, S) in; gamma, beta (C) in or NULL (affine=False: gamma 1, beta 0). */
-int mlc_batchnorm_forward(float *out, float *save_mean, float *save_invstd, float *running_mean,
-                          float *running_var, const float *x, const float *gamma, const float *beta,
-                          int64_t B, int64_t C, int64_t S, int training, double momentum, double eps,
-                          int n_threads);
+int mlc_nn_batchnorm_forward(float *out, float *save_mean, float *save_invstd, float *running_mean,
+                             float *running_var, const float *x, const float *gamma, const float *beta,
+                             int64_t B, int64_t C, int64_t S, int training, double momentum, double eps,
+                             int n_threads);
 
 /* Accumulates (+=) into every gradient given; each may be NULL.
  *   dx (B, C, S) out; dgamma, dbeta (C) out;
@@ -45,8 +45,8 @@ int mlc_batchnorm_forward(float *out, float *save_mean, float *save_invstd, floa
  *   dx = gamma invstd (dout - sum(dout)/n - xhat sum(dout xhat)/n)
  * Eval (statistics are constants): dx = dout gamma invstd. Both: dgamma = sum(dout xhat),
  * dbeta = sum(dout). */
-int mlc_batchnorm_backward(float *dx, float *dgamma, float *dbeta, const float *dout, const float *x,
-                           const float *save_mean, const float *save_invstd, const float *gamma,
-                           int64_t B, int64_t C, int64_t S, int training, int n_threads);
+int mlc_nn_batchnorm_backward(float *dx, float *dgamma, float *dbeta, const float *dout, const float *x,
+                              const float *save_mean, const float *save_invstd, const float *gamma,
+                              int64_t B, int64_t C, int64_t S, int training, int n_threads);
 
 #endif

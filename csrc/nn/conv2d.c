@@ -39,8 +39,8 @@ typedef struct {
 static conv_geom make_geom(int64_t B, int64_t C_in, int64_t H, int64_t W, int64_t C_out, int64_t KH, int64_t KW,
                            int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t dh, int64_t dw, int n_threads) {
     conv_geom g = {B, C_in, H, W, C_out, KH, KW, sh, sw, ph, pw, dh, dw, 0, 0, 0, 0, 0, 1, 1};
-    g.OH = mlc_conv_out_size(H, KH, sh, ph, dh);
-    g.OW = mlc_conv_out_size(W, KW, sw, pw, dw);
+    g.OH = mlc_nn_conv_out_size(H, KH, sh, ph, dh);
+    g.OW = mlc_nn_conv_out_size(W, KW, sw, pw, dw);
     g.P = C_in * KH * KW;
     g.Q = g.OH * g.OW;
     g.direct = KH == 1 && KW == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0;
@@ -50,9 +50,9 @@ static conv_geom make_geom(int64_t B, int64_t C_in, int64_t H, int64_t W, int64_
     return g;
 }
 
-const char *mlc_conv2d_check_params(int64_t B, int64_t C_in, int64_t H, int64_t W, int64_t C_out, int64_t KH,
-                                    int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
-                                    int64_t dil_h, int64_t dil_w) {
+const char *mlc_nn_conv2d_check_params(int64_t B, int64_t C_in, int64_t H, int64_t W, int64_t C_out, int64_t KH,
+                                       int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
+                                       int64_t dil_h, int64_t dil_w) {
     if (B < 0) return "conv2d: the batch size must be >= 0";
     if (C_in < 1 || C_out < 1) return "conv2d: in_channels and out_channels must be >= 1";
     if (H < 1 || W < 1) return "conv2d: the input image must be at least 1x1";
@@ -63,11 +63,13 @@ const char *mlc_conv2d_check_params(int64_t B, int64_t C_in, int64_t H, int64_t 
     const int64_t dims[] = {B, C_in, H, W, C_out, KH, KW, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w};
     for (size_t i = 0; i < sizeof dims / sizeof dims[0]; i++)
         if (dims[i] > INT_MAX) return "conv2d: a size or hyper-parameter exceeds the int range";
-    if (mlc_conv_out_size(H, KH, stride_h, pad_h, dil_h) < 1 || mlc_conv_out_size(W, KW, stride_w, pad_w, dil_w) < 1)
+    if (mlc_nn_conv_out_size(H, KH, stride_h, pad_h, dil_h) < 1 ||
+        mlc_nn_conv_out_size(W, KW, stride_w, pad_w, dil_w) < 1)
         return "conv2d: the padded input is smaller than the dilated kernel (empty output)";
     // each product below is of two numbers < 2^31, so none overflows int64
     if (KH * KW > INT_MAX || C_in * (KH * KW) > INT_MAX || H * W > INT_MAX ||
-        mlc_conv_out_size(H, KH, stride_h, pad_h, dil_h) * mlc_conv_out_size(W, KW, stride_w, pad_w, dil_w) > INT_MAX)
+        mlc_nn_conv_out_size(H, KH, stride_h, pad_h, dil_h) * mlc_nn_conv_out_size(W, KW, stride_w, pad_w, dil_w) >
+            INT_MAX)
         return "conv2d: a GEMM dimension exceeds the BLAS int range";
     return NULL;
 }
@@ -75,10 +77,10 @@ const char *mlc_conv2d_check_params(int64_t B, int64_t C_in, int64_t H, int64_t 
 /* Floats of one thread's im2col band (0 for a direct 1x1 convolution). */
 static int64_t band_size(const conv_geom *g) { return g->direct ? 0 : g->P * g->R * g->OW; }
 
-int64_t mlc_conv2d_scratch_size(int64_t B, int64_t C_in, int64_t H, int64_t W, int64_t C_out, int64_t KH,
-                                int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
-                                int64_t dil_h, int64_t dil_w, int backward, int with_dweight, int n_threads) {
-    if (mlc_conv2d_check_params(B, C_in, H, W, C_out, KH, KW, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w))
+int64_t mlc_nn_conv2d_scratch_size(int64_t B, int64_t C_in, int64_t H, int64_t W, int64_t C_out, int64_t KH,
+                                   int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
+                                   int64_t dil_h, int64_t dil_w, int backward, int with_dweight, int n_threads) {
+    if (mlc_nn_conv2d_check_params(B, C_in, H, W, C_out, KH, KW, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w))
         return 0;
     const conv_geom g =
         make_geom(B, C_in, H, W, C_out, KH, KW, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, n_threads);
@@ -186,11 +188,11 @@ static void forward_image(float *out_b, const float *x_b, const float *weight, c
     }
 }
 
-int mlc_conv2d_forward(float *out, const float *x, const float *weight, const float *bias, int64_t B,
-                       int64_t C_in, int64_t H, int64_t W, int64_t C_out, int64_t KH, int64_t KW,
-                       int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t dil_h,
-                       int64_t dil_w, float *scratch, int n_threads) {
-    if (mlc_conv2d_check_params(B, C_in, H, W, C_out, KH, KW, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w))
+int mlc_nn_conv2d_forward(float *out, const float *x, const float *weight, const float *bias, int64_t B,
+                          int64_t C_in, int64_t H, int64_t W, int64_t C_out, int64_t KH, int64_t KW,
+                          int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t dil_h,
+                          int64_t dil_w, float *scratch, int n_threads) {
+    if (mlc_nn_conv2d_check_params(B, C_in, H, W, C_out, KH, KW, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w))
         return MLC_EINVAL;
     const conv_geom g =
         make_geom(B, C_in, H, W, C_out, KH, KW, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, n_threads);
@@ -257,11 +259,11 @@ static void backward_image(float *dx_b, float *dw, const float *dout_b, const fl
     }
 }
 
-int mlc_conv2d_backward(float *dx, float *dweight, float *dbias, const float *dout, const float *x,
-                        const float *weight, int64_t B, int64_t C_in, int64_t H, int64_t W, int64_t C_out,
-                        int64_t KH, int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
-                        int64_t dil_h, int64_t dil_w, float *scratch, int n_threads) {
-    if (mlc_conv2d_check_params(B, C_in, H, W, C_out, KH, KW, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w))
+int mlc_nn_conv2d_backward(float *dx, float *dweight, float *dbias, const float *dout, const float *x,
+                           const float *weight, int64_t B, int64_t C_in, int64_t H, int64_t W, int64_t C_out,
+                           int64_t KH, int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
+                           int64_t dil_h, int64_t dil_w, float *scratch, int n_threads) {
+    if (mlc_nn_conv2d_check_params(B, C_in, H, W, C_out, KH, KW, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w))
         return MLC_EINVAL;
     const conv_geom g =
         make_geom(B, C_in, H, W, C_out, KH, KW, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, n_threads);

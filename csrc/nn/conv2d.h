@@ -21,6 +21,7 @@
  * float64 sums in a fixed order. Results depend on the thread count only through float32 rounding:
  * of the weight-gradient sum, and of sgemm when it runs threaded (out, dx and dbias of a batch spread
  * over the threads are bitwise those of one thread: each image is computed the same way).
+ * Names: mlc_nn_conv2d_<verb>; mlc_nn_conv_out_size is the output-size formula pooling shares.
  */
 #ifndef MLC_NN_CONV2D_H
 #define MLC_NN_CONV2D_H
@@ -29,41 +30,41 @@
 
 /* One output size of a convolution or pooling window (torch's floor formula); < 1 when the padded
  * input is smaller than the dilated kernel. */
-static inline int64_t mlc_conv_out_size(int64_t in, int64_t kernel, int64_t stride, int64_t pad, int64_t dil) {
+static inline int64_t mlc_nn_conv_out_size(int64_t in, int64_t kernel, int64_t stride, int64_t pad, int64_t dil) {
     const int64_t span = in + 2 * pad - dil * (kernel - 1) - 1;
     return span < 0 || stride < 1 ? 0 : span / stride + 1;
 }
 
 /* NULL, or why the convolution cannot run: sizes >= 1 (B >= 0), strides and dilations >= 1,
  * padding >= 0, an output of at least 1x1, and every GEMM dimension within a BLAS int. */
-const char *mlc_conv2d_check_params(int64_t B, int64_t C_in, int64_t H, int64_t W, int64_t C_out, int64_t KH,
-                                    int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
-                                    int64_t dil_h, int64_t dil_w);
+const char *mlc_nn_conv2d_check_params(int64_t B, int64_t C_in, int64_t H, int64_t W, int64_t C_out, int64_t KH,
+                                       int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
+                                       int64_t dil_h, int64_t dil_w);
 
-/* How many floats of scratch mlc_conv2d_forward (backward = 0) or mlc_conv2d_backward (backward = 1,
+/* How many floats of scratch mlc_nn_conv2d_forward (backward = 0) or mlc_nn_conv2d_backward (backward = 1,
  * with_dweight: a weight gradient is wanted) needs for these sizes and n_threads; may be 0 (then
  * scratch may be NULL). The caller allocates it: a network layer once, reused every step. */
-int64_t mlc_conv2d_scratch_size(int64_t B, int64_t C_in, int64_t H, int64_t W, int64_t C_out, int64_t KH,
-                                int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
-                                int64_t dil_h, int64_t dil_w, int backward, int with_dweight, int n_threads);
+int64_t mlc_nn_conv2d_scratch_size(int64_t B, int64_t C_in, int64_t H, int64_t W, int64_t C_out, int64_t KH,
+                                   int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
+                                   int64_t dil_h, int64_t dil_w, int backward, int with_dweight, int n_threads);
 
 /* out (B, C_out, OH, OW) out, overwritten; x (B, C_in, H, W) in; weight (C_out, C_in, KH, KW) in;
- * bias (C_out) in or NULL; scratch (mlc_conv2d_scratch_size(..., 0, 0, n_threads)) scratch.
+ * bias (C_out) in or NULL; scratch (mlc_nn_conv2d_scratch_size(..., 0, 0, n_threads)) scratch.
  * out may not overlap x, weight, bias or scratch. */
-int mlc_conv2d_forward(float *out, const float *x, const float *weight, const float *bias, int64_t B,
-                       int64_t C_in, int64_t H, int64_t W, int64_t C_out, int64_t KH, int64_t KW,
-                       int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t dil_h,
-                       int64_t dil_w, float *scratch, int n_threads);
+int mlc_nn_conv2d_forward(float *out, const float *x, const float *weight, const float *bias, int64_t B,
+                          int64_t C_in, int64_t H, int64_t W, int64_t C_out, int64_t KH, int64_t KW,
+                          int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t dil_h,
+                          int64_t dil_w, float *scratch, int n_threads);
 
 /* Accumulates (+=) into each gradient that is not NULL:
  *   dx (B, C_in, H, W)            += col2im(weight^T dout_b)  per image
  *   dweight (C_out, C_in, KH, KW) += sum_b dout_b col_b^T
  *   dbias (C_out)                 += sum over b, i, j of dout[b, o, i, j]
  * dout (B, C_out, OH, OW) in; x (B, C_in, H, W) in (read for dweight only); weight (C_out, C_in, KH, KW)
- * in (read for dx only); scratch (mlc_conv2d_scratch_size(..., 1, dweight != NULL, n_threads)). */
-int mlc_conv2d_backward(float *dx, float *dweight, float *dbias, const float *dout, const float *x,
-                        const float *weight, int64_t B, int64_t C_in, int64_t H, int64_t W, int64_t C_out,
-                        int64_t KH, int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
-                        int64_t dil_h, int64_t dil_w, float *scratch, int n_threads);
+ * in (read for dx only); scratch (mlc_nn_conv2d_scratch_size(..., 1, dweight != NULL, n_threads)). */
+int mlc_nn_conv2d_backward(float *dx, float *dweight, float *dbias, const float *dout, const float *x,
+                           const float *weight, int64_t B, int64_t C_in, int64_t H, int64_t W, int64_t C_out,
+                           int64_t KH, int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
+                           int64_t dil_h, int64_t dil_w, float *scratch, int n_threads);
 
 #endif

@@ -12,17 +12,17 @@
 #include "blas.h"
 #include "nn/dense.h"
 
-const char *mlc_dense_check_params(int64_t B, int64_t C_in, int64_t C_out) {
+const char *mlc_nn_dense_check_params(int64_t B, int64_t C_in, int64_t C_out) {
     if (B < 0) return "dense: the batch size must be >= 0";
     if (C_in < 1 || C_out < 1) return "dense: in_features and out_features must be >= 1";
     if (B > INT_MAX || C_in > INT_MAX || C_out > INT_MAX) return "dense: a dimension exceeds the BLAS int range";
     return NULL;
 }
 
-int mlc_dense_forward(float *out, const float *x, const float *weight, const float *bias, int64_t B,
-                      int64_t C_in, int64_t C_out, int n_threads) {
+int mlc_nn_dense_forward(float *out, const float *x, const float *weight, const float *bias, int64_t B,
+                         int64_t C_in, int64_t C_out, int n_threads) {
     (void)n_threads; /* sgemm runs on OpenBLAS's threads, which mlc_set_num_threads sets */
-    if (mlc_dense_check_params(B, C_in, C_out) != NULL) return MLC_EINVAL;
+    if (mlc_nn_dense_check_params(B, C_in, C_out) != NULL) return MLC_EINVAL;
     if (B == 0) return MLC_OK;
     float beta = 0.0f;
     if (bias != NULL) {
@@ -39,9 +39,9 @@ int mlc_dense_forward(float *out, const float *x, const float *weight, const flo
 /* Columns per block of the bias gradient: one float64 accumulator each, on the stack. */
 #define DBIAS_BLOCK 256
 
-int mlc_dense_backward(float *dx, float *dweight, float *dbias, const float *dout, const float *x,
-                       const float *weight, int64_t B, int64_t C_in, int64_t C_out, int n_threads) {
-    if (mlc_dense_check_params(B, C_in, C_out) != NULL) return MLC_EINVAL;
+int mlc_nn_dense_backward(float *dx, float *dweight, float *dbias, const float *dout, const float *x,
+                          const float *weight, int64_t B, int64_t C_in, int64_t C_out, int n_threads) {
+    if (mlc_nn_dense_check_params(B, C_in, C_out) != NULL) return MLC_EINVAL;
     if (B == 0) return MLC_OK;
     if (dx != NULL)
         mlc_cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (mlc_blasint)B, (mlc_blasint)C_in,

@@ -9,19 +9,19 @@
 #include "mlc.h"
 
 /* NULL, or why (B, C_in, C_out) cannot run: C_in, C_out >= 1, B >= 0, each within a BLAS int. */
-const char *mlc_dense_check_params(int64_t B, int64_t C_in, int64_t C_out);
+const char *mlc_nn_dense_check_params(int64_t B, int64_t C_in, int64_t C_out);
 
 /* out (B, C_out) out, overwritten; x (B, C_in) in; weight (C_out, C_in) in; bias (C_out) in or NULL.
  * out may not overlap x, weight or bias. One sgemm. */
-int mlc_dense_forward(float *out, const float *x, const float *weight, const float *bias, int64_t B,
-                      int64_t C_in, int64_t C_out, int n_threads);
+int mlc_nn_dense_forward(float *out, const float *x, const float *weight, const float *bias, int64_t B,
+                         int64_t C_in, int64_t C_out, int n_threads);
 
 /* Accumulates (+=) into each gradient that is not NULL:
  *   dx (B, C_in) += dout W;  dweight (C_out, C_in) += dout^T x;  dbias (C_out) += column sums of dout.
  * dout (B, C_out) in; x (B, C_in) in (needed for dweight only); weight (C_out, C_in) in (needed for
  * dx only). The products are sgemm with beta = 1; dbias sums each column in row order (in float64),
  * so it does not depend on the thread count. */
-int mlc_dense_backward(float *dx, float *dweight, float *dbias, const float *dout, const float *x,
-                       const float *weight, int64_t B, int64_t C_in, int64_t C_out, int n_threads);
+int mlc_nn_dense_backward(float *dx, float *dweight, float *dbias, const float *dout, const float *x,
+                          const float *weight, int64_t B, int64_t C_in, int64_t C_out, int n_threads);
 
 #endif

@@ -12,13 +12,13 @@
 #define MAX_CHUNKS 64
 #define MIN_CHUNK_ROWS 16
 
-const char *mlc_loss_check_params(int64_t B, int64_t C) {
+const char *mlc_nn_loss_check_params(int64_t B, int64_t C) {
     if (B < 1) return "loss: needs at least one sample";
     if (C < 1) return "loss: needs at least one class / output";
     return NULL;
 }
 
-int64_t mlc_loss_first_bad_target(const int64_t *targets, int64_t B, int64_t C) {
+int64_t mlc_nn_loss_first_bad_target(const int64_t *targets, int64_t B, int64_t C) {
     for (int64_t i = 0; i < B; i++)
         if (targets[i] < 0 || targets[i] >= C) return i;
     return -1;
@@ -34,11 +34,11 @@ static double inv_weight_sum(const float *w, int64_t B) {
 
 /* l_i = logsumexp(z_i) - z_i,t  and  dl/dz_ij = softmax_ij - [j = t], with the log-sum-exp shifted by
  * the row max (no overflow, even for logits of +-1e4) and summed in float64. */
-int mlc_softmax_cross_entropy(double *loss, float *dlogits, float *probs, const float *logits,
-                              const int64_t *targets, const float *sample_weight, int64_t B, int64_t C,
-                              int n_threads) {
-    if (mlc_loss_check_params(B, C) != NULL) return MLC_EINVAL;
-    if (mlc_loss_first_bad_target(targets, B, C) >= 0) return MLC_EINVAL;
+int mlc_nn_loss_softmax_cross_entropy(double *loss, float *dlogits, float *probs, const float *logits,
+                                      const int64_t *targets, const float *sample_weight, int64_t B, int64_t C,
+                                      int n_threads) {
+    if (mlc_nn_loss_check_params(B, C) != NULL) return MLC_EINVAL;
+    if (mlc_nn_loss_first_bad_target(targets, B, C) >= 0) return MLC_EINVAL;
     const double inv_w = inv_weight_sum(sample_weight, B);
     if (inv_w == 0.0) return MLC_EINVAL;
     const mlc_chunks ch = mlc_chunks_sized(B, MIN_CHUNK_ROWS, MAX_CHUNKS);
@@ -75,9 +75,9 @@ int mlc_softmax_cross_entropy(double *loss, float *dlogits, float *probs, const 
 }
 
 /* log(1 + e^z) - z t and sigmoid(z) - t by core/vmath.h (exponents never positive). */
-int mlc_bce_with_logits(double *loss, float *dlogits, const float *logits, const float *targets,
-                        const float *sample_weight, int64_t B, int64_t K, int n_threads) {
-    if (mlc_loss_check_params(B, K) != NULL) return MLC_EINVAL;
+int mlc_nn_loss_bce_with_logits(double *loss, float *dlogits, const float *logits, const float *targets,
+                                const float *sample_weight, int64_t B, int64_t K, int n_threads) {
+    if (mlc_nn_loss_check_params(B, K) != NULL) return MLC_EINVAL;
     const double inv_w = inv_weight_sum(sample_weight, B);
     if (inv_w == 0.0) return MLC_EINVAL;
     const double inv = inv_w / (double)K;
@@ -105,9 +105,9 @@ int mlc_bce_with_logits(double *loss, float *dlogits, const float *logits, const
     return MLC_OK;
 }
 
-int mlc_mse(double *loss, float *dpred, const float *pred, const float *targets, const float *sample_weight,
-            int64_t B, int64_t K, int n_threads) {
-    if (mlc_loss_check_params(B, K) != NULL) return MLC_EINVAL;
+int mlc_nn_loss_mse(double *loss, float *dpred, const float *pred, const float *targets, const float *sample_weight,
+                    int64_t B, int64_t K, int n_threads) {
+    if (mlc_nn_loss_check_params(B, K) != NULL) return MLC_EINVAL;
     const double inv_w = inv_weight_sum(sample_weight, B);
     if (inv_w == 0.0) return MLC_EINVAL;
     const double inv = inv_w / (double)K;

@@ -24,6 +24,7 @@
  *           then the adam step without L2 in g.
  * t = step is the 1-based count of steps taken including this one (the caller keeps it).
  * Elementwise, in parallel over P: the result does not depend on the number of threads.
+ * Names: mlc_nn_optim_<verb> for the step, mlc_nn_clip_grad_norm / _value as torch.nn.utils names them.
  */
 #ifndef MLC_NN_OPTIMIZER_H
 #define MLC_NN_OPTIMIZER_H

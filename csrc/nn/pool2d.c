@@ -13,8 +13,8 @@
 #include "nn/conv2d.h"
 #include "nn/pool2d.h"
 
-const char *mlc_pool2d_check_params(int64_t B, int64_t C, int64_t H, int64_t W, int64_t KH, int64_t KW,
-                                    int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w) {
+const char *mlc_nn_pool2d_check_params(int64_t B, int64_t C, int64_t H, int64_t W, int64_t KH, int64_t KW,
+                                       int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w) {
     if (B < 0) return "pool2d: the batch size must be >= 0";
     if (C < 1 || H < 1 || W < 1) return "pool2d: channels and the input image must be >= 1";
     if (KH < 1 || KW < 1) return "pool2d: kernel_size must be >= 1";
@@ -24,7 +24,7 @@ const char *mlc_pool2d_check_params(int64_t B, int64_t C, int64_t H, int64_t W, 
     const int64_t dims[] = {B, C, H, W, KH, KW, stride_h, stride_w};
     for (size_t i = 0; i < sizeof dims / sizeof dims[0]; i++)
         if (dims[i] > INT_MAX) return "pool2d: a size or hyper-parameter exceeds the int range";
-    if (mlc_conv_out_size(H, KH, stride_h, pad_h, 1) < 1 || mlc_conv_out_size(W, KW, stride_w, pad_w, 1) < 1)
+    if (mlc_nn_conv_out_size(H, KH, stride_h, pad_h, 1) < 1 || mlc_nn_conv_out_size(W, KW, stride_w, pad_w, 1) < 1)
         return "pool2d: the padded input is smaller than the kernel (empty output)";
     return NULL;
 }
@@ -34,11 +34,12 @@ static int plane_team(int64_t planes, int64_t work, int n_threads) {
     return (int)MLC_MIN(mlc_team_size(planes * work, n_threads), MLC_MAX(planes, 1));
 }
 
-int mlc_maxpool2d_forward(float *out, int64_t *argmax, const float *x, int64_t B, int64_t C, int64_t H, int64_t W,
-                          int64_t KH, int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
-                          int n_threads) {
-    if (mlc_pool2d_check_params(B, C, H, W, KH, KW, stride_h, stride_w, pad_h, pad_w)) return MLC_EINVAL;
-    const int64_t OH = mlc_conv_out_size(H, KH, stride_h, pad_h, 1), OW = mlc_conv_out_size(W, KW, stride_w, pad_w, 1);
+int mlc_nn_maxpool2d_forward(float *out, int64_t *argmax, const float *x, int64_t B, int64_t C, int64_t H, int64_t W,
+                             int64_t KH, int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
+                             int n_threads) {
+    if (mlc_nn_pool2d_check_params(B, C, H, W, KH, KW, stride_h, stride_w, pad_h, pad_w)) return MLC_EINVAL;
+    const int64_t OH = mlc_nn_conv_out_size(H, KH, stride_h, pad_h, 1);
+    const int64_t OW = mlc_nn_conv_out_size(W, KW, stride_w, pad_w, 1);
     const int64_t planes = B * C;
     const int team = plane_team(planes, OH * OW * KH * KW, n_threads);
 #pragma omp parallel for num_threads(team) schedule(static)
@@ -70,8 +71,8 @@ int mlc_maxpool2d_forward(float *out, int64_t *argmax, const float *x, int64_t B
     return MLC_OK;
 }
 
-int mlc_maxpool2d_backward(float *dx, const float *dout, const int64_t *argmax, int64_t B, int64_t C, int64_t H,
-                           int64_t W, int64_t OH, int64_t OW, int n_threads) {
+int mlc_nn_maxpool2d_backward(float *dx, const float *dout, const int64_t *argmax, int64_t B, int64_t C, int64_t H,
+                              int64_t W, int64_t OH, int64_t OW, int n_threads) {
     if (B < 0 || C < 0 || H < 1 || W < 1 || OH < 0 || OW < 0) return MLC_EINVAL;
     const int64_t planes = B * C, HW = H * W, Q = OH * OW;
     const int team = plane_team(planes, Q, n_threads);
@@ -113,11 +114,12 @@ static avg_window window_of(int64_t i, int64_t j, int64_t H, int64_t W, int64_t 
     return win;
 }
 
-int mlc_avgpool2d_forward(float *out, const float *x, int64_t B, int64_t C, int64_t H, int64_t W, int64_t KH,
-                          int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
-                          int count_include_pad, int n_threads) {
-    if (mlc_pool2d_check_params(B, C, H, W, KH, KW, stride_h, stride_w, pad_h, pad_w)) return MLC_EINVAL;
-    const int64_t OH = mlc_conv_out_size(H, KH, stride_h, pad_h, 1), OW = mlc_conv_out_size(W, KW, stride_w, pad_w, 1);
+int mlc_nn_avgpool2d_forward(float *out, const float *x, int64_t B, int64_t C, int64_t H, int64_t W, int64_t KH,
+                             int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
+                             int count_include_pad, int n_threads) {
+    if (mlc_nn_pool2d_check_params(B, C, H, W, KH, KW, stride_h, stride_w, pad_h, pad_w)) return MLC_EINVAL;
+    const int64_t OH = mlc_nn_conv_out_size(H, KH, stride_h, pad_h, 1);
+    const int64_t OW = mlc_nn_conv_out_size(W, KW, stride_w, pad_w, 1);
     const int64_t planes = B * C;
     const int team = plane_team(planes, OH * OW * KH * KW, n_threads);
 #pragma omp parallel for num_threads(team) schedule(static)
@@ -137,11 +139,12 @@ int mlc_avgpool2d_forward(float *out, const float *x, int64_t B, int64_t C, int6
     return MLC_OK;
 }
 
-int mlc_avgpool2d_backward(float *dx, const float *dout, int64_t B, int64_t C, int64_t H, int64_t W, int64_t KH,
-                           int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
-                           int count_include_pad, int n_threads) {
-    if (mlc_pool2d_check_params(B, C, H, W, KH, KW, stride_h, stride_w, pad_h, pad_w)) return MLC_EINVAL;
-    const int64_t OH = mlc_conv_out_size(H, KH, stride_h, pad_h, 1), OW = mlc_conv_out_size(W, KW, stride_w, pad_w, 1);
+int mlc_nn_avgpool2d_backward(float *dx, const float *dout, int64_t B, int64_t C, int64_t H, int64_t W, int64_t KH,
+                              int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
+                              int count_include_pad, int n_threads) {
+    if (mlc_nn_pool2d_check_params(B, C, H, W, KH, KW, stride_h, stride_w, pad_h, pad_w)) return MLC_EINVAL;
+    const int64_t OH = mlc_nn_conv_out_size(H, KH, stride_h, pad_h, 1);
+    const int64_t OW = mlc_nn_conv_out_size(W, KW, stride_w, pad_w, 1);
     const int64_t planes = B * C;
     const int team = plane_team(planes, OH * OW * KH * KW, n_threads);
 #pragma omp parallel for num_threads(team) schedule(static)
