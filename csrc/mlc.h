@@ -83,11 +83,38 @@ void mlc_rng_jump(mlc_rng *rng);                      /* advance 2^128 steps: in
 /* The one aligned allocator (64-byte aligned, for SIMD and cache lines); free with mlc_free. */
 void *mlc_malloc(size_t bytes);
 void mlc_free(void *p);
-/* For tests only (bind_core.c: _mlc._alloc_fail_in, _mlc._alloc_live). mlc_alloc_fail_in(n): the
- * n-th next mlc_malloc returns NULL, once (n = 0: none); returns how many allocations the previous
- * setting still had to go (0: it fired, or there was none). mlc_alloc_live: blocks not yet freed. */
+/* For tests only (bind_core.c: _mlc._alloc_fail_in, _mlc._alloc_live, _mlc._alloc_count).
+ * mlc_alloc_fail_in(n): the n-th next mlc_malloc returns NULL, once (n = 0: none); returns how many
+ * allocations the previous setting still had to go (0: it fired, or there was none).
+ * mlc_alloc_live: blocks not yet freed. mlc_alloc_count: mlc_malloc calls so far, failed ones too. */
 int64_t mlc_alloc_fail_in(int64_t n);
 int64_t mlc_alloc_live(void);
+int64_t mlc_alloc_count(void);
+
+/* A whole-fit workspace: ONE mlc_malloc block carved into named arrays, each on its own 64-byte
+ * line (as mlc_malloc's blocks are). The carving code runs twice: on an arena with base NULL it
+ * only adds up the bytes (every pointer it hands out is NULL), then mlc_arena_alloc allocates that
+ * much and the same code hands out the real pointers, so size and layout cannot disagree.
+ * Free with mlc_free(arena.base). */
+typedef struct {
+    char *base;
+    size_t size;
+} mlc_arena;
+
+static inline size_t mlc_line_bytes(size_t bytes) { return (bytes + 63) & ~(size_t)63; }
+
+static inline void *mlc_arena_take(mlc_arena *a, size_t bytes) {
+    void *p = a->base != NULL ? a->base + a->size : NULL;
+    a->size += mlc_line_bytes(bytes);
+    return p;
+}
+
+/* After the sizing pass: allocate, and rewind for the carving pass. */
+static inline int mlc_arena_alloc(mlc_arena *a) {
+    a->base = mlc_malloc(a->size);
+    a->size = 0;
+    return a->base != NULL ? MLC_OK : MLC_ENOMEM;
+}
 
 /* Top-k by partial selection. Keeps the k smallest (value, index) pairs seen so far in a max-heap
  * ordered by (value, index), so ties go to the smaller index (what a stable sort would pick).

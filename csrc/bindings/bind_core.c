@@ -32,7 +32,8 @@ static PyObject *blas_num_threads(PyObject *self, PyObject *args) {
 }
 
 /* Test-only: _alloc_fail_in(n) -> what the previous setting had left (see mlc_alloc_fail_in);
- * _alloc_live() -> the number of mlc_malloc blocks not yet freed. */
+ * _alloc_live() -> the number of mlc_malloc blocks not yet freed; _alloc_count() -> the number of
+ * mlc_malloc calls so far. */
 static PyObject *alloc_fail_in(PyObject *self, PyObject *args) {
     (void)self;
     long long n;
@@ -44,6 +45,12 @@ static PyObject *alloc_live(PyObject *self, PyObject *args) {
     (void)self;
     (void)args;
     return PyLong_FromLongLong((long long)mlc_alloc_live());
+}
+
+static PyObject *alloc_count(PyObject *self, PyObject *args) {
+    (void)self;
+    (void)args;
+    return PyLong_FromLongLong((long long)mlc_alloc_count());
 }
 
 /* rng_uniform(seed, n) -> (n,) float64 in [0, 1); rng_normal(seed, n); rng_below(seed, n, bound) */
@@ -150,6 +157,7 @@ PyMethodDef mlc_core_methods[] = {
     {"_alloc_fail_in", alloc_fail_in, METH_VARARGS,
      "_alloc_fail_in(n) -> int: test only; the n-th next allocation fails (0: none)"},
     {"_alloc_live", alloc_live, METH_NOARGS, "_alloc_live() -> int: test only; live allocations"},
+    {"_alloc_count", alloc_count, METH_NOARGS, "_alloc_count() -> int: test only; mlc_malloc calls so far"},
     {"_vmath", vmath, METH_VARARGS, "_vmath(name, x) -> core/vmath.h's array form on x (tests only)"},
     {NULL, NULL, 0, NULL},
 };

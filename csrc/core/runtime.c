@@ -84,14 +84,18 @@ int mlc_team_size(int64_t work, int n_threads) {
 }
 
 /* The test hook: fail_in counts down the allocations to the one that fails (0: none will), live
- * counts the blocks not yet freed. Atomics: mlc_malloc may run inside a parallel region. */
-static atomic_llong fail_in = 0, live = 0;
+ * counts the blocks not yet freed, count every call. Atomics: mlc_malloc may run inside a parallel
+ * region. */
+static atomic_llong fail_in = 0, live = 0, count = 0;
 
 int64_t mlc_alloc_fail_in(int64_t n) { return (int64_t)atomic_exchange(&fail_in, (long long)MLC_MAX(n, 0)); }
 
 int64_t mlc_alloc_live(void) { return (int64_t)atomic_load(&live); }
 
+int64_t mlc_alloc_count(void) { return (int64_t)atomic_load(&count); }
+
 void *mlc_malloc(size_t bytes) {
+    atomic_fetch_add_explicit(&count, 1, memory_order_relaxed);
     long long left = atomic_load_explicit(&fail_in, memory_order_relaxed);
     while (left > 0 && !atomic_compare_exchange_weak(&fail_in, &left, left - 1)) {
     }

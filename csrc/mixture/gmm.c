@@ -146,10 +146,18 @@ typedef struct {
     double *W;     /* (inner, cols) */
     double *b;     /* (K, D) full/tied, (K) diag/spherical */
     double *cst;   /* (K): log w_k + log det U_k - D/2 log(2 pi) */
-    double *block;
 } estep_plan;
 
-static int plan_init(estep_plan *pl, const mlc_gmm *g) {
+static double *take(mlc_arena *a, int64_t n_doubles) {
+    return mlc_arena_take(a, sizeof(double) * (size_t)n_doubles);
+}
+
+/* n_doubles rounded up to whole 64-byte lines: the stride of per-thread slices. */
+static int64_t line_doubles(int64_t n_doubles) {
+    return (int64_t)(mlc_line_bytes(sizeof(double) * (size_t)n_doubles) / sizeof(double));
+}
+
+static void plan_carve(estep_plan *pl, mlc_arena *a, const mlc_gmm *g) {
     const int64_t k = g->n_components, d = g->n_features;
     const int type = g->covariance_type;
     pl->k = k;
@@ -157,13 +165,16 @@ static int plan_init(estep_plan *pl, const mlc_gmm *g) {
     pl->type = type;
     pl->inner = (type == MLC_GMM_DIAG || type == MLC_GMM_SPHERICAL) ? 2 * d : d;
     pl->cols = type == MLC_GMM_FULL ? k * d : type == MLC_GMM_TIED ? d : k;
-    double *blk = mlc_malloc(sizeof(double) * (size_t)(d + pl->inner * pl->cols + k * d + k));
-    if (blk == NULL) return MLC_ENOMEM;
-    pl->block = blk;
-    pl->shift = blk;
-    pl->W = blk + d;
-    pl->b = pl->W + pl->inner * pl->cols;
-    pl->cst = pl->b + k * d;
+    pl->shift = take(a, d);
+    pl->W = take(a, pl->inner * pl->cols);
+    pl->b = take(a, k * d);
+    pl->cst = take(a, k);
+}
+
+/* pl's arrays from g's parameters. */
+static void plan_fill(estep_plan *pl, const mlc_gmm *g) {
+    const int64_t k = pl->k, d = pl->d;
+    const int type = pl->type;
     const double *w = g->weights, *mu = g->means, *pc = g->precisions_cholesky;
     double *s = pl->shift;
     for (int64_t j = 0; j < d; j++) s[j] = 0.0;
@@ -212,7 +223,6 @@ static int plan_init(estep_plan *pl, const mlc_gmm *g) {
             pl->b[c] = bc;
         }
     }
-    return MLC_OK;
 }
 
 /* Rows i0..i0+nb: weighted log-probabilities into out (nb, K), then normalised in place.
@@ -278,61 +288,146 @@ static void estep_rows(double *out, double *lpn, const estep_plan *pl, const dou
     }
 }
 
+/* The row tile of the E-step (A (bx, inner) and G (bx, cols) per thread) and its team. */
+static int64_t estep_tile_rows(const estep_plan *pl) {
+    return MLC_MAX(8, MLC_MIN(GMM_MAX_ROWS, GMM_TILE_DOUBLES / (pl->inner + pl->cols)));
+}
+
+static int estep_team(const estep_plan *pl, int64_t n, int n_threads) {
+    const int64_t bx = estep_tile_rows(pl), nblocks = (n + bx - 1) / bx;
+    return (int)MLC_MIN(mlc_team_size(n * pl->inner * pl->cols, n_threads), nblocks);
+}
+
+/* The row tile of the covariance passes (T (bx, D) per thread), the team of the full M-step (one
+ * component per task) and of the tied scatter (one row chunk per task). */
+static int64_t cov_tile_rows(int64_t d) { return MLC_MAX(8, MLC_MIN(GMM_MAX_ROWS, GMM_TILE_DOUBLES / d)); }
+
+static int full_team(int64_t n, int64_t k, int64_t d, int n_threads) {
+    return (int)MLC_MIN(mlc_team_size(n * k * d * d, n_threads), k);
+}
+
+static int scatter_team(int64_t n, int64_t d, int n_threads) {
+    return (int)MLC_MIN(mlc_team_size(n * d * d, n_threads), row_chunks(n, d * d).count);
+}
+
+/* Everything the E-step, the M-step and the EM loop need besides g, carved from one block: a fit
+ * allocates it once, mlc_gmm_e_step and mlc_gmm_m_step once per call. Per-thread tiles are slices
+ * of *_slice doubles, thread t's at t * slice. */
+typedef struct {
+    estep_plan pl;
+    double *tile_a, *tile_g; /* E-step: per thread A (bx, inner), G (bx, cols) */
+    int64_t a_slice, g_slice;
+    double *nk;              /* (K) */
+    double *part;            /* the chunk partials of the largest M-step reduction */
+    double *tile_t;          /* M-step: per thread T (bx, D) (+ (D, D) Cholesky work for full) */
+    int64_t t_slice;
+    double *stats;           /* tied: xbar (D), then scatter (D, D) */
+    double *work;            /* tied: (D, D) Cholesky work */
+    double *resp, *lpn;      /* EM: (N, K), (N) */
+} gmm_work;
+
+enum { WORK_ESTEP = 1, WORK_MSTEP = 2, WORK_EM = 4 };
+
+static void work_carve(gmm_work *w, mlc_arena *a, const mlc_gmm *g, int64_t n, int n_threads, int parts) {
+    const int64_t k = g->n_components, d = g->n_features;
+    const int type = g->covariance_type;
+    memset(w, 0, sizeof *w);
+    if (parts & WORK_ESTEP) {
+        plan_carve(&w->pl, a, g);
+        const int64_t bx = estep_tile_rows(&w->pl);
+        const int team = estep_team(&w->pl, n, n_threads);
+        w->a_slice = line_doubles(bx * w->pl.inner);
+        w->g_slice = line_doubles(bx * w->pl.cols);
+        w->tile_a = take(a, team * w->a_slice);
+        w->tile_g = take(a, team * w->g_slice);
+    }
+    if (parts & WORK_MSTEP) {
+        const int64_t bx = cov_tile_rows(d);
+        int64_t part = row_chunks(n, k + k * d).count * (k + k * d), team = 0;
+        if (type == MLC_GMM_FULL) {
+            w->t_slice = line_doubles(bx * d + d * d);
+            team = full_team(n, k, d, n_threads);
+        } else if (type == MLC_GMM_TIED) {
+            part = MLC_MAX(part, row_chunks(n, d * d).count * d * d);
+            w->t_slice = line_doubles(bx * d);
+            team = scatter_team(n, d, n_threads);
+            w->stats = take(a, d + d * d);
+            w->work = take(a, d * d);
+        } else {
+            part = MLC_MAX(part, row_chunks(n, k * d).count * k * d);
+        }
+        w->nk = take(a, k);
+        w->part = take(a, part);
+        w->tile_t = take(a, team * w->t_slice);
+    }
+    if (parts & WORK_EM) {
+        w->resp = take(a, n * k);
+        w->lpn = take(a, n);
+    }
+}
+
+/* w's block (free with mlc_free(a->base)). */
+static int work_alloc(gmm_work *w, mlc_arena *a, const mlc_gmm *g, int64_t n, int n_threads, int parts) {
+    *a = (mlc_arena){NULL, 0};
+    work_carve(w, a, g, n, n_threads, parts);
+    if (mlc_arena_alloc(a) != MLC_OK) return MLC_ENOMEM;
+    work_carve(w, a, g, n, n_threads, parts);
+    return MLC_OK;
+}
+
+static void e_step(double *resp, double *log_prob_norm, gmm_work *w, const mlc_gmm *g, const double *X,
+                   int64_t n, int log_space, int n_threads) {
+    estep_plan *pl = &w->pl;
+    plan_fill(pl, g);
+    const int64_t bx = estep_tile_rows(pl);
+    const int64_t nblocks = (n + bx - 1) / bx;
+    mlc_blas_single_begin();
+#pragma omp parallel num_threads(estep_team(pl, n, n_threads))
+    {
+        double *A = w->tile_a + omp_get_thread_num() * w->a_slice;
+        double *G = w->tile_g + omp_get_thread_num() * w->g_slice;
+#pragma omp for schedule(static)
+        for (int64_t b = 0; b < nblocks; b++) {
+            const int64_t i0 = b * bx;
+            estep_rows(resp, log_prob_norm, pl, X, i0, MLC_MIN(bx, n - i0), log_space, A, G);
+        }
+    }
+    mlc_blas_single_end();
+}
+
 int mlc_gmm_e_step(double *resp, double *log_prob_norm, const mlc_gmm *g, const double *X, int64_t n,
                    int log_space, int n_threads) {
     if (mlc_gmm_check_params(g->n_components, g->n_features, g->covariance_type)) return MLC_EINVAL;
     if (n <= 0) return MLC_OK;
-    estep_plan pl;
-    if (plan_init(&pl, g) != MLC_OK) return MLC_ENOMEM;
-    const int64_t bx = MLC_MAX(8, MLC_MIN(GMM_MAX_ROWS, GMM_TILE_DOUBLES / (pl.inner + pl.cols)));
-    const int64_t nblocks = (n + bx - 1) / bx;
-    const int team = (int)MLC_MIN(mlc_team_size(n * pl.inner * pl.cols, n_threads), nblocks);
-    mlc_par par = mlc_par_init(NULL);
-    mlc_blas_single_begin();
-#pragma omp parallel num_threads(team)
-    {
-        double *A = mlc_malloc(sizeof(double) * (size_t)(bx * pl.inner));
-        double *G = mlc_malloc(sizeof(double) * (size_t)(bx * pl.cols));
-        if (A == NULL || G == NULL) mlc_par_fail(&par, MLC_ENOMEM);
-#pragma omp for schedule(static)
-        for (int64_t b = 0; b < nblocks; b++) {
-            if (mlc_par_halted(&par)) continue;
-            const int64_t i0 = b * bx;
-            estep_rows(resp, log_prob_norm, &pl, X, i0, MLC_MIN(bx, n - i0), log_space, A, G);
-        }
-        mlc_free(A);
-        mlc_free(G);
-    }
-    mlc_blas_single_end();
-    mlc_free(pl.block);
-    return mlc_par_status(&par);
+    gmm_work w;
+    mlc_arena a;
+    if (work_alloc(&w, &a, g, n, n_threads, WORK_ESTEP) != MLC_OK) return MLC_ENOMEM;
+    e_step(resp, log_prob_norm, &w, g, X, n, log_space, n_threads);
+    mlc_free(a.base);
+    return MLC_OK;
 }
 
 /* ---- M-step -------------------------------------------------------------------------------- */
 
 /* xbar (D) out: column means; scatter (D, D) out: sum_i (x_i - xbar)(x_i - xbar)^T. What the tied
  * covariance needs besides the means, and independent of the responsibilities: a fit computes it
- * once. */
-static int tied_scatter(double *xbar, double *scatter, const double *X, int64_t n, int64_t d, int n_threads) {
+ * once. w: part and tile_t. */
+static void tied_scatter(double *xbar, double *scatter, const double *X, int64_t n, int64_t d, int n_threads,
+                         const gmm_work *w) {
     for (int64_t j = 0; j < d; j++) xbar[j] = 0.0;
     for (int64_t i = 0; i < n; i++)
         for (int64_t j = 0; j < d; j++) xbar[j] += X[i * d + j];
     for (int64_t j = 0; j < d; j++) xbar[j] /= (double)n;
     const mlc_chunks ch = row_chunks(n, d * d);
     const int64_t nch = ch.count;
-    const int64_t bx = MLC_MAX(8, MLC_MIN(GMM_MAX_ROWS, GMM_TILE_DOUBLES / d));
-    double *part = mlc_malloc(sizeof(double) * (size_t)(nch * d * d));
-    if (part == NULL) return MLC_ENOMEM;
-    mlc_par par = mlc_par_init(NULL);
-    const int team = (int)MLC_MIN(mlc_team_size(n * d * d, n_threads), nch);
+    const int64_t bx = cov_tile_rows(d);
+    double *part = w->part;
     mlc_blas_single_begin();
-#pragma omp parallel num_threads(team)
+#pragma omp parallel num_threads(scatter_team(n, d, n_threads))
     {
-        double *T = mlc_malloc(sizeof(double) * (size_t)(bx * d));
-        if (T == NULL) mlc_par_fail(&par, MLC_ENOMEM);
+        double *T = w->tile_t + omp_get_thread_num() * w->t_slice;
 #pragma omp for schedule(dynamic, 1)
         for (int64_t c = 0; c < nch; c++) {
-            if (mlc_par_halted(&par)) continue;
             double *P = part + c * d * d;
             memset(P, 0, sizeof(double) * (size_t)(d * d));
             const int64_t lo = mlc_chunk_begin(ch, c), hi = mlc_chunk_end(ch, c);
@@ -344,28 +439,20 @@ static int tied_scatter(double *xbar, double *scatter, const double *X, int64_t 
                                 1.0, T, (mlc_blasint)d, 1.0, P, (mlc_blasint)d);
             }
         }
-        mlc_free(T);
     }
     mlc_blas_single_end();
-    const int st = mlc_par_status(&par);
-    if (st == MLC_OK) {
-        mlc_chunks_merge(scatter, part, nch, d * d, d * d); /* the upper triangles count */
-        for (int64_t j = 0; j < d; j++)
-            for (int64_t l = 0; l < j; l++) scatter[j * d + l] = scatter[l * d + j];
-    }
-    mlc_free(part);
-    return st;
+    mlc_chunks_merge(scatter, part, nch, d * d, d * d); /* the upper triangles count */
+    for (int64_t j = 0; j < d; j++)
+        for (int64_t l = 0; l < j; l++) scatter[j * d + l] = scatter[l * d + j];
 }
 
-/* nk (K) out: sum_i r_ik + 10 eps; g->weights, g->means out. */
-static int m_step_means(double *nk, mlc_gmm *g, const double *resp, const double *X, int64_t n,
-                        int n_threads) {
+/* nk (K) out: sum_i r_ik + 10 eps; g->weights, g->means out; part (chunks, K + K*D) scratch. */
+static void m_step_means(double *nk, mlc_gmm *g, const double *resp, const double *X, int64_t n,
+                         int n_threads, double *part) {
     const int64_t k = g->n_components, d = g->n_features, stride = k + k * d;
     const mlc_chunks ch = row_chunks(n, stride);
     const int64_t nch = ch.count;
     const int64_t bx = GMM_MAX_ROWS;
-    double *part = mlc_malloc(sizeof(double) * (size_t)(nch * stride));
-    if (part == NULL) return MLC_ENOMEM;
     const int team = (int)MLC_MIN(mlc_team_size(n * k * d, n_threads), nch);
     mlc_blas_single_begin();
 #pragma omp parallel for num_threads(team) schedule(dynamic, 1)
@@ -386,7 +473,6 @@ static int m_step_means(double *nk, mlc_gmm *g, const double *resp, const double
     mlc_chunks_merge(part, part, nch, stride, stride); /* chunk 0's (N, S) */
     memcpy(nk, part, sizeof(double) * (size_t)k);
     memcpy(g->means, part + k, sizeof(double) * (size_t)(k * d));
-    mlc_free(part);
     double total = 0.0;
     for (int64_t t = 0; t < k; t++) {
         nk[t] += 10.0 * DBL_EPSILON; /* keeps an empty component's mean finite */
@@ -396,34 +482,31 @@ static int m_step_means(double *nk, mlc_gmm *g, const double *resp, const double
         g->weights[t] = nk[t] / total;
         for (int64_t j = 0; j < d; j++) g->means[t * d + j] /= nk[t];
     }
-    return MLC_OK;
 }
 
 /* Full covariances and their precision factors, one component per task (no reduction across
- * threads): Sigma_k = T^T T / N_k + reg I over row blocks T = sqrt(r_ik) (x_i - mu_k), by SYRK. */
+ * threads): Sigma_k = T^T T / N_k + reg I over row blocks T = sqrt(r_ik) (x_i - mu_k), by SYRK.
+ * w: tile_t. */
 static int m_step_full(mlc_gmm *g, const double *nk, const double *resp, const double *X, int64_t n,
-                       double reg, int n_threads) {
+                       double reg, int n_threads, const gmm_work *w) {
     const int64_t k = g->n_components, d = g->n_features;
-    const int64_t bx = MLC_MAX(8, MLC_MIN(GMM_MAX_ROWS, GMM_TILE_DOUBLES / d));
+    const int64_t bx = cov_tile_rows(d);
     mlc_par par = mlc_par_init(NULL);
-    const int team = (int)MLC_MIN(mlc_team_size(n * k * d * d, n_threads), k);
     mlc_blas_single_begin();
-#pragma omp parallel num_threads(team)
+#pragma omp parallel num_threads(full_team(n, k, d, n_threads))
     {
-        double *T = mlc_malloc(sizeof(double) * (size_t)(bx * d + d * d));
-        if (T == NULL) mlc_par_fail(&par, MLC_ENOMEM);
+        double *T = w->tile_t + omp_get_thread_num() * w->t_slice;
 #pragma omp for schedule(dynamic, 1)
         for (int64_t c = 0; c < k; c++) {
-            if (T == NULL) continue;
             double *S = g->covariances + c * d * d;
             const double *mu = g->means + c * d;
             memset(S, 0, sizeof(double) * (size_t)(d * d));
             for (int64_t i0 = 0; i0 < n; i0 += bx) {
                 const int64_t nb = MLC_MIN(bx, n - i0);
                 for (int64_t r = 0; r < nb; r++) {
-                    const double w = sqrt(resp[(i0 + r) * k + c]);
+                    const double wr = sqrt(resp[(i0 + r) * k + c]);
                     const double *x = X + (i0 + r) * d;
-                    for (int64_t j = 0; j < d; j++) T[r * d + j] = w * (x[j] - mu[j]);
+                    for (int64_t j = 0; j < d; j++) T[r * d + j] = wr * (x[j] - mu[j]);
                 }
                 mlc_cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (mlc_blasint)d, (mlc_blasint)nb,
                                 1.0, T, (mlc_blasint)d, 1.0, S, (mlc_blasint)d);
@@ -436,12 +519,10 @@ static int m_step_full(mlc_gmm *g, const double *nk, const double *resp, const d
             if (precision_cholesky_from_cov(g->precisions_cholesky + c * d * d, S, d, T) != MLC_OK)
                 mlc_par_fail(&par, MLC_ENUMERIC);
         }
-        mlc_free(T);
     }
     mlc_blas_single_end();
     return mlc_par_status(&par);
 }
-
 /* Sigma = (X^T X - sum_k N_k mu_k mu_k^T) / sum_k N_k + reg I, scikit-learn's pooled scatter,
  * evaluated about xbar so that it does not cancel digits on offset data:
  *   X^T X - sum_k N_k mu_k mu_k^T = scatter - sum_k N_k (mu_k - xbar)(mu_k - xbar)^T
@@ -449,7 +530,7 @@ static int m_step_full(mlc_gmm *g, const double *nk, const double *resp, const d
  * t = sum_k N_k mu_k. The last line vanishes when every row's responsibilities sum to 1 (EM),
  * not for an initialisation that gives most rows none (random_from_data, k-means++). */
 static int m_step_tied(mlc_gmm *g, const double *nk, const double *xbar, const double *scatter, int64_t n,
-                       double reg) {
+                       double reg, double *work) {
     const int64_t k = g->n_components, d = g->n_features;
     double *S = g->covariances;
     double total = 0.0;
@@ -478,22 +559,16 @@ static int m_step_tied(mlc_gmm *g, const double *nk, const double *xbar, const d
         for (int64_t l = 0; l < j; l++) S[j * d + l] = S[l * d + j];
         S[j * d + j] += reg;
     }
-    double *work = mlc_malloc(sizeof(double) * (size_t)(d * d));
-    if (work == NULL) return MLC_ENOMEM;
-    const int st = precision_cholesky_from_cov(g->precisions_cholesky, S, d, work);
-    mlc_free(work);
-    return st;
+    return precision_cholesky_from_cov(g->precisions_cholesky, S, d, work);
 }
 
 /* Diagonal variances sum_i r_ik (x_ij - mu_kj)^2 / N_k + reg (two passes: no cancellation), by
- * row chunks merged in order; spherical takes their mean over j. */
+ * row chunks merged in order; spherical takes their mean over j. part (chunks, K*D) scratch. */
 static int m_step_diag(mlc_gmm *g, const double *nk, const double *resp, const double *X, int64_t n,
-                       double reg, int n_threads) {
+                       double reg, int n_threads, double *part) {
     const int64_t k = g->n_components, d = g->n_features;
     const mlc_chunks ch = row_chunks(n, k * d);
     const int64_t nch = ch.count;
-    double *part = mlc_malloc(sizeof(double) * (size_t)(nch * k * d));
-    if (part == NULL) return MLC_ENOMEM;
     const int team = (int)MLC_MIN(mlc_team_size(3 * n * k * d, n_threads), nch);
 #pragma omp parallel for num_threads(team) schedule(dynamic, 1)
     for (int64_t c = 0; c < nch; c++) {
@@ -533,42 +608,34 @@ static int m_step_diag(mlc_gmm *g, const double *nk, const double *resp, const d
         if (!(V[t] > 0.0)) st = MLC_ENUMERIC;
         g->precisions_cholesky[t] = 1.0 / sqrt(V[t]);
     }
-    mlc_free(part);
     return st;
 }
 
-/* xbar/scatter: the tied statistics when the caller has them (a fit), else NULL. */
+/* w->stats: the tied statistics, already computed (a fit) when have_stats, else computed here. */
 static int m_step(mlc_gmm *g, const double *resp, const double *X, int64_t n, double reg, int n_threads,
-                  const double *xbar, const double *scatter) {
-    const int64_t k = g->n_components, d = g->n_features;
-    double *nk = mlc_malloc(sizeof(double) * (size_t)k);
-    if (nk == NULL) return MLC_ENOMEM;
-    int st = m_step_means(nk, g, resp, X, n, n_threads);
-    if (st == MLC_OK) {
-        switch (g->covariance_type) {
-        case MLC_GMM_FULL: st = m_step_full(g, nk, resp, X, n, reg, n_threads); break;
-        case MLC_GMM_TIED:
-            if (scatter != NULL) {
-                st = m_step_tied(g, nk, xbar, scatter, n, reg);
-            } else {
-                double *tmp = mlc_malloc(sizeof(double) * (size_t)(d + d * d));
-                st = tmp == NULL ? MLC_ENOMEM : tied_scatter(tmp, tmp + d, X, n, d, n_threads);
-                if (st == MLC_OK) st = m_step_tied(g, nk, tmp, tmp + d, n, reg);
-                mlc_free(tmp);
-            }
-            break;
-        default: st = m_step_diag(g, nk, resp, X, n, reg, n_threads);
-        }
+                  gmm_work *w, int have_stats) {
+    const int64_t d = g->n_features;
+    double *nk = w->nk;
+    m_step_means(nk, g, resp, X, n, n_threads, w->part);
+    switch (g->covariance_type) {
+    case MLC_GMM_FULL: return m_step_full(g, nk, resp, X, n, reg, n_threads, w);
+    case MLC_GMM_TIED:
+        if (!have_stats) tied_scatter(w->stats, w->stats + d, X, n, d, n_threads, w);
+        return m_step_tied(g, nk, w->stats, w->stats + d, n, reg, w->work);
+    default: return m_step_diag(g, nk, resp, X, n, reg, n_threads, w->part);
     }
-    mlc_free(nk);
-    return st;
 }
 
 int mlc_gmm_m_step(mlc_gmm *g, const double *resp, const double *X, int64_t n, double reg_covar,
                    int n_threads) {
     if (mlc_gmm_check_params(g->n_components, g->n_features, g->covariance_type)) return MLC_EINVAL;
     if (n < 1 || !(reg_covar >= 0.0)) return MLC_EINVAL;
-    return m_step(g, resp, X, n, reg_covar, n_threads, NULL, NULL);
+    gmm_work w;
+    mlc_arena a;
+    if (work_alloc(&w, &a, g, n, n_threads, WORK_MSTEP) != MLC_OK) return MLC_ENOMEM;
+    const int st = m_step(g, resp, X, n, reg_covar, n_threads, &w, 0);
+    mlc_free(a.base);
+    return st;
 }
 
 /* ---- the EM loop --------------------------------------------------------------------------- */
@@ -584,21 +651,20 @@ int mlc_gmm_fit(mlc_gmm *g, double *lower_bounds, int64_t *n_iter, int *converge
         return MLC_EINVAL;
     if (max_iter == 0) return MLC_OK;
     const int tied = g->covariance_type == MLC_GMM_TIED;
-    double *resp = mlc_malloc(sizeof(double) * (size_t)(n * k));
-    double *lpn = mlc_malloc(sizeof(double) * (size_t)n);
-    double *stats = tied ? mlc_malloc(sizeof(double) * (size_t)(d + d * d)) : NULL;
-    int st = (resp == NULL || lpn == NULL || (tied && stats == NULL)) ? MLC_ENOMEM : MLC_OK;
-    if (st == MLC_OK && tied) st = tied_scatter(stats, stats + d, X, n, d, n_threads);
+    gmm_work w;
+    mlc_arena a;
+    int st = work_alloc(&w, &a, g, n, n_threads, WORK_ESTEP | WORK_MSTEP | WORK_EM);
+    if (st != MLC_OK) return st;
+    if (tied) tied_scatter(w.stats, w.stats + d, X, n, d, n_threads, &w);
     double bound = prev_lower_bound;
     mlc_blas_single_begin(); /* once for the whole loop (the steps' own brackets nest) */
     for (int64_t it = 1; st == MLC_OK && it <= max_iter; it++) {
-        st = mlc_gmm_e_step(resp, lpn, g, X, n, 0, n_threads);
-        if (st != MLC_OK) break;
+        e_step(w.resp, w.lpn, &w, g, X, n, 0, n_threads);
         double sum = 0.0;
-        for (int64_t i = 0; i < n; i++) sum += lpn[i];
+        for (int64_t i = 0; i < n; i++) sum += w.lpn[i];
         const double prev = bound;
         bound = sum / (double)n; /* the bound of the parameters before this M-step */
-        st = m_step(g, resp, X, n, reg_covar, n_threads, tied ? stats : NULL, tied ? stats + d : NULL);
+        st = m_step(g, w.resp, X, n, reg_covar, n_threads, &w, 1);
         if (st != MLC_OK) break;
         lower_bounds[it - 1] = bound;
         *n_iter = it;
@@ -609,8 +675,6 @@ int mlc_gmm_fit(mlc_gmm *g, double *lower_bounds, int64_t *n_iter, int *converge
         if (mlc_progress_tick(p, it, max_iter)) st = MLC_EINTERRUPTED;
     }
     mlc_blas_single_end();
-    mlc_free(resp);
-    mlc_free(lpn);
-    mlc_free(stats);
+    mlc_free(a.base);
     return st;
 }
