@@ -37,6 +37,11 @@ static mlc_chunks groups_of(int64_t n) {
 static int64_t n_groups(int64_t n) { return groups_of(n).count; }
 static int64_t group_begin(mlc_chunks ch, int64_t g) { return mlc_chunk_begin(ch, g) * KM_BLOCK; }
 
+/* The team of a pass over N rows doing `work` steps: at most one thread per group. */
+static int pass_team(int64_t n, int64_t work, int n_threads) {
+    return (int)MLC_MIN((int64_t)mlc_team_size(work, n_threads), n_groups(n));
+}
+
 /* The index of the largest entry of v (N), the first of ties. */
 static int64_t argmax(const double *v, int64_t n) {
     int64_t best = 0;

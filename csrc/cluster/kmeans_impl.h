@@ -31,7 +31,15 @@ typedef struct {
     double *upper, *lower;       /* (N), (N, K): Elkan's bounds */
     const double *half, *next;   /* (K, K), (K): half centre-centre distances, min over the others */
     double *gs, *part;
+    T *tiles;                    /* KM_LLOYD: per thread a (KM_BLOCK, K) distance tile, tile_slice apart */
+    int64_t tile_slice;
 } MLC_SFX(km_pass);
+
+/* c's Lloyd tiles for a team of `team` threads, from the arena a (see mlc_arena). */
+static void MLC_SFX(take_tiles)(MLC_SFX(km_pass) *c, mlc_arena *a, int team) {
+    c->tile_slice = (int64_t)(mlc_line_bytes(sizeof(T) * KM_BLOCK * c->k) / sizeof(T));
+    c->tiles = mlc_arena_take(a, sizeof(T) * (size_t)(team * c->tile_slice));
+}
 
 static inline void MLC_SFX(accumulate)(double *gs, const T *x, double w, int32_t label, int64_t d,
                                        int64_t k) {
@@ -123,14 +131,12 @@ static int MLC_SFX(run_pass)(const MLC_SFX(km_pass) *c, int mode, int n_threads,
     const mlc_chunks ch = groups_of(n);
     const int64_t groups = ch.count, stride = k * d + k;
     if (c->gs) memset(c->gs, 0, sizeof(double) * groups * stride);
-    const int64_t work = mode == KM_INERTIA ? n * d : n * d * k;
-    const int team = (int)MLC_MIN((int64_t)mlc_team_size(work, n_threads), groups);
+    const int team = pass_team(n, mode == KM_INERTIA ? n * d : n * d * k, n_threads);
     mlc_par par = mlc_par_init(p);
     if (mode == KM_LLOYD) mlc_blas_single_begin();
 #pragma omp parallel num_threads(team)
     {
-        T *D = mode == KM_LLOYD ? mlc_malloc(sizeof(T) * KM_BLOCK * k) : NULL;
-        if (mode == KM_LLOYD && D == NULL) mlc_par_fail(&par, MLC_ENOMEM);
+        T *D = mode == KM_LLOYD ? c->tiles + omp_get_thread_num() * c->tile_slice : NULL;
 #pragma omp for schedule(dynamic, 1)
         for (int64_t g = 0; g < groups; g++) {
             if (mlc_par_halted(&par)) continue;
@@ -156,7 +162,6 @@ static int MLC_SFX(run_pass)(const MLC_SFX(km_pass) *c, int mode, int n_threads,
             if (c->part) c->part[g] = part;
             mlc_par_tick(&par, g, groups);
         }
-        mlc_free(D);
     }
     if (mode == KM_LLOYD) mlc_blas_single_end();
     return mlc_par_status(&par);
@@ -175,19 +180,17 @@ static int MLC_SFX(inertia)(double *out, MLC_SFX(km_pass) *c, double *part, int 
 }
 
 /* The M-step. sums (K*D + K) inout: weighted sums and weights per cluster from the E-step.
- *   c_new (K, D) out; shift (K) out: ||c_new_j - c_old_j||
+ *   c_new (K, D) out; shift (K) out: ||c_new_j - c_old_j||; dist (N) scratch
  * A cluster left without weight takes the sample farthest from its own centre (the farthest for
  * the first empty cluster, the next farthest for the second, ...; rows of weight 0 excluded), which
  * leaves its old cluster, as scikit-learn does; if every sample sits on its centre, nothing moves. A cluster still
  * without weight then copies the centre of the heaviest cluster. */
-static int MLC_SFX(mstep)(T *c_new, double *shift, double *sums, const T *X, const T *w, const T *c_old,
-                    const int32_t *labels, int64_t n, int64_t d, int64_t k) {
+static void MLC_SFX(mstep)(T *c_new, double *shift, double *sums, const T *X, const T *w, const T *c_old,
+                           const int32_t *labels, int64_t n, int64_t d, int64_t k, double *dist) {
     double *wsum = sums + k * d;
     int64_t n_empty = 0;
     for (int64_t j = 0; j < k; j++) n_empty += wsum[j] == 0.0;
     if (n_empty > 0) {
-        double *dist = mlc_malloc(sizeof(double) * n);
-        if (dist == NULL) return MLC_ENOMEM;
         // a row of weight 0 counts as absent: it is never moved into an empty cluster
         for (int64_t i = 0; i < n; i++)
             dist[i] = w && !(w[i] > 0) ? -1.0 : MLC_SFX(sqdist)(X + i * d, c_old + (int64_t)labels[i] * d, d);
@@ -207,7 +210,6 @@ static int MLC_SFX(mstep)(T *c_new, double *shift, double *sums, const T *X, con
                 wsum[old] -= wt;
             }
         }
-        mlc_free(dist);
     }
     const int64_t heavy = argmax(wsum, k);
     for (int64_t j = 0; j < k; j++) {
@@ -219,7 +221,6 @@ static int MLC_SFX(mstep)(T *c_new, double *shift, double *sums, const T *X, con
         if (!(wsum[j] > 0.0)) memcpy(c_new + j * d, c_new + heavy * d, sizeof(T) * d);
         shift[j] = sqrt(MLC_SFX(sqdist)(c_new + j * d, c_old + j * d, d));
     }
-    return MLC_OK;
 }
 
 /* half (K, K) out: d(c_a, c_b) / 2; next (K) out: min over b != a of half[a, b] */
@@ -258,24 +259,35 @@ int MLC_SFX(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_
     if (mlc_kmeans_check_params(n, d, k, algorithm, max_iter, tol)) return MLC_EINVAL;
     const int elkan = algorithm == MLC_KMEANS_ELKAN;
     const int64_t groups = n_groups(n), stride = k * d + k;
-    T *buf = mlc_malloc(sizeof(T) * (2 * k * d + k));
-    double *gs = mlc_malloc(sizeof(double) * (groups * stride + stride + k + groups));
-    int32_t *labels_old = mlc_malloc(sizeof(int32_t) * n);
-    double *upper = elkan ? mlc_malloc(sizeof(double) * n) : NULL;
-    double *lower = elkan ? mlc_malloc(sizeof(double) * n * k) : NULL;
-    double *half = elkan ? mlc_malloc(sizeof(double) * (k * k + k)) : NULL;
-    int st = MLC_OK;
-    if (!buf || !gs || !labels_old || (elkan && (!upper || !lower || !half))) {
-        st = MLC_ENOMEM;
-        goto done;
+    // the whole fit's scratch, one block (mlc_arena): sized on the first pass, carved on the second
+    mlc_arena a = {NULL, 0};
+    T *buf;
+    double *gs, *upper, *lower, *half, *dist;
+    int32_t *labels_old;
+    MLC_SFX(km_pass) c = {.X = X, .w = w, .n = n, .d = d, .k = k, .labels = labels};
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1 && mlc_arena_alloc(&a) != MLC_OK) return MLC_ENOMEM;
+        buf = mlc_arena_take(&a, sizeof(T) * (2 * k * d + k));
+        gs = mlc_arena_take(&a, sizeof(double) * (groups * stride + stride + k + groups));
+        labels_old = mlc_arena_take(&a, sizeof(int32_t) * n);
+        upper = elkan ? mlc_arena_take(&a, sizeof(double) * n) : NULL;
+        lower = elkan ? mlc_arena_take(&a, sizeof(double) * n * k) : NULL;
+        half = elkan ? mlc_arena_take(&a, sizeof(double) * (k * k + k)) : NULL;
+        dist = mlc_arena_take(&a, sizeof(double) * n);
+        if (!elkan) MLC_SFX(take_tiles)(&c, &a, pass_team(n, n * d * k, n_threads));
     }
+    int st = MLC_OK;
     T *cur = buf, *nxt = buf + k * d, *cn = buf + 2 * k * d;
     double *sums = gs + groups * stride, *shift = sums + stride, *part = shift + k;
     double *next = elkan ? half + k * k : NULL;
     memcpy(cur, centers, sizeof(T) * k * d);
     for (int64_t i = 0; i < n; i++) labels_old[i] = -1;
-    MLC_SFX(km_pass) c = {.X = X, .w = w, .C = cur, .cn = cn, .n = n, .d = d, .k = k, .labels = labels,
-                    .upper = upper, .lower = lower, .half = half, .next = next, .gs = NULL, .part = NULL};
+    c.C = cur;
+    c.cn = cn;
+    c.upper = upper;
+    c.lower = lower;
+    c.half = half;
+    c.next = next;
     if (elkan) {
         memset(lower, 0, sizeof(double) * n * k);
         MLC_SFX(half_distances)(half, next, cur, k, d);
@@ -291,8 +303,7 @@ int MLC_SFX(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_
         st = MLC_SFX(run_pass)(&c, elkan ? KM_ELKAN : KM_LLOYD, n_threads, p);
         if (st != MLC_OK) goto done;
         mlc_chunks_merge(sums, gs, groups, stride, stride);
-        st = MLC_SFX(mstep)(nxt, shift, sums, X, w, cur, labels, n, d, k);
-        if (st != MLC_OK) goto done;
+        MLC_SFX(mstep)(nxt, shift, sums, X, w, cur, labels, n, d, k, dist);
         if (elkan) {
 #pragma omp parallel for schedule(static) num_threads(mlc_team_size(n * k, n_threads))
             for (int64_t i = 0; i < n; i++) {
@@ -329,30 +340,28 @@ int MLC_SFX(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_
     st = MLC_SFX(inertia)(inertia, &c, part, n_threads, p);
     if (st == MLC_OK) memcpy(centers, cur, sizeof(T) * k * d);
 done:
-    mlc_free(buf);
-    mlc_free(gs);
-    mlc_free(labels_old);
-    mlc_free(upper);
-    mlc_free(lower);
-    mlc_free(half);
+    mlc_free(a.base);
     return st;
 }
 
 int MLC_SFX(mlc_kmeans_assign)(int32_t *labels, double *inertia, const T *X, const T *w, const T *centers,
                          int64_t n, int64_t d, int64_t k, int n_threads, const mlc_progress *p) {
     if (n < 1 || d < 1 || k < 1 || k > INT32_MAX) return MLC_EINVAL; /* n < k is fine here */
-    T *cn = mlc_malloc(sizeof(T) * k);
-    double *part = mlc_malloc(sizeof(double) * n_groups(n));
-    int st = MLC_ENOMEM;
-    if (cn && part) {
-        MLC_SFX(sqnorms)(cn, centers, k, d);
-        MLC_SFX(km_pass) c = {.X = X, .w = w, .C = centers, .cn = cn, .n = n, .d = d, .k = k,
-                              .labels = labels};
-        st = MLC_SFX(run_pass)(&c, KM_LLOYD, n_threads, p);
-        if (st == MLC_OK && inertia) st = MLC_SFX(inertia)(inertia, &c, part, n_threads, p);
+    mlc_arena a = {NULL, 0};
+    T *cn;
+    double *part;
+    MLC_SFX(km_pass) c = {.X = X, .w = w, .C = centers, .n = n, .d = d, .k = k, .labels = labels};
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1 && mlc_arena_alloc(&a) != MLC_OK) return MLC_ENOMEM;
+        cn = mlc_arena_take(&a, sizeof(T) * k);
+        part = mlc_arena_take(&a, sizeof(double) * n_groups(n));
+        MLC_SFX(take_tiles)(&c, &a, pass_team(n, n * d * k, n_threads));
     }
-    mlc_free(cn);
-    mlc_free(part);
+    MLC_SFX(sqnorms)(cn, centers, k, d);
+    c.cn = cn;
+    int st = MLC_SFX(run_pass)(&c, KM_LLOYD, n_threads, p);
+    if (st == MLC_OK && inertia) st = MLC_SFX(inertia)(inertia, &c, part, n_threads, p);
+    mlc_free(a.base);
     return st;
 }
 
@@ -361,14 +370,22 @@ int MLC_SFX(mlc_kmeans_minibatch_step)(T *centers, double *weight_sums, int32_t 
                                  int n_threads, const mlc_progress *p) {
     if (b < 1 || d < 1 || k < 1 || k > INT32_MAX) return MLC_EINVAL;
     const int64_t groups = n_groups(b), stride = k * d + k;
-    T *cn = mlc_malloc(sizeof(T) * k);
-    double *gs = mlc_malloc(sizeof(double) * (groups * stride + stride + groups));
-    int st = MLC_ENOMEM;
-    if (cn && gs) {
+    mlc_arena a = {NULL, 0};
+    T *cn;
+    double *gs;
+    MLC_SFX(km_pass) c = {.X = X, .w = w, .C = centers, .n = b, .d = d, .k = k, .labels = labels};
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1 && mlc_arena_alloc(&a) != MLC_OK) return MLC_ENOMEM;
+        cn = mlc_arena_take(&a, sizeof(T) * k);
+        gs = mlc_arena_take(&a, sizeof(double) * (groups * stride + stride + groups));
+        MLC_SFX(take_tiles)(&c, &a, pass_team(b, b * d * k, n_threads));
+    }
+    int st;
+    {
         double *sums = gs + groups * stride, *part = sums + stride;
         MLC_SFX(sqnorms)(cn, centers, k, d);
-        MLC_SFX(km_pass) c = {.X = X, .w = w, .C = centers, .cn = cn, .n = b, .d = d, .k = k,
-                        .labels = labels, .gs = gs};
+        c.cn = cn;
+        c.gs = gs;
         st = MLC_SFX(run_pass)(&c, KM_LLOYD, n_threads, p);
         if (st == MLC_OK) st = MLC_SFX(inertia)(inertia, &c, part, n_threads, p);
         if (st == MLC_OK) {
@@ -383,8 +400,7 @@ int MLC_SFX(mlc_kmeans_minibatch_step)(T *centers, double *weight_sums, int32_t 
             }
         }
     }
-    mlc_free(cn);
-    mlc_free(gs);
+    mlc_free(a.base);
     return st;
 }
 
@@ -414,10 +430,8 @@ static int MLC_SFX(pp_pass)(double *out, double *part, const double *closest, co
 }
 
 /* perm (N) out: the rows sorted by a hash of their values (ties by index), so that identical
- * rows are adjacent and the order does not depend on how X's rows were ordered. */
-static int MLC_SFX(content_order)(int64_t *perm, const T *X, int64_t n, int64_t d) {
-    km_key *keys = mlc_malloc(sizeof(km_key) * n);
-    if (keys == NULL) return MLC_ENOMEM;
+ * rows are adjacent and the order does not depend on how X's rows were ordered. keys (N) scratch */
+static void MLC_SFX(content_order)(int64_t *perm, const T *X, int64_t n, int64_t d, km_key *keys) {
     for (int64_t i = 0; i < n; i++) {
         uint64_t h = 0x9e3779b97f4a7c15ULL;
         for (int64_t t = 0; t < d; t++) {
@@ -431,8 +445,6 @@ static int MLC_SFX(content_order)(int64_t *perm, const T *X, int64_t n, int64_t 
     }
     qsort(keys, (size_t)n, sizeof(km_key), key_cmp);
     for (int64_t i = 0; i < n; i++) perm[i] = keys[i].row;
-    mlc_free(keys);
-    return MLC_OK;
 }
 
 /* Solver: k-means++ seeding (Arthur & Vassilvitskii, "k-means++: the advantages of careful
@@ -449,14 +461,18 @@ int MLC_SFX(mlc_kmeans_plusplus)(T *centers, int64_t *indices, const T *X, const
     if (mlc_kmeans_check_params(n, d, k, MLC_KMEANS_LLOYD, 1, 0.0) || n_local_trials < 1 || n_local_trials > 64)
         return MLC_EINVAL;
     const int64_t groups = n_groups(n);
-    double *buf = mlc_malloc(sizeof(double) * (4 * n + groups));
-    int64_t *perm = mlc_malloc(sizeof(int64_t) * n);
-    int st = buf && perm ? MLC_SFX(content_order)(perm, X, n, d) : MLC_ENOMEM;
-    if (st != MLC_OK) {
-        mlc_free(buf);
-        mlc_free(perm);
-        return st;
+    mlc_arena a = {NULL, 0};
+    double *buf;
+    int64_t *perm;
+    km_key *keys;
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1 && mlc_arena_alloc(&a) != MLC_OK) return MLC_ENOMEM;
+        buf = mlc_arena_take(&a, sizeof(double) * (4 * n + groups));
+        perm = mlc_arena_take(&a, sizeof(int64_t) * n);
+        keys = mlc_arena_take(&a, sizeof(km_key) * n);
     }
+    MLC_SFX(content_order)(perm, X, n, d, keys);
+    int st = MLC_OK;
     double *closest = buf, *trial = buf + n, *best = buf + 2 * n, *cum = buf + 3 * n, *part = buf + 4 * n;
     mlc_rng rng;
     mlc_rng_seed(&rng, seed);
@@ -493,8 +509,7 @@ int MLC_SFX(mlc_kmeans_plusplus)(T *centers, int64_t *indices, const T *X, const
         memcpy(centers + c * d, X + best_id * d, sizeof(T) * d);
         indices[c] = best_id;
     }
-    mlc_free(buf);
-    mlc_free(perm);
+    mlc_free(a.base);
     return st;
 }
 
