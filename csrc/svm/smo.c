@@ -147,10 +147,33 @@ static const float *kernel_row(smo *s, int64_t r) {
     return out;
 }
 
+/* s's arrays for N real rows, l variables and a cache of cache_mb, taken from the arena a (see
+ * mlc_arena; on a sizing arena the pointers stay NULL). */
+static void smo_carve(smo *s, mlc_arena *a, int64_t n, int64_t l, const mlc_svm_kernel *k, double cache_mb) {
+    double rows = cache_mb * 1048576.0 / (sizeof(float) * (double)(n > 0 ? n : 1));
+    s->cap = rows >= (double)n ? n : (int64_t)rows;
+    if (s->cap < 2) s->cap = MLC_MIN(2, n);
+    s->dot = mlc_arena_take(a, sizeof(double) * (size_t)n);
+    s->sq = k->kernel == MLC_SVM_RBF ? mlc_arena_take(a, sizeof(double) * (size_t)n) : NULL;
+    s->pool = mlc_arena_take(a, sizeof(float) * (size_t)(s->cap * n));
+    s->slot_of = mlc_arena_take(a, sizeof(int64_t) * (size_t)(n + 3 * s->cap + 2 * l));
+    s->y = mlc_arena_take(a, sizeof(double) * (size_t)(7 * l));
+    s->status = mlc_arena_take(a, (size_t)(l > 0 ? l : 1));
+}
+
+/* The bytes smo_carve takes. */
+static size_t smo_bytes(int64_t n, int64_t l, const mlc_svm_kernel *k, double cache_mb) {
+    smo s;
+    mlc_arena a = {NULL, 0};
+    smo_carve(&s, &a, n, l, k, cache_mb);
+    return a.size;
+}
+
 /* The real rows are XA's NA rows then XB's N - NA; the caller then fills y (l) +1/-1, C (l)
- * bounds and p (l) linear term by variable; the real row of variable t is t % N. */
-static int smo_init(smo *s, const double *XA, int64_t na, const double *XB, int64_t n, int64_t d, int64_t l,
-                    const mlc_svm_kernel *k, double cache_mb) {
+ * bounds and p (l) linear term by variable; the real row of variable t is t % N. The arrays come
+ * from a (smo_bytes(n, l, k, cache_mb) left in it). */
+static void smo_init(smo *s, mlc_arena *a, const double *XA, int64_t na, const double *XB, int64_t n, int64_t d,
+                     int64_t l, const mlc_svm_kernel *k, double cache_mb) {
     memset(s, 0, sizeof *s);
     s->l = l;
     s->n = n;
@@ -159,19 +182,8 @@ static int smo_init(smo *s, const double *XA, int64_t na, const double *XB, int6
     s->XB = XB;
     s->na = na;
     s->k = *k;
-    double rows = cache_mb * 1048576.0 / (sizeof(float) * (double)(n > 0 ? n : 1));
-    s->cap = rows >= (double)n ? n : (int64_t)rows;
-    if (s->cap < 2) s->cap = MLC_MIN(2, n);
     s->head = s->tail = -1;
-    s->dot = mlc_malloc(sizeof(double) * (size_t)n);
-    s->sq = k->kernel == MLC_SVM_RBF ? mlc_malloc(sizeof(double) * (size_t)n) : NULL;
-    s->pool = mlc_malloc(sizeof(float) * (size_t)(s->cap * n));
-    s->slot_of = mlc_malloc(sizeof(int64_t) * (size_t)(n + 3 * s->cap + 2 * l));
-    s->y = mlc_malloc(sizeof(double) * (size_t)(7 * l));
-    s->status = mlc_malloc((size_t)(l > 0 ? l : 1));
-    if (s->dot == NULL || (k->kernel == MLC_SVM_RBF && s->sq == NULL) || s->pool == NULL || s->slot_of == NULL ||
-        s->y == NULL || s->status == NULL)
-        return MLC_ENOMEM;
+    smo_carve(s, a, n, l, k, cache_mb);
     s->row_of = s->slot_of + n;
     s->prev = s->row_of + s->cap;
     s->next = s->prev + s->cap;
@@ -198,16 +210,6 @@ static int smo_init(smo *s, const double *XA, int64_t na, const double *XB, int6
         s->real[t] = t % n;
         s->orig[t] = t;
     }
-    return MLC_OK;
-}
-
-static void smo_free(smo *s) {
-    mlc_free(s->dot);
-    mlc_free(s->sq);
-    mlc_free(s->pool);
-    mlc_free(s->slot_of);
-    mlc_free(s->y);
-    mlc_free(s->status);
 }
 
 #define IS_UPPER(s, t) ((s)->alpha[t] >= (s)->C[t])
@@ -474,25 +476,30 @@ int mlc_svm_solve_c_svc(double *coef, double *rho, int64_t *n_iter, const double
                         const double *Cw, int64_t n, int64_t d, const mlc_svm_kernel *k, double tol,
                         double cache_mb, int shrinking, int64_t max_iter, const mlc_progress *p) {
     smo s;
-    if (smo_init(&s, X, n, NULL, n, d, n, k, cache_mb) != MLC_OK) {
-        smo_free(&s);
-        return MLC_ENOMEM;
-    }
+    mlc_arena a = {NULL, smo_bytes(n, n, k, cache_mb)};
+    if (mlc_arena_alloc(&a) != MLC_OK) return MLC_ENOMEM;
+    smo_init(&s, &a, X, n, NULL, n, d, n, k, cache_mb);
     for (int64_t t = 0; t < n; t++) s.y[t] = y[t], s.C[t] = Cw[t], s.p[t] = -1.0;
     mlc_blas_single_begin(); // one GEMV of N x D per kernel row: too small to share between BLAS threads
     int st = smo_solve(&s, coef, rho, tol, shrinking, max_iter, n_iter, p);
     mlc_blas_single_end();
     if (st == MLC_OK || st == MLC_ENOTCONVERGED)
         for (int64_t t = 0; t < n; t++) coef[t] *= y[t];
-    smo_free(&s);
+    mlc_free(a.base);
     return st;
 }
 
-/* One pair (i, j) of mlc_svm_solve_c_svc_ovo: class i's rows are +1, class j's -1. */
+/* The bytes solve_pair takes from its thread's block for a pair of l rows. */
+static size_t pair_bytes(int64_t l, const mlc_svm_kernel *k, double cache_mb) {
+    return smo_bytes(l, l, k, cache_mb) + mlc_line_bytes(sizeof(double) * (size_t)l);
+}
+
+/* One pair (i, j) of mlc_svm_solve_c_svc_ovo: class i's rows are +1, class j's -1. block: the
+ * thread's scratch, pair_bytes(l, k, cache_mb) or more. */
 static int solve_pair(double *dual, double *rho, int64_t *n_iter, const double *X, const int64_t *start,
                       const double *Cw, int64_t n, int64_t d, int64_t i, int64_t j, const mlc_svm_kernel *k,
                       double tol, double cache_mb, int shrinking, int64_t max_iter, const float *own_i,
-                      const float *own_j, mlc_par *par) {
+                      const float *own_j, mlc_par *par, char *block) {
     const int64_t ni = start[i + 1] - start[i], nj = start[j + 1] - start[j], l = ni + nj;
     double *ci = dual + (j - 1) * n + start[i], *cj = dual + i * n + start[j];
     *n_iter = 0;
@@ -502,12 +509,9 @@ static int solve_pair(double *dual, double *rho, int64_t *n_iter, const double *
         return MLC_OK;
     }
     smo s;
-    double *alpha = mlc_malloc(sizeof(double) * (size_t)l);
-    if (smo_init(&s, X + start[i] * d, ni, X + start[j] * d, l, d, l, k, cache_mb) != MLC_OK || alpha == NULL) {
-        smo_free(&s);
-        mlc_free(alpha);
-        return MLC_ENOMEM;
-    }
+    mlc_arena a = {block, 0};
+    double *alpha = mlc_arena_take(&a, sizeof(double) * (size_t)l);
+    smo_init(&s, &a, X + start[i] * d, ni, X + start[j] * d, l, d, l, k, cache_mb);
     s.par = par;
     s.own_a = own_i;
     s.own_b = own_j;
@@ -521,8 +525,6 @@ static int solve_pair(double *dual, double *rho, int64_t *n_iter, const double *
         for (int64_t t = 0; t < ni; t++) ci[t] = alpha[t];
         for (int64_t t = 0; t < nj; t++) cj[t] = -alpha[ni + t];
     }
-    smo_free(&s);
-    mlc_free(alpha);
     return st;
 }
 
@@ -550,63 +552,76 @@ int mlc_svm_solve_c_svc_ovo(double *dual, double *rho, int64_t *n_iter, const do
                             const mlc_svm_kernel *k, double tol, double cache_mb, int shrinking,
                             int64_t max_iter, int n_threads, const mlc_progress *p) {
     const int64_t n_pairs = n_classes * (n_classes - 1) / 2;
-    int64_t *pair_i = mlc_malloc(sizeof(int64_t) * (size_t)(2 * n_pairs + n_classes));
-    if (pair_i == NULL) return MLC_ENOMEM;
-    int64_t *pair_j = pair_i + n_pairs, *own_at = pair_j + n_pairs;
-    for (int64_t i = 0, q = 0; i < n_classes; i++)
-        for (int64_t j = i + 1; j < n_classes; j++, q++) pair_i[q] = i, pair_j[q] = j;
-    memset(dual, 0, sizeof(double) * (size_t)((n_classes - 1) * n));
     // K within each class is needed by the K - 1 pairs of that class: when these blocks take at
     // most half the cache they are computed once (by GEMM) and a pair computes only the
     // cross-class part of each kernel row; otherwise (or for two classes) pairs compute whole rows.
     int64_t own_total = 0, max_nc = 0, work = 0;
     for (int64_t c = 0; c < n_classes; c++) {
         const int64_t nc = start[c + 1] - start[c];
-        own_at[c] = own_total;
         own_total += nc * nc;
         max_nc = MLC_MAX(max_nc, nc);
     }
     const double own_mb = (double)own_total * sizeof(float) / 1048576.0;
-    float *own = NULL;
-    if (n_classes > 2 && own_mb <= cache_mb / 2) own = mlc_malloc(sizeof(float) * (size_t)MLC_MAX(own_total, 1));
-    if (own != NULL) cache_mb -= own_mb;
-    for (int64_t q = 0; q < n_pairs; q++) {
-        const int64_t l = start[pair_i[q] + 1] - start[pair_i[q]] + start[pair_j[q] + 1] - start[pair_j[q]];
-        work += l * l * (d + 16);
-    }
+    const int with_own = n_classes > 2 && own_mb <= cache_mb / 2;
+    if (with_own) cache_mb -= own_mb;
+    for (int64_t i = 0; i < n_classes; i++)
+        for (int64_t j = i + 1; j < n_classes; j++) {
+            const int64_t l = start[i + 1] - start[i] + start[j + 1] - start[j];
+            work += l * l * (d + 16);
+        }
     // One parallel region (threads idle between regions spin in the OpenMP runtime): the class
     // blocks, then the pairs, which are independent problems, dynamically scheduled (their sizes
     // and iteration counts differ). Each entry of dual belongs to one pair, so the writes never
     // meet. A pair's solver gets an equal share of the cache, so the region holds at most cache_mb.
     const int team = (int)MLC_MIN((int64_t)mlc_team_size(work, n_threads), n_pairs);
     const double share = team > 1 ? cache_mb / team : cache_mb;
+    // One block: the pair and class tables, the class blocks, and per thread a slice big enough for
+    // its largest pair (or, before the pairs, for class_block's scratch).
+    size_t slice = with_own ? mlc_line_bytes(sizeof(double) * (size_t)(65 * MLC_MAX(max_nc, 1))) : 0;
+    for (int64_t i = 0; i < n_classes; i++)
+        for (int64_t j = i + 1; j < n_classes; j++)
+            slice = MLC_MAX(slice, pair_bytes(start[i + 1] - start[i] + start[j + 1] - start[j], k, share));
+    mlc_arena a = {NULL, 0};
+    int64_t *pair_i, *pair_j, *own_at;
+    float *own;
+    char *slices;
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1 && mlc_arena_alloc(&a) != MLC_OK) return MLC_ENOMEM;
+        pair_i = mlc_arena_take(&a, sizeof(int64_t) * (size_t)(2 * n_pairs + n_classes));
+        own = with_own ? mlc_arena_take(&a, sizeof(float) * (size_t)MLC_MAX(own_total, 1)) : NULL;
+        slices = mlc_arena_take(&a, slice * (size_t)team);
+    }
+    pair_j = pair_i + n_pairs;
+    own_at = pair_j + n_pairs;
+    for (int64_t i = 0, q = 0; i < n_classes; i++)
+        for (int64_t j = i + 1; j < n_classes; j++, q++) pair_i[q] = i, pair_j[q] = j;
+    for (int64_t c = 0, at = 0; c < n_classes; c++) {
+        own_at[c] = at;
+        at += (start[c + 1] - start[c]) * (start[c + 1] - start[c]);
+    }
+    memset(dual, 0, sizeof(double) * (size_t)((n_classes - 1) * n));
     mlc_par par = mlc_par_init(p);
     int not_converged = 0;
     mlc_blas_single_begin();
 #pragma omp parallel num_threads(team)
     {
+        char *mine = slices + slice * (size_t)omp_get_thread_num();
         if (own != NULL) {
-            double *scratch = mlc_malloc(sizeof(double) * (size_t)(65 * MLC_MAX(max_nc, 1)));
-            if (scratch == NULL) mlc_par_fail(&par, MLC_ENOMEM);
 #pragma omp for schedule(dynamic, 1)
             for (int64_t c = 0; c < n_classes; c++)
-                if (scratch != NULL)
-                    class_block(own + own_at[c], X + start[c] * d, start[c + 1] - start[c], d, k, scratch);
-            mlc_free(scratch);
+                class_block(own + own_at[c], X + start[c] * d, start[c + 1] - start[c], d, k, (double *)mine);
         }
 #pragma omp for schedule(dynamic, 1) reduction(| : not_converged)
         for (int64_t q = 0; q < n_pairs; q++) {
             if (mlc_par_halted(&par)) continue;
             const float *own_i = own ? own + own_at[pair_i[q]] : NULL, *own_j = own ? own + own_at[pair_j[q]] : NULL;
             const int st = solve_pair(dual, rho + q, n_iter + q, X, start, Cw, n, d, pair_i[q], pair_j[q], k, tol,
-                                      share, shrinking, max_iter, own_i, own_j, &par);
-            if (st == MLC_ENOMEM) mlc_par_fail(&par, MLC_ENOMEM);
+                                      share, shrinking, max_iter, own_i, own_j, &par, mine);
             if (st == MLC_ENOTCONVERGED) not_converged = 1;
         }
     }
     mlc_blas_single_end();
-    mlc_free(own);
-    mlc_free(pair_i);
+    mlc_free(a.base);
     const int st = mlc_par_status(&par);
     return st != MLC_OK ? st : not_converged ? MLC_ENOTCONVERGED : MLC_OK;
 }
@@ -617,12 +632,11 @@ int mlc_svm_solve_epsilon_svr(double *coef, double *rho, int64_t *n_iter, const 
                               int shrinking, int64_t max_iter, const mlc_progress *p) {
     smo s;
     const int64_t l = 2 * n;
-    double *alpha = mlc_malloc(sizeof(double) * (size_t)(l > 0 ? l : 1));
-    if (smo_init(&s, X, n, NULL, n, d, l, k, cache_mb) != MLC_OK || alpha == NULL) {
-        smo_free(&s);
-        mlc_free(alpha);
-        return MLC_ENOMEM;
-    }
+    const size_t alpha_bytes = sizeof(double) * (size_t)(l > 0 ? l : 1);
+    mlc_arena a = {NULL, mlc_line_bytes(alpha_bytes) + smo_bytes(n, l, k, cache_mb)};
+    if (mlc_arena_alloc(&a) != MLC_OK) return MLC_ENOMEM;
+    double *alpha = mlc_arena_take(&a, alpha_bytes);
+    smo_init(&s, &a, X, n, NULL, n, d, l, k, cache_mb);
     for (int64_t t = 0; t < n; t++) {
         s.p[t] = epsilon - y[t];
         s.p[t + n] = epsilon + y[t];
@@ -635,7 +649,6 @@ int mlc_svm_solve_epsilon_svr(double *coef, double *rho, int64_t *n_iter, const 
     mlc_blas_single_end();
     if (st == MLC_OK || st == MLC_ENOTCONVERGED)
         for (int64_t t = 0; t < n; t++) coef[t] = alpha[t] - alpha[t + n];
-    smo_free(&s);
-    mlc_free(alpha);
+    mlc_free(a.base);
     return st;
 }
