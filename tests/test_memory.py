@@ -158,3 +158,97 @@ def test_alloc_hook_counts_and_fires_once():
     assert _mlc._alloc_fail_in(0) == 0  # it fired
     pairwise_distances(X, X, metric="cosine")  # and only once
     assert _mlc._alloc_live() == live
+
+
+# ---- a whole-fit solver allocates its scratch once per fit (DESIGN.md "C kernels": no allocation
+# per iteration of a solver loop, none per row): the number of mlc_malloc calls of a fit is the
+# same for a few iterations and for many. Each case: (make(n_iterations) -> a fitted estimator, few, many).
+yb3 = np.digitize(XB[:, 0] + XB[:, 1], [-0.5, 0.5])
+Xo = rng.randn(400, 4)  # overlapping classes: SMO needs many iterations
+yo = (Xo[:, 0] + Xo[:, 1] + rng.randn(400) > 0).astype(int)
+yo3 = np.digitize(Xo[:, 0] + rng.randn(400), [-0.5, 0.5])
+ro = Xo @ rng.randn(4) + rng.randn(400)
+GROWTH_CASES = {
+    **{f"gmm_{c}": (lambda it, c=c: GaussianMixture(3, covariance_type=c, max_iter=it, tol=0, random_state=0)
+                    .fit(XB[:, :16]), 2, 20)
+       for c in ("full", "tied", "diag", "spherical")},
+    **{f"kmeans_{a}_{dt.__name__}": (lambda it, a=a, dt=dt: KMeans(8, n_init=2, max_iter=it, tol=0, algorithm=a,
+                                                                  random_state=0).fit(XB.astype(dt)), 2, 50)
+       for a in ("lloyd", "elkan") for dt in (np.float32, np.float64)},
+    "svc": (lambda it: SVC(C=100.0, max_iter=it).fit(Xo, yo), 5, 100_000),
+    "svc_ovo": (lambda it: SVC(C=100.0, max_iter=it).fit(Xo, yo3), 5, 100_000),
+    "svr": (lambda it: SVR(C=100.0, max_iter=it).fit(Xo, ro), 5, 100_000),
+    "logistic_lbfgs": (lambda it: LogisticRegression(max_iter=it, tol=0).fit(XB, yb3), 2, 30),
+    "logistic_owlqn": (lambda it: LogisticRegression(l1_ratio=1.0, solver="owlqn", max_iter=it, tol=0)
+                       .fit(XB, yb), 2, 8),
+    "logistic_adam": (lambda it: LogisticRegression(solver="adam", max_iter=it, tol=0).fit(X, y_cls), 2, 30),
+    "linear_svc": (lambda it: LinearSVC(max_iter=it, tol=1e-12, random_state=0).fit(Xo, yo3), 2, 30),
+    "linear_svc_l1": (lambda it: LinearSVC(penalty="l1", dual=False, max_iter=it, tol=1e-12, random_state=0)
+                      .fit(Xo, yo), 2, 30),
+    "linear_svr": (lambda it: LinearSVR(max_iter=it, tol=1e-12, random_state=0).fit(Xo, ro), 2, 30),
+    "lasso": (lambda it: Lasso(0.01, max_iter=it, tol=0).fit(XB, XB[:, 0] + XB[:, 1]), 2, 30),
+    "elastic_net_gram": (lambda it: ElasticNet(0.01, max_iter=it, tol=0, precompute=True)
+                         .fit(XB, XB[:, 0] + XB[:, 1]), 2, 30),
+    "sgd_classifier": (lambda it: SGDClassifier(max_iter=it, tol=None, random_state=0).fit(Xo, yo3), 2, 30),
+    "sgd_regressor": (lambda it: SGDRegressor(max_iter=it, tol=None, random_state=0).fit(Xo, ro), 2, 30),
+}
+
+
+def _allocations(call):
+    call()  # warm up
+    before = _mlc._alloc_count()
+    model = call()
+    return _mlc._alloc_count() - before, model
+
+
+@pytest.mark.parametrize("name", sorted(GROWTH_CASES))
+@pytest.mark.filterwarnings("ignore:Solver terminated early")
+def test_fit_allocations_do_not_grow_with_iterations(name, threads):
+    import mlc
+    mlc.set_num_threads(2)  # the per-thread scratch of the parallel regions too
+    make, few, many = GROWTH_CASES[name]
+    n_few, short = _allocations(lambda: make(few))
+    n_many, long = _allocations(lambda: make(many))
+    assert np.max(long.n_iter_) > np.max(short.n_iter_)  # the long fit did iterate more
+    assert n_few > 0
+    assert n_many == n_few, f"{name}: {n_few} allocations for {few} iterations, {n_many} for {many}"
+
+
+def test_alloc_count_counts_every_call():
+    before = _mlc._alloc_count()
+    _mlc._alloc_fail_in(1)
+    with pytest.raises(MemoryError):
+        pairwise_distances(X, X, metric="cosine")
+    _mlc._alloc_fail_in(0)
+    assert _mlc._alloc_count() == before + 1  # the failed call counts, and it was the only one
+
+
+ONE_BLOCK_KERNELS = {  # a whole-fit kernel: one workspace block per call, whatever the team size
+    # (gmm_fit: and the model struct's own block, mlc_gmm_init)
+    "gmm_fit": (2, lambda: [GaussianMixture(3, covariance_type=c, max_iter=5, random_state=0).fit(XB[:, :16])
+                            for c in ("full", "tied", "diag", "spherical")]),
+    "kmeans_fit": (1, lambda: [KMeans(8, n_init=2, max_iter=5, algorithm=a, random_state=0).fit(XB.astype(dt))
+                               for a in ("lloyd", "elkan") for dt in (np.float32, np.float64)]),
+    "kmeans_plusplus": (1, lambda: KMeans(8, n_init=2, max_iter=5, random_state=0).fit(XB)),
+    "svm_fit_c_svc_ovo": (1, lambda: [SVC(max_iter=50).fit(Xo, yo), SVC(max_iter=50).fit(Xo, yo3)]),
+    "svm_fit_epsilon_svr": (1, lambda: SVR(max_iter=50).fit(Xo, ro)),
+}
+
+
+@pytest.mark.parametrize("kernel", sorted(ONE_BLOCK_KERNELS))
+@pytest.mark.filterwarnings("ignore:Solver terminated early")
+def test_whole_fit_kernel_allocates_one_block(kernel, threads, monkeypatch):
+    import mlc
+    mlc.set_num_threads(2)
+    blocks, fit = ONE_BLOCK_KERNELS[kernel]
+    counts, kernel_fn = [], getattr(_mlc, kernel)
+
+    def counted(*args, **kwargs):
+        before = _mlc._alloc_count()
+        out = kernel_fn(*args, **kwargs)
+        counts.append(_mlc._alloc_count() - before)
+        return out
+
+    monkeypatch.setattr(_mlc, kernel, counted)
+    fit()
+    assert counts and set(counts) == {blocks}, counts
