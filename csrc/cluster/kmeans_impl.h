@@ -344,19 +344,28 @@ done:
     return st;
 }
 
+/* One block (a) for a Lloyd pass over c's rows outside a fit: cn (K) out, c's tiles, and n_extra
+ * doubles (extra out). */
+static int MLC_SFX(lloyd_scratch)(T **cn, double **extra, mlc_arena *a, MLC_SFX(km_pass) *c, int64_t n_extra,
+                                  int n_threads) {
+    *a = (mlc_arena){NULL, 0};
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1 && mlc_arena_alloc(a) != MLC_OK) return MLC_ENOMEM;
+        *cn = mlc_arena_take(a, sizeof(T) * c->k);
+        *extra = mlc_arena_take(a, sizeof(double) * n_extra);
+        MLC_SFX(take_tiles)(c, a, pass_team(c->n, c->n * c->d * c->k, n_threads));
+    }
+    return MLC_OK;
+}
+
 int MLC_SFX(mlc_kmeans_assign)(int32_t *labels, double *inertia, const T *X, const T *w, const T *centers,
                          int64_t n, int64_t d, int64_t k, int n_threads, const mlc_progress *p) {
     if (n < 1 || d < 1 || k < 1 || k > INT32_MAX) return MLC_EINVAL; /* n < k is fine here */
-    mlc_arena a = {NULL, 0};
+    mlc_arena a;
     T *cn;
     double *part;
     MLC_SFX(km_pass) c = {.X = X, .w = w, .C = centers, .n = n, .d = d, .k = k, .labels = labels};
-    for (int pass = 0; pass < 2; pass++) {
-        if (pass == 1 && mlc_arena_alloc(&a) != MLC_OK) return MLC_ENOMEM;
-        cn = mlc_arena_take(&a, sizeof(T) * k);
-        part = mlc_arena_take(&a, sizeof(double) * n_groups(n));
-        MLC_SFX(take_tiles)(&c, &a, pass_team(n, n * d * k, n_threads));
-    }
+    if (MLC_SFX(lloyd_scratch)(&cn, &part, &a, &c, n_groups(n), n_threads) != MLC_OK) return MLC_ENOMEM;
     MLC_SFX(sqnorms)(cn, centers, k, d);
     c.cn = cn;
     int st = MLC_SFX(run_pass)(&c, KM_LLOYD, n_threads, p);
@@ -370,16 +379,12 @@ int MLC_SFX(mlc_kmeans_minibatch_step)(T *centers, double *weight_sums, int32_t 
                                  int n_threads, const mlc_progress *p) {
     if (b < 1 || d < 1 || k < 1 || k > INT32_MAX) return MLC_EINVAL;
     const int64_t groups = n_groups(b), stride = k * d + k;
-    mlc_arena a = {NULL, 0};
+    mlc_arena a;
     T *cn;
     double *gs;
     MLC_SFX(km_pass) c = {.X = X, .w = w, .C = centers, .n = b, .d = d, .k = k, .labels = labels};
-    for (int pass = 0; pass < 2; pass++) {
-        if (pass == 1 && mlc_arena_alloc(&a) != MLC_OK) return MLC_ENOMEM;
-        cn = mlc_arena_take(&a, sizeof(T) * k);
-        gs = mlc_arena_take(&a, sizeof(double) * (groups * stride + stride + groups));
-        MLC_SFX(take_tiles)(&c, &a, pass_team(b, b * d * k, n_threads));
-    }
+    if (MLC_SFX(lloyd_scratch)(&cn, &gs, &a, &c, groups * stride + stride + groups, n_threads) != MLC_OK)
+        return MLC_ENOMEM;
     int st;
     {
         double *sums = gs + groups * stride, *part = sums + stride;
