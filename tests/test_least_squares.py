@@ -451,3 +451,111 @@ def test_no_leak():
 
     Xw, yw = X[:20], y[:20]
     assert_rss_stable(once)
+
+
+def _ols_path(monkeypatch, X, y, sw=None, **params):
+    """LinearRegression fitted, and which path it took: 'cholesky' (normal equations) or 'svd'."""
+    calls = []
+    real = _mlc.lsq_lstsq
+    monkeypatch.setattr(_mlc, "lsq_lstsq", lambda *a: calls.append(1) or real(*a))
+    return LinearRegression(**params).fit(X, y, sample_weight=sw), "svd" if calls else "cholesky"
+
+
+def _ols_close(ours, theirs, X, atol=1e-9):
+    _close(ours, theirs, X, atol=atol)
+    assert ours.rank_ == theirs.rank_
+    r = theirs.rank_
+    np.testing.assert_allclose(ours.singular_[:r], theirs.singular_[:r], rtol=1e-8)
+
+
+def _tall(n=2000, d=20, seed=0, t=None):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d)) * rng.uniform(0.5, 3, d) + rng.normal(size=d) * 5
+    W = rng.normal(size=(d, t or 1))
+    Y = X @ W + rng.normal(size=(n, t or 1)) + 2.0
+    return X, Y[:, 0] if t is None else Y
+
+
+@pytest.mark.parametrize("name", ["diabetes", "breast_cancer", "generated", "tall"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_linear_regression_normal_equations(monkeypatch, name, fit_intercept, weighted):
+    """Well-conditioned X: Cholesky on the normal equations, scikit-learn's answer, singular values and rank."""
+    X, y = _tall() if name == "tall" else _data(name)
+    sw = np.random.default_rng(3).uniform(0.2, 3.0, len(y)) if weighted else None
+    ours, path = _ols_path(monkeypatch, X, y, sw, fit_intercept=fit_intercept)
+    assert path == "cholesky"
+    _ols_close(ours, sk.LinearRegression(fit_intercept=fit_intercept).fit(X, y, sample_weight=sw), X)
+
+
+def test_linear_regression_normal_equations_large(monkeypatch):
+    X, y = _tall(n=100_000, d=100, seed=1)
+    ours, path = _ols_path(monkeypatch, X, y)
+    assert path == "cholesky"
+    _ols_close(ours, sk.LinearRegression().fit(X, y), X)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_linear_regression_normal_equations_multi_output(monkeypatch, weighted):
+    X, Y = _tall(t=3)
+    sw = np.random.default_rng(4).uniform(0.0, 2.0, len(Y)) if weighted else None  # zero weights too
+    ours, path = _ols_path(monkeypatch, X, Y, sw)
+    assert path == "cholesky"
+    _ols_close(ours, sk.LinearRegression().fit(X, Y, sample_weight=sw), X)
+    assert ours.coef_.shape == (3, X.shape[1]) and ours.intercept_.shape == (3,)
+
+
+def test_linear_regression_normal_equations_float32(monkeypatch):
+    X, y = _tall()
+    X32 = X.astype(np.float32)
+    ours, path = _ols_path(monkeypatch, X32, y)
+    assert path == "cholesky"
+    # float32 data computed in float64: scikit-learn's answer on the same values in float64
+    _ols_close(ours, sk.LinearRegression().fit(X32.astype(np.float64), y), X32)
+    _close(ours, sk.LinearRegression().fit(X32, y), X32, atol=1e-3)
+
+
+def _rank_deficient(kind):
+    rng = np.random.default_rng(7)
+    if kind == "n_lt_d":
+        X = rng.normal(size=(30, 50))
+    else:
+        X = rng.normal(size=(500, 12))
+        if kind == "duplicated":
+            X = np.column_stack([X, X[:, 3], 2 * X[:, 5] - X[:, 0]])
+        elif kind == "constant":
+            X[:, 4] = 3.0
+        elif kind == "collinear":  # cond ~1e10: far beyond the normal equations, below lstsq's cut
+            X = np.column_stack([X, X[:, 1] + 1e-10 * rng.normal(size=len(X))])
+        elif kind == "near_cut":  # s_min / s_max ~1e-5: full rank for lstsq, too ill-conditioned for Cholesky
+            X = np.column_stack([X, X[:, 1] + 3e-5 * rng.normal(size=len(X))])
+    y = X @ rng.normal(size=X.shape[1]) + 0.1 * rng.normal(size=len(X))
+    return X, y
+
+
+@pytest.mark.parametrize("kind", ["duplicated", "constant", "n_lt_d", "collinear", "near_cut"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_linear_regression_falls_back_to_svd(monkeypatch, kind, weighted):
+    """Rank-deficient or ill-conditioned X: the SVD path and scikit-learn's minimum-norm answer."""
+    X, y = _rank_deficient(kind)
+    sw = np.random.default_rng(8).uniform(0.2, 3.0, len(y)) if weighted else None
+    ours, path = _ols_path(monkeypatch, X, y, sw)
+    assert path == "svd"
+    theirs = sk.LinearRegression().fit(X, y, sample_weight=sw)
+    _ols_close(ours, theirs, X, atol=1e-7)
+    Y = np.column_stack([y, -2 * y + 1])
+    _ols_close(_ols_path(monkeypatch, X, Y, sw)[0], sk.LinearRegression().fit(X, Y, sample_weight=sw), X,
+               atol=1e-7)
+
+
+def test_linear_regression_tol_moves_the_switch(monkeypatch):
+    """A cut at tol s_max above s_min (scikit-learn's tol) drops a singular value: the SVD path."""
+    X, y = _tall()
+    s = np.linalg.svd(X - X.mean(0), compute_uv=False)
+    tol = 0.9 * s[-1] / s[0]
+    assert _ols_path(monkeypatch, X, y, tol=tol / 3)[1] == "cholesky"
+    ours, path = _ols_path(monkeypatch, X, y, tol=tol)
+    assert path == "svd" and ours.rank_ == X.shape[1]
+    ours, path = _ols_path(monkeypatch, X, y, tol=1.1 * s[-1] / s[0])
+    assert path == "svd" and ours.rank_ == X.shape[1] - 1
+    _ols_close(ours, sk.LinearRegression(tol=1.1 * s[-1] / s[0]).fit(X, y), X)

@@ -1,5 +1,5 @@
 /* bind_least_squares.c: least squares: LinearRegression, Ridge, Lasso, ElasticNet.
- * lsq_center, lsq_lstsq, lsq_ridge, lsq_nnls, cd_enet, lsq_gram, lsq_ridge_gram, cd_enet_gram (see csrc/linear/least_squares.h). float64 only. */
+ * lsq_center, lsq_lstsq, lsq_ridge, lsq_nnls, cd_enet, lsq_gram, lsq_ridge_gram, lsq_lstsq_gram, cd_enet_gram (see csrc/linear/least_squares.h). float64 only. */
 #include "bind.h" /* first: Python.h before any system header */
 #include "linear/least_squares.h"
 
@@ -327,6 +327,54 @@ fail:
     return NULL;
 }
 
+/* lsq_lstsq_gram(G (D, D), XtY (T, D), rcond) -> (coef (T, D), singular_values (D)), or None when
+ * the problem is too ill-conditioned for the normal equations (then lsq_lstsq) */
+static PyObject *lsq_lstsq_gram(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"G", "XtY", "rcond", NULL};
+    PyObject *go, *xo;
+    double rcond;
+    PyArrayObject *G = NULL, *XtY = NULL, *coef = NULL, *s = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOd", kwlist, &go, &xo, &rcond)) return NULL;
+    G = mlc_bind_array(go, NPY_FLOAT64, 2, "G");
+    XtY = G != NULL ? mlc_bind_array(xo, NPY_FLOAT64, 2, "XtY") : NULL;
+    if (XtY == NULL) goto fail;
+    int64_t d = PyArray_DIM(G, 0), t = PyArray_DIM(XtY, 0);
+    if (mlc_bind_check_dim(G, 1, d, "G") < 0 || mlc_bind_check_dim(XtY, 1, d, "XtY") < 0) goto fail;
+    if (mlc_bind_check_params(mlc_least_squares_check_params(d, d, t)) < 0) goto fail;
+    if (!(rcond >= 0)) {
+        PyErr_SetString(PyExc_ValueError, "rcond must be >= 0");
+        goto fail;
+    }
+    coef = mlc_bind_new(2, t, d, NPY_FLOAT64);
+    s = coef != NULL ? mlc_bind_new(1, d, 0, NPY_FLOAT64) : NULL;
+    if (s == NULL) goto fail;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_least_squares_lstsq_gram(PyArray_DATA(coef), PyArray_DATA(s), PyArray_DATA(G), PyArray_DATA(XtY), d, t,
+                                      rcond);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(G);
+    Py_DECREF(XtY);
+    if (st == MLC_ENOTCONVERGED) {
+        Py_DECREF(coef);
+        Py_DECREF(s);
+        Py_RETURN_NONE;
+    }
+    if (st != MLC_OK) {
+        Py_DECREF(coef);
+        Py_DECREF(s);
+        return mlc_bind_status(st);
+    }
+    return Py_BuildValue("NN", coef, s);
+fail:
+    Py_XDECREF(G);
+    Py_XDECREF(XtY);
+    Py_XDECREF(coef);
+    Py_XDECREF(s);
+    return NULL;
+}
+
 PyMethodDef mlc_least_squares_methods[] = {
     {"lsq_center", MLC_BIND_FN(lsq_center), MLC_BIND_KW,
      "lsq_center(X, Y, sample_weight=None, fit_intercept=True, transpose=False, n_threads=1) -> (Xc, Yc, X_offset, "
@@ -345,6 +393,8 @@ PyMethodDef mlc_least_squares_methods[] = {
      "y_offset)"},
     {"lsq_ridge_gram", MLC_BIND_FN(lsq_ridge_gram), MLC_BIND_KW,
      "lsq_ridge_gram(G, XtY, alpha) -> coef (T, D), or None if G + alpha I is not positive definite"},
+    {"lsq_lstsq_gram", MLC_BIND_FN(lsq_lstsq_gram), MLC_BIND_KW,
+     "lsq_lstsq_gram(G, XtY, rcond) -> (coef (T, D), singular_values (D)), or None if ill-conditioned"},
     {"cd_enet_gram", MLC_BIND_FN(cd_enet_gram), MLC_BIND_KW,
      "cd_enet_gram(G, Xty, yy, w0, l1_reg, l2_reg, max_iter, tol, positive=False, random=False, "
      "seed=0) -> (w, gap, n_iter, converged)"},

@@ -31,6 +31,12 @@ int mlc_linalg_svd_f32(float *s, float *u, float *vt, float *a, int64_t m, int64
 int mlc_linalg_eigh_f64(double *w, double *a, int64_t n, int64_t lda);
 int mlc_linalg_eigh_f32(float *w, float *a, int64_t n, int64_t lda);
 
+/* The eigenvalues only of the symmetric A (n, n) (xSYEVD, jobz 'N', the lower triangle is read).
+ *   w (n) out, ascending
+ *   a (n, n) inout, ld lda: destroyed */
+int mlc_linalg_eigvalsh_f64(double *w, double *a, int64_t n, int64_t lda);
+int mlc_linalg_eigvalsh_f32(float *w, float *a, int64_t n, int64_t lda);
+
 /* Householder QR of A (m, n), m >= n (xGEQRF): on return the upper triangle of A's first n rows
  * holds R; with form_q, A is then overwritten by the m x n orthonormal factor Q (xORGQR). */
 int mlc_linalg_qr_f64(double *a, int64_t m, int64_t n, int64_t lda, int form_q);

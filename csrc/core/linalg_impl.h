@@ -30,13 +30,13 @@ int MLC_SFX(mlc_linalg_svd)(T *s, T *u, T *vt, T *a, int64_t m, int64_t n, int64
     return info_status(info);
 }
 
-int MLC_SFX(mlc_linalg_eigh)(T *w, T *a, int64_t n, int64_t lda) {
+static int MLC_SFX(syevd)(const char *jobz, T *w, T *a, int64_t n, int64_t lda) {
     if (n == 0) return MLC_OK;
     if (!fits(n) || !fits(lda)) return MLC_EINVAL;
     mlc_blasint N = (mlc_blasint)n, LDA = (mlc_blasint)lda, lwork = -1, liwork = -1, info = 0;
     mlc_blasint iquery = 0;
     T query = 0;
-    LAPACK(syevd)("V", "L", &N, a, &LDA, w, &query, &lwork, &iquery, &liwork, &info, 1, 1);
+    LAPACK(syevd)(jobz, "L", &N, a, &LDA, w, &query, &lwork, &iquery, &liwork, &info, 1, 1);
     if (info != 0) return info_status(info);
     lwork = WORK_SIZE(query);
     liwork = iquery > 1 ? iquery : 1;
@@ -47,10 +47,18 @@ int MLC_SFX(mlc_linalg_eigh)(T *w, T *a, int64_t n, int64_t lda) {
         mlc_free(iwork);
         return MLC_ENOMEM;
     }
-    LAPACK(syevd)("V", "L", &N, a, &LDA, w, work, &lwork, iwork, &liwork, &info, 1, 1);
+    LAPACK(syevd)(jobz, "L", &N, a, &LDA, w, work, &lwork, iwork, &liwork, &info, 1, 1);
     mlc_free(work);
     mlc_free(iwork);
     return info_status(info);
+}
+
+int MLC_SFX(mlc_linalg_eigh)(T *w, T *a, int64_t n, int64_t lda) {
+    return MLC_SFX(syevd)("V", w, a, n, lda);
+}
+
+int MLC_SFX(mlc_linalg_eigvalsh)(T *w, T *a, int64_t n, int64_t lda) {
+    return MLC_SFX(syevd)("N", w, a, n, lda);
 }
 
 int MLC_SFX(mlc_linalg_qr)(T *a, int64_t m, int64_t n, int64_t lda, int form_q) {

@@ -13,6 +13,18 @@
  * scikit-learn's LinearRegression) does by a different route: the results agree to rounding.
  * Golub & Van Loan, Matrix Computations, 4th ed., sec. 5.5.
  *
+ * ---- Least squares on the normal equations (mlc_least_squares_lstsq_gram) -------------------------------
+ * The same objective from G = A^T A, B = A^T Y (one pass over X: mlc_least_squares_gram) when A is
+ * well-conditioned: W^T = G^{-1} B by Cholesky (xPOTRF, xPOTRS), n d^2 + d^3/3 flops against the
+ * SVD's ~4 n d^2 + a copy of X. The switch: the eigenvalues of G (xSYEVD, values only, d^3 flops)
+ * are s_i^2 to an absolute error ~ d eps s_max^2, so s_i = sqrt(lambda_i) are A's singular values
+ * (singular_values_) and s_min / s_max is its exact condition, not an estimate. Cholesky runs only
+ * when s_min > max(LSQ_NORMAL_COND, 2 rcond) s_max: then no singular value is cut (rank = d, the
+ * answer is xGELSD's) and the normal equations lose at most cond(A)^2 eps <= 1e-8 in relative
+ * accuracy (Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed., sec. 20.4).
+ * Otherwise (ill-conditioned, rank-deficient, s near the cut) the caller takes the SVD above,
+ * with its minimum-norm answer.
+ *
  * ---- Ridge (mlc_least_squares_ridge) ---------------------------------------------------------------------
  * Minimises ||y_k - X w_k||^2 + alpha_k ||w_k||^2 for each target k (Hoerl & Kennard 1970).
  * Cholesky: N >= D solves the normal equations (X^T X + alpha I) w = X^T y (one xSYRK, one
@@ -59,6 +71,7 @@
 #define LSQ_BLOCK 256 /* rows per block of the Gram pass: the block stays in cache */
 #define LSQ_CHUNKS 8   /* fixed partition of the rows of the Gram pass (thread-count independent) */
 #define LSQ_ACC_BYTES ((int64_t)64 << 20) /* cap on the chunks' partial Gram matrices together */
+#define LSQ_NORMAL_COND 1e-4 /* s_min / s_max below which least squares leaves the normal equations */
 
 const char *mlc_least_squares_check_params(int64_t n, int64_t d, int64_t t) {
     if (n < 1 || d < 1) return "X must have at least one sample and one feature";
@@ -552,6 +565,32 @@ int mlc_least_squares_ridge_gram(double *coef, const double *G, const double *Xt
         st = chol_solve(A, G, alpha[k0], coef + k0 * d, d, k1 - k0);
         k0 = k1;
     }
+    mlc_free(A);
+    return st;
+}
+
+int mlc_least_squares_lstsq_gram(double *coef, double *s, const double *G, const double *XtY, int64_t d,
+                                 int64_t t, double rcond) {
+    if (mlc_least_squares_check_params(d, d, t) != NULL || !(rcond >= 0)) return MLC_EINVAL;
+    double *A = mlc_malloc((size_t)(d * d) * sizeof(double));
+    if (A == NULL) return MLC_ENOMEM;
+    memcpy(A, G, (size_t)(d * d) * sizeof(double));
+    int st = mlc_linalg_eigvalsh_f64(s, A, d, d);
+    if (st != MLC_OK) goto done;
+    /* ascending eigenvalues -> descending singular values */
+    for (int64_t i = 0; i < d / 2; i++) {
+        double v = s[i];
+        s[i] = s[d - 1 - i];
+        s[d - 1 - i] = v;
+    }
+    for (int64_t i = 0; i < d; i++) s[i] = sqrt(MLC_MAX(s[i], 0.0));
+    if (!(s[d - 1] > MLC_MAX(LSQ_NORMAL_COND, 2 * rcond) * s[0])) {
+        st = MLC_ENOTCONVERGED;
+        goto done;
+    }
+    memcpy(coef, XtY, (size_t)(t * d) * sizeof(double));
+    st = chol_solve(A, G, 0.0, coef, d, t);
+done:
     mlc_free(A);
     return st;
 }

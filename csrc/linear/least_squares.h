@@ -32,6 +32,15 @@ int mlc_least_squares_center(double *Xc, double *Yc, double *X_offset, double *y
 int mlc_least_squares_lstsq(double *coef, double *s, int64_t *rank, double *A, const double *Y, int64_t n,
                             int64_t d, int64_t t, double rcond);
 
+/* The same minimiser from the Gram matrix, by Cholesky, when A is well-conditioned (see
+ * least_squares.c for the test):
+ *   coef (T, D) out;  s (D) out: A's singular values, descending (set in both cases)
+ *   G (D, D) in: A^T A, both triangles;  XtY (T, D) in: Y^T A
+ * Returns MLC_ENOTCONVERGED when s_min <= max(1e-4, 2 rcond) s_max: the caller then uses
+ * mlc_least_squares_lstsq (rank deficiency, ill-conditioning). */
+int mlc_least_squares_lstsq_gram(double *coef, double *s, const double *G, const double *XtY, int64_t d,
+                                 int64_t t, double rcond);
+
 /* Ridge: for each target k, min ||Y_k - X w_k||^2 + alpha_k ||w_k||^2.
  *   coef (T, D) out;  X (N, D) in;  Y (N, T) in;  alpha (T) in, >= 0
  *   solver MLC_RIDGE_CHOLESKY (falls back to the SVD when the system is singular) or MLC_RIDGE_SVD */

@@ -1,9 +1,13 @@
 """Least squares: LinearRegression, Ridge, Lasso and ElasticNet, with their solvers in C
 (csrc/linear/least_squares.c).
 
-- ``LinearRegression``: minimum-norm least squares by the SVD (LAPACK xGESDD), which is what
-  scikit-learn's scipy.linalg.lstsq (xGELSD) computes: safe on rank-deficient X. ``rank_`` and
-  ``singular_values_`` are those of the centred (and sqrt(sample_weight)-scaled) X.
+- ``LinearRegression``: with n_samples >= n_features, the normal equations from the centred
+  Gram matrix (one pass over X, as Ridge) solved by Cholesky when X is well-conditioned (the
+  eigenvalues of the Gram matrix decide: s_min > 1e-4 s_max and above 2 tol s_max); otherwise
+  (rank-deficient, ill-conditioned, n_samples < n_features) minimum-norm least squares by the
+  SVD (LAPACK xGESDD), which is what scikit-learn's scipy.linalg.lstsq (xGELSD) computes. Both
+  give scikit-learn's answer. ``rank_`` and ``singular_values_`` are those of the centred (and
+  sqrt(sample_weight)-scaled) X.
   ``positive=True``: non-negative least squares by Lawson-Hanson's active set method (what
   scikit-learn's scipy.optimize.nnls runs) on the Gram matrix, the solution on the final active
   set refined against X (iterative refinement: a least squares solve's accuracy).
@@ -130,17 +134,29 @@ class LinearRegression(_LinearModel):
         self.positive = positive
 
     def fit(self, X, y, sample_weight=None):
-        """Fit by the minimum-norm SVD solution (Lawson-Hanson with positive=True); returns self."""
+        """Fit by Cholesky on the normal equations when X is well-conditioned, else by the
+        minimum-norm SVD solution (Lawson-Hanson with positive=True); returns self."""
         _check_real(self.tol, "tol", 0.0)
-        Xc, Yc, x_off, y_off, y_ndim = self._prepare(X, y, sample_weight)
         if self.positive:
+            Xc, Yc, x_off, y_off, y_ndim = self._prepare(X, y, sample_weight)
             # Lawson-Hanson, as scipy.optimize.nnls; its cap of 3 n_features iterations, with room
             coef, _, converged = _mlc.lsq_nnls(Xc, Yc, 3 * Xc.shape[1] + 100)
             if not converged:
                 warnings.warn("Non-negative least squares did not converge (iteration limit); "
                               "coef_ is the last feasible iterate.", ConvergenceWarning, stacklevel=2)
             return self._finish(coef, x_off, y_off, y_ndim)
-        coef, s, rank = _mlc.lsq_lstsq(Xc, Yc, float(self.tol))
+        X, Y, sw, y_ndim = self._validate(X, y, sample_weight)
+        n, d = X.shape
+        if n >= d:
+            # Cholesky on the normal equations from the centred Gram matrix; None: ill-conditioned
+            G, XtY, _, x_off, y_off = _mlc.lsq_gram(X, Y, sw, bool(self.fit_intercept), get_num_threads())
+            fast = _mlc.lsq_lstsq_gram(G, XtY, float(self.tol))
+            if fast is not None:
+                return self._set_lstsq(*fast, d, x_off, y_off, y_ndim)
+        Xc, Yc, x_off, y_off = _mlc.lsq_center(X, Y, sw, bool(self.fit_intercept), False, get_num_threads())
+        return self._set_lstsq(*_mlc.lsq_lstsq(Xc, Yc, float(self.tol)), x_off, y_off, y_ndim)
+
+    def _set_lstsq(self, coef, s, rank, x_off, y_off, y_ndim):
         self.rank_ = int(rank)
         self.singular_values_ = s
         self.singular_ = s  # scikit-learn's name
