@@ -2,6 +2,7 @@
 import numpy as np
 
 from bench._harness import compare
+from bench._intelex import REF_NAME, intelex
 
 
 def _blobs(n, d, k, seed):
@@ -29,6 +30,12 @@ def rows(quick=False):
 
             yield compare("cluster", f"KMeans {algorithm} k={k} {n}x{d} (same init)", ours, theirs,
                           lambda est: est.inertia_, "inertia", repeats=repeats)
+        ref = intelex("cluster", "KMeans")
+        if ref is not None:
+            yield compare("cluster", f"KMeans lloyd k={k} {n}x{d} (same init)",
+                          lambda: mlc.cluster.KMeans(k, init=init, n_init=1, algorithm="lloyd").fit(X),
+                          lambda: ref(k, init=init, n_init=1, algorithm="lloyd").fit(X),
+                          lambda est: est.inertia_, "inertia", ref_name=REF_NAME, repeats=repeats)
 
     n, d = (50_000, 20) if quick else (1_000_000, 20)
     X = _blobs(n, d, 8, seed=1)

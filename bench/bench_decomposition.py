@@ -5,6 +5,7 @@ randomized, the variance captured, which can only fall short of the exact value)
 import numpy as np
 
 from bench._harness import compare
+from bench._intelex import REF_NAME, intelex
 
 
 def _low_rank(n, d, rank, seed):
@@ -31,6 +32,11 @@ def rows(quick=False):
         yield compare("decomposition", f"PCA {solver} {n}x{d}" + (f" -> {k}" if k else ""),
                       lambda: mlc.decomposition.PCA(**kw).fit(X),
                       lambda: skd.PCA(**kw).fit(X), ev, "sum explained_variance_", repeats=repeats)
+        ref = intelex("decomposition", "PCA") if solver != "randomized" else None
+        if ref is not None:
+            yield compare("decomposition", f"PCA {solver} {n}x{d}", lambda: mlc.decomposition.PCA(**kw).fit(X),
+                          lambda: ref(**kw).fit(X), ev, "sum explained_variance_", ref_name=REF_NAME,
+                          repeats=repeats)
     n, d, k = (2000, 400, 20) if quick else (20_000, 2000, 50)
     X = np.abs(_low_rank(n, d, d // 2, seed=5))
     yield compare("decomposition", f"TruncatedSVD randomized {n}x{d} -> {k}",

@@ -1,10 +1,12 @@
-"""Lasso, ElasticNet, Ridge and non-negative LinearRegression fits: mlc vs scikit-learn (same data, same tol, same threads).
+"""Lasso, ElasticNet, Ridge and LinearRegression (also non-negative) fits: mlc vs scikit-learn (same data,
+same tol, same threads); LinearRegression and Ridge also vs scikit-learn-intelex.
 
 Quality is the objective each estimator minimises, evaluated on its own output with the same
 formula (lower is better; equal to ~1e-6 relative means the same optimum)."""
 import numpy as np
 
 from bench._harness import compare
+from bench._intelex import REF_NAME, intelex
 
 
 def _data(n, d, n_informative, seed):
@@ -52,6 +54,13 @@ def rows(quick=False):
 
     yield compare("least_squares", f"Ridge {n}x{d} cholesky", lambda: ml.Ridge(1.0).fit(X, y),
                   lambda: sk.Ridge(1.0).fit(X, y), r2, "R^2", repeats=repeats)
+    yield compare("least_squares", f"LinearRegression {n}x{d}", lambda: ml.LinearRegression().fit(X, y),
+                  lambda: sk.LinearRegression().fit(X, y), r2, "R^2", repeats=repeats)
+    for name, kw in (("LinearRegression", {}), ("Ridge", {"alpha": 1.0})):
+        ref = intelex("linear_model", name)
+        if ref is not None:
+            yield compare("least_squares", f"{name} {n}x{d}", lambda: getattr(ml, name)(**kw).fit(X, y),
+                          lambda: ref(**kw).fit(X, y), r2, "R^2", ref_name=REF_NAME, repeats=repeats)
 
     # non-negative least squares: a true w with negative entries, so many coefficients clamp at 0
     n, d = (2000, 100) if quick else (20_000, 200)

@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 
 from bench._harness import compare
+from bench._intelex import REF_NAME, intelex
 
 
 def _objective(model, X, y, C, penalty):
@@ -42,6 +43,11 @@ def rows(quick=False):
     yield compare("linear_model", f"LogisticRegression L2 lbfgs binary {n}x{d}",
                   lambda: ml.LogisticRegression(**kw).fit(X, y), lambda: skl.LogisticRegression(**kw).fit(X, y),
                   lambda m: _objective(m, X, y, 1.0, "l2"), "objective", repeats=repeats)
+    ref = intelex("linear_model", "LogisticRegression")
+    if ref is not None:
+        yield compare("linear_model", f"LogisticRegression L2 lbfgs binary {n}x{d}",
+                      lambda: ml.LogisticRegression(**kw).fit(X, y), lambda: ref(**kw).fit(X, y),
+                      lambda m: _objective(m, X, y, 1.0, "l2"), "objective", ref_name=REF_NAME, repeats=repeats)
 
     Xd, yd = load_digits(return_X_y=True)
     Xd = StandardScaler().fit_transform(Xd)

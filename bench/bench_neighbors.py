@@ -2,6 +2,7 @@
 import numpy as np
 
 from bench._harness import compare
+from bench._intelex import REF_NAME, intelex
 
 METRICS = ["euclidean", "sqeuclidean", "manhattan", "cosine", "correlation"]
 
@@ -34,6 +35,11 @@ def rows(quick=False):
 
             yield compare("neighbors", f"KNN k={k} fit+predict {n_train}x{d} / {n_test}", ours, theirs,
                           lambda p: np.mean(p == yte), "accuracy", repeats=repeats)
+            ref = intelex("neighbors", "KNeighborsClassifier")
+            if ref is not None:
+                yield compare("neighbors", f"KNN k={k} fit+predict {n_train}x{d} / {n_test}", ours,
+                              lambda: ref(k, algorithm="brute").fit(Xtr, ytr).predict(Xte),
+                              lambda p: np.mean(p == yte), "accuracy", ref_name=REF_NAME, repeats=repeats)
 
     n, d = (1000, 128) if quick else (5000, 128)
     rng = np.random.default_rng(1)

@@ -7,6 +7,7 @@ import dataclasses
 import numpy as np
 
 from bench._harness import compare
+from bench._intelex import REF_NAME, intelex
 
 
 def _cases(quick):
@@ -41,3 +42,7 @@ def rows(quick=False):
         # the same timing, scored by model size (one fit each more, outside the timing)
         sv = [run(c)[1] for c in (mlc.svm.SVC, sklearn.svm.SVC)]
         yield dataclasses.replace(row, quality_name="n support vectors", mlc_quality=sv[0], ref_quality=sv[1])
+        ref = intelex("svm", "SVC") if w is None else None
+        if ref is not None:
+            yield compare("svm", work, lambda: run(mlc.svm.SVC), lambda: run(ref),
+                          lambda out: np.mean(out[0] == yte), "accuracy", ref_name=REF_NAME, repeats=repeats)
