@@ -11,9 +11,14 @@ does for scikit-learn's and torch's wheels), and ``_mlc`` is linked against the 
 ``libgomp.so.1`` (torch's) then no longer stands in for mlc's (mlc/__init__.py also keeps _mlc's calls off
 a runtime loaded earlier), so mlc's OpenMP settings and threads are its own. ``MLC_BLAS=system`` links the
 system's libgomp too (no copies).
+
+mlc's own hot loops are dispatched per CPU (csrc/core/dispatch.h): on x86-64 each file of ISA_SOURCES is
+compiled twice more, for AVX2+FMA and for AVX-512, into objects linked next to the baseline one, and
+mlc picks one level at import (the best the CPU has, or ``MLC_CPU``).
 """
 import glob
 import os
+import platform
 import shlex
 import shutil
 import subprocess
@@ -32,6 +37,13 @@ if os.environ.get("MLC_DEBUG"):
 if os.environ.get("MLC_SANITIZE"):
     CFLAGS += ["-fsanitize=" + os.environ["MLC_SANITIZE"], "-fno-omit-frame-pointer"]
 
+
+# The kernel files with dispatched hot loops, and the flags of each level above baseline (MLC_ISA_LEVEL, see
+# csrc/core/dispatch.h). -std=c11 keeps FMA contraction off at every level: the same bits per element.
+ISA_SOURCES = ["csrc/metrics/distance.c", "csrc/nn/activation.c", "csrc/nn/optimizer.c", "csrc/svm/kernel.c"]
+ISA_LEVELS = [(1, "avx2", ["-mavx2", "-mfma"]),
+              (2, "avx512", ["-mavx2", "-mfma", "-mavx512f", "-mavx512bw", "-mavx512dq", "-mavx512vl"])]
+X86 = platform.machine().lower() in ("x86_64", "amd64")
 
 SYSTEM = os.environ.get("MLC_BLAS", "scipy-openblas") == "system"
 OPENMP = "libgomp-mlc.so.1"  # the private runtime's file name and soname
@@ -74,6 +86,22 @@ class BuildExt(build_ext):
                 ext.extra_link_args += ["-pthread", "-L" + os.path.dirname(gomp), "-l:" + OPENMP]
         super().build_extensions()
 
+    def build_extension(self, ext):
+        """The extension, with the AVX2 and AVX-512 objects of ISA_SOURCES compiled first (each in a
+        build_temp folder of its level, so the three objects of one file do not collide)."""
+        out = self.get_ext_fullpath(ext.name)
+        stale = self.force or not os.path.exists(out) or max(
+            os.path.getmtime(f) for f in ext.sources + ext.depends) > os.path.getmtime(out)
+        if X86 and stale:
+            ext.extra_objects = [o for o in ext.extra_objects if "isa-" not in o]
+            for level, name, flags in ISA_LEVELS:
+                ext.extra_objects += self.compiler.compile(
+                    ISA_SOURCES, output_dir=os.path.join(self.build_temp, "isa-" + name),
+                    macros=ext.define_macros + [("MLC_ISA_LEVEL", str(level))],
+                    include_dirs=ext.include_dirs, extra_postargs=ext.extra_compile_args + flags,
+                    depends=ext.depends)
+        super().build_extension(ext)
+
     def private_openmp(self):
         """The compiler's libgomp, copied into build_temp under mlc's own soname."""
         cc = self.compiler.compiler_so[0]
@@ -114,7 +142,7 @@ ext = Extension(
     include_dirs=["csrc", numpy.get_include()] + INC,
     library_dirs=LIBDIRS,
     libraries=LIBS + ["m"],
-    define_macros=MACROS,
+    define_macros=MACROS + ([("MLC_ISA_X86", "1")] if X86 else []),
     extra_compile_args=CFLAGS,
     extra_link_args=(["-fopenmp"] if SYSTEM else []) + LINK + (
         ["-fsanitize=" + os.environ["MLC_SANITIZE"]] if os.environ.get("MLC_SANITIZE") else []),

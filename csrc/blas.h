@@ -41,6 +41,8 @@ typedef int mlc_blasint;
 #define mlc_cblas_strmm MLC_BLAS_NAME(cblas_strmm)
 #define mlc_openblas_set_num_threads MLC_BLAS_NAME(openblas_set_num_threads)
 #define mlc_openblas_get_num_threads MLC_BLAS_NAME(openblas_get_num_threads)
+#define mlc_openblas_get_config MLC_BLAS_NAME(openblas_get_config)
+#define mlc_openblas_get_parallel MLC_BLAS_NAME(openblas_get_parallel)
 
 /* LAPACK (Fortran ABI): every character argument is followed by its hidden length (size_t) at the
  * end of the list. Declared once here for float64 (d) and float32 (s): one prototype per routine. */

@@ -33,6 +33,8 @@ exceptions
     InvalidParameterError
 
 Threads: ``mlc.set_num_threads(n)``, ``mlc.get_num_threads()`` (mlc's OpenMP and its OpenBLAS).
+``mlc.show_config()``: the CPU level of mlc's own loops (``MLC_CPU=baseline|avx2|avx512`` forces one),
+the BLAS and OpenMP runtime and their threads.
 """
 import ctypes as _ctypes
 import os as _os
@@ -66,8 +68,12 @@ __version__ = "0.1.0"
 
 _init_from_environment()
 
+from ._config import _init_cpu_from_environment, show_config  # noqa: E402
+
+_init_cpu_from_environment()
+
 from . import (cluster, decomposition, exceptions, linear_model, metrics, mixture,  # noqa: E402
                neighbors, nn, preprocessing, svm)
 
-__all__ = ["set_num_threads", "get_num_threads", "cluster", "decomposition", "exceptions",
+__all__ = ["set_num_threads", "get_num_threads", "show_config", "cluster", "decomposition", "exceptions",
            "linear_model", "metrics", "mixture", "neighbors", "nn", "preprocessing", "svm", "__version__"]

@@ -1,10 +1,14 @@
-/* bind_core.c: threads, the RNG (exposed for tests and for Python-side sampling), and core/vmath.h's
- * array forms (for tests only). */
+/* bind_core.c: threads, the CPU level of the dispatched kernels and the runtime libraries in use, the
+ * RNG (exposed for tests and for Python-side sampling), and core/vmath.h's array forms (for tests only). */
+#define _GNU_SOURCE /* dladdr */
 #include "bind.h"
 
+#include <dlfcn.h>
+#include <omp.h>
 #include <string.h>
 
 #include "blas.h"
+#include "core/dispatch.h"
 #include "core/vmath.h"
 
 static PyObject *set_num_threads(PyObject *self, PyObject *args) {
@@ -29,6 +33,56 @@ static PyObject *blas_num_threads(PyObject *self, PyObject *args) {
     (void)self;
     (void)args;
     return PyLong_FromLong(mlc_openblas_get_num_threads());
+}
+
+/* cpu_levels() -> {name: whether this build and CPU can run it} for every level, lowest first. */
+static PyObject *cpu_levels(PyObject *self, PyObject *args) {
+    (void)self;
+    (void)args;
+    PyObject *out = PyDict_New();
+    for (int lvl = 0; out != NULL && lvl < MLC_CPU_COUNT; lvl++)
+        if (PyDict_SetItemString(out, mlc_cpu_name(lvl), mlc_cpu_supported(lvl) ? Py_True : Py_False) < 0)
+            Py_CLEAR(out);
+    return out;
+}
+
+static PyObject *cpu_level(PyObject *self, PyObject *args) {
+    (void)self;
+    (void)args;
+    return PyUnicode_FromString(mlc_cpu_name(mlc_cpu_level()));
+}
+
+/* _set_cpu_level(name): the level for every later kernel call. mlc's import calls it once (MLC_CPU);
+ * tests call it between kernels. Not while another thread runs a kernel. */
+static PyObject *set_cpu_level(PyObject *self, PyObject *args) {
+    (void)self;
+    const char *name;
+    if (!PyArg_ParseTuple(args, "s", &name)) return NULL;
+    for (int lvl = 0; lvl < MLC_CPU_COUNT; lvl++) {
+        if (strcmp(name, mlc_cpu_name(lvl)) != 0) continue;
+        if (mlc_cpu_select(lvl) == MLC_OK) Py_RETURN_NONE;
+        PyErr_Format(PyExc_ValueError, "CPU level '%s' is not supported by this CPU or build", name);
+        return NULL;
+    }
+    PyErr_Format(PyExc_ValueError, "unknown CPU level '%s': baseline, avx2 or avx512", name);
+    return NULL;
+}
+
+/* runtime_info() -> {"blas_config": OpenBLAS's build string, "blas_threading": its threading layer,
+ * "blas_path", "openmp_path": the files _mlc's BLAS and OpenMP calls resolve to (dladdr),
+ * "openmp_max_threads"}. */
+static PyObject *runtime_info(PyObject *self, PyObject *args) {
+    (void)self;
+    (void)args;
+    Dl_info blas, omp;
+    const int have_blas = dladdr((void *)mlc_openblas_get_num_threads, &blas) != 0 && blas.dli_fname;
+    const int have_omp = dladdr((void *)omp_get_max_threads, &omp) != 0 && omp.dli_fname;
+    static const char *const layers[] = {"sequential", "pthreads", "openmp"};
+    const int layer = mlc_openblas_get_parallel();
+    return Py_BuildValue("{s:s,s:s,s:s,s:s,s:i}", "blas_config", mlc_openblas_get_config(), "blas_threading",
+                         layer >= 0 && layer <= 2 ? layers[layer] : "unknown", "blas_path",
+                         have_blas ? blas.dli_fname : "", "openmp_path", have_omp ? omp.dli_fname : "",
+                         "openmp_max_threads", omp_get_max_threads());
 }
 
 /* Test-only: _alloc_fail_in(n) -> what the previous setting had left (see mlc_alloc_fail_in);
@@ -151,6 +205,10 @@ PyMethodDef mlc_core_methods[] = {
     {"set_num_threads", set_num_threads, METH_VARARGS, "set_num_threads(n): OpenMP and OpenBLAS threads."},
     {"get_num_threads", get_num_threads, METH_NOARGS, "get_num_threads() -> int"},
     {"blas_num_threads", blas_num_threads, METH_NOARGS, "OpenBLAS's own thread count."},
+    {"cpu_levels", cpu_levels, METH_NOARGS, "cpu_levels() -> {level: supported by this build and CPU}"},
+    {"cpu_level", cpu_level, METH_NOARGS, "cpu_level() -> the CPU level of the dispatched kernels"},
+    {"_set_cpu_level", set_cpu_level, METH_VARARGS, "_set_cpu_level(name): baseline, avx2 or avx512"},
+    {"runtime_info", runtime_info, METH_NOARGS, "runtime_info() -> dict: OpenBLAS's config, library paths"},
     {"rng_uniform", rng_uniform, METH_VARARGS, "rng_uniform(seed, n) -> float64 (n,) in [0, 1)"},
     {"rng_normal", rng_normal, METH_VARARGS, "rng_normal(seed, n) -> float64 (n,) standard normal"},
     {"rng_below", rng_below, METH_VARARGS, "rng_below(seed, n, bound) -> uint64 (n,) in [0, bound)"},

@@ -2,6 +2,7 @@
  * the enums of core/enums.h. */
 #define MLC_BIND_MODULE
 #include "bind.h"
+#include "core/dispatch.h"
 #include "core/enums.h"
 
 static PyMethodDef *family_tables[] = {
@@ -66,6 +67,7 @@ PyMODINIT_FUNC PyInit__mlc(void) {
             for (PyMethodDef *m = family_tables[t]; m->ml_name != NULL; m++) merged[i++] = *m;
         moduledef.m_methods = merged;
     }
+    mlc_cpu_select(mlc_cpu_best()); /* mlc's import then applies MLC_CPU */
     PyObject *mod = PyModule_Create(&moduledef);
     if (mod == NULL) return NULL;
     if (PyModule_AddIntConstant(mod, "OK", MLC_OK) < 0 || add_enums(mod) < 0) {

@@ -143,6 +143,13 @@
     X(MLC_ACT_TANH, 3, "tanh")                                                                    \
     X(MLC_ACT_IDENTITY, 4, "identity")
 
+/* CPU level of mlc's dispatched kernels (core/dispatch.h). The one ordered enum: each level runs
+ * everything the ones below it do, and dispatch.c indexes its tables by it. */
+#define MLC_CPU_LIST(X)                                                                            \
+    X(MLC_CPU_BASELINE, 0, "baseline")                                                            \
+    X(MLC_CPU_AVX2, 1, "avx2")                                                                    \
+    X(MLC_CPU_AVX512, 2, "avx512")
+
 /* Every list above with its key in mlc._mlc.ENUMS and the name of its membership predicate. */
 #define MLC_ENUMS(E)                                                                               \
     E("penalty", MLC_PENALTY_LIST, mlc_penalty_valid)                                             \
@@ -160,7 +167,8 @@
     E("covariance_type", MLC_GMM_COVARIANCE_LIST, mlc_gmm_covariance_valid)                       \
     E("pca_normalizer", MLC_PCA_NORMALIZER_LIST, mlc_pca_normalizer_valid)                        \
     E("nn_init", MLC_NN_INIT_LIST, mlc_nn_init_valid)                                             \
-    E("nn_activation", MLC_ACT_LIST, mlc_nn_activation_valid)
+    E("nn_activation", MLC_ACT_LIST, mlc_nn_activation_valid)                                    \
+    E("cpu_level", MLC_CPU_LIST, mlc_cpu_level_valid)
 
 /* The enums, and int mlc_<x>_valid(int v): whether v is one of the enum's values (a switch, so two
  * equal values in one list fail to compile). */

@@ -6,9 +6,20 @@
 #include <string.h>
 
 #include "blas.h"
+#include "core/dispatch.h"
 #include "core/reduce.h"
 #include "metrics/distance.h"
 
+/* sum_k |x_k - y_k|: the manhattan metric has no GEMM form, this loop is all of its work. */
+static inline double manhattan(const double *x, const double *y, int64_t d) {
+    double s = 0.0;
+#pragma omp simd reduction(+ : s)
+    for (int64_t k = 0; k < d; k++) s += fabs(x[k] - y[k]);
+    return s;
+}
+
+/* Only mlc_distance_tile is dispatched per CPU level (core/dispatch.h). */
+#if MLC_ISA_ONCE
 const char *mlc_distance_check_params(int metric) {
     if (!mlc_metric_valid(metric)) return "unknown metric code";
     return NULL;
@@ -101,12 +112,7 @@ double mlc_distance_exact(const mlc_distance_rows *X, int64_t i, const mlc_dista
         double v = 1.0 - mlc_distance_dot_direct(x, y, d) * X->aux[i] * Y->aux[j];
         return v < 0.0 ? 0.0 : (v > 2.0 ? 2.0 : v);
     }
-    if (metric == MLC_METRIC_MANHATTAN) {
-        double s = 0.0;
-#pragma omp simd reduction(+ : s)
-        for (int64_t k = 0; k < d; k++) s += fabs(x[k] - y[k]);
-        return s;
-    }
+    if (metric == MLC_METRIC_MANHATTAN) return manhattan(x, y, d);
     return mlc_distance_sq_direct(x, y, d);
 }
 
@@ -117,15 +123,16 @@ void mlc_distance_tile_screen(float *S, int64_t lds, const mlc_distance_rows *X,
                     (mlc_blasint)df, 1.0f, X->xf + i0 * df, (mlc_blasint)df, Y->xf + j0 * df,
                     (mlc_blasint)df, 0.0f, S, (mlc_blasint)lds);
 }
+#endif
 
-void mlc_distance_tile(double *S, int64_t lds, const mlc_distance_rows *X, int64_t i0, int64_t bx,
-                       const mlc_distance_rows *Y, int64_t j0, int64_t by, int metric) {
+void MLC_ISA(mlc_distance_tile)(double *S, int64_t lds, const mlc_distance_rows *X, int64_t i0, int64_t bx,
+                                const mlc_distance_rows *Y, int64_t j0, int64_t by, int metric) {
     const int64_t d = X->d;
     const double *xs = X->x + i0 * d, *ys = Y->x + j0 * d;
     if (metric == MLC_METRIC_MANHATTAN) {
         for (int64_t i = 0; i < bx; i++)
             for (int64_t j = 0; j < by; j++)
-                S[i * lds + j] = mlc_distance_exact(X, i0 + i, Y, j0 + j, metric);
+                S[i * lds + j] = manhattan(xs + i * d, ys + j * d, d);
         return;
     }
     // one GEMM per tile: S = X_tile . Y_tile^T
@@ -170,6 +177,7 @@ void mlc_distance_tile(double *S, int64_t lds, const mlc_distance_rows *X, int64
     }
 }
 
+#if MLC_ISA_ONCE
 #define T double
 #define SFX f64
 #include "metrics/distance_impl.h"
@@ -181,3 +189,4 @@ void mlc_distance_tile(double *S, int64_t lds, const mlc_distance_rows *X, int64
 #include "metrics/distance_impl.h"
 #undef T
 #undef SFX
+#endif

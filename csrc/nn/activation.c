@@ -6,9 +6,11 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "core/dispatch.h"
 #include "core/vmath.h"
 #include "nn/activation.h"
 
+#if MLC_ISA_ONCE
 const char *mlc_nn_activation_check_params(int kind, double alpha, int have_x, int have_out) {
     if (!mlc_nn_activation_valid(kind))
         return "activation: kind must be 0 (relu), 1 (leaky_relu), 2 (sigmoid), 3 (tanh) or 4 (identity)";
@@ -31,6 +33,7 @@ const char *mlc_nn_activation_check_params(int kind, double alpha, int have_x, i
     }
     return NULL;
 }
+#endif
 
 /* Float <-> bits, for selects done with integer masks: with GCC's default -ftrapping-math a float
  * comparison keeps a loop of float arithmetic from vectorising, an integer one does not. */
@@ -62,7 +65,8 @@ static inline uint32_t positive_mask(float x) { return -(uint32_t)((int32_t)f2u(
 /* Rough cost of one element in nanoseconds, for mlc_team_size. */
 static int64_t act_cost(int kind) { return kind == MLC_ACT_SIGMOID || kind == MLC_ACT_TANH ? 4 : 1; }
 
-int mlc_nn_activation_forward(float *out, const float *x, int64_t n, int kind, float alpha, int n_threads) {
+int MLC_ISA(mlc_nn_activation_forward)(float *out, const float *x, int64_t n, int kind, float alpha,
+                                       int n_threads) {
     if (mlc_nn_activation_check_params(kind, alpha, 1, 1) != NULL || n < 0) return MLC_EINVAL;
     const int team = mlc_team_size(n * act_cost(kind), n_threads);
     switch (kind) {
@@ -92,7 +96,7 @@ int mlc_nn_activation_forward(float *out, const float *x, int64_t n, int kind, f
     return MLC_OK;
 }
 
-int mlc_nn_activation_backward(float *dx, const float *dout, const float *x, const float *out, int64_t n,
+int MLC_ISA(mlc_nn_activation_backward)(float *dx, const float *dout, const float *x, const float *out, int64_t n,
                                int kind, float alpha, int n_threads) {
     if (mlc_nn_activation_check_params(kind, alpha, x != NULL, out != NULL) != NULL || n < 0) return MLC_EINVAL;
     if (dx == NULL) return MLC_OK;
@@ -133,7 +137,7 @@ static float row_max(const float *x, int64_t C) {
     return m;
 }
 
-int mlc_nn_softmax_forward(float *out, const float *x, int64_t B, int64_t C, int n_threads) {
+int MLC_ISA(mlc_nn_softmax_forward)(float *out, const float *x, int64_t B, int64_t C, int n_threads) {
     if (B < 0 || C < 1) return MLC_EINVAL;
 #pragma omp parallel for num_threads(mlc_team_size(B * C * 16, n_threads)) schedule(static)
     for (int64_t i = 0; i < B; i++) {
@@ -154,7 +158,7 @@ int mlc_nn_softmax_forward(float *out, const float *x, int64_t B, int64_t C, int
     return MLC_OK;
 }
 
-int mlc_nn_log_softmax_forward(float *out, const float *x, int64_t B, int64_t C, int n_threads) {
+int MLC_ISA(mlc_nn_log_softmax_forward)(float *out, const float *x, int64_t B, int64_t C, int n_threads) {
     if (B < 0 || C < 1) return MLC_EINVAL;
 #pragma omp parallel for num_threads(mlc_team_size(B * C * 16, n_threads)) schedule(static)
     for (int64_t i = 0; i < B; i++) {
@@ -166,7 +170,8 @@ int mlc_nn_log_softmax_forward(float *out, const float *x, int64_t B, int64_t C,
     return MLC_OK;
 }
 
-int mlc_nn_softmax_backward(float *dx, const float *dout, const float *out, int64_t B, int64_t C, int n_threads) {
+int MLC_ISA(mlc_nn_softmax_backward)(float *dx, const float *dout, const float *out, int64_t B, int64_t C,
+                                     int n_threads) {
     if (B < 0 || C < 1) return MLC_EINVAL;
     if (dx == NULL) return MLC_OK;
 #pragma omp parallel for num_threads(mlc_team_size(B * C * 4, n_threads)) schedule(static)
@@ -183,7 +188,7 @@ int mlc_nn_softmax_backward(float *dx, const float *dout, const float *out, int6
     return MLC_OK;
 }
 
-int mlc_nn_log_softmax_backward(float *dx, const float *dout, const float *out, int64_t B, int64_t C,
+int MLC_ISA(mlc_nn_log_softmax_backward)(float *dx, const float *dout, const float *out, int64_t B, int64_t C,
                                 int n_threads) {
     if (B < 0 || C < 1) return MLC_EINVAL;
     if (dx == NULL) return MLC_OK;

@@ -1,11 +1,13 @@
 /* optimizer.c: SGD / Adagrad / Adam / AdamW steps and gradient clipping on the flat parameter
  * buffer (optimizer.h). The per-element arithmetic is float32 in torch's order of operations, so a
  * run follows torch.optim step for step up to float rounding. */
+#include "core/dispatch.h"
 #include "core/reduce.h"
 #include "nn/optimizer.h"
 
 #include <math.h>
 
+#if MLC_ISA_ONCE
 const char *mlc_nn_optim_check_params(const mlc_nn_optim_params *p, int64_t step) {
     if (p->method != MLC_OPTIM_SGD && p->method != MLC_OPTIM_ADAGRAD && p->method != MLC_OPTIM_ADAM &&
         p->method != MLC_OPTIM_ADAMW)
@@ -31,10 +33,11 @@ int64_t mlc_nn_optim_state_rows(const mlc_nn_optim_params *p) {
     default: return 2;
     }
 }
+#endif
 
 static inline float sign(float v) { return (float)((v > 0) - (v < 0)); }
 
-int mlc_nn_optim_step(float *params, float *state, const float *grads, const float *decay_mask, int64_t P,
+int MLC_ISA(mlc_nn_optim_step)(float *params, float *state, const float *grads, const float *decay_mask, int64_t P,
                       const mlc_nn_optim_params *p, int64_t step, int n_threads) {
     if (mlc_nn_optim_check_params(p, step) != NULL || P < 0) return MLC_EINVAL;
     if (mlc_nn_optim_state_rows(p) > 0 && state == NULL) return MLC_EINVAL;
@@ -107,13 +110,15 @@ int mlc_nn_optim_step(float *params, float *state, const float *grads, const flo
 
 #define CLIP_CHUNKS 64 /* fixed split of P: partial sums merged in order, whatever the thread count */
 
+#if MLC_ISA_ONCE
 const char *mlc_nn_clip_grad_norm_check_params(double max_norm, double norm_type) {
     if (!(max_norm > 0)) return "max_norm must be > 0";
     if (!(norm_type > 0)) return "norm_type must be > 0 (2.0 for the Euclidean norm, inf for the max norm)";
     return NULL;
 }
+#endif
 
-int mlc_nn_clip_grad_norm(double *total_norm, float *grads, int64_t P, double max_norm, double norm_type,
+int MLC_ISA(mlc_nn_clip_grad_norm)(double *total_norm, float *grads, int64_t P, double max_norm, double norm_type,
                           int n_threads) {
     if (mlc_nn_clip_grad_norm_check_params(max_norm, norm_type) != NULL || P < 0) return MLC_EINVAL;
     const int is_max = isinf(norm_type), is_two = norm_type == 2.0, is_one = norm_type == 1.0;
@@ -153,7 +158,7 @@ int mlc_nn_clip_grad_norm(double *total_norm, float *grads, int64_t P, double ma
     return MLC_OK;
 }
 
-int mlc_nn_clip_grad_value(float *grads, int64_t P, double clip_value, int n_threads) {
+int MLC_ISA(mlc_nn_clip_grad_value)(float *grads, int64_t P, double clip_value, int n_threads) {
     if (!(clip_value >= 0) || P < 0) return MLC_EINVAL;
     const float v = (float)clip_value;
     const int team = mlc_team_size(2 * P, n_threads);

@@ -5,39 +5,33 @@
 #include <string.h>
 
 #include "blas.h"
+#include "core/dispatch.h"
 #include "core/reduce.h"
 #include "core/vmath.h"
 #include "svm/kernel.h"
 
-/* v = exp(v) and v = tanh(v) in place by core/vmath.h's vectorised bodies (libm's exp is one call
- * per value: a tenth of a digits fit, half of its prediction; the exp is 0 below -708.05). On x86-64
- * Linux a second copy for AVX2 (4 lanes) is picked at load time, about 3x libm's speed (the SSE2 copy
- * is about libm's), until the ISA dispatch of issue 12 replaces these clones. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define ROW_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define ROW_CLONES
-#endif
-ROW_CLONES static void exp_inplace(double *v, int64_t n) { mlc_vexp_f64(v, v, n); }
-ROW_CLONES static void tanh_inplace(double *v, int64_t n) { mlc_vtanh_f64(v, v, n); }
-
-void mlc_svm_kernel_from_dots(const mlc_svm_kernel *k, double *v, int64_t n, double sqx, const double *sqy) {
+/* Dispatched per CPU level (core/dispatch.h): the exp and tanh are core/vmath.h's vectorised bodies
+ * (libm's exp is one call per value: a tenth of a digits fit, half of its prediction; the exp is 0
+ * below -708.05), about 3x libm's speed in AVX2's 4 lanes; the SSE2 copy is about libm's. */
+void MLC_ISA(mlc_svm_kernel_from_dots)(const mlc_svm_kernel *k, double *v, int64_t n, double sqx,
+                                       const double *sqy) {
     const double g = k->gamma, c0 = k->coef0;
     switch (k->kernel) {
     case MLC_SVM_LINEAR: return;
     case MLC_SVM_RBF:
         for (int64_t j = 0; j < n; j++) v[j] = -g * (sqx + sqy[j] - 2.0 * v[j]);
-        exp_inplace(v, n);
+        mlc_vexp_f64(v, v, n);
         return;
     case MLC_SVM_POLY:
         for (int64_t j = 0; j < n; j++) v[j] = pow(g * v[j] + c0, (double)k->degree);
         return;
     default:
         for (int64_t j = 0; j < n; j++) v[j] = g * v[j] + c0;
-        tanh_inplace(v, n);
+        mlc_vtanh_f64(v, v, n);
     }
 }
 
+#if MLC_ISA_ONCE
 void mlc_svm_row_sqnorms(double *sq, const double *X, int64_t n, int64_t d) {
     for (int64_t i = 0; i < n; i++) {
         const double *x = X + i * d;
@@ -128,3 +122,4 @@ int mlc_svm_decision(double *dec, const double *X, const double *SV, const doubl
     mlc_free(sqx);
     return mlc_par_status(&par);
 }
+#endif

@@ -1,0 +1,89 @@
+/* dispatch.h: runtime CPU dispatch of mlc's own hot loops (DESIGN.md, Speed).
+ *
+ * A dispatched kernel file (setup.py's ISA_SOURCES) is compiled once per level: baseline x86-64
+ * (SSE2) with the flags of every other file, then again with -mavx2 -mfma (MLC_ISA_LEVEL 1) and
+ * with -mavx512f -mavx512bw -mavx512dq -mavx512vl (MLC_ISA_LEVEL 2). In it a dispatched kernel is
+ * defined as `int MLC_ISA(mlc_x_forward)(...)`, which names the three copies mlc_x_forward_baseline,
+ * _avx2 and _avx512; what is not a hot loop (check_params, setup) sits inside `#if MLC_ISA_ONCE` and
+ * is compiled in the baseline object only. The public name, the header's prototype that callers
+ * use, is defined in dispatch.c as one call through the table of the level in force, which is chosen
+ * once, when the module loads (the best level the CPU has; mlc's import applies MLC_CPU).
+ *
+ * Floating point: -std=c11 turns FMA contraction off in every copy, so a copy computes each element
+ * with the same operations in the same order as baseline: elementwise kernels give the same bits at
+ * every level; reductions vectorised with `omp simd reduction` sum in lanes of the vector width, so
+ * theirs differ in the last bits.
+ *
+ * MLC_DISPATCH(X) lists the dispatched kernels as X(return type, name, (parameters), (arguments)).
+ */
+#ifndef MLC_CORE_DISPATCH_H
+#define MLC_CORE_DISPATCH_H
+
+#include "core/enums.h"
+#include "mlc.h"
+#include "metrics/distance.h"
+#include "nn/activation.h"
+#include "nn/optimizer.h"
+#include "svm/kernel.h"
+
+#define MLC_DISPATCH(X)                                                                                  \
+    X(int, mlc_nn_activation_forward, (float *out, const float *x, int64_t n, int kind, float alpha,     \
+      int n_threads), (out, x, n, kind, alpha, n_threads))                                               \
+    X(int, mlc_nn_activation_backward, (float *dx, const float *dout, const float *x, const float *out,  \
+      int64_t n, int kind, float alpha, int n_threads), (dx, dout, x, out, n, kind, alpha, n_threads))   \
+    X(int, mlc_nn_softmax_forward, (float *out, const float *x, int64_t B, int64_t C, int n_threads),    \
+      (out, x, B, C, n_threads))                                                                         \
+    X(int, mlc_nn_log_softmax_forward, (float *out, const float *x, int64_t B, int64_t C,                \
+      int n_threads), (out, x, B, C, n_threads))                                                         \
+    X(int, mlc_nn_softmax_backward, (float *dx, const float *dout, const float *out, int64_t B,          \
+      int64_t C, int n_threads), (dx, dout, out, B, C, n_threads))                                       \
+    X(int, mlc_nn_log_softmax_backward, (float *dx, const float *dout, const float *out, int64_t B,      \
+      int64_t C, int n_threads), (dx, dout, out, B, C, n_threads))                                       \
+    X(int, mlc_nn_optim_step, (float *params, float *state, const float *grads,                          \
+      const float *decay_mask, int64_t P, const mlc_nn_optim_params *p, int64_t step, int n_threads),    \
+      (params, state, grads, decay_mask, P, p, step, n_threads))                                         \
+    X(int, mlc_nn_clip_grad_norm, (double *total_norm, float *grads, int64_t P, double max_norm,         \
+      double norm_type, int n_threads), (total_norm, grads, P, max_norm, norm_type, n_threads))          \
+    X(int, mlc_nn_clip_grad_value, (float *grads, int64_t P, double clip_value, int n_threads), (grads,  \
+      P, clip_value, n_threads))                                                                         \
+    X(void, mlc_svm_kernel_from_dots, (const mlc_svm_kernel *k, double *v, int64_t n, double sqx,        \
+      const double *sqy), (k, v, n, sqx, sqy))                                                           \
+    X(void, mlc_distance_tile, (double *S, int64_t lds, const mlc_distance_rows *X, int64_t i0,          \
+      int64_t bx, const mlc_distance_rows *Y, int64_t j0, int64_t by, int metric), (S, lds, X, i0, bx,   \
+      Y, j0, by, metric))
+
+/* The levels are MLC_CPU_BASELINE, _AVX2, _AVX512 (core/enums.h); MLC_ISA_LEVEL below is the same
+ * number as a macro, which the preprocessor can test. */
+#define MLC_CPU_COUNT 3
+
+#ifndef MLC_ISA_LEVEL
+#define MLC_ISA_LEVEL 0
+#endif
+#define MLC_ISA_ONCE (MLC_ISA_LEVEL == 0)
+#if MLC_ISA_LEVEL == 2
+#define MLC_ISA(name) name##_avx512
+#elif MLC_ISA_LEVEL == 1
+#define MLC_ISA(name) name##_avx2
+#else
+#define MLC_ISA(name) name##_baseline
+#endif
+
+/* The three copies of each kernel (declared here so that each definition is checked against them). */
+#define MLC_ISA_DECLARE(ret, name, params, args) ret name##_baseline params; ret name##_avx2 params; \
+    ret name##_avx512 params;
+MLC_DISPATCH(MLC_ISA_DECLARE)
+#undef MLC_ISA_DECLARE
+
+/* "baseline", "avx2", "avx512"; NULL for a level out of range. */
+const char *mlc_cpu_name(int level);
+/* 1 when this build has the level's copies and the CPU (and OS) can run them. */
+int mlc_cpu_supported(int level);
+/* The highest supported level. */
+int mlc_cpu_best(void);
+/* Makes `level` the one in force: MLC_OK, or MLC_EINVAL when it is not supported (nothing changes).
+ * Called once at module load; calling it while a kernel runs in another thread is a race. */
+int mlc_cpu_select(int level);
+/* The level in force. */
+int mlc_cpu_level(void);
+
+#endif

@@ -1,0 +1,223 @@
+"""Runtime CPU dispatch (csrc/core/dispatch.h): the level in force, MLC_CPU, mlc.show_config, and every
+dispatched kernel at every level the machine has against the baseline level.
+
+Bit-identical at every level (FMA contraction is off, so each element gets the same operations in the same
+order): the activations (relu, leaky_relu, sigmoid, tanh, identity, forward and backward), softmax and
+log_softmax (forward and backward), the optimiser steps (SGD with momentum and nesterov, Adagrad, Adam,
+AdamW), the gradient clipping, the SVM kernel rows (rbf, poly, sigmoid) and so the SVC fits built on
+them, and a whole MLP training run. Within 1e-13 relative: the manhattan distances (a vectorised sum,
+whose lanes follow the vector width). The whole suite runs at a forced level with
+``MLC_CPU=avx2 python -m pytest tests``.
+"""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from sklearn import datasets
+
+import mlc
+from mlc import _mlc
+
+LEVELS = [name for name, ok in _mlc.cpu_levels().items() if ok]
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run_python(code, **env):
+    """Run code in a fresh interpreter importing this checkout's mlc; returns the CompletedProcess."""
+    env = {**os.environ, "PYTHONPATH": ROOT, **env}
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT)
+
+
+@pytest.fixture
+def at_level():
+    """at_level(name): switch the dispatched kernels to a level for this test; restored after."""
+    before = _mlc.cpu_level()
+    yield _mlc._set_cpu_level
+    _mlc._set_cpu_level(before)
+
+
+def per_level(at_level, compute):
+    """{level: compute()} for every level the machine has."""
+    out = {}
+    for level in LEVELS:
+        at_level(level)
+        out[level] = compute()
+    return out
+
+
+def assert_same_bits(results):
+    base = results["baseline"]
+    for level, r in results.items():
+        for a, b in zip(np.atleast_1d(base) if not isinstance(base, tuple) else base,
+                        np.atleast_1d(r) if not isinstance(r, tuple) else r):
+            np.testing.assert_array_equal(np.asarray(a), np.asarray(b), err_msg=level)
+
+
+def test_levels_and_default():
+    levels = _mlc.cpu_levels()
+    assert list(levels) == ["baseline", "avx2", "avx512"] and levels["baseline"]
+    # levels are nested: a CPU with AVX-512 has AVX2
+    assert levels["avx2"] or not levels["avx512"]
+    if "MLC_CPU" not in os.environ:
+        assert _mlc.cpu_level() == LEVELS[-1]
+
+
+def test_show_config(capsys):
+    info = mlc.show_config()
+    printed = capsys.readouterr().out
+    assert info["cpu_level"] == _mlc.cpu_level() and info["cpu_level"] in printed
+    assert info["cpu_levels_supported"] == LEVELS
+    assert info["num_threads"] == mlc.get_num_threads() and info["blas_num_threads"] >= 1
+    assert "OpenBLAS" in info["blas"] and info["blas"] in printed
+    assert os.path.exists(info["openmp_library"]) and os.path.exists(info["blas_library"])
+    if "libgomp-mlc" in info["openmp_library"]:  # the vendored runtime (not MLC_BLAS=system)
+        assert os.path.dirname(info["openmp_library"]).endswith(os.path.join("mlc", ".libs"))
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_mlc_cpu_forces_a_level(level):
+    r = run_python("import mlc; print(mlc._mlc.cpu_level())", MLC_CPU=level)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == level
+
+
+def test_mlc_cpu_unknown_name_is_an_error():
+    r = run_python("import mlc", MLC_CPU="sse9")
+    assert r.returncode != 0 and "MLC_CPU='sse9': must be one of baseline, avx2, avx512" in r.stderr
+
+
+def test_mlc_cpu_unsupported_level_falls_back_with_a_warning(monkeypatch):
+    import mlc._config as config
+
+    chosen = []
+
+    class NoAvx512:
+        def cpu_levels(self):
+            return {"baseline": True, "avx2": True, "avx512": False}
+
+        def _set_cpu_level(self, name):
+            chosen.append(name)
+
+    monkeypatch.setattr(config, "_mlc", NoAvx512())
+    monkeypatch.setenv("MLC_CPU", "avx512")
+    with pytest.warns(RuntimeWarning, match="MLC_CPU=avx512: this CPU or build cannot run it; mlc uses avx2"):
+        config._init_cpu_from_environment()
+    assert chosen == ["avx2"]
+
+
+def test_set_cpu_level_errors():
+    with pytest.raises(ValueError, match="unknown CPU level 'avx3'"):
+        _mlc._set_cpu_level("avx3")
+
+
+# ---- each dispatched kernel at every level ----------------------------------------------------------
+
+def special_values():
+    """A sweep over the float32 range with the edge cases of core/vmath.h: +-0, +-inf, NaN, subnormals."""
+    x = np.concatenate([np.linspace(-120, 120, 20011), np.geomspace(1e-40, 1e3, 3001),
+                        -np.geomspace(1e-40, 1e3, 3001), [0.0, -0.0, np.inf, -np.inf, np.nan, 1e-45, -1e-45]])
+    return x.astype(np.float32)
+
+
+@pytest.mark.parametrize("kind", [_mlc.ACT_RELU, _mlc.ACT_LEAKY_RELU, _mlc.ACT_SIGMOID, _mlc.ACT_TANH,
+                                  _mlc.ACT_IDENTITY])
+def test_activations_same_bits_at_every_level(at_level, kind):
+    x = special_values()
+    g = np.random.default_rng(0).standard_normal(x.size).astype(np.float32)
+
+    def compute():
+        out = np.empty_like(x)
+        _mlc.nn_activation_forward(out, x, kind, 0.01)
+        dx = np.zeros_like(x)
+        _mlc.nn_activation_backward(dx, g, x, out, kind, 0.01)
+        return out, dx
+
+    assert_same_bits(per_level(at_level, compute))
+
+
+def test_softmax_same_bits_at_every_level(at_level):
+    rng = np.random.default_rng(1)
+    x = (rng.standard_normal((37, 19)) * 20).astype(np.float32)
+    g = rng.standard_normal(x.shape).astype(np.float32)
+
+    def compute():
+        res = []
+        for fwd, bwd in ((_mlc.nn_softmax_forward, _mlc.nn_softmax_backward),
+                         (_mlc.nn_log_softmax_forward, _mlc.nn_log_softmax_backward)):
+            out = np.empty_like(x)
+            fwd(out, x)
+            dx = np.zeros_like(x)
+            bwd(dx, g, out)
+            res += [out, dx]
+        return tuple(res)
+
+    assert_same_bits(per_level(at_level, compute))
+
+
+@pytest.mark.parametrize("make", [lambda: mlc.nn.SGD(0.1, momentum=0.9, nesterov=True, weight_decay=1e-3),
+                                  lambda: mlc.nn.SGD(0.1, momentum=0.5, dampening=0.1, l1=1e-3),
+                                  lambda: mlc.nn.Adagrad(0.1), lambda: mlc.nn.Adam(0.01, weight_decay=1e-2),
+                                  lambda: mlc.nn.AdamW(0.01)],
+                         ids=["sgd-nesterov", "sgd-l1", "adagrad", "adam", "adamw"])
+def test_optimizers_same_bits_at_every_level(at_level, make):
+    rng = np.random.default_rng(2)
+    p0 = rng.standard_normal(10_007).astype(np.float32)
+    grads = [rng.standard_normal(p0.size).astype(np.float32) for _ in range(5)]
+
+    def compute():
+        opt, p = make(), p0.copy()
+        for g in grads:
+            opt.step(p, g)
+        return p
+
+    assert_same_bits(per_level(at_level, compute))
+
+
+@pytest.mark.parametrize("norm_type", [2.0, 1.0, np.inf, 3.0])
+def test_clipping_same_bits_at_every_level(at_level, norm_type):
+    g0 = np.random.default_rng(3).standard_normal(20_011).astype(np.float32) * 10
+
+    def compute():
+        g = g0.copy()
+        norm = _mlc.nn_clip_grad_norm(g, 1.0, norm_type)
+        v = g0.copy()
+        mlc.nn.clip_grad_value(v, 0.5)
+        return g, np.float64(norm), v
+
+    assert_same_bits(per_level(at_level, compute))
+
+
+@pytest.mark.parametrize("kernel", ["rbf", "poly", "sigmoid"])
+def test_svm_kernels_same_bits_at_every_level(at_level, kernel):
+    X, y = datasets.load_iris(return_X_y=True)
+    code = _mlc.ENUMS["svm_kernel"][kernel]
+
+    def compute():
+        K = _mlc.svm_kernel_matrix(X, X[::3], code, 3, 0.2, 0.5)
+        clf = mlc.svm.SVC(kernel=kernel, gamma=0.2, coef0=0.5).fit(X, y)
+        return K, clf.dual_coef_, clf.intercept_, clf.decision_function(X)
+
+    assert_same_bits(per_level(at_level, compute))
+
+
+def test_mlp_training_same_bits_at_every_level(at_level):
+    X, y = datasets.load_digits(return_X_y=True)
+
+    def compute():
+        clf = mlc.nn.MLPClassifier(hidden_layer_sizes=(32,), activation="tanh", max_iter=3, random_state=0)
+        with pytest.warns(Warning):  # not converged in 3 epochs
+            clf.fit(X[:600] / 16, y[:600])
+        return clf.predict_proba(X[600:800] / 16)
+
+    assert_same_bits(per_level(at_level, compute))
+
+
+def test_manhattan_close_at_every_level(at_level):
+    rng = np.random.default_rng(4)
+    X, Y = rng.standard_normal((70, 33)), rng.standard_normal((50, 33))
+    res = per_level(at_level, lambda: mlc.metrics.pairwise_distances(X, Y, metric="manhattan"))
+    ref = np.abs(X[:, None, :] - Y[None, :, :]).sum(-1)
+    for level, D in res.items():
+        np.testing.assert_allclose(D, ref, rtol=1e-13, err_msg=level)
