@@ -1,17 +1,20 @@
-"""python -m bench [family ...] [--quick] [--threads N]: mlc vs its reference, side by side.
+"""python -m bench [family ...] [--quick] [--threads 1,2] [--busy] [-k TEXT]: mlc vs its reference, side by side.
 
 Prints a markdown table and writes bench/RESULTS.md (the families run, newest first replaces the
-rows of the same families).
+rows of the same families). Every row runs at each thread count of --threads (default: 1 and all
+cores), the rows of one work next to each other: a lead that comes only from threads is not a lead.
 """
 import argparse
+import contextlib
 import datetime
 import importlib
 import os
 import pkgutil
 import platform
+import signal
 import sys
 
-from bench._harness import markdown
+from bench._harness import close_procs, competing_process, markdown, select
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FAMILIES = sorted(m.name[len("bench_"):] for m in pkgutil.iter_modules([HERE])
@@ -31,11 +34,26 @@ def _expand(names):
     return out
 
 
+def _thread_counts(text):
+    counts = []
+    for part in text.split(","):
+        if not part.strip().isdigit() or int(part) < 1:
+            raise argparse.ArgumentTypeError(f"thread counts are positive integers, got {text!r}")
+        if int(part) not in counts:
+            counts.append(int(part))
+    return counts
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     ap.add_argument("families", nargs="*", help=f"any of {FAMILIES} or the groups {sorted(ALIASES)} (default: all)")
     ap.add_argument("--quick", action="store_true", help="small sizes, few repeats (a smoke run)")
-    ap.add_argument("--threads", type=int, default=None, help="threads for both sides (default: all cores)")
+    ap.add_argument("--threads", type=_thread_counts, default=None,
+                    help="comma-separated thread counts for both sides, each row at each (default: 1,<all cores>)")
+    ap.add_argument("--busy", action="store_true",
+                    help="run with a competing busy process pinned to one core (the table says so; not written)")
+    ap.add_argument("-k", dest="select", action="append", metavar="TEXT",
+                    help="only the rows whose work contains TEXT (repeatable)")
     ap.add_argument("--no-write", action="store_true", help="do not write bench/RESULTS.md")
     args = ap.parse_args(argv)
     args.families = _expand(args.families)
@@ -45,22 +63,30 @@ def main(argv=None):
     import mlc
     from threadpoolctl import threadpool_limits
 
-    n_threads = args.threads or os.cpu_count()
-    mlc.set_num_threads(n_threads)
+    counts = args.threads or _thread_counts(f"1,{os.cpu_count()}")
+    select(args.select)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))   # stop the workers and --busy's competitor too
     rows = []
-    with threadpool_limits(limits=n_threads):
-        mlc.set_num_threads(n_threads)  # threadpool_limits also reaches mlc's vendored OpenBLAS
+    with contextlib.ExitStack() as stack:
+        stack.callback(close_procs)
+        busy_core = stack.enter_context(competing_process()) if args.busy else None
         for fam in args.families or FAMILIES:
             mod = importlib.import_module(f"bench.bench_{fam}")
-            for row in mod.rows(quick=args.quick):
-                print(f"  {row.family:12s} {row.work:55s} mlc {row.mlc_s:9.4f}s  ref {row.ref_s:9.4f}s"
-                      f"  ratio {row.ratio:5.2f}  {row.quality_name} {row.mlc_quality:.6g} vs "
-                      f"{row.ref_quality:.6g}", flush=True)
-                rows.append(row)
-    table = markdown(rows, n_threads)
+            for n_threads in counts:
+                with threadpool_limits(limits=n_threads):
+                    mlc.set_num_threads(n_threads)  # threadpool_limits also reaches mlc's vendored OpenBLAS
+                    for row in mod.rows(quick=args.quick):
+                        if row is None:   # not selected by -k
+                            continue
+                        row.threads = n_threads
+                        print(f"  {row.family:12s} {row.work + row.note:55s} t={n_threads} mlc {row.mlc_s:9.4f}s  ref "
+                              f"{row.ref_s:9.4f}s  ratio {row.ratio:5.2f}  {row.quality_name} {row.mlc_quality:.6g}"
+                              f" vs {row.ref_quality:.6g}", flush=True)
+                        rows.append(row)
+    table = markdown(rows, counts, busy_core)
     print()
     print(table)
-    if not args.no_write and not args.quick:
+    if not args.no_write and not args.quick and not args.busy and not args.select:
         import numpy, sklearn
         header = (f"# Bench results\n\n{datetime.date.today()} · {platform.processor() or platform.machine()}"
                   f" · {os.cpu_count()} cores · Python {platform.python_version()} · NumPy {numpy.__version__}"

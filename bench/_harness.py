@@ -1,12 +1,26 @@
 """Side-by-side timing: mlc and its reference on the same data, interleaved, medians.
 
 A family's bench module (bench/bench_<family>.py) defines ``rows(quick)`` yielding Row objects,
-usually made by ``compare``. Threads: both sides run with the same count (threadpoolctl limits the
-reference's BLAS/OpenMP, mlc.set_num_threads mlc's).
+usually made by ``compare`` (both sides in the bench's process, for scikit-learn references) or
+``compare_procs`` (each side in its own worker process with only its own library loaded, for torch and
+other references that bring their own OpenMP runtime or BLAS). Threads: both sides run with the same
+count (threadpoolctl limits the reference's BLAS/OpenMP, mlc.set_num_threads mlc's); ``python -m
+bench`` runs every row at each count of --threads and sets row.threads.
 """
+import atexit
+import contextlib
+import os
+import pickle
 import statistics
+import subprocess
+import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# libraries a worker reports as loaded: a side's process may hold its own and its preloads, no other
+LIBRARIES = ("mlc", "torch", "sklearn", "sklearnex", "gensim", "fasttext")
+_select = []   # -k patterns: a row runs when its work contains one of them (all rows when empty)
 
 
 @dataclass
@@ -19,10 +33,22 @@ class Row:
     quality_name: str
     mlc_quality: float
     ref_quality: float
+    threads: int = 0
+    separate: bool = False   # each side ran in its own process
+    note: str = ""           # shown after work (e.g. GFLOP/s), which alone names the row across thread counts
 
     @property
     def ratio(self):
         return self.mlc_s / self.ref_s if self.ref_s > 0 else float("inf")
+
+
+def select(patterns):
+    _select[:] = patterns or []
+
+
+def selected(work):
+    """Whether the row `work` runs (the -k filter of python -m bench); call it before building data."""
+    return not _select or any(p in work for p in _select)
 
 
 def timeit_pair(mlc_fn, ref_fn, repeats=5):
@@ -45,20 +71,158 @@ def timeit_pair(mlc_fn, ref_fn, repeats=5):
 
 
 def compare(family, work, mlc_fn, ref_fn, quality, quality_name, ref_name="scikit-learn", repeats=5):
-    """Time both sides and score each side's output with quality(output) -> float."""
+    """Time both sides and score each side's output with quality(output) -> float (None: row not selected)."""
+    if not selected(work):
+        return None
     tm, tr, om, orf = timeit_pair(mlc_fn, ref_fn, repeats)
     return Row(family, work, tm, tr, ref_name, quality_name, float(quality(om)), float(quality(orf)))
 
 
-def markdown(rows, n_threads):
-    lines = [
-        f"Threads: {n_threads} for both sides. Times are medians of interleaved repeats (seconds).",
-        "",
-        "| family | work | mlc (s) | reference (s) | ratio mlc/ref | quality | mlc | reference |",
-        "|---|---|---:|---:|---:|---|---:|---:|",
-    ]
+@dataclass
+class Side:
+    """One side of a row, run by a worker process (bench/_worker.py): that process imports `preload`
+    (and runs a little of each), then `lib`, and no other library of LIBRARIES. Then
+    ``module.func(threads=n, **kwargs)`` returns ``run`` (one timed unit of work) or ``(run, result)``;
+    result(run's last output) is sent back to the parent (default: the output itself)."""
+    lib: str
+    module: str
+    func: str
+    kwargs: dict = field(default_factory=dict)
+    preload: tuple = ()
+
+
+class _Proc:
+    """A worker process (python -m bench._worker) and its pickle protocol over stdin/stdout."""
+
+    def __init__(self, lib, preload, threads):
+        self.p = subprocess.Popen([sys.executable, "-m", "bench._worker"], cwd=ROOT, stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE)
+        self.loaded = self._ask(("start", lib, preload, threads))
+
+    def _ask(self, msg):
+        pickle.dump(msg, self.p.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        self.p.stdin.flush()
+        try:
+            status, value = pickle.load(self.p.stdout)
+        except EOFError:
+            raise RuntimeError(f"bench worker died (exit status {self.p.wait()})") from None
+        if status != "ok":
+            raise RuntimeError(f"bench worker failed:\n{value}")
+        return value
+
+    def job(self, side, threads, warmup):
+        self.loaded = self._ask(("job", side.module, side.func, side.kwargs, threads, warmup))
+
+    def run(self):
+        return self._ask(("run",))
+
+    def result(self):
+        return self._ask(("result",))
+
+    def close(self):
+        """An idle worker exits at the end of its input; one still running (after Ctrl-C) is killed."""
+        with contextlib.suppress(OSError, ValueError):
+            self.p.stdin.close()
+        self.p.stdout.close()
+        try:
+            self.p.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            self.p.wait()
+
+
+_procs = {}   # (lib, preload) -> _Proc, reused by the rows of a run
+
+
+def close_procs():
+    while _procs:
+        _procs.popitem()[1].close()
+
+
+atexit.register(close_procs)
+
+
+def _proc(side, threads):
+    key = (side.lib, tuple(side.preload))
+    if key not in _procs:
+        _procs[key] = _Proc(side.lib, tuple(side.preload), threads)
+    return _procs[key]
+
+
+def compare_procs(family, work, mlc_side, ref_side, quality_name, ref_name, repeats=5, warmup=1, score=None,
+                  threads=None):
+    """Time two Sides, each in its own worker process, alternating run by run after `warmup` runs each;
+    medians. score(mlc result, ref result) -> (mlc quality, ref quality) (default: both results are the
+    qualities). threads defaults to mlc's current count (python -m bench sets it). None: row not selected."""
+    if not selected(work):
+        return None
+    if threads is None:
+        import mlc
+        threads = mlc.get_num_threads()
+    procs = []
+    for side in (mlc_side, ref_side):
+        proc = _proc(side, threads)
+        proc.job(side, threads, warmup)
+        extra = set(proc.loaded) - {side.lib} - set(side.preload)
+        if extra:
+            raise RuntimeError(f"the {side.lib} worker of {work!r} also loaded {sorted(extra)}")
+        procs.append(proc)
+    tm, tr = [], []
+    for _ in range(repeats):
+        time.sleep(0.05)   # as in timeit_pair: no side starts while the other's threads still spin
+        tm.append(procs[0].run())
+        time.sleep(0.05)
+        tr.append(procs[1].run())
+    rm, rr = procs[0].result(), procs[1].result()
+    qm, qr = score(rm, rr) if score else (rm, rr)
+    return Row(family, work, statistics.median(tm), statistics.median(tr), ref_name, quality_name, float(qm),
+               float(qr), separate=True)
+
+
+# a competitor for --busy: a pure-Python spin on one core; it stops by itself when its parent is gone
+_BUSY = ("import os, signal\nsignal.signal(signal.SIGINT, signal.SIG_DFL)\nppid = os.getppid()\n"
+         "while os.getppid() == ppid:\n    for _ in range(1_000_000):\n        pass\n")
+
+
+@contextlib.contextmanager
+def competing_process(core=None):
+    """A busy process pinned to one core (default: the last one this process may use) while the block
+    runs; stopped on leaving it, also on an exception or Ctrl-C. Yields the core."""
+    if core is None:
+        core = max(os.sched_getaffinity(0))
+    p = subprocess.Popen([sys.executable, "-c", _BUSY], preexec_fn=lambda: os.sched_setaffinity(0, {core}))
+    try:
+        yield core
+    finally:
+        p.kill()
+        p.wait()
+
+
+def _ordered(rows):
+    """The rows of one work (at each thread count) next to each other, works in first-seen order."""
+    first = {}
     for r in rows:
+        first.setdefault((r.family, r.work, r.quality_name), len(first))
+    return sorted(rows, key=lambda r: (first[(r.family, r.work, r.quality_name)], r.threads))
+
+
+def markdown(rows, threads, busy_core=None):
+    lines = [
+        f"Threads: {', '.join(map(str, threads))} for both sides (the threads column). Times are medians of "
+        "interleaved repeats (seconds). Sides `separate`: each side ran in its own process with only its own "
+        "library loaded, the two processes alternating run by run; `same`: both in one process.",
+    ]
+    if busy_core is not None:
+        lines.append(f"**Measured under load**: a competing busy process was pinned to core {busy_core} "
+                     f"throughout.")
+    lines += [
+        "",
+        "| family | work | threads | sides | mlc (s) | reference (s) | ratio mlc/ref | quality | mlc | reference |",
+        "|---|---|---:|---|---:|---:|---:|---|---:|---:|",
+    ]
+    for r in _ordered(rows):
         lines.append(
-            f"| {r.family} | {r.work} | {r.mlc_s:.4f} | {r.ref_s:.4f} ({r.ref_name}) | "
-            f"{r.ratio:.2f} | {r.quality_name} | {r.mlc_quality:.6g} | {r.ref_quality:.6g} |")
+            f"| {r.family} | {r.work}{r.note} | {r.threads} | {'separate' if r.separate else 'same'} | {r.mlc_s:.4f} | "
+            f"{r.ref_s:.4f} ({r.ref_name}) | {r.ratio:.2f} | {r.quality_name} | {r.mlc_quality:.6g} | "
+            f"{r.ref_quality:.6g} |")
     return "\n".join(lines)
