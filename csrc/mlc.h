@@ -66,8 +66,12 @@ void mlc_rng_seed(mlc_rng *rng, uint64_t seed);
 uint64_t mlc_rng_next(mlc_rng *rng);
 double mlc_rng_uniform(mlc_rng *rng);                 /* [0, 1), 53 random bits */
 double mlc_rng_normal(mlc_rng *rng);                  /* standard normal (polar Box-Muller, no cache) */
+void mlc_rng_normal_pair(mlc_rng *rng, double *z0, double *z1); /* both normals of one polar draw */
 uint64_t mlc_rng_below(mlc_rng *rng, uint64_t bound); /* uniform integer in [0, bound), unbiased */
 void mlc_rng_jump(mlc_rng *rng);                      /* advance 2^128 steps: independent streams */
+/* Seeds stream `stream` of `seed` (a block of work whose draws must not depend on which thread runs
+ * it): splitmix64 over (seed, stream), so neighbouring streams and seeds get unrelated states. */
+void mlc_rng_seed_stream(mlc_rng *rng, uint64_t seed, uint64_t stream);
 
 /* ---- one source for float32 and float64 ----------------------------------------------------
  * <x>.c defines T (double, float) and SFX (f64, f32) and includes <x>_impl.h once per type; in

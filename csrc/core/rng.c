@@ -18,6 +18,11 @@ void mlc_rng_seed(mlc_rng *rng, uint64_t seed) {
     for (int i = 0; i < 4; i++) rng->s[i] = splitmix64(&seed);
 }
 
+void mlc_rng_seed_stream(mlc_rng *rng, uint64_t seed, uint64_t stream) {
+    uint64_t x = seed + 0x9e3779b97f4a7c15ULL * stream;
+    mlc_rng_seed(rng, splitmix64(&x));
+}
+
 uint64_t mlc_rng_next(mlc_rng *rng) {
     uint64_t *s = rng->s;
     const uint64_t result = rotl(s[1] * 5, 7) * 9;
@@ -33,14 +38,23 @@ uint64_t mlc_rng_next(mlc_rng *rng) {
 
 double mlc_rng_uniform(mlc_rng *rng) { return (double)(mlc_rng_next(rng) >> 11) * 0x1.0p-53; }
 
-double mlc_rng_normal(mlc_rng *rng) {
+/* The polar method (Marsaglia & Bray 1964): a point uniform in the unit disc gives two normals. */
+void mlc_rng_normal_pair(mlc_rng *rng, double *z0, double *z1) {
     double u, v, s;
     do {
         u = 2.0 * mlc_rng_uniform(rng) - 1.0;
         v = 2.0 * mlc_rng_uniform(rng) - 1.0;
         s = u * u + v * v;
     } while (s >= 1.0 || s == 0.0);
-    return u * sqrt(-2.0 * log(s) / s);
+    const double f = sqrt(-2.0 * log(s) / s);
+    *z0 = u * f;
+    *z1 = v * f;
+}
+
+double mlc_rng_normal(mlc_rng *rng) {
+    double z0, z1;
+    mlc_rng_normal_pair(rng, &z0, &z1);
+    return z0;
 }
 
 uint64_t mlc_rng_below(mlc_rng *rng, uint64_t bound) {

@@ -9,16 +9,6 @@ const char *mlc_nn_dropout_check_params(double p) {
     return NULL;
 }
 
-/* A bijective 64-bit mix (MurmurHash3's finaliser): distinct inputs give distinct outputs. */
-static uint64_t fmix64(uint64_t k) {
-    k ^= k >> 33;
-    k *= 0xff51afd7ed558ccdULL;
-    k ^= k >> 33;
-    k *= 0xc4ceb9fe1a85ec53ULL;
-    k ^= k >> 33;
-    return k;
-}
-
 /* Draws per batch: the scalar RNG fills a small buffer, then a branch-free loop (which vectorises)
  * turns it into the mask. */
 #define DRAW_BLOCK 256
@@ -36,7 +26,7 @@ int mlc_nn_dropout_forward(float *out, float *mask, const float *x, int64_t n, d
 #pragma omp parallel for num_threads(mlc_team_size(n * 2, n_threads)) schedule(static)
     for (int64_t c = 0; c < nch; c++) {
         mlc_rng rng;
-        mlc_rng_seed(&rng, fmix64(seed ^ fmix64((uint64_t)c)));
+        mlc_rng_seed_stream(&rng, seed, (uint64_t)c);
         uint32_t u[DRAW_BLOCK];
         const int64_t end = MLC_MIN(n, (c + 1) * MLC_NN_DROPOUT_CHUNK);
         for (int64_t i0 = c * MLC_NN_DROPOUT_CHUNK; i0 < end; i0 += DRAW_BLOCK) {

@@ -6,8 +6,7 @@
  * expectation of out is x and evaluation needs no rescaling.
  *
  * Reproducibility: the array is cut into chunks of MLC_NN_DROPOUT_CHUNK elements; chunk c draws from
- * its own xoshiro256** stream, seeded with mix(seed, c) (a bijective 64-bit hash of c XORed into
- * the seed, then hashed again, then the usual splitmix64 seeding). Which thread runs a chunk does not
+ * its own xoshiro256** stream, mlc_rng_seed_stream(seed, c). Which thread runs a chunk does not
  * matter, so the same seed gives the same bit-identical mask for any number of threads. Each 64-bit
  * draw decides two elements (its low and high 32 bits), compared with p * 2^32.
  */

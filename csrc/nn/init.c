@@ -14,28 +14,13 @@ const char *mlc_nn_init_check_params(int kind, int64_t fan_in, int64_t fan_out, 
     return NULL;
 }
 
-/* The seed of block k: splitmix64's finaliser over (seed, k), so neighbouring blocks and seeds give
- * unrelated xoshiro states (mlc_rng_seed mixes once more). */
-static uint64_t block_seed(uint64_t seed, int64_t k) {
-    uint64_t z = seed + 0x9e3779b97f4a7c15ULL * ((uint64_t)k + 1);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-/* out (n) = scale * N(0, 1) draws: the polar method (Marsaglia & Bray 1964) keeping BOTH normals of
- * each accepted pair (mlc_rng_normal returns one, which halves the cost of the log and sqrt). */
+/* out (n) = scale * N(0, 1) draws, keeping both normals of each polar draw. */
 static void fill_normal(float *out, int64_t n, double scale, mlc_rng *rng) {
     for (int64_t i = 0; i < n; i += 2) {
-        double u, v, s;
-        do {
-            u = 2.0 * mlc_rng_uniform(rng) - 1.0;
-            v = 2.0 * mlc_rng_uniform(rng) - 1.0;
-            s = u * u + v * v;
-        } while (s >= 1.0 || s == 0.0);
-        const double f = scale * sqrt(-2.0 * log(s) / s);
-        out[i] = (float)(u * f);
-        if (i + 1 < n) out[i + 1] = (float)(v * f);
+        double z0, z1;
+        mlc_rng_normal_pair(rng, &z0, &z1);
+        out[i] = (float)(scale * z0);
+        if (i + 1 < n) out[i + 1] = (float)(scale * z1);
     }
 }
 
@@ -61,7 +46,7 @@ int mlc_nn_init(float *out, int64_t n, int kind, int64_t fan_in, int64_t fan_out
 #pragma omp parallel for num_threads(team) schedule(static)
     for (int64_t k = 0; k < n_blocks; k++) {
         mlc_rng rng;
-        mlc_rng_seed(&rng, block_seed(seed, k));
+        mlc_rng_seed_stream(&rng, seed, (uint64_t)k);
         const int64_t i1 = MLC_MIN(n, (k + 1) * MLC_NN_INIT_BLOCK);
         if (normal)
             fill_normal(out + k * MLC_NN_INIT_BLOCK, i1 - k * MLC_NN_INIT_BLOCK, scale, &rng);
