@@ -3,7 +3,8 @@ dispatched kernel at every level the machine has against the baseline level.
 
 Bit-identical at every level (FMA contraction is off, so each element gets the same operations in the same
 order): the activations (relu, leaky_relu, sigmoid, tanh, identity, forward and backward), softmax and
-log_softmax (forward and backward), the optimiser steps (SGD with momentum and nesterov, Adagrad, Adam,
+log_softmax (forward and backward), the losses (softmax cross-entropy, BCE with logits, MSE: values and
+gradients), max and average pooling and batch norm (forward and backward), the optimiser steps (SGD with momentum and nesterov, Adagrad, Adam,
 AdamW), the gradient clipping, the SVM kernel rows (rbf, poly, sigmoid) and so the SVC fits built on
 them, and a whole MLP training run. Within 1e-13 relative: the manhattan distances (a vectorised sum,
 whose lanes follow the vector width). The whole suite runs at a forced level with
@@ -198,6 +199,47 @@ def test_svm_kernels_same_bits_at_every_level(at_level, kernel):
         K = _mlc.svm_kernel_matrix(X, X[::3], code, 3, 0.2, 0.5)
         clf = mlc.svm.SVC(kernel=kernel, gamma=0.2, coef0=0.5).fit(X, y)
         return K, clf.dual_coef_, clf.intercept_, clf.decision_function(X)
+
+    assert_same_bits(per_level(at_level, compute))
+
+
+def test_losses_same_bits_at_every_level(at_level):
+    rng = np.random.default_rng(5)
+    z = (rng.standard_normal((203, 7)) * 5).astype(np.float32)
+    t = rng.integers(0, 7, 203)
+    y = rng.random((203, 7)).astype(np.float32)
+    w = rng.random(203).astype(np.float32)
+
+    def compute():
+        d1, p1, d2, d3 = (np.zeros_like(z) for _ in range(4))
+        l1 = _mlc.nn_softmax_cross_entropy(d1, p1, z, t, w)
+        l2 = _mlc.nn_bce_with_logits(d2, z, y, w)
+        l3 = _mlc.nn_mse(d3, z, y)
+        return np.array([l1, l2, l3]), d1, p1, d2, d3
+
+    assert_same_bits(per_level(at_level, compute))
+
+
+def test_pooling_and_batchnorm_same_bits_at_every_level(at_level):
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal((3, 4, 11, 9)).astype(np.float32)
+    g = rng.standard_normal((3, 4, 6, 5)).astype(np.float32)
+    gamma, beta = rng.random(4).astype(np.float32), rng.standard_normal(4).astype(np.float32)
+
+    def compute():
+        mx, arg = np.empty((3, 4, 6, 5), np.float32), np.empty((3, 4, 6, 5), np.int64)
+        _mlc.nn_maxpool2d_forward(mx, arg, x, 3, 3, 2, 2, 1, 1)
+        dmx = np.zeros_like(x)
+        _mlc.nn_maxpool2d_backward(dmx, g, arg)
+        av, dav = np.empty((3, 4, 6, 5), np.float32), np.zeros_like(x)
+        _mlc.nn_avgpool2d_forward(av, x, 3, 3, 2, 2, 1, 1, False)
+        _mlc.nn_avgpool2d_backward(dav, g, 3, 3, 2, 2, 1, 1, False)
+        bn, mean, invstd = np.empty_like(x), np.empty(4, np.float32), np.empty(4, np.float32)
+        rmean, rvar = np.zeros(4, np.float32), np.ones(4, np.float32)
+        _mlc.nn_batchnorm_forward(bn, mean, invstd, rmean, rvar, x, gamma, beta, True)
+        dx, dgamma, dbeta = np.zeros_like(x), np.zeros(4, np.float32), np.zeros(4, np.float32)
+        _mlc.nn_batchnorm_backward(dx, dgamma, dbeta, bn, x, mean, invstd, gamma, True)
+        return mx, arg, dmx, av, dav, bn, mean, invstd, rmean, rvar, dx, dgamma, dbeta
 
     assert_same_bits(per_level(at_level, compute))
 

@@ -23,7 +23,10 @@
 #include "mlc.h"
 #include "metrics/distance.h"
 #include "nn/activation.h"
+#include "nn/batchnorm.h"
+#include "nn/loss.h"
 #include "nn/optimizer.h"
+#include "nn/pool2d.h"
 #include "svm/kernel.h"
 
 #define MLC_DISPATCH(X)                                                                                  \
@@ -39,6 +42,39 @@
       int64_t C, int n_threads), (dx, dout, out, B, C, n_threads))                                       \
     X(int, mlc_nn_log_softmax_backward, (float *dx, const float *dout, const float *out, int64_t B,      \
       int64_t C, int n_threads), (dx, dout, out, B, C, n_threads))                                       \
+    X(int, mlc_nn_loss_softmax_cross_entropy, (double *loss, float *dlogits, float *probs,               \
+      const float *logits, const int64_t *targets, const float *sample_weight, int64_t B, int64_t C,     \
+      int n_threads), (loss, dlogits, probs, logits, targets, sample_weight, B, C, n_threads))           \
+    X(int, mlc_nn_loss_bce_with_logits, (double *loss, float *dlogits, const float *logits,              \
+      const float *targets, const float *sample_weight, int64_t B, int64_t K, int n_threads), (loss,     \
+      dlogits, logits, targets, sample_weight, B, K, n_threads))                                         \
+    X(int, mlc_nn_loss_mse, (double *loss, float *dpred, const float *pred, const float *targets,        \
+      const float *sample_weight, int64_t B, int64_t K, int n_threads), (loss, dpred, pred, targets,     \
+      sample_weight, B, K, n_threads))                                                                   \
+    X(int, mlc_nn_maxpool2d_forward, (float *out, int64_t *argmax, const float *x, int64_t B,            \
+      int64_t C, int64_t H, int64_t W, int64_t KH, int64_t KW, int64_t stride_h, int64_t stride_w,       \
+      int64_t pad_h, int64_t pad_w, int n_threads), (out, argmax, x, B, C, H, W, KH, KW, stride_h,       \
+      stride_w, pad_h, pad_w, n_threads))                                                                \
+    X(int, mlc_nn_maxpool2d_backward, (float *dx, const float *dout, const int64_t *argmax, int64_t B,   \
+      int64_t C, int64_t H, int64_t W, int64_t OH, int64_t OW, int n_threads), (dx, dout, argmax, B, C,  \
+      H, W, OH, OW, n_threads))                                                                          \
+    X(int, mlc_nn_avgpool2d_forward, (float *out, const float *x, int64_t B, int64_t C, int64_t H,       \
+      int64_t W, int64_t KH, int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h,              \
+      int64_t pad_w, int count_include_pad, int n_threads), (out, x, B, C, H, W, KH, KW, stride_h,       \
+      stride_w, pad_h, pad_w, count_include_pad, n_threads))                                             \
+    X(int, mlc_nn_avgpool2d_backward, (float *dx, const float *dout, int64_t B, int64_t C, int64_t H,    \
+      int64_t W, int64_t KH, int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h,              \
+      int64_t pad_w, int count_include_pad, int n_threads), (dx, dout, B, C, H, W, KH, KW, stride_h,     \
+      stride_w, pad_h, pad_w, count_include_pad, n_threads))                                             \
+    X(int, mlc_nn_batchnorm_forward, (float *out, float *save_mean, float *save_invstd,                  \
+      float *running_mean, float *running_var, const float *x, const float *gamma, const float *beta,    \
+      int64_t B, int64_t C, int64_t S, int training, double momentum, double eps, int n_threads), (out,  \
+      save_mean, save_invstd, running_mean, running_var, x, gamma, beta, B, C, S, training, momentum,    \
+      eps, n_threads))                                                                                   \
+    X(int, mlc_nn_batchnorm_backward, (float *dx, float *dgamma, float *dbeta, const float *dout,        \
+      const float *x, const float *save_mean, const float *save_invstd, const float *gamma, int64_t B,   \
+      int64_t C, int64_t S, int training, int n_threads), (dx, dgamma, dbeta, dout, x, save_mean,        \
+      save_invstd, gamma, B, C, S, training, n_threads))                                                 \
     X(int, mlc_nn_optim_step, (float *params, float *state, const float *grads,                          \
       const float *decay_mask, int64_t P, const mlc_nn_optim_params *p, int64_t step, int n_threads),    \
       (params, state, grads, decay_mask, P, p, step, n_threads))                                         \

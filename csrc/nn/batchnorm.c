@@ -3,10 +3,12 @@
  * Both passes loop over channels in parallel; inside a channel the n = B*S values are B runs of S
  * contiguous floats, visited in order with float64 sums (fixed order: thread-count independent).
  */
+#include "core/dispatch.h"
 #include "nn/batchnorm.h"
 
 #include <math.h>
 
+#if MLC_ISA_ONCE
 const char *mlc_nn_batchnorm_check_params(int64_t B, int64_t C, int64_t S, int training, int has_running,
                                           double momentum, double eps) {
     if (B < 0 || C < 0 || S < 0) return "batchnorm: negative dimension";
@@ -17,11 +19,12 @@ const char *mlc_nn_batchnorm_check_params(int64_t B, int64_t C, int64_t S, int t
     if (!training && !has_running) return "batchnorm: eval mode needs running_mean and running_var";
     return NULL;
 }
+#endif
 
-int mlc_nn_batchnorm_forward(float *out, float *save_mean, float *save_invstd, float *running_mean,
-                             float *running_var, const float *x, const float *gamma, const float *beta,
-                             int64_t B, int64_t C, int64_t S, int training, double momentum, double eps,
-                             int n_threads) {
+int MLC_ISA(mlc_nn_batchnorm_forward)(float *out, float *save_mean, float *save_invstd, float *running_mean,
+                                      float *running_var, const float *x, const float *gamma, const float *beta,
+                                      int64_t B, int64_t C, int64_t S, int training, double momentum,
+                                      double eps, int n_threads) {
     const int has_running = running_mean != NULL && running_var != NULL;
     if (mlc_nn_batchnorm_check_params(B, C, S, training, has_running, momentum, eps) != NULL) return MLC_EINVAL;
     const int64_t n = B * S, CS = C * S;
@@ -71,9 +74,10 @@ int mlc_nn_batchnorm_forward(float *out, float *save_mean, float *save_invstd, f
     return MLC_OK;
 }
 
-int mlc_nn_batchnorm_backward(float *dx, float *dgamma, float *dbeta, const float *dout, const float *x,
-                              const float *save_mean, const float *save_invstd, const float *gamma,
-                              int64_t B, int64_t C, int64_t S, int training, int n_threads) {
+int MLC_ISA(mlc_nn_batchnorm_backward)(float *dx, float *dgamma, float *dbeta, const float *dout,
+                                       const float *x, const float *save_mean, const float *save_invstd,
+                                       const float *gamma, int64_t B, int64_t C, int64_t S, int training,
+                                       int n_threads) {
     if (B < 0 || C < 0 || S < 0) return MLC_EINVAL;
     if (dx == NULL && dgamma == NULL && dbeta == NULL) return MLC_OK;
     const int64_t n = B * S, CS = C * S;

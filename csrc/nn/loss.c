@@ -4,6 +4,7 @@
  */
 #include <math.h>
 
+#include "core/dispatch.h"
 #include "core/reduce.h"
 #include "core/vmath.h"
 #include "nn/loss.h"
@@ -12,6 +13,7 @@
 #define MAX_CHUNKS 64
 #define MIN_CHUNK_ROWS 16
 
+#if MLC_ISA_ONCE
 const char *mlc_nn_loss_check_params(int64_t B, int64_t C) {
     if (B < 1) return "loss: needs at least one sample";
     if (C < 1) return "loss: needs at least one class / output";
@@ -23,6 +25,7 @@ int64_t mlc_nn_loss_first_bad_target(const int64_t *targets, int64_t B, int64_t 
         if (targets[i] < 0 || targets[i] >= C) return i;
     return -1;
 }
+#endif
 
 /* 1 / sum w (B when w is NULL), or 0 when the sum is not positive. */
 static double inv_weight_sum(const float *w, int64_t B) {
@@ -34,9 +37,9 @@ static double inv_weight_sum(const float *w, int64_t B) {
 
 /* l_i = logsumexp(z_i) - z_i,t  and  dl/dz_ij = softmax_ij - [j = t], with the log-sum-exp shifted by
  * the row max (no overflow, even for logits of +-1e4) and summed in float64. */
-int mlc_nn_loss_softmax_cross_entropy(double *loss, float *dlogits, float *probs, const float *logits,
-                                      const int64_t *targets, const float *sample_weight, int64_t B, int64_t C,
-                                      int n_threads) {
+int MLC_ISA(mlc_nn_loss_softmax_cross_entropy)(double *loss, float *dlogits, float *probs, const float *logits,
+                                               const int64_t *targets, const float *sample_weight, int64_t B,
+                                               int64_t C, int n_threads) {
     if (mlc_nn_loss_check_params(B, C) != NULL) return MLC_EINVAL;
     if (mlc_nn_loss_first_bad_target(targets, B, C) >= 0) return MLC_EINVAL;
     const double inv_w = inv_weight_sum(sample_weight, B);
@@ -75,8 +78,9 @@ int mlc_nn_loss_softmax_cross_entropy(double *loss, float *dlogits, float *probs
 }
 
 /* log(1 + e^z) - z t and sigmoid(z) - t by core/vmath.h (exponents never positive). */
-int mlc_nn_loss_bce_with_logits(double *loss, float *dlogits, const float *logits, const float *targets,
-                                const float *sample_weight, int64_t B, int64_t K, int n_threads) {
+int MLC_ISA(mlc_nn_loss_bce_with_logits)(double *loss, float *dlogits, const float *logits,
+                                         const float *targets, const float *sample_weight, int64_t B, int64_t K,
+                                         int n_threads) {
     if (mlc_nn_loss_check_params(B, K) != NULL) return MLC_EINVAL;
     const double inv_w = inv_weight_sum(sample_weight, B);
     if (inv_w == 0.0) return MLC_EINVAL;
@@ -105,8 +109,8 @@ int mlc_nn_loss_bce_with_logits(double *loss, float *dlogits, const float *logit
     return MLC_OK;
 }
 
-int mlc_nn_loss_mse(double *loss, float *dpred, const float *pred, const float *targets, const float *sample_weight,
-                    int64_t B, int64_t K, int n_threads) {
+int MLC_ISA(mlc_nn_loss_mse)(double *loss, float *dpred, const float *pred, const float *targets,
+                             const float *sample_weight, int64_t B, int64_t K, int n_threads) {
     if (mlc_nn_loss_check_params(B, K) != NULL) return MLC_EINVAL;
     const double inv_w = inv_weight_sum(sample_weight, B);
     if (inv_w == 0.0) return MLC_EINVAL;

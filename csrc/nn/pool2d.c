@@ -10,9 +10,11 @@
 #include <limits.h>
 #include <math.h>
 
+#include "core/dispatch.h"
 #include "nn/conv2d.h"
 #include "nn/pool2d.h"
 
+#if MLC_ISA_ONCE
 const char *mlc_nn_pool2d_check_params(int64_t B, int64_t C, int64_t H, int64_t W, int64_t KH, int64_t KW,
                                        int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w) {
     if (B < 0) return "pool2d: the batch size must be >= 0";
@@ -28,15 +30,16 @@ const char *mlc_nn_pool2d_check_params(int64_t B, int64_t C, int64_t H, int64_t 
         return "pool2d: the padded input is smaller than the kernel (empty output)";
     return NULL;
 }
+#endif
 
 /* Threads for `planes` planes of `work` steps each. */
 static int plane_team(int64_t planes, int64_t work, int n_threads) {
     return (int)MLC_MIN(mlc_team_size(planes * work, n_threads), MLC_MAX(planes, 1));
 }
 
-int mlc_nn_maxpool2d_forward(float *out, int64_t *argmax, const float *x, int64_t B, int64_t C, int64_t H, int64_t W,
-                             int64_t KH, int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
-                             int n_threads) {
+int MLC_ISA(mlc_nn_maxpool2d_forward)(float *out, int64_t *argmax, const float *x, int64_t B, int64_t C,
+                                      int64_t H, int64_t W, int64_t KH, int64_t KW, int64_t stride_h,
+                                      int64_t stride_w, int64_t pad_h, int64_t pad_w, int n_threads) {
     if (mlc_nn_pool2d_check_params(B, C, H, W, KH, KW, stride_h, stride_w, pad_h, pad_w)) return MLC_EINVAL;
     const int64_t OH = mlc_nn_conv_out_size(H, KH, stride_h, pad_h, 1);
     const int64_t OW = mlc_nn_conv_out_size(W, KW, stride_w, pad_w, 1);
@@ -71,8 +74,8 @@ int mlc_nn_maxpool2d_forward(float *out, int64_t *argmax, const float *x, int64_
     return MLC_OK;
 }
 
-int mlc_nn_maxpool2d_backward(float *dx, const float *dout, const int64_t *argmax, int64_t B, int64_t C, int64_t H,
-                              int64_t W, int64_t OH, int64_t OW, int n_threads) {
+int MLC_ISA(mlc_nn_maxpool2d_backward)(float *dx, const float *dout, const int64_t *argmax, int64_t B,
+                                       int64_t C, int64_t H, int64_t W, int64_t OH, int64_t OW, int n_threads) {
     if (B < 0 || C < 0 || H < 1 || W < 1 || OH < 0 || OW < 0) return MLC_EINVAL;
     const int64_t planes = B * C, HW = H * W, Q = OH * OW;
     const int team = plane_team(planes, Q, n_threads);
@@ -114,9 +117,9 @@ static avg_window window_of(int64_t i, int64_t j, int64_t H, int64_t W, int64_t 
     return win;
 }
 
-int mlc_nn_avgpool2d_forward(float *out, const float *x, int64_t B, int64_t C, int64_t H, int64_t W, int64_t KH,
-                             int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
-                             int count_include_pad, int n_threads) {
+int MLC_ISA(mlc_nn_avgpool2d_forward)(float *out, const float *x, int64_t B, int64_t C, int64_t H, int64_t W,
+                                      int64_t KH, int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h,
+                                      int64_t pad_w, int count_include_pad, int n_threads) {
     if (mlc_nn_pool2d_check_params(B, C, H, W, KH, KW, stride_h, stride_w, pad_h, pad_w)) return MLC_EINVAL;
     const int64_t OH = mlc_nn_conv_out_size(H, KH, stride_h, pad_h, 1);
     const int64_t OW = mlc_nn_conv_out_size(W, KW, stride_w, pad_w, 1);
@@ -139,9 +142,9 @@ int mlc_nn_avgpool2d_forward(float *out, const float *x, int64_t B, int64_t C, i
     return MLC_OK;
 }
 
-int mlc_nn_avgpool2d_backward(float *dx, const float *dout, int64_t B, int64_t C, int64_t H, int64_t W, int64_t KH,
-                              int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
-                              int count_include_pad, int n_threads) {
+int MLC_ISA(mlc_nn_avgpool2d_backward)(float *dx, const float *dout, int64_t B, int64_t C, int64_t H, int64_t W,
+                                       int64_t KH, int64_t KW, int64_t stride_h, int64_t stride_w,
+                                       int64_t pad_h, int64_t pad_w, int count_include_pad, int n_threads) {
     if (mlc_nn_pool2d_check_params(B, C, H, W, KH, KW, stride_h, stride_w, pad_h, pad_w)) return MLC_EINVAL;
     const int64_t OH = mlc_nn_conv_out_size(H, KH, stride_h, pad_h, 1);
     const int64_t OW = mlc_nn_conv_out_size(W, KW, stride_w, pad_w, 1);
