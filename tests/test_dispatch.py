@@ -2,12 +2,13 @@
 dispatched kernel at every level the machine has against the baseline level.
 
 Bit-identical at every level (FMA contraction is off, so each element gets the same operations in the same
-order): the activations (relu, leaky_relu, sigmoid, tanh, identity, forward and backward), softmax and
+order): core/vmath.h's exp, log, tanh, sigmoid and log1pexp in float32 and float64 (so its stated accuracy
+holds at every level; tests/test_vmath.py checks the level in force), the activations (relu, leaky_relu, sigmoid, tanh, identity, forward and backward), softmax and
 log_softmax (forward and backward), the losses (softmax cross-entropy, BCE with logits, MSE: values and
 gradients), max and average pooling and batch norm (forward and backward), the optimiser steps (SGD with momentum and nesterov, Adagrad, Adam,
 AdamW), the gradient clipping, the SVM kernel rows (rbf, poly, sigmoid) and so the SVC fits built on
-them, and a whole MLP training run. Within 1e-13 relative: the manhattan distances (a vectorised sum,
-whose lanes follow the vector width). The whole suite runs at a forced level with
+them, and a whole MLP training run. Within 1e-13 relative: the manhattan distances and the row
+log-sum-exp (vectorised sums, whose lanes follow the vector width). The whole suite runs at a forced level with
 ``MLC_CPU=avx2 python -m pytest tests``.
 """
 import os
@@ -120,6 +121,20 @@ def special_values():
     x = np.concatenate([np.linspace(-120, 120, 20011), np.geomspace(1e-40, 1e3, 3001),
                         -np.geomspace(1e-40, 1e3, 3001), [0.0, -0.0, np.inf, -np.inf, np.nan, 1e-45, -1e-45]])
     return x.astype(np.float32)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_vmath_same_bits_at_every_level(at_level, dtype):
+    x = special_values().astype(dtype)
+    if dtype == np.float64:
+        x = np.concatenate([x, np.linspace(-750, 750, 10001), [5e-324, -5e-324, 1e-310, 709.9, -709.9]])
+    names = ["exp", "log", "tanh", "sigmoid", "log1pexp"]
+    rows = np.random.default_rng(7).standard_normal((40, 37)).astype(dtype) * 30
+    res = per_level(at_level, lambda: (tuple(_mlc._vmath(name, x) for name in names), _mlc._vmath("logsumexp", rows)))
+    for level, (values, lse) in res.items():
+        for name, a, b in zip(names, res["baseline"][0], values):
+            np.testing.assert_array_equal(a, b, err_msg=f"{name} at {level}")
+        np.testing.assert_allclose(lse, res["baseline"][1], rtol=1e-13, err_msg=level)
 
 
 @pytest.mark.parametrize("kind", [_mlc.ACT_RELU, _mlc.ACT_LEAKY_RELU, _mlc.ACT_SIGMOID, _mlc.ACT_TANH,

@@ -141,35 +141,15 @@ static PyObject *rng_below(PyObject *self, PyObject *args) { (void)self; return 
 
 /* _vmath(name, x) -> out: core/vmath.h's array form `name` ("exp", "log", "tanh", "sigmoid",
  * "log1pexp") on a float32 or float64 x (n,), out of the same dtype; "logsumexp" takes x (B, C) and
- * gives (B,) float64. For the accuracy tests. */
-typedef void (*vmath_f64)(double *, const double *, int64_t);
-typedef void (*vmath_f32)(float *, const float *, int64_t);
-static const struct {
-    const char *name;
-    vmath_f64 f64;
-    vmath_f32 f32;
-} vmath_table[] = {
-    {"exp", mlc_vexp_f64, mlc_vexp_f32},
-    {"log", mlc_vlog_f64, mlc_vlog_f32},
-    {"tanh", mlc_vtanh_f64, mlc_vtanh_f32},
-    {"sigmoid", mlc_vsigmoid_f64, mlc_vsigmoid_f32},
-    {"log1pexp", mlc_vlog1pexp_f64, mlc_vlog1pexp_f32},
-};
-
+ * gives (B,) float64. For the accuracy tests: the copy of the CPU level in force (core/vmath.c). */
 static PyObject *vmath(PyObject *self, PyObject *args) {
     (void)self;
     const char *name;
     PyObject *xo;
     PyArrayObject *x = NULL, *out = NULL;
+    int st;
     if (!PyArg_ParseTuple(args, "sO", &name, &xo)) return NULL;
     const int lse = strcmp(name, "logsumexp") == 0;
-    int fn = -1;
-    for (int i = 0; i < (int)(sizeof vmath_table / sizeof vmath_table[0]); i++)
-        if (strcmp(name, vmath_table[i].name) == 0) fn = i;
-    if (fn < 0 && !lse) {
-        PyErr_Format(PyExc_ValueError, "unknown vmath function '%s'", name);
-        return NULL;
-    }
     x = mlc_bind_float_array(xo, lse ? 2 : 1, "x");
     if (x == NULL) goto fail;
     const int f32 = PyArray_TYPE(x) == NPY_FLOAT32;
@@ -183,16 +163,12 @@ static PyObject *vmath(PyObject *self, PyObject *args) {
     const void *xd = PyArray_DATA(x);
     void *od = PyArray_DATA(out);
     Py_BEGIN_ALLOW_THREADS
-    if (lse) {
-        for (npy_intp i = 0; i < n; i++)
-            ((double *)od)[i] = f32 ? mlc_vlogsumexp_f32((const float *)xd + i * c, c)
-                                    : mlc_vlogsumexp_f64((const double *)xd + i * c, c);
-    } else if (f32) {
-        vmath_table[fn].f32((float *)od, (const float *)xd, n);
-    } else {
-        vmath_table[fn].f64((double *)od, (const double *)xd, n);
-    }
+    st = mlc_vmath_apply(od, xd, n, c, f32, name);
     Py_END_ALLOW_THREADS
+    if (st != MLC_OK) {
+        PyErr_Format(PyExc_ValueError, "unknown vmath function '%s'", name);
+        goto fail;
+    }
     Py_DECREF(x);
     return (PyObject *)out;
 fail:

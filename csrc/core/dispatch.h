@@ -86,7 +86,14 @@
       const double *sqy), (k, v, n, sqx, sqy))                                                           \
     X(void, mlc_distance_tile, (double *S, int64_t lds, const mlc_distance_rows *X, int64_t i0,          \
       int64_t bx, const mlc_distance_rows *Y, int64_t j0, int64_t by, int metric), (S, lds, X, i0, bx,   \
-      Y, j0, by, metric))
+      Y, j0, by, metric))                                                                                \
+    X(int, mlc_vmath_apply, (void *out, const void *x, int64_t rows, int64_t cols, int f32,               \
+      const char *name), (out, x, rows, cols, f32, name))
+
+/* out (rows, cols) out (rows for "logsumexp", always double) = core/vmath.h's array form `name` ("exp",
+ * "log", "tanh", "sigmoid", "log1pexp", "logsumexp" per row) of x (rows, cols) in, float when f32 else
+ * double; MLC_EINVAL for another name. For tests (bind_core's _vmath). */
+int mlc_vmath_apply(void *out, const void *x, int64_t rows, int64_t cols, int f32, const char *name);
 
 /* The levels are MLC_CPU_BASELINE, _AVX2, _AVX512 (core/enums.h); MLC_ISA_LEVEL below is the same
  * number as a macro, which the preprocessor can test. */
