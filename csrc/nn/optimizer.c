@@ -37,6 +37,11 @@ int64_t mlc_nn_optim_state_rows(const mlc_nn_optim_params *p) {
 
 static inline float sign(float v) { return (float)((v > 0) - (v < 0)); }
 
+/* The gradient of the coupled penalty mask (wd w^2 / 2 + l1 |w|) at w. */
+static inline float penalty_grad(float w, float mask, float wd, float l1) {
+    return mask * (wd * w + l1 * sign(w));
+}
+
 int MLC_ISA(mlc_nn_optim_step)(float *params, float *state, const float *grads, const float *decay_mask, int64_t P,
                       const mlc_nn_optim_params *p, int64_t step, int n_threads) {
     if (mlc_nn_optim_check_params(p, step) != NULL || P < 0) return MLC_EINVAL;
@@ -54,10 +59,7 @@ int MLC_ISA(mlc_nn_optim_step)(float *params, float *state, const float *grads, 
 #pragma omp parallel for num_threads(team) schedule(static)
         for (int64_t j = 0; j < P; j++) {
             float g = grads[j];
-            if (penalised) {
-                const float m = decay_mask != NULL ? decay_mask[j] : 1.0f;
-                g += m * (wd * params[j] + l1 * sign(params[j]));
-            }
+            if (penalised) g += penalty_grad(params[j], decay_mask != NULL ? decay_mask[j] : 1.0f, wd, l1);
             if (mu != 0) {
                 // torch starts the buffer at g itself, without dampening
                 const float b = first ? g : mu * buf[j] + damp * g;
@@ -74,10 +76,7 @@ int MLC_ISA(mlc_nn_optim_step)(float *params, float *state, const float *grads, 
 #pragma omp parallel for num_threads(team) schedule(static)
         for (int64_t j = 0; j < P; j++) {
             float g = grads[j];
-            if (penalised) {
-                const float m = decay_mask != NULL ? decay_mask[j] : 1.0f;
-                g += m * (wd * params[j] + l1 * sign(params[j]));
-            }
+            if (penalised) g += penalty_grad(params[j], decay_mask != NULL ? decay_mask[j] : 1.0f, wd, l1);
             sum[j] += g * g;
             params[j] -= lr * (g / (sqrtf(sum[j]) + eps));
         }
@@ -95,7 +94,7 @@ int MLC_ISA(mlc_nn_optim_step)(float *params, float *state, const float *grads, 
             const float mask = decay_mask != NULL ? decay_mask[j] : 1.0f;
             if (decay != 0) params[j] *= 1.0f - decay * mask;
             float g = grads[j];
-            if (penalised) g += mask * (wd * params[j] + l1 * sign(params[j]));
+            if (penalised) g += penalty_grad(params[j], mask, wd, l1);
             m1[j] += (1.0f - b1) * (g - m1[j]);
             m2[j] = b2 * m2[j] + (1.0f - b2) * g * g;
             params[j] -= step_size * (m1[j] / (sqrtf(m2[j]) / bc2_sqrt + eps));
