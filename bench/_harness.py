@@ -36,10 +36,17 @@ class Row:
     threads: int = 0
     separate: bool = False   # each side ran in its own process
     note: str = ""           # shown after work (e.g. GFLOP/s), which alone names the row across thread counts
+    # the CPU level of mlc's dispatched loops when the row ran (a worker process inherits MLC_CPU, so the same)
+    level: str = field(default_factory=lambda: _cpu_level())
 
     @property
     def ratio(self):
         return self.mlc_s / self.ref_s if self.ref_s > 0 else float("inf")
+
+
+def _cpu_level():
+    from mlc import _mlc
+    return _mlc.cpu_level()
 
 
 def select(patterns):
@@ -217,12 +224,13 @@ def markdown(rows, threads, busy_core=None):
                      f"throughout.")
     lines += [
         "",
-        "| family | work | threads | sides | mlc (s) | reference (s) | ratio mlc/ref | quality | mlc | reference |",
-        "|---|---|---:|---|---:|---:|---:|---|---:|---:|",
+        "| family | work | threads | CPU level | sides | mlc (s) | reference (s) | ratio mlc/ref | quality | mlc | "
+        "reference |",
+        "|---|---|---:|---|---|---:|---:|---:|---|---:|---:|",
     ]
     for r in _ordered(rows):
         lines.append(
-            f"| {r.family} | {r.work}{r.note} | {r.threads} | {'separate' if r.separate else 'same'} | {r.mlc_s:.4f} | "
+            f"| {r.family} | {r.work}{r.note} | {r.threads} | {r.level} | {'separate' if r.separate else 'same'} | {r.mlc_s:.4f} | "
             f"{r.ref_s:.4f} ({r.ref_name}) | {r.ratio:.2f} | {r.quality_name} | {r.mlc_quality:.6g} | "
             f"{r.ref_quality:.6g} |")
     return "\n".join(lines)
