@@ -28,6 +28,7 @@
 #include "nn/optimizer.h"
 #include "nn/pool2d.h"
 #include "svm/kernel.h"
+#include "svm/linear_svm.h"
 
 #define MLC_DISPATCH(X)                                                                                  \
     X(int, mlc_nn_activation_forward, (float *out, const float *x, int64_t n, int kind, float alpha,     \
@@ -84,6 +85,10 @@
       P, clip_value, n_threads))                                                                         \
     X(void, mlc_svm_kernel_from_dots, (const mlc_svm_kernel *k, double *v, int64_t n, double sqx,        \
       const double *sqy), (k, v, n, sqx, sqy))                                                           \
+    X(void, mlc_linear_svm_l1_column_grad, (double *gH, const double *x, const double *b,                \
+      const double *c, int64_t n), (gH, x, b, c, n))                                                     \
+    X(double, mlc_linear_svm_l1_column_step, (double *b, const double *x, const double *c, double a,     \
+      int64_t n), (b, x, c, a, n))                                                                       \
     X(void, mlc_distance_tile, (double *S, int64_t lds, const mlc_distance_rows *X, int64_t i0,          \
       int64_t bx, const mlc_distance_rows *Y, int64_t j0, int64_t by, int metric), (S, lds, X, i0, bx,   \
       Y, j0, by, metric))                                                                                \

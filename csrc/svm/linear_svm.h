@@ -76,4 +76,11 @@ int mlc_linear_svm_fit_svr(double *coef, int64_t *n_iter, double *loss_curve, do
                            const double *X, const double *y, const double *sw, int64_t n, int64_t d,
                            const mlc_linear_svm_params *p, const mlc_progress *progress);
 
+/* The two passes over a column of the l1 solver (MLC_LINEAR_SVM_L1R_L2LOSS), dispatched per CPU level;
+ * x (N) in: the column y_i x_ij; b (N): the residuals 1 - y_i w~.x~_i; c (N) in: the costs C_i.
+ *   grad: gH (2) out = (sum_{b_i > 0} C_i x_i b_i, sum_{b_i > 0} C_i x_i^2); b in.
+ *   step: b in/out += a x; returns sum_i C_i max(0, b_i)^2 of the new b. */
+void mlc_linear_svm_l1_column_grad(double *gH, const double *x, const double *b, const double *c, int64_t n);
+double mlc_linear_svm_l1_column_step(double *b, const double *x, const double *c, double a, int64_t n);
+
 #endif
