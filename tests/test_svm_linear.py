@@ -220,6 +220,39 @@ def test_reproducible_with_random_state():
     assert not np.array_equal(a.coef_, c.coef_)
 
 
+@pytest.mark.parametrize("penalty,loss,dual", COMBOS)
+def test_one_vs_rest_same_bits_at_any_thread_count(threads, penalty, loss, dual):
+    import mlc
+    # the problems run in parallel, each with its own random stream: the thread count changes nothing
+    X, y = load("digits")
+    fits = []
+    for n in (1, 2, 3):
+        mlc.set_num_threads(n)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            fits.append(LinearSVC(penalty=penalty, loss=loss, dual=dual, C=0.1, max_iter=300,
+                                  random_state=5).fit(X, y))
+    for m in fits[1:]:
+        np.testing.assert_array_equal(m.coef_, fits[0].coef_)
+        np.testing.assert_array_equal(m.intercept_, fits[0].intercept_)
+        assert m.n_iter_ == fits[0].n_iter_
+
+
+def test_l1_column_passes_at_every_cpu_level():
+    # the l1 solver's column passes are dispatched per CPU level (vectorised sums: last bits differ)
+    X, y = load("digits")
+    levels = [name for name, ok in _mlc.cpu_levels().items() if ok]
+    before = _mlc.cpu_level()
+    try:
+        for level in levels:
+            _mlc._set_cpu_level(level)
+            ours, theirs = fit_both(X, y, penalty="l1", dual=False, C=0.1)
+            assert_parity(ours, theirs, X, y, C=0.1, penalty="l1")
+            np.testing.assert_array_equal(ours.coef_ == 0, theirs.coef_ == 0)
+    finally:
+        _mlc._set_cpu_level(before)
+
+
 # ---- scikit-learn's estimator checks ------------------------------------------------------------------
 _XFAIL = {"check_sample_weight_equivalence_on_dense_data":
           "as scikit-learn's own LinearSVC: the stochastic dual solver at the default tol does not reach the "

@@ -91,10 +91,11 @@ static PyObject *linear_svc_fit(PyObject *self, PyObject *args, PyObject *kwds) 
         goto fail;
     }
     const double *swd = mlc_bind_data(sw), *cwd = mlc_bind_data(cw);
+    const int n_threads = mlc_get_num_threads();
     int st;
     Py_BEGIN_ALLOW_THREADS
     st = mlc_linear_svm_fit_svc(PyArray_DATA(coef), PyArray_DATA(it), PyArray_DATA(lc), PyArray_DATA(oc), n_curve,
-                            PyArray_DATA(X), yd, swd, cwd, n, d, n_classes, &p, &mlc_bind_interrupt);
+                            PyArray_DATA(X), yd, swd, cwd, n, d, n_classes, &p, n_threads, &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
     if (mlc_bind_check_status(st) < 0) goto fail;
     if (curve_lists(lc, oc, n_curve, K, &lcl, &ocl) < 0) goto fail;

@@ -12,6 +12,7 @@
 
 #include "blas.h"
 #include "core/dispatch.h"
+#include "core/reduce.h"
 #include "linear/optim.h"
 
 /* ---- the column passes of the l1 solver, dispatched per CPU level (core/dispatch.h) ----
@@ -120,6 +121,7 @@ typedef struct {
     double *xj_sq;     /* (P) l1 solver only */
     mlc_rng rng;
     const mlc_progress *progress;
+    mlc_par *par;      /* the parallel one-vs-rest loop's: another thread failed or was stopped */
     int64_t work;      /* elementary steps since the last progress tick */
 } problem;
 
@@ -150,7 +152,7 @@ static int tick(problem *pr, int64_t work, int64_t iter, int64_t max_iter) {
     pr->work += work;
     if (pr->work < ((int64_t)1 << 20)) return 0;
     pr->work = 0;
-    return mlc_progress_tick(pr->progress, iter, max_iter);
+    return (pr->par != NULL && mlc_par_halted(pr->par)) || mlc_progress_tick(pr->progress, iter, max_iter);
 }
 
 /* Recorded curves of one problem. */
@@ -705,40 +707,63 @@ static int solve(double *w, int64_t *n_iter, curves *cv, problem *pr, mlc_optim_
 
 int mlc_linear_svm_fit_svc(double *coef, int64_t *n_iter, double *loss_curve, double *objective_curve, int64_t *n_curve,
                            const double *X, const int32_t *y, const double *sw, const double *cw, int64_t n, int64_t d,
-                           int64_t n_classes, const mlc_linear_svm_params *p, const mlc_progress *progress) {
+                           int64_t n_classes, const mlc_linear_svm_params *p, int n_threads,
+                           const mlc_progress *progress) {
     if (mlc_linear_svm_check_params(n, d, n_classes, p) || is_svr(p->solver)) return MLC_EINVAL;
-    problem pr;
-    void *block = NULL;
-    mlc_optim_lbfgs lb;
-    memset(&lb, 0, sizeof lb);
-    int st = problem_init(&pr, &block, X, n, d, n_classes, p, progress);
-    if (st == MLC_OK && p->solver == MLC_LINEAR_SVM_L2R_L2LOSS_PRIMAL) st = mlc_optim_lbfgs_init(&lb, pr.P, 10);
     const int64_t K = n_classes == 2 ? 1 : n_classes, cap = mlc_linear_svm_curve_len(p);
-    if (st == MLC_OK && p->solver == MLC_LINEAR_SVM_MCSVM_CS) {
-        for (int64_t i = 0; i < n; i++) pr.cost[i] = p->C * (cw ? cw[y[i]] : 1.0) * (sw ? sw[i] : 1.0);
-        pr.label = y;
-        curves cv = {loss_curve, objective_curve, 0, cap};
-        st = solve_crammer_singer(coef, n_iter, &cv, &pr, p->tol, p->max_iter);
-        n_curve[0] = cv.n;
-        goto done;
-    }
-    for (int64_t k = 0; st == MLC_OK && k < K; k++) {
-        // LIBLINEAR's costs: binary C cw[1] / C cw[0]; one-vs-rest C cw[k] / C
-        const int32_t pos = K == 1 ? 1 : (int32_t)k;
-        const double cpos = p->C * (cw ? cw[pos] : 1.0), cneg = p->C * (K == 1 && cw ? cw[0] : 1.0);
-        for (int64_t i = 0; i < n; i++) {
-            const int is_pos = y[i] == pos;
-            pr.yv[i] = is_pos ? 1.0 : -1.0;
-            pr.cost[i] = (is_pos ? cpos : cneg) * (sw ? sw[i] : 1.0);
+    if (p->solver == MLC_LINEAR_SVM_MCSVM_CS) {
+        problem pr;
+        void *block = NULL;
+        int st = problem_init(&pr, &block, X, n, d, n_classes, p, progress);
+        if (st == MLC_OK) {
+            for (int64_t i = 0; i < n; i++) pr.cost[i] = p->C * (cw ? cw[y[i]] : 1.0) * (sw ? sw[i] : 1.0);
+            pr.label = y;
+            curves cv = {loss_curve, objective_curve, 0, cap};
+            st = solve_crammer_singer(coef, n_iter, &cv, &pr, p->tol, p->max_iter);
+            n_curve[0] = cv.n;
         }
-        curves cv = {loss_curve + k * cap, objective_curve + k * cap, 0, cap};
-        st = solve(coef + k * pr.P, &n_iter[k], &cv, &pr, &lb, p);
-        n_curve[k] = cv.n;
+        mlc_free(block);
+        return st;
     }
-done:
-    mlc_optim_lbfgs_free(&lb);
-    mlc_free(block);
-    return st;
+    // The one-vs-rest problems are independent: one per thread, each with its own scratch and its own
+    // random stream (seed, k), so the result does not depend on the number of threads.
+    const int64_t P = d + (p->bias > 0 ? 1 : 0);
+    const int team = (int)MLC_MIN((int64_t)mlc_team_size(K * n * P * 8, n_threads), K);
+    mlc_par par = mlc_par_init(NULL);
+    if (team > 1) mlc_blas_single_begin();
+#pragma omp parallel num_threads(team)
+    {
+        problem pr;
+        void *block = NULL;
+        mlc_optim_lbfgs lb;
+        memset(&lb, 0, sizeof lb);
+        // the progress hook (and so Ctrl-C) is thread 0's; the others stop at their next problem
+        int st = problem_init(&pr, &block, X, n, d, n_classes, p, omp_get_thread_num() == 0 ? progress : NULL);
+        pr.par = &par;
+        if (st == MLC_OK && p->solver == MLC_LINEAR_SVM_L2R_L2LOSS_PRIMAL) st = mlc_optim_lbfgs_init(&lb, pr.P, 10);
+        if (st != MLC_OK) mlc_par_fail(&par, st);
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t k = 0; k < K; k++) {
+            if (mlc_par_halted(&par)) continue;
+            // LIBLINEAR's costs: binary C cw[1] / C cw[0]; one-vs-rest C cw[k] / C
+            const int32_t pos = K == 1 ? 1 : (int32_t)k;
+            const double cpos = p->C * (cw ? cw[pos] : 1.0), cneg = p->C * (K == 1 && cw ? cw[0] : 1.0);
+            for (int64_t i = 0; i < n; i++) {
+                const int is_pos = y[i] == pos;
+                pr.yv[i] = is_pos ? 1.0 : -1.0;
+                pr.cost[i] = (is_pos ? cpos : cneg) * (sw ? sw[i] : 1.0);
+            }
+            mlc_rng_seed_stream(&pr.rng, p->seed, (uint64_t)k);
+            curves cv = {loss_curve + k * cap, objective_curve + k * cap, 0, cap};
+            st = solve(coef + k * P, &n_iter[k], &cv, &pr, &lb, p);
+            n_curve[k] = cv.n;
+            if (st != MLC_OK) mlc_par_fail(&par, st);
+        }
+        mlc_optim_lbfgs_free(&lb);
+        mlc_free(block);
+    }
+    if (team > 1) mlc_blas_single_end();
+    return mlc_par_status(&par);
 }
 
 int mlc_linear_svm_fit_svr(double *coef, int64_t *n_iter, double *loss_curve, double *objective_curve, int64_t *n_curve,

@@ -61,13 +61,15 @@ const char *mlc_linear_svm_check_params(int64_t n, int64_t d, int64_t n_classes,
  * curve; sample i costs C cw[y_i] sw_i. Otherwise one-vs-rest: for two classes one problem with class 1
  * positive (cost C cw[1]) and class 0 negative (C cw[0]); for more, problem k has class k positive
  * (C cw[k]) and every other class negative (cost C: LIBLINEAR weights only the positive side).
- * Each sample's cost is also multiplied by its weight.
+ * Each sample's cost is also multiplied by its weight. The one-vs-rest problems run on up to n_threads
+ * threads, problem k in the random order of stream (seed, k) whatever the thread count.
  *   coef (K, P) out; n_iter (K) out; loss_curve, objective_curve (K, mlc_linear_svm_curve_len(p)) out, row k
  *   holding n_curve[k] entries; n_curve (K) out;
  *   X (N, D) in; y (N) in, class codes 0..C-1; sw (N) in or NULL; cw (C) in or NULL (ones). */
 int mlc_linear_svm_fit_svc(double *coef, int64_t *n_iter, double *loss_curve, double *objective_curve, int64_t *n_curve,
                            const double *X, const int32_t *y, const double *sw, const double *cw, int64_t n, int64_t d,
-                           int64_t n_classes, const mlc_linear_svm_params *p, const mlc_progress *progress);
+                           int64_t n_classes, const mlc_linear_svm_params *p, int n_threads,
+                           const mlc_progress *progress);
 
 /* Regression (LinearSVR), one problem with cost C sw_i.
  *   coef (P) out; n_iter out; loss_curve, objective_curve (mlc_linear_svm_curve_len(p)) out; n_curve out;
