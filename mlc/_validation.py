@@ -14,7 +14,7 @@ from .exceptions import DataConversionWarning, not_fitted_error_class
 __all__ = [
     "check_array", "check_X_y", "column_or_1d", "check_consistent_length", "assert_all_finite",
     "check_sample_weight", "type_of_target", "check_classification_targets", "encode_labels",
-    "check_is_fitted", "check_random_state", "seed_from_random_state", "check_scalar",
+    "check_is_fitted", "check_random_state", "check_legacy_random_state", "seed_from_random_state", "check_scalar",
     "check_choice", "check_n_jobs", "is_int", "is_real", "compute_class_weight", "FLOAT_DTYPES",
 ]
 
@@ -314,9 +314,13 @@ def check_is_fitted(estimator, attributes=None):
 
 
 def check_random_state(seed):
-    """None, an int, or a np.random.RandomState/Generator -> a np.random.Generator."""
-    if seed is None or isinstance(seed, numbers.Integral):
-        if seed is not None and not 0 <= int(seed) < 2**64:
+    """None, an int, or a np.random.RandomState/Generator -> a np.random.Generator. None draws the
+    generator's seed from NumPy's global RandomState (scikit-learn's check_random_state(None)), so
+    ``np.random.seed`` makes a script repeatable."""
+    if seed is None or seed is np.random:
+        seed = np.random.mtrand._rand
+    if isinstance(seed, numbers.Integral):
+        if not 0 <= int(seed) < 2**64:
             raise ValueError(f"random_state must be in [0, 2**64), got {seed}")
         return np.random.default_rng(seed)
     if isinstance(seed, np.random.Generator):
@@ -326,12 +330,29 @@ def check_random_state(seed):
     raise ValueError(f"random_state must be None, an int, or a NumPy random generator; got {seed!r}")
 
 
+def check_legacy_random_state(seed):
+    """scikit-learn's check_random_state: a np.random.RandomState (None: NumPy's global one), for
+    the estimators that draw in scikit-learn's order from a RandomState."""
+    if seed is None or seed is np.random:
+        return np.random.mtrand._rand
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool):
+        return np.random.RandomState(int(seed))
+    if isinstance(seed, np.random.RandomState):
+        return seed
+    if isinstance(seed, np.random.Generator):
+        return np.random.RandomState(int(seed.integers(0, 2**31 - 1)))
+    raise ValueError(f"random_state must be None, an int, or a NumPy random generator; got {seed!r}")
+
+
 def seed_from_random_state(random_state):
-    """The 64-bit seed of mlc's C generator: the int itself, or drawn from the given generator
-    (None draws from fresh OS entropy, so results differ between calls, as in scikit-learn)."""
+    """The 64-bit seed of mlc's C generator: the int itself, or drawn from the given generator;
+    None draws from NumPy's global RandomState, as scikit-learn does: results differ between
+    calls, and ``np.random.seed(0)`` makes them repeatable."""
     if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
         check_random_state(random_state)
         return int(random_state)
+    if random_state is None or random_state is np.random:
+        random_state = np.random.mtrand._rand
     if isinstance(random_state, np.random.RandomState):
         return int(random_state.randint(0, 2**63 - 1, dtype=np.int64))
     return int(check_random_state(random_state).integers(0, 2**63 - 1))

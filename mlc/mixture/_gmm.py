@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import _mlc
 from .._threads import get_num_threads
-from .._validation import check_array, check_choice, check_is_fitted, check_scalar
+from .._validation import check_array, check_choice, check_is_fitted, check_legacy_random_state, check_scalar
 from ..base import BaseEstimator, DensityMixin
 from ..exceptions import ConvergenceWarning
 
@@ -27,19 +27,6 @@ __all__ = ["GaussianMixture"]
 
 _COV_TYPES = _mlc.ENUMS["covariance_type"]
 _INIT_PARAMS = ("kmeans", "k-means++", "random", "random_from_data")
-
-
-def _legacy_random_state(seed):
-    """scikit-learn's check_random_state: a np.random.RandomState (None: NumPy's global one)."""
-    if seed is None or seed is np.random:
-        return np.random.mtrand._rand
-    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool):
-        return np.random.RandomState(int(seed))
-    if isinstance(seed, np.random.RandomState):
-        return seed
-    if isinstance(seed, np.random.Generator):
-        return np.random.RandomState(int(seed.integers(0, 2**31 - 1)))
-    raise ValueError(f"random_state must be None, an int, or a NumPy random generator; got {seed!r}")
 
 
 def _check_shape(param, shape, name):
@@ -237,7 +224,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         code = _COV_TYPES[self.covariance_type]
         do_init = not (self.warm_start and hasattr(self, "converged_"))
         n_init = self.n_init if do_init else 1
-        rs = _legacy_random_state(self.random_state)
+        rs = check_legacy_random_state(self.random_state)
         best, best_bound, best_bounds, best_iter, best_conv = None, -np.inf, [], 0, False
         for init in range(n_init):
             if self.verbose:
@@ -339,7 +326,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             raise ValueError(f"Invalid value for 'n_samples': {n_samples}. The sampling requires at least "
                              "one sample.")
         d = self.means_.shape[1]
-        rng = _legacy_random_state(self.random_state)
+        rng = check_legacy_random_state(self.random_state)
         counts = rng.multinomial(n_samples, self.weights_)
         ct = self.covariance_type
         if ct == "full":

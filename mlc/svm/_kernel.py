@@ -31,8 +31,8 @@ import numpy as np
 
 from .. import _mlc
 from .._math import expit
-from .._validation import (check_choice, check_classification_targets, check_is_fitted, check_scalar,
-                           check_sample_weight, check_X_y, compute_class_weight, encode_labels)
+from .._validation import (check_choice, check_classification_targets, check_is_fitted, check_legacy_random_state,
+                           check_scalar, check_sample_weight, check_X_y, compute_class_weight, encode_labels)
 from ..base import BaseEstimator, ClassifierMixin, RegressorMixin, available_if
 from ..exceptions import ConvergenceWarning, NotFittedError
 
@@ -199,7 +199,7 @@ class SVC(ClassifierMixin, _BaseSVM):
             Xg, start, bounds, tol=float(self.tol), cache_size=float(self.cache_size), max_iter=int(self.max_iter),
             shrinking=bool(self.shrinking), **self._kernel_args())
         if self.probability:
-            rng = np.random.RandomState(self.random_state)
+            rng = check_legacy_random_state(self.random_state)
             probA, probB = [], []
             for i in range(n_classes):
                 for j in range(i + 1, n_classes):
