@@ -16,6 +16,7 @@ __all__ = [
     "check_sample_weight", "type_of_target", "check_classification_targets", "encode_labels",
     "check_is_fitted", "check_random_state", "check_legacy_random_state", "seed_from_random_state", "check_scalar",
     "check_choice", "check_n_jobs", "is_int", "is_real", "compute_class_weight", "FLOAT_DTYPES",
+    "get_feature_names", "check_feature_names", "check_feature_names_in",
 ]
 
 FLOAT_DTYPES = (np.float64, np.float32)
@@ -23,6 +24,106 @@ FLOAT_DTYPES = (np.float64, np.float32)
 
 def _is_sparse(X):
     return type(X).__module__.startswith("scipy.sparse")
+
+
+def _frame_library(X):
+    """'pandas' or 'polars' for a DataFrame of that library, else None; read from the type, so neither
+    library is imported here."""
+    lib = type(X).__module__.partition(".")[0]
+    return lib if lib in ("pandas", "polars") and hasattr(X, "columns") else None
+
+
+def _frame_to_array(X):
+    if _frame_library(X) == "pandas" and not all(isinstance(d, np.dtype) for d in X.dtypes):
+        # nullable (extension) columns: pd.NA becomes NaN, as scikit-learn converts them
+        try:
+            return X.to_numpy(dtype=np.float64, na_value=np.nan)
+        except (TypeError, ValueError):
+            pass
+    return np.asarray(X)
+
+
+def get_feature_names(X):
+    """The column names of a pandas or polars DataFrame as an object array when all of them are
+    strings, else None (scikit-learn's rule); TypeError when strings and non-strings are mixed."""
+    if _frame_library(X) is None:
+        return None
+    names = np.asarray(list(X.columns), dtype=object)
+    if len(names) == 0:
+        return None
+    types = sorted(t.__qualname__ for t in {type(v) for v in names})
+    if len(types) > 1 and "str" in types:
+        raise TypeError(
+            "Feature names are only supported if all input features have string names, but your input "
+            f"has {types} as feature name / column name types. If you want feature names to be stored "
+            "and validated, you must convert them all to strings, by using X.columns = "
+            "X.columns.astype(str) for example. Otherwise you can remove feature / column names from "
+            "your input data, or convert them all to a non-string data type.")
+    return names if types == ["str"] else None
+
+
+def check_feature_names(estimator, X, *, reset):
+    """Record (reset) or compare the estimator's feature_names_in_ with X's column names, as
+    scikit-learn's _check_feature_names: reordered, renamed, missing or extra columns raise
+    ValueError; names on one side only warn."""
+    if reset:
+        names = get_feature_names(X)
+        if names is not None:
+            estimator.feature_names_in_ = names
+        else:
+            estimator.__dict__.pop("feature_names_in_", None)
+        return
+    fitted = getattr(estimator, "feature_names_in_", None)
+    names = get_feature_names(X)
+    if fitted is None and names is None:
+        return
+    who = type(estimator).__name__
+    if fitted is None:
+        warnings.warn(f"X has feature names, but {who} was fitted without feature names", UserWarning,
+                      stacklevel=4)
+        return
+    if names is None:
+        warnings.warn(f"X does not have valid feature names, but {who} was fitted with feature names",
+                      UserWarning, stacklevel=4)
+        return
+    if len(fitted) == len(names) and np.all(fitted == names):
+        return
+
+    def listing(title, items):
+        shown = [f"- {n}\n" for n in items[:5]] + (["- ...\n"] if len(items) > 5 else [])
+        return f"{title}:\n" + "".join(shown) if items else ""
+
+    unseen = sorted(set(names) - set(fitted))
+    missing = sorted(set(fitted) - set(names))
+    message = ("The feature names should match those that were passed during fit.\n"
+               + listing("Feature names unseen at fit time", unseen)
+               + listing("Feature names seen at fit time, yet now missing", missing))
+    if not unseen and not missing:
+        message += "Feature names must be in the same order as they were in fit.\n"
+    raise ValueError(message)
+
+
+def check_feature_names_in(estimator, input_features=None, *, generate_names=True):
+    """The input feature names for get_feature_names_out: input_features (checked against
+    feature_names_in_ and n_features_in_), else feature_names_in_, else x0, x1, ... (or None
+    without generate_names)."""
+    fitted = getattr(estimator, "feature_names_in_", None)
+    n_features = getattr(estimator, "n_features_in_", None)
+    if input_features is not None:
+        input_features = np.asarray(input_features, dtype=object)
+        if fitted is not None and not np.array_equal(fitted, input_features):
+            raise ValueError("input_features is not equal to feature_names_in_")
+        if n_features is not None and len(input_features) != n_features:
+            raise ValueError("input_features should have length equal to number of features "
+                             f"({n_features}), got {len(input_features)}")
+        return input_features
+    if fitted is not None:
+        return fitted
+    if not generate_names:
+        return None
+    if n_features is None:
+        raise ValueError("Unable to generate feature names without n_features_in_")
+    return np.asarray([f"x{i}" for i in range(n_features)], dtype=object)
 
 
 def _describe(X):
@@ -64,9 +165,9 @@ def check_array(X, *, dtype=FLOAT_DTYPES, ensure_2d=True, allow_nd=False, ensure
             f"Sparse input is not supported{where}: pass a dense array (X.toarray()).")
     if isinstance(X, str):
         raise ValueError(f"Expected array-like (array or non-string sequence), got a string for {input_name}.")
-    # pandas and other containers: plain conversion (keeps numeric dtypes)
+    # pandas, polars and other containers: plain conversion (keeps numeric dtypes)
     try:
-        arr = np.asarray(X)
+        arr = _frame_to_array(X)
     except (TypeError, ValueError) as e:
         raise ValueError(f"{input_name} could not be converted to an array: {e}") from e
     if arr.dtype.kind == "c":

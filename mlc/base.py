@@ -3,16 +3,24 @@
 ``__init__`` only stores parameters; ``get_params``/``set_params`` read the ``__init__``
 signature, so ``sklearn.base.clone``, grid searches and pipelines work on mlc estimators.
 ``__sklearn_tags__`` builds scikit-learn's Tags lazily: it is only ever called by scikit-learn,
-so scikit-learn is then importable.
+so scikit-learn is then importable. Feature names (``feature_names_in_``) and ``set_output``
+follow scikit-learn too; pandas and polars are imported only when X is such a frame or the output
+is asked for.
 """
+import importlib
 import inspect
+import sys
 
 import numpy as np
 
-from ._validation import check_array, check_is_fitted
+from ._validation import (check_array, check_feature_names, check_feature_names_in, check_is_fitted,
+                          check_X_y)
 
 __all__ = ["BaseEstimator", "ClassifierMixin", "RegressorMixin", "TransformerMixin", "ClusterMixin",
-           "DensityMixin", "LinearClassifierMixin", "available_if"]
+           "DensityMixin", "LinearClassifierMixin", "OneToOneFeatureMixin",
+           "ClassNamePrefixFeaturesOutMixin", "available_if"]
+
+_NO_Y = object()
 
 
 class available_if:
@@ -107,11 +115,20 @@ class BaseEstimator:
                     transformer_tags=None, regressor_tags=None, classifier_tags=None,
                     input_tags=InputTags())
 
-    def _validate_data(self, X, *, reset, dtype=(np.float64, np.float32), **kw):
-        """check_array, then record (reset) or compare n_features_in_."""
-        X = check_array(X, dtype=dtype, estimator=self, **kw)
+    def _validate_data(self, X, y=_NO_Y, *, reset, dtype=(np.float64, np.float32), **kw):
+        """Every estimator's one entry for input checks: record (reset, in fit and a first
+        partial_fit) or compare feature_names_in_ and n_features_in_, and check_array X (or
+        check_X_y X and y when y is given; kw goes to them). Returns X, or (X, y)."""
+        self._check_feature_names(X, reset=reset)
+        if y is _NO_Y:
+            X = out = check_array(X, dtype=dtype, estimator=self, **kw)
+        else:
+            X, y = out = check_X_y(X, y, dtype=dtype, estimator=self, **kw)
         self._check_n_features(X, reset=reset)
-        return X
+        return out
+
+    def _check_feature_names(self, X, *, reset):
+        check_feature_names(self, X, reset=reset)
 
     def _check_n_features(self, X, reset):
         n = X.shape[1] if X.ndim >= 2 else 1
@@ -124,6 +141,27 @@ class BaseEstimator:
             raise ValueError(
                 f"X has {n} features, but {type(self).__name__} is expecting {expected} "
                 "features as input.")
+
+
+class OneToOneFeatureMixin:
+    """get_feature_names_out of a transformer whose outputs are its inputs (scalers)."""
+
+    def get_feature_names_out(self, input_features=None):
+        """The input feature names: feature_names_in_ (or input_features), else x0, x1, ..."""
+        check_is_fitted(self, "n_features_in_")
+        return check_feature_names_in(self, input_features)
+
+
+class ClassNamePrefixFeaturesOutMixin:
+    """get_feature_names_out of a transformer that makes new features: the lowercase class name
+    and an index (pca0, pca1, ...). fit sets _n_features_out (or the class makes it a property)."""
+
+    def get_feature_names_out(self, input_features=None):
+        """'<classname>0', '<classname>1', ...: one name per output feature."""
+        check_is_fitted(self, "_n_features_out")
+        check_feature_names_in(self, input_features, generate_names=False)
+        prefix = type(self).__name__.lower()
+        return np.asarray([f"{prefix}{i}" for i in range(self._n_features_out)], dtype=object)
 
 
 class ClassifierMixin:
@@ -210,11 +248,82 @@ class DensityMixin:
         return tags
 
 
+_OUTPUTS = ("default", "pandas", "polars")
+
+
+def _output_config(estimator):
+    """'default', 'pandas' or 'polars': the estimator's set_output, else scikit-learn's global
+    transform_output when scikit-learn is already imported (mlc never imports it)."""
+    config = getattr(estimator, "_sklearn_output_config", {}).get("transform")
+    if config is None:
+        sklearn = sys.modules.get("sklearn")
+        config = sklearn.get_config().get("transform_output", "default") if sklearn is not None else "default"
+    if config not in _OUTPUTS:
+        raise ValueError(f"output config must be in {sorted(_OUTPUTS)}, got {config}")
+    return config
+
+
+def _wrap_output(estimator, out, X):
+    """transform's array as the DataFrame set_output asks for: columns get_feature_names_out(),
+    pandas keeps the input frame's index."""
+    config = _output_config(estimator)
+    if config == "default" or not hasattr(estimator, "get_feature_names_out"):
+        return out
+    try:
+        lib = importlib.import_module(config)
+    except ImportError as e:
+        raise ImportError(f"Setting output container to '{config}' requires {config} to be installed") from e
+    columns = estimator.get_feature_names_out()
+    if config == "pandas":
+        if isinstance(out, lib.DataFrame):
+            out.columns = columns
+            return out
+        index = X.index if isinstance(X, (lib.DataFrame, lib.Series)) else None
+        return lib.DataFrame(out, index=index, columns=columns, copy=False)
+    if isinstance(out, lib.DataFrame):
+        return out.rename(dict(zip(out.columns, columns.tolist())))
+    return lib.DataFrame(out, schema=columns.tolist(), orient="row")
+
+
+def _wrap_method_output(method):
+    def wrapped(self, X, *args, **kwargs):
+        return _wrap_output(self, method(self, X, *args, **kwargs), X)
+    wrapped.__name__, wrapped.__qualname__, wrapped.__doc__ = method.__name__, method.__qualname__, method.__doc__
+    wrapped.__wrapped__ = method
+    return wrapped
+
+
+def _has_feature_names_out(estimator):
+    return hasattr(estimator, "get_feature_names_out")
+
+
 class TransformerMixin:
-    """fit_transform() = fit().transform(); tags say transformer."""
+    """fit_transform() = fit().transform(); set_output(transform="pandas"|"polars") makes transform
+    and fit_transform return DataFrames (scikit-learn's _SetOutputMixin); tags say transformer."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # the transform and fit_transform a class defines itself are wrapped once; inherited ones already are
+        for name in ("transform", "fit_transform"):
+            if name in cls.__dict__:
+                setattr(cls, name, _wrap_method_output(cls.__dict__[name]))
+        cls._sklearn_auto_wrap_output_keys = {"transform"}
 
     def fit_transform(self, X, y=None, **fit_params):
         return self.fit(X, y, **fit_params).transform(X)
+
+    @available_if(_has_feature_names_out)
+    def set_output(self, *, transform=None):
+        """Output container of transform and fit_transform: "default" (NumPy), "pandas" or
+        "polars" (columns get_feature_names_out(); pandas keeps X's index); None leaves it."""
+        if transform is None:
+            return self
+        if transform not in _OUTPUTS:
+            raise ValueError(f"output config must be in {sorted(_OUTPUTS)}, got {transform}")
+        if not hasattr(self, "_sklearn_output_config"):
+            self._sklearn_output_config = {}
+        self._sklearn_output_config["transform"] = transform
+        return self
 
     def __sklearn_tags__(self):
         from sklearn.utils import TransformerTags

@@ -25,7 +25,7 @@ from .. import _mlc
 from .._threads import get_num_threads
 from .._validation import (check_array, check_is_fitted, check_random_state, check_sample_weight,
                           check_scalar)
-from ..base import BaseEstimator, ClusterMixin, TransformerMixin
+from ..base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin
 from ..exceptions import ConvergenceWarning
 
 __all__ = ["KMeans", "MiniBatchKMeans", "kmeans_plusplus"]
@@ -63,7 +63,7 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, random_state=None, n_l
     return _mlc.kmeans_plusplus(X, w, int(n_clusters), int(trials), seed, get_num_threads())
 
 
-class _BaseKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
+class _BaseKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, BaseEstimator):
     _default_n_init = 10
 
     # ---- parameters ----
@@ -179,11 +179,6 @@ class _BaseKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         w = None if sample_weight is None else _check_weights(sample_weight, X)
         _, inertia = _mlc.kmeans_assign(X, C, w, get_num_threads())
         return -inertia
-
-    def get_feature_names_out(self, input_features=None):
-        check_is_fitted(self)
-        prefix = type(self).__name__.lower()
-        return np.asarray([f"{prefix}{i}" for i in range(self.cluster_centers_.shape[0])], dtype=object)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

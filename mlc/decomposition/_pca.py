@@ -28,7 +28,7 @@ import numpy as np
 from .. import _mlc
 from .._threads import get_num_threads
 from .._validation import check_array, check_choice, check_is_fitted, is_int, is_real, seed_from_random_state
-from ..base import BaseEstimator, TransformerMixin
+from ..base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 
 __all__ = ["PCA", "TruncatedSVD"]
 
@@ -52,15 +52,6 @@ def _normalizer_code(normalizer, n_iter):
     if normalizer == "auto":
         normalizer = "none" if n_iter <= 2 else "LU"
     return _NORMALIZERS[normalizer]
-
-
-def _feature_names_out(est, input_features):
-    check_is_fitted(est)
-    if input_features is not None and len(input_features) != est.n_features_in_:
-        raise ValueError(f"input_features should have length equal to number of features "
-                         f"({est.n_features_in_}), got {len(input_features)}")
-    prefix = type(est).__name__.lower()
-    return np.asarray([f"{prefix}{i}" for i in range(est.components_.shape[0])], dtype=object)
 
 
 def _assess_dimension(spectrum, rank, n_samples):
@@ -96,7 +87,7 @@ def _infer_dimension(spectrum, n_samples):
     return int(np.argmax(ll))
 
 
-class PCA(TransformerMixin, BaseEstimator):
+class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Principal component analysis: the centred data projected on its leading singular vectors.
 
     Parameters
@@ -355,9 +346,9 @@ class PCA(TransformerMixin, BaseEstimator):
         """The mean log-likelihood of the samples."""
         return float(np.mean(self.score_samples(X)))
 
-    def get_feature_names_out(self, input_features=None):
-        """'pca0', 'pca1', ...: one name per component."""
-        return _feature_names_out(self, input_features)
+    @property
+    def _n_features_out(self):
+        return self.components_.shape[0]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -365,7 +356,7 @@ class PCA(TransformerMixin, BaseEstimator):
         return tags
 
 
-class TruncatedSVD(TransformerMixin, BaseEstimator):
+class TruncatedSVD(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Dimensionality reduction by a truncated SVD of X itself (no centring): latent semantic
     analysis on term counts, or PCA of data already centred.
 
@@ -465,9 +456,9 @@ class TruncatedSVD(TransformerMixin, BaseEstimator):
         return _mlc.pca_inverse(X.astype(dt, copy=False), self.components_, None, None,
                                 n_threads=get_num_threads())
 
-    def get_feature_names_out(self, input_features=None):
-        """'truncatedsvd0', 'truncatedsvd1', ...: one name per component."""
-        return _feature_names_out(self, input_features)
+    @property
+    def _n_features_out(self):
+        return self.components_.shape[0]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

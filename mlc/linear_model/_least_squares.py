@@ -39,7 +39,7 @@ import numpy as np
 
 from .. import _mlc
 from .._threads import get_num_threads
-from .._validation import (check_choice, check_is_fitted, check_sample_weight, check_X_y, is_int, is_real,
+from .._validation import (check_choice, check_is_fitted, check_sample_weight, is_int, is_real,
                            seed_from_random_state)
 from ..base import BaseEstimator, RegressorMixin
 from ..exceptions import ConvergenceWarning
@@ -75,8 +75,7 @@ class _LinearModel(RegressorMixin, BaseEstimator):
     """Shared: validation, centring (C), intercept, predict."""
 
     def _validate(self, X, y, sample_weight, normalize_weights=False):
-        X, y = check_X_y(X, y, multi_output=True, y_numeric=True, estimator=self)
-        self._check_n_features(X, reset=True)
+        X, y = self._validate_data(X, y, reset=True, multi_output=True, y_numeric=True)
         y = np.asarray(y, dtype=np.float64)
         X = np.ascontiguousarray(X, dtype=np.float64)
         sw = check_sample_weight(sample_weight, X.shape[0], ensure_non_negative=True)

@@ -33,7 +33,7 @@ from .. import _mlc
 from .._math import expit, log_softmax, softmax
 from .._threads import _n_threads
 from .._validation import (check_choice, check_classification_targets, check_n_jobs,
-                           check_sample_weight, check_scalar, check_X_y, compute_class_weight,
+                           check_sample_weight, check_scalar, compute_class_weight,
                            encode_labels, seed_from_random_state)
 from ..base import BaseEstimator, ClassifierMixin, LinearClassifierMixin
 from ..exceptions import ConvergenceWarning
@@ -244,8 +244,7 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         """Fit the model; X (n_samples, n_features), y (n_samples,) class labels of any type."""
         self._check_params()
         penalty, C, l1_ratio = self._resolve_penalty()
-        X, y = check_X_y(X, y, dtype=np.float64, estimator=self, order="C")
-        self._check_n_features(X, reset=True)
+        X, y = self._validate_data(X, y, reset=True, dtype=np.float64, order="C")
         check_classification_targets(y)
         classes, codes = encode_labels(y)
         if len(classes) < 2:

@@ -278,6 +278,7 @@ class SGDClassifier(LinearClassifierMixin, ClassifierMixin, _BaseSGD):
     def _partial_fit(self, X, y, classes, sample_weight, max_iter, coef_init, intercept_init, reset):
         first_call = not hasattr(self, "classes_")
         if not reset:  # fit validated X and y already
+            self._check_feature_names(X, reset=first_call)
             X, y = check_X_y(X, y, dtype=np.float64, order="C", estimator=self)
             check_classification_targets(y)
         if first_call:
@@ -319,7 +320,7 @@ class SGDClassifier(LinearClassifierMixin, ClassifierMixin, _BaseSGD):
         """Fit by SGD for max_iter epochs at most; coef_init (n_classes or 1, n_features) and
         intercept_init warm-start it."""
         self._check_params()
-        X, y = check_X_y(X, y, dtype=np.float64, order="C", estimator=self)
+        X, y = self._validate_data(X, y, reset=True, dtype=np.float64, order="C")
         check_classification_targets(y)
         if self.warm_start and getattr(self, "coef_", None) is not None:
             coef_init = self.coef_ if coef_init is None else coef_init
@@ -409,9 +410,8 @@ class SGDRegressor(RegressorMixin, _BaseSGD):
 
     def _partial_fit(self, X, y, sample_weight, max_iter, coef_init, intercept_init, reset):
         first_call = getattr(self, "_coef", None) is None or reset
-        X, y = check_X_y(X, y, dtype=np.float64, order="C", y_numeric=True, estimator=self)
+        X, y = self._validate_data(X, y, reset=first_call, dtype=np.float64, order="C", y_numeric=True)
         y = np.ascontiguousarray(y, dtype=np.float64)
-        self._check_n_features(X, reset=first_call)
         n, d = X.shape
         sw = check_sample_weight(sample_weight, n)
         if first_call or coef_init is not None:

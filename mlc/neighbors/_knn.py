@@ -16,7 +16,7 @@ import numpy as np
 from .. import _mlc
 from .._threads import _n_threads
 from .._validation import (check_choice, check_classification_targets, check_is_fitted, check_n_jobs,
-                          check_X_y, column_or_1d, encode_labels)
+                          column_or_1d, encode_labels)
 from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
 from ..metrics._pairwise import _metric_code
 
@@ -148,8 +148,7 @@ class KNeighborsClassifier(ClassifierMixin, _KNeighborsBase):
 
     def fit(self, X, y):
         """Store the training data and encode the labels (any type: strings come back as strings)."""
-        X, y = check_X_y(X, y, multi_output=True, estimator=self)
-        self._check_n_features(X, reset=True)
+        X, y = self._validate_data(X, y, reset=True, multi_output=True)
         check_classification_targets(y)
         if y.ndim == 1 or y.shape[1] == 1:
             if y.ndim == 2:
@@ -195,8 +194,7 @@ class KNeighborsRegressor(RegressorMixin, _KNeighborsBase):
 
     def fit(self, X, y):
         """Store the training data and the targets (1-D or 2-D)."""
-        X, y = check_X_y(X, y, multi_output=True, y_numeric=True, estimator=self)
-        self._check_n_features(X, reset=True)
+        X, y = self._validate_data(X, y, reset=True, multi_output=True, y_numeric=True)
         y = np.asarray(y, dtype=np.float64)
         self._y_1d = y.ndim == 1
         self._y = np.ascontiguousarray(y.reshape(len(y), -1))

@@ -63,7 +63,9 @@ class _BaseNetwork(BaseEstimator):
                              f"needs {int(np.prod(shape))}")
         return shape
 
-    def _validate_X(self, X, reset):
+    def _validate_X(self, X, reset, check_names=True):
+        if check_names:
+            self._check_feature_names(X, reset=reset)
         allow_nd = getattr(self, "input_shape", "flat") != "flat"
         X = check_array(X, dtype=np.float32, allow_nd=allow_nd, estimator=self)
         n_features = int(np.prod(X.shape[1:]))
@@ -347,8 +349,9 @@ class _Fitting:
     def fit(self, X, y, sample_weight=None):
         """Train from scratch (or from the current weights with warm_start) for up to max_iter epochs."""
         first = not (getattr(self, "warm_start", False) and hasattr(self, "model_"))
+        self._check_feature_names(X, reset=first)
         X, y, _ = self._check_fit_inputs(X, y, sample_weight, first)
-        X = self._validate_X(X, reset=first)
+        X = self._validate_X(X, reset=first, check_names=False)
         sw = self._weights(sample_weight, X.shape[0])
         T, n_out = self._encode_targets(y, first)
         return self._fit(X, T, sw, first=first, incremental=False, n_out=n_out, max_epochs=self._max_epochs())
@@ -363,8 +366,9 @@ class _Fitting:
             if not np.array_equal(np.unique(np.asarray(classes)), self.classes_):
                 raise ValueError(f"`classes={list(classes)}` is not the same as on the first call to partial_fit "
                                  f"(classes_={list(self.classes_)}).")
+        self._check_feature_names(X, reset=first)
         X, y, _ = self._check_fit_inputs(X, y, sample_weight, first)
-        X = self._validate_X(X, reset=first)
+        X = self._validate_X(X, reset=first, check_names=False)
         sw = self._weights(sample_weight, X.shape[0])
         T, n_out = self._encode_targets(y, first, classes)
         return self._fit(X, T, sw, first=first, incremental=True, n_out=n_out, max_epochs=1)

@@ -22,7 +22,7 @@ import numpy as np
 from .. import _mlc
 from .._threads import get_num_threads
 from .._validation import check_is_fitted, check_sample_weight
-from ..base import BaseEstimator, TransformerMixin
+from ..base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 
 __all__ = ["StandardScaler", "MinMaxScaler"]
 
@@ -38,7 +38,7 @@ def _sample_weight(sample_weight, X):
     return None if w is None else np.ascontiguousarray(w, dtype=np.float64)
 
 
-class _BaseScaler(TransformerMixin, BaseEstimator):
+class _BaseScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """Validation shared by the scalers: NaN allowed (ignored in fit, kept in transform), inf not."""
 
     def _check_X(self, X, *, reset):

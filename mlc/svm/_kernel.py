@@ -32,7 +32,7 @@ import numpy as np
 from .. import _mlc
 from .._math import expit
 from .._validation import (check_choice, check_classification_targets, check_is_fitted, check_legacy_random_state,
-                           check_scalar, check_sample_weight, check_X_y, compute_class_weight, encode_labels)
+                           check_scalar, check_sample_weight, compute_class_weight, encode_labels)
 from ..base import BaseEstimator, ClassifierMixin, RegressorMixin, available_if
 from ..exceptions import ConvergenceWarning, NotFittedError
 
@@ -173,9 +173,7 @@ class SVC(ClassifierMixin, _BaseSVM):
         out, as LIBSVM does. Returns self."""
         self._check_common()
         check_choice(self.decision_function_shape, "decision_function_shape", ("ovr", "ovo"))
-        X, y = check_X_y(X, y, dtype=np.float64, order="C", estimator=self)
-        X = np.ascontiguousarray(X, dtype=np.float64)
-        self._check_n_features(X, reset=True)
+        X, y = self._validate_data(X, y, reset=True, dtype=np.float64, order="C")
         check_classification_targets(y)
         self.classes_, codes = encode_labels(y)
         n_classes = len(self.classes_)
@@ -435,10 +433,8 @@ class SVR(RegressorMixin, _BaseSVM):
         sample_weight_i); samples of weight <= 0 are left out, as LIBSVM does. Returns self."""
         self._check_common()
         check_scalar(self.epsilon, "epsilon", numbers.Real, min_val=0.0)
-        X, y = check_X_y(X, y, dtype=np.float64, order="C", y_numeric=True, estimator=self)
-        X = np.ascontiguousarray(X, dtype=np.float64)
+        X, y = self._validate_data(X, y, reset=True, dtype=np.float64, order="C", y_numeric=True)
         y = np.ascontiguousarray(y, dtype=np.float64)
-        self._check_n_features(X, reset=True)
         weight, keep = _positive_weights(sample_weight, X.shape[0])
         self._gamma = self._resolve_gamma(X)  # from every row, as scikit-learn
         self.shape_fit_ = X.shape

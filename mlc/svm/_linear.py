@@ -24,7 +24,7 @@ import numpy as np
 
 from .. import _mlc
 from .._validation import (check_classification_targets, check_is_fitted, check_sample_weight, check_scalar,
-                           check_X_y, compute_class_weight, encode_labels, seed_from_random_state)
+                           compute_class_weight, encode_labels, seed_from_random_state)
 from ..base import BaseEstimator, ClassifierMixin, LinearClassifierMixin, RegressorMixin
 from ..exceptions import ConvergenceWarning
 
@@ -163,8 +163,7 @@ class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
     def fit(self, X, y, sample_weight=None):
         """Fit the model; X (n_samples, n_features), y (n_samples,) class labels of any type."""
         self._check_params()
-        X, y = check_X_y(X, y, dtype=np.float64, estimator=self, order="C")
-        self._check_n_features(X, reset=True)
+        X, y = self._validate_data(X, y, reset=True, dtype=np.float64, order="C")
         check_classification_targets(y)
         classes, codes = encode_labels(y)
         if len(classes) < 2:
@@ -241,8 +240,7 @@ class LinearSVR(RegressorMixin, BaseEstimator):
         if not np.isfinite(self.epsilon):
             raise ValueError(f"epsilon must be finite, got {self.epsilon}.")
         _check_common(self)
-        X, y = check_X_y(X, y, dtype=np.float64, estimator=self, order="C", y_numeric=True)
-        self._check_n_features(X, reset=True)
+        X, y = self._validate_data(X, y, reset=True, dtype=np.float64, order="C", y_numeric=True)
         y = np.ascontiguousarray(y, dtype=np.float64)
         n, d = X.shape
         dual = _resolve_dual(self.dual, self.loss, "l2", n, d)
