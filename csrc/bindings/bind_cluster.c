@@ -76,19 +76,19 @@ fail:
     return NULL;
 }
 
-/* kmeans_fit(X, sample_weight, centers_init, algorithm, max_iter, tol, n_threads=1)
+/* kmeans_fit(X, sample_weight, centers_init, algorithm, max_iter, tol, n_threads=1, bounds=1)
  *   -> (centers (K, D), labels (N) int32, inertia, n_iter) */
 static PyObject *kmeans_fit(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
     static char *kwlist[] = {"X", "sample_weight", "centers_init", "algorithm", "max_iter", "tol",
-                             "n_threads", NULL};
+                             "n_threads", "bounds", NULL};
     PyObject *xo, *wo, *co;
-    int algorithm, n_threads = 1;
+    int algorithm, n_threads = 1, bounds = 1;
     Py_ssize_t max_iter;
     double tol;
     PyArrayObject *X = NULL, *w = NULL, *centers = NULL, *labels = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOind|i", kwlist, &xo, &wo, &co, &algorithm, &max_iter,
-                                     &tol, &n_threads))
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOind|ip", kwlist, &xo, &wo, &co, &algorithm, &max_iter,
+                                     &tol, &n_threads, &bounds))
         return NULL;
     if (data_and_weights(&X, &w, xo, wo, 0) < 0) goto fail;
     centers = centers_like(co, X, 1);
@@ -105,11 +105,11 @@ static PyObject *kmeans_fit(PyObject *self, PyObject *args, PyObject *kwds) {
     if (PyArray_TYPE(X) == NPY_FLOAT32)
         st = mlc_kmeans_fit_f32(PyArray_DATA(centers), PyArray_DATA(labels), &inertia, &n_iter,
                                 PyArray_DATA(X), PyArray_DATA(w), n, d, k, algorithm, max_iter, tol,
-                                n_threads, &mlc_bind_interrupt);
+                                bounds, n_threads, &mlc_bind_interrupt);
     else
         st = mlc_kmeans_fit_f64(PyArray_DATA(centers), PyArray_DATA(labels), &inertia, &n_iter,
                                 PyArray_DATA(X), PyArray_DATA(w), n, d, k, algorithm, max_iter, tol,
-                                n_threads, &mlc_bind_interrupt);
+                                bounds, n_threads, &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
     if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(X);
@@ -215,7 +215,7 @@ PyMethodDef mlc_cluster_methods[] = {
     {"kmeans_plusplus", MLC_BIND_FN(kmeans_plusplus), MLC_BIND_KW,
      "kmeans_plusplus(X, sample_weight, n_clusters, n_local_trials, seed, n_threads=1) -> (centers, indices)"},
     {"kmeans_fit", MLC_BIND_FN(kmeans_fit), MLC_BIND_KW,
-     "kmeans_fit(X, sample_weight, centers_init, algorithm, max_iter, tol, n_threads=1)"
+     "kmeans_fit(X, sample_weight, centers_init, algorithm, max_iter, tol, n_threads=1, bounds=True)"
      " -> (centers, labels, inertia, n_iter)"},
     {"kmeans_assign", MLC_BIND_FN(kmeans_assign), MLC_BIND_KW,
      "kmeans_assign(X, centers, sample_weight=None, n_threads=1) -> (labels, inertia)"},

@@ -9,12 +9,15 @@
 #include "cluster/kmeans.h"
 #include "core/reduce.h"
 
-/* Rows are processed in blocks of KM_BLOCK (one GEMM tile of KM_BLOCK x K distances, a few
- * hundred KiB at most), and blocks in at most KM_GROUPS contiguous groups. A group's partial
+/* Rows are cut into blocks of KM_BLOCK, and blocks into at most KM_GROUPS contiguous groups. A group's partial
  * sums are private to it and the groups are reduced in order: the result does not depend on
  * which thread ran which group, nor on how many threads there were. */
 #define KM_BLOCK 256
 #define KM_GROUPS 32
+/* Lloyd ranks rows in GEMM tiles of KM_TILE rows (one shape for every call) and walks a group in
+ * windows of KM_WINDOW rows, summed once the window's labels are known (while it is in cache). */
+#define KM_TILE 64
+#define KM_WINDOW 1024
 
 const char *mlc_kmeans_check_params(int64_t n, int64_t d, int64_t k, int algorithm, int64_t max_iter,
                                     double tol) {
@@ -79,7 +82,7 @@ static uint64_t mix64(uint64_t z) {
     return z ^ (z >> 31);
 }
 
-enum { KM_LLOYD, KM_ELKAN_INIT, KM_ELKAN, KM_INERTIA };
+enum { KM_LLOYD, KM_BOUNDED, KM_ELKAN_INIT, KM_ELKAN, KM_INERTIA };
 
 #define T double
 #define SFX f64

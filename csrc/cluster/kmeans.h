@@ -35,14 +35,16 @@ int mlc_kmeans_plusplus_f32(float *centers, int64_t *indices, const float *X,
  *   centers (K, D) inout: the initial centres in, the final ones out
  *   labels (N) out; *inertia out; *n_iter out
  *   X (N, D) in; sample_weight (N) in
- * tol: the absolute bound on the sum of squared centre shifts (the caller scales it). */
+ * tol: the absolute bound on the sum of squared centre shifts (the caller scales it).
+ * bounds: Lloyd skips the rows whose label Hamerly's bounds prove (1), or ranks every row every
+ * iteration (0); the same labels, centres and inertia either way, bit for bit. Elkan ignores it. */
 int mlc_kmeans_fit_f64(double *centers, int32_t *labels, double *inertia, int64_t *n_iter,
                        const double *X, const double *sample_weight, int64_t n, int64_t d, int64_t k,
-                       int algorithm, int64_t max_iter, double tol, int n_threads,
+                       int algorithm, int64_t max_iter, double tol, int bounds, int n_threads,
                        const mlc_progress *p);
 int mlc_kmeans_fit_f32(float *centers, int32_t *labels, double *inertia, int64_t *n_iter,
                        const float *X, const float *sample_weight, int64_t n, int64_t d, int64_t k,
-                       int algorithm, int64_t max_iter, double tol, int n_threads,
+                       int algorithm, int64_t max_iter, double tol, int bounds, int n_threads,
                        const mlc_progress *p);
 
 /* Nearest centre of each row and the weighted inertia.

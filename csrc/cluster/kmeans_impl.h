@@ -13,6 +13,14 @@ static inline double MLC_SFX(sqdist)(const T *x, const T *c, int64_t d) {
     return s;
 }
 
+/* sum_j x_j^2 in float64. x (D) in */
+static inline double MLC_SFX(sqdist0)(const T *x, int64_t d) {
+    double s = 0.0;
+#pragma omp simd reduction(+ : s)
+    for (int64_t j = 0; j < d; j++) s += (double)x[j] * (double)x[j];
+    return s;
+}
+
 /* cn (K) out: squared norms of the centres C (K, D). */
 static void MLC_SFX(sqnorms)(T *cn, const T *C, int64_t k, int64_t d) {
     for (int64_t j = 0; j < k; j++) {
@@ -28,16 +36,23 @@ typedef struct {
     const T *X, *w, *C, *cn;
     int64_t n, d, k;
     int32_t *labels;
-    double *upper, *lower;       /* (N), (N, K): Elkan's bounds */
+    double *upper, *lower;       /* (N), (N, K): Elkan's bounds; (N), (N): Hamerly's (KM_BOUNDED) */
     const double *half, *next;   /* (K, K), (K): half centre-centre distances, min over the others */
+    double *xn;                  /* (N): ||x_i||, written by a ranking pass with bounds */
+    const double *shift;         /* (K): the last centre shifts (KM_BOUNDED) */
+    double shift1, shift2;       /* the largest shift and the largest of the others, at centre far */
+    double cmax, eps;            /* max_j ||c_j||; the GEMM's relative rounding bound (bounds_eps) */
+    int32_t far;
     double *gs, *part;
-    T *tiles;                    /* KM_LLOYD: per thread a (KM_BLOCK, K) distance tile, tile_slice apart */
+    T *tiles;                    /* per thread a tile (see take_tiles), tile_slice apart */
     int64_t tile_slice;
 } MLC_SFX(km_pass);
 
-/* c's Lloyd tiles for a team of `team` threads, from the arena a (see mlc_arena). */
+/* c's tiles for a team of `team` threads, from the arena a (see mlc_arena): per thread the GEMM's
+ * output (KM_TILE, K), its gathered rows (KM_TILE, D) and their indices (KM_TILE). */
 static void MLC_SFX(take_tiles)(MLC_SFX(km_pass) *c, mlc_arena *a, int team) {
-    c->tile_slice = (int64_t)(mlc_line_bytes(sizeof(T) * KM_BLOCK * c->k) / sizeof(T));
+    c->tile_slice = (int64_t)(mlc_line_bytes(sizeof(T) * KM_TILE * (c->k + c->d) + sizeof(int64_t) * KM_TILE) /
+                              sizeof(T));
     c->tiles = mlc_arena_take(a, sizeof(T) * (size_t)(team * c->tile_slice));
 }
 
@@ -49,25 +64,97 @@ static inline void MLC_SFX(accumulate)(double *gs, const T *x, double w, int32_t
     gs[k * d + label] += w;
 }
 
-// ||x - c||^2 = ||x||^2 - 2 x.c + ||c||^2: one GEMM per block ranks the centres of its rows
-// (||x||^2 is the same for every centre and is left out, as scikit-learn does)
-static void MLC_SFX(lloyd_block)(const MLC_SFX(km_pass) *c, T *D, int64_t i0, int64_t nb, double *gs) {
+/* A bound on the rounding of the GEMM ranking relative to (||x|| + max ||c||)^2 (and on that of the
+ * bounds, which are float64): 4 D + 128 units of T's roundoff, twice the worst case of a D-term dot. */
+static double MLC_SFX(bounds_eps)(int64_t d) {
+    return (double)(4 * d + 128) * (sizeof(T) == sizeof(float) ? 0x1p-24 : 0x1p-53);
+}
+
+// ||x - c||^2 = ||x||^2 - 2 x.c + ||c||^2: one GEMM per tile ranks the centres of its rows
+// (||x||^2 is the same for every centre and is left out, as scikit-learn does). Every GEMM has the
+// same shape (KM_TILE rows, zero rows padding a short tile), so a row gets the same bits whether it
+// is ranked in its own tile or gathered with others (KM_BOUNDED).
+// rows (KM_TILE, D) in: the rows idx[0..m) of X; D (KM_TILE, K) scratch
+static void MLC_SFX(rank_tile)(const MLC_SFX(km_pass) *c, T *D, const T *rows, const int64_t *idx, int64_t m) {
     const int64_t k = c->k, d = c->d;
-    for (int64_t r = 0; r < nb; r++) memcpy(D + r * k, c->cn, sizeof(T) * k);
-    GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, (mlc_blasint)nb, (mlc_blasint)k, (mlc_blasint)d,
-            (T)-2.0, c->X + i0 * d, (mlc_blasint)d, c->C, (mlc_blasint)d, (T)1.0, D, (mlc_blasint)k);
-    for (int64_t r = 0; r < nb; r++) {
+    for (int64_t r = 0; r < KM_TILE; r++) memcpy(D + r * k, c->cn, sizeof(T) * k);
+    GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, (mlc_blasint)KM_TILE, (mlc_blasint)k, (mlc_blasint)d,
+         (T)-2.0, rows, (mlc_blasint)d, c->C, (mlc_blasint)d, (T)1.0, D, (mlc_blasint)k);
+    for (int64_t r = 0; r < m; r++) {
         const T *row = D + r * k;
         int32_t best = 0;
-        T min = row[0];
-        for (int64_t j = 1; j < k; j++)
-            if (row[j] < min) {
-                min = row[j];
+        T min = row[0], second = (T)INFINITY;
+        for (int64_t j = 1; j < k; j++) {
+            const T v = row[j];
+            if (v < min) {
+                second = min;
+                min = v;
                 best = (int32_t)j;
+            } else if (v < second) {
+                second = v;
             }
-        c->labels[i0 + r] = best;
-        if (gs) MLC_SFX(accumulate)(gs, c->X + (i0 + r) * d, c->w ? (double)c->w[i0 + r] : 1.0, best, d, k);
+        }
+        const int64_t i = idx[r];
+        c->labels[i] = best;
+        if (c->upper) {
+            // the row's distances are the GEMM's values + ||x||^2 to within e: bounds for KM_BOUNDED
+            if (c->shift == NULL) c->xn[i] = sqrt(MLC_SFX(sqdist0)(rows + r * d, d));
+            const double xx = c->xn[i] * c->xn[i], xe = c->xn[i] + c->cmax, e = c->eps * xe * xe;
+            c->upper[i] = sqrt(MLC_MAX(0.0, (double)min + xx + e));
+            c->lower[i] = sqrt(MLC_MAX(0.0, (double)second + xx - e));
+        }
     }
+}
+
+/* Hamerly's test (Hamerly, "Making k-means even faster", SDM 2010) for row i, with its bounds first
+ * moved by the last centre shifts: 1 when its label stands without a GEMM. u >= d(x, c_a) and
+ * l <= d(x, c_j) for every j != a, as is 2 next_a - u; the label stands when u^2 + 2e < max(l, 2 next_a - u)^2,
+ * e bounding the GEMM's rounding, so that the GEMM would rank c_a strictly first too: labels, ties
+ * and all, are the plain pass's. u is made exact (one distance) before giving up. */
+static inline int MLC_SFX(hamerly_keeps)(const MLC_SFX(km_pass) *c, int64_t i) {
+    const int32_t a = c->labels[i];
+    double u = c->upper[i] + c->shift[a];
+    const double l = c->lower[i] - (a == c->far ? c->shift2 : c->shift1);
+    const double xe = c->xn[i] + c->cmax, e2 = 2.0 * c->eps * xe * xe;
+    double lb = MLC_MAX(l, 2.0 * c->next[a] - u);
+    int keep = lb > 0.0 && u * u + e2 < lb * lb;
+    if (!keep) {
+        u = sqrt(MLC_SFX(sqdist)(c->X + i * c->d, c->C + (int64_t)a * c->d, c->d));
+        lb = MLC_MAX(l, 2.0 * c->next[a] - u);
+        keep = lb > 0.0 && u * u + e2 < lb * lb;
+    }
+    c->upper[i] = u;
+    c->lower[i] = l;
+    return keep;
+}
+
+/* One window of rows [w0, w1) (at most KM_WINDOW): the rows that need it (all of them unless
+ * `bounded`) are ranked in tiles of KM_TILE, then every row is added to gs in row order. */
+static void MLC_SFX(lloyd_window)(const MLC_SFX(km_pass) *c, T *tile, int64_t w0, int64_t w1, int bounded,
+                                  double *gs) {
+    const int64_t k = c->k, d = c->d;
+    T *D = tile, *G = tile + KM_TILE * k;
+    int64_t *idx = (int64_t *)(G + KM_TILE * d);
+    int64_t m = 0;
+    for (int64_t i = w0; i <= w1; i++) {
+        if (i < w1) {
+            if (bounded && MLC_SFX(hamerly_keeps)(c, i)) continue;
+            idx[m++] = i;
+            if (m < KM_TILE) continue;
+        }
+        if (m == 0) continue;
+        const T *rows = c->X + idx[0] * d;
+        if (m < KM_TILE || idx[m - 1] - idx[0] != m - 1) {
+            for (int64_t r = 0; r < m; r++) memcpy(G + r * d, c->X + idx[r] * d, sizeof(T) * d);
+            memset(G + m * d, 0, sizeof(T) * (KM_TILE - m) * d);
+            rows = G;
+        }
+        MLC_SFX(rank_tile)(c, D, rows, idx, m);
+        m = 0;
+    }
+    if (gs)
+        for (int64_t i = w0; i < w1; i++)
+            MLC_SFX(accumulate)(gs, c->X + i * d, c->w ? (double)c->w[i] : 1.0, c->labels[i], d, k);
 }
 
 /* Elkan's first assignment: the exact distance to a centre only where the half distance between
@@ -133,20 +220,22 @@ static int MLC_SFX(run_pass)(const MLC_SFX(km_pass) *c, int mode, int n_threads,
     if (c->gs) memset(c->gs, 0, sizeof(double) * groups * stride);
     const int team = pass_team(n, mode == KM_INERTIA ? n * d : n * d * k, n_threads);
     mlc_par par = mlc_par_init(p);
-    if (mode == KM_LLOYD) mlc_blas_single_begin();
+    const int lloyd = mode == KM_LLOYD || mode == KM_BOUNDED;
+    if (lloyd) mlc_blas_single_begin();
 #pragma omp parallel num_threads(team)
     {
-        T *D = mode == KM_LLOYD ? c->tiles + omp_get_thread_num() * c->tile_slice : NULL;
+        T *tile = lloyd ? c->tiles + omp_get_thread_num() * c->tile_slice : NULL;
 #pragma omp for schedule(dynamic, 1)
         for (int64_t g = 0; g < groups; g++) {
             if (mlc_par_halted(&par)) continue;
             double *gs = c->gs ? c->gs + g * stride : NULL;
             double part = 0.0;
             const int64_t r0 = group_begin(ch, g), r1 = MLC_MIN(n, group_begin(ch, g + 1));
-            for (int64_t i0 = r0; i0 < r1; i0 += KM_BLOCK) {
-                const int64_t nb = MLC_MIN(KM_BLOCK, r1 - i0);
+            for (int64_t i0 = r0; i0 < r1; i0 += KM_WINDOW) {
+                const int64_t nb = MLC_MIN(KM_WINDOW, r1 - i0);
                 switch (mode) {
-                case KM_LLOYD: MLC_SFX(lloyd_block)(c, D, i0, nb, gs); break;
+                case KM_LLOYD:
+                case KM_BOUNDED: MLC_SFX(lloyd_window)(c, tile, i0, i0 + nb, mode == KM_BOUNDED, gs); break;
                 case KM_ELKAN_INIT:
                     for (int64_t i = i0; i < i0 + nb; i++) MLC_SFX(elkan_init_row)(c, i);
                     break;
@@ -163,7 +252,7 @@ static int MLC_SFX(run_pass)(const MLC_SFX(km_pass) *c, int mode, int n_threads,
             mlc_par_tick(&par, g, groups);
         }
     }
-    if (mode == KM_LLOYD) mlc_blas_single_end();
+    if (lloyd) mlc_blas_single_end();
     return mlc_par_status(&par);
 }
 
@@ -238,6 +327,30 @@ static void MLC_SFX(half_distances)(double *half, double *next, const T *C, int6
     }
 }
 
+/* Before a Lloyd pass against c->C: cn (K) out, its squared norms; with bounds (c->upper), what
+ * Hamerly's test needs: half (K*K + K) out (half_distances' two outputs) and the last shifts (K) in
+ * (NULL before the first pass, which ranks every row and sets the bounds). */
+static void MLC_SFX(lloyd_prepare)(MLC_SFX(km_pass) *c, T *cn, double *half, const double *shift) {
+    const int64_t k = c->k, d = c->d;
+    MLC_SFX(sqnorms)(cn, c->C, k, d);
+    c->shift = shift;
+    if (!c->upper) return;
+    MLC_SFX(half_distances)(half, half + k * k, c->C, k, d);
+    c->cmax = 0.0;
+    for (int64_t j = 0; j < k; j++) c->cmax = MLC_MAX(c->cmax, sqrt(MLC_SFX(sqdist0)(c->C + j * d, d)));
+    c->shift1 = c->shift2 = 0.0;
+    c->far = 0;
+    for (int64_t j = 0; shift && j < k; j++) {
+        if (shift[j] > c->shift1) {
+            c->shift2 = c->shift1;
+            c->shift1 = shift[j];
+            c->far = (int32_t)j;
+        } else if (shift[j] > c->shift2) {
+            c->shift2 = shift[j];
+        }
+    }
+}
+
 /* Solver: k-means from given centres,
  *   min_{C, labels} sum_i w_i ||x_i - c_{labels_i}||^2,
  * alternating assignment (each row to its nearest centre, ties to the lower index) and update
@@ -255,14 +368,14 @@ static void MLC_SFX(half_distances)(double *half, double *next, const T *C, int6
  * Writes centers (K, D), labels (N), *inertia, *n_iter. */
 int MLC_SFX(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_t *n_iter, const T *X,
                       const T *w, int64_t n, int64_t d, int64_t k, int algorithm, int64_t max_iter,
-                      double tol, int n_threads, const mlc_progress *p) {
+                      double tol, int bounds, int n_threads, const mlc_progress *p) {
     if (mlc_kmeans_check_params(n, d, k, algorithm, max_iter, tol)) return MLC_EINVAL;
-    const int elkan = algorithm == MLC_KMEANS_ELKAN;
+    const int elkan = algorithm == MLC_KMEANS_ELKAN, hamerly = !elkan && bounds;
     const int64_t groups = n_groups(n), stride = k * d + k;
     // the whole fit's scratch, one block (mlc_arena): sized on the first pass, carved on the second
     mlc_arena a = {NULL, 0};
     T *buf;
-    double *gs, *upper, *lower, *half, *dist;
+    double *gs, *upper, *lower, *half, *dist, *xn;
     int32_t *labels_old;
     MLC_SFX(km_pass) c = {.X = X, .w = w, .n = n, .d = d, .k = k, .labels = labels};
     for (int pass = 0; pass < 2; pass++) {
@@ -270,16 +383,17 @@ int MLC_SFX(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_
         buf = mlc_arena_take(&a, sizeof(T) * (2 * k * d + k));
         gs = mlc_arena_take(&a, sizeof(double) * (groups * stride + stride + k + groups));
         labels_old = mlc_arena_take(&a, sizeof(int32_t) * n);
-        upper = elkan ? mlc_arena_take(&a, sizeof(double) * n) : NULL;
-        lower = elkan ? mlc_arena_take(&a, sizeof(double) * n * k) : NULL;
-        half = elkan ? mlc_arena_take(&a, sizeof(double) * (k * k + k)) : NULL;
+        upper = elkan || hamerly ? mlc_arena_take(&a, sizeof(double) * n) : NULL;
+        lower = elkan || hamerly ? mlc_arena_take(&a, sizeof(double) * n * (elkan ? k : 1)) : NULL;
+        xn = hamerly ? mlc_arena_take(&a, sizeof(double) * n) : NULL;
+        half = elkan || hamerly ? mlc_arena_take(&a, sizeof(double) * (k * k + k)) : NULL;
         dist = mlc_arena_take(&a, sizeof(double) * n);
         if (!elkan) MLC_SFX(take_tiles)(&c, &a, pass_team(n, n * d * k, n_threads));
     }
     int st = MLC_OK;
     T *cur = buf, *nxt = buf + k * d, *cn = buf + 2 * k * d;
     double *sums = gs + groups * stride, *shift = sums + stride, *part = shift + k;
-    double *next = elkan ? half + k * k : NULL;
+    double *next = half ? half + k * k : NULL;
     memcpy(cur, centers, sizeof(T) * k * d);
     for (int64_t i = 0; i < n; i++) labels_old[i] = -1;
     c.C = cur;
@@ -288,6 +402,8 @@ int MLC_SFX(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_
     c.lower = lower;
     c.half = half;
     c.next = next;
+    c.xn = xn;
+    c.eps = MLC_SFX(bounds_eps)(d);
     if (elkan) {
         memset(lower, 0, sizeof(double) * n * k);
         MLC_SFX(half_distances)(half, next, cur, k, d);
@@ -299,8 +415,8 @@ int MLC_SFX(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_
     for (; it < max_iter; it++) {
         c.C = cur;
         c.gs = gs;
-        if (!elkan) MLC_SFX(sqnorms)(cn, cur, k, d);
-        st = MLC_SFX(run_pass)(&c, elkan ? KM_ELKAN : KM_LLOYD, n_threads, p);
+        if (!elkan) MLC_SFX(lloyd_prepare)(&c, cn, half, it > 0 ? shift : NULL);
+        st = MLC_SFX(run_pass)(&c, elkan ? KM_ELKAN : hamerly && it > 0 ? KM_BOUNDED : KM_LLOYD, n_threads, p);
         if (st != MLC_OK) goto done;
         mlc_chunks_merge(sums, gs, groups, stride, stride);
         MLC_SFX(mstep)(nxt, shift, sums, X, w, cur, labels, n, d, k, dist);
@@ -333,8 +449,8 @@ int MLC_SFX(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_
     c.C = cur;
     c.gs = NULL;
     if (!strict) {
-        if (!elkan) MLC_SFX(sqnorms)(cn, cur, k, d);
-        st = MLC_SFX(run_pass)(&c, elkan ? KM_ELKAN : KM_LLOYD, n_threads, p);
+        if (!elkan) MLC_SFX(lloyd_prepare)(&c, cn, half, shift);
+        st = MLC_SFX(run_pass)(&c, elkan ? KM_ELKAN : hamerly ? KM_BOUNDED : KM_LLOYD, n_threads, p);
         if (st != MLC_OK) goto done;
     }
     st = MLC_SFX(inertia)(inertia, &c, part, n_threads, p);
