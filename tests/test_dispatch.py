@@ -7,7 +7,8 @@ holds at every level; tests/test_vmath.py checks the level in force), the activa
 log_softmax (forward and backward), the losses (softmax cross-entropy, BCE with logits, MSE: values and
 gradients), max and average pooling and batch norm (forward and backward), the optimiser steps (SGD with momentum and nesterov, Adagrad, Adam,
 AdamW), the gradient clipping, the SVM kernel rows (rbf, poly, sigmoid) and so the SVC fits built on
-them, and a whole MLP training run. Within 1e-13 relative: the manhattan distances and the row
+them, a whole MLP training run, and k-means (k-means++, Lloyd and Elkan fits with and without bounds, the
+assignment and the mini-batch step, float32 and float64: their sums run in 8 fixed lanes). Within 1e-13 relative: the manhattan distances and the row
 log-sum-exp (vectorised sums, whose lanes follow the vector width). The whole suite runs at a forced level with
 ``MLC_CPU=avx2 python -m pytest tests``.
 """
@@ -278,3 +279,22 @@ def test_manhattan_close_at_every_level(at_level):
     ref = np.abs(X[:, None, :] - Y[None, :, :]).sum(-1)
     for level, D in res.items():
         np.testing.assert_allclose(D, ref, rtol=1e-13, err_msg=level)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_kmeans_same_bits_at_every_level(at_level, dtype):
+    X = datasets.load_digits().data.astype(dtype)
+    X = X - X.mean(axis=0)
+    w = np.ones(len(X), dtype=dtype)
+
+    def compute():
+        centers, _ = _mlc.kmeans_plusplus(X, w, 10, 4, 7, 2)
+        out = [centers]
+        for algorithm in (0, 1):
+            for bounds in (True, False):
+                out += list(_mlc.kmeans_fit(X, w, centers, algorithm, 300, 0.0, 2, bounds=bounds))
+        out += list(_mlc.kmeans_assign(X, centers, w, 2))
+        out += list(_mlc.kmeans_minibatch_step(X[:300], w[:300], centers, np.zeros(10), 2))
+        return tuple(out)
+
+    assert_same_bits(per_level(at_level, compute))

@@ -7,7 +7,13 @@
 
 #include "blas.h"
 #include "cluster/kmeans.h"
+#include "core/dispatch.h"
 #include "core/reduce.h"
+
+/* The public kernels are dispatched per CPU level (core/dispatch.h): KM_API(name) is the copy of
+ * name_f64 / name_f32 of this object's level. Every level gives the same bits. */
+#define KM_ISA_(name) MLC_ISA(name)
+#define KM_API(name) KM_ISA_(MLC_SFX(name))
 
 /* Rows are cut into blocks of KM_BLOCK, and blocks into at most KM_GROUPS contiguous groups. A group's partial
  * sums are private to it and the groups are reduced in order: the result does not depend on
@@ -18,7 +24,13 @@
  * windows of KM_WINDOW rows, summed once the window's labels are known (while it is in cache). */
 #define KM_TILE 64
 #define KM_WINDOW 1024
+#define KM_LANES 8
 
+static inline double lanes_sum(const double *acc) {
+    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
+#if MLC_ISA_ONCE
 const char *mlc_kmeans_check_params(int64_t n, int64_t d, int64_t k, int algorithm, int64_t max_iter,
                                     double tol) {
     if (n < 1) return "need at least one sample";
@@ -31,6 +43,7 @@ const char *mlc_kmeans_check_params(int64_t n, int64_t d, int64_t k, int algorit
     if (!(tol >= 0.0)) return "tol must be >= 0";
     return NULL;
 }
+#endif
 
 /* The groups of N rows: chunks of whole blocks (mlc_chunks_even over the blocks). A group's row of
  * partial sums is (K*D + K): the weighted sums of the clusters, then their weights. */
@@ -82,7 +95,7 @@ static uint64_t mix64(uint64_t z) {
     return z ^ (z >> 31);
 }
 
-enum { KM_LLOYD, KM_BOUNDED, KM_ELKAN_INIT, KM_ELKAN, KM_INERTIA };
+enum { KM_LLOYD, KM_BOUNDED, KM_INERTIA };
 
 #define T double
 #define SFX f64

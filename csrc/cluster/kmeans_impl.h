@@ -2,23 +2,32 @@
  * T = double, SFX = f64, GEMM = dgemm and with T = float, SFX = f32, GEMM = sgemm (mlc.h's MLC_SFX).
  * Not a header of its own: no include guard on purpose. */
 
+// sums in KM_LANES fixed lanes (not `omp simd reduction`, whose lanes are the vector width): every
+// CPU level vectorises them its own way and gets the same bits
 /* sum_j (x_j - c_j)^2 in float64. x, c (D) in */
 static inline double MLC_SFX(sqdist)(const T *x, const T *c, int64_t d) {
-    double s = 0.0;
-#pragma omp simd reduction(+ : s)
-    for (int64_t j = 0; j < d; j++) {
+    double acc[KM_LANES] = {0.0}, s = 0.0;
+    int64_t j = 0;
+    for (; j + KM_LANES <= d; j += KM_LANES)
+        for (int l = 0; l < KM_LANES; l++) {
+            const double t = (double)x[j + l] - (double)c[j + l];
+            acc[l] += t * t;
+        }
+    for (; j < d; j++) {
         const double t = (double)x[j] - (double)c[j];
         s += t * t;
     }
-    return s;
+    return lanes_sum(acc) + s;
 }
 
 /* sum_j x_j^2 in float64. x (D) in */
 static inline double MLC_SFX(sqdist0)(const T *x, int64_t d) {
-    double s = 0.0;
-#pragma omp simd reduction(+ : s)
-    for (int64_t j = 0; j < d; j++) s += (double)x[j] * (double)x[j];
-    return s;
+    double acc[KM_LANES] = {0.0}, s = 0.0;
+    int64_t j = 0;
+    for (; j + KM_LANES <= d; j += KM_LANES)
+        for (int l = 0; l < KM_LANES; l++) acc[l] += (double)x[j + l] * (double)x[j + l];
+    for (; j < d; j++) s += (double)x[j] * (double)x[j];
+    return lanes_sum(acc) + s;
 }
 
 /* cn (K) out: squared norms of the centres C (K, D). */
@@ -36,23 +45,26 @@ typedef struct {
     const T *X, *w, *C, *cn;
     int64_t n, d, k;
     int32_t *labels;
-    double *upper, *lower;       /* (N), (N, K): Elkan's bounds; (N), (N): Hamerly's (KM_BOUNDED) */
-    const double *half, *next;   /* (K, K), (K): half centre-centre distances, min over the others */
+    double *upper, *lower;       /* (N), (N, NG): the bounds of KM_BOUNDED (bounded_row) */
+    double *next;                /* (K): half the distance from each centre to the nearest other */
     double *xn;                  /* (N): ||x_i||, written by a ranking pass with bounds */
     const double *shift;         /* (K): the last centre shifts (KM_BOUNDED) */
-    double shift1, shift2;       /* the largest shift and the largest of the others, at centre far */
+    double *gshift;              /* (NG): the largest shift in each group */
+    int64_t ng;                  /* NG groups of centres: group g is order[goff[g] .. goff[g+1]) */
+    const int32_t *grp, *order;  /* (K), (K): each centre's group; the centres by group */
+    const int64_t *goff;         /* (NG + 1) */
     double cmax, eps;            /* max_j ||c_j||; the GEMM's relative rounding bound (bounds_eps) */
-    int32_t far;
     double *gs, *part;
     T *tiles;                    /* per thread a tile (see take_tiles), tile_slice apart */
     int64_t tile_slice;
 } MLC_SFX(km_pass);
 
 /* c's tiles for a team of `team` threads, from the arena a (see mlc_arena): per thread the GEMM's
- * output (KM_TILE, K), its gathered rows (KM_TILE, D) and their indices (KM_TILE). */
+ * output (KM_TILE, K), its gathered rows (KM_TILE, D), their indices (KM_TILE) and a row's
+ * distances (K, float64). */
 static void MLC_SFX(take_tiles)(MLC_SFX(km_pass) *c, mlc_arena *a, int team) {
-    c->tile_slice = (int64_t)(mlc_line_bytes(sizeof(T) * KM_TILE * (c->k + c->d) + sizeof(int64_t) * KM_TILE) /
-                              sizeof(T));
+    c->tile_slice = (int64_t)(mlc_line_bytes(sizeof(T) * KM_TILE * (c->k + c->d) +
+                                             sizeof(int64_t) * KM_TILE + sizeof(double) * c->k) / sizeof(T));
     c->tiles = mlc_arena_take(a, sizeof(T) * (size_t)(team * c->tile_slice));
 }
 
@@ -83,49 +95,95 @@ static void MLC_SFX(rank_tile)(const MLC_SFX(km_pass) *c, T *D, const T *rows, c
     for (int64_t r = 0; r < m; r++) {
         const T *row = D + r * k;
         int32_t best = 0;
-        T min = row[0], second = (T)INFINITY;
-        for (int64_t j = 1; j < k; j++) {
-            const T v = row[j];
-            if (v < min) {
-                second = min;
-                min = v;
+        T min = row[0];
+        for (int64_t j = 1; j < k; j++)
+            if (row[j] < min) {
+                min = row[j];
                 best = (int32_t)j;
-            } else if (v < second) {
-                second = v;
             }
-        }
         const int64_t i = idx[r];
         c->labels[i] = best;
         if (c->upper) {
             // the row's distances are the GEMM's values + ||x||^2 to within e: bounds for KM_BOUNDED
             if (c->shift == NULL) c->xn[i] = sqrt(MLC_SFX(sqdist0)(rows + r * d, d));
             const double xx = c->xn[i] * c->xn[i], xe = c->xn[i] + c->cmax, e = c->eps * xe * xe;
+            double *lb = c->lower + i * c->ng;
+            for (int64_t g = 0; g < c->ng; g++) lb[g] = INFINITY;
+            for (int64_t j = 0; j < k; j++)
+                if (j != best) lb[c->grp[j]] = MLC_MIN(lb[c->grp[j]], (double)row[j]);
+            for (int64_t g = 0; g < c->ng; g++) lb[g] = sqrt(MLC_MAX(0.0, lb[g] + xx - e));
             c->upper[i] = sqrt(MLC_MAX(0.0, (double)min + xx + e));
-            c->lower[i] = sqrt(MLC_MAX(0.0, (double)second + xx - e));
         }
     }
 }
 
-/* Hamerly's test (Hamerly, "Making k-means even faster", SDM 2010) for row i, with its bounds first
- * moved by the last centre shifts: 1 when its label stands without a GEMM. u >= d(x, c_a) and
- * l <= d(x, c_j) for every j != a, as is 2 next_a - u; the label stands when u^2 + 2e < max(l, 2 next_a - u)^2,
- * e bounding the GEMM's rounding, so that the GEMM would rank c_a strictly first too: labels, ties
- * and all, are the plain pass's. u is made exact (one distance) before giving up. */
-static inline int MLC_SFX(hamerly_keeps)(const MLC_SFX(km_pass) *c, int64_t i) {
+/* Row i of a KM_BOUNDED pass, its bounds first moved by the last centre shifts (Yinyang k-means:
+ * Ding et al., ICML 2015; with one centre per group it is Elkan's algorithm, with one group
+ * Hamerly's). u >= d(x, c_a); lb_g <= d(x, c_j) for the centres j != a of group g; 2 next_a - u <=
+ * d(x, c_j) for every j != a. Centre b is the plain pass's choice when d_b^2 + 2e < d_j^2 for every
+ * j != b (e bounding the GEMM's rounding, so that the GEMM ranks b strictly first). Tried in turn:
+ * the moved bounds; u made exact; exact distances to the centres of the groups the bounds do not rule
+ * out. Returns 1 when the label (kept or changed) and the bounds are set, 0 when the row is a near
+ * tie that the GEMM must rank. dist (K) scratch */
+static inline int MLC_SFX(bounded_row)(const MLC_SFX(km_pass) *c, int64_t i, double *dist) {
+    const int64_t d = c->d, ng = c->ng;
+    const T *x = c->X + i * d;
     const int32_t a = c->labels[i];
-    double u = c->upper[i] + c->shift[a];
-    const double l = c->lower[i] - (a == c->far ? c->shift2 : c->shift1);
+    double *lb = c->lower + i * ng;
+    double u = c->upper[i] + c->shift[a], glob = INFINITY;
+    for (int64_t g = 0; g < ng; g++) {
+        lb[g] -= c->gshift[g];
+        glob = MLC_MIN(glob, lb[g]);
+    }
     const double xe = c->xn[i] + c->cmax, e2 = 2.0 * c->eps * xe * xe;
-    double lb = MLC_MAX(l, 2.0 * c->next[a] - u);
-    int keep = lb > 0.0 && u * u + e2 < lb * lb;
-    if (!keep) {
-        u = sqrt(MLC_SFX(sqdist)(c->X + i * c->d, c->C + (int64_t)a * c->d, c->d));
-        lb = MLC_MAX(l, 2.0 * c->next[a] - u);
-        keep = lb > 0.0 && u * u + e2 < lb * lb;
+    double bound = MLC_MAX(glob, 2.0 * c->next[a] - u);
+    if (!(bound > 0.0 && u * u + e2 < bound * bound)) {
+        u = sqrt(MLC_SFX(sqdist)(x, c->C + (int64_t)a * d, d));
+        bound = MLC_MAX(glob, 2.0 * c->next[a] - u);
     }
     c->upper[i] = u;
-    c->lower[i] = l;
-    return keep;
+    if (bound > 0.0 && u * u + e2 < bound * bound) return 1;
+    // the groups that may hold a centre the GEMM could rank at or before a: every distance in them
+    const double reach = u * u + e2;
+    int32_t best = a;
+    double dbest = u, rest = INFINITY; /* rest: a lower bound on d(x, c_j), j != best, outside the groups */
+    for (int64_t g = 0; g < ng; g++) {
+        if (lb[g] > 0.0 && lb[g] * lb[g] > reach) {
+            rest = MLC_MIN(rest, lb[g]);
+            continue;
+        }
+        for (int64_t t = c->goff[g]; t < c->goff[g + 1]; t++) {
+            const int32_t j = c->order[t];
+            if (j == a) continue;
+            const double dj = sqrt(MLC_SFX(sqdist)(x, c->C + (int64_t)j * d, d));
+            dist[j] = dj;
+            if (dj < dbest || (dj == dbest && j < best)) {
+                best = j;
+                dbest = dj;
+            }
+        }
+        lb[g] = NAN; /* computed: set below */
+    }
+    // the runner-up: the computed distances other than best's, a's own when a lost, and the bounds
+    // of the groups left out (which do not cover a)
+    for (int64_t g = 0; g < ng; g++) {
+        if (!isnan(lb[g])) continue;
+        double m = INFINITY;
+        for (int64_t t = c->goff[g]; t < c->goff[g + 1]; t++) {
+            const int32_t j = c->order[t];
+            if (j != best && j != a) m = MLC_MIN(m, dist[j]);
+        }
+        lb[g] = m;
+        rest = MLC_MIN(rest, m);
+    }
+    if (best != a) {
+        lb[c->grp[a]] = MLC_MIN(lb[c->grp[a]], u);
+        rest = MLC_MIN(rest, u);
+    }
+    if (!(rest > 0.0 && dbest * dbest + e2 < rest * rest)) return 0;
+    c->labels[i] = best;
+    c->upper[i] = dbest;
+    return 1;
 }
 
 /* One window of rows [w0, w1) (at most KM_WINDOW): the rows that need it (all of them unless
@@ -135,10 +193,11 @@ static void MLC_SFX(lloyd_window)(const MLC_SFX(km_pass) *c, T *tile, int64_t w0
     const int64_t k = c->k, d = c->d;
     T *D = tile, *G = tile + KM_TILE * k;
     int64_t *idx = (int64_t *)(G + KM_TILE * d);
+    double *dist = (double *)(idx + KM_TILE);
     int64_t m = 0;
     for (int64_t i = w0; i <= w1; i++) {
         if (i < w1) {
-            if (bounded && MLC_SFX(hamerly_keeps)(c, i)) continue;
+            if (bounded && MLC_SFX(bounded_row)(c, i, dist)) continue;
             idx[m++] = i;
             if (m < KM_TILE) continue;
         }
@@ -155,61 +214,6 @@ static void MLC_SFX(lloyd_window)(const MLC_SFX(km_pass) *c, T *tile, int64_t w0
     if (gs)
         for (int64_t i = w0; i < w1; i++)
             MLC_SFX(accumulate)(gs, c->X + i * d, c->w ? (double)c->w[i] : 1.0, c->labels[i], d, k);
-}
-
-/* Elkan's first assignment: the exact distance to a centre only where the half distance between
- * it and the best so far does not rule it out; the lower bounds of skipped centres stay 0. */
-static void MLC_SFX(elkan_init_row)(const MLC_SFX(km_pass) *c, int64_t i) {
-    const int64_t k = c->k, d = c->d;
-    const T *x = c->X + i * d;
-    double *lb = c->lower + i * k;
-    int32_t best = 0;
-    double md = sqrt(MLC_SFX(sqdist)(x, c->C, d));
-    lb[0] = md;
-    for (int64_t j = 1; j < k; j++) {
-        if (md > c->half[(int64_t)best * k + j]) {
-            const double dist = sqrt(MLC_SFX(sqdist)(x, c->C + j * d, d));
-            lb[j] = dist;
-            if (dist < md) {
-                md = dist;
-                best = (int32_t)j;
-            }
-        }
-    }
-    c->labels[i] = best;
-    c->upper[i] = md;
-}
-
-/* Elkan's step 3 for one row: u >= d(x, c(x)) and l_j <= d(x, c_j); centre j can be closer only
- * if u > l_j and u > d(c(x), c_j) / 2. u is made exact once, at the first such j. */
-static void MLC_SFX(elkan_row)(const MLC_SFX(km_pass) *c, int64_t i, double *gs) {
-    const int64_t k = c->k, d = c->d;
-    const T *x = c->X + i * d;
-    double *lb = c->lower + i * k;
-    double ub = c->upper[i];
-    int32_t label = c->labels[i];
-    if (!(c->next[label] >= ub)) {
-        int tight = 0;
-        for (int64_t j = 0; j < k; j++) {
-            if (j == label || !(ub > lb[j]) || !(ub > c->half[(int64_t)label * k + j])) continue;
-            if (!tight) {
-                ub = sqrt(MLC_SFX(sqdist)(x, c->C + (int64_t)label * d, d));
-                lb[label] = ub;
-                tight = 1;
-            }
-            if (ub > lb[j] || ub > c->half[(int64_t)label * k + j]) {
-                const double dist = sqrt(MLC_SFX(sqdist)(x, c->C + j * d, d));
-                lb[j] = dist;
-                if (dist < ub) {
-                    label = (int32_t)j;
-                    ub = dist;
-                }
-            }
-        }
-        c->labels[i] = label;
-        c->upper[i] = ub;
-    }
-    if (gs) MLC_SFX(accumulate)(gs, x, c->w ? (double)c->w[i] : 1.0, label, d, k);
 }
 
 /* One pass over all rows in `mode`, parallel over the groups of blocks. */
@@ -236,12 +240,6 @@ static int MLC_SFX(run_pass)(const MLC_SFX(km_pass) *c, int mode, int n_threads,
                 switch (mode) {
                 case KM_LLOYD:
                 case KM_BOUNDED: MLC_SFX(lloyd_window)(c, tile, i0, i0 + nb, mode == KM_BOUNDED, gs); break;
-                case KM_ELKAN_INIT:
-                    for (int64_t i = i0; i < i0 + nb; i++) MLC_SFX(elkan_init_row)(c, i);
-                    break;
-                case KM_ELKAN:
-                    for (int64_t i = i0; i < i0 + nb; i++) MLC_SFX(elkan_row)(c, i, gs);
-                    break;
                 default:
                     for (int64_t i = i0; i < i0 + nb; i++)
                         part += (c->w ? (double)c->w[i] : 1.0) *
@@ -312,43 +310,72 @@ static void MLC_SFX(mstep)(T *c_new, double *shift, double *sums, const T *X, co
     }
 }
 
-/* half (K, K) out: d(c_a, c_b) / 2; next (K) out: min over b != a of half[a, b] */
-static void MLC_SFX(half_distances)(double *half, double *next, const T *C, int64_t k, int64_t d) {
-    for (int64_t a = 0; a < k; a++) {
-        half[a * k + a] = 0.0;
-        for (int64_t b = a + 1; b < k; b++)
-            half[a * k + b] = half[b * k + a] = 0.5 * sqrt(MLC_SFX(sqdist)(C + a * d, C + b * d, d));
-    }
-    for (int64_t a = 0; a < k; a++) {
-        double m = INFINITY;
-        for (int64_t b = 0; b < k; b++)
-            if (b != a && half[a * k + b] < m) m = half[a * k + b];
-        next[a] = m;
-    }
+/* next (K) out: half the distance from each centre of C (K, D) to the nearest other one. */
+static void MLC_SFX(half_nearest)(double *next, const T *C, int64_t k, int64_t d) {
+    for (int64_t a = 0; a < k; a++) next[a] = INFINITY;
+    for (int64_t a = 0; a < k; a++)
+        for (int64_t b = a + 1; b < k; b++) {
+            const double h = 0.5 * sqrt(MLC_SFX(sqdist)(C + a * d, C + b * d, d));
+            next[a] = MLC_MIN(next[a], h);
+            next[b] = MLC_MIN(next[b], h);
+        }
 }
 
-/* Before a Lloyd pass against c->C: cn (K) out, its squared norms; with bounds (c->upper), what
- * Hamerly's test needs: half (K*K + K) out (half_distances' two outputs) and the last shifts (K) in
- * (NULL before the first pass, which ranks every row and sets the bounds). */
-static void MLC_SFX(lloyd_prepare)(MLC_SFX(km_pass) *c, T *cn, double *half, const double *shift) {
+/* The NG groups of KM_BOUNDED from the centres C (K, D) in: NG = K (Elkan) puts each centre in a
+ * group of its own; otherwise the groups are a few Lloyd steps on the centres themselves, seeded
+ * with every (K / NG)-th one (Yinyang's grouping). grp (K) out; order (K) out; goff (NG + 1) out;
+ * gc (NG, D) scratch */
+static void MLC_SFX(centre_groups)(int32_t *grp, int32_t *order, int64_t *goff, double *gc, const T *C,
+                                   int64_t k, int64_t d, int64_t ng) {
+    for (int64_t j = 0; j < k; j++) grp[j] = (int32_t)(j * ng / k);
+    for (int64_t step = 0; step < 5 && ng < k; step++) {
+        for (int64_t g = 0; g < ng; g++) {
+            const T *seed = C + (g * k / ng) * d;
+            double cnt = 0.0;
+            for (int64_t t = 0; t < d; t++) gc[g * d + t] = 0.0;
+            for (int64_t j = 0; j < k; j++) {
+                if (grp[j] != g) continue;
+                cnt += 1.0;
+                for (int64_t t = 0; t < d; t++) gc[g * d + t] += (double)C[j * d + t];
+            }
+            for (int64_t t = 0; t < d; t++) gc[g * d + t] = cnt > 0.0 ? gc[g * d + t] / cnt : (double)seed[t];
+        }
+        for (int64_t j = 0; j < k; j++) {
+            double best = INFINITY;
+            for (int64_t g = 0; g < ng; g++) {
+                double s2 = 0.0;
+                for (int64_t t = 0; t < d; t++) {
+                    const double v = (double)C[j * d + t] - gc[g * d + t];
+                    s2 += v * v;
+                }
+                if (s2 < best) {
+                    best = s2;
+                    grp[j] = (int32_t)g;
+                }
+            }
+        }
+    }
+    for (int64_t g = 0; g <= ng; g++) goff[g] = 0;
+    for (int64_t j = 0; j < k; j++) goff[grp[j] + 1]++;
+    for (int64_t g = 0; g < ng; g++) goff[g + 1] += goff[g];
+    for (int64_t j = 0, g = 0; g < ng; g++)
+        for (int64_t t = 0; t < k; t++)
+            if (grp[t] == g) order[j++] = (int32_t)t;
+}
+
+/* Before a Lloyd pass against c->C: cn (K) out, its squared norms; with bounds (c->upper), the
+ * centre geometry bounded_row needs, and the last shifts (K) in (NULL before the first pass, which
+ * ranks every row and sets the bounds). */
+static void MLC_SFX(lloyd_prepare)(MLC_SFX(km_pass) *c, T *cn, const double *shift) {
     const int64_t k = c->k, d = c->d;
     MLC_SFX(sqnorms)(cn, c->C, k, d);
     c->shift = shift;
     if (!c->upper) return;
-    MLC_SFX(half_distances)(half, half + k * k, c->C, k, d);
+    MLC_SFX(half_nearest)(c->next, c->C, k, d);
     c->cmax = 0.0;
     for (int64_t j = 0; j < k; j++) c->cmax = MLC_MAX(c->cmax, sqrt(MLC_SFX(sqdist0)(c->C + j * d, d)));
-    c->shift1 = c->shift2 = 0.0;
-    c->far = 0;
-    for (int64_t j = 0; shift && j < k; j++) {
-        if (shift[j] > c->shift1) {
-            c->shift2 = c->shift1;
-            c->shift1 = shift[j];
-            c->far = (int32_t)j;
-        } else if (shift[j] > c->shift2) {
-            c->shift2 = shift[j];
-        }
-    }
+    for (int64_t g = 0; g < c->ng; g++) c->gshift[g] = 0.0;
+    for (int64_t j = 0; shift && j < k; j++) c->gshift[c->grp[j]] = MLC_MAX(c->gshift[c->grp[j]], shift[j]);
 }
 
 /* Solver: k-means from given centres,
@@ -359,76 +386,71 @@ static void MLC_SFX(lloyd_prepare)(MLC_SFX(km_pass) *c, T *cn, double *half, con
  * iterations; unless the labels repeated, a last assignment matches them to the final centres.
  * The inertia is then summed directly (not from the GEMM identity).
  *
- * Lloyd: every assignment is one GEMM per block of rows against all centres.
- * Elkan: the same iterates, with most distances skipped by the triangle inequality
- * (Elkan, "Using the triangle inequality to accelerate k-means", ICML 2003): an upper bound u_i on
- * the distance to the own centre, lower bounds l_ij on the others, both moved by the centre shifts
- * after each update, and half the centre-centre distances. Memory N x K float64 for the bounds.
+ * The assignment ranks a row's centres by ||c||^2 - 2 x.c, one GEMM per tile of rows (rank_tile).
+ * With `bounds`, a row is ranked only when bounds on its distances, carried from one iteration to
+ * the next through the centre shifts, cannot show which centre that GEMM would rank first, with a
+ * margin for its rounding (bounded_row): the labels, centres, inertia and iterations are those of
+ * ranking every row, bit for bit. Lloyd keeps Yinyang's bounds (Ding et al., "Yinyang K-Means",
+ * ICML 2015): one upper bound and one lower bound per group of about 10 centres, N x ceil(K / 10)
+ * float64; Elkan keeps Elkan's (Elkan, "Using the triangle inequality to accelerate k-means", ICML
+ * 2003): one lower bound per centre, N x K float64. Without `bounds`, Elkan ranks every row too.
  *
  * Writes centers (K, D), labels (N), *inertia, *n_iter. */
-int MLC_SFX(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_t *n_iter, const T *X,
+int KM_API(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_t *n_iter, const T *X,
                       const T *w, int64_t n, int64_t d, int64_t k, int algorithm, int64_t max_iter,
                       double tol, int bounds, int n_threads, const mlc_progress *p) {
     if (mlc_kmeans_check_params(n, d, k, algorithm, max_iter, tol)) return MLC_EINVAL;
-    const int elkan = algorithm == MLC_KMEANS_ELKAN, hamerly = !elkan && bounds;
+    const int64_t ng = algorithm == MLC_KMEANS_ELKAN ? k : (k + 9) / 10;
     const int64_t groups = n_groups(n), stride = k * d + k;
     // the whole fit's scratch, one block (mlc_arena): sized on the first pass, carved on the second
     mlc_arena a = {NULL, 0};
     T *buf;
-    double *gs, *upper, *lower, *half, *dist, *xn;
-    int32_t *labels_old;
+    double *gs, *upper = NULL, *lower = NULL, *next = NULL, *dist, *xn = NULL, *gshift = NULL;
+    int32_t *labels_old, *grp = NULL, *order = NULL;
+    int64_t *goff = NULL;
     MLC_SFX(km_pass) c = {.X = X, .w = w, .n = n, .d = d, .k = k, .labels = labels};
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 1 && mlc_arena_alloc(&a) != MLC_OK) return MLC_ENOMEM;
         buf = mlc_arena_take(&a, sizeof(T) * (2 * k * d + k));
         gs = mlc_arena_take(&a, sizeof(double) * (groups * stride + stride + k + groups));
         labels_old = mlc_arena_take(&a, sizeof(int32_t) * n);
-        upper = elkan || hamerly ? mlc_arena_take(&a, sizeof(double) * n) : NULL;
-        lower = elkan || hamerly ? mlc_arena_take(&a, sizeof(double) * n * (elkan ? k : 1)) : NULL;
-        xn = hamerly ? mlc_arena_take(&a, sizeof(double) * n) : NULL;
-        half = elkan || hamerly ? mlc_arena_take(&a, sizeof(double) * (k * k + k)) : NULL;
-        dist = mlc_arena_take(&a, sizeof(double) * n);
-        if (!elkan) MLC_SFX(take_tiles)(&c, &a, pass_team(n, n * d * k, n_threads));
+        dist = mlc_arena_take(&a, sizeof(double) * MLC_MAX(n, ng * d));
+        if (bounds) {
+            upper = mlc_arena_take(&a, sizeof(double) * n);
+            lower = mlc_arena_take(&a, sizeof(double) * n * ng);
+            xn = mlc_arena_take(&a, sizeof(double) * n);
+            next = mlc_arena_take(&a, sizeof(double) * (k + ng));
+            grp = mlc_arena_take(&a, sizeof(int32_t) * 2 * k);
+            goff = mlc_arena_take(&a, sizeof(int64_t) * (ng + 1));
+        }
+        MLC_SFX(take_tiles)(&c, &a, pass_team(n, n * d * k, n_threads));
     }
     int st = MLC_OK;
     T *cur = buf, *nxt = buf + k * d, *cn = buf + 2 * k * d;
     double *sums = gs + groups * stride, *shift = sums + stride, *part = shift + k;
-    double *next = half ? half + k * k : NULL;
     memcpy(cur, centers, sizeof(T) * k * d);
     for (int64_t i = 0; i < n; i++) labels_old[i] = -1;
     c.C = cur;
     c.cn = cn;
-    c.upper = upper;
-    c.lower = lower;
-    c.half = half;
-    c.next = next;
-    c.xn = xn;
-    c.eps = MLC_SFX(bounds_eps)(d);
-    if (elkan) {
-        memset(lower, 0, sizeof(double) * n * k);
-        MLC_SFX(half_distances)(half, next, cur, k, d);
-        st = MLC_SFX(run_pass)(&c, KM_ELKAN_INIT, n_threads, p);
-        if (st != MLC_OK) goto done;
+    if (bounds) {
+        order = grp + k;
+        gshift = next + k;
+        MLC_SFX(centre_groups)(grp, order, goff, dist, cur, k, d, ng);
+        c = (MLC_SFX(km_pass)){.X = X, .w = w, .C = cur, .cn = cn, .n = n, .d = d, .k = k, .labels = labels,
+                               .upper = upper, .lower = lower, .next = next, .xn = xn,
+                               .gshift = gshift, .ng = ng, .grp = grp, .order = order, .goff = goff,
+                               .eps = MLC_SFX(bounds_eps)(d), .tiles = c.tiles, .tile_slice = c.tile_slice};
     }
     int strict = 0;
     int64_t it = 0;
     for (; it < max_iter; it++) {
         c.C = cur;
         c.gs = gs;
-        if (!elkan) MLC_SFX(lloyd_prepare)(&c, cn, half, it > 0 ? shift : NULL);
-        st = MLC_SFX(run_pass)(&c, elkan ? KM_ELKAN : hamerly && it > 0 ? KM_BOUNDED : KM_LLOYD, n_threads, p);
+        MLC_SFX(lloyd_prepare)(&c, cn, it > 0 ? shift : NULL);
+        st = MLC_SFX(run_pass)(&c, bounds && it > 0 ? KM_BOUNDED : KM_LLOYD, n_threads, p);
         if (st != MLC_OK) goto done;
         mlc_chunks_merge(sums, gs, groups, stride, stride);
         MLC_SFX(mstep)(nxt, shift, sums, X, w, cur, labels, n, d, k, dist);
-        if (elkan) {
-#pragma omp parallel for schedule(static) num_threads(mlc_team_size(n * k, n_threads))
-            for (int64_t i = 0; i < n; i++) {
-                upper[i] += shift[labels[i]];
-                double *lb = lower + i * k;
-                for (int64_t j = 0; j < k; j++) lb[j] = MLC_MAX(0.0, lb[j] - shift[j]);
-            }
-            MLC_SFX(half_distances)(half, next, nxt, k, d);
-        }
         T *tmp = cur;
         cur = nxt;
         nxt = tmp;
@@ -449,8 +471,8 @@ int MLC_SFX(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_
     c.C = cur;
     c.gs = NULL;
     if (!strict) {
-        if (!elkan) MLC_SFX(lloyd_prepare)(&c, cn, half, shift);
-        st = MLC_SFX(run_pass)(&c, elkan ? KM_ELKAN : hamerly ? KM_BOUNDED : KM_LLOYD, n_threads, p);
+        MLC_SFX(lloyd_prepare)(&c, cn, shift);
+        st = MLC_SFX(run_pass)(&c, bounds ? KM_BOUNDED : KM_LLOYD, n_threads, p);
         if (st != MLC_OK) goto done;
     }
     st = MLC_SFX(inertia)(inertia, &c, part, n_threads, p);
@@ -474,7 +496,7 @@ static int MLC_SFX(lloyd_scratch)(T **cn, double **extra, mlc_arena *a, MLC_SFX(
     return MLC_OK;
 }
 
-int MLC_SFX(mlc_kmeans_assign)(int32_t *labels, double *inertia, const T *X, const T *w, const T *centers,
+int KM_API(mlc_kmeans_assign)(int32_t *labels, double *inertia, const T *X, const T *w, const T *centers,
                          int64_t n, int64_t d, int64_t k, int n_threads, const mlc_progress *p) {
     if (n < 1 || d < 1 || k < 1 || k > INT32_MAX) return MLC_EINVAL; /* n < k is fine here */
     mlc_arena a;
@@ -490,7 +512,7 @@ int MLC_SFX(mlc_kmeans_assign)(int32_t *labels, double *inertia, const T *X, con
     return st;
 }
 
-int MLC_SFX(mlc_kmeans_minibatch_step)(T *centers, double *weight_sums, int32_t *labels, double *inertia,
+int KM_API(mlc_kmeans_minibatch_step)(T *centers, double *weight_sums, int32_t *labels, double *inertia,
                                  const T *X, const T *w, int64_t b, int64_t d, int64_t k,
                                  int n_threads, const mlc_progress *p) {
     if (b < 1 || d < 1 || k < 1 || k > INT32_MAX) return MLC_EINVAL;
@@ -576,7 +598,7 @@ static void MLC_SFX(content_order)(int64_t *perm, const T *X, int64_t n, int64_t
  * Rows are drawn by inverting the cumulative weights taken in an order of the rows' values
  * (content_order), not of their positions: with the same seed, shuffling the rows, or replacing an
  * integer weight m by m copies of the row, picks the same centres. */
-int MLC_SFX(mlc_kmeans_plusplus)(T *centers, int64_t *indices, const T *X, const T *w, int64_t n, int64_t d,
+int KM_API(mlc_kmeans_plusplus)(T *centers, int64_t *indices, const T *X, const T *w, int64_t n, int64_t d,
                            int64_t k, int64_t n_local_trials, uint64_t seed, int n_threads,
                            const mlc_progress *p) {
     if (mlc_kmeans_check_params(n, d, k, MLC_KMEANS_LLOYD, 1, 0.0) || n_local_trials < 1 || n_local_trials > 64)

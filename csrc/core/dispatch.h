@@ -21,6 +21,7 @@
 
 #include "core/enums.h"
 #include "mlc.h"
+#include "cluster/kmeans.h"
 #include "metrics/distance.h"
 #include "nn/activation.h"
 #include "nn/batchnorm.h"
@@ -93,7 +94,27 @@
       int64_t bx, const mlc_distance_rows *Y, int64_t j0, int64_t by, int metric), (S, lds, X, i0, bx,   \
       Y, j0, by, metric))                                                                                \
     X(int, mlc_vmath_apply, (void *out, const void *x, int64_t rows, int64_t cols, int f32,               \
-      const char *name), (out, x, rows, cols, f32, name))
+      const char *name), (out, x, rows, cols, f32, name))                                                \
+    MLC_DISPATCH_KMEANS(X, f64, double)                                                                  \
+    MLC_DISPATCH_KMEANS(X, f32, float)
+
+/* The k-means kernels of one precision (cluster/kmeans.h). */
+#define MLC_DISPATCH_KMEANS(X, sfx, T)                                                                   \
+    X(int, mlc_kmeans_plusplus_##sfx, (T *centers, int64_t *indices, const T *X, const T *sample_weight,  \
+      int64_t n, int64_t d, int64_t k, int64_t n_local_trials, uint64_t seed, int n_threads,             \
+      const mlc_progress *p), (centers, indices, X, sample_weight, n, d, k, n_local_trials, seed,        \
+      n_threads, p))                                                                                     \
+    X(int, mlc_kmeans_fit_##sfx, (T *centers, int32_t *labels, double *inertia, int64_t *n_iter,          \
+      const T *X, const T *sample_weight, int64_t n, int64_t d, int64_t k, int algorithm,                \
+      int64_t max_iter, double tol, int bounds, int n_threads, const mlc_progress *p), (centers, labels, \
+      inertia, n_iter, X, sample_weight, n, d, k, algorithm, max_iter, tol, bounds, n_threads, p))       \
+    X(int, mlc_kmeans_assign_##sfx, (int32_t *labels, double *inertia, const T *X,                        \
+      const T *sample_weight, const T *centers, int64_t n, int64_t d, int64_t k, int n_threads,          \
+      const mlc_progress *p), (labels, inertia, X, sample_weight, centers, n, d, k, n_threads, p))       \
+    X(int, mlc_kmeans_minibatch_step_##sfx, (T *centers, double *weight_sums, int32_t *labels,           \
+      double *inertia, const T *X, const T *sample_weight, int64_t b, int64_t d, int64_t k,              \
+      int n_threads, const mlc_progress *p), (centers, weight_sums, labels, inertia, X, sample_weight,   \
+      b, d, k, n_threads, p))
 
 /* out (rows, cols) out (rows for "logsumexp", always double) = core/vmath.h's array form `name` ("exp",
  * "log", "tanh", "sigmoid", "log1pexp", "logsumexp" per row) of x (rows, cols) in, float when f32 else

@@ -208,7 +208,10 @@ class KMeans(_BaseKMeans):
     copy_x : bool, default=True
         Accepted for compatibility: X is never modified.
     algorithm : {'lloyd', 'elkan'}, default='lloyd'
-        Same result; 'elkan' skips distances by the triangle inequality (N x K bounds in memory).
+        The same result, bit for bit. Both rank a row's centres by one GEMM per tile of rows, and
+        skip the rows whose label bounds on their distances prove (exactly: the labels, centres and
+        inertia are those of ranking every row, rounding included): 'lloyd' keeps Yinyang's bounds
+        (N x ceil(n_clusters / 10) in memory), 'elkan' Elkan's (N x n_clusters).
 
     Attributes
     ----------
