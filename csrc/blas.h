@@ -9,6 +9,8 @@
 
 #include <cblas.h>
 
+#include "mlc.h"
+
 #ifdef MLC_BLAS_SYSTEM
 #define MLC_BLAS_NAME(name) name
 #else
@@ -17,28 +19,34 @@
 
 typedef int mlc_blasint;
 
-#define mlc_cblas_dgemm MLC_BLAS_NAME(cblas_dgemm)
-#define mlc_cblas_sgemm MLC_BLAS_NAME(cblas_sgemm)
-#define mlc_cblas_dgemv MLC_BLAS_NAME(cblas_dgemv)
-#define mlc_cblas_sgemv MLC_BLAS_NAME(cblas_sgemv)
-#define mlc_cblas_dger MLC_BLAS_NAME(cblas_dger)
-#define mlc_cblas_sger MLC_BLAS_NAME(cblas_sger)
-#define mlc_cblas_ddot MLC_BLAS_NAME(cblas_ddot)
-#define mlc_cblas_sdot MLC_BLAS_NAME(cblas_sdot)
-#define mlc_cblas_daxpy MLC_BLAS_NAME(cblas_daxpy)
-#define mlc_cblas_saxpy MLC_BLAS_NAME(cblas_saxpy)
 #define mlc_cblas_dscal MLC_BLAS_NAME(cblas_dscal)
 #define mlc_cblas_sscal MLC_BLAS_NAME(cblas_sscal)
 #define mlc_cblas_dcopy MLC_BLAS_NAME(cblas_dcopy)
 #define mlc_cblas_scopy MLC_BLAS_NAME(cblas_scopy)
 #define mlc_cblas_dnrm2 MLC_BLAS_NAME(cblas_dnrm2)
 #define mlc_cblas_snrm2 MLC_BLAS_NAME(cblas_snrm2)
-#define mlc_cblas_dsyrk MLC_BLAS_NAME(cblas_dsyrk)
-#define mlc_cblas_ssyrk MLC_BLAS_NAME(cblas_ssyrk)
-#define mlc_cblas_dtrsm MLC_BLAS_NAME(cblas_dtrsm)
-#define mlc_cblas_strsm MLC_BLAS_NAME(cblas_strsm)
-#define mlc_cblas_dtrmm MLC_BLAS_NAME(cblas_dtrmm)
-#define mlc_cblas_strmm MLC_BLAS_NAME(cblas_strmm)
+
+/* The calls OpenBLAS may thread: each goes through mlc_blas_begin/end (mlc.h) with its work in
+ * multiply-adds, so a small call runs on one thread whatever count is in force. Level 1 and 2 calls
+ * under 8192 skip the bracket and its lock (hot loops make many): OpenBLAS keeps them on one thread
+ * itself (its cut-offs are 8192 to 10,000 elements). */
+static inline int mlc_blas_begin_l12(int64_t work) { return work < 8192 ? 0 : mlc_blas_begin(work); }
+
+#define MLC_BLAS_T double
+#define MLC_BLAS_WRAP(name) mlc_cblas_d##name
+#define MLC_BLAS_CALL(name) MLC_BLAS_NAME(cblas_d##name)
+#include "blas_impl.h"
+#undef MLC_BLAS_T
+#undef MLC_BLAS_WRAP
+#undef MLC_BLAS_CALL
+#define MLC_BLAS_T float
+#define MLC_BLAS_WRAP(name) mlc_cblas_s##name
+#define MLC_BLAS_CALL(name) MLC_BLAS_NAME(cblas_s##name)
+#include "blas_impl.h"
+#undef MLC_BLAS_T
+#undef MLC_BLAS_WRAP
+#undef MLC_BLAS_CALL
+
 #define mlc_openblas_set_num_threads MLC_BLAS_NAME(openblas_set_num_threads)
 #define mlc_openblas_get_num_threads MLC_BLAS_NAME(openblas_get_num_threads)
 #define mlc_openblas_get_config MLC_BLAS_NAME(openblas_get_config)

@@ -51,11 +51,25 @@ int mlc_get_num_threads(void);
 void mlc_blas_single_begin(void);
 void mlc_blas_single_end(void);
 
-/* How many of n_threads a parallel region doing `work` elementary steps (about a nanosecond each)
- * should use: 1 below MLC_SERIAL_WORK, where waking a second thread can cost more than the work
- * (milliseconds when the other core is busy), else n_threads. */
-#define MLC_SERIAL_WORK ((int64_t)1 << 20)
+/* ---- small work stays on one thread ------------------------------------------------------------
+ * `work` counts the elementary steps between a fork and its join: loop elements times their cost
+ * (an exp is several), a GEMM's or GEMV's multiply-adds, a LAPACK factorisation's multiply-adds per
+ * column step. Below MLC_SERIAL_WORK (~4 million steps: a few ms of one core for plain loops, ~0.5
+ * ms for a GEMM) a region and a BLAS/LAPACK call run on one thread, above it each thread of the team
+ * gets at least half of it. Measured on 2 cores with another process holding one: a woken worker
+ * (mlc's or OpenBLAS's) then waits a scheduler slice, 4-8 ms, and 2 threads lost to 1 in the median
+ * or the tail up to ~2-4 million steps (GEMM 3000x64 by 64x10, GEMV 30000x64, exp over 640k); on a
+ * quiet machine 2 threads start winning at ~0.3 million, so the work between ~0.3 and ~4 million
+ * trades at most ~1.7x there for a bounded slowdown under load. */
+#define MLC_SERIAL_WORK ((int64_t)1 << 22)
 int mlc_team_size(int64_t work, int n_threads);
+
+/* A BLAS/LAPACK call doing `work` steps: mlc_blas_begin(work) makes BLAS single-threaded (a
+ * mlc_blas_single_begin) when the work is below MLC_SERIAL_WORK outside a parallel region, and
+ * returns whether it did; mlc_blas_end(that) undoes it. blas.h's mlc_cblas_* and linalg.h's
+ * wrappers do this for every call, so a kernel needs no bracket of its own. */
+int mlc_blas_begin(int64_t work);
+void mlc_blas_end(int single);
 
 /* ---- RNG: xoshiro256** seeded by splitmix64 ---- */
 typedef struct {

@@ -80,9 +80,10 @@ CASES = {
     "conv2d_backward": _conv(True),
 }
 
-# Large enough for a team of threads (mlc_team_size): a failure in one thread's scratch inside a
-# parallel region must stop the others cleanly.
-XB = rng.randn(3000, 64)
+# Large enough for a team of threads (mlc_team_size: k-means' N D K over _mlc.SERIAL_WORK): a failure
+# in one thread's scratch inside a parallel region must stop the others cleanly. 12,000 rows from the
+# 3,000 drawn, so the module's later draws stay as they were.
+XB = np.tile(rng.randn(3000, 64), (4, 1))
 XB32 = XB.astype(np.float32)
 yb = (XB[:, 0] > 0).astype(int)
 PARALLEL_CASES = {

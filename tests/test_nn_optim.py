@@ -149,7 +149,7 @@ def test_l1_subgradient_at_zero_is_zero():
 
 
 def test_optim_threads_do_not_change_the_result(rng):
-    P = 300_000  # 8 P > MLC_SERIAL_WORK: the loop runs in parallel
+    P = 600_000  # 8 P > MLC_SERIAL_WORK: the loop runs in parallel
     p0 = rng.normal(size=P).astype(F32)
     gs = gradient_sequence(rng, P)[:3]
     mask = (rng.uniform(size=P) < 0.5).astype(F32)

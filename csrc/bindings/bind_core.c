@@ -35,6 +35,32 @@ static PyObject *blas_num_threads(PyObject *self, PyObject *args) {
     return PyLong_FromLong(mlc_openblas_get_num_threads());
 }
 
+/* _team_size(work, n_threads) -> the team mlc_team_size picks (tests only). */
+static PyObject *team_size(PyObject *self, PyObject *args) {
+    (void)self;
+    long long work;
+    int n;
+    if (!PyArg_ParseTuple(args, "Li", &work, &n)) return NULL;
+    return PyLong_FromLong(mlc_team_size((int64_t)work, n));
+}
+
+/* _blas_begin(work) -> whether BLAS went single-threaded; _blas_end(that) (tests only: the bracket
+ * blas.h puts around every threaded BLAS call). */
+static PyObject *blas_begin(PyObject *self, PyObject *args) {
+    (void)self;
+    long long work;
+    if (!PyArg_ParseTuple(args, "L", &work)) return NULL;
+    return PyBool_FromLong(mlc_blas_begin((int64_t)work));
+}
+
+static PyObject *blas_end(PyObject *self, PyObject *args) {
+    (void)self;
+    int single;
+    if (!PyArg_ParseTuple(args, "p", &single)) return NULL;
+    mlc_blas_end(single);
+    Py_RETURN_NONE;
+}
+
 /* cpu_levels() -> {name: whether this build and CPU can run it} for every level, lowest first. */
 static PyObject *cpu_levels(PyObject *self, PyObject *args) {
     (void)self;
@@ -181,6 +207,9 @@ PyMethodDef mlc_core_methods[] = {
     {"set_num_threads", set_num_threads, METH_VARARGS, "set_num_threads(n): OpenMP and OpenBLAS threads."},
     {"get_num_threads", get_num_threads, METH_NOARGS, "get_num_threads() -> int"},
     {"blas_num_threads", blas_num_threads, METH_NOARGS, "OpenBLAS's own thread count."},
+    {"_team_size", team_size, METH_VARARGS, "_team_size(work, n_threads) -> int: mlc_team_size (tests only)"},
+    {"_blas_begin", blas_begin, METH_VARARGS, "_blas_begin(work) -> bool: mlc_blas_begin (tests only)"},
+    {"_blas_end", blas_end, METH_VARARGS, "_blas_end(single): mlc_blas_end (tests only)"},
     {"cpu_levels", cpu_levels, METH_NOARGS, "cpu_levels() -> {level: supported by this build and CPU}"},
     {"cpu_level", cpu_level, METH_NOARGS, "cpu_level() -> the CPU level of the dispatched kernels"},
     {"_set_cpu_level", set_cpu_level, METH_VARARGS, "_set_cpu_level(name): baseline, avx2 or avx512"},

@@ -70,7 +70,8 @@ PyMODINIT_FUNC PyInit__mlc(void) {
     mlc_cpu_select(mlc_cpu_best()); /* mlc's import then applies MLC_CPU */
     PyObject *mod = PyModule_Create(&moduledef);
     if (mod == NULL) return NULL;
-    if (PyModule_AddIntConstant(mod, "OK", MLC_OK) < 0 || add_enums(mod) < 0) {
+    if (PyModule_AddIntConstant(mod, "OK", MLC_OK) < 0 || add_enums(mod) < 0 ||
+        PyModule_AddIntConstant(mod, "SERIAL_WORK", (long)MLC_SERIAL_WORK) < 0) {
         Py_DECREF(mod);
         return NULL;
     }

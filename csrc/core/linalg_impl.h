@@ -1,6 +1,8 @@
 /* linalg_impl.h: the LAPACK wrappers of linalg.h, included by linalg.c twice: with T = double,
  * SFX = f64, LAPACK(name) = mlc_lapack_d##name and with T = float, SFX = f32, LAPACK(name) =
- * mlc_lapack_s##name (names through mlc.h's MLC_SFX). */
+ * mlc_lapack_s##name (names through mlc.h's MLC_SFX).
+ * Each call's work for mlc_blas_begin is that of one column step of its factorisation (m n for an
+ * m x n matrix): the work between two joins of the BLAS calls inside it. */
 
 int MLC_SFX(mlc_linalg_svd)(T *s, T *u, T *vt, T *a, int64_t m, int64_t n, int64_t lda, int64_t ldu,
                             int64_t ldvt) {
@@ -24,7 +26,9 @@ int MLC_SFX(mlc_linalg_svd)(T *s, T *u, T *vt, T *a, int64_t m, int64_t n, int64
         mlc_free(iwork);
         return MLC_ENOMEM;
     }
+    const int single = mlc_blas_begin(m * n);
     LAPACK(gesdd)("S", &M, &N, a, &LDA, s, u, &LDU, vt, &LDVT, work, &lwork, iwork, &info, 1);
+    mlc_blas_end(single);
     mlc_free(work);
     mlc_free(iwork);
     return info_status(info);
@@ -47,7 +51,9 @@ static int MLC_SFX(syevd)(const char *jobz, T *w, T *a, int64_t n, int64_t lda) 
         mlc_free(iwork);
         return MLC_ENOMEM;
     }
+    const int single = mlc_blas_begin(n * n);
     LAPACK(syevd)(jobz, "L", &N, a, &LDA, w, work, &lwork, iwork, &liwork, &info, 1, 1);
+    mlc_blas_end(single);
     mlc_free(work);
     mlc_free(iwork);
     return info_status(info);
@@ -75,9 +81,11 @@ int MLC_SFX(mlc_linalg_qr)(T *a, int64_t m, int64_t n, int64_t lda, int form_q) 
     T *work = mlc_malloc(sizeof(T) * ((size_t)lwork + (size_t)n));
     if (work == NULL) return MLC_ENOMEM;
     T *tau = work + lwork;
+    const int single = mlc_blas_begin(m * n);
     LAPACK(geqrf)(&M, &N, a, &LDA, tau, work, &lwork, &info);
     if (info == 0 && form_q)
         LAPACK(orgqr)(&M, &N, &N, a, &LDA, tau, work, &lwork, &info);
+    mlc_blas_end(single);
     mlc_free(work);
     return info_status(info);
 }
@@ -86,7 +94,9 @@ int MLC_SFX(mlc_linalg_lu_pl)(T *a, int64_t m, int64_t n, int64_t lda, int *ipiv
     if (m == 0 || n == 0) return MLC_OK;
     if (!fits(m) || !fits(n) || !fits(lda) || m < n) return MLC_EINVAL;
     mlc_blasint M = (mlc_blasint)m, N = (mlc_blasint)n, LDA = (mlc_blasint)lda, info = 0;
+    const int single = mlc_blas_begin(m * n);
     LAPACK(getrf)(&M, &N, a, &LDA, ipiv, &info);
+    mlc_blas_end(single);
     if (info < 0) return MLC_EINVAL; /* info > 0: U singular, L is still fine */
     /* keep the unit lower trapezoid L */
     for (int64_t j = 0; j < n; j++) {
@@ -111,7 +121,9 @@ int MLC_SFX(mlc_linalg_cholesky)(T *a, int64_t n, int64_t lda, int upper) {
     if (n == 0) return MLC_OK;
     if (!fits(n) || !fits(lda)) return MLC_EINVAL;
     mlc_blasint N = (mlc_blasint)n, LDA = (mlc_blasint)lda, info = 0;
+    const int single = mlc_blas_begin(n * n);
     LAPACK(potrf)(upper ? "U" : "L", &N, a, &LDA, &info, 1);
+    mlc_blas_end(single);
     return info_status(info);
 }
 
@@ -120,7 +132,9 @@ int MLC_SFX(mlc_linalg_cholesky_solve)(T *b, const T *a, int64_t n, int64_t nrhs
     if (!fits(n) || !fits(nrhs) || !fits(lda) || !fits(ldb)) return MLC_EINVAL;
     mlc_blasint N = (mlc_blasint)n, NR = (mlc_blasint)nrhs, LDA = (mlc_blasint)lda, LDB = (mlc_blasint)ldb;
     mlc_blasint info = 0;
+    const int single = mlc_blas_begin(n * n * nrhs);
     LAPACK(potrs)("L", &N, &NR, a, &LDA, b, &LDB, &info, 1);
+    mlc_blas_end(single);
     return info_status(info);
 }
 
@@ -129,7 +143,9 @@ int MLC_SFX(mlc_linalg_lower_solve)(T *b, const T *a, int64_t n, int64_t nrhs, i
     if (!fits(n) || !fits(nrhs) || !fits(lda) || !fits(ldb)) return MLC_EINVAL;
     mlc_blasint N = (mlc_blasint)n, NR = (mlc_blasint)nrhs, LDA = (mlc_blasint)lda, LDB = (mlc_blasint)ldb;
     mlc_blasint info = 0;
+    const int single = mlc_blas_begin(n * n * nrhs / 2);
     LAPACK(trtrs)("L", "N", "N", &N, &NR, a, &LDA, b, &LDB, &info, 1, 1, 1);
+    mlc_blas_end(single);
     return info_status(info);
 }
 

@@ -79,8 +79,18 @@ void mlc_blas_single_end(void) {
 }
 
 int mlc_team_size(int64_t work, int n_threads) {
-    if (n_threads < 1 || work < MLC_SERIAL_WORK) return 1;
-    return n_threads;
+    if (n_threads < 2 || work < MLC_SERIAL_WORK) return 1;
+    return (int)MLC_MIN((int64_t)n_threads, work / (MLC_SERIAL_WORK / 2));
+}
+
+int mlc_blas_begin(int64_t work) {
+    if (work >= MLC_SERIAL_WORK || omp_in_parallel()) return 0; /* in a region BLAS is single already */
+    mlc_blas_single_begin();
+    return 1;
+}
+
+void mlc_blas_end(int single) {
+    if (single) mlc_blas_single_end();
 }
 
 /* The test hook: fail_in counts down the allocations to the one that fails (0: none will), live
