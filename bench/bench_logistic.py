@@ -39,7 +39,7 @@ def rows(quick=False):
 
     n, d = (20_000, 100) if quick else (100_000, 100)
     X, y = _binary(n, d, 0, 30)
-    kw = dict(C=1.0, tol=1e-6, max_iter=1000)
+    kw = dict(C=1.0, tol=1e-6, max_iter=1000)  # a tight tol
     yield compare("linear_model", f"LogisticRegression L2 lbfgs binary {n}x{d}",
                   lambda: ml.LogisticRegression(**kw).fit(X, y), lambda: skl.LogisticRegression(**kw).fit(X, y),
                   lambda m: _objective(m, X, y, 1.0, "l2"), "objective", repeats=repeats)
@@ -48,6 +48,11 @@ def rows(quick=False):
         yield compare("linear_model", f"LogisticRegression L2 lbfgs binary {n}x{d}",
                       lambda: ml.LogisticRegression(**kw).fit(X, y), lambda: ref(**kw).fit(X, y),
                       lambda m: _objective(m, X, y, 1.0, "l2"), "objective", ref_name=REF_NAME, repeats=repeats)
+
+    kw = dict(C=1.0, max_iter=1000)  # scikit-learn's default tol (1e-4) on both sides
+    yield compare("linear_model", f"LogisticRegression L2 lbfgs binary {n}x{d} default tol",
+                  lambda: ml.LogisticRegression(**kw).fit(X, y), lambda: skl.LogisticRegression(**kw).fit(X, y),
+                  lambda m: _objective(m, X, y, 1.0, "l2"), "objective", repeats=repeats)
 
     Xd, yd = load_digits(return_X_y=True)
     Xd = StandardScaler().fit_transform(Xd)

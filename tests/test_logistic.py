@@ -288,6 +288,32 @@ def test_loss_grad_kernel_matches_finite_differences():
         np.testing.assert_allclose(grad, fd, rtol=1e-5, atol=1e-8)
 
 
+@pytest.mark.parametrize("weighted", [False, True])
+def test_binary_loss_grad_at_every_cpu_level_matches_numpy(weighted):
+    # the binary block (rows by fours, then a tail; logits, loss, residuals, gradient in one pass) is
+    # dispatched per CPU level: every level against a plain NumPy reference
+    rng = np.random.default_rng(3)
+    n, d = 1031, 13  # more than one block of 256 rows, tails of rows and of features
+    X = rng.normal(size=(n, d))
+    y = rng.integers(0, 2, n).astype(np.int32)
+    sw = rng.uniform(0.5, 2.0, n) if weighted else None
+    w = rng.normal(size=d + 1)
+    t = X @ w[:d] + w[d]
+    s = (np.ones(n) if sw is None else sw) / (n if sw is None else sw.sum())
+    ref_loss = (s * (np.logaddexp(0, t) - y * t)).sum()
+    r = s * (1 / (1 + np.exp(-t)) - y)
+    ref_grad = np.append(X.T @ r, r.sum())
+    before = _mlc.cpu_level()
+    try:
+        for level in [name for name, ok in _mlc.cpu_levels().items() if ok]:
+            _mlc._set_cpu_level(level)
+            loss, grad = _mlc.logistic_loss_grad(X, y, w, 2, True, sample_weight=sw)
+            np.testing.assert_allclose(loss, ref_loss, rtol=1e-13, err_msg=level)
+            np.testing.assert_allclose(grad, ref_grad, rtol=1e-11, atol=1e-15, err_msg=level)
+    finally:
+        _mlc._set_cpu_level(before)
+
+
 # ---- the More-Thuente line search (optim.c), on the test functions of More & Thuente (1994) ------------
 def _mt_phi1(w, beta=2.0):  # minimiser sqrt(beta)
     a = w[0]

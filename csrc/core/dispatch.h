@@ -28,6 +28,7 @@
 #include "nn/loss.h"
 #include "nn/optimizer.h"
 #include "nn/pool2d.h"
+#include "linear/logistic.h"
 #include "svm/kernel.h"
 #include "svm/linear_svm.h"
 
@@ -86,6 +87,9 @@
       P, clip_value, n_threads))                                                                         \
     X(void, mlc_svm_kernel_from_dots, (const mlc_svm_kernel *k, double *v, int64_t n, double sqx,        \
       const double *sqy), (k, v, n, sqx, sqy))                                                           \
+    X(double, mlc_logistic_binary_block, (double *grad, double *z, const double *Xb, const double *w,    \
+      const int32_t *y, const double *sw, double b, double scale, int64_t n, int64_t d), (grad, z, Xb,   \
+      w, y, sw, b, scale, n, d))                                                                         \
     X(void, mlc_linear_svm_l1_column_grad, (double *gH, const double *x, const double *b,                \
       const double *c, int64_t n), (gH, x, b, c, n))                                                     \
     X(double, mlc_linear_svm_l1_column_step, (double *b, const double *x, const double *c, double a,     \

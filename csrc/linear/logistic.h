@@ -63,4 +63,11 @@ int mlc_logistic_fit(double *w, double *loss_curve, double *objective_curve, int
                      int *converged, const double *X, const int32_t *y, const double *sw, int64_t n, int64_t d,
                      int64_t n_classes, const mlc_logistic_params *p, int n_threads, const mlc_progress *progress);
 
+/* The binary loss on a block of rows, dispatched per CPU level: returns sum_i s_i (log(1 + e^t_i) - y_i t_i),
+ * t_i = x_i.w + b, s_i = scale sw_i (scale when sw is NULL); z (N) out: the residuals r_i = s_i (sigmoid(t_i)
+ * - y_i); grad (D) in/out (or NULL: none) += Xb^T r. Xb (N, D) in; w (D) in; y (N) in: class codes (1:
+ * positive); sw (N) in or NULL. */
+double mlc_logistic_binary_block(double *grad, double *z, const double *Xb, const double *w, const int32_t *y,
+                                 const double *sw, double b, double scale, int64_t n, int64_t d);
+
 #endif
