@@ -57,6 +57,8 @@ def rows(quick=False):
                       lambda: sklearn.svm.LinearSVC(**kw).fit(X, y),
                       lambda m: primal_objective(m, X, y, **obj), "primal objective",
                       repeats=repeats if len(y) < 50_000 else 2)  # the big case: ~20 s per sklearn fit
+        if row is None:  # not selected (-k)
+            continue
         yield row
         acc = [np.mean(cls(**kw).fit(X, y).predict(X) == y) for cls in (mlc.svm.LinearSVC, sklearn.svm.LinearSVC)]
         yield dataclasses.replace(row, quality_name="train accuracy", mlc_quality=acc[0], ref_quality=acc[1])
