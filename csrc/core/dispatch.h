@@ -94,6 +94,9 @@
       const double *c, int64_t n), (gH, x, b, c, n))                                                     \
     X(double, mlc_linear_svm_l1_column_step, (double *b, const double *x, const double *c, double a,     \
       int64_t n), (b, x, c, a, n))                                                                       \
+    X(void, mlc_svm_kernel_row, (float *out, const double *XT, const double *x, const double *sq,         \
+      int64_t ld, int64_t c0, int64_t c1, int64_t d, double sqx, const mlc_svm_kernel *k), (out, XT, x,  \
+      sq, ld, c0, c1, d, sqx, k))                                                                        \
     X(void, mlc_distance_tile, (double *S, int64_t lds, const mlc_distance_rows *X, int64_t i0,          \
       int64_t bx, const mlc_distance_rows *Y, int64_t j0, int64_t by, int metric), (S, lds, X, i0, bx,   \
       Y, j0, by, metric))                                                                                \

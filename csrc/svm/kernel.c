@@ -31,6 +31,37 @@ void MLC_ISA(mlc_svm_kernel_from_dots)(const mlc_svm_kernel *k, double *v, int64
     }
 }
 
+/* By tiles of columns: the dot products as axpys over the features of XT (one row per feature, the
+ * samples contiguous), so they run in vector lanes across samples with each sum in feature order (the
+ * same bits at every level); then the kernel's transform and the rounding to float, the tile still in
+ * cache. OpenBLAS's GEMV on the row-major X reduced one short row at a time. */
+void MLC_ISA(mlc_svm_kernel_row)(float *out, const double *XT, const double *x, const double *sq, int64_t ld,
+                                 int64_t c0, int64_t c1, int64_t d, double sqx, const mlc_svm_kernel *k) {
+    enum { TILE = 512, LANES = 32 };
+    double v[TILE];
+    for (int64_t j0 = c0; j0 < c1; j0 += TILE) {
+        const int64_t m = MLC_MIN((int64_t)TILE, c1 - j0);
+        int64_t jb = 0;
+        for (; jb + LANES <= m; jb += LANES) { // LANES sums stay in registers across the features
+            double acc[LANES] = {0.0};
+            for (int64_t f = 0; f < d; f++) {
+                const double xf = x[f], *col = XT + f * ld + j0 + jb;
+#pragma omp simd
+                for (int64_t j = 0; j < LANES; j++) acc[j] += xf * col[j];
+            }
+            for (int64_t j = 0; j < LANES; j++) v[jb + j] = acc[j];
+        }
+        for (int64_t j = jb; j < m; j++) v[j] = 0.0;
+        for (int64_t f = 0; f < d; f++) {
+            const double xf = x[f], *col = XT + f * ld + j0;
+#pragma omp simd
+            for (int64_t j = jb; j < m; j++) v[j] += xf * col[j];
+        }
+        MLC_ISA(mlc_svm_kernel_from_dots)(k, v, m, sqx, sq != NULL ? sq + j0 : NULL);
+        for (int64_t j = 0; j < m; j++) out[j0 + j] = (float)v[j];
+    }
+}
+
 #if MLC_ISA_ONCE
 void mlc_svm_row_sqnorms(double *sq, const double *X, int64_t n, int64_t d) {
     for (int64_t i = 0; i < n; i++) {

@@ -27,6 +27,12 @@ void mlc_svm_row_sqnorms(double *sq, const double *X, int64_t n, int64_t d);
  * in = ||y_j||^2 are read for rbf only (sqy may be NULL otherwise). */
 void mlc_svm_kernel_from_dots(const mlc_svm_kernel *k, double *v, int64_t n, double sqx, const double *sqy);
 
+/* out[c0, c1) out = K(x, y_j) as float for the samples j in [c0, c1), dispatched per CPU level. XT (D, ld)
+ * in: the samples by feature (column j of XT is y_j); x (D) in; sq (ld) in: ||y_j||^2, read for rbf only
+ * (may be NULL otherwise), sqx = ||x||^2. */
+void mlc_svm_kernel_row(float *out, const double *XT, const double *x, const double *sq, int64_t ld, int64_t c0,
+                        int64_t c1, int64_t d, double sqx, const mlc_svm_kernel *k);
+
 /* dec (N, P) out: sum_s K(x_i, sv_s) W[s, p] + b[p], the decision values of a fitted model.
  * X (N, D) in; SV (M, D) in: support vectors; W (M, P) in: their coefficients, one column per
  * output (a one-vs-one pair); b (P) in. Returns MLC_OK or MLC_ENOMEM. */

@@ -22,7 +22,8 @@
  * lets the full gradient be rebuilt before the final optimality check, and once when the gap
  * first falls under 10 tol.
  *
- * Kernel rows K(x_r, X) are computed with one GEMV against X and kept, as float (LIBSVM's Qfloat),
+ * Kernel rows K(x_r, X) are computed across the samples of a by-feature copy of X (mlc_svm_kernel_row,
+ * dispatched per CPU level) and kept, as float (LIBSVM's Qfloat),
  * in a least-recently-used cache of at most cache_mb megabytes (always at least two rows).
  * Multiclass (one-vs-one, LIBSVM's svm_train): the K (K - 1) / 2 pairs are solved by OpenMP
  * threads, each exactly as alone; the kernel within each class, which the K - 1 pairs of that class
@@ -62,7 +63,7 @@ typedef struct {
     const float *own_b;   /* (N - NA, N - NA) the same for XB */
     mlc_svm_kernel k;
     double *sq;           /* (N) squared norms (rbf) */
-    double *dot;          /* (N) GEMV scratch */
+    double *xt;           /* (D, N) the real rows by feature: kernel rows run across samples */
     /* LRU cache of kernel rows: slots of N floats, keyed by real row */
     float *pool;          /* (cap, N) */
     int64_t cap, used;
@@ -99,7 +100,7 @@ static inline const double *real_row(const smo *s, int64_t r) {
     return r < s->na ? s->XA + r * s->d : s->XB + (r - s->na) * s->d;
 }
 
-/* Kernel row of real row r (N floats), from the cache or computed by one GEMV per block of X. */
+/* Kernel row of real row r (N floats), from the cache or computed by mlc_svm_kernel_row on xt. */
 static const float *kernel_row(smo *s, int64_t r) {
     int64_t t = s->slot_of[r];
     if (t >= 0) {
@@ -131,29 +132,18 @@ static const float *kernel_row(smo *s, int64_t r) {
         memcpy(out + na, s->own_b + (r - na) * (n - na), sizeof(float) * (size_t)(n - na));
         c1 = na;
     }
-    if (d > 0) {
-        if (c0 < na)
-            mlc_cblas_dgemv(CblasRowMajor, CblasNoTrans, (mlc_blasint)na, (mlc_blasint)d, 1.0, s->XA,
-                            (mlc_blasint)d, xr, 1, 0.0, s->dot, 1);
-        if (c1 > na)
-            mlc_cblas_dgemv(CblasRowMajor, CblasNoTrans, (mlc_blasint)(n - na), (mlc_blasint)d, 1.0, s->XB,
-                            (mlc_blasint)d, xr, 1, 0.0, s->dot + na, 1);
-    } else {
-        memset(s->dot, 0, sizeof(double) * (size_t)n);
-    }
-    const double sqr = s->sq ? s->sq[r] : 0;
-    mlc_svm_kernel_from_dots(&s->k, s->dot + c0, c1 - c0, sqr, s->sq ? s->sq + c0 : NULL);
-    for (int64_t j = c0; j < c1; j++) out[j] = (float)s->dot[j];
+    mlc_svm_kernel_row(out, s->xt, xr, s->sq, n, c0, c1, d, s->sq ? s->sq[r] : 0, &s->k);
     return out;
 }
 
 /* s's arrays for N real rows, l variables and a cache of cache_mb, taken from the arena a (see
  * mlc_arena; on a sizing arena the pointers stay NULL). */
-static void smo_carve(smo *s, mlc_arena *a, int64_t n, int64_t l, const mlc_svm_kernel *k, double cache_mb) {
+static void smo_carve(smo *s, mlc_arena *a, int64_t n, int64_t d, int64_t l, const mlc_svm_kernel *k,
+                      double cache_mb) {
     double rows = cache_mb * 1048576.0 / (sizeof(float) * (double)(n > 0 ? n : 1));
     s->cap = rows >= (double)n ? n : (int64_t)rows;
     if (s->cap < 2) s->cap = MLC_MIN(2, n);
-    s->dot = mlc_arena_take(a, sizeof(double) * (size_t)n);
+    s->xt = mlc_arena_take(a, sizeof(double) * (size_t)(n * d));
     s->sq = k->kernel == MLC_SVM_RBF ? mlc_arena_take(a, sizeof(double) * (size_t)n) : NULL;
     s->pool = mlc_arena_take(a, sizeof(float) * (size_t)(s->cap * n));
     s->slot_of = mlc_arena_take(a, sizeof(int64_t) * (size_t)(n + 3 * s->cap + 2 * l));
@@ -162,16 +152,16 @@ static void smo_carve(smo *s, mlc_arena *a, int64_t n, int64_t l, const mlc_svm_
 }
 
 /* The bytes smo_carve takes. */
-static size_t smo_bytes(int64_t n, int64_t l, const mlc_svm_kernel *k, double cache_mb) {
+static size_t smo_bytes(int64_t n, int64_t d, int64_t l, const mlc_svm_kernel *k, double cache_mb) {
     smo s;
     mlc_arena a = {NULL, 0};
-    smo_carve(&s, &a, n, l, k, cache_mb);
+    smo_carve(&s, &a, n, d, l, k, cache_mb);
     return a.size;
 }
 
 /* The real rows are XA's NA rows then XB's N - NA; the caller then fills y (l) +1/-1, C (l)
  * bounds and p (l) linear term by variable; the real row of variable t is t % N. The arrays come
- * from a (smo_bytes(n, l, k, cache_mb) left in it). */
+ * from a (smo_bytes(n, d, l, k, cache_mb) left in it). */
 static void smo_init(smo *s, mlc_arena *a, const double *XA, int64_t na, const double *XB, int64_t n, int64_t d,
                      int64_t l, const mlc_svm_kernel *k, double cache_mb) {
     memset(s, 0, sizeof *s);
@@ -183,7 +173,7 @@ static void smo_init(smo *s, mlc_arena *a, const double *XA, int64_t na, const d
     s->na = na;
     s->k = *k;
     s->head = s->tail = -1;
-    smo_carve(s, a, n, l, k, cache_mb);
+    smo_carve(s, a, n, d, l, k, cache_mb);
     s->row_of = s->slot_of + n;
     s->prev = s->row_of + s->cap;
     s->next = s->prev + s->cap;
@@ -199,6 +189,10 @@ static void smo_init(smo *s, mlc_arena *a, const double *XA, int64_t na, const d
     if (s->sq) {
         mlc_svm_row_sqnorms(s->sq, XA, na, d);
         mlc_svm_row_sqnorms(s->sq + na, XB, n - na, d);
+    }
+    for (int64_t r = 0; r < n; r++) {
+        const double *x = real_row(s, r);
+        for (int64_t c = 0; c < d; c++) s->xt[c * n + r] = x[c];
     }
     for (int64_t t = 0; t < l; t++) {
         const double *x = real_row(s, t % n);
@@ -476,7 +470,7 @@ int mlc_svm_solve_c_svc(double *coef, double *rho, int64_t *n_iter, const double
                         const double *Cw, int64_t n, int64_t d, const mlc_svm_kernel *k, double tol,
                         double cache_mb, int shrinking, int64_t max_iter, const mlc_progress *p) {
     smo s;
-    mlc_arena a = {NULL, smo_bytes(n, n, k, cache_mb)};
+    mlc_arena a = {NULL, smo_bytes(n, d, n, k, cache_mb)};
     if (mlc_arena_alloc(&a) != MLC_OK) return MLC_ENOMEM;
     smo_init(&s, &a, X, n, NULL, n, d, n, k, cache_mb);
     for (int64_t t = 0; t < n; t++) s.y[t] = y[t], s.C[t] = Cw[t], s.p[t] = -1.0;
@@ -490,12 +484,12 @@ int mlc_svm_solve_c_svc(double *coef, double *rho, int64_t *n_iter, const double
 }
 
 /* The bytes solve_pair takes from its thread's block for a pair of l rows. */
-static size_t pair_bytes(int64_t l, const mlc_svm_kernel *k, double cache_mb) {
-    return smo_bytes(l, l, k, cache_mb) + mlc_line_bytes(sizeof(double) * (size_t)l);
+static size_t pair_bytes(int64_t l, int64_t d, const mlc_svm_kernel *k, double cache_mb) {
+    return smo_bytes(l, d, l, k, cache_mb) + mlc_line_bytes(sizeof(double) * (size_t)l);
 }
 
 /* One pair (i, j) of mlc_svm_solve_c_svc_ovo: class i's rows are +1, class j's -1. block: the
- * thread's scratch, pair_bytes(l, k, cache_mb) or more. */
+ * thread's scratch, pair_bytes(l, d, k, cache_mb) or more. */
 static int solve_pair(double *dual, double *rho, int64_t *n_iter, const double *X, const int64_t *start,
                       const double *Cw, int64_t n, int64_t d, int64_t i, int64_t j, const mlc_svm_kernel *k,
                       double tol, double cache_mb, int shrinking, int64_t max_iter, const float *own_i,
@@ -529,7 +523,8 @@ static int solve_pair(double *dual, double *rho, int64_t *n_iter, const double *
 }
 
 /* Kc (N, N) out: K within the rows of Xc (N, D) in, as float, one GEMM per block of 64 rows;
- * scratch (64 N + N) doubles. The values are those kernel_row computes. */
+ * scratch (64 N + N) doubles. The values are those kernel_row computes, up to the rounding of the dot
+ * products' sums (GEMM's order, not feature order). */
 static void class_block(float *Kc, const double *Xc, int64_t n, int64_t d, const mlc_svm_kernel *k, double *scratch) {
     double *sq = scratch, *Kb = scratch + n;
     mlc_svm_row_sqnorms(sq, Xc, n, d);
@@ -580,7 +575,7 @@ int mlc_svm_solve_c_svc_ovo(double *dual, double *rho, int64_t *n_iter, const do
     size_t slice = with_own ? mlc_line_bytes(sizeof(double) * (size_t)(65 * MLC_MAX(max_nc, 1))) : 0;
     for (int64_t i = 0; i < n_classes; i++)
         for (int64_t j = i + 1; j < n_classes; j++)
-            slice = MLC_MAX(slice, pair_bytes(start[i + 1] - start[i] + start[j + 1] - start[j], k, share));
+            slice = MLC_MAX(slice, pair_bytes(start[i + 1] - start[i] + start[j + 1] - start[j], d, k, share));
     mlc_arena a = {NULL, 0};
     int64_t *pair_i, *pair_j, *own_at;
     float *own;
@@ -633,7 +628,7 @@ int mlc_svm_solve_epsilon_svr(double *coef, double *rho, int64_t *n_iter, const 
     smo s;
     const int64_t l = 2 * n;
     const size_t alpha_bytes = sizeof(double) * (size_t)(l > 0 ? l : 1);
-    mlc_arena a = {NULL, mlc_line_bytes(alpha_bytes) + smo_bytes(n, l, k, cache_mb)};
+    mlc_arena a = {NULL, mlc_line_bytes(alpha_bytes) + smo_bytes(n, d, l, k, cache_mb)};
     if (mlc_arena_alloc(&a) != MLC_OK) return MLC_ENOMEM;
     double *alpha = mlc_arena_take(&a, alpha_bytes);
     smo_init(&s, &a, X, n, NULL, n, d, l, k, cache_mb);
