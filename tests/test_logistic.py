@@ -289,6 +289,33 @@ def test_loss_grad_kernel_matches_finite_differences():
 
 
 @pytest.mark.parametrize("weighted", [False, True])
+def test_multinomial_loss_grad_at_every_cpu_level_matches_numpy(weighted):
+    # the softmax block (class by class across the rows of the transposed logits) is dispatched per level
+    rng = np.random.default_rng(4)
+    n, d, k = 1031, 13, 5
+    X = rng.normal(size=(n, d))
+    y = rng.integers(0, k, n).astype(np.int32)
+    sw = rng.uniform(0.5, 2.0, n) if weighted else None
+    w = rng.normal(size=k * d + k)
+    W, b = w[:k * d].reshape(k, d), w[k * d:]
+    T = X @ W.T + b
+    s = (np.ones(n) if sw is None else sw) / (n if sw is None else sw.sum())
+    lse = np.logaddexp.reduce(T, axis=1)
+    ref_loss = (s * (lse - T[np.arange(n), y])).sum()
+    R = s[:, None] * (np.exp(T - lse[:, None]) - np.eye(k)[y])
+    ref_grad = np.concatenate([(R.T @ X).ravel(), R.sum(axis=0)])
+    before = _mlc.cpu_level()
+    try:
+        for level in [name for name, ok in _mlc.cpu_levels().items() if ok]:
+            _mlc._set_cpu_level(level)
+            loss, grad = _mlc.logistic_loss_grad(X, y, w, k, True, sample_weight=sw)
+            np.testing.assert_allclose(loss, ref_loss, rtol=1e-13, err_msg=level)
+            np.testing.assert_allclose(grad, ref_grad, rtol=1e-11, atol=1e-15, err_msg=level)
+    finally:
+        _mlc._set_cpu_level(before)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
 def test_binary_loss_grad_at_every_cpu_level_matches_numpy(weighted):
     # the binary block (rows by fours, then a tail; logits, loss, residuals, gradient in one pass) is
     # dispatched per CPU level: every level against a plain NumPy reference

@@ -90,6 +90,9 @@
     X(double, mlc_logistic_binary_block, (double *grad, double *z, const double *Xb, const double *w,    \
       const int32_t *y, const double *sw, double b, double scale, int64_t n, int64_t d), (grad, z, Xb,   \
       w, y, sw, b, scale, n, d))                                                                         \
+    X(double, mlc_logistic_softmax_block, (double *Zt, double *scratch, const int32_t *y,                \
+      const double *sw, const double *b, double scale, int64_t n, int64_t k), (Zt, scratch, y, sw, b,    \
+      scale, n, k))                                                                                      \
     X(void, mlc_linear_svm_l1_column_grad, (double *gH, const double *x, const double *b,                \
       const double *c, int64_t n), (gH, x, b, c, n))                                                     \
     X(double, mlc_linear_svm_l1_column_step, (double *b, const double *x, const double *c, double a,     \

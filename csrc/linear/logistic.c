@@ -77,6 +77,48 @@ double MLC_ISA(mlc_logistic_binary_block)(double *grad, double *z, const double 
     return loss;
 }
 
+/* Class by class, in vector lanes across the rows (Zt is the transposed logits): each row's max and sum
+ * run over the classes in order, the same bits at every level; the loss sums in lanes. */
+double MLC_ISA(mlc_logistic_softmax_block)(double *Zt, double *scratch, const int32_t *y, const double *sw,
+                                           const double *b, double scale, int64_t n, int64_t k) {
+    double *mx = scratch, *sum = scratch + n;
+    for (int64_t i = 0; i < n; i++) mx[i] = -INFINITY, sum[i] = 0.0;
+    for (int64_t c = 0; c < k; c++) {
+        double *zc = Zt + c * n;
+        const double bc = b != NULL ? b[c] : 0.0;
+#pragma omp simd
+        for (int64_t i = 0; i < n; i++) {
+            const double t = zc[i] + bc;
+            zc[i] = t;
+            mx[i] = t > mx[i] ? t : mx[i];
+        }
+    }
+    double loss = 0.0;
+    for (int64_t i = 0; i < n; i++) loss -= (scale * (sw != NULL ? sw[i] : 1.0)) * Zt[y[i] * n + i];
+    for (int64_t c = 0; c < k; c++) {
+        double *zc = Zt + c * n;
+#pragma omp simd
+        for (int64_t i = 0; i < n; i++) {
+            const double e = mlc_exp_f64(zc[i] - mx[i]);
+            zc[i] = e;
+            sum[i] += e;
+        }
+    }
+#pragma omp simd reduction(+ : loss)
+    for (int64_t i = 0; i < n; i++) {
+        const double s = scale * (sw != NULL ? sw[i] : 1.0);
+        loss += s * (mx[i] + mlc_log_f64(sum[i]));
+        sum[i] = s / sum[i];
+    }
+    for (int64_t c = 0; c < k; c++) {
+        double *zc = Zt + c * n;
+#pragma omp simd
+        for (int64_t i = 0; i < n; i++) zc[i] *= sum[i];
+    }
+    for (int64_t i = 0; i < n; i++) Zt[y[i] * n + i] -= scale * (sw != NULL ? sw[i] : 1.0);
+    return loss;
+}
+
 #if MLC_ISA_ONCE
 #define BLOCK 256
 #define MAX_CHUNKS 8
@@ -145,11 +187,11 @@ typedef struct {
     double *memo;        /* NULL, or (w, gradient, F) of one point: the next call at that w with a gradient
                             reads them instead of a pass over X (P + P + 1) */
     double *scratch;     /* MAX_CHUNKS * chunk_size */
-    int64_t chunk_size;  /* BLOCK*D (gathered rows) + BLOCK*max(K, 3) (logits; K = 1: then gathered labels
-                            and weights) + P + 1 (gradient, loss) */
+    int64_t chunk_size;  /* BLOCK*D (gathered rows) + BLOCK*(K + 4) (logits, then a mini-batch's labels and
+                            weights, then the softmax's scratch) + P + 1 (gradient, loss) */
 } problem;
 
-static int64_t zsize(int64_t k) { return BLOCK * MLC_MAX(k, 3); }
+static int64_t zsize(int64_t k) { return BLOCK * (k + 4); }
 
 static int64_t chunk_size(int64_t d, int64_t k, int64_t P) { return BLOCK * d + zsize(k) + P + 1; }
 
@@ -165,59 +207,39 @@ static void block_loss_grad(const problem *pr, const double *w, int64_t r0, int6
         Xb = pr->X + r0 * d;
     }
     const double *bias = pr->fit_intercept ? w + k * d : NULL;
-    double loss = 0.0;
-    if (k == 1) { // log(1 + e^t) - y t and sigmoid(t) - y, both without overflow
-        const int32_t *yb = pr->y + r0;
-        const double *sb = pr->sw != NULL ? pr->sw + r0 : NULL;
-        if (pr->rows != NULL) { // a mini-batch: its labels and weights gathered next to its rows
-            int32_t *yg = (int32_t *)(z + BLOCK);
-            double *sg = pr->sw != NULL ? z + 2 * BLOCK : NULL;
-            for (int64_t i = 0; i < b; i++) {
-                yg[i] = pr->y[pr->rows[r0 + i]];
-                if (sg) sg[i] = pr->sw[pr->rows[r0 + i]];
-            }
-            yb = yg;
-            sb = sg;
+    const int32_t *yb = pr->y + r0;
+    const double *sb = pr->sw != NULL ? pr->sw + r0 : NULL;
+    if (pr->rows != NULL) { // a mini-batch: its labels and weights gathered next to its rows
+        int32_t *yg = (int32_t *)(z + BLOCK * k);
+        double *sg = pr->sw != NULL ? z + BLOCK * (k + 1) : NULL;
+        for (int64_t i = 0; i < b; i++) {
+            yg[i] = pr->y[pr->rows[r0 + i]];
+            if (sg) sg[i] = pr->sw[pr->rows[r0 + i]];
         }
+        yb = yg;
+        sb = sg;
+    }
+    double loss;
+    if (k == 1) { // log(1 + e^t) - y t and sigmoid(t) - y, both without overflow
         loss = mlc_logistic_binary_block(want_grad ? acc : NULL, z, Xb, w, yb, sb, bias ? bias[0] : 0.0,
                                          pr->data_scale, b, d);
     } else {
-        // logits Z (b, K) = Xb W^T + b: one GEMM
+        // the logits transposed, Zt (K, b) = W Xb^T: one GEMM; the softmax then runs across rows
         if (d == 0) memset(z, 0, sizeof(double) * b * k);
         else
-            mlc_cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (mlc_blasint)b, (mlc_blasint)k, (mlc_blasint)d,
-                            1.0, Xb, (mlc_blasint)d, w, (mlc_blasint)d, 0.0, z, (mlc_blasint)k);
-        for (int64_t i = 0; i < b; i++) {
-            const int64_t row = pr->rows != NULL ? pr->rows[r0 + i] : r0 + i;
-            const double s = (pr->sw != NULL ? pr->sw[row] : 1.0) * pr->data_scale;
-            const int32_t yi = pr->y[row];
-            double *zi = z + i * k;
-            double mx = -INFINITY;
-            for (int64_t c = 0; c < k; c++) {
-                if (bias) zi[c] += bias[c];
-                mx = fmax(mx, zi[c]);
-            }
-            double sum = 0.0;
-            const double zy = zi[yi];
-            for (int64_t c = 0; c < k; c++) {
-                zi[c] = mlc_exp_f64(zi[c] - mx);
-                sum += zi[c];
-            }
-            loss += s * (mx + log(sum) - zy);
-            const double inv = s / sum;
-            for (int64_t c = 0; c < k; c++) zi[c] *= inv;
-            zi[yi] -= s;
-        }
+            mlc_cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (mlc_blasint)k, (mlc_blasint)b, (mlc_blasint)d,
+                            1.0, w, (mlc_blasint)d, Xb, (mlc_blasint)d, 0.0, z, (mlc_blasint)b);
+        loss = mlc_logistic_softmax_block(z, z + BLOCK * (k + 2), yb, sb, bias, pr->data_scale, b, k);
     }
     *acc_loss += loss;
     if (!want_grad) return;
-    // gradient: dW (K, D) += R^T Xb (binary: done above), db += column sums of R
+    // gradient: dW (K, D) += Rt Xb (binary: done above), db += row sums of Rt (the residuals, (K, b))
     if (d > 0 && k > 1)
-        mlc_cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (mlc_blasint)k, (mlc_blasint)d, (mlc_blasint)b, 1.0,
-                        z, (mlc_blasint)k, Xb, (mlc_blasint)d, 1.0, acc, (mlc_blasint)d);
+        mlc_cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (mlc_blasint)k, (mlc_blasint)d, (mlc_blasint)b,
+                        1.0, z, (mlc_blasint)b, Xb, (mlc_blasint)d, 1.0, acc, (mlc_blasint)d);
     if (pr->fit_intercept)
-        for (int64_t i = 0; i < b; i++)
-            for (int64_t c = 0; c < k; c++) acc[k * d + c] += z[i * k + c];
+        for (int64_t c = 0; c < k; c++)
+            for (int64_t i = 0; i < b; i++) acc[k * d + c] += z[c * b + i];
 }
 
 /* mlc_optim_fn: F without the L1 term. */

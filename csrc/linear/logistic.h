@@ -70,4 +70,11 @@ int mlc_logistic_fit(double *w, double *loss_curve, double *objective_curve, int
 double mlc_logistic_binary_block(double *grad, double *z, const double *Xb, const double *w, const int32_t *y,
                                  const double *sw, double b, double scale, int64_t n, int64_t d);
 
+/* The multinomial loss on a block of rows, dispatched per CPU level: returns sum_i s_i (logsumexp_c t_ci -
+ * t_y_i,i), t_ci = Zt_ci + b_c; Zt (K, N) in: the logits W X^T without the intercepts b (K) in (or NULL:
+ * none); out: the residuals s_i (softmax(t_.i) - onehot(y_i)), transposed too. y (N) in: class codes; sw (N)
+ * in or NULL; s_i = scale sw_i; scratch (2 N). */
+double mlc_logistic_softmax_block(double *Zt, double *scratch, const int32_t *y, const double *sw, const double *b,
+                                  double scale, int64_t n, int64_t k);
+
 #endif
