@@ -1,7 +1,21 @@
-"""The few elementwise functions the estimators apply to their outputs in NumPy, written once."""
+"""The few functions the estimators apply to their inputs and outputs in NumPy, written once."""
 import numpy as np
 
-__all__ = ["expit", "log_softmax", "softmax"]
+from . import _mlc
+
+__all__ = ["expit", "linear_scores", "log_softmax", "softmax"]
+
+
+def linear_scores(X, coef, intercept=0.0):
+    """X @ coef.T + intercept in float64: coef (k, d) gives (n, k), coef (d,) gives (n,). Dense X goes
+    through mlc's BLAS, where a small product stays on one thread (DESIGN.md), not NumPy's, whose threads
+    would wait for a core another process holds; sparse X through its own product."""
+    if not isinstance(X, np.ndarray):
+        return X @ np.asarray(coef, dtype=np.float64).T + intercept
+    z = _mlc.matmul_t(np.ascontiguousarray(X, dtype=np.float64),
+                      np.ascontiguousarray(np.atleast_2d(coef), dtype=np.float64))
+    z += intercept
+    return z if np.ndim(coef) == 2 else z[:, 0]
 
 
 def expit(z):

@@ -13,6 +13,7 @@ import sys
 
 import numpy as np
 
+from ._math import linear_scores
 from ._validation import (check_array, check_feature_names, check_feature_names_in, check_is_fitted,
                           check_X_y)
 
@@ -191,7 +192,7 @@ class LinearClassifierMixin:
         else (n_samples, n_classes)."""
         check_is_fitted(self, "coef_")
         X = self._validate_data(X, reset=False, dtype=np.float64)
-        z = X @ self.coef_.T + self.intercept_
+        z = linear_scores(X, self.coef_, self.intercept_)
         return z.ravel() if z.shape[1] == 1 else z
 
     def predict(self, X):

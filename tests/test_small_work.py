@@ -81,3 +81,17 @@ def test_small_fit_gives_the_same_result_at_one_and_two_threads(threads):
         out.append((p.components_, p.explained_variance_))
     np.testing.assert_array_equal(out[0][0], out[1][0])
     np.testing.assert_array_equal(out[0][1], out[1][1])
+
+
+def test_linear_scores_is_numpys_product():
+    from mlc._math import linear_scores
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 17))
+    W = rng.normal(size=(4, 17))
+    b = rng.normal(size=4)
+    np.testing.assert_allclose(linear_scores(X, W, b), X @ W.T + b, rtol=1e-12, atol=1e-12)
+    X32 = X[::2].astype(np.float32)                 # a strided float32 view, one coefficient row
+    np.testing.assert_allclose(linear_scores(X32, W[0], 1.5), X32 @ W[0] + 1.5, rtol=1e-12, atol=1e-12)
+    assert linear_scores(X[:0], W).shape == (0, 4)
+    with pytest.raises(ValueError, match="does not match"):
+        _mlc.matmul_t(X, W[:, :5])

@@ -9,6 +9,7 @@
 
 #include "blas.h"
 #include "core/dispatch.h"
+#include "core/linalg.h"
 #include "core/vmath.h"
 
 static PyObject *set_num_threads(PyObject *self, PyObject *args) {
@@ -203,10 +204,38 @@ fail:
     return NULL;
 }
 
+/* matmul_t(A, B) -> A @ B.T: A (n, d) and B (k, d) float64, the result (n, k) float64. */
+static PyObject *matmul_t(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *ao, *bo;
+    PyArrayObject *a = NULL, *b = NULL, *c = NULL;
+    int st;
+    if (!PyArg_ParseTuple(args, "OO", &ao, &bo)) return NULL;
+    a = mlc_bind_array(ao, NPY_FLOAT64, 2, "A");
+    b = mlc_bind_array(bo, NPY_FLOAT64, 2, "B");
+    if (a == NULL || b == NULL || mlc_bind_dims_match(a, 1, "A", b, 1, "B") < 0) goto fail;
+    const npy_intp n = PyArray_DIM(a, 0), d = PyArray_DIM(a, 1), k = PyArray_DIM(b, 0);
+    c = mlc_bind_new(2, n, k, NPY_FLOAT64);
+    if (c == NULL) goto fail;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_linalg_matmul_t_f64(PyArray_DATA(c), PyArray_DATA(a), PyArray_DATA(b), n, d, k);
+    Py_END_ALLOW_THREADS
+    if (mlc_bind_check_status(st) < 0) goto fail;
+    Py_DECREF(a);
+    Py_DECREF(b);
+    return (PyObject *)c;
+fail:
+    Py_XDECREF(a);
+    Py_XDECREF(b);
+    Py_XDECREF(c);
+    return NULL;
+}
+
 PyMethodDef mlc_core_methods[] = {
     {"set_num_threads", set_num_threads, METH_VARARGS, "set_num_threads(n): OpenMP and OpenBLAS threads."},
     {"get_num_threads", get_num_threads, METH_NOARGS, "get_num_threads() -> int"},
     {"blas_num_threads", blas_num_threads, METH_NOARGS, "OpenBLAS's own thread count."},
+    {"matmul_t", matmul_t, METH_VARARGS, "matmul_t(A, B) -> A @ B.T (float64) by mlc's BLAS"},
     {"_team_size", team_size, METH_VARARGS, "_team_size(work, n_threads) -> int: mlc_team_size (tests only)"},
     {"_blas_begin", blas_begin, METH_VARARGS, "_blas_begin(work) -> bool: mlc_blas_begin (tests only)"},
     {"_blas_end", blas_end, METH_VARARGS, "_blas_end(single): mlc_blas_end (tests only)"},

@@ -29,3 +29,12 @@ static int info_status(mlc_blasint info) {
 #undef T
 #undef SFX
 #undef LAPACK
+
+int mlc_linalg_matmul_t_f64(double *c, const double *a, const double *b, int64_t n, int64_t d, int64_t k) {
+    if (n == 0 || k == 0) return MLC_OK;
+    if (!fits(n) || !fits(d) || !fits(k)) return MLC_EINVAL;
+    const mlc_blasint ld = (mlc_blasint)MLC_MAX(d, 1);
+    mlc_cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (mlc_blasint)n, (mlc_blasint)k, (mlc_blasint)d,
+                    1.0, a, ld, b, ld, 0.0, c, (mlc_blasint)k);
+    return MLC_OK;
+}

@@ -72,4 +72,8 @@ int mlc_linalg_lower_solve_f64(double *b, const double *a, int64_t n, int64_t nr
 int mlc_linalg_lower_solve_f32(float *b, const float *a, int64_t n, int64_t nrhs, int64_t lda,
                                int64_t ldb);
 
+/* C (n, k) out = A (n, d) in times B (k, d) in, transposed, all ROW-MAJOR: a linear model's scores
+ * X coef^T, by mlc's BLAS (a small product runs on one thread, blas.h) rather than NumPy's. */
+int mlc_linalg_matmul_t_f64(double *c, const double *a, const double *b, int64_t n, int64_t d, int64_t k);
+
 #endif

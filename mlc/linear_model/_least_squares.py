@@ -38,6 +38,7 @@ import warnings
 import numpy as np
 
 from .. import _mlc
+from .._math import linear_scores
 from .._threads import get_num_threads
 from .._validation import (check_choice, check_is_fitted, check_sample_weight, is_int, is_real,
                            seed_from_random_state)
@@ -104,7 +105,7 @@ class _LinearModel(RegressorMixin, BaseEstimator):
         """Predict with the fitted linear model: X coef_^T + intercept_."""
         check_is_fitted(self)
         X = self._validate_data(X, reset=False)
-        return X.astype(np.float64, copy=False) @ self.coef_.T + self.intercept_
+        return linear_scores(X, self.coef_, self.intercept_)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

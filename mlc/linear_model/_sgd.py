@@ -23,7 +23,7 @@ import warnings
 import numpy as np
 
 from .. import _mlc
-from .._math import expit
+from .._math import expit, linear_scores
 from .._threads import _n_threads
 from .._validation import (check_classification_targets, check_is_fitted, check_sample_weight,
                            check_n_jobs, check_scalar, check_X_y, compute_class_weight, seed_from_random_state)
@@ -446,4 +446,4 @@ class SGDRegressor(RegressorMixin, _BaseSGD):
     def predict(self, X):
         check_is_fitted(self, "coef_")
         X = self._validate_data(X, reset=False, dtype=np.float64)
-        return X @ self.coef_ + self.intercept_[0]
+        return linear_scores(X, self.coef_, self.intercept_[0])

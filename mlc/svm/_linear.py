@@ -23,6 +23,7 @@ import warnings
 import numpy as np
 
 from .. import _mlc
+from .._math import linear_scores
 from .._validation import (check_classification_targets, check_is_fitted, check_sample_weight, check_scalar,
                            compute_class_weight, encode_labels, seed_from_random_state)
 from ..base import BaseEstimator, ClassifierMixin, LinearClassifierMixin, RegressorMixin
@@ -263,4 +264,4 @@ class LinearSVR(RegressorMixin, BaseEstimator):
     def predict(self, X):
         check_is_fitted(self)
         X = self._validate_data(X, reset=False, dtype=np.float64)
-        return X @ self.coef_ + np.ravel(self.intercept_)[0]
+        return linear_scores(X, self.coef_, np.ravel(self.intercept_)[0])
