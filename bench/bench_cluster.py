@@ -37,6 +37,20 @@ def rows(quick=False):
                           lambda: ref(k, init=init, n_init=1, algorithm="lloyd").fit(X),
                           lambda est: est.inertia_, "inertia", ref_name=REF_NAME, repeats=repeats)
 
+    # the tour's rows (python -m mlc): k-means++ from each side's own draws, so the inertias are close, not equal
+    from sklearn.datasets import load_digits
+    digits = load_digits().data
+    for algorithm in ("lloyd", "elkan"):
+        yield compare("cluster", f"KMeans(10, {algorithm}, n_init=10) digits 1797x64",
+                      lambda a=algorithm: mlc.cluster.KMeans(10, algorithm=a, n_init=10, random_state=0).fit(digits),
+                      lambda a=algorithm: sklearn.cluster.KMeans(10, algorithm=a, n_init=10, random_state=0).fit(digits),
+                      lambda est: est.inertia_, "inertia", repeats=max(repeats, 7))
+    yield compare("cluster", "MiniBatchKMeans(10, n_init=3) digits 1797x64",
+                  lambda: mlc.cluster.MiniBatchKMeans(10, n_init=3, random_state=0).fit(digits),
+                  lambda: sklearn.cluster.MiniBatchKMeans(10, n_init=3, random_state=0).fit(digits),
+                  lambda est: float(((digits - est.cluster_centers_[est.predict(digits)]) ** 2).sum()), "inertia",
+                  repeats=max(repeats, 7))
+
     n, d = (50_000, 20) if quick else (1_000_000, 20)
     X = _blobs(n, d, 8, seed=1)
     for k in (8,):

@@ -40,7 +40,7 @@ static void MLC_SFX(sqnorms)(T *cn, const T *C, int64_t k, int64_t d) {
 }
 
 /* What one pass over the rows needs. gs (G, K*D + K) or NULL: group sums to accumulate;
- * part (G) or NULL: per-group weighted inertia (KM_INERTIA). */
+ * part (G) or NULL: per-group weighted inertia (KM_INERTIA, or along a Lloyd pass). */
 typedef struct {
     const T *X, *w, *C, *cn;
     int64_t n, d, k;
@@ -130,11 +130,20 @@ static inline int MLC_SFX(bounded_row)(const MLC_SFX(km_pass) *c, int64_t i, dou
     const T *x = c->X + i * d;
     const int32_t a = c->labels[i];
     double *lb = c->lower + i * ng;
-    double u = c->upper[i] + c->shift[a], glob = INFINITY;
-    for (int64_t g = 0; g < ng; g++) {
-        lb[g] -= c->gshift[g];
-        glob = MLC_MIN(glob, lb[g]);
+    double u = c->upper[i] + c->shift[a], m[KM_LANES], glob = INFINITY;
+    int64_t g0 = 0;
+    for (int l = 0; l < KM_LANES; l++) m[l] = INFINITY;
+    for (; g0 + KM_LANES <= ng; g0 += KM_LANES)
+        for (int l = 0; l < KM_LANES; l++) {
+            const double v = lb[g0 + l] - c->gshift[g0 + l];
+            lb[g0 + l] = v;
+            m[l] = v < m[l] ? v : m[l];
+        }
+    for (; g0 < ng; g0++) {
+        lb[g0] -= c->gshift[g0];
+        glob = MLC_MIN(glob, lb[g0]);
     }
+    for (int l = 0; l < KM_LANES; l++) glob = MLC_MIN(glob, m[l]);
     const double xe = c->xn[i] + c->cmax, e2 = 2.0 * c->eps * xe * xe;
     double bound = MLC_MAX(glob, 2.0 * c->next[a] - u);
     if (!(bound > 0.0 && u * u + e2 < bound * bound)) {
@@ -187,9 +196,10 @@ static inline int MLC_SFX(bounded_row)(const MLC_SFX(km_pass) *c, int64_t i, dou
 }
 
 /* One window of rows [w0, w1) (at most KM_WINDOW): the rows that need it (all of them unless
- * `bounded`) are ranked in tiles of KM_TILE, then every row is added to gs in row order. */
+ * `bounded`) are ranked in tiles of KM_TILE, then every row is added, in row order, to gs (if not
+ * NULL) and its weighted squared distance to its centre to *part (if not NULL), as KM_INERTIA does. */
 static void MLC_SFX(lloyd_window)(const MLC_SFX(km_pass) *c, T *tile, int64_t w0, int64_t w1, int bounded,
-                                  double *gs) {
+                                  double *gs, double *part) {
     const int64_t k = c->k, d = c->d;
     T *D = tile, *G = tile + KM_TILE * k;
     int64_t *idx = (int64_t *)(G + KM_TILE * d);
@@ -211,9 +221,12 @@ static void MLC_SFX(lloyd_window)(const MLC_SFX(km_pass) *c, T *tile, int64_t w0
         MLC_SFX(rank_tile)(c, D, rows, idx, m);
         m = 0;
     }
-    if (gs)
-        for (int64_t i = w0; i < w1; i++)
-            MLC_SFX(accumulate)(gs, c->X + i * d, c->w ? (double)c->w[i] : 1.0, c->labels[i], d, k);
+    for (int64_t i = w0; i < w1 && (gs || part); i++) {
+        const T *x = c->X + i * d;
+        const double wi = c->w ? (double)c->w[i] : 1.0;
+        if (gs) MLC_SFX(accumulate)(gs, x, wi, c->labels[i], d, k);
+        if (part) *part += wi * MLC_SFX(sqdist)(x, c->C + (int64_t)c->labels[i] * d, d);
+    }
 }
 
 /* One pass over all rows in `mode`, parallel over the groups of blocks. */
@@ -239,7 +252,9 @@ static int MLC_SFX(run_pass)(const MLC_SFX(km_pass) *c, int mode, int n_threads,
                 const int64_t nb = MLC_MIN(KM_WINDOW, r1 - i0);
                 switch (mode) {
                 case KM_LLOYD:
-                case KM_BOUNDED: MLC_SFX(lloyd_window)(c, tile, i0, i0 + nb, mode == KM_BOUNDED, gs); break;
+                case KM_BOUNDED:
+                    MLC_SFX(lloyd_window)(c, tile, i0, i0 + nb, mode == KM_BOUNDED, gs, c->part ? &part : NULL);
+                    break;
                 default:
                     for (int64_t i = i0; i < i0 + nb; i++)
                         part += (c->w ? (double)c->w[i] : 1.0) *
@@ -254,12 +269,12 @@ static int MLC_SFX(run_pass)(const MLC_SFX(km_pass) *c, int mode, int n_threads,
     return mlc_par_status(&par);
 }
 
-/* The weighted inertia sum_i w_i ||x_i - C[labels_i]||^2, summed in group order. part (G) scratch */
-static int MLC_SFX(inertia)(double *out, MLC_SFX(km_pass) *c, double *part, int n_threads,
+/* A pass in `mode` that also sums the weighted inertia sum_i w_i ||x_i - C[labels_i]||^2 (with the
+ * labels it sets, unless KM_INERTIA), in group order. part (G) scratch */
+static int MLC_SFX(inertia)(double *out, MLC_SFX(km_pass) *c, double *part, int mode, int n_threads,
                             const mlc_progress *p) {
     c->part = part;
-    c->gs = NULL;
-    int st = MLC_SFX(run_pass)(c, KM_INERTIA, n_threads, p);
+    int st = MLC_SFX(run_pass)(c, mode, n_threads, p);
     c->part = NULL;
     if (st != MLC_OK) return st;
     *out = mlc_chunks_sum(part, n_groups(c->n));
@@ -470,12 +485,8 @@ int KM_API(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_t
     *n_iter = MLC_MIN(it + 1, max_iter);
     c.C = cur;
     c.gs = NULL;
-    if (!strict) {
-        MLC_SFX(lloyd_prepare)(&c, cn, shift);
-        st = MLC_SFX(run_pass)(&c, bounds ? KM_BOUNDED : KM_LLOYD, n_threads, p);
-        if (st != MLC_OK) goto done;
-    }
-    st = MLC_SFX(inertia)(inertia, &c, part, n_threads, p);
+    if (!strict) MLC_SFX(lloyd_prepare)(&c, cn, shift);
+    st = MLC_SFX(inertia)(inertia, &c, part, strict ? KM_INERTIA : bounds ? KM_BOUNDED : KM_LLOYD, n_threads, p);
     if (st == MLC_OK) memcpy(centers, cur, sizeof(T) * k * d);
 done:
     mlc_free(a.base);
@@ -506,8 +517,8 @@ int KM_API(mlc_kmeans_assign)(int32_t *labels, double *inertia, const T *X, cons
     if (MLC_SFX(lloyd_scratch)(&cn, &part, &a, &c, n_groups(n), n_threads) != MLC_OK) return MLC_ENOMEM;
     MLC_SFX(sqnorms)(cn, centers, k, d);
     c.cn = cn;
-    int st = MLC_SFX(run_pass)(&c, KM_LLOYD, n_threads, p);
-    if (st == MLC_OK && inertia) st = MLC_SFX(inertia)(inertia, &c, part, n_threads, p);
+    int st = inertia ? MLC_SFX(inertia)(inertia, &c, part, KM_LLOYD, n_threads, p)
+                     : MLC_SFX(run_pass)(&c, KM_LLOYD, n_threads, p);
     mlc_free(a.base);
     return st;
 }
@@ -529,8 +540,7 @@ int KM_API(mlc_kmeans_minibatch_step)(T *centers, double *weight_sums, int32_t *
         MLC_SFX(sqnorms)(cn, centers, k, d);
         c.cn = cn;
         c.gs = gs;
-        st = MLC_SFX(run_pass)(&c, KM_LLOYD, n_threads, p);
-        if (st == MLC_OK) st = MLC_SFX(inertia)(inertia, &c, part, n_threads, p);
+        st = MLC_SFX(inertia)(inertia, &c, part, KM_LLOYD, n_threads, p);
         if (st == MLC_OK) {
             mlc_chunks_merge(sums, gs, groups, stride, stride);
             for (int64_t j = 0; j < k; j++) {

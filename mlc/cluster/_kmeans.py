@@ -111,11 +111,14 @@ class _BaseKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
                              f"number of features of the data {X.shape[1]}.")
 
     @staticmethod
-    def _tolerance(X, w, tol, weighted):
-        """tol times the mean feature variance (weighted when weights were given)."""
+    def _tolerance(X, w, tol, weighted, centred=None):
+        """tol times the mean feature variance (weighted when weights were given). centred: X minus
+        X.mean(axis=0), if the caller has it (np.var's own steps, so the same bits, one pass fewer)."""
         if tol == 0:
             return 0.0
         if not weighted:
+            if centred is not None:
+                return float(np.mean(np.add.reduce(centred * centred, axis=0) / X.shape[0]) * tol)
             return float(np.mean(np.var(X, axis=0)) * tol)
         mean = np.average(X, axis=0, weights=w)
         return float(np.mean(np.average((X - mean) ** 2, axis=0, weights=w)) * tol)
@@ -249,12 +252,12 @@ class KMeans(_BaseKMeans):
         w = _check_weights(sample_weight, X)
         rng = check_random_state(self.random_state)
         init = self._check_init_array(X) if _is_array_init(self.init) else self.init
-        tol = self._tolerance(X, w, self.tol, sample_weight is not None)
         # centring keeps the GEMM identity ||x||^2 - 2x.c + ||c||^2 accurate (as scikit-learn does);
         # seeding looks at the raw rows, so that it does not depend on the mean's rounding
         X_raw = X
         X_mean = X.mean(axis=0)
         X = X - X_mean
+        tol = self._tolerance(X_raw, w, self.tol, sample_weight is not None, centred=X)
         best = None
         for _ in range(self._n_init):
             centers = self._init_centroids(X_raw, w, init, rng) - X_mean
@@ -264,7 +267,7 @@ class KMeans(_BaseKMeans):
                 best = (centers, labels, inertia, n_iter)
         centers, labels, inertia, n_iter = best
         centers += X_mean
-        distinct = len(np.unique(labels))
+        distinct = int(np.count_nonzero(np.bincount(labels, minlength=self.n_clusters)))
         if distinct < self.n_clusters:
             warnings.warn(f"Number of distinct clusters ({distinct}) found smaller than n_clusters "
                           f"({self.n_clusters}). Possibly due to duplicate points in X.",
