@@ -42,7 +42,8 @@ if os.environ.get("MLC_SANITIZE"):
 # csrc/core/dispatch.h). -std=c11 keeps FMA contraction off at every level: the same bits per element.
 ISA_SOURCES = ["csrc/core/vmath.c", "csrc/metrics/distance.c", "csrc/nn/activation.c", "csrc/nn/batchnorm.c",
                "csrc/nn/loss.c", "csrc/nn/optimizer.c", "csrc/nn/pool2d.c", "csrc/svm/kernel.c",
-               "csrc/svm/linear_svm.c", "csrc/cluster/kmeans.c", "csrc/linear/logistic.c"]
+               "csrc/svm/linear_svm.c", "csrc/cluster/kmeans.c", "csrc/linear/logistic.c",
+               "csrc/nn/conv2d.c", "csrc/nn/conv2d_winograd.c"]
 ISA_LEVELS = [(1, "avx2", ["-mavx2", "-mfma"]),
               (2, "avx512", ["-mavx2", "-mfma", "-mavx512f", "-mavx512bw", "-mavx512dq", "-mavx512vl"])]
 X86 = platform.machine().lower() in ("x86_64", "amd64")

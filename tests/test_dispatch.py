@@ -5,11 +5,13 @@ Bit-identical at every level (FMA contraction is off, so each element gets the s
 order): core/vmath.h's exp, log, tanh, sigmoid and log1pexp in float32 and float64 (so its stated accuracy
 holds at every level; tests/test_vmath.py checks the level in force), the activations (relu, leaky_relu, sigmoid, tanh, identity, forward and backward), softmax and
 log_softmax (forward and backward), the losses (softmax cross-entropy, BCE with logits, MSE: values and
-gradients), max and average pooling and batch norm (forward and backward), the optimiser steps (SGD with momentum and nesterov, Adagrad, Adam,
+gradients), max and average pooling and batch norm (forward and backward), conv2d's out, dx and dweight on every path
+(im2col, the direct 1x1 GEMM, Winograd F(2x2, 3x3); the GEMMs are OpenBLAS's at every mlc level), the optimiser steps (SGD with momentum and nesterov, Adagrad, Adam,
 AdamW), the gradient clipping, the SVM kernel rows (rbf, poly, sigmoid) and so the SVC fits built on
 them, a whole MLP training run, and k-means (k-means++, Lloyd and Elkan fits with and without bounds, the
 assignment and the mini-batch step, float32 and float64: their sums run in 8 fixed lanes). Within 1e-13 relative: the manhattan distances and the row
-log-sum-exp (vectorised sums, whose lanes follow the vector width). The whole suite runs at a forced level with
+log-sum-exp (vectorised sums, whose lanes follow the vector width); within 1e-6: conv2d's dbias (float64 lane sums
+rounded to float32). The whole suite runs at a forced level with
 ``MLC_CPU=avx2 python -m pytest tests``.
 """
 import os
@@ -258,6 +260,36 @@ def test_pooling_and_batchnorm_same_bits_at_every_level(at_level):
         return mx, arg, dmx, av, dav, bn, mean, invstd, rmean, rvar, dx, dgamma, dbeta
 
     assert_same_bits(per_level(at_level, compute))
+
+
+@pytest.mark.parametrize("geometry", [
+    (3, 3, (1, 1), (1, 1), 3, 8),    # Winograd F(2x2, 3x3)
+    (3, 3, (2, 2), (1, 1), 3, 8),    # im2col (stride 2)
+    (3, 3, (1, 1), (1, 1), 2, 5),    # im2col (too few channels for Winograd)
+    (1, 1, (1, 1), (0, 0), 3, 8),    # direct 1x1 GEMM
+], ids=["winograd", "im2col-strided", "im2col", "1x1"])
+def test_conv2d_same_bits_at_every_level(at_level, threads, geometry):
+    """out, dx and dweight of every conv path; dbias (float64 lane sums) within 1e-6 relative."""
+    kh, kw, s, p, cin, cout = geometry
+    rng = np.random.default_rng(8)
+    x = rng.standard_normal((3, cin, 11, 9)).astype(np.float32)
+    w = rng.standard_normal((cout, cin, kh, kw)).astype(np.float32)
+    b = rng.standard_normal(cout).astype(np.float32)
+    oh, ow = (11 + 2 * p[0] - kh) // s[0] + 1, (9 + 2 * p[1] - kw) // s[1] + 1
+    g = rng.standard_normal((3, cout, oh, ow)).astype(np.float32)
+    mlc.set_num_threads(2)
+
+    def compute():
+        out = np.empty((3, cout, oh, ow), np.float32)
+        _mlc.nn_conv2d_forward(out, x, w, b, *s, *p, 1, 1)
+        dx, dw, db = np.zeros_like(x), np.zeros_like(w), np.zeros_like(b)
+        _mlc.nn_conv2d_backward(dx, dw, db, g, x, w, *s, *p, 1, 1)
+        return (out, dx, dw), db
+
+    res = per_level(at_level, compute)
+    assert_same_bits({level: r[0] for level, r in res.items()})
+    for level, r in res.items():
+        np.testing.assert_allclose(r[1], res["baseline"][1], rtol=1e-6, err_msg=level)
 
 
 def test_mlp_training_same_bits_at_every_level(at_level):

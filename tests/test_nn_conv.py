@@ -129,6 +129,70 @@ def test_conv2d_thread_count_changes_rounding_only(rng, threads):
     np.testing.assert_array_equal(res[0][3], res[1][3])
 
 
+# 3x3, stride 1, no dilation, >= 3 input and >= 8 output channels: Winograd F(2x2, 3x3) (conv2d_winograd.c)
+WINOGRAD_CASES = [  # (B, C_in, H, W, C_out, padding, bias)
+    (1, 3, 1, 1, 8, (1, 1), True),       # a 1x1 image: one tile, three quarters of it padding and dropped
+    (1, 3, 3, 3, 8, (0, 0), False),      # a 1x1 output
+    (2, 4, 4, 5, 8, (0, 0), True),       # 2x3 output: an odd number of columns
+    (3, 5, 7, 9, 9, (1, 1), True),       # odd everything
+    (2, 8, 6, 11, 12, (2, 2), False),    # padding 2
+    (3, 7, 9, 6, 10, (0, 2), True),      # rectangular padding
+    (1, 17, 13, 15, 19, (2, 1), True),
+    (1, 16, 8, 8, 16, (1, 1), True),
+    (2, 32, 28, 28, 64, (1, 1), True),   # the CNN's second layer
+    (1, 3, 70, 64, 8, (1, 1), True),     # one image in two blocks of tile rows
+]
+
+
+@pytest.mark.parametrize("case", WINOGRAD_CASES, ids=[str(i) for i in range(len(WINOGRAD_CASES))])
+def test_conv2d_winograd_matches_torch(torch, rng, case):
+    B, cin, H, W, cout, p, bias = case
+    conv_vs_torch(torch, rng, B, cin, H, W, cout, 3, 3, (1, 1), p, (1, 1), bias)
+
+
+@pytest.mark.parametrize("n_threads", [1, 2, 3, 8])
+@pytest.mark.parametrize("case", [(8, 16, 20, 20, 16, (1, 1)), (3, 6, 61, 67, 9, (1, 1)), (1, 32, 70, 64, 8, (0, 0))],
+                         ids=["per-image", "blocks", "one-image"])
+def test_conv2d_winograd_every_thread_count_matches_torch(torch, rng, threads, n_threads, case):
+    """Forward spreads blocks of tile rows over the threads, backward whole images with a dU partial per
+    thread (added in thread order): torch's numbers at any thread count."""
+    mlc.set_num_threads(n_threads)
+    B, cin, H, W, cout, p = case
+    conv_vs_torch(torch, rng, B, cin, H, W, cout, 3, 3, (1, 1), p, (1, 1), True)
+
+
+def test_conv2d_winograd_thread_count_changes_rounding_only(rng, threads):
+    x, w, b = f32(rng, 5, 8, 15, 13), f32(rng, 9, 8, 3, 3, scale=0.2), f32(rng, 9)
+    g = f32(rng, 5, 9, 15, 13)
+    res = []
+    for n in (1, 2, 3):
+        mlc.set_num_threads(n)
+        out, dx, dw = np.zeros_like(g), np.zeros_like(x), np.zeros_like(w)
+        _mlc.nn_conv2d_forward(out, x, w, b, 1, 1, 1, 1, 1, 1)
+        _mlc.nn_conv2d_backward(dx, dw, None, g, x, w, 1, 1, 1, 1, 1, 1)
+        res.append((out, dx, dw))
+    for r in res[1:]:
+        np.testing.assert_array_equal(r[0], res[0][0])  # each block and image is computed the same way
+        np.testing.assert_array_equal(r[1], res[0][1])
+        np.testing.assert_allclose(r[2], res[0][2], rtol=1e-5, atol=1e-5 * float(np.abs(res[0][2]).max()))
+
+
+def test_conv2d_winograd_backward_accumulates_and_skips(rng):
+    x, w, g = f32(rng, 2, 4, 7, 9), f32(rng, 8, 4, 3, 3), f32(rng, 2, 8, 7, 9)
+    hp = (1, 1, 1, 1, 1, 1)
+    once = [np.zeros_like(x), np.zeros_like(w)]
+    _mlc.nn_conv2d_backward(*once, None, g, x, w, *hp)
+    twice = [np.ones_like(a) for a in once]
+    _mlc.nn_conv2d_backward(*twice, None, g, x, w, *hp)
+    _mlc.nn_conv2d_backward(*twice, None, g, x, w, *hp)
+    for a, c in zip(once, twice):
+        np.testing.assert_allclose(c, 1 + 2 * a, rtol=1e-5, atol=1e-5)
+    for k in range(2):
+        only = [np.zeros_like(a) if i == k else None for i, a in enumerate(once)]
+        _mlc.nn_conv2d_backward(*only, None, g, x, w, *hp)
+        np.testing.assert_array_equal(only[k], once[k])
+
+
 def test_conv2d_on_digits_matches_torch(torch):
     """Real images: sklearn's 8x8 digits through a 3x3 / padding 1 conv and a stride-2 conv."""
     X = datasets.load_digits().images[:50].astype(np.float32)[:, None] / 16.0

@@ -1,4 +1,5 @@
-/* conv2d.c: the 2-D convolution (torch.nn.Conv2d, groups = 1), forward and backward, by im2col + sgemm.
+/* conv2d.c: the 2-D convolution (torch.nn.Conv2d, groups = 1), forward and backward, by im2col + sgemm
+ * (3x3 stride-1 kernels go to conv2d_winograd.c).
  *
  *   forward:  out_b = weight col_b + bias                     (C_out, Q) = (C_out, P) (P, Q)
  *   backward: dx_b += col2im(weight^T dout_b)                   (P, Q) = (P, C_out) (C_out, Q)
@@ -17,7 +18,9 @@
 #include <omp.h>
 
 #include "blas.h"
+#include "core/dispatch.h"
 #include "nn/conv2d.h"
+#include "nn/conv2d_winograd.h"
 
 /* The im2col matrix is built a band of output rows at a time, (P, rows*OW) with at most this many
  * floats per thread (512 KB: it stays in L2 between im2col writing it and sgemm reading it), so
@@ -31,6 +34,7 @@ typedef struct {
     int direct;           /* 1x1, stride 1, no padding: col_b is x_b itself */
     int team;             /* > 1: images spread over team threads; 1: images in turn, threaded sgemm */
     int64_t R;            /* output rows per im2col band (its columns: R*OW) */
+    int winograd;         /* 3x3, stride 1: Winograd F(2x2, 3x3) (conv2d_winograd.h) instead of im2col */
 } conv_geom;
 
 /* The geometry and the schedule. Images go to threads whole (sgemm single-threaded inside) when there
@@ -38,7 +42,7 @@ typedef struct {
  * turn with a multi-threaded sgemm on bands n_threads times larger. */
 static conv_geom make_geom(int64_t B, int64_t C_in, int64_t H, int64_t W, int64_t C_out, int64_t KH, int64_t KW,
                            int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t dh, int64_t dw, int n_threads) {
-    conv_geom g = {B, C_in, H, W, C_out, KH, KW, sh, sw, ph, pw, dh, dw, 0, 0, 0, 0, 0, 1, 1};
+    conv_geom g = {B, C_in, H, W, C_out, KH, KW, sh, sw, ph, pw, dh, dw, 0, 0, 0, 0, 0, 1, 1, 0};
     g.OH = mlc_nn_conv_out_size(H, KH, sh, ph, dh);
     g.OW = mlc_nn_conv_out_size(W, KW, sw, pw, dw);
     g.P = C_in * KH * KW;
@@ -47,9 +51,18 @@ static conv_geom make_geom(int64_t B, int64_t C_in, int64_t H, int64_t W, int64_
     if (n_threads >= 2 && B >= n_threads) g.team = mlc_team_size(B * C_out * g.P * g.Q, n_threads);
     const int64_t band = TILE_FLOATS * (g.team > 1 ? 1 : MLC_MAX(n_threads, 1));
     if (g.P > 0 && g.OW > 0) g.R = MLC_MAX(1, MLC_MIN(g.OH, band / (g.P * g.OW)));
+    g.winograd = mlc_nn_winograd_fits(C_in, C_out, KH, KW, sh, sw, dh, dw);
     return g;
 }
 
+static mlc_nn_winograd_geom winograd_geom(const conv_geom *g, int n_threads) {
+    return mlc_nn_winograd_make(g->B, g->C_in, g->H, g->W, g->C_out, g->ph, g->pw, g->OH, g->OW, n_threads);
+}
+
+/* Floats of one thread's im2col band (0 for a direct 1x1 convolution). */
+static int64_t band_size(const conv_geom *g) { return g->direct ? 0 : g->P * g->R * g->OW; }
+
+#if MLC_ISA_ONCE
 const char *mlc_nn_conv2d_check_params(int64_t B, int64_t C_in, int64_t H, int64_t W, int64_t C_out, int64_t KH,
                                        int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
                                        int64_t dil_h, int64_t dil_w) {
@@ -74,8 +87,6 @@ const char *mlc_nn_conv2d_check_params(int64_t B, int64_t C_in, int64_t H, int64
     return NULL;
 }
 
-/* Floats of one thread's im2col band (0 for a direct 1x1 convolution). */
-static int64_t band_size(const conv_geom *g) { return g->direct ? 0 : g->P * g->R * g->OW; }
 
 int64_t mlc_nn_conv2d_scratch_size(int64_t B, int64_t C_in, int64_t H, int64_t W, int64_t C_out, int64_t KH,
                                    int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
@@ -84,10 +95,15 @@ int64_t mlc_nn_conv2d_scratch_size(int64_t B, int64_t C_in, int64_t H, int64_t W
         return 0;
     const conv_geom g =
         make_geom(B, C_in, H, W, C_out, KH, KW, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, n_threads);
+    if (g.winograd) {
+        const mlc_nn_winograd_geom wg = winograd_geom(&g, n_threads);
+        return mlc_nn_winograd_scratch_size(&wg, backward, with_dweight);
+    }
     int64_t n = g.team * band_size(&g);                                        /* one band per thread */
     if (backward && with_dweight && g.team > 1) n += (int64_t)g.team * g.C_out * g.P; /* dweight partials */
     return n;
 }
+#endif
 
 /* Output positions o in [*lo, *hi) whose input o*stride + off lies inside [0, in). */
 static void inside_range(int64_t *lo, int64_t *hi, int64_t off, int64_t stride, int64_t in, int64_t out) {
@@ -98,8 +114,7 @@ static void inside_range(int64_t *lo, int64_t *hi, int64_t off, int64_t stride, 
 }
 
 /* d[j] = s[j*stride + off] for j in [lo, hi), 0 elsewhere in [0, n). With stride 1 it is memset /
- * memcpy / memset, the library's wide (AVX-512 where present) copies: the build targets baseline
- * x86-64, so a loop of ours would move 4 floats at a time (measured: the calls win by ~8%). */
+ * memcpy / memset, the C library's wide copies. */
 static inline void copy_row(float *restrict d, const float *restrict s, int64_t lo, int64_t hi, int64_t n,
                             int64_t stride, int64_t off) {
     memset(d, 0, sizeof(float) * (size_t)lo);
@@ -188,7 +203,7 @@ static void forward_image(float *out_b, const float *x_b, const float *weight, c
     }
 }
 
-int mlc_nn_conv2d_forward(float *out, const float *x, const float *weight, const float *bias, int64_t B,
+int MLC_ISA(mlc_nn_conv2d_forward)(float *out, const float *x, const float *weight, const float *bias, int64_t B,
                           int64_t C_in, int64_t H, int64_t W, int64_t C_out, int64_t KH, int64_t KW,
                           int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t dil_h,
                           int64_t dil_w, float *scratch, int n_threads) {
@@ -198,6 +213,10 @@ int mlc_nn_conv2d_forward(float *out, const float *x, const float *weight, const
         make_geom(B, C_in, H, W, C_out, KH, KW, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, n_threads);
     if (B == 0) return MLC_OK;
     if (!g.direct && scratch == NULL) return MLC_EINVAL;
+    if (g.winograd) {
+        const mlc_nn_winograd_geom wg = winograd_geom(&g, n_threads);
+        return MLC_ISA(mlc_nn_winograd_forward)(out, x, weight, bias, &wg, scratch);
+    }
     const int64_t in_size = C_in * H * W, out_size = C_out * g.Q, band = band_size(&g);
     if (g.team > 1) {
         mlc_blas_single_begin();
@@ -259,7 +278,7 @@ static void backward_image(float *dx_b, float *dw, const float *dout_b, const fl
     }
 }
 
-int mlc_nn_conv2d_backward(float *dx, float *dweight, float *dbias, const float *dout, const float *x,
+int MLC_ISA(mlc_nn_conv2d_backward)(float *dx, float *dweight, float *dbias, const float *dout, const float *x,
                            const float *weight, int64_t B, int64_t C_in, int64_t H, int64_t W, int64_t C_out,
                            int64_t KH, int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
                            int64_t dil_h, int64_t dil_w, float *scratch, int n_threads) {
@@ -271,6 +290,10 @@ int mlc_nn_conv2d_backward(float *dx, float *dweight, float *dbias, const float 
     if (dbias != NULL) bias_grad(dbias, dout, &g, n_threads);
     if (dx == NULL && dweight == NULL) return MLC_OK;
     if (!g.direct && scratch == NULL) return MLC_EINVAL;
+    if (g.winograd) {
+        const mlc_nn_winograd_geom wg = winograd_geom(&g, n_threads);
+        return MLC_ISA(mlc_nn_winograd_backward)(dx, dweight, dout, x, weight, &wg, scratch);
+    }
     const int64_t in_size = C_in * H * W, out_size = C_out * g.Q, band = band_size(&g);
     if (g.team == 1) {
         for (int64_t b = 0; b < B; b++)
