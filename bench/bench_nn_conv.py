@@ -1,4 +1,4 @@
-"""Conv2d and pooling kernels: mlc (im2col + sgemm) vs torch (oneDNN / its own kernels), same threads.
+"""Conv2d, pooling and activation kernels: mlc vs torch (oneDNN / its own kernels), same threads.
 
 Each row times forward + backward of one layer on float32 NCHW data, buffers allocated per call on
 both sides (as a training step does); each side runs in its own process with only its own library
@@ -6,7 +6,8 @@ loaded (bench._harness.compare_procs), both drawing the same inputs from the sam
 largest absolute difference of each side's outputs (out and every gradient) from torch's, so torch's
 column (its last run against its first) is 0 unless torch is itself not deterministic. Forward-only rows
 add the achieved GFLOP/s and their share of the machine's sgemm peak, measured by the first row (a
-square sgemm through mlc's vendored OpenBLAS, torch.mm beside it).
+square sgemm through mlc's vendored OpenBLAS, torch.mm beside it). Activation rows (sigmoid, tanh,
+softmax over the last axis) time forward + backward (dx = f'(x) dout) on one float32 matrix.
 """
 import numpy as np
 
@@ -29,6 +30,9 @@ def _inputs(kind, dims, seed=0):
         B, C, H, W = dims["x"]
         return (rng.standard_normal((B, C, H, W), dtype=np.float32),
                 rng.standard_normal((B, C, H // 2, W // 2), dtype=np.float32))
+    if kind == "act":
+        return (3 * rng.standard_normal(dims["x"], dtype=np.float32),
+                rng.standard_normal(dims["x"], dtype=np.float32))
     B, cin, H, W, cout, k, pad = (dims[d] for d in ("B", "cin", "H", "W", "cout", "k", "pad"))
     x = rng.standard_normal((B, cin, H, W), dtype=np.float32)
     w = (rng.standard_normal((cout, cin, k, k), dtype=np.float32) / np.sqrt(cin * k * k)).astype(np.float32)
@@ -58,6 +62,21 @@ def mlc_kernel(threads, kind, dims):
             _mlc.nn_maxpool2d_forward(out, am, x, 2, 2, 2, 2)
             dx = np.zeros_like(x)
             _mlc.nn_maxpool2d_backward(dx, g, am)
+            return out, dx
+        return run
+    if kind == "act":
+        x, g = _inputs(kind, dims)
+        fn = dims["fn"]
+
+        def run():
+            out, dx = np.empty_like(x), np.zeros_like(x)
+            if fn == "softmax":
+                _mlc.nn_softmax_forward(out, x)
+                _mlc.nn_softmax_backward(dx, g, out)
+            else:
+                act = _mlc.ENUMS["nn_activation"][fn]
+                _mlc.nn_activation_forward(out, x, act)
+                _mlc.nn_activation_backward(dx, g, x, out, act)
             return out, dx
         return run
     x, w, b, g = _inputs(kind, dims)
@@ -91,6 +110,15 @@ def torch_kernel(threads, kind, dims):
         def run():
             xx = x.detach().requires_grad_()
             out = F.max_pool2d(xx, 2, 2)
+            out.backward(g)
+            return out.detach().numpy(), xx.grad.numpy()
+    elif kind == "act":
+        x, g = (torch.from_numpy(a) for a in _inputs(kind, dims))
+        f = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "softmax": lambda t: F.softmax(t, dim=-1)}[dims["fn"]]
+
+        def run():
+            xx = x.detach().requires_grad_()
+            out = f(xx)
             out.backward(g)
             return out.detach().numpy(), xx.grad.numpy()
     else:
@@ -153,3 +181,8 @@ def rows(quick=False):
                     forward_only=True, peak=peak)
     # max pooling 2x2 / stride 2 on the CNN's feature maps
     yield _row(f"maxpool 2x2 ({bc},32,28,28) fwd+bwd", "maxpool", dict(x=(bc, 32, 28, 28)), repeats)
+    # activations forward + backward: elementwise on 1M floats, softmax over rows of 1000 classes
+    rows_act = 32 if quick else 256
+    for fn in ("sigmoid", "tanh"):
+        yield _row(f"{fn} ({rows_act},4096) fwd+bwd", "act", dict(x=(rows_act, 4096), fn=fn), repeats)
+    yield _row(f"softmax ({4 * rows_act},1000) fwd+bwd", "act", dict(x=(4 * rows_act, 1000), fn="softmax"), repeats)

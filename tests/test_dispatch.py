@@ -6,12 +6,12 @@ order): core/vmath.h's exp, log, tanh, sigmoid and log1pexp in float32 and float
 holds at every level; tests/test_vmath.py checks the level in force), the activations (relu, leaky_relu, sigmoid, tanh, identity, forward and backward), softmax and
 log_softmax (forward and backward), the losses (softmax cross-entropy, BCE with logits, MSE: values and
 gradients), max and average pooling and batch norm (forward and backward), conv2d's out, dx and dweight on every path
-(im2col, the direct 1x1 GEMM, Winograd F(2x2, 3x3); the GEMMs are OpenBLAS's at every mlc level), the optimiser steps (SGD with momentum and nesterov, Adagrad, Adam,
+(im2col, the direct 1x1 GEMM, Winograd F(2x2, 3x3); the GEMMs are OpenBLAS's at every mlc level), dense layers, the residual add and dropout, the optimiser steps (SGD with momentum and nesterov, Adagrad, Adam,
 AdamW), the gradient clipping, the SVM kernel rows (rbf, poly, sigmoid) and so the SVC fits built on
 them, a whole MLP training run, and k-means (k-means++, Lloyd and Elkan fits with and without bounds, the
 assignment and the mini-batch step, float32 and float64: their sums run in 8 fixed lanes). Within 1e-13 relative: the manhattan distances and the row
 log-sum-exp (vectorised sums, whose lanes follow the vector width); within 1e-6: conv2d's dbias (float64 lane sums
-rounded to float32). The whole suite runs at a forced level with
+rounded to float32); within 1e-12: nn's sum_squares (float64 lane sums). The whole suite runs at a forced level with
 ``MLC_CPU=avx2 python -m pytest tests``.
 """
 import os
@@ -290,6 +290,36 @@ def test_conv2d_same_bits_at_every_level(at_level, threads, geometry):
     assert_same_bits({level: r[0] for level, r in res.items()})
     for level, r in res.items():
         np.testing.assert_allclose(r[1], res["baseline"][1], rtol=1e-6, err_msg=level)
+
+
+def test_dense_add_dropout_same_bits_at_every_level(at_level, threads):
+    """Dense (its GEMMs are OpenBLAS's, cut the same way at every level), the residual add and dropout
+    give the same bits at every level; sum_squares (float64 lane sums) within 1e-12 relative."""
+    rng = np.random.default_rng(9)
+    x, w = rng.standard_normal((37, 53)).astype(np.float32), rng.standard_normal((29, 53)).astype(np.float32)
+    b, g = rng.standard_normal(29).astype(np.float32), rng.standard_normal((37, 29)).astype(np.float32)
+    a2 = rng.standard_normal((300, 700)).astype(np.float32)
+    mlc.set_num_threads(2)
+
+    def compute():
+        out = np.empty((37, 29), np.float32)
+        _mlc.nn_dense_forward(out, x, w, b)
+        dx, dw, db = np.zeros_like(x), np.zeros_like(w), np.zeros_like(b)
+        _mlc.nn_dense_backward(dx, dw, db, g, x, w)
+        s = np.empty_like(a2)
+        _mlc.nn_add_forward(s, a2, a2[::-1].copy())
+        da, dbb = np.ones_like(a2), np.zeros_like(a2)
+        _mlc.nn_add_backward(da, dbb, s)
+        d, mask = np.empty_like(a2), np.empty_like(a2)
+        _mlc.nn_dropout_forward(d, mask, a2, 0.3, 42)
+        dd = np.zeros_like(a2)
+        _mlc.nn_dropout_backward(dd, s, mask)
+        return (out, dx, dw, db, s, da, dbb, d, mask, dd), _mlc.nn_sum_squares(a2)
+
+    res = per_level(at_level, compute)
+    assert_same_bits({level: r[0] for level, r in res.items()})
+    for level, r in res.items():
+        np.testing.assert_allclose(r[1], res["baseline"][1], rtol=1e-12, err_msg=level)
 
 
 def test_mlp_training_same_bits_at_every_level(at_level):

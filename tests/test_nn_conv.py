@@ -312,6 +312,31 @@ def test_maxpool2d_ties_nan_and_overlap_accumulate(torch):
     assert np.isnan(o2[0, 0, 0, 0])
 
 
+@pytest.mark.parametrize("shape", [(2, 3, 7, 9), (1, 1, 2, 2), (4, 5, 28, 28), (1, 2, 3, 1)])
+def test_maxpool2d_2x2_fast_path_matches_torch(torch, rng, shape):
+    """The 2x2 / stride 2 / no padding window (a branch-free loop of its own): values and indices as
+    torch's, with ties (first wins), -inf and NaN (NaN wins), odd sizes (the last row or column
+    dropped), and without argmax (inference)."""
+    x = np.round(rng.standard_normal(shape) * 2).astype(np.float32)  # many ties
+    flat = x.reshape(-1)
+    flat[rng.choice(flat.size, max(1, flat.size // 17), replace=False)] = np.nan
+    flat[rng.choice(flat.size, max(1, flat.size // 13), replace=False)] = -np.inf
+    B, C, H, W = shape
+    if H < 2:
+        return
+    oshape = (B, C, H // 2, W // 2)
+    if min(oshape) < 1:
+        return
+    out, am = np.empty(oshape, np.float32), np.empty(oshape, np.int64)
+    _mlc.nn_maxpool2d_forward(out, am, x, 2, 2, 2, 2)
+    ref, idx = torch.nn.functional.max_pool2d(torch.tensor(x), 2, 2, return_indices=True)
+    np.testing.assert_array_equal(out, ref.numpy())
+    np.testing.assert_array_equal(am, idx.numpy())
+    out2 = np.empty(oshape, np.float32)
+    _mlc.nn_maxpool2d_forward(out2, None, x, 2, 2, 2, 2)
+    np.testing.assert_array_equal(out2, out)
+
+
 @pytest.mark.parametrize("case", POOL_CASES, ids=[str(i) for i in range(len(POOL_CASES))])
 @pytest.mark.parametrize("count_include_pad", [True, False])
 def test_avgpool2d_matches_torch(torch, rng, case, count_include_pad):

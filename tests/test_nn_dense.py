@@ -76,6 +76,15 @@ def test_dense_thread_count_changes_rounding_only(rng, threads):
     np.testing.assert_array_equal(res[0][3], res[1][3])  # the bias gradient: a fixed order
 
 
+@pytest.mark.parametrize("n_threads", [2, 3, 8])
+@pytest.mark.parametrize("B,cin,cout", [(64, 3136, 10), (5, 300, 700), (700, 300, 5), (3, 1, 2)])
+def test_dense_gemms_cut_over_the_threads_match_torch(torch, rng, threads, n_threads, B, cin, cout):
+    """Each sgemm is cut into row blocks (the larger side is the batch / C_in) or column blocks, one per
+    thread, with OpenBLAS single-threaded inside: torch's numbers for either cut at any thread count."""
+    mlc.set_num_threads(n_threads)
+    test_dense_matches_torch(torch, rng, B, cin, cout, True)
+
+
 def test_dense_empty_batch(rng):
     x, w = np.zeros((0, 4), np.float32), f32(rng, 3, 4)
     out = np.zeros((0, 3), np.float32)

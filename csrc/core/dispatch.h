@@ -24,8 +24,11 @@
 #include "cluster/kmeans.h"
 #include "metrics/distance.h"
 #include "nn/activation.h"
+#include "nn/add.h"
 #include "nn/batchnorm.h"
 #include "nn/conv2d.h"
+#include "nn/dense.h"
+#include "nn/dropout.h"
 #include "nn/loss.h"
 #include "nn/optimizer.h"
 #include "nn/pool2d.h"
@@ -66,6 +69,22 @@
       int64_t dil_h, int64_t dil_w, float *scratch, int n_threads), (dx, dweight, dbias, dout, x,        \
       weight, B, C_in, H, W, C_out, KH, KW, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, scratch,     \
       n_threads))                                                                                        \
+    X(int, mlc_nn_dense_forward, (float *out, const float *x, const float *weight, const float *bias,    \
+      int64_t B, int64_t C_in, int64_t C_out, int n_threads), (out, x, weight, bias, B, C_in, C_out,     \
+      n_threads))                                                                                        \
+    X(int, mlc_nn_dense_backward, (float *dx, float *dweight, float *dbias, const float *dout,           \
+      const float *x, const float *weight, int64_t B, int64_t C_in, int64_t C_out, int n_threads), (dx,  \
+      dweight, dbias, dout, x, weight, B, C_in, C_out, n_threads))                                       \
+    X(int, mlc_nn_add_forward, (float *out, const float *a, const float *b, int64_t n, int n_threads),   \
+      (out, a, b, n, n_threads))                                                                         \
+    X(int, mlc_nn_add_backward, (float *da, float *db, const float *dout, int64_t n, int n_threads),     \
+      (da, db, dout, n, n_threads))                                                                      \
+    X(int, mlc_nn_sum_squares, (double *result, const float *x, int64_t n, int n_threads), (result, x,   \
+      n, n_threads))                                                                                     \
+    X(int, mlc_nn_dropout_forward, (float *out, float *mask, const float *x, int64_t n, double p,        \
+      uint64_t seed, int n_threads), (out, mask, x, n, p, seed, n_threads))                              \
+    X(int, mlc_nn_dropout_backward, (float *dx, const float *dout, const float *mask, int64_t n,         \
+      int n_threads), (dx, dout, mask, n, n_threads))                                                    \
     X(int, mlc_nn_maxpool2d_forward, (float *out, int64_t *argmax, const float *x, int64_t B,            \
       int64_t C, int64_t H, int64_t W, int64_t KH, int64_t KW, int64_t stride_h, int64_t stride_w,       \
       int64_t pad_h, int64_t pad_w, int n_threads), (out, argmax, x, B, C, H, W, KH, KW, stride_h,       \

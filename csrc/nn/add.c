@@ -1,15 +1,16 @@
 /* add.c: the residual add (forward and backward) and the sum of squares of a float32 array. */
+#include "core/dispatch.h"
 #include "core/reduce.h"
 #include "nn/add.h"
 
-int mlc_nn_add_forward(float *out, const float *a, const float *b, int64_t n, int n_threads) {
+int MLC_ISA(mlc_nn_add_forward)(float *out, const float *a, const float *b, int64_t n, int n_threads) {
     if (n < 0) return MLC_EINVAL;
 #pragma omp parallel for simd num_threads(mlc_team_size(n, n_threads)) schedule(static)
     for (int64_t i = 0; i < n; i++) out[i] = a[i] + b[i];
     return MLC_OK;
 }
 
-int mlc_nn_add_backward(float *da, float *db, const float *dout, int64_t n, int n_threads) {
+int MLC_ISA(mlc_nn_add_backward)(float *da, float *db, const float *dout, int64_t n, int n_threads) {
     if (n < 0) return MLC_EINVAL;
     const int team = mlc_team_size(n, n_threads);
     if (da != NULL) {
@@ -26,7 +27,7 @@ int mlc_nn_add_backward(float *da, float *db, const float *dout, int64_t n, int 
 #define SUMSQ_MAX_CHUNKS 64
 #define SUMSQ_MIN_CHUNK 16384
 
-int mlc_nn_sum_squares(double *result, const float *x, int64_t n, int n_threads) {
+int MLC_ISA(mlc_nn_sum_squares)(double *result, const float *x, int64_t n, int n_threads) {
     if (n < 0) return MLC_EINVAL;
     *result = 0.0;
     if (n == 0) return MLC_OK;

@@ -5,23 +5,63 @@
  *
  * Every product is one sgemm on the caller's buffers (beta = 1 accumulates, as llm.c's matmul
  * backward does); the only own loops are the bias broadcast and the bias-gradient column sums.
+ *
+ * Threads: each sgemm is cut into one block of rows or columns per thread of an OpenMP team, with
+ * OpenBLAS single-threaded inside, rather than run on OpenBLAS's own threads: those spin for a while
+ * after every call (OPENBLAS_THREAD_TIMEOUT), and in a network, where a small GEMM is followed by
+ * mlc's own parallel loops (batch norm, pooling, activations), the spinning thread held the second
+ * core those loops needed (measured on the bench CNN at 2 threads: every other layer ran as if on one).
  */
 #include <limits.h>
 #include <string.h>
+#include <omp.h>
 
 #include "blas.h"
+#include "core/dispatch.h"
 #include "nn/dense.h"
 
+#if MLC_ISA_ONCE
 const char *mlc_nn_dense_check_params(int64_t B, int64_t C_in, int64_t C_out) {
     if (B < 0) return "dense: the batch size must be >= 0";
     if (C_in < 1 || C_out < 1) return "dense: in_features and out_features must be >= 1";
     if (B > INT_MAX || C_in > INT_MAX || C_out > INT_MAX) return "dense: a dimension exceeds the BLAS int range";
     return NULL;
 }
+#endif
 
-int mlc_nn_dense_forward(float *out, const float *x, const float *weight, const float *bias, int64_t B,
+/* C (M, N) = alpha op(A) op(B) + beta C, row-major, with the larger of M and N cut into one block
+ * per thread of a team sized by the work. */
+static void sgemm_team(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
+                       const float *Bm, int64_t ldb, float beta, float *C, int64_t ldc, int n_threads) {
+    const int64_t cut = MLC_MAX(M, N);
+    const int team = (int)MLC_MIN(mlc_team_size(M * N * K, n_threads), cut);
+    mlc_blas_single_begin();
+#pragma omp parallel num_threads(team)
+    {
+        const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+        const int64_t i0 = cut * t / nt, i1 = cut * (t + 1) / nt;
+        const float *a = A, *b = Bm;
+        float *c = C;
+        int64_t m = M, n = N;
+        if (M >= N) { /* rows i0..i1 of C and of op(A) */
+            a += trans_a ? i0 : i0 * lda;
+            c += i0 * ldc;
+            m = i1 - i0;
+        } else { /* columns i0..i1 of C and of op(B) */
+            b += trans_b ? i0 * ldb : i0;
+            c += i0;
+            n = i1 - i0;
+        }
+        if (m > 0 && n > 0)
+            mlc_cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
+                            (mlc_blasint)m, (mlc_blasint)n, (mlc_blasint)K, 1.0f, a, (mlc_blasint)lda, b,
+                            (mlc_blasint)ldb, beta, c, (mlc_blasint)ldc);
+    }
+    mlc_blas_single_end();
+}
+
+int MLC_ISA(mlc_nn_dense_forward)(float *out, const float *x, const float *weight, const float *bias, int64_t B,
                          int64_t C_in, int64_t C_out, int n_threads) {
-    (void)n_threads; /* sgemm runs on OpenBLAS's threads, which mlc_set_num_threads sets */
     if (mlc_nn_dense_check_params(B, C_in, C_out) != NULL) return MLC_EINVAL;
     if (B == 0) return MLC_OK;
     float beta = 0.0f;
@@ -30,27 +70,19 @@ int mlc_nn_dense_forward(float *out, const float *x, const float *weight, const 
         for (int64_t i = 0; i < B; i++) memcpy(out + i * C_out, bias, sizeof(float) * (size_t)C_out);
         beta = 1.0f;
     }
-    mlc_cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (mlc_blasint)B, (mlc_blasint)C_out,
-                    (mlc_blasint)C_in, 1.0f, x, (mlc_blasint)C_in, weight, (mlc_blasint)C_in, beta, out,
-                    (mlc_blasint)C_out);
+    sgemm_team(0, 1, B, C_out, C_in, x, C_in, weight, C_in, beta, out, C_out, n_threads);
     return MLC_OK;
 }
 
 /* Columns per block of the bias gradient: one float64 accumulator each, on the stack. */
 #define DBIAS_BLOCK 256
 
-int mlc_nn_dense_backward(float *dx, float *dweight, float *dbias, const float *dout, const float *x,
+int MLC_ISA(mlc_nn_dense_backward)(float *dx, float *dweight, float *dbias, const float *dout, const float *x,
                           const float *weight, int64_t B, int64_t C_in, int64_t C_out, int n_threads) {
     if (mlc_nn_dense_check_params(B, C_in, C_out) != NULL) return MLC_EINVAL;
     if (B == 0) return MLC_OK;
-    if (dx != NULL)
-        mlc_cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (mlc_blasint)B, (mlc_blasint)C_in,
-                        (mlc_blasint)C_out, 1.0f, dout, (mlc_blasint)C_out, weight, (mlc_blasint)C_in, 1.0f, dx,
-                        (mlc_blasint)C_in);
-    if (dweight != NULL)
-        mlc_cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (mlc_blasint)C_out, (mlc_blasint)C_in,
-                        (mlc_blasint)B, 1.0f, dout, (mlc_blasint)C_out, x, (mlc_blasint)C_in, 1.0f, dweight,
-                        (mlc_blasint)C_in);
+    if (dx != NULL) sgemm_team(0, 0, B, C_in, C_out, dout, C_out, weight, C_in, 1.0f, dx, C_in, n_threads);
+    if (dweight != NULL) sgemm_team(1, 0, C_out, C_in, B, dout, C_out, x, C_in, 1.0f, dweight, C_in, n_threads);
     if (dbias != NULL) {
         const int64_t nblocks = (C_out + DBIAS_BLOCK - 1) / DBIAS_BLOCK;
         const int team = (int)MLC_MIN(mlc_team_size(B * C_out, n_threads), nblocks);

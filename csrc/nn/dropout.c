@@ -2,18 +2,21 @@
  * per-chunk RNG streams (see dropout.h), so it depends on (seed, n) only. */
 #include <math.h>
 
+#include "core/dispatch.h"
 #include "nn/dropout.h"
 
+#if MLC_ISA_ONCE
 const char *mlc_nn_dropout_check_params(double p) {
     if (!(p >= 0.0 && p < 1.0)) return "dropout: p must be in [0, 1)";
     return NULL;
 }
+#endif
 
 /* Draws per batch: the scalar RNG fills a small buffer, then a branch-free loop (which vectorises)
  * turns it into the mask. */
 #define DRAW_BLOCK 256
 
-int mlc_nn_dropout_forward(float *out, float *mask, const float *x, int64_t n, double p, uint64_t seed,
+int MLC_ISA(mlc_nn_dropout_forward)(float *out, float *mask, const float *x, int64_t n, double p, uint64_t seed,
                            int n_threads) {
     if (mlc_nn_dropout_check_params(p) != NULL || n < 0) return MLC_EINVAL;
     // drop when a 32-bit draw is below p 2^32 (p < 1, so the floor fits in 32 bits; p = 0 drops nothing)
@@ -52,7 +55,7 @@ int mlc_nn_dropout_forward(float *out, float *mask, const float *x, int64_t n, d
     return MLC_OK;
 }
 
-int mlc_nn_dropout_backward(float *dx, const float *dout, const float *mask, int64_t n, int n_threads) {
+int MLC_ISA(mlc_nn_dropout_backward)(float *dx, const float *dout, const float *mask, int64_t n, int n_threads) {
     if (n < 0) return MLC_EINVAL;
     if (dx == NULL) return MLC_OK;
 #pragma omp parallel for simd num_threads(mlc_team_size(n, n_threads)) schedule(static)

@@ -37,6 +37,31 @@ static int plane_team(int64_t planes, int64_t work, int n_threads) {
     return (int)MLC_MIN(mlc_team_size(planes * work, n_threads), MLC_MAX(planes, 1));
 }
 
+/* Plane xp (H, W) in -> op (OH, OW) out and ap (OH, OW) out (or NULL) for the 2x2 window with stride 2
+ * and no padding (the usual one), branch-free so that it vectorises: the same rule as the general loop
+ * below, the first maximum in row-major order, a NaN replacing whatever came before it. */
+static void maxpool_2x2(float *restrict op, int64_t *restrict ap, const float *restrict xp, int64_t W, int64_t OH,
+                        int64_t OW) {
+    for (int64_t i = 0; i < OH; i++) {
+        const float *r0 = xp + 2 * i * W, *r1 = r0 + W;
+#pragma omp simd
+        for (int64_t j = 0; j < OW; j++) {
+            const float v[4] = {r0[2 * j], r0[2 * j + 1], r1[2 * j], r1[2 * j + 1]};
+            const int64_t at[4] = {2 * i * W + 2 * j, 2 * i * W + 2 * j + 1, (2 * i + 1) * W + 2 * j,
+                                   (2 * i + 1) * W + 2 * j + 1};
+            float best = v[0];
+            int64_t where = at[0];
+            for (int k = 1; k < 4; k++) {
+                const int take = v[k] > best || v[k] != v[k];
+                best = take ? v[k] : best;
+                where = take ? at[k] : where;
+            }
+            op[i * OW + j] = best;
+            if (ap != NULL) ap[i * OW + j] = where;
+        }
+    }
+}
+
 int MLC_ISA(mlc_nn_maxpool2d_forward)(float *out, int64_t *argmax, const float *x, int64_t B, int64_t C,
                                       int64_t H, int64_t W, int64_t KH, int64_t KW, int64_t stride_h,
                                       int64_t stride_w, int64_t pad_h, int64_t pad_w, int n_threads) {
@@ -45,11 +70,16 @@ int MLC_ISA(mlc_nn_maxpool2d_forward)(float *out, int64_t *argmax, const float *
     const int64_t OW = mlc_nn_conv_out_size(W, KW, stride_w, pad_w, 1);
     const int64_t planes = B * C;
     const int team = plane_team(planes, OH * OW * KH * KW, n_threads);
+    const int two = KH == 2 && KW == 2 && stride_h == 2 && stride_w == 2 && pad_h == 0 && pad_w == 0;
 #pragma omp parallel for num_threads(team) schedule(static)
     for (int64_t p = 0; p < planes; p++) {
         const float *xp = x + p * H * W;
         float *op = out + p * OH * OW;
         int64_t *ap = argmax ? argmax + p * OH * OW : NULL;
+        if (two) {
+            maxpool_2x2(op, ap, xp, W, OH, OW);
+            continue;
+        }
         for (int64_t i = 0; i < OH; i++) {
             // pad <= kernel/2 keeps at least one real pixel in every window
             const int64_t h0 = MLC_MAX(i * stride_h - pad_h, 0), h1 = MLC_MIN(i * stride_h - pad_h + KH, H);
