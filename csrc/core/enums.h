@@ -31,8 +31,9 @@
 
 /* First-order update rule. linear/optim.h (mlc_optim_step) takes sgd, momentum, nesterov, adagrad,
  * adam; nn/optimizer.h takes sgd (whose momentum and nesterov are parameters, as in torch), adagrad,
- * adam, adamw. plain_sgd is no update rule: it selects the SGD family's own per-sample engine
- * (scikit-learn's _plain_sgd). */
+ * adam, adamw, and sgd_velocity (scikit-learn's MLP SGD: the learning rate inside the velocity).
+ * plain_sgd is no update rule: it selects the SGD family's own per-sample engine (scikit-learn's
+ * _plain_sgd). */
 #define MLC_OPTIM_LIST(X)                                                                          \
     X(MLC_OPTIM_SGD, 0, "sgd")                                                                    \
     X(MLC_OPTIM_ADAGRAD, 1, "adagrad")                                                            \
@@ -40,7 +41,8 @@
     X(MLC_OPTIM_ADAMW, 3, "adamw")                                                                \
     X(MLC_OPTIM_MOMENTUM, 4, "momentum")                                                          \
     X(MLC_OPTIM_NESTEROV, 5, "nesterov")                                                          \
-    X(MLC_OPTIM_PLAIN_SGD, 6, "plain_sgd")
+    X(MLC_OPTIM_PLAIN_SGD, 6, "plain_sgd")                                                        \
+    X(MLC_OPTIM_SGD_VELOCITY, 7, "sgd_velocity")
 
 /* Line search of plain L-BFGS (linear/optim.h). */
 #define MLC_LINESEARCH_LIST(X)                                                                     \

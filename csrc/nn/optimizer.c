@@ -9,8 +9,8 @@
 
 #if MLC_ISA_ONCE
 const char *mlc_nn_optim_check_params(const mlc_nn_optim_params *p, int64_t step) {
-    if (p->method != MLC_OPTIM_SGD && p->method != MLC_OPTIM_ADAGRAD && p->method != MLC_OPTIM_ADAM &&
-        p->method != MLC_OPTIM_ADAMW)
+    if (p->method != MLC_OPTIM_SGD && p->method != MLC_OPTIM_SGD_VELOCITY && p->method != MLC_OPTIM_ADAGRAD &&
+        p->method != MLC_OPTIM_ADAM && p->method != MLC_OPTIM_ADAMW)
         return "unknown optimizer method";
     if (!(p->lr > 0) || !isfinite(p->lr)) return "lr must be > 0";
     if (!(p->momentum >= 0) || !isfinite(p->momentum)) return "momentum must be >= 0";
@@ -28,7 +28,8 @@ const char *mlc_nn_optim_check_params(const mlc_nn_optim_params *p, int64_t step
 
 int64_t mlc_nn_optim_state_rows(const mlc_nn_optim_params *p) {
     switch (p->method) {
-    case MLC_OPTIM_SGD: return p->momentum > 0 ? 1 : 0;
+    case MLC_OPTIM_SGD:
+    case MLC_OPTIM_SGD_VELOCITY: return p->momentum > 0 ? 1 : 0;
     case MLC_OPTIM_ADAGRAD: return 1;
     default: return 2;
     }
@@ -52,14 +53,21 @@ int MLC_ISA(mlc_nn_optim_step)(float *params, float *state, const float *grads, 
     const int penalised = wd != 0 || l1 != 0;
     const int team = mlc_team_size(8 * P, n_threads);
     switch (p->method) {
-    case MLC_OPTIM_SGD: {
+    case MLC_OPTIM_SGD:
+    case MLC_OPTIM_SGD_VELOCITY: {
         const float mu = (float)p->momentum, damp = 1.0f - (float)p->dampening;
-        const int first = step == 1, nesterov = p->nesterov;
+        const int first = step == 1, nesterov = p->nesterov, velocity = p->method == MLC_OPTIM_SGD_VELOCITY;
         float *buf = state;
 #pragma omp parallel for num_threads(team) schedule(static)
         for (int64_t j = 0; j < P; j++) {
             float g = grads[j];
             if (penalised) g += penalty_grad(params[j], decay_mask != NULL ? decay_mask[j] : 1.0f, wd, l1);
+            if (velocity && mu != 0) { // scikit-learn's form: the rate inside the velocity
+                const float v = mu * buf[j] - lr * g;
+                buf[j] = v;
+                params[j] += nesterov ? mu * v - lr * g : v;
+                continue;
+            }
             if (mu != 0) {
                 // torch starts the buffer at g itself, without dampening
                 const float b = first ? g : mu * buf[j] + damp * g;

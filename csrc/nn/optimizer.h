@@ -15,6 +15,10 @@
  *   sgd     (torch.optim.SGD): b = g on step 1, else b = momentum b + (1 - dampening) g;
  *           d = g + momentum b (nesterov) or b (momentum > 0) or g (momentum 0); p -= lr d.
  *           state row 0: b (unused when momentum = 0).
+ *   sgd_velocity (scikit-learn's MLP SGDOptimizer): v = momentum v - lr g; p += v, or with Nesterov
+ *           p += momentum v - lr g (v starts at 0; dampening unused). The learning rate sits inside
+ *           the velocity, so a schedule's new rate applies to new gradients only; with a constant
+ *           rate it is the sgd step above.  state row 0: v (unused when momentum = 0).
  *   adagrad (torch.optim.Adagrad, lr_decay 0, initial_accumulator_value 0; Duchi et al. 2011):
  *           G += g^2; p -= lr g / (sqrt(G) + eps).  state row 0: G.
  *   adam    (torch.optim.Adam, amsgrad off; Kingma & Ba 2015):
@@ -33,11 +37,11 @@
 #include "mlc.h"
 
 typedef struct {
-    int method;          /* MLC_OPTIM_SGD, _ADAGRAD, _ADAM or _ADAMW */
+    int method;          /* MLC_OPTIM_SGD, _SGD_VELOCITY, _ADAGRAD, _ADAM or _ADAMW */
     double lr;           /* > 0 */
-    double momentum;     /* sgd: >= 0 */
+    double momentum;     /* sgd, sgd_velocity: >= 0 */
     double dampening;    /* sgd: in [0, 1] */
-    int nesterov;        /* sgd: needs momentum > 0 and dampening 0 (torch's rule) */
+    int nesterov;        /* sgd, sgd_velocity: needs momentum > 0 and dampening 0 (torch's rule) */
     double beta1, beta2; /* adam, adamw: in [0, 1) */
     double eps;          /* adagrad, adam, adamw: > 0 */
     double weight_decay; /* >= 0: L2 added to the gradient, decoupled for adamw */

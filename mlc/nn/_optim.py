@@ -76,6 +76,14 @@ class SGD(_Optimizer):
                     beta2=0.999, eps=1e-8)
 
 
+class _VelocitySGD(SGD):
+    """scikit-learn's MLP SGD (its SGDOptimizer), for MLPClassifier / MLPRegressor: v = momentum v - lr g;
+    p += v, or p += momentum v - lr g with Nesterov. The learning rate sits inside the velocity, so a
+    schedule's new rate (invscaling, adaptive) applies to new gradients only; with a constant rate it
+    is SGD's step."""
+    method = _mlc.OPTIM_SGD_VELOCITY
+
+
 class Adagrad(_Optimizer):
     """torch.optim.Adagrad (lr_decay 0): G += g^2; p -= lr g / (sqrt(G) + eps)."""
     method = _mlc.OPTIM_ADAGRAD
