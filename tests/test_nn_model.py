@@ -375,7 +375,6 @@ def test_string_labels_and_binary(rng):
 @pytest.mark.parametrize("kwargs,match", [
     (dict(activation="softplus"), "activation 'softplus' is not supported"),
     (dict(solver="rmsprop"), "solver 'rmsprop' is not supported"),
-    (dict(solver="lbfgs"), "lbfgs"),
     (dict(learning_rate_init=0.0), "learning_rate_init"),
     (dict(learning_rate_init=-1.0), "learning_rate_init"),
     (dict(hidden_layer_sizes=(10, 0)), "hidden_layer_sizes"),

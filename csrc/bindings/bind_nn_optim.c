@@ -1,9 +1,11 @@
-/* bind_nn_optim.c: network optimisers over the flat buffer, clipping, initialisers
- * (nn/optimizer.h, nn/init.h). Every array is passed in place (mlc_bind_inplace: float32,
- * C-contiguous, borrowed references), so there is nothing to release on the fail path. */
+/* bind_nn_optim.c: network optimisers over the flat buffer, clipping, initialisers, the MLP's
+ * full-batch objective and its lbfgs solver (nn/optimizer.h, nn/init.h, nn/mlp.h). Every array is
+ * passed in place (mlc_bind_inplace: float32, C-contiguous, borrowed references); only the MLP's
+ * scratch and curves are new arrays. */
 #include "bind.h"
 
 #include "nn/init.h"
+#include "nn/mlp.h"
 #include "nn/optimizer.h"
 
 /* nn_optim_step(params, grads, state, method, step, lr, momentum=0, dampening=0, nesterov=False, beta1=0.9,
@@ -118,6 +120,119 @@ static PyObject *nn_init(PyObject *self, PyObject *args, PyObject *kwds) {
     Py_RETURN_NONE;
 }
 
+/* ---- MLP ---------------------------------------------------------------------------------------- */
+
+/* The network and data arguments shared by nn_mlp_objective and nn_mlp_fit_lbfgs: checks them, fills
+ * *m (its widths pointing into `widths`) and returns N, or -1 with an exception. */
+static npy_intp parse_mlp(mlc_nn_mlp *m, PyArrayObject **params, PyArrayObject **X, PyArrayObject **targets,
+                          PyArrayObject **sw, PyObject *po, PyObject *xo, PyObject *to, PyObject *swo, PyObject *wo) {
+    PyArrayObject *widths;
+    if (mlc_bind_inplace(wo, NPY_INT64, 1, "widths", MLC_BIND_IN, &widths) < 0) return -1;
+    m->n_layers = PyArray_DIM(widths, 0) - 1;
+    m->widths = PyArray_DATA(widths);
+    if (m->n_layers < 1) {
+        PyErr_SetString(PyExc_ValueError, "widths: needs the input width and at least one layer");
+        return -1;
+    }
+    if (mlc_bind_inplace(xo, NPY_FLOAT32, 2, "X", MLC_BIND_IN, X) < 0) return -1;
+    const npy_intp N = PyArray_DIM(*X, 0);
+    if (mlc_bind_check_params(mlc_nn_mlp_check_params(m, N)) < 0 || mlc_bind_check_dim(*X, 1, m->widths[0], "X") < 0)
+        return -1;
+    if (mlc_bind_inplace(po, NPY_FLOAT32, 1, "params", MLC_BIND_OUT, params) < 0 ||
+        mlc_bind_check_dim(*params, 0, mlc_nn_mlp_n_params(m), "params") < 0 ||
+        mlc_bind_inplace(swo, NPY_FLOAT32, 1, "sample_weight", MLC_BIND_OPTIONAL, sw) < 0 ||
+        (*sw != NULL && mlc_bind_check_dim(*sw, 0, N, "sample_weight") < 0))
+        return -1;
+    if (m->loss == MLC_NN_LOSS_CROSS_ENTROPY) {
+        if (mlc_bind_inplace(to, NPY_INT64, 1, "targets", MLC_BIND_IN, targets) < 0) return -1;
+    } else if (mlc_bind_inplace(to, NPY_FLOAT32, 2, "targets", MLC_BIND_IN, targets) < 0 ||
+               mlc_bind_check_dim(*targets, 1, m->widths[m->n_layers], "targets") < 0) {
+        return -1;
+    }
+    if (mlc_bind_check_dim(*targets, 0, N, "targets") < 0) return -1;
+    return N;
+}
+
+/* nn_mlp_objective(params, grads, X, targets, sample_weight, widths, activation, loss, loss_scale, alpha)
+ * -> (objective, loss): F and its data part at params; grads (P) overwritten with dF/dparams unless None. */
+static PyObject *nn_mlp_objective(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"params", "grads", "X", "targets", "sample_weight", "widths", "activation", "loss",
+                             "loss_scale", "alpha", NULL};
+    PyObject *po, *go, *xo, *to, *swo, *wo;
+    mlc_nn_mlp m = {0, NULL, 0, 0, 1.0, 0.0};
+    PyArrayObject *params, *grads, *X, *targets, *sw, *scratch = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOOiidd", kwlist, &po, &go, &xo, &to, &swo, &wo, &m.activation,
+                                     &m.loss, &m.loss_scale, &m.alpha))
+        return NULL;
+    const npy_intp N = parse_mlp(&m, &params, &X, &targets, &sw, po, xo, to, swo, wo);
+    if (N < 0) return NULL;
+    if (mlc_bind_inplace(go, NPY_FLOAT32, 1, "grads", MLC_BIND_OUT | MLC_BIND_OPTIONAL, &grads) < 0 ||
+        mlc_bind_same_shape(grads, "grads", params, "params") < 0 ||
+        mlc_bind_no_overlap(grads, "grads", params, "params", 0) < 0)
+        return NULL;
+    if ((scratch = mlc_bind_new(1, (npy_intp)mlc_nn_mlp_scratch_size(&m, N), 0, NPY_FLOAT32)) == NULL) return NULL;
+    const int nt = mlc_get_num_threads();
+    double objective = 0.0, loss = 0.0;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_nn_mlp_objective(&objective, &loss, mlc_bind_data(grads), PyArray_DATA(params), PyArray_DATA(X),
+                              PyArray_DATA(targets), mlc_bind_data(sw), N, &m, PyArray_DATA(scratch), nt);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(scratch);
+    if (st != MLC_OK) return mlc_bind_status(st);
+    return Py_BuildValue("dd", objective, loss);
+}
+
+/* nn_mlp_fit_lbfgs(params, X, targets, sample_weight, widths, activation, loss, loss_scale, alpha, l1, max_iter,
+ *                  max_fun, tol) -> (n_iter, n_eval, converged, objective_curve, loss_curve): params updated in
+ * place; the curves (n_iter,). Ctrl-C raises KeyboardInterrupt, params then holding the last iterate. */
+static PyObject *nn_mlp_fit_lbfgs(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"params", "X", "targets", "sample_weight", "widths", "activation", "loss", "loss_scale",
+                             "alpha", "l1", "max_iter", "max_fun", "tol", NULL};
+    PyObject *po, *xo, *to, *swo, *wo;
+    mlc_nn_mlp m = {0, NULL, 0, 0, 1.0, 0.0};
+    double l1, tol;
+    Py_ssize_t max_iter, max_fun;
+    PyArrayObject *params, *X, *targets, *sw, *obj = NULL, *loss = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOiidddnnd", kwlist, &po, &xo, &to, &swo, &wo, &m.activation,
+                                     &m.loss, &m.loss_scale, &m.alpha, &l1, &max_iter, &max_fun, &tol))
+        return NULL;
+    const npy_intp N = parse_mlp(&m, &params, &X, &targets, &sw, po, xo, to, swo, wo);
+    if (N < 0) return NULL;
+    if (max_iter < 1 || max_fun < 1 || !(tol >= 0) || !(l1 >= 0)) {
+        PyErr_SetString(PyExc_ValueError, "max_iter and max_fun must be >= 1, tol and l1 >= 0");
+        return NULL;
+    }
+    if ((obj = mlc_bind_new(1, max_iter, 0, NPY_FLOAT64)) == NULL ||
+        (loss = mlc_bind_new(1, max_iter, 0, NPY_FLOAT64)) == NULL)
+        goto fail;
+    const int nt = mlc_get_num_threads();
+    int64_t n_iter = 0, n_eval = 0;
+    int converged = 0, st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_nn_mlp_fit_lbfgs(PyArray_DATA(params), PyArray_DATA(obj), PyArray_DATA(loss), &n_iter, &n_eval, &converged,
+                              PyArray_DATA(X), PyArray_DATA(targets), mlc_bind_data(sw), N, &m, max_iter, max_fun, tol,
+                              l1, nt, &mlc_bind_interrupt);
+    Py_END_ALLOW_THREADS
+    if (mlc_bind_check_status(st) < 0) goto fail;
+    PyObject *o_view = PySequence_GetSlice((PyObject *)obj, 0, n_iter);
+    PyObject *l_view = PySequence_GetSlice((PyObject *)loss, 0, n_iter);
+    Py_DECREF(obj);
+    Py_DECREF(loss);
+    if (o_view == NULL || l_view == NULL) {
+        Py_XDECREF(o_view);
+        Py_XDECREF(l_view);
+        return NULL;
+    }
+    return Py_BuildValue("LLiNN", (long long)n_iter, (long long)n_eval, converged, o_view, l_view);
+fail:
+    Py_XDECREF(obj);
+    Py_XDECREF(loss);
+    return NULL;
+}
+
 PyMethodDef mlc_nn_optim_methods[] = {
     {"nn_optim_step", MLC_BIND_FN(nn_optim_step), MLC_BIND_KW,
      "nn_optim_step(params, grads, state, method, step, lr, momentum=0, dampening=0, nesterov=False, beta1=0.9, "
@@ -130,5 +245,11 @@ PyMethodDef mlc_nn_optim_methods[] = {
     {"nn_init", MLC_BIND_FN(nn_init), MLC_BIND_KW,
      "nn_init(out, kind, fan_in, fan_out, gain, seed) -> None: kind from ENUMS['nn_init'] (uniform: "
      "+-gain/sqrt(fan_in))"},
+    {"nn_mlp_objective", MLC_BIND_FN(nn_mlp_objective), MLC_BIND_KW,
+     "nn_mlp_objective(params, grads, X, targets, sample_weight, widths, activation, loss, loss_scale, alpha) -> "
+     "(objective, loss): scikit-learn's MLP objective at params (nn/mlp.h); grads overwritten unless None"},
+    {"nn_mlp_fit_lbfgs", MLC_BIND_FN(nn_mlp_fit_lbfgs), MLC_BIND_KW,
+     "nn_mlp_fit_lbfgs(params, X, targets, sample_weight, widths, activation, loss, loss_scale, alpha, l1, max_iter, "
+     "max_fun, tol) -> (n_iter, n_eval, converged, objective_curve, loss_curve): scikit-learn's solver='lbfgs'"},
     {NULL, NULL, 0, NULL},
 };

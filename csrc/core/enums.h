@@ -145,6 +145,12 @@
     X(MLC_ACT_TANH, 3, "tanh")                                                                    \
     X(MLC_ACT_IDENTITY, 4, "identity")
 
+/* Loss of a network's outputs (nn/loss.h; nn/mlp.h's objective). */
+#define MLC_NN_LOSS_LIST(X)                                                                        \
+    X(MLC_NN_LOSS_CROSS_ENTROPY, 0, "cross_entropy")                                              \
+    X(MLC_NN_LOSS_BCE_WITH_LOGITS, 1, "bce_with_logits")                                          \
+    X(MLC_NN_LOSS_MSE, 2, "mse")
+
 /* CPU level of mlc's dispatched kernels (core/dispatch.h). The one ordered enum: each level runs
  * everything the ones below it do, and dispatch.c indexes its tables by it. */
 #define MLC_CPU_LIST(X)                                                                            \
@@ -170,6 +176,7 @@
     E("pca_normalizer", MLC_PCA_NORMALIZER_LIST, mlc_pca_normalizer_valid)                        \
     E("nn_init", MLC_NN_INIT_LIST, mlc_nn_init_valid)                                             \
     E("nn_activation", MLC_ACT_LIST, mlc_nn_activation_valid)                                    \
+    E("nn_loss", MLC_NN_LOSS_LIST, mlc_nn_loss_valid)                                             \
     E("cpu_level", MLC_CPU_LIST, mlc_cpu_level_valid)
 
 /* The enums, and int mlc_<x>_valid(int v): whether v is one of the enum's values (a switch, so two

@@ -20,6 +20,7 @@ int mlc_optim_lbfgs_init(mlc_optim_lbfgs *s, int64_t n_params, int m) {
     s->n_params = n_params;
     s->m = m;
     s->line_search = MLC_LINESEARCH_MORE_THUENTE;
+    s->ftol = 64 * DBL_EPSILON;
     s->block_ = b;
     s->s = b; b += (size_t)m * p;
     s->y = b; b += (size_t)m * p;
@@ -244,6 +245,7 @@ static int lbfgs_run(mlc_optim_lbfgs *s, double *w, double *f_out, int64_t *n_it
     double *g = s->g, *pg = s->pg, *d = s->d, *wn = s->w_new, *gn = s->g_new;
     double f;
     int st = fn(ctx, w, g, &f);
+    s->n_eval++;
     if (st != MLC_OK) return st;
     f += l1_norm(w, l1, p);
     if (!isfinite(f)) return MLC_ENUMERIC;
@@ -285,8 +287,10 @@ static int lbfgs_run(mlc_optim_lbfgs *s, double *w, double *f_out, int64_t *n_it
         double step = step0, fn_new = f;
         int accepted = 0;
         if (l1 == NULL && s->line_search == MLC_LINESEARCH_MORE_THUENTE) {
-            st = mlc_optim_line_search_more_thuente(&step, wn, &fn_new, gn, NULL, fn, ctx, w, f, g, d, p, 1e-4, 0.9,
+            int64_t evals = 0;
+            st = mlc_optim_line_search_more_thuente(&step, wn, &fn_new, gn, &evals, fn, ctx, w, f, g, d, p, 1e-4, 0.9,
                                                     0.1, 1e20, 20);
+            s->n_eval += evals;
             if (st == MLC_OK || (st == MLC_ENOTCONVERGED && isfinite(fn_new) && fn_new <= f + 1e-4 * step * slope))
                 accepted = 1;
             else if (st != MLC_ENOTCONVERGED)
@@ -303,6 +307,7 @@ static int lbfgs_run(mlc_optim_lbfgs *s, double *w, double *f_out, int64_t *n_it
                 wn[j] = v;
             }
             st = fn(ctx, wn, gn, &fn_new);
+            s->n_eval++;
             if (st != MLC_OK) return st;
             fn_new += l1_norm(wn, l1, p);
             double decrease = 0.0;
@@ -337,8 +342,10 @@ static int lbfgs_run(mlc_optim_lbfgs *s, double *w, double *f_out, int64_t *n_it
         mlc_optim_pseudo_gradient(pg, w, g, l1, p);
         if (on_iter != NULL && (st = on_iter(iter_ctx, it, w, f)) != MLC_OK) return st;
         if (max_abs(pg, p) <= tol ||
-            (stop_when_flat && (f_old - f) <= 64 * DBL_EPSILON * MLC_MAX(MLC_MAX(fabs(f_old), fabs(f)), 1.0)))
+            (stop_when_flat && (f_old - f) <= s->ftol * MLC_MAX(MLC_MAX(fabs(f_old), fabs(f)), 1.0)))
             *converged = 1;
+        else if (s->max_eval > 0 && s->n_eval > s->max_eval)
+            break;
     }
     *f_out = f;
     *n_iter = it;
@@ -377,8 +384,11 @@ static int support_fn(void *ctx, const double *w, double *grad, double *loss) {
 int mlc_optim_lbfgs_minimize(mlc_optim_lbfgs *s, double *w, double *f_out, int64_t *n_iter, int *converged,
                              mlc_optim_fn fn, void *ctx, const double *l1, int64_t max_iter, double tol,
                              mlc_optim_iter_fn on_iter, void *iter_ctx) {
+    s->n_eval = 0;
     int st = lbfgs_run(s, w, f_out, n_iter, converged, fn, ctx, l1, max_iter, tol, 1, on_iter, iter_ctx);
-    if (st != MLC_OK || l1 == NULL || *n_iter >= max_iter || max_abs(s->pg, s->n_params) <= tol) return st;
+    if (st != MLC_OK || l1 == NULL || *n_iter >= max_iter || max_abs(s->pg, s->n_params) <= tol ||
+        (s->max_eval > 0 && s->n_eval > s->max_eval))
+        return st;
     const int64_t p = s->n_params;
     // the main run's scratch is free now: d holds lin, g_new keep, w_new the polished point
     double *lin = s->d, *keep = s->g_new, *wp = s->w_new;
@@ -391,11 +401,13 @@ int mlc_optim_lbfgs_minimize(mlc_optim_lbfgs *s, double *w, double *f_out, int64
     support_problem sp = {fn, ctx, lin, keep, p};
     mlc_optim_lbfgs s2;
     if ((st = mlc_optim_lbfgs_init(&s2, p, s->m)) != MLC_OK) return st;
+    s2.max_eval = s->max_eval > 0 ? MLC_MAX(s->max_eval - s->n_eval, 1) : 0;
     double f2;
     int64_t it2 = 0;
     int conv2 = 0;
     st = lbfgs_run(&s2, wp, &f2, &it2, &conv2, support_fn, &sp, NULL, MLC_MIN(max_iter - *n_iter, POLISH_ITER), tol,
                    0, NULL, NULL); // stop on the pseudo-gradient only: F_S is flat here too
+    s->n_eval += s2.n_eval;
     mlc_optim_lbfgs_free(&s2);
     if (st != MLC_OK) return st;
     int same_support = 1;
@@ -405,7 +417,9 @@ int mlc_optim_lbfgs_minimize(mlc_optim_lbfgs *s, double *w, double *f_out, int64
     // F and the pseudo-gradient of the full problem at the polished point, into d and g_new
     // (lin and keep are done with)
     double *gp = s->d, *pgp = s->g_new, fp;
-    if ((st = fn(ctx, wp, gp, &fp)) != MLC_OK) return st;
+    st = fn(ctx, wp, gp, &fp);
+    s->n_eval++;
+    if (st != MLC_OK) return st;
     fp += l1_norm(wp, l1, p);
     mlc_optim_pseudo_gradient(pgp, wp, gp, l1, p);
     const double pg_old = max_abs(s->pg, p), pg_new = max_abs(pgp, p);

@@ -51,6 +51,11 @@ typedef struct {
     int m;            /* memory: number of (s, y) pairs kept */
     int line_search;  /* MLC_LINESEARCH_* for plain L-BFGS (OWL-QN always backtracks); set by
                          mlc_optim_lbfgs_init to More-Thuente, the caller may change it before minimizing */
+    double ftol;      /* the relative decrease of F that counts as converged (scipy's L-BFGS-B: factr eps);
+                         init sets 64 eps, the caller may change it */
+    int64_t max_eval; /* stop, not converged, after the iteration in which the evaluations of fn exceed
+                         max_eval (scipy's maxfun); init sets 0: no limit */
+    int64_t n_eval;   /* out: the evaluations of fn made by the last minimize */
     double *s, *y;    /* (m, P) ring buffers of steps and gradient changes */
     double *rho;      /* (m) 1 / y_i.s_i */
     double *alpha;    /* (m) two-loop scratch */
@@ -63,7 +68,7 @@ void mlc_optim_lbfgs_free(mlc_optim_lbfgs *s); /* safe on a zeroed struct */
 
 /* Minimise F(w) = f(w) + sum_j l1_j |w_j| from w.
  *   w (P) inout; *f_out out: F at the returned w; *n_iter out; *converged out (1 when
- *   max_j |pseudo-gradient_j| <= tol or the relative decrease of F fell below 64 eps, the
+ *   max_j |pseudo-gradient_j| <= tol or the relative decrease of F fell below s->ftol, the
  *   criteria of scipy's L-BFGS-B with pgtol=tol; OWL-QN stopped by the second one then finishes
  *   with L-BFGS on the support of w, kept when it reaches the first: see optim.c);
  *   l1 (P) in or NULL (plain L-BFGS).

@@ -2,8 +2,9 @@
 
 MLPClassifier / MLPRegressor take scikit-learn's parameter names (hidden_layer_sizes, activation,
 solver, alpha, batch_size, learning_rate, learning_rate_init, max_iter, shuffle, tol,
-early_stopping, validation_fraction, n_iter_no_change, ...) and its objective: mean log-loss (or
-half the mean squared error) + alpha/2 ||W||^2 / batch size, the intercepts not penalised. They
+early_stopping, validation_fraction, n_iter_no_change, max_fun, ...) and its objective: mean log-loss
+(summed over the labels of multilabel y), or half the mean squared error, + alpha/2 ||W||^2 / batch
+size, the intercepts not penalised; and its solvers (sgd's momentum in its velocity form, lbfgs). They
 add dropout, batch_norm, l1, clip_grad_norm and init. NeuralNetClassifier / NeuralNetRegressor
 train any ``Sequential`` (a CNN, a residual net) with fit / partial_fit / predict / score.
 
@@ -20,17 +21,19 @@ import numpy as np
 from .._math import expit, softmax
 from .._validation import (check_array, check_classification_targets, check_is_fitted, check_random_state,
                            check_sample_weight, check_scalar, check_X_y, type_of_target)
-from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
+from ..base import BaseEstimator, ClassifierMixin, RegressorMixin, available_if
 from ..exceptions import ConvergenceWarning
+from ._lbfgs import fit_lbfgs
 from ._training import EpochRunner, new_history
 from ._layers import BatchNorm1d, Dense, Dropout, Identity, ReLU, Sigmoid, Tanh
 from ._model import Sequential
 from ._loss import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
-from ._optim import SGD, Adagrad, Adam, AdamW
+from ._optim import SGD, Adagrad, Adam, AdamW, _VelocitySGD
 
 __all__ = ["MLPClassifier", "MLPRegressor", "NeuralNetClassifier", "NeuralNetRegressor"]
 
 _ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "logistic": Sigmoid, "identity": Identity}
+_MLP_SOLVERS = ("adagrad", "adam", "lbfgs", "momentum", "sgd")
 _PREDICT_CHUNK = 4096
 
 
@@ -115,13 +118,7 @@ class _BaseNetwork(BaseEstimator):
         rng = check_random_state(self.random_state) if first else self._rng
         if first:
             self._rng = rng
-            module = self._make_module(self.input_shape_, n_out)
-            module.build(self.input_shape_)
-            if module.out_shape != (n_out,):
-                raise ValueError(f"the network's output shape is {module.out_shape}, but the targets need "
-                                 f"({n_out},): make the last layer output {n_out} values")
-            module.allocate(int(rng.integers(0, 2**63 - 1)))
-            self.model_ = module
+            self._build_model(rng, n_out)
             self.history_ = new_history()
             self.loss_curve_ = self.history_["objective"]
             self.objective_curve_ = self.history_["objective"]
@@ -158,7 +155,7 @@ class _BaseNetwork(BaseEstimator):
             self.model_, self._loss, self._optimizer, batch_size=self._batch_size(X.shape[0]),
             shuffle=self.shuffle, rng=np.random.default_rng(rng.integers(0, 2**63 - 1)),
             l2_per_sample=self._l2_per_sample(), l1=getattr(self, "l1", 0.0) or 0.0,
-            loss_scale=self._loss_scale, clip_grad_norm=getattr(self, "clip_grad_norm", None),
+            loss_scale=self._data_loss_scale(n_out), clip_grad_norm=getattr(self, "clip_grad_norm", None),
             clip_grad_value=getattr(self, "clip_grad_value", None),
             diagnostics=getattr(self, "diagnostics", True), verbose=self.verbose)
         runner.step = self.t_
@@ -210,8 +207,22 @@ class _BaseNetwork(BaseEstimator):
         self._after_fit()
         return self
 
+    def _build_model(self, rng, n_out):
+        """model_: the network for input_shape_ and n_out outputs, built and initialised from rng."""
+        module = self._make_module(self.input_shape_, n_out)
+        module.build(self.input_shape_)
+        if module.out_shape != (n_out,):
+            raise ValueError(f"the network's output shape is {module.out_shape}, but the targets need "
+                             f"({n_out},): make the last layer output {n_out} values")
+        module.allocate(int(rng.integers(0, 2**63 - 1)))
+        self.model_ = module
+
     _warn_on_max_iter = True
     _loss_scale = 1.0
+
+    def _data_loss_scale(self, n_out):
+        """What multiplies the loss kernel's mean (and its gradient)."""
+        return self._loss_scale
 
     def _update_lr_after_epoch(self):
         pass
@@ -393,12 +404,10 @@ class _MLPParams:
         if self.activation not in _ACTIVATIONS:
             raise ValueError(f"The activation '{self.activation}' is not supported. Supported activations are "
                              f"{sorted(_ACTIVATIONS)}.")
-        if self.solver == "lbfgs":
-            raise ValueError("solver='lbfgs' is not supported by mlc's MLP: use 'adam', 'sgd', 'momentum' or "
-                             "'adagrad'")
-        if self.solver not in ("sgd", "adam", "adagrad", "momentum"):
+        if self.solver not in _MLP_SOLVERS:
             raise ValueError(f"The solver '{self.solver}' is not supported. Supported solvers are "
-                             "['adagrad', 'adam', 'momentum', 'sgd'].")
+                             f"{list(_MLP_SOLVERS)}.")
+        check_scalar(self.max_fun, "max_fun", numbers.Integral, min_val=1)
         if self.learning_rate not in ("constant", "invscaling", "adaptive"):
             raise ValueError(f"learning rate {self.learning_rate!r} is not supported; use 'constant', "
                              "'invscaling' or 'adaptive'")
@@ -416,6 +425,9 @@ class _MLPParams:
         if self.init not in (None, "xavier_uniform", "xavier_normal", "he_uniform", "he_normal", "uniform"):
             raise ValueError(f"init must be None, 'xavier_uniform', 'xavier_normal', 'he_uniform', 'he_normal' "
                              f"or 'uniform', got {self.init!r}")
+        if self.solver == "lbfgs" and (self.dropout or self.batch_norm or self.clip_grad_norm is not None):
+            raise ValueError("solver='lbfgs' minimises the full-batch objective of a plain Dense/activation stack: "
+                             "dropout, batch_norm and clip_grad_norm apply to the stochastic solvers only")
         return hls
 
     def _make_module(self, in_shape, n_out):
@@ -445,11 +457,28 @@ class _MLPParams:
             return Adam(lr, (self.beta_1, self.beta_2), self.epsilon)
         if self.solver == "adagrad":
             return Adagrad(lr)
-        if self.solver == "momentum":
-            return SGD(lr, momentum=self.momentum) if self.momentum > 0 else SGD(lr)
-        if self.momentum > 0:
-            return SGD(lr, momentum=self.momentum, nesterov=self.nesterovs_momentum)
-        return SGD(lr)
+        # scikit-learn's velocity convention (v = momentum v - lr g), which a learning-rate schedule needs
+        nesterov = self.solver == "sgd" and self.nesterovs_momentum and self.momentum > 0
+        return _VelocitySGD(lr, momentum=self.momentum, nesterov=nesterov)
+
+    def _fit(self, X, T, sample_weight, *, first, **kwargs):
+        if self.solver != "lbfgs":
+            return super()._fit(X, T, sample_weight, first=first, **kwargs)
+        try:
+            return fit_lbfgs(self, X, T, sample_weight, first, kwargs["n_out"])
+        except KeyboardInterrupt:  # Ctrl-C: the model keeps the last iterate, and the interrupt goes on
+            if hasattr(self, "model_"):
+                self._after_fit()
+            raise
+
+    def _data_loss_scale(self, n_out):
+        # scikit-learn's multilabel log-loss sums over the labels, where BCEWithLogitsLoss takes their mean
+        return self._loss_scale * (n_out if isinstance(self._loss, BCEWithLogitsLoss) else 1)
+
+    def _stochastic_solver(self):
+        if self.solver == "lbfgs":
+            raise AttributeError("partial_fit is only available for stochastic optimizers. lbfgs is not stochastic.")
+        return True
 
     def _l2_per_sample(self):
         return float(self.alpha)
@@ -486,16 +515,22 @@ class MLPClassifier(_MLPParams, _Fitting, _ClassifierOutputs, ClassifierMixin, _
     ----------
     hidden_layer_sizes : tuple of int, default=(100,)
     activation : {'relu', 'tanh', 'logistic', 'identity'}, default='relu'
-    solver : {'adam', 'sgd', 'momentum', 'adagrad'}, default='adam'
-        'sgd' is scikit-learn's: SGD with ``momentum`` (Nesterov when nesterovs_momentum);
-        'momentum' the same with classical momentum. 'lbfgs' is not offered.
+    solver : {'adam', 'sgd', 'lbfgs', 'momentum', 'adagrad'}, default='adam'
+        'sgd' is scikit-learn's: SGD with ``momentum`` (Nesterov when nesterovs_momentum) in its
+        velocity form, v = momentum v - lr g, so 'invscaling' and 'adaptive' rates act as there;
+        'momentum' the same with classical momentum. 'lbfgs' is scikit-learn's: L-BFGS on the
+        full-batch objective (in C, float32 network, float64 solver, More-Thuente line search where
+        scipy's L-BFGS-B uses its own: the same stopping rules, not the same iterates), at most
+        max_iter iterations and about max_fun evaluations, tol the gradient tolerance (scipy's gtol);
+        with l1 it is OWL-QN. lbfgs takes no dropout, batch_norm or clip_grad_norm, and has no
+        partial_fit.
     alpha : float, default=1e-4
         L2 penalty alpha/2 ||W||^2 / batch size on the weights (not the intercepts), as scikit-learn.
     batch_size : int or 'auto' (= min(200, n_samples))
     learning_rate : {'constant', 'invscaling', 'adaptive'} (the last two with 'sgd'/'momentum')
     learning_rate_init, power_t, max_iter, shuffle, random_state, tol, verbose, warm_start,
     momentum, nesterovs_momentum, early_stopping, validation_fraction, beta_1, beta_2, epsilon,
-    n_iter_no_change, max_fun (accepted, unused: no lbfgs) : as scikit-learn.
+    n_iter_no_change, max_fun (lbfgs: the evaluations of the loss, default 15000) : as scikit-learn.
     dropout : float in [0, 1), default=0.0
         Dropout after each hidden activation.
     batch_norm : bool, default=False
@@ -514,6 +549,8 @@ class MLPClassifier(_MLPParams, _Fitting, _ClassifierOutputs, ClassifierMixin, _
     objective_curve_ (the same list), history_ (dict: 'loss' (data loss only), 'objective',
     'grad_norm', 'dead_relu', 'saturated'), validation_scores_, best_validation_score_, t_,
     n_iter_, n_layers_, n_outputs_, out_activation_, n_features_in_, model_ (the Sequential).
+    With solver='lbfgs', as scikit-learn: no loss_curve_, objective_curve_, best_loss_ nor validation
+    scores; history_ has 'loss' and 'objective' per iteration; loss_ is the final objective.
     """
 
     _is_classifier = True
@@ -560,8 +597,9 @@ class MLPClassifier(_MLPParams, _Fitting, _ClassifierOutputs, ClassifierMixin, _
         super()._after_fit()
         self.n_outputs_ = self.model_.out_shape[0]
 
+    @available_if(_MLPParams._stochastic_solver)
     def partial_fit(self, X, y, sample_weight=None, classes=None):
-        """One epoch over (X, y) (sgd-type solvers and adam alike). classes: all labels, required on
+        """One epoch over (X, y) (the stochastic solvers; not lbfgs). classes: all labels, required on
         the first call."""
         return self._partial_fit(X, y, sample_weight, classes)
 
@@ -624,8 +662,9 @@ class MLPRegressor(_MLPParams, _Fitting, _RegressorOutputs, RegressorMixin, _Bas
     def _out_activation(self, n_out):
         return "identity"
 
+    @available_if(_MLPParams._stochastic_solver)
     def partial_fit(self, X, y, sample_weight=None):
-        """One epoch over (X, y)."""
+        """One epoch over (X, y) (the stochastic solvers; not lbfgs)."""
         return self._partial_fit(X, y, sample_weight)
 
 
