@@ -40,7 +40,8 @@ if os.environ.get("MLC_SANITIZE"):
 
 # The kernel files with dispatched hot loops, and the flags of each level above baseline (MLC_ISA_LEVEL, see
 # csrc/core/dispatch.h). -std=c11 keeps FMA contraction off at every level: the same bits per element.
-ISA_SOURCES = ["csrc/core/vmath.c", "csrc/metrics/distance.c", "csrc/nn/activation.c", "csrc/nn/batchnorm.c",
+ISA_SOURCES = ["csrc/core/vmath.c", "csrc/core/linalg_syrk.c",
+               "csrc/metrics/distance.c", "csrc/nn/activation.c", "csrc/nn/batchnorm.c",
                "csrc/nn/loss.c", "csrc/nn/optimizer.c", "csrc/nn/pool2d.c", "csrc/svm/kernel.c",
                "csrc/svm/linear_svm.c", "csrc/cluster/kmeans.c", "csrc/linear/logistic.c",
                "csrc/nn/conv2d.c", "csrc/nn/conv2d_winograd.c", "csrc/nn/add.c", "csrc/nn/dense.c",

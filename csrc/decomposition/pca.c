@@ -15,9 +15,9 @@
  * ---- Covariance solver (mlc_pca_covariance) ------------------------------------------------
  * Computes the eigendecomposition of the sample covariance C = A^T A / (N - 1), A = X - mean:
  * its eigenvalues are the explained variances, its eigenvectors the principal axes, and
- * s = sqrt(ev (N - 1)). One pass over X: C is accumulated by DSYRK over blocks of rows shifted by
- * the first row p (no copy of X; a shift by a data point keeps X^T X - N mean mean^T's
- * cancellation away), with the mean, in float64, then DSYEVD. Cost N D^2 + O(D^3):
+ * s = sqrt(ev (N - 1)). One pass over X: C is accumulated by mlc_linalg_syrk_f64 over blocks of
+ * rows shifted by the first row p (no copy of X; a shift by a data point keeps X^T X - N mean
+ * mean^T's cancellation away), with the mean, in float64, then DSYEVD. Cost N D^2 + O(D^3):
  * the solver for N >> D. Accuracy: eigenvalues below ~eps * ev_max are noise (relative accuracy
  * of the squared singular values), as with scikit-learn's svd_solver='covariance_eigh'.
  *

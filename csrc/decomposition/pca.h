@@ -49,7 +49,8 @@ int mlc_svd_full_f32(float *s, float *components, double *mean, double *ssq, con
 
 /* PCA through the covariance matrix C = (X - mean)^T (X - mean) / (N - 1) (N >= 2):
  * eigenvalues and eigenvectors of C (xSYEVD), largest first; negative rounding noise is clipped
- * to 0.
+ * to 0. X holding NaN or infinity: every output is NaN (no eigh; the caller's check names it, so
+ * that X is read once).
  *   s          (D) out   sqrt(ev (N - 1)): the singular values of X - mean
  *   ev         (D) out   eigenvalues of C: the explained variances
  *   components (D, D) out

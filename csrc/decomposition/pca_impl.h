@@ -153,9 +153,10 @@ int MLC_SFX(mlc_pca_covariance)(T *s, T *ev, T *components, double *mean, double
     if (n < 2 || d <= 0) return MLC_EINVAL;
     /* rows per block: about 64K values of shifted float64 rows, in cache for the SYRK */
     const int64_t brows = MLC_MIN(n, MLC_MAX((int64_t)256, ((int64_t)1 << 16) / d));
-    double *C = mlc_malloc(sizeof(double) * (size_t)(d * d + 2 * d + brows * d));
+    double *C = mlc_malloc(sizeof(double) * (size_t)(d * d + 2 * d + brows * d + 8)); /* 8: syrk's slack */
     if (C == NULL) return MLC_ENOMEM;
     double *w = C + d * d, *delta = w + d, *buf = delta + d;
+    for (int64_t i = 0; i < 8; i++) buf[brows * d + i] = 0.0;
     int st = MLC_OK;
     /* One pass: G = sum (x - p)(x - p)^T and delta = mean(x - p) about the pivot p = X[0], then
      * C = G - N delta delta^T. p is a data point, so |delta| is of the size of the spread and the
@@ -174,12 +175,21 @@ int MLC_SFX(mlc_pca_covariance)(T *s, T *ev, T *components, double *mean, double
             }
         }
         /* buf row-major (b, D) is the column-major (D, b) matrix B^T: C += B^T B (lower) */
-        mlc_cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, (int)d, (int)b, 1.0, buf, (int)d,
-                        1.0, C, (int)d);
+        mlc_linalg_syrk_f64(C, buf, d, b);
     }
+    int finite = 1;
     for (int64_t j = 0; j < d; j++) {
         delta[j] /= (double)n;
         mean[j] = (double)X[j] + delta[j];
+        finite &= isfinite(mean[j]) && isfinite(C[j + j * d]);
+    }
+    if (!finite) { /* NaN or infinity in X (the caller's check names it): no eigh on it */
+        for (int64_t j = 0; j < d; j++) {
+            ev[j] = s[j] = (T)NAN;
+            ssq[j] = NAN;
+        }
+        for (int64_t i = 0; i < d * d; i++) components[i] = (T)NAN;
+        goto done;
     }
     const double inv = 1.0 / (double)(n - 1);
     for (int64_t j = 0; j < d; j++) {

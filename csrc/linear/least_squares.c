@@ -474,12 +474,13 @@ int mlc_least_squares_gram(double *G, double *XtY, double *yy, double *X_offset,
     }
     /* a fixed number of chunks of rows, each summed into its own (G, XtY, yy, S_x, S_y, W) and
      * merged in order: the same bits whatever the thread count. Fewer chunks when their D x D
-     * partials would pass LSQ_ACC_BYTES; with one chunk, OpenBLAS threads the xSYRK itself. */
+     * partials would pass LSQ_ACC_BYTES (then one chunk, one thread). */
     int64_t max_chunks = MLC_MAX(1, LSQ_ACC_BYTES / (d * d * (int64_t)sizeof(double)));
     const mlc_chunks ch = mlc_chunks_even(n, LSQ_BLOCK, MLC_MIN(LSQ_CHUNKS, max_chunks));
     const int64_t n_chunks = ch.count;
     int64_t part = d * d + t * d + t + d + t + 1;
     double *acc = mlc_malloc((size_t)(n_chunks * part) * sizeof(double));
+    /* each chunk's buf is followed by its ybuf: mlc_linalg_syrk_f64's slack */
     double *bufs = mlc_malloc((size_t)(n_chunks * LSQ_BLOCK * (d + t)) * sizeof(double));
     int st = MLC_OK;
     if (acc == NULL || bufs == NULL) {
@@ -495,6 +496,7 @@ int mlc_least_squares_gram(double *G, double *XtY, double *yy, double *X_offset,
         double *sy = sx + d, *wsum = sy + t;
         double *buf = bufs + c * LSQ_BLOCK * (d + t), *ybuf = buf + LSQ_BLOCK * d;
         int64_t r0 = mlc_chunk_begin(ch, c), r1 = mlc_chunk_end(ch, c);
+        memset(Gc, 0, (size_t)(d * d) * sizeof(double));
         memset(yyc, 0, (size_t)(2 * t + d + 1) * sizeof(double));
         for (int64_t i0 = r0; i0 < r1; i0 += LSQ_BLOCK) {
             int64_t b = MLC_MIN(LSQ_BLOCK, r1 - i0);
@@ -517,18 +519,17 @@ int mlc_least_squares_gram(double *G, double *XtY, double *yy, double *X_offset,
                 *wsum += wi;
             }
             double beta = i0 == r0 ? 0.0 : 1.0;
-            mlc_cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, (int)d, (int)b, 1.0, buf, (int)d, beta,
-                            Gc, (int)d);
+            mlc_linalg_syrk_f64(Gc, buf, d, b); /* the row-major upper triangle of Gc += buf^T buf */
             mlc_cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)t, (int)d, (int)b, 1.0, ybuf,
                             (int)t, buf, (int)d, beta, XtYc, (int)d);
         }
     }
     if (nthr > 1) mlc_blas_single_end();
-    /* merge in chunk order into chunk 0 (of G, the lower triangle: xSYRK leaves the upper unset) */
+    /* merge in chunk order into chunk 0 (of G, the upper triangle: the lower is not all set) */
     double *G0 = acc, *XtY0 = G0 + d * d, *rest0 = XtY0 + t * d;
     for (int64_t c = 1; c < n_chunks; c++)
         for (int64_t i = 0; i < d; i++)
-            for (int64_t j = 0; j <= i; j++) G0[i * d + j] += acc[c * part + i * d + j];
+            for (int64_t j = i; j < d; j++) G0[i * d + j] += acc[c * part + i * d + j];
     mlc_chunks_merge(XtY0, XtY0, n_chunks, t * d + 2 * t + d + 1, part);
     const double *yy0 = rest0, *sx = yy0 + t, *sy = sx + d, W = sx[d + t];
     if (fit_intercept && !(W > 0)) {
@@ -538,9 +539,7 @@ int mlc_least_squares_gram(double *G, double *XtY, double *yy, double *X_offset,
     /* the rank-one corrections (none without an intercept: the shift is 0 and S unused) */
     double f = fit_intercept ? 1.0 / W : 0.0;
     for (int64_t i = 0; i < d; i++)
-        for (int64_t j = 0; j <= i; j++) G[i * d + j] = G0[i * d + j] - f * sx[i] * sx[j];
-    for (int64_t i = 0; i < d; i++)
-        for (int64_t j = 0; j < i; j++) G[j * d + i] = G[i * d + j];
+        for (int64_t j = i; j < d; j++) G[i * d + j] = G[j * d + i] = G0[i * d + j] - f * sx[i] * sx[j];
     for (int64_t k = 0; k < t; k++) {
         for (int64_t j = 0; j < d; j++) XtY[k * d + j] = XtY0[k * d + j] - f * sy[k] * sx[j];
         yy[k] = yy0[k] - f * sy[k] * sy[k];

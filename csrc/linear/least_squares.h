@@ -62,13 +62,13 @@ int mlc_least_squares_cd_enet(double *w, double *gap, int64_t *n_iter, const dou
 
 /* The centred, weighted Gram matrix and cross products in one pass over X, without a centred
  * copy: blocks of LSQ_BLOCK rows are shifted (by the mean of the first block) and scaled in a
- * cache-sized buffer and accumulated by xSYRK / xGEMM; a rank-one correction turns the shift into
+ * cache-sized buffer and accumulated (mlc_linalg_syrk_f64, xGEMM); a rank-one correction turns the shift into
  * the exact weighted mean at the end. With Xc, Yc the centred data (as mlc_least_squares_center makes):
  *   G (D, D) out: Xc^T Xc;  XtY (T, D) out: Yc^T Xc;  yy (T) out: ||Yc_k||^2
  *   X_offset (D) out;  y_offset (T) out;  X (N, D) in;  Y (N, T) in;  sw (N) in or NULL
  * Runs on up to n_threads threads (BLAS single-threaded inside); the result does not depend on
  * their number (a fixed partition of the rows, merged in order). For D > 2048 two partials
- * would pass 64 MiB: one chunk, whose xSYRK calls OpenBLAS threads itself. */
+ * would pass 64 MiB: one chunk. */
 int mlc_least_squares_gram(double *G, double *XtY, double *yy, double *X_offset, double *y_offset,
                            const double *X, const double *Y, const double *sw, int64_t n, int64_t d,
                            int64_t t, int fit_intercept, int n_threads);

@@ -27,7 +27,8 @@ import numpy as np
 
 from .. import _mlc
 from .._threads import get_num_threads
-from .._validation import check_array, check_choice, check_is_fitted, is_int, is_real, seed_from_random_state
+from .._validation import (assert_all_finite, check_array, check_choice, check_is_fitted, is_int, is_real,
+                           seed_from_random_state)
 from ..base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 
 __all__ = ["PCA", "TruncatedSVD"]
@@ -195,7 +196,9 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     def _fit(self, X):
         self._check_params()
-        X = self._validate_data(X, reset=True)
+        # the finiteness check comes after the solver is known: covariance_eigh makes it on its
+        # output (one pass over X instead of two), the other solvers on X first
+        X = self._validate_data(X, reset=True, ensure_all_finite=False)
         n, d = X.shape
         if n < 2:
             raise ValueError(f"PCA needs at least 2 samples to estimate a variance, got {n} sample "
@@ -204,6 +207,8 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         if k is None:
             k = min(n, d) - 1 if self.svd_solver == "arpack" else min(n, d)
         solver = self._resolve_solver(X.shape, k)
+        if solver != "covariance_eigh":
+            assert_all_finite(X, "X")
         self._fit_svd_solver = solver
         nt = get_num_threads()
         dt = X.dtype
@@ -219,6 +224,8 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                 ev = s * s / dt.type(n - 1)
             else:
                 s, ev, comp, mean, _ = _mlc.pca_covariance(X, n_threads=nt)
+                if not np.all(np.isfinite(mean)):  # NaN or infinity in X: its outputs are NaN
+                    assert_all_finite(X, "X")
             ratio = ev / ev.sum()
             if k == "mle":
                 k = _infer_dimension(ev, n)

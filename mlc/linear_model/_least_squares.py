@@ -40,8 +40,8 @@ import numpy as np
 from .. import _mlc
 from .._math import linear_scores
 from .._threads import get_num_threads
-from .._validation import (check_choice, check_is_fitted, check_sample_weight, is_int, is_real,
-                           seed_from_random_state)
+from .._validation import (assert_all_finite, check_choice, check_is_fitted, check_sample_weight, is_int,
+                           is_real, seed_from_random_state)
 from ..base import BaseEstimator, RegressorMixin
 from ..exceptions import ConvergenceWarning
 
@@ -75,14 +75,24 @@ def _check_max_iter(value, allow_none=False):
 class _LinearModel(RegressorMixin, BaseEstimator):
     """Shared: validation, centring (C), intercept, predict."""
 
-    def _validate(self, X, y, sample_weight, normalize_weights=False):
-        X, y = self._validate_data(X, y, reset=True, multi_output=True, y_numeric=True)
+    def _validate(self, X, y, sample_weight, normalize_weights=False, finite_X=True):
+        """finite_X=False defers X's NaN/infinity check to the caller (_gram or assert_all_finite)."""
+        X, y = self._validate_data(X, y, reset=True, multi_output=True, y_numeric=True,
+                                   ensure_all_finite=finite_X)
         y = np.asarray(y, dtype=np.float64)
         X = np.ascontiguousarray(X, dtype=np.float64)
         sw = check_sample_weight(sample_weight, X.shape[0], ensure_non_negative=True)
         if sw is not None and normalize_weights:
             sw = sw * (X.shape[0] / sw.sum())
         return X, np.ascontiguousarray(y.reshape(len(y), -1)), sw, y.ndim
+
+    def _gram(self, X, Y, sw):
+        """The centred Gram matrix (one pass over X, _mlc.lsq_gram) and X's finiteness check in
+        the same pass: NaN or infinity in X reaches G's diagonal."""
+        G, XtY, yy, x_off, y_off = _mlc.lsq_gram(X, Y, sw, bool(self.fit_intercept), get_num_threads())
+        if not np.all(np.isfinite(np.diagonal(G))):
+            assert_all_finite(X, "X")
+        return G, XtY, yy, x_off, y_off
 
     def _prepare(self, X, y, sample_weight, transpose=False, normalize_weights=False):
         X, Y, sw, y_ndim = self._validate(X, y, sample_weight, normalize_weights)
@@ -145,14 +155,16 @@ class LinearRegression(_LinearModel):
                 warnings.warn("Non-negative least squares did not converge (iteration limit); "
                               "coef_ is the last feasible iterate.", ConvergenceWarning, stacklevel=2)
             return self._finish(coef, x_off, y_off, y_ndim)
-        X, Y, sw, y_ndim = self._validate(X, y, sample_weight)
+        X, Y, sw, y_ndim = self._validate(X, y, sample_weight, finite_X=False)
         n, d = X.shape
         if n >= d:
             # Cholesky on the normal equations from the centred Gram matrix; None: ill-conditioned
-            G, XtY, _, x_off, y_off = _mlc.lsq_gram(X, Y, sw, bool(self.fit_intercept), get_num_threads())
+            G, XtY, _, x_off, y_off = self._gram(X, Y, sw)
             fast = _mlc.lsq_lstsq_gram(G, XtY, float(self.tol))
             if fast is not None:
                 return self._set_lstsq(*fast, d, x_off, y_off, y_ndim)
+        else:
+            assert_all_finite(X, "X")
         Xc, Yc, x_off, y_off = _mlc.lsq_center(X, Y, sw, bool(self.fit_intercept), False, get_num_threads())
         return self._set_lstsq(*_mlc.lsq_lstsq(Xc, Yc, float(self.tol)), x_off, y_off, y_ndim)
 
@@ -209,17 +221,18 @@ class Ridge(_LinearModel):
         if self.positive and self.solver not in ("auto", "lbfgs"):
             raise ValueError(f"solver='{self.solver}' does not support positive fitting. Please "
                              "set the solver to 'auto' or 'lbfgs', or set `positive=False`")
-        X, Y, sw, y_ndim = self._validate(X, y, sample_weight)
+        X, Y, sw, y_ndim = self._validate(X, y, sample_weight, finite_X=False)
         alphas = self._alphas(Y.shape[1])
         n, d = X.shape
         if not self.positive and self.solver != "svd" and n >= d:
             # the normal equations from the centred Gram matrix, without a centred copy of X
-            G, XtY, _, x_off, y_off = _mlc.lsq_gram(X, Y, sw, bool(self.fit_intercept),
-                                                         get_num_threads())
+            G, XtY, _, x_off, y_off = self._gram(X, Y, sw)
             coef = _mlc.lsq_ridge_gram(G, XtY, alphas)
             if coef is not None:
                 self.n_iter_ = None
                 return self._finish(coef, x_off, y_off, y_ndim, squeeze_single=True)
+        else:
+            assert_all_finite(X, "X")
         Xc, Yc, x_off, y_off = _mlc.lsq_center(X, Y, sw, bool(self.fit_intercept), bool(self.positive),
                                                get_num_threads())
         if self.positive:
@@ -285,7 +298,7 @@ class ElasticNet(_LinearModel):
         if self.alpha == 0:
             warnings.warn("With alpha=0, this algorithm does not converge well. You are advised "
                           "to use the LinearRegression estimator", stacklevel=2)
-        X, Y, sw, y_ndim = self._validate(X, y, sample_weight, normalize_weights=True)
+        X, Y, sw, y_ndim = self._validate(X, y, sample_weight, normalize_weights=True, finite_X=False)
         n, d = X.shape
         t = Y.shape[1]
         # n >> d: coordinate descent on the Gram matrix (O(d) a coordinate; same iterates and
@@ -294,12 +307,13 @@ class ElasticNet(_LinearModel):
             gram = n >= _GRAM_RATIO * d and d <= _GRAM_MAX_FEATURES
         else:
             gram = user_gram or bool(pre)
+        if not gram or user_gram:
+            assert_all_finite(X, "X")
         G = self._user_gram(X, Y, sw) if user_gram else None
         if G is not None:
             G, XtY, yy, x_off, y_off = G
         elif gram:
-            G, XtY, yy, x_off, y_off = _mlc.lsq_gram(X, Y, sw, bool(self.fit_intercept),
-                                                         get_num_threads())
+            G, XtY, yy, x_off, y_off = self._gram(X, Y, sw)
         else:
             XT, Yc, x_off, y_off = _mlc.lsq_center(X, Y, sw, bool(self.fit_intercept), True,
                                                    get_num_threads())
