@@ -136,7 +136,8 @@
       Y, j0, by, metric))                                                                                \
     X(int, mlc_vmath_apply, (void *out, const void *x, int64_t rows, int64_t cols, int f32,               \
       const char *name), (out, x, rows, cols, f32, name))                                                \
-    X(void, mlc_linalg_syrk_f64, (double *c, const double *a, int64_t n, int64_t k), (c, a, n, k))       \
+    X(void, mlc_linalg_syrk_f64, (double *c, const double *a, int64_t n, int64_t k, const void *next,    \
+      int64_t next_bytes), (c, a, n, k, next, next_bytes))                                               \
     MLC_DISPATCH_KMEANS(X, f64, double)                                                                  \
     MLC_DISPATCH_KMEANS(X, f32, float)
 

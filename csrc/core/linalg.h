@@ -79,7 +79,9 @@ int mlc_linalg_matmul_t_f64(double *c, const double *a, const double *b, int64_t
 /* C <- C + A A^T on the lower triangle of C (xSYRK), for thin A: csrc/core/linalg_syrk.c, dispatched
  * per CPU level. Entries above the diagonal may be written too (with their A A^T increments).
  *   c (n, n) inout, ld n
- *   a (n, k) in, ld n (a row-major (k, n) block: C += B^T B); read up to 8 values past its end */
-void mlc_linalg_syrk_f64(double *c, const double *a, int64_t n, int64_t k);
+ *   a (n, k) in, ld n (a row-major (k, n) block: C += B^T B); read up to 8 values past its end
+ *   next (next_bytes) in or NULL: what the caller reads next (its next block of rows), prefetched */
+void mlc_linalg_syrk_f64(double *c, const double *a, int64_t n, int64_t k, const void *next,
+                         int64_t next_bytes);
 
 #endif

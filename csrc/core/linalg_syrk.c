@@ -7,13 +7,28 @@
  * columns j by NR rows i (i contiguous), is summed over the whole block k with one broadcast of
  * a[j, kk] and NR / VL vector loads of a[i, kk] per MR x NR / VL FMAs, then added to C once; the
  * tiles cover i >= j (the lower triangle) and the few entries above it that share a tile with it.
- * The baseline copy is OpenBLAS's xSYRK. FMA: the levels agree to rounding, not in every bit. */
+ * The baseline copy is OpenBLAS's xSYRK. FMA: the levels agree to rounding, not in every bit.
+ * The caller's next block of X is prefetched into L2 a slice per tile, so that its copy (shift,
+ * scale: memory-bound) does not wait on memory while the tiles (compute-bound) leave it idle. */
 #include "blas.h"
 #include "core/dispatch.h"
 #include "core/linalg.h"
 
 #if MLC_ISA_LEVEL >= 1
 #include <immintrin.h>
+
+/* Prefetch up to `lines` cache lines from p (not past end) into L2; returns where it stopped. */
+static inline const char *prefetch_lines(const char *p, const char *end, int64_t lines) {
+    for (int64_t q = 0; q < lines && p < end; q++, p += 64) _mm_prefetch(p, _MM_HINT_T1);
+    return p;
+}
+
+/* Cache lines of next to prefetch per tile of mr columns and nr rows (all of it over the call). */
+static int64_t lines_per_tile(int64_t n, int64_t mr, int64_t nr, int64_t next_bytes) {
+    int64_t tiles = 0;
+    for (int64_t j0 = 0; j0 < n; j0 += mr) tiles += (n - j0 + nr - 1) / nr;
+    return (next_bytes / 64 + tiles) / tiles;
+}
 #endif
 
 #if MLC_ISA_LEVEL == 2
@@ -54,11 +69,15 @@ static inline __attribute__((always_inline)) void tile512(double *c, const doubl
     }
 }
 
-void MLC_ISA(mlc_linalg_syrk_f64)(double *c, const double *a, int64_t n, int64_t k) {
+void MLC_ISA(mlc_linalg_syrk_f64)(double *c, const double *a, int64_t n, int64_t k, const void *next,
+                                  int64_t next_bytes) {
+    const char *pf = next, *pf_end = next != NULL ? pf + next_bytes : pf;
+    const int64_t per_tile = next != NULL ? lines_per_tile(n, SYRK_MR, 8 * SYRK_NV, next_bytes) : 0;
     for (int64_t j0 = 0; j0 < n; j0 += SYRK_MR) {
         const int64_t mj = MLC_MIN(SYRK_MR, n - j0);
         for (int64_t i0 = j0; i0 < n; i0 += 8 * SYRK_NV) {
             const int64_t ni = MLC_MIN(8 * SYRK_NV, n - i0);
+            pf = prefetch_lines(pf, pf_end, per_tile);
             if (ni > 16)
                 tile512(c, a, n, k, j0, mj, i0, ni, 3);
             else if (ni > 8)
@@ -73,11 +92,15 @@ void MLC_ISA(mlc_linalg_syrk_f64)(double *c, const double *a, int64_t n, int64_t
 #define SYRK_MR 6 /* columns j of a tile */
 #define SYRK_NR 8 /* rows i: two 4-double vectors; 12 accumulators of 16 registers */
 
-void MLC_ISA(mlc_linalg_syrk_f64)(double *c, const double *a, int64_t n, int64_t k) {
+void MLC_ISA(mlc_linalg_syrk_f64)(double *c, const double *a, int64_t n, int64_t k, const void *next,
+                                  int64_t next_bytes) {
+    const char *pf = next, *pf_end = next != NULL ? pf + next_bytes : pf;
+    const int64_t per_tile = next != NULL ? lines_per_tile(n, SYRK_MR, SYRK_NR, next_bytes) : 0;
     for (int64_t j0 = 0; j0 < n; j0 += SYRK_MR) {
         const int64_t mj = MLC_MIN(SYRK_MR, n - j0);
         for (int64_t i0 = j0; i0 < n; i0 += SYRK_NR) {
             const int64_t ni = MLC_MIN(SYRK_NR, n - i0);
+            pf = prefetch_lines(pf, pf_end, per_tile);
             const __m256i lane = _mm256_setr_epi64x(0, 1, 2, 3);
             const __m256i m0 = _mm256_cmpgt_epi64(_mm256_set1_epi64x(ni), lane);
             const __m256i m1 = _mm256_cmpgt_epi64(_mm256_set1_epi64x(ni - 4), lane);
@@ -108,7 +131,10 @@ void MLC_ISA(mlc_linalg_syrk_f64)(double *c, const double *a, int64_t n, int64_t
 }
 
 #else
-void MLC_ISA(mlc_linalg_syrk_f64)(double *c, const double *a, int64_t n, int64_t k) {
+void MLC_ISA(mlc_linalg_syrk_f64)(double *c, const double *a, int64_t n, int64_t k, const void *next,
+                                  int64_t next_bytes) {
+    (void)next; /* no prefetch at baseline */
+    (void)next_bytes;
     mlc_cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, (int)n, (int)k, 1.0, a, (int)n, 1.0, c, (int)n);
 }
 #endif

@@ -151,8 +151,8 @@ int MLC_SFX(mlc_pca_covariance)(T *s, T *ev, T *components, double *mean, double
                             int64_t n, int64_t d, int n_threads) {
     (void)n_threads; /* the SYRK is where the time goes, and OpenBLAS threads it */
     if (n < 2 || d <= 0) return MLC_EINVAL;
-    /* rows per block: about 64K values of shifted float64 rows, in cache for the SYRK */
-    const int64_t brows = MLC_MIN(n, MLC_MAX((int64_t)256, ((int64_t)1 << 16) / d));
+    /* rows per block: the shifted block and the next one (prefetched) stay in L2 */
+    const int64_t brows = MLC_MIN(n, 128);
     double *C = mlc_malloc(sizeof(double) * (size_t)(d * d + 2 * d + brows * d + 8)); /* 8: syrk's slack */
     if (C == NULL) return MLC_ENOMEM;
     double *w = C + d * d, *delta = w + d, *buf = delta + d;
@@ -175,7 +175,8 @@ int MLC_SFX(mlc_pca_covariance)(T *s, T *ev, T *components, double *mean, double
             }
         }
         /* buf row-major (b, D) is the column-major (D, b) matrix B^T: C += B^T B (lower) */
-        mlc_linalg_syrk_f64(C, buf, d, b);
+        const int64_t next = MLC_MIN(brows, n - r0 - b);
+        mlc_linalg_syrk_f64(C, buf, d, b, X + (r0 + b) * d, next * d * (int64_t)sizeof(T));
     }
     int finite = 1;
     for (int64_t j = 0; j < d; j++) {

@@ -68,7 +68,7 @@
 #include "linear/least_squares.h"
 
 #define LSQ_TILE 32
-#define LSQ_BLOCK 256 /* rows per block of the Gram pass: the block stays in cache */
+#define LSQ_BLOCK 128 /* rows per block of the Gram pass: the block and the next one stay in L2 */
 #define LSQ_CHUNKS 8   /* fixed partition of the rows of the Gram pass (thread-count independent) */
 #define LSQ_ACC_BYTES ((int64_t)64 << 20) /* cap on the chunks' partial Gram matrices together */
 #define LSQ_NORMAL_COND 1e-4 /* s_min / s_max below which least squares leaves the normal equations */
@@ -519,7 +519,9 @@ int mlc_least_squares_gram(double *G, double *XtY, double *yy, double *X_offset,
                 *wsum += wi;
             }
             double beta = i0 == r0 ? 0.0 : 1.0;
-            mlc_linalg_syrk_f64(Gc, buf, d, b); /* the row-major upper triangle of Gc += buf^T buf */
+            /* the row-major upper triangle of Gc += buf^T buf, with the next block prefetched */
+            const int64_t next = MLC_MIN(LSQ_BLOCK, r1 - i0 - b);
+            mlc_linalg_syrk_f64(Gc, buf, d, b, X + (i0 + b) * d, next * d * (int64_t)sizeof(double));
             mlc_cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)t, (int)d, (int)b, 1.0, ybuf,
                             (int)t, buf, (int)d, beta, XtYc, (int)d);
         }
