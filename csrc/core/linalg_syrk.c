@@ -69,23 +69,74 @@ static inline __attribute__((always_inline)) void tile512(double *c, const doubl
     }
 }
 
+/* The rows i = t0 .. t0 + rows of C (the last n mod 8, rows < 8 a constant once inlined) against
+ * the columns j = j0 .. j0 + 8 nv (< t0): vectors over j and broadcasts of a[i, kk], C[i, j]
+ * added one by one. Without it those rows would cost a masked vector per column tile of 8. */
+static inline __attribute__((always_inline)) void tail512(double *c, const double *a, int64_t n, int64_t k,
+                                                          int64_t t0, int64_t j0, const int rows, const int nv) {
+    __m512d acc[SYRK_MR][SYRK_NV];
+    for (int r = 0; r < rows; r++)
+        for (int v = 0; v < nv; v++) acc[r][v] = _mm512_setzero_pd();
+    const double *ak = a;
+    for (int64_t kk = 0; kk < k; kk++, ak += n) {
+        __m512d x[SYRK_NV];
+        for (int v = 0; v < nv; v++) x[v] = _mm512_loadu_pd(ak + j0 + 8 * v);
+        for (int r = 0; r < rows; r++) {
+            const __m512d s = _mm512_set1_pd(ak[t0 + r]);
+            for (int v = 0; v < nv; v++) acc[r][v] = _mm512_fmadd_pd(s, x[v], acc[r][v]);
+        }
+    }
+    double sums[8 * SYRK_NV];
+    for (int r = 0; r < rows; r++) {
+        for (int v = 0; v < nv; v++) _mm512_storeu_pd(sums + 8 * v, acc[r][v]);
+        for (int q = 0; q < 8 * nv; q++) c[(j0 + q) * n + t0 + r] += sums[q];
+    }
+}
+
+static inline __attribute__((always_inline)) void tail_nv512(double *c, const double *a, int64_t n, int64_t k,
+                                                             int64_t t0, int64_t j0, const int rows, int nv) {
+    if (nv == 3)
+        tail512(c, a, n, k, t0, j0, rows, 3);
+    else if (nv == 2)
+        tail512(c, a, n, k, t0, j0, rows, 2);
+    else
+        tail512(c, a, n, k, t0, j0, rows, 1);
+}
+
+static void tail_rows512(double *c, const double *a, int64_t n, int64_t k, int64_t t0, int64_t j0, int rows,
+                         int nv) {
+    switch (rows) { /* a constant per case: acc stays in registers */
+    case 1: tail_nv512(c, a, n, k, t0, j0, 1, nv); break;
+    case 2: tail_nv512(c, a, n, k, t0, j0, 2, nv); break;
+    case 3: tail_nv512(c, a, n, k, t0, j0, 3, nv); break;
+    case 4: tail_nv512(c, a, n, k, t0, j0, 4, nv); break;
+    case 5: tail_nv512(c, a, n, k, t0, j0, 5, nv); break;
+    case 6: tail_nv512(c, a, n, k, t0, j0, 6, nv); break;
+    default: tail_nv512(c, a, n, k, t0, j0, 7, nv); break;
+    }
+}
+
 void MLC_ISA(mlc_linalg_syrk_f64)(double *c, const double *a, int64_t n, int64_t k, const void *next,
                                   int64_t next_bytes) {
     const char *pf = next, *pf_end = next != NULL ? pf + next_bytes : pf;
-    const int64_t per_tile = next != NULL ? lines_per_tile(n, SYRK_MR, 8 * SYRK_NV, next_bytes) : 0;
-    for (int64_t j0 = 0; j0 < n; j0 += SYRK_MR) {
-        const int64_t mj = MLC_MIN(SYRK_MR, n - j0);
-        for (int64_t i0 = j0; i0 < n; i0 += 8 * SYRK_NV) {
-            const int64_t ni = MLC_MIN(8 * SYRK_NV, n - i0);
+    /* rows i < n8 by full vectors; the last n - n8 rows by tail_rows512 and one masked tile */
+    const int64_t n8 = n / 8 * 8;
+    const int64_t per_tile = next != NULL && n8 > 0 ? lines_per_tile(n8, SYRK_MR, 8 * SYRK_NV, next_bytes) : 0;
+    for (int64_t j0 = 0; j0 < n8; j0 += SYRK_MR) {
+        for (int64_t i0 = j0; i0 < n8; i0 += 8 * SYRK_NV) {
+            const int64_t ni = MLC_MIN(8 * SYRK_NV, n8 - i0);
             pf = prefetch_lines(pf, pf_end, per_tile);
             if (ni > 16)
-                tile512(c, a, n, k, j0, mj, i0, ni, 3);
+                tile512(c, a, n, k, j0, SYRK_MR, i0, ni, 3);
             else if (ni > 8)
-                tile512(c, a, n, k, j0, mj, i0, ni, 2);
+                tile512(c, a, n, k, j0, SYRK_MR, i0, ni, 2);
             else
-                tile512(c, a, n, k, j0, mj, i0, ni, 1);
+                tile512(c, a, n, k, j0, SYRK_MR, i0, ni, 1);
         }
+        if (n8 < n && j0 % (8 * SYRK_NV) == 0)
+            tail_rows512(c, a, n, k, n8, j0, (int)(n - n8), (int)MLC_MIN(SYRK_NV, (n8 - j0) / 8));
     }
+    if (n8 < n) tile512(c, a, n, k, n8, n - n8, n8, n - n8, 1);
 }
 
 #elif MLC_ISA_LEVEL == 1
