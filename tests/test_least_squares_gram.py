@@ -116,3 +116,10 @@ def test_nonfinite_X_pca(value, match, dtype, solver):
     X[7, 0] = value
     with pytest.raises(ValueError, match=match):
         PCA(3, svd_solver=solver).fit(X)
+
+
+def test_pca_covariance_same_bits_any_thread_count():
+    X = np.random.default_rng(3).normal(size=(20_000, 37)) + 5.0
+    outs = [_mlc.pca_covariance(X, n_threads=t) for t in (1, 2)]
+    for a, b in zip(*outs):
+        np.testing.assert_array_equal(a, b)

@@ -52,6 +52,7 @@
  * are merged in order (so the statistics do not depend on the thread count). */
 #define PCA_TILE 32
 #define PCA_CHUNKS 64
+#define PCA_COV_CHUNKS 8 /* fixed partition of the covariance pass (thread-count independent) */
 
 const char *mlc_pca_check_params(int64_t n, int64_t d, int64_t k, int64_t n_oversamples,
                                  int64_t n_iter, int normalizer) {

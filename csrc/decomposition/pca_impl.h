@@ -149,35 +149,51 @@ done:
 
 int MLC_SFX(mlc_pca_covariance)(T *s, T *ev, T *components, double *mean, double *ssq, const T *X,
                             int64_t n, int64_t d, int n_threads) {
-    (void)n_threads; /* one thread: mlc_linalg_syrk_f64 runs near the FMA peak of one core */
     if (n < 2 || d <= 0) return MLC_EINVAL;
     /* rows per block: the shifted block and the next one (prefetched) stay in L2 */
     const int64_t brows = MLC_MIN(n, 128);
-    double *C = mlc_malloc(sizeof(double) * (size_t)(d * d + 2 * d + brows * d + 8)); /* 8: syrk's slack */
-    if (C == NULL) return MLC_ENOMEM;
-    double *w = C + d * d, *delta = w + d, *buf = delta + d;
-    for (int64_t i = 0; i < 8; i++) buf[brows * d + i] = 0.0;
+    /* a fixed set of chunks of rows, each summing its own (C, delta) and merged in order: the same
+     * bits whatever the thread count; fewer chunks when their D x D partials would pass 64 MiB */
+    const int64_t max_chunks = MLC_MAX(1, ((int64_t)64 << 20) / (d * d * (int64_t)sizeof(double)));
+    const mlc_chunks ch = mlc_chunks_even(n, brows, MLC_MIN(PCA_COV_CHUNKS, max_chunks));
+    const int64_t nc = ch.count, part = d * d + d;
+    double *acc = mlc_malloc(sizeof(double) * (size_t)(nc * part + d));
+    double *bufs = mlc_malloc(sizeof(double) * (size_t)(nc * brows * d + 8)); /* 8: syrk's slack */
     int st = MLC_OK;
+    if (acc == NULL || bufs == NULL) {
+        st = MLC_ENOMEM;
+        goto done;
+    }
+    for (int64_t i = 0; i < 8; i++) bufs[nc * brows * d + i] = 0.0;
     /* One pass: G = sum (x - p)(x - p)^T and delta = mean(x - p) about the pivot p = X[0], then
      * C = G - N delta delta^T. p is a data point, so |delta| is of the size of the spread and the
      * subtraction loses nothing noticeable (unlike X^T X - N mean mean^T for data far from 0). */
-    for (int64_t j = 0; j < d; j++) delta[j] = 0.0;
-    for (int64_t i = 0; i < d * d; i++) C[i] = 0.0;
-    for (int64_t r0 = 0; r0 < n; r0 += brows) {
-        const int64_t b = MLC_MIN(brows, n - r0);
-        const T *Xb = X + r0 * d;
-        for (int64_t i = 0; i < b; i++) {
-            double *o = buf + i * d;
+    const int nthr = nc > 1 ? (int)MLC_MIN(nc, mlc_team_size(n * d * d, n_threads)) : 1;
+    if (nthr > 1) mlc_blas_single_begin();
+#pragma omp parallel for num_threads(nthr) schedule(dynamic, 1)
+    for (int64_t c = 0; c < nc; c++) {
+        double *Cc = acc + c * part, *dc = Cc + d * d, *buf = bufs + c * brows * d;
+        const int64_t r1 = mlc_chunk_end(ch, c);
+        memset(Cc, 0, sizeof(double) * (size_t)part);
+        for (int64_t r0 = mlc_chunk_begin(ch, c); r0 < r1; r0 += brows) {
+            const int64_t b = MLC_MIN(brows, r1 - r0);
+            const T *Xb = X + r0 * d;
+            for (int64_t i = 0; i < b; i++) {
+                double *o = buf + i * d;
 #pragma omp simd
-            for (int64_t j = 0; j < d; j++) {
-                o[j] = (double)Xb[i * d + j] - (double)X[j];
-                delta[j] += o[j];
+                for (int64_t j = 0; j < d; j++) {
+                    o[j] = (double)Xb[i * d + j] - (double)X[j];
+                    dc[j] += o[j];
+                }
             }
+            /* buf row-major (b, D) is the column-major (D, b) matrix B^T: C += B^T B (lower) */
+            const int64_t next = MLC_MIN(brows, r1 - r0 - b);
+            mlc_linalg_syrk_f64(Cc, buf, d, b, X + (r0 + b) * d, next * d * (int64_t)sizeof(T));
         }
-        /* buf row-major (b, D) is the column-major (D, b) matrix B^T: C += B^T B (lower) */
-        const int64_t next = MLC_MIN(brows, n - r0 - b);
-        mlc_linalg_syrk_f64(C, buf, d, b, X + (r0 + b) * d, next * d * (int64_t)sizeof(T));
     }
+    if (nthr > 1) mlc_blas_single_end();
+    mlc_chunks_merge(acc, acc, nc, part, part);
+    double *C = acc, *delta = acc + d * d, *w = acc + part;
     int finite = 1;
     for (int64_t j = 0; j < d; j++) {
         delta[j] /= (double)n;
@@ -210,7 +226,8 @@ int MLC_SFX(mlc_pca_covariance)(T *s, T *ev, T *components, double *mean, double
     }
     MLC_SFX(flip_rows)(components, d, d);
 done:
-    mlc_free(C);
+    mlc_free(acc);
+    mlc_free(bufs);
     return st;
 }
 
