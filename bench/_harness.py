@@ -20,6 +20,10 @@ from dataclasses import dataclass, field
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # libraries a worker reports as loaded: a side's process may hold its own and its preloads, no other
 LIBRARIES = ("mlc", "torch", "sklearn", "sklearnex", "gensim", "fasttext")
+# An untimed pause before each side runs: OpenBLAS's workers spin for 2^28 cycles (~0.1 s here) after a
+# threaded call before they sleep, so with 0.05 s a side started while the other's BLAS threads still held
+# the second core (Lasso 50000x200 at 2 threads: mlc 48 ms after scikit-learn's fit, 28 ms after 0.3 s).
+SETTLE_S = 0.2
 _select = []   # -k patterns: a row runs when its work contains one of them (all rows when empty)
 
 
@@ -65,12 +69,11 @@ def timeit_pair(mlc_fn, ref_fn, repeats=5):
     out_r = ref_fn()
     tm, tr = [], []
     for _ in range(repeats):
-        # an untimed pause: neither side starts while the other's BLAS/OpenMP threads still spin
-        time.sleep(0.05)
+        time.sleep(SETTLE_S)   # neither side starts while the other's BLAS/OpenMP threads still spin
         t0 = time.perf_counter()
         out_m = mlc_fn()
         tm.append(time.perf_counter() - t0)
-        time.sleep(0.05)
+        time.sleep(SETTLE_S)
         t0 = time.perf_counter()
         out_r = ref_fn()
         tr.append(time.perf_counter() - t0)
@@ -176,9 +179,9 @@ def compare_procs(family, work, mlc_side, ref_side, quality_name, ref_name, repe
         procs.append(proc)
     tm, tr = [], []
     for _ in range(repeats):
-        time.sleep(0.05)   # as in timeit_pair: no side starts while the other's threads still spin
+        time.sleep(SETTLE_S)   # as in timeit_pair: no side starts while the other's threads still spin
         tm.append(procs[0].run())
-        time.sleep(0.05)
+        time.sleep(SETTLE_S)
         tr.append(procs[1].run())
     rm, rr = procs[0].result(), procs[1].result()
     qm, qr = score(rm, rr) if score else (rm, rr)
