@@ -132,7 +132,7 @@ class BaseEstimator:
         check_feature_names(self, X, reset=reset)
 
     def _check_n_features(self, X, reset):
-        n = X.shape[1] if X.ndim >= 2 else 1
+        n = int(np.prod(X.shape[1:])) if X.ndim >= 2 else 1   # an image (N, C, H, W) has C*H*W features
         if reset:
             self.n_features_in_ = n
             return

@@ -71,12 +71,7 @@ class _BaseNetwork(BaseEstimator):
             self._check_feature_names(X, reset=reset)
         allow_nd = getattr(self, "input_shape", "flat") != "flat"
         X = check_array(X, dtype=np.float32, allow_nd=allow_nd, estimator=self)
-        n_features = int(np.prod(X.shape[1:]))
-        if reset:
-            self.n_features_in_ = n_features
-        elif n_features != self.n_features_in_:
-            raise ValueError(f"X has {n_features} features, but {type(self).__name__} is expecting "
-                             f"{self.n_features_in_} features as input.")
+        self._check_n_features(X, reset)
         shape = self._input_shape(X) if reset or not hasattr(self, "input_shape_") else self.input_shape_
         if reset:
             self.input_shape_ = tuple(shape)
