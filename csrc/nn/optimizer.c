@@ -38,77 +38,125 @@ int64_t mlc_nn_optim_state_rows(const mlc_nn_optim_params *p) {
 
 static inline float sign(float v) { return (float)((v > 0) - (v < 0)); }
 
-/* The gradient of the coupled penalty mask (wd w^2 / 2 + l1 |w|) at w. */
-static inline float penalty_grad(float w, float mask, float wd, float l1) {
-    return mask * (wd * w + l1 * sign(w));
+/* Elements per block of a step: the penalised gradient of a block stays in L1 between its two loops. */
+#define STEP_BLOCK 2048
+
+/* gp[j] = g[j] + the gradient of the coupled penalty mask (wd w^2 / 2 + l1 |w|) at w[j]. */
+static void penalised_grads(float *restrict gp, const float *restrict g, const float *restrict w,
+                            const float *restrict mask, int64_t n, float wd, float l1) {
+    if (mask != NULL) {
+#pragma omp simd
+        for (int64_t j = 0; j < n; j++) gp[j] = g[j] + mask[j] * (wd * w[j] + l1 * sign(w[j]));
+    } else {
+#pragma omp simd
+        for (int64_t j = 0; j < n; j++) gp[j] = g[j] + (wd * w[j] + l1 * sign(w[j]));
+    }
+}
+
+/* The sgd / sgd_velocity step on one block; every loop-invariant choice is taken outside the loops,
+ * which are then plain vector code. */
+static void sgd_block(float *restrict p, float *restrict buf, const float *restrict g, int64_t n, float lr,
+                      float mu, float damp, int first, int nesterov, int velocity) {
+    if (mu == 0) {
+#pragma omp simd
+        for (int64_t j = 0; j < n; j++) p[j] -= lr * g[j];
+    } else if (velocity) { // scikit-learn's form: the rate inside the velocity
+        if (nesterov) {
+#pragma omp simd
+            for (int64_t j = 0; j < n; j++) {
+                const float v = mu * buf[j] - lr * g[j];
+                buf[j] = v;
+                p[j] += mu * v - lr * g[j];
+            }
+        } else {
+#pragma omp simd
+            for (int64_t j = 0; j < n; j++) {
+                const float v = mu * buf[j] - lr * g[j];
+                buf[j] = v;
+                p[j] += v;
+            }
+        }
+    } else {
+        // torch starts the buffer at g itself, without dampening
+        if (first) {
+#pragma omp simd
+            for (int64_t j = 0; j < n; j++) buf[j] = g[j];
+        } else {
+#pragma omp simd
+            for (int64_t j = 0; j < n; j++) buf[j] = mu * buf[j] + damp * g[j];
+        }
+        if (nesterov) {
+#pragma omp simd
+            for (int64_t j = 0; j < n; j++) p[j] -= lr * (g[j] + mu * buf[j]);
+        } else {
+#pragma omp simd
+            for (int64_t j = 0; j < n; j++) p[j] -= lr * buf[j];
+        }
+    }
 }
 
 int MLC_ISA(mlc_nn_optim_step)(float *params, float *state, const float *grads, const float *decay_mask, int64_t P,
                       const mlc_nn_optim_params *p, int64_t step, int n_threads) {
     if (mlc_nn_optim_check_params(p, step) != NULL || P < 0) return MLC_EINVAL;
     if (mlc_nn_optim_state_rows(p) > 0 && state == NULL) return MLC_EINVAL;
+    const int method = p->method;
     const float lr = (float)p->lr;
     // the coupled penalty: decoupled weight decay (adamw) is applied to p, not added to g
-    const float wd = p->method == MLC_OPTIM_ADAMW ? 0.0f : (float)p->weight_decay, l1 = (float)p->l1;
+    const float wd = method == MLC_OPTIM_ADAMW ? 0.0f : (float)p->weight_decay, l1 = (float)p->l1;
     const int penalised = wd != 0 || l1 != 0;
-    const int team = mlc_team_size(8 * P, n_threads);
-    switch (p->method) {
-    case MLC_OPTIM_SGD:
-    case MLC_OPTIM_SGD_VELOCITY: {
-        const float mu = (float)p->momentum, damp = 1.0f - (float)p->dampening;
-        const int first = step == 1, nesterov = p->nesterov, velocity = p->method == MLC_OPTIM_SGD_VELOCITY;
-        float *buf = state;
+    const float mu = (float)p->momentum, damp = 1.0f - (float)p->dampening, eps = (float)p->eps;
+    const float b1 = (float)p->beta1, b2 = (float)p->beta2;
+    // adam's bias corrections in double, as torch computes them on Python floats
+    const float step_size = (float)(p->lr / (1.0 - pow(p->beta1, (double)step)));
+    const float bc2_sqrt = (float)sqrt(1.0 - pow(p->beta2, (double)step));
+    const float decay = method == MLC_OPTIM_ADAMW ? (float)(p->lr * p->weight_decay) : 0.0f;
+    const int64_t nblocks = (P + STEP_BLOCK - 1) / STEP_BLOCK;
+    const int team = (int)MLC_MIN(mlc_team_size(8 * P, n_threads), MLC_MAX(nblocks, 1));
 #pragma omp parallel for num_threads(team) schedule(static)
-        for (int64_t j = 0; j < P; j++) {
-            float g = grads[j];
-            if (penalised) g += penalty_grad(params[j], decay_mask != NULL ? decay_mask[j] : 1.0f, wd, l1);
-            if (velocity && mu != 0) { // scikit-learn's form: the rate inside the velocity
-                const float v = mu * buf[j] - lr * g;
-                buf[j] = v;
-                params[j] += nesterov ? mu * v - lr * g : v;
-                continue;
+    for (int64_t blk = 0; blk < nblocks; blk++) {
+        const int64_t j0 = blk * STEP_BLOCK, n = MLC_MIN(STEP_BLOCK, P - j0);
+        float *w = params + j0, gbuf[STEP_BLOCK];
+        const float *mask = decay_mask != NULL ? decay_mask + j0 : NULL;
+        if (decay != 0) {
+            if (mask != NULL) {
+#pragma omp simd
+                for (int64_t j = 0; j < n; j++) w[j] *= 1.0f - decay * mask[j];
+            } else {
+#pragma omp simd
+                for (int64_t j = 0; j < n; j++) w[j] *= 1.0f - decay;
             }
-            if (mu != 0) {
-                // torch starts the buffer at g itself, without dampening
-                const float b = first ? g : mu * buf[j] + damp * g;
-                buf[j] = b;
-                g = nesterov ? g + mu * b : b;
+        }
+        const float *g = grads + j0;
+        if (penalised) {
+            penalised_grads(gbuf, g, w, mask, n, wd, l1);
+            g = gbuf;
+        }
+        switch (method) {
+        case MLC_OPTIM_SGD:
+        case MLC_OPTIM_SGD_VELOCITY:
+            sgd_block(w, state != NULL ? state + j0 : NULL, g, n, lr, mu, damp, step == 1, p->nesterov,
+                      method == MLC_OPTIM_SGD_VELOCITY);
+            break;
+        case MLC_OPTIM_ADAGRAD: {
+            float *sum = state + j0;
+#pragma omp simd
+            for (int64_t j = 0; j < n; j++) {
+                sum[j] += g[j] * g[j];
+                w[j] -= lr * (g[j] / (sqrtf(sum[j]) + eps));
             }
-            params[j] -= lr * g;
+            break;
         }
-        break;
-    }
-    case MLC_OPTIM_ADAGRAD: {
-        const float eps = (float)p->eps;
-        float *sum = state;
-#pragma omp parallel for num_threads(team) schedule(static)
-        for (int64_t j = 0; j < P; j++) {
-            float g = grads[j];
-            if (penalised) g += penalty_grad(params[j], decay_mask != NULL ? decay_mask[j] : 1.0f, wd, l1);
-            sum[j] += g * g;
-            params[j] -= lr * (g / (sqrtf(sum[j]) + eps));
+        default: { /* adam, adamw */
+            float *m1 = state + j0, *m2 = state + P + j0;
+#pragma omp simd
+            for (int64_t j = 0; j < n; j++) {
+                m1[j] += (1.0f - b1) * (g[j] - m1[j]);
+                m2[j] = b2 * m2[j] + (1.0f - b2) * g[j] * g[j];
+                w[j] -= step_size * (m1[j] / (sqrtf(m2[j]) / bc2_sqrt + eps));
+            }
+            break;
         }
-        break;
-    }
-    default: { /* adam, adamw */
-        const float b1 = (float)p->beta1, b2 = (float)p->beta2, eps = (float)p->eps;
-        // bias corrections in double, as torch computes them on Python floats
-        const float step_size = (float)(p->lr / (1.0 - pow(p->beta1, (double)step)));
-        const float bc2_sqrt = (float)sqrt(1.0 - pow(p->beta2, (double)step));
-        const float decay = p->method == MLC_OPTIM_ADAMW ? (float)(p->lr * p->weight_decay) : 0.0f;
-        float *m1 = state, *m2 = state + P;
-#pragma omp parallel for num_threads(team) schedule(static)
-        for (int64_t j = 0; j < P; j++) {
-            const float mask = decay_mask != NULL ? decay_mask[j] : 1.0f;
-            if (decay != 0) params[j] *= 1.0f - decay * mask;
-            float g = grads[j];
-            if (penalised) g += penalty_grad(params[j], mask, wd, l1);
-            m1[j] += (1.0f - b1) * (g - m1[j]);
-            m2[j] = b2 * m2[j] + (1.0f - b2) * g * g;
-            params[j] -= step_size * (m1[j] / (sqrtf(m2[j]) / bc2_sqrt + eps));
         }
-        break;
-    }
     }
     return MLC_OK;
 }
