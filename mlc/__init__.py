@@ -5,7 +5,8 @@ Run ``python -m mlc`` for a tour: every estimator on real data next to scikit-le
 Families (``from mlc.<family> import <name>``; ``help(mlc.<family>)`` for more):
 
 neighbors
-    KNeighborsClassifier, KNeighborsRegressor, NearestNeighbors
+    KNeighborsClassifier, KNeighborsRegressor, NearestNeighbors, RadiusNeighborsClassifier,
+    RadiusNeighborsRegressor (brute force, kd-tree, ball tree)
 metrics
     pairwise_distances; accuracy_score, precision_score, recall_score, f1_score,
     precision_recall_fscore_support, confusion_matrix, roc_curve, roc_auc_score, log_loss,

@@ -89,6 +89,7 @@ TABLES = [
     ("mlc.decomposition", "_NORMALIZERS", "pca_normalizer"),
     ("mlc.cluster", "_ALGORITHMS", "kmeans_algorithm"),
     ("mlc.neighbors", "_WEIGHTS", "knn_weights"),
+    ("mlc.neighbors", "_ALGORITHMS", "knn_algorithm"),
     ("mlc.mixture", "_COV_TYPES", "covariance_type"),
     ("mlc.svm._kernel", "_KERNELS", "svm_kernel"),
     ("mlc.linear_model._sgd", "_LOSSES", "sgd_loss"),

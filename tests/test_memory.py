@@ -17,7 +17,7 @@ from mlc.linear_model import (ElasticNet, Lasso, LinearRegression, LogisticRegre
                               SGDRegressor)
 from mlc.metrics import pairwise_distances
 from mlc.mixture import GaussianMixture
-from mlc.neighbors import KNeighborsClassifier, KNeighborsRegressor
+from mlc.neighbors import KNeighborsClassifier, KNeighborsRegressor, NearestNeighbors
 from mlc.preprocessing import StandardScaler
 from mlc.svm import SVC, SVR, LinearSVC, LinearSVR
 
@@ -56,6 +56,8 @@ CASES = {
     "truncated_svd": lambda: TruncatedSVD(2, random_state=0).fit_transform(X),
     "knn_classifier": lambda: KNeighborsClassifier(4).fit(X, y_cls).predict_proba(X),
     "knn_regressor": lambda: KNeighborsRegressor(4, weights="distance").fit(X, y_reg).predict(X32),
+    "knn_kd_tree": lambda: KNeighborsClassifier(4, algorithm="kd_tree").fit(X, y_cls).predict(X),
+    "knn_ball_tree_radius": lambda: NearestNeighbors(radius=2.0, algorithm="ball_tree").fit(X32).radius_neighbors(X),
     **{f"pairwise_{m}": (lambda m=m: pairwise_distances(X, X[:7], metric=m))
        for m in ("euclidean", "cosine", "correlation")},
     "pairwise_manhattan_f32": lambda: pairwise_distances(X32, X32[:7], metric="manhattan"),
@@ -93,6 +95,7 @@ PARALLEL_CASES = {
     "pairwise_euclidean_f32": lambda: pairwise_distances(XB32[:700], XB32[:600]),
     "pairwise_cosine": lambda: pairwise_distances(XB[:700], XB[:600], metric="cosine"),
     "knn_f32": lambda: KNeighborsClassifier(3).fit(XB32[:1500], yb[:1500]).predict(XB32[1500:]),
+    "knn_kd_tree": lambda: NearestNeighbors(n_neighbors=3).fit(XB[:6000, :3]).kneighbors(XB[6000:, :3]),
     "pca": lambda: PCA(5, svd_solver="full").fit(XB),
     "logistic": lambda: LogisticRegression(max_iter=3).fit(XB, yb),
 }

@@ -217,8 +217,8 @@ def test_bad_y_and_params():
         KNeighborsClassifier(2.5).fit(X, y)
     with pytest.raises(ValueError, match="n_neighbors = 7, n_samples_fit = 6"):
         KNeighborsClassifier(7).fit(X, y).predict(X)
-    with pytest.raises(ValueError, match="Unknown metric 'minkowski'"):
-        KNeighborsClassifier(metric="minkowski").fit(X, y)
+    with pytest.raises(ValueError, match="Metric 'haversine' not valid"):
+        KNeighborsClassifier(metric="haversine").fit(X, y)
     with pytest.raises(ValueError, match="weights must be one of"):
         KNeighborsClassifier(weights="gaussian").fit(X, y)
     clf = KNeighborsClassifier(2).fit(X, y)

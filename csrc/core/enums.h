@@ -109,6 +109,13 @@
     X(MLC_WEIGHTS_UNIFORM, 0, "uniform")                                                          \
     X(MLC_WEIGHTS_DISTANCE, 1, "distance")
 
+/* Search structure of the k-neighbours estimators (neighbors/tree.h; brute is a one-leaf tree there
+ * for the minkowski family, and knn.h's tiled search for the rest). */
+#define MLC_KNN_ALGORITHM_LIST(X)                                                                  \
+    X(MLC_KNN_BRUTE, 0, "brute")                                                                  \
+    X(MLC_KNN_KD_TREE, 1, "kd_tree")                                                              \
+    X(MLC_KNN_BALL_TREE, 2, "ball_tree")
+
 /* k-means algorithm (cluster/kmeans.h). */
 #define MLC_KMEANS_ALGORITHM_LIST(X)                                                               \
     X(MLC_KMEANS_LLOYD, 0, "lloyd")                                                               \
@@ -171,6 +178,7 @@
     E("svm_kernel", MLC_SVM_KERNEL_LIST, mlc_svm_kernel_valid)                                    \
     E("metric", MLC_METRIC_LIST, mlc_metric_valid)                                                \
     E("knn_weights", MLC_WEIGHTS_LIST, mlc_weights_valid)                                         \
+    E("knn_algorithm", MLC_KNN_ALGORITHM_LIST, mlc_knn_algorithm_valid)                           \
     E("kmeans_algorithm", MLC_KMEANS_ALGORITHM_LIST, mlc_kmeans_algorithm_valid)                  \
     E("covariance_type", MLC_GMM_COVARIANCE_LIST, mlc_gmm_covariance_valid)                       \
     E("pca_normalizer", MLC_PCA_NORMALIZER_LIST, mlc_pca_normalizer_valid)                        \

@@ -1,4 +1,7 @@
-"""Nearest neighbours: k-nearest-neighbour classification, regression and search, brute force in C."""
-from ._knn import KNeighborsClassifier, KNeighborsRegressor, NearestNeighbors
+"""Nearest neighbours: k-nearest-neighbour and radius search, classification and regression, by brute
+force or a kd-tree / ball tree in C."""
+from ._knn import VALID_METRICS, KNeighborsClassifier, KNeighborsRegressor, NearestNeighbors
+from ._radius import RadiusNeighborsClassifier, RadiusNeighborsRegressor
 
-__all__ = ["KNeighborsClassifier", "KNeighborsRegressor", "NearestNeighbors"]
+__all__ = ["KNeighborsClassifier", "KNeighborsRegressor", "NearestNeighbors", "RadiusNeighborsClassifier",
+           "RadiusNeighborsRegressor", "VALID_METRICS"]
