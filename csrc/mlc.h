@@ -62,6 +62,7 @@ void mlc_blas_single_end(void);
  * quiet machine 2 threads start winning at ~0.3 million, so the work between ~0.3 and ~4 million
  * trades at most ~1.7x there for a bounded slowdown under load. */
 #define MLC_SERIAL_WORK ((int64_t)1 << 22)
+#define MLC_EXP_WORK 16 /* the steps of one exp, log or tanh (core/vmath.h's or libm's) */
 int mlc_team_size(int64_t work, int n_threads);
 
 /* A BLAS/LAPACK call doing `work` steps: mlc_blas_begin(work) makes BLAS single-threaded (a

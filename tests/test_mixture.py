@@ -218,6 +218,26 @@ def test_thread_counts_agree():
         np.testing.assert_array_equal(a[2], b[2])
 
 
+def test_thread_counts_agree_when_the_steps_are_parallel(threads):
+    # 20,000 x 10, k=8: over mlc_team_size's threshold, so the E-step and the M-step's covariance
+    # passes run on 2 threads (6,000 x 5 above stays on one)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20_000, 10)) + 3.0 * rng.normal(size=(8, 10))[rng.integers(0, 8, 20_000)]
+    fits = {}
+    for nt in (1, 2):
+        mlc.set_num_threads(nt)
+        for ct in COV_TYPES:
+            gm = GaussianMixture(8, covariance_type=ct, random_state=0, max_iter=3, tol=0.0)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                gm.fit(X)
+            fits.setdefault(ct, []).append((gm.lower_bound_, gm.means_, gm.covariances_, gm.predict_proba(X)))
+    for ct, (a, b) in fits.items():
+        assert a[0] == b[0], ct
+        for u, v in zip(a[1:], b[1:]):
+            np.testing.assert_array_equal(u, v)
+
+
 @pytest.mark.parametrize("layout", ["C", "F", "view"])
 def test_layouts_and_float32(layout):
     X = load("wine")

@@ -10,6 +10,7 @@ from mlc import _mlc
 from mlc.cluster import KMeans
 from mlc.decomposition import PCA
 from mlc.linear_model import LinearRegression, LogisticRegression, Ridge
+from mlc.mixture import GaussianMixture
 from mlc.neighbors import KNeighborsClassifier
 from mlc.preprocessing import StandardScaler
 
@@ -59,6 +60,8 @@ FITS = {
     "ridge": lambda X, y: Ridge().fit(X, y),
     "knn": lambda X, y: KNeighborsClassifier().fit(X, y).predict(X[:200]),
     "scaler": lambda X, y: StandardScaler().fit_transform(X),
+    "gaussian_mixture_diag": lambda X, y: GaussianMixture(10, covariance_type="diag", max_iter=5).fit(X),
+    "gaussian_mixture_full": lambda X, y: GaussianMixture(10, max_iter=5, reg_covar=1e-3).fit(X),
 }
 
 

@@ -260,7 +260,7 @@ static int problem_fn(void *ctx, const double *w, double *grad, double *loss) {
     const mlc_chunks ch = mlc_chunks_even(nblocks, 1, MAX_CHUNKS);
     const int64_t nch = ch.count;
     const int want = grad != NULL;
-    const int team = (int)MLC_MIN(mlc_team_size(rows * d * k * 2, pr->n_threads), nch);
+    const int team = (int)MLC_MIN(mlc_team_size(rows * k * (2 * d + MLC_EXP_WORK), pr->n_threads), nch);
     mlc_blas_single_begin();
 #pragma omp parallel for num_threads(team) schedule(static)
     for (int64_t c = 0; c < nch; c++) {

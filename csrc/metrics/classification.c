@@ -109,7 +109,7 @@ int mlc_metrics_log_loss(double *loss, double *max_dev, const double *proba, con
         const int64_t r1 = MLC_MIN(n, r0 + (int64_t)LOSS_BLOCK * LOSS_PARTS);
         const mlc_chunks ch = mlc_chunks_sized(r1 - r0, LOSS_BLOCK, LOSS_PARTS); /* LOSS_BLOCK rows each */
         const int nb = (int)ch.count;
-#pragma omp parallel for num_threads(mlc_team_size((r1 - r0) * ncodes, n_threads)) schedule(static) \
+#pragma omp parallel for num_threads(mlc_team_size((r1 - r0) * (ncodes + MLC_EXP_WORK), n_threads)) schedule(static) \
     reduction(max : dev) reduction(| : bad)
         for (int b = 0; b < nb; b++) {
             const int64_t i0 = r0 + mlc_chunk_begin(ch, b), i1 = r0 + mlc_chunk_end(ch, b);

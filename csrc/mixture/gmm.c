@@ -293,21 +293,26 @@ static int64_t estep_tile_rows(const estep_plan *pl) {
     return MLC_MAX(8, MLC_MIN(GMM_MAX_ROWS, GMM_TILE_DOUBLES / (pl->inner + pl->cols)));
 }
 
+/* Its work per row: the GEMM's multiply-adds, then per component the distance read from G (D
+ * terms for full and tied, one for diag and spherical) and an exp. */
 static int estep_team(const estep_plan *pl, int64_t n, int n_threads) {
     const int64_t bx = estep_tile_rows(pl), nblocks = (n + bx - 1) / bx;
-    return (int)MLC_MIN(mlc_team_size(n * pl->inner * pl->cols, n_threads), nblocks);
+    const int64_t dist = pl->type == MLC_GMM_FULL || pl->type == MLC_GMM_TIED ? pl->d : 1;
+    const int64_t work = n * (pl->inner * pl->cols + pl->k * (dist + MLC_EXP_WORK));
+    return (int)MLC_MIN(mlc_team_size(work, n_threads), nblocks);
 }
 
 /* The row tile of the covariance passes (T (bx, D) per thread), the team of the full M-step (one
- * component per task) and of the tied scatter (one row chunk per task). */
+ * component per task) and of the tied scatter (one row chunk per task). Their work per row and
+ * matrix: a row of T, then SYRK's D (D + 1) / 2 multiply-adds. */
 static int64_t cov_tile_rows(int64_t d) { return MLC_MAX(8, MLC_MIN(GMM_MAX_ROWS, GMM_TILE_DOUBLES / d)); }
 
 static int full_team(int64_t n, int64_t k, int64_t d, int n_threads) {
-    return (int)MLC_MIN(mlc_team_size(n * k * d * d, n_threads), k);
+    return (int)MLC_MIN(mlc_team_size(n * k * d * (d + 3) / 2, n_threads), k);
 }
 
 static int scatter_team(int64_t n, int64_t d, int n_threads) {
-    return (int)MLC_MIN(mlc_team_size(n * d * d, n_threads), row_chunks(n, d * d).count);
+    return (int)MLC_MIN(mlc_team_size(n * d * (d + 3) / 2, n_threads), row_chunks(n, d * d).count);
 }
 
 /* Everything the E-step, the M-step and the EM loop need besides g, carved from one block: a fit
@@ -453,7 +458,7 @@ static void m_step_means(double *nk, mlc_gmm *g, const double *resp, const doubl
     const mlc_chunks ch = row_chunks(n, stride);
     const int64_t nch = ch.count;
     const int64_t bx = GMM_MAX_ROWS;
-    const int team = (int)MLC_MIN(mlc_team_size(n * k * d, n_threads), nch);
+    const int team = (int)MLC_MIN(mlc_team_size(n * k * (d + 1), n_threads), nch); /* sum r and R^T X */
     mlc_blas_single_begin();
 #pragma omp parallel for num_threads(team) schedule(dynamic, 1)
     for (int64_t c = 0; c < nch; c++) {

@@ -87,7 +87,7 @@ int mlc_svm_kernel_matrix(double *Kmat, const double *X, const double *Y, int64_
     // exp, pow or tanh per entry, which dominates for small D). Blocks go to OpenMP threads with
     // BLAS single-threaded inside: OpenBLAS's own threads would fight them for the cores.
     const int64_t B = 64, nb = (n + B - 1) / B;
-    const int team = mlc_team_size(n * m * (d + 16), n_threads);
+    const int team = mlc_team_size(n * m * (d + MLC_EXP_WORK), n_threads);
     mlc_blas_single_begin();
 #pragma omp parallel for num_threads(team) schedule(dynamic, 1)
     for (int64_t b = 0; b < nb; b++) {
@@ -122,8 +122,7 @@ int mlc_svm_decision(double *dec, const double *X, const double *SV, const doubl
     // dec_b = Kb W + b by a second; K(X, SV) is never held whole. Blocks go to OpenMP threads,
     // each with its own Kb, with BLAS single-threaded inside.
     const int64_t B = 64, nb = (n + B - 1) / B;
-    // work in nanoseconds, about: GEMM at ~8 flops per ns, the kernel's transform a few ns per entry
-    const int team = (int)MLC_MIN((int64_t)mlc_team_size(n * m * (4 + (d + p) / 8), n_threads), nb);
+    const int team = (int)MLC_MIN((int64_t)mlc_team_size(n * m * (d + p + MLC_EXP_WORK), n_threads), nb);
     mlc_par par = mlc_par_init(NULL);
     mlc_blas_single_begin();
 #pragma omp parallel num_threads(team)

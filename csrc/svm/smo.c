@@ -562,7 +562,7 @@ int mlc_svm_solve_c_svc_ovo(double *dual, double *rho, int64_t *n_iter, const do
     for (int64_t i = 0; i < n_classes; i++)
         for (int64_t j = i + 1; j < n_classes; j++) {
             const int64_t l = start[i + 1] - start[i] + start[j + 1] - start[j];
-            work += l * l * (d + 16);
+            work += l * l * (d + MLC_EXP_WORK);
         }
     // One parallel region (threads idle between regions spin in the OpenMP runtime): the class
     // blocks, then the pairs, which are independent problems, dynamically scheduled (their sizes
