@@ -182,6 +182,17 @@ def test_probabilistic_model(n_components, whiten):
     assert a.score(X) == pytest.approx(b.score(X), rel=1e-8)
 
 
+def test_score_samples_keeps_float32():
+    # the product by the precision goes through mlc's BLAS in float64; the result keeps X's dtype
+    X = _data("wine").astype(np.float32)
+    a = PCA(5, svd_solver="full").fit(X)
+    ours = a.score_samples(X)
+    assert ours.dtype == np.float32
+    Xr, P = X - a.mean_.astype(np.float64), a.get_precision().astype(np.float64)
+    ref = -0.5 * (np.sum(Xr * (Xr @ P), axis=1) + X.shape[1] * np.log(2 * np.pi) - np.linalg.slogdet(P)[1])
+    np.testing.assert_allclose(ours, ref, rtol=1e-4)
+
+
 def test_auto_solver_follows_sklearn():
     rng = np.random.default_rng(3)
     for shape, k in [((2000, 50), 5), ((300, 40), 5), ((600, 700), 10), ((600, 700), 0.5),

@@ -26,6 +26,7 @@ import math
 import numpy as np
 
 from .. import _mlc
+from .._math import linear_scores
 from .._threads import get_num_threads
 from .._validation import (assert_all_finite, check_array, check_choice, check_is_fitted, is_int, is_real,
                            seed_from_random_state)
@@ -344,7 +345,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         X = self._validate_data(X, reset=False)
         Xr = X - self.mean_
         precision = self.get_precision()
-        log_like = -0.5 * np.sum(Xr * (Xr @ precision), axis=1)
+        log_like = -0.5 * np.sum(Xr * linear_scores(Xr, precision.T).astype(Xr.dtype, copy=False), axis=1)
         _, logdet = np.linalg.slogdet(precision)
         log_like -= 0.5 * (X.shape[1] * math.log(2.0 * math.pi) - logdet)
         return log_like

@@ -382,7 +382,7 @@ class ElasticNet(_LinearModel):
                              f"it was computed properly. For element ({f1},{f2}) we computed "
                              f"{expected} but the user-supplied value was {G[f1, f2]}.")
         Ys = (Y - y_off) * r[:, None]
-        return G, np.ascontiguousarray(Ys.T @ Xs), np.einsum("ik,ik->k", Ys, Ys), x_off, y_off
+        return G, linear_scores(Ys.T, Xs.T), np.einsum("ik,ik->k", Ys, Ys), x_off, y_off
 
 
 class Lasso(ElasticNet):

@@ -30,7 +30,7 @@ import warnings
 import numpy as np
 
 from .. import _mlc
-from .._math import expit, log_softmax, softmax
+from .._math import expit, linear_scores, log_softmax, softmax
 from .._threads import _n_threads
 from .._validation import (check_choice, check_classification_targets, check_n_jobs,
                            check_sample_weight, check_scalar, compute_class_weight,
@@ -229,10 +229,11 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         Xs = X * np.sqrt(s / s.sum())[:, None]
         if self.fit_intercept:
             Xs = np.hstack([Xs, np.sqrt(s / s.sum())[:, None]])
+        XsT = np.ascontiguousarray(Xs.T)  # both products by mlc's BLAS, each a GEMV on a row-major matrix
         v = np.random.default_rng(0).normal(size=Xs.shape[1])
         lam = 0.0
         for _ in range(50):
-            u = Xs.T @ (Xs @ v)
+            u = linear_scores(XsT, linear_scores(Xs, v))
             lam = float(np.linalg.norm(u))
             if lam == 0:
                 break

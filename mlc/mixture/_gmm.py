@@ -18,6 +18,7 @@ import warnings
 import numpy as np
 
 from .. import _mlc
+from .._math import linear_scores
 from .._threads import get_num_threads
 from .._validation import check_array, check_choice, check_is_fitted, check_legacy_random_state, check_scalar
 from ..base import BaseEstimator, DensityMixin
@@ -42,7 +43,7 @@ def _kmeans_plusplus_indices(X, n_clusters, random_state):
     sq = np.einsum("ij,ij->i", X, X)
 
     def sqdist(rows):
-        d = sq[rows][:, None] - 2.0 * (X[rows] @ X.T) + sq[None, :]
+        d = sq[rows][:, None] - 2.0 * linear_scores(X[rows], X) + sq[None, :]
         return np.maximum(d, 0.0)
 
     weight = np.ones(n)

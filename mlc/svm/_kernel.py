@@ -30,7 +30,7 @@ import warnings
 import numpy as np
 
 from .. import _mlc
-from .._math import expit
+from .._math import expit, linear_scores
 from .._validation import (check_choice, check_classification_targets, check_is_fitted, check_legacy_random_state,
                            check_scalar, check_sample_weight, compute_class_weight, encode_labels)
 from ..base import BaseEstimator, ClassifierMixin, RegressorMixin, available_if
@@ -82,14 +82,14 @@ class _BaseSVM(BaseEstimator):
         check_is_fitted(self)
         start = getattr(self, "_sv_start", None)
         if start is None or len(start) <= 3:
-            return self.dual_coef_ @ self.support_vectors_
+            return linear_scores(self.support_vectors_.T, self.dual_coef_).T
         n_classes = len(start) - 1
         rows = []
-        for i in range(n_classes):
+        for i in range(n_classes):  # a pair's weights: both classes' dual coefficients times their vectors
             for j in range(i + 1, n_classes):
                 si, sj = slice(start[i], start[i + 1]), slice(start[j], start[j + 1])
-                rows.append(self.dual_coef_[j - 1, si] @ self.support_vectors_[si]
-                            + self.dual_coef_[i, sj] @ self.support_vectors_[sj])
+                rows.append(linear_scores(self.support_vectors_[si].T, self.dual_coef_[j - 1, si])
+                            + linear_scores(self.support_vectors_[sj].T, self.dual_coef_[i, sj]))
         return np.array(rows)
 
     def _check_X(self, X):
