@@ -371,7 +371,7 @@ def test_direct_kernel_calls_with_bad_shapes_raise():
         (dict(sample_weight=np.ones(3)), ValueError, "sample_weight"),
         (dict(class_weight=np.ones(5)), ValueError, "class_weight"),
         (dict(n_classes=1), ValueError, "n_classes"),
-        (dict(solver=6), ValueError, "unknown solver"),
+        (dict(solver=8), ValueError, "unknown solver"),
         (dict(solver=12), ValueError, "regression solver"),
         (dict(C=-1.0), ValueError, "C must be"),
         (dict(tol=0.0), ValueError, "tol must be"),

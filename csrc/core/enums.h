@@ -73,14 +73,17 @@
     X(MLC_SGD_EPSILON_INSENSITIVE, 7, "epsilon_insensitive")                                      \
     X(MLC_SGD_SQUARED_EPSILON_INSENSITIVE, 8, "squared_epsilon_insensitive")
 
-/* Linear SVM solver (svm/linear_svm.h), LIBLINEAR's numbers and names (documentation only: nothing
- * relies on the values). */
+/* Linear SVM and logistic-regression solver (svm/linear_svm.h), LIBLINEAR's numbers and names
+ * (documentation only: nothing relies on the values). */
 #define MLC_LINEAR_SVM_SOLVER_LIST(X)                                                              \
+    X(MLC_LINEAR_SVM_L2R_LR, 0, "l2r_lr")                                                         \
     X(MLC_LINEAR_SVM_L2R_L2LOSS_DUAL, 1, "l2r_l2loss_svc_dual")                                   \
     X(MLC_LINEAR_SVM_L2R_L2LOSS_PRIMAL, 2, "l2r_l2loss_svc")                                       \
     X(MLC_LINEAR_SVM_L2R_L1LOSS_DUAL, 3, "l2r_l1loss_svc_dual")                                   \
     X(MLC_LINEAR_SVM_MCSVM_CS, 4, "mcsvm_cs")                                                     \
     X(MLC_LINEAR_SVM_L1R_L2LOSS, 5, "l1r_l2loss_svc")                                             \
+    X(MLC_LINEAR_SVM_L1R_LR, 6, "l1r_lr")                                                         \
+    X(MLC_LINEAR_SVM_L2R_LR_DUAL, 7, "l2r_lr_dual")                                               \
     X(MLC_LINEAR_SVM_L2R_L2LOSS_SVR_DUAL, 12, "l2r_l2loss_svr_dual")                              \
     X(MLC_LINEAR_SVM_L2R_L1LOSS_SVR_DUAL, 13, "l2r_l1loss_svr_dual")
 

@@ -6,6 +6,7 @@
  * problem. Solver 4 (Crammer-Singer) has its own block below the binary ones.
  */
 #include "svm/linear_svm.h"
+#include "svm/linear_svm_problem.h"
 
 #include <math.h>
 #include <string.h>
@@ -52,7 +53,8 @@ const char *mlc_linear_svm_check_params(int64_t n, int64_t d, int64_t n_classes,
     if (d < 1) return "X must have at least one feature";
     const int s = p->solver;
     if (s != MLC_LINEAR_SVM_L2R_L2LOSS_DUAL && s != MLC_LINEAR_SVM_L2R_L2LOSS_PRIMAL && s != MLC_LINEAR_SVM_L2R_L1LOSS_DUAL &&
-        s != MLC_LINEAR_SVM_L1R_L2LOSS && s != MLC_LINEAR_SVM_MCSVM_CS && !is_svr(s))
+        s != MLC_LINEAR_SVM_L1R_L2LOSS && s != MLC_LINEAR_SVM_MCSVM_CS && !is_svr(s) && s != MLC_LINEAR_SVM_L2R_LR &&
+        s != MLC_LINEAR_SVM_L1R_LR && s != MLC_LINEAR_SVM_L2R_LR_DUAL)
         return "unknown solver";
     if (!is_svr(s) && n_classes < 2) return "n_classes must be >= 2";
     if (!(p->C > 0) || !isfinite(p->C)) return "C must be > 0 and finite";
@@ -67,63 +69,6 @@ const char *mlc_linear_svm_check_params(int64_t n, int64_t d, int64_t n_classes,
 int64_t mlc_linear_svm_curve_len(const mlc_linear_svm_params *p) {
     return p->curve_cap > 0 ? p->curve_cap : p->max_iter + 1;
 }
-
-/* ---- dense-row kernels: the whole inner loop of the dual solvers ---- */
-/* x.y with 8 independent partial sums (a fixed order: deterministic), so the additions do not wait
- * on one another; the compiler keeps them in vector registers. */
-static inline double dot(const double *a, const double *b, int64_t d) {
-    double acc[8] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0}, tail = 0.0;
-    int64_t j = 0;
-    for (; j + 8 <= d; j += 8)
-        for (int k = 0; k < 8; k++) acc[k] += a[j + k] * b[j + k];
-    for (; j < d; j++) tail += a[j] * b[j];
-    return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])) + tail;
-}
-
-static inline void axpy(double *y, double a, const double *x, int64_t d) {
-#pragma omp simd
-    for (int64_t j = 0; j < d; j++) y[j] += a * x[j];
-}
-
-/* Uniform in [0, bound) by Lemire's multiply-shift: one 64-bit draw, no division (the bias, at
- * most bound / 2^64, is far below anything observable). */
-static inline int64_t rand_below(mlc_rng *rng, int64_t bound) {
-#if defined(__SIZEOF_INT128__)
-    return (int64_t)(((unsigned __int128)mlc_rng_next(rng) * (uint64_t)bound) >> 64);
-#else
-    return (int64_t)mlc_rng_below(rng, (uint64_t)bound);
-#endif
-}
-
-static void swap_i64(int64_t *a, int64_t *b) {
-    const int64_t t = *a;
-    *a = *b;
-    *b = t;
-}
-
-/* One binary (or regression) problem and the scratch every solver shares; allocated once per fit. */
-typedef struct {
-    const double *X;   /* (N, D) */
-    int64_t n, d, P;   /* P = D + (bias > 0) */
-    double bias;
-    double *yv;        /* (N) +-1 labels, or regression targets */
-    double *cost;      /* (N) C_i; 0: sample left out */
-    double *alpha;     /* (N) dual variables */
-    double *qd;        /* (N) ||x~_i||^2 (+ the diagonal term) */
-    double *diag;      /* (N) 0 (hinge) or 1 / (2 C_i) (squared hinge) */
-    double *margin;    /* (N) primal solver: X w~ */
-    double *resid;     /* (N) primal gradient weights; l1 solver: b_i = 1 - y_i w~.x~_i */
-    int64_t *index;    /* (max(N, P)) the random order */
-    const int32_t *label; /* (N) Crammer-Singer: class codes */
-    int64_t n_classes; /* Crammer-Singer: C */
-    double *cs;        /* Crammer-Singer: alpha (N, C), then G, B, sorted D, new alpha (C each) */
-    double *xt;        /* (P, N) l1 solver only: y_i x_ij by column, then y_i bias */
-    double *xj_sq;     /* (P) l1 solver only */
-    mlc_rng rng;
-    const mlc_progress *progress;
-    mlc_par *par;      /* the parallel one-vs-rest loop's: another thread failed or was stopped */
-    int64_t work;      /* elementary steps since the last progress tick */
-} problem;
 
 /* Ask for the cache lines of a row and of its sample's scalars ahead of their use: the passes
  * visit samples in random order, so the hardware prefetcher cannot guess the next one. */
@@ -147,46 +92,6 @@ typedef struct {
         PREFETCH((pr)->cost + (i));                                                               \
     } while (0)
 
-/* The progress hook takes the GIL: call it only after about 2^20 elementary steps. */
-static int tick(problem *pr, int64_t work, int64_t iter, int64_t max_iter) {
-    pr->work += work;
-    if (pr->work < ((int64_t)1 << 20)) return 0;
-    pr->work = 0;
-    return (pr->par != NULL && mlc_par_halted(pr->par)) || mlc_progress_tick(pr->progress, iter, max_iter);
-}
-
-/* Recorded curves of one problem. */
-typedef struct {
-    double *loss, *objective;
-    int64_t n, cap;
-} curves;
-
-/* Append; when full, the last slot keeps the newest entry (so the final one is always there). */
-static void curve_push(curves *c, double loss, double objective) {
-    const int64_t at = c->n < c->cap ? c->n++ : c->cap - 1;
-    c->loss[at] = loss;
-    c->objective[at] = objective;
-}
-
-/* margin (N) out = X w + bias w_b (exact, one GEMV). */
-static void margins(double *out, const problem *pr, const double *w) {
-    mlc_cblas_dgemv(CblasRowMajor, CblasNoTrans, (mlc_blasint)pr->n, (mlc_blasint)pr->d, 1.0, pr->X,
-                    (mlc_blasint)pr->d, w, 1, 0.0, out, 1);
-    if (pr->P > pr->d) {
-        const double b = pr->bias * w[pr->d];
-        for (int64_t i = 0; i < pr->n; i++) out[i] += b;
-    }
-}
-
-static double half_sq(const double *w, int64_t P) { return 0.5 * dot(w, w, P); }
-
-/* Samples with C_i > 0 into index[0..l); returns l. */
-static int64_t active_samples(problem *pr) {
-    int64_t l = 0;
-    for (int64_t i = 0; i < pr->n; i++)
-        if (pr->cost[i] > 0) pr->index[l++] = i;
-    return l;
-}
 
 /* ---- L2-regularised hinge / squared-hinge SVC, dual coordinate descent ------------------------
  *   min_alpha  0.5 alpha^T (Q + D) alpha - e^T alpha,   0 <= alpha_i <= U_i,
@@ -328,17 +233,6 @@ static int primal_record(void *ctx, int64_t iter, const double *w, double object
     return tick(c->pr, c->pr->n * c->pr->d, iter, c->max_iter) ? MLC_EINTERRUPTED : MLC_OK;
 }
 
-/* tol max(min(#pos, #neg), 1) / l over the samples with C_i > 0: LIBLINEAR's primal tolerance. */
-static double primal_tol(const problem *pr, double tol) {
-    int64_t pos = 0, l = 0;
-    for (int64_t i = 0; i < pr->n; i++)
-        if (pr->cost[i] > 0) {
-            l++;
-            pos += pr->yv[i] > 0;
-        }
-    return l == 0 ? tol : tol * (double)MLC_MAX(MLC_MIN(pos, l - pos), 1) / (double)l;
-}
-
 static int solve_primal_svc(double *w, int64_t *n_iter, curves *cv, problem *pr, mlc_optim_lbfgs *lb, double tol,
                             int64_t max_iter) {
     const int64_t P = pr->P;
@@ -355,18 +249,6 @@ static int solve_primal_svc(double *w, int64_t *n_iter, curves *cv, problem *pr,
     if (max_iter == 0 || g0 == 0) return MLC_OK;
     return mlc_optim_lbfgs_minimize(lb, w, &f, n_iter, &converged, primal_fn, &ctx, NULL, max_iter,
                                     primal_tol(pr, tol) * g0, primal_record, &ctx);
-}
-
-/* xt (P, N) = the columns y_i x_ij of this problem (LIBLINEAR folds the labels into the data the
- * same way), then the bias column y_i bias; blocked so that both sides stay in cache. */
-static void fold_columns(problem *pr) {
-    const int64_t n = pr->n, d = pr->d, T = 64;
-    for (int64_t i0 = 0; i0 < n; i0 += T)
-        for (int64_t j0 = 0; j0 < d; j0 += T)
-            for (int64_t i = i0; i < MLC_MIN(n, i0 + T); i++)
-                for (int64_t j = j0; j < MLC_MIN(d, j0 + T); j++) pr->xt[j * n + i] = pr->yv[i] * pr->X[i * d + j];
-    if (pr->P > d)
-        for (int64_t i = 0; i < n; i++) pr->xt[d * n + i] = pr->yv[i] * pr->bias;
 }
 
 /* ---- L1-regularised squared-hinge SVC, primal coordinate descent ------------------------------
@@ -386,7 +268,7 @@ static int solve_l1_svc(double *w, int64_t *n_iter, curves *cv, problem *pr, dou
     int64_t *index = pr->index;
     const double eps = primal_tol(pr, tol);
     memset(w, 0, sizeof(double) * P);
-    fold_columns(pr);
+    fold_columns(pr, 1);
     double loss = 0.0; // sum_i C_i max(0, b_i)^2 at the current b
     for (int64_t i = 0; i < n; i++) {
         b[i] = 1.0;
@@ -415,23 +297,15 @@ static int solve_l1_svc(double *w, int64_t *n_iter, curves *cv, problem *pr, dou
             double gH[2]; // xj holds y_i x_ij
             mlc_linear_svm_l1_column_grad(gH, xj, b, c, n);
             const double G_loss = -2.0 * gH[0], H = MLC_MAX(2.0 * gH[1], 1e-12);
-            const double Gp = G_loss + 1.0, Gn = G_loss - 1.0;
-            double violation = 0.0;
-            if (w[j] == 0) {
-                if (Gp < 0) violation = -Gp;
-                else if (Gn > 0) violation = Gn;
-                else if (Gp > gmax_old / l && Gn < -gmax_old / l) {
-                    swap_i64(&index[s], &index[--active]);
-                    s--;
-                    continue;
-                }
-            } else {
-                violation = w[j] > 0 ? fabs(Gp) : fabs(Gn);
+            const double violation = l1_violation(w[j], G_loss, gmax_old / l);
+            if (violation < 0) {
+                swap_i64(&index[s], &index[--active]);
+                s--;
+                continue;
             }
             gmax = MLC_MAX(gmax, violation);
             gnorm1 += violation;
-            // Newton direction of |w_j + d| + G_loss d + H d^2 / 2
-            double dir = Gp < H * w[j] ? -Gp / H : Gn > H * w[j] ? -Gn / H : -w[j];
+            double dir = l1_newton_step(w[j], G_loss, H);
             if (fabs(dir) < 1e-12) continue;
             double delta = fabs(w[j] + dir) - fabs(w[j]) + G_loss * dir, d_old = 0.0;
             int ls;
@@ -670,9 +544,11 @@ static int problem_init(problem *pr, void **block, const double *X, int64_t n, i
     pr->P = d + (p->bias > 0 ? 1 : 0);
     pr->progress = progress;
     mlc_rng_seed(&pr->rng, p->seed);
-    const int l1 = p->solver == MLC_LINEAR_SVM_L1R_L2LOSS;
+    const int l1 = p->solver == MLC_LINEAR_SVM_L1R_L2LOSS || p->solver == MLC_LINEAR_SVM_L1R_LR;
+    const int lr = p->solver == MLC_LINEAR_SVM_L2R_LR || p->solver == MLC_LINEAR_SVM_L1R_LR;
     const int64_t P = pr->P, ni = MLC_MAX(n, P), k = p->solver == MLC_LINEAR_SVM_MCSVM_CS ? n_classes : 0;
-    const size_t doubles = (size_t)(7 * n) + (l1 ? (size_t)(P * n + P) : 0) + (size_t)(k * (n + 4));
+    const size_t doubles =
+        (size_t)(7 * n) + (l1 ? (size_t)(P * n + P) : 0) + (size_t)(k * (n + 4)) + (lr ? (size_t)(8 * P) : 0);
     double *blk = mlc_malloc(sizeof(double) * doubles + sizeof(int64_t) * (size_t)ni);
     *block = blk;
     if (blk == NULL) return MLC_ENOMEM;
@@ -690,6 +566,10 @@ static int problem_init(problem *pr, void **block, const double *X, int64_t n, i
         pr->xj_sq = q;
         q += P;
     }
+    if (lr) {
+        pr->vec = q;
+        q += 8 * P;
+    }
     pr->index = (int64_t *)q;
     return MLC_OK;
 }
@@ -701,6 +581,9 @@ static int solve(double *w, int64_t *n_iter, curves *cv, problem *pr, mlc_optim_
     case MLC_LINEAR_SVM_L2R_L1LOSS_DUAL: return solve_dual_svc(w, n_iter, cv, pr, p->solver, p->tol, p->max_iter);
     case MLC_LINEAR_SVM_L2R_L2LOSS_PRIMAL: return solve_primal_svc(w, n_iter, cv, pr, lb, p->tol, p->max_iter);
     case MLC_LINEAR_SVM_L1R_L2LOSS: return solve_l1_svc(w, n_iter, cv, pr, p->tol, p->max_iter);
+    case MLC_LINEAR_SVM_L2R_LR: return mlc_linear_svm_solve_l2r_lr(w, n_iter, cv, pr, p->tol, p->max_iter);
+    case MLC_LINEAR_SVM_L2R_LR_DUAL: return mlc_linear_svm_solve_l2r_lr_dual(w, n_iter, cv, pr, p->tol, p->max_iter);
+    case MLC_LINEAR_SVM_L1R_LR: return mlc_linear_svm_solve_l1r_lr(w, n_iter, cv, pr, p->tol, p->max_iter);
     default: return solve_dual_svr(w, n_iter, cv, pr, p->solver, p->tol, p->max_iter, p->epsilon);
     }
 }

@@ -1,4 +1,4 @@
-/* linear_svm.h: linear support vector machines as LIBLINEAR solves them (Fan et al. 2008).
+/* linear_svm.h: linear support vector machines and logistic regression as LIBLINEAR solves them (Fan et al. 2008).
  *
  * Legend: N samples, D features, C classes, K = 1 for two classes else K = C (one-vs-rest),
  * P = D + 1 with an intercept (the weight of a constant feature of value `bias`, regularised like
@@ -20,6 +20,10 @@
  *                                        dual coordinate descent by sample (Keerthi et al. 2008)
  *   MLC_LINEAR_SVM_L1R_L2LOSS         5  primal coordinate descent with line search, l1 penalty,
  *                                        squared hinge (Yuan et al. 2010)
+ * and LIBLINEAR's logistic-regression solvers (linear_svm_lr.c), loss(m) = log(1 + exp(-m)):
+ *   MLC_LINEAR_SVM_L2R_LR             0  l2, primal: trust-region Newton with preconditioned CG
+ *   MLC_LINEAR_SVM_L2R_LR_DUAL        7  l2, dual coordinate descent (Yu, Huang and Lin 2011)
+ *   MLC_LINEAR_SVM_L1R_LR             6  l1, newGLMNET (Yuan, Ho and Lin 2012)
  * Regression (LinearSVR) uses the epsilon-insensitive losses max(0, |y_i - w~.x~_i| - epsilon) and
  * its square with one cost C_i per sample:
  *   MLC_LINEAR_SVM_L2R_L2LOSS_SVR_DUAL 12, MLC_LINEAR_SVM_L2R_L1LOSS_SVR_DUAL 13
@@ -27,7 +31,9 @@
  *
  * Curves: after each outer iteration (a pass over the active variables) a solver records an
  * objective and its loss part (objective = loss part + penalty part):
- *   primal solvers (2, 5): the primal objective, loss part sum_i C_i loss_i, exact;
+ *   primal solvers (0, 2, 5, 6): the primal objective, loss part sum_i C_i loss_i, exact;
+ *   logistic dual (7): the dual objective -0.5 ||w~||^2 + sum_i h_i, loss part sum_i h_i with
+ *   h_i = C_i log C_i - alpha_i log alpha_i - (C_i - alpha_i) log(C_i - alpha_i), after each pass;
  *   dual solvers (1, 3, 12, 13): the dual objective D = -0.5 ||w~||^2 + conj (maximised; it rises to
  *   the primal optimum by strong duality), loss part conj = sum_i alpha_i - D_ii alpha_i^2 / 2 (SVR:
  *   sum_i y_i beta_i - epsilon |beta_i| - lambda_i beta_i^2 / 2), the conjugate of the loss. It is

@@ -23,6 +23,9 @@ Solvers (csrc/linear/optim.c, csrc/linear/logistic.c):
             FISTA-style Nesterov, Duchi et al.'s composite Adagrad, Adam's diagonal scaling).
             Full batches reach exact zeros; on mini-batches the gradient noise keeps coefficients
             whose optimum is 0 within O(learning rate * noise) of 0, not exactly at 0.
+  'liblinear' LIBLINEAR's problem (the intercept regularised, scaled by intercept_scaling) and solvers:
+            trust-region Newton, dual coordinate descent (dual=True), newGLMNET (l1_ratio=1); two
+            classes only, as in scikit-learn 1.9 (_logistic_liblinear.py).
 """
 import numbers
 import warnings
@@ -37,6 +40,7 @@ from .._validation import (check_choice, check_classification_targets, check_n_j
                            encode_labels, seed_from_random_state)
 from ..base import BaseEstimator, ClassifierMixin, LinearClassifierMixin
 from ..exceptions import ConvergenceWarning
+from ._logistic_liblinear import check_solver, fit_liblinear
 
 __all__ = ["LogisticRegression"]
 
@@ -61,6 +65,11 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         The penalty: (1 - l1_ratio) / 2 ||W||^2 + l1_ratio ||W||_1. 'lbfgs' needs 0 (or C=np.inf);
         the other solvers take any value. None is deprecated (FutureWarning) and means 0.
     fit_intercept : bool, default=True
+    dual : bool, default=False
+        'liblinear' with l1_ratio=0 only: solve the dual problem (coordinate descent).
+    intercept_scaling : float > 0, default=1.0
+        'liblinear' only: the value of the constant feature whose (regularised) weight w_b gives
+        intercept_ = intercept_scaling * w_b.
     class_weight : dict, 'balanced' or None, default=None
         Multiplies each sample's weight by its class's weight; 'balanced' uses
         n_samples / (n_classes * count(class)).
@@ -70,7 +79,10 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         Batch solvers stop when max |gradient| (OWL-QN: pseudo-gradient) of the scaled objective is
         <= tol; stochastic ones when the objective has not improved by tol (relative) for
         n_iter_no_change epochs.
-    solver : {'lbfgs', 'owlqn', 'gd', 'sgd', 'momentum', 'nesterov', 'adagrad', 'adam'}, default='lbfgs'
+    solver : {'lbfgs', 'owlqn', 'gd', 'sgd', 'momentum', 'nesterov', 'adagrad', 'adam', 'liblinear'}, default='lbfgs'
+        'liblinear' minimises LIBLINEAR's objective (see _logistic_liblinear.py), whose intercept is
+        regularised; tol and max_iter are LIBLINEAR's; its curves are divided by C sum_i s_i, the dual
+        solver's being the dual objective (which rises to the optimum).
     batch_size : int or None, default=None
         Rows per step of the first-order solvers (None: full batch; 1 for 'sgd').
     learning_rate : float or 'auto', default='auto'
@@ -106,7 +118,8 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
     n_features_in_ : int
     """
 
-    def __init__(self, penalty="deprecated", *, C=1.0, l1_ratio=0.0, fit_intercept=True, class_weight=None,
+    def __init__(self, penalty="deprecated", *, C=1.0, l1_ratio=0.0, fit_intercept=True, dual=False,
+                 intercept_scaling=1.0, class_weight=None,
                  max_iter=100, tol=1e-4, solver="lbfgs", batch_size=None, learning_rate="auto", lr_schedule="constant",
                  power_t=0.5, lr_decay=0.99, lr_step_size=10, momentum=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8,
                  n_iter_no_change=5, random_state=None, verbose=0, n_jobs=None):
@@ -114,6 +127,8 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         self.C = C
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
+        self.dual = dual
+        self.intercept_scaling = intercept_scaling
         self.class_weight = class_weight
         self.max_iter = max_iter
         self.tol = tol
@@ -138,7 +153,7 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         if not any(self.penalty is p or (isinstance(self.penalty, str) and self.penalty == p)
                    for p in ("deprecated", "l2", "l1", "elasticnet", None)):
             raise ValueError(f"penalty must be one of ['l2', 'l1', 'elasticnet', None], got {self.penalty!r}.")
-        check_choice(self.solver, "solver", _SOLVERS)
+        check_choice(self.solver, "solver", [*_SOLVERS, "liblinear"])
         check_scalar(self.C, "C", numbers.Real, min_val=0, include_boundaries="neither")
         if np.isnan(self.C):
             raise ValueError("C must be a float in (0, inf], got nan.")
@@ -150,6 +165,12 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         check_scalar(self.tol, "tol", numbers.Real, min_val=0)
         if not isinstance(self.fit_intercept, (bool, np.bool_)):
             raise ValueError(f"fit_intercept must be a bool, got {self.fit_intercept!r}.")
+        if not isinstance(self.dual, (bool, np.bool_)):
+            raise ValueError(f"dual must be a bool, got {self.dual!r}.")
+        check_scalar(self.intercept_scaling, "intercept_scaling", numbers.Real, min_val=0,
+                     include_boundaries="neither")
+        if not np.isfinite(self.intercept_scaling):
+            raise ValueError(f"intercept_scaling must be finite, got {self.intercept_scaling!r}.")
         if self.batch_size is not None:
             check_scalar(self.batch_size, "batch_size", numbers.Integral, min_val=1)
         if not (isinstance(self.learning_rate, str) and self.learning_rate == "auto"):
@@ -191,6 +212,7 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         if self.solver == "lbfgs" and penalty not in ("l2", None):
             raise ValueError(f"Solver lbfgs supports only 'l2' or None penalties, got {penalty} penalty "
                              "(l1_ratio > 0); use solver='owlqn' or a first-order solver.")
+        check_solver(self.solver, penalty, self.dual)
         if penalty != "elasticnet" and l1_ratio is not None and 0 < l1_ratio < 1:
             warnings.warn(f"l1_ratio parameter is only used when penalty is 'elasticnet'. Got (penalty={penalty})",
                           UserWarning, stacklevel=4)
@@ -255,6 +277,8 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         n, d = X.shape
         n_classes = len(classes)
         sw = check_sample_weight(sample_weight, n, ensure_non_negative=True)
+        if self.solver == "liblinear":
+            return fit_liblinear(self, X, codes, sw, C, l1_ratio == 1)
         cw = (None if self.class_weight is None
               else compute_class_weight(self.class_weight, self.classes_, codes))
         if cw is not None:
@@ -313,3 +337,9 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         if z.ndim == 1:
             z = np.column_stack([np.zeros_like(z), z])
         return log_softmax(z)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        if self.solver == "liblinear":  # two classes only, as scikit-learn's liblinear
+            tags.classifier_tags.multi_class = False
+        return tags
