@@ -72,3 +72,15 @@ def rows(quick=False):
                   lambda: skl.LogisticRegression(l1_ratio=1.0, solver="liblinear", C=C, tol=1e-4, max_iter=1000,
                                                  fit_intercept=False).fit(X, y),
                   lambda m: _objective(m, X, y, C, "l1"), "objective", repeats=repeats)
+
+    # solver='liblinear' on both sides: the same problem, LIBLINEAR's tol on both. Without an intercept
+    # (which liblinear regularises) the quality is exactly LIBLINEAR's objective.
+    n, d = (5000, 100) if quick else (50_000, 100)
+    X, y = _binary(n, d, 2, 30)
+    for label, kw, penalty in (("L2 trust-region Newton", {}, "l2"), ("L2 dual CD", {"dual": True}, "l2"),
+                               ("L1 newGLMNET", {"l1_ratio": 1.0}, "l1")):
+        kw = dict(solver="liblinear", C=0.1, fit_intercept=False, random_state=0, **kw)
+        yield compare("linear_model", f"LogisticRegression liblinear {label} {n}x{d}",
+                      lambda kw=kw: ml.LogisticRegression(**kw).fit(X, y),
+                      lambda kw=kw: skl.LogisticRegression(**kw).fit(X, y),
+                      lambda m, penalty=penalty: _objective(m, X, y, 0.1, penalty), "objective", repeats=repeats)

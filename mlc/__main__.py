@@ -186,6 +186,14 @@ def _linear_model_rows(datasets):
                 lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sklm.LogisticRegression(
                     l1_ratio=1.0, solver="saga", C=0.5, max_iter=5000).fit(Xtr, ytr).predict(Xte),
                 lambda p, yte=yte: _accuracy(p, yte)))
+    for name, kw in (("LogisticRegression(liblinear)", {}), ("LogisticRegression(liblinear, dual)", {"dual": True}),
+                     ("LogisticRegression(liblinear, l1)", {"l1_ratio": 1.0, "C": 0.5})):
+        out.append((name, "breast_cancer (scaled)", "accuracy",
+                    lambda kw=kw, Xtr=Xtr, ytr=ytr, Xte=Xte: linear_model.LogisticRegression(
+                        solver="liblinear", **kw).fit(Xtr, ytr).predict(Xte),
+                    lambda kw=kw, Xtr=Xtr, ytr=ytr, Xte=Xte: sklm.LogisticRegression(
+                        solver="liblinear", **kw).fit(Xtr, ytr).predict(Xte),
+                    lambda p, yte=yte: _accuracy(p, yte)))
     out.append(("SGDClassifier(hinge, l2)", "breast_cancer (scaled)", "accuracy",
                 lambda Xtr=Xtr, ytr=ytr, Xte=Xte: linear_model.SGDClassifier(random_state=0).fit(Xtr, ytr).predict(Xte),
                 lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sklm.SGDClassifier(random_state=0).fit(Xtr, ytr).predict(Xte),
