@@ -81,6 +81,7 @@ extern PyMethodDef mlc_kernel_svm_methods[];
 extern PyMethodDef mlc_linear_svm_methods[];
 extern PyMethodDef mlc_sgd_methods[];
 extern PyMethodDef mlc_nn_dense_methods[];
+extern PyMethodDef mlc_nn_loss_methods[];
 extern PyMethodDef mlc_nn_conv_methods[];
 extern PyMethodDef mlc_nn_norm_methods[];
 extern PyMethodDef mlc_nn_optim_methods[];

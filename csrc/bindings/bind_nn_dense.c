@@ -1,5 +1,5 @@
-/* bind_nn_dense.c: network kernels: dense, activations, softmax, losses, dropout, residual add,
- * sum of squares. Python names nn_<...>.
+/* bind_nn_dense.c: network kernels: dense, activations, softmax, dropout, residual add, sum of
+ * squares (the losses: bind_nn_loss.c). Python names nn_<...>.
  *
  * Every array is passed in place (mlc_bind_inplace: borrowed, never converted): outputs are
  * overwritten, gradients accumulated, and any gradient may be None. Each shape is checked against the
@@ -13,7 +13,6 @@
 #include "nn/add.h"
 #include "nn/dense.h"
 #include "nn/dropout.h"
-#include "nn/loss.h"
 
 /* ---- dense --------------------------------------------------------------------------------------- */
 
@@ -211,104 +210,6 @@ static PyObject *nn_log_softmax_backward(PyObject *self, PyObject *args, PyObjec
     return softmax_like_backward(args, kwds, mlc_nn_log_softmax_backward);
 }
 
-/* ---- losses -------------------------------------------------------------------------------------- */
-
-/* A kernel's MLC_EINVAL for a loss: a bad target (when targets is given) or a non-positive weight sum. */
-static PyObject *loss_einval(const int64_t *targets, int64_t B, int64_t C) {
-    const int64_t i = targets != NULL ? mlc_nn_loss_first_bad_target(targets, B, C) : -1;
-    if (i >= 0)
-        return PyErr_Format(PyExc_ValueError, "targets[%lld] = %lld is not a class index in [0, %lld)",
-                            (long long)i, (long long)targets[i], (long long)C);
-    return PyErr_Format(PyExc_ValueError, "sample_weight must have a positive sum");
-}
-
-/* nn_softmax_cross_entropy(dlogits, probs, logits, targets, sample_weight=None) -> loss:
- * logits (B, C); targets (B) int64; sample_weight (B) or None; probs (B, C) out or None;
- * dlogits (B, C) += or None. */
-static PyObject *nn_softmax_cross_entropy(PyObject *self, PyObject *args, PyObject *kwds) {
-    (void)self;
-    static char *kwlist[] = {"dlogits", "probs", "logits", "targets", "sample_weight", NULL};
-    PyObject *go, *po, *zo, *to, *wo = Py_None;
-    PyArrayObject *g, *p, *z, *t, *w;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOO|O", kwlist, &go, &po, &zo, &to, &wo)) return NULL;
-    if (mlc_bind_inplace(go, NPY_FLOAT32, 2, "dlogits", MLC_BIND_OUT | MLC_BIND_OPTIONAL, &g) < 0 ||
-        mlc_bind_inplace(po, NPY_FLOAT32, 2, "probs", MLC_BIND_OUT | MLC_BIND_OPTIONAL, &p) < 0 ||
-        mlc_bind_inplace(zo, NPY_FLOAT32, 2, "logits", MLC_BIND_IN, &z) < 0 ||
-        mlc_bind_inplace(to, NPY_INT64, 1, "targets", MLC_BIND_IN, &t) < 0 ||
-        mlc_bind_inplace(wo, NPY_FLOAT32, 1, "sample_weight", MLC_BIND_OPTIONAL, &w) < 0 ||
-        mlc_bind_same_shape(g, "dlogits", z, "logits") < 0 || mlc_bind_same_shape(p, "probs", z, "logits") < 0 ||
-        mlc_bind_dims_match(t, 0, "targets", z, 0, "logits") < 0 ||
-        mlc_bind_dims_match(w, 0, "sample_weight", z, 0, "logits") < 0 ||
-        mlc_bind_no_overlap(g, "dlogits", z, "logits", 0) < 0 ||
-        mlc_bind_no_overlap(g, "dlogits", w, "sample_weight", 0) < 0 ||
-        mlc_bind_no_overlap(p, "probs", z, "logits", 0) < 0 ||
-        mlc_bind_no_overlap(p, "probs", w, "sample_weight", 0) < 0 ||
-        mlc_bind_no_overlap(g, "dlogits", p, "probs", 0) < 0)
-        return NULL;
-    const int64_t B = PyArray_DIM(z, 0), C = PyArray_DIM(z, 1);
-    if (mlc_bind_check_params(mlc_nn_loss_check_params(B, C)) < 0) return NULL;
-    const int nt = mlc_get_num_threads();
-    float *gd = mlc_bind_data(g), *pd = mlc_bind_data(p);
-    const float *wd = mlc_bind_data(w);
-    const int64_t *td = PyArray_DATA(t);
-    double loss = 0.0;
-    int st;
-    Py_BEGIN_ALLOW_THREADS
-    st = mlc_nn_loss_softmax_cross_entropy(&loss, gd, pd, PyArray_DATA(z), td, wd, B, C, nt);
-    Py_END_ALLOW_THREADS
-    if (st == MLC_EINVAL) return loss_einval(td, B, C);
-    if (st != MLC_OK) return mlc_bind_status(st);
-    return PyFloat_FromDouble(loss);
-}
-
-typedef int (*pointwise_loss_fn)(double *, float *, const float *, const float *, const float *, int64_t, int64_t,
-                                 int);
-
-/* (grad, pred, targets, sample_weight=None) -> loss, for bce_with_logits and mse: pred and
- * targets (B, K); grad (B, K) += or None. */
-static PyObject *pointwise_loss(PyObject *args, PyObject *kwds, pointwise_loss_fn fn, char **kwlist) {
-    PyObject *go, *zo, *to, *wo = Py_None;
-    PyArrayObject *g, *z, *t, *w;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO|O", kwlist, &go, &zo, &to, &wo)) return NULL;
-    const char *gn = kwlist[0], *zn = kwlist[1];
-    if (mlc_bind_inplace(go, NPY_FLOAT32, 2, gn, MLC_BIND_OUT | MLC_BIND_OPTIONAL, &g) < 0 ||
-        mlc_bind_inplace(zo, NPY_FLOAT32, 2, zn, MLC_BIND_IN, &z) < 0 ||
-        mlc_bind_inplace(to, NPY_FLOAT32, 2, "targets", MLC_BIND_IN, &t) < 0 ||
-        mlc_bind_inplace(wo, NPY_FLOAT32, 1, "sample_weight", MLC_BIND_OPTIONAL, &w) < 0 ||
-        mlc_bind_same_shape(g, gn, z, zn) < 0 ||
-        mlc_bind_same_shape(t, "targets", z, zn) < 0 || mlc_bind_dims_match(w, 0, "sample_weight", z, 0, zn) < 0 ||
-        mlc_bind_no_overlap(g, gn, z, zn, 0) < 0 || mlc_bind_no_overlap(g, gn, t, "targets", 0) < 0 ||
-        mlc_bind_no_overlap(g, gn, w, "sample_weight", 0) < 0)
-        return NULL;
-    const int64_t B = PyArray_DIM(z, 0), K = PyArray_DIM(z, 1);
-    if (mlc_bind_check_params(mlc_nn_loss_check_params(B, K)) < 0) return NULL;
-    const int nt = mlc_get_num_threads();
-    float *gd = mlc_bind_data(g);
-    const float *wd = mlc_bind_data(w);
-    double loss = 0.0;
-    int st;
-    Py_BEGIN_ALLOW_THREADS
-    st = fn(&loss, gd, PyArray_DATA(z), PyArray_DATA(t), wd, B, K, nt);
-    Py_END_ALLOW_THREADS
-    if (st == MLC_EINVAL) return loss_einval(NULL, B, K);
-    if (st != MLC_OK) return mlc_bind_status(st);
-    return PyFloat_FromDouble(loss);
-}
-
-/* nn_bce_with_logits(dlogits, logits, targets, sample_weight=None) -> loss */
-static PyObject *nn_bce_with_logits(PyObject *self, PyObject *args, PyObject *kwds) {
-    (void)self;
-    static char *kwlist[] = {"dlogits", "logits", "targets", "sample_weight", NULL};
-    return pointwise_loss(args, kwds, mlc_nn_loss_bce_with_logits, kwlist);
-}
-
-/* nn_mse(dpred, pred, targets, sample_weight=None) -> loss */
-static PyObject *nn_mse(PyObject *self, PyObject *args, PyObject *kwds) {
-    (void)self;
-    static char *kwlist[] = {"dpred", "pred", "targets", "sample_weight", NULL};
-    return pointwise_loss(args, kwds, mlc_nn_loss_mse, kwlist);
-}
-
 /* ---- dropout, add, sum of squares ---------------------------------------------------------------- */
 
 /* nn_dropout_forward(out, mask, x, p, seed): any shape; out may be x; seed an int in [0, 2**64). */
@@ -449,11 +350,6 @@ PyMethodDef mlc_nn_dense_methods[] = {
      "nn_softmax_backward(dx, dout, out): dx += out * (dout - sum(dout * out))"},
     {"nn_log_softmax_backward", MLC_BIND_FN(nn_log_softmax_backward), MLC_BIND_KW,
      "nn_log_softmax_backward(dx, dout, out): dx += dout - exp(out) * sum(dout)"},
-    {"nn_softmax_cross_entropy", MLC_BIND_FN(nn_softmax_cross_entropy), MLC_BIND_KW,
-     "nn_softmax_cross_entropy(dlogits, probs, logits, targets, sample_weight=None) -> loss"},
-    {"nn_bce_with_logits", MLC_BIND_FN(nn_bce_with_logits), MLC_BIND_KW,
-     "nn_bce_with_logits(dlogits, logits, targets, sample_weight=None) -> loss"},
-    {"nn_mse", MLC_BIND_FN(nn_mse), MLC_BIND_KW, "nn_mse(dpred, pred, targets, sample_weight=None) -> loss"},
     {"nn_dropout_forward", MLC_BIND_FN(nn_dropout_forward), MLC_BIND_KW,
      "nn_dropout_forward(out, mask, x, p, seed): inverted dropout, mask in {0, 1/(1-p)}"},
     {"nn_dropout_backward", MLC_BIND_FN(nn_dropout_backward), MLC_BIND_KW,

@@ -58,6 +58,16 @@
     X(int, mlc_nn_loss_mse, (double *loss, float *dpred, const float *pred, const float *targets,        \
       const float *sample_weight, int64_t B, int64_t K, int n_threads), (loss, dpred, pred, targets,     \
       sample_weight, B, K, n_threads))                                                                   \
+    X(int, mlc_nn_loss_cross_entropy, (double *loss, float *row_loss, float *dlogits, float *probs,      \
+      const float *logits, const int64_t *targets, const float *class_weight,                            \
+      const float *sample_weight, int64_t B, int64_t C, int kind, int64_t ignore_index,                  \
+      double label_smoothing, int reduction, int n_threads), (loss, row_loss, dlogits, probs, logits,    \
+      targets, class_weight, sample_weight, B, C, kind, ignore_index, label_smoothing, reduction,        \
+      n_threads))                                                                                        \
+    X(int, mlc_nn_loss_pointwise, (double *loss, float *elem_loss, float *dpred, const float *pred,      \
+      const float *targets, const float *weight, const float *pos_weight, const float *sample_weight,    \
+      int64_t B, int64_t K, int kind, double delta, int reduction, int n_threads), (loss, elem_loss,     \
+      dpred, pred, targets, weight, pos_weight, sample_weight, B, K, kind, delta, reduction, n_threads)) \
     X(int, mlc_nn_conv2d_forward, (float *out, const float *x, const float *weight, const float *bias,   \
       int64_t B, int64_t C_in, int64_t H, int64_t W, int64_t C_out, int64_t KH, int64_t KW,              \
       int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t dil_h, int64_t dil_w,    \

@@ -31,7 +31,7 @@
 
 /* First-order update rule. linear/optim.h (mlc_optim_step) takes sgd, momentum, nesterov, adagrad,
  * adam; nn/optimizer.h takes sgd (whose momentum and nesterov are parameters, as in torch), adagrad,
- * adam, adamw, and sgd_velocity (scikit-learn's MLP SGD: the learning rate inside the velocity).
+ * adam, adamw, rmsprop, and sgd_velocity (scikit-learn's MLP SGD: the learning rate inside the velocity).
  * plain_sgd is no update rule: it selects the SGD family's own per-sample engine (scikit-learn's
  * _plain_sgd). */
 #define MLC_OPTIM_LIST(X)                                                                          \
@@ -42,7 +42,8 @@
     X(MLC_OPTIM_MOMENTUM, 4, "momentum")                                                          \
     X(MLC_OPTIM_NESTEROV, 5, "nesterov")                                                          \
     X(MLC_OPTIM_PLAIN_SGD, 6, "plain_sgd")                                                        \
-    X(MLC_OPTIM_SGD_VELOCITY, 7, "sgd_velocity")
+    X(MLC_OPTIM_SGD_VELOCITY, 7, "sgd_velocity")                                                  \
+    X(MLC_OPTIM_RMSPROP, 8, "rmsprop")
 
 /* Line search of plain L-BFGS (linear/optim.h). */
 #define MLC_LINESEARCH_LIST(X)                                                                     \
@@ -155,11 +156,23 @@
     X(MLC_ACT_TANH, 3, "tanh")                                                                    \
     X(MLC_ACT_IDENTITY, 4, "identity")
 
-/* Loss of a network's outputs (nn/loss.h; nn/mlp.h's objective). */
+/* Loss of a network's outputs (nn/loss.h; nn/mlp.h's objective takes the first three). nll takes
+ * log-probabilities (torch.nn.NLLLoss); cross_entropy and nll are mlc_nn_loss_cross_entropy's kinds,
+ * the others mlc_nn_loss_pointwise's. */
 #define MLC_NN_LOSS_LIST(X)                                                                        \
     X(MLC_NN_LOSS_CROSS_ENTROPY, 0, "cross_entropy")                                              \
     X(MLC_NN_LOSS_BCE_WITH_LOGITS, 1, "bce_with_logits")                                          \
-    X(MLC_NN_LOSS_MSE, 2, "mse")
+    X(MLC_NN_LOSS_MSE, 2, "mse")                                                                  \
+    X(MLC_NN_LOSS_NLL, 3, "nll")                                                                  \
+    X(MLC_NN_LOSS_L1, 4, "l1")                                                                    \
+    X(MLC_NN_LOSS_HUBER, 5, "huber")                                                              \
+    X(MLC_NN_LOSS_SMOOTH_L1, 6, "smooth_l1")
+
+/* How a loss reduces its per-element values (torch's reduction, numbered as torch's Reduction). */
+#define MLC_NN_REDUCTION_LIST(X)                                                                   \
+    X(MLC_NN_REDUCTION_NONE, 0, "none")                                                           \
+    X(MLC_NN_REDUCTION_MEAN, 1, "mean")                                                           \
+    X(MLC_NN_REDUCTION_SUM, 2, "sum")
 
 /* CPU level of mlc's dispatched kernels (core/dispatch.h). The one ordered enum: each level runs
  * everything the ones below it do, and dispatch.c indexes its tables by it. */
@@ -188,6 +201,7 @@
     E("nn_init", MLC_NN_INIT_LIST, mlc_nn_init_valid)                                             \
     E("nn_activation", MLC_ACT_LIST, mlc_nn_activation_valid)                                    \
     E("nn_loss", MLC_NN_LOSS_LIST, mlc_nn_loss_valid)                                             \
+    E("nn_reduction", MLC_NN_REDUCTION_LIST, mlc_nn_reduction_valid)                              \
     E("cpu_level", MLC_CPU_LIST, mlc_cpu_level_valid)
 
 /* The enums, and int mlc_<x>_valid(int v): whether v is one of the enum's values (a switch, so two

@@ -1,6 +1,7 @@
-/* loss.c: cross entropy on softmax, binary cross entropy on logits, mean squared error. Each loss
- * and its gradient come from one pass over the rows (the gradient of a mean needs sum w first,
- * which is a pass over the B weights only).
+/* loss.c: cross entropy on softmax and NLL on log-probabilities (class targets), and the elementwise
+ * losses (binary cross entropy on logits, squared, absolute, Huber, smooth L1). Each loss and its
+ * gradient come from one pass over the rows (the gradient of a mean needs its denominator first,
+ * which is a pass over the B weights and targets only).
  */
 #include <math.h>
 
@@ -20,9 +21,21 @@ const char *mlc_nn_loss_check_params(int64_t B, int64_t C) {
     return NULL;
 }
 
-int64_t mlc_nn_loss_first_bad_target(const int64_t *targets, int64_t B, int64_t C) {
+const char *mlc_nn_loss_check_options(int kind, int reduction, double label_smoothing, double delta) {
+    if (!mlc_nn_loss_valid(kind)) return "loss: unknown kind";
+    if (!mlc_nn_reduction_valid(reduction)) return "loss: reduction must be 'none', 'mean' or 'sum'";
+    if (!(label_smoothing >= 0 && label_smoothing <= 1)) return "loss: label_smoothing must be in [0, 1]";
+    if (label_smoothing != 0 && kind != MLC_NN_LOSS_CROSS_ENTROPY)
+        return "loss: label_smoothing applies to cross_entropy only";
+    if (kind == MLC_NN_LOSS_HUBER && !(delta > 0 && isfinite(delta))) return "loss: huber's delta must be > 0";
+    if (kind == MLC_NN_LOSS_SMOOTH_L1 && !(delta >= 0 && isfinite(delta)))
+        return "loss: smooth_l1's beta must be >= 0";
+    return NULL;
+}
+
+int64_t mlc_nn_loss_first_bad_target(const int64_t *targets, int64_t B, int64_t C, int64_t ignore_index) {
     for (int64_t i = 0; i < B; i++)
-        if (targets[i] < 0 || targets[i] >= C) return i;
+        if ((targets[i] < 0 || targets[i] >= C) && targets[i] != ignore_index) return i;
     return -1;
 }
 #endif
@@ -35,15 +48,40 @@ static double inv_weight_sum(const float *w, int64_t B) {
     return s > 0.0 ? 1.0 / s : 0.0;
 }
 
-/* l_i = logsumexp(z_i) - z_i,t  and  dl/dz_ij = softmax_ij - [j = t], with the log-sum-exp shifted by
- * the row max (no overflow, even for logits of +-1e4) and summed in float64. */
-int MLC_ISA(mlc_nn_loss_softmax_cross_entropy)(double *loss, float *dlogits, float *probs, const float *logits,
-                                               const int64_t *targets, const float *sample_weight, int64_t B,
-                                               int64_t C, int n_threads) {
-    if (mlc_nn_loss_check_params(B, C) != NULL) return MLC_EINVAL;
-    if (mlc_nn_loss_first_bad_target(targets, B, C) >= 0) return MLC_EINVAL;
-    const double inv_w = inv_weight_sum(sample_weight, B);
-    if (inv_w == 0.0) return MLC_EINVAL;
+/* The factor of sum_i w_i l_i: 1 / sum_i w_i c_t over the rows not ignored (mean), else 1; 0 when
+ * the mean has no positive weight. */
+static double class_scale(const int64_t *targets, const float *cw, const float *sw, int64_t B, int64_t ignore,
+                          int reduction) {
+    if (reduction != MLC_NN_REDUCTION_MEAN) return 1.0;
+    double s = 0.0;
+    for (int64_t i = 0; i < B; i++)
+        if (targets[i] != ignore) s += (sw != NULL ? sw[i] : 1.0) * (cw != NULL ? cw[targets[i]] : 1.0);
+    return s > 0.0 ? 1.0 / s : 0.0;
+}
+
+/* l_i = (1 - e) c_t (lse - z_t) + (e / C) sum_j c_j (lse - z_j), lse = logsumexp(z_i) (0 for nll),
+ * and dl/dz_j = (1 - e) c_t (p_j - [j = t]) + (e / C) (p_j sum_c c_c - c_j) with p = softmax(z); for
+ * nll (e = 0) dl/dz_j = -c_t [j = t]. The log-sum-exp is shifted by the row max (no overflow, even for
+ * logits of +-1e4) and summed in float64. */
+int MLC_ISA(mlc_nn_loss_cross_entropy)(double *loss, float *row_loss, float *dlogits, float *probs,
+                                       const float *logits, const int64_t *targets, const float *class_weight,
+                                       const float *sample_weight, int64_t B, int64_t C, int kind,
+                                       int64_t ignore_index, double label_smoothing, int reduction,
+                                       int n_threads) {
+    if (mlc_nn_loss_check_params(B, C) != NULL ||
+        mlc_nn_loss_check_options(kind, reduction, label_smoothing, 1.0) != NULL ||
+        (kind != MLC_NN_LOSS_CROSS_ENTROPY && kind != MLC_NN_LOSS_NLL) || (kind == MLC_NN_LOSS_NLL && probs != NULL))
+        return MLC_EINVAL;
+    if (mlc_nn_loss_first_bad_target(targets, B, C, ignore_index) >= 0) return MLC_EINVAL;
+    const double scale = class_scale(targets, class_weight, sample_weight, B, ignore_index, reduction);
+    if (scale == 0.0) return MLC_EINVAL;
+    const int softmax = kind == MLC_NN_LOSS_CROSS_ENTROPY;
+    const double e = label_smoothing, keep = 1.0 - e, spread = e / (double)C;
+    double csum = (double)C; // sum_j c_j, the smoothing term's weight
+    if (class_weight != NULL && e != 0.0) {
+        csum = 0.0;
+        for (int64_t j = 0; j < C; j++) csum += class_weight[j];
+    }
     const mlc_chunks ch = mlc_chunks_sized(B, MIN_CHUNK_ROWS, MAX_CHUNKS);
     const int64_t nch = ch.count;
     double part[MAX_CHUNKS];
@@ -54,87 +92,135 @@ int MLC_ISA(mlc_nn_loss_softmax_cross_entropy)(double *loss, float *dlogits, flo
         for (int64_t i = mlc_chunk_begin(ch, c); i < mlc_chunk_end(ch, c); i++) {
             const float *z = logits + i * C;
             const int64_t t = targets[i];
+            double lse = 0.0;
+            if (softmax) {
+                float m = z[0];
+                for (int64_t j = 1; j < C; j++) m = z[j] > m ? z[j] : m;
+                double s = 0.0;
+                for (int64_t j = 0; j < C; j++) s += mlc_exp_f64((double)z[j] - m);
+                lse = m + log(s);
+            }
+            float *pr = probs != NULL ? probs + i * C : NULL;
+            if (t == ignore_index) { // no loss, no gradient; probabilities still written
+                if (row_loss != NULL) row_loss[i] = 0.0f;
+                if (pr != NULL)
+                    for (int64_t j = 0; j < C; j++) pr[j] = (float)mlc_exp_f64((double)z[j] - lse);
+                continue;
+            }
             const double w = sample_weight != NULL ? sample_weight[i] : 1.0;
-            float m = z[0];
-            for (int64_t j = 1; j < C; j++) m = z[j] > m ? z[j] : m;
-            double s = 0.0;
-            for (int64_t j = 0; j < C; j++) s += mlc_exp_f64((double)z[j] - m);
-            const double lse = m + log(s);
-            acc += w * (lse - z[t]);
-            if (probs != NULL || dlogits != NULL) {
-                float *pr = probs != NULL ? probs + i * C : NULL, *dz = dlogits != NULL ? dlogits + i * C : NULL;
-                const double g = w * inv_w;
+            const double ct = class_weight != NULL ? class_weight[t] : 1.0;
+            double l = keep * ct * (lse - z[t]);
+            if (e != 0.0) {
+                double sm = 0.0;
+                for (int64_t j = 0; j < C; j++) sm += (class_weight != NULL ? class_weight[j] : 1.0) * (lse - z[j]);
+                l += spread * sm;
+            }
+            acc += w * l;
+            if (row_loss != NULL) row_loss[i] = (float)(w * l);
+            float *dz = dlogits != NULL ? dlogits + i * C : NULL;
+            if (!softmax) {
+                if (dz != NULL) dz[t] -= (float)(w * scale * ct);
+                continue;
+            }
+            if (pr != NULL || dz != NULL) {
+                const double g = w * scale;
                 for (int64_t j = 0; j < C; j++) {
                     const double p = mlc_exp_f64((double)z[j] - lse);
                     if (pr != NULL) pr[j] = (float)p;
-                    if (dz != NULL) dz[j] += (float)(g * (p - (j == t)));
+                    if (dz == NULL) continue;
+                    double d = keep * ct * (p - (j == t));
+                    if (e != 0.0) d += spread * (p * csum - (class_weight != NULL ? class_weight[j] : 1.0));
+                    dz[j] += (float)(g * d);
                 }
             }
         }
         part[c] = acc;
     }
-    *loss = mlc_chunks_sum(part, nch) * inv_w;
+    *loss = mlc_chunks_sum(part, nch) * scale;
     return MLC_OK;
 }
 
-/* log(1 + e^z) - z t and sigmoid(z) - t by core/vmath.h (exponents never positive). */
-int MLC_ISA(mlc_nn_loss_bce_with_logits)(double *loss, float *dlogits, const float *logits,
-                                         const float *targets, const float *sample_weight, int64_t B, int64_t K,
-                                         int n_threads) {
-    if (mlc_nn_loss_check_params(B, K) != NULL) return MLC_EINVAL;
-    const double inv_w = inv_weight_sum(sample_weight, B);
-    if (inv_w == 0.0) return MLC_EINVAL;
-    const double inv = inv_w / (double)K;
+int MLC_ISA(mlc_nn_loss_softmax_cross_entropy)(double *loss, float *dlogits, float *probs, const float *logits,
+                                               const int64_t *targets, const float *sample_weight, int64_t B,
+                                               int64_t C, int n_threads) {
+    return MLC_ISA(mlc_nn_loss_cross_entropy)(loss, NULL, dlogits, probs, logits, targets, NULL, sample_weight, B,
+                                              C, MLC_NN_LOSS_CROSS_ENTROPY, MLC_NN_NO_IGNORE, 0.0,
+                                              MLC_NN_REDUCTION_MEAN, n_threads);
+}
+
+/* The loss of one element and its derivative d/dp (*g); r = p - t, z = p for bce. */
+static inline double elem_loss(double *g, int kind, double p, double t, double q, double delta) {
+    const double r = p - t, a = fabs(r);
+    switch (kind) {
+    case MLC_NN_LOSS_BCE_WITH_LOGITS: {
+        // -(q t log s(z) + (1 - t) log(1 - s(z))) = (1 - t) z + (1 + (q - 1) t) log(1 + e^-z) (no overflow)
+        const double s = mlc_sigmoid_f64(p);
+        *g = (1.0 - t) * s - q * t * (1.0 - s);
+        return (1.0 - t) * p + (1.0 + (q - 1.0) * t) * mlc_log1pexp_f64(-p);
+    }
+    case MLC_NN_LOSS_MSE: *g = 2.0 * r; return r * r;
+    case MLC_NN_LOSS_HUBER:
+        if (a < delta) { *g = r; return 0.5 * r * r; }
+        *g = r > 0 ? delta : -delta;
+        return delta * (a - 0.5 * delta);
+    case MLC_NN_LOSS_SMOOTH_L1:
+        if (a < delta) { *g = r / delta; return 0.5 * r * r / delta; }
+        *g = (double)((r > 0) - (r < 0));
+        return a - 0.5 * delta;
+    default: *g = (double)((r > 0) - (r < 0)); return a; // l1: sign(0) = 0, as torch
+    }
+}
+
+int MLC_ISA(mlc_nn_loss_pointwise)(double *loss, float *elem, float *dpred, const float *pred, const float *targets,
+                                   const float *weight, const float *pos_weight, const float *sample_weight,
+                                   int64_t B, int64_t K, int kind, double delta, int reduction, int n_threads) {
+    if (mlc_nn_loss_check_params(B, K) != NULL || mlc_nn_loss_check_options(kind, reduction, 0.0, delta) != NULL ||
+        kind == MLC_NN_LOSS_CROSS_ENTROPY || kind == MLC_NN_LOSS_NLL ||
+        (pos_weight != NULL && kind != MLC_NN_LOSS_BCE_WITH_LOGITS))
+        return MLC_EINVAL;
+    double scale = 1.0;
+    if (reduction == MLC_NN_REDUCTION_MEAN) {
+        scale = inv_weight_sum(sample_weight, B) / (double)K;
+        if (scale == 0.0) return MLC_EINVAL;
+    }
     const mlc_chunks ch = mlc_chunks_sized(B, MIN_CHUNK_ROWS, MAX_CHUNKS);
     const int64_t nch = ch.count;
     double part[MAX_CHUNKS];
-    const int team = (int)MLC_MIN(mlc_team_size(B * K * 32, n_threads), nch);
+    const int team = (int)MLC_MIN(mlc_team_size(B * K * (kind == MLC_NN_LOSS_BCE_WITH_LOGITS ? 32 : 4), n_threads),
+                                  nch);
 #pragma omp parallel for num_threads(team) schedule(static)
     for (int64_t c = 0; c < nch; c++) {
         double acc = 0.0;
         for (int64_t i = mlc_chunk_begin(ch, c); i < mlc_chunk_end(ch, c); i++) {
-            const float *z = logits + i * K, *t = targets + i * K;
             const double w = sample_weight != NULL ? sample_weight[i] : 1.0;
             double row = 0.0;
             for (int64_t k = 0; k < K; k++) {
-                const double zk = z[k];
-                row += mlc_log1pexp_f64(zk) - zk * t[k];
-                if (dlogits != NULL) dlogits[i * K + k] += (float)(w * inv * (mlc_sigmoid_f64(zk) - t[k]));
+                const int64_t ik = i * K + k;
+                const double we = weight != NULL ? w * weight[ik] : w;
+                double g;
+                const double l = we * elem_loss(&g, kind, pred[ik], targets[ik],
+                                                pos_weight != NULL ? pos_weight[k] : 1.0, delta);
+                row += l;
+                if (elem != NULL) elem[ik] = (float)l;
+                if (dpred != NULL) dpred[ik] += (float)(we * scale * g);
             }
-            acc += w * row;
+            acc += row;
         }
         part[c] = acc;
     }
-    *loss = mlc_chunks_sum(part, nch) * inv;
+    *loss = mlc_chunks_sum(part, nch) * scale;
     return MLC_OK;
+}
+
+int MLC_ISA(mlc_nn_loss_bce_with_logits)(double *loss, float *dlogits, const float *logits,
+                                         const float *targets, const float *sample_weight, int64_t B, int64_t K,
+                                         int n_threads) {
+    return MLC_ISA(mlc_nn_loss_pointwise)(loss, NULL, dlogits, logits, targets, NULL, NULL, sample_weight, B, K,
+                                          MLC_NN_LOSS_BCE_WITH_LOGITS, 0.0, MLC_NN_REDUCTION_MEAN, n_threads);
 }
 
 int MLC_ISA(mlc_nn_loss_mse)(double *loss, float *dpred, const float *pred, const float *targets,
                              const float *sample_weight, int64_t B, int64_t K, int n_threads) {
-    if (mlc_nn_loss_check_params(B, K) != NULL) return MLC_EINVAL;
-    const double inv_w = inv_weight_sum(sample_weight, B);
-    if (inv_w == 0.0) return MLC_EINVAL;
-    const double inv = inv_w / (double)K;
-    const mlc_chunks ch = mlc_chunks_sized(B, MIN_CHUNK_ROWS, MAX_CHUNKS);
-    const int64_t nch = ch.count;
-    double part[MAX_CHUNKS];
-    const int team = (int)MLC_MIN(mlc_team_size(B * K * 4, n_threads), nch);
-#pragma omp parallel for num_threads(team) schedule(static)
-    for (int64_t c = 0; c < nch; c++) {
-        double acc = 0.0;
-        for (int64_t i = mlc_chunk_begin(ch, c); i < mlc_chunk_end(ch, c); i++) {
-            const float *p = pred + i * K, *t = targets + i * K;
-            const double w = sample_weight != NULL ? sample_weight[i] : 1.0;
-            double row = 0.0;
-            for (int64_t k = 0; k < K; k++) {
-                const double r = (double)p[k] - t[k];
-                row += r * r;
-                if (dpred != NULL) dpred[i * K + k] += (float)(2.0 * w * inv * r);
-            }
-            acc += w * row;
-        }
-        part[c] = acc;
-    }
-    *loss = mlc_chunks_sum(part, nch) * inv;
-    return MLC_OK;
+    return MLC_ISA(mlc_nn_loss_pointwise)(loss, NULL, dpred, pred, targets, NULL, NULL, sample_weight, B, K,
+                                          MLC_NN_LOSS_MSE, 0.0, MLC_NN_REDUCTION_MEAN, n_threads);
 }

@@ -25,7 +25,8 @@ const char *mlc_nn_mlp_check_params(const mlc_nn_mlp *m, int64_t N) {
     if (m->activation != MLC_ACT_RELU && m->activation != MLC_ACT_SIGMOID && m->activation != MLC_ACT_TANH &&
         m->activation != MLC_ACT_IDENTITY)
         return "mlp: the hidden activation must be relu, sigmoid, tanh or identity";
-    if (!mlc_nn_loss_valid(m->loss)) return "mlp: unknown loss";
+    if (m->loss != MLC_NN_LOSS_CROSS_ENTROPY && m->loss != MLC_NN_LOSS_BCE_WITH_LOGITS && m->loss != MLC_NN_LOSS_MSE)
+        return "mlp: the loss must be cross_entropy, bce_with_logits or mse";
     if (!(m->loss_scale > 0) || !isfinite(m->loss_scale)) return "mlp: loss_scale must be > 0";
     if (!(m->alpha >= 0) || !isfinite(m->alpha)) return "mlp: alpha must be >= 0";
     return NULL;

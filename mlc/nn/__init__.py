@@ -7,12 +7,12 @@ parameters live in one flat buffer, optimisers, losses, and scikit-learn-style e
 from ._estimators import MLPClassifier, MLPRegressor, NeuralNetClassifier, NeuralNetRegressor
 from ._layers import (AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dense, Dropout, Flatten, Identity, Layer,
                       LeakyReLU, MaxPool2d, ReLU, Residual, Sigmoid, Tanh)
-from ._loss import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
+from ._loss import BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss
 from ._model import Sequential
 from ._optim import SGD, Adagrad, Adam, AdamW, clip_grad_norm, clip_grad_value
 
 __all__ = ["Layer", "Dense", "Conv2d", "MaxPool2d", "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Dropout", "ReLU",
            "LeakyReLU", "Sigmoid", "Tanh", "Identity", "Flatten", "Residual", "Sequential",
            "SGD", "Adagrad", "Adam", "AdamW", "clip_grad_norm", "clip_grad_value",
-           "CrossEntropyLoss", "BCEWithLogitsLoss", "MSELoss",
+           "CrossEntropyLoss", "NLLLoss", "BCEWithLogitsLoss", "MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss",
            "MLPClassifier", "MLPRegressor", "NeuralNetClassifier", "NeuralNetRegressor"]
