@@ -9,18 +9,20 @@
 #include "nn/optimizer.h"
 
 /* nn_optim_step(params, grads, state, method, step, lr, momentum=0, dampening=0, nesterov=False, beta1=0.9,
- *               beta2=0.999, eps=1e-8, weight_decay=0, l1=0, decay_mask=None) -> None */
+ *               beta2=0.999, eps=1e-8, weight_decay=0, l1=0, decay_mask=None, alpha=0.99, centered=False)
+ *               -> None */
 static PyObject *nn_optim_step(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
     static char *kwlist[] = {"params", "grads", "state", "method", "step", "lr", "momentum", "dampening",
-                             "nesterov", "beta1", "beta2", "eps", "weight_decay", "l1", "decay_mask", NULL};
+                             "nesterov", "beta1", "beta2", "eps", "weight_decay", "l1", "decay_mask", "alpha",
+                             "centered", NULL};
     PyObject *po, *go, *so, *mo = Py_None;
     Py_ssize_t step;
-    mlc_nn_optim_params p = {0, 0.0, 0.0, 0.0, 0, 0.9, 0.999, 1e-8, 0.0, 0.0};
+    mlc_nn_optim_params p = {0, 0.0, 0.0, 0.0, 0, 0.9, 0.999, 1e-8, 0.0, 0.0, 0.99, 0};
     PyArrayObject *params, *grads, *state, *mask;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOind|ddpdddddO", kwlist, &po, &go, &so, &p.method, &step, &p.lr,
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOind|ddpdddddOdp", kwlist, &po, &go, &so, &p.method, &step, &p.lr,
                                      &p.momentum, &p.dampening, &p.nesterov, &p.beta1, &p.beta2, &p.eps,
-                                     &p.weight_decay, &p.l1, &mo))
+                                     &p.weight_decay, &p.l1, &mo, &p.alpha, &p.centered))
         return NULL;
     if (mlc_bind_inplace(po, NPY_FLOAT32, 1, "params", MLC_BIND_OUT, &params) < 0) goto fail;
     const npy_intp P = PyArray_DIM(params, 0);
@@ -34,7 +36,7 @@ static PyObject *nn_optim_step(PyObject *self, PyObject *args, PyObject *kwds) {
     if (mlc_bind_inplace(so, NPY_FLOAT32, 2, "state", MLC_BIND_OUT | MLC_BIND_OPTIONAL, &state) < 0) goto fail;
     const int64_t rows = mlc_nn_optim_state_rows(&p);
     if (state != NULL && mlc_bind_check_dim(state, 1, P, "state") < 0) goto fail;
-    // rows beyond the method's are left untouched, so one (2, P) state serves every method
+    // rows beyond the method's are left untouched, so one (3, P) state serves every method
     if (rows > 0 && (state == NULL || PyArray_DIM(state, 0) < rows)) {
         PyErr_Format(PyExc_ValueError, "state: this optimizer needs a (%lld, P) array of state rows, got %s",
                      (long long)rows, state == NULL ? "None" : "fewer rows");

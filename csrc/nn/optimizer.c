@@ -1,4 +1,4 @@
-/* optimizer.c: SGD / Adagrad / Adam / AdamW steps and gradient clipping on the flat parameter
+/* optimizer.c: SGD / Adagrad / Adam / AdamW / RMSprop steps and gradient clipping on the flat parameter
  * buffer (optimizer.h). The per-element arithmetic is float32 in torch's order of operations, so a
  * run follows torch.optim step for step up to float rounding. */
 #include "core/dispatch.h"
@@ -10,7 +10,7 @@
 #if MLC_ISA_ONCE
 const char *mlc_nn_optim_check_params(const mlc_nn_optim_params *p, int64_t step) {
     if (p->method != MLC_OPTIM_SGD && p->method != MLC_OPTIM_SGD_VELOCITY && p->method != MLC_OPTIM_ADAGRAD &&
-        p->method != MLC_OPTIM_ADAM && p->method != MLC_OPTIM_ADAMW)
+        p->method != MLC_OPTIM_ADAM && p->method != MLC_OPTIM_ADAMW && p->method != MLC_OPTIM_RMSPROP)
         return "unknown optimizer method";
     if (!(p->lr > 0) || !isfinite(p->lr)) return "lr must be > 0";
     if (!(p->momentum >= 0) || !isfinite(p->momentum)) return "momentum must be >= 0";
@@ -22,6 +22,7 @@ const char *mlc_nn_optim_check_params(const mlc_nn_optim_params *p, int64_t step
     if (!(p->eps > 0) || !isfinite(p->eps)) return "eps must be > 0";
     if (!(p->weight_decay >= 0) || !isfinite(p->weight_decay)) return "weight_decay must be >= 0";
     if (!(p->l1 >= 0) || !isfinite(p->l1)) return "l1 must be >= 0";
+    if (p->method == MLC_OPTIM_RMSPROP && !(p->alpha >= 0 && p->alpha <= 1)) return "alpha must be in [0, 1]";
     if (step < 1) return "step must be >= 1 (the 1-based count of steps, this one included)";
     return NULL;
 }
@@ -31,6 +32,7 @@ int64_t mlc_nn_optim_state_rows(const mlc_nn_optim_params *p) {
     case MLC_OPTIM_SGD:
     case MLC_OPTIM_SGD_VELOCITY: return p->momentum > 0 ? 1 : 0;
     case MLC_OPTIM_ADAGRAD: return 1;
+    case MLC_OPTIM_RMSPROP: return 1 + (p->momentum > 0) + (p->centered != 0);
     default: return 2;
     }
 }
@@ -95,6 +97,34 @@ static void sgd_block(float *restrict p, float *restrict buf, const float *restr
     }
 }
 
+/* The rmsprop step on one block; s, b (momentum > 0), a (centered) are its state rows, P apart. */
+static void rmsprop_block(float *restrict p, float *restrict s, int64_t P, const float *restrict g, int64_t n,
+                          float lr, float alpha, float eps, float mu, int centered) {
+    float *restrict b = s + P, *restrict a = s + (mu > 0 ? 2 : 1) * P, d[STEP_BLOCK];
+#pragma omp simd
+    for (int64_t j = 0; j < n; j++) s[j] = s[j] * alpha + (1.0f - alpha) * g[j] * g[j];
+    if (centered) {
+#pragma omp simd
+        for (int64_t j = 0; j < n; j++) {
+            a[j] += (1.0f - alpha) * (g[j] - a[j]);
+            d[j] = sqrtf(s[j] - a[j] * a[j]) + eps;
+        }
+    } else {
+#pragma omp simd
+        for (int64_t j = 0; j < n; j++) d[j] = sqrtf(s[j]) + eps;
+    }
+    if (mu > 0) {
+#pragma omp simd
+        for (int64_t j = 0; j < n; j++) {
+            b[j] = b[j] * mu + g[j] / d[j];
+            p[j] -= lr * b[j];
+        }
+    } else {
+#pragma omp simd
+        for (int64_t j = 0; j < n; j++) p[j] -= lr * (g[j] / d[j]);
+    }
+}
+
 int MLC_ISA(mlc_nn_optim_step)(float *params, float *state, const float *grads, const float *decay_mask, int64_t P,
                       const mlc_nn_optim_params *p, int64_t step, int n_threads) {
     if (mlc_nn_optim_check_params(p, step) != NULL || P < 0) return MLC_EINVAL;
@@ -146,6 +176,9 @@ int MLC_ISA(mlc_nn_optim_step)(float *params, float *state, const float *grads, 
             }
             break;
         }
+        case MLC_OPTIM_RMSPROP:
+            rmsprop_block(w, state + j0, P, g, n, lr, (float)p->alpha, eps, mu, p->centered);
+            break;
         default: { /* adam, adamw */
             float *m1 = state + j0, *m2 = state + P + j0;
 #pragma omp simd

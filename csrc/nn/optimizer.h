@@ -3,10 +3,10 @@
  * everything, one norm clips everything).
  *
  * Legend: P parameters (the flat buffer), R state rows (R = 0 plain SGD, 1 SGD with momentum or
- * Adagrad, 2 Adam / AdamW).
+ * Adagrad, 2 Adam / AdamW, 1 to 3 RMSprop).
  *
  * One step, elementwise, for every j (the torch.optim algorithms, single-tensor form):
- *   g = grad_j + mask_j (weight_decay p_j + l1 sign(p_j))   (sgd, adagrad, adam: L2 coupled)
+ *   g = grad_j + mask_j (weight_decay p_j + l1 sign(p_j))   (sgd, adagrad, adam, rmsprop: L2 coupled)
  *   g = grad_j + mask_j l1 sign(p_j)                           (adamw: decay decoupled, below)
  * mask_j is decay_mask[j] (1 when NULL): 0 leaves a parameter unpenalised (biases, batch-norm
  * parameters: scikit-learn's MLP does not penalise intercepts). The L1 term is a subgradient of
@@ -26,6 +26,10 @@
  *           p -= lr / (1 - beta1^t) m / (sqrt(v) / sqrt(1 - beta2^t) + eps).  rows 0, 1: m, v.
  *   adamw   (torch.optim.AdamW; Loshchilov & Hutter 2019): p *= 1 - lr weight_decay mask_j first,
  *           then the adam step without L2 in g.
+ *   rmsprop (torch.optim.RMSprop; Hinton's lecture 6e, Graves 2013 for the centered form):
+ *           s = alpha s + (1 - alpha) g^2; centered: a += (1 - alpha)(g - a) (the mean gradient),
+ *           d = sqrt(s - a^2) + eps, else d = sqrt(s) + eps; momentum > 0: b = momentum b + g / d,
+ *           p -= lr b; else p -= lr g / d.  rows: s, then b (momentum > 0), then a (centered).
  * t = step is the 1-based count of steps taken including this one (the caller keeps it).
  * Elementwise, in parallel over P: the result does not depend on the number of threads.
  * Names: mlc_nn_optim_<verb> for the step, mlc_nn_clip_grad_norm / _value as torch.nn.utils names them.
@@ -37,15 +41,17 @@
 #include "mlc.h"
 
 typedef struct {
-    int method;          /* MLC_OPTIM_SGD, _SGD_VELOCITY, _ADAGRAD, _ADAM or _ADAMW */
+    int method;          /* MLC_OPTIM_SGD, _SGD_VELOCITY, _ADAGRAD, _ADAM, _ADAMW or _RMSPROP */
     double lr;           /* > 0 */
-    double momentum;     /* sgd, sgd_velocity: >= 0 */
+    double momentum;     /* sgd, sgd_velocity, rmsprop: >= 0 */
     double dampening;    /* sgd: in [0, 1] */
     int nesterov;        /* sgd, sgd_velocity: needs momentum > 0 and dampening 0 (torch's rule) */
     double beta1, beta2; /* adam, adamw: in [0, 1) */
-    double eps;          /* adagrad, adam, adamw: > 0 */
+    double eps;          /* adagrad, adam, adamw, rmsprop: > 0 */
     double weight_decay; /* >= 0: L2 added to the gradient, decoupled for adamw */
     double l1;           /* >= 0: l1 sign(p) added to the gradient */
+    double alpha;        /* rmsprop: the smoothing constant, in [0, 1] */
+    int centered;        /* rmsprop: normalise by the gradient's estimated variance */
 } mlc_nn_optim_params;
 
 /* NULL, or why the parameters are invalid. */

@@ -9,10 +9,14 @@ from ._layers import (AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dense, Dropou
                       LeakyReLU, MaxPool2d, ReLU, Residual, Sigmoid, Tanh)
 from ._loss import BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss
 from ._model import Sequential
-from ._optim import SGD, Adagrad, Adam, AdamW, clip_grad_norm, clip_grad_value
+from ._optim import SGD, Adagrad, Adam, AdamW, RMSprop, clip_grad_norm, clip_grad_value
+from ._scheduler import (CosineAnnealingLR, ExponentialLR, LRScheduler, MultiStepLR, OneCycleLR, ReduceLROnPlateau,
+                         StepLR)
 
 __all__ = ["Layer", "Dense", "Conv2d", "MaxPool2d", "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Dropout", "ReLU",
            "LeakyReLU", "Sigmoid", "Tanh", "Identity", "Flatten", "Residual", "Sequential",
-           "SGD", "Adagrad", "Adam", "AdamW", "clip_grad_norm", "clip_grad_value",
+           "SGD", "Adagrad", "Adam", "AdamW", "RMSprop", "clip_grad_norm", "clip_grad_value",
+           "LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "ReduceLROnPlateau",
+           "OneCycleLR",
            "CrossEntropyLoss", "NLLLoss", "BCEWithLogitsLoss", "MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss",
            "MLPClassifier", "MLPRegressor", "NeuralNetClassifier", "NeuralNetRegressor"]

@@ -1,9 +1,13 @@
 """Optimisers over the model's one flat parameter buffer, and gradient clipping.
 
 Each optimiser step is ONE C call (csrc/nn/optimizer.c) over every parameter: SGD (momentum,
-dampening, Nesterov as torch.optim.SGD), Adagrad, Adam and AdamW, with L2 weight decay and an L1
-penalty applied where the model's ``decay_mask_`` is 1 (weights; not biases nor batch-norm
-parameters).
+dampening, Nesterov as torch.optim.SGD), Adagrad, Adam, AdamW and RMSprop, with L2 weight decay and
+an L1 penalty applied where the model's ``decay_mask_`` is 1 (weights; not biases nor batch-norm
+parameters, as scikit-learn's MLP), or to every parameter with ``weight_decay_biases=True`` (what
+torch.optim does with one parameter group).
+
+The learning rate is the attribute ``lr``; a scheduler (mlc.nn.StepLR, ...) changes it between steps.
+A call ``step(..., lr=x)`` overrides it for that step only.
 """
 import numbers
 
@@ -11,7 +15,7 @@ import numpy as np
 
 from .. import _mlc
 
-__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "clip_grad_norm", "clip_grad_value"]
+__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "RMSprop", "clip_grad_norm", "clip_grad_value"]
 
 
 def _number(v, name, lo=None, lo_open=False, hi=None, hi_open=False):
@@ -28,10 +32,11 @@ class _Optimizer:
     method = None
     n_state = 0
 
-    def __init__(self, lr, weight_decay=0.0, l1=0.0):
+    def __init__(self, lr, weight_decay=0.0, l1=0.0, weight_decay_biases=False):
         self.lr = _number(lr, f"{type(self).__name__} lr", 0, lo_open=True)
         self.weight_decay = _number(weight_decay, "weight_decay", 0)
         self.l1 = _number(l1, "l1", 0)
+        self.weight_decay_biases = bool(weight_decay_biases)
         self.state = None
         self.step_count = 0
 
@@ -39,18 +44,23 @@ class _Optimizer:
         return dict(momentum=0.0, dampening=0.0, nesterov=False, beta1=0.9, beta2=0.999, eps=1e-8)
 
     def step(self, params, grads, decay_mask=None, lr=None, weight_decay=None):
-        """One update of params (P,) in place from grads (P,). lr / weight_decay override the
-        stored values for this step (schedules; scikit-learn's alpha / batch size)."""
+        """One update of params (P,) in place from grads (P,). decay_mask (P,): 1 where weight decay
+        and l1 apply (ignored with weight_decay_biases=True: everywhere). lr / weight_decay override
+        the stored values for this step (scikit-learn's alpha / batch size)."""
         if self.state is None or self.state.shape[1] != params.size:
             self.state = np.zeros((max(self.n_state, 1), params.size), np.float32)
             self.step_count = 0
+        if self.state.shape[0] < self.n_state:  # a scheduler switched momentum on (OneCycleLR)
+            self.state = np.concatenate([self.state, np.zeros((self.n_state - self.state.shape[0], params.size),
+                                                              np.float32)])
         self.step_count += 1
         h = self._hyper()
         _mlc.nn_optim_step(params, grads, self.state if self.n_state else None, self.method, self.step_count,
                            self.lr if lr is None else float(lr), h["momentum"], h["dampening"], h["nesterov"],
                            h["beta1"], h["beta2"], h["eps"],
                            self.weight_decay if weight_decay is None else float(weight_decay), self.l1,
-                           decay_mask)
+                           None if self.weight_decay_biases else decay_mask, h.get("alpha", 0.99),
+                           h.get("centered", False))
 
     def reset(self):
         self.state = None
@@ -62,8 +72,9 @@ class SGD(_Optimizer):
     p -= lr (g + momentum v) with Nesterov, p -= lr v otherwise; weight decay adds wd p to g."""
     method = _mlc.OPTIM_SGD
 
-    def __init__(self, lr=0.01, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0, l1=0.0):
-        super().__init__(lr, weight_decay, l1)
+    def __init__(self, lr=0.01, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0, l1=0.0,
+                 weight_decay_biases=False):
+        super().__init__(lr, weight_decay, l1, weight_decay_biases)
         self.momentum = _number(momentum, "SGD momentum", 0)
         self.dampening = _number(dampening, "SGD dampening", 0, hi=1)
         self.nesterov = bool(nesterov)
@@ -89,8 +100,8 @@ class Adagrad(_Optimizer):
     method = _mlc.OPTIM_ADAGRAD
     n_state = 1
 
-    def __init__(self, lr=0.01, eps=1e-10, weight_decay=0.0, l1=0.0):
-        super().__init__(lr, weight_decay, l1)
+    def __init__(self, lr=0.01, eps=1e-10, weight_decay=0.0, l1=0.0, weight_decay_biases=False):
+        super().__init__(lr, weight_decay, l1, weight_decay_biases)
         self.eps = _number(eps, "Adagrad eps", 0, lo_open=True)
 
     def _hyper(self):
@@ -102,8 +113,8 @@ class Adam(_Optimizer):
     method = _mlc.OPTIM_ADAM
     n_state = 2
 
-    def __init__(self, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, l1=0.0):
-        super().__init__(lr, weight_decay, l1)
+    def __init__(self, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, l1=0.0, weight_decay_biases=False):
+        super().__init__(lr, weight_decay, l1, weight_decay_biases)
         b1, b2 = betas
         self.betas = (_number(b1, "Adam beta1", 0, hi=1, hi_open=True), _number(b2, "Adam beta2", 0, hi=1, hi_open=True))
         self.eps = _number(eps, "Adam eps", 0, lo_open=True)
@@ -117,8 +128,31 @@ class AdamW(Adam):
     """torch.optim.AdamW: Adam with decoupled weight decay p -= lr wd p (Loshchilov & Hutter 2019)."""
     method = _mlc.OPTIM_ADAMW
 
-    def __init__(self, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01, l1=0.0):
-        super().__init__(lr, betas, eps, weight_decay, l1)
+    def __init__(self, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01, l1=0.0, weight_decay_biases=False):
+        super().__init__(lr, betas, eps, weight_decay, l1, weight_decay_biases)
+
+
+class RMSprop(_Optimizer):
+    """torch.optim.RMSprop: s = alpha s + (1 - alpha) g^2; d = sqrt(s) + eps, or with centered=True
+    d = sqrt(s - a^2) + eps where a is the running mean of g; with momentum b = momentum b + g / d and
+    p -= lr b, else p -= lr g / d. weight_decay adds wd p to g."""
+    method = _mlc.OPTIM_RMSPROP
+
+    def __init__(self, lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False, l1=0.0,
+                 weight_decay_biases=False):
+        super().__init__(lr, weight_decay, l1, weight_decay_biases)
+        self.alpha = _number(alpha, "RMSprop alpha", 0, hi=1)
+        self.eps = _number(eps, "RMSprop eps", 0, lo_open=True)
+        self.momentum = _number(momentum, "RMSprop momentum", 0)
+        self.centered = bool(centered)
+
+    @property
+    def n_state(self):
+        return 1 + (self.momentum > 0) + self.centered
+
+    def _hyper(self):
+        return dict(momentum=self.momentum, dampening=0.0, nesterov=False, beta1=0.9, beta2=0.999, eps=self.eps,
+                    alpha=self.alpha, centered=self.centered)
 
 
 def clip_grad_norm(grads, max_norm, norm_type=2.0):
