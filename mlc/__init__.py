@@ -27,8 +27,10 @@ nn
     estimators MLPClassifier, MLPRegressor, NeuralNetClassifier, NeuralNetRegressor;
     Sequential of layers Dense, Conv2d, MaxPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Dropout,
     ReLU, LeakyReLU, Sigmoid, Tanh, Identity, Flatten, Residual (base class Layer);
-    optimisers SGD, Adagrad, Adam, AdamW; clip_grad_norm, clip_grad_value;
-    losses CrossEntropyLoss, BCEWithLogitsLoss, MSELoss
+    optimisers SGD, Adagrad, Adam, AdamW, RMSprop; clip_grad_norm, clip_grad_value;
+    learning-rate schedulers LRScheduler, StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR,
+    ReduceLROnPlateau, OneCycleLR;
+    losses CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss, MSELoss, L1Loss, HuberLoss, SmoothL1Loss
 exceptions
     NotFittedError, ConvergenceWarning, DataConversionWarning, UndefinedMetricWarning,
     InvalidParameterError
