@@ -65,6 +65,13 @@ void mlc_blas_single_end(void);
 #define MLC_EXP_WORK 16 /* the steps of one exp, log or tanh (core/vmath.h's or libm's) */
 int mlc_team_size(int64_t work, int n_threads);
 
+/* The unit of `work` is the time of one sgemm multiply-add on one core (~0.02 ns at AVX-512 here), so
+ * an elementwise loop counts its elements times what one costs in that time: a plain pass over float32
+ * arrays (read one or two, write one: memory-bound) takes 0.10-0.14 ns an element, MLC_WORK_STREAM
+ * multiply-adds (measured at 1 thread on ReLU, the residual add, on 0.5M-element batches). A loop
+ * whose element costs more states its own measured multiple next to it. */
+#define MLC_WORK_STREAM 6
+
 /* A BLAS/LAPACK call doing `work` steps: mlc_blas_begin(work) makes BLAS single-threaded (a
  * mlc_blas_single_begin) when the work is below MLC_SERIAL_WORK outside a parallel region, and
  * returns whether it did; mlc_blas_end(that) undoes it. blas.h's mlc_cblas_* and linalg.h's

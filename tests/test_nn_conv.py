@@ -337,6 +337,30 @@ def test_maxpool2d_2x2_fast_path_matches_torch(torch, rng, shape):
     np.testing.assert_array_equal(out2, out)
 
 
+@pytest.mark.parametrize("case", [((2, 3, 33, 40), (4, 4), (4, 4)), ((1, 2, 19, 17), (3, 3), (2, 2)),
+                                  ((2, 1, 9, 40), (3, 5), (1, 3)), ((1, 1, 4, 64), (4, 4), (4, 4))])
+def test_maxpool2d_no_padding_path_matches_torch(torch, rng, case):
+    """Windows without padding and output rows of >= 8 (a vector loop over each output row per window
+    element): values and indices as torch's, with ties (first wins), -inf and NaN (NaN wins),
+    overlapping windows, and without argmax."""
+    shape, k, s = case
+    x = np.round(rng.standard_normal(shape) * 2).astype(np.float32)  # many ties
+    flat = x.reshape(-1)
+    flat[rng.choice(flat.size, max(1, flat.size // 17), replace=False)] = np.nan
+    flat[rng.choice(flat.size, max(1, flat.size // 13), replace=False)] = -np.inf
+    B, C, H, W = shape
+    oshape = (B, C, out_size(H, k[0], s[0], 0), out_size(W, k[1], s[1], 0))
+    assert oshape[3] >= 8
+    out, am = np.empty(oshape, np.float32), np.empty(oshape, np.int64)
+    _mlc.nn_maxpool2d_forward(out, am, x, *k, *s, 0, 0)
+    ref, idx = torch.nn.functional.max_pool2d(torch.tensor(x), k, s, return_indices=True)
+    np.testing.assert_array_equal(out, ref.numpy())
+    np.testing.assert_array_equal(am, idx.numpy())
+    out2 = np.empty(oshape, np.float32)
+    _mlc.nn_maxpool2d_forward(out2, None, x, *k, *s, 0, 0)
+    np.testing.assert_array_equal(out2, out)
+
+
 @pytest.mark.parametrize("case", POOL_CASES, ids=[str(i) for i in range(len(POOL_CASES))])
 @pytest.mark.parametrize("count_include_pad", [True, False])
 def test_avgpool2d_matches_torch(torch, rng, case, count_include_pad):

@@ -5,14 +5,14 @@
 
 int MLC_ISA(mlc_nn_add_forward)(float *out, const float *a, const float *b, int64_t n, int n_threads) {
     if (n < 0) return MLC_EINVAL;
-#pragma omp parallel for simd num_threads(mlc_team_size(n, n_threads)) schedule(static)
+#pragma omp parallel for simd num_threads(mlc_team_size(n * MLC_WORK_STREAM, n_threads)) schedule(static)
     for (int64_t i = 0; i < n; i++) out[i] = a[i] + b[i];
     return MLC_OK;
 }
 
 int MLC_ISA(mlc_nn_add_backward)(float *da, float *db, const float *dout, int64_t n, int n_threads) {
     if (n < 0) return MLC_EINVAL;
-    const int team = mlc_team_size(n, n_threads);
+    const int team = mlc_team_size(n * MLC_WORK_STREAM, n_threads);
     if (da != NULL) {
 #pragma omp parallel for simd num_threads(team) schedule(static)
         for (int64_t i = 0; i < n; i++) da[i] += dout[i];

@@ -26,6 +26,10 @@ const char *mlc_nn_batchnorm_check_params(int64_t B, int64_t C, int64_t S, int t
  * depend on the CPU level or the vector width. */
 #define LANES 8
 
+/* Work per value (mlc.h's unit) of the forward (three passes) and of the backward (two): 0.36-0.43 ns
+ * at 1 thread on (32, 16, 32, 32) and (32, 32, 16, 16). */
+#define BN_WORK 20
+
 /* sum of xc[b CS + s] (shift 0) or of (xc[b CS + s] - shift)^2 (square 1), b < B, s < S. */
 static double channel_sum(const float *xc, int64_t B, int64_t S, int64_t CS, double shift, int square) {
     double acc[LANES] = {0};
@@ -47,6 +51,39 @@ static double channel_sum(const float *xc, int64_t B, int64_t S, int64_t CS, dou
     return acc[0];
 }
 
+/* The backward's three sums over one channel, y = x - mean: sum y, sum dout, sum dout y, in LANES
+ * float64 lanes each as channel_sum. */
+static void backward_sums(double *sum_y, double *sum_dout, double *sum_dout_y, const float *xc, const float *dc,
+                          int64_t B, int64_t S, int64_t CS, double mean) {
+    double ay[LANES] = {0}, ad[LANES] = {0}, ady[LANES] = {0};
+    for (int64_t b = 0; b < B; b++) {
+        const float *xr = xc + b * CS, *dr = dc + b * CS;
+        int64_t s = 0;
+        for (; s + LANES <= S; s += LANES)
+            for (int k = 0; k < LANES; k++) {
+                const double y = (double)xr[s + k] - mean, d = dr[s + k];
+                ay[k] += y;
+                ad[k] += d;
+                ady[k] += d * y;
+            }
+        for (; s < S; s++) {
+            const double y = (double)xr[s] - mean, d = dr[s];
+            ay[s % LANES] += y;
+            ad[s % LANES] += d;
+            ady[s % LANES] += d * y;
+        }
+    }
+    for (int w = LANES / 2; w > 0; w /= 2)
+        for (int k = 0; k < w; k++) {
+            ay[k] += ay[k + w];
+            ad[k] += ad[k + w];
+            ady[k] += ady[k + w];
+        }
+    *sum_y = ay[0];
+    *sum_dout = ad[0];
+    *sum_dout_y = ady[0];
+}
+
 int MLC_ISA(mlc_nn_batchnorm_forward)(float *out, float *save_mean, float *save_invstd, float *running_mean,
                                       float *running_var, const float *x, const float *gamma, const float *beta,
                                       int64_t B, int64_t C, int64_t S, int training, double momentum,
@@ -54,7 +91,7 @@ int MLC_ISA(mlc_nn_batchnorm_forward)(float *out, float *save_mean, float *save_
     const int has_running = running_mean != NULL && running_var != NULL;
     if (mlc_nn_batchnorm_check_params(B, C, S, training, has_running, momentum, eps) != NULL) return MLC_EINVAL;
     const int64_t n = B * S, CS = C * S;
-    const int team = mlc_team_size(4 * n * C, n_threads);
+    const int team = mlc_team_size(n * C * BN_WORK, n_threads);
 #pragma omp parallel for num_threads(team) schedule(static)
     for (int64_t c = 0; c < C; c++) {
         double mean, invstd;
@@ -95,7 +132,7 @@ int MLC_ISA(mlc_nn_batchnorm_backward)(float *dx, float *dgamma, float *dbeta, c
     if (B < 0 || C < 0 || S < 0) return MLC_EINVAL;
     if (dx == NULL && dgamma == NULL && dbeta == NULL) return MLC_OK;
     const int64_t n = B * S, CS = C * S;
-    const int team = mlc_team_size(4 * n * C, n_threads);
+    const int team = mlc_team_size(n * C * BN_WORK, n_threads);
 #pragma omp parallel for num_threads(team) schedule(static)
     for (int64_t c = 0; c < C; c++) {
         const float mean = save_mean[c], invstd = save_invstd[c];
@@ -104,18 +141,8 @@ int MLC_ISA(mlc_nn_batchnorm_backward)(float *dx, float *dgamma, float *dbeta, c
         // where r = mean(y) is the part of the batch mean that save_mean lost to float rounding
         // (training only; in eval the running mean is exact and r = 0).
         double sum_dout = 0.0, sum_dout_y = 0.0, sum_y = 0.0;
-        const int need_sums = dgamma != NULL || dbeta != NULL || (dx != NULL && training);
-        if (need_sums) {
-            for (int64_t b = 0; b < B; b++) {
-                const float *xc = x + b * CS + c * S, *dc = dout + b * CS + c * S;
-                for (int64_t s = 0; s < S; s++) {
-                    const double y = (double)xc[s] - mean;
-                    sum_y += y;
-                    sum_dout += dc[s];
-                    sum_dout_y += dc[s] * y;
-                }
-            }
-        }
+        if (dgamma != NULL || dbeta != NULL || (dx != NULL && training))
+            backward_sums(&sum_y, &sum_dout, &sum_dout_y, x + c * S, dout + c * S, B, S, CS, mean);
         const double r = training && n > 0 ? sum_y / (double)n : 0.0;
         const double sum_dout_xhat = invstd * (sum_dout_y - r * sum_dout);
         if (dgamma != NULL) dgamma[c] += (float)sum_dout_xhat;
