@@ -46,6 +46,23 @@ class EpochRunner:
         self._relus = [layer for layer in layers if type(layer) is ReLU]
         self._saturating = [layer for layer in layers if isinstance(layer, (Sigmoid, Tanh))]
         self._decayed = [(layer, s.name) for layer in layers for s in layer.param_specs() if s.decay]
+        self._bufs = {}   # the shuffled batch and the loss gradient, reused from step to step
+
+    def _gather(self, A, idx, key):
+        """A[idx] gathered straight into a buffer kept between steps (no allocation per step)."""
+        buf = self._bufs.get(key)
+        if buf is None or buf.shape[1:] != A.shape[1:] or buf.dtype != A.dtype or len(buf) < len(idx):
+            buf = self._bufs[key] = np.empty((max(self.batch_size, len(idx)),) + A.shape[1:], A.dtype)
+        # mode="clip": the indices are a permutation's, and "raise" would gather through a temporary
+        return np.take(A, idx, axis=0, out=buf[:len(idx)], mode="clip")
+
+    def _zeros(self, key, shape):
+        buf = self._bufs.get(key)
+        if buf is None or buf.shape != shape:
+            buf = self._bufs[key] = np.zeros(shape, np.float32)
+        else:
+            buf.fill(0)
+        return buf
 
     def penalty_terms(self):
         """(sum of squared decayed weights, sum of their absolute values)."""
@@ -79,11 +96,11 @@ class EpochRunner:
                 wb = None if sample_weight is None else sample_weight[s:e]
             else:
                 idx = order[s:e]
-                xb, tb = X[idx], T[idx]
-                wb = None if sample_weight is None else sample_weight[idx]
+                xb, tb = self._gather(X, idx, "x"), self._gather(T, idx, "t")
+                wb = None if sample_weight is None else self._gather(sample_weight, idx, "w")
             model.set_dropout_seed(self.rng.integers(0, 2**62))
             out = model.forward(xb, True)
-            dout = np.zeros(out.shape, np.float32)
+            dout = self._zeros("dout", out.shape)
             loss = self.loss(dout, out, tb, wb) * self.loss_scale
             if self.loss_scale != 1.0:
                 dout *= np.float32(self.loss_scale)
