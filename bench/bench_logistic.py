@@ -54,6 +54,13 @@ def rows(quick=False):
                   lambda: ml.LogisticRegression(**kw).fit(X, y), lambda: skl.LogisticRegression(**kw).fit(X, y),
                   lambda m: _objective(m, X, y, 1.0, "l2"), "objective", repeats=repeats)
 
+    for solver in ("sag", "saga"):  # scikit-learn's stopping rule and tol on both sides
+        kw = dict(C=1.0, solver=solver, tol=1e-4, max_iter=1000, random_state=0)
+        yield compare("linear_model", f"LogisticRegression L2 {solver} binary {n}x{d}",
+                      lambda kw=kw: ml.LogisticRegression(**kw).fit(X, y),
+                      lambda kw=kw: skl.LogisticRegression(**kw).fit(X, y),
+                      lambda m: _objective(m, X, y, 1.0, "l2"), "objective", repeats=repeats)
+
     Xd, yd = load_digits(return_X_y=True)
     Xd = StandardScaler().fit_transform(Xd)
     kw = dict(C=0.1, tol=1e-6, max_iter=2000)
@@ -71,6 +78,10 @@ def rows(quick=False):
                                                 fit_intercept=False).fit(X, y),
                   lambda: skl.LogisticRegression(l1_ratio=1.0, solver="liblinear", C=C, tol=1e-4, max_iter=1000,
                                                  fit_intercept=False).fit(X, y),
+                  lambda m: _objective(m, X, y, C, "l1"), "objective", repeats=repeats)
+    kw = dict(l1_ratio=1.0, solver="saga", C=C, tol=1e-4, max_iter=1000, random_state=0)
+    yield compare("linear_model", f"LogisticRegression L1 saga {n}x{d}",
+                  lambda: ml.LogisticRegression(**kw).fit(X, y), lambda: skl.LogisticRegression(**kw).fit(X, y),
                   lambda m: _objective(m, X, y, C, "l1"), "objective", repeats=repeats)
 
     # solver='liblinear' on both sides: the same problem, LIBLINEAR's tol on both. Without an intercept

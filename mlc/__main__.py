@@ -209,6 +209,13 @@ def _linear_model_rows(datasets):
                     lambda kw=kw, Xtr=Xtr, ytr=ytr, Xte=Xte: sklm.LogisticRegression(
                         solver="liblinear", **kw).fit(Xtr, ytr).predict(Xte),
                     lambda p, yte=yte: _accuracy(p, yte)))
+    for name, kw in (("sag", dict(solver="sag")), ("saga, l1", dict(solver="saga", l1_ratio=1.0, C=0.5))):
+        out.append((f"LogisticRegression({name})", "breast_cancer (scaled)", "accuracy",
+                    lambda Xtr=Xtr, ytr=ytr, Xte=Xte, kw=kw: linear_model.LogisticRegression(
+                        max_iter=1000, random_state=0, **kw).fit(Xtr, ytr).predict(Xte),
+                    lambda Xtr=Xtr, ytr=ytr, Xte=Xte, kw=kw: sklm.LogisticRegression(
+                        max_iter=1000, random_state=0, **kw).fit(Xtr, ytr).predict(Xte),
+                    lambda p, yte=yte: _accuracy(p, yte)))
     out.append(("SGDClassifier(hinge, l2)", "breast_cancer (scaled)", "accuracy",
                 lambda Xtr=Xtr, ytr=ytr, Xte=Xte: linear_model.SGDClassifier(random_state=0).fit(Xtr, ytr).predict(Xte),
                 lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sklm.SGDClassifier(random_state=0).fit(Xtr, ytr).predict(Xte),

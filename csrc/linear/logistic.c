@@ -20,6 +20,7 @@
 #include "core/dispatch.h"
 #include "core/reduce.h"
 #include "core/vmath.h"
+#include "linear/logistic_sag.h"
 
 /* Dispatched per CPU level (core/dispatch.h). The rows go by fours, each four read once for the
  * logits and once more, still in cache, for the gradient; OpenBLAS's row-major GEMV ran at a fraction
@@ -138,6 +139,8 @@ static int optim_method(int solver) {
 /* lbfgs and owlqn: the quasi-Newton solvers (the others are first-order). */
 static int quasi_newton(int solver) { return solver == MLC_LOGISTIC_LBFGS || solver == MLC_LOGISTIC_OWLQN; }
 
+static int sag_family(int solver) { return solver == MLC_LOGISTIC_SAG || solver == MLC_LOGISTIC_SAGA; }
+
 const char *mlc_logistic_check_params(int64_t n, int64_t d, int64_t n_classes, const mlc_logistic_params *p) {
     if (n < 1 || d < 0) return "X must have at least one sample";
     if (n_classes < 2) return "n_classes must be >= 2";
@@ -152,6 +155,7 @@ const char *mlc_logistic_check_params(int64_t n, int64_t d, int64_t n_classes, c
                "'l1' or 'elasticnet'";
     if (p->max_iter < 1) return "max_iter must be >= 1";
     if (!(p->tol >= 0)) return "tol must be >= 0";
+    if (sag_family(p->solver)) return mlc_logistic_sag_check_params(p);
     if (quasi_newton(p->solver)) {
         if (p->lbfgs_memory < 1) return "lbfgs memory must be >= 1";
         if (p->line_search != MLC_LINESEARCH_MORE_THUENTE && p->line_search != MLC_LINESEARCH_BACKTRACKING)
@@ -479,6 +483,15 @@ int mlc_logistic_fit(double *w, double *loss_curve, double *objective_curve, int
         if ((st = record(&rec, 0, w, f + l1_term(w, l1, P))) != MLC_OK) goto done;
         st = mlc_optim_lbfgs_minimize(&lb, w, &f, n_iter, converged, problem_fn, &pr, l1, p->max_iter, p->tol, record,
                                       &rec);
+    } else if (sag_family(p->solver)) { // the curve holds the start and the end: a pass per epoch costs an epoch
+        double f;
+        if ((st = problem_fn(&pr, w, NULL, &f)) != MLC_OK || (st = record(&rec, 0, w, f + l1_term(w, l1, P))) != MLC_OK)
+            goto done;
+        if ((st = mlc_logistic_sag_fit(w, n_iter, converged, X, y, sw, n, d, n_classes, p, progress)) != MLC_OK)
+            goto done;
+        if ((st = problem_fn(&pr, w, NULL, &f)) != MLC_OK ||
+            (st = record(&rec, *n_iter, w, f + l1_term(w, l1, P))) != MLC_OK)
+            goto done;
     } else {
         st = fit_first_order(w, n_iter, converged, &pr, l1, p, &rec);
     }

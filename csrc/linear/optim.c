@@ -511,14 +511,9 @@ void mlc_optim_step(mlc_optim *o, double *w, const double *grad, double lr) {
     }
 }
 
-/* sign(x) max(|x| - t, 0): the proximal map of t |.| */
-static inline double soft_threshold(double x, double t) {
-    return x > t ? x - t : x < -t ? x + t : 0.0;
-}
-
 /* Proximal first-order steps for F(w) = f(w) + sum_j l1_j |w_j|.
  *
- * Each method's update on grad f is followed by w_j <- soft_threshold(w_j, lr_j l1_j), the
+ * Each method's update on grad f is followed by w_j <- mlc_optim_soft_threshold(w_j, lr_j l1_j), the
  * proximal map of the L1 term with the step lr_j that the update gave coordinate j, so that a
  * fixed point is a minimiser of F (w = prox(w - lr_j grad_j f) holds exactly at the optimum) and
  * coordinates reach exact zeros:
@@ -545,12 +540,12 @@ void mlc_optim_prox_l1(mlc_optim *o, double *w, const double *l1, double lr) {
     const double mu = o->momentum;
     switch (o->method) {
     case MLC_OPTIM_SGD:
-        for (int64_t j = 0; j < p; j++) w[j] = soft_threshold(w[j], lr * l1[j]);
+        for (int64_t j = 0; j < p; j++) w[j] = mlc_optim_soft_threshold(w[j], lr * l1[j]);
         break;
     case MLC_OPTIM_MOMENTUM:
         for (int64_t j = 0; j < p; j++) {
             const double pre = w[j];
-            w[j] = soft_threshold(pre, lr * l1[j]);
+            w[j] = mlc_optim_soft_threshold(pre, lr * l1[j]);
             m[j] += (pre - w[j]) / lr; // m = (w_old - w_new) / lr, since w_old = pre + lr m
         }
         break;
@@ -559,19 +554,19 @@ void mlc_optim_prox_l1(mlc_optim *o, double *w, const double *l1, double lr) {
             // after mlc_optim_step: w = y - lr (g + mu m), m = mu m_old + g; so y - lr g = w + lr mu m,
             // and on the first step (m_old = 0) the previous x is y itself = w + lr (1 + mu) m
             const double x_prev = o->t == 1 ? w[j] + lr * (1 + mu) * m[j] : v[j];
-            const double x = soft_threshold(w[j] + lr * mu * m[j], lr * l1[j]);
+            const double x = mlc_optim_soft_threshold(w[j] + lr * mu * m[j], lr * l1[j]);
             m[j] = (x_prev - x) / lr;
             w[j] = x - lr * mu * m[j];
             v[j] = x;
         }
         break;
     case MLC_OPTIM_ADAGRAD:
-        for (int64_t j = 0; j < p; j++) w[j] = soft_threshold(w[j], lr * l1[j] / (sqrt(v[j]) + o->eps));
+        for (int64_t j = 0; j < p; j++) w[j] = mlc_optim_soft_threshold(w[j], lr * l1[j] / (sqrt(v[j]) + o->eps));
         break;
     default: {
         const double c1 = 1.0 - pow(o->beta1, (double)o->t), c2 = 1.0 - pow(o->beta2, (double)o->t);
         const double a = lr * sqrt(c2) / c1, e = o->eps * sqrt(c2);
-        for (int64_t j = 0; j < p; j++) w[j] = soft_threshold(w[j], a * l1[j] / (sqrt(v[j]) + e));
+        for (int64_t j = 0; j < p; j++) w[j] = mlc_optim_soft_threshold(w[j], a * l1[j] / (sqrt(v[j]) + e));
     }
     }
 }

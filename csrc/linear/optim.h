@@ -101,6 +101,9 @@ int mlc_optim_init(mlc_optim *o, int method, int64_t n_params, double momentum, 
 void mlc_optim_free(mlc_optim *o);
 /* One update. w (P) inout; grad (P) in. */
 void mlc_optim_step(mlc_optim *o, double *w, const double *grad, double lr);
+/* sign(x) max(|x| - t, 0): the proximal map of t |.| */
+static inline double mlc_optim_soft_threshold(double x, double t) { return x > t ? x - t : x < -t ? x + t : 0.0; }
+
 /* The proximal step of sum_j l1_j |w_j|, called right after every mlc_optim_step with the same lr
  * (grad then is the gradient of the smooth part only): soft-thresholds each w_j by lr_j l1_j, lr_j the
  * coordinate's effective step (see optim.c), and keeps the method's state consistent with the

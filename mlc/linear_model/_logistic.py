@@ -26,6 +26,13 @@ Solvers (csrc/linear/optim.c, csrc/linear/logistic.c):
   'liblinear' LIBLINEAR's problem (the intercept regularised, scaled by intercept_scaling) and solvers:
             trust-region Newton, dual coordinate descent (dual=True), newGLMNET (l1_ratio=1); two
             classes only, as in scikit-learn 1.9 (_logistic_liblinear.py).
+  'sag', 'saga'
+            scikit-learn's SAG (Schmidt, Le Roux & Bach 2013; L2 or no penalty) and SAGA (Defazio,
+            Bach & Lacoste-Julien 2014; any l1_ratio, by the L1 prox; exact zeros) in
+            csrc/linear/logistic_sag.c: its step size, just-in-time updates and stopping rule (max
+            change of the coefficients over an epoch <= tol * their max), max_iter epochs of rows
+            drawn with replacement. Single-threaded (each step needs the previous one's weights);
+            loss_curve_ and objective_curve_ hold the start and the end only.
 """
 import numbers
 import warnings
@@ -74,12 +81,13 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         Multiplies each sample's weight by its class's weight; 'balanced' uses
         n_samples / (n_classes * count(class)).
     max_iter : int, default=100
-        Iterations (lbfgs, owlqn, gd) or epochs (the other first-order solvers).
+        Iterations (lbfgs, owlqn, gd) or epochs (the other first-order solvers, sag, saga).
     tol : float, default=1e-4
         Batch solvers stop when max |gradient| (OWL-QN: pseudo-gradient) of the scaled objective is
         <= tol; stochastic ones when the objective has not improved by tol (relative) for
-        n_iter_no_change epochs.
-    solver : {'lbfgs', 'owlqn', 'gd', 'sgd', 'momentum', 'nesterov', 'adagrad', 'adam', 'liblinear'}, default='lbfgs'
+        n_iter_no_change epochs; sag and saga when max |change of coef_ over an epoch| <= tol * max |coef_|.
+    solver : {'lbfgs', 'owlqn', 'gd', 'sgd', 'momentum', 'nesterov', 'adagrad', 'adam', 'liblinear', 'sag', \
+'saga'}, default='lbfgs'
         'liblinear' minimises LIBLINEAR's objective (see _logistic_liblinear.py), whose intercept is
         regularised; tol and max_iter are LIBLINEAR's; its curves are divided by C sum_i s_i, the dual
         solver's being the dual objective (which rises to the optimum).
@@ -98,7 +106,7 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
     n_iter_no_change : int, default=5
         Stochastic solvers: epochs without an improvement of tol (relative) before stopping.
     random_state : int, RandomState, Generator or None
-        Shuffling of the stochastic solvers.
+        Shuffling of the stochastic solvers (sag and saga: the rows drawn).
     verbose : int, default=0
         > 0 prints a summary line after fitting.
     n_jobs : int or None
@@ -212,6 +220,8 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         if self.solver == "lbfgs" and penalty not in ("l2", None):
             raise ValueError(f"Solver lbfgs supports only 'l2' or None penalties, got {penalty} penalty "
                              "(l1_ratio > 0); use solver='owlqn' or a first-order solver.")
+        if self.solver == "sag" and penalty not in ("l2", None):
+            raise ValueError(f"Solver sag supports only 'l2' or None penalties, got {penalty} penalty.")
         check_solver(self.solver, penalty, self.dual)
         if penalty != "elasticnet" and l1_ratio is not None and 0 < l1_ratio < 1:
             warnings.warn(f"l1_ratio parameter is only used when penalty is 'elasticnet'. Got (penalty={penalty})",
@@ -296,10 +306,13 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
             batch = n
         lr = 0.1
         full_batch = self.solver in ("lbfgs", "owlqn", "gd")
-        if self.solver not in ("lbfgs", "owlqn"):  # a first-order solver
+        sag = self.solver in ("sag", "saga")
+        if self.solver not in ("lbfgs", "owlqn") and not sag:  # a first-order solver
             l2_scale = (1.0 - l1_ratio) / C if penalty != _PENALTIES[None] else 0.0
             lr = (float(self.learning_rate) if self.learning_rate != "auto"
                   else self._auto_learning_rate(X, sw, n_classes, min(batch, n), l2_scale))
+        if self.solver == "sag" and penalty != _PENALTIES[None] and not self.fit_intercept and not X.any():
+            raise ZeroDivisionError("Current sag implementation does not handle the case step_size * alpha_scaled == 1")
         seed = seed_from_random_state(self.random_state) if not full_batch else 0
         w, loss_curve, obj_curve, n_iter, converged = _mlc.logistic_fit(
             X, codes, sw, np.zeros(P), n_classes, solver, penalty, C, l1_ratio, bool(self.fit_intercept),
@@ -313,7 +326,10 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         self.n_iter_ = np.array([n_iter], dtype=np.int32)
         self.loss_curve_ = loss_curve
         self.objective_curve_ = obj_curve
-        if not converged:
+        if sag and n_iter == self.max_iter:  # scikit-learn's rule and words
+            warnings.warn("The max_iter was reached which means the coef_ did not converge", ConvergenceWarning,
+                          stacklevel=2)
+        elif not converged and not sag:
             unit = "iterations" if full_batch else "epochs"
             warnings.warn(f"{self.solver} failed to converge after {self.max_iter} {unit} (max_iter reached). "
                           "Increase max_iter or scale the data.", ConvergenceWarning, stacklevel=2)
