@@ -20,21 +20,18 @@ from mlc import _mlc
 from mlc.exceptions import ConvergenceWarning
 from mlc.linear_model import LogisticRegression
 from conftest import assert_rss_stable, layouts, needs_rss
+from test_logistic import load as load_scaled
 
 
 def load(name, scale=True):
-    if name == "generated":
-        X, y = datasets.make_classification(n_samples=400, n_features=12, n_informative=6, n_classes=3,
-                                            n_clusters_per_class=1, flip_y=0.05, random_state=0)
-    elif name == "generated_binary":
-        X, y = datasets.make_classification(n_samples=300, n_features=5, n_informative=3, n_redundant=0,
-                                            flip_y=0.1, random_state=0)
-    elif name == "digits_halves":  # the L1/L2 sparsity gallery example's problem
+    """test_logistic's sets (scaled), the raw ones (scale=False), and digits 0-4 vs 5-9."""
+    if name == "digits_halves":  # the L1/L2 sparsity gallery example's problem
         X, y = datasets.load_digits(return_X_y=True)
-        y = (y > 4).astype(int)
-    else:
+        return StandardScaler().fit_transform(X), (y > 4).astype(int)
+    if not scale:
         X, y = getattr(datasets, f"load_{name}")(return_X_y=True)
-    return (StandardScaler().fit_transform(X) if scale else X.astype(float)), y
+        return X.astype(float), y
+    return load_scaled(name)
 
 
 def assert_coef_close(ours, theirs, atol=1e-4):
