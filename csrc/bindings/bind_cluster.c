@@ -76,24 +76,29 @@ fail:
     return NULL;
 }
 
-/* kmeans_fit(X, sample_weight, centers_init, algorithm, max_iter, tol, n_threads=1, bounds=1)
- *   -> (centers (K, D), labels (N) int32, inertia, n_iter) */
+/* kmeans_fit(X, sample_weight, centers_init, algorithm, max_iter, tol, n_threads=1, bounds=1, mean=None)
+ *   -> (centers (K, D), labels (N) int32, inertia, n_iter); centres and the fit relative to mean (D) */
 static PyObject *kmeans_fit(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
     static char *kwlist[] = {"X", "sample_weight", "centers_init", "algorithm", "max_iter", "tol",
-                             "n_threads", "bounds", NULL};
-    PyObject *xo, *wo, *co;
+                             "n_threads", "bounds", "mean", NULL};
+    PyObject *xo, *wo, *co, *mo = Py_None;
     int algorithm, n_threads = 1, bounds = 1;
     Py_ssize_t max_iter;
     double tol;
-    PyArrayObject *X = NULL, *w = NULL, *centers = NULL, *labels = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOind|ip", kwlist, &xo, &wo, &co, &algorithm, &max_iter,
-                                     &tol, &n_threads, &bounds))
+    PyArrayObject *X = NULL, *w = NULL, *centers = NULL, *labels = NULL, *mean = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOind|ipO", kwlist, &xo, &wo, &co, &algorithm, &max_iter,
+                                     &tol, &n_threads, &bounds, &mo))
         return NULL;
     if (data_and_weights(&X, &w, xo, wo, 0) < 0) goto fail;
     centers = centers_like(co, X, 1);
     if (centers == NULL) goto fail;
     int64_t n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1), k = PyArray_DIM(centers, 0);
+    if (mo != Py_None) {
+        mean = mlc_bind_array(mo, PyArray_TYPE(X), 1, "mean");
+        if (mean == NULL || mlc_bind_check_dim(mean, 0, d, "mean") < 0) goto fail;
+    }
+    const void *md = mlc_bind_data(mean);
     if (mlc_bind_check_params(mlc_kmeans_check_params(n, d, k, algorithm, max_iter, tol)) < 0) goto fail;
     if (n_threads < 1) n_threads = 1;
     labels = mlc_bind_new(1, n, 0, NPY_INT32);
@@ -104,22 +109,57 @@ static PyObject *kmeans_fit(PyObject *self, PyObject *args, PyObject *kwds) {
     Py_BEGIN_ALLOW_THREADS
     if (PyArray_TYPE(X) == NPY_FLOAT32)
         st = mlc_kmeans_fit_f32(PyArray_DATA(centers), PyArray_DATA(labels), &inertia, &n_iter,
-                                PyArray_DATA(X), PyArray_DATA(w), n, d, k, algorithm, max_iter, tol,
+                                PyArray_DATA(X), PyArray_DATA(w), md, n, d, k, algorithm, max_iter, tol,
                                 bounds, n_threads, &mlc_bind_interrupt);
     else
         st = mlc_kmeans_fit_f64(PyArray_DATA(centers), PyArray_DATA(labels), &inertia, &n_iter,
-                                PyArray_DATA(X), PyArray_DATA(w), n, d, k, algorithm, max_iter, tol,
+                                PyArray_DATA(X), PyArray_DATA(w), md, n, d, k, algorithm, max_iter, tol,
                                 bounds, n_threads, &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
     if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(X);
     Py_DECREF(w);
+    Py_XDECREF(mean);
     return Py_BuildValue("NNdL", centers, labels, inertia, (long long)n_iter);
 fail:
     Py_XDECREF(X);
     Py_XDECREF(w);
+    Py_XDECREF(mean);
     Py_XDECREF(centers);
     Py_XDECREF(labels);
+    return NULL;
+}
+
+/* kmeans_moments(X, n_threads=1) -> (mean (D) float64, the mean of the column variances) */
+static PyObject *kmeans_moments(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"X", "n_threads", NULL};
+    PyObject *xo;
+    int n_threads = 1;
+    PyArrayObject *X = NULL, *mean = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|i", kwlist, &xo, &n_threads)) return NULL;
+    X = mlc_bind_float_array(xo, 2, "X");
+    if (X == NULL) goto fail;
+    int64_t n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1);
+    if (mlc_bind_check_params(n < 1 ? "need at least one sample" : d < 1 ? "need at least one feature" : NULL) < 0)
+        goto fail;
+    if (n_threads < 1) n_threads = 1;
+    mean = mlc_bind_new(1, d, 0, NPY_FLOAT64);
+    if (mean == NULL) goto fail;
+    double var = 0.0;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    if (PyArray_TYPE(X) == NPY_FLOAT32)
+        st = mlc_kmeans_moments_f32(PyArray_DATA(mean), &var, PyArray_DATA(X), n, d, n_threads);
+    else
+        st = mlc_kmeans_moments_f64(PyArray_DATA(mean), &var, PyArray_DATA(X), n, d, n_threads);
+    Py_END_ALLOW_THREADS
+    if (mlc_bind_check_status(st) < 0) goto fail;
+    Py_DECREF(X);
+    return Py_BuildValue("Nd", mean, var);
+fail:
+    Py_XDECREF(X);
+    Py_XDECREF(mean);
     return NULL;
 }
 
@@ -215,8 +255,10 @@ PyMethodDef mlc_cluster_methods[] = {
     {"kmeans_plusplus", MLC_BIND_FN(kmeans_plusplus), MLC_BIND_KW,
      "kmeans_plusplus(X, sample_weight, n_clusters, n_local_trials, seed, n_threads=1) -> (centers, indices)"},
     {"kmeans_fit", MLC_BIND_FN(kmeans_fit), MLC_BIND_KW,
-     "kmeans_fit(X, sample_weight, centers_init, algorithm, max_iter, tol, n_threads=1, bounds=True)"
+     "kmeans_fit(X, sample_weight, centers_init, algorithm, max_iter, tol, n_threads=1, bounds=True, mean=None)"
      " -> (centers, labels, inertia, n_iter)"},
+    {"kmeans_moments", MLC_BIND_FN(kmeans_moments), MLC_BIND_KW,
+     "kmeans_moments(X, n_threads=1) -> (mean, mean column variance)"},
     {"kmeans_assign", MLC_BIND_FN(kmeans_assign), MLC_BIND_KW,
      "kmeans_assign(X, centers, sample_weight=None, n_threads=1) -> (labels, inertia)"},
     {"kmeans_minibatch_step", MLC_BIND_FN(kmeans_minibatch_step), MLC_BIND_KW,

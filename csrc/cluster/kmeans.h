@@ -31,21 +31,27 @@ int mlc_kmeans_plusplus_f32(float *centers, int64_t *indices, const float *X,
                             int64_t n_local_trials, uint64_t seed, int n_threads,
                             const mlc_progress *p);
 
-/* One k-means run from given centres (Lloyd or Elkan, see kmeans_impl.h).
- *   centers (K, D) inout: the initial centres in, the final ones out
+/* One k-means run from given centres (Lloyd or Elkan, see kmeans_impl.h) on the rows of X minus mean.
+ *   centers (K, D) inout: the initial centres in, the final ones out (both minus mean)
  *   labels (N) out; *inertia out; *n_iter out
- *   X (N, D) in; sample_weight (N) in
+ *   X (N, D) in; sample_weight (N) in; mean (D) in, or NULL for zeros: the fit sees x_i - mean rounded
+ *   to X's type, as on a centred copy of X (which it never makes)
  * tol: the absolute bound on the sum of squared centre shifts (the caller scales it).
  * bounds: Lloyd skips the rows whose label Hamerly's bounds prove (1), or ranks every row every
  * iteration (0); the same labels, centres and inertia either way, bit for bit. Elkan ignores it. */
 int mlc_kmeans_fit_f64(double *centers, int32_t *labels, double *inertia, int64_t *n_iter,
-                       const double *X, const double *sample_weight, int64_t n, int64_t d, int64_t k,
+                       const double *X, const double *sample_weight, const double *mean, int64_t n, int64_t d, int64_t k,
                        int algorithm, int64_t max_iter, double tol, int bounds, int n_threads,
                        const mlc_progress *p);
 int mlc_kmeans_fit_f32(float *centers, int32_t *labels, double *inertia, int64_t *n_iter,
-                       const float *X, const float *sample_weight, int64_t n, int64_t d, int64_t k,
+                       const float *X, const float *sample_weight, const float *mean, int64_t n, int64_t d, int64_t k,
                        int algorithm, int64_t max_iter, double tol, int bounds, int n_threads,
                        const mlc_progress *p);
+
+/* The centring and tolerance of a fit, in one pass over X (N, D) in:
+ *   mean (D) out: the column means; *var out: the mean over the columns of their variances (1/N) */
+int mlc_kmeans_moments_f64(double *mean, double *var, const double *X, int64_t n, int64_t d, int n_threads);
+int mlc_kmeans_moments_f32(double *mean, double *var, const float *X, int64_t n, int64_t d, int n_threads);
 
 /* Nearest centre of each row and the weighted inertia.
  *   labels (N) out; *inertia out (may be NULL)

@@ -20,6 +20,23 @@ static inline double MLC_SFX(sqdist)(const T *x, const T *c, int64_t d) {
     return lanes_sum(acc) + s;
 }
 
+/* sum_j ((x_j - m_j) - c_j)^2 in float64, x_j - m_j rounded to T as a centred copy of X would hold it
+ * (the fit's rows are taken minus X's mean on the fly). x, m, c (D) in */
+static inline double MLC_SFX(sqdist_x)(const T *x, const T *m, const T *c, int64_t d) {
+    double acc[KM_LANES] = {0.0}, s = 0.0;
+    int64_t j = 0;
+    for (; j + KM_LANES <= d; j += KM_LANES)
+        for (int l = 0; l < KM_LANES; l++) {
+            const double t = (double)(T)(x[j + l] - m[j + l]) - (double)c[j + l];
+            acc[l] += t * t;
+        }
+    for (; j < d; j++) {
+        const double t = (double)(T)(x[j] - m[j]) - (double)c[j];
+        s += t * t;
+    }
+    return lanes_sum(acc) + s;
+}
+
 /* sum_j x_j^2 in float64. x (D) in */
 static inline double MLC_SFX(sqdist0)(const T *x, int64_t d) {
     double acc[KM_LANES] = {0.0}, s = 0.0;
@@ -43,6 +60,7 @@ static void MLC_SFX(sqnorms)(T *cn, const T *C, int64_t k, int64_t d) {
  * part (G) or NULL: per-group weighted inertia (KM_INERTIA, or along a Lloyd pass). */
 typedef struct {
     const T *X, *w, *C, *cn;
+    const T *mean;               /* (D): the rows are those of X minus mean (zeros: X's own) */
     int64_t n, d, k;
     int32_t *labels;
     double *upper, *lower;       /* (N), (N, NG): the bounds of KM_BOUNDED (bounded_row) */
@@ -68,11 +86,11 @@ static void MLC_SFX(take_tiles)(MLC_SFX(km_pass) *c, mlc_arena *a, int team) {
     c->tiles = mlc_arena_take(a, sizeof(T) * (size_t)(team * c->tile_slice));
 }
 
-static inline void MLC_SFX(accumulate)(double *gs, const T *x, double w, int32_t label, int64_t d,
+static inline void MLC_SFX(accumulate)(double *gs, const T *x, const T *m, double w, int32_t label, int64_t d,
                                        int64_t k) {
     double *s = gs + (int64_t)label * d;
 #pragma omp simd
-    for (int64_t t = 0; t < d; t++) s[t] += w * (double)x[t];
+    for (int64_t t = 0; t < d; t++) s[t] += w * (double)(T)(x[t] - m[t]);
     gs[k * d + label] += w;
 }
 
@@ -147,13 +165,18 @@ static inline int MLC_SFX(bounded_row)(const MLC_SFX(km_pass) *c, int64_t i, dou
     const double xe = c->xn[i] + c->cmax, e2 = 2.0 * c->eps * xe * xe;
     double bound = MLC_MAX(glob, 2.0 * c->next[a] - u);
     if (!(bound > 0.0 && u * u + e2 < bound * bound)) {
-        u = sqrt(MLC_SFX(sqdist)(x, c->C + (int64_t)a * d, d));
+        u = sqrt(MLC_SFX(sqdist_x)(x, c->mean, c->C + (int64_t)a * d, d));
         bound = MLC_MAX(glob, 2.0 * c->next[a] - u);
     }
     c->upper[i] = u;
     if (bound > 0.0 && u * u + e2 < bound * bound) return 1;
-    // the groups that may hold a centre the GEMM could rank at or before a: every distance in them
+    // the groups that may hold a centre the GEMM could rank at or before a: every distance in them,
+    // unless they hold more than a quarter of the centres (a GEMM row ranks them for less)
     const double reach = u * u + e2;
+    int64_t todo = 0;
+    for (int64_t g = 0; g < ng; g++)
+        if (!(lb[g] > 0.0 && lb[g] * lb[g] > reach)) todo += c->goff[g + 1] - c->goff[g];
+    if (4 * todo > c->k) return 0;
     int32_t best = a;
     double dbest = u, rest = INFINITY; /* rest: a lower bound on d(x, c_j), j != best, outside the groups */
     for (int64_t g = 0; g < ng; g++) {
@@ -164,7 +187,7 @@ static inline int MLC_SFX(bounded_row)(const MLC_SFX(km_pass) *c, int64_t i, dou
         for (int64_t t = c->goff[g]; t < c->goff[g + 1]; t++) {
             const int32_t j = c->order[t];
             if (j == a) continue;
-            const double dj = sqrt(MLC_SFX(sqdist)(x, c->C + (int64_t)j * d, d));
+            const double dj = sqrt(MLC_SFX(sqdist_x)(x, c->mean, c->C + (int64_t)j * d, d));
             dist[j] = dj;
             if (dj < dbest || (dj == dbest && j < best)) {
                 best = j;
@@ -212,20 +235,21 @@ static void MLC_SFX(lloyd_window)(const MLC_SFX(km_pass) *c, T *tile, int64_t w0
             if (m < KM_TILE) continue;
         }
         if (m == 0) continue;
-        const T *rows = c->X + idx[0] * d;
-        if (m < KM_TILE || idx[m - 1] - idx[0] != m - 1) {
-            for (int64_t r = 0; r < m; r++) memcpy(G + r * d, c->X + idx[r] * d, sizeof(T) * d);
-            memset(G + m * d, 0, sizeof(T) * (KM_TILE - m) * d);
-            rows = G;
+        for (int64_t r = 0; r < m; r++) {
+            const T *x = c->X + idx[r] * d;
+            T *g = G + r * d;
+#pragma omp simd
+            for (int64_t t = 0; t < d; t++) g[t] = x[t] - c->mean[t];
         }
-        MLC_SFX(rank_tile)(c, D, rows, idx, m);
+        memset(G + m * d, 0, sizeof(T) * (KM_TILE - m) * d);
+        MLC_SFX(rank_tile)(c, D, G, idx, m);
         m = 0;
     }
     for (int64_t i = w0; i < w1 && (gs || part); i++) {
         const T *x = c->X + i * d;
         const double wi = c->w ? (double)c->w[i] : 1.0;
-        if (gs) MLC_SFX(accumulate)(gs, x, wi, c->labels[i], d, k);
-        if (part) *part += wi * MLC_SFX(sqdist)(x, c->C + (int64_t)c->labels[i] * d, d);
+        if (gs) MLC_SFX(accumulate)(gs, x, c->mean, wi, c->labels[i], d, k);
+        if (part) *part += wi * MLC_SFX(sqdist_x)(x, c->mean, c->C + (int64_t)c->labels[i] * d, d);
     }
 }
 
@@ -258,7 +282,7 @@ static int MLC_SFX(run_pass)(const MLC_SFX(km_pass) *c, int mode, int n_threads,
                 default:
                     for (int64_t i = i0; i < i0 + nb; i++)
                         part += (c->w ? (double)c->w[i] : 1.0) *
-                                MLC_SFX(sqdist)(c->X + i * d, c->C + (int64_t)c->labels[i] * d, d);
+                                MLC_SFX(sqdist_x)(c->X + i * d, c->mean, c->C + (int64_t)c->labels[i] * d, d);
                 }
             }
             if (c->part) c->part[g] = part;
@@ -287,15 +311,15 @@ static int MLC_SFX(inertia)(double *out, MLC_SFX(km_pass) *c, double *part, int 
  * the first empty cluster, the next farthest for the second, ...; rows of weight 0 excluded), which
  * leaves its old cluster, as scikit-learn does; if every sample sits on its centre, nothing moves. A cluster still
  * without weight then copies the centre of the heaviest cluster. */
-static void MLC_SFX(mstep)(T *c_new, double *shift, double *sums, const T *X, const T *w, const T *c_old,
-                           const int32_t *labels, int64_t n, int64_t d, int64_t k, double *dist) {
+static void MLC_SFX(mstep)(T *c_new, double *shift, double *sums, const T *X, const T *mean, const T *w,
+                           const T *c_old, const int32_t *labels, int64_t n, int64_t d, int64_t k, double *dist) {
     double *wsum = sums + k * d;
     int64_t n_empty = 0;
     for (int64_t j = 0; j < k; j++) n_empty += wsum[j] == 0.0;
     if (n_empty > 0) {
         // a row of weight 0 counts as absent: it is never moved into an empty cluster
         for (int64_t i = 0; i < n; i++)
-            dist[i] = w && !(w[i] > 0) ? -1.0 : MLC_SFX(sqdist)(X + i * d, c_old + (int64_t)labels[i] * d, d);
+            dist[i] = w && !(w[i] > 0) ? -1.0 : MLC_SFX(sqdist_x)(X + i * d, mean, c_old + (int64_t)labels[i] * d, d);
         if (dist[argmax(dist, n)] > 0.0) {
             for (int64_t j = 0; j < k; j++) {
                 if (wsum[j] != 0.0) continue;
@@ -304,7 +328,7 @@ static void MLC_SFX(mstep)(T *c_new, double *shift, double *sums, const T *X, co
                 const double wt = w ? (double)w[far] : 1.0;
                 const int64_t old = labels[far];
                 for (int64_t t = 0; t < d; t++) {
-                    const double v = (double)X[far * d + t] * wt;
+                    const double v = (double)(T)(X[far * d + t] - mean[t]) * wt;
                     sums[old * d + t] -= v;
                     sums[j * d + t] = v;
                 }
@@ -412,14 +436,14 @@ static void MLC_SFX(lloyd_prepare)(MLC_SFX(km_pass) *c, T *cn, const double *shi
  *
  * Writes centers (K, D), labels (N), *inertia, *n_iter. */
 int KM_API(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_t *n_iter, const T *X,
-                      const T *w, int64_t n, int64_t d, int64_t k, int algorithm, int64_t max_iter,
+                      const T *w, const T *mean, int64_t n, int64_t d, int64_t k, int algorithm, int64_t max_iter,
                       double tol, int bounds, int n_threads, const mlc_progress *p) {
     if (mlc_kmeans_check_params(n, d, k, algorithm, max_iter, tol)) return MLC_EINVAL;
     const int64_t ng = algorithm == MLC_KMEANS_ELKAN ? k : (k + 9) / 10;
     const int64_t groups = n_groups(n), stride = k * d + k;
     // the whole fit's scratch, one block (mlc_arena): sized on the first pass, carved on the second
     mlc_arena a = {NULL, 0};
-    T *buf;
+    T *buf, *zeros = NULL;
     double *gs, *upper = NULL, *lower = NULL, *next = NULL, *dist, *xn = NULL, *gshift = NULL;
     int32_t *labels_old, *grp = NULL, *order = NULL;
     int64_t *goff = NULL;
@@ -427,6 +451,7 @@ int KM_API(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_t
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 1 && mlc_arena_alloc(&a) != MLC_OK) return MLC_ENOMEM;
         buf = mlc_arena_take(&a, sizeof(T) * (2 * k * d + k));
+        if (mean == NULL) zeros = mlc_arena_take(&a, sizeof(T) * d);
         gs = mlc_arena_take(&a, sizeof(double) * (groups * stride + stride + k + groups));
         labels_old = mlc_arena_take(&a, sizeof(int32_t) * n);
         dist = mlc_arena_take(&a, sizeof(double) * MLC_MAX(n, ng * d));
@@ -445,13 +470,15 @@ int KM_API(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_t
     double *sums = gs + groups * stride, *shift = sums + stride, *part = shift + k;
     memcpy(cur, centers, sizeof(T) * k * d);
     for (int64_t i = 0; i < n; i++) labels_old[i] = -1;
+    if (mean == NULL) memset(zeros, 0, sizeof(T) * d);
+    c.mean = mean ? mean : zeros;
     c.C = cur;
     c.cn = cn;
     if (bounds) {
         order = grp + k;
         gshift = next + k;
         MLC_SFX(centre_groups)(grp, order, goff, dist, cur, k, d, ng);
-        c = (MLC_SFX(km_pass)){.X = X, .w = w, .C = cur, .cn = cn, .n = n, .d = d, .k = k, .labels = labels,
+        c = (MLC_SFX(km_pass)){.X = X, .w = w, .mean = c.mean, .C = cur, .cn = cn, .n = n, .d = d, .k = k, .labels = labels,
                                .upper = upper, .lower = lower, .next = next, .xn = xn,
                                .gshift = gshift, .ng = ng, .grp = grp, .order = order, .goff = goff,
                                .eps = MLC_SFX(bounds_eps)(d), .tiles = c.tiles, .tile_slice = c.tile_slice};
@@ -465,7 +492,7 @@ int KM_API(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_t
         st = MLC_SFX(run_pass)(&c, bounds && it > 0 ? KM_BOUNDED : KM_LLOYD, n_threads, p);
         if (st != MLC_OK) goto done;
         mlc_chunks_merge(sums, gs, groups, stride, stride);
-        MLC_SFX(mstep)(nxt, shift, sums, X, w, cur, labels, n, d, k, dist);
+        MLC_SFX(mstep)(nxt, shift, sums, X, c.mean, w, cur, labels, n, d, k, dist);
         T *tmp = cur;
         cur = nxt;
         nxt = tmp;
@@ -493,17 +520,57 @@ done:
     return st;
 }
 
-/* One block (a) for a Lloyd pass over c's rows outside a fit: cn (K) out, c's tiles, and n_extra
- * doubles (extra out). */
+/* The column means of X and the mean of its column variances in one pass (the fit's centring and
+ * tolerance, without a centred copy of X). Each group sums v = x - s and v^2 per column, with s = X's
+ * first row (a shift that keeps the squares from cancelling); the groups merge in order. */
+int KM_API(mlc_kmeans_moments)(double *mean, double *var, const T *X, int64_t n, int64_t d, int n_threads) {
+    if (n < 1 || d < 1) return MLC_EINVAL;
+    const mlc_chunks ch = groups_of(n);
+    const int64_t groups = ch.count;
+    double *part = mlc_malloc(sizeof(double) * (size_t)(2 * d * (groups + 1)));
+    if (part == NULL) return MLC_ENOMEM;
+    double *acc = part + 2 * d * groups;
+    const int team = pass_team(n, n * d, n_threads);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(team)
+    for (int64_t g = 0; g < groups; g++) {
+        double *a = part + 2 * d * g, *q = a + d;
+        for (int64_t t = 0; t < 2 * d; t++) a[t] = 0.0;
+        const int64_t r1 = MLC_MIN(n, group_begin(ch, g + 1));
+        for (int64_t i = group_begin(ch, g); i < r1; i++) {
+            const T *x = X + i * d;
+#pragma omp simd
+            for (int64_t t = 0; t < d; t++) {
+                const double v = (double)x[t] - (double)X[t];
+                a[t] += v;
+                q[t] += v * v;
+            }
+        }
+    }
+    mlc_chunks_merge(acc, part, groups, 2 * d, 2 * d);
+    double v = 0.0;
+    for (int64_t t = 0; t < d; t++) {
+        const double m = acc[t] / (double)n;
+        mean[t] = (double)X[t] + m;
+        v += MLC_MAX(0.0, acc[d + t] / (double)n - m * m);
+    }
+    *var = v / (double)d;
+    mlc_free(part);
+    return MLC_OK;
+}
+
+/* One block (a) for a Lloyd pass over c's rows outside a fit: cn (K) out, c's tiles, c's zero mean and
+ * n_extra doubles (extra out). */
 static int MLC_SFX(lloyd_scratch)(T **cn, double **extra, mlc_arena *a, MLC_SFX(km_pass) *c, int64_t n_extra,
                                   int n_threads) {
     *a = (mlc_arena){NULL, 0};
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 1 && mlc_arena_alloc(a) != MLC_OK) return MLC_ENOMEM;
-        *cn = mlc_arena_take(a, sizeof(T) * c->k);
+        *cn = mlc_arena_take(a, sizeof(T) * (c->k + c->d));
         *extra = mlc_arena_take(a, sizeof(double) * n_extra);
         MLC_SFX(take_tiles)(c, a, pass_team(c->n, c->n * c->d * c->k, n_threads));
     }
+    memset(*cn + c->k, 0, sizeof(T) * c->d);
+    c->mean = *cn + c->k; /* the rows as they are */
     return MLC_OK;
 }
 

@@ -158,9 +158,11 @@
       const mlc_progress *p), (centers, indices, X, sample_weight, n, d, k, n_local_trials, seed,        \
       n_threads, p))                                                                                     \
     X(int, mlc_kmeans_fit_##sfx, (T *centers, int32_t *labels, double *inertia, int64_t *n_iter,          \
-      const T *X, const T *sample_weight, int64_t n, int64_t d, int64_t k, int algorithm,                \
+      const T *X, const T *sample_weight, const T *mean, int64_t n, int64_t d, int64_t k, int algorithm, \
       int64_t max_iter, double tol, int bounds, int n_threads, const mlc_progress *p), (centers, labels, \
-      inertia, n_iter, X, sample_weight, n, d, k, algorithm, max_iter, tol, bounds, n_threads, p))       \
+      inertia, n_iter, X, sample_weight, mean, n, d, k, algorithm, max_iter, tol, bounds, n_threads, p)) \
+    X(int, mlc_kmeans_moments_##sfx, (double *mean, double *var, const T *X, int64_t n, int64_t d,        \
+      int n_threads), (mean, var, X, n, d, n_threads))                                                   \
     X(int, mlc_kmeans_assign_##sfx, (int32_t *labels, double *inertia, const T *X,                        \
       const T *sample_weight, const T *centers, int64_t n, int64_t d, int64_t k, int n_threads,          \
       const mlc_progress *p), (labels, inertia, X, sample_weight, centers, n, d, k, n_threads, p))       \

@@ -23,7 +23,7 @@ import numpy as np
 
 from .. import _mlc
 from .._threads import get_num_threads
-from .._validation import (check_array, check_is_fitted, check_random_state, check_sample_weight,
+from .._validation import (assert_all_finite, check_array, check_is_fitted, check_random_state, check_sample_weight,
                           check_scalar)
 from ..base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin
 from ..exceptions import ConvergenceWarning
@@ -111,14 +111,11 @@ class _BaseKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
                              f"number of features of the data {X.shape[1]}.")
 
     @staticmethod
-    def _tolerance(X, w, tol, weighted, centred=None):
-        """tol times the mean feature variance (weighted when weights were given). centred: X minus
-        X.mean(axis=0), if the caller has it (np.var's own steps, so the same bits, one pass fewer)."""
+    def _tolerance(X, w, tol, weighted):
+        """tol times the mean feature variance (weighted when weights were given)."""
         if tol == 0:
             return 0.0
         if not weighted:
-            if centred is not None:
-                return float(np.mean(np.add.reduce(centred * centred, axis=0) / X.shape[0]) * tol)
             return float(np.mean(np.var(X, axis=0)) * tol)
         mean = np.average(X, axis=0, weights=w)
         return float(np.mean(np.average((X - mean) ** 2, axis=0, weights=w)) * tol)
@@ -240,7 +237,12 @@ class KMeans(_BaseKMeans):
 
     def fit(self, X, y=None, sample_weight=None):
         """Compute k-means clustering. Returns self."""
-        X = self._validate_data(X, reset=True)
+        # X's finiteness is read from its mean (one pass over X fewer): the C pass that centres it
+        X = self._validate_data(X, reset=True, ensure_all_finite=False)
+        nt = get_num_threads()
+        X_mean, variance = _mlc.kmeans_moments(X, nt)
+        if not np.all(np.isfinite(X_mean)):  # NaN or infinity in X
+            assert_all_finite(X, "X")
         if not isinstance(self.algorithm, str) or self.algorithm not in _ALGORITHMS:
             raise ValueError(f"algorithm must be one of {sorted(_ALGORITHMS)}, got {self.algorithm!r}.")
         self._check_params(X)
@@ -252,17 +254,19 @@ class KMeans(_BaseKMeans):
         w = _check_weights(sample_weight, X)
         rng = check_random_state(self.random_state)
         init = self._check_init_array(X) if _is_array_init(self.init) else self.init
-        # centring keeps the GEMM identity ||x||^2 - 2x.c + ||c||^2 accurate (as scikit-learn does);
-        # seeding looks at the raw rows, so that it does not depend on the mean's rounding
-        X_raw = X
-        X_mean = X.mean(axis=0)
-        X = X - X_mean
-        tol = self._tolerance(X_raw, w, self.tol, sample_weight is not None, centred=X)
+        # centring keeps the GEMM identity ||x||^2 - 2x.c + ||c||^2 accurate (as scikit-learn does): the
+        # kernel takes the rows minus X_mean as it reads them; seeding looks at the raw rows, so that it
+        # does not depend on the mean's rounding
+        X_mean = X_mean.astype(X.dtype)
+        if sample_weight is None:
+            tol = float(variance * self.tol)
+        else:
+            tol = self._tolerance(X, w, self.tol, True)
         best = None
         for _ in range(self._n_init):
-            centers = self._init_centroids(X_raw, w, init, rng) - X_mean
+            centers = self._init_centroids(X, w, init, rng) - X_mean
             centers, labels, inertia, n_iter = _mlc.kmeans_fit(
-                X, w, centers, _ALGORITHMS[algorithm], int(self.max_iter), tol, get_num_threads())
+                X, w, centers, _ALGORITHMS[algorithm], int(self.max_iter), tol, nt, mean=X_mean)
             if best is None or (inertia < best[2] and not _same_clustering(labels, best[1], self.n_clusters)):
                 best = (centers, labels, inertia, n_iter)
         centers, labels, inertia, n_iter = best
