@@ -53,6 +53,15 @@ static mlc_chunks groups_of(int64_t n) {
 static int64_t n_groups(int64_t n) { return groups_of(n).count; }
 static int64_t group_begin(mlc_chunks ch, int64_t g) { return mlc_chunk_begin(ch, g) * KM_BLOCK; }
 
+/* The groups of a Lloyd pass whose partial sums have `stride` doubles: one per block while they fit in
+ * KM_SUMS_BYTES (at least KM_GROUPS), so that a group whose labels did not change keeps the sums of the
+ * pass before, without reading its rows (see run_pass). */
+#define KM_SUMS_BYTES ((int64_t)32 << 20)
+static mlc_chunks sum_groups_of(int64_t n, int64_t stride) {
+    const int64_t blocks = (n + KM_BLOCK - 1) / KM_BLOCK;
+    return mlc_chunks_even(blocks, 1, MLC_MAX(KM_GROUPS, KM_SUMS_BYTES / (int64_t)sizeof(double) / stride));
+}
+
 /* The team of a pass over N rows doing `work` steps: at most one thread per group. */
 static int pass_team(int64_t n, int64_t work, int n_threads) {
     return (int)MLC_MIN((int64_t)mlc_team_size(work, n_threads), n_groups(n));

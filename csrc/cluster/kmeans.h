@@ -38,7 +38,8 @@ int mlc_kmeans_plusplus_f32(float *centers, int64_t *indices, const float *X,
  *   to X's type, as on a centred copy of X (which it never makes)
  * tol: the absolute bound on the sum of squared centre shifts (the caller scales it).
  * bounds: Lloyd skips the rows whose label Hamerly's bounds prove (1), or ranks every row every
- * iteration (0); the same labels, centres and inertia either way, bit for bit. Elkan ignores it. */
+ * iteration (0); the same labels, centres and inertia either way, bit for bit. Elkan runs the same
+ * engine (the same bits as Lloyd). */
 int mlc_kmeans_fit_f64(double *centers, int32_t *labels, double *inertia, int64_t *n_iter,
                        const double *X, const double *sample_weight, const double *mean, int64_t n, int64_t d, int64_t k,
                        int algorithm, int64_t max_iter, double tol, int bounds, int n_threads,

@@ -73,6 +73,7 @@ typedef struct {
     const int64_t *goff;         /* (NG + 1) */
     double cmax, eps;            /* max_j ||c_j||; the GEMM's relative rounding bound (bounds_eps) */
     double *gs, *part;
+    const int32_t *prev;         /* (N) or NULL: the labels of the pass whose group sums gs still holds */
     T *tiles;                    /* per thread a tile (see take_tiles), tile_slice apart */
     int64_t tile_slice;
 } MLC_SFX(km_pass);
@@ -142,7 +143,7 @@ static void MLC_SFX(rank_tile)(const MLC_SFX(km_pass) *c, T *D, const T *rows, c
  * j != b (e bounding the GEMM's rounding, so that the GEMM ranks b strictly first). Tried in turn:
  * the moved bounds; u made exact; exact distances to the centres of the groups the bounds do not rule
  * out. Returns 1 when the label (kept or changed) and the bounds are set, 0 when the row is a near
- * tie that the GEMM must rank. dist (K) scratch */
+ * tie that the GEMM must rank, or one that the GEMM ranks for less. dist (K) scratch */
 static inline int MLC_SFX(bounded_row)(const MLC_SFX(km_pass) *c, int64_t i, double *dist) {
     const int64_t d = c->d, ng = c->ng;
     const T *x = c->X + i * d;
@@ -220,9 +221,11 @@ static inline int MLC_SFX(bounded_row)(const MLC_SFX(km_pass) *c, int64_t i, dou
 
 /* One window of rows [w0, w1) (at most KM_WINDOW): the rows that need it (all of them unless
  * `bounded`) are ranked in tiles of KM_TILE, then every row is added, in row order, to gs (if not
- * NULL) and its weighted squared distance to its centre to *part (if not NULL), as KM_INERTIA does. */
+ * NULL) and its weighted squared distance to its centre to *part (if not NULL), as KM_INERTIA does.
+ * whole: the window is a whole group and gs holds its sums for the labels c->prev: they stand when
+ * no label changed (the same rows added in the same order give the same bits). */
 static void MLC_SFX(lloyd_window)(const MLC_SFX(km_pass) *c, T *tile, int64_t w0, int64_t w1, int bounded,
-                                  double *gs, double *part) {
+                                  int whole, double *gs, double *part) {
     const int64_t k = c->k, d = c->d;
     T *D = tile, *G = tile + KM_TILE * k;
     int64_t *idx = (int64_t *)(G + KM_TILE * d);
@@ -245,6 +248,10 @@ static void MLC_SFX(lloyd_window)(const MLC_SFX(km_pass) *c, T *tile, int64_t w0
         MLC_SFX(rank_tile)(c, D, G, idx, m);
         m = 0;
     }
+    if (gs && whole) {
+        if (memcmp(c->labels + w0, c->prev + w0, sizeof(int32_t) * (size_t)(w1 - w0)) == 0) gs = NULL;
+        else memset(gs, 0, sizeof(double) * (size_t)(k * d + k));
+    }
     for (int64_t i = w0; i < w1 && (gs || part); i++) {
         const T *x = c->X + i * d;
         const double wi = c->w ? (double)c->w[i] : 1.0;
@@ -256,9 +263,9 @@ static void MLC_SFX(lloyd_window)(const MLC_SFX(km_pass) *c, T *tile, int64_t w0
 /* One pass over all rows in `mode`, parallel over the groups of blocks. */
 static int MLC_SFX(run_pass)(const MLC_SFX(km_pass) *c, int mode, int n_threads, const mlc_progress *p) {
     const int64_t n = c->n, d = c->d, k = c->k;
-    const mlc_chunks ch = groups_of(n);
-    const int64_t groups = ch.count, stride = k * d + k;
-    if (c->gs) memset(c->gs, 0, sizeof(double) * groups * stride);
+    const int64_t stride = k * d + k;
+    const mlc_chunks ch = sum_groups_of(n, stride);
+    const int64_t groups = ch.count;
     const int team = pass_team(n, mode == KM_INERTIA ? n * d : n * d * k, n_threads);
     mlc_par par = mlc_par_init(p);
     const int lloyd = mode == KM_LLOYD || mode == KM_BOUNDED;
@@ -272,12 +279,14 @@ static int MLC_SFX(run_pass)(const MLC_SFX(km_pass) *c, int mode, int n_threads,
             double *gs = c->gs ? c->gs + g * stride : NULL;
             double part = 0.0;
             const int64_t r0 = group_begin(ch, g), r1 = MLC_MIN(n, group_begin(ch, g + 1));
+            const int whole = c->prev != NULL && r1 - r0 <= KM_WINDOW;
+            if (gs && !whole) memset(gs, 0, sizeof(double) * stride);
             for (int64_t i0 = r0; i0 < r1; i0 += KM_WINDOW) {
                 const int64_t nb = MLC_MIN(KM_WINDOW, r1 - i0);
                 switch (mode) {
                 case KM_LLOYD:
                 case KM_BOUNDED:
-                    MLC_SFX(lloyd_window)(c, tile, i0, i0 + nb, mode == KM_BOUNDED, gs, c->part ? &part : NULL);
+                    MLC_SFX(lloyd_window)(c, tile, i0, i0 + nb, mode == KM_BOUNDED, whole, gs, c->part ? &part : NULL);
                     break;
                 default:
                     for (int64_t i = i0; i < i0 + nb; i++)
@@ -301,7 +310,7 @@ static int MLC_SFX(inertia)(double *out, MLC_SFX(km_pass) *c, double *part, int 
     int st = MLC_SFX(run_pass)(c, mode, n_threads, p);
     c->part = NULL;
     if (st != MLC_OK) return st;
-    *out = mlc_chunks_sum(part, n_groups(c->n));
+    *out = mlc_chunks_sum(part, sum_groups_of(c->n, c->k * c->d + c->k).count);
     return MLC_OK;
 }
 
@@ -360,7 +369,7 @@ static void MLC_SFX(half_nearest)(double *next, const T *C, int64_t k, int64_t d
         }
 }
 
-/* The NG groups of KM_BOUNDED from the centres C (K, D) in: NG = K (Elkan) puts each centre in a
+/* The NG groups of KM_BOUNDED from the centres C (K, D) in: NG = K puts each centre in a
  * group of its own; otherwise the groups are a few Lloyd steps on the centres themselves, seeded
  * with every (K / NG)-th one (Yinyang's grouping). grp (K) out; order (K) out; goff (NG + 1) out;
  * gc (NG, D) scratch */
@@ -429,18 +438,18 @@ static void MLC_SFX(lloyd_prepare)(MLC_SFX(km_pass) *c, T *cn, const double *shi
  * With `bounds`, a row is ranked only when bounds on its distances, carried from one iteration to
  * the next through the centre shifts, cannot show which centre that GEMM would rank first, with a
  * margin for its rounding (bounded_row): the labels, centres, inertia and iterations are those of
- * ranking every row, bit for bit. Lloyd keeps Yinyang's bounds (Ding et al., "Yinyang K-Means",
- * ICML 2015): one upper bound and one lower bound per group of about 10 centres, N x ceil(K / 10)
- * float64; Elkan keeps Elkan's (Elkan, "Using the triangle inequality to accelerate k-means", ICML
- * 2003): one lower bound per centre, N x K float64. Without `bounds`, Elkan ranks every row too.
+ * ranking every row, bit for bit. Lloyd and Elkan both keep Yinyang's bounds (Ding et al., "Yinyang
+ * K-Means", ICML 2015): one upper bound and one lower bound per group of about 10 centres, N x
+ * ceil(K / 10) float64. (Elkan's one lower bound per centre, N x K float64, cost more memory traffic
+ * than they saved at D = 50 and K = 8 or 64; only the result of scikit-learn's elkan must match.)
  *
  * Writes centers (K, D), labels (N), *inertia, *n_iter. */
 int KM_API(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_t *n_iter, const T *X,
                       const T *w, const T *mean, int64_t n, int64_t d, int64_t k, int algorithm, int64_t max_iter,
                       double tol, int bounds, int n_threads, const mlc_progress *p) {
     if (mlc_kmeans_check_params(n, d, k, algorithm, max_iter, tol)) return MLC_EINVAL;
-    const int64_t ng = algorithm == MLC_KMEANS_ELKAN ? k : (k + 9) / 10;
-    const int64_t groups = n_groups(n), stride = k * d + k;
+    const int64_t ng = (k + 9) / 10;
+    const int64_t stride = k * d + k, groups = sum_groups_of(n, stride).count;
     // the whole fit's scratch, one block (mlc_arena): sized on the first pass, carved on the second
     mlc_arena a = {NULL, 0};
     T *buf, *zeros = NULL;
@@ -488,6 +497,7 @@ int KM_API(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_t
     for (; it < max_iter; it++) {
         c.C = cur;
         c.gs = gs;
+        c.prev = it > 0 ? labels_old : NULL;
         MLC_SFX(lloyd_prepare)(&c, cn, it > 0 ? shift : NULL);
         st = MLC_SFX(run_pass)(&c, bounds && it > 0 ? KM_BOUNDED : KM_LLOYD, n_threads, p);
         if (st != MLC_OK) goto done;
@@ -581,7 +591,8 @@ int KM_API(mlc_kmeans_assign)(int32_t *labels, double *inertia, const T *X, cons
     T *cn;
     double *part;
     MLC_SFX(km_pass) c = {.X = X, .w = w, .C = centers, .n = n, .d = d, .k = k, .labels = labels};
-    if (MLC_SFX(lloyd_scratch)(&cn, &part, &a, &c, n_groups(n), n_threads) != MLC_OK) return MLC_ENOMEM;
+    if (MLC_SFX(lloyd_scratch)(&cn, &part, &a, &c, sum_groups_of(n, k * d + k).count, n_threads) != MLC_OK)
+        return MLC_ENOMEM;
     MLC_SFX(sqnorms)(cn, centers, k, d);
     c.cn = cn;
     int st = inertia ? MLC_SFX(inertia)(inertia, &c, part, KM_LLOYD, n_threads, p)
@@ -594,7 +605,7 @@ int KM_API(mlc_kmeans_minibatch_step)(T *centers, double *weight_sums, int32_t *
                                  const T *X, const T *w, int64_t b, int64_t d, int64_t k,
                                  int n_threads, const mlc_progress *p) {
     if (b < 1 || d < 1 || k < 1 || k > INT32_MAX) return MLC_EINVAL;
-    const int64_t groups = n_groups(b), stride = k * d + k;
+    const int64_t stride = k * d + k, groups = sum_groups_of(b, stride).count;
     mlc_arena a;
     T *cn;
     double *gs;
@@ -653,12 +664,12 @@ static int MLC_SFX(pp_pass)(double *out, double *part, const double *closest, co
  * rows are adjacent and the order does not depend on how X's rows were ordered. keys (N) scratch */
 static void MLC_SFX(content_order)(int64_t *perm, const T *X, int64_t n, int64_t d, km_key *keys) {
     for (int64_t i = 0; i < n; i++) {
-        uint64_t h = 0x9e3779b97f4a7c15ULL;
-        for (int64_t t = 0; t < d; t++) {
+        uint64_t h = 0;
+        for (int64_t t = 0; t < d; t++) { /* a sum of independent mixes: no chain of D mixes per row */
             double v = (double)X[i * d + t] + 0.0; /* -0.0 -> 0.0 */
             uint64_t bits;
             memcpy(&bits, &v, sizeof bits);
-            h = mix64(h ^ bits);
+            h += mix64(bits + (uint64_t)(t + 1) * 0x9e3779b97f4a7c15ULL);
         }
         keys[i].hash = h;
         keys[i].row = i;

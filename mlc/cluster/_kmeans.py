@@ -22,6 +22,7 @@ import warnings
 import numpy as np
 
 from .. import _mlc
+from .._math import linear_scores
 from .._threads import get_num_threads
 from .._validation import (assert_all_finite, check_array, check_is_fitted, check_random_state, check_sample_weight,
                           check_scalar)
@@ -208,10 +209,10 @@ class KMeans(_BaseKMeans):
     copy_x : bool, default=True
         Accepted for compatibility: X is never modified.
     algorithm : {'lloyd', 'elkan'}, default='lloyd'
-        The same result, bit for bit. Both rank a row's centres by one GEMM per tile of rows, and
-        skip the rows whose label bounds on their distances prove (exactly: the labels, centres and
-        inertia are those of ranking every row, rounding included): 'lloyd' keeps Yinyang's bounds
-        (N x ceil(n_clusters / 10) in memory), 'elkan' Elkan's (N x n_clusters).
+        The same result, bit for bit, by the same engine: a row's centres are ranked by one GEMM
+        per tile of rows, and the rows whose label Yinyang's bounds on their distances prove are
+        skipped (exactly: the labels, centres and inertia are those of ranking every row, rounding
+        included; N x ceil(n_clusters / 10) bounds in memory).
 
     Attributes
     ----------
@@ -292,7 +293,7 @@ class _RowSampler:
 
     def __init__(self, X, w):
         proj = np.random.default_rng(0x6b6d65616e73).standard_normal(X.shape[1])
-        self.perm = np.argsort(X.astype(np.float64, copy=False) @ proj, kind="stable")
+        self.perm = np.argsort(linear_scores(X, proj), kind="stable")
         self.cum = np.cumsum(w[self.perm], dtype=np.float64)
 
     def draw(self, rng, size):
