@@ -215,7 +215,7 @@ def test_state_dict_and_pickle_roundtrip(rng):
     clone.params_[:] = 0  # the views follow the flat buffer after unpickling
     assert not np.allclose(clone.forward(X, False), ref)
     with pytest.raises(ValueError, match="params has"):
-        other.load_state_dict({"params": state["params"][:-1], "buffers": state["buffers"]})
+        other.load_state_dict({"params": model.params_[:-1], "buffers": model.buffers_})
 
 
 def test_seeded_init_is_reproducible():

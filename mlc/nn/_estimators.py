@@ -154,6 +154,7 @@ class _BaseNetwork(BaseEstimator):
             clip_grad_value=getattr(self, "clip_grad_value", None),
             diagnostics=getattr(self, "diagnostics", True), verbose=self.verbose)
         runner.step = self.t_
+        self._prepare_runner(runner, X.shape[0], first)
         converged = False
         n_iter = 0
         if first:
@@ -182,6 +183,9 @@ class _BaseNetwork(BaseEstimator):
                     self.best_loss_ = min(self.best_loss_, obj)
                 self._no_improvement_count = 0 if improved else self._no_improvement_count + 1
                 self._update_lr_after_epoch()
+                if self._after_epoch(obj):
+                    converged = True
+                    break
                 if self._no_improvement_count > self.n_iter_no_change:
                     if self._on_plateau():
                         converged = True
@@ -221,6 +225,13 @@ class _BaseNetwork(BaseEstimator):
 
     def _update_lr_after_epoch(self):
         pass
+
+    def _prepare_runner(self, runner, n_train, first):
+        """Before the epochs of a fit: per-batch hooks on the runner (a scheduler stepped per batch)."""
+
+    def _after_epoch(self, objective):
+        """After each epoch (history_ updated): True to stop training (a callback asked to)."""
+        return False
 
     def _on_plateau(self):
         """Training stalled for n_iter_no_change epochs: True to stop."""
@@ -360,6 +371,7 @@ class _Fitting:
         X = self._validate_X(X, reset=first, check_names=False)
         sw = self._weights(sample_weight, X.shape[0])
         T, n_out = self._encode_targets(y, first)
+        sw = self._class_weighted(sw, T)
         return self._fit(X, T, sw, first=first, incremental=False, n_out=n_out, max_epochs=self._max_epochs())
 
     def _partial_fit(self, X, y, sample_weight=None, classes=None):
@@ -377,11 +389,35 @@ class _Fitting:
         X = self._validate_X(X, reset=first, check_names=False)
         sw = self._weights(sample_weight, X.shape[0])
         T, n_out = self._encode_targets(y, first, classes)
+        sw = self._class_weighted(sw, T)
         return self._fit(X, T, sw, first=first, incremental=True, n_out=n_out, max_epochs=1)
 
     def _weights(self, sample_weight, n):
         sw = check_sample_weight(sample_weight, n, dtype=np.float32, ensure_non_negative=True)
         return sw
+
+    def _class_weighted(self, sw, T):
+        """sample_weight times class_weight[y] (scikit-learn's way; for the cross-entropy's mean this is
+        torch's CrossEntropyLoss(weight=class_weight)); sw itself without class_weight."""
+        cw = getattr(self, "class_weight", None)
+        if cw is None:
+            return sw
+        if self._multilabel:
+            raise ValueError("class_weight is not supported for multilabel y")
+        codes = T[:, 0].astype(np.int64) if T.ndim == 2 else T
+        n_classes = len(self.classes_)
+        if isinstance(cw, str) and cw == "balanced":
+            counts = np.bincount(codes, minlength=n_classes).astype(np.float64)
+            weights = np.where(counts > 0, len(codes) / (n_classes * np.maximum(counts, 1)), 1.0)
+        elif isinstance(cw, dict):
+            unknown = [k for k in cw if not np.any(self.classes_ == k)]
+            if unknown:
+                raise ValueError(f"The classes, {unknown}, are not in class_weight")
+            weights = np.array([float(cw.get(c.item() if hasattr(c, "item") else c, 1.0)) for c in self.classes_])
+        else:
+            raise ValueError(f"class_weight must be None, 'balanced' or a dict {{label: weight}}, got {cw!r}")
+        w = weights[codes].astype(np.float32)
+        return w if sw is None else (sw * w).astype(np.float32)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -672,7 +708,65 @@ class _NeuralNetParams:
 
     def _max_epochs(self):
         check_scalar(self.max_epochs, "max_epochs", numbers.Integral, min_val=1)
+        check_scalar(self.validation_fraction, "validation_fraction", numbers.Real, min_val=0, max_val=1,
+                     include_boundaries="neither")
+        check_scalar(self.n_iter_no_change, "n_iter_no_change", numbers.Integral, min_val=1)
+        cbs = self.callbacks
+        if cbs is not None and (callable(cbs) or not all(callable(c) for c in cbs)):
+            raise ValueError("callbacks must be None or a list of callables callback(history) -> bool")
+        self._scheduler_class()
         return self.max_epochs
+
+    def _scheduler_class(self):
+        s = self.lr_scheduler
+        if s is None:
+            return None
+        from . import _scheduler  # noqa: PLC0415
+        if isinstance(s, str):
+            if s not in _scheduler.__all__ or s == "LRScheduler":
+                raise ValueError(f"lr_scheduler must be None, a scheduler class or one of "
+                                 f"{_scheduler.__all__[1:]}, got {s!r}")
+            s = getattr(_scheduler, s)
+        if not (isinstance(s, type) and issubclass(s, _scheduler.LRScheduler)):
+            raise ValueError(f"lr_scheduler must be None, an mlc.nn scheduler class (StepLR, ...) or its name, got {s!r}")
+        kw = self.lr_scheduler_kwargs
+        if kw is not None and not isinstance(kw, dict):
+            raise ValueError(f"lr_scheduler_kwargs must be None or a dict, got {type(kw).__name__}")
+        return s
+
+    def _prepare_runner(self, runner, n_train, first):
+        from ._scheduler import OneCycleLR, ReduceLROnPlateau  # noqa: PLC0415
+        cls = self._scheduler_class()
+        if first:
+            self.history_["lr"] = []
+            self._scheduler = None
+            if cls is not None:
+                kw = dict(self.lr_scheduler_kwargs or {})
+                if cls is OneCycleLR and "total_steps" not in kw and "epochs" not in kw:
+                    kw.update(epochs=int(self.max_epochs), steps_per_epoch=-(-n_train // runner.batch_size))
+                if cls is OneCycleLR and "max_lr" not in kw:
+                    kw["max_lr"] = float(self.lr)
+                self._scheduler = cls(self._optimizer, **kw)
+        sched = self._scheduler
+        self._per_batch = isinstance(sched, OneCycleLR)
+        self._plateau = isinstance(sched, ReduceLROnPlateau)
+        runner.on_step = sched.step if self._per_batch else None
+
+    def _after_epoch(self, objective):
+        h = self.history_
+        h["lr"].append(self._optimizer.lr)
+        if self.validation_scores_:
+            h["validation_score"] = self.validation_scores_
+        sched = getattr(self, "_scheduler", None)
+        if sched is not None and not self._per_batch:
+            if self._plateau:
+                sched.step(objective)
+            else:
+                sched.step()
+        stop = False
+        for cb in self.callbacks or ():
+            stop = bool(cb(h)) or stop
+        return stop
 
     def _make_module(self, in_shape, n_out):
         if self.module is None:
@@ -697,7 +791,7 @@ class _NeuralNetParams:
         return AdamW(self.lr, weight_decay=wd, l1=l1)
 
     def _lr_at_epoch(self, lr):
-        return self.lr
+        return None  # the optimizer's own lr, which a scheduler changes
 
 
 _NN_DOC = """
@@ -715,21 +809,44 @@ _NN_DOC = """
     weight_decay : float >= 0 (L2, decoupled for 'adamw'); l1 : float >= 0 — on weights only.
     batch_size : int, default=64;  max_epochs : int, default=100 (fit; partial_fit runs one epoch)
     shuffle : bool;  clip_grad_norm, clip_grad_value : float or None
-    tol, n_iter_no_change : stop when the training objective has not improved by tol for
-        n_iter_no_change epochs.
+    tol, n_iter_no_change : stop when the training objective (with early_stopping: the validation
+        score) has not improved by tol for n_iter_no_change epochs (scikit-learn's MLP rule).
+    early_stopping : bool, default=False
+        Hold out validation_fraction of the training data (a random split), score it after each epoch
+        (accuracy; R^2 for the regressor), stop when the score has not improved by tol for
+        n_iter_no_change epochs, and restore the weights of the best epoch (as scikit-learn's MLP).
+        validation_scores_ and best_validation_score_ keep the scores. Not with partial_fit.
+    validation_fraction : float in (0, 1), default=0.1
+    lr_scheduler : None, an mlc.nn scheduler class (StepLR, MultiStepLR, ExponentialLR,
+        CosineAnnealingLR, ReduceLROnPlateau, OneCycleLR) or its name; lr_scheduler_kwargs : dict or None,
+        its arguments without the optimizer. fit builds it on the optimizer (lr its base rate) and steps it
+        after every epoch -- ReduceLROnPlateau with the epoch's training objective -- except OneCycleLR,
+        stepped after every batch (as torch's tutorials), whose epochs / steps_per_epoch default to
+        max_epochs and the batches of one epoch and max_lr to lr. partial_fit keeps stepping the scheduler
+        of the first call. history_['lr'] records each epoch's rate (OneCycleLR: the rate after its last batch).
+    callbacks : list of callables or None
+        Each is called after every epoch as callback(history_) (the dict of per-epoch lists: 'loss',
+        'objective', 'lr', 'validation_score' with early_stopping, ...); a True return stops training
+        after that epoch (all callbacks of the epoch still run).
     random_state, verbose (a tqdm bar if tqdm is installed), warm_start, diagnostics (record
         history_'s per-layer quantities).
 """
 
 
 class NeuralNetClassifier(_NeuralNetParams, _Fitting, _ClassifierOutputs, ClassifierMixin, _BaseNetwork):
-    __doc__ = "A classifier training any mlc.nn.Sequential with softmax cross-entropy.\n" + _NN_DOC
+    __doc__ = ("A classifier training any mlc.nn.Sequential with softmax cross-entropy.\n" + _NN_DOC +
+               """    class_weight : None, 'balanced' or dict {label: weight}
+        Weights of the classes, multiplying the sample weights (scikit-learn's convention; for the
+        weighted mean cross-entropy it is torch's CrossEntropyLoss(weight=...)): 'balanced' is
+        n_samples / (n_classes * count(y == c)) from the y of each fit (or partial_fit) call.
+""")
     _is_classifier = True
 
     def __init__(self, module=None, *, input_shape=None, optimizer="adam", lr=0.001, momentum=0.9,
                  weight_decay=0.0, l1=0.0, batch_size=64, max_epochs=100, shuffle=True, clip_grad_norm=None,
-                 clip_grad_value=None, tol=1e-4, n_iter_no_change=10, random_state=None, verbose=False,
-                 warm_start=False, diagnostics=True):
+                 clip_grad_value=None, tol=1e-4, n_iter_no_change=10, early_stopping=False,
+                 validation_fraction=0.1, lr_scheduler=None, lr_scheduler_kwargs=None, callbacks=None,
+                 class_weight=None, random_state=None, verbose=False, warm_start=False, diagnostics=True):
         self.module = module
         self.input_shape = input_shape
         self.optimizer = optimizer
@@ -744,6 +861,12 @@ class NeuralNetClassifier(_NeuralNetParams, _Fitting, _ClassifierOutputs, Classi
         self.clip_grad_value = clip_grad_value
         self.tol = tol
         self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.lr_scheduler = lr_scheduler
+        self.lr_scheduler_kwargs = lr_scheduler_kwargs
+        self.callbacks = callbacks
+        self.class_weight = class_weight
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
@@ -765,8 +888,9 @@ class NeuralNetRegressor(_NeuralNetParams, _Fitting, _RegressorOutputs, Regresso
 
     def __init__(self, module=None, *, input_shape=None, optimizer="adam", lr=0.001, momentum=0.9,
                  weight_decay=0.0, l1=0.0, batch_size=64, max_epochs=100, shuffle=True, clip_grad_norm=None,
-                 clip_grad_value=None, tol=1e-4, n_iter_no_change=10, random_state=None, verbose=False,
-                 warm_start=False, diagnostics=True):
+                 clip_grad_value=None, tol=1e-4, n_iter_no_change=10, early_stopping=False,
+                 validation_fraction=0.1, lr_scheduler=None, lr_scheduler_kwargs=None, callbacks=None,
+                 random_state=None, verbose=False, warm_start=False, diagnostics=True):
         self.module = module
         self.input_shape = input_shape
         self.optimizer = optimizer
@@ -781,6 +905,11 @@ class NeuralNetRegressor(_NeuralNetParams, _Fitting, _RegressorOutputs, Regresso
         self.clip_grad_value = clip_grad_value
         self.tol = tol
         self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.lr_scheduler = lr_scheduler
+        self.lr_scheduler_kwargs = lr_scheduler_kwargs
+        self.callbacks = callbacks
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start

@@ -2,12 +2,20 @@
 
 ``build(input_shape)`` fixes every layer's shapes (an error names the two layers that do not fit),
 then carves ``params_`` (P,) and ``grads_`` (P,) into per-layer views and initialises them from a
-seed. One optimiser call updates ``params_`` from ``grads_``; clipping is one norm over ``grads_``;
-``state_dict()`` is two arrays (parameters, and non-trained state such as running statistics).
+seed. One optimiser call updates ``params_`` from ``grads_``; clipping is one norm over ``grads_``.
+
+The torch-style views: ``named_parameters()`` / ``parameters()`` / ``named_buffers()`` give views into
+the flat buffers named as torch names them ('0.weight', '0.bias', '2.running_mean'; a Residual's
+children are 'body' and 'shortcut'), and ``state_dict()`` / ``load_state_dict()`` use those keys, so
+the state_dict of a torch model of the same architecture loads (tensors or their ``.numpy()``;
+torch's 'num_batches_tracked' is ignored).
 """
+import warnings
+
 import numpy as np
 
 from .. import _mlc
+from ..exceptions import DataConversionWarning
 from ._layers import _INIT, Layer
 
 __all__ = ["Sequential"]
@@ -20,13 +28,37 @@ def _walk(layer):
         yield from _walk(c)
 
 
+def _named_walk(layer, prefix=""):
+    """(torch's dotted prefix, layer) for the layers of a tree, in _walk's order."""
+    yield prefix, layer
+    children = layer.children()
+    if isinstance(layer, Sequential):
+        names = [str(i) for i in range(len(children))]
+    elif hasattr(layer, "body"):  # Residual: body, then its shortcut
+        names = ["body", "shortcut"][:len(children)]
+    else:
+        names = [str(i) for i in range(len(children))]
+    for name, c in zip(names, children):
+        yield from _named_walk(c, f"{prefix}{name}.")
+
+
+_warned_float64 = False
+
+
 class Sequential(Layer):
     """Layers applied in order: ``Sequential(Conv2d(16, 3, padding=1), BatchNorm2d(), ReLU(), ...)``.
 
     As a model (the outermost container): ``build(input_shape)`` fixes the shapes and
     ``allocate(seed)`` the flat parameter and gradient buffers; ``forward(X, training)`` and
-    ``backward(dout)`` run the layers;
-    ``zero_grad()``, ``train()``/``eval()``, ``state_dict()``/``load_state_dict()``.
+    ``backward(dout)`` run the layers; ``model(X)`` is ``forward(X, training=False)`` (eval mode:
+    dropout off, batch norm on its running statistics, nothing kept for backward -- unlike torch,
+    where calling a module follows its train()/eval() mode; train with ``forward(X, True)``);
+    ``zero_grad()``, ``train()``/``eval()``, ``parameters()``/``named_parameters()``/
+    ``named_buffers()`` (views into the flat buffers), ``state_dict()``/``load_state_dict()`` keyed as
+    torch's.
+
+    Input: float32 (N, *input_shape). float64 (or any real) input is converted to float32, with a
+    DataConversionWarning the first time (networks compute in float32, as torch's default).
     """
 
     def __init__(self, *layers):
@@ -139,29 +171,113 @@ class Sequential(Layer):
         if self.grads_ is not None:
             self.grads_.fill(0)
 
-    def state_dict(self):
-        """The whole trainable state as two flat arrays (copies): 'params' and 'buffers'."""
+    def _require_allocated(self):
         if self.params_ is None:
-            raise ValueError("Sequential: build and allocate the model first")
-        return {"params": self.params_.copy(), "buffers": self.buffers_.copy()}
+            raise ValueError("Sequential: the model is not built: call model.build(input_shape) and "
+                             "model.allocate(seed) first (a NeuralNetClassifier/Regressor builds its model_ in fit)")
 
-    def load_state_dict(self, state):
-        if self.params_ is None:
-            raise ValueError("Sequential: build and allocate the model first")
-        for key, dst in (("params", self.params_), ("buffers", self.buffers_)):
-            src = np.asarray(state[key], dtype=np.float32)
-            if src.shape != dst.shape:
-                raise ValueError(f"load_state_dict: {key} has {src.size} values, the model needs {dst.size}")
-            dst[...] = src
+    def named_parameters(self):
+        """(torch's name, float32 view into params_) for every parameter tensor, in order:
+        '0.weight', '0.bias', '1.weight', ...; writing into a view writes the flat buffer."""
+        self._require_allocated()
+        for prefix, layer in _named_walk(self):
+            for spec in layer.param_specs():
+                yield prefix + spec.name, layer.params[spec.name]
+
+    def parameters(self):
+        """The parameter views of named_parameters(), without their names."""
+        for _, v in self.named_parameters():
+            yield v
+
+    def named_buffers(self):
+        """(torch's name, float32 view into buffers_) for the non-trained state ('1.running_mean', ...)."""
+        self._require_allocated()
+        for prefix, layer in _named_walk(self):
+            for name, _, _ in layer.buffer_specs():
+                yield prefix + name, layer.buffers[name]
+
+    def state_dict(self):
+        """{torch's name: a copy of the tensor}: each layer's parameters then its buffers, layer by layer
+        in order, as torch.nn.Module.state_dict() (without batch norm's num_batches_tracked)."""
+        self._require_allocated()
+        state = {}
+        for prefix, layer in _named_walk(self):
+            for spec in layer.param_specs():
+                state[prefix + spec.name] = layer.params[spec.name].copy()
+            for name, _, _ in layer.buffer_specs():
+                state[prefix + name] = layer.buffers[name].copy()
+        return state
+
+    def load_state_dict(self, state, strict=True):
+        """Copy a state_dict into the flat buffers. Keys as state_dict()'s (a torch model's
+        state_dict of the same architecture: torch tensors or NumPy arrays; 'num_batches_tracked'
+        is ignored); every shape must match. strict: every key of the model present and no other
+        (False: load what matches by name). The two-array form {'params': (P,), 'buffers': (Q,)} of
+        mlc before 0.2 also loads."""
+        self._require_allocated()
+        if set(state) == {"params", "buffers"}:
+            for key, dst in (("params", self.params_), ("buffers", self.buffers_)):
+                src = np.asarray(state[key], dtype=np.float32)
+                if src.shape != dst.shape:
+                    raise ValueError(f"load_state_dict: {key} has {src.size} values, the model needs {dst.size}")
+                dst[...] = src
+            return self
+        targets = dict(self.named_parameters())
+        targets.update(self.named_buffers())
+        given = {k: v for k, v in state.items() if not str(k).endswith("num_batches_tracked")}
+        missing, unexpected = sorted(set(targets) - set(given)), sorted(set(given) - set(targets))
+        if strict and (missing or unexpected):
+            raise ValueError(f"load_state_dict: missing keys {missing}, unexpected keys {unexpected} (the model's "
+                             f"keys: {list(targets)})")
+        values = {}
+        for key in targets.keys() & given.keys():
+            v = given[key]
+            if hasattr(v, "detach"):  # a torch tensor
+                v = v.detach().cpu().numpy()
+            v = np.asarray(v, dtype=np.float32)
+            if v.shape != targets[key].shape:
+                raise ValueError(f"load_state_dict: {key} has shape {v.shape}, the model's is {targets[key].shape}")
+            values[key] = v
+        for key, v in values.items():  # nothing is written unless every tensor fits
+            targets[key][...] = v
         return self
+
+    def __call__(self, x):
+        """forward(x, training=False): the outputs in eval mode (see the class docstring)."""
+        return self.forward(x, False)
 
     # ---- computation ----
     def forward(self, x, training=None):
+        """The outputs for a batch x (N, *input_shape); training (None: the train()/eval() mode) turns
+        dropout on and batch norm to batch statistics, and keeps what backward needs."""
         if training is None:
             training = self.training
-        for layer in self.layers:
-            x = layer.forward(x, training)
+        if self.out_shape is None:
+            raise ValueError("Sequential: the model is not built: call model.build(input_shape) and "
+                             "model.allocate(seed) before forward")
+        if not isinstance(x, np.ndarray) or x.dtype != np.float32 or not x.flags.c_contiguous:
+            x = self._as_input(x)
+        try:
+            for layer in self.layers:
+                x = layer.forward(x, training)
+        except KeyError as e:
+            if any(layer.param_specs() and not layer.params for layer in _walk(self)):
+                raise ValueError("Sequential: the model's parameters are not allocated: call model.allocate(seed) "
+                                 "after build") from None
+            raise e
         return x
+
+    def _as_input(self, x):
+        global _warned_float64
+        x = np.asarray(x)
+        if x.dtype.kind not in "fiub":
+            raise TypeError(f"Sequential: the input must be an array of real numbers, got dtype {x.dtype}")
+        if x.dtype != np.float32 and not _warned_float64:
+            _warned_float64 = True
+            warnings.warn(f"Sequential: the input of dtype {x.dtype} is converted to float32 (networks compute "
+                          "in float32); pass float32 to avoid the copy. (This note is shown once.)",
+                          DataConversionWarning, stacklevel=3)
+        return np.ascontiguousarray(x, dtype=np.float32)
 
     def backward(self, dout, need_dx=True):
         for i in range(len(self.layers) - 1, -1, -1):

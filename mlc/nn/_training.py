@@ -42,6 +42,7 @@ class EpochRunner:
         self.clip_grad_norm, self.clip_grad_value = clip_grad_norm, clip_grad_value
         self.diagnostics, self.verbose = diagnostics, verbose
         self.step = 0
+        self.on_step = None  # called after every optimiser step (a scheduler stepped per batch)
         layers = list(_walk(model))
         self._relus = [layer for layer in layers if type(layer) is ReLU]
         self._saturating = [layer for layer in layers if isinstance(layer, (Sigmoid, Tanh))]
@@ -133,6 +134,8 @@ class EpochRunner:
                 _mlc.nn_clip_grad_value(model.grads_, float(self.clip_grad_value))
             self.optimizer.step(model.params_, model.grads_, model.decay_mask_, lr=lr, weight_decay=wd)
             self.step += 1
+            if self.on_step is not None:
+                self.on_step()
             n_batches += 1
             loss_sum += loss * (e - s)
             obj_sum += (loss + penalty) * (e - s)
