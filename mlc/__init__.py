@@ -53,6 +53,14 @@ import sys as _sys
 _set_policy = "OMP_WAIT_POLICY" not in _os.environ
 if _set_policy:
     _os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
+# The same for mlc's OpenBLAS copy (mlc/.libs/libscipy_openblas.so), which reads OPENBLAS_THREAD_TIMEOUT
+# as it loads: its workers spin 2^28 cycles (~0.1 s) after each threaded call by default, holding a core
+# that whatever runs next needs (scikit-learn's fit after mlc's, mlc's own Python between two calls). 2^20
+# cycles (~0.4 ms) bridges back-to-back calls. NumPy is imported first so that its copy never sees it.
+import numpy as _np  # noqa: E402,F401
+_set_timeout = "OPENBLAS_THREAD_TIMEOUT" not in _os.environ
+if _set_timeout:
+    _os.environ["OPENBLAS_THREAD_TIMEOUT"] = "20"
 # An OpenMP runtime already in the global symbol scope (torch loads its libgomp with RTLD_GLOBAL) would
 # win the lookup of every GOMP_*/omp_* call in _mlc over mlc's own copy: RTLD_DEEPBIND makes _mlc look in
 # its own libraries first. Only then: the sanitizer runtimes refuse RTLD_DEEPBIND.
@@ -65,6 +73,8 @@ finally:
     _sys.setdlopenflags(_flags)
     if _set_policy:
         del _os.environ["OMP_WAIT_POLICY"]
+    if _set_timeout:
+        del _os.environ["OPENBLAS_THREAD_TIMEOUT"]
 from ._threads import _init_from_environment, get_num_threads, set_num_threads
 
 __version__ = "0.1.0"

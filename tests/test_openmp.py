@@ -125,3 +125,34 @@ def test_mlc_runtime_whatever_was_imported_first(steps):
         assert len(out["gomps"]) == 2, out["gomps"]  # torch's runtime is another copy
         # and it keeps its default (spin, then sleep) whichever loaded first
         assert out["passive_at_load"] == [s == "mlc" for s in steps.split(",")], out
+
+
+# mlc first, so that NumPy comes in through mlc's import: mlc's OpenBLAS copy gets its short thread timeout
+# and NumPy's keeps its own (both are pthreads OpenBLAS whose workers spin a while after a threaded call)
+SPIN = r"""
+import os, sys, time
+import mlc
+import numpy as np
+mlc.set_num_threads(2)
+X = np.random.default_rng(0).normal(size=(2000, 400))
+time.sleep(0.3)  # whatever spins after start-up stops spinning
+cpu = []
+for _ in range(3):
+    mlc._mlc.matmul_t(X, X[:400])  # 320 million multiply-adds: on 2 of mlc's OpenBLAS threads
+    c = time.process_time()
+    time.sleep(0.2)
+    cpu.append(time.process_time() - c)
+print(min(cpu), os.environ.get("OPENBLAS_THREAD_TIMEOUT"))
+"""
+
+
+def test_mlc_openblas_workers_sleep_soon_after_a_call():
+    """Not a speed test: the CPU the process burns while it sleeps after mlc's threaded GEMM, which is
+    the default's ~0.1 s of spinning without mlc's OPENBLAS_THREAD_TIMEOUT and nothing with it."""
+    env = dict(os.environ)
+    env.pop("OPENBLAS_THREAD_TIMEOUT", None)
+    r = subprocess.run([sys.executable, "-c", SPIN], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-4000:]
+    cpu, left = r.stdout.split()
+    assert float(cpu) < 0.02, cpu
+    assert left == "None"  # removed again: libraries loaded later keep their defaults
