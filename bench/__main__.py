@@ -14,7 +14,7 @@ import platform
 import signal
 import sys
 
-from bench._harness import close_procs, competing_process, markdown, select
+from bench._harness import close_procs, competing_process, markdown, select, spread_text
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FAMILIES = sorted(m.name[len("bench_"):] for m in pkgutil.iter_modules([HERE])
@@ -80,7 +80,8 @@ def main(argv=None):
                             continue
                         row.threads = n_threads
                         print(f"  {row.family:12s} {row.work + row.note:55s} t={n_threads} mlc {row.mlc_s:9.4f}s  ref "
-                              f"{row.ref_s:9.4f}s  ratio {row.ratio:5.2f}  {row.quality_name} {row.mlc_quality:.6g}"
+                              f"{row.ref_s:9.4f}s  ratio {row.ratio:5.2f} ({spread_text(row) or '-'})  "
+                              f"{row.quality_name} {row.mlc_quality:.6g}"
                               f" vs {row.ref_quality:.6g}", flush=True)
                         rows.append(row)
     table = markdown(rows, counts, busy_core)

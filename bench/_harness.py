@@ -39,6 +39,7 @@ class Row:
     ref_quality: float
     threads: int = 0
     separate: bool = False   # each side ran in its own process
+    spread: tuple = ()       # (low, high) of the run-by-run ratios (see ratio_spread); () when not measured
     note: str = ""           # shown after work (e.g. GFLOP/s), which alone names the row across thread counts
     # the CPU level of mlc's dispatched loops when the row ran (a worker process inherits MLC_CPU, so the same)
     level: str = field(default_factory=lambda: _cpu_level())
@@ -62,30 +63,48 @@ def selected(work):
     return not _select or any(p in work for p in _select)
 
 
+def alternate(mlc_run, ref_run, repeats):
+    """Time the two sides alternately `repeats` times each: (mlc seconds, ref seconds), run by run. The order
+    swaps every repeat (mlc first, then the reference first, ...), so neither side always runs second."""
+    tm, tr = [], []
+    for i in range(repeats):
+        for side in ((0, 1) if i % 2 == 0 else (1, 0)):
+            time.sleep(SETTLE_S)   # neither side starts while the other's BLAS/OpenMP threads still spin
+            (tm if side == 0 else tr).append((mlc_run, ref_run)[side]())
+    return tm, tr
+
+
+def ratio_spread(tm, tr):
+    """How far a row's ratio may be trusted: the lowest and highest run-by-run ratio (mlc's i-th run over
+    the reference's i-th, its neighbour in time, so a drift of the machine cancels). The ratio of the
+    medians always lies between them (if every m_i > R r_i, median(m) > R median(r))."""
+    ratios = [a / b for a, b in zip(tm, tr) if b > 0]
+    return (min(ratios), max(ratios)) if ratios else ()
+
+
+def _timed(fn, out):
+    def run():
+        t0 = time.perf_counter()
+        out[0] = fn()
+        return time.perf_counter() - t0
+    return run
+
+
 def timeit_pair(mlc_fn, ref_fn, repeats=5):
     """Run the two callables alternately `repeats` times (after one warm-up each); return
-    (mlc median seconds, ref median seconds, mlc's last result, ref's last result)."""
-    out_m = mlc_fn()
-    out_r = ref_fn()
-    tm, tr = [], []
-    for _ in range(repeats):
-        time.sleep(SETTLE_S)   # neither side starts while the other's BLAS/OpenMP threads still spin
-        t0 = time.perf_counter()
-        out_m = mlc_fn()
-        tm.append(time.perf_counter() - t0)
-        time.sleep(SETTLE_S)
-        t0 = time.perf_counter()
-        out_r = ref_fn()
-        tr.append(time.perf_counter() - t0)
-    return statistics.median(tm), statistics.median(tr), out_m, out_r
+    (mlc median seconds, ref median seconds, mlc's last result, ref's last result, ratio_spread)."""
+    out_m, out_r = [mlc_fn()], [ref_fn()]
+    tm, tr = alternate(_timed(mlc_fn, out_m), _timed(ref_fn, out_r), repeats)
+    return statistics.median(tm), statistics.median(tr), out_m[0], out_r[0], ratio_spread(tm, tr)
 
 
 def compare(family, work, mlc_fn, ref_fn, quality, quality_name, ref_name="scikit-learn", repeats=5):
     """Time both sides and score each side's output with quality(output) -> float (None: row not selected)."""
     if not selected(work):
         return None
-    tm, tr, om, orf = timeit_pair(mlc_fn, ref_fn, repeats)
-    return Row(family, work, tm, tr, ref_name, quality_name, float(quality(om)), float(quality(orf)))
+    tm, tr, om, orf, spread = timeit_pair(mlc_fn, ref_fn, repeats)
+    return Row(family, work, tm, tr, ref_name, quality_name, float(quality(om)), float(quality(orf)),
+               spread=spread)
 
 
 @dataclass
@@ -159,10 +178,16 @@ def _proc(side, threads):
     return _procs[key]
 
 
+# Rows whose sides run in processes of their own varied +-30% from one bench run to the next with 3 runs a
+# side: they get at least this many alternating runs, after the warm-up runs and one untimed alternation.
+PROC_REPEATS = 7
+
+
 def compare_procs(family, work, mlc_side, ref_side, quality_name, ref_name, repeats=5, warmup=1, score=None,
                   threads=None):
-    """Time two Sides, each in its own worker process, alternating run by run after `warmup` runs each;
-    medians. score(mlc result, ref result) -> (mlc quality, ref quality) (default: both results are the
+    """Time two Sides, each in its own worker process, alternating run by run after `warmup` runs each
+    and one untimed alternation; medians of max(repeats, PROC_REPEATS) runs (repeats alone when it is below
+    3: --quick). score(mlc result, ref result) -> (mlc quality, ref quality) (default: both results are the
     qualities). threads defaults to mlc's current count (python -m bench sets it). None: row not selected."""
     if not selected(work):
         return None
@@ -177,16 +202,14 @@ def compare_procs(family, work, mlc_side, ref_side, quality_name, ref_name, repe
         if extra:
             raise RuntimeError(f"the {side.lib} worker of {work!r} also loaded {sorted(extra)}")
         procs.append(proc)
-    tm, tr = [], []
-    for _ in range(repeats):
-        time.sleep(SETTLE_S)   # as in timeit_pair: no side starts while the other's threads still spin
-        tm.append(procs[0].run())
-        time.sleep(SETTLE_S)
-        tr.append(procs[1].run())
+    if repeats >= 3:
+        alternate(procs[0].run, procs[1].run, 1)   # each worker's first run right after the other's
+        repeats = max(repeats, PROC_REPEATS)
+    tm, tr = alternate(procs[0].run, procs[1].run, repeats)
     rm, rr = procs[0].result(), procs[1].result()
     qm, qr = score(rm, rr) if score else (rm, rr)
     return Row(family, work, statistics.median(tm), statistics.median(tr), ref_name, quality_name, float(qm),
-               float(qr), separate=True)
+               float(qr), separate=True, spread=ratio_spread(tm, tr))
 
 
 # a competitor for --busy: a pure-Python spin on one core; it stops by itself when its parent is gone
@@ -208,6 +231,10 @@ def competing_process(core=None):
         p.wait()
 
 
+def spread_text(row):
+    return f"{row.spread[0]:.2f}-{row.spread[1]:.2f}" if row.spread else ""
+
+
 def _ordered(rows):
     """The rows of one work (at each thread count) next to each other, works in first-seen order."""
     first = {}
@@ -220,20 +247,22 @@ def markdown(rows, threads, busy_core=None):
     lines = [
         f"Threads: {', '.join(map(str, threads))} for both sides (the threads column). Times are medians of "
         "interleaved repeats (seconds). Sides `separate`: each side ran in its own process with only its own "
-        "library loaded, the two processes alternating run by run; `same`: both in one process.",
+        "library loaded, the two processes alternating run by run; `same`: both in one process. Ratio spread: "
+        "the lowest and highest run-by-run ratio (each mlc run over the reference run beside it); a ratio whose "
+        "spread straddles a target has not clearly met it.",
     ]
     if busy_core is not None:
         lines.append(f"**Measured under load**: a competing busy process was pinned to core {busy_core} "
                      f"throughout.")
     lines += [
         "",
-        "| family | work | threads | CPU level | sides | mlc (s) | reference (s) | ratio mlc/ref | quality | mlc | "
-        "reference |",
-        "|---|---|---:|---|---|---:|---:|---:|---|---:|---:|",
+        "| family | work | threads | CPU level | sides | mlc (s) | reference (s) | ratio mlc/ref | ratio spread | "
+        "quality | mlc | reference |",
+        "|---|---|---:|---|---|---:|---:|---:|---:|---|---:|---:|",
     ]
     for r in _ordered(rows):
         lines.append(
             f"| {r.family} | {r.work}{r.note} | {r.threads} | {r.level} | {'separate' if r.separate else 'same'} | {r.mlc_s:.4f} | "
-            f"{r.ref_s:.4f} ({r.ref_name}) | {r.ratio:.2f} | {r.quality_name} | {r.mlc_quality:.6g} | "
+            f"{r.ref_s:.4f} ({r.ref_name}) | {r.ratio:.2f} | {spread_text(r)} | {r.quality_name} | {r.mlc_quality:.6g} | "
             f"{r.ref_quality:.6g} |")
     return "\n".join(lines)

@@ -4,7 +4,8 @@ For each network both sides start from the SAME weights (mlc's, copied into torc
 mini-batches in the same order with SGD + momentum, so their epoch losses must agree (the quality
 column): the time ratio then compares the same work. Each side runs in its own process with only its own
 library loaded (bench._harness.compare_procs), the two alternating epoch by epoch after one warm-up epoch
-each; times are medians. Two more rows time the MLP epoch in a process that imported and ran the other
+each and one untimed alternation; times are medians of at least 7 epochs a side, with the spread of the
+epoch-by-epoch ratios. Two more rows time the MLP epoch in a process that imported and ran the other
 library first against the same side alone (mlc after torch, torch after mlc): each library keeps its own
 OpenMP runtime, so each ratio should be at most 1.15. Kernel-level rows are in bench_nn_conv.py.
 """

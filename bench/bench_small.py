@@ -16,6 +16,7 @@ def rows(quick=False):
     import sklearn.cluster
     import sklearn.decomposition
     import sklearn.linear_model
+    import sklearn.mixture
     import sklearn.neighbors
     import sklearn.neural_network
     import sklearn.preprocessing
@@ -26,6 +27,7 @@ def rows(quick=False):
     import mlc.cluster
     import mlc.decomposition
     import mlc.linear_model
+    import mlc.mixture
     import mlc.neighbors
     import mlc.nn
     import mlc.preprocessing
@@ -55,6 +57,11 @@ def rows(quick=False):
          lambda est: float(np.abs(est.transform(X)).mean()), "mean abs output"),
         ("SVC digits", lambda m: m.svm.SVC().fit(Xs, y), acc, "train accuracy"),
     ]
+    for ct in ("diag", "full"):  # 30 EM iterations from the same rows: the same lower bound on both sides
+        cases.append((f"GaussianMixture(10, {ct}) digits",
+                      lambda m, ct=ct: m.mixture.GaussianMixture(10, covariance_type=ct, init_params="random_from_data",
+                                                                 max_iter=30, tol=0.0, random_state=0).fit(X),
+                      lambda est: float(est.lower_bound_), "lower bound"))
     mlp = lambda m: m.nn.MLPClassifier if m is mlc else m.neural_network.MLPClassifier  # noqa: E731
     cases.append(("MLPClassifier(100) digits",
                   lambda m: mlp(m)((100,), max_iter=20, random_state=0).fit(Xs, y), acc, "train accuracy"))

@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -28,3 +29,37 @@ def test_bench_quick_prints_table():
     assert "StandardScaler" in rows[0][1] and "MLP 784-512-256-10" in rows[2][1]
     # the same weights and batches on both sides: the same epoch loss
     assert float(rows[2][-2]) == pytest.approx(float(rows[2][-1].rstrip(" |")), rel=1e-3)
+
+
+@pytest.fixture
+def harness(monkeypatch):
+    monkeypatch.syspath_prepend(ROOT)
+    from bench import _harness
+    monkeypatch.setattr(_harness, "SETTLE_S", 0.0)
+    return _harness
+
+
+def test_alternate_swaps_which_side_runs_first(harness):
+    calls = []
+    tm, tr = harness.alternate(lambda: calls.append("m") or 1.0, lambda: calls.append("r") or 2.0, 4)
+    assert calls == ["m", "r", "r", "m", "m", "r", "r", "m"]
+    assert tm == [1.0] * 4 and tr == [2.0] * 4
+
+
+def test_ratio_spread_brackets_the_ratio_of_medians(harness):
+    assert harness.ratio_spread([1.0, 3.0, 2.0], [2.0, 2.0, 1.0]) == (0.5, 2.0)
+    assert harness.ratio_spread([], []) == ()
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        tm, tr = rng.lognormal(size=7), rng.lognormal(size=7)
+        lo, hi = harness.ratio_spread(list(tm), list(tr))
+        assert lo <= np.median(tm) / np.median(tr) <= hi
+
+
+def test_table_has_the_spread_column(harness):
+    row = harness.Row("fam", "work", 1.0, 2.0, "torch", "q", 1.0, 1.0, threads=2, separate=True, spread=(0.4, 0.6))
+    table = harness.markdown([row], [2]).splitlines()
+    header = [c.strip() for c in table[2].strip("|").split("|")]
+    cells = [c.strip() for c in table[4].strip("|").split("|")]
+    assert header[7:9] == ["ratio mlc/ref", "ratio spread"]
+    assert cells[7:9] == ["0.50", "0.40-0.60"] and cells[-2:] == ["1", "1"]
