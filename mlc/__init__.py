@@ -26,7 +26,8 @@ svm
 nn
     estimators MLPClassifier, MLPRegressor, NeuralNetClassifier, NeuralNetRegressor;
     Sequential of layers Dense, Conv2d, MaxPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Dropout,
-    ReLU, LeakyReLU, Sigmoid, Tanh, Identity, Flatten, Residual (base class Layer);
+    ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, LogSoftmax, AdaptiveAvgPool2d, Identity, Flatten, Residual
+    (base class Layer);
     optimisers SGD, Adagrad, Adam, AdamW, RMSprop; clip_grad_norm, clip_grad_value;
     learning-rate schedulers LRScheduler, StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR,
     ReduceLROnPlateau, OneCycleLR;
