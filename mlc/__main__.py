@@ -67,7 +67,30 @@ def _neighbors_rows(datasets):
             out.append((f"KNeighborsClassifier(5, {metric})", name, "accuracy", ours, theirs,
                         lambda p, yte=yte: _accuracy(p, yte)))
 
+        for alg, p in (("kd_tree", 2), ("ball_tree", 1)):  # the trees (scikit-learn's, built in C)
+            def ours(Xtr=Xtr, ytr=ytr, Xte=Xte, alg=alg, p=p):
+                return neighbors.KNeighborsClassifier(5, algorithm=alg, p=p).fit(Xtr, ytr).predict(Xte)
+
+            def theirs(Xtr=Xtr, ytr=ytr, Xte=Xte, alg=alg, p=p):
+                return skn.KNeighborsClassifier(5, algorithm=alg, p=p).fit(Xtr, ytr).predict(Xte)
+
+            out.append((f"KNeighborsClassifier(5, {alg}, p={p})", name, "accuracy", ours, theirs,
+                        lambda p, yte=yte: _accuracy(p, yte)))
+
+    Xtr, Xte, ytr, yte = _split(*datasets.load_iris(return_X_y=True))
+    rc = dict(radius=0.8, weights="distance", outlier_label="most_frequent")
+    out.append(("RadiusNeighborsClassifier(0.8, distance, kd_tree)", "iris", "accuracy",
+                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: neighbors.RadiusNeighborsClassifier(**rc).fit(Xtr, ytr).predict(Xte),
+                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: skn.RadiusNeighborsClassifier(**rc).fit(Xtr, ytr).predict(Xte),
+                lambda p, yte=yte: _accuracy(p, yte)))
+
     Xtr, Xte, ytr, yte = _split(*datasets.load_diabetes(return_X_y=True))
+    out.append(("RadiusNeighborsRegressor(0.15, ball_tree)", "diabetes", "R^2",
+                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: neighbors.RadiusNeighborsRegressor(
+                    0.15, algorithm="ball_tree").fit(Xtr, ytr).predict(Xte),
+                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: skn.RadiusNeighborsRegressor(
+                    0.15, algorithm="ball_tree").fit(Xtr, ytr).predict(Xte),
+                lambda p, yte=yte: _r2(p, yte)))
     out.append(("KNeighborsRegressor(10, distance)", "diabetes", "R^2",
                 lambda Xtr=Xtr, ytr=ytr, Xte=Xte: neighbors.KNeighborsRegressor(
                     10, weights="distance").fit(Xtr, ytr).predict(Xte),
