@@ -41,6 +41,8 @@ def rows(quick=False):
                               lambda: ref(k, algorithm="brute").fit(Xtr, ytr).predict(Xte),
                               lambda p: np.mean(p == yte), "accuracy", ref_name=REF_NAME, repeats=repeats)
 
+    yield from _tree_rows(quick)
+
     n, d = (1000, 128) if quick else (5000, 128)
     rng = np.random.default_rng(1)
     X, Y = rng.normal(size=(n, d)), rng.normal(size=(n, d))
@@ -49,3 +51,29 @@ def rows(quick=False):
                       lambda: mlc.metrics.pairwise_distances(X, Y, metric=metric),
                       lambda: sklearn.metrics.pairwise_distances(X, Y, metric=metric),
                       lambda D: float(np.mean(D)), "mean distance", repeats=repeats)
+
+
+def _tree_rows(quick):
+    """kd-tree and ball tree on low-dimensional data: build + k-NN query of every test row, both sides
+    with n_jobs = the row's thread count (scikit-learn's trees run their queries on joblib threads)."""
+    import mlc
+    import mlc.neighbors
+    import sklearn.neighbors
+
+    n_train, n_test, d, k = (20_000, 2000, 3, 5) if quick else (1_000_000, 100_000, 3, 5)
+    rng = np.random.default_rng(3)
+    Xtr, Xte = rng.normal(size=(n_train, d)), rng.normal(size=(n_test, d))
+    for alg, n_q in (("kd_tree", n_test), ("ball_tree", n_test // 5)):  # a ball tree of 3-D data: ~5x slower
+        Xq = Xte[:n_q]
+
+        def ours(alg=alg, Xq=Xq):
+            return mlc.neighbors.NearestNeighbors(n_neighbors=k, algorithm=alg, n_jobs=mlc.get_num_threads()).fit(
+                Xtr).kneighbors(Xq)
+
+        def theirs(alg=alg, Xq=Xq):
+            return sklearn.neighbors.NearestNeighbors(n_neighbors=k, algorithm=alg,
+                                                      n_jobs=mlc.get_num_threads()).fit(Xtr).kneighbors(Xq)
+
+        yield compare("neighbors", f"NearestNeighbors {alg} k={k} fit+kneighbors {n_train}x{d} / {n_q}", ours,
+                      theirs, lambda out: float(np.mean(out[0][:, -1])), "mean k-th distance",
+                      repeats=2 if quick else 3)
