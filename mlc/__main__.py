@@ -98,20 +98,6 @@ def _neighbors_rows(datasets):
                     10, weights="distance", algorithm="brute").fit(Xtr, ytr).predict(Xte),
                 lambda p, yte=yte: _r2(p, yte)))
 
-    Xtr, Xte, ytr, yte = _split(*datasets.load_iris(return_X_y=True))
-    out.append(("RadiusNeighborsClassifier(1.0, kd_tree)", "iris", "accuracy",
-                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: neighbors.RadiusNeighborsClassifier(
-                    1.0, algorithm="kd_tree", outlier_label="most_frequent").fit(Xtr, ytr).predict(Xte),
-                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: skn.RadiusNeighborsClassifier(
-                    1.0, algorithm="kd_tree", outlier_label="most_frequent").fit(Xtr, ytr).predict(Xte),
-                lambda p, yte=yte: _accuracy(p, yte)))
-    Xtr, Xte, ytr, yte = _split(*datasets.load_diabetes(return_X_y=True))
-    out.append(("RadiusNeighborsRegressor(0.15, ball_tree)", "diabetes", "R^2",
-                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: neighbors.RadiusNeighborsRegressor(
-                    0.15, algorithm="ball_tree").fit(Xtr, ytr).predict(Xte),
-                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: skn.RadiusNeighborsRegressor(
-                    0.15, algorithm="ball_tree").fit(Xtr, ytr).predict(Xte),
-                lambda p, yte=yte: _r2(p, yte)))
     return out
 
 
