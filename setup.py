@@ -30,6 +30,7 @@ from setuptools.command.build_ext import build_ext
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCES = sorted(glob.glob(os.path.join("csrc", "**", "*.c"), recursive=True))
+HEADERS = sorted(glob.glob(os.path.join("csrc", "**", "*.h"), recursive=True))
 CFLAGS = ["-std=c11", "-O3", "-fopenmp", "-Wall", "-Wextra", "-fno-strict-aliasing", "-fno-math-errno",
           "-DNPY_NO_DEPRECATED_API=NPY_1_7_API_VERSION"]
 if os.environ.get("MLC_DEBUG"):
@@ -143,7 +144,9 @@ class BuildExt(build_ext):
 ext = Extension(
     "mlc._mlc",
     sources=SOURCES,
-    depends=["setup.py"],  # a changed link line relinks an extension that is otherwise up to date
+    # a changed link line relinks an extension that is otherwise up to date; a changed header (an
+    # _impl.h body, dispatch.h) recompiles: without it an in-place build kept the old object silently
+    depends=["setup.py"] + HEADERS,
     include_dirs=["csrc", numpy.get_include()] + INC,
     library_dirs=LIBDIRS,
     libraries=LIBS + ["m"],
