@@ -16,7 +16,7 @@ __all__ = [
     "check_sample_weight", "type_of_target", "check_classification_targets", "encode_labels",
     "check_is_fitted", "check_random_state", "check_legacy_random_state", "seed_from_random_state", "check_scalar",
     "check_choice", "check_n_jobs", "is_int", "is_real", "compute_class_weight", "FLOAT_DTYPES",
-    "get_feature_names", "check_feature_names", "check_feature_names_in",
+    "get_feature_names", "check_feature_names", "check_feature_names_in", "csr_parts",
 ]
 
 FLOAT_DTYPES = (np.float64, np.float32)
@@ -147,22 +147,81 @@ def assert_all_finite(X, input_name="", *, allow_nan=False):
         raise ValueError(f"{who} contains infinity or a value too large for {X.dtype!r}.")
 
 
+def _allowed_dtypes(dtype):
+    return tuple(np.dtype(d) for d in (dtype if isinstance(dtype, (tuple, list)) else (dtype,)))
+
+
+def _check_sparse(X, accept_sparse, dtype, ensure_all_finite, ensure_min_samples,
+                  ensure_min_features, copy, input_name, where):
+    """check_array's sparse branch: X in one of the accepted formats (else converted to the
+    first), canonical (indices sorted within each row / column, duplicates summed: on a copy,
+    the caller's matrix is never modified), data of an allowed dtype, finite, big enough."""
+    formats = ((accept_sparse,) if isinstance(accept_sparse, str) else
+               ("csr",) if accept_sparse is True else tuple(accept_sparse))
+    if X.ndim != 2:
+        raise ValueError(f"Expected a 2D sparse matrix, got {X.ndim}D for {input_name}.")
+    if X.dtype.kind == "c":
+        raise ValueError("Complex data not supported")
+    if X.dtype.kind not in "biuf":
+        raise ValueError(f"{input_name} holds {X.dtype} values; mlc needs numbers.")
+    owned = False
+    if X.format not in formats:
+        X = X.asformat(formats[0])
+        owned = True
+    if dtype is not None:
+        allowed = _allowed_dtypes(dtype)
+        if X.dtype not in allowed:
+            X = X.astype(allowed[0])
+            owned = True
+    if not X.has_canonical_format:
+        if not owned:
+            X = X.copy()
+            owned = True
+        X.sum_duplicates()   # sorts the indices too
+    if ensure_all_finite:
+        assert_all_finite(X.data, input_name, allow_nan=ensure_all_finite == "allow-nan")
+    n, f = X.shape
+    if ensure_min_samples > 0 and n < ensure_min_samples:
+        raise ValueError(f"Found array with {n} sample(s) (shape={X.shape}) while a minimum of "
+                         f"{ensure_min_samples} is required{where}.")
+    if ensure_min_features > 0 and f < ensure_min_features:
+        raise ValueError(f"Found array with {f} feature(s) (shape={X.shape}) while a minimum of "
+                         f"{ensure_min_features} is required{where}.")
+    return X.copy() if copy and not owned else X
+
+
+def csr_parts(X):
+    """(data, indices int32, indptr int64, n_cols) of a CSR matrix from check_array, the form the C
+    kernels take (csrc/core/sparse.h); only an int64 indices array is copied."""
+    if X.shape[1] > np.iinfo(np.int32).max:
+        raise ValueError(f"mlc's sparse kernels index at most 2**31 - 1 columns, got {X.shape[1]}.")
+    return (X.data, X.indices.astype(np.int32, copy=False), X.indptr.astype(np.int64, copy=False),
+            X.shape[1])
+
+
 def check_array(X, *, dtype=FLOAT_DTYPES, ensure_2d=True, allow_nd=False, ensure_all_finite=True,
                 ensure_min_samples=1, ensure_min_features=1, order="C", copy=False,
-                input_name="X", estimator=None):
+                input_name="X", estimator=None, accept_sparse=False):
     """Validate an array and return it as a NumPy array ready for a C kernel.
 
     dtype: a NumPy dtype to convert to; a tuple of allowed dtypes (kept when X already has one,
     else converted to the first); or None to keep the dtype (numeric or object).
     ensure_all_finite: True rejects NaN and infinity, "allow-nan" only infinity, False neither.
     order: "C" gives a C-contiguous array (what every kernel wants), None leaves the layout.
+    accept_sparse: False rejects scipy.sparse input (TypeError); True, a format name ("csr",
+    "csc") or a list of them accepts it (True means "csr"): a sparse X comes back in its own format
+    if listed, else converted to the first, in canonical form (sorted indices, no duplicates,
+    int32 or int64 indices) with data of an allowed dtype, checked finite, never densified.
     """
     where = f" by {type(estimator).__name__}" if estimator is not None else ""
     if X is None:
         raise ValueError(f"Expected array-like (array or non-string sequence), got None for {input_name}.")
     if _is_sparse(X):
-        raise TypeError(
-            f"Sparse input is not supported{where}: pass a dense array (X.toarray()).")
+        if accept_sparse is False or accept_sparse is None:
+            raise TypeError(
+                f"Sparse input is not supported{where}: pass a dense array (X.toarray()).")
+        return _check_sparse(X, accept_sparse, dtype, ensure_all_finite, ensure_min_samples,
+                             ensure_min_features, copy, input_name, where)
     if isinstance(X, str):
         raise ValueError(f"Expected array-like (array or non-string sequence), got a string for {input_name}.")
     # pandas, polars and other containers: plain conversion (keeps numeric dtypes)
@@ -177,7 +236,7 @@ def check_array(X, *, dtype=FLOAT_DTYPES, ensure_2d=True, allow_nd=False, ensure
             f"{input_name} holds strings ({arr.dtype}); mlc needs numbers: encode categorical "
             "features first.")
     if dtype is not None:
-        allowed = tuple(np.dtype(d) for d in (dtype if isinstance(dtype, (tuple, list)) else (dtype,)))
+        allowed = _allowed_dtypes(dtype)
         target = arr.dtype if arr.dtype in allowed else allowed[0]
         if arr.dtype != target:
             if arr.dtype.kind == "O":
@@ -242,7 +301,7 @@ def column_or_1d(y, *, dtype=None, warn=False, input_name="y"):
 
 
 def check_consistent_length(*arrays):
-    lengths = [len(a) for a in arrays if a is not None]
+    lengths = [a.shape[0] if _is_sparse(a) else len(a) for a in arrays if a is not None]
     if len(set(lengths)) > 1:
         raise ValueError(
             f"Found input variables with inconsistent numbers of samples: {lengths}")

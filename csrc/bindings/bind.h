@@ -62,6 +62,18 @@ PyObject *mlc_bind_none_or_status(int status);
 /* A progress hook that checks for Ctrl-C (takes the GIL for the check; calling thread only). */
 extern const mlc_progress mlc_bind_interrupt;
 
+/* A CSR matrix from a binding's arguments: data (NNZ) float64 or float32 (the dtype of the array
+ * passed, float64 for anything else), indices (NNZ) int32, indptr (N + 1) int64, converted and
+ * checked (mlc_sparse_check_csr) so that a kernel never reads out of bounds. */
+typedef struct {
+    PyArrayObject *data, *indices, *indptr;
+    int64_t n, d, nnz;
+} mlc_bind_csr;
+/* 0, or -1 with an exception set (A is then cleared). */
+int mlc_bind_csr_from(mlc_bind_csr *A, PyObject *data, PyObject *indices, PyObject *indptr,
+                      long long n_cols);
+void mlc_bind_csr_clear(mlc_bind_csr *A);
+
 /* Method-table entries: keyword functions are cast through a void function pointer (no -Wextra warning). */
 #define MLC_BIND_KW (METH_VARARGS | METH_KEYWORDS)
 #define MLC_BIND_FN(f) ((PyCFunction)(void (*)(void))(f))

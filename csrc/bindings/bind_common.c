@@ -3,6 +3,8 @@
 
 #include <stdio.h>
 
+#include "core/sparse.h"
+
 PyArrayObject *mlc_bind_array(PyObject *obj, int typenum, int ndim, const char *name) {
     if (obj == NULL || obj == Py_None) {
         PyErr_Format(PyExc_TypeError, "%s: expected an array, got None", name);
@@ -170,3 +172,36 @@ static int check_signals(void *ctx, int64_t done, int64_t total) {
 }
 
 const mlc_progress mlc_bind_interrupt = {check_signals, NULL};
+
+void mlc_bind_csr_clear(mlc_bind_csr *A) {
+    Py_CLEAR(A->data);
+    Py_CLEAR(A->indices);
+    Py_CLEAR(A->indptr);
+}
+
+int mlc_bind_csr_from(mlc_bind_csr *A, PyObject *data, PyObject *indices, PyObject *indptr,
+                      long long n_cols) {
+    A->indices = A->indptr = NULL;
+    A->data = mlc_bind_float_array(data, 1, "data");
+    if (A->data == NULL) goto fail;
+    A->indices = mlc_bind_array(indices, NPY_INT32, 1, "indices");
+    A->indptr = mlc_bind_array(indptr, NPY_INT64, 1, "indptr");
+    if (A->indices == NULL || A->indptr == NULL) goto fail;
+    A->nnz = PyArray_DIM(A->data, 0);
+    A->n = PyArray_DIM(A->indptr, 0) - 1;
+    A->d = n_cols;
+    if (A->n < 0 || PyArray_DIM(A->indices, 0) != A->nnz) {
+        PyErr_SetString(PyExc_ValueError, "CSR: indptr must have N + 1 entries and indices as many as data");
+        goto fail;
+    }
+    const char *msg = mlc_sparse_check_csr(PyArray_DATA(A->indices), PyArray_DATA(A->indptr), A->n,
+                                           A->d, A->nnz);
+    if (msg != NULL) {
+        PyErr_Format(PyExc_ValueError, "CSR: %s", msg);
+        goto fail;
+    }
+    return 0;
+fail:
+    mlc_bind_csr_clear(A);
+    return -1;
+}

@@ -10,6 +10,7 @@
 #include "blas.h"
 #include "core/dispatch.h"
 #include "core/linalg.h"
+#include "core/sparse.h"
 #include "core/vmath.h"
 
 static PyObject *set_num_threads(PyObject *self, PyObject *args) {
@@ -231,6 +232,98 @@ fail:
     return NULL;
 }
 
+/* csr_matmul(data, indices, indptr, n_cols, B, transpose=False, n_threads=1) -> A B (N, K) or
+ * A^T B (D, K), B row-major (D, K) or (N, K) of data's dtype */
+static PyObject *csr_matmul(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"data", "indices", "indptr", "n_cols", "B", "transpose", "n_threads", NULL};
+    PyObject *dobj, *iobj, *pobj, *bobj;
+    long long d;
+    int trans = 0, n_threads = 1;
+    mlc_bind_csr A = {0};
+    PyArrayObject *B = NULL, *Y = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOLO|pi", kwlist, &dobj, &iobj, &pobj, &d, &bobj,
+                                     &trans, &n_threads))
+        return NULL;
+    if (mlc_bind_csr_from(&A, dobj, iobj, pobj, d) < 0) goto fail;
+    const int tn = PyArray_TYPE(A.data);
+    B = mlc_bind_array(bobj, tn, 2, "B");
+    if (B == NULL || mlc_bind_check_dim(B, 0, trans ? A.n : A.d, "B") < 0) goto fail;
+    const int64_t k = PyArray_DIM(B, 1);
+    Y = mlc_bind_new(2, trans ? A.d : A.n, k, tn);
+    if (Y == NULL) goto fail;
+    if (n_threads < 1) n_threads = 1;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    if (tn == NPY_FLOAT32)
+        st = (trans ? mlc_sparse_csr_tmm_f32 : mlc_sparse_csr_mm_f32)(
+            PyArray_DATA(Y), PyArray_DATA(A.data), PyArray_DATA(A.indices), PyArray_DATA(A.indptr),
+            PyArray_DATA(B), A.n, A.d, k, n_threads);
+    else
+        st = (trans ? mlc_sparse_csr_tmm_f64 : mlc_sparse_csr_mm_f64)(
+            PyArray_DATA(Y), PyArray_DATA(A.data), PyArray_DATA(A.indices), PyArray_DATA(A.indptr),
+            PyArray_DATA(B), A.n, A.d, k, n_threads);
+    Py_END_ALLOW_THREADS
+    if (mlc_bind_check_status(st) < 0) goto fail;
+    mlc_bind_csr_clear(&A);
+    Py_DECREF(B);
+    return (PyObject *)Y;
+fail:
+    mlc_bind_csr_clear(&A);
+    Py_XDECREF(B);
+    Py_XDECREF(Y);
+    return NULL;
+}
+
+/* csr_stats(data, indices, indptr, n_cols, n_threads=1) -> (row squared norms (N), column means
+ * (D), column sums of squared deviations (D), stored entries per column (D)), float64 */
+static PyObject *csr_stats(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"data", "indices", "indptr", "n_cols", "n_threads", NULL};
+    PyObject *dobj, *iobj, *pobj;
+    long long d;
+    int n_threads = 1;
+    mlc_bind_csr A = {0};
+    PyArrayObject *sq = NULL, *mean = NULL, *ssq = NULL, *cnt = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOL|i", kwlist, &dobj, &iobj, &pobj, &d, &n_threads))
+        return NULL;
+    if (mlc_bind_csr_from(&A, dobj, iobj, pobj, d) < 0) goto fail;
+    sq = mlc_bind_new(1, A.n, 0, NPY_FLOAT64);
+    mean = mlc_bind_new(1, A.d, 0, NPY_FLOAT64);
+    ssq = mlc_bind_new(1, A.d, 0, NPY_FLOAT64);
+    cnt = mlc_bind_new(1, A.d, 0, NPY_INT64);
+    if (sq == NULL || mean == NULL || ssq == NULL || cnt == NULL) goto fail;
+    if (n_threads < 1) n_threads = 1;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    if (PyArray_TYPE(A.data) == NPY_FLOAT32) {
+        st = mlc_sparse_csr_row_sqnorms_f32(PyArray_DATA(sq), PyArray_DATA(A.data),
+                                            PyArray_DATA(A.indptr), A.n, n_threads);
+        if (st == MLC_OK)
+            st = mlc_sparse_csr_col_stats_f32(PyArray_DATA(mean), PyArray_DATA(ssq), PyArray_DATA(cnt),
+                                              PyArray_DATA(A.data), PyArray_DATA(A.indices),
+                                              PyArray_DATA(A.indptr), A.n, A.d, n_threads);
+    } else {
+        st = mlc_sparse_csr_row_sqnorms_f64(PyArray_DATA(sq), PyArray_DATA(A.data),
+                                            PyArray_DATA(A.indptr), A.n, n_threads);
+        if (st == MLC_OK)
+            st = mlc_sparse_csr_col_stats_f64(PyArray_DATA(mean), PyArray_DATA(ssq), PyArray_DATA(cnt),
+                                              PyArray_DATA(A.data), PyArray_DATA(A.indices),
+                                              PyArray_DATA(A.indptr), A.n, A.d, n_threads);
+    }
+    Py_END_ALLOW_THREADS
+    if (mlc_bind_check_status(st) < 0) goto fail;
+    mlc_bind_csr_clear(&A);
+    return Py_BuildValue("NNNN", sq, mean, ssq, cnt);
+fail:
+    mlc_bind_csr_clear(&A);
+    Py_XDECREF(sq);
+    Py_XDECREF(mean);
+    Py_XDECREF(ssq);
+    Py_XDECREF(cnt);
+    return NULL;
+}
+
 PyMethodDef mlc_core_methods[] = {
     {"set_num_threads", set_num_threads, METH_VARARGS, "set_num_threads(n): OpenMP and OpenBLAS threads."},
     {"get_num_threads", get_num_threads, METH_NOARGS, "get_num_threads() -> int"},
@@ -250,6 +343,12 @@ PyMethodDef mlc_core_methods[] = {
      "_alloc_fail_in(n) -> int: test only; the n-th next allocation fails (0: none)"},
     {"_alloc_live", alloc_live, METH_NOARGS, "_alloc_live() -> int: test only; live allocations"},
     {"_alloc_count", alloc_count, METH_NOARGS, "_alloc_count() -> int: test only; mlc_malloc calls so far"},
+    {"csr_matmul", MLC_BIND_FN(csr_matmul), MLC_BIND_KW,
+     "csr_matmul(data, indices, indptr, n_cols, B, transpose=False, n_threads=1) -> A @ B or A.T @ B "
+     "for the CSR matrix A (int32 indices, int64 indptr)"},
+    {"csr_stats", MLC_BIND_FN(csr_stats), MLC_BIND_KW,
+     "csr_stats(data, indices, indptr, n_cols, n_threads=1) -> (row_sqnorms, col_mean, col_ssq, "
+     "col_nnz) of the CSR matrix A, implicit zeros counted"},
     {"_vmath", vmath, METH_VARARGS, "_vmath(name, x) -> core/vmath.h's array form on x (tests only)"},
     {NULL, NULL, 0, NULL},
 };

@@ -146,6 +146,60 @@ fail:
     return NULL;
 }
 
+/* svd_randomized_csr(data, indices, indptr, n_features, n_components, n_oversamples=10, n_iter=4,
+ *                    normalizer=2, seed=0, n_threads=1) -> (s (K), components (K, D), mean, ssq) */
+static PyObject *svd_randomized_csr(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"data", "indices", "indptr", "n_features", "n_components",
+                             "n_oversamples", "n_iter", "normalizer", "seed", "n_threads", NULL};
+    PyObject *dobj, *iobj, *pobj;
+    long long d, k = 0, n_oversamples = 10, n_iter = 4;
+    unsigned long long seed = 0;
+    int normalizer = MLC_PCA_NORMALIZER_LU, n_threads = 1;
+    mlc_bind_csr A = {0};
+    PyArrayObject *s = NULL, *comp = NULL, *mean = NULL, *ssq = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOLL|LLiKi", kwlist, &dobj, &iobj, &pobj, &d, &k,
+                                     &n_oversamples, &n_iter, &normalizer, &seed, &n_threads))
+        return NULL;
+    if (mlc_bind_csr_from(&A, dobj, iobj, pobj, d) < 0) goto fail;
+    if (k < 1) {
+        PyErr_SetString(PyExc_ValueError, "n_components must be >= 1");
+        goto fail;
+    }
+    if (mlc_bind_check_params(mlc_pca_check_params(A.n, A.d, k, n_oversamples, n_iter, normalizer)) < 0)
+        goto fail;
+    const int tn = PyArray_TYPE(A.data);
+    s = mlc_bind_new(1, (npy_intp)k, 0, tn);
+    comp = mlc_bind_new(2, (npy_intp)k, A.d, tn);
+    mean = mlc_bind_new(1, A.d, 0, NPY_FLOAT64);
+    ssq = mlc_bind_new(1, A.d, 0, NPY_FLOAT64);
+    if (s == NULL || comp == NULL || mean == NULL || ssq == NULL) goto fail;
+    if (n_threads < 1) n_threads = 1;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    if (tn == NPY_FLOAT32)
+        st = mlc_svd_randomized_csr_f32(PyArray_DATA(s), PyArray_DATA(comp), PyArray_DATA(mean),
+                                        PyArray_DATA(ssq), PyArray_DATA(A.data), PyArray_DATA(A.indices),
+                                        PyArray_DATA(A.indptr), A.n, A.d, k, n_oversamples, n_iter,
+                                        normalizer, seed, &mlc_bind_interrupt, n_threads);
+    else
+        st = mlc_svd_randomized_csr_f64(PyArray_DATA(s), PyArray_DATA(comp), PyArray_DATA(mean),
+                                        PyArray_DATA(ssq), PyArray_DATA(A.data), PyArray_DATA(A.indices),
+                                        PyArray_DATA(A.indptr), A.n, A.d, k, n_oversamples, n_iter,
+                                        normalizer, seed, &mlc_bind_interrupt, n_threads);
+    Py_END_ALLOW_THREADS
+    if (mlc_bind_check_status(st) < 0) goto fail;
+    mlc_bind_csr_clear(&A);
+    return Py_BuildValue("NNNN", s, comp, mean, ssq);
+fail:
+    mlc_bind_csr_clear(&A);
+    Py_XDECREF(s);
+    Py_XDECREF(comp);
+    Py_XDECREF(mean);
+    Py_XDECREF(ssq);
+    return NULL;
+}
+
 /* The shared body of pca_transform(X (N, D), components (K, D), ...) -> (N, K) and
  * pca_inverse(Y (N, K), components (K, D), ...) -> (N, D). */
 static PyObject *pca_map(PyObject *args, PyObject *kwds, int inverse) {
@@ -214,6 +268,10 @@ PyMethodDef mlc_decomposition_methods[] = {
      "svd_randomized(X, n_components, n_oversamples=10, n_iter=4, normalizer=PCA_NORMALIZER_LU, seed=0, "
      "center=True, n_threads=1) -> (s, components, mean, ssq): Halko-Martinsson-Tropp "
      "randomized SVD; normalizer from ENUMS['pca_normalizer']"},
+    {"svd_randomized_csr", MLC_BIND_FN(svd_randomized_csr), MLC_BIND_KW,
+     "svd_randomized_csr(data, indices, indptr, n_features, n_components, n_oversamples=10, n_iter=4, "
+     "normalizer=PCA_NORMALIZER_LU, seed=0, n_threads=1) -> (s, components, mean, ssq): the "
+     "randomized SVD of a CSR matrix (not centred), never densified"},
     {"pca_transform", MLC_BIND_FN(pca_transform), MLC_BIND_KW,
      "pca_transform(X, components, mean=None, scale=None, n_threads=1) -> "
      "((X - mean) components^T) / scale"},

@@ -35,6 +35,10 @@
  * randomized_range_finder. The error decays like (s_{K+1} / s_K)^(2 n_iter + 1) (HMT 2011,
  * Cor. 10.10): with a gap in the spectrum the result equals the exact one to rounding.
  *
+ * mlc_svd_randomized_csr runs the same algorithm (no centring: truncated SVD) on a CSR X through
+ * core/sparse.h's products A Z and A^T Z, never forming a dense A; it equals the dense result to
+ * rounding for the same seed.
+ *
  * ---- Projection (mlc_pca_transform / mlc_pca_inverse) ---------------------------------------
  * X components^T - mean components^T (one GEMM, X not copied), divided by sqrt(ev) when
  * whitening; the inverse Y diag(scale) components + mean (one GEMM).
@@ -46,6 +50,7 @@
 #include "blas.h"
 #include "core/linalg.h"
 #include "core/reduce.h"
+#include "core/sparse.h"
 #include "decomposition/pca.h"
 
 /* Rows per tile of the centring passes, and the fixed number of chunks of rows whose column sums

@@ -78,6 +78,20 @@ int mlc_svd_randomized_f32(float *s, float *components, double *mean, double *ss
                            int normalizer, uint64_t seed, int center, const mlc_progress *progress,
                            int n_threads);
 
+/* The same for a CSR X (core/sparse.h's legend: data (NNZ), indices (NNZ) int32, indptr (N + 1)),
+ * not centred (truncated SVD). mean, ssq (D) out count the implicit zeros. Returns MLC_OK,
+ * MLC_EINVAL, MLC_ENOMEM or MLC_EINTERRUPTED. */
+int mlc_svd_randomized_csr_f64(double *s, double *components, double *mean, double *ssq,
+                               const double *data, const int32_t *indices, const int64_t *indptr,
+                               int64_t n, int64_t d, int64_t k, int64_t n_oversamples,
+                               int64_t n_iter, int normalizer, uint64_t seed,
+                               const mlc_progress *progress, int n_threads);
+int mlc_svd_randomized_csr_f32(float *s, float *components, double *mean, double *ssq,
+                               const float *data, const int32_t *indices, const int64_t *indptr,
+                               int64_t n, int64_t d, int64_t k, int64_t n_oversamples,
+                               int64_t n_iter, int normalizer, uint64_t seed,
+                               const mlc_progress *progress, int n_threads);
+
 /* Projection: out = ((X - mean) components^T) / scale, computed as X components^T (one GEMM)
  * less the row mean components^T (as scikit-learn does: X is not copied).
  *   out        (N, K) out

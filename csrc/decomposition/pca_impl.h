@@ -238,6 +238,26 @@ static int MLC_SFX(normalize)(T *Y, int64_t rows, int64_t cols, int normalizer, 
     return MLC_OK;
 }
 
+/* The end of the randomized SVD, dense or sparse: B = Q^T op (column-major (L, n_op)) =
+ * Uh diag(sh) Vh^T (xGESDD), then the K leading triplets of op = (Q Uh) diag(sh) Vh^T. Q (m, L)
+ * column-major; Vt (L, n_op), Uh (L, L), sh (L) scratch. */
+static int MLC_SFX(randomized_finish)(T *s, T *components, const T *Q, T *B, T *Vt, T *Uh, T *sh,
+                                      int trans, int64_t m, int64_t nop, int64_t l, int64_t k) {
+    int st = MLC_SFX(mlc_linalg_svd)(sh, Uh, Vt, B, l, nop, l, l, l);
+    if (st != MLC_OK) return st;
+    const int64_t d = trans ? nop : m;
+    for (int64_t j = 0; j < k; j++) s[j] = sh[j];
+    if (trans) { /* op = A: components are the rows of Vh^T (column-major (L, D)) */
+        for (int64_t j = 0; j < k; j++)
+            for (int64_t i = 0; i < d; i++) components[j * d + i] = Vt[j + i * l];
+    } else { /* op = A^T = (Q Uh) sh Vh^T: components^T = Q Uh[:, :K], column-major (D, K) */
+        GEMM(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)k, (int)l, 1, Q, (int)m, Uh,
+             (int)l, 0, components, (int)m);
+    }
+    MLC_SFX(flip_rows)(components, k, d);
+    return MLC_OK;
+}
+
 int MLC_SFX(mlc_svd_randomized)(T *s, T *components, double *mean, double *ssq, const T *X, int64_t n,
                             int64_t d, int64_t k, int64_t n_oversamples, int64_t n_iter,
                             int normalizer, uint64_t seed, int center,
@@ -282,17 +302,74 @@ int MLC_SFX(mlc_svd_randomized)(T *s, T *components, double *mean, double *ssq, 
     GEMM(CblasColMajor, ta, CblasNoTrans, M, L, NOP, 1, At, LD, Z, NOP, 0, Y, M);
     if ((st = MLC_SFX(mlc_linalg_qr)(Y, m, l, m, 1)) != MLC_OK) goto done; /* Q (m, L) */
     GEMM(CblasColMajor, CblasTrans, ta, L, NOP, M, 1, Y, M, At, LD, 0, B, L); /* B = Q^T op */
-    /* B = Uh diag(sh) Vh^T; Vh^T (L, n_op) overwrites Z's place */
-    if ((st = MLC_SFX(mlc_linalg_svd)(sh, Uh, Z, B, l, nop, l, l, l)) != MLC_OK) goto done;
-    for (int64_t j = 0; j < k; j++) s[j] = sh[j];
-    if (trans) { /* op = A: components are the rows of Vh^T (column-major (L, D)) */
-        for (int64_t j = 0; j < k; j++)
-            for (int64_t i = 0; i < d; i++) components[j * d + i] = Z[j + i * l];
-    } else { /* op = A^T = (Q Uh) sh Vh^T: components^T = Q Uh[:, :K], column-major (D, K) */
-        GEMM(CblasColMajor, CblasNoTrans, CblasNoTrans, M, (int)k, L, 1, Y, M, Uh, L, 0,
-             components, M);
+    st = MLC_SFX(randomized_finish)(s, components, Y, B, Z, Uh, sh, trans, m, nop, l, k);
+done:
+    mlc_free(work);
+    mlc_free(ipiv);
+    return st;
+}
+
+/* dst (C, R) row-major = src (R, C) row-major transposed. */
+static void MLC_SFX(transpose)(T *dst, const T *src, int64_t r, int64_t c) {
+    for (int64_t i = 0; i < r; i++)
+        for (int64_t j = 0; j < c; j++) dst[j * r + i] = src[i * c + j];
+}
+
+/* out (rows_out, L) column-major = A Z (fwd) or A^T Z, Z (rows_in, L) column-major, through the
+ * row-major CSR products: Zr and Yr (max(N, D), L) scratch. */
+static int MLC_SFX(csr_apply)(T *out, const T *Z, int fwd, const T *data, const int32_t *indices,
+                              const int64_t *indptr, int64_t n, int64_t d, int64_t l, T *Zr, T *Yr,
+                              int n_threads) {
+    const int64_t rin = fwd ? d : n, rout = fwd ? n : d;
+    MLC_SFX(transpose)(Zr, Z, l, rin);
+    int st = fwd ? MLC_SFX(mlc_sparse_csr_mm)(Yr, data, indices, indptr, Zr, n, d, l, n_threads)
+                 : MLC_SFX(mlc_sparse_csr_tmm)(Yr, data, indices, indptr, Zr, n, d, l, n_threads);
+    if (st == MLC_OK && out != NULL) MLC_SFX(transpose)(out, Yr, rout, l);
+    return st;
+}
+
+int MLC_SFX(mlc_svd_randomized_csr)(T *s, T *components, double *mean, double *ssq, const T *data,
+                                    const int32_t *indices, const int64_t *indptr, int64_t n,
+                                    int64_t d, int64_t k, int64_t n_oversamples, int64_t n_iter,
+                                    int normalizer, uint64_t seed, const mlc_progress *progress,
+                                    int n_threads) {
+    if (mlc_pca_check_params(n, d, k, n_oversamples, n_iter, normalizer) != NULL) return MLC_EINVAL;
+    /* as the dense solver: op = A (N >= D) or A^T, m x n_op; op and op^T are the two products */
+    const int trans = n >= d;
+    const int64_t m = trans ? n : d, nop = trans ? d : n, big = MLC_MAX(n, d);
+    const int64_t l = MLC_MIN(k + n_oversamples, nop);
+    const size_t need = (size_t)(m * l + nop * l + l * nop + l * l + l + 2 * big * l);
+    T *work = mlc_malloc(sizeof(T) * need);
+    int *ipiv = mlc_malloc(sizeof(int) * (size_t)l);
+    int st = MLC_OK;
+    if (work == NULL || ipiv == NULL) {
+        st = MLC_ENOMEM;
+        goto done;
     }
-    MLC_SFX(flip_rows)(components, k, d);
+    T *Y = work, *Z = Y + m * l, *B = Z + nop * l, *Uh = B + l * nop, *sh = Uh + l * l;
+    T *Zr = sh + l, *Yr = Zr + big * l;
+    st = MLC_SFX(mlc_sparse_csr_col_stats)(mean, ssq, NULL, data, indices, indptr, n, d, n_threads);
+    if (st != MLC_OK) goto done;
+    mlc_rng rng;
+    mlc_rng_seed(&rng, seed);
+    for (int64_t i = 0; i < nop * l; i++) Z[i] = (T)mlc_rng_normal(&rng);
+    for (int64_t it = 0; it < n_iter; it++) {
+        st = MLC_SFX(csr_apply)(Y, Z, trans, data, indices, indptr, n, d, l, Zr, Yr, n_threads);
+        if (st != MLC_OK || (st = MLC_SFX(normalize)(Y, m, l, normalizer, ipiv)) != MLC_OK) goto done;
+        st = MLC_SFX(csr_apply)(Z, Y, !trans, data, indices, indptr, n, d, l, Zr, Yr, n_threads);
+        if (st != MLC_OK || (st = MLC_SFX(normalize)(Z, nop, l, normalizer, ipiv)) != MLC_OK) goto done;
+        if (mlc_progress_tick(progress, it + 1, n_iter)) {
+            st = MLC_EINTERRUPTED;
+            goto done;
+        }
+    }
+    st = MLC_SFX(csr_apply)(Y, Z, trans, data, indices, indptr, n, d, l, Zr, Yr, n_threads);
+    if (st != MLC_OK || (st = MLC_SFX(mlc_linalg_qr)(Y, m, l, m, 1)) != MLC_OK) goto done;
+    // B = Q^T op = (op^T Q)^T: the row-major (n_op, L) product op^T Q is B column-major (L, n_op)
+    st = MLC_SFX(csr_apply)(NULL, Y, !trans, data, indices, indptr, n, d, l, Zr, Yr, n_threads);
+    if (st != MLC_OK) goto done;
+    memcpy(B, Yr, sizeof(T) * (size_t)(l * nop));
+    st = MLC_SFX(randomized_finish)(s, components, Y, B, Z, Uh, sh, trans, m, nop, l, k);
 done:
     mlc_free(work);
     mlc_free(ipiv);

@@ -1,0 +1,45 @@
+/* sparse.c: CSR x dense products and column / row statistics (see sparse.h). The bodies live in
+ * sparse_impl.h, included once for float64 and once for float32.
+ *
+ * A B (row-parallel) writes each output row from its own CSR row: no reduction. A^T B scatters
+ * row i of B into the rows of Y named by row i's columns, so rows running at once would write the
+ * same output: a fixed set of row chunks (not one per thread) each scatters into its own float64
+ * (D, K) partial, and the partials are added in chunk order, so the result has the same bits for
+ * any thread count. The chunk count is capped so that the partials stay under 64 MiB.
+ */
+#include <string.h>
+
+#include "core/reduce.h"
+#include "core/sparse.h"
+
+#define SPARSE_CHUNKS 8
+#define SPARSE_PARTIAL_BYTES ((int64_t)64 << 20)
+
+const char *mlc_sparse_check_csr(const int32_t *indices, const int64_t *indptr, int64_t n, int64_t d,
+                                 int64_t nnz) {
+    if (n < 0 || d < 0) return "negative shape";
+    if (indptr[0] != 0 || indptr[n] != nnz) return "indptr must start at 0 and end at nnz";
+    for (int64_t i = 0; i < n; i++)
+        if (indptr[i + 1] < indptr[i]) return "indptr must be non-decreasing";
+    for (int64_t p = 0; p < nnz; p++)
+        if (indices[p] < 0 || indices[p] >= d) return "column index out of range";
+    return NULL;
+}
+
+/* the fixed row chunks of A^T B, whose (D, K) float64 partials stay under SPARSE_PARTIAL_BYTES */
+static mlc_chunks tmm_chunks(int64_t n, int64_t d, int64_t k) {
+    const int64_t per = MLC_MAX(1, d * k * (int64_t)sizeof(double));
+    return mlc_chunks_even(n, 256, MLC_MAX(1, MLC_MIN(SPARSE_CHUNKS, SPARSE_PARTIAL_BYTES / per)));
+}
+
+#define T double
+#define SFX f64
+#include "core/sparse_impl.h"
+#undef T
+#undef SFX
+
+#define T float
+#define SFX f32
+#include "core/sparse_impl.h"
+#undef T
+#undef SFX
