@@ -12,7 +12,7 @@ metrics
     precision_recall_fscore_support, confusion_matrix, roc_curve, roc_auc_score, log_loss,
     r2_score, mean_squared_error
 preprocessing
-    StandardScaler, MinMaxScaler
+    StandardScaler, MinMaxScaler, MaxAbsScaler
 cluster
     KMeans, MiniBatchKMeans, kmeans_plusplus
 mixture

@@ -109,7 +109,8 @@ def _preprocessing_rows(datasets):
     Xtr, Xte, ytr, yte = _split(*datasets.load_wine(return_X_y=True))
     out = []
     for ours_cls, sk_cls in ((preprocessing.StandardScaler, skp.StandardScaler),
-                             (preprocessing.MinMaxScaler, skp.MinMaxScaler)):
+                             (preprocessing.MinMaxScaler, skp.MinMaxScaler),
+                             (preprocessing.MaxAbsScaler, skp.MaxAbsScaler)):
         def ours(c=ours_cls, Xtr=Xtr, ytr=ytr, Xte=Xte):
             s = c().fit(Xtr)
             return neighbors.KNeighborsClassifier(5).fit(s.transform(Xtr), ytr).predict(s.transform(Xte))

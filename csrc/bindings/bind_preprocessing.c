@@ -1,4 +1,5 @@
-/* bind_preprocessing.c: scale_mean_var, scale_min_max, scale_transform, scale_inverse. */
+/* bind_preprocessing.c: scale_mean_var, scale_min_max, scale_transform, scale_inverse, and the
+ * sparse forms scale_mean_var_csr, scale_sparse_map, scale_max_abs_sparse. */
 #include "bind.h" /* first: Python.h before any system header */
 #include "preprocessing/scale.h"
 
@@ -183,6 +184,141 @@ fail:
     return NULL;
 }
 
+/* scale_mean_var_csr(data, indices, indptr, n_cols, sample_weight=None, mean=None, var=None,
+ *                    count=None) -> (mean, var, count): scale_mean_var on a CSR batch (implicit
+ * zeros are values). The arrays passed in are not modified. */
+static PyObject *scale_mean_var_csr(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"data", "indices", "indptr", "n_cols", "sample_weight", "mean", "var",
+                             "count", NULL};
+    PyObject *dobj, *iobj, *pobj, *wo = Py_None, *mo = Py_None, *vo = Py_None, *co = Py_None;
+    long long ncols;
+    mlc_bind_csr A = {0};
+    PyArrayObject *w = NULL, *m_in = NULL, *v_in = NULL, *c_in = NULL;
+    PyArrayObject *mean = NULL, *var = NULL, *count = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOL|OOOO", kwlist, &dobj, &iobj, &pobj, &ncols,
+                                     &wo, &mo, &vo, &co))
+        return NULL;
+    if (mlc_bind_csr_from(&A, dobj, iobj, pobj, ncols) < 0) goto fail;
+    npy_intp d = A.d;
+    if (mlc_bind_weights(wo, NPY_FLOAT64, A.n, &w) < 0) goto fail;
+    int given = (mo != Py_None) + (vo != Py_None) + (co != Py_None);
+    if (given != 0 && given != 3) {
+        PyErr_SetString(PyExc_ValueError, "mean, var and count: pass all three or none");
+        goto fail;
+    }
+    if (mlc_bind_optional(mo, NPY_FLOAT64, d, "mean", &m_in) < 0 ||
+        mlc_bind_optional(vo, NPY_FLOAT64, d, "var", &v_in) < 0 ||
+        mlc_bind_optional(co, NPY_FLOAT64, d, "count", &c_in) < 0)
+        goto fail;
+    mean = mlc_bind_new_shape(1, &d, NPY_FLOAT64, 1);
+    var = mlc_bind_new_shape(1, &d, NPY_FLOAT64, 1);
+    count = mlc_bind_new_shape(1, &d, NPY_FLOAT64, 1);
+    if (mean == NULL || var == NULL || count == NULL) goto fail;
+    if (given == 3) {
+        memcpy(PyArray_DATA(mean), PyArray_DATA(m_in), sizeof(double) * (size_t)d);
+        memcpy(PyArray_DATA(var), PyArray_DATA(v_in), sizeof(double) * (size_t)d);
+        memcpy(PyArray_DATA(count), PyArray_DATA(c_in), sizeof(double) * (size_t)d);
+    }
+    const double *wp = mlc_bind_data(w);
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    if (PyArray_TYPE(A.data) == NPY_FLOAT32)
+        st = mlc_scale_mean_var_csr_f32(PyArray_DATA(mean), PyArray_DATA(var), PyArray_DATA(count),
+                                        PyArray_DATA(A.data), PyArray_DATA(A.indices),
+                                        PyArray_DATA(A.indptr), wp, A.n, A.d);
+    else
+        st = mlc_scale_mean_var_csr_f64(PyArray_DATA(mean), PyArray_DATA(var), PyArray_DATA(count),
+                                        PyArray_DATA(A.data), PyArray_DATA(A.indices),
+                                        PyArray_DATA(A.indptr), wp, A.n, A.d);
+    Py_END_ALLOW_THREADS
+    if (mlc_bind_check_status(st) < 0) goto fail;
+    mlc_bind_csr_clear(&A);
+    Py_XDECREF(w);
+    Py_XDECREF(m_in);
+    Py_XDECREF(v_in);
+    Py_XDECREF(c_in);
+    return Py_BuildValue("NNN", mean, var, count);
+fail:
+    mlc_bind_csr_clear(&A);
+    Py_XDECREF(w);
+    Py_XDECREF(m_in);
+    Py_XDECREF(v_in);
+    Py_XDECREF(c_in);
+    Py_XDECREF(mean);
+    Py_XDECREF(var);
+    Py_XDECREF(count);
+    return NULL;
+}
+
+/* scale_sparse_map(data, indices, indptr, n_cols, scale, inverse=False, n_threads=1) -> new data
+ * (NNZ): data * scale[column] (or / scale[column]). A CSC matrix is passed as one CSR row whose
+ * indices are the column of each stored entry. */
+static PyObject *scale_sparse_map(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"data", "indices", "indptr", "n_cols", "scale", "inverse", "n_threads", NULL};
+    PyObject *dobj, *iobj, *pobj, *so;
+    long long ncols;
+    int inverse = 0, n_threads = 1;
+    mlc_bind_csr A = {0};
+    PyArrayObject *scale = NULL, *out = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOLO|pi", kwlist, &dobj, &iobj, &pobj, &ncols, &so,
+                                     &inverse, &n_threads))
+        return NULL;
+    if (mlc_bind_csr_from(&A, dobj, iobj, pobj, ncols) < 0) goto fail;
+    scale = mlc_bind_array(so, NPY_FLOAT64, 1, "scale");
+    if (scale == NULL || mlc_bind_check_dim(scale, 0, A.d, "scale") < 0) goto fail;
+    out = mlc_bind_new(1, A.nnz, 0, PyArray_TYPE(A.data));
+    if (out == NULL) goto fail;
+    if (n_threads < 1) n_threads = 1;
+    Py_BEGIN_ALLOW_THREADS
+    if (PyArray_TYPE(A.data) == NPY_FLOAT32)
+        mlc_scale_sparse_map_f32(PyArray_DATA(out), PyArray_DATA(A.data), PyArray_DATA(A.indices),
+                                 PyArray_DATA(scale), A.nnz, inverse, n_threads);
+    else
+        mlc_scale_sparse_map_f64(PyArray_DATA(out), PyArray_DATA(A.data), PyArray_DATA(A.indices),
+                                 PyArray_DATA(scale), A.nnz, inverse, n_threads);
+    Py_END_ALLOW_THREADS
+    mlc_bind_csr_clear(&A);
+    Py_DECREF(scale);
+    return (PyObject *)out;
+fail:
+    mlc_bind_csr_clear(&A);
+    Py_XDECREF(scale);
+    Py_XDECREF(out);
+    return NULL;
+}
+
+/* scale_max_abs_sparse(data, indices, indptr, n_cols) -> (D,) float64: the largest |value| of
+ * each column (NaN skipped, 0 for a column without stored values); CSC passed as one row. */
+static PyObject *scale_max_abs_sparse(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"data", "indices", "indptr", "n_cols", NULL};
+    PyObject *dobj, *iobj, *pobj;
+    long long ncols;
+    mlc_bind_csr A = {0};
+    PyArrayObject *out = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOL", kwlist, &dobj, &iobj, &pobj, &ncols))
+        return NULL;
+    if (mlc_bind_csr_from(&A, dobj, iobj, pobj, ncols) < 0) goto fail;
+    out = mlc_bind_new(1, A.d, 0, NPY_FLOAT64);
+    if (out == NULL) goto fail;
+    Py_BEGIN_ALLOW_THREADS
+    if (PyArray_TYPE(A.data) == NPY_FLOAT32)
+        mlc_scale_max_abs_sparse_f32(PyArray_DATA(out), PyArray_DATA(A.data), PyArray_DATA(A.indices),
+                                     A.nnz, A.d);
+    else
+        mlc_scale_max_abs_sparse_f64(PyArray_DATA(out), PyArray_DATA(A.data), PyArray_DATA(A.indices),
+                                     A.nnz, A.d);
+    Py_END_ALLOW_THREADS
+    mlc_bind_csr_clear(&A);
+    return (PyObject *)out;
+fail:
+    mlc_bind_csr_clear(&A);
+    Py_XDECREF(out);
+    return NULL;
+}
+
 /* scale_transform(X, shift=None, scale=None, offset=0.0, out=None, clip=None, n_threads=1) -> out;
  * scale_inverse(X, shift=None, scale=None, offset=0.0, out=None, n_threads=1) -> out */
 static PyObject *scale_transform(PyObject *self, PyObject *a, PyObject *kw) { (void)self; return scale_map(a, kw, 0); }
@@ -200,5 +336,13 @@ PyMethodDef mlc_preprocessing_methods[] = {
     {"scale_inverse", MLC_BIND_FN(scale_inverse), MLC_BIND_KW,
      "scale_inverse(X, shift=None, scale=None, offset=0.0, out=None, n_threads=1)"
      " -> out = (X - offset) / scale + shift"},
+    {"scale_mean_var_csr", MLC_BIND_FN(scale_mean_var_csr), MLC_BIND_KW,
+     "scale_mean_var_csr(data, indices, indptr, n_cols, sample_weight=None, mean=None, var=None, "
+     "count=None) -> (mean, var, count): scale_mean_var of a CSR batch, implicit zeros counted"},
+    {"scale_sparse_map", MLC_BIND_FN(scale_sparse_map), MLC_BIND_KW,
+     "scale_sparse_map(data, indices, indptr, n_cols, scale, inverse=False, n_threads=1) -> "
+     "data * scale[column] (inverse: / scale[column])"},
+    {"scale_max_abs_sparse", MLC_BIND_FN(scale_max_abs_sparse), MLC_BIND_KW,
+     "scale_max_abs_sparse(data, indices, indptr, n_cols) -> column max |value| (NaN skipped)"},
     {NULL, NULL, 0, NULL},
 };

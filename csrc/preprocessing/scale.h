@@ -74,4 +74,29 @@ int mlc_scale_inverse_f64(double *out, const double *X, const double *shift, con
 int mlc_scale_inverse_f32(float *out, const float *X, const double *shift, const double *scale,
                           int64_t n, int64_t d, double offset, int n_threads);
 
+/* ---- Sparse input (core/sparse.h's CSR legend: data (NNZ), indices (NNZ) int32, indptr (N + 1)).
+ * A CSC matrix goes through the two column-wise kernels as one CSR row whose indices are the
+ * column of each stored entry. */
+
+/* mlc_scale_mean_var on a CSR batch, the implicit zeros being values; w (N) in or NULL.
+ * Returns MLC_OK or MLC_ENOMEM. */
+int mlc_scale_mean_var_csr_f64(double *mean, double *var, double *count, const double *data,
+                               const int32_t *indices, const int64_t *indptr, const double *w,
+                               int64_t n, int64_t d);
+int mlc_scale_mean_var_csr_f32(double *mean, double *var, double *count, const float *data,
+                               const int32_t *indices, const int64_t *indptr, const double *w,
+                               int64_t n, int64_t d);
+
+/* out (NNZ) out = data * scale[col] (inverse: / scale[col]); col (NNZ) in, scale (D) in. */
+int mlc_scale_sparse_map_f64(double *out, const double *data, const int32_t *col,
+                             const double *scale, int64_t nnz, int inverse, int n_threads);
+int mlc_scale_sparse_map_f32(float *out, const float *data, const int32_t *col,
+                             const double *scale, int64_t nnz, int inverse, int n_threads);
+
+/* cmax (D) out: max |value| of each column's stored entries, NaN skipped, 0 when none. */
+int mlc_scale_max_abs_sparse_f64(double *cmax, const double *data, const int32_t *col, int64_t nnz,
+                                 int64_t d);
+int mlc_scale_max_abs_sparse_f32(double *cmax, const float *data, const int32_t *col, int64_t nnz,
+                                 int64_t d);
+
 #endif

@@ -205,3 +205,88 @@ int MLC_SFX(mlc_scale_inverse)(T *out, const T *X, const double *shift, const do
     }
     return MLC_OK;
 }
+
+/* Statistics of a CSR batch (implicit zeros are values), merged into the running ones as
+ * mlc_scale_mean_var does. Two passes over the stored entries: the column sums, then the squared
+ * deviations, the implicit zeros adding their weight times mean^2, with the same correction term
+ * as the dense blocks. Scratch: (cnt, mean, M2, corr, stored weight) (5 D). */
+int MLC_SFX(mlc_scale_mean_var_csr)(double *mean, double *var, double *count, const T *data,
+                                    const int32_t *indices, const int64_t *indptr, const double *w,
+                                    int64_t n, int64_t d) {
+    if (n <= 0 || d <= 0) return MLC_OK;
+    double *s = mlc_malloc(sizeof(double) * (size_t)(5 * d));
+    if (s == NULL) return MLC_ENOMEM;
+    double *cnt = s, *m = s + d, *M2 = s + 2 * d, *corr = s + 3 * d, *sw = s + 4 * d;
+    memset(s, 0, sizeof(double) * (size_t)(5 * d));
+    double wsum = 0.0;
+    for (int64_t i = 0; i < n; i++) {
+        const double wi = w ? w[i] : 1.0;
+        wsum += wi;
+        for (int64_t p = indptr[i]; p < indptr[i + 1]; p++) {
+            const double v = (double)data[p];
+            const int64_t j = indices[p];
+            if (v != v) {
+                cnt[j] -= wi; /* a NaN takes its row's weight out of the column's count */
+                continue;
+            }
+            sw[j] += wi;
+            m[j] += wi * v;
+        }
+    }
+    for (int64_t j = 0; j < d; j++) {
+        cnt[j] += wsum;
+        m[j] = cnt[j] != 0.0 ? m[j] / cnt[j] : 0.0;
+    }
+    for (int64_t i = 0; i < n; i++) {
+        const double wi = w ? w[i] : 1.0;
+        for (int64_t p = indptr[i]; p < indptr[i + 1]; p++) {
+            const int64_t j = indices[p];
+            const double r = (double)data[p] - m[j];
+            if (r != r) continue;
+            corr[j] += wi * r;
+            M2[j] += wi * r * r;
+        }
+    }
+    for (int64_t j = 0; j < d; j++) {
+        const double zw = cnt[j] - sw[j]; /* the weight of the implicit zeros, each -m[j] off */
+        corr[j] -= zw * m[j];
+        M2[j] += zw * m[j] * m[j];
+        const double m2 = cnt[j] != 0.0 ? M2[j] - corr[j] * corr[j] / cnt[j] : 0.0;
+        M2[j] = m2 > 0.0 ? m2 : 0.0;
+        var[j] = count[j] != 0.0 ? var[j] * count[j] : 0.0; /* running var -> M2 for the merge */
+    }
+    merge_stats(count, mean, var, cnt, m, M2, d);
+    for (int64_t j = 0; j < d; j++) {
+        if (count[j] != 0.0) var[j] /= count[j];
+        else mean[j] = var[j] = NAN; /* no value seen: 0/0, as the dense kernel */
+    }
+    mlc_free(s);
+    return MLC_OK;
+}
+
+/* out[p] = data[p] * scale[col[p]] (or / scale[col[p]] when inverse), one stored entry at a time:
+ * the sparse form of mlc_scale_transform / mlc_scale_inverse without shift and offset. */
+int MLC_SFX(mlc_scale_sparse_map)(T *out, const T *data, const int32_t *col, const double *scale,
+                                  int64_t nnz, int inverse, int n_threads) {
+    const int nthr = mlc_team_size(nnz, n_threads);
+    if (inverse) {
+#pragma omp parallel for num_threads(nthr) schedule(static)
+        for (int64_t p = 0; p < nnz; p++) out[p] = (T)((double)data[p] / scale[col[p]]);
+    } else {
+#pragma omp parallel for num_threads(nthr) schedule(static)
+        for (int64_t p = 0; p < nnz; p++) out[p] = (T)((double)data[p] * scale[col[p]]);
+    }
+    return MLC_OK;
+}
+
+/* cmax (D) out: the largest |value| of each column, NaN skipped, 0 for a column with no stored
+ * value (its implicit zeros); col (NNZ) the column of each stored entry. */
+int MLC_SFX(mlc_scale_max_abs_sparse)(double *cmax, const T *data, const int32_t *col, int64_t nnz,
+                                      int64_t d) {
+    for (int64_t j = 0; j < d; j++) cmax[j] = 0.0;
+    for (int64_t p = 0; p < nnz; p++) {
+        const double a = fabs((double)data[p]);
+        if (a > cmax[col[p]]) cmax[col[p]] = a;
+    }
+    return MLC_OK;
+}

@@ -1,4 +1,4 @@
-"""Feature scaling: StandardScaler and MinMaxScaler, with their statistics and maps in C.
+"""Feature scaling: StandardScaler, MinMaxScaler and MaxAbsScaler, with their statistics and maps in C.
 
 The column statistics (csrc/preprocessing/scale.c) are one pass over X in cache-sized blocks:
 weighted mean and variance by the corrected two-pass algorithm within a block, blocks merged with
@@ -11,7 +11,13 @@ Missing values: NaN is ignored by ``fit``/``partial_fit`` (each column counts it
 scikit-learn. Infinity is rejected. float32 input gives float32 output; StandardScaler keeps its
 statistics in float64 (as scikit-learn does), MinMaxScaler in the input's dtype.
 
-Differences from scikit-learn: sparse input is not supported (TypeError); a column that had no
+Sparse input (scipy.sparse CSR or CSC, any other format converted to CSR): StandardScaler with
+``with_mean=False`` and MaxAbsScaler take it without densifying it, as in scikit-learn (centring would
+fill the zeros: StandardScaler(with_mean=True) raises scikit-learn's ValueError); the statistics
+count the implicit zeros and the output has the input's format and sparsity pattern. MinMaxScaler
+rejects sparse input (TypeError), as scikit-learn's does.
+
+Differences from scikit-learn: a column that had no
 value at all in the first ``partial_fit`` batch gets its statistics from later batches (scikit-learn
 keeps NaN for it).
 """
@@ -21,10 +27,13 @@ import numpy as np
 
 from .. import _mlc
 from .._threads import get_num_threads
-from .._validation import check_is_fitted, check_sample_weight
+from .._validation import _is_sparse, check_is_fitted, check_sample_weight, csr_parts
 from ..base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 
-__all__ = ["StandardScaler", "MinMaxScaler"]
+__all__ = ["StandardScaler", "MinMaxScaler", "MaxAbsScaler"]
+
+_CENTER_SPARSE = ("Cannot center sparse matrices: pass `with_mean=False` instead. See docstring for "
+                  "motivation and alternatives.")
 
 
 def _check_bool(value, name):
@@ -38,13 +47,37 @@ def _sample_weight(sample_weight, X):
     return None if w is None else np.ascontiguousarray(w, dtype=np.float64)
 
 
+def _entries(X):
+    """(data, column of each stored entry, indptr, n_features) for the column-wise sparse kernels:
+    a CSR matrix as it is, a CSC one as a single row of entries."""
+    if X.format == "csr":
+        return csr_parts(X)
+    cols = np.repeat(np.arange(X.shape[1], dtype=np.int32), np.diff(X.indptr))
+    return X.data, cols, np.array([0, X.nnz], dtype=np.int64), X.shape[1]
+
+
+def _sparse_map(X, scale, inverse, copy):
+    """X with each stored value multiplied by scale[column] (divided when inverse): a new matrix
+    of X's format, or X itself changed in place when copy is False."""
+    data = _mlc.scale_sparse_map(*_entries(X), scale, inverse=inverse, n_threads=get_num_threads())
+    if not copy:
+        X.data[...] = data
+        return X
+    out = X.copy()
+    out.data = data
+    return out
+
+
 class _BaseScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """Validation shared by the scalers: NaN allowed (ignored in fit, kept in transform), inf not."""
+
+    _accept_sparse = False
 
     def _check_X(self, X, *, reset):
         if not reset:
             check_is_fitted(self)
-        return self._validate_data(X, reset=reset, ensure_all_finite="allow-nan")
+        return self._validate_data(X, reset=reset, ensure_all_finite="allow-nan",
+                                   accept_sparse=self._accept_sparse)
 
     @staticmethod
     def _output(X, copy):
@@ -82,6 +115,10 @@ class StandardScaler(_BaseScaler):
         Divide by the standard deviation (population, ``ddof=0``). A feature with (numerically)
         zero variance gets ``scale_ = 1``.
 
+    Sparse input: scipy.sparse CSR/CSC with ``with_mean=False`` (the statistics count the implicit
+    zeros; transform scales the stored values only, keeping the format); ``with_mean=True`` raises
+    scikit-learn's ValueError. Results equal the dense copy's to rounding.
+
     Attributes
     ----------
     mean_ : ndarray (n_features,) float64, or None when with_mean and with_std are both False
@@ -92,10 +129,18 @@ class StandardScaler(_BaseScaler):
     n_features_in_ : int
     """
 
+    _accept_sparse = ("csr", "csc")
+
     def __init__(self, *, copy=True, with_mean=True, with_std=True):
         self.copy = copy
         self.with_mean = with_mean
         self.with_std = with_std
+
+    def _check_X(self, X, *, reset):
+        X = super()._check_X(X, reset=reset)
+        if _is_sparse(X) and self.with_mean:
+            raise ValueError(_CENTER_SPARSE)
+        return X
 
     def _check_params(self):
         for name in ("copy", "with_mean", "with_std"):
@@ -126,7 +171,10 @@ class StandardScaler(_BaseScaler):
             zeros = np.zeros(d)
             state = (zeros if self.mean_ is None else self.mean_,
                      zeros if self.var_ is None else self.var_, count)
-        mean, var, count = _mlc.scale_mean_var(X, sw, *state, n_threads=get_num_threads())
+        if _is_sparse(X):
+            mean, var, count = _mlc.scale_mean_var_csr(*csr_parts(X.tocsr()), sw, *state)
+        else:
+            mean, var, count = _mlc.scale_mean_var(X, sw, *state, n_threads=get_num_threads())
         count = count.astype(np.int64) if sw is None else count
         self.n_samples_seen_ = count[0] if count.max() == count.min() else count
         if not self.with_mean and not self.with_std:
@@ -151,6 +199,8 @@ class StandardScaler(_BaseScaler):
         copy = self.copy if copy is None else copy
         X = self._check_X(X, reset=False)
         shift, scale = self._map_params()
+        if _is_sparse(X):
+            return _sparse_map(X, np.ones(X.shape[1]) if scale is None else scale, False, copy)
         return _mlc.scale_transform(X, shift, scale, out=self._output(X, copy),
                                     n_threads=get_num_threads())
 
@@ -161,6 +211,8 @@ class StandardScaler(_BaseScaler):
         X = self._check_X(X, reset=True)
         self._partial_fit(X, _sample_weight(sample_weight, X), True)
         shift, scale = self._map_params()
+        if _is_sparse(X):
+            return _sparse_map(X, np.ones(X.shape[1]) if scale is None else scale, False, self.copy)
         return _mlc.scale_transform(X, shift, scale, out=self._output(X, self.copy),
                                     n_threads=get_num_threads())
 
@@ -169,8 +221,15 @@ class StandardScaler(_BaseScaler):
         copy = self.copy if copy is None else copy
         X = self._check_X(X, reset=False)
         shift, scale = self._map_params()
+        if _is_sparse(X):
+            return _sparse_map(X, np.ones(X.shape[1]) if scale is None else scale, True, copy)
         return _mlc.scale_inverse(X, shift, scale, out=self._output(X, copy),
                                   n_threads=get_num_threads())
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = not self.with_mean
+        return tags
 
 
 class MinMaxScaler(_BaseScaler):
@@ -275,3 +334,85 @@ class MinMaxScaler(_BaseScaler):
         shift, scale, offset = self._map_params()
         return _mlc.scale_inverse(X, shift, scale, offset, out=self._output(X, self.copy),
                                   n_threads=get_num_threads())
+
+
+class MaxAbsScaler(_BaseScaler):
+    """Scale each feature by its maximum absolute value: ``x / scale_``, into [-1, 1]. It neither
+    shifts nor centres, so it keeps sparsity: the scaler for sparse data.
+
+    Parameters
+    ----------
+    copy : bool, default=True
+        False lets transform/inverse_transform overwrite X (a C-contiguous float64/float32 array,
+        or a sparse matrix's stored values).
+
+    Sparse input: scipy.sparse CSR/CSC (other formats converted to CSR), never densified; the
+    output keeps the input's format and pattern. Results equal the dense copy's to rounding.
+
+    Attributes
+    ----------
+    max_abs_ : ndarray (n_features,)
+        Per-feature maximum absolute value (NaN ignored), in X's dtype.
+    scale_ : ndarray (n_features,)
+        max_abs_, with 1 for a feature whose maximum is (numerically) 0.
+    n_samples_seen_ : int
+    n_features_in_ : int
+    """
+
+    _accept_sparse = ("csr", "csc")
+
+    def __init__(self, *, copy=True):
+        self.copy = copy
+
+    def _reset(self):
+        for name in ("max_abs_", "scale_", "n_samples_seen_"):
+            self.__dict__.pop(name, None)
+
+    def fit(self, X, y=None):
+        """Compute each feature's maximum absolute value (NaN ignored)."""
+        self._reset()
+        return self.partial_fit(X, y)
+
+    def partial_fit(self, X, y=None):
+        """Update the running maximum absolute value with the rows of X (one batch)."""
+        _check_bool(self.copy, "copy")
+        first = not hasattr(self, "n_samples_seen_")
+        X = self._check_X(X, reset=first)
+        if _is_sparse(X):
+            max_abs = _mlc.scale_max_abs_sparse(*_entries(X)).astype(X.dtype)
+        else:
+            lo, hi = _mlc.scale_min_max(X, n_threads=get_num_threads())
+            max_abs = np.maximum(np.abs(lo), np.abs(hi))   # NaN for an all-NaN feature
+        if first:
+            self.n_samples_seen_ = X.shape[0]
+        else:
+            max_abs = np.maximum(self.max_abs_, max_abs)
+            self.n_samples_seen_ += X.shape[0]
+        scale = max_abs.copy()
+        scale[scale < 10 * np.finfo(scale.dtype).eps] = 1.0   # scikit-learn's _handle_zeros_in_scale
+        self.max_abs_ = max_abs
+        self.scale_ = scale
+        return self
+
+    def transform(self, X):
+        """Divide each feature by scale_ (NaN stays NaN)."""
+        X = self._check_X(X, reset=False)
+        inv = 1.0 / np.asarray(self.scale_, dtype=np.float64)
+        if _is_sparse(X):
+            return _sparse_map(X, inv, False, self.copy)
+        return _mlc.scale_transform(X, None, inv, out=self._output(X, self.copy),
+                                    n_threads=get_num_threads())
+
+    def inverse_transform(self, X):
+        """Undo transform: ``X * scale_``."""
+        X = self._check_X(X, reset=False)
+        inv = 1.0 / np.asarray(self.scale_, dtype=np.float64)
+        if _is_sparse(X):
+            return _sparse_map(X, inv, True, self.copy)
+        return _mlc.scale_inverse(X, None, inv, out=self._output(X, self.copy),
+                                  n_threads=get_num_threads())
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
