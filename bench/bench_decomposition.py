@@ -1,7 +1,15 @@
 """PCA (full, covariance_eigh, randomized) and TruncatedSVD: mlc vs scikit-learn, same threads.
 
 Quality: the sum of explained_variance_ of the kept components (equal for the exact solvers; for
-randomized, the variance captured, which can only fall short of the exact value)."""
+randomized, the variance captured, which can only fall short of the exact value).
+
+The sparse TruncatedSVD row (LSA on a tf-idf-like CSR matrix, 0.1% density) also reports each side's
+peak memory: one fit in a fresh process per side, its peak RSS (ru_maxrss) less its RSS just before
+the fit (the matrix is built first, the same in both), in the row's note."""
+import os
+import subprocess
+import sys
+
 import numpy as np
 
 from bench._harness import compare
@@ -13,6 +21,51 @@ def _low_rank(n, d, rank, seed):
     rng = np.random.default_rng(seed)
     A = rng.normal(size=(n, rank)) / np.arange(1, rank + 1)
     return A @ rng.normal(size=(rank, d)) + 0.1 * rng.normal(size=(n, d)) + rng.normal(size=d)
+
+
+def _tfidf_like(n, d, density, seed):
+    """A CSR matrix with Zipf-distributed columns (as words in text), l2-normalised rows: the shape of
+    a tf-idf matrix."""
+    import scipy.sparse as sp
+    rng = np.random.default_rng(seed)
+    nnz = int(n * d * density)
+    p = 1.0 / np.arange(1, d + 1) ** 1.05
+    X = sp.csr_matrix((rng.random(nnz) + 0.1, (rng.integers(0, n, nnz), rng.choice(d, nnz, p=p / p.sum()))),
+                      shape=(n, d))
+    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+    X = sp.diags(1.0 / np.maximum(norms, 1e-12)) @ X
+    return X.tocsr()
+
+
+_PEAK = """
+import resource, sys
+sys.path.insert(0, {root!r})
+from bench.bench_decomposition import _tfidf_like
+X = _tfidf_like({n}, {d}, {density}, 0)
+if {lib!r} == "mlc":
+    import mlc
+    from mlc.decomposition import TruncatedSVD
+    mlc.set_num_threads({threads})
+else:
+    from threadpoolctl import threadpool_limits
+    threadpool_limits({threads})
+    from sklearn.decomposition import TruncatedSVD
+def rss_kb():
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+before = rss_kb()
+TruncatedSVD({k}, random_state=0).fit(X)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
+"""
+
+
+def _peak_mb(lib, n, d, density, k, threads):
+    """MB of peak RSS a TruncatedSVD fit adds, in a fresh process (its peak when building X is below the
+    RSS it holds afterwards, so ru_maxrss - RSS before the fit is the fit's own peak)."""
+    code = _PEAK.format(root=os.path.dirname(os.path.dirname(os.path.abspath(__file__))), n=n, d=d,
+                        density=density, k=k, lib=lib, threads=threads)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return int(out.stdout.split()[-1]) / 1024
 
 
 def rows(quick=False):
@@ -43,3 +96,18 @@ def rows(quick=False):
                   lambda: mlc.decomposition.TruncatedSVD(k, random_state=0).fit(X),
                   lambda: skd.TruncatedSVD(k, random_state=0).fit(X), ev,
                   "sum explained_variance_", repeats=repeats)
+
+    n, d, density, k = (20_000, 20_000, 0.001, 100) if quick else (100_000, 100_000, 0.001, 100)
+    work = f"TruncatedSVD randomized CSR {n}x{d} density {density:g} -> {k}"
+    from bench._harness import selected
+    if selected(work):
+        import mlc
+        X = _tfidf_like(n, d, density, 0)
+        row = compare("decomposition", work,
+                      lambda: mlc.decomposition.TruncatedSVD(k, random_state=0).fit(X),
+                      lambda: skd.TruncatedSVD(k, random_state=0).fit(X), ev,
+                      "sum explained_variance_", repeats=1 if quick else 3)
+        th = mlc.get_num_threads()
+        row.note = (f" [peak memory of the fit: mlc {_peak_mb('mlc', n, d, density, k, th):.0f} MB, "
+                    f"scikit-learn {_peak_mb('sklearn', n, d, density, k, th):.0f} MB]")
+        yield row
