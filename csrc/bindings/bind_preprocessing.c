@@ -28,6 +28,31 @@ static PyArrayObject *map_output(PyObject *out, PyArrayObject *X) {
     return o;
 }
 
+/* The running statistics a scale_mean_var call updates: new float64 (D) arrays, zeros, or copies
+ * of mean/var/count when all three are given (the arrays passed are not modified). 0, or -1 with
+ * an exception set. */
+static int running_stats(PyObject *mo, PyObject *vo, PyObject *co, npy_intp d, PyArrayObject **mean,
+                         PyArrayObject **var, PyArrayObject **count) {
+    PyObject *given[3] = {mo, vo, co};
+    const char *names[3] = {"mean", "var", "count"};
+    PyArrayObject **outs[3] = {mean, var, count};
+    const int n_given = (mo != Py_None) + (vo != Py_None) + (co != Py_None);
+    if (n_given != 0 && n_given != 3) {
+        PyErr_SetString(PyExc_ValueError, "mean, var and count: pass all three or none");
+        return -1;
+    }
+    for (int i = 0; i < 3; i++) {
+        PyArrayObject *in = NULL;
+        if (mlc_bind_optional(given[i], NPY_FLOAT64, d, names[i], &in) < 0) return -1;
+        *outs[i] = mlc_bind_new_shape(1, &d, NPY_FLOAT64, 1);
+        if (*outs[i] != NULL && in != NULL)
+            memcpy(PyArray_DATA(*outs[i]), PyArray_DATA(in), sizeof(double) * (size_t)d);
+        Py_XDECREF(in);
+        if (*outs[i] == NULL) return -1;
+    }
+    return 0;
+}
+
 /* scale_mean_var(X, sample_weight=None, mean=None, var=None, count=None, n_threads=1)
  *   -> (mean (D), var (D), count (D)), all float64: the running statistics (all three None at the
  * start) updated with X's rows. The arrays passed in are not modified. */
@@ -36,7 +61,7 @@ static PyObject *scale_mean_var(PyObject *self, PyObject *args, PyObject *kwds) 
     static char *kwlist[] = {"X", "sample_weight", "mean", "var", "count", "n_threads", NULL};
     PyObject *xo, *wo = Py_None, *mo = Py_None, *vo = Py_None, *co = Py_None;
     int n_threads = 1;
-    PyArrayObject *X = NULL, *w = NULL, *m_in = NULL, *v_in = NULL, *c_in = NULL;
+    PyArrayObject *X = NULL, *w = NULL;
     PyArrayObject *mean = NULL, *var = NULL, *count = NULL;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|OOOOi", kwlist, &xo, &wo, &mo, &vo, &co,
                                      &n_threads))
@@ -45,25 +70,8 @@ static PyObject *scale_mean_var(PyObject *self, PyObject *args, PyObject *kwds) 
     if (X == NULL) goto fail;
     npy_intp n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1);
     if (mlc_bind_weights(wo, NPY_FLOAT64, n, &w) < 0) goto fail;
-    int given = (mo != Py_None) + (vo != Py_None) + (co != Py_None);
-    if (given != 0 && given != 3) {
-        PyErr_SetString(PyExc_ValueError, "mean, var and count: pass all three or none");
-        goto fail;
-    }
-    if (mlc_bind_optional(mo, NPY_FLOAT64, d, "mean", &m_in) < 0 ||
-        mlc_bind_optional(vo, NPY_FLOAT64, d, "var", &v_in) < 0 ||
-        mlc_bind_optional(co, NPY_FLOAT64, d, "count", &c_in) < 0)
-        goto fail;
+    if (running_stats(mo, vo, co, d, &mean, &var, &count) < 0) goto fail;
     if (n_threads < 1) n_threads = 1;
-    mean = mlc_bind_new_shape(1, &d, NPY_FLOAT64, 1);
-    var = mlc_bind_new_shape(1, &d, NPY_FLOAT64, 1);
-    count = mlc_bind_new_shape(1, &d, NPY_FLOAT64, 1);
-    if (mean == NULL || var == NULL || count == NULL) goto fail;
-    if (given == 3) {
-        memcpy(PyArray_DATA(mean), PyArray_DATA(m_in), sizeof(double) * (size_t)d);
-        memcpy(PyArray_DATA(var), PyArray_DATA(v_in), sizeof(double) * (size_t)d);
-        memcpy(PyArray_DATA(count), PyArray_DATA(c_in), sizeof(double) * (size_t)d);
-    }
     const double *wp = mlc_bind_data(w);
     int st;
     Py_BEGIN_ALLOW_THREADS
@@ -77,16 +85,10 @@ static PyObject *scale_mean_var(PyObject *self, PyObject *args, PyObject *kwds) 
     if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(X);
     Py_XDECREF(w);
-    Py_XDECREF(m_in);
-    Py_XDECREF(v_in);
-    Py_XDECREF(c_in);
     return Py_BuildValue("NNN", mean, var, count);
 fail:
     Py_XDECREF(X);
     Py_XDECREF(w);
-    Py_XDECREF(m_in);
-    Py_XDECREF(v_in);
-    Py_XDECREF(c_in);
     Py_XDECREF(mean);
     Py_XDECREF(var);
     Py_XDECREF(count);
@@ -194,7 +196,7 @@ static PyObject *scale_mean_var_csr(PyObject *self, PyObject *args, PyObject *kw
     PyObject *dobj, *iobj, *pobj, *wo = Py_None, *mo = Py_None, *vo = Py_None, *co = Py_None;
     long long ncols;
     mlc_bind_csr A = {0};
-    PyArrayObject *w = NULL, *m_in = NULL, *v_in = NULL, *c_in = NULL;
+    PyArrayObject *w = NULL;
     PyArrayObject *mean = NULL, *var = NULL, *count = NULL;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOL|OOOO", kwlist, &dobj, &iobj, &pobj, &ncols,
                                      &wo, &mo, &vo, &co))
@@ -202,24 +204,7 @@ static PyObject *scale_mean_var_csr(PyObject *self, PyObject *args, PyObject *kw
     if (mlc_bind_csr_from(&A, dobj, iobj, pobj, ncols) < 0) goto fail;
     npy_intp d = A.d;
     if (mlc_bind_weights(wo, NPY_FLOAT64, A.n, &w) < 0) goto fail;
-    int given = (mo != Py_None) + (vo != Py_None) + (co != Py_None);
-    if (given != 0 && given != 3) {
-        PyErr_SetString(PyExc_ValueError, "mean, var and count: pass all three or none");
-        goto fail;
-    }
-    if (mlc_bind_optional(mo, NPY_FLOAT64, d, "mean", &m_in) < 0 ||
-        mlc_bind_optional(vo, NPY_FLOAT64, d, "var", &v_in) < 0 ||
-        mlc_bind_optional(co, NPY_FLOAT64, d, "count", &c_in) < 0)
-        goto fail;
-    mean = mlc_bind_new_shape(1, &d, NPY_FLOAT64, 1);
-    var = mlc_bind_new_shape(1, &d, NPY_FLOAT64, 1);
-    count = mlc_bind_new_shape(1, &d, NPY_FLOAT64, 1);
-    if (mean == NULL || var == NULL || count == NULL) goto fail;
-    if (given == 3) {
-        memcpy(PyArray_DATA(mean), PyArray_DATA(m_in), sizeof(double) * (size_t)d);
-        memcpy(PyArray_DATA(var), PyArray_DATA(v_in), sizeof(double) * (size_t)d);
-        memcpy(PyArray_DATA(count), PyArray_DATA(c_in), sizeof(double) * (size_t)d);
-    }
+    if (running_stats(mo, vo, co, d, &mean, &var, &count) < 0) goto fail;
     const double *wp = mlc_bind_data(w);
     int st;
     Py_BEGIN_ALLOW_THREADS
@@ -235,16 +220,10 @@ static PyObject *scale_mean_var_csr(PyObject *self, PyObject *args, PyObject *kw
     if (mlc_bind_check_status(st) < 0) goto fail;
     mlc_bind_csr_clear(&A);
     Py_XDECREF(w);
-    Py_XDECREF(m_in);
-    Py_XDECREF(v_in);
-    Py_XDECREF(c_in);
     return Py_BuildValue("NNN", mean, var, count);
 fail:
     mlc_bind_csr_clear(&A);
     Py_XDECREF(w);
-    Py_XDECREF(m_in);
-    Py_XDECREF(v_in);
-    Py_XDECREF(c_in);
     Py_XDECREF(mean);
     Py_XDECREF(var);
     Py_XDECREF(count);
