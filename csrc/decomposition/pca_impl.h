@@ -338,7 +338,7 @@ int MLC_SFX(mlc_svd_randomized_csr)(T *s, T *components, double *mean, double *s
     const int trans = n >= d;
     const int64_t m = trans ? n : d, nop = trans ? d : n, big = MLC_MAX(n, d);
     const int64_t l = MLC_MIN(k + n_oversamples, nop);
-    const size_t need = (size_t)(m * l + nop * l + l * nop + l * l + l + 2 * big * l);
+    const size_t need = (size_t)(m * l + nop * l + l * l + l + 2 * big * l);
     T *work = mlc_malloc(sizeof(T) * need);
     int *ipiv = mlc_malloc(sizeof(int) * (size_t)l);
     int st = MLC_OK;
@@ -346,7 +346,7 @@ int MLC_SFX(mlc_svd_randomized_csr)(T *s, T *components, double *mean, double *s
         st = MLC_ENOMEM;
         goto done;
     }
-    T *Y = work, *Z = Y + m * l, *B = Z + nop * l, *Uh = B + l * nop, *sh = Uh + l * l;
+    T *Y = work, *Z = Y + m * l, *Uh = Z + nop * l, *sh = Uh + l * l;
     T *Zr = sh + l, *Yr = Zr + big * l;
     st = MLC_SFX(mlc_sparse_csr_col_stats)(mean, ssq, NULL, data, indices, indptr, n, d, n_threads);
     if (st != MLC_OK) goto done;
@@ -365,11 +365,10 @@ int MLC_SFX(mlc_svd_randomized_csr)(T *s, T *components, double *mean, double *s
     }
     st = MLC_SFX(csr_apply)(Y, Z, trans, data, indices, indptr, n, d, l, Zr, Yr, n_threads);
     if (st != MLC_OK || (st = MLC_SFX(mlc_linalg_qr)(Y, m, l, m, 1)) != MLC_OK) goto done;
-    // B = Q^T op = (op^T Q)^T: the row-major (n_op, L) product op^T Q is B column-major (L, n_op)
+    // B = Q^T op = (op^T Q)^T: the row-major (n_op, L) product op^T Q in Yr is B column-major (L, n_op)
     st = MLC_SFX(csr_apply)(NULL, Y, !trans, data, indices, indptr, n, d, l, Zr, Yr, n_threads);
     if (st != MLC_OK) goto done;
-    memcpy(B, Yr, sizeof(T) * (size_t)(l * nop));
-    st = MLC_SFX(randomized_finish)(s, components, Y, B, Z, Uh, sh, trans, m, nop, l, k);
+    st = MLC_SFX(randomized_finish)(s, components, Y, Yr, Z, Uh, sh, trans, m, nop, l, k);
 done:
     mlc_free(work);
     mlc_free(ipiv);
