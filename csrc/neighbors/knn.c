@@ -155,6 +155,95 @@ static int kneighbors(double *dist, int64_t *ind, const mlc_distance_rows *rx, c
 #undef T
 #undef SFX
 
+/* ---- Sparse queries among sparse fitted rows (mlc_knn_kneighbors_csr) ----------------------
+ * Each query row is scattered into a dense D-vector q (per-thread scratch, cleared from the row's
+ * own entries afterwards) and every fitted row's entries are walked once against it: a pair costs
+ * O(nnz of the fitted row), the N x M distances are never stored. The query's entries where y has
+ * none enter through the query's own sums, so no difference is formed between unrelated norms:
+ *   squared euclidean  sum_{j in y} (y_j - q_j)^2 + (|q|^2 - sum_{j in y} q_j^2)
+ *   manhattan          sum_{j in y} |y_j - q_j|   + (|q|_1 - sum_{j in y} |q_j|)
+ *   cosine             1 - q.y / (|q| |y|), clipped to [0, 2]; a zero row is at distance 1. */
+static double csr_pair(const double *q, double qsq, double q1, double qinv, const double *ydata,
+                       const int32_t *yidx, int64_t t0, int64_t t1, double yinv, int metric) {
+    double a = 0.0, b = 0.0;
+    if (metric == MLC_METRIC_MANHATTAN) {
+        for (int64_t t = t0; t < t1; t++) {
+            const double qj = q[yidx[t]];
+            a += fabs(ydata[t] - qj);
+            b += fabs(qj);
+        }
+        const double out = q1 - b;
+        return a + (out > 0.0 ? out : 0.0);
+    }
+    if (metric == MLC_METRIC_COSINE) {
+        for (int64_t t = t0; t < t1; t++) a += ydata[t] * q[yidx[t]];
+        const double v = 1.0 - a * qinv * yinv;
+        return v < 0.0 ? 0.0 : (v > 2.0 ? 2.0 : v);
+    }
+    for (int64_t t = t0; t < t1; t++) {
+        const double qj = q[yidx[t]], r = ydata[t] - qj;
+        a += r * r;
+        b += qj * qj;
+    }
+    const double out = qsq - b;
+    return a + (out > 0.0 ? out : 0.0);
+}
+
+int mlc_knn_kneighbors_csr(double *dist, int64_t *ind, const double *xdata, const int32_t *xidx,
+                           const int64_t *xptr, const double *ydata, const int32_t *yidx,
+                           const int64_t *yptr, int64_t n, int64_t m, int64_t d, int64_t k, int metric,
+                           int n_threads, const mlc_progress *p) {
+    if (metric != MLC_METRIC_EUCLIDEAN && metric != MLC_METRIC_SQEUCLIDEAN &&
+        metric != MLC_METRIC_MANHATTAN && metric != MLC_METRIC_COSINE)
+        return MLC_EINVAL;
+    if (k < 1 || k > m) return MLC_EINVAL;
+    double *yinv = mlc_malloc(sizeof(double) * (size_t)(m + 1));
+    if (yinv == NULL) return MLC_ENOMEM;
+    for (int64_t j = 0; j < m; j++) {
+        double s = 0.0;
+        for (int64_t t = yptr[j]; t < yptr[j + 1]; t++) s += ydata[t] * ydata[t];
+        yinv[j] = s > 0.0 ? 1.0 / sqrt(s) : 0.0;
+    }
+    mlc_par par = mlc_par_init(p);
+    const int team = mlc_team_size(n * (yptr[m] + m), n_threads);
+#pragma omp parallel num_threads(team)
+    {
+        double *q = mlc_malloc(sizeof(double) * (size_t)(d + 1));
+        double *hv = mlc_malloc(sizeof(double) * (size_t)k);
+        int64_t *hi = mlc_malloc(sizeof(int64_t) * (size_t)k);
+        if (!(q && hv && hi)) mlc_par_fail(&par, MLC_ENOMEM);
+        else memset(q, 0, sizeof(double) * (size_t)d);
+#pragma omp for schedule(dynamic, 16)
+        for (int64_t i = 0; i < n; i++) {
+            if (mlc_par_halted(&par)) continue;
+            double qsq = 0.0, q1 = 0.0;
+            for (int64_t t = xptr[i]; t < xptr[i + 1]; t++) {
+                q[xidx[t]] = xdata[t];
+                qsq += xdata[t] * xdata[t];
+                q1 += fabs(xdata[t]);
+            }
+            const double qinv = qsq > 0.0 ? 1.0 / sqrt(qsq) : 0.0;
+            int64_t size = 0;
+            for (int64_t j = 0; j < m; j++) {
+                const double v = csr_pair(q, qsq, q1, qinv, ydata, yidx, yptr[j], yptr[j + 1], yinv[j], metric);
+                if (size < k || v <= hv[0]) mlc_topk_push(hv, hi, &size, k, v, j);
+            }
+            mlc_topk_sort(hv, hi, k);
+            for (int64_t t = 0; t < k; t++) {
+                dist[i * k + t] = mlc_distance_unreduce(hv[t], metric);
+                ind[i * k + t] = hi[t];
+            }
+            for (int64_t t = xptr[i]; t < xptr[i + 1]; t++) q[xidx[t]] = 0.0;
+            mlc_par_tick(&par, i, n);
+        }
+        mlc_free(q);
+        mlc_free(hv);
+        mlc_free(hi);
+    }
+    mlc_free(yinv);
+    return mlc_par_status(&par);
+}
+
 /* w (K) out: the weights of one row's neighbours; returns their sum. */
 static double row_weights(double *w, const double *dist, int64_t k, int weights) {
     if (weights == MLC_WEIGHTS_UNIFORM) {

@@ -25,6 +25,16 @@ int mlc_knn_kneighbors_f32(double *dist, int64_t *ind, const float *X, const flo
                            int64_t m, int64_t d, int64_t k, int metric, int n_threads,
                            const mlc_progress *p);
 
+/* The same search for CSR queries among CSR fitted rows (core/sparse.h's legend: data, indices
+ * int32 sorted, indptr int64), float64, metric euclidean, sqeuclidean, manhattan or cosine (else
+ * MLC_EINVAL). Never forms a dense row of Y nor the N x M distances.
+ *   dist (N, K) out; ind (N, K) out; X: xdata, xidx, xptr (N + 1) in; Y: ydata, yidx, yptr (M + 1) in
+ * Returns MLC_OK, MLC_EINVAL, MLC_ENOMEM or MLC_EINTERRUPTED. */
+int mlc_knn_kneighbors_csr(double *dist, int64_t *ind, const double *xdata, const int32_t *xidx,
+                           const int64_t *xptr, const double *ydata, const int32_t *yidx,
+                           const int64_t *yptr, int64_t n, int64_t m, int64_t d, int64_t k, int metric,
+                           int n_threads, const mlc_progress *p);
+
 /* Class probabilities from neighbours. Weights: uniform, or 1/distance (a row with neighbours at
  * distance 0 uses only those, each with weight 1: scikit-learn's rule).
  * proba (N, C) out; ind (N, K) in; dist (N, K) in; y (M) in class codes 0..C-1 */

@@ -9,6 +9,13 @@ per thread at a time; 'auto' picks as scikit-learn 1.9 does (brute for more than
 n_neighbors >= n_samples // 2, else kd_tree for the minkowski family, else brute). Chebyshev and
 minkowski with another p under 'brute' scan a one-leaf tree: brute force with the tree's distance.
 
+Sparse input (scipy.sparse CSR/CSC, fit and queries, either or both): KNeighborsClassifier,
+KNeighborsRegressor and NearestNeighbors.kneighbors search brute force on the CSR rows, never
+densified (csrc/neighbors/knn.c: one query row scattered into a dense vector, each fitted row's
+entries walked once), for euclidean, sqeuclidean, manhattan and cosine (minkowski p = 1 or 2);
+'auto' is brute, a tree algorithm warns and runs brute, as in scikit-learn. The same neighbours as on
+the dense copy; distances to rounding. Radius searches on sparse input raise TypeError (not yet).
+
 Ties: neighbours are returned sorted by (distance, index of the fitted sample); of several fitted
 samples at the same distance the one with the smaller index comes first and is the one kept when
 the tie straddles the k-th place, whatever the algorithm and thread count. Voting ties (two classes
@@ -22,8 +29,8 @@ import numpy as np
 
 from .. import _mlc
 from .._threads import _n_threads
-from .._validation import (check_choice, check_classification_targets, check_is_fitted, check_n_jobs,
-                          column_or_1d, encode_labels)
+from .._validation import (_is_sparse, check_array, check_choice, check_classification_targets,
+                          check_is_fitted, check_n_jobs, column_or_1d, csr_parts, encode_labels)
 from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
 from ..exceptions import InvalidParameterError
 from ..metrics._pairwise import PAIRWISE_METRICS, _metric_code
@@ -41,6 +48,7 @@ _CANONICAL = {"l2": "euclidean", "cityblock": "manhattan", "l1": "manhattan", "i
 VALID_METRICS = {"brute": sorted(set(PAIRWISE_METRICS) | set(_MINKOWSKI)),
                  "kd_tree": sorted(_MINKOWSKI), "ball_tree": sorted(_MINKOWSKI)}
 _QUERY_CHUNK = 1024  # query rows per pairwise_distances call of a brute radius search
+_SPARSE_METRICS = ("euclidean", "sqeuclidean", "manhattan", "cosine")  # brute force on CSR (knn.c)
 
 
 def _invalid(est, name, what, value):
@@ -78,6 +86,33 @@ def _check_mode(mode):
     if mode not in ("connectivity", "distance"):
         raise ValueError('Unsupported mode, must be one of "connectivity", or "distance" but got '
                          f'"{mode}" instead')
+
+
+def _check_sparse_metric(metric):
+    if metric not in _SPARSE_METRICS:
+        raise ValueError(f"Metric '{metric}' not valid for sparse input. Use one of {list(_SPARSE_METRICS)} "
+                         "(or minkowski with p=1 or 2), or pass a dense array.")
+
+
+def _sparse_metric_ok(est):
+    """Whether est's metric has a CSR search (k-neighbour estimators: their sparse tag)."""
+    metric = _CANONICAL.get(est.metric, est.metric)
+    if metric == "minkowski":
+        return (est.metric_params or {}).get("p", est.p) in (None, 1, 2)
+    return metric in _SPARSE_METRICS
+
+
+def _kneighbors_sparse(X, fit_X, k, metric, n_threads):
+    """(dist, ind) by knn.c's CSR search; a dense side is made CSR (scipy is there: the other side is
+    a scipy.sparse matrix)."""
+    import scipy.sparse
+
+    _check_sparse_metric(metric)
+    X, fit_X = (check_array(A if _is_sparse(A) else scipy.sparse.csr_matrix(A), accept_sparse="csr",
+                            dtype=np.float64) for A in (X, fit_X))
+    xd, xi, xp, d = csr_parts(X)
+    yd, yi, yp, _ = csr_parts(fit_X)
+    return _mlc.knn_kneighbors_csr(xd, xi, xp, yd, yi, yp, d, int(k), _metric_code(metric), n_threads)
 
 
 class _NeighborsBase(BaseEstimator):
@@ -132,6 +167,12 @@ class _NeighborsBase(BaseEstimator):
         self._p = p  # the exponent when the metric is of the minkowski family, else None
         self._fit_X_ = X
         self.n_samples_fit_ = n = X.shape[0]
+        if _is_sparse(X):   # brute force only, as scikit-learn
+            _check_sparse_metric(metric)
+            if self.algorithm not in ("auto", "brute"):
+                warnings.warn("cannot use tree with sparse input: using brute force")
+            self._fit_method, self._tree = "brute", None
+            return self
         method = self.algorithm
         if method == "auto":
             k = getattr(self, "n_neighbors", None)
@@ -166,10 +207,12 @@ class _NeighborsBase(BaseEstimator):
         check_is_fitted(self)
         if X is None:
             return self._fit_X_, True
-        return self._validate_data(X, reset=False), False
+        return self._validate_data(X, reset=False, accept_sparse="csr"), False
 
     def _kneighbors_raw(self, X, k):
         n_threads = _n_threads(self.n_jobs)
+        if _is_sparse(X) or _is_sparse(self._fit_X_):
+            return _kneighbors_sparse(X, self._fit_X_, k, self.effective_metric_, n_threads)
         if self._tree is not None or self.effective_metric_ in ("chebyshev", "minkowski"):
             tree, kind = self._tree_args()
             return _mlc.knn_tree_query(np.asarray(X, dtype=np.float64), tree, kind, self._p, int(k), n_threads)
@@ -181,6 +224,9 @@ class _NeighborsBase(BaseEstimator):
     def _radius_raw(self, X, radius, sort):
         """(offsets (n + 1), dist, ind): query i's neighbours are [offsets[i], offsets[i + 1])."""
         n_threads = _n_threads(self.n_jobs)
+        if _is_sparse(X) or _is_sparse(self._fit_X_):
+            raise TypeError("Sparse input is not supported for radius queries yet: pass a dense array "
+                            "(X.toarray()).")
         if self._p is not None:
             tree, kind = self._tree_args()
             return _mlc.knn_tree_radius(np.asarray(X, dtype=np.float64), tree, kind, self._p, radius, sort,
@@ -219,6 +265,7 @@ class _NeighborsBase(BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
+        tags.input_tags.sparse = isinstance(self, KNeighborsMixin) and _sparse_metric_ok(self)
         return tags
 
 
@@ -373,7 +420,7 @@ class NearestNeighbors(KNeighborsMixin, RadiusNeighborsMixin, _NeighborsBase):
 
     def fit(self, X, y=None):
         """Store X (validated) and build the tree. Returns self."""
-        return self._fit_X(self._validate_data(X, reset=True))
+        return self._fit_X(self._validate_data(X, reset=True, accept_sparse="csr"))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -430,7 +477,7 @@ class KNeighborsClassifier(KNeighborsMixin, ClassifierMixin, _ClassifierTargets,
 
     def fit(self, X, y):
         """Store the training data and encode the labels (any type: strings come back as strings)."""
-        X, y = self._validate_data(X, y, reset=True, multi_output=True)
+        X, y = self._validate_data(X, y, reset=True, multi_output=True, accept_sparse="csr")
         self._encode_targets(y)
         return self._fit_X(X)
 
@@ -472,7 +519,7 @@ class KNeighborsRegressor(KNeighborsMixin, RegressorMixin, _NeighborsBase):
 
     def fit(self, X, y):
         """Store the training data and the targets (1-D or 2-D)."""
-        X, y = self._validate_data(X, y, reset=True, multi_output=True, y_numeric=True)
+        X, y = self._validate_data(X, y, reset=True, multi_output=True, y_numeric=True, accept_sparse="csr")
         y = np.asarray(y, dtype=np.float64)
         self._y_1d = y.ndim == 1
         self._y = np.ascontiguousarray(y.reshape(len(y), -1))
