@@ -10,6 +10,7 @@ import scipy.sparse as sp
 
 from mlc import _mlc
 from mlc._validation import check_array, csr_parts
+from conftest import assert_rss_stable, needs_rss
 
 RTOL = {np.float64: 1e-12, np.float32: 1e-5}
 
@@ -136,3 +137,28 @@ def test_csr_parts_index_dtypes():
     data, indices, indptr, d = csr_parts(check_array(X, accept_sparse="csr"))
     assert indices.dtype == np.int32 and indptr.dtype == np.int64 and d == 4
     np.testing.assert_array_equal(_mlc.csr_matmul(data, indices, indptr, d, np.eye(4)), np.eye(4))
+
+
+@needs_rss
+def test_sparse_kernels_do_not_leak():
+    from mlc.decomposition import TruncatedSVD
+    from mlc.neighbors import NearestNeighbors
+    from mlc.preprocessing import MaxAbsScaler, StandardScaler
+    A = _random_csr(60, 30, 0.2)
+    parts = csr_parts(A)
+    B = np.ones((30, 3))
+    bad = parts[1].copy()
+    bad[0] = 99
+
+    def once():
+        _mlc.csr_matmul(*parts, B)
+        _mlc.csr_matmul(*parts, np.ones((60, 3)), transpose=True)
+        _mlc.csr_stats(*parts)
+        with pytest.raises(ValueError):
+            _mlc.csr_matmul(parts[0], bad, parts[2], parts[3], B)
+        TruncatedSVD(3, random_state=0).fit_transform(A)
+        NearestNeighbors(n_neighbors=2).fit(A).kneighbors(A[:5])
+        StandardScaler(with_mean=False).fit_transform(A)
+        MaxAbsScaler().fit_transform(A)
+
+    assert_rss_stable(once, iterations=1000, warmup=100)
