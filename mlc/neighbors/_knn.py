@@ -362,7 +362,9 @@ class RadiusNeighborsMixin:
 _PARAMS_DOC = """
     algorithm : {'auto', 'brute', 'kd_tree', 'ball_tree'}, default='auto'
         'auto': brute for more than 15 features, n_neighbors >= n_samples // 2 or a metric outside
-        the minkowski family, else kd_tree (scikit-learn's rule).
+        the minkowski family, else kd_tree (scikit-learn's rule). Sparse X (scipy CSR/CSC; the
+        k-neighbour estimators): brute force on the CSR rows whatever this says, never densified,
+        for euclidean, sqeuclidean, manhattan, cosine (a tree algorithm warns).
     leaf_size : int, default=30
         Rows per leaf of the trees (scikit-learn's node layout).
     p : float, default=2
