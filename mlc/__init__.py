@@ -25,7 +25,7 @@ svm
     SVC, SVR, LinearSVC, LinearSVR
 nn
     estimators MLPClassifier, MLPRegressor, NeuralNetClassifier, NeuralNetRegressor;
-    Sequential of layers Dense, Conv2d, MaxPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Dropout,
+    Sequential of layers Dense, Conv1d, Conv2d, MaxPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Dropout,
     ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, LogSoftmax, AdaptiveAvgPool2d, Identity, Flatten, Residual
     (base class Layer);
     optimisers SGD, Adagrad, Adam, AdamW, RMSprop; clip_grad_norm, clip_grad_value;

@@ -10,11 +10,11 @@ from ._layers import (AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dense, Dropou
 from ._loss import BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss
 from ._model import Sequential
 from ._optim import SGD, Adagrad, Adam, AdamW, RMSprop, clip_grad_norm, clip_grad_value
-from ._torch_layers import AdaptiveAvgPool2d, LogSoftmax, Softmax
+from ._torch_layers import AdaptiveAvgPool2d, Conv1d, LogSoftmax, Softmax
 from ._scheduler import (CosineAnnealingLR, ExponentialLR, LRScheduler, MultiStepLR, OneCycleLR, ReduceLROnPlateau,
                          StepLR)
 
-__all__ = ["Layer", "Dense", "Conv2d", "MaxPool2d", "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Dropout", "ReLU",
+__all__ = ["Layer", "Dense", "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Dropout", "ReLU",
            "LeakyReLU", "Sigmoid", "Tanh", "Identity", "Flatten", "Residual", "Softmax",
            "LogSoftmax", "AdaptiveAvgPool2d", "Sequential",
            "SGD", "Adagrad", "Adam", "AdamW", "RMSprop", "clip_grad_norm", "clip_grad_value",
