@@ -60,7 +60,8 @@ double MLC_ISA(mlc_logistic_binary_block)(double *grad, double *z, const double 
         const double t = z[i] + b, s = scale * (sw != NULL ? sw[i] : 1.0), yi = y[i] == 1 ? 1.0 : 0.0;
         const uint64_t u = mlc_vm_d2u(t), neg = (uint64_t)((int64_t)u >> 63);
         const double e = mlc_exp_f64(-mlc_vm_u2d(u & MLC_VM_ABS64)), q = 1.0 / (1.0 + e);
-        loss += s * (mlc_vm_sel64(neg, 0.0, t) + mlc_vm_log1p01_f64(e) - yi * t);
+        // log(1 + e^t) - y t = max(+-t, 0) + log(1 + e^-|t|), without t - t: the loss keeps its own digits
+        loss += s * (fmax(t - 2.0 * yi * t, 0.0) + mlc_vm_log1p01_f64(e));
         z[i] = s * (mlc_vm_sel64(neg, e * q, q) - yi);
     }
     if (grad == NULL) return loss;
@@ -94,8 +95,9 @@ double MLC_ISA(mlc_logistic_softmax_block)(double *Zt, double *scratch, const in
             mx[i] = t > mx[i] ? t : mx[i];
         }
     }
+    // loss_i = (max - t_y) + log(sum): two non-negative terms, no large sums that cancel
     double loss = 0.0;
-    for (int64_t i = 0; i < n; i++) loss -= (scale * (sw != NULL ? sw[i] : 1.0)) * Zt[y[i] * n + i];
+    for (int64_t i = 0; i < n; i++) loss += (scale * (sw != NULL ? sw[i] : 1.0)) * (mx[i] - Zt[y[i] * n + i]);
     for (int64_t c = 0; c < k; c++) {
         double *zc = Zt + c * n;
 #pragma omp simd
@@ -108,7 +110,7 @@ double MLC_ISA(mlc_logistic_softmax_block)(double *Zt, double *scratch, const in
 #pragma omp simd reduction(+ : loss)
     for (int64_t i = 0; i < n; i++) {
         const double s = scale * (sw != NULL ? sw[i] : 1.0);
-        loss += s * (mx[i] + mlc_log_f64(sum[i]));
+        loss += s * mlc_log_f64(sum[i]);
         sum[i] = s / sum[i];
     }
     for (int64_t c = 0; c < k; c++) {
