@@ -72,6 +72,9 @@ static inline int mlc_blas_begin_l12(int64_t work) { return work < 8192 ? 0 : ml
                                   size_t jobz_len, size_t range_len, size_t uplo_len);                \
     void MLC_BLAS_NAME(P##potrf_)(const char *uplo, const mlc_blasint *n, T *a,                       \
                                   const mlc_blasint *lda, mlc_blasint *info, size_t uplo_len);         \
+    void MLC_BLAS_NAME(P##pocon_)(const char *uplo, const mlc_blasint *n, const T *a,                 \
+                                  const mlc_blasint *lda, const T *anorm, T *rcond, T *work,           \
+                                  mlc_blasint *iwork, mlc_blasint *info, size_t uplo_len);             \
     void MLC_BLAS_NAME(P##potri_)(const char *uplo, const mlc_blasint *n, T *a,                       \
                                   const mlc_blasint *lda, mlc_blasint *info, size_t uplo_len);         \
     void MLC_BLAS_NAME(P##potrs_)(const char *uplo, const mlc_blasint *n, const mlc_blasint *nrhs,    \
@@ -106,6 +109,8 @@ MLC_LAPACK_DECLARE(float, s)
 #define mlc_lapack_ssyevr MLC_BLAS_NAME(ssyevr_)
 #define mlc_lapack_dpotrf MLC_BLAS_NAME(dpotrf_)
 #define mlc_lapack_spotrf MLC_BLAS_NAME(spotrf_)
+#define mlc_lapack_dpocon MLC_BLAS_NAME(dpocon_)
+#define mlc_lapack_spocon MLC_BLAS_NAME(spocon_)
 #define mlc_lapack_dpotri MLC_BLAS_NAME(dpotri_)
 #define mlc_lapack_spotri MLC_BLAS_NAME(spotri_)
 #define mlc_lapack_dpotrs MLC_BLAS_NAME(dpotrs_)

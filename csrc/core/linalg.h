@@ -55,6 +55,12 @@ int mlc_linalg_lu_pl_f32(float *a, int64_t m, int64_t n, int64_t lda, int *ipiv)
 int mlc_linalg_cholesky_f64(double *a, int64_t n, int64_t lda, int upper);
 int mlc_linalg_cholesky_f32(float *a, int64_t n, int64_t lda, int upper);
 
+/* *rcond out: the reciprocal condition number in the 1-norm of A, estimated (xPOCON) from the lower
+ * factor L of mlc_linalg_cholesky(a, ..., upper = 0) and anorm, the 1-norm of A before factoring.
+ *   a (n, n) in, ld lda */
+int mlc_linalg_cholesky_rcond_f64(double *rcond, const double *a, int64_t n, int64_t lda, double anorm);
+int mlc_linalg_cholesky_rcond_f32(float *rcond, const float *a, int64_t n, int64_t lda, float anorm);
+
 /* B <- A^-1 B from the lower factor L of mlc_linalg_cholesky(a, ..., upper = 0) (xPOTRS).
  *   b (n, nrhs) inout, ld ldb
  *   a (n, n) in, ld lda */

@@ -127,6 +127,24 @@ int MLC_SFX(mlc_linalg_cholesky)(T *a, int64_t n, int64_t lda, int upper) {
     return info_status(info);
 }
 
+int MLC_SFX(mlc_linalg_cholesky_rcond)(T *rcond, const T *a, int64_t n, int64_t lda, T anorm) {
+    *rcond = 1;
+    if (n == 0) return MLC_OK;
+    if (!fits(3 * n) || !fits(lda)) return MLC_EINVAL;
+    mlc_blasint N = (mlc_blasint)n, LDA = (mlc_blasint)lda, info = 0;
+    T *work = mlc_malloc(sizeof(T) * (size_t)(3 * n));
+    mlc_blasint *iwork = mlc_malloc(sizeof(mlc_blasint) * (size_t)n);
+    if (work != NULL && iwork != NULL) {
+        const int single = mlc_blas_begin(n * n);
+        LAPACK(pocon)("L", &N, a, &LDA, &anorm, rcond, work, iwork, &info, 1);
+        mlc_blas_end(single);
+    }
+    const int st = work == NULL || iwork == NULL ? MLC_ENOMEM : info_status(info);
+    mlc_free(work);
+    mlc_free(iwork);
+    return st;
+}
+
 int MLC_SFX(mlc_linalg_cholesky_solve)(T *b, const T *a, int64_t n, int64_t nrhs, int64_t lda, int64_t ldb) {
     if (n == 0 || nrhs == 0) return MLC_OK;
     if (!fits(n) || !fits(nrhs) || !fits(lda) || !fits(ldb)) return MLC_EINVAL;
