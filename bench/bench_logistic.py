@@ -68,6 +68,21 @@ def rows(quick=False):
                   lambda: ml.LogisticRegression(**kw).fit(Xd, yd), lambda: skl.LogisticRegression(**kw).fit(Xd, yd),
                   lambda m: _objective(m, Xd, yd, 0.1, "l2"), "objective", repeats=repeats)
 
+    # the Newton solvers against scikit-learn's same solver, scikit-learn's default tol
+    n, d = (20_000, 50) if quick else (100_000, 100)
+    X, y = _binary(n, d, 2, 20)
+    for solver in ("newton-cg", "newton-cholesky"):
+        kw = dict(C=1.0, solver=solver)
+        yield compare("linear_model", f"LogisticRegression L2 {solver} binary {n}x{d}",
+                      lambda kw=kw: ml.LogisticRegression(**kw).fit(X, y),
+                      lambda kw=kw: skl.LogisticRegression(**kw).fit(X, y),
+                      lambda m: _objective(m, X, y, 1.0, "l2"), "objective", repeats=repeats)
+        kw = dict(C=0.1, solver=solver)
+        yield compare("linear_model", f"LogisticRegression L2 {solver} multinomial digits {Xd.shape[0]}x{Xd.shape[1]}",
+                      lambda kw=kw: ml.LogisticRegression(**kw).fit(Xd, yd),
+                      lambda kw=kw: skl.LogisticRegression(**kw).fit(Xd, yd),
+                      lambda m: _objective(m, Xd, yd, 0.1, "l2"), "objective", repeats=repeats)
+
     n, d = (5000, 200) if quick else (20_000, 500)
     X, y = _binary(n, d, 1, 20)
     C = 0.05

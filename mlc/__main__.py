@@ -204,6 +204,14 @@ def _linear_model_rows(datasets):
                     lambda Xtr=Xtr, ytr=ytr, Xte=Xte: linear_model.LogisticRegression(max_iter=1000).fit(Xtr, ytr).predict(Xte),
                     lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sklm.LogisticRegression(max_iter=1000).fit(Xtr, ytr).predict(Xte),
                     lambda p, yte=yte: _accuracy(p, yte)))
+    for solver, data in (("newton-cg", "digits"), ("newton-cholesky", "breast_cancer")):
+        Xtr, Xte, ytr, yte = _scaled_split(*getattr(datasets, f"load_{data}")(return_X_y=True))
+        out.append((f"LogisticRegression({solver})", f"{data} (scaled)", "accuracy",
+                    lambda Xtr=Xtr, ytr=ytr, Xte=Xte, s=solver: linear_model.LogisticRegression(
+                        solver=s).fit(Xtr, ytr).predict(Xte),
+                    lambda Xtr=Xtr, ytr=ytr, Xte=Xte, s=solver: sklm.LogisticRegression(
+                        solver=s).fit(Xtr, ytr).predict(Xte),
+                    lambda p, yte=yte: _accuracy(p, yte)))
     Xtr, Xte, ytr, yte = _scaled_split(*datasets.load_breast_cancer(return_X_y=True))
     out.append(("LogisticRegression(l1, owlqn / saga)", "breast_cancer (scaled)", "accuracy",
                 lambda Xtr=Xtr, ytr=ytr, Xte=Xte: linear_model.LogisticRegression(

@@ -51,7 +51,8 @@
     X(MLC_LINESEARCH_BACKTRACKING, 1, "backtracking")
 
 /* Logistic regression solver (linear/logistic.h): quasi-Newton, or a first-order rule of optim.h
- * (gd: full batch; sgd .. adam: mini-batches); sag, saga: linear/logistic_sag.h. */
+ * (gd: full batch; sgd .. adam: mini-batches); sag, saga: linear/logistic_sag.h; newton-cg,
+ * newton-cholesky: linear/logistic_newton.c. */
 #define MLC_LOGISTIC_SOLVER_LIST(X)                                                                \
     X(MLC_LOGISTIC_LBFGS, 0, "lbfgs")                                                             \
     X(MLC_LOGISTIC_OWLQN, 1, "owlqn")                                                             \
@@ -62,7 +63,9 @@
     X(MLC_LOGISTIC_ADAGRAD, 6, "adagrad")                                                         \
     X(MLC_LOGISTIC_ADAM, 7, "adam")                                                               \
     X(MLC_LOGISTIC_SAG, 8, "sag")                                                                 \
-    X(MLC_LOGISTIC_SAGA, 9, "saga")
+    X(MLC_LOGISTIC_SAGA, 9, "saga")                                                               \
+    X(MLC_LOGISTIC_NEWTON_CG, 10, "newton-cg")                                                    \
+    X(MLC_LOGISTIC_NEWTON_CHOLESKY, 11, "newton-cholesky")
 
 /* Loss of the SGD family (linear/sgd.h), by scikit-learn's names. */
 #define MLC_SGD_LOSS_LIST(X)                                                                       \

@@ -7,8 +7,8 @@
  * (scikit-learn's lbfgs minimises the same scaled form, so tol compares like with like).
  * lbfgs: L-BFGS on F (l1 = 0); owlqn: OWL-QN (optim.c); the first-order solvers take steps on
  * the gradient of the smooth part of F estimated on a full batch, one row, or a mini-batch of
- * shuffled rows, each followed by the proximal step of the L1 term (mlc_optim_prox_l1). C = inf
- * means no penalty at all.
+ * shuffled rows, each followed by the proximal step of the L1 term (mlc_optim_prox_l1); newton-cg and
+ * newton-cholesky (l1 = 0): logistic_newton.c, on this file's passes. C = inf means no penalty at all.
  */
 #include "linear/logistic.h"
 
@@ -143,6 +143,9 @@ static int quasi_newton(int solver) { return solver == MLC_LOGISTIC_LBFGS || sol
 
 static int sag_family(int solver) { return solver == MLC_LOGISTIC_SAG || solver == MLC_LOGISTIC_SAGA; }
 
+/* newton-cg and newton-cholesky (logistic_newton.c; the latter may finish with L-BFGS). */
+static int newton(int solver) { return solver == MLC_LOGISTIC_NEWTON_CG || solver == MLC_LOGISTIC_NEWTON_CHOLESKY; }
+
 const char *mlc_logistic_check_params(int64_t n, int64_t d, int64_t n_classes, const mlc_logistic_params *p) {
     if (n < 1 || d < 0) return "X must have at least one sample";
     if (n_classes < 2) return "n_classes must be >= 2";
@@ -155,10 +158,11 @@ const char *mlc_logistic_check_params(int64_t n, int64_t d, int64_t n_classes, c
     if (has_l1 && p->solver == MLC_LOGISTIC_LBFGS)
         return "lbfgs supports only penalties 'l2' or None; use solver='owlqn' (or a first-order solver) for "
                "'l1' or 'elasticnet'";
+    if (has_l1 && newton(p->solver)) return "the Newton solvers support only penalties 'l2' or None";
     if (p->max_iter < 1) return "max_iter must be >= 1";
     if (!(p->tol >= 0)) return "tol must be >= 0";
     if (sag_family(p->solver)) return mlc_logistic_sag_check_params(p);
-    if (quasi_newton(p->solver)) {
+    if (quasi_newton(p->solver) || newton(p->solver)) {
         if (p->lbfgs_memory < 1) return "lbfgs memory must be >= 1";
         if (p->line_search != MLC_LINESEARCH_MORE_THUENTE && p->line_search != MLC_LINESEARCH_BACKTRACKING)
             return "unknown line search";
@@ -178,24 +182,7 @@ int64_t mlc_logistic_n_params(int64_t d, int64_t n_classes, int fit_intercept) {
     return k * d + (fit_intercept ? k : 0);
 }
 
-/* The problem as an mlc_optim_fn context: data, penalty and the scratch of every chunk. */
-typedef struct {
-    const double *X;
-    const int32_t *y;
-    const double *sw;
-    int64_t n, d, k;
-    int fit_intercept;
-    double l2;           /* on W only */
-    double data_scale;   /* 1 / S, or N / (S |batch|) on a mini-batch */
-    const int64_t *rows; /* a mini-batch (its row indices) or NULL: all rows */
-    int64_t n_rows;
-    int n_threads;
-    double *memo;        /* NULL, or (w, gradient, F) of one point: the next call at that w with a gradient
-                            reads them instead of a pass over X (P + P + 1) */
-    double *scratch;     /* MAX_CHUNKS * chunk_size */
-    int64_t chunk_size;  /* BLOCK*D (gathered rows) + BLOCK*(K + 4) (logits, then a mini-batch's labels and
-                            weights, then the softmax's scratch) + P + 1 (gradient, loss) */
-} problem;
+typedef mlc_logistic_problem problem;
 
 static int64_t zsize(int64_t k) { return BLOCK * (k + 4); }
 
@@ -238,6 +225,11 @@ static void block_loss_grad(const problem *pr, const double *w, int64_t r0, int6
         loss = mlc_logistic_softmax_block(z, z + BLOCK * (k + 2), yb, sb, bias, pr->data_scale, b, k);
     }
     *acc_loss += loss;
+    if (pr->resid != NULL) { // (K, b) to the rows' (b, K)
+        double *r = pr->resid + r0 * k;
+        for (int64_t c = 0; c < k; c++)
+            for (int64_t i = 0; i < b; i++) r[i * k + c] = z[c * b + i];
+    }
     if (!want_grad) return;
     // gradient: dW (K, D) += Rt Xb (binary: done above), db += row sums of Rt (the residuals, (K, b))
     if (d > 0 && k > 1)
@@ -249,7 +241,7 @@ static void block_loss_grad(const problem *pr, const double *w, int64_t r0, int6
 }
 
 /* mlc_optim_fn: F without the L1 term. */
-static int problem_fn(void *ctx, const double *w, double *grad, double *loss) {
+int mlc_logistic_problem_fn(void *ctx, const double *w, double *grad, double *loss) {
     problem *pr = ctx;
     const int64_t d = pr->d, k = pr->k, P = k * d + (pr->fit_intercept ? k : 0);
     if (pr->memo != NULL && grad != NULL) {
@@ -296,8 +288,8 @@ static int problem_fn(void *ctx, const double *w, double *grad, double *loss) {
     return isfinite(f) ? MLC_OK : MLC_ENUMERIC;
 }
 
-static int problem_init(problem *pr, const double *X, const int32_t *y, const double *sw, int64_t n, int64_t d,
-                        int64_t n_classes, int fit_intercept, int n_threads) {
+int mlc_logistic_problem_init(problem *pr, const double *X, const int32_t *y, const double *sw, int64_t n,
+                              int64_t d, int64_t n_classes, int fit_intercept, int n_threads) {
     memset(pr, 0, sizeof *pr);
     pr->X = X;
     pr->y = y;
@@ -320,8 +312,8 @@ int mlc_logistic_loss_grad(double *loss, double *grad, const double *w, const do
                            const double *sw, int64_t n, int64_t d, int64_t n_classes, int fit_intercept,
                            int n_threads) {
     problem pr;
-    int st = problem_init(&pr, X, y, sw, n, d, n_classes, fit_intercept, n_threads);
-    if (st == MLC_OK) st = problem_fn(&pr, w, grad, loss);
+    int st = mlc_logistic_problem_init(&pr, X, y, sw, n, d, n_classes, fit_intercept, n_threads);
+    if (st == MLC_OK) st = mlc_logistic_problem_fn(&pr, w, grad, loss);
     mlc_free(pr.scratch);
     return st;
 }
@@ -383,13 +375,13 @@ static int fit_first_order(double *w, int64_t *n_iter, int *converged, problem *
     int64_t stall = 0, epoch;
     *converged = 0;
     if (!full) { // the curve starts at the initial point
-        if ((st = problem_fn(pr, w, NULL, &f)) != MLC_OK) goto done;
+        if ((st = mlc_logistic_problem_fn(pr, w, NULL, &f)) != MLC_OK) goto done;
         if ((st = record(rec, 0, w, f + l1_term(w, l1, P))) != MLC_OK) goto done;
     }
     for (epoch = 0; epoch < p->max_iter; epoch++) {
         const double lr = mlc_optim_lr_at(&p->lr, epoch);
         if (full) {
-            if ((st = problem_fn(pr, w, grad, &f)) != MLC_OK) goto done;
+            if ((st = mlc_logistic_problem_fn(pr, w, grad, &f)) != MLC_OK) goto done;
             if ((st = record(rec, epoch, w, f + l1_term(w, l1, P))) != MLC_OK) goto done;
             mlc_optim_pseudo_gradient(pg, w, grad, l1, P);
             double gmax = 0.0;
@@ -412,14 +404,14 @@ static int fit_first_order(double *w, int64_t *n_iter, int *converged, problem *
             pr->rows = perm + s0;
             pr->n_rows = MLC_MIN(bs, n - s0);
             pr->data_scale = scale_all * (double)n / (double)pr->n_rows;
-            st = problem_fn(pr, w, grad, &f);
+            st = mlc_logistic_problem_fn(pr, w, grad, &f);
             pr->rows = NULL;
             pr->data_scale = scale_all;
             if (st != MLC_OK) goto done;
             mlc_optim_step(&o, w, grad, lr);
             if (l1 != NULL) mlc_optim_prox_l1(&o, w, l1, lr);
         }
-        if ((st = problem_fn(pr, w, NULL, &f)) != MLC_OK) goto done;
+        if ((st = mlc_logistic_problem_fn(pr, w, NULL, &f)) != MLC_OK) goto done;
         f += l1_term(w, l1, P);
         if ((st = record(rec, epoch + 1, w, f)) != MLC_OK) goto done;
         if (epoch == 0 || f < best - p->tol * fmax(1.0, fabs(best))) {
@@ -432,7 +424,7 @@ static int fit_first_order(double *w, int64_t *n_iter, int *converged, problem *
         }
     }
     if (full && !*converged) { // the curve ends at the returned w
-        if ((st = problem_fn(pr, w, NULL, &f)) != MLC_OK) goto done;
+        if ((st = mlc_logistic_problem_fn(pr, w, NULL, &f)) != MLC_OK) goto done;
         if ((st = record(rec, epoch, w, f + l1_term(w, l1, P))) != MLC_OK) goto done;
     }
     *n_iter = epoch;
@@ -449,7 +441,7 @@ int mlc_logistic_fit(double *w, double *loss_curve, double *objective_curve, int
                      int64_t n_classes, const mlc_logistic_params *p, int n_threads, const mlc_progress *progress) {
     if (mlc_logistic_check_params(n, d, n_classes, p)) return MLC_EINVAL;
     problem pr;
-    int st = problem_init(&pr, X, y, sw, n, d, n_classes, p->fit_intercept, n_threads);
+    int st = mlc_logistic_problem_init(&pr, X, y, sw, n, d, n_classes, p->fit_intercept, n_threads);
     const int64_t P = mlc_logistic_n_params(d, n_classes, p->fit_intercept);
     double *l1 = NULL, *memo = NULL;
     mlc_optim_lbfgs lb;
@@ -469,7 +461,10 @@ int mlc_logistic_fit(double *w, double *loss_curve, double *objective_curve, int
         }
         for (int64_t j = 0; j < P; j++) l1[j] = j < pr.k * d ? r * cs : 0.0;
     }
-    if (quasi_newton(p->solver)) {
+    if (newton(p->solver)) {
+        double f;
+        st = mlc_logistic_newton_minimize(w, &f, n_iter, converged, &pr, p, record, &rec);
+    } else if (quasi_newton(p->solver)) {
         if ((st = mlc_optim_lbfgs_init(&lb, P, p->lbfgs_memory)) != MLC_OK) goto done;
         lb.line_search = p->line_search;
         if ((memo = mlc_malloc(sizeof(double) * (2 * P + 1))) == NULL) {
@@ -479,19 +474,19 @@ int mlc_logistic_fit(double *w, double *loss_curve, double *objective_curve, int
         // the starting point's objective is the curve's first entry; its gradient, computed in the same
         // pass, is the solver's first evaluation
         memcpy(memo, w, sizeof(double) * P);
-        if ((st = problem_fn(&pr, w, memo + P, memo + 2 * P)) != MLC_OK) goto done;
+        if ((st = mlc_logistic_problem_fn(&pr, w, memo + P, memo + 2 * P)) != MLC_OK) goto done;
         pr.memo = memo;
         double f = memo[2 * P];
         if ((st = record(&rec, 0, w, f + l1_term(w, l1, P))) != MLC_OK) goto done;
-        st = mlc_optim_lbfgs_minimize(&lb, w, &f, n_iter, converged, problem_fn, &pr, l1, p->max_iter, p->tol, record,
+        st = mlc_optim_lbfgs_minimize(&lb, w, &f, n_iter, converged, mlc_logistic_problem_fn, &pr, l1, p->max_iter, p->tol, record,
                                       &rec);
     } else if (sag_family(p->solver)) { // the curve holds the start and the end: a pass per epoch costs an epoch
         double f;
-        if ((st = problem_fn(&pr, w, NULL, &f)) != MLC_OK || (st = record(&rec, 0, w, f + l1_term(w, l1, P))) != MLC_OK)
+        if ((st = mlc_logistic_problem_fn(&pr, w, NULL, &f)) != MLC_OK || (st = record(&rec, 0, w, f + l1_term(w, l1, P))) != MLC_OK)
             goto done;
         if ((st = mlc_logistic_sag_fit(w, n_iter, converged, X, y, sw, n, d, n_classes, p, progress)) != MLC_OK)
             goto done;
-        if ((st = problem_fn(&pr, w, NULL, &f)) != MLC_OK ||
+        if ((st = mlc_logistic_problem_fn(&pr, w, NULL, &f)) != MLC_OK ||
             (st = record(&rec, *n_iter, w, f + l1_term(w, l1, P))) != MLC_OK)
             goto done;
     } else {

@@ -77,4 +77,37 @@ double mlc_logistic_binary_block(double *grad, double *z, const double *Xb, cons
 double mlc_logistic_softmax_block(double *Zt, double *scratch, const int32_t *y, const double *sw, const double *b,
                                   double scale, int64_t n, int64_t k);
 
+/* ---- shared by the solvers of logistic.c and logistic_newton.c ---- */
+/* The problem as an mlc_optim_fn context: data, penalty and the scratch of every chunk. */
+typedef struct {
+    const double *X;
+    const int32_t *y;
+    const double *sw;
+    int64_t n, d, k;
+    int fit_intercept;
+    double l2;           /* on W only */
+    double data_scale;   /* 1 / S, or N / (S |batch|) on a mini-batch */
+    const int64_t *rows; /* a mini-batch (its row indices) or NULL: all rows */
+    int64_t n_rows;
+    int n_threads;
+    double *memo;        /* NULL, or (w, gradient, F) of one point: the next call at that w with a gradient
+                            reads them instead of a pass over X (P + P + 1) */
+    double *resid;       /* NULL, or (N, K) out: each full pass leaves there the residuals
+                            s_i / S (p_i - onehot(y_i)) of every row (binary: s_i / S (p_i - y_i)) */
+    double *scratch;     /* MAX_CHUNKS * chunk_size */
+    int64_t chunk_size;  /* BLOCK*D (gathered rows) + BLOCK*(K + 4) (logits, then a mini-batch's labels and
+                            weights, then the softmax's scratch) + P + 1 (gradient, loss) */
+} mlc_logistic_problem;
+
+/* Sets pr up for (X, y, sw) (which it points to) and allocates its scratch (mlc_free(pr->scratch)). */
+int mlc_logistic_problem_init(mlc_logistic_problem *pr, const double *X, const int32_t *y, const double *sw,
+                              int64_t n, int64_t d, int64_t n_classes, int fit_intercept, int n_threads);
+/* mlc_optim_fn (ctx: an mlc_logistic_problem): F without the L1 term, by one chunked pass over X. */
+int mlc_logistic_problem_fn(void *ctx, const double *w, double *grad, double *loss);
+
+/* The Newton solvers (logistic_newton.c) from w: newton-cg (p->solver MLC_LOGISTIC_NEWTON_CG) or
+ * newton-cholesky, on pr (its l2 set, memo NULL); the same outputs and hook as mlc_optim_lbfgs_minimize. */
+int mlc_logistic_newton_minimize(double *w, double *f_out, int64_t *n_iter, int *converged, mlc_logistic_problem *pr,
+                                 const mlc_logistic_params *p, mlc_optim_iter_fn on_iter, void *iter_ctx);
+
 #endif

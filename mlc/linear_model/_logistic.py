@@ -33,6 +33,14 @@ Solvers (csrc/linear/optim.c, csrc/linear/logistic.c):
             change of the coefficients over an epoch <= tol * their max), max_iter epochs of rows
             drawn with replacement. Single-threaded (each step needs the previous one's weights);
             loss_curve_ and objective_curve_ hold the start and the end only.
+  'newton-cg', 'newton-cholesky'
+            scikit-learn's Newton solvers (csrc/linear/logistic_newton.c), L2 or no penalty: truncated
+            Newton with conjugate gradients on Hessian-vector products and a More-Thuente line search;
+            the Cholesky factors of the full Hessian with backtracking (the symmetric multinomial
+            parametrisation, and L-BFGS for the remaining iterations when the Hessian is singular or
+            the search fails, as scikit-learn; mlc does that silently, where scikit-learn warns).
+            The same steps and iteration counts as scikit-learn's. Where newton-cg's line search fails
+            it stops with scikit-learn's UserWarning "Line Search failed".
 """
 import numbers
 import warnings
@@ -69,8 +77,8 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
     C : float in (0, inf], default=1.0
         Inverse regularisation strength; np.inf: no penalty.
     l1_ratio : float in [0, 1], default=0.0
-        The penalty: (1 - l1_ratio) / 2 ||W||^2 + l1_ratio ||W||_1. 'lbfgs' needs 0 (or C=np.inf);
-        the other solvers take any value. None is deprecated (FutureWarning) and means 0.
+        The penalty: (1 - l1_ratio) / 2 ||W||^2 + l1_ratio ||W||_1. 'lbfgs' and the Newton solvers need
+        0 (or C=np.inf); the other solvers take any value. None is deprecated (FutureWarning) and means 0.
     fit_intercept : bool, default=True
     dual : bool, default=False
         'liblinear' with l1_ratio=0 only: solve the dual problem (coordinate descent).
@@ -81,13 +89,13 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         Multiplies each sample's weight by its class's weight; 'balanced' uses
         n_samples / (n_classes * count(class)).
     max_iter : int, default=100
-        Iterations (lbfgs, owlqn, gd) or epochs (the other first-order solvers, sag, saga).
+        Iterations (lbfgs, owlqn, gd, the Newton solvers) or epochs (the other first-order solvers, sag, saga).
     tol : float, default=1e-4
         Batch solvers stop when max |gradient| (OWL-QN: pseudo-gradient) of the scaled objective is
         <= tol; stochastic ones when the objective has not improved by tol (relative) for
         n_iter_no_change epochs; sag and saga when max |change of coef_ over an epoch| <= tol * max |coef_|.
-    solver : {'lbfgs', 'owlqn', 'gd', 'sgd', 'momentum', 'nesterov', 'adagrad', 'adam', 'liblinear', 'sag', \
-'saga'}, default='lbfgs'
+    solver : {'lbfgs', 'owlqn', 'newton-cg', 'newton-cholesky', 'gd', 'sgd', 'momentum', 'nesterov', 'adagrad', \
+'adam', 'liblinear', 'sag', 'saga'}, default='lbfgs'
         'liblinear' minimises LIBLINEAR's objective (see _logistic_liblinear.py), whose intercept is
         regularised; tol and max_iter are LIBLINEAR's; its curves are divided by C sum_i s_i, the dual
         solver's being the dual objective (which rises to the optimum).
@@ -217,8 +225,8 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
                           "Use l1_ratio=0 instead of penalty='l2', l1_ratio=1 instead of penalty='l1', l1_ratio "
                           "set to a float between 0 and 1 instead of penalty='elasticnet', and C=np.inf instead "
                           "of penalty=None.", FutureWarning, stacklevel=4)
-        if self.solver == "lbfgs" and penalty not in ("l2", None):
-            raise ValueError(f"Solver lbfgs supports only 'l2' or None penalties, got {penalty} penalty "
+        if self.solver in ("lbfgs", "newton-cg", "newton-cholesky") and penalty not in ("l2", None):
+            raise ValueError(f"Solver {self.solver} supports only 'l2' or None penalties, got {penalty} penalty "
                              "(l1_ratio > 0); use solver='owlqn' or a first-order solver.")
         if self.solver == "sag" and penalty not in ("l2", None):
             raise ValueError(f"Solver sag supports only 'l2' or None penalties, got {penalty} penalty.")
@@ -305,9 +313,9 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         if self.solver == "gd":
             batch = n
         lr = 0.1
-        full_batch = self.solver in ("lbfgs", "owlqn", "gd")
+        full_batch = self.solver in ("lbfgs", "owlqn", "gd", "newton-cg", "newton-cholesky")
         sag = self.solver in ("sag", "saga")
-        if self.solver not in ("lbfgs", "owlqn") and not sag:  # a first-order solver
+        if self.solver not in ("lbfgs", "owlqn", "newton-cg", "newton-cholesky") and not sag:  # a first-order solver
             l2_scale = (1.0 - l1_ratio) / C if penalty != _PENALTIES[None] else 0.0
             lr = (float(self.learning_rate) if self.learning_rate != "auto"
                   else self._auto_learning_rate(X, sw, n_classes, min(batch, n), l2_scale))
@@ -329,6 +337,8 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         if sag and n_iter == self.max_iter:  # scikit-learn's rule and words
             warnings.warn("The max_iter was reached which means the coef_ did not converge", ConvergenceWarning,
                           stacklevel=2)
+        elif not converged and self.solver == "newton-cg" and n_iter < self.max_iter:
+            warnings.warn("Line Search failed", UserWarning, stacklevel=2)  # scikit-learn's words
         elif not converged and not sag:
             unit = "iterations" if full_batch else "epochs"
             warnings.warn(f"{self.solver} failed to converge after {self.max_iter} {unit} (max_iter reached). "
