@@ -319,6 +319,31 @@ def _nn_rows(datasets):
     out.append(("CNN 1x8x8 (vs sklearn MLP)", "digits (scaled)", "accuracy", quiet(cnn),
                 quiet(lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sknn.MLPClassifier(random_state=0).fit(Xtr, ytr).predict(Xte)),
                 lambda p, yte=yte: _accuracy(p, yte), 1))
+
+    def torch_style_loop(Xtr=Xtr, ytr=ytr, Xte=Xte):
+        # a torch tutorial's loop on mlc.nn: forward, loss and its gradient, backward, step, scheduler
+        model = nn.Sequential(nn.Dense(64), nn.ReLU(), nn.Dense(10))
+        model.build((Xtr.shape[1],))
+        model.allocate(seed=0)
+        loss_fn = nn.CrossEntropyLoss(label_smoothing=0.05)
+        opt = nn.SGD(lr=0.1, momentum=0.9, weight_decay=1e-4)
+        epochs, bs = 20, 64
+        sched = nn.OneCycleLR(opt, max_lr=0.2, epochs=epochs, steps_per_epoch=-(-len(Xtr) // bs))
+        X, rng = Xtr.astype(np.float32), np.random.default_rng(0)
+        for _ in range(epochs):
+            order = rng.permutation(len(X))
+            for s in range(0, len(X), bs):
+                idx = order[s:s + bs]
+                loss, dout = loss_fn.value_and_grad(model.forward(X[idx], True), ytr[idx])
+                model.zero_grad()
+                model.backward(dout, need_dx=False)
+                opt.step(model.params_, model.grads_, model.decay_mask_)
+                sched.step()
+        return model(Xte).argmax(axis=1)  # model(x): forward in eval mode
+    out.append(("torch-style loop: SGD + OneCycleLR, label smoothing (vs sklearn MLP)", "digits (scaled)", "accuracy",
+                quiet(torch_style_loop),
+                quiet(lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sknn.MLPClassifier(random_state=0).fit(Xtr, ytr).predict(Xte)),
+                lambda p, yte=yte: _accuracy(p, yte), 1))
     X, y = datasets.load_diabetes(return_X_y=True)
     Xtr, Xte, ytr, yte = _split(skp.StandardScaler().fit_transform(X), (y - y.mean()) / y.std())
     kw = dict(hidden_layer_sizes=(16,), alpha=10.0, max_iter=500, random_state=0)
