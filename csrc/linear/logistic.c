@@ -182,15 +182,13 @@ int64_t mlc_logistic_n_params(int64_t d, int64_t n_classes, int fit_intercept) {
     return k * d + (fit_intercept ? k : 0);
 }
 
-typedef mlc_logistic_problem problem;
-
 static int64_t zsize(int64_t k) { return BLOCK * (k + 4); }
 
 static int64_t chunk_size(int64_t d, int64_t k, int64_t P) { return BLOCK * d + zsize(k) + P + 1; }
 
 /* One block of rows [r0, r1): adds sum s_i loss_i * scale to *acc_loss and the gradient to acc. */
-static void block_loss_grad(const problem *pr, const double *w, int64_t r0, int64_t r1, double *xb, double *z,
-                            double *acc, double *acc_loss, int want_grad) {
+static void block_loss_grad(const mlc_logistic_problem *pr, const double *w, int64_t r0, int64_t r1, double *xb,
+                            double *z, double *acc, double *acc_loss, int want_grad) {
     const int64_t d = pr->d, k = pr->k, b = r1 - r0;
     const double *Xb;
     if (pr->rows != NULL) {
@@ -242,7 +240,7 @@ static void block_loss_grad(const problem *pr, const double *w, int64_t r0, int6
 
 /* mlc_optim_fn: F without the L1 term. */
 int mlc_logistic_problem_fn(void *ctx, const double *w, double *grad, double *loss) {
-    problem *pr = ctx;
+    mlc_logistic_problem *pr = ctx;
     const int64_t d = pr->d, k = pr->k, P = k * d + (pr->fit_intercept ? k : 0);
     if (pr->memo != NULL && grad != NULL) {
         const double *mw = pr->memo;
@@ -288,7 +286,7 @@ int mlc_logistic_problem_fn(void *ctx, const double *w, double *grad, double *lo
     return isfinite(f) ? MLC_OK : MLC_ENUMERIC;
 }
 
-int mlc_logistic_problem_init(problem *pr, const double *X, const int32_t *y, const double *sw, int64_t n,
+int mlc_logistic_problem_init(mlc_logistic_problem *pr, const double *X, const int32_t *y, const double *sw, int64_t n,
                               int64_t d, int64_t n_classes, int fit_intercept, int n_threads) {
     memset(pr, 0, sizeof *pr);
     pr->X = X;
@@ -311,7 +309,7 @@ int mlc_logistic_problem_init(problem *pr, const double *X, const int32_t *y, co
 int mlc_logistic_loss_grad(double *loss, double *grad, const double *w, const double *X, const int32_t *y,
                            const double *sw, int64_t n, int64_t d, int64_t n_classes, int fit_intercept,
                            int n_threads) {
-    problem pr;
+    mlc_logistic_problem pr;
     int st = mlc_logistic_problem_init(&pr, X, y, sw, n, d, n_classes, fit_intercept, n_threads);
     if (st == MLC_OK) st = mlc_logistic_problem_fn(&pr, w, grad, loss);
     mlc_free(pr.scratch);
@@ -352,7 +350,7 @@ static int record(void *ctx, int64_t iter, const double *w, double objective) {
  * <= tol (checked before each step); otherwise after each epoch F is evaluated on all
  * rows and the fit stops when it has not improved by tol * max(1, |best F|) for n_iter_no_change
  * epochs. */
-static int fit_first_order(double *w, int64_t *n_iter, int *converged, problem *pr, const double *l1,
+static int fit_first_order(double *w, int64_t *n_iter, int *converged, mlc_logistic_problem *pr, const double *l1,
                            const mlc_logistic_params *p, recorder *rec) {
     const int64_t n = pr->n, P = mlc_logistic_n_params(pr->d, pr->k == 1 ? 2 : pr->k, pr->fit_intercept);
     const int full = p->batch_size >= n;
@@ -440,7 +438,7 @@ int mlc_logistic_fit(double *w, double *loss_curve, double *objective_curve, int
                      int *converged, const double *X, const int32_t *y, const double *sw, int64_t n, int64_t d,
                      int64_t n_classes, const mlc_logistic_params *p, int n_threads, const mlc_progress *progress) {
     if (mlc_logistic_check_params(n, d, n_classes, p)) return MLC_EINVAL;
-    problem pr;
+    mlc_logistic_problem pr;
     int st = mlc_logistic_problem_init(&pr, X, y, sw, n, d, n_classes, p->fit_intercept, n_threads);
     const int64_t P = mlc_logistic_n_params(d, n_classes, p->fit_intercept);
     double *l1 = NULL, *memo = NULL;
