@@ -158,6 +158,53 @@ static PyObject *nn_cross_entropy(PyObject *self, PyObject *args, PyObject *kwds
     return PyFloat_FromDouble(loss);
 }
 
+/* nn_cross_entropy_probs(dlogits, row_loss, logits, target_probs, class_weight=None, sample_weight=None,
+ *                        label_smoothing=0.0, reduction=NN_REDUCTION_MEAN) -> loss: logits, target_probs,
+ * dlogits (B, C); class_weight (C) or None; sample_weight (B) or None; row_loss (B) out or None. */
+static PyObject *nn_cross_entropy_probs(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"dlogits", "row_loss", "logits", "target_probs", "class_weight", "sample_weight",
+                             "label_smoothing", "reduction", NULL};
+    PyObject *go, *ro, *zo, *to, *co = Py_None, *wo = Py_None;
+    int reduction = MLC_NN_REDUCTION_MEAN;
+    double smoothing = 0.0;
+    PyArrayObject *g, *r, *z, *t, *c, *w;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOO|OOdi", kwlist, &go, &ro, &zo, &to, &co, &wo, &smoothing,
+                                     &reduction))
+        return NULL;
+    if (mlc_bind_inplace(go, NPY_FLOAT32, 2, "dlogits", MLC_BIND_OUT | MLC_BIND_OPTIONAL, &g) < 0 ||
+        mlc_bind_inplace(ro, NPY_FLOAT32, 1, "row_loss", MLC_BIND_OUT | MLC_BIND_OPTIONAL, &r) < 0 ||
+        mlc_bind_inplace(zo, NPY_FLOAT32, 2, "logits", MLC_BIND_IN, &z) < 0 ||
+        mlc_bind_inplace(to, NPY_FLOAT32, 2, "target_probs", MLC_BIND_IN, &t) < 0 ||
+        mlc_bind_inplace(co, NPY_FLOAT32, 1, "class_weight", MLC_BIND_OPTIONAL, &c) < 0 ||
+        mlc_bind_inplace(wo, NPY_FLOAT32, 1, "sample_weight", MLC_BIND_OPTIONAL, &w) < 0 ||
+        mlc_bind_same_shape(g, "dlogits", z, "logits") < 0 || mlc_bind_same_shape(t, "target_probs", z, "logits") < 0 ||
+        mlc_bind_dims_match(r, 0, "row_loss", z, 0, "logits") < 0 ||
+        mlc_bind_dims_match(c, 0, "class_weight", z, 1, "logits") < 0 ||
+        mlc_bind_dims_match(w, 0, "sample_weight", z, 0, "logits") < 0)
+        return NULL;
+    PyArrayObject *outs[] = {g, r}, *ins[] = {z, t, c, w};
+    const char *on[] = {"dlogits", "row_loss"}, *in[] = {"logits", "target_probs", "class_weight", "sample_weight"};
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 4; j++)
+            if (mlc_bind_no_overlap(outs[i], on[i], ins[j], in[j], 0) < 0) return NULL;
+    if (mlc_bind_no_overlap(g, "dlogits", r, "row_loss", 0) < 0) return NULL;
+    const int64_t B = PyArray_DIM(z, 0), C = PyArray_DIM(z, 1);
+    if (mlc_bind_check_params(mlc_nn_loss_check_params(B, C)) < 0 ||
+        mlc_bind_check_params(mlc_nn_loss_check_options(MLC_NN_LOSS_CROSS_ENTROPY, reduction, smoothing, 1.0)) < 0)
+        return NULL;
+    const int nt = mlc_get_num_threads();
+    double loss = 0.0;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_nn_loss_cross_entropy_probs(&loss, mlc_bind_data(r), mlc_bind_data(g), PyArray_DATA(z), PyArray_DATA(t),
+                                         mlc_bind_data(c), mlc_bind_data(w), B, C, smoothing, reduction, nt);
+    Py_END_ALLOW_THREADS
+    if (st == MLC_EINVAL) return loss_einval(NULL, B, C, MLC_NN_NO_IGNORE);
+    if (st != MLC_OK) return mlc_bind_status(st);
+    return PyFloat_FromDouble(loss);
+}
+
 /* nn_pointwise_loss(dpred, elem_loss, pred, targets, kind, weight=None, pos_weight=None, sample_weight=None,
  *                   delta=1.0, reduction=NN_REDUCTION_MEAN) -> loss: pred, targets, weight, elem_loss,
  * dpred (B, K); pos_weight (K); sample_weight (B); kind one of NN_LOSS_BCE_WITH_LOGITS, _MSE, _L1,
@@ -220,6 +267,9 @@ PyMethodDef mlc_nn_loss_methods[] = {
     {"nn_cross_entropy", MLC_BIND_FN(nn_cross_entropy), MLC_BIND_KW,
      "nn_cross_entropy(dlogits, row_loss, logits, targets, kind, class_weight=None, sample_weight=None, "
      "ignore_index=-100, label_smoothing=0.0, reduction=NN_REDUCTION_MEAN) -> loss"},
+    {"nn_cross_entropy_probs", MLC_BIND_FN(nn_cross_entropy_probs), MLC_BIND_KW,
+     "nn_cross_entropy_probs(dlogits, row_loss, logits, target_probs, class_weight=None, sample_weight=None, "
+     "label_smoothing=0.0, reduction=NN_REDUCTION_MEAN) -> loss"},
     {"nn_pointwise_loss", MLC_BIND_FN(nn_pointwise_loss), MLC_BIND_KW,
      "nn_pointwise_loss(dpred, elem_loss, pred, targets, kind, weight=None, pos_weight=None, sample_weight=None, "
      "delta=1.0, reduction=NN_REDUCTION_MEAN) -> loss"},

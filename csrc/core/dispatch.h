@@ -64,6 +64,11 @@
       double label_smoothing, int reduction, int n_threads), (loss, row_loss, dlogits, probs, logits,    \
       targets, class_weight, sample_weight, B, C, kind, ignore_index, label_smoothing, reduction,        \
       n_threads))                                                                                        \
+    X(int, mlc_nn_loss_cross_entropy_probs, (double *loss, float *row_loss, float *dlogits,              \
+      const float *logits, const float *target_probs, const float *class_weight,                         \
+      const float *sample_weight, int64_t B, int64_t C, double label_smoothing, int reduction,           \
+      int n_threads), (loss, row_loss, dlogits, logits, target_probs, class_weight, sample_weight, B, C, \
+      label_smoothing, reduction, n_threads))                                                            \
     X(int, mlc_nn_loss_pointwise, (double *loss, float *elem_loss, float *dpred, const float *pred,      \
       const float *targets, const float *weight, const float *pos_weight, const float *sample_weight,    \
       int64_t B, int64_t K, int kind, double delta, int reduction, int n_threads), (loss, elem_loss,     \

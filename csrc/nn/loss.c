@@ -148,6 +148,53 @@ int MLC_ISA(mlc_nn_loss_softmax_cross_entropy)(double *loss, float *dlogits, flo
                                               MLC_NN_REDUCTION_MEAN, n_threads);
 }
 
+int MLC_ISA(mlc_nn_loss_cross_entropy_probs)(double *loss, float *row_loss, float *dlogits, const float *logits,
+                                             const float *target_probs, const float *class_weight,
+                                             const float *sample_weight, int64_t B, int64_t C, double label_smoothing,
+                                             int reduction, int n_threads) {
+    if (mlc_nn_loss_check_params(B, C) != NULL ||
+        mlc_nn_loss_check_options(MLC_NN_LOSS_CROSS_ENTROPY, reduction, label_smoothing, 1.0) != NULL)
+        return MLC_EINVAL;
+    const double scale = reduction == MLC_NN_REDUCTION_MEAN ? inv_weight_sum(sample_weight, B) : 1.0;
+    if (scale == 0.0) return MLC_EINVAL;
+    const double keep = 1.0 - label_smoothing, spread = label_smoothing / (double)C;
+    const mlc_chunks ch = mlc_chunks_sized(B, MIN_CHUNK_ROWS, MAX_CHUNKS);
+    const int64_t nch = ch.count;
+    double part[MAX_CHUNKS];
+    const int team = (int)MLC_MIN(mlc_team_size(B * C * 32, n_threads), nch);
+#pragma omp parallel for num_threads(team) schedule(static)
+    for (int64_t c = 0; c < nch; c++) {
+        double acc = 0.0;
+        for (int64_t i = mlc_chunk_begin(ch, c); i < mlc_chunk_end(ch, c); i++) {
+            const float *z = logits + i * C, *q = target_probs + i * C;
+            float m = z[0];
+            for (int64_t j = 1; j < C; j++) m = z[j] > m ? z[j] : m;
+            double s = 0.0;
+            for (int64_t j = 0; j < C; j++) s += mlc_exp_f64((double)z[j] - m);
+            const double lse = m + log(s);
+            double l = 0.0, cq_sum = 0.0; // l_i and S_i
+            for (int64_t j = 0; j < C; j++) {
+                const double cq = (class_weight != NULL ? class_weight[j] : 1.0) * (keep * q[j] + spread);
+                l += cq * (lse - z[j]);
+                cq_sum += cq;
+            }
+            const double w = sample_weight != NULL ? sample_weight[i] : 1.0;
+            acc += w * l;
+            if (row_loss != NULL) row_loss[i] = (float)(w * l);
+            if (dlogits == NULL) continue;
+            float *dz = dlogits + i * C;
+            const double g = w * scale;
+            for (int64_t j = 0; j < C; j++) {
+                const double cq = (class_weight != NULL ? class_weight[j] : 1.0) * (keep * q[j] + spread);
+                dz[j] += (float)(g * (mlc_exp_f64((double)z[j] - lse) * cq_sum - cq));
+            }
+        }
+        part[c] = acc;
+    }
+    *loss = mlc_chunks_sum(part, nch) * scale;
+    return MLC_OK;
+}
+
 /* The loss of one element and its derivative d/dp (*g); r = p - t, z = p for bce. */
 static inline double elem_loss(double *g, int kind, double p, double t, double q, double delta) {
     const double r = p - t, a = fabs(r);

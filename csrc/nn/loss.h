@@ -75,6 +75,20 @@ int mlc_nn_loss_cross_entropy(double *loss, float *row_loss, float *dlogits, flo
                               int64_t B, int64_t C, int kind, int64_t ignore_index, double label_smoothing,
                               int reduction, int n_threads);
 
+/* torch.nn.CrossEntropyLoss with probability ("soft") targets q (B, C), rows of class probabilities:
+ * with class weights c (C) (NULL: ones), row weights w (B) (NULL: ones), e = label_smoothing,
+ *   l_i = -sum_j c_j q'_ij log p_ij,  q' = (1 - e) q + e / C,  p = softmax(z);
+ *   dl_i/dz_j = p_ij S_i - c_j q'_ij,  S_i = sum_j c_j q'_ij;
+ *   mean: sum_i w_i l_i / sum_i w_i (torch's mean over the batch: the class weights do not enter the
+ *   denominator, unlike class-index targets); sum: sum_i w_i l_i; none: row_loss_i = w_i l_i.
+ *   *loss out; row_loss (B) out or NULL; dlogits (B, C) += the gradient (of the sum for none) or NULL;
+ *   logits (B, C) in; target_probs (B, C) in (not checked to sum to 1, as torch); class_weight (C) in
+ *   or NULL; sample_weight (B) in or NULL.
+ * MLC_EINVAL on a bad option or a mean over sum w <= 0. */
+int mlc_nn_loss_cross_entropy_probs(double *loss, float *row_loss, float *dlogits, const float *logits,
+                                    const float *target_probs, const float *class_weight, const float *sample_weight,
+                                    int64_t B, int64_t C, double label_smoothing, int reduction, int n_threads);
+
 /* The elementwise losses of torch.nn, r = p - t:
  *   mse        r^2                                   bce_with_logits (p the logit z, t in [0, 1]):
  *   l1         |r|                                     -(q t log s(z) + (1 - t) log(1 - s(z))),

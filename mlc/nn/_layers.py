@@ -141,9 +141,13 @@ class Dense(Layer):
     gain : float, default=1.0
         Multiplies the initialiser's scale (sqrt(2) for ReLU in He's scheme is applied automatically
         for 'he_*' when gain is 1).
+    bias_init : None or one of init's values, or 'zeros'
+        None: torch's rule above. Otherwise the bias is drawn as that initialiser draws the weight
+        (the same fans and gain): 'xavier_uniform' is scikit-learn's MLP, whose biases are
+        U(-a, a) like its weights.
     """
 
-    def __init__(self, out_features, in_features=None, *, bias=True, init="uniform", gain=1.0):
+    def __init__(self, out_features, in_features=None, *, bias=True, init="uniform", gain=1.0, bias_init=None):
         super().__init__()
         self.out_features = _positive_int(out_features, "Dense out_features")
         self.in_features = None if in_features is None else _positive_int(in_features, "Dense in_features")
@@ -152,6 +156,10 @@ class Dense(Layer):
             raise ValueError(f"Dense init must be one of 'uniform', 'xavier_uniform', 'xavier_normal', "
                              f"'he_uniform', 'he_normal', got {init!r}")
         self.init, self.gain = init, float(gain)
+        if bias_init is not None and (bias_init not in _INIT or bias_init == "ones"):
+            raise ValueError(f"Dense bias_init must be None, 'zeros', 'uniform', 'xavier_uniform', 'xavier_normal', "
+                             f"'he_uniform' or 'he_normal', got {bias_init!r}")
+        self.bias_init = bias_init
 
     def describe(self):
         return f"Dense({self.in_features}->{self.out_features})"
@@ -169,7 +177,10 @@ class Dense(Layer):
         gain = self.gain * (np.sqrt(2.0) if self.init.startswith("he") and self.gain == 1.0 else 1.0)
         specs = [ParamSpec("weight", (self.out_features, self.in_features), self.init, self.in_features,
                            self.out_features, gain, decay=True)]
-        if self.bias:
+        if self.bias and getattr(self, "bias_init", None) is not None:  # (getattr: Dense pickled before it)
+            specs.append(ParamSpec("bias", (self.out_features,), self.bias_init, self.in_features, self.out_features,
+                                   gain, decay=False))
+        elif self.bias:
             specs.append(ParamSpec("bias", (self.out_features,), "uniform" if self.init == "uniform" else "zeros",
                                    self.in_features, self.out_features, 1.0, decay=False))
         return specs

@@ -117,8 +117,29 @@ class CrossEntropyLoss(_ClassLoss):
     label_smoothing, w = weight (class weights, C; None: ones); a row whose target is ignore_index
     adds nothing. reduction 'mean' divides the sum by sum_i w_t over the rows not ignored (torch's
     weighted mean; a batch whose targets are all ignored raises where torch returns nan), 'sum'
-    sums, 'none' gives the (B,) per-row losses. Probability (soft) targets are not supported."""
+    sums, 'none' gives the (B,) per-row losses.
+
+    Probability ("soft") targets, as torch: a float target of the logits' shape (B, C) holds each
+    row's class probabilities q (mixup, distillation): l_i = -sum_c w_c q'_ic log p_ic with
+    q' = (1 - e) q + e / C; reduction 'mean' divides by B (torch: the class weights do not enter the
+    denominator here), and ignore_index does not apply. Integer targets (B,) are class indices."""
     kind = _mlc.NN_LOSS_CROSS_ENTROPY
+
+    def __call__(self, dout, out, target, sample_weight=None):
+        target = np.asarray(target)
+        out = _f32(out)
+        if target.dtype.kind != "f" or target.ndim != 2:
+            return super().__call__(dout, out, target, sample_weight)
+        if target.shape != out.shape:
+            raise ValueError(f"CrossEntropyLoss: probability targets must have the logits' shape {out.shape}, "
+                             f"got {target.shape}")
+        target = _f32(target)
+        if not np.all(np.isfinite(target)):
+            raise ValueError("CrossEntropyLoss: probability targets must be finite")
+        row = np.empty(out.shape[0], np.float32) if self.reduction == "none" else None
+        loss = _mlc.nn_cross_entropy_probs(dout, row, out, target, self.weight, self._weights(sample_weight),
+                                           self.label_smoothing, _REDUCTIONS[self.reduction])
+        return row if row is not None else loss
 
     def _repr_args(self):
         return {**super()._repr_args(), "label_smoothing": self.label_smoothing}
