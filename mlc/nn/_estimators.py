@@ -211,6 +211,10 @@ class _BaseNetwork(BaseEstimator):
         module = self._make_module(self.input_shape_, n_out)
         module.build(self.input_shape_)
         if module.out_shape != (n_out,):
+            if self._is_classifier and n_out in (1, 2) and not self._multilabel:
+                raise ValueError(f"the network's output shape is {module.out_shape}, but two classes need 1 "
+                                 "output (a logit, BCE) or 2 (logits, cross-entropy): make the last layer "
+                                 "output 1 or 2 values")
             raise ValueError(f"the network's output shape is {module.out_shape}, but the targets need "
                              f"({n_out},): make the last layer output {n_out} values")
         module.allocate(int(rng.integers(0, 2**63 - 1)))
@@ -466,18 +470,20 @@ class _MLPParams:
         if len(in_shape) != 1:
             raise ValueError(f"{type(self).__name__} takes flat samples (n_samples, n_features), got samples of "
                              f"shape {in_shape}")
-        # scikit-learn's Glorot initialisation: U(+-sqrt(6/(in+out))), sqrt(2/(in+out)) for logistic
+        # scikit-learn's Glorot initialisation (its _init_coef): weights and biases U(+-sqrt(6/(in+out))),
+        # sqrt(2/(in+out)) for logistic
         init = self.init or "xavier_uniform"
         gain = (1 / np.sqrt(3.0)) if (self.init is None and self.activation == "logistic") else 1.0
+        bias_init = init if self.init is None else None
         layers = []
         for h in hls:
-            layers.append(Dense(int(h), init=init, gain=gain))
+            layers.append(Dense(int(h), init=init, gain=gain, bias_init=bias_init))
             if self.batch_norm:
                 layers.append(BatchNorm1d())
             layers.append(_ACTIVATIONS[self.activation]())
             if self.dropout:
                 layers.append(Dropout(self.dropout))
-        layers.append(Dense(n_out, init=init, gain=gain))
+        layers.append(Dense(n_out, init=init, gain=gain, bias_init=bias_init))
         self.n_layers_ = len(hls) + 2
         self.out_activation_ = self._out_activation(n_out)
         return Sequential(*layers)
@@ -571,7 +577,9 @@ class MLPClassifier(_MLPParams, _Fitting, _ClassifierOutputs, ClassifierMixin, _
     clip_grad_norm : float or None
         Clip the global gradient norm to this value before each step.
     init : {None, 'xavier_uniform', 'xavier_normal', 'he_uniform', 'he_normal', 'uniform'}
-        None is scikit-learn's Glorot uniform.
+        None is scikit-learn's: weights AND biases U(-a, a), a = sqrt(6 / (fan_in + fan_out))
+        (sqrt(2 / ...) for activation='logistic'); the others start the biases at zero (mlc.nn.Dense's
+        rule).
 
     Attributes
     ----------
@@ -779,16 +787,18 @@ class _NeuralNetParams:
         if self.optimizer not in _OPTIMIZERS:
             raise ValueError(f"optimizer must be one of {list(_OPTIMIZERS)}, got {self.optimizer!r}")
         check_scalar(self.lr, "lr", numbers.Real, min_val=0, include_boundaries="neither")
-        wd, l1 = self.weight_decay, self.l1
+        if not isinstance(self.weight_decay_biases, (bool, np.bool_)):
+            raise ValueError(f"weight_decay_biases must be a bool, got {self.weight_decay_biases!r}")
+        pen = dict(weight_decay=self.weight_decay, l1=self.l1, weight_decay_biases=bool(self.weight_decay_biases))
         if self.optimizer == "sgd":
-            return SGD(self.lr, weight_decay=wd, l1=l1)
+            return SGD(self.lr, **pen)
         if self.optimizer in ("momentum", "nesterov"):
-            return SGD(self.lr, momentum=self.momentum, nesterov=self.optimizer == "nesterov", weight_decay=wd, l1=l1)
+            return SGD(self.lr, momentum=self.momentum, nesterov=self.optimizer == "nesterov", **pen)
         if self.optimizer == "adagrad":
-            return Adagrad(self.lr, weight_decay=wd, l1=l1)
+            return Adagrad(self.lr, **pen)
         if self.optimizer == "adam":
-            return Adam(self.lr, weight_decay=wd, l1=l1)
-        return AdamW(self.lr, weight_decay=wd, l1=l1)
+            return Adam(self.lr, **pen)
+        return AdamW(self.lr, **pen)
 
     def _lr_at_epoch(self, lr):
         return None  # the optimizer's own lr, which a scheduler changes
@@ -799,14 +809,21 @@ _NN_DOC = """
     ----------
     module : mlc.nn.Sequential or None
         The network (unbuilt); fit builds a deep copy for the input shape. Its last layer must give
-        n_classes logits (or 1 for two classes) / n_outputs values. None: Dense(100)-ReLU-Dense.
+        n_classes logits / n_outputs values; for two classes either 1 logit (trained with
+        BCEWithLogitsLoss, probabilities by the logistic) or 2 (CrossEntropyLoss and softmax), both as a
+        torch user writes them. None: Dense(100)-ReLU-Dense (1 logit for two classes).
     input_shape : tuple or None
         The shape of one sample, e.g. (1, 8, 8) for digits as images; rows of X are reshaped to it.
         None: X's own trailing shape.
     optimizer : {'adam', 'adamw', 'sgd', 'momentum', 'nesterov', 'adagrad'}, default='adam'
     lr : float > 0, default=0.001
     momentum : float, default=0.9 (for 'momentum' and 'nesterov')
-    weight_decay : float >= 0 (L2, decoupled for 'adamw'); l1 : float >= 0 — on weights only.
+    weight_decay : float >= 0 (L2, decoupled for 'adamw'); l1 : float >= 0.
+    weight_decay_biases : bool, default=False
+        False (the default, scikit-learn's MLP convention): weight_decay and l1 act on the weights of
+        Dense / Conv layers only, not on biases nor batch-norm parameters. True: on every parameter, as
+        torch.optim's optimizers do with one parameter group (``Adam(model.parameters(),
+        weight_decay=...)``); the objective in history_ then counts every parameter's penalty too.
     batch_size : int, default=64;  max_epochs : int, default=100 (fit; partial_fit runs one epoch)
     shuffle : bool;  clip_grad_norm, clip_grad_value : float or None
     tol, n_iter_no_change : stop when the training objective (with early_stopping: the validation
@@ -843,8 +860,8 @@ class NeuralNetClassifier(_NeuralNetParams, _Fitting, _ClassifierOutputs, Classi
     _is_classifier = True
 
     def __init__(self, module=None, *, input_shape=None, optimizer="adam", lr=0.001, momentum=0.9,
-                 weight_decay=0.0, l1=0.0, batch_size=64, max_epochs=100, shuffle=True, clip_grad_norm=None,
-                 clip_grad_value=None, tol=1e-4, n_iter_no_change=10, early_stopping=False,
+                 weight_decay=0.0, l1=0.0, weight_decay_biases=False, batch_size=64, max_epochs=100, shuffle=True,
+                 clip_grad_norm=None, clip_grad_value=None, tol=1e-4, n_iter_no_change=10, early_stopping=False,
                  validation_fraction=0.1, lr_scheduler=None, lr_scheduler_kwargs=None, callbacks=None,
                  class_weight=None, random_state=None, verbose=False, warm_start=False, diagnostics=True):
         self.module = module
@@ -854,6 +871,7 @@ class NeuralNetClassifier(_NeuralNetParams, _Fitting, _ClassifierOutputs, Classi
         self.momentum = momentum
         self.weight_decay = weight_decay
         self.l1 = l1
+        self.weight_decay_biases = weight_decay_biases
         self.batch_size = batch_size
         self.max_epochs = max_epochs
         self.shuffle = shuffle
@@ -874,9 +892,15 @@ class NeuralNetClassifier(_NeuralNetParams, _Fitting, _ClassifierOutputs, Classi
 
     @property
     def _binary_single_logit(self):
-        out = getattr(self.module, "layers", None)
-        last = out[-1] if out else None
-        return not (isinstance(last, Dense) and last.out_features == 2)
+        """Two classes: one logit (sigmoid / BCE) unless the network gives two (softmax / CE), as a
+        torch user writes either head; read from the built network's output shape."""
+        model = getattr(self, "model_", None)
+        if model is None:
+            if self.module is None:
+                return True
+            model = copy.deepcopy(self.module)
+            model.build(self.input_shape_)
+        return model.out_shape != (2,)
 
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """One epoch over (X, y); classes (all labels) required on the first call."""
@@ -887,8 +911,8 @@ class NeuralNetRegressor(_NeuralNetParams, _Fitting, _RegressorOutputs, Regresso
     __doc__ = "A regressor training any mlc.nn.Sequential with the mean squared error.\n" + _NN_DOC
 
     def __init__(self, module=None, *, input_shape=None, optimizer="adam", lr=0.001, momentum=0.9,
-                 weight_decay=0.0, l1=0.0, batch_size=64, max_epochs=100, shuffle=True, clip_grad_norm=None,
-                 clip_grad_value=None, tol=1e-4, n_iter_no_change=10, early_stopping=False,
+                 weight_decay=0.0, l1=0.0, weight_decay_biases=False, batch_size=64, max_epochs=100, shuffle=True,
+                 clip_grad_norm=None, clip_grad_value=None, tol=1e-4, n_iter_no_change=10, early_stopping=False,
                  validation_fraction=0.1, lr_scheduler=None, lr_scheduler_kwargs=None, callbacks=None,
                  random_state=None, verbose=False, warm_start=False, diagnostics=True):
         self.module = module
@@ -898,6 +922,7 @@ class NeuralNetRegressor(_NeuralNetParams, _Fitting, _RegressorOutputs, Regresso
         self.momentum = momentum
         self.weight_decay = weight_decay
         self.l1 = l1
+        self.weight_decay_biases = weight_decay_biases
         self.batch_size = batch_size
         self.max_epochs = max_epochs
         self.shuffle = shuffle

@@ -46,7 +46,8 @@ class EpochRunner:
         layers = list(_walk(model))
         self._relus = [layer for layer in layers if type(layer) is ReLU]
         self._saturating = [layer for layer in layers if isinstance(layer, (Sigmoid, Tanh))]
-        self._decayed = [(layer, s.name) for layer in layers for s in layer.param_specs() if s.decay]
+        decay_all = getattr(optimizer, "weight_decay_biases", False)  # torch's: every parameter
+        self._decayed = [(layer, s.name) for layer in layers for s in layer.param_specs() if s.decay or decay_all]
         self._bufs = {}   # the shuffled batch and the loss gradient, reused from step to step
 
     def _gather(self, A, idx, key):
