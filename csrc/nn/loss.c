@@ -59,10 +59,18 @@ static double class_scale(const int64_t *targets, const float *cw, const float *
     return s > 0.0 ? 1.0 / s : 0.0;
 }
 
+/* log sum_j exp(z_j) of one row, shifted by its max (no overflow, even for logits of +-1e4), in float64 */
+static inline double row_logsumexp(const float *z, int64_t C) {
+    float m = z[0];
+    for (int64_t j = 1; j < C; j++) m = z[j] > m ? z[j] : m;
+    double s = 0.0;
+    for (int64_t j = 0; j < C; j++) s += mlc_exp_f64((double)z[j] - m);
+    return m + log(s);
+}
+
 /* l_i = (1 - e) c_t (lse - z_t) + (e / C) sum_j c_j (lse - z_j), lse = logsumexp(z_i) (0 for nll),
  * and dl/dz_j = (1 - e) c_t (p_j - [j = t]) + (e / C) (p_j sum_c c_c - c_j) with p = softmax(z); for
- * nll (e = 0) dl/dz_j = -c_t [j = t]. The log-sum-exp is shifted by the row max (no overflow, even for
- * logits of +-1e4) and summed in float64. */
+ * nll (e = 0) dl/dz_j = -c_t [j = t]. */
 int MLC_ISA(mlc_nn_loss_cross_entropy)(double *loss, float *row_loss, float *dlogits, float *probs,
                                        const float *logits, const int64_t *targets, const float *class_weight,
                                        const float *sample_weight, int64_t B, int64_t C, int kind,
@@ -92,14 +100,7 @@ int MLC_ISA(mlc_nn_loss_cross_entropy)(double *loss, float *row_loss, float *dlo
         for (int64_t i = mlc_chunk_begin(ch, c); i < mlc_chunk_end(ch, c); i++) {
             const float *z = logits + i * C;
             const int64_t t = targets[i];
-            double lse = 0.0;
-            if (softmax) {
-                float m = z[0];
-                for (int64_t j = 1; j < C; j++) m = z[j] > m ? z[j] : m;
-                double s = 0.0;
-                for (int64_t j = 0; j < C; j++) s += mlc_exp_f64((double)z[j] - m);
-                lse = m + log(s);
-            }
+            const double lse = softmax ? row_logsumexp(z, C) : 0.0;
             float *pr = probs != NULL ? probs + i * C : NULL;
             if (t == ignore_index) { // no loss, no gradient; probabilities still written
                 if (row_loss != NULL) row_loss[i] = 0.0f;
@@ -167,11 +168,7 @@ int MLC_ISA(mlc_nn_loss_cross_entropy_probs)(double *loss, float *row_loss, floa
         double acc = 0.0;
         for (int64_t i = mlc_chunk_begin(ch, c); i < mlc_chunk_end(ch, c); i++) {
             const float *z = logits + i * C, *q = target_probs + i * C;
-            float m = z[0];
-            for (int64_t j = 1; j < C; j++) m = z[j] > m ? z[j] : m;
-            double s = 0.0;
-            for (int64_t j = 0; j < C; j++) s += mlc_exp_f64((double)z[j] - m);
-            const double lse = m + log(s);
+            const double lse = row_logsumexp(z, C);
             double l = 0.0, cq_sum = 0.0; // l_i and S_i
             for (int64_t j = 0; j < C; j++) {
                 const double cq = (class_weight != NULL ? class_weight[j] : 1.0) * (keep * q[j] + spread);
