@@ -1,5 +1,6 @@
 /* bind_least_squares.c: least squares: LinearRegression, Ridge, Lasso, ElasticNet.
- * lsq_center, lsq_lstsq, lsq_ridge, lsq_nnls, cd_enet, lsq_gram, lsq_ridge_gram, lsq_lstsq_gram, cd_enet_gram (see csrc/linear/least_squares.h). float64 only. */
+ * lsq_center, lsq_lstsq, lsq_ridge, lsq_nnls, cd_enet, lsq_gram, lsq_ridge_gram, lsq_lstsq_gram, cd_enet_gram,
+ * lsq_ridge_csr, cd_enet_csc (see csrc/linear/least_squares.h). float64 only. */
 #include "bind.h" /* first: Python.h before any system header */
 #include "linear/least_squares.h"
 
@@ -375,6 +376,132 @@ fail:
     return NULL;
 }
 
+/* A sparse X's arrays (mlc_bind_csr_from) with float64 data: 0, or -1 with an exception. */
+static int csr_f64(mlc_bind_csr *A, PyObject *data, PyObject *indices, PyObject *indptr, long long n_cols) {
+    if (mlc_bind_csr_from(A, data, indices, indptr, n_cols) < 0) return -1;
+    if (PyArray_TYPE(A->data) == NPY_FLOAT64) return 0;
+    mlc_bind_csr_clear(A);
+    PyErr_SetString(PyExc_TypeError, "data must be float64");
+    return -1;
+}
+
+/* lsq_ridge_csr(data, indices, indptr, n_features, x_mean (D), s (N) or None, Y (N, T), alpha (T), max_iter, tol,
+ * n_threads=1) -> (coef (T, D), n_iter (T), converged) */
+static PyObject *lsq_ridge_csr(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"data", "indices", "indptr", "n_features", "x_mean", "s", "Y", "alpha", "max_iter",
+                             "tol", "n_threads", NULL};
+    PyObject *dao, *io, *po, *mo, *so, *yo, *ao;
+    long long d = 0, max_iter = 0;
+    double tol = 0;
+    int n_threads = 1;
+    mlc_bind_csr A = {0};
+    PyArrayObject *xm = NULL, *s = NULL, *Y = NULL, *alpha = NULL, *coef = NULL, *n_iter = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOLOOOOLd|i", kwlist, &dao, &io, &po, &d, &mo, &so, &yo, &ao,
+                                     &max_iter, &tol, &n_threads))
+        return NULL;
+    if (csr_f64(&A, dao, io, po, d) < 0) return NULL;
+    xm = mlc_bind_array(mo, NPY_FLOAT64, 1, "x_mean");
+    Y = xm != NULL ? mlc_bind_array(yo, NPY_FLOAT64, 2, "Y") : NULL;
+    alpha = Y != NULL ? mlc_bind_array(ao, NPY_FLOAT64, 1, "alpha") : NULL;
+    if (alpha == NULL || mlc_bind_optional(so, NPY_FLOAT64, A.n, "s", &s) < 0) goto fail;
+    const int64_t n = A.n, t = PyArray_DIM(Y, 1);
+    if (mlc_bind_check_dim(xm, 0, d, "x_mean") < 0 || mlc_bind_check_dim(Y, 0, n, "Y") < 0 ||
+        mlc_bind_check_dim(alpha, 0, t, "alpha") < 0 || check_alpha(alpha) < 0)
+        goto fail;
+    if (mlc_bind_check_params(mlc_least_squares_check_params(n, d, t)) < 0) goto fail;
+    if (max_iter < 1 || !(tol >= 0)) {
+        mlc_bind_check_params("max_iter must be >= 1 and tol >= 0");
+        goto fail;
+    }
+    coef = mlc_bind_new(2, t, d, NPY_FLOAT64);
+    n_iter = mlc_bind_new(1, t, 0, NPY_INT64);
+    if (coef == NULL || n_iter == NULL) goto fail;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_least_squares_ridge_csr(PyArray_DATA(coef), PyArray_DATA(n_iter), PyArray_DATA(A.data),
+                                     PyArray_DATA(A.indices), PyArray_DATA(A.indptr), PyArray_DATA(xm),
+                                     mlc_bind_data(s), PyArray_DATA(Y), PyArray_DATA(alpha), n, d, t, max_iter, tol,
+                                     &mlc_bind_interrupt, n_threads);
+    Py_END_ALLOW_THREADS
+    if (st != MLC_ENOTCONVERGED && mlc_bind_check_status(st) < 0) goto fail;
+    mlc_bind_csr_clear(&A);
+    Py_DECREF(xm);
+    Py_XDECREF(s);
+    Py_DECREF(Y);
+    Py_DECREF(alpha);
+    return Py_BuildValue("NNO", coef, n_iter, st == MLC_OK ? Py_True : Py_False);
+fail:
+    mlc_bind_csr_clear(&A);
+    Py_XDECREF(xm);
+    Py_XDECREF(s);
+    Py_XDECREF(Y);
+    Py_XDECREF(alpha);
+    Py_XDECREF(coef);
+    Py_XDECREF(n_iter);
+    return NULL;
+}
+
+/* cd_enet_csc(data, indices, indptr, n_samples, x_mean (D), s (N) or None, y (N), w0 (D), l1_reg, l2_reg, max_iter,
+ * tol, positive=False, random=False, seed=0) -> (w (D), gap, n_iter, converged); the CSC arrays of sqrt(sw) X */
+static PyObject *cd_enet_csc(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"data", "indices", "indptr", "n_samples", "x_mean", "s", "y", "w0", "l1_reg",
+                             "l2_reg", "max_iter", "tol", "positive", "random", "seed", NULL};
+    PyObject *dao, *io, *po, *mo, *so, *yo, *wo;
+    long long n = 0, max_iter = 0;
+    double l1 = 0, l2 = 0, tol = 0;
+    int positive = 0, random = 0;
+    unsigned long long seed = 0;
+    mlc_bind_csr A = {0};
+    PyArrayObject *xm = NULL, *s = NULL, *y = NULL, *w0 = NULL, *w = NULL, *work = NULL, *iwork = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOLOOOOddLd|ppK", kwlist, &dao, &io, &po, &n, &mo, &so, &yo, &wo,
+                                     &l1, &l2, &max_iter, &tol, &positive, &random, &seed))
+        return NULL;
+    if (csr_f64(&A, dao, io, po, n) < 0) return NULL; /* CSC of (N, D) = CSR of its (D, N) transpose */
+    const int64_t d = A.n;
+    xm = mlc_bind_array(mo, NPY_FLOAT64, 1, "x_mean");
+    y = xm != NULL ? mlc_bind_array(yo, NPY_FLOAT64, 1, "y") : NULL;
+    w0 = y != NULL ? mlc_bind_array(wo, NPY_FLOAT64, 1, "w0") : NULL;
+    if (w0 == NULL || mlc_bind_optional(so, NPY_FLOAT64, n, "s", &s) < 0) goto fail;
+    if (mlc_bind_check_dim(xm, 0, d, "x_mean") < 0 || mlc_bind_check_dim(y, 0, n, "y") < 0 ||
+        mlc_bind_check_dim(w0, 0, d, "w0") < 0)
+        goto fail;
+    if (mlc_bind_check_params(mlc_least_squares_cd_check_params(n, d, l1, l2, max_iter, tol)) < 0) goto fail;
+    w = (PyArrayObject *)PyArray_NewCopy(w0, NPY_CORDER);
+    work = mlc_bind_new(1, n + 3 * d + 2, 0, NPY_FLOAT64);
+    iwork = mlc_bind_new(1, 3 * d, 0, NPY_INT64);
+    if (w == NULL || work == NULL || iwork == NULL) goto fail;
+    int st;
+    double gap = 0;
+    int64_t n_iter = 0;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_least_squares_cd_enet_csc(PyArray_DATA(w), &gap, &n_iter, PyArray_DATA(A.data), PyArray_DATA(A.indices),
+                                       PyArray_DATA(A.indptr), PyArray_DATA(xm), mlc_bind_data(s), PyArray_DATA(y), n,
+                                       d, l1, l2, max_iter, tol, positive, random, seed, &mlc_bind_interrupt,
+                                       PyArray_DATA(work), PyArray_DATA(iwork));
+    Py_END_ALLOW_THREADS
+    if (st != MLC_ENOTCONVERGED && mlc_bind_check_status(st) < 0) goto fail;
+    mlc_bind_csr_clear(&A);
+    Py_DECREF(xm);
+    Py_XDECREF(s);
+    Py_DECREF(y);
+    Py_DECREF(w0);
+    Py_DECREF(work);
+    Py_DECREF(iwork);
+    return Py_BuildValue("NdLO", w, gap, (long long)n_iter, st == MLC_OK ? Py_True : Py_False);
+fail:
+    mlc_bind_csr_clear(&A);
+    Py_XDECREF(xm);
+    Py_XDECREF(s);
+    Py_XDECREF(y);
+    Py_XDECREF(w0);
+    Py_XDECREF(w);
+    Py_XDECREF(work);
+    Py_XDECREF(iwork);
+    return NULL;
+}
+
 PyMethodDef mlc_least_squares_methods[] = {
     {"lsq_center", MLC_BIND_FN(lsq_center), MLC_BIND_KW,
      "lsq_center(X, Y, sample_weight=None, fit_intercept=True, transpose=False, n_threads=1) -> (Xc, Yc, X_offset, "
@@ -398,5 +525,11 @@ PyMethodDef mlc_least_squares_methods[] = {
     {"cd_enet_gram", MLC_BIND_FN(cd_enet_gram), MLC_BIND_KW,
      "cd_enet_gram(G, Xty, yy, w0, l1_reg, l2_reg, max_iter, tol, positive=False, random=False, "
      "seed=0) -> (w, gap, n_iter, converged)"},
+    {"lsq_ridge_csr", MLC_BIND_FN(lsq_ridge_csr), MLC_BIND_KW,
+     "lsq_ridge_csr(data, indices, indptr, n_features, x_mean, s, Y, alpha, max_iter, tol, n_threads=1) -> "
+     "(coef (T, D), n_iter (T), converged)"},
+    {"cd_enet_csc", MLC_BIND_FN(cd_enet_csc), MLC_BIND_KW,
+     "cd_enet_csc(data, indices, indptr, n_samples, x_mean, s, y, w0, l1_reg, l2_reg, max_iter, tol, "
+     "positive=False, random=False, seed=0) -> (w, gap, n_iter, converged)"},
     {NULL, NULL, 0, NULL},
 };

@@ -33,20 +33,15 @@
  * rank-deficient data) falls back to the SVD, as scikit-learn does.
  * SVD: w = V diag(s / (s^2 + alpha)) U^T y (singular values <= 1e-15 dropped).
  *
- * ---- Elastic net (mlc_least_squares_cd_enet) -----------------------------------------------------------------
- * Minimises P(w) = 1/2 ||y - X w||^2 + l1 ||w||_1 + l2/2 ||w||^2 (w >= 0 with positive) by cyclic
- * (or random) coordinate descent: Friedman, Hastie & Tibshirani, "Regularization paths for
- * generalized linear models via coordinate descent", J. Stat. Softw. 33(1), 2010. The residual
- * R = y - X w is kept up to date, so a coordinate costs one dot and (if w_j moved) one axpy:
- *     w_j <- S(X_j . R + w_j ||X_j||^2, l1) / (||X_j||^2 + l2),  S the soft threshold.
- * Stopping rule (scikit-learn's): when an epoch's largest update is <= tol * max |w_j|, the
- * duality gap G(w, theta) with theta = R scaled to dual feasibility (Fercoq, Gramfort & Salmon,
- * "Mind the duality gap", ICML 2015) is computed and the descent stops once G <= tol ||y||^2.
- * Each gap evaluation also discards features by the gap safe rule (Ndiaye et al., "Gap safe
- * screening rules for sparsity enforcing penalties", JMLR 18, 2017, eq. 11): such a w_j is 0 at
- * the optimum. Speed-up over scikit-learn (same optimum, same stopping rule): after a full epoch
- * that did not converge, epochs run over the nonzero coordinates only (glmnet's active set,
- * Friedman et al. 2010 sec. 2.6) until they converge, then a full epoch checks again.
+ * ---- Ridge and least squares on a sparse X (mlc_least_squares_ridge_csr) ------------------------------
+ * The same objective for each target, min ||y_k - Xc w||^2 + alpha_k ||w||^2, on a CSR X centred
+ * implicitly: Xc = S (X - 1 x_mean^T), S = diag(s), so Xc v = s * (X v - x_mean.v) and
+ * Xc^T u = X^T (s * u) - x_mean (s.u), each one pass over the stored entries (core/sparse.h), X never
+ * densified. Solved by CGLS (conjugate gradients on the normal equations in the form that keeps the
+ * residual r = y - Xc w rather than forming Xc^T Xc: Hestenes & Stiefel 1952; Bjorck, Numerical
+ * Methods for Least Squares Problems, 1996, sec. 7.4), shifted by alpha, from w = 0. It stops when
+ * ||Xc^T r - alpha w|| <= tol ||Xc^T y||. From w = 0 the iterates stay in the row space of Xc, so
+ * with alpha = 0 the limit is the minimum-norm least squares solution (LinearRegression).
  *
  * ---- Non-negative least squares (mlc_least_squares_nnls) -------------------------------------------------
  * Minimises ||y_k - X w_k||^2 subject to w_k >= 0 for each target k: Lawson & Hanson's active set
@@ -65,6 +60,7 @@
 #include "blas.h"
 #include "core/linalg.h"
 #include "core/reduce.h"
+#include "core/sparse.h"
 #include "linear/least_squares.h"
 
 #define LSQ_TILE 32
@@ -258,197 +254,6 @@ int mlc_least_squares_ridge(double *coef, const double *X, const double *Y, cons
     return st;
 }
 
-/* ---- elastic net ---- */
-
-/* The problem as coordinate descent sees it: either X (XT, residual form) or its Gram matrix. */
-typedef struct {
-    const double *XT, *y; /* residual form: XT (D, N), y (N) */
-    double *R;            /* (N): y - X w */
-    const double *G, *Xty; /* Gram form: G (D, D), Xty (D), yy = y.y */
-    double yy;
-    double *q;            /* (D): G w */
-    int64_t n, d;
-} enet_data;
-
-static double enet_dot_j(const enet_data *e, int64_t j) { /* X_j . R */
-    if (e->G != NULL) return e->Xty[j] - e->q[j];
-    return mlc_cblas_ddot((int)e->n, e->XT + j * e->n, 1, e->R, 1);
-}
-
-static void enet_move_j(const enet_data *e, int64_t j, double delta) { /* w_j += delta */
-    if (e->G != NULL)
-        mlc_cblas_daxpy((int)e->d, delta, e->G + j * e->d, 1, e->q, 1);
-    else
-        mlc_cblas_daxpy((int)e->n, -delta, e->XT + j * e->n, 1, e->R, 1);
-}
-
-/* The duality gap of P at w, as scikit-learn's gap_enet: formulation A for l1 > 0, B (Duenner et
- * al. 2016) for l1 = 0 < l2, and ||X^T R||^2 (first-order condition) for plain least squares.
- * XtA (D) out: X^T R - l2 w; *dual_norm out: its max (abs) entry. In Gram form
- * R.R = y.y - 2 w.Xty + w.q, R.y = y.y - w.Xty, X^T R = Xty - q. */
-static double enet_gap(double *XtA, double *dual_norm, const double *w, const enet_data *e, double l1,
-                       double l2, int positive) {
-    int64_t d = e->d;
-    double w2 = l2 > 0 ? mlc_cblas_ddot((int)d, w, 1, w, 1) : 0.0, R2, Ry;
-    if (e->G != NULL) {
-        double wXty = mlc_cblas_ddot((int)d, w, 1, e->Xty, 1);
-        R2 = e->yy - 2 * wXty + mlc_cblas_ddot((int)d, w, 1, e->q, 1);
-        Ry = e->yy - wXty;
-        for (int64_t j = 0; j < d; j++) XtA[j] = e->Xty[j] - e->q[j];
-    } else {
-        R2 = mlc_cblas_ddot((int)e->n, e->R, 1, e->R, 1);
-        Ry = mlc_cblas_ddot((int)e->n, e->R, 1, e->y, 1);
-        mlc_cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)d, (int)e->n, 1.0, e->XT, (int)e->n, e->R, 1,
-                        0.0, XtA, 1);
-    }
-    if (l1 == 0) {
-        /* with w >= 0 the conjugate of the penalty sees only the positive part of X^T R */
-        double g2 = 0.0;
-        for (int64_t j = 0; j < d; j++) {
-            double g = positive ? MLC_MAX(XtA[j], 0.0) : XtA[j];
-            g2 += g * g;
-        }
-        *dual_norm = g2;
-        if (l2 == 0) return g2;
-        return R2 + 0.5 * l2 * w2 - Ry + g2 / (2 * l2);
-    }
-    double dn = positive ? -INFINITY : 0.0, l1w = 0.0;
-    for (int64_t j = 0; j < d; j++) {
-        XtA[j] -= l2 * w[j];
-        dn = positive ? MLC_MAX(dn, XtA[j]) : MLC_MAX(dn, fabs(XtA[j]));
-        l1w += fabs(w[j]);
-    }
-    *dual_norm = dn;
-    double primal = 0.5 * (R2 + l2 * w2) + l1 * l1w;
-    double scale = dn > l1 ? l1 / dn : 1.0;
-    double dual = -0.5 * scale * scale * (R2 + l2 * w2) + scale * Ry;
-    return primal - dual;
-}
-
-/* Gap safe screening: keep in active (returns its size) the features not ruled out; an excluded
- * w_j is set to 0 and never comes back. excluded (D) inout. */
-static int64_t enet_screen(int64_t *active, int64_t *excluded, double *w, const enet_data *e,
-                           const double *XtA, const double *norm2, double dual_norm, double gap,
-                           double l1, double l2) {
-    int64_t na = 0;
-    double radius = sqrt(2 * gap) / l1, denom = MLC_MAX(l1, dual_norm);
-    for (int64_t j = 0; j < e->d; j++) {
-        if (excluded[j]) continue;
-        double dj = (1 - fabs(XtA[j] / denom)) / sqrt(norm2[j] + l2);
-        if (norm2[j] != 0 && dj <= radius) {
-            active[na++] = j;
-        } else {
-            if (w[j] != 0) enet_move_j(e, j, -w[j]);
-            w[j] = 0;
-            excluded[j] = 1;
-        }
-    }
-    return na;
-}
-
-/* The descent itself, for both forms; norm2 (D) in; XtA (D) scratch. */
-static int enet_run(double *w, double *gap_out, int64_t *n_iter, const enet_data *e,
-                    const double *norm2, double *XtA, double l1, double l2, int64_t max_iter,
-                    double tol, int positive, int selection_random, uint64_t seed,
-                    const mlc_progress *progress, int64_t *iwork) {
-    int64_t d = e->d;
-    int64_t *active = iwork, *excluded = iwork + d, *nz = iwork + 2 * d;
-    mlc_rng rng;
-    mlc_rng_seed(&rng, seed);
-    for (int64_t j = 0; j < d; j++) {
-        excluded[j] = 0;
-        active[j] = j;
-    }
-    double d_w_tol = tol, dual_norm;
-    tol *= e->G != NULL ? e->yy : mlc_cblas_ddot((int)e->n, e->y, 1, e->y, 1);
-    int screening = l1 > 0;
-    double gap = enet_gap(XtA, &dual_norm, w, e, l1, l2, positive);
-    *n_iter = 0;
-    if (gap <= tol) {
-        *gap_out = gap;
-        return MLC_OK;
-    }
-    int64_t n_active = d, n_nz = 0;
-    if (screening) n_active = enet_screen(active, excluded, w, e, XtA, norm2, dual_norm, gap, l1, l2);
-    int full = 1, converged = 0;
-    int64_t it;
-    for (it = 0; it < max_iter; it++) {
-        if ((it & 15) == 0 && mlc_progress_tick(progress, it, max_iter)) return MLC_EINTERRUPTED;
-        const int64_t *set = full ? active : nz;
-        int64_t n_set = full ? n_active : n_nz;
-        double w_max = 0.0, d_w_max = 0.0;
-        for (int64_t f = 0; f < n_set; f++) {
-            int64_t j = set[selection_random ? (int64_t)mlc_rng_below(&rng, (uint64_t)n_set) : f];
-            if (norm2[j] == 0.0) continue;
-            double wj = w[j];
-            double tmp = enet_dot_j(e, j) + wj * norm2[j];
-            double nw;
-            if (positive && tmp < 0)
-                nw = 0.0;
-            else
-                nw = copysign(fmax(fabs(tmp) - l1, 0.0), tmp) / (norm2[j] + l2);
-            if (nw != wj) enet_move_j(e, j, nw - wj);
-            w[j] = nw;
-            d_w_max = fmax(d_w_max, fabs(nw - wj));
-            w_max = fmax(w_max, fabs(nw));
-        }
-        int small = w_max == 0.0 || d_w_max / w_max <= d_w_tol;
-        if (full) {
-            n_nz = 0;
-            for (int64_t f = 0; f < n_active; f++)
-                if (w[active[f]] != 0) nz[n_nz++] = active[f];
-        }
-        if (!full && it < max_iter - 1) {
-            if (small) full = 1; /* the nonzero set has converged: a full epoch checks the rest */
-            continue;
-        }
-        if (small || it == max_iter - 1) {
-            gap = enet_gap(XtA, &dual_norm, w, e, l1, l2, positive);
-            if (gap <= tol) {
-                converged = 1;
-                break;
-            }
-            if (screening) {
-                n_active = enet_screen(active, excluded, w, e, XtA, norm2, dual_norm, gap, l1, l2);
-                n_nz = 0;
-                for (int64_t f = 0; f < n_active; f++)
-                    if (w[active[f]] != 0) nz[n_nz++] = active[f];
-            }
-        }
-        full = n_nz == 0 || n_nz >= n_active;
-    }
-    *n_iter = converged ? it + 1 : max_iter;
-    *gap_out = gap;
-    return converged ? MLC_OK : MLC_ENOTCONVERGED;
-}
-
-int mlc_least_squares_cd_enet(double *w, double *gap_out, int64_t *n_iter, const double *XT, const double *y,
-                              int64_t n, int64_t d, double l1, double l2, int64_t max_iter, double tol,
-                              int positive, int selection_random, uint64_t seed, const mlc_progress *progress,
-                              double *work, int64_t *iwork) {
-    if (mlc_least_squares_cd_check_params(n, d, l1, l2, max_iter, tol) != NULL) return MLC_EINVAL;
-    double *R = work, *XtA = work + n, *norm2 = work + n + d;
-    for (int64_t j = 0; j < d; j++) norm2[j] = mlc_cblas_ddot((int)n, XT + j * n, 1, XT + j * n, 1);
-    memcpy(R, y, (size_t)n * sizeof(double));
-    mlc_cblas_dgemv(CblasRowMajor, CblasTrans, (int)d, (int)n, -1.0, XT, (int)n, w, 1, 1.0, R, 1);
-    enet_data e = {XT, y, R, NULL, NULL, 0.0, NULL, n, d};
-    return enet_run(w, gap_out, n_iter, &e, norm2, XtA, l1, l2, max_iter, tol, positive,
-                    selection_random, seed, progress, iwork);
-}
-
-int mlc_least_squares_cd_enet_gram(double *w, double *gap_out, int64_t *n_iter, const double *G,
-                                   const double *Xty, double yy, int64_t d, double l1, double l2,
-                                   int64_t max_iter, double tol, int positive, int selection_random,
-                                   uint64_t seed, const mlc_progress *progress, double *work, int64_t *iwork) {
-    if (mlc_least_squares_cd_check_params(1, d, l1, l2, max_iter, tol) != NULL) return MLC_EINVAL;
-    double *q = work, *XtA = work + d, *norm2 = work + 2 * d;
-    for (int64_t j = 0; j < d; j++) norm2[j] = G[j * d + j];
-    mlc_cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)d, (int)d, 1.0, G, (int)d, w, 1, 0.0, q, 1);
-    enet_data e = {NULL, NULL, NULL, G, Xty, yy, q, 1, d};
-    return enet_run(w, gap_out, n_iter, &e, norm2, XtA, l1, l2, max_iter, tol, positive,
-                    selection_random, seed, progress, iwork);
-}
-
 /* One pass over X. Centring needs the means, which would cost a pass of their own; instead each
  * row is centred at a pilot shift c (the plain mean of the first block of rows), and the exact
  * centring is a rank-one correction at the end: with S = sum_i w_i (x_i - c), W = sum_i w_i,
@@ -593,6 +398,88 @@ int mlc_least_squares_lstsq_gram(double *coef, double *s, const double *G, const
     st = chol_solve(A, G, 0.0, coef, d, t);
 done:
     mlc_free(A);
+    return st;
+}
+
+/* ---- sparse ridge / least squares ---- */
+
+/* The implicitly centred operator Xc = S (X - 1 x_mean^T) of a CSR X. */
+typedef struct {
+    const double *data;
+    const int32_t *indices;
+    const int64_t *indptr;
+    const double *x_mean, *s; /* (D); (N) or NULL (ones) */
+    int64_t n, d;
+    int n_threads;
+} csr_centred;
+
+static void xc_apply(const csr_centred *A, double *u, const double *v) { /* u (N) = Xc v */
+    mlc_sparse_csr_mm_f64(u, A->data, A->indices, A->indptr, v, A->n, A->d, 1, A->n_threads);
+    const double mv = mlc_cblas_ddot((int)A->d, A->x_mean, 1, v, 1);
+    for (int64_t i = 0; i < A->n; i++) u[i] = (A->s != NULL ? A->s[i] : 1.0) * (u[i] - mv);
+}
+
+/* v (D) = Xc^T u; su (N) scratch */
+static int xc_apply_t(const csr_centred *A, double *v, const double *u, double *su) {
+    double sdotu = 0.0;
+    for (int64_t i = 0; i < A->n; i++) {
+        su[i] = (A->s != NULL ? A->s[i] : 1.0) * u[i];
+        sdotu += su[i];
+    }
+    int st = mlc_sparse_csr_tmm_f64(v, A->data, A->indices, A->indptr, su, A->n, A->d, 1, A->n_threads);
+    for (int64_t j = 0; j < A->d; j++) v[j] -= A->x_mean[j] * sdotu;
+    return st;
+}
+
+int mlc_least_squares_ridge_csr(double *coef, int64_t *n_iter, const double *data, const int32_t *indices,
+                                const int64_t *indptr, const double *x_mean, const double *s, const double *Y,
+                                const double *alpha, int64_t n, int64_t d, int64_t t, int64_t max_iter,
+                                double tol, const mlc_progress *progress, int n_threads) {
+    if (mlc_least_squares_check_params(n, d, t) != NULL || max_iter < 1 || !(tol >= 0)) return MLC_EINVAL;
+    double *buf = mlc_malloc((size_t)(3 * n + 2 * d) * sizeof(double));
+    if (buf == NULL) return MLC_ENOMEM;
+    double *r = buf, *q = r + n, *su = q + n, *g = su + n, *p = g + d;
+    const csr_centred A = {data, indices, indptr, x_mean, s, n, d, n_threads};
+    int st = MLC_OK, converged_all = 1;
+    for (int64_t k = 0; k < t && st == MLC_OK; k++) {
+        double *w = coef + k * d;
+        const double a = alpha[k];
+        memset(w, 0, (size_t)d * sizeof(double));
+        for (int64_t i = 0; i < n; i++) r[i] = Y[i * t + k];
+        if ((st = xc_apply_t(&A, g, r, su)) != MLC_OK) break;
+        memcpy(p, g, (size_t)d * sizeof(double));
+        double gamma = mlc_cblas_ddot((int)d, g, 1, g, 1);
+        const double stop = tol * sqrt(gamma);
+        int64_t it = 0;
+        int converged = gamma == 0.0;
+        while (!converged && it < max_iter) {
+            if (mlc_progress_tick(progress, it, max_iter)) {
+                st = MLC_EINTERRUPTED;
+                break;
+            }
+            it++;
+            xc_apply(&A, q, p);
+            const double delta = mlc_cblas_ddot((int)n, q, 1, q, 1) + a * mlc_cblas_ddot((int)d, p, 1, p, 1);
+            if (!(delta > 0)) { /* Xc p = 0 with alpha = 0: p, in Xc's row space, is 0 to rounding */
+                converged = 1;
+                break;
+            }
+            const double step = gamma / delta;
+            mlc_cblas_daxpy((int)d, step, p, 1, w, 1);
+            mlc_cblas_daxpy((int)n, -step, q, 1, r, 1);
+            if ((st = xc_apply_t(&A, g, r, su)) != MLC_OK) break;
+            mlc_cblas_daxpy((int)d, -a, w, 1, g, 1); /* the negative gradient Xc^T r - alpha w */
+            const double gamma1 = mlc_cblas_ddot((int)d, g, 1, g, 1);
+            converged = sqrt(gamma1) <= stop;
+            const double beta = gamma1 / gamma;
+            gamma = gamma1;
+            for (int64_t j = 0; j < d; j++) p[j] = g[j] + beta * p[j];
+        }
+        n_iter[k] = it;
+        converged_all &= converged;
+    }
+    mlc_free(buf);
+    if (st == MLC_OK && !converged_all) st = MLC_ENOTCONVERGED;
     return st;
 }
 

@@ -28,10 +28,25 @@
   blocks (no centred copy of X). The random selection uses mlc's generator, so its path differs
   from scikit-learn's (the optimum does not).
 
-Every solver works in float64: float32 input is converted (coef_ is float64). Sparse input is
-not supported (TypeError). ``copy_X`` has no effect (X is never modified). ``precompute``
-defaults to 'auto' (scikit-learn's default is False): the choice changes the speed, not the
-optimum.
+Sparse input (scipy.sparse CSR/CSC, any other format converted to CSR) is never densified; with an
+intercept, X is centred implicitly (the centred matrix is never formed), as scikit-learn does:
+
+- ``Lasso`` / ``ElasticNet``: coordinate descent over the CSC columns (scikit-learn's
+  sparse_enet_coordinate_descent, csrc/linear/least_squares_cd.c): the same iterates, stopping
+  rule and optimum as on the dense copy, O(nnz of the column) per coordinate whatever the
+  centring. ``precompute`` is ignored on sparse input (as in scikit-learn).
+- ``Ridge``: 'auto', 'sparse_cg', 'lsqr', 'sag' (and 'cholesky' / 'saga' without an intercept, as
+  scikit-learn allows) run CGLS on the implicitly centred X (csrc/linear/least_squares.c) to a
+  relative gradient norm of 1e-4 tol (scikit-learn's sparse_cg stops at tol): the dense solvers'
+  optimum to about that accuracy; ``n_iter_`` holds the iterations per target. 'svd' raises as in
+  scikit-learn; ``positive=True`` runs the sparse coordinate descent.
+- ``LinearRegression``: CGLS from zero (the minimum-norm least squares solution, what
+  scikit-learn's lsqr computes) to a relative gradient norm of 1e-4 tol; ``rank_`` and
+  ``singular_values_`` are not set (as in scikit-learn); ``positive=True`` raises TypeError.
+
+Every solver works in float64: float32 input is converted (coef_ is float64). ``copy_X`` has no
+effect (X is never modified). ``precompute`` defaults to 'auto' (scikit-learn's default is False):
+the choice changes the speed, not the optimum.
 """
 import warnings
 
@@ -40,8 +55,8 @@ import numpy as np
 from .. import _mlc
 from .._math import linear_scores
 from .._threads import get_num_threads
-from .._validation import (assert_all_finite, check_choice, check_is_fitted, check_sample_weight, is_int,
-                           is_real, seed_from_random_state)
+from .._validation import (_is_sparse, assert_all_finite, check_choice, check_is_fitted, check_sample_weight,
+                           csr_parts, is_int, is_real, seed_from_random_state)
 from ..base import BaseEstimator, RegressorMixin
 from ..exceptions import ConvergenceWarning
 
@@ -75,12 +90,13 @@ def _check_max_iter(value, allow_none=False):
 class _LinearModel(RegressorMixin, BaseEstimator):
     """Shared: validation, centring (C), intercept, predict."""
 
-    def _validate(self, X, y, sample_weight, normalize_weights=False, finite_X=True):
-        """finite_X=False defers X's NaN/infinity check to the caller (_gram or assert_all_finite)."""
+    def _validate(self, X, y, sample_weight, normalize_weights=False, finite_X=True, accept_sparse=False):
+        """finite_X=False defers X's NaN/infinity check to the caller (_gram or assert_all_finite).
+        accept_sparse: a scipy.sparse X comes back in that format (checked finite), float64."""
         X, y = self._validate_data(X, y, reset=True, multi_output=True, y_numeric=True,
-                                   ensure_all_finite=finite_X)
+                                   ensure_all_finite=finite_X or _is_sparse(X), accept_sparse=accept_sparse)
         y = np.asarray(y, dtype=np.float64)
-        X = np.ascontiguousarray(X, dtype=np.float64)
+        X = X.astype(np.float64, copy=False) if _is_sparse(X) else np.ascontiguousarray(X, dtype=np.float64)
         sw = check_sample_weight(sample_weight, X.shape[0], ensure_non_negative=True)
         if sw is not None and normalize_weights:
             sw = sw * (X.shape[0] / sw.sum())
@@ -100,6 +116,45 @@ class _LinearModel(RegressorMixin, BaseEstimator):
                                                get_num_threads())
         return Xc, Yc, x_off, y_off, y_ndim
 
+    def _sparse_center(self, X, Y, sw):
+        """The implicit centring of a sparse X (which stays as it is): its weighted column means
+        X_offset (zeros without an intercept), s = sqrt(sample_weight) or None, the centred and
+        s-scaled targets Yc (N, T), y_offset."""
+        n, d = X.shape
+        if self.fit_intercept:
+            w = np.ones(n) if sw is None else sw
+            W = w.sum()
+            if not W > 0:
+                raise ValueError("sample_weight must have a positive sum")
+            x_off = np.asarray(X.T @ w, dtype=np.float64).ravel() / W
+            y_off = w @ Y / W
+        else:
+            x_off, y_off = np.zeros(d), np.zeros(Y.shape[1])
+        s = None if sw is None else np.sqrt(sw)
+        Yc = Y - y_off
+        if s is not None:
+            Yc *= s[:, None]
+        return x_off, y_off, s, np.ascontiguousarray(Yc)
+
+    def _ridge_sparse(self, X, Y, sw, alphas, max_iter, tol):
+        """CGLS on the implicitly centred CSR X (csrc/linear/least_squares.c): (coef, x_off, y_off,
+        n_iter, converged)."""
+        x_off, y_off, s, Yc = self._sparse_center(X, Y, sw)
+        data, indices, indptr, d = csr_parts(X.tocsr())
+        coef, n_iter, ok = _mlc.lsq_ridge_csr(data, indices, indptr, d, x_off, s, Yc, alphas, max_iter, tol,
+                                              get_num_threads())
+        return coef, x_off, y_off, n_iter, ok
+
+    def _csc_problem(self, X, Y, sw):
+        """Coordinate descent's view of a sparse X: the leading arguments of _mlc.cd_enet_csc (the CSC
+        arrays of sqrt(sw) X, n_samples, X_offset, s), the centred targets Yc, X_offset, y_offset."""
+        x_off, y_off, s, Yc = self._sparse_center(X, Y, sw)
+        Z = X.tocsc() if s is None else X.tocsr().multiply(s[:, None]).tocsc()
+        Z.sort_indices()
+        head = (Z.data, Z.indices.astype(np.int32, copy=False), Z.indptr.astype(np.int64, copy=False), X.shape[0],
+                x_off, s)
+        return head, Yc, x_off, y_off
+
     def _finish(self, coef, x_off, y_off, y_ndim, squeeze_single=False):
         """coef (T, D) -> coef_ of scikit-learn's shape, intercept_ = y_offset - X_offset coef^T
         (0.0 without an intercept, a float for 1-D y, else one per target)."""
@@ -114,11 +169,12 @@ class _LinearModel(RegressorMixin, BaseEstimator):
     def predict(self, X):
         """Predict with the fitted linear model: X coef_^T + intercept_."""
         check_is_fitted(self)
-        X = self._validate_data(X, reset=False)
+        X = self._validate_data(X, reset=False, accept_sparse=["csr", "csc"])
         return linear_scores(X, self.coef_, self.intercept_)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
         tags.target_tags.multi_output = True
         tags.target_tags.single_output = True
         return tags
@@ -147,6 +203,16 @@ class LinearRegression(_LinearModel):
         """Fit by Cholesky on the normal equations when X is well-conditioned, else by the
         minimum-norm SVD solution (Lawson-Hanson with positive=True); returns self."""
         _check_real(self.tol, "tol", 0.0)
+        if _is_sparse(X):
+            if self.positive:
+                raise TypeError("Sparse data was passed for X, but dense data is required with "
+                                "positive=True. Use '.toarray()' to convert to a dense numpy array.")
+            X, Y, sw, y_ndim = self._validate(X, y, sample_weight, accept_sparse=["csr", "csc"])
+            coef, x_off, y_off, _, _ = self._ridge_sparse(X, Y, sw, np.zeros(Y.shape[1]),
+                                                          10 * min(X.shape) + 100, 1e-4 * float(self.tol))
+            for name in ("rank_", "singular_values_", "singular_"):
+                self.__dict__.pop(name, None)
+            return self._finish(coef, x_off, y_off, y_ndim)
         if self.positive:
             Xc, Yc, x_off, y_off, y_ndim = self._prepare(X, y, sample_weight)
             # Lawson-Hanson, as scipy.optimize.nnls; its cap of 3 n_features iterations, with room
@@ -167,6 +233,11 @@ class LinearRegression(_LinearModel):
             assert_all_finite(X, "X")
         Xc, Yc, x_off, y_off = _mlc.lsq_center(X, Y, sw, bool(self.fit_intercept), False, get_num_threads())
         return self._set_lstsq(*_mlc.lsq_lstsq(Xc, Yc, float(self.tol)), x_off, y_off, y_ndim)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = not self.positive
+        return tags
 
     def _set_lstsq(self, coef, s, rank, x_off, y_off, y_ndim):
         self.rank_ = int(rank)
@@ -221,6 +292,8 @@ class Ridge(_LinearModel):
         if self.positive and self.solver not in ("auto", "lbfgs"):
             raise ValueError(f"solver='{self.solver}' does not support positive fitting. Please "
                              "set the solver to 'auto' or 'lbfgs', or set `positive=False`")
+        if _is_sparse(X):
+            return self._fit_sparse(X, y, sample_weight)
         X, Y, sw, y_ndim = self._validate(X, y, sample_weight, finite_X=False)
         alphas = self._alphas(Y.shape[1])
         n, d = X.shape
@@ -251,6 +324,44 @@ class Ridge(_LinearModel):
             solver = _mlc.RIDGE_SVD if self.solver == "svd" else _mlc.RIDGE_CHOLESKY
             coef = _mlc.lsq_ridge(Xc, Yc, alphas, solver)
             self.n_iter_ = None
+        return self._finish(coef, x_off, y_off, y_ndim, squeeze_single=True)
+
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = self.solver != "svd" and (self.solver not in ("cholesky", "saga")
+                                                           or not self.fit_intercept)
+        return tags
+
+    def _fit_sparse(self, X, y, sample_weight):
+        """scikit-learn's solver rules on sparse input; CGLS (coordinate descent with positive=True)."""
+        if self.solver in ("svd", "cholesky", "saga") and self.fit_intercept:
+            raise ValueError(f"solver='{self.solver}' does not support fitting the intercept on sparse data. "
+                             "Please set the solver to 'auto' or 'lsqr', 'sparse_cg', 'sag', 'lbfgs' or set "
+                             "`fit_intercept=False`")
+        if self.solver == "svd":
+            raise TypeError("SVD solver does not support sparse inputs currently")
+        X, Y, sw, y_ndim = self._validate(X, y, sample_weight, accept_sparse=["csr", "csc"])
+        alphas = self._alphas(Y.shape[1])
+        t, d = Y.shape[1], X.shape[1]
+        if self.positive:
+            max_iter = 15000 if self.max_iter is None else self.max_iter
+            # as on dense input: ||y - Xw||^2 + alpha ||w||^2 is twice the l2_reg = alpha problem
+            head, Yc, x_off, y_off = self._csc_problem(X, Y, sw)
+            coef, n_iter = np.zeros((t, d)), []
+            for k in range(t):
+                coef[k], _, it, _ = _mlc.cd_enet_csc(*head, np.ascontiguousarray(Yc[:, k]), coef[k], 0.0,
+                                                     float(alphas[k]), max_iter, min(float(self.tol), 1e-8),
+                                                     True, False, 0)
+                n_iter.append(it)
+            self.n_iter_ = np.asarray(n_iter, dtype=np.int32)
+        else:
+            max_iter = 10 * (min(X.shape) + 10) if self.max_iter is None else self.max_iter
+            coef, x_off, y_off, n_iter, ok = self._ridge_sparse(X, Y, sw, alphas, max_iter, 1e-4 * float(self.tol))
+            if not ok:
+                warnings.warn(f"sparse_cg did not converge after {max_iter} iterations.", ConvergenceWarning,
+                              stacklevel=2)
+            self.n_iter_ = n_iter.astype(np.int32)
         return self._finish(coef, x_off, y_off, y_ndim, squeeze_single=True)
 
 
@@ -298,22 +409,30 @@ class ElasticNet(_LinearModel):
         if self.alpha == 0:
             warnings.warn("With alpha=0, this algorithm does not converge well. You are advised "
                           "to use the LinearRegression estimator", stacklevel=2)
-        X, Y, sw, y_ndim = self._validate(X, y, sample_weight, normalize_weights=True, finite_X=False)
+        sparse = _is_sparse(X)
+        X, Y, sw, y_ndim = self._validate(X, y, sample_weight, normalize_weights=True, finite_X=False,
+                                          accept_sparse=["csc", "csr"])
         n, d = X.shape
         t = Y.shape[1]
         # n >> d: coordinate descent on the Gram matrix (O(d) a coordinate; same iterates and
-        # stopping rule), else on the residual with X transposed (each feature contiguous)
-        if isinstance(pre, str):
+        # stopping rule), else on the residual with X transposed (each feature contiguous); a
+        # sparse X over its CSC columns (precompute ignored, as in scikit-learn)
+        if sparse:
+            gram = user_gram = False
+        elif isinstance(pre, str):
             gram = n >= _GRAM_RATIO * d and d <= _GRAM_MAX_FEATURES
         else:
             gram = user_gram or bool(pre)
-        if not gram or user_gram:
+        if (not gram or user_gram) and not sparse:
             assert_all_finite(X, "X")
         G = self._user_gram(X, Y, sw) if user_gram else None
         if G is not None:
             G, XtY, yy, x_off, y_off = G
         elif gram:
             G, XtY, yy, x_off, y_off = self._gram(X, Y, sw)
+        elif sparse:
+            head, Yc, x_off, y_off = self._csc_problem(X, Y, sw)
+            yy = np.einsum("ik,ik->k", Yc, Yc)
         else:
             XT, Yc, x_off, y_off = _mlc.lsq_center(X, Y, sw, bool(self.fit_intercept), True,
                                                    get_num_threads())
@@ -333,6 +452,8 @@ class ElasticNet(_LinearModel):
             args = (l1_reg, l2_reg, self.max_iter, float(self.tol), bool(self.positive), random, seed)
             if gram:
                 w, gap, it, ok = _mlc.cd_enet_gram(G, XtY[k], float(yy[k]), coef[k], *args)
+            elif sparse:
+                w, gap, it, ok = _mlc.cd_enet_csc(*head, np.ascontiguousarray(Yc[:, k]), coef[k], *args)
             else:
                 w, gap, it, ok = _mlc.cd_enet(XT, np.ascontiguousarray(Yc[:, k]), coef[k], *args)
             coef[k] = w
