@@ -62,12 +62,18 @@ static int sane(Py_ssize_t s1, Py_ssize_t s2, Py_ssize_t p1, Py_ssize_t p2, Py_s
 
 /* ---- conv2d --------------------------------------------------------------------------------------- */
 
-/* The checks both directions share: weight (C_out, C_in, KH, KW) against x (B, C_in, H, W) and the
- * output-size formula; y (B, C_out, OH, OW) is out or dout. Fills *oh, *ow. */
+/* The checks both directions share: weight (C_out, C_in / groups, KH, KW) against x (B, C_in, H, W)
+ * and the output-size formula; y (B, C_out, OH, OW) is out or dout. */
 static int conv_shapes(PyArrayObject *y, const char *ny, PyArrayObject *x, PyArrayObject *w, Py_ssize_t sh,
-                       Py_ssize_t sw, Py_ssize_t ph, Py_ssize_t pw, Py_ssize_t dh, Py_ssize_t dw) {
-    if (mlc_bind_dims_match(w, 1, "weight", x, 1, "x") < 0 || mlc_bind_dims_match(y, 0, ny, x, 0, "x") < 0 ||
-        mlc_bind_dims_match(y, 1, ny, w, 0, "weight") < 0)
+                       Py_ssize_t sw, Py_ssize_t ph, Py_ssize_t pw, Py_ssize_t dh, Py_ssize_t dw, Py_ssize_t groups) {
+    if (groups == 1 && mlc_bind_dims_match(w, 1, "weight", x, 1, "x") < 0) return -1;
+    if (groups != 1 && groups >= 1 && groups <= INT_MAX && PyArray_DIM(w, 1) * groups != PyArray_DIM(x, 1)) {
+        PyErr_Format(PyExc_ValueError, "weight has %zd input channels per group, x has %zd channels: with groups=%zd "
+                     "they must be x's channels / groups", (Py_ssize_t)PyArray_DIM(w, 1), (Py_ssize_t)PyArray_DIM(x, 1),
+                     groups);
+        return -1;
+    }
+    if (mlc_bind_dims_match(y, 0, ny, x, 0, "x") < 0 || mlc_bind_dims_match(y, 1, ny, w, 0, "weight") < 0)
         return -1;
     const int64_t KH = PyArray_DIM(w, 2), KW = PyArray_DIM(w, 3);
     const int ok = sane(sh, sw, ph, pw, dh, dw) && KH >= 1 && KW >= 1;
@@ -76,7 +82,7 @@ static int conv_shapes(PyArrayObject *y, const char *ny, PyArrayObject *x, PyArr
     if (ok && (oh < 1 || ow < 1)) return empty_output(x, "x", KH, KW, ph, pw, dh, dw);
     if (mlc_bind_check_params(mlc_nn_conv2d_check_params(PyArray_DIM(x, 0), PyArray_DIM(x, 1), PyArray_DIM(x, 2),
                                                          PyArray_DIM(x, 3), PyArray_DIM(w, 0), KH, KW, sh, sw, ph, pw,
-                                                         dh, dw)) < 0)
+                                                         dh, dw, groups)) < 0)
         return -1;
     return plane_match(y, ny, oh, ow, x, "x");
 }
@@ -109,43 +115,45 @@ static int conv_scratch(PyObject *so, int64_t n, PyArrayObject **arr, const char
 }
 
 /* nn_conv2d_scratch_size(x_shape, weight_shape, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w,
- *                        backward, with_dweight) -> floats of scratch for the current thread count */
+ *                        backward, with_dweight, groups=1) -> floats of scratch for the current thread count */
 static PyObject *nn_conv2d_scratch_size(PyObject *self, PyObject *args) {
     (void)self;
-    Py_ssize_t B, Cin, H, W, Cout, Cin_w, KH, KW, sh, sw, ph, pw, dh, dw;
+    Py_ssize_t B, Cin, H, W, Cout, Cin_w, KH, KW, sh, sw, ph, pw, dh, dw, groups = 1;
     int backward, with_dw;
-    if (!PyArg_ParseTuple(args, "(nnnn)(nnnn)nnnnnnpp", &B, &Cin, &H, &W, &Cout, &Cin_w, &KH, &KW, &sh, &sw, &ph,
-                          &pw, &dh, &dw, &backward, &with_dw))
+    if (!PyArg_ParseTuple(args, "(nnnn)(nnnn)nnnnnnpp|n", &B, &Cin, &H, &W, &Cout, &Cin_w, &KH, &KW, &sh, &sw, &ph,
+                          &pw, &dh, &dw, &backward, &with_dw, &groups))
         return NULL;
     return PyLong_FromLongLong((long long)mlc_nn_conv2d_scratch_size(B, Cin, H, W, Cout, KH, KW, sh, sw, ph, pw, dh, dw,
-                                                                     backward, with_dw, mlc_get_num_threads()));
+                                                                     groups, backward, with_dw,
+                                                                     mlc_get_num_threads()));
 }
 
 /* nn_conv2d_forward(out, x, weight, bias, stride_h=1, stride_w=1, pad_h=0, pad_w=0, dil_h=1, dil_w=1,
- *                   scratch=None) */
+ *                   scratch=None, groups=1) */
 static PyObject *nn_conv2d_forward(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
     static char *kwlist[] = {"out", "x", "weight", "bias", "stride_h", "stride_w", "pad_h", "pad_w",
-                             "dil_h", "dil_w", "scratch", NULL};
+                             "dil_h", "dil_w", "scratch", "groups", NULL};
     PyObject *oo, *xo, *wo, *bo, *so = Py_None;
-    Py_ssize_t sh = 1, sw = 1, ph = 0, pw = 0, dh = 1, dw = 1;
+    Py_ssize_t sh = 1, sw = 1, ph = 0, pw = 0, dh = 1, dw = 1, groups = 1;
     PyArrayObject *out, *x, *w, *b;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOO|nnnnnnO", kwlist, &oo, &xo, &wo, &bo, &sh, &sw, &ph, &pw, &dh,
-                                     &dw, &so))
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOO|nnnnnnOn", kwlist, &oo, &xo, &wo, &bo, &sh, &sw, &ph, &pw, &dh,
+                                     &dw, &so, &groups))
         return NULL;
     if (mlc_bind_inplace(oo, NPY_FLOAT32, 4, "out", MLC_BIND_OUT, &out) < 0 ||
         mlc_bind_inplace(xo, NPY_FLOAT32, 4, "x", MLC_BIND_IN, &x) < 0 ||
         mlc_bind_inplace(wo, NPY_FLOAT32, 4, "weight", MLC_BIND_IN, &w) < 0 ||
         mlc_bind_inplace(bo, NPY_FLOAT32, 1, "bias", MLC_BIND_OPTIONAL, &b) < 0 ||
         mlc_bind_dims_match(b, 0, "bias", w, 0, "weight") < 0 ||
-        conv_shapes(out, "out", x, w, sh, sw, ph, pw, dh, dw) < 0 ||
+        conv_shapes(out, "out", x, w, sh, sw, ph, pw, dh, dw, groups) < 0 ||
         mlc_bind_no_overlap(out, "out", x, "x", 0) < 0 || mlc_bind_no_overlap(out, "out", w, "weight", 0) < 0 ||
         mlc_bind_no_overlap(out, "out", b, "bias", 0) < 0)
         return NULL;
     const int64_t B = PyArray_DIM(x, 0), Cin = PyArray_DIM(x, 1), H = PyArray_DIM(x, 2), W = PyArray_DIM(x, 3);
     const int64_t Cout = PyArray_DIM(w, 0), KH = PyArray_DIM(w, 2), KW = PyArray_DIM(w, 3);
     const int nt = mlc_get_num_threads();
-    const int64_t n_scratch = mlc_nn_conv2d_scratch_size(B, Cin, H, W, Cout, KH, KW, sh, sw, ph, pw, dh, dw, 0, 0, nt);
+    const int64_t n_scratch =
+        mlc_nn_conv2d_scratch_size(B, Cin, H, W, Cout, KH, KW, sh, sw, ph, pw, dh, dw, groups, 0, 0, nt);
     PyArrayObject *arr[4] = {out, x, w, b};
     const char *names[4] = {"out", "x", "weight", "bias"};
     float *scratch, *own;
@@ -154,23 +162,23 @@ static PyObject *nn_conv2d_forward(PyObject *self, PyObject *args, PyObject *kwd
     int st;
     Py_BEGIN_ALLOW_THREADS
     st = mlc_nn_conv2d_forward(PyArray_DATA(out), PyArray_DATA(x), PyArray_DATA(w), bd, B, Cin, H, W, Cout, KH, KW, sh,
-                               sw, ph, pw, dh, dw, scratch, nt);
+                               sw, ph, pw, dh, dw, groups, scratch, nt);
     Py_END_ALLOW_THREADS
     mlc_free(own);
     return mlc_bind_none_or_status(st);
 }
 
-/* nn_conv2d_backward(dx, dweight, dbias, dout, x, weight, stride_h=1, ..., dil_w=1, scratch=None):
- * accumulate. */
+/* nn_conv2d_backward(dx, dweight, dbias, dout, x, weight, stride_h=1, ..., dil_w=1, scratch=None,
+ * groups=1): accumulate. */
 static PyObject *nn_conv2d_backward(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
     static char *kwlist[] = {"dx", "dweight", "dbias", "dout", "x", "weight", "stride_h", "stride_w",
-                             "pad_h", "pad_w", "dil_h", "dil_w", "scratch", NULL};
+                             "pad_h", "pad_w", "dil_h", "dil_w", "scratch", "groups", NULL};
     PyObject *dxo, *dwo, *dbo, *go, *xo, *wo, *so = Py_None;
-    Py_ssize_t sh = 1, sw = 1, ph = 0, pw = 0, dh = 1, dw = 1;
+    Py_ssize_t sh = 1, sw = 1, ph = 0, pw = 0, dh = 1, dw = 1, groups = 1;
     PyArrayObject *dx, *dwt, *db, *g, *x, *w;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOO|nnnnnnO", kwlist, &dxo, &dwo, &dbo, &go, &xo, &wo, &sh, &sw,
-                                     &ph, &pw, &dh, &dw, &so))
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOO|nnnnnnOn", kwlist, &dxo, &dwo, &dbo, &go, &xo, &wo, &sh, &sw,
+                                     &ph, &pw, &dh, &dw, &so, &groups))
         return NULL;
     if (mlc_bind_inplace(dxo, NPY_FLOAT32, 4, "dx", MLC_BIND_OUT | MLC_BIND_OPTIONAL, &dx) < 0 ||
         mlc_bind_inplace(dwo, NPY_FLOAT32, 4, "dweight", MLC_BIND_OUT | MLC_BIND_OPTIONAL, &dwt) < 0 ||
@@ -178,7 +186,7 @@ static PyObject *nn_conv2d_backward(PyObject *self, PyObject *args, PyObject *kw
         mlc_bind_inplace(go, NPY_FLOAT32, 4, "dout", MLC_BIND_IN, &g) < 0 ||
         mlc_bind_inplace(xo, NPY_FLOAT32, 4, "x", MLC_BIND_IN, &x) < 0 ||
         mlc_bind_inplace(wo, NPY_FLOAT32, 4, "weight", MLC_BIND_IN, &w) < 0 ||
-        conv_shapes(g, "dout", x, w, sh, sw, ph, pw, dh, dw) < 0)
+        conv_shapes(g, "dout", x, w, sh, sw, ph, pw, dh, dw, groups) < 0)
         return NULL;
     for (int d = 0; d < 4; d++)
         if (mlc_bind_dims_match(dx, d, "dx", x, d, "x") < 0 ||
@@ -194,7 +202,8 @@ static PyObject *nn_conv2d_backward(PyObject *self, PyObject *args, PyObject *kw
           *dbd = mlc_bind_data(db);
     int64_t n_scratch = 0;
     if (dx != NULL || dwt != NULL)
-        n_scratch = mlc_nn_conv2d_scratch_size(B, Cin, H, W, Cout, KH, KW, sh, sw, ph, pw, dh, dw, 1, dwt != NULL, nt);
+        n_scratch =
+            mlc_nn_conv2d_scratch_size(B, Cin, H, W, Cout, KH, KW, sh, sw, ph, pw, dh, dw, groups, 1, dwt != NULL, nt);
     PyArrayObject *arr[6] = {dx, dwt, db, g, x, w};
     const char *names[6] = {"dx", "dweight", "dbias", "dout", "x", "weight"};
     float *scratch, *own;
@@ -202,7 +211,7 @@ static PyObject *nn_conv2d_backward(PyObject *self, PyObject *args, PyObject *kw
     int st;
     Py_BEGIN_ALLOW_THREADS
     st = mlc_nn_conv2d_backward(dxd, dwd, dbd, PyArray_DATA(g), PyArray_DATA(x), PyArray_DATA(w), B, Cin, H, W, Cout,
-                                KH, KW, sh, sw, ph, pw, dh, dw, scratch, nt);
+                                KH, KW, sh, sw, ph, pw, dh, dw, groups, scratch, nt);
     Py_END_ALLOW_THREADS
     mlc_free(own);
     return mlc_bind_none_or_status(st);
@@ -344,14 +353,14 @@ static PyObject *nn_avgpool2d_backward(PyObject *self, PyObject *args, PyObject 
 PyMethodDef mlc_nn_conv_methods[] = {
     {"nn_conv2d_scratch_size", nn_conv2d_scratch_size, METH_VARARGS,
      "nn_conv2d_scratch_size(x_shape, weight_shape, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, backward, "
-     "with_dweight) -> floats of scratch nn_conv2d_forward/backward need (for the current thread count)"},
+     "with_dweight, groups=1) -> floats of scratch nn_conv2d_forward/backward need (for the current thread count)"},
     {"nn_conv2d_forward", MLC_BIND_FN(nn_conv2d_forward), MLC_BIND_KW,
      "nn_conv2d_forward(out, x, weight, bias, stride_h=1, stride_w=1, pad_h=0, pad_w=0, dil_h=1, dil_w=1, "
-     "scratch=None):\n"
-     "out (B, C_out, OH, OW) = conv2d(x (B, C_in, H, W), weight (C_out, C_in, KH, KW)) + bias (C_out) or None"},
+     "scratch=None, groups=1):\n"
+     "out (B, C_out, OH, OW) = conv2d(x (B, C_in, H, W), weight (C_out, C_in / groups, KH, KW)) + bias (C_out) or None"},
     {"nn_conv2d_backward", MLC_BIND_FN(nn_conv2d_backward), MLC_BIND_KW,
      "nn_conv2d_backward(dx, dweight, dbias, dout, x, weight, stride_h=1, stride_w=1, pad_h=0, pad_w=0, dil_h=1, "
-     "dil_w=1, scratch=None): accumulate the gradients (each may be None)"},
+     "dil_w=1, scratch=None, groups=1): accumulate the gradients (each may be None)"},
     {"nn_maxpool2d_forward", MLC_BIND_FN(nn_maxpool2d_forward), MLC_BIND_KW,
      "nn_maxpool2d_forward(out, argmax, x, kernel_h, kernel_w, stride_h, stride_w, pad_h=0, pad_w=0): "
      "argmax (int64, flat index in the H*W plane) may be None"},

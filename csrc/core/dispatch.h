@@ -76,14 +76,14 @@
     X(int, mlc_nn_conv2d_forward, (float *out, const float *x, const float *weight, const float *bias,   \
       int64_t B, int64_t C_in, int64_t H, int64_t W, int64_t C_out, int64_t KH, int64_t KW,              \
       int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t dil_h, int64_t dil_w,    \
-      float *scratch, int n_threads), (out, x, weight, bias, B, C_in, H, W, C_out, KH, KW, stride_h,     \
-      stride_w, pad_h, pad_w, dil_h, dil_w, scratch, n_threads))                                         \
+      int64_t groups, float *scratch, int n_threads), (out, x, weight, bias, B, C_in, H, W, C_out, KH,   \
+      KW, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, groups, scratch, n_threads))                   \
     X(int, mlc_nn_conv2d_backward, (float *dx, float *dweight, float *dbias, const float *dout,          \
       const float *x, const float *weight, int64_t B, int64_t C_in, int64_t H, int64_t W, int64_t C_out, \
       int64_t KH, int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,          \
-      int64_t dil_h, int64_t dil_w, float *scratch, int n_threads), (dx, dweight, dbias, dout, x,        \
-      weight, B, C_in, H, W, C_out, KH, KW, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, scratch,     \
-      n_threads))                                                                                        \
+      int64_t dil_h, int64_t dil_w, int64_t groups, float *scratch, int n_threads), (dx, dweight, dbias, \
+      dout, x, weight, B, C_in, H, W, C_out, KH, KW, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w,     \
+      groups, scratch, n_threads))                                                                       \
     X(int, mlc_nn_dense_forward, (float *out, const float *x, const float *weight, const float *bias,    \
       int64_t B, int64_t C_in, int64_t C_out, int n_threads), (out, x, weight, bias, B, C_in, C_out,     \
       n_threads))                                                                                        \

@@ -1,5 +1,6 @@
-/* conv2d.c: the 2-D convolution (torch.nn.Conv2d, groups = 1), forward and backward, by im2col + sgemm
- * (3x3 stride-1 kernels go to conv2d_winograd.c).
+/* conv2d.c: the 2-D convolution (torch.nn.Conv2d, any groups), forward and backward, by im2col + sgemm
+ * (3x3 stride-1 kernels without groups go to conv2d_winograd.c). With groups, each group is its own
+ * convolution on its slice of the channels: the products below, one per group, on per-group sizes.
  *
  *   forward:  out_b = weight col_b + bias                     (C_out, Q) = (C_out, P) (P, Q)
  *   backward: dx_b += col2im(weight^T dout_b)                   (P, Q) = (P, C_out) (C_out, Q)
@@ -30,6 +31,7 @@
 /* The whole problem, in one place for the helpers below. */
 typedef struct {
     int64_t B, C_in, H, W, C_out, KH, KW, sh, sw, ph, pw, dh, dw;
+    int64_t G;            /* groups; C_in and C_out above are those of ONE group */
     int64_t OH, OW, P, Q; /* output size; im2col rows P = C_in*KH*KW and columns Q = OH*OW */
     int direct;           /* 1x1, stride 1, no padding: col_b is x_b itself */
     int team;             /* > 1: images spread over team threads; 1: images in turn, threaded sgemm */
@@ -41,17 +43,19 @@ typedef struct {
  * is at least one per thread and enough work; otherwise (a batch smaller than the team) they run in
  * turn with a multi-threaded sgemm on bands n_threads times larger. */
 static conv_geom make_geom(int64_t B, int64_t C_in, int64_t H, int64_t W, int64_t C_out, int64_t KH, int64_t KW,
-                           int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t dh, int64_t dw, int n_threads) {
-    conv_geom g = {B, C_in, H, W, C_out, KH, KW, sh, sw, ph, pw, dh, dw, 0, 0, 0, 0, 0, 1, 1, 0};
+                           int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t dh, int64_t dw, int64_t groups,
+                           int n_threads) {
+    conv_geom g = {B, C_in / groups, H, W, C_out / groups, KH, KW, sh, sw, ph, pw, dh, dw, groups,
+                   0, 0, 0, 0, 0, 1, 1, 0};
     g.OH = mlc_nn_conv_out_size(H, KH, sh, ph, dh);
     g.OW = mlc_nn_conv_out_size(W, KW, sw, pw, dw);
-    g.P = C_in * KH * KW;
+    g.P = g.C_in * KH * KW;
     g.Q = g.OH * g.OW;
     g.direct = KH == 1 && KW == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0;
     if (n_threads >= 2 && B >= n_threads) g.team = mlc_team_size(B * C_out * g.P * g.Q, n_threads);
     const int64_t band = TILE_FLOATS * (g.team > 1 ? 1 : MLC_MAX(n_threads, 1));
     if (g.P > 0 && g.OW > 0) g.R = MLC_MAX(1, MLC_MIN(g.OH, band / (g.P * g.OW)));
-    g.winograd = mlc_nn_winograd_fits(C_in, C_out, KH, KW, sh, sw, dh, dw);
+    g.winograd = groups == 1 && mlc_nn_winograd_fits(C_in, C_out, KH, KW, sh, sw, dh, dw);
     return g;
 }
 
@@ -65,7 +69,7 @@ static int64_t band_size(const conv_geom *g) { return g->direct ? 0 : g->P * g->
 #if MLC_ISA_ONCE
 const char *mlc_nn_conv2d_check_params(int64_t B, int64_t C_in, int64_t H, int64_t W, int64_t C_out, int64_t KH,
                                        int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
-                                       int64_t dil_h, int64_t dil_w) {
+                                       int64_t dil_h, int64_t dil_w, int64_t groups) {
     if (B < 0) return "conv2d: the batch size must be >= 0";
     if (C_in < 1 || C_out < 1) return "conv2d: in_channels and out_channels must be >= 1";
     if (H < 1 || W < 1) return "conv2d: the input image must be at least 1x1";
@@ -73,6 +77,9 @@ const char *mlc_nn_conv2d_check_params(int64_t B, int64_t C_in, int64_t H, int64
     if (stride_h < 1 || stride_w < 1) return "conv2d: stride must be >= 1";
     if (pad_h < 0 || pad_w < 0) return "conv2d: padding must be >= 0";
     if (dil_h < 1 || dil_w < 1) return "conv2d: dilation must be >= 1";
+    if (groups < 1) return "conv2d: groups must be >= 1";
+    if (C_in % groups != 0 || C_out % groups != 0)
+        return "conv2d: in_channels and out_channels must both be divisible by groups";
     const int64_t dims[] = {B, C_in, H, W, C_out, KH, KW, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w};
     for (size_t i = 0; i < sizeof dims / sizeof dims[0]; i++)
         if (dims[i] > INT_MAX) return "conv2d: a size or hyper-parameter exceeds the int range";
@@ -90,17 +97,18 @@ const char *mlc_nn_conv2d_check_params(int64_t B, int64_t C_in, int64_t H, int64
 
 int64_t mlc_nn_conv2d_scratch_size(int64_t B, int64_t C_in, int64_t H, int64_t W, int64_t C_out, int64_t KH,
                                    int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
-                                   int64_t dil_h, int64_t dil_w, int backward, int with_dweight, int n_threads) {
-    if (mlc_nn_conv2d_check_params(B, C_in, H, W, C_out, KH, KW, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w))
+                                   int64_t dil_h, int64_t dil_w, int64_t groups, int backward, int with_dweight,
+                                   int n_threads) {
+    if (mlc_nn_conv2d_check_params(B, C_in, H, W, C_out, KH, KW, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, groups))
         return 0;
     const conv_geom g =
-        make_geom(B, C_in, H, W, C_out, KH, KW, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, n_threads);
+        make_geom(B, C_in, H, W, C_out, KH, KW, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, groups, n_threads);
     if (g.winograd) {
         const mlc_nn_winograd_geom wg = winograd_geom(&g, n_threads);
         return mlc_nn_winograd_scratch_size(&wg, backward, with_dweight);
     }
     int64_t n = g.team * band_size(&g);                                        /* one band per thread */
-    if (backward && with_dweight && g.team > 1) n += (int64_t)g.team * g.C_out * g.P; /* dweight partials */
+    if (backward && with_dweight && g.team > 1) n += (int64_t)g.team * C_out * g.P; /* dweight partials */
     return n;
 }
 #endif
@@ -175,9 +183,9 @@ static void col2im_add(float *img, const float *col, const conv_geom *g, int64_t
             }
 }
 
-/* out_b (C_out, Q) out = weight col_b + bias for image x_b (C_in, H, W) in, a band of output rows at
- * a time; col (P, R*OW) scratch. */
-static void forward_image(float *out_b, const float *x_b, const float *weight, const float *bias,
+/* out_b (C_out, Q) out = weight col_b + bias for image x_b (C_in, H, W) in (of one group: C_in and
+ * C_out per group), a band of output rows at a time; col (P, R*OW) scratch. */
+static void forward_group(float *out_b, const float *x_b, const float *weight, const float *bias,
                           const conv_geom *g, float *col) {
     const mlc_blasint P = (mlc_blasint)g->P, Q = (mlc_blasint)g->Q, Co = (mlc_blasint)g->C_out;
     float beta = 0.0f;
@@ -203,14 +211,23 @@ static void forward_image(float *out_b, const float *x_b, const float *weight, c
     }
 }
 
+/* One image, (G C_in, H, W) -> (G C_out, OH, OW): group k is channels [k C_in, (k+1) C_in) of x_b,
+ * rows [k C_out, (k+1) C_out) of the weight and channels [k C_out, (k+1) C_out) of out_b. */
+static void forward_image(float *out_b, const float *x_b, const float *weight, const float *bias,
+                          const conv_geom *g, float *col) {
+    for (int64_t k = 0; k < g->G; k++)
+        forward_group(out_b + k * g->C_out * g->Q, x_b + k * g->C_in * g->H * g->W, weight + k * g->C_out * g->P,
+                      bias != NULL ? bias + k * g->C_out : NULL, g, col);
+}
+
 int MLC_ISA(mlc_nn_conv2d_forward)(float *out, const float *x, const float *weight, const float *bias, int64_t B,
                           int64_t C_in, int64_t H, int64_t W, int64_t C_out, int64_t KH, int64_t KW,
                           int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t dil_h,
-                          int64_t dil_w, float *scratch, int n_threads) {
-    if (mlc_nn_conv2d_check_params(B, C_in, H, W, C_out, KH, KW, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w))
+                          int64_t dil_w, int64_t groups, float *scratch, int n_threads) {
+    if (mlc_nn_conv2d_check_params(B, C_in, H, W, C_out, KH, KW, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, groups))
         return MLC_EINVAL;
     const conv_geom g =
-        make_geom(B, C_in, H, W, C_out, KH, KW, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, n_threads);
+        make_geom(B, C_in, H, W, C_out, KH, KW, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, groups, n_threads);
     if (B == 0) return MLC_OK;
     if (!g.direct && scratch == NULL) return MLC_EINVAL;
     if (g.winograd) {
@@ -232,12 +249,13 @@ int MLC_ISA(mlc_nn_conv2d_forward)(float *out, const float *x, const float *weig
 
 /* dbias (C_out) += sum of dout (B, C_out, Q) over b and q: per channel in float64, in a fixed order. */
 static void bias_grad(float *dbias, const float *dout, const conv_geom *g, int n_threads) {
-    const int team = (int)MLC_MIN(mlc_team_size(g->B * g->C_out * g->Q, n_threads), g->C_out);
+    const int64_t C_out = g->G * g->C_out;
+    const int team = (int)MLC_MIN(mlc_team_size(g->B * C_out * g->Q, n_threads), C_out);
 #pragma omp parallel for num_threads(team) schedule(static)
-    for (int64_t o = 0; o < g->C_out; o++) {
+    for (int64_t o = 0; o < C_out; o++) {
         double s = 0.0;
         for (int64_t b = 0; b < g->B; b++) {
-            const float *p = dout + (b * g->C_out + o) * g->Q;
+            const float *p = dout + (b * C_out + o) * g->Q;
             double sb = 0.0;
 #pragma omp simd reduction(+ : sb)
             for (int64_t q = 0; q < g->Q; q++) sb += p[q];
@@ -247,10 +265,10 @@ static void bias_grad(float *dbias, const float *dout, const conv_geom *g, int n
     }
 }
 
-/* One image's gradients, a band of output rows at a time: dw (C_out, P) += dout_b col_b^T (if dw),
- * dx_b (C_in, H, W) += col2im(weight^T dout_b) (if dx_b); col (P, R*OW) scratch holds first the
- * band's columns of x_b, then their gradient. */
-static void backward_image(float *dx_b, float *dw, const float *dout_b, const float *x_b, const float *weight,
+/* One image's gradients in one group, a band of output rows at a time: dw (C_out, P) += dout_b col_b^T
+ * (if dw), dx_b (C_in, H, W) += col2im(weight^T dout_b) (if dx_b); col (P, R*OW) scratch holds first
+ * the band's columns of x_b, then their gradient. */
+static void backward_group(float *dx_b, float *dw, const float *dout_b, const float *x_b, const float *weight,
                            const conv_geom *g, float *col) {
     const mlc_blasint P = (mlc_blasint)g->P, Q = (mlc_blasint)g->Q, Co = (mlc_blasint)g->C_out;
     if (g->direct) {
@@ -278,14 +296,23 @@ static void backward_image(float *dx_b, float *dw, const float *dout_b, const fl
     }
 }
 
+/* One image's gradients, group by group (the slices of forward_image). */
+static void backward_image(float *dx_b, float *dw, const float *dout_b, const float *x_b, const float *weight,
+                           const conv_geom *g, float *col) {
+    const int64_t in_g = g->C_in * g->H * g->W, w_g = g->C_out * g->P;
+    for (int64_t k = 0; k < g->G; k++)
+        backward_group(dx_b != NULL ? dx_b + k * in_g : NULL, dw != NULL ? dw + k * w_g : NULL,
+                       dout_b + k * g->C_out * g->Q, x_b + k * in_g, weight + k * w_g, g, col);
+}
+
 int MLC_ISA(mlc_nn_conv2d_backward)(float *dx, float *dweight, float *dbias, const float *dout, const float *x,
                            const float *weight, int64_t B, int64_t C_in, int64_t H, int64_t W, int64_t C_out,
                            int64_t KH, int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
-                           int64_t dil_h, int64_t dil_w, float *scratch, int n_threads) {
-    if (mlc_nn_conv2d_check_params(B, C_in, H, W, C_out, KH, KW, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w))
+                           int64_t dil_h, int64_t dil_w, int64_t groups, float *scratch, int n_threads) {
+    if (mlc_nn_conv2d_check_params(B, C_in, H, W, C_out, KH, KW, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, groups))
         return MLC_EINVAL;
     const conv_geom g =
-        make_geom(B, C_in, H, W, C_out, KH, KW, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, n_threads);
+        make_geom(B, C_in, H, W, C_out, KH, KW, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, groups, n_threads);
     if (B == 0) return MLC_OK;
     if (dbias != NULL) bias_grad(dbias, dout, &g, n_threads);
     if (dx == NULL && dweight == NULL) return MLC_OK;

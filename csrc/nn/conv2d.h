@@ -1,17 +1,20 @@
-/* conv2d.h: the 2-D convolution (torch.nn.Conv2d with groups = 1, zero padding), forward and backward.
+/* conv2d.h: the 2-D convolution (torch.nn.Conv2d, zero padding, any groups), forward and backward.
  *
  * Legend: B batch, C_in input channels, H x W input image, C_out output channels, KH x KW kernel,
- * OH x OW output image, P = C_in*KH*KW (rows of the im2col matrix), Q = OH*OW (its columns).
- * float32, NCHW, row-major, C-contiguous. The weight is (C_out, C_in, KH, KW), torch's layout.
+ * OH x OW output image, G groups (dividing C_in and C_out), Cg = C_in / G input channels per group,
+ * P = Cg*KH*KW (rows of the im2col matrix), Q = OH*OW (its columns). float32, NCHW, row-major,
+ * C-contiguous. The weight is (C_out, Cg, KH, KW), torch's layout.
  *
  *   out[b, o, i, j] = bias[o] + sum_{c, u, v} weight[o, c, u, v]
- *                               * x[b, c, i*stride_h - pad_h + u*dil_h, j*stride_w - pad_w + v*dil_w]
- *   (x is zero outside the image)   OH = (H + 2 pad_h - dil_h (KH - 1) - 1) / stride_h + 1 (floor), OW alike.
+ *                      * x[b, k Cg + c, i*stride_h - pad_h + u*dil_h, j*stride_w - pad_w + v*dil_w]
+ *   where k = o / (C_out / G) is o's group (x is zero outside the image);
+ *   OH = (H + 2 pad_h - dil_h (KH - 1) - 1) / stride_h + 1 (floor), OW alike.
  *
- * Per image this is one GEMM on the im2col matrix col_b (P, Q): out_b (C_out, Q) = weight (C_out, P)
- * col_b. A 1x1 kernel with stride 1 and no padding has col_b = x_b (C_in, H*W) itself: no im2col.
+ * Per image and group this is one GEMM on the im2col matrix col_b (P, Q): out_bk (C_out/G, Q) =
+ * weight_k (C_out/G, P) col_bk. A 1x1 kernel with stride 1 and no padding has col_bk = x_bk (Cg, H*W)
+ * itself: no im2col. Groups = C_in is the depthwise convolution (P = KH*KW).
  *
- * A 3x3 kernel with stride 1 and no dilation (at least 3 input and 8 output channels) runs instead
+ * A 3x3 kernel with stride 1, no dilation and no groups (at least 3 input and 8 output channels) runs instead
  * by Winograd's F(2x2, 3x3) (conv2d_winograd.h): 2.25x fewer multiplications, the same result up to
  * float32 rounding.
  *
@@ -39,36 +42,38 @@ static inline int64_t mlc_nn_conv_out_size(int64_t in, int64_t kernel, int64_t s
     return span < 0 || stride < 1 ? 0 : span / stride + 1;
 }
 
-/* NULL, or why the convolution cannot run: sizes >= 1 (B >= 0), strides and dilations >= 1,
- * padding >= 0, an output of at least 1x1, and every GEMM dimension within a BLAS int. */
+/* NULL, or why the convolution cannot run: sizes >= 1 (B >= 0), strides, dilations and groups >= 1,
+ * padding >= 0, groups dividing C_in and C_out, an output of at least 1x1, and every GEMM dimension
+ * within a BLAS int. */
 const char *mlc_nn_conv2d_check_params(int64_t B, int64_t C_in, int64_t H, int64_t W, int64_t C_out, int64_t KH,
                                        int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
-                                       int64_t dil_h, int64_t dil_w);
+                                       int64_t dil_h, int64_t dil_w, int64_t groups);
 
 /* How many floats of scratch mlc_nn_conv2d_forward (backward = 0) or mlc_nn_conv2d_backward (backward = 1,
  * with_dweight: a weight gradient is wanted) needs for these sizes and n_threads; may be 0 (then
  * scratch may be NULL). The caller allocates it: a network layer once, reused every step. */
 int64_t mlc_nn_conv2d_scratch_size(int64_t B, int64_t C_in, int64_t H, int64_t W, int64_t C_out, int64_t KH,
                                    int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
-                                   int64_t dil_h, int64_t dil_w, int backward, int with_dweight, int n_threads);
+                                   int64_t dil_h, int64_t dil_w, int64_t groups, int backward, int with_dweight,
+                                   int n_threads);
 
-/* out (B, C_out, OH, OW) out, overwritten; x (B, C_in, H, W) in; weight (C_out, C_in, KH, KW) in;
+/* out (B, C_out, OH, OW) out, overwritten; x (B, C_in, H, W) in; weight (C_out, Cg, KH, KW) in;
  * bias (C_out) in or NULL; scratch (mlc_nn_conv2d_scratch_size(..., 0, 0, n_threads)) scratch.
  * out may not overlap x, weight, bias or scratch. */
 int mlc_nn_conv2d_forward(float *out, const float *x, const float *weight, const float *bias, int64_t B,
                           int64_t C_in, int64_t H, int64_t W, int64_t C_out, int64_t KH, int64_t KW,
                           int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t dil_h,
-                          int64_t dil_w, float *scratch, int n_threads);
+                          int64_t dil_w, int64_t groups, float *scratch, int n_threads);
 
 /* Accumulates (+=) into each gradient that is not NULL:
- *   dx (B, C_in, H, W)            += col2im(weight^T dout_b)  per image
- *   dweight (C_out, C_in, KH, KW) += sum_b dout_b col_b^T
+ *   dx (B, C_in, H, W)            += col2im(weight_k^T dout_bk)  per image and group
+ *   dweight (C_out, Cg, KH, KW)   += sum_b dout_bk col_bk^T
  *   dbias (C_out)                 += sum over b, i, j of dout[b, o, i, j]
- * dout (B, C_out, OH, OW) in; x (B, C_in, H, W) in (read for dweight only); weight (C_out, C_in, KH, KW)
+ * dout (B, C_out, OH, OW) in; x (B, C_in, H, W) in (read for dweight only); weight (C_out, Cg, KH, KW)
  * in (read for dx only); scratch (mlc_nn_conv2d_scratch_size(..., 1, dweight != NULL, n_threads)). */
 int mlc_nn_conv2d_backward(float *dx, float *dweight, float *dbias, const float *dout, const float *x,
                            const float *weight, int64_t B, int64_t C_in, int64_t H, int64_t W, int64_t C_out,
                            int64_t KH, int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
-                           int64_t dil_h, int64_t dil_w, float *scratch, int n_threads);
+                           int64_t dil_h, int64_t dil_w, int64_t groups, float *scratch, int n_threads);
 
 #endif

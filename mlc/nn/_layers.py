@@ -203,7 +203,7 @@ def _conv_out(n, k, s, p, d):
 
 
 class Conv2d(Layer):
-    """2-D convolution (cross-correlation, as torch.nn.Conv2d with groups=1) over (C, H, W) samples.
+    """2-D convolution (cross-correlation, as torch.nn.Conv2d) over (C, H, W) samples.
 
     Parameters
     ----------
@@ -214,13 +214,21 @@ class Conv2d(Layer):
         Checked against the previous layer when given; inferred when None.
     bias : bool, default=True
     init : as Dense ('uniform' is PyTorch's default: U(-1/sqrt(fan_in), 1/sqrt(fan_in)),
-        fan_in = in_channels * kh * kw).
+        fan_in = in_channels / groups * kh * kw).
+    groups : int, default=1
+        As torch's: the channels split into ``groups`` independent convolutions, each from
+        in_channels / groups inputs to out_channels / groups outputs (both must divide); the weight is
+        (out_channels, in_channels / groups, kh, kw). groups = in_channels is the depthwise convolution.
     """
+    groups = 1  # the default of a layer pickled before groups existed
 
     def __init__(self, out_channels, kernel_size=3, stride=1, padding=0, dilation=1, *, in_channels=None,
-                 bias=True, init="uniform", gain=1.0):
+                 bias=True, init="uniform", gain=1.0, groups=1):
         super().__init__()
+        self.groups = _positive_int(groups, "Conv2d groups")
         self.out_channels = _positive_int(out_channels, "Conv2d out_channels")
+        if self.out_channels % self.groups:
+            raise ValueError(f"Conv2d: out_channels {self.out_channels} must be divisible by groups {self.groups}")
         self.in_channels = None if in_channels is None else _positive_int(in_channels, "Conv2d in_channels")
         self.kernel_size = _pair(kernel_size, "Conv2d kernel_size")
         self.stride = _pair(stride, "Conv2d stride")
@@ -237,7 +245,8 @@ class Conv2d(Layer):
 
     def describe(self):
         kh, kw = self.kernel_size
-        return f"Conv2d({self.in_channels}->{self.out_channels}, {kh}x{kw}, stride={self.stride[0]})"
+        groups = f", groups={self.groups}" if self.groups != 1 else ""
+        return f"Conv2d({self.in_channels}->{self.out_channels}, {kh}x{kw}, stride={self.stride[0]}{groups})"
 
     def build(self, in_shape):
         _require_rank(self, in_shape, 3, "images (channels, height, width)")
@@ -245,6 +254,8 @@ class Conv2d(Layer):
         if self.in_channels is not None and c != self.in_channels:
             raise ValueError(f"{self.describe()} expects {self.in_channels} input channels, but the previous "
                              f"layer gives {c}")
+        if c % self.groups:
+            raise ValueError(f"{self.describe()}: the {c} input channels must be divisible by groups {self.groups}")
         self.in_channels = int(c)
         oh = _conv_out(h, self.kernel_size[0], self.stride[0], self.padding[0], self.dilation[0])
         ow = _conv_out(w, self.kernel_size[1], self.stride[1], self.padding[1], self.dilation[1])
@@ -256,9 +267,10 @@ class Conv2d(Layer):
 
     def param_specs(self):
         kh, kw = self.kernel_size
-        fan_in, fan_out = self.in_channels * kh * kw, self.out_channels * kh * kw
+        cg = self.in_channels // self.groups
+        fan_in, fan_out = cg * kh * kw, self.out_channels * kh * kw  # torch's, from the weight's shape
         gain = self.gain * (np.sqrt(2.0) if self.init.startswith("he") and self.gain == 1.0 else 1.0)
-        specs = [ParamSpec("weight", (self.out_channels, self.in_channels, kh, kw), self.init, fan_in,
+        specs = [ParamSpec("weight", (self.out_channels, cg, kh, kw), self.init, fan_in,
                            fan_out, gain, decay=True)]
         if self.bias:
             specs.append(ParamSpec("bias", (self.out_channels,), "uniform" if self.init == "uniform" else "zeros",
@@ -270,20 +282,22 @@ class Conv2d(Layer):
 
     def _scratch(self, x):
         # one im2col buffer for forward and backward: the backward size with a weight gradient is the larger
-        n = _mlc.nn_conv2d_scratch_size(x.shape, self.params["weight"].shape, *self._hyper(), True, True)
+        n = _mlc.nn_conv2d_scratch_size(x.shape, self.params["weight"].shape, *self._hyper(), True, True,
+                                        self.groups)
         return self._buf("scratch", (n,))
 
     def forward(self, x, training):
         self._x = x
         out = self._buf("out", (x.shape[0],) + self.out_shape)
         _mlc.nn_conv2d_forward(out, x, self.params["weight"], self.params.get("bias"), *self._hyper(),
-                               scratch=self._scratch(x))
+                               scratch=self._scratch(x), groups=self.groups)
         return out
 
     def backward(self, dout, need_dx=True):
         dx = self._buf("dx", self._x.shape, zero=True) if need_dx else None
         _mlc.nn_conv2d_backward(dx, self.grads["weight"], self.grads.get("bias"), dout, self._x,
-                                self.params["weight"], *self._hyper(), scratch=self._scratch(self._x))
+                                self.params["weight"], *self._hyper(), scratch=self._scratch(self._x),
+                                groups=self.groups)
         return dx
 
 

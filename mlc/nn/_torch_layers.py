@@ -136,25 +136,27 @@ def _single(v, name):
 
 
 class Conv1d(Conv2d):
-    """1-D convolution (torch.nn.Conv1d with groups=1) over (C, L) samples, weight (out_channels,
-    in_channels, kernel_size) as torch's.
+    """1-D convolution (torch.nn.Conv1d) over (C, L) samples, weight (out_channels,
+    in_channels / groups, kernel_size) as torch's.
 
-    Parameters as Conv2d's, each an int. It runs the conv2d kernels on the (C, 1, L) view of the same
-    memory (a 1 x kernel_size window): the same arithmetic, no copy.
+    Parameters as Conv2d's (groups too), each an int. It runs the conv2d kernels on the (C, 1, L) view
+    of the same memory (a 1 x kernel_size window): the same arithmetic, no copy.
     """
 
     def __init__(self, out_channels, kernel_size=3, stride=1, padding=0, dilation=1, *, in_channels=None,
-                 bias=True, init="uniform", gain=1.0):
+                 bias=True, init="uniform", gain=1.0, groups=1):
         k, s, p, d = (_single(v, f"Conv1d {n}") for v, n in
                       ((kernel_size, "kernel_size"), (stride, "stride"), (padding, "padding"), (dilation, "dilation")))
         if k < 1 or s < 1 or d < 1 or p < 0:
             raise ValueError(f"Conv1d: kernel_size, stride and dilation must be >= 1 and padding >= 0, got "
                              f"{k}, {s}, {d}, {p}")
         super().__init__(out_channels, (1, k), (1, s), (0, p), (1, d), in_channels=in_channels, bias=bias,
-                         init=init, gain=gain)
+                         init=init, gain=gain, groups=groups)
 
     def describe(self):
-        return f"Conv1d({self.in_channels}->{self.out_channels}, {self.kernel_size[1]}, stride={self.stride[1]})"
+        groups = f", groups={self.groups}" if self.groups != 1 else ""
+        return (f"Conv1d({self.in_channels}->{self.out_channels}, {self.kernel_size[1]}, "
+                f"stride={self.stride[1]}{groups})")
 
     def build(self, in_shape):
         _require_rank(self, in_shape, 2, "sequences (channels, length)")
@@ -168,26 +170,28 @@ class Conv1d(Conv2d):
 
     def param_specs(self):
         specs = super().param_specs()
-        specs[0].shape = (self.out_channels, self.in_channels, self.kernel_size[1])
+        specs[0].shape = (self.out_channels, self.in_channels // self.groups, self.kernel_size[1])
         return specs
 
     def _w4(self, a):
-        return a.reshape(self.out_channels, self.in_channels, 1, self.kernel_size[1])
+        return a.reshape(self.out_channels, self.in_channels // self.groups, 1, self.kernel_size[1])
 
     def _scratch(self, x):
-        n = _mlc.nn_conv2d_scratch_size(x.shape, self._w4(self.params["weight"]).shape, *self._hyper(), True, True)
+        n = _mlc.nn_conv2d_scratch_size(x.shape, self._w4(self.params["weight"]).shape, *self._hyper(), True, True,
+                                        self.groups)
         return self._buf("scratch", (n,))
 
     def forward(self, x, training):
         x4 = self._x = x.reshape(x.shape[0], x.shape[1], 1, x.shape[2])
         out = self._buf("out", (x.shape[0], self.out_channels, 1, self.out_shape[1]))
         _mlc.nn_conv2d_forward(out, x4, self._w4(self.params["weight"]), self.params.get("bias"), *self._hyper(),
-                               scratch=self._scratch(x4))
+                               scratch=self._scratch(x4), groups=self.groups)
         return out.reshape((x.shape[0],) + self.out_shape)
 
     def backward(self, dout, need_dx=True):
         dx = self._buf("dx", self._x.shape, zero=True) if need_dx else None
         _mlc.nn_conv2d_backward(dx, self._w4(self.grads["weight"]), self.grads.get("bias"),
                                 dout.reshape(dout.shape[0], dout.shape[1], 1, dout.shape[2]), self._x,
-                                self._w4(self.params["weight"]), *self._hyper(), scratch=self._scratch(self._x))
+                                self._w4(self.params["weight"]), *self._hyper(), scratch=self._scratch(self._x),
+                                groups=self.groups)
         return None if dx is None else dx.reshape(self._x.shape[0], self._x.shape[1], self._x.shape[3])
