@@ -185,13 +185,16 @@ class ClassifierMixin:
 
 class LinearClassifierMixin:
     """decision_function and predict of a linear classifier with coef_ (n_classes or 1, n_features),
-    intercept_ and classes_: the positive side of a single score column is classes_[1]."""
+    intercept_ and classes_: the positive side of a single score column is classes_[1]. A class
+    that fits on scipy.sparse input sets _accept_sparse (check_array's accept_sparse) to score it."""
+
+    _accept_sparse = False
 
     def decision_function(self, X):
         """Scores X @ coef_.T + intercept_: (n_samples,) for two classes (> 0 means classes_[1]),
         else (n_samples, n_classes)."""
         check_is_fitted(self, "coef_")
-        X = self._validate_data(X, reset=False, dtype=np.float64)
+        X = self._validate_data(X, reset=False, dtype=np.float64, accept_sparse=self._accept_sparse)
         z = linear_scores(X, self.coef_, self.intercept_)
         return z.ravel() if z.shape[1] == 1 else z
 

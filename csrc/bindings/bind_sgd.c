@@ -22,7 +22,8 @@ static int inplace_f64(PyObject *obj, npy_intp d0, npy_intp d1, const char *name
  *         coef, intercept, avg_coef, avg_intercept, optim_m, optim_v, optim_t, t0, loss, epsilon, penalty,
  *         alpha, l1_ratio, fit_intercept, max_iter, tol, n_iter_no_change, shuffle, seed, learning_rate, eta0,
  *         power_t, early_stopping, intercept_decay, average, optimizer, batch_size, momentum, beta1, beta2, eps,
- *         n_threads)
+ *         n_threads, X_indices=None, X_indptr=None, n_features=0)
+ *   X (N, D) float64, or with X_indptr the data (NNZ) float64 of a CSR X (N, n_features).
  *   Trains K problems in place (coef (K, D), intercept (K), ... see csrc/linear/sgd.h); y (N) float64 for
  *   regression or None, codes (N) int32 and pos_code (K) int32 for classification.
  *   -> (n_iter (K) int64, loss_curve (K, max_iter), objective_curve (K, max_iter), score_curve or None) */
@@ -33,8 +34,11 @@ static PyObject *sgd_fit(PyObject *self, PyObject *args, PyObject *kwds) {
                              "loss", "epsilon", "penalty", "alpha", "l1_ratio", "fit_intercept", "max_iter", "tol",
                              "n_iter_no_change", "shuffle", "seed", "learning_rate", "eta0", "power_t",
                              "early_stopping", "intercept_decay", "average", "optimizer", "batch_size", "momentum",
-                             "beta1", "beta2", "eps", "n_threads", NULL};
+                             "beta1", "beta2", "eps", "n_threads", "X_indices", "X_indptr", "n_features", NULL};
     PyObject *xo, *yo, *co, *po, *wpo, *wno, *swo, *vmo, *coefo, *into, *aco, *aio, *mo, *vo, *to;
+    PyObject *xio = Py_None, *xpo = Py_None;
+    long long n_cols = 0;
+    mlc_bind_csr A = {0};
     double t0;
     long long max_iter, no_change, average, batch_size = 1;
     unsigned long long seed;
@@ -48,21 +52,31 @@ static PyObject *sgd_fit(PyObject *self, PyObject *args, PyObject *kwds) {
     p.eps = 1e-8;
     PyArrayObject *X = NULL, *y = NULL, *codes = NULL, *pos = NULL, *wp = NULL, *wn = NULL, *sw = NULL, *vm = NULL;
     PyArrayObject *n_iter = NULL, *lc = NULL, *oc = NULL, *sc = NULL, *ot = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOOOOOOOOOOOdididdiLdLiKiddidL|iLddddi", kwlist, &xo, &yo, &co,
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOOOOOOOOOOOdididdiLdLiKiddidL|iLddddiOOL", kwlist, &xo, &yo, &co,
                                      &po, &wpo, &wno, &swo, &vmo, &coefo, &into, &aco, &aio, &mo, &vo, &to, &t0,
                                      &p.loss, &p.epsilon, &p.penalty, &p.alpha, &p.l1_ratio, &p.fit_intercept,
                                      &max_iter, &p.tol, &no_change, &p.shuffle, &seed, &p.learning_rate, &p.eta0,
                                      &p.power_t, &p.early_stopping, &p.intercept_decay, &average, &p.optimizer,
-                                     &batch_size, &p.momentum, &p.beta1, &p.beta2, &p.eps, &n_threads))
+                                     &batch_size, &p.momentum, &p.beta1, &p.beta2, &p.eps, &n_threads, &xio, &xpo,
+                                     &n_cols))
         return NULL;
     p.max_iter = max_iter;
     p.n_iter_no_change = no_change;
     p.seed = seed;
     p.average = average;
     p.batch_size = batch_size;
-    X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X");
-    if (X == NULL) goto fail;
-    const npy_intp n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1);
+    const int sparse = xpo != Py_None;
+    if (sparse) {
+        if (mlc_bind_csr_from(&A, xo, xio, xpo, n_cols) < 0) goto fail;
+        if (PyArray_TYPE(A.data) != NPY_FLOAT64) {
+            PyErr_SetString(PyExc_TypeError, "data must be float64");
+            goto fail;
+        }
+    } else {
+        X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X");
+        if (X == NULL) goto fail;
+    }
+    const npy_intp n = sparse ? A.n : PyArray_DIM(X, 0), d = sparse ? A.d : PyArray_DIM(X, 1);
     const int regression = yo != Py_None;
     if (regression) {
         y = mlc_bind_array(yo, NPY_FLOAT64, 1, "y");
@@ -134,7 +148,8 @@ static PyObject *sgd_fit(PyObject *self, PyObject *args, PyObject *kwds) {
     const uint8_t *vmd = mlc_bind_data(vm);
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_sgd_fit(&model, &hist, PyArray_DATA(X), yd, cd, pd, wpd, wnd, swd, vmd, n, d, K, t0, &p, n_threads,
+    st = mlc_sgd_fit(&model, &hist, PyArray_DATA(sparse ? A.data : X), mlc_bind_data(A.indices),
+                     mlc_bind_data(A.indptr), yd, cd, pd, wpd, wnd, swd, vmd, n, d, K, t0, &p, n_threads,
                      &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
     if (st == MLC_ENUMERIC) {
@@ -147,7 +162,8 @@ static PyObject *sgd_fit(PyObject *self, PyObject *args, PyObject *kwds) {
         goto fail;
     }
     if (mlc_bind_check_status(st) < 0) goto fail;
-    Py_DECREF(X);
+    mlc_bind_csr_clear(&A);
+    Py_XDECREF(X);
     Py_XDECREF(y);
     Py_XDECREF(codes);
     Py_XDECREF(pos);
@@ -161,6 +177,7 @@ static PyObject *sgd_fit(PyObject *self, PyObject *args, PyObject *kwds) {
     }
     return Py_BuildValue("NNNN", n_iter, lc, oc, sc);
 fail:
+    mlc_bind_csr_clear(&A);
     Py_XDECREF(X);
     Py_XDECREF(y);
     Py_XDECREF(codes);
@@ -182,6 +199,7 @@ PyMethodDef mlc_sgd_methods[] = {
      "avg_intercept, optim_m, optim_v, optim_t, t0, loss, epsilon, penalty, alpha, l1_ratio, fit_intercept, "
      "max_iter, tol, n_iter_no_change, shuffle, seed, learning_rate, eta0, power_t, early_stopping, "
      "intercept_decay, average, optimizer, batch_size=1, momentum=0.9, beta1=0.9, beta2=0.999, eps=1e-8, "
-     "n_threads=1) -> (n_iter, loss_curve, objective_curve, score_curve or None)"},
+     "n_threads=1, X_indices=None, X_indptr=None, n_features=0) -> (n_iter, loss_curve, objective_curve, score_curve "
+     "or None)"},
     {NULL, NULL, 0, NULL},
 };

@@ -114,7 +114,9 @@ const char *mlc_sgd_check_params(int64_t n_samples, int64_t n_features, int64_t 
 /* ---- one problem ---------------------------------------------------------------------------- */
 typedef struct {
     const mlc_sgd_params *p;
-    const double *X;
+    const double *X;      /* (N, D), or the CSR data (NNZ) when ptr != NULL */
+    const int32_t *ind;   /* CSR indices (NNZ) and row starts (N + 1), or NULL (dense) */
+    const int64_t *ptr;
     const double *yc;     /* (N, 2): target, class_weight * sample_weight */
     const double *sw;     /* (N) raw sample weights or NULL: validation scores use these */
     const int64_t *train; /* (n_train) indices trained on, shuffled in place each epoch */
@@ -132,6 +134,35 @@ typedef struct {
     int64_t no_improve;
     double best_objective, best_score;
 } sgd_stopper;
+
+/* Row i of X: its stored values x, their columns ind (NULL: all D, in order) and count. The engines
+ * take `sparse` as a compile-time constant (always inlined): the dense loops stay as they were. */
+typedef struct {
+    const double *x;
+    const int32_t *ind;
+    int64_t nnz;
+} sgd_row;
+
+static inline sgd_row row_at(const sgd_problem *pb, int64_t i, int sparse) {
+    if (!sparse) return (sgd_row){pb->X + i * pb->d, NULL, pb->d};
+    return (sgd_row){pb->X + pb->ptr[i], pb->ind + pb->ptr[i], pb->ptr[i + 1] - pb->ptr[i]};
+}
+
+static inline double row_dot(const double *w, sgd_row r, int sparse) {
+    if (!sparse) return dot(w, r.x, r.nnz);
+    double s = 0.0;
+    for (int64_t q = 0; q < r.nnz; q++) s += w[r.ind[q]] * r.x[q];
+    return s;
+}
+
+static void prefetch_row(const sgd_problem *pb, int64_t i, int sparse) {
+    if (sparse) {
+        __builtin_prefetch(pb->X + pb->ptr[i]);
+        __builtin_prefetch(pb->ind + pb->ptr[i]);
+        return;
+    }
+    for (int64_t j = 0; j < pb->d; j += 8) __builtin_prefetch(pb->X + i * pb->d + j);
+}
 
 /* scikit-learn's end-of-epoch test: an epoch "does not improve" when the training objective is
  * above best - tol (or, with early_stopping, the validation score below best + tol); after
@@ -164,7 +195,7 @@ static double validation_score(const sgd_problem *pb, const double *w, double sc
     for (int64_t k = 0; k < pb->n_val; k++) {
         const int64_t i = pb->val[k];
         const double s = pb->sw ? pb->sw[i] : 1.0, y = pb->yc[2 * i];
-        const double pr = scale * dot(w, pb->X + i * pb->d, pb->d) + b;
+        const double pr = scale * row_dot(w, row_at(pb, i, pb->ptr != NULL), pb->ptr != NULL) + b;
         sw_sum += s;
         if (pb->regression) {
             num += s * (y - pr) * (y - pr);
@@ -199,10 +230,6 @@ static int interrupted(const sgd_problem *pb, int64_t done, int64_t total) {
     return mlc_par_halted(pb->par);
 }
 
-static void prefetch_row(const double *x, int64_t d) {
-    for (int64_t j = 0; j < d; j += 8) __builtin_prefetch(x + j);
-}
-
 /* w <- wscale * w (and the ASGD running average folded into aw): scikit-learn's reset_wscale. */
 static void reset_wscale(double *w, double *aw, int64_t d, double *wscale, double *avg_a, double *avg_b) {
     if (aw != NULL) {
@@ -216,7 +243,7 @@ static void reset_wscale(double *w, double *aw, int64_t d, double *wscale, doubl
     *wscale = 1.0;
 }
 
-/* Plain SGD (scikit-learn's _plain_sgd, dense rows).
+/* Plain SGD (scikit-learn's _plain_sgd, dense or CSR rows).
  *
  * minimise  (1/n) sum_i c_i L(y_i, w.x_i + b) + alpha ((1 - l1_ratio)/2 ||w||^2 + l1_ratio ||w||_1)
  *
@@ -228,12 +255,16 @@ static void reset_wscale(double *w, double *aw, int64_t d, double *wscale, doubl
  * cumulative truncated gradient of Tsuruoka, Tsujii & Ananiadou (ACL 2009): u is the total L1 step
  * so far, q_j what was actually applied to w_j; w_j is pulled toward 0 by u - q_j but never past it.
  * average > 0: ASGD (Polyak-Ruppert over the steps t >= average), kept as aw' = (aw + a v) / b so each
- * step is O(nnz) too (Xu 2011). Writes coef/intercept (and the averages) back, the curves, n_iter. */
-static int plain_sgd(sgd_problem *pb, double *w, double *b_out, double *aw, double *ab_out, double *loss_curve,
-                     double *obj_curve, double *score_curve, int64_t *n_iter) {
+ * step is O(nnz) too (Xu 2011). Writes coef/intercept (and the averages) back, the curves, n_iter.
+ * CSR rows (sklearn's sparse _plain_sgd): the dot, the axpy, the averaging and the L1 truncation
+ * touch the row's stored features only; ||w||^2 and ||w||_1 (for the objective) are updated by the
+ * changes; the intercept steps by intercept_decay (scikit-learn's 0.01 for sparse X). */
+static inline __attribute__((always_inline)) int plain_sgd(sgd_problem *pb, double *w, double *b_out, double *aw,
+                                                           double *ab_out, double *loss_curve, double *obj_curve,
+                                                           double *score_curve, int64_t *n_iter, const int sparse) {
     const mlc_sgd_params *p = pb->p;
     const int64_t d = pb->d, nt = pb->n_train;
-    const double *X = pb->X, *yc = pb->yc;
+    const double *yc = pb->yc;
     int64_t *idx = (int64_t *)pb->train;
     const int loss = p->loss, pen = p->penalty, lr = p->learning_rate;
     const double alpha = p->alpha, eps = p->epsilon, eta0 = p->eta0, power_t = p->power_t;
@@ -267,12 +298,13 @@ static int plain_sgd(sgd_problem *pb, double *w, double *b_out, double *aw, doub
             const int64_t i = idx[k];
             if (k + PREFETCH < nt) {
                 const int64_t i2 = idx[k + PREFETCH];
-                prefetch_row(X + i2 * d, d);
+                prefetch_row(pb, i2, sparse);
                 __builtin_prefetch(yc + 2 * i2);
             }
-            const double *x = X + i * d;
+            const sgd_row r = row_at(pb, i, sparse);
+            const double *x = r.x;
             const double y = yc[2 * i], c = yc[2 * i + 1];
-            const double pr = dot(w, x, d) * wscale + b;
+            const double pr = row_dot(w, r, sparse) * wscale + b;
             if (lr == MLC_LR_OPTIMAL) eta = 1.0 / (alpha * (opt_init + t - 1));
             else if (lr == MLC_LR_INVSCALING) eta = eta0 / pow(t, power_t);
             const double lv = loss_value(loss, y, pr, eps);
@@ -293,7 +325,19 @@ static int plain_sgd(sgd_problem *pb, double *w, double *b_out, double *aw, doub
                 l1 *= fabs(s);
                 if (wscale < WSCALE_MIN) reset_wscale(w, aw, d, &wscale, &avg_a, &avg_b);
             }
-            if (update != 0.0) {
+            if (update != 0.0 && sparse) {
+                const double cs = update / wscale;
+                double d2 = 0.0, d1 = 0.0;
+                for (int64_t q = 0; q < r.nnz; q++) {
+                    const double old = w[r.ind[q]], v = old + x[q] * cs;
+                    w[r.ind[q]] = v;
+                    d2 += v * v - old * old;
+                    d1 += fabs(v) - fabs(old);
+                }
+                sq += d2 * (wscale * wscale);
+                l1 += d1 * wscale;
+                if (p->fit_intercept) b += update * p->intercept_decay;
+            } else if (update != 0.0) {
                 const double cs = update / wscale;
                 double a2 = 0.0, a1 = 0.0;
 #pragma omp simd reduction(+ : a2, a1)
@@ -309,18 +353,31 @@ static int plain_sgd(sgd_problem *pb, double *w, double *b_out, double *aw, doub
             }
             if (average > 0 && average <= t) {
                 const double num = t - (double)average + 1, mu = 1.0 / num, cs = -update / wscale;
-                for (int64_t j = 0; j < d; j++) aw[j] += avg_a * x[j] * cs;
+                if (sparse)
+                    for (int64_t q = 0; q < r.nnz; q++) aw[r.ind[q]] += avg_a * x[q] * cs;
+                else
+                    for (int64_t j = 0; j < d; j++) aw[j] += avg_a * x[j] * cs;
                 if (num > 1) avg_b /= (1.0 - mu);
                 avg_a += mu * avg_b * wscale;
                 ab += (b - ab) / num;
             }
             if (truncate) {
                 u += l1r * eta * alpha;
-                for (int64_t j = 0; j < d; j++) {
+                double d2 = 0.0, d1 = 0.0;
+                for (int64_t f = 0; f < r.nnz; f++) {
+                    const int64_t j = sparse ? r.ind[f] : f;
                     const double z = w[j];
                     if (wscale * z > 0.0) w[j] = MLC_MAX(0.0, w[j] - ((u + q[j]) / wscale));
                     else if (wscale * z < 0.0) w[j] = MLC_MIN(0.0, w[j] + ((u - q[j]) / wscale));
                     q[j] += wscale * (w[j] - z);
+                    if (sparse) {
+                        d2 += w[j] * w[j] - z * z;
+                        d1 += fabs(w[j]) - fabs(z);
+                    }
+                }
+                if (sparse) {
+                    sq += d2 * (wscale * wscale);
+                    l1 += d1 * wscale;
                 }
             }
             t += 1;
@@ -358,11 +415,13 @@ static int plain_sgd(sgd_problem *pb, double *w, double *b_out, double *aw, doub
  * (the intercept unpenalised; L1 by its subgradient), then one mlc_optim_step with the rate of the
  * step count s: constant / adaptive eta, eta0 / (1 + s)^power_t (mlc_optim_lr_at), or 'optimal'
  * 1 / (alpha (t0 + s)). The optimiser's moments and step count persist across calls (partial_fit). */
-static int optim_sgd(sgd_problem *pb, double *w, double *b_out, double *m_state, double *v_state, int64_t *t_state,
-                     double *loss_curve, double *obj_curve, double *score_curve, int64_t *n_iter) {
+static inline __attribute__((always_inline)) int optim_sgd(sgd_problem *pb, double *w, double *b_out, double *m_state,
+                                                           double *v_state, int64_t *t_state, double *loss_curve,
+                                                           double *obj_curve, double *score_curve, int64_t *n_iter,
+                                                           const int sparse) {
     const mlc_sgd_params *p = pb->p;
     const int64_t d = pb->d, P = d + 1, nt = pb->n_train, B = p->batch_size;
-    const double *X = pb->X, *yc = pb->yc;
+    const double *yc = pb->yc;
     int64_t *idx = (int64_t *)pb->train;
     const int loss = p->loss, pen = p->penalty, lr = p->learning_rate;
     const double alpha = p->alpha, eps = p->epsilon;
@@ -411,17 +470,20 @@ static int optim_sgd(sgd_problem *pb, double *w, double *b_out, double *m_state,
             memset(g, 0, sizeof(double) * P);
             for (int64_t k = k0; k < k0 + nb; k++) {
                 const int64_t i = idx[k];
-                const double *x = X + i * d;
+                const sgd_row r = row_at(pb, i, sparse);
                 const double y = yc[2 * i], c = yc[2 * i + 1];
-                const double pr = dot(wb, x, d) + wb[d];
+                const double pr = row_dot(wb, r, sparse) + wb[d];
                 const double lv = loss_value(loss, y, pr, eps);
                 sumloss += lv;
                 objsum += lv + reg;
                 double dl = loss_grad(loss, y, pr, eps);
                 dl = (dl < -MAX_DLOSS ? -MAX_DLOSS : dl > MAX_DLOSS ? MAX_DLOSS : dl) * c;
-                if (dl != 0.0) {
+                if (dl != 0.0 && sparse) {
+                    for (int64_t q = 0; q < r.nnz; q++) g[r.ind[q]] += dl * r.x[q];
+                    g[d] += dl;
+                } else if (dl != 0.0) {
 #pragma omp simd
-                    for (int64_t j = 0; j < d; j++) g[j] += dl * x[j];
+                    for (int64_t j = 0; j < d; j++) g[j] += dl * r.x[j];
                     g[d] += dl;
                 }
             }
@@ -471,7 +533,7 @@ static int optim_sgd(sgd_problem *pb, double *w, double *b_out, double *m_state,
 
 /* One problem start to end: its scratch (indices, targets, L1/optimiser buffers) is allocated once. */
 static int fit_problem(int64_t k, const mlc_sgd_model *model, const mlc_sgd_history *hist, const double *X,
-                       const double *y, const int32_t *codes, const int32_t *pos_code, const double *weight_pos,
+                       const int32_t *indices, const int64_t *indptr, const double *y, const int32_t *codes, const int32_t *pos_code, const double *weight_pos,
                        const double *weight_neg, const double *sw, const uint8_t *val_mask, int64_t n, int64_t d,
                        double t0, const mlc_sgd_params *p, mlc_par *par) {
     const int64_t P = d + 1;
@@ -484,6 +546,8 @@ static int fit_problem(int64_t k, const mlc_sgd_model *model, const mlc_sgd_hist
     memset(&pb, 0, sizeof pb);
     pb.p = p;
     pb.X = X;
+    pb.ind = indices;
+    pb.ptr = indptr;
     pb.yc = yc;
     pb.sw = sw;
     pb.d = d;
@@ -523,19 +587,24 @@ static int fit_problem(int64_t k, const mlc_sgd_model *model, const mlc_sgd_hist
     double *lc = hist->loss_curve + k * T, *oc = hist->objective_curve + k * T;
     double *sc = hist->score_curve ? hist->score_curve + k * T : NULL;
     int st;
+    double *w = model->coef + k * d, *b = model->intercept + k;
     if (p->optimizer == MLC_OPTIM_PLAIN_SGD) {
-        st = plain_sgd(&pb, model->coef + k * d, model->intercept + k,
-                       model->avg_coef ? model->avg_coef + k * d : NULL,
-                       model->avg_intercept ? model->avg_intercept + k : NULL, lc, oc, sc, hist->n_iter + k);
+        double *aw = model->avg_coef ? model->avg_coef + k * d : NULL;
+        double *ab = model->avg_intercept ? model->avg_intercept + k : NULL;
+        st = indptr != NULL ? plain_sgd(&pb, w, b, aw, ab, lc, oc, sc, hist->n_iter + k, 1)
+                            : plain_sgd(&pb, w, b, aw, ab, lc, oc, sc, hist->n_iter + k, 0);
     } else {
-        st = optim_sgd(&pb, model->coef + k * d, model->intercept + k, model->optim_m + k * P,
-                       model->optim_v + k * P, model->optim_t + k, lc, oc, sc, hist->n_iter + k);
+        double *m = model->optim_m + k * P, *v = model->optim_v + k * P;
+        int64_t *ts = model->optim_t + k;
+        st = indptr != NULL ? optim_sgd(&pb, w, b, m, v, ts, lc, oc, sc, hist->n_iter + k, 1)
+                            : optim_sgd(&pb, w, b, m, v, ts, lc, oc, sc, hist->n_iter + k, 0);
     }
     mlc_free(block);
     return st;
 }
 
-int mlc_sgd_fit(const mlc_sgd_model *model, const mlc_sgd_history *hist, const double *X, const double *y,
+int mlc_sgd_fit(const mlc_sgd_model *model, const mlc_sgd_history *hist, const double *X, const int32_t *indices,
+                const int64_t *indptr, const double *y,
                 const int32_t *codes, const int32_t *pos_code, const double *weight_pos, const double *weight_neg,
                 const double *sample_weight, const uint8_t *val_mask, int64_t n_samples, int64_t n_features,
                 int64_t n_problems, double t0, const mlc_sgd_params *p, int n_threads, const mlc_progress *progress) {
@@ -544,13 +613,14 @@ int mlc_sgd_fit(const mlc_sgd_model *model, const mlc_sgd_history *hist, const d
     if (p->optimizer != MLC_OPTIM_PLAIN_SGD && (model->optim_m == NULL || model->optim_v == NULL || model->optim_t == NULL))
         return MLC_EINVAL;
     const int64_t K = n_problems;
-    const int64_t work = n_samples * n_features * MLC_MIN(p->max_iter, 16);
+    const int64_t work = (indptr != NULL ? indptr[n_samples] + n_samples : n_samples * n_features) *
+                         MLC_MIN(p->max_iter, 16);
     const int team = (int)MLC_MIN((int64_t)mlc_team_size(work, n_threads), K);
     mlc_par par = mlc_par_init(progress);
 #pragma omp parallel for num_threads(team) schedule(dynamic, 1)
     for (int64_t k = 0; k < K; k++) {
         if (mlc_par_halted(&par)) continue;
-        const int st = fit_problem(k, model, hist, X, y, codes, pos_code, weight_pos, weight_neg, sample_weight,
+        const int st = fit_problem(k, model, hist, X, indices, indptr, y, codes, pos_code, weight_pos, weight_neg, sample_weight,
                                    val_mask, n_samples, n_features, t0, p, &par);
         if (st != MLC_OK) mlc_par_fail(&par, st);
     }

@@ -34,7 +34,7 @@ typedef struct {
     int learning_rate;        /* MLC_LR_CONSTANT, _OPTIMAL, _INVSCALING or _ADAPTIVE */
     double eta0, power_t;
     int early_stopping;       /* stop on the validation score instead of the training objective */
-    double intercept_decay;   /* 1 for dense data */
+    double intercept_decay;   /* 1 for dense data, 0.01 for sparse (scikit-learn's) */
     int64_t average;          /* 0: off; else ASGD averaging from step t >= average */
     int optimizer;            /* MLC_OPTIM_PLAIN_SGD or a method of mlc_optim */
     int64_t batch_size;       /* optimizer engine only */
@@ -65,14 +65,17 @@ const char *mlc_sgd_check_params(int64_t n_samples, int64_t n_features, int64_t 
 
 /* Train the K problems.
  *   model inout, hist out (see the structs);
- *   X (N, D) in; y (N) in for regression, else NULL; codes (N) in for classification, else NULL;
+ *   X (N, D) in, or with indptr != NULL the data (NNZ) of a CSR X (core/sparse.h's legend: indices (NNZ),
+ *   indptr (N + 1) in; sorted unique columns), whose rows are stepped on their stored features only
+ *   (scikit-learn's sparse SGD; pass intercept_decay 0.01 as it does); y (N) in for regression, else NULL; codes (N) in for classification, else NULL;
  *   pos_code (K) in (classification); weight_pos, weight_neg (K) in or NULL (1): the class weights of
  *   the positive / negative samples of each problem; sample_weight (N) in or NULL;
  *   val_mask (N) in or NULL: 1 marks a validation sample (never trained on; early_stopping);
  *   t0: the step counter at the start (scikit-learn's t_, 1 on a fresh fit).
  * Problem k uses its own stream of the seeded RNG (the seed's k-th jump), so results do not depend on
  * n_threads. Returns MLC_OK, MLC_ENUMERIC (weights overflowed), MLC_ENOMEM or MLC_EINTERRUPTED. */
-int mlc_sgd_fit(const mlc_sgd_model *model, const mlc_sgd_history *hist, const double *X, const double *y,
+int mlc_sgd_fit(const mlc_sgd_model *model, const mlc_sgd_history *hist, const double *X, const int32_t *indices,
+                const int64_t *indptr, const double *y,
                 const int32_t *codes, const int32_t *pos_code, const double *weight_pos, const double *weight_neg,
                 const double *sample_weight, const uint8_t *val_mask, int64_t n_samples, int64_t n_features,
                 int64_t n_problems, double t0, const mlc_sgd_params *p, int n_threads, const mlc_progress *progress);

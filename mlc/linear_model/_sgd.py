@@ -15,6 +15,13 @@ mlc-only: optimizer in {'momentum', 'nesterov', 'adagrad', 'adam'} (or 'sgd' wit
 takes mini-batch steps with csrc/linear/optim.c's update rules; the learning-rate schedules are the
 same, counted in steps. Per epoch, ``loss_curve_`` holds the mean loss and ``objective_curve_`` the
 mean loss + penalty (one row per problem for one-vs-rest).
+
+Sparse input (scipy.sparse CSR, other formats converted; never densified): scikit-learn's sparse SGD,
+each step touching the row's stored features only (the dot, the update, the averaging and the
+cumulative L1 penalty, which reaches a feature when it next appears), and the intercept stepping by
+0.01 of the weights' rate (scikit-learn's SPARSE_INTERCEPT_DECAY): with shuffle=False, the same
+coefficients as scikit-learn's sparse fit up to rounding (not those of a dense fit, whose intercept
+decay is 1). The mini-batch optimizers take CSR rows too.
 """
 import math
 import numbers
@@ -25,8 +32,9 @@ import numpy as np
 from .. import _mlc
 from .._math import expit, linear_scores
 from .._threads import _n_threads
-from .._validation import (check_classification_targets, check_is_fitted, check_sample_weight,
-                           check_n_jobs, check_scalar, check_X_y, compute_class_weight, seed_from_random_state)
+from .._validation import (_is_sparse, check_classification_targets, check_is_fitted, check_sample_weight,
+                           check_n_jobs, check_scalar, check_X_y, compute_class_weight, csr_parts,
+                           seed_from_random_state)
 from ..base import BaseEstimator, ClassifierMixin, LinearClassifierMixin, RegressorMixin, available_if
 from ..exceptions import ConvergenceWarning
 
@@ -38,6 +46,7 @@ _PENALTIES = {None: _mlc.PENALTY_NONE, "l1": _mlc.PENALTY_L1, "l2": _mlc.PENALTY
               "elasticnet": _mlc.PENALTY_ELASTICNET}
 _LEARNING_RATES = {k: _mlc.ENUMS["learning_rate"][k] for k in ("constant", "optimal", "invscaling", "adaptive")}
 _OPTIMIZERS = {k: _mlc.ENUMS["optimizer"][k] for k in ("sgd", "momentum", "nesterov", "adagrad", "adam")}
+_SPARSE_INTERCEPT_DECAY = 0.01  # scikit-learn's: the intercept of a sparse fit steps 100 times slower
 
 
 class _BaseSGD(BaseEstimator):
@@ -87,6 +96,11 @@ class _BaseSGD(BaseEstimator):
         if self._uses_optimizer() and self.average:
             raise ValueError("average is only supported with optimizer='sgd' and batch_size=1.")
         check_n_jobs(getattr(self, "n_jobs", None))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
 
     def _uses_optimizer(self):
         return self.optimizer != "sgd" or self.batch_size != 1
@@ -153,19 +167,24 @@ class _BaseSGD(BaseEstimator):
         om, ov, ot = self._optim_m.copy(), self._optim_v.copy(), self._optim_t.copy()
         use_opt = self._uses_optimizer()
         l1_ratio = 0.0 if self.l1_ratio is None else float(self.l1_ratio)
+        sparse = {}
+        if _is_sparse(X):
+            data, indices, indptr, d = csr_parts(X)
+            X, sparse = data.astype(np.float64, copy=False), dict(X_indices=indices, X_indptr=indptr, n_features=d)
         n_iter, lc, oc, sc = _mlc.sgd_fit(
             X, y, codes, pos_code, weight_pos, weight_neg, sample_weight, val_mask, coef, b, ac, ai, om, ov, ot,
             float(self.t_), _LOSSES[self.loss], float(self.epsilon), _PENALTIES[self.penalty], float(self.alpha),
             l1_ratio, bool(self.fit_intercept), int(max_iter), -math.inf if self.tol is None else float(self.tol),
             int(self.n_iter_no_change), bool(self.shuffle), seed % 2**64, _LEARNING_RATES[self.learning_rate],
-            float(self.eta0), float(self.power_t), bool(self.early_stopping), 1.0, int(self.average),
+            float(self.eta0), float(self.power_t), bool(self.early_stopping),
+            _SPARSE_INTERCEPT_DECAY if sparse else 1.0, int(self.average),
             _OPTIMIZERS[self.optimizer] if use_opt else _mlc.OPTIM_PLAIN_SGD, batch_size=int(self.batch_size),
-            n_threads=_n_threads(getattr(self, "n_jobs", None)))
+            n_threads=_n_threads(getattr(self, "n_jobs", None)), **sparse)
         self._coef, self._intercept, self._avg_coef, self._avg_intercept = coef, b, ac, ai
         self._optim_m, self._optim_v, self._optim_t = om, ov, ot
         n_run = int(n_iter.max())
         self.n_iter_ = n_run
-        self.t_ += n_run * X.shape[0]
+        self.t_ += n_run * len(codes if y is None else y)
         curves = [lc[:, :n_run], oc[:, :n_run]] + ([sc[:, :n_run]] if sc is not None else [])
         if K == 1:
             curves = [c[0] for c in curves]
@@ -236,6 +255,7 @@ class SGDClassifier(LinearClassifierMixin, ClassifierMixin, _BaseSGD):
     """
 
     _losses = tuple(_LOSSES)
+    _accept_sparse = "csr"
 
     def __init__(self, loss="hinge", *, penalty="l2", alpha=0.0001, l1_ratio=0.15, fit_intercept=True, max_iter=1000,
                  tol=1e-3, shuffle=True, verbose=0, epsilon=0.1, n_jobs=None, random_state=None,
@@ -279,7 +299,7 @@ class SGDClassifier(LinearClassifierMixin, ClassifierMixin, _BaseSGD):
         first_call = not hasattr(self, "classes_")
         if not reset:  # fit validated X and y already
             self._check_feature_names(X, reset=first_call)
-            X, y = check_X_y(X, y, dtype=np.float64, order="C", estimator=self)
+            X, y = check_X_y(X, y, dtype=np.float64, order="C", estimator=self, accept_sparse="csr")
             check_classification_targets(y)
         if first_call:
             if classes is None:
@@ -320,7 +340,7 @@ class SGDClassifier(LinearClassifierMixin, ClassifierMixin, _BaseSGD):
         """Fit by SGD for max_iter epochs at most; coef_init (n_classes or 1, n_features) and
         intercept_init warm-start it."""
         self._check_params()
-        X, y = self._validate_data(X, y, reset=True, dtype=np.float64, order="C")
+        X, y = self._validate_data(X, y, reset=True, dtype=np.float64, order="C", accept_sparse="csr")
         check_classification_targets(y)
         if self.warm_start and getattr(self, "coef_", None) is not None:
             coef_init = self.coef_ if coef_init is None else coef_init
@@ -410,7 +430,8 @@ class SGDRegressor(RegressorMixin, _BaseSGD):
 
     def _partial_fit(self, X, y, sample_weight, max_iter, coef_init, intercept_init, reset):
         first_call = getattr(self, "_coef", None) is None or reset
-        X, y = self._validate_data(X, y, reset=first_call, dtype=np.float64, order="C", y_numeric=True)
+        X, y = self._validate_data(X, y, reset=first_call, dtype=np.float64, order="C", y_numeric=True,
+                                   accept_sparse="csr")
         y = np.ascontiguousarray(y, dtype=np.float64)
         n, d = X.shape
         sw = check_sample_weight(sample_weight, n)
@@ -445,5 +466,5 @@ class SGDRegressor(RegressorMixin, _BaseSGD):
 
     def predict(self, X):
         check_is_fitted(self, "coef_")
-        X = self._validate_data(X, reset=False, dtype=np.float64)
+        X = self._validate_data(X, reset=False, dtype=np.float64, accept_sparse="csr")
         return linear_scores(X, self.coef_, self.intercept_[0])
