@@ -1,7 +1,7 @@
 """KMeans (lloyd, elkan) and MiniBatchKMeans: mlc vs scikit-learn, same data, same init, same threads."""
 import numpy as np
 
-from bench._harness import compare
+from bench._harness import compare, selected
 from bench._intelex import REF_NAME, intelex
 
 
@@ -36,6 +36,17 @@ def rows(quick=False):
                           lambda: mlc.cluster.KMeans(k, init=init, n_init=1, algorithm="lloyd").fit(X),
                           lambda: ref(k, init=init, n_init=1, algorithm="lloyd").fit(X),
                           lambda est: est.inertia_, "inertia", ref_name=REF_NAME, repeats=repeats)
+
+    # sparse input (issue 13): a tf-idf-like CSR matrix, clustered without densifying it on either side
+    n, d, density = (10_000, 5_000, 0.002) if quick else (100_000, 20_000, 0.001)
+    work = f"KMeans lloyd k=8 sparse tf-idf {n}x{d} density {density} (same init)"
+    if selected(work):
+        from bench.bench_decomposition import _tfidf_like
+        S = _tfidf_like(n, d, density, 0)
+        init = S[np.random.default_rng(0).choice(n, 8, replace=False)].toarray()
+        yield compare("cluster", work, lambda: mlc.cluster.KMeans(8, init=init, n_init=1).fit(S),
+                      lambda: sklearn.cluster.KMeans(8, init=init, n_init=1).fit(S),
+                      lambda est: est.inertia_, "inertia", repeats=repeats)
 
     # the tour's rows (python -m mlc): k-means++ from each side's own draws, so the inertias are close, not equal
     from sklearn.datasets import load_digits

@@ -1,5 +1,6 @@
 /* kmeans.c: k-means (see kmeans.h). The type-independent parts live here; the kernels are
- * written once in kmeans_impl.h and included for float64 and float32. */
+ * written once in kmeans_impl.h (Lloyd/Elkan on dense rows), kmeans_plusplus_impl.h (seeding) and
+ * kmeans_csr_impl.h (Lloyd on CSR rows), included for float64 and float32. */
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "cluster/kmeans.h"
 #include "core/dispatch.h"
 #include "core/reduce.h"
+#include "core/sparse.h"
 
 /* The public kernels are dispatched per CPU level (core/dispatch.h): KM_API(name) is the copy of
  * name_f64 / name_f32 of this object's level. Every level gives the same bits. */
@@ -106,10 +108,27 @@ static uint64_t mix64(uint64_t z) {
 
 enum { KM_LLOYD, KM_BOUNDED, KM_INERTIA };
 
+enum { KM_GO_ON, KM_STOP_STRICT, KM_STOP_TOL };
+
+/* The stopping rule of a Lloyd iteration, after its M-step: KM_STOP_STRICT when labels (N) repeat
+ * labels_old (N), KM_STOP_TOL when the summed squared centre shifts (K) are <= tol, else KM_GO_ON
+ * (labels_old then takes labels). */
+static int lloyd_stop(int32_t *labels_old, const int32_t *labels, const double *shift, int64_t n, int64_t k,
+                      double tol) {
+    if (memcmp(labels, labels_old, sizeof(int32_t) * n) == 0) return KM_STOP_STRICT;
+    double total = 0.0;
+    for (int64_t j = 0; j < k; j++) total += shift[j] * shift[j];
+    if (total <= tol) return KM_STOP_TOL;
+    memcpy(labels_old, labels, sizeof(int32_t) * n);
+    return KM_GO_ON;
+}
+
 #define T double
 #define SFX f64
 #define GEMM mlc_cblas_dgemm
 #include "cluster/kmeans_impl.h"
+#include "cluster/kmeans_plusplus_impl.h"
+#include "cluster/kmeans_csr_impl.h"
 #undef T
 #undef SFX
 #undef GEMM
@@ -118,6 +137,8 @@ enum { KM_LLOYD, KM_BOUNDED, KM_INERTIA };
 #define SFX f32
 #define GEMM mlc_cblas_sgemm
 #include "cluster/kmeans_impl.h"
+#include "cluster/kmeans_plusplus_impl.h"
+#include "cluster/kmeans_csr_impl.h"
 #undef T
 #undef SFX
 #undef GEMM

@@ -1,6 +1,9 @@
 /* kmeans.h: k-means (Lloyd and Elkan), k-means++ seeding, and the mini-batch step.
  *
  * Legend: N samples (rows of X), D features, K clusters, B rows of a mini-batch, L local trials.
+ * The _csr kernels take X as CSR (core/sparse.h): data (NNZ) in, indices (NNZ) int32 in (sorted within
+ * a row), indptr (N + 1) int64 in; they give the dense kernels' results on the dense copy of X, to
+ * rounding (the rows are not centred: see kmeans_csr_impl.h).
  *
  * Every kernel comes in float64 (_f64) and float32 (_f32) from one source (kmeans_impl.h). Sums,
  * inertia, distances of bounds and shifts are float64 in both; centres are stored in the input
@@ -31,6 +34,15 @@ int mlc_kmeans_plusplus_f32(float *centers, int64_t *indices, const float *X,
                             int64_t n_local_trials, uint64_t seed, int n_threads,
                             const mlc_progress *p);
 
+int mlc_kmeans_plusplus_csr_f64(double *centers, int64_t *indices, const double *data, const int32_t *col,
+                                const int64_t *indptr, const double *sample_weight, int64_t n, int64_t d,
+                                int64_t k, int64_t n_local_trials, uint64_t seed, int n_threads,
+                                const mlc_progress *p);
+int mlc_kmeans_plusplus_csr_f32(float *centers, int64_t *indices, const float *data, const int32_t *col,
+                                const int64_t *indptr, const float *sample_weight, int64_t n, int64_t d,
+                                int64_t k, int64_t n_local_trials, uint64_t seed, int n_threads,
+                                const mlc_progress *p);
+
 /* One k-means run from given centres (Lloyd or Elkan, see kmeans_impl.h) on the rows of X minus mean.
  *   centers (K, D) inout: the initial centres in, the final ones out (both minus mean)
  *   labels (N) out; *inertia out; *n_iter out
@@ -49,6 +61,16 @@ int mlc_kmeans_fit_f32(float *centers, int32_t *labels, double *inertia, int64_t
                        int algorithm, int64_t max_iter, double tol, int bounds, int n_threads,
                        const mlc_progress *p);
 
+/* Lloyd from given centres on CSR rows (no bounds, no centring; algorithm is Lloyd's). */
+int mlc_kmeans_fit_csr_f64(double *centers, int32_t *labels, double *inertia, int64_t *n_iter,
+                           const double *data, const int32_t *indices, const int64_t *indptr,
+                           const double *sample_weight, int64_t n, int64_t d, int64_t k, int64_t max_iter,
+                           double tol, int n_threads, const mlc_progress *p);
+int mlc_kmeans_fit_csr_f32(float *centers, int32_t *labels, double *inertia, int64_t *n_iter,
+                           const float *data, const int32_t *indices, const int64_t *indptr,
+                           const float *sample_weight, int64_t n, int64_t d, int64_t k, int64_t max_iter,
+                           double tol, int n_threads, const mlc_progress *p);
+
 /* The centring and tolerance of a fit, in one pass over X (N, D) in:
  *   mean (D) out: the column means; *var out: the mean over the columns of their variances (1/N) */
 int mlc_kmeans_moments_f64(double *mean, double *var, const double *X, int64_t n, int64_t d, int n_threads);
@@ -64,6 +86,13 @@ int mlc_kmeans_assign_f32(int32_t *labels, double *inertia, const float *X,
                           const float *sample_weight, const float *centers, int64_t n, int64_t d,
                           int64_t k, int n_threads, const mlc_progress *p);
 
+int mlc_kmeans_assign_csr_f64(int32_t *labels, double *inertia, const double *data, const int32_t *indices,
+                              const int64_t *indptr, const double *sample_weight, const double *centers,
+                              int64_t n, int64_t d, int64_t k, int n_threads, const mlc_progress *p);
+int mlc_kmeans_assign_csr_f32(int32_t *labels, double *inertia, const float *data, const int32_t *indices,
+                              const int64_t *indptr, const float *sample_weight, const float *centers,
+                              int64_t n, int64_t d, int64_t k, int n_threads, const mlc_progress *p);
+
 /* One mini-batch step (Sculley 2010, with scikit-learn's per-centre learning rate):
  * assign the batch to the current centres, then move each centre j that received weight to
  *   c_j <- (W_j c_j + sum_{i in j} w_i x_i) / (W_j + sum_{i in j} w_i),   W_j += sum_{i in j} w_i.
@@ -78,5 +107,14 @@ int mlc_kmeans_minibatch_step_f32(float *centers, double *weight_sums, int32_t *
                                   double *inertia, const float *X, const float *sample_weight,
                                   int64_t b, int64_t d, int64_t k, int n_threads,
                                   const mlc_progress *p);
+
+int mlc_kmeans_minibatch_step_csr_f64(double *centers, double *weight_sums, int32_t *labels,
+                                      double *inertia, const double *data, const int32_t *indices,
+                                      const int64_t *indptr, const double *sample_weight, int64_t b,
+                                      int64_t d, int64_t k, int n_threads, const mlc_progress *p);
+int mlc_kmeans_minibatch_step_csr_f32(float *centers, double *weight_sums, int32_t *labels,
+                                      double *inertia, const float *data, const int32_t *indices,
+                                      const int64_t *indptr, const float *sample_weight, int64_t b,
+                                      int64_t d, int64_t k, int n_threads, const mlc_progress *p);
 
 #endif

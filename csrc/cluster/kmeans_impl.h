@@ -314,6 +314,23 @@ static int MLC_SFX(inertia)(double *out, MLC_SFX(km_pass) *c, double *part, int 
     return MLC_OK;
 }
 
+/* The M-step's end, once empty clusters were relocated: c_new (K, D) out, the weighted means of sums
+ * (K*D + K) in (a cluster still without weight copies the heaviest one); shift (K) out: ||c_new_j - c_old_j||. */
+static void MLC_SFX(centres_from_sums)(T *c_new, double *shift, const double *sums, const T *c_old, int64_t d,
+                                       int64_t k) {
+    const double *wsum = sums + k * d;
+    const int64_t heavy = argmax(wsum, k);
+    for (int64_t j = 0; j < k; j++) {
+        if (!(wsum[j] > 0.0)) continue;
+        const double alpha = 1.0 / wsum[j];
+        for (int64_t t = 0; t < d; t++) c_new[j * d + t] = (T)(sums[j * d + t] * alpha);
+    }
+    for (int64_t j = 0; j < k; j++) {
+        if (!(wsum[j] > 0.0)) memcpy(c_new + j * d, c_new + heavy * d, sizeof(T) * d);
+        shift[j] = sqrt(MLC_SFX(sqdist)(c_new + j * d, c_old + j * d, d));
+    }
+}
+
 /* The M-step. sums (K*D + K) inout: weighted sums and weights per cluster from the E-step.
  *   c_new (K, D) out; shift (K) out: ||c_new_j - c_old_j||; dist (N) scratch
  * A cluster left without weight takes the sample farthest from its own centre (the farthest for
@@ -346,16 +363,7 @@ static void MLC_SFX(mstep)(T *c_new, double *shift, double *sums, const T *X, co
             }
         }
     }
-    const int64_t heavy = argmax(wsum, k);
-    for (int64_t j = 0; j < k; j++) {
-        if (!(wsum[j] > 0.0)) continue;
-        const double alpha = 1.0 / wsum[j];
-        for (int64_t t = 0; t < d; t++) c_new[j * d + t] = (T)(sums[j * d + t] * alpha);
-    }
-    for (int64_t j = 0; j < k; j++) {
-        if (!(wsum[j] > 0.0)) memcpy(c_new + j * d, c_new + heavy * d, sizeof(T) * d);
-        shift[j] = sqrt(MLC_SFX(sqdist)(c_new + j * d, c_old + j * d, d));
-    }
+    MLC_SFX(centres_from_sums)(c_new, shift, sums, c_old, d, k);
 }
 
 /* next (K) out: half the distance from each centre of C (K, D) to the nearest other one. */
@@ -506,14 +514,9 @@ int KM_API(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_t
         T *tmp = cur;
         cur = nxt;
         nxt = tmp;
-        if (memcmp(labels, labels_old, sizeof(int32_t) * n) == 0) {
-            strict = 1;
-            break;
-        }
-        double total = 0.0;
-        for (int64_t j = 0; j < k; j++) total += shift[j] * shift[j];
-        if (total <= tol) break;
-        memcpy(labels_old, labels, sizeof(int32_t) * n);
+        const int stop = lloyd_stop(labels_old, labels, shift, n, k, tol);
+        strict = stop == KM_STOP_STRICT;
+        if (stop) break;
         if (mlc_progress_tick(p, it, max_iter)) {
             st = MLC_EINTERRUPTED;
             goto done;
@@ -601,6 +604,19 @@ int KM_API(mlc_kmeans_assign)(int32_t *labels, double *inertia, const T *X, cons
     return st;
 }
 
+/* The mini-batch move of the centres (K, D) inout and weight_sums (K) inout by the batch's sums
+ * (K*D + K) in (kmeans.h). */
+static void MLC_SFX(minibatch_update)(T *centers, double *weight_sums, const double *sums, int64_t d, int64_t k) {
+    for (int64_t j = 0; j < k; j++) {
+        const double ws = sums[k * d + j];
+        if (!(ws > 0.0)) continue;
+        const double wold = weight_sums[j], alpha = 1.0 / (wold + ws);
+        for (int64_t t = 0; t < d; t++)
+            centers[j * d + t] = (T)(((double)centers[j * d + t] * wold + sums[j * d + t]) * alpha);
+        weight_sums[j] = wold + ws;
+    }
+}
+
 int KM_API(mlc_kmeans_minibatch_step)(T *centers, double *weight_sums, int32_t *labels, double *inertia,
                                  const T *X, const T *w, int64_t b, int64_t d, int64_t k,
                                  int n_threads, const mlc_progress *p) {
@@ -621,124 +637,8 @@ int KM_API(mlc_kmeans_minibatch_step)(T *centers, double *weight_sums, int32_t *
         st = MLC_SFX(inertia)(inertia, &c, part, KM_LLOYD, n_threads, p);
         if (st == MLC_OK) {
             mlc_chunks_merge(sums, gs, groups, stride, stride);
-            for (int64_t j = 0; j < k; j++) {
-                const double ws = sums[k * d + j];
-                if (!(ws > 0.0)) continue;
-                const double wold = weight_sums[j], alpha = 1.0 / (wold + ws);
-                for (int64_t t = 0; t < d; t++)
-                    centers[j * d + t] = (T)(((double)centers[j * d + t] * wold + sums[j * d + t]) * alpha);
-                weight_sums[j] = wold + ws;
-            }
+            MLC_SFX(minibatch_update)(centers, weight_sums, sums, d, k);
         }
-    }
-    mlc_free(a.base);
-    return st;
-}
-
-/* out (N) out: min(closest_i, ||x_i - y||^2) (closest NULL: ||x_i - y||^2); part (G) out: the
- * group sums of w_i out_i. */
-static int MLC_SFX(pp_pass)(double *out, double *part, const double *closest, const T *X, const T *w,
-                      const T *y, int64_t n, int64_t d, int n_threads, const mlc_progress *p) {
-    const mlc_chunks ch = groups_of(n);
-    const int64_t groups = ch.count;
-    const int team = (int)MLC_MIN((int64_t)mlc_team_size(n * d, n_threads), groups);
-    mlc_par par = mlc_par_init(p);
-#pragma omp parallel for schedule(dynamic, 1) num_threads(team)
-    for (int64_t g = 0; g < groups; g++) {
-        if (mlc_par_halted(&par)) continue;
-        const int64_t r0 = group_begin(ch, g), r1 = MLC_MIN(n, group_begin(ch, g + 1));
-        double s = 0.0;
-        for (int64_t i = r0; i < r1; i++) {
-            double v = MLC_SFX(sqdist)(X + i * d, y, d);
-            if (closest && closest[i] < v) v = closest[i];
-            out[i] = v;
-            s += (double)w[i] * v;
-        }
-        part[g] = s;
-        mlc_par_tick(&par, g, groups);
-    }
-    return mlc_par_status(&par);
-}
-
-/* perm (N) out: the rows sorted by a hash of their values (ties by index), so that identical
- * rows are adjacent and the order does not depend on how X's rows were ordered. keys (N) scratch */
-static void MLC_SFX(content_order)(int64_t *perm, const T *X, int64_t n, int64_t d, km_key *keys) {
-    for (int64_t i = 0; i < n; i++) {
-        uint64_t h = 0;
-        for (int64_t t = 0; t < d; t++) { /* a sum of independent mixes: no chain of D mixes per row */
-            double v = (double)X[i * d + t] + 0.0; /* -0.0 -> 0.0 */
-            uint64_t bits;
-            memcpy(&bits, &v, sizeof bits);
-            h += mix64(bits + (uint64_t)(t + 1) * 0x9e3779b97f4a7c15ULL);
-        }
-        keys[i].hash = h;
-        keys[i].row = i;
-    }
-    qsort(keys, (size_t)n, sizeof(km_key), key_cmp);
-    for (int64_t i = 0; i < n; i++) perm[i] = keys[i].row;
-}
-
-/* Solver: k-means++ seeding (Arthur & Vassilvitskii, "k-means++: the advantages of careful
- * seeding", SODA 2007), greedy variant: the first centre is a row drawn with probability
- * proportional to its weight; each next one is the best of L candidates drawn with probability
- * proportional to w_i D(x_i)^2 (D: distance to the nearest centre so far), best meaning the one
- * that leaves the smallest potential sum_i w_i D(x_i)^2. Writes centers (K, D), indices (K).
- * Rows are drawn by inverting the cumulative weights taken in an order of the rows' values
- * (content_order), not of their positions: with the same seed, shuffling the rows, or replacing an
- * integer weight m by m copies of the row, picks the same centres. */
-int KM_API(mlc_kmeans_plusplus)(T *centers, int64_t *indices, const T *X, const T *w, int64_t n, int64_t d,
-                           int64_t k, int64_t n_local_trials, uint64_t seed, int n_threads,
-                           const mlc_progress *p) {
-    if (mlc_kmeans_check_params(n, d, k, MLC_KMEANS_LLOYD, 1, 0.0) || n_local_trials < 1 || n_local_trials > 64)
-        return MLC_EINVAL;
-    const int64_t groups = n_groups(n);
-    mlc_arena a = {NULL, 0};
-    double *buf;
-    int64_t *perm;
-    km_key *keys;
-    for (int pass = 0; pass < 2; pass++) {
-        if (pass == 1 && mlc_arena_alloc(&a) != MLC_OK) return MLC_ENOMEM;
-        buf = mlc_arena_take(&a, sizeof(double) * (4 * n + groups));
-        perm = mlc_arena_take(&a, sizeof(int64_t) * n);
-        keys = mlc_arena_take(&a, sizeof(km_key) * n);
-    }
-    MLC_SFX(content_order)(perm, X, n, d, keys);
-    int st = MLC_OK;
-    double *closest = buf, *trial = buf + n, *best = buf + 2 * n, *cum = buf + 3 * n, *part = buf + 4 * n;
-    mlc_rng rng;
-    mlc_rng_seed(&rng, seed);
-    double acc = 0.0;
-    for (int64_t i = 0; i < n; i++) cum[i] = acc += (double)w[perm[i]];
-    int64_t id = perm[search_right(cum, n, mlc_rng_uniform(&rng) * cum[n - 1])];
-    memcpy(centers, X + id * d, sizeof(T) * d);
-    indices[0] = id;
-    st = MLC_SFX(pp_pass)(closest, part, NULL, X, w, X + id * d, n, d, n_threads, p);
-    double pot = st == MLC_OK ? mlc_chunks_sum(part, groups) : 0.0;
-    for (int64_t c = 1; c < k && st == MLC_OK; c++) {
-        acc = 0.0;
-        for (int64_t i = 0; i < n; i++) cum[i] = acc += (double)w[perm[i]] * closest[perm[i]];
-        double best_pot = INFINITY;
-        int64_t best_id = -1, cand[64];
-        for (int64_t t = 0; t < n_local_trials; t++)
-            cand[t] = perm[search_right(cum, n, mlc_rng_uniform(&rng) * pot)];
-        for (int64_t t = 0; t < n_local_trials && st == MLC_OK; t++) {
-            st = MLC_SFX(pp_pass)(trial, part, closest, X, w, X + cand[t] * d, n, d, n_threads, p);
-            double tp = mlc_chunks_sum(part, groups);
-            if (best_id < 0 || tp < best_pot) {
-                best_pot = tp;
-                best_id = cand[t];
-                double *tmp = best;
-                best = trial;
-                trial = tmp;
-            }
-        }
-        if (st != MLC_OK) break;
-        double *tmp = closest;
-        closest = best;
-        best = tmp;
-        pot = best_pot;
-        memcpy(centers + c * d, X + best_id * d, sizeof(T) * d);
-        indices[c] = best_id;
     }
     mlc_free(a.base);
     return st;

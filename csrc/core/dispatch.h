@@ -174,7 +174,25 @@
     X(int, mlc_kmeans_minibatch_step_##sfx, (T *centers, double *weight_sums, int32_t *labels,           \
       double *inertia, const T *X, const T *sample_weight, int64_t b, int64_t d, int64_t k,              \
       int n_threads, const mlc_progress *p), (centers, weight_sums, labels, inertia, X, sample_weight,   \
-      b, d, k, n_threads, p))
+      b, d, k, n_threads, p))                                                                            \
+    X(int, mlc_kmeans_plusplus_csr_##sfx, (T *centers, int64_t *indices, const T *data,                  \
+      const int32_t *col, const int64_t *indptr, const T *sample_weight, int64_t n, int64_t d,           \
+      int64_t k, int64_t n_local_trials, uint64_t seed, int n_threads, const mlc_progress *p),           \
+      (centers, indices, data, col, indptr, sample_weight, n, d, k, n_local_trials, seed, n_threads, p)) \
+    X(int, mlc_kmeans_fit_csr_##sfx, (T *centers, int32_t *labels, double *inertia, int64_t *n_iter,      \
+      const T *data, const int32_t *indices, const int64_t *indptr, const T *sample_weight, int64_t n,   \
+      int64_t d, int64_t k, int64_t max_iter, double tol, int n_threads, const mlc_progress *p),         \
+      (centers, labels, inertia, n_iter, data, indices, indptr, sample_weight, n, d, k, max_iter, tol,   \
+      n_threads, p))                                                                                     \
+    X(int, mlc_kmeans_assign_csr_##sfx, (int32_t *labels, double *inertia, const T *data,                \
+      const int32_t *indices, const int64_t *indptr, const T *sample_weight, const T *centers,           \
+      int64_t n, int64_t d, int64_t k, int n_threads, const mlc_progress *p), (labels, inertia, data,    \
+      indices, indptr, sample_weight, centers, n, d, k, n_threads, p))                                   \
+    X(int, mlc_kmeans_minibatch_step_csr_##sfx, (T *centers, double *weight_sums, int32_t *labels,       \
+      double *inertia, const T *data, const int32_t *indices, const int64_t *indptr,                     \
+      const T *sample_weight, int64_t b, int64_t d, int64_t k, int n_threads, const mlc_progress *p),    \
+      (centers, weight_sums, labels, inertia, data, indices, indptr, sample_weight, b, d, k, n_threads,  \
+      p))
 
 /* out (rows, cols) out (rows for "logsumexp", always double) = core/vmath.h's array form `name` ("exp",
  * "log", "tanh", "sigmoid", "log1pexp", "logsumexp" per row) of x (rows, cols) in, float when f32 else

@@ -8,6 +8,11 @@ centre, and the run stops when the labels repeat or when the summed squared cent
 most ``tol`` times the mean feature variance. Random draws (k-means++, 'random' init, mini-batches)
 come from mlc's generators, so a given ``random_state`` does not reproduce scikit-learn's draws.
 
+Sparse input (scipy.sparse CSR, or CSC converted to CSR) is clustered without densifying it, as
+scikit-learn does: the rows are not centred, a row's centres are ranked from its stored values and
+the centres are dense (csrc/cluster/kmeans_csr_impl.h). Fit, predict, transform, score and
+partial_fit give the results of the dense copy to rounding; k-means++ picks the same rows.
+
 Differences from scikit-learn, all deliberate:
 - float32 input keeps float32 centres, but sums and distances are accumulated in float64.
 - With sample weights, ``tol`` is scaled by the weighted feature variance (so that integer weights
@@ -24,8 +29,8 @@ import numpy as np
 from .. import _mlc
 from .._math import linear_scores
 from .._threads import get_num_threads
-from .._validation import (assert_all_finite, check_array, check_is_fitted, check_random_state, check_sample_weight,
-                          check_scalar)
+from .._validation import (_is_sparse, assert_all_finite, check_array, check_is_fitted, check_random_state,
+                          check_sample_weight, check_scalar, csr_parts)
 from ..base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin
 from ..exceptions import ConvergenceWarning
 
@@ -41,6 +46,15 @@ def _check_weights(sample_weight, X):
     return check_sample_weight(sample_weight, X.shape[0], dtype=X.dtype, ensure_non_negative=True)
 
 
+def _rows(X):
+    """X as the C kernels take it: the array itself, or a CSR matrix's (data, indices, indptr, n_cols)."""
+    return csr_parts(X) if _is_sparse(X) else X
+
+
+def _dense(A):
+    return A.toarray() if _is_sparse(A) else A
+
+
 def _is_array_init(init):
     return not isinstance(init, str) and not callable(init) and hasattr(init, "__len__")
 
@@ -53,7 +67,7 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, random_state=None, n_l
     centers : ndarray of shape (n_clusters, n_features), X's dtype
     indices : ndarray of shape (n_clusters,), int64: the rows of X chosen
     """
-    X = check_array(X, dtype=(np.float64, np.float32))
+    X = check_array(X, dtype=(np.float64, np.float32), accept_sparse="csr")
     n_clusters = check_scalar(n_clusters, "n_clusters", numbers.Integral, min_val=1)
     if X.shape[0] < n_clusters:
         raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={n_clusters}.")
@@ -61,7 +75,7 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, random_state=None, n_l
     trials = 2 + int(np.log(n_clusters)) if n_local_trials is None else n_local_trials
     check_scalar(trials, "n_local_trials", numbers.Integral, min_val=1, max_val=64)
     seed = int(check_random_state(random_state).integers(0, 2**63 - 1))
-    return _mlc.kmeans_plusplus(X, w, int(n_clusters), int(trials), seed, get_num_threads())
+    return _mlc.kmeans_plusplus(_rows(X), w, int(n_clusters), int(trials), seed, get_num_threads())
 
 
 class _BaseKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, BaseEstimator):
@@ -116,6 +130,16 @@ class _BaseKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         """tol times the mean feature variance (weighted when weights were given)."""
         if tol == 0:
             return 0.0
+        if _is_sparse(X):
+            data, indices, indptr, d = parts = csr_parts(X)
+            if not weighted:
+                _, _, ssq, _ = _mlc.csr_stats(*parts, get_num_threads())
+                return float(np.mean(ssq) / X.shape[0] * tol)
+            # E_w[x^2] - E_w[x]^2 per column, from A^T w and (A*A)^T w
+            wn = (w / np.sum(w, dtype=np.float64)).astype(np.float64)[:, None]
+            m = _mlc.csr_matmul(data.astype(np.float64), indices, indptr, d, wn, transpose=True)[:, 0]
+            m2 = _mlc.csr_matmul(np.square(data, dtype=np.float64), indices, indptr, d, wn, transpose=True)[:, 0]
+            return float(np.mean(np.maximum(m2 - m * m, 0.0)) * tol)
         if not weighted:
             return float(np.mean(np.var(X, axis=0)) * tol)
         mean = np.average(X, axis=0, weights=w)
@@ -132,13 +156,13 @@ class _BaseKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
             n = init_size
         if isinstance(init, str) and init == "k-means++":
             seed = int(rng.integers(0, 2**63 - 1))
-            centers, _ = _mlc.kmeans_plusplus(X, w, k, 2 + int(np.log(k)), seed, get_num_threads())
+            centers, _ = _mlc.kmeans_plusplus(_rows(X), w, k, 2 + int(np.log(k)), seed, get_num_threads())
         elif isinstance(init, str) and init == "random":
             seeds = rng.choice(n, size=k, replace=False, p=w / w.sum())
-            centers = X[seeds]
+            centers = _dense(X[seeds])
         elif callable(init):
             rs = np.random.RandomState(int(rng.integers(0, 2**31 - 1)))
-            centers = check_array(init(X, k, random_state=rs), dtype=X.dtype, input_name="init")
+            centers = check_array(_dense(init(X, k, random_state=rs)), dtype=X.dtype, input_name="init")
             self._validate_center_shape(X, centers)
         else:
             centers = init
@@ -147,7 +171,7 @@ class _BaseKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
     # ---- prediction ----
     def _check_test_data(self, X):
         check_is_fitted(self)
-        return self._validate_data(X, reset=False)
+        return self._validate_data(X, reset=False, accept_sparse="csr")
 
     def _same_dtype(self, X):
         C = self.cluster_centers_
@@ -158,7 +182,7 @@ class _BaseKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
     def predict(self, X):
         """The index of the nearest centre of each row (int32)."""
         X, C = self._same_dtype(self._check_test_data(X))
-        labels, _ = _mlc.kmeans_assign(X, C, None, get_num_threads())
+        labels, _ = _mlc.kmeans_assign(_rows(X), C, None, get_num_threads())
         return labels
 
     def transform(self, X):
@@ -168,28 +192,40 @@ class _BaseKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
     def _transform(self, X):
         from ..metrics import pairwise_distances
         X, C = self._same_dtype(X)
-        return pairwise_distances(X, C, metric="euclidean")
+        if not _is_sparse(X):
+            return pairwise_distances(X, C, metric="euclidean")
+        # sqrt(||x||^2 - 2 x.c + ||c||^2) in float64 (as scikit-learn's sparse euclidean_distances, whose
+        # float32 cancellation would cost a near-zero distance its digits)
+        data, indices, indptr, d = csr_parts(X)
+        nt = get_num_threads()
+        C = C.astype(np.float64)
+        xc = _mlc.csr_matmul(data.astype(np.float64), indices, indptr, d, np.ascontiguousarray(C.T), n_threads=nt)
+        xx = _mlc.csr_stats(data, indices, indptr, d, nt)[0]
+        cc = np.einsum("ij,ij->i", C, C)
+        return np.sqrt(np.maximum(xx[:, None] - 2.0 * xc + cc, 0.0)).astype(X.dtype, copy=False)
 
     def fit_transform(self, X, y=None, sample_weight=None):
         """fit(X), then the distances of X to the centres."""
-        return self.fit(X, sample_weight=sample_weight)._transform(self._validate_data(X, reset=False))
+        return self.fit(X, sample_weight=sample_weight)._transform(
+            self._validate_data(X, reset=False, accept_sparse="csr"))
 
     def score(self, X, y=None, sample_weight=None):
         """Minus the (weighted) inertia of X against the centres."""
         X, C = self._same_dtype(self._check_test_data(X))
         w = None if sample_weight is None else _check_weights(sample_weight, X)
-        _, inertia = _mlc.kmeans_assign(X, C, w, get_num_threads())
+        _, inertia = _mlc.kmeans_assign(_rows(X), C, w, get_num_threads())
         return -inertia
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.non_deterministic = False
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        tags.input_tags.sparse = True
         return tags
 
 
 class KMeans(_BaseKMeans):
-    """K-means clustering (scikit-learn's KMeans, dense input).
+    """K-means clustering (scikit-learn's KMeans; dense or scipy.sparse input).
 
     Parameters
     ----------
@@ -239,11 +275,17 @@ class KMeans(_BaseKMeans):
     def fit(self, X, y=None, sample_weight=None):
         """Compute k-means clustering. Returns self."""
         # X's finiteness is read from its mean (one pass over X fewer): the C pass that centres it
-        X = self._validate_data(X, reset=True, ensure_all_finite=False)
+        X = self._validate_data(X, reset=True, ensure_all_finite=False, accept_sparse="csr")
         nt = get_num_threads()
-        X_mean, variance = _mlc.kmeans_moments(X, nt)
-        if not np.all(np.isfinite(X_mean)):  # NaN or infinity in X
-            assert_all_finite(X, "X")
+        sparse = _is_sparse(X)
+        if sparse:  # not centred (that would densify it), as in scikit-learn
+            assert_all_finite(X.data, "X")
+            X_mean, variance = None, None
+        else:
+            X_mean, variance = _mlc.kmeans_moments(X, nt)
+            if not np.all(np.isfinite(X_mean)):  # NaN or infinity in X
+                assert_all_finite(X, "X")
+            X_mean = X_mean.astype(X.dtype)
         if not isinstance(self.algorithm, str) or self.algorithm not in _ALGORITHMS:
             raise ValueError(f"algorithm must be one of {sorted(_ALGORITHMS)}, got {self.algorithm!r}.")
         self._check_params(X)
@@ -258,20 +300,23 @@ class KMeans(_BaseKMeans):
         # centring keeps the GEMM identity ||x||^2 - 2x.c + ||c||^2 accurate (as scikit-learn does): the
         # kernel takes the rows minus X_mean as it reads them; seeding looks at the raw rows, so that it
         # does not depend on the mean's rounding
-        X_mean = X_mean.astype(X.dtype)
-        if sample_weight is None:
+        if sample_weight is None and not sparse:
             tol = float(variance * self.tol)
         else:
-            tol = self._tolerance(X, w, self.tol, True)
+            tol = self._tolerance(X, w, self.tol, sample_weight is not None)
+        rows = _rows(X)
         best = None
         for _ in range(self._n_init):
-            centers = self._init_centroids(X, w, init, rng) - X_mean
+            centers = self._init_centroids(X, w, init, rng)
+            if not sparse:
+                centers = centers - X_mean
             centers, labels, inertia, n_iter = _mlc.kmeans_fit(
-                X, w, centers, _ALGORITHMS[algorithm], int(self.max_iter), tol, nt, mean=X_mean)
+                rows, w, centers, _ALGORITHMS[algorithm], int(self.max_iter), tol, nt, mean=X_mean)
             if best is None or (inertia < best[2] and not _same_clustering(labels, best[1], self.n_clusters)):
                 best = (centers, labels, inertia, n_iter)
         centers, labels, inertia, n_iter = best
-        centers += X_mean
+        if not sparse:
+            centers += X_mean
         distinct = int(np.count_nonzero(np.bincount(labels, minlength=self.n_clusters)))
         if distinct < self.n_clusters:
             warnings.warn(f"Number of distinct clusters ({distinct}) found smaller than n_clusters "
@@ -310,7 +355,7 @@ def _same_clustering(a, b, k):
 
 
 class MiniBatchKMeans(_BaseKMeans):
-    """Mini-batch k-means (scikit-learn's MiniBatchKMeans, dense input).
+    """Mini-batch k-means (scikit-learn's MiniBatchKMeans; dense or scipy.sparse input).
 
     Parameters
     ----------
@@ -379,7 +424,7 @@ class MiniBatchKMeans(_BaseKMeans):
         """One mini-batch step, then scikit-learn's random reassignment of starved centres.
         Returns (new centres, batch inertia); updates self._counts."""
         centers_new, self._counts, _, inertia = _mlc.kmeans_minibatch_step(
-            Xb, wb, centers, self._counts, get_num_threads())
+            _rows(Xb), wb, centers, self._counts, get_num_threads())
         if reassign and self.reassignment_ratio > 0:
             counts = self._counts
             to_reassign = counts < self.reassignment_ratio * counts.max()
@@ -388,7 +433,7 @@ class MiniBatchKMeans(_BaseKMeans):
             n_re = int(to_reassign.sum())
             if n_re:
                 rows = rng.choice(Xb.shape[0], size=n_re, replace=False)
-                centers_new[to_reassign] = Xb[rows]
+                centers_new[to_reassign] = _dense(Xb[rows])
                 counts[to_reassign] = np.min(counts[~to_reassign])
         return centers_new, inertia
 
@@ -420,7 +465,7 @@ class MiniBatchKMeans(_BaseKMeans):
 
     def fit(self, X, y=None, sample_weight=None):
         """Fit on mini-batches drawn from X (with probability proportional to the weights)."""
-        X = self._validate_data(X, reset=True)
+        X = self._validate_data(X, reset=True, accept_sparse="csr")
         w = _check_weights(sample_weight, X)
         n = X.shape[0]
         # with weights, the number of samples that batch sizes, passes and smoothing count is
@@ -440,7 +485,7 @@ class MiniBatchKMeans(_BaseKMeans):
             if self._n_init == 1:
                 best_centers = centers
                 break
-            _, inertia = _mlc.kmeans_assign(X_valid, centers, w_valid, get_num_threads())
+            _, inertia = _mlc.kmeans_assign(_rows(X_valid), centers, w_valid, get_num_threads())
             if best_inertia is None or inertia < best_inertia:
                 best_centers, best_inertia = centers, inertia
         centers = best_centers
@@ -464,7 +509,7 @@ class MiniBatchKMeans(_BaseKMeans):
         self.n_steps_ = i + 1
         self.n_iter_ = int(np.ceil((i + 1) * B / n_eff))
         if self.compute_labels:
-            self.labels_, self.inertia_ = _mlc.kmeans_assign(X, centers, w, get_num_threads())
+            self.labels_, self.inertia_ = _mlc.kmeans_assign(_rows(X), centers, w, get_num_threads())
         else:
             self.inertia_ = self._ewa_inertia * float(np.sum(w)) if self._ewa_inertia is not None else 0.0
         return self
@@ -472,7 +517,7 @@ class MiniBatchKMeans(_BaseKMeans):
     def partial_fit(self, X, y=None, sample_weight=None):
         """One mini-batch step on X (initialising the centres from X on the first call)."""
         has_centers = hasattr(self, "cluster_centers_")
-        X = self._validate_data(X, reset=not has_centers)
+        X = self._validate_data(X, reset=not has_centers, accept_sparse="csr")
         if not hasattr(self, "_random_state"):
             self._random_state = check_random_state(self.random_state)
         w = _check_weights(sample_weight, X)
@@ -490,7 +535,8 @@ class MiniBatchKMeans(_BaseKMeans):
         self.cluster_centers_, _ = self._step(X, w, self.cluster_centers_, self._random_state,
                                               self._random_reassign())
         if self.compute_labels:
-            self.labels_, self.inertia_ = _mlc.kmeans_assign(X, self.cluster_centers_, w, get_num_threads())
+            self.labels_, self.inertia_ = _mlc.kmeans_assign(_rows(X), self.cluster_centers_, w,
+                                                             get_num_threads())
         self.n_steps_ += 1
         self._n_features_out = self.cluster_centers_.shape[0]
         return self

@@ -1,0 +1,253 @@
+/* kmeans_csr_impl.h: k-means on a CSR matrix (data, indices, indptr), written once; kmeans.c includes it
+ * after kmeans_impl.h for each of T = double / float (SFX f64 / f32). No include guard on purpose.
+ *
+ * As scikit-learn does on sparse input, the rows are not centred (that would densify them): a row's
+ * centres are ranked by ||c||^2 - 2 x.c, the dots of a block of rows with every centre by one sparse x
+ * dense product (core/sparse.h's csr_mm with the centres transposed), and distances are summed over
+ * the row's stored values, sum_p ((x_p - c_p)^2 - c_p^2) + ||c||^2. */
+
+/* X as CSR: data (NNZ), indices (NNZ), indptr (N + 1); w (N) or NULL for unit weights. */
+typedef struct {
+    const T *data;
+    const int32_t *indices;
+    const int64_t *indptr;
+    const T *w;
+    int64_t n, d, k;
+} MLC_SFX(km_csr);
+
+/* ||x_i - c||^2 in float64 from the stored values of row i, given cc = ||c||^2. c (D) in */
+static inline double MLC_SFX(csr_sqdist)(const MLC_SFX(km_csr) *a, int64_t i, const T *c, double cc) {
+    double s = cc;
+    for (int64_t q = a->indptr[i]; q < a->indptr[i + 1]; q++) {
+        const double x = (double)a->data[q], v = (double)c[a->indices[q]];
+        s += (x - v) * (x - v) - v * v;
+    }
+    return MLC_MAX(0.0, s);
+}
+
+/* Ct (D, K) out: the centres C (K, D) transposed; cn (K) out: their squared norms in float64. */
+static void MLC_SFX(csr_prepare)(T *Ct, double *cn, const T *C, int64_t d, int64_t k) {
+    for (int64_t j = 0; j < k; j++) {
+        cn[j] = MLC_SFX(sqdist0)(C + j * d, d);
+        for (int64_t t = 0; t < d; t++) Ct[t * k + j] = C[j * d + t];
+    }
+}
+
+/* A pass over the rows in the groups of groups_of(N): with `rank`, labels (N) out: the nearest centre
+ * of each row (ties to the lower index), else labels in; part (G) out, or NULL: per group the sum of
+ * w_i ||x_i - C[labels_i]||^2. C (K, D), Ct (D, K), cn (K) in (csr_prepare); tiles per thread
+ * (KM_BLOCK, K) scratch. */
+static int MLC_SFX(csr_pass)(int32_t *labels, double *part, const MLC_SFX(km_csr) *a, const T *C, const T *Ct,
+                             const double *cn, T *tiles, int rank, int n_threads, const mlc_progress *p) {
+    const int64_t n = a->n, d = a->d, k = a->k;
+    const mlc_chunks ch = groups_of(n);
+    const int64_t groups = ch.count;
+    const int team = pass_team(n, a->indptr[n] * (rank ? k : 1) + n * k, n_threads);
+    mlc_par par = mlc_par_init(p);
+#pragma omp parallel num_threads(team)
+    {
+        T *dots = tiles + (int64_t)omp_get_thread_num() * KM_BLOCK * k;
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t g = 0; g < groups; g++) {
+            if (mlc_par_halted(&par)) continue;
+            const int64_t r0 = group_begin(ch, g), r1 = MLC_MIN(n, group_begin(ch, g + 1));
+            double s = 0.0;
+            for (int64_t b0 = r0; b0 < r1; b0 += KM_BLOCK) {
+                const int64_t m = MLC_MIN(KM_BLOCK, r1 - b0);
+                if (rank) {
+                    // indptr + b0: the block's rows, whose entries keep their places in data
+                    MLC_SFX(mlc_sparse_csr_mm)(dots, a->data, a->indices, a->indptr + b0, Ct, m, d, k, 1);
+                    for (int64_t r = 0; r < m; r++) {
+                        const T *row = dots + r * k;
+                        int32_t best = 0;
+                        double min = cn[0] - 2.0 * (double)row[0];
+                        for (int64_t j = 1; j < k; j++) {
+                            const double v = cn[j] - 2.0 * (double)row[j];
+                            if (v < min) {
+                                min = v;
+                                best = (int32_t)j;
+                            }
+                        }
+                        labels[b0 + r] = best;
+                    }
+                }
+                for (int64_t i = b0; part && i < b0 + m; i++)
+                    s += (a->w ? (double)a->w[i] : 1.0) *
+                         MLC_SFX(csr_sqdist)(a, i, C + (int64_t)labels[i] * d, cn[labels[i]]);
+            }
+            if (part) part[g] = s;
+            mlc_par_tick(&par, g, groups);
+        }
+    }
+    return mlc_par_status(&par);
+}
+
+/* sums (K*D + K) out: per cluster the weighted sum of its rows, then the clusters' weights. Each
+ * cluster adds its rows in row order (a counting sort by label first), so the bits do not depend on
+ * the threads, which take whole clusters. labels (N) in; order (N), start (2 K + 1) scratch */
+static void MLC_SFX(csr_cluster_sums)(double *sums, int64_t *order, int64_t *start, const int32_t *labels,
+                                      const MLC_SFX(km_csr) *a, int n_threads) {
+    const int64_t n = a->n, d = a->d, k = a->k;
+    int64_t *fill = start + k + 1;
+    memset(start, 0, sizeof(int64_t) * (size_t)(k + 1));
+    for (int64_t i = 0; i < n; i++) start[labels[i] + 1]++;
+    for (int64_t j = 0; j < k; j++) fill[j] = start[j + 1] += start[j];
+    for (int64_t j = 0; j < k; j++) fill[j] = start[j];
+    for (int64_t i = 0; i < n; i++) order[fill[labels[i]]++] = i;
+    const int team = (int)MLC_MIN((int64_t)mlc_team_size(a->indptr[n] + k * d, n_threads), k);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(team)
+    for (int64_t j = 0; j < k; j++) {
+        double *s = sums + j * d, ws = 0.0;
+        memset(s, 0, sizeof(double) * (size_t)d);
+        for (int64_t q = start[j]; q < start[j + 1]; q++) {
+            const int64_t i = order[q];
+            const double wi = a->w ? (double)a->w[i] : 1.0;
+            for (int64_t e = a->indptr[i]; e < a->indptr[i + 1]; e++) s[a->indices[e]] += wi * (double)a->data[e];
+            ws += wi;
+        }
+        sums[k * d + j] = ws;
+    }
+}
+
+/* The M-step on CSR rows (mstep's: the same relocation of empty clusters). sums (K*D + K) inout;
+ * c_new (K, D) out; shift (K) out; c_old (K, D), cn (K) in; dist (N) scratch */
+static void MLC_SFX(csr_mstep)(T *c_new, double *shift, double *sums, const MLC_SFX(km_csr) *a, const T *c_old,
+                               const double *cn, const int32_t *labels, double *dist) {
+    const int64_t n = a->n, d = a->d, k = a->k;
+    double *wsum = sums + k * d;
+    int64_t n_empty = 0;
+    for (int64_t j = 0; j < k; j++) n_empty += wsum[j] == 0.0;
+    if (n_empty > 0) {
+        for (int64_t i = 0; i < n; i++)
+            dist[i] = a->w && !(a->w[i] > 0) ? -1.0 : MLC_SFX(csr_sqdist)(a, i, c_old + (int64_t)labels[i] * d, cn[labels[i]]);
+        if (dist[argmax(dist, n)] > 0.0) {
+            for (int64_t j = 0; j < k; j++) {
+                if (wsum[j] != 0.0) continue;
+                const int64_t far = argmax(dist, n), old = labels[far];
+                dist[far] = -1.0;
+                const double wt = a->w ? (double)a->w[far] : 1.0;
+                memset(sums + j * d, 0, sizeof(double) * (size_t)d);
+                for (int64_t q = a->indptr[far]; q < a->indptr[far + 1]; q++) {
+                    const double v = (double)a->data[q] * wt;
+                    sums[old * d + a->indices[q]] -= v;
+                    sums[j * d + a->indices[q]] = v;
+                }
+                wsum[j] = wt;
+                wsum[old] -= wt;
+            }
+        }
+    }
+    MLC_SFX(centres_from_sums)(c_new, shift, sums, c_old, d, k);
+}
+
+/* The scratch of the CSR kernels, one block (a): Ct (D, K) and cn (K) (csr_prepare), per-thread tiles,
+ * part (G), sums (K*D + K), order (N) and start (2 K + 1) (csr_cluster_sums); with `fit`, also the fit's
+ * other centres nxt (K, D), dist (N), shift (K) and the last labels (N). */
+typedef struct {
+    T *Ct, *tiles, *nxt;
+    double *cn, *part, *sums, *dist, *shift;
+    int64_t *order, *start;
+    int32_t *labels_old;
+} MLC_SFX(km_csr_scratch);
+
+static int MLC_SFX(csr_scratch)(MLC_SFX(km_csr_scratch) *s, mlc_arena *a, const MLC_SFX(km_csr) *x, int fit,
+                                int n_threads) {
+    const int64_t n = x->n, d = x->d, k = x->k;
+    const int team = pass_team(n, x->indptr[n] * k + n * k, n_threads);
+    *a = (mlc_arena){NULL, 0};
+    *s = (MLC_SFX(km_csr_scratch)){0};
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1 && mlc_arena_alloc(a) != MLC_OK) return MLC_ENOMEM;
+        s->Ct = mlc_arena_take(a, sizeof(T) * d * k);
+        s->tiles = mlc_arena_take(a, sizeof(T) * KM_BLOCK * k * team);
+        s->cn = mlc_arena_take(a, sizeof(double) * k);
+        s->part = mlc_arena_take(a, sizeof(double) * n_groups(n));
+        s->sums = mlc_arena_take(a, sizeof(double) * (k * d + k));
+        s->order = mlc_arena_take(a, sizeof(int64_t) * n);
+        s->start = mlc_arena_take(a, sizeof(int64_t) * (2 * k + 1));
+        if (!fit) continue;
+        s->nxt = mlc_arena_take(a, sizeof(T) * k * d);
+        s->dist = mlc_arena_take(a, sizeof(double) * n);
+        s->shift = mlc_arena_take(a, sizeof(double) * k);
+        s->labels_old = mlc_arena_take(a, sizeof(int32_t) * n);
+    }
+    return MLC_OK;
+}
+
+/* Solver: Lloyd's k-means from given centres on CSR rows (the problem, stopping rules and final
+ * assignment of mlc_kmeans_fit, without the centring and the bounds). centers (K, D) inout;
+ * labels (N) out; *inertia, *n_iter out. */
+int KM_API(mlc_kmeans_fit_csr)(T *centers, int32_t *labels, double *inertia, int64_t *n_iter, const T *data,
+                               const int32_t *indices, const int64_t *indptr, const T *w, int64_t n, int64_t d,
+                               int64_t k, int64_t max_iter, double tol, int n_threads, const mlc_progress *p) {
+    if (mlc_kmeans_check_params(n, d, k, MLC_KMEANS_LLOYD, max_iter, tol)) return MLC_EINVAL;
+    const MLC_SFX(km_csr) x = {data, indices, indptr, w, n, d, k};
+    mlc_arena a;
+    MLC_SFX(km_csr_scratch) s;
+    if (MLC_SFX(csr_scratch)(&s, &a, &x, 1, n_threads) != MLC_OK) return MLC_ENOMEM;
+    T *cur = centers, *nxt = s.nxt;
+    double *dist = s.dist, *shift = s.shift;
+    int32_t *labels_old = s.labels_old;
+    int st = MLC_OK, strict = 0;
+    for (int64_t i = 0; i < n; i++) labels_old[i] = -1;
+    int64_t it = 0;
+    for (; it < max_iter; it++) {
+        MLC_SFX(csr_prepare)(s.Ct, s.cn, cur, d, k);
+        st = MLC_SFX(csr_pass)(labels, NULL, &x, cur, s.Ct, s.cn, s.tiles, 1, n_threads, p);
+        if (st != MLC_OK) goto done;
+        MLC_SFX(csr_cluster_sums)(s.sums, s.order, s.start, labels, &x, n_threads);
+        MLC_SFX(csr_mstep)(nxt, shift, s.sums, &x, cur, s.cn, labels, dist);
+        T *tmp = cur;
+        cur = nxt;
+        nxt = tmp;
+        const int stop = lloyd_stop(labels_old, labels, shift, n, k, tol);
+        strict = stop == KM_STOP_STRICT;
+        if (stop) break;
+        if (mlc_progress_tick(p, it, max_iter)) {
+            st = MLC_EINTERRUPTED;
+            goto done;
+        }
+    }
+    *n_iter = MLC_MIN(it + 1, max_iter);
+    MLC_SFX(csr_prepare)(s.Ct, s.cn, cur, d, k);
+    st = MLC_SFX(csr_pass)(labels, s.part, &x, cur, s.Ct, s.cn, s.tiles, !strict, n_threads, p);
+    if (st == MLC_OK) *inertia = mlc_chunks_sum(s.part, n_groups(n));
+done:
+    if (cur != centers) memcpy(centers, cur, sizeof(T) * k * d);
+    mlc_free(a.base);
+    return st;
+}
+
+int KM_API(mlc_kmeans_assign_csr)(int32_t *labels, double *inertia, const T *data, const int32_t *indices,
+                                  const int64_t *indptr, const T *w, const T *centers, int64_t n, int64_t d,
+                                  int64_t k, int n_threads, const mlc_progress *p) {
+    if (n < 1 || d < 1 || k < 1 || k > INT32_MAX) return MLC_EINVAL;
+    const MLC_SFX(km_csr) x = {data, indices, indptr, w, n, d, k};
+    mlc_arena a;
+    MLC_SFX(km_csr_scratch) s;
+    if (MLC_SFX(csr_scratch)(&s, &a, &x, 0, n_threads) != MLC_OK) return MLC_ENOMEM;
+    MLC_SFX(csr_prepare)(s.Ct, s.cn, centers, d, k);
+    int st = MLC_SFX(csr_pass)(labels, inertia ? s.part : NULL, &x, centers, s.Ct, s.cn, s.tiles, 1, n_threads, p);
+    if (st == MLC_OK && inertia) *inertia = mlc_chunks_sum(s.part, n_groups(n));
+    mlc_free(a.base);
+    return st;
+}
+
+int KM_API(mlc_kmeans_minibatch_step_csr)(T *centers, double *weight_sums, int32_t *labels, double *inertia,
+                                          const T *data, const int32_t *indices, const int64_t *indptr, const T *w,
+                                          int64_t b, int64_t d, int64_t k, int n_threads, const mlc_progress *p) {
+    if (b < 1 || d < 1 || k < 1 || k > INT32_MAX) return MLC_EINVAL;
+    const MLC_SFX(km_csr) x = {data, indices, indptr, w, b, d, k};
+    mlc_arena a;
+    MLC_SFX(km_csr_scratch) s;
+    if (MLC_SFX(csr_scratch)(&s, &a, &x, 0, n_threads) != MLC_OK) return MLC_ENOMEM;
+    MLC_SFX(csr_prepare)(s.Ct, s.cn, centers, d, k);
+    int st = MLC_SFX(csr_pass)(labels, s.part, &x, centers, s.Ct, s.cn, s.tiles, 1, n_threads, p);
+    if (st == MLC_OK) {
+        *inertia = mlc_chunks_sum(s.part, n_groups(b));
+        MLC_SFX(csr_cluster_sums)(s.sums, s.order, s.start, labels, &x, n_threads);
+        MLC_SFX(minibatch_update)(centers, weight_sums, s.sums, d, k);
+    }
+    mlc_free(a.base);
+    return st;
+}
