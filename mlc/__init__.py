@@ -17,6 +17,8 @@ cluster
     KMeans, MiniBatchKMeans, kmeans_plusplus
 mixture
     GaussianMixture
+naive_bayes
+    GaussianNB, MultinomialNB, ComplementNB, BernoulliNB, CategoricalNB
 decomposition
     PCA, TruncatedSVD
 linear_model
@@ -87,7 +89,7 @@ from ._config import _init_cpu_from_environment, show_config  # noqa: E402
 _init_cpu_from_environment()
 
 from . import (cluster, decomposition, exceptions, linear_model, metrics, mixture,  # noqa: E402
-               neighbors, nn, preprocessing, svm)
+               naive_bayes, neighbors, nn, preprocessing, svm)
 
 __all__ = ["set_num_threads", "get_num_threads", "show_config", "cluster", "decomposition", "exceptions",
-           "linear_model", "metrics", "mixture", "neighbors", "nn", "preprocessing", "svm", "__version__"]
+           "linear_model", "metrics", "mixture", "naive_bayes", "neighbors", "nn", "preprocessing", "svm", "__version__"]

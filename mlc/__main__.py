@@ -160,6 +160,39 @@ def _mixture_rows(datasets):
     return out
 
 
+def _naive_bayes_rows(datasets):
+    """Naive Bayes classifiers scored by test accuracy: Gaussian on measurements, the count models on
+    digits' pixel intensities (dense) and as a sparse CSR matrix, CategoricalNB on binned wine."""
+    import scipy.sparse as sp
+    from sklearn import naive_bayes as sknb
+    from mlc import naive_bayes
+
+    out = []
+    for name in ("iris", "wine", "breast_cancer"):
+        Xtr, Xte, ytr, yte = _split(*getattr(datasets, f"load_{name}")(return_X_y=True))
+        out.append(("GaussianNB()", name, "accuracy",
+                    lambda Xtr=Xtr, ytr=ytr, Xte=Xte: naive_bayes.GaussianNB().fit(Xtr, ytr).predict(Xte),
+                    lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sknb.GaussianNB().fit(Xtr, ytr).predict(Xte),
+                    lambda p, yte=yte: _accuracy(p, yte)))
+    Xtr, Xte, ytr, yte = _split(*datasets.load_digits(return_X_y=True))
+    for est, data, a, b in (("MultinomialNB()", "digits", Xtr, Xte),
+                            ("MultinomialNB() sparse", "digits (CSR)", sp.csr_matrix(Xtr), sp.csr_matrix(Xte)),
+                            ("ComplementNB()", "digits (CSR)", sp.csr_matrix(Xtr), sp.csr_matrix(Xte)),
+                            ("BernoulliNB(binarize=4)", "digits", Xtr, Xte)):
+        cls, kw = est.split("(")[0], {"binarize": 4.0} if est.startswith("Bernoulli") else {}
+        out.append((est, data, "accuracy",
+                    lambda c=cls, kw=kw, a=a, b=b, ytr=ytr: getattr(naive_bayes, c)(**kw).fit(a, ytr).predict(b),
+                    lambda c=cls, kw=kw, a=a, b=b, ytr=ytr: getattr(sknb, c)(**kw).fit(a, ytr).predict(b),
+                    lambda p, yte=yte: _accuracy(p, yte)))
+    X, y = datasets.load_wine(return_X_y=True)
+    Xtr, Xte, ytr, yte = _split(np.floor((X - X.min(axis=0)) / X.std(axis=0) * 2).astype(int), y)
+    out.append(("CategoricalNB(min_categories=16)", "wine (binned)", "accuracy",
+                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: naive_bayes.CategoricalNB(min_categories=16).fit(Xtr, ytr).predict(Xte),
+                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sknb.CategoricalNB(min_categories=16).fit(Xtr, ytr).predict(Xte),
+                lambda p, yte=yte: _accuracy(p, yte)))
+    return out
+
+
 def _decomposition_rows(datasets):
     """PCA and truncated SVD scored by the variance they explain."""
     from sklearn import decomposition as skd
@@ -376,7 +409,7 @@ def _metrics_rows(datasets):
 
 
 # the tour: one section per family
-_SECTIONS = (_neighbors_rows, _preprocessing_rows, _cluster_rows, _mixture_rows, _decomposition_rows,
+_SECTIONS = (_neighbors_rows, _preprocessing_rows, _cluster_rows, _mixture_rows, _naive_bayes_rows, _decomposition_rows,
              _linear_model_rows, _svm_rows, _nn_rows, _metrics_rows)
 
 
