@@ -39,8 +39,9 @@ def _expected_failures(estimator):
     # as scikit-learn's own SVC/SVR (its PER_ESTIMATOR_XFAIL_CHECKS): weight 2 is not the same
     # as a repeated row to the check's rtol 1e-7: gamma="scale" takes the variance of the rows as
     # given, and the duals of the two problems differ within tol.
-    return {"check_sample_weight_equivalence_on_dense_data":
-            "sample_weight is not equivalent to removing/repeating samples (as in scikit-learn)"}
+    why = "sample_weight is not equivalent to removing/repeating samples (as in scikit-learn)"
+    return {"check_sample_weight_equivalence_on_dense_data": why,
+            "check_sample_weight_equivalence_on_sparse_data": why}
 
 
 @parametrize_with_checks([SVC(), SVR(), SVC(kernel="linear", break_ties=True),

@@ -2,7 +2,54 @@
  * svm_kernel_matrix, svm_decision. */
 #include "bind.h"
 
+#include <string.h>
+
 #include "svm/smo.h"
+
+/* The rows of a solver or a prediction: a 2-D float64 array, or a CSR matrix as a tuple (data
+ * float64, indices int32, indptr int64, n_features), checked by mlc_bind_csr_from. */
+typedef struct {
+    PyArrayObject *dense;
+    mlc_bind_csr csr;
+    mlc_svm_rows rows;
+    npy_intp n, d;
+} bind_rows;
+
+static void rows_clear(bind_rows *r) {
+    Py_CLEAR(r->dense);
+    mlc_bind_csr_clear(&r->csr);
+}
+
+/* 0, or -1 with an exception naming `name` (r is then cleared). */
+static int rows_from(bind_rows *r, PyObject *obj, const char *name) {
+    memset(r, 0, sizeof *r);
+    if (!PyTuple_Check(obj)) {
+        r->dense = mlc_bind_array(obj, NPY_FLOAT64, 2, name);
+        if (r->dense == NULL) return -1;
+        r->rows.X = PyArray_DATA(r->dense);
+        r->n = PyArray_DIM(r->dense, 0);
+        r->d = PyArray_DIM(r->dense, 1);
+        return 0;
+    }
+    PyObject *data, *indices, *indptr;
+    long long d;
+    if (!PyArg_ParseTuple(obj, "OOOL", &data, &indices, &indptr, &d)) {
+        PyErr_Format(PyExc_TypeError, "%s: a 2-D array or a CSR tuple (data, indices, indptr, n_features)", name);
+        return -1;
+    }
+    if (mlc_bind_csr_from(&r->csr, data, indices, indptr, d) < 0) return -1;
+    if (PyArray_TYPE(r->csr.data) != NPY_FLOAT64) {
+        PyErr_Format(PyExc_TypeError, "%s: CSR data must be float64", name);
+        rows_clear(r);
+        return -1;
+    }
+    r->rows.data = PyArray_DATA(r->csr.data);
+    r->rows.indices = PyArray_DATA(r->csr.indices);
+    r->rows.indptr = PyArray_DATA(r->csr.indptr);
+    r->n = r->csr.n;
+    r->d = r->csr.d;
+    return 0;
+}
 
 /* The solver's status: 0 converged, 1 max_iter reached (fit_status_ as LIBSVM), or -1 with an
  * exception. */
@@ -22,7 +69,8 @@ static PyObject *fit_binary(PyObject *args, PyObject *kwds, int svr) {
     double eps = 0, tol, cache_mb;
     long long max_iter;
     int shrinking = 1, ok;
-    PyArrayObject *X = NULL, *y = NULL, *C = NULL, *coef = NULL;
+    bind_rows X = {0};
+    PyArrayObject *y = NULL, *C = NULL, *coef = NULL;
     if (svr)
         ok = PyArg_ParseTupleAndKeywords(args, kwds, "OOOiidddddL|p", kw_svr, &xo, &yo, &co, &k.kernel, &k.degree,
                                          &k.gamma, &k.coef0, &eps, &tol, &cache_mb, &max_iter, &shrinking);
@@ -30,9 +78,8 @@ static PyObject *fit_binary(PyObject *args, PyObject *kwds, int svr) {
         ok = PyArg_ParseTupleAndKeywords(args, kwds, "OOOiiddddL|p", kw_svc, &xo, &yo, &co, &k.kernel, &k.degree,
                                          &k.gamma, &k.coef0, &tol, &cache_mb, &max_iter, &shrinking);
     if (!ok) return NULL;
-    X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X");
-    if (X == NULL) goto fail;
-    const npy_intp n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1);
+    if (rows_from(&X, xo, "X") < 0) goto fail;
+    const npy_intp n = X.n, d = X.d;
     y = mlc_bind_array(yo, NPY_FLOAT64, 1, "y");
     if (y == NULL || mlc_bind_check_dim(y, 0, n, "y") < 0) goto fail;
     C = mlc_bind_array(co, NPY_FLOAT64, 1, "C");
@@ -53,22 +100,22 @@ static PyObject *fit_binary(PyObject *args, PyObject *kwds, int svr) {
     int st;
     Py_BEGIN_ALLOW_THREADS
     if (svr)
-        st = mlc_svm_solve_epsilon_svr(PyArray_DATA(coef), &rho, &n_iter, PyArray_DATA(X), PyArray_DATA(y),
+        st = mlc_svm_solve_epsilon_svr(PyArray_DATA(coef), &rho, &n_iter, &X.rows, PyArray_DATA(y),
                                        PyArray_DATA(C), n, d, &k, eps, tol, cache_mb, shrinking, (int64_t)max_iter,
                                        &mlc_bind_interrupt);
     else
-        st = mlc_svm_solve_c_svc(PyArray_DATA(coef), &rho, &n_iter, PyArray_DATA(X), PyArray_DATA(y),
+        st = mlc_svm_solve_c_svc(PyArray_DATA(coef), &rho, &n_iter, &X.rows, PyArray_DATA(y),
                                  PyArray_DATA(C), n, d, &k, tol, cache_mb, shrinking, (int64_t)max_iter,
                                  &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
     const int status = fit_status(st);
     if (status < 0) goto fail;
-    Py_DECREF(X);
+    rows_clear(&X);
     Py_DECREF(y);
     Py_DECREF(C);
     return Py_BuildValue("NdLi", coef, rho, (long long)n_iter, status);
 fail:
-    Py_XDECREF(X);
+    rows_clear(&X);
     Py_XDECREF(y);
     Py_XDECREF(C);
     Py_XDECREF(coef);
@@ -93,13 +140,13 @@ static PyObject *svm_fit_c_svc_ovo(PyObject *self, PyObject *args, PyObject *kwd
     double tol, cache_mb;
     long long max_iter;
     int shrinking = 1;
-    PyArrayObject *X = NULL, *start = NULL, *C = NULL, *dual = NULL, *rho = NULL, *n_iter = NULL;
+    bind_rows X = {0};
+    PyArrayObject *start = NULL, *C = NULL, *dual = NULL, *rho = NULL, *n_iter = NULL;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOiiddddL|p", kwlist, &xo, &so, &co, &k.kernel, &k.degree,
                                      &k.gamma, &k.coef0, &tol, &cache_mb, &max_iter, &shrinking))
         return NULL;
-    X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X");
-    if (X == NULL) goto fail;
-    const npy_intp n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1);
+    if (rows_from(&X, xo, "X") < 0) goto fail;
+    const npy_intp n = X.n, d = X.d;
     start = mlc_bind_array(so, NPY_INT64, 1, "start");
     if (start == NULL) goto fail;
     C = mlc_bind_array(co, NPY_FLOAT64, 1, "C");
@@ -124,18 +171,18 @@ static PyObject *svm_fit_c_svc_ovo(PyObject *self, PyObject *args, PyObject *kwd
     const int n_threads = mlc_get_num_threads();
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_svm_solve_c_svc_ovo(PyArray_DATA(dual), PyArray_DATA(rho), PyArray_DATA(n_iter), PyArray_DATA(X),
+    st = mlc_svm_solve_c_svc_ovo(PyArray_DATA(dual), PyArray_DATA(rho), PyArray_DATA(n_iter), &X.rows,
                                  s, PyArray_DATA(C), n, d, n_classes, &k, tol, cache_mb, shrinking,
                                  (int64_t)max_iter, n_threads, &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
     const int status = fit_status(st);
     if (status < 0) goto fail;
-    Py_DECREF(X);
+    rows_clear(&X);
     Py_DECREF(start);
     Py_DECREF(C);
     return Py_BuildValue("NNNi", dual, rho, n_iter, status);
 fail:
-    Py_XDECREF(X);
+    rows_clear(&X);
     Py_XDECREF(start);
     Py_XDECREF(C);
     Py_XDECREF(dual);
@@ -180,43 +227,49 @@ fail:
 }
 
 /* svm_decision(X, SV, W, b, kernel, degree, gamma, coef0) -> dec (N, P) = K(X, SV) W + b
- *   X (N, D); SV (M, D); W (M, P); b (P) */
+ *   X (N, D); SV (M, D), both arrays or both CSR tuples; W (M, P); b (P) */
 static PyObject *svm_decision(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
     static char *kwlist[] = {"X", "SV", "W", "b", "kernel", "degree", "gamma", "coef0", NULL};
     PyObject *xo, *vo, *wo, *bo;
     mlc_svm_kernel k;
-    PyArrayObject *X = NULL, *SV = NULL, *W = NULL, *b = NULL, *dec = NULL;
+    bind_rows X = {0}, SV = {0};
+    PyArrayObject *W = NULL, *b = NULL, *dec = NULL;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOiidd", kwlist, &xo, &vo, &wo, &bo, &k.kernel, &k.degree,
                                      &k.gamma, &k.coef0))
         return NULL;
-    X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X");
-    if (X == NULL) goto fail;
-    SV = mlc_bind_array(vo, NPY_FLOAT64, 2, "SV");
-    if (SV == NULL || mlc_bind_check_dim(SV, 1, PyArray_DIM(X, 1), "SV") < 0) goto fail;
+    if (rows_from(&X, xo, "X") < 0 || rows_from(&SV, vo, "SV") < 0) goto fail;
+    if (SV.d != X.d) {
+        PyErr_Format(PyExc_ValueError, "SV must have %zd columns, got %zd", X.d, SV.d);
+        goto fail;
+    }
+    if ((X.dense == NULL) != (SV.dense == NULL)) {
+        PyErr_SetString(PyExc_TypeError, "X and SV must be both dense or both CSR");
+        goto fail;
+    }
     W = mlc_bind_array(wo, NPY_FLOAT64, 2, "W");
-    if (W == NULL || mlc_bind_check_dim(W, 0, PyArray_DIM(SV, 0), "W") < 0) goto fail;
+    if (W == NULL || mlc_bind_check_dim(W, 0, SV.n, "W") < 0) goto fail;
     b = mlc_bind_array(bo, NPY_FLOAT64, 1, "b");
     if (b == NULL || mlc_bind_check_dim(b, 0, PyArray_DIM(W, 1), "b") < 0) goto fail;
     if (mlc_bind_check_params(mlc_svm_check_params(&k, 1.0, 1.0)) < 0) goto fail;
-    const npy_intp n = PyArray_DIM(X, 0), m = PyArray_DIM(SV, 0), d = PyArray_DIM(X, 1), p = PyArray_DIM(W, 1);
+    const npy_intp n = X.n, m = SV.n, d = X.d, p = PyArray_DIM(W, 1);
     dec = mlc_bind_new(2, n, p, NPY_FLOAT64);
     if (dec == NULL) goto fail;
     const int n_threads = mlc_get_num_threads();
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_svm_decision(PyArray_DATA(dec), PyArray_DATA(X), PyArray_DATA(SV), PyArray_DATA(W), PyArray_DATA(b),
+    st = mlc_svm_decision(PyArray_DATA(dec), &X.rows, &SV.rows, PyArray_DATA(W), PyArray_DATA(b),
                           n, m, d, p, &k, n_threads);
     Py_END_ALLOW_THREADS
     if (mlc_bind_check_status(st) < 0) goto fail;
-    Py_DECREF(X);
-    Py_DECREF(SV);
+    rows_clear(&X);
+    rows_clear(&SV);
     Py_DECREF(W);
     Py_DECREF(b);
     return (PyObject *)dec;
 fail:
-    Py_XDECREF(X);
-    Py_XDECREF(SV);
+    rows_clear(&X);
+    rows_clear(&SV);
     Py_XDECREF(W);
     Py_XDECREF(b);
     Py_XDECREF(dec);
@@ -226,7 +279,8 @@ fail:
 PyMethodDef mlc_kernel_svm_methods[] = {
     {"svm_fit_c_svc", MLC_BIND_FN(svm_fit_c_svc), MLC_BIND_KW,
      "svm_fit_c_svc(X, y, C, kernel, degree, gamma, coef0, tol, cache_size, max_iter, shrinking=True)\n--\n\n"
-     "Binary C-SVC by SMO: (coef (N) = alpha*y, rho, n_iter, fit_status)."},
+     "Binary C-SVC by SMO: (coef (N) = alpha*y, rho, n_iter, fit_status). X: a 2-D array or a CSR tuple\n"
+     "(data, indices, indptr, n_features), here and in the other svm_fit_* and svm_decision."},
     {"svm_fit_c_svc_ovo", MLC_BIND_FN(svm_fit_c_svc_ovo), MLC_BIND_KW,
      "svm_fit_c_svc_ovo(X, start, C, kernel, degree, gamma, coef0, tol, cache_size, max_iter, shrinking=True)\n--\n\n"
      "One-vs-one C-SVC, pairs in parallel: (dual (K-1, N), rho (P), n_iter (P), fit_status)."},

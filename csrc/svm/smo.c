@@ -23,11 +23,11 @@
  * first falls under 10 tol.
  *
  * Kernel rows K(x_r, X) are computed across the samples of a by-feature copy of X (mlc_svm_kernel_row,
- * dispatched per CPU level) and kept, as float (LIBSVM's Qfloat),
+ * dispatched per CPU level; for CSR rows a CSC copy, mlc_svm_kernel_row_csr) and kept, as float (LIBSVM's Qfloat),
  * in a least-recently-used cache of at most cache_mb megabytes (always at least two rows).
  * Multiclass (one-vs-one, LIBSVM's svm_train): the K (K - 1) / 2 pairs are solved by OpenMP
  * threads, each exactly as alone; the kernel within each class, which the K - 1 pairs of that class
- * all need, is computed once by GEMM and copied into their rows.
+ * all need, is computed once by GEMM and copied into their rows (dense rows only).
  */
 #include "svm/smo.h"
 
@@ -39,6 +39,7 @@
 
 #include "blas.h"
 #include "core/reduce.h"
+#include "core/sparse.h"
 
 #define TAU 1e-12
 
@@ -58,12 +59,18 @@ typedef struct {
     const double *XA;     /* (NA, D) real rows [0, NA) */
     const double *XB;     /* (N - NA, D) real rows [NA, N): a pair's second class, or NULL */
     int64_t na;
+    const mlc_svm_rows *R; /* CSR rows, or NULL (dense: XA, XB): real rows [0, NA) are R's [a0, a0 + NA), */
+    int64_t a0, b0;       /* [NA, N) are R's [b0, b0 + N - NA) */
     mlc_par *par;         /* the parallel region's scaffold when solvers run in one, else NULL */
     const float *own_a;   /* (NA, NA) K within XA's rows, computed once for all pairs, or NULL */
     const float *own_b;   /* (N - NA, N - NA) the same for XB */
     mlc_svm_kernel k;
     double *sq;           /* (N) squared norms (rbf) */
     double *xt;           /* (D, N) the real rows by feature: kernel rows run across samples */
+    int64_t *colptr;      /* CSR: (D + 1), rows (NNZ), vals (NNZ): the real rows by feature (CSC) */
+    int32_t *rows;
+    double *vals;
+    double *vrow;         /* CSR: (N) a kernel row before its rounding to float */
     /* LRU cache of kernel rows: slots of N floats, keyed by real row */
     float *pool;          /* (cap, N) */
     int64_t cap, used;
@@ -122,6 +129,13 @@ static const float *kernel_row(smo *s, int64_t r) {
     lru_push_front(s, t);
     float *out = s->pool + t * s->n;
     const int64_t n = s->n, d = s->d, na = s->na;
+    if (s->R != NULL) {
+        const int64_t i = r < na ? s->a0 + r : s->b0 + (r - na), p0 = s->R->indptr[i];
+        mlc_svm_kernel_row_csr(s->vrow, s->colptr, s->rows, s->vals, s->R->indices + p0, s->R->data + p0,
+                               s->R->indptr[i + 1] - p0, n, s->sq[r], s->sq, &s->k);
+        for (int64_t j = 0; j < n; j++) out[j] = (float)s->vrow[j];
+        return out;
+    }
     const double *xr = real_row(s, r);
     // [c0, c1): the part of the row to compute; a pair's K within r's own class is copied
     int64_t c0 = 0, c1 = n;
@@ -136,15 +150,23 @@ static const float *kernel_row(smo *s, int64_t r) {
     return out;
 }
 
-/* s's arrays for N real rows, l variables and a cache of cache_mb, taken from the arena a (see
- * mlc_arena; on a sizing arena the pointers stay NULL). */
-static void smo_carve(smo *s, mlc_arena *a, int64_t n, int64_t d, int64_t l, const mlc_svm_kernel *k,
+/* s's arrays for N real rows (dense, nnz < 0, or CSR with nnz entries), l variables and a cache of
+ * cache_mb, taken from the arena a (see mlc_arena; on a sizing arena the pointers stay NULL). */
+static void smo_carve(smo *s, mlc_arena *a, int64_t n, int64_t d, int64_t nnz, int64_t l, const mlc_svm_kernel *k,
                       double cache_mb) {
     double rows = cache_mb * 1048576.0 / (sizeof(float) * (double)(n > 0 ? n : 1));
     s->cap = rows >= (double)n ? n : (int64_t)rows;
     if (s->cap < 2) s->cap = MLC_MIN(2, n);
-    s->xt = mlc_arena_take(a, sizeof(double) * (size_t)(n * d));
-    s->sq = k->kernel == MLC_SVM_RBF ? mlc_arena_take(a, sizeof(double) * (size_t)n) : NULL;
+    if (nnz < 0) {
+        s->xt = mlc_arena_take(a, sizeof(double) * (size_t)(n * d));
+    } else {
+        s->colptr = mlc_arena_take(a, sizeof(int64_t) * (size_t)(d + 1));
+        s->rows = mlc_arena_take(a, sizeof(int32_t) * (size_t)nnz);
+        s->vals = mlc_arena_take(a, sizeof(double) * (size_t)nnz);
+        s->vrow = mlc_arena_take(a, sizeof(double) * (size_t)n);
+    }
+    // CSR rows keep every norm: the diagonal QD comes from them
+    s->sq = k->kernel == MLC_SVM_RBF || nnz >= 0 ? mlc_arena_take(a, sizeof(double) * (size_t)n) : NULL;
     s->pool = mlc_arena_take(a, sizeof(float) * (size_t)(s->cap * n));
     s->slot_of = mlc_arena_take(a, sizeof(int64_t) * (size_t)(n + 3 * s->cap + 2 * l));
     s->y = mlc_arena_take(a, sizeof(double) * (size_t)(7 * l));
@@ -152,28 +174,41 @@ static void smo_carve(smo *s, mlc_arena *a, int64_t n, int64_t d, int64_t l, con
 }
 
 /* The bytes smo_carve takes. */
-static size_t smo_bytes(int64_t n, int64_t d, int64_t l, const mlc_svm_kernel *k, double cache_mb) {
+static size_t smo_bytes(int64_t n, int64_t d, int64_t nnz, int64_t l, const mlc_svm_kernel *k, double cache_mb) {
     smo s;
     mlc_arena a = {NULL, 0};
-    smo_carve(&s, &a, n, d, l, k, cache_mb);
+    smo_carve(&s, &a, n, d, nnz, l, k, cache_mb);
     return a.size;
 }
 
-/* The real rows are XA's NA rows then XB's N - NA; the caller then fills y (l) +1/-1, C (l)
- * bounds and p (l) linear term by variable; the real row of variable t is t % N. The arrays come
- * from a (smo_bytes(n, d, l, k, cache_mb) left in it). */
-static void smo_init(smo *s, mlc_arena *a, const double *XA, int64_t na, const double *XB, int64_t n, int64_t d,
-                     int64_t l, const mlc_svm_kernel *k, double cache_mb) {
+/* The stored entries of X's rows [a0, a0 + na) and [b0, b0 + nb), or -1 for dense rows. */
+static int64_t rows_nnz(const mlc_svm_rows *X, int64_t a0, int64_t na, int64_t b0, int64_t nb) {
+    if (X->indices == NULL) return -1;
+    return X->indptr[a0 + na] - X->indptr[a0] + X->indptr[b0 + nb] - X->indptr[b0];
+}
+
+/* The real rows are X's rows [a0, a0 + NA) then [b0, b0 + N - NA); the caller then fills y (l)
+ * +1/-1, C (l) bounds and p (l) linear term by variable; the real row of variable t is t % N. The
+ * arrays come from a (smo_bytes(n, d, rows_nnz(...), l, k, cache_mb) left in it). */
+static void smo_init(smo *s, mlc_arena *a, const mlc_svm_rows *X, int64_t a0, int64_t na, int64_t b0, int64_t n,
+                     int64_t d, int64_t l, const mlc_svm_kernel *k, double cache_mb) {
     memset(s, 0, sizeof *s);
+    const int64_t nnz = rows_nnz(X, a0, na, b0, n - na);
     s->l = l;
     s->n = n;
     s->d = d;
-    s->XA = XA;
-    s->XB = XB;
     s->na = na;
     s->k = *k;
     s->head = s->tail = -1;
-    smo_carve(s, a, n, d, l, k, cache_mb);
+    if (nnz >= 0) {
+        s->R = X;
+        s->a0 = a0;
+        s->b0 = b0;
+    } else {
+        s->XA = X->X + a0 * d;
+        s->XB = X->X + b0 * d;
+    }
+    smo_carve(s, a, n, d, nnz, l, k, cache_mb);
     s->row_of = s->slot_of + n;
     s->prev = s->row_of + s->cap;
     s->next = s->prev + s->cap;
@@ -186,9 +221,23 @@ static void smo_init(smo *s, mlc_arena *a, const double *XA, int64_t na, const d
     s->G = s->alpha + l;
     s->G_bar = s->G + l;
     s->QD = s->G_bar + l;
+    if (s->R != NULL) {
+        mlc_sparse_csr_row_sqnorms_f64(s->sq, X->data, X->indptr + a0, na, 1);
+        mlc_sparse_csr_row_sqnorms_f64(s->sq + na, X->data, X->indptr + b0, n - na, 1);
+        mlc_svm_rows_by_feature(s->colptr, s->rows, s->vals, X, a0, na, b0, n - na, d);
+        for (int64_t t = 0; t < l; t++) {
+            const double sqx = s->sq[t % n];
+            double kxx = sqx;
+            mlc_svm_kernel_from_dots(k, &kxx, 1, sqx, &sqx);
+            s->QD[t] = kxx;
+            s->real[t] = t % n;
+            s->orig[t] = t;
+        }
+        return;
+    }
     if (s->sq) {
-        mlc_svm_row_sqnorms(s->sq, XA, na, d);
-        mlc_svm_row_sqnorms(s->sq + na, XB, n - na, d);
+        mlc_svm_row_sqnorms(s->sq, s->XA, na, d);
+        mlc_svm_row_sqnorms(s->sq + na, s->XB, n - na, d);
     }
     for (int64_t r = 0; r < n; r++) {
         const double *x = real_row(s, r);
@@ -466,13 +515,13 @@ static int smo_solve(smo *s, double *alpha_out, double *rho, double tol, int shr
     return st;
 }
 
-int mlc_svm_solve_c_svc(double *coef, double *rho, int64_t *n_iter, const double *X, const double *y,
+int mlc_svm_solve_c_svc(double *coef, double *rho, int64_t *n_iter, const mlc_svm_rows *X, const double *y,
                         const double *Cw, int64_t n, int64_t d, const mlc_svm_kernel *k, double tol,
                         double cache_mb, int shrinking, int64_t max_iter, const mlc_progress *p) {
     smo s;
-    mlc_arena a = {NULL, smo_bytes(n, d, n, k, cache_mb)};
+    mlc_arena a = {NULL, smo_bytes(n, d, rows_nnz(X, 0, n, 0, 0), n, k, cache_mb)};
     if (mlc_arena_alloc(&a) != MLC_OK) return MLC_ENOMEM;
-    smo_init(&s, &a, X, n, NULL, n, d, n, k, cache_mb);
+    smo_init(&s, &a, X, 0, n, 0, n, d, n, k, cache_mb);
     for (int64_t t = 0; t < n; t++) s.y[t] = y[t], s.C[t] = Cw[t], s.p[t] = -1.0;
     mlc_blas_single_begin(); // one GEMV of N x D per kernel row: too small to share between BLAS threads
     int st = smo_solve(&s, coef, rho, tol, shrinking, max_iter, n_iter, p);
@@ -483,14 +532,14 @@ int mlc_svm_solve_c_svc(double *coef, double *rho, int64_t *n_iter, const double
     return st;
 }
 
-/* The bytes solve_pair takes from its thread's block for a pair of l rows. */
-static size_t pair_bytes(int64_t l, int64_t d, const mlc_svm_kernel *k, double cache_mb) {
-    return smo_bytes(l, d, l, k, cache_mb) + mlc_line_bytes(sizeof(double) * (size_t)l);
+/* The bytes solve_pair takes from its thread's block for a pair of l rows (nnz entries, -1: dense). */
+static size_t pair_bytes(int64_t l, int64_t d, int64_t nnz, const mlc_svm_kernel *k, double cache_mb) {
+    return smo_bytes(l, d, nnz, l, k, cache_mb) + mlc_line_bytes(sizeof(double) * (size_t)l);
 }
 
 /* One pair (i, j) of mlc_svm_solve_c_svc_ovo: class i's rows are +1, class j's -1. block: the
  * thread's scratch, pair_bytes(l, d, k, cache_mb) or more. */
-static int solve_pair(double *dual, double *rho, int64_t *n_iter, const double *X, const int64_t *start,
+static int solve_pair(double *dual, double *rho, int64_t *n_iter, const mlc_svm_rows *X, const int64_t *start,
                       const double *Cw, int64_t n, int64_t d, int64_t i, int64_t j, const mlc_svm_kernel *k,
                       double tol, double cache_mb, int shrinking, int64_t max_iter, const float *own_i,
                       const float *own_j, mlc_par *par, char *block) {
@@ -505,7 +554,7 @@ static int solve_pair(double *dual, double *rho, int64_t *n_iter, const double *
     smo s;
     mlc_arena a = {block, 0};
     double *alpha = mlc_arena_take(&a, sizeof(double) * (size_t)l);
-    smo_init(&s, &a, X + start[i] * d, ni, X + start[j] * d, l, d, l, k, cache_mb);
+    smo_init(&s, &a, X, start[i], ni, start[j], l, d, l, k, cache_mb);
     s.par = par;
     s.own_a = own_i;
     s.own_b = own_j;
@@ -542,7 +591,7 @@ static void class_block(float *Kc, const double *Xc, int64_t n, int64_t d, const
     }
 }
 
-int mlc_svm_solve_c_svc_ovo(double *dual, double *rho, int64_t *n_iter, const double *X, const int64_t *start,
+int mlc_svm_solve_c_svc_ovo(double *dual, double *rho, int64_t *n_iter, const mlc_svm_rows *X, const int64_t *start,
                             const double *Cw, int64_t n, int64_t d, int64_t n_classes,
                             const mlc_svm_kernel *k, double tol, double cache_mb, int shrinking,
                             int64_t max_iter, int n_threads, const mlc_progress *p) {
@@ -557,12 +606,13 @@ int mlc_svm_solve_c_svc_ovo(double *dual, double *rho, int64_t *n_iter, const do
         max_nc = MLC_MAX(max_nc, nc);
     }
     const double own_mb = (double)own_total * sizeof(float) / 1048576.0;
-    const int with_own = n_classes > 2 && own_mb <= cache_mb / 2;
+    const int with_own = n_classes > 2 && own_mb <= cache_mb / 2 && X->indices == NULL;
     if (with_own) cache_mb -= own_mb;
     for (int64_t i = 0; i < n_classes; i++)
         for (int64_t j = i + 1; j < n_classes; j++) {
             const int64_t l = start[i + 1] - start[i] + start[j + 1] - start[j];
-            work += l * l * (d + MLC_EXP_WORK);
+            work += l * (X->indices == NULL ? l * d : rows_nnz(X, start[i], start[i + 1] - start[i], start[j],
+                                                               start[j + 1] - start[j])) + l * l * MLC_EXP_WORK;
         }
     // One parallel region (threads idle between regions spin in the OpenMP runtime): the class
     // blocks, then the pairs, which are independent problems, dynamically scheduled (their sizes
@@ -575,7 +625,9 @@ int mlc_svm_solve_c_svc_ovo(double *dual, double *rho, int64_t *n_iter, const do
     size_t slice = with_own ? mlc_line_bytes(sizeof(double) * (size_t)(65 * MLC_MAX(max_nc, 1))) : 0;
     for (int64_t i = 0; i < n_classes; i++)
         for (int64_t j = i + 1; j < n_classes; j++)
-            slice = MLC_MAX(slice, pair_bytes(start[i + 1] - start[i] + start[j + 1] - start[j], d, k, share));
+            slice = MLC_MAX(slice, pair_bytes(start[i + 1] - start[i] + start[j + 1] - start[j], d,
+                                              rows_nnz(X, start[i], start[i + 1] - start[i], start[j],
+                                                       start[j + 1] - start[j]), k, share));
     mlc_arena a = {NULL, 0};
     int64_t *pair_i, *pair_j, *own_at;
     float *own;
@@ -604,7 +656,7 @@ int mlc_svm_solve_c_svc_ovo(double *dual, double *rho, int64_t *n_iter, const do
         if (own != NULL) {
 #pragma omp for schedule(dynamic, 1)
             for (int64_t c = 0; c < n_classes; c++)
-                class_block(own + own_at[c], X + start[c] * d, start[c + 1] - start[c], d, k, (double *)mine);
+                class_block(own + own_at[c], X->X + start[c] * d, start[c + 1] - start[c], d, k, (double *)mine);
         }
 #pragma omp for schedule(dynamic, 1) reduction(| : not_converged)
         for (int64_t q = 0; q < n_pairs; q++) {
@@ -621,17 +673,17 @@ int mlc_svm_solve_c_svc_ovo(double *dual, double *rho, int64_t *n_iter, const do
     return st != MLC_OK ? st : not_converged ? MLC_ENOTCONVERGED : MLC_OK;
 }
 
-int mlc_svm_solve_epsilon_svr(double *coef, double *rho, int64_t *n_iter, const double *X,
+int mlc_svm_solve_epsilon_svr(double *coef, double *rho, int64_t *n_iter, const mlc_svm_rows *X,
                               const double *y, const double *Cw, int64_t n, int64_t d,
                               const mlc_svm_kernel *k, double epsilon, double tol, double cache_mb,
                               int shrinking, int64_t max_iter, const mlc_progress *p) {
     smo s;
     const int64_t l = 2 * n;
     const size_t alpha_bytes = sizeof(double) * (size_t)(l > 0 ? l : 1);
-    mlc_arena a = {NULL, mlc_line_bytes(alpha_bytes) + smo_bytes(n, d, l, k, cache_mb)};
+    mlc_arena a = {NULL, mlc_line_bytes(alpha_bytes) + smo_bytes(n, d, rows_nnz(X, 0, n, 0, 0), l, k, cache_mb)};
     if (mlc_arena_alloc(&a) != MLC_OK) return MLC_ENOMEM;
     double *alpha = mlc_arena_take(&a, alpha_bytes);
-    smo_init(&s, &a, X, n, NULL, n, d, l, k, cache_mb);
+    smo_init(&s, &a, X, 0, n, 0, n, d, l, k, cache_mb);
     for (int64_t t = 0; t < n; t++) {
         s.p[t] = epsilon - y[t];
         s.p[t + n] = epsilon + y[t];

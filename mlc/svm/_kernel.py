@@ -20,7 +20,13 @@ Differences from scikit-learn:
   dropping, scikit-learn issue #5150 / PR #27763), NaN weights raise instead of dropping the
   sample, and a class whose weights are all zero keeps its place in ``classes_`` with no support
   vectors: its pairs vote for the other class (scikit-learn's model then loses track of the
-  classes, issue #25380). Sparse input is not supported.
+  classes, issue #25380).
+- sparse X (scipy.sparse; CSR, other formats are converted to CSR) is never densified: kernel rows
+  come from the CSR rows in C (csrc/svm/kernel.c), ``support_vectors_`` is then a sparse matrix of
+  the input's class, as in scikit-learn, but ``dual_coef_`` and ``coef_`` stay dense arrays
+  (scikit-learn makes them sparse matrices). The fit is that of the dense copy, up to the rounding
+  of the dot products. A model fitted on sparse X predicts dense X (made CSR); one fitted on dense X
+  rejects sparse X, as scikit-learn does.
 - the one-vs-one pairs are solved in parallel (OpenMP threads, ``mlc.set_num_threads``), each as
   LIBSVM would; the fit does not depend on the number of threads.
 """
@@ -31,14 +37,20 @@ import numpy as np
 
 from .. import _mlc
 from .._math import expit, linear_scores
-from .._validation import (check_choice, check_classification_targets, check_is_fitted, check_legacy_random_state,
-                           check_scalar, check_sample_weight, compute_class_weight, encode_labels)
+from .._validation import (_is_sparse, check_array, check_choice, check_classification_targets, check_is_fitted,
+                           check_legacy_random_state, check_scalar, check_sample_weight, compute_class_weight,
+                           csr_parts, encode_labels)
 from ..base import BaseEstimator, ClassifierMixin, RegressorMixin, available_if
 from ..exceptions import ConvergenceWarning, NotFittedError
 
 __all__ = ["SVC", "SVR"]
 
 _KERNELS = _mlc.ENUMS["svm_kernel"]
+
+
+def _rows(X):
+    """X as the C solvers take it: the dense array, or a CSR matrix's (data, indices, indptr, n_features)."""
+    return csr_parts(X) if _is_sparse(X) else X
 
 
 class _BaseSVM(BaseEstimator):
@@ -59,7 +71,7 @@ class _BaseSVM(BaseEstimator):
 
     def _resolve_gamma(self, X):
         if self.gamma == "scale":
-            var = X.var()
+            var = X.multiply(X).mean() - X.mean() ** 2 if _is_sparse(X) else X.var()
             return 1.0 / (X.shape[1] * var) if var != 0 else 1.0
         if self.gamma == "auto":
             return 1.0 / X.shape[1]
@@ -71,7 +83,7 @@ class _BaseSVM(BaseEstimator):
 
     def _decision(self, X, SV, W, b):
         """K(X, SV) W + b (n, P), fused in C block by block."""
-        return _mlc.svm_decision(X, SV, W, b, **self._kernel_args())
+        return _mlc.svm_decision(_rows(X), _rows(SV), W, b, **self._kernel_args())
 
     @property
     def coef_(self):
@@ -94,7 +106,19 @@ class _BaseSVM(BaseEstimator):
 
     def _check_X(self, X):
         check_is_fitted(self)
-        return np.ascontiguousarray(self._validate_data(X, reset=False, dtype=np.float64))
+        X = self._validate_data(X, reset=False, dtype=np.float64, accept_sparse="csr")
+        fit_sparse = _is_sparse(self.support_vectors_)
+        if _is_sparse(X) and not fit_sparse:
+            raise ValueError(f"cannot use sparse input in {type(self).__name__!r} trained on dense data")
+        if fit_sparse and not _is_sparse(X):
+            import scipy.sparse
+            return check_array(scipy.sparse.csr_matrix(X), dtype=np.float64, accept_sparse="csr")
+        return X if _is_sparse(X) else np.ascontiguousarray(X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
 
     def _warn_status(self):
         if self.fit_status_ == 1:
@@ -173,7 +197,7 @@ class SVC(ClassifierMixin, _BaseSVM):
         out, as LIBSVM does. Returns self."""
         self._check_common()
         check_choice(self.decision_function_shape, "decision_function_shape", ("ovr", "ovo"))
-        X, y = self._validate_data(X, y, reset=True, dtype=np.float64, order="C")
+        X, y = self._validate_data(X, y, reset=True, dtype=np.float64, order="C", accept_sparse="csr")
         check_classification_targets(y)
         self.classes_, codes = encode_labels(y)
         n_classes = len(self.classes_)
@@ -194,7 +218,7 @@ class SVC(ClassifierMixin, _BaseSVM):
             bounds = bounds * weight[order]
         Xg = X[order]
         dual, rho, n_iter, status = _mlc.svm_fit_c_svc_ovo(
-            Xg, start, bounds, tol=float(self.tol), cache_size=float(self.cache_size), max_iter=int(self.max_iter),
+            _rows(Xg), start, bounds, tol=float(self.tol), cache_size=float(self.cache_size), max_iter=int(self.max_iter),
             shrinking=bool(self.shrinking), **self._kernel_args())
         if self.probability:
             rng = check_legacy_random_state(self.random_state)
@@ -207,7 +231,7 @@ class SVC(ClassifierMixin, _BaseSVM):
                         a, b = 0.0, (-40.0 if start[i] < start[i + 1] else 40.0 if start[j] < start[j + 1] else 0.0)
                     else:
                         yy = np.concatenate([np.ones(si.stop - si.start), -np.ones(sj.stop - sj.start)])
-                        a, b = self._platt_cv(np.concatenate([Xg[si], Xg[sj]]), yy,
+                        a, b = self._platt_cv(Xg[np.r_[si, sj]], yy,
                                               np.concatenate([bounds[si], bounds[sj]]), rng)
                     probA.append(a)
                     probB.append(b)
@@ -235,7 +259,7 @@ class SVC(ClassifierMixin, _BaseSVM):
         return self
 
     def _solve_pair(self, X, yy, bounds):
-        return _mlc.svm_fit_c_svc(X, yy, bounds, tol=float(self.tol), cache_size=float(self.cache_size),
+        return _mlc.svm_fit_c_svc(_rows(X), yy, bounds, tol=float(self.tol), cache_size=float(self.cache_size),
                                   max_iter=int(self.max_iter), shrinking=bool(self.shrinking),
                                   **self._kernel_args())
 
@@ -433,14 +457,15 @@ class SVR(RegressorMixin, _BaseSVM):
         sample_weight_i); samples of weight <= 0 are left out, as LIBSVM does. Returns self."""
         self._check_common()
         check_scalar(self.epsilon, "epsilon", numbers.Real, min_val=0.0)
-        X, y = self._validate_data(X, y, reset=True, dtype=np.float64, order="C", y_numeric=True)
+        X, y = self._validate_data(X, y, reset=True, dtype=np.float64, order="C", y_numeric=True,
+                                   accept_sparse="csr")
         y = np.ascontiguousarray(y, dtype=np.float64)
         weight, keep = _positive_weights(sample_weight, X.shape[0])
         self._gamma = self._resolve_gamma(X)  # from every row, as scikit-learn
         self.shape_fit_ = X.shape
         bounds = np.full(len(keep), float(self.C)) if weight is None else self.C * weight[keep]
         Xk = X if weight is None else X[keep]
-        coef, rho, it, st = _mlc.svm_fit_epsilon_svr(Xk, y[keep], bounds, epsilon=float(self.epsilon),
+        coef, rho, it, st = _mlc.svm_fit_epsilon_svr(_rows(Xk), y[keep], bounds, epsilon=float(self.epsilon),
                                                      tol=float(self.tol), cache_size=float(self.cache_size),
                                                      max_iter=int(self.max_iter), shrinking=bool(self.shrinking),
                                                      **self._kernel_args())
