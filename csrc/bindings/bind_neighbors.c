@@ -1,5 +1,5 @@
-/* bind_neighbors.c: knn_kneighbors, knn_vote, knn_average; knn_tree_build, knn_tree_query,
- * knn_tree_radius. */
+/* bind_neighbors.c: knn_kneighbors, knn_kneighbors_csr, knn_distances_csr, knn_vote, knn_average;
+ * knn_tree_build, knn_tree_query, knn_tree_radius. */
 #include "bind.h"
 #include "neighbors/knn.h"
 #include "neighbors/tree.h"
@@ -48,53 +48,75 @@ fail:
 }
 
 /* knn_kneighbors_csr(xdata, xidx, xptr, ydata, yidx, yptr, n_features, k, metric, n_threads)
- *   -> (dist (N, K) float64, ind (N, K) int64): X and Y CSR (float64 data, int32 indices, int64 indptr) */
-static PyObject *knn_kneighbors_csr(PyObject *self, PyObject *args, PyObject *kwds) {
-    (void)self;
-    static char *kwlist[] = {"xdata", "xidx", "xptr", "ydata", "yidx", "yptr", "n_features", "k", "metric",
+ *   -> (dist (N, K) float64, ind (N, K) int64): X and Y CSR (float64 data, int32 indices, int64 indptr)
+ * and, with all, knn_distances_csr(xdata, xidx, xptr, ydata, yidx, yptr, n_features, metric, n_threads)
+ *   -> dist (N, M) float64: every pair's distance. */
+static PyObject *csr_search(PyObject *args, PyObject *kwds, int all) {
+    static char *kw_k[] = {"xdata", "xidx", "xptr", "ydata", "yidx", "yptr", "n_features", "k", "metric",
+                           "n_threads", NULL};
+    static char *kw_all[] = {"xdata", "xidx", "xptr", "ydata", "yidx", "yptr", "n_features", "metric",
                              "n_threads", NULL};
+    const char *name = all ? "knn_distances_csr" : "knn_kneighbors_csr";
     PyObject *xd, *xi, *xp, *yd, *yi, *yp;
     long long d;
-    Py_ssize_t k;
-    int metric, n_threads = 1;
+    Py_ssize_t k = 1;
+    int metric, n_threads = 1, ok;
     mlc_bind_csr X = {0}, Y = {0};
     PyArrayObject *dist = NULL, *ind = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOOLni|i", kwlist, &xd, &xi, &xp, &yd, &yi, &yp, &d, &k,
-                                     &metric, &n_threads))
-        return NULL;
+    if (all)
+        ok = PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOOLi|i", kw_all, &xd, &xi, &xp, &yd, &yi, &yp, &d,
+                                         &metric, &n_threads);
+    else
+        ok = PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOOLni|i", kw_k, &xd, &xi, &xp, &yd, &yi, &yp, &d, &k,
+                                         &metric, &n_threads);
+    if (!ok) return NULL;
     if (mlc_bind_csr_from(&X, xd, xi, xp, d) < 0 || mlc_bind_csr_from(&Y, yd, yi, yp, d) < 0) goto fail;
     if (PyArray_TYPE(X.data) != NPY_FLOAT64 || PyArray_TYPE(Y.data) != NPY_FLOAT64) {
-        PyErr_SetString(PyExc_TypeError, "knn_kneighbors_csr: data must be float64");
+        PyErr_Format(PyExc_TypeError, "%s: data must be float64", name);
         goto fail;
     }
-    if (mlc_bind_check_params(mlc_knn_check_params(k, Y.n, metric, MLC_WEIGHTS_UNIFORM)) < 0) goto fail;
+    if (!all && mlc_bind_check_params(mlc_knn_check_params(k, Y.n, metric, MLC_WEIGHTS_UNIFORM)) < 0) goto fail;
     if (metric != MLC_METRIC_EUCLIDEAN && metric != MLC_METRIC_SQEUCLIDEAN && metric != MLC_METRIC_MANHATTAN &&
         metric != MLC_METRIC_COSINE) {
-        PyErr_SetString(PyExc_ValueError, "knn_kneighbors_csr: metric must be euclidean, sqeuclidean, "
-                                          "manhattan or cosine");
+        PyErr_Format(PyExc_ValueError, "%s: metric must be euclidean, sqeuclidean, manhattan or cosine", name);
         goto fail;
     }
     if (n_threads < 1) n_threads = 1;
-    dist = mlc_bind_new(2, X.n, k, NPY_FLOAT64);
-    ind = mlc_bind_new(2, X.n, k, NPY_INT64);
-    if (dist == NULL || ind == NULL) goto fail;
+    dist = mlc_bind_new(2, X.n, all ? Y.n : k, NPY_FLOAT64);
+    ind = all ? NULL : mlc_bind_new(2, X.n, k, NPY_INT64);
+    if (dist == NULL || (!all && ind == NULL)) goto fail;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_knn_kneighbors_csr(PyArray_DATA(dist), PyArray_DATA(ind), PyArray_DATA(X.data),
-                                PyArray_DATA(X.indices), PyArray_DATA(X.indptr), PyArray_DATA(Y.data),
-                                PyArray_DATA(Y.indices), PyArray_DATA(Y.indptr), X.n, Y.n, X.d, k, metric,
-                                n_threads, &mlc_bind_interrupt);
+    if (all)
+        st = mlc_knn_distances_csr(PyArray_DATA(dist), PyArray_DATA(X.data), PyArray_DATA(X.indices),
+                                   PyArray_DATA(X.indptr), PyArray_DATA(Y.data), PyArray_DATA(Y.indices),
+                                   PyArray_DATA(Y.indptr), X.n, Y.n, X.d, metric, n_threads, &mlc_bind_interrupt);
+    else
+        st = mlc_knn_kneighbors_csr(PyArray_DATA(dist), PyArray_DATA(ind), PyArray_DATA(X.data),
+                                    PyArray_DATA(X.indices), PyArray_DATA(X.indptr), PyArray_DATA(Y.data),
+                                    PyArray_DATA(Y.indices), PyArray_DATA(Y.indptr), X.n, Y.n, X.d, k, metric,
+                                    n_threads, &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
     if (mlc_bind_check_status(st) < 0) goto fail;
     mlc_bind_csr_clear(&X);
     mlc_bind_csr_clear(&Y);
-    return Py_BuildValue("NN", dist, ind);
+    return all ? (PyObject *)dist : Py_BuildValue("NN", dist, ind);
 fail:
     mlc_bind_csr_clear(&X);
     mlc_bind_csr_clear(&Y);
     Py_XDECREF(dist);
     Py_XDECREF(ind);
     return NULL;
+}
+
+static PyObject *knn_kneighbors_csr(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    return csr_search(args, kwds, 0);
+}
+
+static PyObject *knn_distances_csr(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    return csr_search(args, kwds, 1);
 }
 
 /* Shared by knn_vote and knn_average: ind/dist (N, K), y's first dimension checked against every
@@ -358,6 +380,9 @@ PyMethodDef mlc_neighbors_methods[] = {
     {"knn_kneighbors_csr", MLC_BIND_FN(knn_kneighbors_csr), MLC_BIND_KW,
      "knn_kneighbors_csr(xdata, xidx, xptr, ydata, yidx, yptr, n_features, k, metric, n_threads=1) -> "
      "(dist, ind): brute-force k nearest neighbours of CSR rows among CSR rows"},
+    {"knn_distances_csr", MLC_BIND_FN(knn_distances_csr), MLC_BIND_KW,
+     "knn_distances_csr(xdata, xidx, xptr, ydata, yidx, yptr, n_features, metric, n_threads=1) -> dist (N, M): "
+     "the distances of CSR rows to CSR rows"},
     {"knn_kneighbors", MLC_BIND_FN(knn_kneighbors), MLC_BIND_KW,
      "knn_kneighbors(X, Y, k, metric, n_threads=1) -> (dist, ind)"},
     {"knn_vote", knn_vote, METH_VARARGS, "knn_vote(ind, dist, y, n_classes, weights) -> proba"},

@@ -189,21 +189,52 @@ static double csr_pair(const double *q, double qsq, double q1, double qinv, cons
     return a + (out > 0.0 ? out : 0.0);
 }
 
-int mlc_knn_kneighbors_csr(double *dist, int64_t *ind, const double *xdata, const int32_t *xidx,
-                           const int64_t *xptr, const double *ydata, const int32_t *yidx,
-                           const int64_t *yptr, int64_t n, int64_t m, int64_t d, int64_t k, int metric,
-                           int n_threads, const mlc_progress *p) {
-    if (metric != MLC_METRIC_EUCLIDEAN && metric != MLC_METRIC_SQEUCLIDEAN &&
-        metric != MLC_METRIC_MANHATTAN && metric != MLC_METRIC_COSINE)
-        return MLC_EINVAL;
-    if (k < 1 || k > m) return MLC_EINVAL;
+static int csr_metric_ok(int metric) {
+    return metric == MLC_METRIC_EUCLIDEAN || metric == MLC_METRIC_SQEUCLIDEAN || metric == MLC_METRIC_MANHATTAN ||
+           metric == MLC_METRIC_COSINE;
+}
+
+/* (M) 1 / ||y_j|| (0 for a zero row), allocated, or NULL. */
+static double *csr_inv_norms(const double *ydata, const int64_t *yptr, int64_t m) {
     double *yinv = mlc_malloc(sizeof(double) * (size_t)(m + 1));
-    if (yinv == NULL) return MLC_ENOMEM;
+    if (yinv == NULL) return NULL;
     for (int64_t j = 0; j < m; j++) {
         double s = 0.0;
         for (int64_t t = yptr[j]; t < yptr[j + 1]; t++) s += ydata[t] * ydata[t];
         yinv[j] = s > 0.0 ? 1.0 / sqrt(s) : 0.0;
     }
+    return yinv;
+}
+
+/* A query row's sums, for csr_pair. */
+typedef struct {
+    double qsq, q1, qinv;
+} csr_query;
+
+/* q (D) inout: zero in, query row i (entries [t0, t1) of xdata, xidx) scattered out; returns its sums.
+ * csr_clear zeroes q again from the row's own entries. */
+static csr_query csr_scatter(double *q, const double *xdata, const int32_t *xidx, int64_t t0, int64_t t1) {
+    csr_query c = {0.0, 0.0, 0.0};
+    for (int64_t t = t0; t < t1; t++) {
+        q[xidx[t]] = xdata[t];
+        c.qsq += xdata[t] * xdata[t];
+        c.q1 += fabs(xdata[t]);
+    }
+    c.qinv = c.qsq > 0.0 ? 1.0 / sqrt(c.qsq) : 0.0;
+    return c;
+}
+
+static void csr_clear(double *q, const int32_t *xidx, int64_t t0, int64_t t1) {
+    for (int64_t t = t0; t < t1; t++) q[xidx[t]] = 0.0;
+}
+
+int mlc_knn_kneighbors_csr(double *dist, int64_t *ind, const double *xdata, const int32_t *xidx,
+                           const int64_t *xptr, const double *ydata, const int32_t *yidx,
+                           const int64_t *yptr, int64_t n, int64_t m, int64_t d, int64_t k, int metric,
+                           int n_threads, const mlc_progress *p) {
+    if (!csr_metric_ok(metric) || k < 1 || k > m) return MLC_EINVAL;
+    double *yinv = csr_inv_norms(ydata, yptr, m);
+    if (yinv == NULL) return MLC_ENOMEM;
     mlc_par par = mlc_par_init(p);
     const int team = mlc_team_size(n * (yptr[m] + m), n_threads);
 #pragma omp parallel num_threads(team)
@@ -216,16 +247,10 @@ int mlc_knn_kneighbors_csr(double *dist, int64_t *ind, const double *xdata, cons
 #pragma omp for schedule(dynamic, 16)
         for (int64_t i = 0; i < n; i++) {
             if (mlc_par_halted(&par)) continue;
-            double qsq = 0.0, q1 = 0.0;
-            for (int64_t t = xptr[i]; t < xptr[i + 1]; t++) {
-                q[xidx[t]] = xdata[t];
-                qsq += xdata[t] * xdata[t];
-                q1 += fabs(xdata[t]);
-            }
-            const double qinv = qsq > 0.0 ? 1.0 / sqrt(qsq) : 0.0;
+            const csr_query c = csr_scatter(q, xdata, xidx, xptr[i], xptr[i + 1]);
             int64_t size = 0;
             for (int64_t j = 0; j < m; j++) {
-                const double v = csr_pair(q, qsq, q1, qinv, ydata, yidx, yptr[j], yptr[j + 1], yinv[j], metric);
+                const double v = csr_pair(q, c.qsq, c.q1, c.qinv, ydata, yidx, yptr[j], yptr[j + 1], yinv[j], metric);
                 if (size < k || v <= hv[0]) mlc_topk_push(hv, hi, &size, k, v, j);
             }
             mlc_topk_sort(hv, hi, k);
@@ -233,12 +258,41 @@ int mlc_knn_kneighbors_csr(double *dist, int64_t *ind, const double *xdata, cons
                 dist[i * k + t] = mlc_distance_unreduce(hv[t], metric);
                 ind[i * k + t] = hi[t];
             }
-            for (int64_t t = xptr[i]; t < xptr[i + 1]; t++) q[xidx[t]] = 0.0;
+            csr_clear(q, xidx, xptr[i], xptr[i + 1]);
             mlc_par_tick(&par, i, n);
         }
         mlc_free(q);
         mlc_free(hv);
         mlc_free(hi);
+    }
+    mlc_free(yinv);
+    return mlc_par_status(&par);
+}
+
+int mlc_knn_distances_csr(double *dist, const double *xdata, const int32_t *xidx, const int64_t *xptr,
+                          const double *ydata, const int32_t *yidx, const int64_t *yptr, int64_t n, int64_t m,
+                          int64_t d, int metric, int n_threads, const mlc_progress *p) {
+    if (!csr_metric_ok(metric)) return MLC_EINVAL;
+    double *yinv = csr_inv_norms(ydata, yptr, m);
+    if (yinv == NULL) return MLC_ENOMEM;
+    mlc_par par = mlc_par_init(p);
+    const int team = mlc_team_size(n * (yptr[m] + m), n_threads);
+#pragma omp parallel num_threads(team)
+    {
+        double *q = mlc_malloc(sizeof(double) * (size_t)(d + 1));
+        if (q == NULL) mlc_par_fail(&par, MLC_ENOMEM);
+        else memset(q, 0, sizeof(double) * (size_t)d);
+#pragma omp for schedule(dynamic, 16)
+        for (int64_t i = 0; i < n; i++) {
+            if (mlc_par_halted(&par)) continue;
+            const csr_query c = csr_scatter(q, xdata, xidx, xptr[i], xptr[i + 1]);
+            for (int64_t j = 0; j < m; j++)
+                dist[i * m + j] = mlc_distance_unreduce(
+                    csr_pair(q, c.qsq, c.q1, c.qinv, ydata, yidx, yptr[j], yptr[j + 1], yinv[j], metric), metric);
+            csr_clear(q, xidx, xptr[i], xptr[i + 1]);
+            mlc_par_tick(&par, i, n);
+        }
+        mlc_free(q);
     }
     mlc_free(yinv);
     return mlc_par_status(&par);

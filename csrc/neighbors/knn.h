@@ -35,6 +35,13 @@ int mlc_knn_kneighbors_csr(double *dist, int64_t *ind, const double *xdata, cons
                            const int64_t *yptr, int64_t n, int64_t m, int64_t d, int64_t k, int metric,
                            int n_threads, const mlc_progress *p);
 
+/* dist (N, M) out: the distance of every CSR query row to every CSR fitted row, by the same pairs
+ * as mlc_knn_kneighbors_csr (the brute radius search takes it by blocks of queries). Returns MLC_OK,
+ * MLC_EINVAL (metric), MLC_ENOMEM or MLC_EINTERRUPTED. */
+int mlc_knn_distances_csr(double *dist, const double *xdata, const int32_t *xidx, const int64_t *xptr,
+                          const double *ydata, const int32_t *yidx, const int64_t *yptr, int64_t n, int64_t m,
+                          int64_t d, int metric, int n_threads, const mlc_progress *p);
+
 /* Class probabilities from neighbours. Weights: uniform, or 1/distance (a row with neighbours at
  * distance 0 uses only those, each with weight 1: scikit-learn's rule).
  * proba (N, C) out; ind (N, K) in; dist (N, K) in; y (M) in class codes 0..C-1 */

@@ -9,12 +9,13 @@ per thread at a time; 'auto' picks as scikit-learn 1.9 does (brute for more than
 n_neighbors >= n_samples // 2, else kd_tree for the minkowski family, else brute). Chebyshev and
 minkowski with another p under 'brute' scan a one-leaf tree: brute force with the tree's distance.
 
-Sparse input (scipy.sparse CSR/CSC, fit and queries, either or both): KNeighborsClassifier,
-KNeighborsRegressor and NearestNeighbors.kneighbors search brute force on the CSR rows, never
-densified (csrc/neighbors/knn.c: one query row scattered into a dense vector, each fitted row's
-entries walked once), for euclidean, sqeuclidean, manhattan and cosine (minkowski p = 1 or 2);
-'auto' is brute, a tree algorithm warns and runs brute, as in scikit-learn. The same neighbours as on
-the dense copy; distances to rounding. Radius searches on sparse input raise TypeError (not yet).
+Sparse input (scipy.sparse CSR/CSC, fit and queries, either or both): every estimator here (the
+k-neighbour and radius ones, NearestNeighbors' kneighbors and radius_neighbors) searches brute force
+on the CSR rows, never densified (csrc/neighbors/knn.c: one query row scattered into a dense vector,
+each fitted row's entries walked once; a radius search takes the distances of a block of queries at
+a time), for euclidean, sqeuclidean, manhattan and cosine (minkowski p = 1 or 2); 'auto' is brute, a
+tree algorithm warns and runs brute, as in scikit-learn. The same neighbours as on the dense copy;
+distances to rounding.
 
 Ties: neighbours are returned sorted by (distance, index of the fitted sample); of several fitted
 samples at the same distance the one with the smaller index comes first and is the one kept when
@@ -102,17 +103,32 @@ def _sparse_metric_ok(est):
     return metric in _SPARSE_METRICS
 
 
-def _kneighbors_sparse(X, fit_X, k, metric, n_threads):
-    """(dist, ind) by knn.c's CSR search; a dense side is made CSR (scipy is there: the other side is
-    a scipy.sparse matrix)."""
+def _as_csr(A):
+    """A as float64 CSR for knn.c's CSR searches; a dense side is made CSR (scipy is there: the other
+    side is a scipy.sparse matrix)."""
     import scipy.sparse
 
+    return check_array(A if _is_sparse(A) else scipy.sparse.csr_matrix(A), accept_sparse="csr", dtype=np.float64)
+
+
+def _kneighbors_sparse(X, fit_X, k, metric, n_threads):
+    """(dist, ind) by knn.c's CSR search."""
     _check_sparse_metric(metric)
-    X, fit_X = (check_array(A if _is_sparse(A) else scipy.sparse.csr_matrix(A), accept_sparse="csr",
-                            dtype=np.float64) for A in (X, fit_X))
-    xd, xi, xp, d = csr_parts(X)
-    yd, yi, yp, _ = csr_parts(fit_X)
+    xd, xi, xp, d = csr_parts(_as_csr(X))
+    yd, yi, yp, _ = csr_parts(_as_csr(fit_X))
     return _mlc.knn_kneighbors_csr(xd, xi, xp, yd, yi, yp, d, int(k), _metric_code(metric), n_threads)
+
+
+def _sparse_distances(fit_X, metric, n_threads):
+    """The function of a CSR block of queries giving its (n, n_fit) distances by knn.c's CSR pairs."""
+    _check_sparse_metric(metric)
+    yd, yi, yp, _ = csr_parts(_as_csr(fit_X))
+    code = _metric_code(metric)
+
+    def distances(Xc):
+        xd, xi, xp, d = csr_parts(Xc)
+        return _mlc.knn_distances_csr(xd, xi, xp, yd, yi, yp, d, code, n_threads)
+    return distances
 
 
 class _NeighborsBase(BaseEstimator):
@@ -225,17 +241,20 @@ class _NeighborsBase(BaseEstimator):
         """(offsets (n + 1), dist, ind): query i's neighbours are [offsets[i], offsets[i + 1])."""
         n_threads = _n_threads(self.n_jobs)
         if _is_sparse(X) or _is_sparse(self._fit_X_):
-            raise TypeError("Sparse input is not supported for radius queries yet: pass a dense array "
-                            "(X.toarray()).")
-        if self._p is not None:
+            distances = _sparse_distances(self._fit_X_, self.effective_metric_, n_threads)
+            X = _as_csr(X)
+        elif self._p is not None:
             tree, kind = self._tree_args()
             return _mlc.knn_tree_radius(np.asarray(X, dtype=np.float64), tree, kind, self._p, radius, sort,
                                         n_threads)
-        from ..metrics import pairwise_distances
+        else:
+            from ..metrics import pairwise_distances
+
+            def distances(Xc):
+                return pairwise_distances(Xc, self._fit_X_, metric=self.effective_metric_, n_jobs=self.n_jobs)
         rows, ind, dist = [], [], []
         for i0 in range(0, X.shape[0], _QUERY_CHUNK):
-            D = pairwise_distances(X[i0:i0 + _QUERY_CHUNK], self._fit_X_, metric=self.effective_metric_,
-                                   n_jobs=self.n_jobs)
+            D = distances(X[i0:i0 + _QUERY_CHUNK])
             r, c = np.nonzero(D <= radius)
             rows.append(r + i0)
             ind.append(c)
@@ -265,7 +284,7 @@ class _NeighborsBase(BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
-        tags.input_tags.sparse = isinstance(self, KNeighborsMixin) and _sparse_metric_ok(self)
+        tags.input_tags.sparse = _sparse_metric_ok(self)
         return tags
 
 
@@ -362,9 +381,9 @@ class RadiusNeighborsMixin:
 _PARAMS_DOC = """
     algorithm : {'auto', 'brute', 'kd_tree', 'ball_tree'}, default='auto'
         'auto': brute for more than 15 features, n_neighbors >= n_samples // 2 or a metric outside
-        the minkowski family, else kd_tree (scikit-learn's rule). Sparse X (scipy CSR/CSC; the
-        k-neighbour estimators): brute force on the CSR rows whatever this says, never densified,
-        for euclidean, sqeuclidean, manhattan, cosine (a tree algorithm warns).
+        the minkowski family, else kd_tree (scikit-learn's rule). Sparse X (scipy CSR/CSC): brute
+        force on the CSR rows whatever this says, never densified, for euclidean, sqeuclidean,
+        manhattan, cosine (a tree algorithm warns).
     leaf_size : int, default=30
         Rows per leaf of the trees (scikit-learn's node layout).
     p : float, default=2
@@ -452,6 +471,16 @@ class _ClassifierTargets:
         self._y_codes = codes
 
 
+class _RegressorTargets:
+    """fit's target storage, shared by the k-neighbours and radius regressors: _y (n, n_outputs)
+    float64, and whether y was 1-D."""
+
+    def _store_targets(self, y):
+        y = np.asarray(y, dtype=np.float64)
+        self._y_1d = y.ndim == 1
+        self._y = np.ascontiguousarray(y.reshape(len(y), -1))
+
+
 @_doc
 class KNeighborsClassifier(KNeighborsMixin, ClassifierMixin, _ClassifierTargets, _NeighborsBase):
     """Classifier voting among the k nearest training samples.
@@ -502,7 +531,7 @@ class KNeighborsClassifier(KNeighborsMixin, ClassifierMixin, _ClassifierTargets,
         return np.stack([c[np.argmax(p, axis=1)] for c, p in zip(self.classes_, proba)], axis=1)
 
 
-class KNeighborsRegressor(KNeighborsMixin, RegressorMixin, _NeighborsBase):
+class KNeighborsRegressor(KNeighborsMixin, RegressorMixin, _RegressorTargets, _NeighborsBase):
     """Regressor predicting the (weighted) mean target of the k nearest training samples.
 
     Parameters and attributes as KNeighborsClassifier, without classes_.
@@ -522,9 +551,7 @@ class KNeighborsRegressor(KNeighborsMixin, RegressorMixin, _NeighborsBase):
     def fit(self, X, y):
         """Store the training data and the targets (1-D or 2-D)."""
         X, y = self._validate_data(X, y, reset=True, multi_output=True, y_numeric=True, accept_sparse="csr")
-        y = np.asarray(y, dtype=np.float64)
-        self._y_1d = y.ndim == 1
-        self._y = np.ascontiguousarray(y.reshape(len(y), -1))
+        self._store_targets(y)
         return self._fit_X(X)
 
     def predict(self, X):

@@ -6,7 +6,7 @@ import numpy as np
 
 from .._validation import check_is_fitted
 from ..base import ClassifierMixin, RegressorMixin
-from ._knn import _ClassifierTargets, _doc, _NeighborsBase, RadiusNeighborsMixin
+from ._knn import _ClassifierTargets, _doc, _NeighborsBase, _RegressorTargets, RadiusNeighborsMixin
 
 __all__ = ["RadiusNeighborsClassifier", "RadiusNeighborsRegressor"]
 
@@ -57,7 +57,7 @@ class RadiusNeighborsClassifier(RadiusNeighborsMixin, ClassifierMixin, _Classifi
 
     def fit(self, X, y):
         """Store the training data, encode the labels and resolve outlier_label."""
-        X, y = self._validate_data(X, y, reset=True, multi_output=True)
+        X, y = self._validate_data(X, y, reset=True, multi_output=True, accept_sparse="csr")
         self._encode_targets(y)
         self._fit_X(X)
         classes = self.classes_ if self.outputs_2d_ else [self.classes_]
@@ -131,7 +131,7 @@ class RadiusNeighborsClassifier(RadiusNeighborsMixin, ClassifierMixin, _Classifi
 
 
 @_doc
-class RadiusNeighborsRegressor(RadiusNeighborsMixin, RegressorMixin, _NeighborsBase):
+class RadiusNeighborsRegressor(RadiusNeighborsMixin, RegressorMixin, _RegressorTargets, _NeighborsBase):
     """Regressor predicting the (weighted) mean target of the training samples within distance
     `radius` (inclusive); NaN, with a warning, for a query without any.
 
@@ -155,10 +155,8 @@ class RadiusNeighborsRegressor(RadiusNeighborsMixin, RegressorMixin, _NeighborsB
 
     def fit(self, X, y):
         """Store the training data and the targets (1-D or 2-D)."""
-        X, y = self._validate_data(X, y, reset=True, multi_output=True, y_numeric=True)
-        y = np.asarray(y, dtype=np.float64)
-        self._y_1d = y.ndim == 1
-        self._y = np.ascontiguousarray(y.reshape(len(y), -1))
+        X, y = self._validate_data(X, y, reset=True, multi_output=True, y_numeric=True, accept_sparse="csr")
+        self._store_targets(y)
         return self._fit_X(X)
 
     def predict(self, X):
