@@ -228,11 +228,12 @@ static void csr_clear(double *q, const int32_t *xidx, int64_t t0, int64_t t1) {
     for (int64_t t = t0; t < t1; t++) q[xidx[t]] = 0.0;
 }
 
-int mlc_knn_kneighbors_csr(double *dist, int64_t *ind, const double *xdata, const int32_t *xidx,
-                           const int64_t *xptr, const double *ydata, const int32_t *yidx,
-                           const int64_t *yptr, int64_t n, int64_t m, int64_t d, int64_t k, int metric,
-                           int n_threads, const mlc_progress *p) {
-    if (!csr_metric_ok(metric) || k < 1 || k > m) return MLC_EINVAL;
+/* The CSR searches: with ind, the k nearest fitted rows of each query (dist, ind (N, K) out); with
+ * ind NULL, every pair's distance (dist (N, M) out). */
+static int csr_search(double *dist, int64_t *ind, const double *xdata, const int32_t *xidx, const int64_t *xptr,
+                      const double *ydata, const int32_t *yidx, const int64_t *yptr, int64_t n, int64_t m,
+                      int64_t d, int64_t k, int metric, int n_threads, const mlc_progress *p) {
+    if (!csr_metric_ok(metric) || (ind != NULL && (k < 1 || k > m))) return MLC_EINVAL;
     double *yinv = csr_inv_norms(ydata, yptr, m);
     if (yinv == NULL) return MLC_ENOMEM;
     mlc_par par = mlc_par_init(p);
@@ -240,23 +241,29 @@ int mlc_knn_kneighbors_csr(double *dist, int64_t *ind, const double *xdata, cons
 #pragma omp parallel num_threads(team)
     {
         double *q = mlc_malloc(sizeof(double) * (size_t)(d + 1));
-        double *hv = mlc_malloc(sizeof(double) * (size_t)k);
-        int64_t *hi = mlc_malloc(sizeof(int64_t) * (size_t)k);
-        if (!(q && hv && hi)) mlc_par_fail(&par, MLC_ENOMEM);
+        double *hv = ind != NULL ? mlc_malloc(sizeof(double) * (size_t)k) : NULL;
+        int64_t *hi = ind != NULL ? mlc_malloc(sizeof(int64_t) * (size_t)k) : NULL;
+        if (q == NULL || (ind != NULL && !(hv && hi))) mlc_par_fail(&par, MLC_ENOMEM);
         else memset(q, 0, sizeof(double) * (size_t)d);
 #pragma omp for schedule(dynamic, 16)
         for (int64_t i = 0; i < n; i++) {
             if (mlc_par_halted(&par)) continue;
             const csr_query c = csr_scatter(q, xdata, xidx, xptr[i], xptr[i + 1]);
-            int64_t size = 0;
-            for (int64_t j = 0; j < m; j++) {
-                const double v = csr_pair(q, c.qsq, c.q1, c.qinv, ydata, yidx, yptr[j], yptr[j + 1], yinv[j], metric);
-                if (size < k || v <= hv[0]) mlc_topk_push(hv, hi, &size, k, v, j);
-            }
-            mlc_topk_sort(hv, hi, k);
-            for (int64_t t = 0; t < k; t++) {
-                dist[i * k + t] = mlc_distance_unreduce(hv[t], metric);
-                ind[i * k + t] = hi[t];
+            if (ind == NULL) {
+                for (int64_t j = 0; j < m; j++)
+                    dist[i * m + j] = mlc_distance_unreduce(
+                        csr_pair(q, c.qsq, c.q1, c.qinv, ydata, yidx, yptr[j], yptr[j + 1], yinv[j], metric), metric);
+            } else {
+                int64_t size = 0;
+                for (int64_t j = 0; j < m; j++) {
+                    const double v = csr_pair(q, c.qsq, c.q1, c.qinv, ydata, yidx, yptr[j], yptr[j + 1], yinv[j], metric);
+                    if (size < k || v <= hv[0]) mlc_topk_push(hv, hi, &size, k, v, j);
+                }
+                mlc_topk_sort(hv, hi, k);
+                for (int64_t t = 0; t < k; t++) {
+                    dist[i * k + t] = mlc_distance_unreduce(hv[t], metric);
+                    ind[i * k + t] = hi[t];
+                }
             }
             csr_clear(q, xidx, xptr[i], xptr[i + 1]);
             mlc_par_tick(&par, i, n);
@@ -269,33 +276,18 @@ int mlc_knn_kneighbors_csr(double *dist, int64_t *ind, const double *xdata, cons
     return mlc_par_status(&par);
 }
 
+int mlc_knn_kneighbors_csr(double *dist, int64_t *ind, const double *xdata, const int32_t *xidx,
+                           const int64_t *xptr, const double *ydata, const int32_t *yidx,
+                           const int64_t *yptr, int64_t n, int64_t m, int64_t d, int64_t k, int metric,
+                           int n_threads, const mlc_progress *p) {
+    if (ind == NULL) return MLC_EINVAL;
+    return csr_search(dist, ind, xdata, xidx, xptr, ydata, yidx, yptr, n, m, d, k, metric, n_threads, p);
+}
+
 int mlc_knn_distances_csr(double *dist, const double *xdata, const int32_t *xidx, const int64_t *xptr,
                           const double *ydata, const int32_t *yidx, const int64_t *yptr, int64_t n, int64_t m,
                           int64_t d, int metric, int n_threads, const mlc_progress *p) {
-    if (!csr_metric_ok(metric)) return MLC_EINVAL;
-    double *yinv = csr_inv_norms(ydata, yptr, m);
-    if (yinv == NULL) return MLC_ENOMEM;
-    mlc_par par = mlc_par_init(p);
-    const int team = mlc_team_size(n * (yptr[m] + m), n_threads);
-#pragma omp parallel num_threads(team)
-    {
-        double *q = mlc_malloc(sizeof(double) * (size_t)(d + 1));
-        if (q == NULL) mlc_par_fail(&par, MLC_ENOMEM);
-        else memset(q, 0, sizeof(double) * (size_t)d);
-#pragma omp for schedule(dynamic, 16)
-        for (int64_t i = 0; i < n; i++) {
-            if (mlc_par_halted(&par)) continue;
-            const csr_query c = csr_scatter(q, xdata, xidx, xptr[i], xptr[i + 1]);
-            for (int64_t j = 0; j < m; j++)
-                dist[i * m + j] = mlc_distance_unreduce(
-                    csr_pair(q, c.qsq, c.q1, c.qinv, ydata, yidx, yptr[j], yptr[j + 1], yinv[j], metric), metric);
-            csr_clear(q, xidx, xptr[i], xptr[i + 1]);
-            mlc_par_tick(&par, i, n);
-        }
-        mlc_free(q);
-    }
-    mlc_free(yinv);
-    return mlc_par_status(&par);
+    return csr_search(dist, NULL, xdata, xidx, xptr, ydata, yidx, yptr, n, m, d, 0, metric, n_threads, p);
 }
 
 /* w (K) out: the weights of one row's neighbours; returns their sum. */
