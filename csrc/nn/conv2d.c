@@ -121,17 +121,22 @@ static void inside_range(int64_t *lo, int64_t *hi, int64_t off, int64_t stride, 
     *lo = MLC_MIN(l, h);
 }
 
-/* d[j] = s[j*stride + off] for j in [lo, hi), 0 elsewhere in [0, n). With stride 1 it is memset /
- * memcpy / memset, the C library's wide copies. */
+/* d[j] = s[j*stride + off] for j in [lo, hi), 0 elsewhere in [0, n). Plain loops, not memset/memcpy:
+ * the rows are short (an output row, 16 floats in a ResNet's stride-2 layer), and a library call per
+ * fill cost more than the copy. */
 static inline void copy_row(float *restrict d, const float *restrict s, int64_t lo, int64_t hi, int64_t n,
                             int64_t stride, int64_t off) {
-    memset(d, 0, sizeof(float) * (size_t)lo);
+    for (int64_t j = 0; j < lo; j++) d[j] = 0.0f;
     if (stride == 1) {
-        memcpy(d + lo, s + lo + off, sizeof(float) * (size_t)(hi - lo));
+#pragma omp simd
+        for (int64_t j = lo; j < hi; j++) d[j] = s[j + off];
+    } else if (stride == 2) {
+#pragma omp simd
+        for (int64_t j = lo; j < hi; j++) d[j] = s[2 * j + off];
     } else {
         for (int64_t j = lo; j < hi; j++) d[j] = s[j * stride + off];
     }
-    memset(d + hi, 0, sizeof(float) * (size_t)(n - hi));
+    for (int64_t j = hi; j < n; j++) d[j] = 0.0f;
 }
 
 /* col (P, (i1-i0)*OW) out = the columns of output rows [i0, i1) of the im2col matrix of img
