@@ -29,17 +29,17 @@ static int channel_vector(PyObject *obj, const char *name, int flags, int64_t C,
 }
 
 /* nn_batchnorm_forward(out, save_mean, save_invstd, running_mean, running_var, x, gamma, beta, training,
- *                      momentum=0.1, eps=1e-5) -> None */
+ *                      momentum=0.1, eps=1e-5, relu=False) -> None */
 static PyObject *nn_batchnorm_forward(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
     static char *kwlist[] = {"out", "save_mean", "save_invstd", "running_mean", "running_var", "x", "gamma",
-                             "beta", "training", "momentum", "eps", NULL};
+                             "beta", "training", "momentum", "eps", "relu", NULL};
     PyObject *oo, *smo, *sio, *rmo, *rvo, *xo, *go, *bo;
-    int training;
+    int training, relu = 0;
     double momentum = 0.1, eps = 1e-5;
     PyArrayObject *out, *sm, *si, *rm, *rv, *x, *g, *b;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOOOOp|dd", kwlist, &oo, &smo, &sio, &rmo, &rvo, &xo, &go,
-                                     &bo, &training, &momentum, &eps))
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOOOOp|ddp", kwlist, &oo, &smo, &sio, &rmo, &rvo, &xo, &go,
+                                     &bo, &training, &momentum, &eps, &relu))
         return NULL;
     int64_t B, C, S;
     if (mlc_bind_inplace(xo, NPY_FLOAT32, -1, "x", MLC_BIND_IN, &x) < 0 || bn_dims(x, &B, &C, &S) < 0) goto fail;
@@ -64,7 +64,7 @@ static PyObject *nn_batchnorm_forward(PyObject *self, PyObject *args, PyObject *
     Py_BEGIN_ALLOW_THREADS
     st = mlc_nn_batchnorm_forward(PyArray_DATA(out), PyArray_DATA(sm), PyArray_DATA(si), mlc_bind_data(rm),
                                   mlc_bind_data(rv), PyArray_DATA(x), mlc_bind_data(g), mlc_bind_data(b), B, C, S,
-                                  training, momentum, eps, n_threads);
+                                  training, momentum, eps, relu, n_threads);
     Py_END_ALLOW_THREADS
     if (st != MLC_OK) return mlc_bind_status(st);
     Py_RETURN_NONE;
@@ -72,16 +72,17 @@ fail:
     return NULL; /* every array is borrowed: nothing to release */
 }
 
-/* nn_batchnorm_backward(dx, dgamma, dbeta, dout, x, save_mean, save_invstd, gamma, training) -> None */
+/* nn_batchnorm_backward(dx, dgamma, dbeta, dout, x, save_mean, save_invstd, gamma, training, relu_out=None)
+ * -> None */
 static PyObject *nn_batchnorm_backward(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
     static char *kwlist[] = {"dx", "dgamma", "dbeta", "dout", "x", "save_mean", "save_invstd", "gamma",
-                             "training", NULL};
-    PyObject *dxo, *dgo, *dbo, *doo, *xo, *smo, *sio, *go;
+                             "training", "relu_out", NULL};
+    PyObject *dxo, *dgo, *dbo, *doo, *xo, *smo, *sio, *go, *ro = Py_None;
     int training;
-    PyArrayObject *dx, *dg, *db, *dout, *x, *sm, *si, *g;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOOOOp", kwlist, &dxo, &dgo, &dbo, &doo, &xo, &smo, &sio, &go,
-                                     &training))
+    PyArrayObject *dx, *dg, *db, *dout, *x, *sm, *si, *g, *r;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOOOOp|O", kwlist, &dxo, &dgo, &dbo, &doo, &xo, &smo, &sio, &go,
+                                     &training, &ro))
         return NULL;
     int64_t B, C, S;
     if (mlc_bind_inplace(xo, NPY_FLOAT32, -1, "x", MLC_BIND_IN, &x) < 0 || bn_dims(x, &B, &C, &S) < 0) goto fail;
@@ -90,6 +91,10 @@ static PyObject *nn_batchnorm_backward(PyObject *self, PyObject *args, PyObject 
         goto fail;
     if (mlc_bind_inplace(dxo, NPY_FLOAT32, -1, "dx", MLC_BIND_OUT | MLC_BIND_OPTIONAL, &dx) < 0 ||
         (dx != NULL && mlc_bind_same_shape(dx, "dx", x, "x") < 0))
+        goto fail;
+    if (mlc_bind_inplace(ro, NPY_FLOAT32, -1, "relu_out", MLC_BIND_IN | MLC_BIND_OPTIONAL, &r) < 0 ||
+        (r != NULL && mlc_bind_same_shape(r, "relu_out", x, "x") < 0) ||
+        mlc_bind_no_overlap(dx, "dx", r, "relu_out", 0) < 0)
         goto fail;
     if (channel_vector(dgo, "dgamma", MLC_BIND_OUT | MLC_BIND_OPTIONAL, C, &dg) < 0 ||
         channel_vector(dbo, "dbeta", MLC_BIND_OUT | MLC_BIND_OPTIONAL, C, &db) < 0 ||
@@ -101,8 +106,8 @@ static PyObject *nn_batchnorm_backward(PyObject *self, PyObject *args, PyObject 
     int st;
     Py_BEGIN_ALLOW_THREADS
     st = mlc_nn_batchnorm_backward(mlc_bind_data(dx), mlc_bind_data(dg), mlc_bind_data(db), PyArray_DATA(dout),
-                                   PyArray_DATA(x), PyArray_DATA(sm), PyArray_DATA(si), mlc_bind_data(g), B, C, S,
-                                   training, n_threads);
+                                   PyArray_DATA(x), PyArray_DATA(sm), PyArray_DATA(si), mlc_bind_data(g),
+                                   mlc_bind_data(r), B, C, S, training, n_threads);
     Py_END_ALLOW_THREADS
     if (st != MLC_OK) return mlc_bind_status(st);
     Py_RETURN_NONE;
@@ -113,9 +118,10 @@ fail:
 PyMethodDef mlc_nn_norm_methods[] = {
     {"nn_batchnorm_forward", MLC_BIND_FN(nn_batchnorm_forward), MLC_BIND_KW,
      "nn_batchnorm_forward(out, save_mean, save_invstd, running_mean, running_var, x, gamma, beta, training, "
-     "momentum=0.1, eps=1e-5) -> None: batch norm over dim 1 of x (B, C, *spatial), float32 in place"},
+     "momentum=0.1, eps=1e-5, relu=False) -> None: batch norm over dim 1 of x (B, C, *spatial), float32 in place "
+     "(relu: then a ReLU, fused)"},
     {"nn_batchnorm_backward", MLC_BIND_FN(nn_batchnorm_backward), MLC_BIND_KW,
-     "nn_batchnorm_backward(dx, dgamma, dbeta, dout, x, save_mean, save_invstd, gamma, training) -> None: "
-     "accumulates into dx, dgamma, dbeta (each may be None)"},
+     "nn_batchnorm_backward(dx, dgamma, dbeta, dout, x, save_mean, save_invstd, gamma, training, relu_out=None) "
+     "-> None: accumulates into dx, dgamma, dbeta (each may be None); relu_out: the fused ReLU's output"},
     {NULL, NULL, 0, NULL},
 };

@@ -117,13 +117,13 @@
       stride_w, pad_h, pad_w, count_include_pad, n_threads))                                             \
     X(int, mlc_nn_batchnorm_forward, (float *out, float *save_mean, float *save_invstd,                  \
       float *running_mean, float *running_var, const float *x, const float *gamma, const float *beta,    \
-      int64_t B, int64_t C, int64_t S, int training, double momentum, double eps, int n_threads), (out,  \
-      save_mean, save_invstd, running_mean, running_var, x, gamma, beta, B, C, S, training, momentum,    \
-      eps, n_threads))                                                                                   \
+      int64_t B, int64_t C, int64_t S, int training, double momentum, double eps, int relu,              \
+      int n_threads), (out, save_mean, save_invstd, running_mean, running_var, x, gamma, beta, B, C, S,  \
+      training, momentum, eps, relu, n_threads))                                                         \
     X(int, mlc_nn_batchnorm_backward, (float *dx, float *dgamma, float *dbeta, const float *dout,        \
-      const float *x, const float *save_mean, const float *save_invstd, const float *gamma, int64_t B,   \
-      int64_t C, int64_t S, int training, int n_threads), (dx, dgamma, dbeta, dout, x, save_mean,        \
-      save_invstd, gamma, B, C, S, training, n_threads))                                                 \
+      const float *x, const float *save_mean, const float *save_invstd, const float *gamma,              \
+      const float *relu_out, int64_t B, int64_t C, int64_t S, int training, int n_threads), (dx, dgamma, \
+      dbeta, dout, x, save_mean, save_invstd, gamma, relu_out, B, C, S, training, n_threads))            \
     X(int, mlc_nn_optim_step, (float *params, float *state, const float *grads,                          \
       const float *decay_mask, int64_t P, const mlc_nn_optim_params *p, int64_t step, int n_threads),    \
       (params, state, grads, decay_mask, P, p, step, n_threads))                                         \

@@ -51,23 +51,39 @@ static double channel_sum(const float *xc, int64_t B, int64_t S, int64_t CS, dou
     return acc[0];
 }
 
+/* masked: dout d where the fused ReLU passed it (its output r[i]'s bits as an int > 0: positive, as
+ * ReLU's backward tests it; an integer select keeps the loops vectorised), else 0. Callers pass masked
+ * as a literal, so each loop below is compiled twice, without and with the mask. */
+static inline __attribute__((always_inline)) float relu_pass(const float *r, int64_t i, float d, int masked) {
+    if (!masked) return d;
+    union {
+        float f;
+        int32_t i;
+        uint32_t u;
+    } v = {.f = r[i]}, w = {.f = d};
+    w.u &= -(uint32_t)(v.i > 0);
+    return w.f;
+}
+
 /* The backward's three sums over one channel, y = x - mean: sum y, sum dout, sum dout y, in LANES
- * float64 lanes each as channel_sum. */
-static void backward_sums(double *sum_y, double *sum_dout, double *sum_dout_y, const float *xc, const float *dc,
-                          int64_t B, int64_t S, int64_t CS, double mean) {
+ * float64 lanes each as channel_sum; rc: the channel's relu_out or NULL. */
+static inline __attribute__((always_inline)) void backward_sums(double *sum_y, double *sum_dout,
+                                                               double *sum_dout_y, const float *xc,
+                                                               const float *dc, const float *rc, int masked,
+                                                               int64_t B, int64_t S, int64_t CS, double mean) {
     double ay[LANES] = {0}, ad[LANES] = {0}, ady[LANES] = {0};
     for (int64_t b = 0; b < B; b++) {
-        const float *xr = xc + b * CS, *dr = dc + b * CS;
+        const float *xr = xc + b * CS, *dr = dc + b * CS, *rr = masked ? rc + b * CS : NULL;
         int64_t s = 0;
         for (; s + LANES <= S; s += LANES)
             for (int k = 0; k < LANES; k++) {
-                const double y = (double)xr[s + k] - mean, d = dr[s + k];
+                const double y = (double)xr[s + k] - mean, d = relu_pass(rr, s + k, dr[s + k], masked);
                 ay[k] += y;
                 ad[k] += d;
                 ady[k] += d * y;
             }
         for (; s < S; s++) {
-            const double y = (double)xr[s] - mean, d = dr[s];
+            const double y = (double)xr[s] - mean, d = relu_pass(rr, s, dr[s], masked);
             ay[s % LANES] += y;
             ad[s % LANES] += d;
             ady[s % LANES] += d * y;
@@ -87,7 +103,7 @@ static void backward_sums(double *sum_y, double *sum_dout, double *sum_dout_y, c
 int MLC_ISA(mlc_nn_batchnorm_forward)(float *out, float *save_mean, float *save_invstd, float *running_mean,
                                       float *running_var, const float *x, const float *gamma, const float *beta,
                                       int64_t B, int64_t C, int64_t S, int training, double momentum,
-                                      double eps, int n_threads) {
+                                      double eps, int relu, int n_threads) {
     const int has_running = running_mean != NULL && running_var != NULL;
     if (mlc_nn_batchnorm_check_params(B, C, S, training, has_running, momentum, eps) != NULL) return MLC_EINVAL;
     const int64_t n = B * S, CS = C * S;
@@ -119,16 +135,44 @@ int MLC_ISA(mlc_nn_batchnorm_forward)(float *out, float *save_mean, float *save_
         for (int64_t b = 0; b < B; b++) {
             const float *xc = x + b * CS + c * S;
             float *oc = out + b * CS + c * S;
-            for (int64_t s = 0; s < S; s++) oc[s] = ((xc[s] - hi) - lo) * scale + shift;
+            if (relu) {
+                for (int64_t s = 0; s < S; s++) {
+                    const float v = ((xc[s] - hi) - lo) * scale + shift;
+                    oc[s] = v < 0.0f ? 0.0f : v;
+                }
+            } else {
+                for (int64_t s = 0; s < S; s++) oc[s] = ((xc[s] - hi) - lo) * scale + shift;
+            }
         }
     }
     return MLC_OK;
 }
 
+/* dx (B, C, S) += channel c's input gradient (see the backward's comment); r: relu_out if masked. */
+static inline __attribute__((always_inline)) void dx_channel(float *dx, const float *x, const float *dout,
+                                                            const float *r, int masked, int64_t c, int64_t B,
+                                                            int64_t S, int64_t CS, int training, float k,
+                                                            float mean, float lo, float invstd, float mean_dout,
+                                                            float mean_dxh) {
+    for (int64_t b = 0; b < B; b++) {
+        const int64_t o = b * CS + c * S;
+        const float *xc = x + o, *dc = dout + o, *rc = masked ? r + o : NULL;
+        float *dxc = dx + o;
+        if (training) {
+            for (int64_t s = 0; s < S; s++) {
+                const float xhat = ((xc[s] - mean) - lo) * invstd;
+                dxc[s] += k * (relu_pass(rc, s, dc[s], masked) - mean_dout - xhat * mean_dxh);
+            }
+        } else {
+            for (int64_t s = 0; s < S; s++) dxc[s] += k * relu_pass(rc, s, dc[s], masked);
+        }
+    }
+}
+
 int MLC_ISA(mlc_nn_batchnorm_backward)(float *dx, float *dgamma, float *dbeta, const float *dout,
                                        const float *x, const float *save_mean, const float *save_invstd,
-                                       const float *gamma, int64_t B, int64_t C, int64_t S, int training,
-                                       int n_threads) {
+                                       const float *gamma, const float *relu_out, int64_t B, int64_t C,
+                                       int64_t S, int training, int n_threads) {
     if (B < 0 || C < 0 || S < 0) return MLC_EINVAL;
     if (dx == NULL && dgamma == NULL && dbeta == NULL) return MLC_OK;
     const int64_t n = B * S, CS = C * S;
@@ -141,34 +185,28 @@ int MLC_ISA(mlc_nn_batchnorm_backward)(float *dx, float *dgamma, float *dbeta, c
         // where r = mean(y) is the part of the batch mean that save_mean lost to float rounding
         // (training only; in eval the running mean is exact and r = 0).
         double sum_dout = 0.0, sum_dout_y = 0.0, sum_y = 0.0;
-        if (dgamma != NULL || dbeta != NULL || (dx != NULL && training))
-            backward_sums(&sum_y, &sum_dout, &sum_dout_y, x + c * S, dout + c * S, B, S, CS, mean);
+        if (dgamma != NULL || dbeta != NULL || (dx != NULL && training)) {
+            if (relu_out != NULL)
+                backward_sums(&sum_y, &sum_dout, &sum_dout_y, x + c * S, dout + c * S, relu_out + c * S, 1, B, S,
+                              CS, mean);
+            else
+                backward_sums(&sum_y, &sum_dout, &sum_dout_y, x + c * S, dout + c * S, NULL, 0, B, S, CS, mean);
+        }
         const double r = training && n > 0 ? sum_y / (double)n : 0.0;
         const double sum_dout_xhat = invstd * (sum_dout_y - r * sum_dout);
         if (dgamma != NULL) dgamma[c] += (float)sum_dout_xhat;
         if (dbeta != NULL) dbeta[c] += (float)sum_dout;
         if (dx == NULL || n == 0) continue;
         const float k = g * invstd;
-        if (training) {
-            // dx = k (dout - mean(dout) - xhat mean(dout xhat)): the batch statistics depend on x
-            const float mean_dout = (float)(sum_dout / (double)n);
-            const float mean_dxh = (float)(sum_dout_xhat / (double)n);
-            const float lo = (float)r;
-            for (int64_t b = 0; b < B; b++) {
-                const float *xc = x + b * CS + c * S, *dc = dout + b * CS + c * S;
-                float *dxc = dx + b * CS + c * S;
-                for (int64_t s = 0; s < S; s++) {
-                    const float xhat = ((xc[s] - mean) - lo) * invstd;
-                    dxc[s] += k * (dc[s] - mean_dout - xhat * mean_dxh);
-                }
-            }
-        } else {
-            for (int64_t b = 0; b < B; b++) {
-                const float *dc = dout + b * CS + c * S;
-                float *dxc = dx + b * CS + c * S;
-                for (int64_t s = 0; s < S; s++) dxc[s] += k * dc[s];
-            }
-        }
+        // dx = k (dout - mean(dout) - xhat mean(dout xhat)) in training (the batch statistics depend on
+        // x), dx = k dout in eval
+        const float mean_dout = training ? (float)(sum_dout / (double)n) : 0.0f;
+        const float mean_dxh = training ? (float)(sum_dout_xhat / (double)n) : 0.0f;
+        const float lo = (float)r;
+        if (relu_out != NULL)
+            dx_channel(dx, x, dout, relu_out, 1, c, B, S, CS, training, k, mean, lo, invstd, mean_dout, mean_dxh);
+        else
+            dx_channel(dx, x, dout, NULL, 0, c, B, S, CS, training, k, mean, lo, invstd, mean_dout, mean_dxh);
     }
     return MLC_OK;
 }

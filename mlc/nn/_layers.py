@@ -411,7 +411,8 @@ class _BatchNorm(Layer):
             return []
         return [("running_mean", (self.num_features,), 0.0), ("running_var", (self.num_features,), 1.0)]
 
-    def forward(self, x, training):
+    def forward(self, x, training, relu=False):
+        """relu: apply a ReLU to the output in the same pass (Sequential fuses BatchNorm -> ReLU so)."""
         c = self.num_features
         self._x = x
         out = self._buf("out", x.shape)
@@ -421,16 +422,18 @@ class _BatchNorm(Layer):
             raise ValueError(f"{self.describe()}: expected more than 1 value per channel when training, got "
                              f"a batch of shape {x.shape}")
         self._training = use_batch
+        self._relu_out = out if relu else None
         _mlc.nn_batchnorm_forward(out, self._mean, self._invstd,
                                   self.buffers.get("running_mean"), self.buffers.get("running_var"),
                                   x, self.params.get("weight"), self.params.get("bias"), use_batch,
-                                  self.momentum, self.eps)
+                                  self.momentum, self.eps, relu)
         return out
 
     def backward(self, dout, need_dx=True):
         dx = self._buf("dx", self._x.shape, zero=True) if need_dx else None
         _mlc.nn_batchnorm_backward(dx, self.grads.get("weight"), self.grads.get("bias"), dout, self._x,
-                                   self._mean, self._invstd, self.params.get("weight"), self._training)
+                                   self._mean, self._invstd, self.params.get("weight"), self._training,
+                                   self._relu_out)
         return dx
 
 
@@ -485,17 +488,21 @@ class _Activation(Layer):
     alpha = 0.0
     # what backward reads: the input for relu/leaky, the output for sigmoid/tanh
     needs_input = False
+    _fused = False  # ReLU only: the batch norm before it applied it (Sequential's fused pair)
 
     def forward(self, x, training):
         out = self._buf("out", x.shape)
         _mlc.nn_activation_forward(out, x, _ACT[self.kind], self.alpha)
         self._x = x if self.needs_input else None
         self._out = out
+        self._fused = False
         return out
 
     def backward(self, dout, need_dx=True):
         if not need_dx:
             return None
+        if self._fused:  # the batch norm before applied the ReLU and applies its gradient
+            return dout
         dx = self._buf("dx", dout.shape, zero=True)
         _mlc.nn_activation_backward(dx, dout, self._x, self._out, _ACT[self.kind], self.alpha)
         return dx
@@ -504,6 +511,12 @@ class _Activation(Layer):
 class ReLU(_Activation):
     """max(x, 0). Its output is what the training history inspects for dead units."""
     kind = "relu"
+
+    def _fused_forward(self, out):
+        """The output of a batch norm that applied this ReLU itself (Sequential's fused pair): kept as
+        this layer's output; backward passes dout through (the batch norm masks it)."""
+        self._x, self._out, self._fused = None, out, True
+        return out
 
 
 class LeakyReLU(_Activation):
@@ -619,7 +632,6 @@ class Residual(Layer):
             ds = dout if need_dx else None
         if not need_dx:
             return None
-        out = self._buf("dx", dx.shape, zero=True)
-        _mlc.nn_add_backward(out, None, dx)
-        _mlc.nn_add_backward(out, None, ds)
+        out = self._buf("dx", dx.shape)
+        _mlc.nn_add_forward(out, dx, ds)  # the two gradients of x, added in one pass
         return out

@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import _mlc
 from ..exceptions import DataConversionWarning
-from ._layers import _INIT, Layer
+from ._layers import _INIT, Layer, ReLU, _BatchNorm
 
 __all__ = ["Sequential"]
 
@@ -102,7 +102,14 @@ class Sequential(Layer):
                 raise ValueError(f"layer {i} ({type(layer).__name__}) does not fit after {prev}: {e}") from None
             prev = f"layer {i} ({layer.describe()}, output {shape})"
         self.out_shape = shape
+        self._fused = None
         return shape
+
+    def _fused_pairs(self):
+        """The i where layers i, i+1 are BatchNorm -> ReLU: run as one fused kernel call each way (the
+        batch norm applies the ReLU and its gradient; one pass and one parallel region fewer)."""
+        return {i for i in range(len(self.layers) - 1)
+                if isinstance(self.layers[i], _BatchNorm) and type(self.layers[i + 1]) is ReLU}
 
     def allocate(self, seed=0):
         """Allocate the flat buffers (the outermost container only), give every layer its views and
@@ -257,9 +264,15 @@ class Sequential(Layer):
                              "model.allocate(seed) before forward")
         if not isinstance(x, np.ndarray) or x.dtype != np.float32 or not x.flags.c_contiguous:
             x = self._as_input(x)
+        fused = self.__dict__.get("_fused")
+        if fused is None:  # (also after unpickling: underscored state is not pickled)
+            fused = self._fused = self._fused_pairs()
         try:
-            for layer in self.layers:
-                x = layer.forward(x, training)
+            for i, layer in enumerate(self.layers):
+                if i - 1 in fused:  # the batch norm before applied this ReLU
+                    x = layer._fused_forward(x)
+                else:
+                    x = layer.forward(x, training, True) if i in fused else layer.forward(x, training)
         except KeyError as e:
             if any(layer.param_specs() and not layer.params for layer in _walk(self)):
                 raise ValueError("Sequential: the model's parameters are not allocated: call model.allocate(seed) "
