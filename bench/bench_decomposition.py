@@ -3,9 +3,12 @@
 Quality: the sum of explained_variance_ of the kept components (equal for the exact solvers; for
 randomized, the variance captured, which can only fall short of the exact value).
 
-The sparse TruncatedSVD row (LSA on a tf-idf-like CSR matrix, 0.1% density) also reports each side's
-peak memory: one fit in a fresh process per side, its peak RSS (ru_maxrss) less its RSS just before
-the fit (the matrix is built first, the same in both), in the row's note."""
+The sparse TruncatedSVD row (LSA on a tf-idf-like CSR matrix, 0.1% density; 100k x 100k outside
+--quick) also reports each side's peak memory: one fit in a fresh process per side, its peak RSS
+during the fit less its RSS just before (the matrix is built first, the same in both), in the row's
+note. The peak is the process's VmHWM with the mark reset just before the fit (/proc/self/clear_refs),
+not ru_maxrss: a child's ru_maxrss starts at its parent's RSS when it was forked, so it reported the
+bench process's size, not the fit's."""
 import os
 import subprocess
 import sys
@@ -38,7 +41,7 @@ def _tfidf_like(n, d, density, seed):
 
 
 _PEAK = """
-import resource, sys
+import sys
 sys.path.insert(0, {root!r})
 from bench.bench_decomposition import _tfidf_like
 X = _tfidf_like({n}, {d}, {density}, 0)
@@ -50,18 +53,23 @@ else:
     from threadpoolctl import threadpool_limits
     threadpool_limits({threads})
     from sklearn.decomposition import TruncatedSVD
-def rss_kb():
+def status_kb(key):
     with open("/proc/self/status") as f:
-        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
-before = rss_kb()
+        return next(int(line.split()[1]) for line in f if line.startswith(key))
+before = status_kb("VmRSS:")
+try:
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")  # VmHWM := the RSS now (else it keeps the peak of building X, below the RSS after)
+except OSError:
+    pass
 TruncatedSVD({k}, random_state=0).fit(X)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
+print(status_kb("VmHWM:") - before)
 """
 
 
 def _peak_mb(lib, n, d, density, k, threads):
-    """MB of peak RSS a TruncatedSVD fit adds, in a fresh process (its peak when building X is below the
-    RSS it holds afterwards, so ru_maxrss - RSS before the fit is the fit's own peak)."""
+    """MB of peak RSS a TruncatedSVD fit adds, in a fresh process (VmHWM reset before the fit, less the
+    RSS before it)."""
     code = _PEAK.format(root=os.path.dirname(os.path.dirname(os.path.abspath(__file__))), n=n, d=d,
                         density=density, k=k, lib=lib, threads=threads)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -1,5 +1,6 @@
 """Lasso, ElasticNet, Ridge and LinearRegression (also non-negative) fits: mlc vs scikit-learn (same data,
-same tol, same threads); LinearRegression and Ridge also vs scikit-learn-intelex.
+same tol, same threads); LinearRegression and Ridge also vs scikit-learn-intelex; Lasso and Ridge on a
+tf-idf-like CSR matrix (scipy.sparse, never densified on either side).
 
 Quality is the objective each estimator minimises, evaluated on its own output with the same
 formula (lower is better; equal to ~1e-6 relative means the same optimum)."""
@@ -26,6 +27,31 @@ def _enet_objective(X, y, alpha, l1_ratio):
         return (r @ r / (2 * len(y)) + alpha * l1_ratio * np.abs(w).sum()
                 + 0.5 * alpha * (1 - l1_ratio) * w @ w)
     return f
+
+
+def _sparse_rows(sk, ml, quick, repeats):
+    """Lasso and Ridge (auto: sparse_cg on both sides, X centred implicitly) on a tf-idf-like CSR X."""
+    from bench.bench_decomposition import _tfidf_like
+    n, d = (5000, 2000) if quick else (50_000, 20_000)
+    X = _tfidf_like(n, d, 0.005, seed=3)
+    rng = np.random.default_rng(3)
+    w = np.where(rng.random(d) < 0.05, rng.normal(scale=3.0, size=d), 0.0)
+    y = X @ w + 0.1 * rng.normal(size=n)
+    alpha = 1e-4
+    kw = dict(alpha=alpha, tol=1e-4, max_iter=10_000)
+    nnz = np.count_nonzero(sk.Lasso(**kw).fit(X, y).coef_)
+    objective = _enet_objective(X, y, alpha, 1.0)
+    yield compare("least_squares", f"Lasso CSR {n}x{d} density 0.005 alpha={alpha} ({nnz} nonzero)",
+                  lambda: ml.Lasso(**kw).fit(X, y), lambda: sk.Lasso(**kw).fit(X, y), objective, "objective",
+                  repeats=repeats)
+
+    def ridge_objective(m):
+        r = y - X @ m.coef_ - m.intercept_
+        return r @ r + m.coef_ @ m.coef_
+
+    yield compare("least_squares", f"Ridge CSR {n}x{d} density 0.005 sparse_cg",
+                  lambda: ml.Ridge(1.0).fit(X, y), lambda: sk.Ridge(1.0).fit(X, y), ridge_objective,
+                  "objective", repeats=repeats)
 
 
 def rows(quick=False):
@@ -71,6 +97,8 @@ def rows(quick=False):
         return r @ r / len(y)
 
     nnz = np.count_nonzero(sk.LinearRegression(positive=True).fit(X, y).coef_)
+    yield from _sparse_rows(sk, ml, quick, repeats)
+
     yield compare("least_squares", f"LinearRegression(positive=True) {n}x{d} ({nnz} nonzero)",
                   lambda: ml.LinearRegression(positive=True).fit(X, y),
                   lambda: sk.LinearRegression(positive=True).fit(X, y), rss, "mean sq. residual",

@@ -1,7 +1,8 @@
 """SGDClassifier / SGDRegressor: one epoch (max_iter=1, tol=None) over generated data, mlc vs
 scikit-learn. Both shuffle (their own generators, so the sample orders differ); the quality columns
 say whether the epoch reached the same place: accuracy for the classifier (objective in the work
-column), R^2 for the regressor."""
+column), R^2 for the regressor. The CSR row: five epochs of SGDClassifier on a tf-idf-like scipy.sparse
+matrix (scikit-learn's sparse SGD on both sides)."""
 import warnings
 
 import numpy as np
@@ -41,6 +42,15 @@ def rows(quick=False):
     yield compare("linear_model", f"SGDClassifier hinge 1 epoch {n}x{d} (objective {m_obj:.4f} vs {s_obj:.4f})",
                   lambda: ml.SGDClassifier(**kw).fit(X, y), lambda: skl.SGDClassifier(**kw).fit(X, y),
                   lambda m: m.score(X, y), "accuracy", repeats=repeats)
+
+    from bench.bench_decomposition import _tfidf_like
+    ns, ds = (20_000, 20_000) if quick else (200_000, 100_000)
+    Xs = _tfidf_like(ns, ds, 0.001, seed=4)
+    ys = (Xs @ np.random.default_rng(4).normal(size=ds) > 0).astype(np.int64)
+    kw = dict(loss="hinge", max_iter=5, tol=None, random_state=0)
+    yield compare("linear_model", f"SGDClassifier hinge 5 epochs CSR {ns}x{ds} density 0.001",
+                  lambda: ml.SGDClassifier(**kw).fit(Xs, ys), lambda: skl.SGDClassifier(**kw).fit(Xs, ys),
+                  lambda m: m.score(Xs, ys), "accuracy", repeats=repeats)
 
     X, y = _data(n, d, 1, regression=True)
     kw = dict(max_iter=1, tol=None, random_state=0)

@@ -91,6 +91,12 @@ static inline int mlc_blas_begin_l12(int64_t work) { return work < 8192 ? 0 : ml
     void MLC_BLAS_NAME(P##orgqr_)(const mlc_blasint *m, const mlc_blasint *n, const mlc_blasint *k,   \
                                   T *a, const mlc_blasint *lda, const T *tau, T *work,                 \
                                   const mlc_blasint *lwork, mlc_blasint *info);                       \
+    void MLC_BLAS_NAME(P##gelqf_)(const mlc_blasint *m, const mlc_blasint *n, T *a,                   \
+                                  const mlc_blasint *lda, T *tau, T *work, const mlc_blasint *lwork,    \
+                                  mlc_blasint *info);                                                 \
+    void MLC_BLAS_NAME(P##orglq_)(const mlc_blasint *m, const mlc_blasint *n, const mlc_blasint *k,   \
+                                  T *a, const mlc_blasint *lda, const T *tau, T *work,                 \
+                                  const mlc_blasint *lwork, mlc_blasint *info);                       \
     void MLC_BLAS_NAME(P##getrf_)(const mlc_blasint *m, const mlc_blasint *n, T *a,                   \
                                   const mlc_blasint *lda, mlc_blasint *ipiv, mlc_blasint *info);      \
     void MLC_BLAS_NAME(P##gesv_)(const mlc_blasint *n, const mlc_blasint *nrhs, T *a,                 \
@@ -121,6 +127,10 @@ MLC_LAPACK_DECLARE(float, s)
 #define mlc_lapack_sgeqrf MLC_BLAS_NAME(sgeqrf_)
 #define mlc_lapack_dorgqr MLC_BLAS_NAME(dorgqr_)
 #define mlc_lapack_sorgqr MLC_BLAS_NAME(sorgqr_)
+#define mlc_lapack_dgelqf MLC_BLAS_NAME(dgelqf_)
+#define mlc_lapack_sgelqf MLC_BLAS_NAME(sgelqf_)
+#define mlc_lapack_dorglq MLC_BLAS_NAME(dorglq_)
+#define mlc_lapack_sorglq MLC_BLAS_NAME(sorglq_)
 #define mlc_lapack_dgetrf MLC_BLAS_NAME(dgetrf_)
 #define mlc_lapack_sgetrf MLC_BLAS_NAME(sgetrf_)
 #define mlc_lapack_dgesv MLC_BLAS_NAME(dgesv_)

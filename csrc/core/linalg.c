@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "blas.h"
+#include "core/enums.h"
 #include "core/linalg.h"
 
 static int fits(int64_t v) { return v >= 0 && v <= INT_MAX; }
@@ -17,18 +18,22 @@ static int info_status(mlc_blasint info) {
 #define T double
 #define SFX f64
 #define LAPACK(name) mlc_lapack_d##name
+#define BLAS(name) mlc_cblas_d##name
 #include "core/linalg_impl.h"
 #undef T
 #undef SFX
 #undef LAPACK
+#undef BLAS
 
 #define T float
 #define SFX f32
 #define LAPACK(name) mlc_lapack_s##name
+#define BLAS(name) mlc_cblas_s##name
 #include "core/linalg_impl.h"
 #undef T
 #undef SFX
 #undef LAPACK
+#undef BLAS
 
 int mlc_linalg_matmul_t_f64(double *c, const double *a, const double *b, int64_t n, int64_t d, int64_t k) {
     if (n == 0 || k == 0) return MLC_OK;

@@ -42,11 +42,36 @@ int mlc_linalg_eigvalsh_f32(float *w, float *a, int64_t n, int64_t lda);
 int mlc_linalg_qr_f64(double *a, int64_t m, int64_t n, int64_t lda, int form_q);
 int mlc_linalg_qr_f32(float *a, int64_t m, int64_t n, int64_t lda, int form_q);
 
-/* LU with partial pivoting of A (m, n), m >= n (xGETRF), A = P L U; A is overwritten by P L
- * (m x n, L unit lower trapezoidal): scipy.linalg.lu(A, permute_l=True)[0].
- *   ipiv (n) scratch */
-int mlc_linalg_lu_pl_f64(double *a, int64_t m, int64_t n, int64_t lda, int *ipiv);
-int mlc_linalg_lu_pl_f32(float *a, int64_t m, int64_t n, int64_t lda, int *ipiv);
+/* QR and LU (with partial pivoting) of a ROW-MAJOR (m, n) A, m >= n, ld n, in place (LAPACK's column-major
+ * view of it is A^T):
+ *   orth_rows: the orthonormal Q of A = Q R, by the LQ factorisation A^T = R^T Q^T (xGELQF, xORGLQ);
+ *   lu_pl_rows: P L of A = P L U with partial pivoting (whole rows swapped: contiguous here), by
+ *     recursive halving of the columns (xTRSM, xGEMM on the trailing block); ipiv (n) scratch. */
+int mlc_linalg_orth_rows_f64(double *a, int64_t m, int64_t n);
+int mlc_linalg_orth_rows_f32(float *a, int64_t m, int64_t n);
+int mlc_linalg_lu_pl_rows_f64(double *a, int64_t m, int64_t n, int *ipiv);
+int mlc_linalg_lu_pl_rows_f32(float *a, int64_t m, int64_t n, int *ipiv);
+
+/* An (m, n_op) operator given by its products with a ROW-MAJOR block of L columns: adjoint 0,
+ * out (m, L) = op in (in (n_op, L)); adjoint 1, out (n_op, L) = op^T in (in (m, L)). Returns a status. */
+typedef int (*mlc_linalg_op_f64)(void *ctx, double *out, const double *in, int adjoint);
+typedef int (*mlc_linalg_op_f32)(void *ctx, float *out, const float *in, int adjoint);
+
+/* The randomized range finder with subspace iteration (Halko, Martinsson & Tropp, SIAM Review 53(2),
+ * 2011, Alg. 4.4), everything ROW-MAJOR so that the products (dense GEMM or sparse) write in place:
+ *     Z = Omega (n_op, L) standard normal (mlc's RNG from seed, drawn column by column)
+ *     n_iter times:  Q = normalize(op Z),  Z = normalize(op^T Q)
+ *     Q = orth(op Z);  Z = op^T Q
+ * normalize: MLC_PCA_NORMALIZER_NONE, _QR (orth_rows) or _LU (lu_pl_rows, scikit-learn's
+ * permute_l=True), core/enums.h.
+ *   Q (m, L) out: orthonormal columns;  Z (n_op, L) out: op^T Q = B^T for B = Q^T op
+ *   ipiv (L) scratch;  progress may be NULL (asked once per power iteration) */
+int mlc_linalg_range_finder_f64(double *Q, double *Z, int64_t m, int64_t n_op, int64_t l, int64_t n_iter,
+                                int normalizer, uint64_t seed, mlc_linalg_op_f64 op, void *ctx,
+                                const mlc_progress *progress, int *ipiv);
+int mlc_linalg_range_finder_f32(float *Q, float *Z, int64_t m, int64_t n_op, int64_t l, int64_t n_iter,
+                                int normalizer, uint64_t seed, mlc_linalg_op_f32 op, void *ctx,
+                                const mlc_progress *progress, int *ipiv);
 
 /* Cholesky factorisation of the symmetric positive definite A (n, n) (xPOTRF): with upper = 0,
  * A = L L^T and L overwrites A's lower triangle; with upper = 1, A = U^T U and U overwrites the

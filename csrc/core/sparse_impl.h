@@ -22,12 +22,14 @@ int MLC_SFX(mlc_sparse_csr_tmm)(T *Y, const T *data, const int32_t *indices, con
                                 const T *B, int64_t n, int64_t d, int64_t k, int n_threads) {
     const mlc_chunks ch = tmm_chunks(n, d, k);
     const int64_t nc = MLC_MAX(ch.count, 1), len = d * k;
-    double *part = mlc_malloc(sizeof(double) * (size_t)(nc * len + 1));
+    // a float64 Y holds chunk 0's partial itself: one (D, K) buffer less
+    const int64_t own = sizeof(T) == sizeof(double);
+    double *part = mlc_malloc(sizeof(double) * (size_t)((nc - own) * len + 1));
     if (part == NULL) return MLC_ENOMEM;
     const int nthr = (int)MLC_MIN(nc, mlc_team_size(indptr[n] * k + len, n_threads));
 #pragma omp parallel for num_threads(nthr) schedule(dynamic, 1)
     for (int64_t c = 0; c < nc; c++) {
-        double *acc = part + c * len;
+        double *acc = own && c == 0 ? (double *)(void *)Y : part + (c - own) * len;
         memset(acc, 0, sizeof(double) * (size_t)len);
         for (int64_t i = mlc_chunk_begin(ch, c); i < mlc_chunk_end(ch, c); i++) {
             const T *b = B + i * k;
@@ -39,8 +41,13 @@ int MLC_SFX(mlc_sparse_csr_tmm)(T *Y, const T *data, const int32_t *indices, con
             }
         }
     }
-    mlc_chunks_merge(part, part, ch.count, len, len);
-    for (int64_t q = 0; q < len; q++) Y[q] = (T)part[q];
+    if (own) {
+        for (int64_t c = 1; c < ch.count; c++) /* in chunk order, as mlc_chunks_merge */
+            for (int64_t q = 0; q < len; q++) Y[q] += (T)part[(c - 1) * len + q];
+    } else {
+        mlc_chunks_merge(part, part, ch.count, len, len);
+        for (int64_t q = 0; q < len; q++) Y[q] = (T)part[q];
+    }
     mlc_free(part);
     return MLC_OK;
 }

@@ -35,9 +35,11 @@
  * randomized_range_finder. The error decays like (s_{K+1} / s_K)^(2 n_iter + 1) (HMT 2011,
  * Cor. 10.10): with a gap in the spectrum the result equals the exact one to rounding.
  *
- * mlc_svd_randomized_csr runs the same algorithm (no centring: truncated SVD) on a CSR X through
- * core/sparse.h's products A Z and A^T Z, never forming a dense A; it equals the dense result to
- * rounding for the same seed.
+ * Both solvers share one body: the range finder of core/linalg.h (every block row-major, QR as the LQ
+ * of the transposed view, LU with whole-row pivoting) and one operator that multiplies by A through
+ * xGEMM or, for mlc_svd_randomized_csr (no centring: truncated SVD), through core/sparse.h's CSR
+ * products A Z and A^T Z, which write row-major blocks in place: no dense A, no transposed copies,
+ * two (., L) blocks of workspace (the sparse result equals the dense one to rounding).
  *
  * ---- Projection (mlc_pca_transform / mlc_pca_inverse) ---------------------------------------
  * X components^T - mean components^T (one GEMM, X not copied), divided by sqrt(ev) when

@@ -231,31 +231,63 @@ done:
     return st;
 }
 
-/* QR or LU of the column-major (rows, cols) block Y, in place, or nothing. */
-static int MLC_SFX(normalize)(T *Y, int64_t rows, int64_t cols, int normalizer, int *ipiv) {
-    if (normalizer == MLC_PCA_NORMALIZER_QR) return MLC_SFX(mlc_linalg_qr)(Y, rows, cols, rows, 1);
-    if (normalizer == MLC_PCA_NORMALIZER_LU) return MLC_SFX(mlc_linalg_lu_pl)(Y, rows, cols, rows, ipiv);
-    return MLC_OK;
+/* The operator of the randomized solvers, op = A (trans: N >= D) or A^T, so that op is m x n_op with
+ * m >= n_op; A (N, D) dense row-major or CSR. Its products with row-major (., L) blocks go straight
+ * to xGEMM or core/sparse.h's CSR kernels, which write row-major blocks: no transposition, no copy. */
+typedef struct {
+    const T *A;            /* dense (N, D), or NULL for CSR: */
+    const T *data;
+    const int32_t *indices;
+    const int64_t *indptr;
+    int64_t n, d, l;
+    int trans, n_threads;
+} MLC_SFX(rand_op);
+
+static int MLC_SFX(rand_apply)(void *ctx, T *out, const T *in, int adjoint) {
+    const MLC_SFX(rand_op) *o = ctx;
+    const int fwd = o->trans != adjoint; /* out (N, L) = A in, else out (D, L) = A^T in */
+    const int N = (int)o->n, D = (int)o->d, L = (int)o->l;
+    if (o->A != NULL) {
+        if (fwd) GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, L, D, 1, o->A, D, in, L, 0, out, L);
+        else GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, D, L, N, 1, o->A, D, in, L, 0, out, L);
+        return MLC_OK;
+    }
+    if (fwd) return MLC_SFX(mlc_sparse_csr_mm)(out, o->data, o->indices, o->indptr, in, o->n, o->d, o->l, o->n_threads);
+    return MLC_SFX(mlc_sparse_csr_tmm)(out, o->data, o->indices, o->indptr, in, o->n, o->d, o->l, o->n_threads);
 }
 
-/* The end of the randomized SVD, dense or sparse: B = Q^T op (column-major (L, n_op)) =
- * Uh diag(sh) Vh^T (xGESDD), then the K leading triplets of op = (Q Uh) diag(sh) Vh^T. Q (m, L)
- * column-major; Vt (L, n_op), Uh (L, L), sh (L) scratch. */
-static int MLC_SFX(randomized_finish)(T *s, T *components, const T *Q, T *B, T *Vt, T *Uh, T *sh,
-                                      int trans, int64_t m, int64_t nop, int64_t l, int64_t k) {
-    int st = MLC_SFX(mlc_linalg_svd)(sh, Uh, Vt, B, l, nop, l, l, l);
-    if (st != MLC_OK) return st;
-    const int64_t d = trans ? nop : m;
+/* The randomized SVD of op, dense or sparse (see pca.c): the range finder (core/linalg.h) gives Q
+ * (m, L) and Z = op^T Q (n_op, L) row-major, i.e. B = Q^T op column-major (L, n_op); B = Uh diag(sh)
+ * Vh^T (xGESDD), and op ~= (Q Uh) diag(sh) Vh^T: its K leading triplets. Two (., L) blocks in all
+ * (three when N < D: Vh^T then needs its own). */
+static int MLC_SFX(randomized)(T *s, T *components, const MLC_SFX(rand_op) *o, int64_t k, int64_t n_iter,
+                               int normalizer, uint64_t seed, const mlc_progress *progress) {
+    const int trans = o->trans;
+    const int64_t m = trans ? o->n : o->d, nop = trans ? o->d : o->n, l = o->l, d = o->d;
+    const size_t need = (size_t)(m * l + nop * l + (trans ? 0 : nop * l) + l * l + l);
+    T *work = mlc_malloc(sizeof(T) * need);
+    int *ipiv = mlc_malloc(sizeof(int) * (size_t)l);
+    int st = MLC_ENOMEM;
+    if (work == NULL || ipiv == NULL) goto done;
+    T *Q = work, *Z = Q + m * l, *Uh = Z + nop * l, *sh = Uh + l * l;
+    T *Vt = trans ? Q : sh + l; /* with trans, Q is done with once B is formed */
+    st = MLC_SFX(mlc_linalg_range_finder)(Q, Z, m, nop, l, n_iter, normalizer, seed, MLC_SFX(rand_apply),
+                                          (void *)o, progress, ipiv);
+    if (st != MLC_OK) goto done;
+    if ((st = MLC_SFX(mlc_linalg_svd)(sh, Uh, Vt, Z, l, nop, l, l, l)) != MLC_OK) goto done;
     for (int64_t j = 0; j < k; j++) s[j] = sh[j];
     if (trans) { /* op = A: components are the rows of Vh^T (column-major (L, D)) */
         for (int64_t j = 0; j < k; j++)
             for (int64_t i = 0; i < d; i++) components[j * d + i] = Vt[j + i * l];
-    } else { /* op = A^T = (Q Uh) sh Vh^T: components^T = Q Uh[:, :K], column-major (D, K) */
-        GEMM(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)k, (int)l, 1, Q, (int)m, Uh,
-             (int)l, 0, components, (int)m);
+    } else { /* op = A^T: components (K, D) = Uh[:, :K]^T Q^T; the column-major Uh is the row-major Uh^T */
+        GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, (int)k, (int)m, (int)l, 1, Uh, (int)l, Q, (int)l, 0,
+             components, (int)m);
     }
     MLC_SFX(flip_rows)(components, k, d);
-    return MLC_OK;
+done:
+    mlc_free(work);
+    mlc_free(ipiv);
+    return st;
 }
 
 int MLC_SFX(mlc_svd_randomized)(T *s, T *components, double *mean, double *ssq, const T *X, int64_t n,
@@ -263,68 +295,14 @@ int MLC_SFX(mlc_svd_randomized)(T *s, T *components, double *mean, double *ssq, 
                             int normalizer, uint64_t seed, int center,
                             const mlc_progress *progress, int n_threads) {
     if (mlc_pca_check_params(n, d, k, n_oversamples, n_iter, normalizer) != NULL) return MLC_EINVAL;
-    /* op is m x n_op with m >= n_op: A (N, D) itself when N >= D, else A^T (scikit-learn's
-     * transpose='auto'). The row-major A is the column-major (D, N) matrix At: op = At^T or At. */
+    T *Ac = center ? mlc_malloc(sizeof(T) * (size_t)(n * d)) : NULL;
+    if (center && Ac == NULL) return MLC_ENOMEM;
+    int st = MLC_SFX(mlc_pca_center)(Ac, mean, ssq, X, n, d, 0, n_threads);
     const int trans = n >= d;
-    const int64_t m = trans ? n : d, nop = trans ? d : n;
-    const int64_t l = MLC_MIN(k + n_oversamples, nop);
-    const enum CBLAS_TRANSPOSE ta = trans ? CblasTrans : CblasNoTrans;
-    const enum CBLAS_TRANSPOSE tb = trans ? CblasNoTrans : CblasTrans;
-    const size_t acopy = center ? (size_t)(n * d) : 0;
-    const size_t need = acopy + (size_t)(m * l + nop * l + l * nop + l * l + l);
-    T *work = mlc_malloc(sizeof(T) * need);
-    int *ipiv = mlc_malloc(sizeof(int) * (size_t)l);
-    int st = MLC_OK;
-    if (work == NULL || ipiv == NULL) {
-        st = MLC_ENOMEM;
-        goto done;
-    }
-    T *Ac = work, *Y = work + acopy, *Z = Y + m * l, *B = Z + nop * l, *Uh = B + l * nop;
-    T *sh = Uh + l * l;
-    st = MLC_SFX(mlc_pca_center)(center ? Ac : NULL, mean, ssq, X, n, d, 0, n_threads);
-    if (st != MLC_OK) goto done;
-    const T *At = center ? Ac : X;
-    const int M = (int)m, NOP = (int)nop, L = (int)l, LD = (int)d;
-    /* the Gaussian test matrix Omega (n_op, L), drawn in order: the same for any thread count */
-    mlc_rng rng;
-    mlc_rng_seed(&rng, seed);
-    for (int64_t i = 0; i < nop * l; i++) Z[i] = (T)mlc_rng_normal(&rng);
-    for (int64_t it = 0; it < n_iter; it++) {
-        GEMM(CblasColMajor, ta, CblasNoTrans, M, L, NOP, 1, At, LD, Z, NOP, 0, Y, M); /* op Z */
-        if ((st = MLC_SFX(normalize)(Y, m, l, normalizer, ipiv)) != MLC_OK) goto done;
-        GEMM(CblasColMajor, tb, CblasNoTrans, NOP, L, M, 1, At, LD, Y, M, 0, Z, NOP); /* op^T Y */
-        if ((st = MLC_SFX(normalize)(Z, nop, l, normalizer, ipiv)) != MLC_OK) goto done;
-        if (mlc_progress_tick(progress, it + 1, n_iter)) {
-            st = MLC_EINTERRUPTED;
-            goto done;
-        }
-    }
-    GEMM(CblasColMajor, ta, CblasNoTrans, M, L, NOP, 1, At, LD, Z, NOP, 0, Y, M);
-    if ((st = MLC_SFX(mlc_linalg_qr)(Y, m, l, m, 1)) != MLC_OK) goto done; /* Q (m, L) */
-    GEMM(CblasColMajor, CblasTrans, ta, L, NOP, M, 1, Y, M, At, LD, 0, B, L); /* B = Q^T op */
-    st = MLC_SFX(randomized_finish)(s, components, Y, B, Z, Uh, sh, trans, m, nop, l, k);
-done:
-    mlc_free(work);
-    mlc_free(ipiv);
-    return st;
-}
-
-/* dst (C, R) row-major = src (R, C) row-major transposed. */
-static void MLC_SFX(transpose)(T *dst, const T *src, int64_t r, int64_t c) {
-    for (int64_t i = 0; i < r; i++)
-        for (int64_t j = 0; j < c; j++) dst[j * r + i] = src[i * c + j];
-}
-
-/* out (rows_out, L) column-major = A Z (fwd) or A^T Z, Z (rows_in, L) column-major, through the
- * row-major CSR products: Zr and Yr (max(N, D), L) scratch. */
-static int MLC_SFX(csr_apply)(T *out, const T *Z, int fwd, const T *data, const int32_t *indices,
-                              const int64_t *indptr, int64_t n, int64_t d, int64_t l, T *Zr, T *Yr,
-                              int n_threads) {
-    const int64_t rin = fwd ? d : n, rout = fwd ? n : d;
-    MLC_SFX(transpose)(Zr, Z, l, rin);
-    int st = fwd ? MLC_SFX(mlc_sparse_csr_mm)(Yr, data, indices, indptr, Zr, n, d, l, n_threads)
-                 : MLC_SFX(mlc_sparse_csr_tmm)(Yr, data, indices, indptr, Zr, n, d, l, n_threads);
-    if (st == MLC_OK && out != NULL) MLC_SFX(transpose)(out, Yr, rout, l);
+    const MLC_SFX(rand_op) o = {.A = center ? Ac : X, .n = n, .d = d, .l = MLC_MIN(k + n_oversamples, trans ? d : n),
+                                .trans = trans, .n_threads = n_threads};
+    if (st == MLC_OK) st = MLC_SFX(randomized)(s, components, &o, k, n_iter, normalizer, seed, progress);
+    mlc_free(Ac);
     return st;
 }
 
@@ -334,44 +312,12 @@ int MLC_SFX(mlc_svd_randomized_csr)(T *s, T *components, double *mean, double *s
                                     int normalizer, uint64_t seed, const mlc_progress *progress,
                                     int n_threads) {
     if (mlc_pca_check_params(n, d, k, n_oversamples, n_iter, normalizer) != NULL) return MLC_EINVAL;
-    /* as the dense solver: op = A (N >= D) or A^T, m x n_op; op and op^T are the two products */
+    int st = MLC_SFX(mlc_sparse_csr_col_stats)(mean, ssq, NULL, data, indices, indptr, n, d, n_threads);
     const int trans = n >= d;
-    const int64_t m = trans ? n : d, nop = trans ? d : n, big = MLC_MAX(n, d);
-    const int64_t l = MLC_MIN(k + n_oversamples, nop);
-    const size_t need = (size_t)(m * l + nop * l + l * l + l + 2 * big * l);
-    T *work = mlc_malloc(sizeof(T) * need);
-    int *ipiv = mlc_malloc(sizeof(int) * (size_t)l);
-    int st = MLC_OK;
-    if (work == NULL || ipiv == NULL) {
-        st = MLC_ENOMEM;
-        goto done;
-    }
-    T *Y = work, *Z = Y + m * l, *Uh = Z + nop * l, *sh = Uh + l * l;
-    T *Zr = sh + l, *Yr = Zr + big * l;
-    st = MLC_SFX(mlc_sparse_csr_col_stats)(mean, ssq, NULL, data, indices, indptr, n, d, n_threads);
-    if (st != MLC_OK) goto done;
-    mlc_rng rng;
-    mlc_rng_seed(&rng, seed);
-    for (int64_t i = 0; i < nop * l; i++) Z[i] = (T)mlc_rng_normal(&rng);
-    for (int64_t it = 0; it < n_iter; it++) {
-        st = MLC_SFX(csr_apply)(Y, Z, trans, data, indices, indptr, n, d, l, Zr, Yr, n_threads);
-        if (st != MLC_OK || (st = MLC_SFX(normalize)(Y, m, l, normalizer, ipiv)) != MLC_OK) goto done;
-        st = MLC_SFX(csr_apply)(Z, Y, !trans, data, indices, indptr, n, d, l, Zr, Yr, n_threads);
-        if (st != MLC_OK || (st = MLC_SFX(normalize)(Z, nop, l, normalizer, ipiv)) != MLC_OK) goto done;
-        if (mlc_progress_tick(progress, it + 1, n_iter)) {
-            st = MLC_EINTERRUPTED;
-            goto done;
-        }
-    }
-    st = MLC_SFX(csr_apply)(Y, Z, trans, data, indices, indptr, n, d, l, Zr, Yr, n_threads);
-    if (st != MLC_OK || (st = MLC_SFX(mlc_linalg_qr)(Y, m, l, m, 1)) != MLC_OK) goto done;
-    // B = Q^T op = (op^T Q)^T: the row-major (n_op, L) product op^T Q in Yr is B column-major (L, n_op)
-    st = MLC_SFX(csr_apply)(NULL, Y, !trans, data, indices, indptr, n, d, l, Zr, Yr, n_threads);
-    if (st != MLC_OK) goto done;
-    st = MLC_SFX(randomized_finish)(s, components, Y, Yr, Z, Uh, sh, trans, m, nop, l, k);
-done:
-    mlc_free(work);
-    mlc_free(ipiv);
+    const MLC_SFX(rand_op) o = {.data = data, .indices = indices, .indptr = indptr, .n = n, .d = d,
+                                .l = MLC_MIN(k + n_oversamples, trans ? d : n), .trans = trans,
+                                .n_threads = n_threads};
+    if (st == MLC_OK) st = MLC_SFX(randomized)(s, components, &o, k, n_iter, normalizer, seed, progress);
     return st;
 }
 
