@@ -6,8 +6,8 @@
  * core/sparse.h). y (N) in: class codes in [0, C) (a code out of range is MLC_EINVAL). w (N) in:
  * sample weights, or NULL for ones.
  *
- * Sums over rows run over fixed row chunks (their number and bounds depend on N, D and C only), each
- * into its own float64 partial, merged in chunk order: the same bits for any thread count.
+ * Sums over rows are split by column between the threads, each sum made in row order by one thread:
+ * the same bits for any thread count.
  * jll (N, C) out is the joint log-likelihood log P(c) + log P(x | c) of each row and class.
  */
 #ifndef MLC_NAIVE_BAYES_H
