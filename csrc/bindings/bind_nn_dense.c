@@ -84,6 +84,87 @@ static PyObject *nn_dense_backward(PyObject *self, PyObject *args, PyObject *kwd
     return mlc_bind_none_or_status(st);
 }
 
+/* The CSR batch (x_data float32, x_indices, x_indptr) of n_cols columns into *A (mlc_bind_csr_from:
+ * converted and checked; x_data must already be float32). 0, or -1 with an exception. */
+static int dense_csr(mlc_bind_csr *A, PyObject *data, PyObject *indices, PyObject *indptr, int64_t n_cols) {
+    PyArrayObject *d;
+    if (mlc_bind_inplace(data, NPY_FLOAT32, 1, "x_data", MLC_BIND_IN, &d) < 0) return -1;
+    return mlc_bind_csr_from(A, data, indices, indptr, (long long)n_cols);
+}
+
+/* nn_dense_forward_csr(out, x_data, x_indices, x_indptr, weight, bias=None): out (B, C_out) = x weight^T
+ * + bias for a CSR x (B, C_in) (data float32, indices int32, indptr int64 (B + 1)). */
+static PyObject *nn_dense_forward_csr(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"out", "x_data", "x_indices", "x_indptr", "weight", "bias", NULL};
+    PyObject *oo, *xd, *xi, *xp, *wo, *bo = Py_None;
+    PyArrayObject *out, *w, *b;
+    mlc_bind_csr A = {0};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOO|O", kwlist, &oo, &xd, &xi, &xp, &wo, &bo)) return NULL;
+    if (mlc_bind_inplace(oo, NPY_FLOAT32, 2, "out", MLC_BIND_OUT, &out) < 0 ||
+        mlc_bind_inplace(wo, NPY_FLOAT32, 2, "weight", MLC_BIND_IN, &w) < 0 ||
+        mlc_bind_inplace(bo, NPY_FLOAT32, 1, "bias", MLC_BIND_OPTIONAL, &b) < 0 ||
+        mlc_bind_dims_match(out, 1, "out", w, 0, "weight") < 0 || mlc_bind_dims_match(b, 0, "bias", w, 0, "weight") < 0 ||
+        mlc_bind_no_overlap(out, "out", w, "weight", 0) < 0 || mlc_bind_no_overlap(out, "out", b, "bias", 0) < 0 ||
+        dense_csr(&A, xd, xi, xp, PyArray_DIM(w, 1)) < 0)
+        return NULL;
+    PyObject *ret = NULL;
+    if (mlc_bind_check_dim(out, 0, A.n, "out") < 0 || mlc_bind_no_overlap(out, "out", A.data, "x_data", 0) < 0 ||
+        mlc_bind_check_params(mlc_nn_dense_check_params(A.n, PyArray_DIM(w, 1), PyArray_DIM(w, 0))) < 0)
+        goto fail;
+    const int nt = mlc_get_num_threads();
+    const float *bd = mlc_bind_data(b);
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_nn_dense_forward_csr(PyArray_DATA(out), PyArray_DATA(A.data), PyArray_DATA(A.indices),
+                                  PyArray_DATA(A.indptr), PyArray_DATA(w), bd, A.n, PyArray_DIM(w, 1),
+                                  PyArray_DIM(w, 0), nt);
+    Py_END_ALLOW_THREADS
+    ret = mlc_bind_none_or_status(st);
+fail:
+    mlc_bind_csr_clear(&A);
+    return ret;
+}
+
+/* nn_dense_backward_csr(dweight, dbias, dout, x_data, x_indices, x_indptr): dweight (C_out, C_in) +=
+ * dout^T x, dbias (C_out) += column sums of dout (each may be None), x CSR (B, C_in) as above. */
+static PyObject *nn_dense_backward_csr(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"dweight", "dbias", "dout", "x_data", "x_indices", "x_indptr", NULL};
+    PyObject *dwo, *dbo, *go, *xd, *xi, *xp;
+    PyArrayObject *dw, *db, *g;
+    mlc_bind_csr A = {0};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOO", kwlist, &dwo, &dbo, &go, &xd, &xi, &xp)) return NULL;
+    if (mlc_bind_inplace(dwo, NPY_FLOAT32, 2, "dweight", MLC_BIND_OUT | MLC_BIND_OPTIONAL, &dw) < 0 ||
+        mlc_bind_inplace(dbo, NPY_FLOAT32, 1, "dbias", MLC_BIND_OUT | MLC_BIND_OPTIONAL, &db) < 0 ||
+        mlc_bind_inplace(go, NPY_FLOAT32, 2, "dout", MLC_BIND_IN, &g) < 0 ||
+        mlc_bind_dims_match(dw, 0, "dweight", g, 1, "dout") < 0 || mlc_bind_dims_match(db, 0, "dbias", g, 1, "dout") < 0 ||
+        mlc_bind_no_overlap(dw, "dweight", g, "dout", 0) < 0 || mlc_bind_no_overlap(db, "dbias", g, "dout", 0) < 0 ||
+        mlc_bind_no_overlap(dw, "dweight", db, "dbias", 0) < 0)
+        return NULL;
+    if (dw == NULL) {
+        PyErr_SetString(PyExc_ValueError, "nn_dense_backward_csr: dweight is needed for the number of input features");
+        return NULL;
+    }
+    if (dense_csr(&A, xd, xi, xp, PyArray_DIM(dw, 1)) < 0) return NULL;
+    PyObject *ret = NULL;
+    if (mlc_bind_check_dim(g, 0, A.n, "dout") < 0 || mlc_bind_no_overlap(dw, "dweight", A.data, "x_data", 0) < 0 ||
+        mlc_bind_no_overlap(db, "dbias", A.data, "x_data", 0) < 0 ||
+        mlc_bind_check_params(mlc_nn_dense_check_params(A.n, PyArray_DIM(dw, 1), PyArray_DIM(g, 1))) < 0)
+        goto fail;
+    const int nt = mlc_get_num_threads();
+    float *dwd = mlc_bind_data(dw), *dbd = mlc_bind_data(db);
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_nn_dense_backward_csr(dwd, dbd, PyArray_DATA(g), PyArray_DATA(A.data), PyArray_DATA(A.indices),
+                                   PyArray_DATA(A.indptr), A.n, PyArray_DIM(dw, 1), PyArray_DIM(g, 1), nt);
+    Py_END_ALLOW_THREADS
+    ret = mlc_bind_none_or_status(st);
+fail:
+    mlc_bind_csr_clear(&A);
+    return ret;
+}
+
 /* ---- activations ------------------------------------------------------------------------------- */
 
 /* nn_activation_forward(out, x, kind, alpha=0.01): out = f(x), any shape; out may be x. */
@@ -338,6 +419,10 @@ PyMethodDef mlc_nn_dense_methods[] = {
      "nn_dense_forward(out, x, weight, bias=None): out = x @ weight.T + bias"},
     {"nn_dense_backward", MLC_BIND_FN(nn_dense_backward), MLC_BIND_KW,
      "nn_dense_backward(dx, dweight, dbias, dout, x, weight): accumulate the gradients (each may be None)"},
+    {"nn_dense_forward_csr", MLC_BIND_FN(nn_dense_forward_csr), MLC_BIND_KW,
+     "nn_dense_forward_csr(out, x_data, x_indices, x_indptr, weight, bias=None): out = x @ weight.T + bias, x CSR"},
+    {"nn_dense_backward_csr", MLC_BIND_FN(nn_dense_backward_csr), MLC_BIND_KW,
+     "nn_dense_backward_csr(dweight, dbias, dout, x_data, x_indices, x_indptr): accumulate the gradients, x CSR"},
     {"nn_activation_forward", MLC_BIND_FN(nn_activation_forward), MLC_BIND_KW,
      "nn_activation_forward(out, x, kind, alpha=0.01): kind from ENUMS['nn_activation']"},
     {"nn_activation_backward", MLC_BIND_FN(nn_activation_backward), MLC_BIND_KW,

@@ -125,9 +125,12 @@ static PyObject *nn_init(PyObject *self, PyObject *args, PyObject *kwds) {
 /* ---- MLP ---------------------------------------------------------------------------------------- */
 
 /* The network and data arguments shared by nn_mlp_objective and nn_mlp_fit_lbfgs: checks them, fills
- * *m (its widths pointing into `widths`) and returns N, or -1 with an exception. */
-static npy_intp parse_mlp(mlc_nn_mlp *m, PyArrayObject **params, PyArrayObject **X, PyArrayObject **targets,
-                          PyArrayObject **sw, PyObject *po, PyObject *xo, PyObject *to, PyObject *swo, PyObject *wo) {
+ * *m (its widths pointing into `widths`) and returns N, or -1 with an exception. X is a float32 (N, n_0)
+ * array (*X, borrowed), or a tuple (data float32, indices, indptr) of a CSR X (*A, new references that
+ * the caller clears; *X is then its data). */
+static npy_intp parse_mlp(mlc_nn_mlp *m, PyArrayObject **params, PyArrayObject **X, mlc_bind_csr *A,
+                          PyArrayObject **targets, PyArrayObject **sw, PyObject *po, PyObject *xo, PyObject *to,
+                          PyObject *swo, PyObject *wo) {
     PyArrayObject *widths;
     if (mlc_bind_inplace(wo, NPY_INT64, 1, "widths", MLC_BIND_IN, &widths) < 0) return -1;
     m->n_layers = PyArray_DIM(widths, 0) - 1;
@@ -136,10 +139,24 @@ static npy_intp parse_mlp(mlc_nn_mlp *m, PyArrayObject **params, PyArrayObject *
         PyErr_SetString(PyExc_ValueError, "widths: needs the input width and at least one layer");
         return -1;
     }
-    if (mlc_bind_inplace(xo, NPY_FLOAT32, 2, "X", MLC_BIND_IN, X) < 0) return -1;
-    const npy_intp N = PyArray_DIM(*X, 0);
-    if (mlc_bind_check_params(mlc_nn_mlp_check_params(m, N)) < 0 || mlc_bind_check_dim(*X, 1, m->widths[0], "X") < 0)
-        return -1;
+    npy_intp N;
+    if (PyTuple_Check(xo)) {
+        if (PyTuple_GET_SIZE(xo) != 3) {
+            PyErr_SetString(PyExc_ValueError, "X: an array, or a tuple (data, indices, indptr) of a CSR matrix");
+            return -1;
+        }
+        if (mlc_bind_inplace(PyTuple_GET_ITEM(xo, 0), NPY_FLOAT32, 1, "X data", MLC_BIND_IN, X) < 0 ||
+            mlc_bind_csr_from(A, PyTuple_GET_ITEM(xo, 0), PyTuple_GET_ITEM(xo, 1), PyTuple_GET_ITEM(xo, 2),
+                              (long long)m->widths[0]) < 0)
+            return -1;
+        *X = A->data;
+        N = (npy_intp)A->n;
+    } else {
+        if (mlc_bind_inplace(xo, NPY_FLOAT32, 2, "X", MLC_BIND_IN, X) < 0) return -1;
+        N = PyArray_DIM(*X, 0);
+        if (mlc_bind_check_dim(*X, 1, m->widths[0], "X") < 0) return -1;
+    }
+    if (mlc_bind_check_params(mlc_nn_mlp_check_params(m, N)) < 0) return -1;
     if (mlc_bind_inplace(po, NPY_FLOAT32, 1, "params", MLC_BIND_OUT, params) < 0 ||
         mlc_bind_check_dim(*params, 0, mlc_nn_mlp_n_params(m), "params") < 0 ||
         mlc_bind_inplace(swo, NPY_FLOAT32, 1, "sample_weight", MLC_BIND_OPTIONAL, sw) < 0 ||
@@ -156,34 +173,38 @@ static npy_intp parse_mlp(mlc_nn_mlp *m, PyArrayObject **params, PyArrayObject *
 }
 
 /* nn_mlp_objective(params, grads, X, targets, sample_weight, widths, activation, loss, loss_scale, alpha)
+ * (X an array or a CSR tuple (data, indices, indptr), as parse_mlp)
  * -> (objective, loss): F and its data part at params; grads (P) overwritten with dF/dparams unless None. */
 static PyObject *nn_mlp_objective(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
     static char *kwlist[] = {"params", "grads", "X", "targets", "sample_weight", "widths", "activation", "loss",
                              "loss_scale", "alpha", NULL};
-    PyObject *po, *go, *xo, *to, *swo, *wo;
+    PyObject *po, *go, *xo, *to, *swo, *wo, *ret = NULL;
     mlc_nn_mlp m = {0, NULL, 0, 0, 1.0, 0.0};
     PyArrayObject *params, *grads, *X, *targets, *sw, *scratch = NULL;
+    mlc_bind_csr A = {0};
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOOiidd", kwlist, &po, &go, &xo, &to, &swo, &wo, &m.activation,
                                      &m.loss, &m.loss_scale, &m.alpha))
         return NULL;
-    const npy_intp N = parse_mlp(&m, &params, &X, &targets, &sw, po, xo, to, swo, wo);
-    if (N < 0) return NULL;
-    if (mlc_bind_inplace(go, NPY_FLOAT32, 1, "grads", MLC_BIND_OUT | MLC_BIND_OPTIONAL, &grads) < 0 ||
+    const npy_intp N = parse_mlp(&m, &params, &X, &A, &targets, &sw, po, xo, to, swo, wo);
+    if (N < 0 || mlc_bind_inplace(go, NPY_FLOAT32, 1, "grads", MLC_BIND_OUT | MLC_BIND_OPTIONAL, &grads) < 0 ||
         mlc_bind_same_shape(grads, "grads", params, "params") < 0 ||
-        mlc_bind_no_overlap(grads, "grads", params, "params", 0) < 0)
-        return NULL;
-    if ((scratch = mlc_bind_new(1, (npy_intp)mlc_nn_mlp_scratch_size(&m, N), 0, NPY_FLOAT32)) == NULL) return NULL;
+        mlc_bind_no_overlap(grads, "grads", params, "params", 0) < 0 ||
+        (scratch = mlc_bind_new(1, (npy_intp)mlc_nn_mlp_scratch_size(&m, N), 0, NPY_FLOAT32)) == NULL)
+        goto fail;
     const int nt = mlc_get_num_threads();
     double objective = 0.0, loss = 0.0;
     int st;
     Py_BEGIN_ALLOW_THREADS
     st = mlc_nn_mlp_objective(&objective, &loss, mlc_bind_data(grads), PyArray_DATA(params), PyArray_DATA(X),
-                              PyArray_DATA(targets), mlc_bind_data(sw), N, &m, PyArray_DATA(scratch), nt);
+                              mlc_bind_data(A.indices), mlc_bind_data(A.indptr), PyArray_DATA(targets),
+                              mlc_bind_data(sw), N, &m, PyArray_DATA(scratch), nt);
     Py_END_ALLOW_THREADS
-    Py_DECREF(scratch);
-    if (st != MLC_OK) return mlc_bind_status(st);
-    return Py_BuildValue("dd", objective, loss);
+    ret = st != MLC_OK ? mlc_bind_status(st) : Py_BuildValue("dd", objective, loss);
+fail:
+    Py_XDECREF(scratch);
+    mlc_bind_csr_clear(&A);
+    return ret;
 }
 
 /* nn_mlp_fit_lbfgs(params, X, targets, sample_weight, widths, activation, loss, loss_scale, alpha, l1, max_iter,
@@ -193,19 +214,20 @@ static PyObject *nn_mlp_fit_lbfgs(PyObject *self, PyObject *args, PyObject *kwds
     (void)self;
     static char *kwlist[] = {"params", "X", "targets", "sample_weight", "widths", "activation", "loss", "loss_scale",
                              "alpha", "l1", "max_iter", "max_fun", "tol", NULL};
-    PyObject *po, *xo, *to, *swo, *wo;
+    PyObject *po, *xo, *to, *swo, *wo, *ret = NULL;
     mlc_nn_mlp m = {0, NULL, 0, 0, 1.0, 0.0};
     double l1, tol;
     Py_ssize_t max_iter, max_fun;
     PyArrayObject *params, *X, *targets, *sw, *obj = NULL, *loss = NULL;
+    mlc_bind_csr A = {0};
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOiidddnnd", kwlist, &po, &xo, &to, &swo, &wo, &m.activation,
                                      &m.loss, &m.loss_scale, &m.alpha, &l1, &max_iter, &max_fun, &tol))
         return NULL;
-    const npy_intp N = parse_mlp(&m, &params, &X, &targets, &sw, po, xo, to, swo, wo);
-    if (N < 0) return NULL;
+    const npy_intp N = parse_mlp(&m, &params, &X, &A, &targets, &sw, po, xo, to, swo, wo);
+    if (N < 0) goto fail;
     if (max_iter < 1 || max_fun < 1 || !(tol >= 0) || !(l1 >= 0)) {
         PyErr_SetString(PyExc_ValueError, "max_iter and max_fun must be >= 1, tol and l1 >= 0");
-        return NULL;
+        goto fail;
     }
     if ((obj = mlc_bind_new(1, max_iter, 0, NPY_FLOAT64)) == NULL ||
         (loss = mlc_bind_new(1, max_iter, 0, NPY_FLOAT64)) == NULL)
@@ -215,24 +237,23 @@ static PyObject *nn_mlp_fit_lbfgs(PyObject *self, PyObject *args, PyObject *kwds
     int converged = 0, st;
     Py_BEGIN_ALLOW_THREADS
     st = mlc_nn_mlp_fit_lbfgs(PyArray_DATA(params), PyArray_DATA(obj), PyArray_DATA(loss), &n_iter, &n_eval, &converged,
-                              PyArray_DATA(X), PyArray_DATA(targets), mlc_bind_data(sw), N, &m, max_iter, max_fun, tol,
-                              l1, nt, &mlc_bind_interrupt);
+                              PyArray_DATA(X), mlc_bind_data(A.indices), mlc_bind_data(A.indptr), PyArray_DATA(targets),
+                              mlc_bind_data(sw), N, &m, max_iter, max_fun, tol, l1, nt, &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
     if (mlc_bind_check_status(st) < 0) goto fail;
     PyObject *o_view = PySequence_GetSlice((PyObject *)obj, 0, n_iter);
     PyObject *l_view = PySequence_GetSlice((PyObject *)loss, 0, n_iter);
-    Py_DECREF(obj);
-    Py_DECREF(loss);
-    if (o_view == NULL || l_view == NULL) {
+    if (o_view != NULL && l_view != NULL)
+        ret = Py_BuildValue("LLiNN", (long long)n_iter, (long long)n_eval, converged, o_view, l_view);
+    else {
         Py_XDECREF(o_view);
         Py_XDECREF(l_view);
-        return NULL;
     }
-    return Py_BuildValue("LLiNN", (long long)n_iter, (long long)n_eval, converged, o_view, l_view);
 fail:
     Py_XDECREF(obj);
     Py_XDECREF(loss);
-    return NULL;
+    mlc_bind_csr_clear(&A);
+    return ret;
 }
 
 PyMethodDef mlc_nn_optim_methods[] = {

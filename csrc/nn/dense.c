@@ -101,3 +101,45 @@ int MLC_ISA(mlc_nn_dense_backward)(float *dx, float *dweight, float *dbias, cons
     }
     return MLC_OK;
 }
+
+/* The layer on a CSR batch. Each output unit o runs over the batch's stored entries against its own
+ * weight row W[o] (C_in floats that stay in cache), in the weight's torch layout: no transposed copy of
+ * W (C_in C_out floats per batch, far more than the NNZ C_out products of a sparse batch) and no
+ * scratch; every sum is in a fixed order, so the bits do not depend on the thread count. */
+#if MLC_ISA_ONCE
+int mlc_nn_dense_forward_csr(float *out, const float *x_data, const int32_t *x_indices, const int64_t *x_indptr,
+                             const float *weight, const float *bias, int64_t B, int64_t C_in, int64_t C_out,
+                             int n_threads) {
+    if (mlc_nn_dense_check_params(B, C_in, C_out) != NULL) return MLC_EINVAL;
+    const int team = (int)MLC_MIN(mlc_team_size((x_indptr[B] + B) * C_out, n_threads), C_out);
+#pragma omp parallel for num_threads(team) schedule(static)
+    for (int64_t o = 0; o < C_out; o++) {
+        const float *w = weight + o * C_in;
+        const float b = bias != NULL ? bias[o] : 0.0f;
+        for (int64_t i = 0; i < B; i++) {
+            float s = 0.0f;
+            for (int64_t p = x_indptr[i]; p < x_indptr[i + 1]; p++) s += x_data[p] * w[x_indices[p]];
+            out[i * C_out + o] = b + s;
+        }
+    }
+    return MLC_OK;
+}
+
+int mlc_nn_dense_backward_csr(float *dweight, float *dbias, const float *dout, const float *x_data,
+                              const int32_t *x_indices, const int64_t *x_indptr, int64_t B, int64_t C_in,
+                              int64_t C_out, int n_threads) {
+    if (mlc_nn_dense_check_params(B, C_in, C_out) != NULL) return MLC_EINVAL;
+    if (dweight != NULL) {
+        const int team = (int)MLC_MIN(mlc_team_size((x_indptr[B] + B) * C_out, n_threads), C_out);
+#pragma omp parallel for num_threads(team) schedule(static)
+        for (int64_t o = 0; o < C_out; o++) {
+            float *dw = dweight + o * C_in;
+            for (int64_t i = 0; i < B; i++) {
+                const float g = dout[i * C_out + o];
+                for (int64_t p = x_indptr[i]; p < x_indptr[i + 1]; p++) dw[x_indices[p]] += g * x_data[p];
+            }
+        }
+    }
+    return mlc_nn_dense_backward(NULL, NULL, dbias, dout, NULL, NULL, B, C_in, C_out, n_threads);
+}
+#endif

@@ -24,4 +24,17 @@ int mlc_nn_dense_forward(float *out, const float *x, const float *weight, const 
 int mlc_nn_dense_backward(float *dx, float *dweight, float *dbias, const float *dout, const float *x,
                           const float *weight, int64_t B, int64_t C_in, int64_t C_out, int n_threads);
 
+/* The same layer on a CSR batch x (B, C_in) (core/sparse.h's CSR: x_data (NNZ) values, x_indices (NNZ)
+ * int32 columns in [0, C_in), x_indptr (B + 1) int64 row starts, checked by the caller): out (B, C_out)
+ * out, overwritten, = x W^T + b; weight (C_out, C_in) in; bias (C_out) in or NULL. */
+int mlc_nn_dense_forward_csr(float *out, const float *x_data, const int32_t *x_indices, const int64_t *x_indptr,
+                             const float *weight, const float *bias, int64_t B, int64_t C_in, int64_t C_out,
+                             int n_threads);
+
+/* Accumulates (+=) into each gradient that is not NULL: dweight (C_out, C_in) += dout^T x (x CSR as above);
+ * dbias (C_out) += column sums of dout. dout (B, C_out) in. No dx: a sparse batch is the network's input. */
+int mlc_nn_dense_backward_csr(float *dweight, float *dbias, const float *dout, const float *x_data,
+                              const int32_t *x_indices, const int64_t *x_indptr, int64_t B, int64_t C_in,
+                              int64_t C_out, int n_threads);
+
 #endif

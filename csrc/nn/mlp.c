@@ -54,7 +54,7 @@ int64_t mlc_nn_mlp_scratch_size(const mlc_nn_mlp *m, int64_t N) {
 }
 
 int mlc_nn_mlp_objective(double *objective, double *loss, float *grads, const float *params, const float *X,
-                         const void *targets, const float *sample_weight, int64_t N, const mlc_nn_mlp *m,
+                         const int32_t *X_indices, const int64_t *X_indptr, const void *targets, const float *sample_weight, int64_t N, const mlc_nn_mlp *m,
                          float *scratch, int n_threads) {
     if (mlc_nn_mlp_check_params(m, N) != NULL) return MLC_EINVAL;
     const int64_t L = m->n_layers, *n = m->widths, K = n[L];
@@ -65,7 +65,10 @@ int mlc_nn_mlp_objective(double *objective, double *loss, float *grads, const fl
     float *a = scratch;
     for (int64_t l = 1; l <= L; l++) {
         const float *W = p, *b = p + n[l] * n[l - 1];
-        if ((st = mlc_nn_dense_forward(a, in, W, b, N, n[l - 1], n[l], n_threads)) != MLC_OK) return st;
+        st = l == 1 && X_indptr != NULL
+                 ? mlc_nn_dense_forward_csr(a, X, X_indices, X_indptr, W, b, N, n[0], n[1], n_threads)
+                 : mlc_nn_dense_forward(a, in, W, b, N, n[l - 1], n[l], n_threads);
+        if (st != MLC_OK) return st;
         if (l < L && (st = mlc_nn_activation_forward(a, a, N * n[l], act, 0.0f, n_threads)) != MLC_OK) return st;
         p += n[l] * (n[l - 1] + 1);
         in = a;
@@ -118,11 +121,12 @@ int mlc_nn_mlp_objective(double *objective, double *loss, float *grads, const fl
         const float *W = params + off, *a_prev = l > 1 ? scratch + a_end - N * n[l - 1] : X;
         float *dx = l > 1 ? da : NULL;
         if (dx != NULL) memset(dx, 0, sizeof(float) * (size_t)(N * n[l - 1]));
-        if ((st = mlc_nn_dense_backward(dx, grads + off, grads + off + n[l] * n[l - 1], dcur, a_prev, W, N,
-                                        n[l - 1], n[l], n_threads)) != MLC_OK)
-            return st;
+        float *gW = grads + off, *gb = gW + n[l] * n[l - 1];
+        st = l == 1 && X_indptr != NULL
+                 ? mlc_nn_dense_backward_csr(gW, gb, dcur, X, X_indices, X_indptr, N, n[0], n[1], n_threads)
+                 : mlc_nn_dense_backward(dx, gW, gb, dcur, a_prev, W, N, n[l - 1], n[l], n_threads);
+        if (st != MLC_OK) return st;
         const float c = (float)decay;
-        float *gW = grads + off;
         for (int64_t j = 0; j < n[l] * n[l - 1]; j++) gW[j] += c * W[j];
         if (l > 1) {
             memset(dd, 0, sizeof(float) * (size_t)(N * n[l - 1]));
@@ -140,6 +144,8 @@ typedef struct {
     const mlc_nn_mlp *m;
     float *params, *grads, *scratch;
     const float *X, *sample_weight;
+    const int32_t *X_indices;
+    const int64_t *X_indptr;
     const void *targets;
     int64_t N, P, max_iter, max_fun, n_iter;
     double last_loss;                    /* the data part at the last point evaluated */
@@ -154,7 +160,7 @@ static int lbfgs_fn(void *ctx, const double *w, double *grad, double *f) {
     if (mlc_progress_tick(pr->progress, pr->n_iter, pr->max_iter)) return MLC_EINTERRUPTED;
     for (int64_t j = 0; j < pr->P; j++) pr->params[j] = (float)w[j];
     const int st = mlc_nn_mlp_objective(f, &pr->last_loss, grad != NULL ? pr->grads : NULL, pr->params, pr->X,
-                                        pr->targets, pr->sample_weight, pr->N, pr->m, pr->scratch, pr->n_threads);
+                                        pr->X_indices, pr->X_indptr, pr->targets, pr->sample_weight, pr->N, pr->m, pr->scratch, pr->n_threads);
     if (st != MLC_OK) return st;
     if (grad != NULL)
         for (int64_t j = 0; j < pr->P; j++) grad[j] = pr->grads[j];
@@ -175,7 +181,8 @@ static int lbfgs_iter(void *ctx, int64_t iter, const double *w, double objective
 }
 
 int mlc_nn_mlp_fit_lbfgs(float *params, double *objective_curve, double *loss_curve, int64_t *n_iter,
-                         int64_t *n_eval, int *converged, const float *X, const void *targets,
+                         int64_t *n_eval, int *converged, const float *X, const int32_t *X_indices,
+                         const int64_t *X_indptr, const void *targets,
                          const float *sample_weight, int64_t N, const mlc_nn_mlp *m, int64_t max_iter, int64_t max_fun,
                          double tol, double l1, int n_threads, const mlc_progress *progress) {
     *n_iter = *n_eval = 0;
@@ -203,8 +210,8 @@ int mlc_nn_mlp_fit_lbfgs(float *params, double *objective_curve, double *loss_cu
         off += nw + nb;
     }
     for (int64_t j = 0; j < P; j++) w[j] = params[j];
-    lbfgs_problem pr = {m, params, grads, grads + P, X, sample_weight, targets, N, P, max_iter, max_fun, 0, 0.0,
-                        objective_curve, loss_curve, n_threads, progress};
+    lbfgs_problem pr = {m, params, grads, grads + P, X, sample_weight, X_indices, X_indptr, targets, N, P, max_iter,
+                        max_fun, 0, 0.0, objective_curve, loss_curve, n_threads, progress};
     double f;
     st = mlc_optim_lbfgs_minimize(&lb, w, &f, n_iter, converged, lbfgs_fn, &pr, l1 > 0 ? l1w : NULL, max_iter, tol,
                                   lbfgs_iter, &pr);

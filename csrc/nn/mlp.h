@@ -37,12 +37,14 @@ int64_t mlc_nn_mlp_n_params(const mlc_nn_mlp *m);
 int64_t mlc_nn_mlp_scratch_size(const mlc_nn_mlp *m, int64_t N);
 
 /* *objective out: F at params; *loss out (or NULL): its data part, loss_scale loss;
- * grads (P) out, overwritten with dF/dparams, or NULL (F only); params (P) in; X (N, n_0) in;
+ * grads (P) out, overwritten with dF/dparams, or NULL (F only); params (P) in; X (N, n_0) in, or, when
+ * X_indptr is not NULL, X is CSR (core/sparse.h): X the values (NNZ), X_indices (NNZ), X_indptr (N + 1)
+ * (the first layer then runs mlc_nn_dense_forward_csr / _backward_csr, never densifying X);
  * targets in (int64 (N) or float32 (N, K), by m->loss); sample_weight (N) in or NULL (all ones);
  * scratch (mlc_nn_mlp_scratch_size floats).
  * MLC_EINVAL for a class index outside [0, K) or sum w <= 0. */
 int mlc_nn_mlp_objective(double *objective, double *loss, float *grads, const float *params, const float *X,
-                         const void *targets, const float *sample_weight, int64_t N, const mlc_nn_mlp *m,
+                         const int32_t *X_indices, const int64_t *X_indptr, const void *targets, const float *sample_weight, int64_t N, const mlc_nn_mlp *m,
                          float *scratch, int n_threads);
 
 /* scikit-learn's solver='lbfgs' (its _fit_lbfgs: scipy's L-BFGS-B with m = 10, maxiter = max_iter,
@@ -56,7 +58,8 @@ int mlc_nn_mlp_objective(double *objective, double *loss, float *grads, const fl
  * The progress hook is asked before every evaluation; when it stops the run (MLC_EINTERRUPTED), params
  * and the outputs hold the last iterate. Allocates its scratch once. */
 int mlc_nn_mlp_fit_lbfgs(float *params, double *objective_curve, double *loss_curve, int64_t *n_iter,
-                         int64_t *n_eval, int *converged, const float *X, const void *targets,
+                         int64_t *n_eval, int *converged, const float *X, const int32_t *X_indices,
+                         const int64_t *X_indptr, const void *targets,
                          const float *sample_weight, int64_t N, const mlc_nn_mlp *m, int64_t max_iter, int64_t max_fun,
                          double tol, double l1, int n_threads, const mlc_progress *progress);
 
