@@ -442,9 +442,10 @@ def test_no_leak_fit_predict(rng):
 @parametrize_with_checks([MLPClassifier(max_iter=200), MLPRegressor(max_iter=200),
                           NeuralNetClassifier(max_epochs=100), NeuralNetRegressor(max_epochs=100)],
                          expected_failed_checks=lambda est: {
-                             "check_sample_weight_equivalence_on_dense_data":
-                                 "mini-batch training: repeating a sample is not the same as weighting it "
-                                 "(different batches), as in scikit-learn's MLP"})
+                             check: "mini-batch training: repeating a sample is not the same as weighting it "
+                                    "(different batches), as in scikit-learn's MLP"
+                             for check in ("check_sample_weight_equivalence_on_dense_data",
+                                           "check_sample_weight_equivalence_on_sparse_data")})
 def test_sklearn_compatible(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)

@@ -70,8 +70,12 @@ class _BaseNetwork(BaseEstimator):
         if check_names:
             self._check_feature_names(X, reset=reset)
         allow_nd = getattr(self, "input_shape", "flat") != "flat"
-        X = check_array(X, dtype=np.float32, allow_nd=allow_nd, estimator=self)
+        X = check_array(X, dtype=np.float32, allow_nd=allow_nd, estimator=self, accept_sparse=self._accept_sparse)
         self._check_n_features(X, reset)
+        if not isinstance(X, np.ndarray):  # CSR (MLP): its first Dense layer multiplies it as it is
+            if reset:
+                self.input_shape_ = (X.shape[1],)
+            return X
         shape = self._input_shape(X) if reset or not hasattr(self, "input_shape_") else self.input_shape_
         if reset:
             self.input_shape_ = tuple(shape)
@@ -84,6 +88,8 @@ class _BaseNetwork(BaseEstimator):
         for s in range(0, X.shape[0], _PREDICT_CHUNK):
             out[s:s + _PREDICT_CHUNK] = model.forward(X[s:s + _PREDICT_CHUNK], False)
         return out
+
+    _accept_sparse = False  # check_array's: "csr" where scipy.sparse X is taken without densifying
 
     # ---- training ----
     def _check_common_params(self):
@@ -251,6 +257,7 @@ class _BaseNetwork(BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True  # multilabel / multi-output y (n_samples, n_outputs)
         tags.non_deterministic = False
+        tags.input_tags.sparse = bool(self._accept_sparse)
         return tags
 
 
@@ -332,7 +339,7 @@ class _ClassifierOutputs:
 
     def _check_fit_inputs(self, X, y, sample_weight, reset):
         X, y = check_X_y(X, y, dtype=np.float32, multi_output=True, estimator=self,
-                         allow_nd=getattr(self, "input_shape", "flat") != "flat")
+                         allow_nd=getattr(self, "input_shape", "flat") != "flat", accept_sparse=self._accept_sparse)
         return X, y, sample_weight
 
 
@@ -360,7 +367,7 @@ class _RegressorOutputs:
 
     def _check_fit_inputs(self, X, y, sample_weight, reset):
         X, y = check_X_y(X, y, dtype=np.float32, multi_output=True, y_numeric=True, estimator=self,
-                         allow_nd=getattr(self, "input_shape", "flat") != "flat")
+                         allow_nd=getattr(self, "input_shape", "flat") != "flat", accept_sparse=self._accept_sparse)
         return X, y, sample_weight
 
 
@@ -426,6 +433,10 @@ class _Fitting:
 
 # ---------------------------------------------------------------------------------------------------
 class _MLPParams:
+    # scikit-learn's MLP takes CSR / CSC X: the first layer's forward is CSR x W^T and its weight gradient
+    # dout^T x (csrc/nn/dense.c), for every solver, never densifying X
+    _accept_sparse = "csr"
+
     def _max_epochs(self):
         return self.max_iter
 
@@ -580,6 +591,10 @@ class MLPClassifier(_MLPParams, _Fitting, _ClassifierOutputs, ClassifierMixin, _
         None is scikit-learn's: weights AND biases U(-a, a), a = sqrt(6 / (fan_in + fan_out))
         (sqrt(2 / ...) for activation='logistic'); the others start the biases at zero (mlc.nn.Dense's
         rule).
+
+    X may be a scipy.sparse matrix (CSR; CSC and the others are converted to CSR), as scikit-learn
+    takes it, for fit, partial_fit, predict and predict_proba with every solver: the first layer
+    multiplies the CSR batch (csrc/nn/dense.c) and X is never densified.
 
     Attributes
     ----------

@@ -14,6 +14,7 @@ pooling; a batch adds the leading batch axis B.
 import numpy as np
 
 from .. import _mlc
+from .._validation import csr_parts
 
 __all__ = ["Layer", "Dense", "Conv2d", "MaxPool2d", "AvgPool2d", "BatchNorm1d", "BatchNorm2d",
            "Dropout", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Identity", "Flatten", "Residual"]
@@ -188,10 +189,18 @@ class Dense(Layer):
     def forward(self, x, training):
         self._x = x
         out = self._buf("out", (x.shape[0], self.out_features))
-        _mlc.nn_dense_forward(out, x, self.params["weight"], self.params.get("bias"))
+        if isinstance(x, np.ndarray):
+            _mlc.nn_dense_forward(out, x, self.params["weight"], self.params.get("bias"))
+        else:  # a CSR batch (the network's input): never densified
+            _mlc.nn_dense_forward_csr(out, *csr_parts(x)[:3], self.params["weight"], self.params.get("bias"))
         return out
 
     def backward(self, dout, need_dx=True):
+        if not isinstance(self._x, np.ndarray):
+            if need_dx:
+                raise ValueError(f"{self.describe()}: a sparse input has no gradient (it is the network's input)")
+            _mlc.nn_dense_backward_csr(self.grads["weight"], self.grads.get("bias"), dout, *csr_parts(self._x)[:3])
+            return None
         dx = self._buf("dx", self._x.shape, zero=True) if need_dx else None
         _mlc.nn_dense_backward(dx, self.grads["weight"], self.grads.get("bias"), dout, self._x,
                                self.params["weight"])

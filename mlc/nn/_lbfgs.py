@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 
 from .. import _mlc
-from .._validation import check_random_state
+from .._validation import check_random_state, csr_parts
 from ..exceptions import ConvergenceWarning
 from ._layers import Dense
 from ._loss import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
@@ -37,7 +37,8 @@ def fit_lbfgs(est, X, T, sample_weight, first, n_out):
         raise ValueError("solver='lbfgs' needs a plain Dense/activation stack: fit without warm_start after "
                          "turning off dropout or batch_norm")
     widths = np.array([est.n_features_in_] + [layer.out_features for layer in dense], np.int64)
-    net = (X.reshape(len(X), -1), T, sample_weight, widths,
+    Xc = X.reshape(len(X), -1) if isinstance(X, np.ndarray) else csr_parts(X)[:3]  # CSR: (data, indices, indptr)
+    net = (Xc, T, sample_weight, widths,
            _mlc.ENUMS["nn_activation"][_ACTIVATIONS[est.activation]],
            _mlc.ENUMS["nn_loss"][_LOSSES[type(est._loss)]], float(est._data_loss_scale(n_out)),
            float(est.alpha))

@@ -16,7 +16,8 @@ import numpy as np
 
 from .. import _mlc
 from ..exceptions import DataConversionWarning
-from ._layers import _INIT, Layer, ReLU, _BatchNorm
+from .._validation import _is_sparse, check_array
+from ._layers import _INIT, Dense, Layer, ReLU, _BatchNorm
 
 __all__ = ["Sequential"]
 
@@ -282,6 +283,8 @@ class Sequential(Layer):
 
     def _as_input(self, x):
         global _warned_float64
+        if _is_sparse(x):
+            return self._sparse_input(x)
         x = np.asarray(x)
         if x.dtype.kind not in "fiub":
             raise TypeError(f"Sequential: the input must be an array of real numbers, got dtype {x.dtype}")
@@ -291,6 +294,14 @@ class Sequential(Layer):
                           "in float32); pass float32 to avoid the copy. (This note is shown once.)",
                           DataConversionWarning, stacklevel=3)
         return np.ascontiguousarray(x, dtype=np.float32)
+
+    def _sparse_input(self, x):
+        """A scipy.sparse batch for a network whose first layer is Dense: canonical float32 CSR
+        (mlc/_validation.py's check_array), which that layer multiplies without densifying."""
+        if not (self.layers and isinstance(self.layers[0], Dense)):
+            raise TypeError("Sequential: sparse input needs a Dense first layer (which multiplies it without "
+                            "densifying); pass x.toarray() to other layers")
+        return check_array(x, dtype=np.float32, accept_sparse="csr", ensure_min_samples=0, input_name="x")
 
     def backward(self, dout, need_dx=True):
         for i in range(len(self.layers) - 1, -1, -1):

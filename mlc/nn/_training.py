@@ -51,7 +51,10 @@ class EpochRunner:
         self._bufs = {}   # the shuffled batch and the loss gradient, reused from step to step
 
     def _gather(self, A, idx, key):
-        """A[idx] gathered straight into a buffer kept between steps (no allocation per step)."""
+        """A[idx] gathered straight into a buffer kept between steps (no allocation per step); the rows
+        of a CSR X as a new CSR batch."""
+        if not isinstance(A, np.ndarray):
+            return A[idx]
         buf = self._bufs.get(key)
         if buf is None or buf.shape[1:] != A.shape[1:] or buf.dtype != A.dtype or len(buf) < len(idx):
             buf = self._bufs[key] = np.empty((max(self.batch_size, len(idx)),) + A.shape[1:], A.dtype)
