@@ -342,6 +342,13 @@ def _nn_rows(datasets):
                 quiet(lambda Xtr=Xtr, ytr=ytr, Xte=Xte: nn.MLPClassifier(**lbfgs).fit(Xtr, ytr).predict(Xte)),
                 quiet(lambda Xtr=Xtr, ytr=ytr, Xte=Xte: sknn.MLPClassifier(**lbfgs).fit(Xtr, ytr).predict(Xte)),
                 lambda p, yte=yte: _accuracy(p, yte), 1))
+    import scipy.sparse as sp
+    Xd, yd = datasets.load_digits(return_X_y=True)
+    Str, Ste, sytr, syte = _split(sp.csr_matrix(Xd / 16), yd)  # half the pixels are 0: CSR, never densified
+    out.append(("MLPClassifier((100,), adam) on scipy.sparse CSR", "digits / 16 (CSR)", "accuracy",
+                quiet(lambda Xtr=Str, ytr=sytr, Xte=Ste: nn.MLPClassifier(random_state=0).fit(Xtr, ytr).predict(Xte)),
+                quiet(lambda Xtr=Str, ytr=sytr, Xte=Ste: sknn.MLPClassifier(random_state=0).fit(Xtr, ytr).predict(Xte)),
+                lambda p, yte=syte: _accuracy(p, yte), 1))
 
     def cnn(Xtr=Xtr, ytr=ytr, Xte=Xte):
         net = nn.Sequential(nn.Conv2d(16, 3, padding=1), nn.BatchNorm2d(), nn.ReLU(), nn.MaxPool2d(2),
