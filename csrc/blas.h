@@ -63,6 +63,11 @@ static inline int mlc_blas_begin_l12(int64_t work) { return work < 8192 ? 0 : ml
                                   const mlc_blasint *lda, T *w, T *work, const mlc_blasint *lwork,      \
                                   mlc_blasint *iwork, const mlc_blasint *liwork, mlc_blasint *info,    \
                                   size_t jobz_len, size_t uplo_len);                                  \
+    void MLC_BLAS_NAME(P##sygvd_)(const mlc_blasint *itype, const char *jobz, const char *uplo,       \
+                                  const mlc_blasint *n, T *a, const mlc_blasint *lda, T *b,             \
+                                  const mlc_blasint *ldb, T *w, T *work, const mlc_blasint *lwork,      \
+                                  mlc_blasint *iwork, const mlc_blasint *liwork, mlc_blasint *info,    \
+                                  size_t jobz_len, size_t uplo_len);                                  \
     void MLC_BLAS_NAME(P##syevr_)(const char *jobz, const char *range, const char *uplo,              \
                                   const mlc_blasint *n, T *a, const mlc_blasint *lda, const T *vl,      \
                                   const T *vu, const mlc_blasint *il, const mlc_blasint *iu,            \
@@ -111,6 +116,8 @@ MLC_LAPACK_DECLARE(float, s)
 #define mlc_lapack_sgesdd MLC_BLAS_NAME(sgesdd_)
 #define mlc_lapack_dsyevd MLC_BLAS_NAME(dsyevd_)
 #define mlc_lapack_ssyevd MLC_BLAS_NAME(ssyevd_)
+#define mlc_lapack_dsygvd MLC_BLAS_NAME(dsygvd_)
+#define mlc_lapack_ssygvd MLC_BLAS_NAME(ssygvd_)
 #define mlc_lapack_dsyevr MLC_BLAS_NAME(dsyevr_)
 #define mlc_lapack_ssyevr MLC_BLAS_NAME(ssyevr_)
 #define mlc_lapack_dpotrf MLC_BLAS_NAME(dpotrf_)

@@ -19,6 +19,8 @@ mixture
     GaussianMixture
 naive_bayes
     GaussianNB, MultinomialNB, ComplementNB, BernoulliNB, CategoricalNB
+discriminant_analysis
+    LinearDiscriminantAnalysis, QuadraticDiscriminantAnalysis
 decomposition
     PCA, TruncatedSVD
 linear_model
@@ -88,8 +90,8 @@ from ._config import _init_cpu_from_environment, show_config  # noqa: E402
 
 _init_cpu_from_environment()
 
-from . import (cluster, decomposition, exceptions, linear_model, metrics, mixture,  # noqa: E402
-               naive_bayes, neighbors, nn, preprocessing, svm)
+from . import (cluster, decomposition, discriminant_analysis, exceptions, linear_model, metrics,  # noqa: E402
+               mixture, naive_bayes, neighbors, nn, preprocessing, svm)
 
-__all__ = ["set_num_threads", "get_num_threads", "show_config", "cluster", "decomposition", "exceptions",
-           "linear_model", "metrics", "mixture", "naive_bayes", "neighbors", "nn", "preprocessing", "svm", "__version__"]
+__all__ = ["set_num_threads", "get_num_threads", "show_config", "cluster", "decomposition",
+           "discriminant_analysis", "exceptions", "linear_model", "metrics", "mixture", "naive_bayes", "neighbors", "nn", "preprocessing", "svm", "__version__"]

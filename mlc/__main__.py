@@ -193,6 +193,26 @@ def _naive_bayes_rows(datasets):
     return out
 
 
+def _discriminant_analysis_rows(datasets):
+    """Linear and quadratic discriminant analysis scored by held-out accuracy."""
+    from sklearn import discriminant_analysis as skda
+    from mlc import discriminant_analysis
+
+    out = []
+    for name, data, kw in (("LinearDiscriminantAnalysis", "wine", dict(solver="svd")),
+                           ("LinearDiscriminantAnalysis", "digits", dict(solver="lsqr", shrinkage="auto")),
+                           ("LinearDiscriminantAnalysis", "breast_cancer", dict(solver="eigen", shrinkage=0.1)),
+                           ("QuadraticDiscriminantAnalysis", "wine", dict(reg_param=0.1)),
+                           ("QuadraticDiscriminantAnalysis", "digits", dict(solver="eigen", shrinkage="auto"))):
+        Xtr, Xte, ytr, yte = _split(*getattr(datasets, f"load_{data}")(return_X_y=True))
+        args = ", ".join(f"{k}={v!r}" for k, v in kw.items())
+        out.append((f"{name}({args})", data, "test accuracy",
+                    lambda c=getattr(discriminant_analysis, name), kw=kw, X=Xtr, y=ytr: c(**kw).fit(X, y),
+                    lambda c=getattr(skda, name), kw=kw, X=Xtr, y=ytr: c(**kw).fit(X, y),
+                    lambda m, X=Xte, y=yte: m.score(X, y)))
+    return out
+
+
 def _decomposition_rows(datasets):
     """PCA and truncated SVD scored by the variance they explain."""
     from sklearn import decomposition as skd
@@ -416,8 +436,8 @@ def _metrics_rows(datasets):
 
 
 # the tour: one section per family
-_SECTIONS = (_neighbors_rows, _preprocessing_rows, _cluster_rows, _mixture_rows, _naive_bayes_rows, _decomposition_rows,
-             _linear_model_rows, _svm_rows, _nn_rows, _metrics_rows)
+_SECTIONS = (_neighbors_rows, _preprocessing_rows, _cluster_rows, _mixture_rows, _naive_bayes_rows,
+             _discriminant_analysis_rows, _decomposition_rows, _linear_model_rows, _svm_rows, _nn_rows, _metrics_rows)
 
 
 def _entries():

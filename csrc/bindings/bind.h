@@ -87,6 +87,7 @@ extern PyMethodDef mlc_preprocessing_methods[];
 extern PyMethodDef mlc_cluster_methods[];
 extern PyMethodDef mlc_mixture_methods[];
 extern PyMethodDef mlc_naive_bayes_methods[];
+extern PyMethodDef mlc_discriminant_analysis_methods[];
 extern PyMethodDef mlc_decomposition_methods[];
 extern PyMethodDef mlc_least_squares_methods[];
 extern PyMethodDef mlc_logistic_methods[];

@@ -137,6 +137,18 @@
     X(MLC_GMM_DIAG, 2, "diag")                                                                    \
     X(MLC_GMM_SPHERICAL, 3, "spherical")
 
+/* Solver of linear and quadratic discriminant analysis (discriminant_analysis/discriminant_analysis.h;
+ * QDA takes svd and eigen), and how the covariance estimates are shrunk: not, by Ledoit-Wolf's
+ * coefficient (auto), or by a given one (fixed). */
+#define MLC_DA_SOLVER_LIST(X)                                                                      \
+    X(MLC_DA_SVD, 0, "svd")                                                                       \
+    X(MLC_DA_LSQR, 1, "lsqr")                                                                     \
+    X(MLC_DA_EIGEN, 2, "eigen")
+#define MLC_DA_SHRINKAGE_LIST(X)                                                                   \
+    X(MLC_DA_SHRINKAGE_NONE, 0, "none")                                                           \
+    X(MLC_DA_SHRINKAGE_AUTO, 1, "auto")                                                           \
+    X(MLC_DA_SHRINKAGE_FIXED, 2, "fixed")
+
 /* Normaliser of the randomized range finder's power iterations (decomposition/pca.h). */
 #define MLC_PCA_NORMALIZER_LIST(X)                                                                 \
     X(MLC_PCA_NORMALIZER_NONE, 0, "none")                                                         \
@@ -202,6 +214,8 @@
     E("knn_algorithm", MLC_KNN_ALGORITHM_LIST, mlc_knn_algorithm_valid)                           \
     E("kmeans_algorithm", MLC_KMEANS_ALGORITHM_LIST, mlc_kmeans_algorithm_valid)                  \
     E("covariance_type", MLC_GMM_COVARIANCE_LIST, mlc_gmm_covariance_valid)                       \
+    E("da_solver", MLC_DA_SOLVER_LIST, mlc_da_solver_valid)                                       \
+    E("da_shrinkage", MLC_DA_SHRINKAGE_LIST, mlc_da_shrinkage_valid)                              \
     E("pca_normalizer", MLC_PCA_NORMALIZER_LIST, mlc_pca_normalizer_valid)                        \
     E("nn_init", MLC_NN_INIT_LIST, mlc_nn_init_valid)                                             \
     E("nn_activation", MLC_ACT_LIST, mlc_nn_activation_valid)                                    \

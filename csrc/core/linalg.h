@@ -37,6 +37,15 @@ int mlc_linalg_eigh_f32(float *w, float *a, int64_t n, int64_t lda);
 int mlc_linalg_eigvalsh_f64(double *w, double *a, int64_t n, int64_t lda);
 int mlc_linalg_eigvalsh_f32(float *w, float *a, int64_t n, int64_t lda);
 
+/* Symmetric-definite generalized eigendecomposition A z = w B z by divide and conquer (xSYGVD,
+ * itype 1, jobz 'V', the lower triangles of A and B are read): the eigenvectors are B-orthonormal
+ * (Z^T B Z = I). MLC_ENOTCONVERGED: B is not positive definite, or the iteration failed.
+ *   w (n) out, ascending
+ *   a (n, n) inout, ld lda: overwritten by Z (eigenvectors in columns)
+ *   b (n, n) inout, ld ldb: overwritten by the Cholesky factor of B */
+int mlc_linalg_eigh_generalized_f64(double *w, double *a, double *b, int64_t n, int64_t lda, int64_t ldb);
+int mlc_linalg_eigh_generalized_f32(float *w, float *a, float *b, int64_t n, int64_t lda, int64_t ldb);
+
 /* Householder QR of A (m, n), m >= n (xGEQRF): on return the upper triangle of A's first n rows
  * holds R; with form_q, A is then overwritten by the m x n orthonormal factor Q (xORGQR). */
 int mlc_linalg_qr_f64(double *a, int64_t m, int64_t n, int64_t lda, int form_q);

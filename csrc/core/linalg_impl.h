@@ -67,6 +67,31 @@ int MLC_SFX(mlc_linalg_eigvalsh)(T *w, T *a, int64_t n, int64_t lda) {
     return MLC_SFX(syevd)("N", w, a, n, lda);
 }
 
+int MLC_SFX(mlc_linalg_eigh_generalized)(T *w, T *a, T *b, int64_t n, int64_t lda, int64_t ldb) {
+    if (n == 0) return MLC_OK;
+    if (!fits(n) || !fits(lda) || !fits(ldb)) return MLC_EINVAL;
+    mlc_blasint N = (mlc_blasint)n, LDA = (mlc_blasint)lda, LDB = (mlc_blasint)ldb, itype = 1;
+    mlc_blasint lwork = -1, liwork = -1, info = 0, iquery = 0;
+    T query = 0;
+    LAPACK(sygvd)(&itype, "V", "L", &N, a, &LDA, b, &LDB, w, &query, &lwork, &iquery, &liwork, &info, 1, 1);
+    if (info != 0) return info_status(info);
+    lwork = WORK_SIZE(query);
+    liwork = iquery > 1 ? iquery : 1;
+    T *work = mlc_malloc(sizeof(T) * (size_t)lwork);
+    mlc_blasint *iwork = mlc_malloc(sizeof(mlc_blasint) * (size_t)liwork);
+    if (work == NULL || iwork == NULL) {
+        mlc_free(work);
+        mlc_free(iwork);
+        return MLC_ENOMEM;
+    }
+    const int single = mlc_blas_begin(n * n);
+    LAPACK(sygvd)(&itype, "V", "L", &N, a, &LDA, b, &LDB, w, work, &lwork, iwork, &liwork, &info, 1, 1);
+    mlc_blas_end(single);
+    mlc_free(work);
+    mlc_free(iwork);
+    return info_status(info);
+}
+
 /* Householder QR (xGEQRF, xORGQR) of the column-major (M, N) a, M >= N, or with lq its LQ
  * (xGELQF, xORGLQ) of the column-major (N, M) a: the same factorisation of the transpose. */
 static int MLC_SFX(householder)(T *a, int64_t m, int64_t n, int64_t lda, int form_q, int lq) {
