@@ -117,6 +117,9 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         Shuffling of the stochastic solvers (sag and saga: the rows drawn).
     verbose : int, default=0
         > 0 prints a summary line after fitting.
+    warm_start : bool, default=False
+        Start from the previous fit's coef_ and intercept_ (every solver but 'liblinear', which
+        ignores it, as in scikit-learn); their shape must match this fit's (ValueError otherwise).
     n_jobs : int or None
         Threads; None or -1 use ``mlc.get_num_threads()``.
 
@@ -138,7 +141,7 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
                  intercept_scaling=1.0, class_weight=None,
                  max_iter=100, tol=1e-4, solver="lbfgs", batch_size=None, learning_rate="auto", lr_schedule="constant",
                  power_t=0.5, lr_decay=0.99, lr_step_size=10, momentum=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8,
-                 n_iter_no_change=5, random_state=None, verbose=0, n_jobs=None):
+                 n_iter_no_change=5, random_state=None, verbose=0, warm_start=False, n_jobs=None):
         self.penalty = penalty
         self.C = C
         self.l1_ratio = l1_ratio
@@ -162,6 +165,7 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         self.n_iter_no_change = n_iter_no_change
         self.random_state = random_state
         self.verbose = verbose
+        self.warm_start = warm_start
         self.n_jobs = n_jobs
 
     # ---- parameters -------------------------------------------------------------------------
@@ -183,6 +187,8 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
             raise ValueError(f"fit_intercept must be a bool, got {self.fit_intercept!r}.")
         if not isinstance(self.dual, (bool, np.bool_)):
             raise ValueError(f"dual must be a bool, got {self.dual!r}.")
+        if not isinstance(self.warm_start, (bool, np.bool_)):
+            raise ValueError(f"warm_start must be a bool, got {self.warm_start!r}.")
         check_scalar(self.intercept_scaling, "intercept_scaling", numbers.Real, min_val=0,
                      include_boundaries="neither")
         if not np.isfinite(self.intercept_scaling):
@@ -322,8 +328,9 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         if self.solver == "sag" and penalty != _PENALTIES[None] and not self.fit_intercept and not X.any():
             raise ZeroDivisionError("Current sag implementation does not handle the case step_size * alpha_scaled == 1")
         seed = seed_from_random_state(self.random_state) if not full_batch else 0
+        w0 = self._warm_start_point(k, d, P)
         w, loss_curve, obj_curve, n_iter, converged = _mlc.logistic_fit(
-            X, codes, sw, np.zeros(P), n_classes, solver, penalty, C, l1_ratio, bool(self.fit_intercept),
+            X, codes, sw, w0, n_classes, solver, penalty, C, l1_ratio, bool(self.fit_intercept),
             int(self.max_iter), float(self.tol), batch_size=int(min(batch, n)),
             lr_schedule=_SCHEDULES[self.lr_schedule], learning_rate=lr, power_t=float(self.power_t),
             lr_decay=float(self.lr_decay), lr_step_size=int(self.lr_step_size), momentum=float(self.momentum),
@@ -347,6 +354,20 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
             print(f"[LogisticRegression] solver={self.solver} n_iter={n_iter} converged={converged} "
                   f"objective={obj_curve[-1]:.6g}")
         return self
+
+    def _warm_start_point(self, k, d, P):
+        """The solvers' start w0 (P): zeros, or with warm_start the previous coef_ (k, d) then its
+        intercept_ (when fit_intercept), as scikit-learn's _logistic_regression_path takes them."""
+        coef = getattr(self, "coef_", None) if self.warm_start else None
+        if coef is None:
+            return np.zeros(P)
+        w0 = np.ravel(coef).astype(np.float64)
+        if self.fit_intercept:
+            w0 = np.concatenate([w0, np.ravel(self.intercept_)])
+        if w0.size != P:
+            raise ValueError(f"Initialization coef is of shape {w0.size}, expected shape {P} (warm_start: "
+                             f"the previous fit had coef_ of shape {np.shape(coef)}, this one needs ({k}, {d})).")
+        return w0
 
     # ---- predict -------------------------------------------------------------------------------
     def predict_proba(self, X):
