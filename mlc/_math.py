@@ -11,7 +11,7 @@ def linear_scores(X, coef, intercept=0.0):
     through mlc's BLAS, where a small product stays on one thread (DESIGN.md), not NumPy's, whose threads
     would wait for a core another process holds; sparse X through its own product."""
     if not isinstance(X, np.ndarray):
-        return X @ np.asarray(coef, dtype=np.float64).T + intercept
+        return np.asarray(X @ np.asarray(coef, dtype=np.float64).T) + intercept  # an ndarray for a spmatrix too
     z = _mlc.matmul_t(np.ascontiguousarray(X, dtype=np.float64),
                       np.ascontiguousarray(np.atleast_2d(coef), dtype=np.float64))
     z += intercept

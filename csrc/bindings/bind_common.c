@@ -205,3 +205,27 @@ fail:
     mlc_bind_csr_clear(A);
     return -1;
 }
+
+int mlc_bind_rows(PyObject *xo, PyArrayObject **X, mlc_bind_csr *A, npy_intp *n, npy_intp *d) {
+    if (!PyTuple_Check(xo)) {
+        *X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X");
+        if (*X == NULL) return -1;
+        *n = PyArray_DIM(*X, 0);
+        *d = PyArray_DIM(*X, 1);
+        return 0;
+    }
+    PyObject *data, *indices, *indptr;
+    long long n_cols;
+    if (!PyArg_ParseTuple(xo, "OOOL;X must be an array or (data, indices, indptr, n_cols)", &data, &indices, &indptr,
+                          &n_cols))
+        return -1;
+    if (mlc_bind_csr_from(A, data, indices, indptr, n_cols) < 0) return -1;
+    if (PyArray_TYPE(A->data) != NPY_FLOAT64) {
+        PyErr_SetString(PyExc_TypeError, "CSR data must be float64");
+        mlc_bind_csr_clear(A);
+        return -1;
+    }
+    *n = A->n;
+    *d = A->d;
+    return 0;
+}

@@ -33,7 +33,8 @@ static int curve_lists(PyArrayObject *lc, PyArrayObject *oc, const int64_t *n_cu
     return 0;
 }
 
-/* linear_svc_fit(X, y, sample_weight, class_weight, n_classes, solver, C, tol, max_iter, bias, seed)
+/* X: an array (N, D) or a CSR tuple (data, indices, indptr, n_cols) (mlc_bind_rows).
+ * linear_svc_fit(X, y, sample_weight, class_weight, n_classes, solver, C, tol, max_iter, bias, seed)
  *   -> (coef (R, P), n_iter (K,), loss_curves [K arrays], objective_curves [K arrays]): K problems, R rows
  *   (one-vs-rest: K = R = 1 for two classes, else n_classes; Crammer-Singer (solver 4): K = 1, R = n_classes) */
 static PyObject *linear_svc_fit(PyObject *self, PyObject *args, PyObject *kwds) {
@@ -47,6 +48,7 @@ static PyObject *linear_svc_fit(PyObject *self, PyObject *args, PyObject *kwds) 
     memset(&p, 0, sizeof p);
     p.bias = 1.0;
     PyArrayObject *X = NULL, *y = NULL, *sw = NULL, *cw = NULL, *coef = NULL, *it = NULL, *lc = NULL, *oc = NULL;
+    mlc_bind_csr A = {NULL, NULL, NULL, 0, 0, 0};
     int64_t *n_curve = NULL;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOnidd|ndK", kwlist, &xo, &yo, &swo, &cwo, &n_classes,
                                      &p.solver, &p.C, &p.tol, &max_iter, &p.bias, &seed))
@@ -57,8 +59,10 @@ static PyObject *linear_svc_fit(PyObject *self, PyObject *args, PyObject *kwds) 
         PyErr_SetString(PyExc_ValueError, "n_classes must be >= 2");
         return NULL;
     }
-    if ((X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X")) == NULL) goto fail;
-    const npy_intp n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1);
+    npy_intp n = 0, d = 0;
+    if (mlc_bind_rows(xo, &X, &A, &n, &d) < 0) goto fail;
+    const mlc_linear_svm_rows rows = {mlc_bind_data(X), mlc_bind_data(A.data), mlc_bind_data(A.indices),
+                                      mlc_bind_data(A.indptr)};
     if ((y = mlc_bind_array(yo, NPY_INT32, 1, "y")) == NULL || mlc_bind_check_dim(y, 0, n, "y") < 0) goto fail;
     const int32_t *yd = PyArray_DATA(y);
     for (npy_intp i = 0; i < n; i++)
@@ -95,11 +99,12 @@ static PyObject *linear_svc_fit(PyObject *self, PyObject *args, PyObject *kwds) 
     int st;
     Py_BEGIN_ALLOW_THREADS
     st = mlc_linear_svm_fit_svc(PyArray_DATA(coef), PyArray_DATA(it), PyArray_DATA(lc), PyArray_DATA(oc), n_curve,
-                            PyArray_DATA(X), yd, swd, cwd, n, d, n_classes, &p, n_threads, &mlc_bind_interrupt);
+                            &rows, yd, swd, cwd, n, d, n_classes, &p, n_threads, &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
     if (mlc_bind_check_status(st) < 0) goto fail;
     if (curve_lists(lc, oc, n_curve, K, &lcl, &ocl) < 0) goto fail;
-    Py_DECREF(X);
+    Py_XDECREF(X);
+    mlc_bind_csr_clear(&A);
     Py_DECREF(y);
     Py_XDECREF(sw);
     Py_XDECREF(cw);
@@ -109,6 +114,7 @@ static PyObject *linear_svc_fit(PyObject *self, PyObject *args, PyObject *kwds) 
     return Py_BuildValue("NNNN", coef, it, lcl, ocl);
 fail:
     Py_XDECREF(X);
+    mlc_bind_csr_clear(&A);
     Py_XDECREF(y);
     Py_XDECREF(sw);
     Py_XDECREF(cw);
@@ -135,13 +141,16 @@ static PyObject *linear_svr_fit(PyObject *self, PyObject *args, PyObject *kwds) 
     memset(&p, 0, sizeof p);
     p.bias = 1.0;
     PyArrayObject *X = NULL, *y = NULL, *sw = NULL, *coef = NULL, *lc = NULL, *oc = NULL;
+    mlc_bind_csr A = {NULL, NULL, NULL, 0, 0, 0};
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOidd|nddK", kwlist, &xo, &yo, &swo, &p.solver, &p.C, &p.tol,
                                      &max_iter, &p.bias, &p.epsilon, &seed))
         return NULL;
     p.max_iter = max_iter;
     p.seed = seed;
-    if ((X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X")) == NULL) goto fail;
-    const npy_intp n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1);
+    npy_intp n = 0, d = 0;
+    if (mlc_bind_rows(xo, &X, &A, &n, &d) < 0) goto fail;
+    const mlc_linear_svm_rows rows = {mlc_bind_data(X), mlc_bind_data(A.data), mlc_bind_data(A.indices),
+                                      mlc_bind_data(A.indptr)};
     if ((y = mlc_bind_array(yo, NPY_FLOAT64, 1, "y")) == NULL || mlc_bind_check_dim(y, 0, n, "y") < 0) goto fail;
     if (mlc_bind_weights(swo, NPY_FLOAT64, n, &sw) < 0) goto fail;
     if (mlc_bind_check_params(mlc_linear_svm_check_params(n, d, 2, &p)) < 0) goto fail;
@@ -160,12 +169,13 @@ static PyObject *linear_svr_fit(PyObject *self, PyObject *args, PyObject *kwds) 
     int st;
     Py_BEGIN_ALLOW_THREADS
     st = mlc_linear_svm_fit_svr(PyArray_DATA(coef), &n_iter, PyArray_DATA(lc), PyArray_DATA(oc), &n_curve,
-                            PyArray_DATA(X), PyArray_DATA(y), swd, n, d, &p, &mlc_bind_interrupt);
+                            &rows, PyArray_DATA(y), swd, n, d, &p, &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
     if (mlc_bind_check_status(st) < 0) goto fail;
     if ((lcl = curve_row(lc, 0, (npy_intp)n_curve)) == NULL || (ocl = curve_row(oc, 0, (npy_intp)n_curve)) == NULL)
         goto fail;
-    Py_DECREF(X);
+    Py_XDECREF(X);
+    mlc_bind_csr_clear(&A);
     Py_DECREF(y);
     Py_XDECREF(sw);
     Py_DECREF(lc);
@@ -173,6 +183,7 @@ static PyObject *linear_svr_fit(PyObject *self, PyObject *args, PyObject *kwds) 
     return Py_BuildValue("NnNN", coef, (Py_ssize_t)n_iter, lcl, ocl);
 fail:
     Py_XDECREF(X);
+    mlc_bind_csr_clear(&A);
     Py_XDECREF(y);
     Py_XDECREF(sw);
     Py_XDECREF(coef);

@@ -7,11 +7,8 @@
 #include "linear/logistic.h"
 
 /* X (N, D) float64, y (N) int32 codes in [0, n_classes), sample_weight (N) or None. 0 or -1. */
-static int load_data(PyObject *xo, PyObject *yo, PyObject *swo, Py_ssize_t n_classes, PyArrayObject **X,
-                     PyArrayObject **y, PyArrayObject **sw) {
-    *X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X");
-    if (*X == NULL) return -1;
-    const npy_intp n = PyArray_DIM(*X, 0);
+static int load_labels(PyObject *yo, PyObject *swo, Py_ssize_t n_classes, npy_intp n, PyArrayObject **y,
+                       PyArrayObject **sw) {
     *y = mlc_bind_array(yo, NPY_INT32, 1, "y");
     if (*y == NULL || mlc_bind_check_dim(*y, 0, n, "y") < 0) return -1;
     const int32_t *yd = PyArray_DATA(*y);
@@ -23,10 +20,18 @@ static int load_data(PyObject *xo, PyObject *yo, PyObject *swo, Py_ssize_t n_cla
     return mlc_bind_weights(swo, NPY_FLOAT64, n, sw);
 }
 
+/* X (N, D) float64, y (N) int32 codes in [0, n_classes), sample_weight (N) or None. 0 or -1. */
+static int load_data(PyObject *xo, PyObject *yo, PyObject *swo, Py_ssize_t n_classes, PyArrayObject **X,
+                     PyArrayObject **y, PyArrayObject **sw) {
+    *X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X");
+    if (*X == NULL) return -1;
+    return load_labels(yo, swo, n_classes, PyArray_DIM(*X, 0), y, sw);
+}
+
 /* logistic_fit(X, y, sample_weight, w0, n_classes, solver, penalty, C, l1_ratio, fit_intercept, max_iter, tol,
  *              batch_size, lr_schedule, learning_rate, power_t, lr_decay, lr_step_size, momentum, beta1, beta2,
  *              eps, seed, lbfgs_memory, n_iter_no_change, n_threads, line_search=0 (More-Thuente; 1: backtracking))
- *   -> (w, loss_curve, objective_curve, n_iter, converged) */
+ *   -> (w, loss_curve, objective_curve, n_iter, converged); X dense or a CSR tuple (mlc_bind_rows). */
 static PyObject *logistic_fit(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
     static char *kwlist[] = {"X", "y", "sample_weight", "w0", "n_classes", "solver", "penalty", "C", "l1_ratio",
@@ -50,6 +55,7 @@ static PyObject *logistic_fit(PyObject *self, PyObject *args, PyObject *kwds) {
     p.eps = 1e-8;
     p.lbfgs_memory = 10;
     PyArrayObject *X = NULL, *y = NULL, *sw = NULL, *w = NULL, *lc = NULL, *oc = NULL;
+    mlc_bind_csr A = {NULL, NULL, NULL, 0, 0, 0};
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOniiddpnd|nidddnddddKinii", kwlist, &xo, &yo, &swo, &wo,
                                      &n_classes, &p.solver, &p.penalty, &p.C, &p.l1_ratio, &fit_intercept, &max_iter,
                                      &p.tol, &batch_size, &p.lr.kind, &p.lr.eta0, &p.lr.power, &p.lr.gamma,
@@ -66,8 +72,8 @@ static PyObject *logistic_fit(PyObject *self, PyObject *args, PyObject *kwds) {
         PyErr_SetString(PyExc_ValueError, "n_classes must be >= 2");
         return NULL;
     }
-    if (load_data(xo, yo, swo, n_classes, &X, &y, &sw) < 0) goto fail;
-    const npy_intp n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1);
+    npy_intp n = 0, d = 0;
+    if (mlc_bind_rows(xo, &X, &A, &n, &d) < 0 || load_labels(yo, swo, n_classes, n, &y, &sw) < 0) goto fail;
     if (mlc_bind_check_params(mlc_logistic_check_params(n, d, n_classes, &p)) < 0) goto fail;
     const npy_intp P = mlc_logistic_n_params(d, n_classes, fit_intercept);
     PyArrayObject *w0 = mlc_bind_array(wo, NPY_FLOAT64, 1, "w0");
@@ -86,8 +92,13 @@ static PyObject *logistic_fit(PyObject *self, PyObject *args, PyObject *kwds) {
     int converged = 0, st;
     const double *swd = mlc_bind_data(sw);
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_logistic_fit(PyArray_DATA(w), PyArray_DATA(lc), PyArray_DATA(oc), &n_curve, &n_iter, &converged,
-                          PyArray_DATA(X), PyArray_DATA(y), swd, n, d, n_classes, &p, n_threads, &mlc_bind_interrupt);
+    if (X != NULL)
+        st = mlc_logistic_fit(PyArray_DATA(w), PyArray_DATA(lc), PyArray_DATA(oc), &n_curve, &n_iter, &converged,
+                              PyArray_DATA(X), PyArray_DATA(y), swd, n, d, n_classes, &p, n_threads, &mlc_bind_interrupt);
+    else
+        st = mlc_logistic_fit_csr(PyArray_DATA(w), PyArray_DATA(lc), PyArray_DATA(oc), &n_curve, &n_iter, &converged,
+                                  PyArray_DATA(A.data), PyArray_DATA(A.indices), PyArray_DATA(A.indptr),
+                                  PyArray_DATA(y), swd, n, d, n_classes, &p, n_threads, &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
     if (mlc_bind_check_status(st) < 0) goto fail;
     PyObject *lcu = PySequence_GetSlice((PyObject *)lc, 0, n_curve);
@@ -96,7 +107,8 @@ static PyObject *logistic_fit(PyObject *self, PyObject *args, PyObject *kwds) {
         Py_XDECREF(lcu);
         goto fail;
     }
-    Py_DECREF(X);
+    Py_XDECREF(X);
+    mlc_bind_csr_clear(&A);
     Py_DECREF(y);
     Py_XDECREF(sw);
     Py_DECREF(lc);
@@ -104,6 +116,7 @@ static PyObject *logistic_fit(PyObject *self, PyObject *args, PyObject *kwds) {
     return Py_BuildValue("NNNnO", w, lcu, ocu, (Py_ssize_t)n_iter, converged ? Py_True : Py_False);
 fail:
     Py_XDECREF(X);
+    mlc_bind_csr_clear(&A);
     Py_XDECREF(y);
     Py_XDECREF(sw);
     Py_XDECREF(w);

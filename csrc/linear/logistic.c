@@ -26,6 +26,22 @@
  * logits and once more, still in cache, for the gradient; OpenBLAS's row-major GEMV ran at a fraction
  * of the memory's speed here. sigmoid(t) and log(1 + e^t) share e^-|t| (the operations of
  * mlc_sigmoid_f64 and mlc_log1pexp_f64, so their bits), in vector lanes across rows. */
+/* The binary loss of the logits z_i + b (N) in, each replaced by its residual s_i (sigmoid - y_i). */
+static inline double binary_loss_resid(double *z, const int32_t *y, const double *sw, double b, double scale,
+                                       int64_t n) {
+    double loss = 0.0;
+#pragma omp simd reduction(+ : loss)
+    for (int64_t i = 0; i < n; i++) {
+        const double t = z[i] + b, s = scale * (sw != NULL ? sw[i] : 1.0), yi = y[i] == 1 ? 1.0 : 0.0;
+        const uint64_t u = mlc_vm_d2u(t), neg = (uint64_t)((int64_t)u >> 63);
+        const double e = mlc_exp_f64(-mlc_vm_u2d(u & MLC_VM_ABS64)), q = 1.0 / (1.0 + e);
+        // log(1 + e^t) - y t = max(+-t, 0) + log(1 + e^-|t|), without t - t: the loss keeps its own digits
+        loss += s * (fmax(t - 2.0 * yi * t, 0.0) + mlc_vm_log1p01_f64(e));
+        z[i] = s * (mlc_vm_sel64(neg, e * q, q) - yi);
+    }
+    return loss;
+}
+
 #define AHEAD 32 /* rows */
 double MLC_ISA(mlc_logistic_binary_block)(double *grad, double *z, const double *Xb, const double *w,
                                           const int32_t *y, const double *sw, double b, double scale, int64_t n,
@@ -54,16 +70,7 @@ double MLC_ISA(mlc_logistic_binary_block)(double *grad, double *z, const double 
         for (int64_t j = 0; j < d; j++) s0 += x0[j] * w[j];
         z[i] = s0;
     }
-    double loss = 0.0;
-#pragma omp simd reduction(+ : loss)
-    for (i = 0; i < n; i++) {
-        const double t = z[i] + b, s = scale * (sw != NULL ? sw[i] : 1.0), yi = y[i] == 1 ? 1.0 : 0.0;
-        const uint64_t u = mlc_vm_d2u(t), neg = (uint64_t)((int64_t)u >> 63);
-        const double e = mlc_exp_f64(-mlc_vm_u2d(u & MLC_VM_ABS64)), q = 1.0 / (1.0 + e);
-        // log(1 + e^t) - y t = max(+-t, 0) + log(1 + e^-|t|), without t - t: the loss keeps its own digits
-        loss += s * (fmax(t - 2.0 * yi * t, 0.0) + mlc_vm_log1p01_f64(e));
-        z[i] = s * (mlc_vm_sel64(neg, e * q, q) - yi);
-    }
+    const double loss = binary_loss_resid(z, y, sw, b, scale, n);
     if (grad == NULL) return loss;
     for (i = 0; i + 4 <= n; i += 4) {
         const double *x0 = Xb + i * d, *x1 = x0 + d, *x2 = x1 + d, *x3 = x2 + d;
@@ -184,14 +191,44 @@ int64_t mlc_logistic_n_params(int64_t d, int64_t n_classes, int fit_intercept) {
 
 static int64_t zsize(int64_t k) { return BLOCK * (k + 4); }
 
-static int64_t chunk_size(int64_t d, int64_t k, int64_t P) { return BLOCK * d + zsize(k) + P + 1; }
+/* The gathered dense rows of a chunk's scratch (CSR rows are read where they are). */
+static int64_t xb_size(const mlc_logistic_problem *pr) { return pr->X != NULL ? BLOCK * pr->d : 0; }
+
+/* The logits of CSR rows [r0, r0 + b) (mini-batch: rows[r0 ..]): Zt (K, b) out = W x_i^T. */
+static void csr_logits(double *Zt, const mlc_logistic_problem *pr, const double *w, int64_t r0, int64_t b) {
+    const int64_t d = pr->d, k = pr->k;
+    for (int64_t i = 0; i < b; i++) {
+        const int64_t r = pr->rows != NULL ? pr->rows[r0 + i] : r0 + i;
+        for (int64_t c = 0; c < k; c++) {
+            const double *wc = w + c * d;
+            double s = 0.0;
+            for (int64_t t = pr->indptr[r]; t < pr->indptr[r + 1]; t++) s += pr->data[t] * wc[pr->indices[t]];
+            Zt[c * b + i] = s;
+        }
+    }
+}
+
+/* acc (K, D) += Rt X_b for the CSR rows of csr_logits: each row's entries scattered. */
+static void csr_scatter(double *acc, const mlc_logistic_problem *pr, const double *Rt, int64_t r0, int64_t b) {
+    const int64_t d = pr->d, k = pr->k;
+    for (int64_t i = 0; i < b; i++) {
+        const int64_t r = pr->rows != NULL ? pr->rows[r0 + i] : r0 + i;
+        for (int64_t c = 0; c < k; c++) {
+            double *ac = acc + c * d;
+            const double rc = Rt[c * b + i];
+            for (int64_t t = pr->indptr[r]; t < pr->indptr[r + 1]; t++) ac[pr->indices[t]] += rc * pr->data[t];
+        }
+    }
+}
 
 /* One block of rows [r0, r1): adds sum s_i loss_i * scale to *acc_loss and the gradient to acc. */
 static void block_loss_grad(const mlc_logistic_problem *pr, const double *w, int64_t r0, int64_t r1, double *xb,
                             double *z, double *acc, double *acc_loss, int want_grad) {
     const int64_t d = pr->d, k = pr->k, b = r1 - r0;
-    const double *Xb;
-    if (pr->rows != NULL) {
+    const double *Xb = NULL;
+    if (pr->X == NULL) {
+        // CSR rows: read in place
+    } else if (pr->rows != NULL) {
         for (int64_t i = 0; i < b; i++) memcpy(xb + i * d, pr->X + pr->rows[r0 + i] * d, sizeof(double) * d);
         Xb = xb;
     } else {
@@ -211,7 +248,12 @@ static void block_loss_grad(const mlc_logistic_problem *pr, const double *w, int
         sb = sg;
     }
     double loss;
-    if (k == 1) { // log(1 + e^t) - y t and sigmoid(t) - y, both without overflow
+    if (pr->X == NULL) {
+        csr_logits(z, pr, w, r0, b);
+        loss = k == 1 ? binary_loss_resid(z, yb, sb, bias ? bias[0] : 0.0, pr->data_scale, b)
+                      : mlc_logistic_softmax_block(z, z + BLOCK * (k + 2), yb, sb, bias, pr->data_scale, b, k);
+        if (want_grad) csr_scatter(acc, pr, z, r0, b);
+    } else if (k == 1) { // log(1 + e^t) - y t and sigmoid(t) - y, both without overflow
         loss = mlc_logistic_binary_block(want_grad ? acc : NULL, z, Xb, w, yb, sb, bias ? bias[0] : 0.0,
                                          pr->data_scale, b, d);
     } else {
@@ -230,7 +272,7 @@ static void block_loss_grad(const mlc_logistic_problem *pr, const double *w, int
     }
     if (!want_grad) return;
     // gradient: dW (K, D) += Rt Xb (binary: done above), db += row sums of Rt (the residuals, (K, b))
-    if (d > 0 && k > 1)
+    if (d > 0 && k > 1 && pr->X != NULL)
         mlc_cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (mlc_blasint)k, (mlc_blasint)d, (mlc_blasint)b,
                         1.0, z, (mlc_blasint)b, Xb, (mlc_blasint)d, 1.0, acc, (mlc_blasint)d);
     if (pr->fit_intercept)
@@ -256,17 +298,18 @@ int mlc_logistic_problem_fn(void *ctx, const double *w, double *grad, double *lo
     const mlc_chunks ch = mlc_chunks_even(nblocks, 1, MAX_CHUNKS);
     const int64_t nch = ch.count;
     const int want = grad != NULL;
-    const int team = (int)MLC_MIN(mlc_team_size(rows * k * (2 * d + MLC_EXP_WORK), pr->n_threads), nch);
+    const int64_t width = pr->X != NULL ? d : pr->indptr[pr->n] / pr->n + 1; /* entries per row */
+    const int team = (int)MLC_MIN(mlc_team_size(rows * k * (2 * width + MLC_EXP_WORK), pr->n_threads), nch);
     mlc_blas_single_begin();
 #pragma omp parallel for num_threads(team) schedule(static)
     for (int64_t c = 0; c < nch; c++) {
-        double *xb = pr->scratch + c * pr->chunk_size, *z = xb + BLOCK * d, *acc = z + zsize(k);
+        double *xb = pr->scratch + c * pr->chunk_size, *z = xb + xb_size(pr), *acc = z + zsize(k);
         memset(acc, 0, sizeof(double) * (P + 1));
         for (int64_t blk = mlc_chunk_begin(ch, c); blk < mlc_chunk_end(ch, c); blk++)
             block_loss_grad(pr, w, blk * BLOCK, MLC_MIN(rows, (blk + 1) * BLOCK), xb, z, acc, acc + P, want);
     }
     mlc_blas_single_end();
-    double *acc = pr->scratch + BLOCK * d + zsize(k); /* chunk 0's (gradient, loss): the chunks merge there */
+    double *acc = pr->scratch + xb_size(pr) + zsize(k); /* chunk 0's (gradient, loss): the chunks merge there */
     if (want) {
         mlc_chunks_merge(acc, acc, nch, P + 1, pr->chunk_size);
         memcpy(grad, acc, sizeof(double) * P);
@@ -286,10 +329,14 @@ int mlc_logistic_problem_fn(void *ctx, const double *w, double *grad, double *lo
     return isfinite(f) ? MLC_OK : MLC_ENUMERIC;
 }
 
-int mlc_logistic_problem_init(mlc_logistic_problem *pr, const double *X, const int32_t *y, const double *sw, int64_t n,
-                              int64_t d, int64_t n_classes, int fit_intercept, int n_threads) {
+int mlc_logistic_problem_init(mlc_logistic_problem *pr, const double *X, const double *data, const int32_t *indices,
+                              const int64_t *indptr, const int32_t *y, const double *sw, int64_t n, int64_t d,
+                              int64_t n_classes, int fit_intercept, int n_threads) {
     memset(pr, 0, sizeof *pr);
     pr->X = X;
+    pr->data = data;
+    pr->indices = indices;
+    pr->indptr = indptr;
     pr->y = y;
     pr->sw = sw;
     pr->n = n;
@@ -301,7 +348,7 @@ int mlc_logistic_problem_init(mlc_logistic_problem *pr, const double *X, const i
     for (int64_t i = 0; i < n; i++) S += sw != NULL ? sw[i] : 1.0;
     if (!(S > 0)) return MLC_EINVAL;
     pr->data_scale = 1.0 / S;
-    pr->chunk_size = chunk_size(d, pr->k, mlc_logistic_n_params(d, n_classes, fit_intercept));
+    pr->chunk_size = xb_size(pr) + zsize(pr->k) + mlc_logistic_n_params(d, n_classes, fit_intercept) + 1;
     pr->scratch = mlc_malloc(sizeof(double) * MAX_CHUNKS * pr->chunk_size);
     return pr->scratch == NULL ? MLC_ENOMEM : MLC_OK;
 }
@@ -310,7 +357,7 @@ int mlc_logistic_loss_grad(double *loss, double *grad, const double *w, const do
                            const double *sw, int64_t n, int64_t d, int64_t n_classes, int fit_intercept,
                            int n_threads) {
     mlc_logistic_problem pr;
-    int st = mlc_logistic_problem_init(&pr, X, y, sw, n, d, n_classes, fit_intercept, n_threads);
+    int st = mlc_logistic_problem_init(&pr, X, NULL, NULL, NULL, y, sw, n, d, n_classes, fit_intercept, n_threads);
     if (st == MLC_OK) st = mlc_logistic_problem_fn(&pr, w, grad, loss);
     mlc_free(pr.scratch);
     return st;
@@ -434,12 +481,15 @@ done:
     return st;
 }
 
-int mlc_logistic_fit(double *w, double *loss_curve, double *objective_curve, int64_t *n_curve, int64_t *n_iter,
-                     int *converged, const double *X, const int32_t *y, const double *sw, int64_t n, int64_t d,
-                     int64_t n_classes, const mlc_logistic_params *p, int n_threads, const mlc_progress *progress) {
+/* mlc_logistic_fit on dense X or CSR (data, indices, indptr; X NULL). */
+static int fit(double *w, double *loss_curve, double *objective_curve, int64_t *n_curve, int64_t *n_iter,
+               int *converged, const double *X, const double *data, const int32_t *indices, const int64_t *indptr,
+               const int32_t *y, const double *sw, int64_t n, int64_t d, int64_t n_classes,
+               const mlc_logistic_params *p, int n_threads, const mlc_progress *progress) {
     if (mlc_logistic_check_params(n, d, n_classes, p)) return MLC_EINVAL;
     mlc_logistic_problem pr;
-    int st = mlc_logistic_problem_init(&pr, X, y, sw, n, d, n_classes, p->fit_intercept, n_threads);
+    int st = mlc_logistic_problem_init(&pr, X, data, indices, indptr, y, sw, n, d, n_classes, p->fit_intercept,
+                                       n_threads);
     const int64_t P = mlc_logistic_n_params(d, n_classes, p->fit_intercept);
     double *l1 = NULL, *memo = NULL;
     mlc_optim_lbfgs lb;
@@ -482,7 +532,7 @@ int mlc_logistic_fit(double *w, double *loss_curve, double *objective_curve, int
         double f;
         if ((st = mlc_logistic_problem_fn(&pr, w, NULL, &f)) != MLC_OK || (st = record(&rec, 0, w, f + l1_term(w, l1, P))) != MLC_OK)
             goto done;
-        if ((st = mlc_logistic_sag_fit(w, n_iter, converged, X, y, sw, n, d, n_classes, p, progress)) != MLC_OK)
+        if ((st = mlc_logistic_sag_fit(w, n_iter, converged, &pr, p, progress)) != MLC_OK)
             goto done;
         if ((st = mlc_logistic_problem_fn(&pr, w, NULL, &f)) != MLC_OK ||
             (st = record(&rec, *n_iter, w, f + l1_term(w, l1, P))) != MLC_OK)
@@ -497,5 +547,21 @@ done:
     mlc_free(memo);
     mlc_free(pr.scratch);
     return st;
+}
+
+int mlc_logistic_fit(double *w, double *loss_curve, double *objective_curve, int64_t *n_curve, int64_t *n_iter,
+                     int *converged, const double *X, const int32_t *y, const double *sw, int64_t n, int64_t d,
+                     int64_t n_classes, const mlc_logistic_params *p, int n_threads, const mlc_progress *progress) {
+    return fit(w, loss_curve, objective_curve, n_curve, n_iter, converged, X, NULL, NULL, NULL, y, sw, n, d,
+               n_classes, p, n_threads, progress);
+}
+
+int mlc_logistic_fit_csr(double *w, double *loss_curve, double *objective_curve, int64_t *n_curve, int64_t *n_iter,
+                         int *converged, const double *data, const int32_t *indices, const int64_t *indptr,
+                         const int32_t *y, const double *sw, int64_t n, int64_t d, int64_t n_classes,
+                         const mlc_logistic_params *p, int n_threads, const mlc_progress *progress) {
+    if (data == NULL || indices == NULL || indptr == NULL) return MLC_EINVAL;
+    return fit(w, loss_curve, objective_curve, n_curve, n_iter, converged, NULL, data, indices, indptr, y, sw, n, d,
+               n_classes, p, n_threads, progress);
 }
 #endif

@@ -63,6 +63,13 @@ int mlc_logistic_fit(double *w, double *loss_curve, double *objective_curve, int
                      int *converged, const double *X, const int32_t *y, const double *sw, int64_t n, int64_t d,
                      int64_t n_classes, const mlc_logistic_params *p, int n_threads, const mlc_progress *progress);
 
+/* mlc_logistic_fit on a CSR matrix (N, D): data (NNZ), indices (NNZ) int32, indptr (N + 1) int64, in
+ * core/sparse.h's canonical form, never densified. Every solver; the same optimum as on the dense copy. */
+int mlc_logistic_fit_csr(double *w, double *loss_curve, double *objective_curve, int64_t *n_curve, int64_t *n_iter,
+                         int *converged, const double *data, const int32_t *indices, const int64_t *indptr,
+                         const int32_t *y, const double *sw, int64_t n, int64_t d, int64_t n_classes,
+                         const mlc_logistic_params *p, int n_threads, const mlc_progress *progress);
+
 /* The binary loss on a block of rows, dispatched per CPU level: returns sum_i s_i (log(1 + e^t_i) - y_i t_i),
  * t_i = x_i.w + b, s_i = scale sw_i (scale when sw is NULL); z (N) out: the residuals r_i = s_i (sigmoid(t_i)
  * - y_i); grad (D) in/out (or NULL: none) += Xb^T r. Xb (N, D) in; w (D) in; y (N) in: class codes (1:
@@ -80,7 +87,10 @@ double mlc_logistic_softmax_block(double *Zt, double *scratch, const int32_t *y,
 /* ---- shared by the solvers of logistic.c and logistic_newton.c ---- */
 /* The problem as an mlc_optim_fn context: data, penalty and the scratch of every chunk. */
 typedef struct {
-    const double *X;
+    const double *X;       /* (N, D), or NULL: the rows are the CSR matrix (data, indices, indptr) */
+    const double *data;    /* CSR (core/sparse.h's form), when X is NULL */
+    const int32_t *indices;
+    const int64_t *indptr;
     const int32_t *y;
     const double *sw;
     int64_t n, d, k;
@@ -95,13 +105,15 @@ typedef struct {
     double *resid;       /* NULL, or (N, K) out: each full pass leaves there the residuals
                             s_i / S (p_i - onehot(y_i)) of every row (binary: s_i / S (p_i - y_i)) */
     double *scratch;     /* MAX_CHUNKS * chunk_size */
-    int64_t chunk_size;  /* BLOCK*D (gathered rows) + BLOCK*(K + 4) (logits, then a mini-batch's labels and
+    int64_t chunk_size;  /* BLOCK*D (gathered dense rows; none for CSR) + BLOCK*(K + 4) (logits, then a mini-batch's labels and
                             weights, then the softmax's scratch) + P + 1 (gradient, loss) */
 } mlc_logistic_problem;
 
-/* Sets pr up for (X, y, sw) (which it points to) and allocates its scratch (mlc_free(pr->scratch)). */
-int mlc_logistic_problem_init(mlc_logistic_problem *pr, const double *X, const int32_t *y, const double *sw,
-                              int64_t n, int64_t d, int64_t n_classes, int fit_intercept, int n_threads);
+/* Sets pr up for (X, y, sw) (which it points to; X NULL: (data, indices, indptr), else those NULL) and
+ * allocates its scratch (mlc_free(pr->scratch)). */
+int mlc_logistic_problem_init(mlc_logistic_problem *pr, const double *X, const double *data, const int32_t *indices,
+                              const int64_t *indptr, const int32_t *y, const double *sw, int64_t n, int64_t d,
+                              int64_t n_classes, int fit_intercept, int n_threads);
 /* mlc_optim_fn (ctx: an mlc_logistic_problem): F without the L1 term, by one chunked pass over X. */
 int mlc_logistic_problem_fn(void *ctx, const double *w, double *grad, double *loss);
 

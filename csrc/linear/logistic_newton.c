@@ -109,7 +109,8 @@ static void hess_vec(double *out, const double *v, newton *nw) {
     const int64_t n = pr->n, d = pr->d, k = pr->k, P = nw->P, part = BLOCK * k + P;
     const int fi = pr->fit_intercept;
     const mlc_chunks ch = mlc_chunks_even((n + BLOCK - 1) / BLOCK, 1, MAX_CHUNKS);
-    const int team = (int)MLC_MIN(mlc_team_size(n * d * k * 4, pr->n_threads), ch.count);
+    const int64_t width = pr->X != NULL ? d : pr->indptr[n] / n + 1; /* entries per row */
+    const int team = (int)MLC_MIN(mlc_team_size(n * width * k * 4, pr->n_threads), ch.count);
     mlc_blas_single_begin();
 #pragma omp parallel for num_threads(team) schedule(static)
     for (int64_t c = 0; c < ch.count; c++) {
@@ -117,9 +118,17 @@ static void hess_vec(double *out, const double *v, newton *nw) {
         memset(acc, 0, sizeof(double) * P);
         for (int64_t blk = mlc_chunk_begin(ch, c); blk < mlc_chunk_end(ch, c); blk++) {
             const int64_t r0 = blk * BLOCK, b = MLC_MIN(n, r0 + BLOCK) - r0;
-            const double *Xb = pr->X + r0 * d, *h = nw->curv + r0 * k;
+            const double *Xb = pr->X != NULL ? pr->X + r0 * d : NULL, *h = nw->curv + r0 * k;
             // t (b, K) = Xb V^T
             if (d == 0) memset(t, 0, sizeof(double) * b * k);
+            else if (Xb == NULL)
+                for (int64_t i = 0; i < b; i++)
+                    for (int64_t q = 0; q < k; q++) {
+                        double s = 0.0;
+                        for (int64_t e = pr->indptr[r0 + i]; e < pr->indptr[r0 + i + 1]; e++)
+                            s += pr->data[e] * v[q * d + pr->indices[e]];
+                        t[i * k + q] = s;
+                    }
             else
                 mlc_cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (mlc_blasint)b, (mlc_blasint)k,
                                 (mlc_blasint)d, 1.0, Xb, (mlc_blasint)d, v, (mlc_blasint)d, 0.0, t, (mlc_blasint)k);
@@ -138,7 +147,12 @@ static void hess_vec(double *out, const double *v, newton *nw) {
                 for (int64_t q = 0; q < k; q++) ti[q] = wi * hi[q] * (ti[q] - m);
             }
             // acc_W (K, D) += t^T Xb, acc_b += column sums of t
-            if (d > 0)
+            if (d > 0 && Xb == NULL)
+                for (int64_t i = 0; i < b; i++)
+                    for (int64_t q = 0; q < k; q++)
+                        for (int64_t e = pr->indptr[r0 + i]; e < pr->indptr[r0 + i + 1]; e++)
+                            acc[q * d + pr->indices[e]] += t[i * k + q] * pr->data[e];
+            else if (d > 0)
                 mlc_cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (mlc_blasint)k, (mlc_blasint)d,
                                 (mlc_blasint)b, 1.0, t, (mlc_blasint)k, Xb, (mlc_blasint)d, 1.0, acc, (mlc_blasint)d);
             if (fi)
@@ -245,6 +259,18 @@ static int newton_cg(double *w, double *f_out, int64_t *n_iter, int *converged, 
 
 /* ---- newton-cholesky ---- */
 
+/* o (D) out = s x_i, a dense or CSR row. */
+static void scaled_row(double *o, const mlc_logistic_problem *pr, int64_t i, double s) {
+    const int64_t d = pr->d;
+    if (pr->X != NULL) {
+        const double *x = pr->X + i * d;
+        for (int64_t j = 0; j < d; j++) o[j] = s * x[j];
+        return;
+    }
+    memset(o, 0, sizeof(double) * d);
+    for (int64_t e = pr->indptr[i]; e < pr->indptr[i + 1]; e++) o[pr->indices[e]] = s * pr->data[e];
+}
+
 /* H (nh, nh) out, its lower triangle (column-major; the upper is garbage): the Hessian of F in the
  * classes-major order. Binary: the Gram of the rows sqrt(h_i) x~_i. Multinomial: the Gram of the
  * rows sqrt(w_i) p_i (x) x~_i minus, per class c, that of the rows sqrt(w_i p_ic) x~_i (both signs
@@ -261,21 +287,20 @@ static void build_hessian(double *H, newton *nw, mlc_chunks ch, double *part, in
         for (int64_t blk = mlc_chunk_begin(ch, c); blk < mlc_chunk_end(ch, c); blk++) {
             const int64_t r0 = blk * BLOCK, b = MLC_MIN(n, r0 + BLOCK) - r0;
             for (int64_t i = 0; i < b; i++) {
-                const double *x = pr->X + (r0 + i) * d, *h = nw->curv + (r0 + i) * k;
+                const double *h = nw->curv + (r0 + i) * k;
                 const double s = k == 1 ? sqrt(h[0]) : sqrt(row_weight(pr, r0 + i));
                 for (int64_t q = 0; q < k; q++) {
                     double *o = buf + i * nh + q * d1;
                     const double sq = k == 1 ? s : s * h[q];
-                    for (int64_t j = 0; j < d; j++) o[j] = sq * x[j];
+                    scaled_row(o, pr, r0 + i, sq);
                     if (d1 > d) o[d] = sq;
                 }
             }
             mlc_linalg_syrk_f64(Hc, buf, nh, b, NULL, 0);
             for (int64_t q = 0; q < k && k > 1; q++) {
                 for (int64_t i = 0; i < b; i++) {
-                    const double *x = pr->X + (r0 + i) * d;
                     const double s = sqrt(row_weight(pr, r0 + i) * nw->curv[(r0 + i) * k + q]);
-                    for (int64_t j = 0; j < d; j++) cls[i * d1 + j] = s * x[j];
+                    scaled_row(cls + i * d1, pr, r0 + i, s);
                     if (d1 > d) cls[i * d1 + d] = s;
                 }
                 mlc_cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, (mlc_blasint)d1, (mlc_blasint)b, -1.0, cls,

@@ -24,8 +24,8 @@
  *  - just-in-time updates: a row changes the average gradient only on its own features (its nonzeros),
  *    so the constant steps a feature missed are applied in one go when a row next needs it, from
  *    running sums of the step sizes (cum, and cum_prox for the L1 thresholds). The engine walks rows
- *    as (values, feature indices, count): CSR rows would need only their own lookup in sag_step;
- *    dense rows index 0 .. D-1.
+ *    as (values, feature indices, count): a CSR row's own entries, a dense row's 0 .. D-1. On CSR input
+ *    the intercept's steps are damped by intercept_decay = 0.01, as scikit-learn does.
  * The one departure: a feature's missed SAGA steps whose thresholds may bind are replayed oldest
  * first (scikit-learn replays them newest first).
  */
@@ -45,7 +45,7 @@ const char *mlc_logistic_sag_check_params(const mlc_logistic_params *p) {
 
 /* The fit's state. Weights are kept (D, K), a feature's K logits side by side, as a row touches them. */
 typedef struct {
-    const double *X;      /* (N, D) */
+    const mlc_logistic_problem *pr; /* the rows: dense X (N, D) or CSR */
     int32_t *ind;         /* (D): 0 .. D-1, a dense row's feature indices */
     const int32_t *y;
     const double *sw;
@@ -138,9 +138,10 @@ static void row_gradient(sag *s, const double *x, const int32_t *ind, int64_t nn
 
 /* One step on row i (the it-th of the epoch). */
 static int sag_step(sag *s, int64_t i, int64_t it, int64_t *num_seen, double wscale_update) {
-    const int64_t k = s->k, nnz = s->d;
-    const double *x = s->X + i * s->d;
-    const int32_t *ind = s->ind;
+    const mlc_logistic_problem *pr = s->pr;
+    const int64_t k = s->k, nnz = pr->X != NULL ? s->d : pr->indptr[i + 1] - pr->indptr[i];
+    const double *x = pr->X != NULL ? pr->X + i * s->d : pr->data + pr->indptr[i];
+    const int32_t *ind = pr->X != NULL ? s->ind : pr->indices + pr->indptr[i];
     double *mem = s->mem + i * k, *g = s->g;
     int st;
     if (!s->seen[i]) {
@@ -198,21 +199,22 @@ static void sag_carve(sag *s, mlc_arena *a) {
     s->seen = mlc_arena_take(a, n);
 }
 
-int mlc_logistic_sag_fit(double *w, int64_t *n_iter, int *converged, const double *X, const int32_t *y,
-                         const double *sw, int64_t n, int64_t d, int64_t n_classes, const mlc_logistic_params *p,
-                         const mlc_progress *progress) {
-    if (mlc_logistic_check_params(n, d, n_classes, p) || mlc_logistic_sag_check_params(p)) return MLC_EINVAL;
+int mlc_logistic_sag_fit(double *w, int64_t *n_iter, int *converged, const mlc_logistic_problem *pr,
+                         const mlc_logistic_params *p, const mlc_progress *progress) {
+    const int64_t n = pr->n, d = pr->d;
+    if (mlc_logistic_check_params(n, d, pr->k == 1 ? 2 : pr->k, p) || mlc_logistic_sag_check_params(p))
+        return MLC_EINVAL;
     sag s;
     memset(&s, 0, sizeof s);
-    s.X = X;
-    s.y = y;
-    s.sw = sw;
+    s.pr = pr;
+    s.y = pr->y;
+    s.sw = pr->sw;
     s.n = n;
     s.d = d;
-    s.k = n_classes == 2 ? 1 : n_classes;
+    s.k = pr->k;
     s.fit_intercept = p->fit_intercept;
     s.saga = p->solver == MLC_LOGISTIC_SAGA;
-    s.intercept_decay = 1.0;
+    s.intercept_decay = pr->X != NULL ? 1.0 : 0.01; // scikit-learn's SPARSE_INTERCEPT_DECAY
     double r = p->penalty == MLC_PENALTY_L1 ? 1.0 : p->penalty == MLC_PENALTY_ELASTICNET ? p->l1_ratio : 0.0;
     const int penalised = p->penalty != MLC_PENALTY_NONE && isfinite(p->C);
     const double alpha = penalised ? (1.0 - r) / (p->C * (double)n) : 0.0;
@@ -221,7 +223,10 @@ int mlc_logistic_sag_fit(double *w, int64_t *n_iter, int *converged, const doubl
     double max_sq = 0.0;
     for (int64_t i = 0; i < n; i++) {
         double sq = 0.0;
-        for (int64_t j = 0; j < d; j++) sq += X[i * d + j] * X[i * d + j];
+        if (pr->X != NULL)
+            for (int64_t j = 0; j < d; j++) sq += pr->X[i * d + j] * pr->X[i * d + j];
+        else
+            for (int64_t e = pr->indptr[i]; e < pr->indptr[i + 1]; e++) sq += pr->data[e] * pr->data[e];
         max_sq = fmax(max_sq, sq);
     }
     const double L = 0.25 * (max_sq + (p->fit_intercept ? 1.0 : 0.0)) + alpha;

@@ -1,6 +1,6 @@
-/* linear_svm.c: LIBLINEAR's linear SVM solvers on dense rows (linear_svm.h).
+/* linear_svm.c: LIBLINEAR's linear SVM solvers on dense or CSR rows (linear_svm.h).
  *
- * The data stay row-major (N, D); the intercept is a virtual feature of constant value `bias`
+ * The data stay row-major (N, D) or CSR, read through linear_svm_problem.h's row helpers; the intercept is a virtual feature of constant value `bias`
  * appended to every row (its weight w_b is the last entry of w~), so X is never copied except by
  * the l1 solver, which works on columns: it writes y_i x_ij by column into its scratch once per
  * problem. Solver 4 (Crammer-Singer) has its own block below the binary ones.
@@ -82,9 +82,11 @@ int64_t mlc_linear_svm_curve_len(const mlc_linear_svm_params *p) {
 // a macro, not a function: GCC judges a function of prefetches alone free of effects and drops the call
 #define PREFETCH_SAMPLE(pr, i)                                                                    \
     do {                                                                                          \
-        const double *x_ = (pr)->X + (i) * (pr)->d;                                               \
-        for (int64_t j_ = 0; j_ < (pr)->d; j_ += 8) PREFETCH(x_ + j_);                            \
-        PREFETCH(x_ + (pr)->d - 1); /* rows are not line-aligned: the last line too */            \
+        if ((pr)->X != NULL) { /* dense rows; a CSR row is short */                              \
+            const double *x_ = (pr)->X + (i) * (pr)->d;                                           \
+            for (int64_t j_ = 0; j_ < (pr)->d; j_ += 8) PREFETCH(x_ + j_);                        \
+            PREFETCH(x_ + (pr)->d - 1); /* rows are not line-aligned: the last line too */        \
+        }                                                                                         \
         PREFETCH((pr)->alpha + (i));                                                              \
         PREFETCH((pr)->qd + (i));                                                                 \
         PREFETCH((pr)->diag + (i));                                                               \
@@ -113,9 +115,8 @@ static int solve_dual_svc(double *w, int64_t *n_iter, curves *cv, problem *pr, i
     const int64_t l = active_samples(pr);
     for (int64_t s = 0; s < l; s++) {
         const int64_t i = index[s];
-        const double *xi = pr->X + i * d;
         diag[i] = hinge ? 0.0 : 0.5 / pr->cost[i];
-        qd[i] = diag[i] + dot(xi, xi, d) + (P > d ? B2 : 0.0);
+        qd[i] = diag[i] + row_sq(pr, i) + (P > d ? B2 : 0.0);
         alpha[i] = 0.0;
     }
     // the dual objective's loss part sum_i alpha_i - diag_i alpha_i^2 / 2, kept up to date
@@ -129,10 +130,9 @@ static int solve_dual_svc(double *w, int64_t *n_iter, curves *cv, problem *pr, i
             swap_i64(&index[s], &index[s + rand_below(&pr->rng, active - s)]);
         for (int64_t s = 0; s < active; s++) {
             const int64_t i = index[s];
-            const double *xi = pr->X + i * d;
             if (s + AHEAD < active) PREFETCH_SAMPLE(pr, index[s + AHEAD]);
             const double yi = pr->yv[i], ci = pr->cost[i];
-            const double mi = yi * (dot(xi, w, d) + (P > d ? B * w[d] : 0.0));
+            const double mi = yi * (row_dot(pr, i, w) + (P > d ? B * w[d] : 0.0));
             const double G = mi - 1.0 + alpha[i] * diag[i];
             const double U = hinge ? ci : INFINITY;
             double PG = 0.0;
@@ -159,7 +159,7 @@ static int solve_dual_svc(double *w, int64_t *n_iter, curves *cv, problem *pr, i
                 const double old = alpha[i];
                 alpha[i] = MLC_MIN(MLC_MAX(old - G / qd[i], 0.0), U);
                 const double delta = (alpha[i] - old) * yi;
-                axpy(w, delta, xi, d);
+                row_axpy(w, delta, pr, i);
                 if (P > d) w[d] += delta * B;
                 conj += alpha[i] - old - 0.5 * diag[i] * (alpha[i] * alpha[i] - old * old);
             }
@@ -220,8 +220,7 @@ static int primal_fn(void *ctx, const double *w, double *grad, double *loss) {
     *loss = f;
     if (grad != NULL) {
         memcpy(grad, w, sizeof(double) * P);
-        mlc_cblas_dgemv(CblasRowMajor, CblasTrans, (mlc_blasint)n, (mlc_blasint)d, 1.0, pr->X, (mlc_blasint)d, r, 1,
-                        1.0, grad, 1);
+        xt_times(grad, pr, r, 1.0);
         if (P > d) grad[d] += pr->bias * rb;
     }
     return isfinite(f) ? MLC_OK : MLC_ENUMERIC;
@@ -370,9 +369,8 @@ static int solve_dual_svr(double *w, int64_t *n_iter, curves *cv, problem *pr, i
     const int64_t l = active_samples(pr);
     for (int64_t s = 0; s < l; s++) {
         const int64_t i = index[s];
-        const double *xi = pr->X + i * d;
         lambda[i] = absolute ? 0.0 : 0.5 / pr->cost[i];
-        qd[i] = dot(xi, xi, d) + (P > d ? B2 : 0.0);
+        qd[i] = row_sq(pr, i) + (P > d ? B2 : 0.0);
         beta[i] = 0.0;
     }
     // the dual objective's loss part sum_i y_i beta_i - epsilon |beta_i| - lambda_i beta_i^2 / 2
@@ -386,9 +384,8 @@ static int solve_dual_svr(double *w, int64_t *n_iter, curves *cv, problem *pr, i
             swap_i64(&index[s], &index[s + rand_below(&pr->rng, active - s)]);
         for (int64_t s = 0; s < active; s++) {
             const int64_t i = index[s];
-            const double *xi = pr->X + i * d;
             if (s + AHEAD < active) PREFETCH_SAMPLE(pr, index[s + AHEAD]);
-            const double zi = dot(xi, w, d) + (P > d ? B * w[d] : 0.0), yi = pr->yv[i];
+            const double zi = row_dot(pr, i, w) + (P > d ? B * w[d] : 0.0), yi = pr->yv[i];
             const double G = zi - yi + lambda[i] * beta[i], H = qd[i] + lambda[i];
             const double U = absolute ? pr->cost[i] : INFINITY;
             const double Gp = G + epsilon, Gn = G - epsilon;
@@ -420,7 +417,7 @@ static int solve_dual_svr(double *w, int64_t *n_iter, curves *cv, problem *pr, i
             beta[i] = MLC_MIN(MLC_MAX(old + dir, -U), U);
             const double step = beta[i] - old;
             if (step != 0) {
-                axpy(w, step, xi, d);
+                row_axpy(w, step, pr, i);
                 if (P > d) w[d] += step * B;
                 conj += yi * step - epsilon * (fabs(beta[i]) - fabs(old)) -
                         0.5 * lambda[i] * (beta[i] * beta[i] - old * old);
@@ -468,10 +465,7 @@ static int solve_crammer_singer(double *W, int64_t *n_iter, curves *cv, problem 
     memset(W, 0, sizeof(double) * K * P);
     memset(alpha, 0, sizeof(double) * n * K);
     const int64_t l = active_samples(pr);
-    for (int64_t s = 0; s < l; s++) {
-        const double *xi = pr->X + index[s] * d;
-        pr->qd[index[s]] = dot(xi, xi, d) + B2;
-    }
+    for (int64_t s = 0; s < l; s++) pr->qd[index[s]] = row_sq(pr, index[s]) + B2;
     double conj = 0.0;
     int64_t iter = 0;
     while (iter < max_iter) {
@@ -479,7 +473,6 @@ static int solve_crammer_singer(double *W, int64_t *n_iter, curves *cv, problem 
         for (int64_t s = 0; s < l; s++) swap_i64(&index[s], &index[s + rand_below(&pr->rng, l - s)]);
         for (int64_t s = 0; s < l; s++) {
             const int64_t i = index[s];
-            const double *xi = pr->X + i * d;
             const double A = pr->qd[i], Ci = pr->cost[i];
             const int32_t yi = pr->label[i];
             double *ai = alpha + i * K;
@@ -487,7 +480,7 @@ static int solve_crammer_singer(double *W, int64_t *n_iter, curves *cv, problem 
             double minG = INFINITY, maxG = -INFINITY;
             for (int64_t c = 0; c < K; c++) {
                 const double *wc = W + c * P;
-                G[c] = (c == yi ? 0.0 : 1.0) + dot(wc, xi, d) + (P > d ? pr->bias * wc[d] : 0.0);
+                G[c] = (c == yi ? 0.0 : 1.0) + row_dot(pr, i, wc) + (P > d ? pr->bias * wc[d] : 0.0);
                 const double bound = c == yi ? Ci : 0.0;
                 if (ai[c] < bound) minG = MLC_MIN(minG, G[c]);
                 maxG = MLC_MAX(maxG, G[c]);
@@ -513,7 +506,7 @@ static int solve_crammer_singer(double *W, int64_t *n_iter, curves *cv, problem 
                 if (c == yi) conj += delta;
                 ai[c] = anew[c];
                 double *wc = W + c * P;
-                axpy(wc, delta, xi, d);
+                row_axpy(wc, delta, pr, i);
                 if (P > d) wc[d] += delta * pr->bias;
             }
         }
@@ -532,12 +525,20 @@ static int solve_crammer_singer(double *W, int64_t *n_iter, curves *cv, problem 
 
 /* ---- drivers ---------------------------------------------------------------------------------- */
 
+/* X, or all three CSR arrays. */
+static int rows_valid(const mlc_linear_svm_rows *rows) {
+    return rows->X != NULL || (rows->data != NULL && rows->indices != NULL && rows->indptr != NULL);
+}
+
 /* Carves one allocation into the problem's arrays (the l1 solver's transposed copy of X only when
  * it is used). Returns MLC_OK or MLC_ENOMEM; free with mlc_free(*block). */
-static int problem_init(problem *pr, void **block, const double *X, int64_t n, int64_t d, int64_t n_classes,
-                        const mlc_linear_svm_params *p, const mlc_progress *progress) {
+static int problem_init(problem *pr, void **block, const mlc_linear_svm_rows *rows, int64_t n, int64_t d,
+                        int64_t n_classes, const mlc_linear_svm_params *p, const mlc_progress *progress) {
     memset(pr, 0, sizeof *pr);
-    pr->X = X;
+    pr->X = rows->X;
+    pr->data = rows->data;
+    pr->indices = rows->indices;
+    pr->indptr = rows->indptr;
     pr->n = n;
     pr->d = d;
     pr->bias = p->bias;
@@ -589,15 +590,15 @@ static int solve(double *w, int64_t *n_iter, curves *cv, problem *pr, mlc_optim_
 }
 
 int mlc_linear_svm_fit_svc(double *coef, int64_t *n_iter, double *loss_curve, double *objective_curve, int64_t *n_curve,
-                           const double *X, const int32_t *y, const double *sw, const double *cw, int64_t n, int64_t d,
+                           const mlc_linear_svm_rows *rows, const int32_t *y, const double *sw, const double *cw, int64_t n, int64_t d,
                            int64_t n_classes, const mlc_linear_svm_params *p, int n_threads,
                            const mlc_progress *progress) {
-    if (mlc_linear_svm_check_params(n, d, n_classes, p) || is_svr(p->solver)) return MLC_EINVAL;
+    if (mlc_linear_svm_check_params(n, d, n_classes, p) || is_svr(p->solver) || !rows_valid(rows)) return MLC_EINVAL;
     const int64_t K = n_classes == 2 ? 1 : n_classes, cap = mlc_linear_svm_curve_len(p);
     if (p->solver == MLC_LINEAR_SVM_MCSVM_CS) {
         problem pr;
         void *block = NULL;
-        int st = problem_init(&pr, &block, X, n, d, n_classes, p, progress);
+        int st = problem_init(&pr, &block, rows, n, d, n_classes, p, progress);
         if (st == MLC_OK) {
             for (int64_t i = 0; i < n; i++) pr.cost[i] = p->C * (cw ? cw[y[i]] : 1.0) * (sw ? sw[i] : 1.0);
             pr.label = y;
@@ -621,7 +622,7 @@ int mlc_linear_svm_fit_svc(double *coef, int64_t *n_iter, double *loss_curve, do
         mlc_optim_lbfgs lb;
         memset(&lb, 0, sizeof lb);
         // the progress hook (and so Ctrl-C) is thread 0's; the others stop at their next problem
-        int st = problem_init(&pr, &block, X, n, d, n_classes, p, omp_get_thread_num() == 0 ? progress : NULL);
+        int st = problem_init(&pr, &block, rows, n, d, n_classes, p, omp_get_thread_num() == 0 ? progress : NULL);
         pr.par = &par;
         if (st == MLC_OK && p->solver == MLC_LINEAR_SVM_L2R_L2LOSS_PRIMAL) st = mlc_optim_lbfgs_init(&lb, pr.P, 10);
         if (st != MLC_OK) mlc_par_fail(&par, st);
@@ -650,12 +651,12 @@ int mlc_linear_svm_fit_svc(double *coef, int64_t *n_iter, double *loss_curve, do
 }
 
 int mlc_linear_svm_fit_svr(double *coef, int64_t *n_iter, double *loss_curve, double *objective_curve, int64_t *n_curve,
-                           const double *X, const double *y, const double *sw, int64_t n, int64_t d,
+                           const mlc_linear_svm_rows *rows, const double *y, const double *sw, int64_t n, int64_t d,
                            const mlc_linear_svm_params *p, const mlc_progress *progress) {
-    if (mlc_linear_svm_check_params(n, d, 2, p) || !is_svr(p->solver)) return MLC_EINVAL;
+    if (mlc_linear_svm_check_params(n, d, 2, p) || !is_svr(p->solver) || !rows_valid(rows)) return MLC_EINVAL;
     problem pr;
     void *block = NULL;
-    int st = problem_init(&pr, &block, X, n, d, 0, p, progress);
+    int st = problem_init(&pr, &block, rows, n, d, 0, p, progress);
     if (st == MLC_OK) {
         for (int64_t i = 0; i < n; i++) {
             pr.yv[i] = y[i];

@@ -57,6 +57,15 @@ typedef struct {
                           keeps the first curve_cap - 1 and its final entry */
 } mlc_linear_svm_params;
 
+/* The rows of X (N, D): dense X (row-major), or (X NULL) a CSR matrix in core/sparse.h's canonical form,
+ * never densified except by the l1 solvers (5, 6), which work on a dense (P, N) copy of the columns. */
+typedef struct {
+    const double *X;
+    const double *data;     /* (NNZ) */
+    const int32_t *indices; /* (NNZ) */
+    const int64_t *indptr;  /* (N + 1) */
+} mlc_linear_svm_rows;
+
 /* The curve row length for p: curve_cap, or max_iter + 1 when it is 0. */
 int64_t mlc_linear_svm_curve_len(const mlc_linear_svm_params *p);
 
@@ -71,17 +80,17 @@ const char *mlc_linear_svm_check_params(int64_t n, int64_t d, int64_t n_classes,
  * threads, problem k in the random order of stream (seed, k) whatever the thread count.
  *   coef (K, P) out; n_iter (K) out; loss_curve, objective_curve (K, mlc_linear_svm_curve_len(p)) out, row k
  *   holding n_curve[k] entries; n_curve (K) out;
- *   X (N, D) in; y (N) in, class codes 0..C-1; sw (N) in or NULL; cw (C) in or NULL (ones). */
+ *   rows (N, D) in; y (N) in, class codes 0..C-1; sw (N) in or NULL; cw (C) in or NULL (ones). */
 int mlc_linear_svm_fit_svc(double *coef, int64_t *n_iter, double *loss_curve, double *objective_curve, int64_t *n_curve,
-                           const double *X, const int32_t *y, const double *sw, const double *cw, int64_t n, int64_t d,
+                           const mlc_linear_svm_rows *rows, const int32_t *y, const double *sw, const double *cw, int64_t n, int64_t d,
                            int64_t n_classes, const mlc_linear_svm_params *p, int n_threads,
                            const mlc_progress *progress);
 
 /* Regression (LinearSVR), one problem with cost C sw_i.
  *   coef (P) out; n_iter out; loss_curve, objective_curve (mlc_linear_svm_curve_len(p)) out; n_curve out;
- *   X (N, D) in; y (N) in, targets; sw (N) in or NULL. */
+ *   rows (N, D) in; y (N) in, targets; sw (N) in or NULL. */
 int mlc_linear_svm_fit_svr(double *coef, int64_t *n_iter, double *loss_curve, double *objective_curve, int64_t *n_curve,
-                           const double *X, const double *y, const double *sw, int64_t n, int64_t d,
+                           const mlc_linear_svm_rows *rows, const double *y, const double *sw, int64_t n, int64_t d,
                            const mlc_linear_svm_params *p, const mlc_progress *progress);
 
 /* The two passes over a column of the l1 solver (MLC_LINEAR_SVM_L1R_L2LOSS), dispatched per CPU level;

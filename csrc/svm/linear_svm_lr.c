@@ -28,10 +28,9 @@ static double utmv(const double *u, const double *M, const double *v, int64_t P)
     return s;
 }
 
-/* out (P) = X~^T v + beta out: one GEMV and the bias entry. */
+/* out (P) = X~^T v + beta out: xt_times and the bias entry. */
 static void xtv(double *out, const problem *pr, const double *v, double beta) {
-    mlc_cblas_dgemv(CblasRowMajor, CblasTrans, (mlc_blasint)pr->n, (mlc_blasint)pr->d, 1.0, pr->X, (mlc_blasint)pr->d,
-                    v, 1, beta, out, 1);
+    xt_times(out, pr, v, beta);
     if (pr->P > pr->d) {
         double sb = 0.0;
         for (int64_t i = 0; i < pr->n; i++) sb += v[i];
@@ -73,9 +72,14 @@ static void lr_grad(problem *pr, const double *w, double *g, double *M) {
     xtv(g, pr, r, 1.0);
     for (int64_t j = 0; j < P; j++) M[j] = 0.0;
     for (int64_t i = 0; i < n; i++) {
-        const double c = cD[i], *xi = pr->X + i * d;
+        const double c = cD[i];
         if (c == 0) continue;
-        for (int64_t j = 0; j < d; j++) M[j] += c * xi[j] * xi[j];
+        if (pr->X != NULL) {
+            const double *xi = pr->X + i * d;
+            for (int64_t j = 0; j < d; j++) M[j] += c * xi[j] * xi[j];
+        } else {
+            for (int64_t t = pr->indptr[i]; t < pr->indptr[i + 1]; t++) M[pr->indices[t]] += c * pr->data[t] * pr->data[t];
+        }
         if (P > d) M[d] += c * pr->bias * pr->bias;
     }
     for (int64_t j = 0; j < P; j++) M[j] = (1.0 - a) + a * (1.0 + M[j]);
@@ -225,12 +229,12 @@ int mlc_linear_svm_solve_l2r_lr_dual(double *w, int64_t *n_iter, curves *cv, pro
     const int64_t l = active_samples(pr);
     for (int64_t s = 0; s < l; s++) {
         const int64_t i = index[s];
-        const double *xi = pr->X + i * d, c = pr->cost[i];
+        const double c = pr->cost[i];
         alpha[i] = MLC_MIN(0.001 * c, 1e-8);
         calpha[i] = c - alpha[i];
-        xTx[i] = dot(xi, xi, d) + (P > d ? B * B : 0.0);
+        xTx[i] = row_sq(pr, i) + (P > d ? B * B : 0.0);
         const double a = pr->yv[i] * alpha[i];
-        axpy(w, a, xi, d);
+        row_axpy(w, a, pr, i);
         if (P > d) w[d] += a * B;
     }
     int64_t iter = 0;
@@ -240,8 +244,8 @@ int mlc_linear_svm_solve_l2r_lr_dual(double *w, int64_t *n_iter, curves *cv, pro
         double gmax = 0.0;
         for (int64_t s = 0; s < l; s++) {
             const int64_t i = index[s];
-            const double *xi = pr->X + i * d, yi = pr->yv[i], C = pr->cost[i], a = xTx[i];
-            const double b = yi * (dot(xi, w, d) + (P > d ? B * w[d] : 0.0));
+            const double yi = pr->yv[i], C = pr->cost[i], a = xTx[i];
+            const double b = yi * (row_dot(pr, i, w) + (P > d ? B * w[d] : 0.0));
             // minimise g(z) = z log z + (C - z) log(C - z) + a (z - z_old)^2 / 2 + sign b (z - z_old)
             // in z = alpha_i (sign +1) or z = C - alpha_i (sign -1), whichever the optimum is nearer 0 in
             double *z1 = &alpha[i], *z2 = &calpha[i];
@@ -269,7 +273,7 @@ int mlc_linear_svm_solve_l2r_lr_dual(double *w, int64_t *n_iter, curves *cv, pro
                 *z1 = z;
                 *z2 = C - z;
                 const double step = sign * (z - z_old) * yi;
-                axpy(w, step, xi, d);
+                row_axpy(w, step, pr, i);
                 if (P > d) w[d] += step * B;
             }
         }

@@ -46,7 +46,10 @@ static inline void swap_i64(int64_t *a, int64_t *b) {
 
 /* One binary (or regression) problem and the scratch every solver shares; allocated once per fit. */
 typedef struct {
-    const double *X;   /* (N, D) */
+    const double *X;   /* (N, D), or NULL: the rows are the CSR matrix (data, indices, indptr) */
+    const double *data;
+    const int32_t *indices;
+    const int64_t *indptr;
     int64_t n, d, P;   /* P = D + (bias > 0) */
     double bias;
     double *yv;        /* (N) +-1 labels, or regression targets */
@@ -91,10 +94,50 @@ static inline void curve_push(curves *c, double loss, double objective) {
     c->objective[at] = objective;
 }
 
-/* margin (N) out = X w + bias w_b (exact, one GEMV). */
+/* ---- a row of X, dense or CSR: what the row-wise solvers read ---- */
+/* x_i.w over the D features. */
+static inline double row_dot(const problem *pr, int64_t i, const double *w) {
+    if (pr->X != NULL) return dot(pr->X + i * pr->d, w, pr->d);
+    double s = 0.0;
+    for (int64_t t = pr->indptr[i]; t < pr->indptr[i + 1]; t++) s += pr->data[t] * w[pr->indices[t]];
+    return s;
+}
+
+/* w (D) += a x_i. */
+static inline void row_axpy(double *w, double a, const problem *pr, int64_t i) {
+    if (pr->X != NULL) {
+        axpy(w, a, pr->X + i * pr->d, pr->d);
+        return;
+    }
+    for (int64_t t = pr->indptr[i]; t < pr->indptr[i + 1]; t++) w[pr->indices[t]] += a * pr->data[t];
+}
+
+/* ||x_i||^2. */
+static inline double row_sq(const problem *pr, int64_t i) {
+    if (pr->X != NULL) return dot(pr->X + i * pr->d, pr->X + i * pr->d, pr->d);
+    double s = 0.0;
+    for (int64_t t = pr->indptr[i]; t < pr->indptr[i + 1]; t++) s += pr->data[t] * pr->data[t];
+    return s;
+}
+
+/* out (D) = X^T v + beta out (one GEMV on dense rows; CSR rows scattered). */
+static inline void xt_times(double *out, const problem *pr, const double *v, double beta) {
+    if (pr->X != NULL) {
+        mlc_cblas_dgemv(CblasRowMajor, CblasTrans, (mlc_blasint)pr->n, (mlc_blasint)pr->d, 1.0, pr->X,
+                        (mlc_blasint)pr->d, v, 1, beta, out, 1);
+        return;
+    }
+    for (int64_t j = 0; j < pr->d; j++) out[j] *= beta;
+    for (int64_t i = 0; i < pr->n; i++) row_axpy(out, v[i], pr, i);
+}
+
+/* margin (N) out = X w + bias w_b (exact, one GEMV on dense rows). */
 static inline void margins(double *out, const problem *pr, const double *w) {
-    mlc_cblas_dgemv(CblasRowMajor, CblasNoTrans, (mlc_blasint)pr->n, (mlc_blasint)pr->d, 1.0, pr->X,
-                    (mlc_blasint)pr->d, w, 1, 0.0, out, 1);
+    if (pr->X != NULL)
+        mlc_cblas_dgemv(CblasRowMajor, CblasNoTrans, (mlc_blasint)pr->n, (mlc_blasint)pr->d, 1.0, pr->X,
+                        (mlc_blasint)pr->d, w, 1, 0.0, out, 1);
+    else
+        for (int64_t i = 0; i < pr->n; i++) out[i] = row_dot(pr, i, w);
     if (pr->P > pr->d) {
         const double b = pr->bias * w[pr->d];
         for (int64_t i = 0; i < pr->n; i++) out[i] += b;
@@ -127,7 +170,13 @@ static inline double primal_tol(const problem *pr, double tol) {
  * so that both sides stay in cache. */
 static inline void fold_columns(problem *pr, int by_label) {
     const int64_t n = pr->n, d = pr->d, T = 64;
-    for (int64_t i0 = 0; i0 < n; i0 += T)
+    if (pr->X == NULL) { // CSR: the columns are dense here (P N doubles), as for dense rows
+        memset(pr->xt, 0, sizeof(double) * d * n);
+        for (int64_t i = 0; i < n; i++)
+            for (int64_t t = pr->indptr[i]; t < pr->indptr[i + 1]; t++)
+                pr->xt[(int64_t)pr->indices[t] * n + i] = (by_label ? pr->yv[i] : 1.0) * pr->data[t];
+    }
+    for (int64_t i0 = 0; i0 < n && pr->X != NULL; i0 += T)
         for (int64_t j0 = 0; j0 < d; j0 += T)
             for (int64_t i = i0; i < MLC_MIN(n, i0 + T); i++) {
                 const double s = by_label ? pr->yv[i] : 1.0;

@@ -50,7 +50,7 @@ import numpy as np
 from .. import _mlc
 from .._math import expit, linear_scores, log_softmax, softmax
 from .._threads import _n_threads
-from .._validation import (check_choice, check_classification_targets, check_n_jobs,
+from .._validation import (_is_sparse, check_choice, check_classification_targets, check_n_jobs, csr_parts,
                            check_sample_weight, check_scalar, compute_class_weight,
                            encode_labels, seed_from_random_state)
 from ..base import BaseEstimator, ClassifierMixin, LinearClassifierMixin
@@ -269,17 +269,29 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         curv = 0.25 if n_classes == 2 else 0.5
         l2 = l2_scale / s.sum()  # the L2 weight (1 - l1_ratio) / C of the scaled objective
         if batch < n:
-            rows = (X * X).sum(axis=1) + (1.0 if self.fit_intercept else 0.0)
+            rows = (np.asarray(X.multiply(X).sum(axis=1)).ravel() if _is_sparse(X) else (X * X).sum(axis=1))
+            rows = rows + (1.0 if self.fit_intercept else 0.0)
             L = curv * float(np.max(s * rows)) * n / s.sum() + l2
             return 1.0 / max(L, 1e-12)
-        Xs = X * np.sqrt(s / s.sum())[:, None]
-        if self.fit_intercept:
-            Xs = np.hstack([Xs, np.sqrt(s / s.sum())[:, None]])
-        XsT = np.ascontiguousarray(Xs.T)  # both products by mlc's BLAS, each a GEMV on a row-major matrix
-        v = np.random.default_rng(0).normal(size=Xs.shape[1])
+        rs = np.sqrt(s / s.sum())
+        if _is_sparse(X):  # X~^T S X~ v by two sparse products, [X, 1] never formed
+            def gram(v):
+                t = rs * (X @ v[:d] + (v[d] if self.fit_intercept else 0.0))
+                u = X.T @ (rs * t)
+                return np.append(u, np.dot(rs, t)) if self.fit_intercept else u
+            d = X.shape[1]
+        else:
+            Xs = X * rs[:, None]
+            if self.fit_intercept:
+                Xs = np.hstack([Xs, rs[:, None]])
+            XsT = np.ascontiguousarray(Xs.T)  # both products by mlc's BLAS, each a GEMV on a row-major matrix
+
+            def gram(v):
+                return linear_scores(XsT, linear_scores(Xs, v))
+        v = np.random.default_rng(0).normal(size=X.shape[1] + (1 if self.fit_intercept else 0))
         lam = 0.0
         for _ in range(50):
-            u = linear_scores(XsT, linear_scores(Xs, v))
+            u = gram(v)
             lam = float(np.linalg.norm(u))
             if lam == 0:
                 break
@@ -291,7 +303,7 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         """Fit the model; X (n_samples, n_features), y (n_samples,) class labels of any type."""
         self._check_params()
         penalty, C, l1_ratio = self._resolve_penalty()
-        X, y = self._validate_data(X, y, reset=True, dtype=np.float64, order="C")
+        X, y = self._validate_data(X, y, reset=True, dtype=np.float64, order="C", accept_sparse="csr")
         check_classification_targets(y)
         classes, codes = encode_labels(y)
         if len(classes) < 2:
@@ -325,12 +337,13 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
             l2_scale = (1.0 - l1_ratio) / C if penalty != _PENALTIES[None] else 0.0
             lr = (float(self.learning_rate) if self.learning_rate != "auto"
                   else self._auto_learning_rate(X, sw, n_classes, min(batch, n), l2_scale))
-        if self.solver == "sag" and penalty != _PENALTIES[None] and not self.fit_intercept and not X.any():
+        if self.solver == "sag" and penalty != _PENALTIES[None] and not self.fit_intercept and not (
+                X.data if _is_sparse(X) else X).any():
             raise ZeroDivisionError("Current sag implementation does not handle the case step_size * alpha_scaled == 1")
         seed = seed_from_random_state(self.random_state) if not full_batch else 0
         w0 = self._warm_start_point(k, d, P)
         w, loss_curve, obj_curve, n_iter, converged = _mlc.logistic_fit(
-            X, codes, sw, w0, n_classes, solver, penalty, C, l1_ratio, bool(self.fit_intercept),
+            csr_parts(X) if _is_sparse(X) else X, codes, sw, w0, n_classes, solver, penalty, C, l1_ratio, bool(self.fit_intercept),
             int(self.max_iter), float(self.tol), batch_size=int(min(batch, n)),
             lr_schedule=_SCHEDULES[self.lr_schedule], learning_rate=lr, power_t=float(self.power_t),
             lr_decay=float(self.lr_decay), lr_step_size=int(self.lr_step_size), momentum=float(self.momentum),
@@ -385,8 +398,11 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
             z = np.column_stack([np.zeros_like(z), z])
         return log_softmax(z)
 
+    _accept_sparse = "csr"
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
         if self.solver == "liblinear":  # two classes only, as scikit-learn's liblinear
             tags.classifier_tags.multi_class = False
         return tags

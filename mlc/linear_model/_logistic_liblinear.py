@@ -23,7 +23,7 @@ import warnings
 import numpy as np
 
 from .. import _mlc
-from .._validation import compute_class_weight, seed_from_random_state
+from .._validation import _is_sparse, compute_class_weight, csr_parts, seed_from_random_state
 from ..exceptions import ConvergenceWarning
 
 __all__ = ["check_solver", "fit_liblinear"]
@@ -50,7 +50,7 @@ def fit_liblinear(est, X, codes, sample_weight, C, l1):
         raise ValueError("The 'liblinear' solver does not support multiclass classification (n_classes >= 3). "
                          "Either use another solver or wrap the estimator in a OneVsRestClassifier to keep "
                          "applying a one-versus-rest scheme. Only binary classification is supported.")
-    if np.max(X) > 1e30:
+    if (X.data if _is_sparse(X) else X).max(initial=-np.inf) > 1e30:
         raise ValueError("Using the 'liblinear' solver while X contains a maximum value > 1e30 results in a "
                          "frozen fit. Please choose another solver or rescale the input X.")
     dual = bool(est.dual)
@@ -68,7 +68,8 @@ def fit_liblinear(est, X, codes, sample_weight, C, l1):
     bias = float(est.intercept_scaling) if est.fit_intercept else 0.0
     seed = seed_from_random_state(est.random_state) % 2**64  # drawn whatever the solver, as scikit-learn does
     coef, n_iter, loss_curves, obj_curves = _mlc.linear_svc_fit(
-        X, codes, sample_weight, cw, n_classes, solver, float(C), float(est.tol), int(est.max_iter), bias, seed)
+        csr_parts(X) if _is_sparse(X) else X, codes, sample_weight, cw, n_classes, solver, float(C), float(est.tol),
+        int(est.max_iter), bias, seed)
     d = X.shape[1]
     est.coef_ = np.ascontiguousarray(coef[:, :d])
     est.intercept_ = bias * coef[:, d] if est.fit_intercept else np.zeros(1)

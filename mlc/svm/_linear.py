@@ -16,6 +16,10 @@ w~_{y_i}).x~_i) instead (solver 4). Solvers (csrc/svm/linear_svm.c; the numbers 
   5     primal coordinate descent with line search (Yuan et al. 2010): l1 + squared hinge.
 LinearSVR minimises 0.5 ||w~||^2 + C sum_i s_i loss(y_i - w~.x~_i) with the epsilon-insensitive loss
 max(0, |r| - epsilon) or its square, by dual coordinate descent (Ho and Lin 2012; solvers 13, 12).
+Sparse input: scipy.sparse CSR/CSC X (fit and predict) is never densified; the row-wise solvers (1, 2,
+3, 4, 12, 13) read its rows in place, the column-wise l1 solver 5 works on a dense (n_features + 1,
+n_samples) copy of the columns, as it does for dense X. The intercept stays LIBLINEAR's appended
+constant feature. Same coef_ as on the dense copy.
 """
 import numbers
 import warnings
@@ -24,8 +28,8 @@ import numpy as np
 
 from .. import _mlc
 from .._math import linear_scores
-from .._validation import (check_classification_targets, check_is_fitted, check_sample_weight, check_scalar,
-                           compute_class_weight, encode_labels, seed_from_random_state)
+from .._validation import (_is_sparse, check_classification_targets, check_is_fitted, check_sample_weight,
+                           check_scalar, compute_class_weight, csr_parts, encode_labels, seed_from_random_state)
 from ..base import BaseEstimator, ClassifierMixin, LinearClassifierMixin, RegressorMixin
 from ..exceptions import ConvergenceWarning
 
@@ -43,6 +47,11 @@ _SOLVERS = {
     # and strong duality holds, so dual=False runs solver 12 (same optimum)
     ("squared_epsilon_insensitive", "l2", False): _mlc.LINEAR_SVM_L2R_L2LOSS_SVR_DUAL,
 }
+
+
+def _rows(X):
+    """X as the kernels take it: the array, or a CSR matrix's (data, indices, indptr, n_cols)."""
+    return csr_parts(X) if _is_sparse(X) else X
 
 
 def _solver(loss, penalty, dual):
@@ -164,7 +173,7 @@ class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
     def fit(self, X, y, sample_weight=None):
         """Fit the model; X (n_samples, n_features), y (n_samples,) class labels of any type."""
         self._check_params()
-        X, y = self._validate_data(X, y, reset=True, dtype=np.float64, order="C")
+        X, y = self._validate_data(X, y, reset=True, dtype=np.float64, order="C", accept_sparse="csr")
         check_classification_targets(y)
         classes, codes = encode_labels(y)
         if len(classes) < 2:
@@ -183,7 +192,7 @@ class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         bias = float(self.intercept_scaling) if self.fit_intercept else 0.0
         seed = seed_from_random_state(self.random_state) % 2**64
         coef, n_iter, loss_curves, obj_curves = _mlc.linear_svc_fit(
-            X, codes, sw, cw, len(classes), solver, float(self.C), float(self.tol), int(self.max_iter), bias, seed)
+            _rows(X), codes, sw, cw, len(classes), solver, float(self.C), float(self.tol), int(self.max_iter), bias, seed)
         self.classes_ = classes
         if solver == _mlc.LINEAR_SVM_MCSVM_CS and len(classes) == 2:  # scikit-learn keeps one row: the difference
             coef = (coef[1] - coef[0])[None, :]
@@ -198,6 +207,12 @@ class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
                   f"final objective per problem: {', '.join(f'{c[-1]:.6g}' for c in obj_curves)}")
         return self
 
+    _accept_sparse = "csr"
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
 
 
 class LinearSVR(RegressorMixin, BaseEstimator):
@@ -241,7 +256,8 @@ class LinearSVR(RegressorMixin, BaseEstimator):
         if not np.isfinite(self.epsilon):
             raise ValueError(f"epsilon must be finite, got {self.epsilon}.")
         _check_common(self)
-        X, y = self._validate_data(X, y, reset=True, dtype=np.float64, order="C", y_numeric=True)
+        X, y = self._validate_data(X, y, reset=True, dtype=np.float64, order="C", y_numeric=True,
+                                   accept_sparse="csr")
         y = np.ascontiguousarray(y, dtype=np.float64)
         n, d = X.shape
         dual = _resolve_dual(self.dual, self.loss, "l2", n, d)
@@ -250,7 +266,7 @@ class LinearSVR(RegressorMixin, BaseEstimator):
         bias = float(self.intercept_scaling) if self.fit_intercept else 0.0
         seed = seed_from_random_state(self.random_state) % 2**64
         coef, n_iter, loss_curve, obj_curve = _mlc.linear_svr_fit(
-            X, y, sw, solver, float(self.C), float(self.tol), int(self.max_iter), bias, float(self.epsilon), seed)
+            _rows(X), y, sw, solver, float(self.C), float(self.tol), int(self.max_iter), bias, float(self.epsilon), seed)
         self.coef_ = np.ascontiguousarray(coef[:d])
         self.intercept_ = np.array([bias * coef[d]]) if self.fit_intercept else 0.0  # scikit-learn's 0.0
         self.n_iter_ = int(n_iter)
@@ -263,5 +279,10 @@ class LinearSVR(RegressorMixin, BaseEstimator):
 
     def predict(self, X):
         check_is_fitted(self)
-        X = self._validate_data(X, reset=False, dtype=np.float64)
+        X = self._validate_data(X, reset=False, dtype=np.float64, accept_sparse="csr")
         return linear_scores(X, self.coef_, np.ravel(self.intercept_)[0])
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
