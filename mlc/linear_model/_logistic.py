@@ -41,6 +41,12 @@ Solvers (csrc/linear/optim.c, csrc/linear/logistic.c):
             the search fails, as scikit-learn; mlc does that silently, where scikit-learn warns).
             The same steps and iteration counts as scikit-learn's. Where newton-cg's line search fails
             it stops with scikit-learn's UserWarning "Line Search failed".
+
+Sparse input: scipy.sparse CSR/CSC X (fit and predict, any solver) is never densified: the C passes
+read the CSR rows in place (csrc/linear/logistic.c, logistic_newton.c, logistic_sag.c; LIBLINEAR's
+through csrc/svm/linear_svm_problem.h), giving the dense copy's optimum. As in scikit-learn, sag and saga
+damp the intercept's steps by 0.01 on sparse input (so it converges more slowly there), and
+newton-cholesky's Hessian is (n_features + 1)^2 whatever the input.
 """
 import numbers
 import warnings
