@@ -26,6 +26,8 @@
  *    running sums of the step sizes (cum, and cum_prox for the L1 thresholds). The engine walks rows
  *    as (values, feature indices, count): a CSR row's own entries, a dense row's 0 .. D-1. On CSR input
  *    the intercept's steps are damped by intercept_decay = 0.01, as scikit-learn does.
+ * Dense rows without the L1 prox take one shortcut: every feature shares the last step's lag, so the lazy
+ * steps, the logits and the bookkeeping are one pass over the row (dense_step_logits).
  * The one departure: a feature's missed SAGA steps whose thresholds may bind are replayed oldest
  * first (scikit-learn replays them newest first).
  */
@@ -108,21 +110,14 @@ static int lagged_update(sag *s, const int32_t *ind, int64_t nnz, int64_t it, in
     return MLC_OK;
 }
 
-/* Logits of row x (its nnz values at features ind) into s->g, then its loss gradient times sw. */
-static void row_gradient(sag *s, const double *x, const int32_t *ind, int64_t nnz, int32_t yi, double swi) {
+/* s->g (K) in: the row's V x_i; out: its loss gradient in the logits times sw. */
+static void gradient_from_logits(sag *s, int32_t yi, double swi) {
     const int64_t k = s->k;
     double *z = s->g;
-    for (int64_t c = 0; c < k; c++) z[c] = 0.0;
     if (k == 1) {
-        double acc = 0.0;
-        for (int64_t t = 0; t < nnz; t++) acc += s->v[ind[t]] * x[t];
-        const double p = mlc_sigmoid_f64(s->wscale * acc + s->b[0]);
+        const double p = mlc_sigmoid_f64(s->wscale * z[0] + s->b[0]);
         z[0] = swi * (p - (yi == 1 ? 1.0 : 0.0));
         return;
-    }
-    for (int64_t t = 0; t < nnz; t++) {
-        const double *vf = s->v + (int64_t)ind[t] * k, xt = x[t];
-        for (int64_t c = 0; c < k; c++) z[c] += vf[c] * xt;
     }
     double mx = -INFINITY, sum = 0.0;
     for (int64_t c = 0; c < k; c++) {
@@ -134,6 +129,53 @@ static void row_gradient(sag *s, const double *x, const int32_t *ind, int64_t nn
         sum += z[c];
     }
     for (int64_t c = 0; c < k; c++) z[c] = swi * (z[c] / sum - (c == yi ? 1.0 : 0.0));
+}
+
+/* Logits of row x (its nnz values at features ind) into s->g, then its loss gradient times sw. */
+static void row_gradient(sag *s, const double *x, const int32_t *ind, int64_t nnz, int32_t yi, double swi) {
+    const int64_t k = s->k;
+    double *z = s->g;
+    for (int64_t c = 0; c < k; c++) z[c] = 0.0;
+    if (k == 1) {
+        double acc = 0.0;
+        for (int64_t t = 0; t < nnz; t++) acc += s->v[ind[t]] * x[t];
+        z[0] = acc;
+    } else {
+        for (int64_t t = 0; t < nnz; t++) {
+            const double *vf = s->v + (int64_t)ind[t] * k, xt = x[t];
+            for (int64_t c = 0; c < k; c++) z[c] += vf[c] * xt;
+        }
+    }
+    gradient_from_logits(s, yi, swi);
+}
+
+/* A dense row without the L1 prox: every feature took part in the previous step, so all share one lag
+ * (that of hist[0]) and the lazy steps, the logits and the new hist are one pass over the row, as
+ * lagged_update followed by row_gradient (the same operations per feature). */
+static void dense_step_logits(sag *s, const double *x, int64_t it) {
+    const int64_t k = s->k, d = s->d, h = s->hist[0];
+    const double cs = it > 0 ? s->cum[it - 1] - (h > 0 ? s->cum[h - 1] : 0.0) : 0.0;
+    double *v = s->v, *z = s->g;
+    const double *gs = s->sum_grad;
+    if (k == 1) {
+        double acc = 0.0;
+        for (int64_t j = 0; j < d; j++) {
+            v[j] -= cs * gs[j];
+            acc += v[j] * x[j];
+        }
+        z[0] = acc;
+    } else {
+        for (int64_t c = 0; c < k; c++) z[c] = 0.0;
+        for (int64_t j = 0; j < d; j++) {
+            double *vf = v + j * k;
+            const double *gf = gs + j * k;
+            for (int64_t c = 0; c < k; c++) {
+                vf[c] -= cs * gf[c];
+                z[c] += vf[c] * x[j];
+            }
+        }
+    }
+    for (int64_t j = 0; j < d; j++) s->hist[j] = it;
 }
 
 /* One step on row i (the it-th of the epoch). */
@@ -149,8 +191,13 @@ static int sag_step(sag *s, int64_t i, int64_t it, int64_t *num_seen, double wsc
         ++*num_seen;
     }
     const double m = (double)*num_seen;
-    if (it > 0 && (st = lagged_update(s, ind, nnz, it, 0)) != MLC_OK) return st;
-    row_gradient(s, x, ind, nnz, s->y[i], s->sw != NULL ? s->sw[i] : 1.0);
+    if (pr->X != NULL && !s->prox) {
+        dense_step_logits(s, x, it);
+        gradient_from_logits(s, s->y[i], s->sw != NULL ? s->sw[i] : 1.0);
+    } else {
+        if (it > 0 && (st = lagged_update(s, ind, nnz, it, 0)) != MLC_OK) return st;
+        row_gradient(s, x, ind, nnz, s->y[i], s->sw != NULL ? s->sw[i] : 1.0);
+    }
     s->wscale *= wscale_update;
     // SAGA's correction (g_i - g_i_old) x_i (1 - 1/m) goes in now; the average's step waits in cum
     const double corr_scale = s->step * (1.0 - 1.0 / m) / s->wscale;
@@ -250,9 +297,15 @@ int mlc_logistic_sag_fit(double *w, int64_t *n_iter, int *converged, const mlc_l
     mlc_rng_seed(&rng, p->seed);
     int64_t num_seen = 0, epoch = 0;
     *converged = 0;
+    // the rows are drawn one step ahead (the same sequence), so that a dense row is fetched while the
+    // step before it runs
+    int64_t next = (int64_t)mlc_rng_below(&rng, (uint64_t)n);
     while (epoch < p->max_iter) {
         for (int64_t it = 0; it < n; it++) {
-            const int64_t i = (int64_t)mlc_rng_below(&rng, (uint64_t)n);
+            const int64_t i = next;
+            next = (int64_t)mlc_rng_below(&rng, (uint64_t)n);
+            if (pr->X != NULL)
+                for (int64_t o = 0; o < d; o += 8) __builtin_prefetch(pr->X + next * d + o, 0, 3);
             if ((st = sag_step(&s, i, it, &num_seen, wscale_update)) != MLC_OK) goto done;
         }
         // every epoch ends with all lazy steps applied, so the weights checked (and returned) are current
