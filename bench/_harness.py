@@ -107,6 +107,42 @@ def compare(family, work, mlc_fn, ref_fn, quality, quality_name, ref_name="sciki
                spread=spread)
 
 
+_PEAK = """
+import resource, sys
+sys.path.insert(0, {root!r})
+{setup}
+if {lib!r} == "mlc":
+    import mlc
+    mlc.set_num_threads({threads})
+else:
+    from threadpoolctl import threadpool_limits
+    threadpool_limits({threads})
+def status_kb(key):
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith(key))
+try:  # reset the peak (VmHWM) to the current RSS: "5" to clear_refs (Linux >= 4.0)
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+    peak = lambda: status_kb("VmHWM:")
+except OSError:
+    peak = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = status_kb("VmRSS:")
+{fit}
+print(peak() - before)
+"""
+
+
+def peak_fit_mb(setup, fit, lib, threads):
+    """MB of peak RSS that the code `fit` adds, run in a fresh process after the code `setup` (which builds
+    the data and imports the estimator), with `lib` ("mlc" or the reference) on `threads` threads: the peak
+    RSS (VmHWM, reset to the current RSS just before the fit) less the RSS before it. Not ru_maxrss: Linux
+    carries the forking parent's RSS into an exec'd child's, so a child of a big bench process would report
+    the parent's size."""
+    code = _PEAK.format(root=ROOT, setup=setup, fit=fit, lib=lib, threads=threads)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return int(out.stdout.split()[-1]) / 1024
+
+
 @dataclass
 class Side:
     """One side of a row, run by a worker process (bench/_worker.py): that process imports `preload`

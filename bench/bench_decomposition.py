@@ -8,14 +8,10 @@ The sparse TruncatedSVD row (LSA on a tf-idf-like CSR matrix, 0.1% density; 100k
 during the fit less its RSS just before (the matrix is built first, the same in both), in the row's
 note. The peak is the process's VmHWM with the mark reset just before the fit (/proc/self/clear_refs),
 not ru_maxrss: a child's ru_maxrss starts at its parent's RSS when it was forked, so it reported the
-bench process's size, not the fit's."""
-import os
-import subprocess
-import sys
-
+bench process's size, not the fit's (bench._harness.peak_fit_mb)."""
 import numpy as np
 
-from bench._harness import compare
+from bench._harness import compare, peak_fit_mb
 from bench._intelex import REF_NAME, intelex
 
 
@@ -40,40 +36,12 @@ def _tfidf_like(n, d, density, seed):
     return X.tocsr()
 
 
-_PEAK = """
-import sys
-sys.path.insert(0, {root!r})
-from bench.bench_decomposition import _tfidf_like
-X = _tfidf_like({n}, {d}, {density}, 0)
-if {lib!r} == "mlc":
-    import mlc
-    from mlc.decomposition import TruncatedSVD
-    mlc.set_num_threads({threads})
-else:
-    from threadpoolctl import threadpool_limits
-    threadpool_limits({threads})
-    from sklearn.decomposition import TruncatedSVD
-def status_kb(key):
-    with open("/proc/self/status") as f:
-        return next(int(line.split()[1]) for line in f if line.startswith(key))
-before = status_kb("VmRSS:")
-try:
-    with open("/proc/self/clear_refs", "w") as f:
-        f.write("5")  # VmHWM := the RSS now (else it keeps the peak of building X, below the RSS after)
-except OSError:
-    pass
-TruncatedSVD({k}, random_state=0).fit(X)
-print(status_kb("VmHWM:") - before)
-"""
-
-
 def _peak_mb(lib, n, d, density, k, threads):
-    """MB of peak RSS a TruncatedSVD fit adds, in a fresh process (VmHWM reset before the fit, less the
-    RSS before it)."""
-    code = _PEAK.format(root=os.path.dirname(os.path.dirname(os.path.abspath(__file__))), n=n, d=d,
-                        density=density, k=k, lib=lib, threads=threads)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return int(out.stdout.split()[-1]) / 1024
+    """MB of peak RSS a TruncatedSVD fit adds, in a fresh process (bench._harness.peak_fit_mb)."""
+    est = "mlc.decomposition" if lib == "mlc" else "sklearn.decomposition"
+    setup = (f"from bench.bench_decomposition import _tfidf_like\nX = _tfidf_like({n}, {d}, {density}, 0)\n"
+             f"from {est} import TruncatedSVD")
+    return peak_fit_mb(setup, f"TruncatedSVD({k}, random_state=0).fit(X)", lib, threads)
 
 
 def rows(quick=False):

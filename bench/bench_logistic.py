@@ -24,6 +24,42 @@ def _binary(n, d, seed, informative):
     return X, y
 
 
+def _tfidf_task(n, d, density, seed):
+    """bench_decomposition's tf-idf-like CSR matrix and two classes from a sparse linear rule on it."""
+    from bench.bench_decomposition import _tfidf_like
+    X = _tfidf_like(n, d, density, seed)
+    rng = np.random.default_rng(seed)
+    s = X @ (rng.normal(size=d) * (rng.random(d) < 0.1))
+    return X, (s > np.median(s)).astype(np.int64)
+
+
+def sparse_row(family, work, n, d, density, mlc_est, ref_est, quality, quality_name, quick):
+    """A row on _tfidf_task's matrix (never densified), each side's peak memory of one fit (in a fresh
+    process) in its note. mlc_est / ref_est: constructor calls as code, e.g. "LinearSVC(C=1.0)", of a class
+    of mlc's / scikit-learn's `family` module."""
+    import mlc
+    from bench._harness import peak_fit_mb, selected
+    if not selected(work):
+        return None
+    X, y = _tfidf_task(n, d, density, 0)
+    mod = family.replace("svm_linear", "svm")
+    cls = mlc_est.split("(")[0]
+    ns = {cls: getattr(__import__(f"mlc.{mod}", fromlist=[cls]), cls)}
+    make_mlc = eval(f"lambda: {mlc_est}", ns)  # noqa: S307 (the bench's own constant strings)
+    ns = {cls: getattr(__import__(f"sklearn.{mod}", fromlist=[cls]), cls)}
+    make_ref = eval(f"lambda: {ref_est}", ns)  # noqa: S307
+    row = compare(family, work, lambda: make_mlc().fit(X, y), lambda: make_ref().fit(X, y),
+                  lambda m: quality(m, X, y), quality_name, repeats=1 if quick else 3)
+    setup = f"from bench.bench_logistic import _tfidf_task\nX, y = _tfidf_task({n}, {d}, {density}, 0)\n"
+    th = mlc.get_num_threads()
+    # a warm-up fit on 64 rows first: the libraries' one-time buffers (OpenBLAS's) are not the fit's memory
+    peak = [peak_fit_mb(setup + f"from {lib}.{mod} import {cls}\n{est}.fit(X[:64], y[:64])", f"{est}.fit(X, y)",
+                        side, th)
+            for lib, est, side in (("mlc", mlc_est, "mlc"), ("sklearn", ref_est, "sklearn"))]
+    row.note = f" [peak memory of the fit: mlc {peak[0]:.0f} MB, scikit-learn {peak[1]:.0f} MB]"
+    return row
+
+
 def rows(quick=False):
     import sklearn.linear_model as skl
     from sklearn.datasets import load_digits
@@ -60,6 +96,14 @@ def rows(quick=False):
                       lambda kw=kw: ml.LogisticRegression(**kw).fit(X, y),
                       lambda kw=kw: skl.LogisticRegression(**kw).fit(X, y),
                       lambda m: _objective(m, X, y, 1.0, "l2"), "objective", repeats=repeats)
+
+    # sparse input: a tf-idf-like CSR matrix, 0.1% density, scikit-learn's defaults (lbfgs, tol 1e-4)
+    ns, ds = (20_000, 20_000) if quick else (100_000, 100_000)
+    row = sparse_row("linear_model", f"LogisticRegression L2 lbfgs CSR tf-idf-like {ns}x{ds} density 0.001",
+                     ns, ds, 0.001, "LogisticRegression(max_iter=1000)", "LogisticRegression(max_iter=1000)",
+                     lambda m, X, y: _objective(m, X, y, 1.0, "l2"), "objective", quick)
+    if row is not None:
+        yield row
 
     Xd, yd = load_digits(return_X_y=True)
     Xd = StandardScaler().fit_transform(Xd)

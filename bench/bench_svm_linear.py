@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 
 from bench._harness import compare
+from bench.bench_logistic import sparse_row
 
 
 def primal_objective(model, X, y, C, penalty="l2", loss="squared_hinge", intercept_scaling=1.0):
@@ -62,3 +63,11 @@ def rows(quick=False):
         yield row
         acc = [np.mean(cls(**kw).fit(X, y).predict(X) == y) for cls in (mlc.svm.LinearSVC, sklearn.svm.LinearSVC)]
         yield dataclasses.replace(row, quality_name="train accuracy", mlc_quality=acc[0], ref_quality=acc[1])
+
+    # sparse input: a tf-idf-like CSR matrix, 0.1% density, LIBLINEAR's dual CD (the text-classification path)
+    n, d = (20_000, 20_000) if quick else (100_000, 100_000)
+    row = sparse_row("svm_linear", f"LinearSVC sq-hinge dual CD CSR tf-idf-like {n}x{d} density 0.001", n, d, 0.001,
+                     "LinearSVC(dual=True, random_state=0)", "LinearSVC(dual=True, random_state=0)",
+                     lambda m, X, y: primal_objective(m, X, y, 1.0), "primal objective", quick)
+    if row is not None:
+        yield row
