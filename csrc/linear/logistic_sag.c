@@ -159,6 +159,7 @@ static void dense_step_logits(sag *s, const double *x, int64_t it) {
     const double *gs = s->sum_grad;
     if (k == 1) {
         double acc = 0.0;
+#pragma omp simd reduction(+ : acc)
         for (int64_t j = 0; j < d; j++) {
             v[j] -= cs * gs[j];
             acc += v[j] * x[j];
@@ -201,7 +202,17 @@ static int sag_step(sag *s, int64_t i, int64_t it, int64_t *num_seen, double wsc
     s->wscale *= wscale_update;
     // SAGA's correction (g_i - g_i_old) x_i (1 - 1/m) goes in now; the average's step waits in cum
     const double corr_scale = s->step * (1.0 - 1.0 / m) / s->wscale;
-    for (int64_t t = 0; t < nnz; t++) {
+    if (pr->X != NULL && k == 1) { // a dense binary row: the same operations without the index lookups
+        const double dg = g[0] - mem[0], vs = s->saga ? corr_scale : 0.0;
+        double *gs = s->sum_grad, *v = s->v;
+#pragma omp simd
+        for (int64_t j = 0; j < nnz; j++) {
+            const double corr = x[j] * dg;
+            v[j] -= corr * vs;
+            gs[j] += corr;
+        }
+    }
+    for (int64_t t = 0; t < nnz && (pr->X == NULL || k > 1); t++) {
         double *gf = s->sum_grad + (int64_t)ind[t] * k, *vf = s->v + (int64_t)ind[t] * k;
         for (int64_t c = 0; c < k; c++) {
             const double corr = x[t] * (g[c] - mem[c]);
