@@ -86,6 +86,17 @@ def test_logistic_sparse_equals_dense_copy(solver, kw, name):
     np.testing.assert_allclose(b.predict_proba(X), a.predict_proba(X.toarray()), atol=1e-4)
 
 
+@pytest.mark.parametrize("solver,kw", [("gd", {}), ("adam", {"batch_size": 16}), ("sgd", {"batch_size": 1})])
+@pytest.mark.parametrize("name", ["iris", "tfidf3"])
+def test_first_order_solvers_on_sparse_take_the_dense_copy_steps(solver, kw, name):
+    X, y = load(name)
+    est = dict(solver=solver, max_iter=5, random_state=0, **kw)
+    a = quiet_fit(LogisticRegression(**est), X.toarray(), y)
+    b = quiet_fit(LogisticRegression(**est), X, y)
+    close(b, a, 1e-8)
+    np.testing.assert_allclose(b.loss_curve_, a.loss_curve_, rtol=1e-10)
+
+
 @pytest.mark.parametrize("solver,name", [(s, n) for s in ("lbfgs", "newton-cg", "liblinear")
                                          for n in ("breast_cancer", "tfidf")] + [("saga", "tfidf")])
 def test_logistic_sparse_matches_sklearn(solver, name):
