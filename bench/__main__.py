@@ -1,7 +1,7 @@
 """python -m bench [family ...] [--quick] [--threads 1,2] [--busy] [-k TEXT]: mlc vs its reference, side by side.
 
-Prints a markdown table and writes bench/RESULTS.md (the families run, newest first replaces the
-rows of the same families). Every row runs at each thread count of --threads (default: 1 and all
+Prints a markdown table and writes bench/RESULTS.md (a family's rows from the newest run
+that ran it; the other families' rows stay). Every row runs at each thread count of --threads (default: 1 and all
 cores), the rows of one work next to each other: a lead that comes only from threads is not a lead.
 """
 import argparse
@@ -12,9 +12,10 @@ import os
 import pkgutil
 import platform
 import signal
+import subprocess
 import sys
 
-from bench._harness import close_procs, competing_process, markdown, select, spread_text
+from bench._harness import close_procs, competing_process, markdown, results_file, select, spread_text
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FAMILIES = sorted(m.name[len("bench_"):] for m in pkgutil.iter_modules([HERE])
@@ -42,6 +43,27 @@ def _thread_counts(text):
         if int(part) not in counts:
             counts.append(int(part))
     return counts
+
+
+def _write_results(args, table):
+    import numpy, sklearn
+    import mlc
+    machine = (f"{platform.processor() or platform.machine()} · {os.cpu_count()} cores · Python "
+               f"{platform.python_version()} · NumPy {numpy.__version__} · scikit-learn {sklearn.__version__}"
+               f" · mlc {mlc.__version__}")
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True,
+                                text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
+    ran = _expand(args.families) if args.families else FAMILIES
+    command = " ".join(["python -m bench"] + list(args.families))
+    run_line = (f"- {datetime.date.today()} · `{command}`" + (f" at {commit}" if commit else "")
+                + (f": {', '.join(ran)}" if args.families else " (all families)"))
+    path = os.path.join(HERE, "RESULTS.md")
+    old = open(path).read() if os.path.exists(path) else ""
+    with open(path, "w") as f:
+        f.write(results_file(old, table, ran, run_line, machine))
 
 
 def main(argv=None):
@@ -88,13 +110,7 @@ def main(argv=None):
     print()
     print(table)
     if not args.no_write and not args.quick and not args.busy and not args.select:
-        import numpy, sklearn
-        header = (f"# Bench results\n\n{datetime.date.today()} · {platform.processor() or platform.machine()}"
-                  f" · {os.cpu_count()} cores · Python {platform.python_version()} · NumPy {numpy.__version__}"
-                  f" · scikit-learn {sklearn.__version__} · mlc {mlc.__version__}\n\n"
-                  f"Command: `python -m bench {' '.join(args.families)}`\n\n")
-        with open(os.path.join(HERE, "RESULTS.md"), "w") as f:
-            f.write(header + table + "\n")
+        _write_results(args, table)
     return 0
 
 

@@ -302,3 +302,68 @@ def markdown(rows, threads, busy_core=None):
             f"{r.ref_s:.4f} ({r.ref_name}) | {r.ratio:.2f} | {spread_text(r)} | {r.quality_name} | {r.mlc_quality:.6g} | "
             f"{r.ref_quality:.6g} |")
     return "\n".join(lines)
+
+
+TABLE_HEAD = "| family | work | threads |"
+
+
+def results_file(old, table, families, run_line, machine_line):
+    """bench/RESULTS.md after a run of ``families``: their rows come from ``table`` (markdown's output), the
+    rows of every other family stay as ``old`` had them, and ``run_line`` heads the list of runs (an older
+    run stays listed while any of its families' rows remain). Paragraphs written by hand into ``old`` stay."""
+    families = set(families)
+    old_lines = old.splitlines() if old else []
+    kept_rows, runs, notes, para = [], [], [], []
+
+    def flush():
+        text = " ".join(para).strip()
+        para.clear()
+        if not text or text.startswith(("Threads:", "Command:", "**Measured under load**", "Runs (")):
+            return
+        if " cores · Python " in text:   # the machine line, written anew
+            return
+        notes.append(text)
+
+    for line in old_lines:
+        if line.startswith("| ") and not line.startswith(TABLE_HEAD):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if cells[0] not in families:
+                if len(cells) == 11:   # a table from before the ratio-spread column
+                    cells.insert(8, "-")
+                kept_rows.append("| " + " | ".join(cells) + " |")
+        elif line.startswith(("|---", TABLE_HEAD, "# ")):
+            continue
+        elif line.startswith("- ") and "`python -m bench" in line:
+            runs.append(line)
+        elif line.startswith("Command: `python -m bench"):   # the single run line of an older file
+            runs.append("- " + line[len("Command: "):])
+        elif not line.strip():
+            flush()
+        else:
+            para.append(line)
+    flush()
+    # an older run stays listed while a family it ran still has its rows from that run (no newer run of it)
+    left = {row.split(" | ")[0][2:] for row in kept_rows}
+    listed = []
+    for r in runs:   # newest first
+        fams = _run_families(r)
+        fams = set(left) if fams is None else fams & left
+        if fams:
+            listed.append(r)
+        left -= fams
+    runs = listed
+    new_lines = table.splitlines()
+    head = next(i for i, line in enumerate(new_lines) if line.startswith(TABLE_HEAD))
+    out = ["# Bench results", "", machine_line, "",
+           "Runs (newest first; a family's newest run replaces its rows):", run_line] + runs + [""]
+    for text in notes:
+        out += [text, ""]
+    out += new_lines[:head + 2] + new_lines[head + 2:] + kept_rows
+    return "\n".join(out) + "\n"
+
+
+def _run_families(run_line):
+    """The families a run line names after its colon ('...: cluster, nn'), or None for an all-family run."""
+    if ": " not in run_line.split("`")[-1]:
+        return None
+    return {f.strip() for f in run_line.split("`")[-1].split(": ", 1)[1].split(",") if f.strip()}

@@ -63,3 +63,26 @@ def test_table_has_the_spread_column(harness):
     cells = [c.strip() for c in table[4].strip("|").split("|")]
     assert header[7:9] == ["ratio mlc/ref", "ratio spread"]
     assert cells[7:9] == ["0.50", "0.40-0.60"] and cells[-2:] == ["1", "1"]
+
+
+def test_results_file_replaces_only_the_families_run(harness):
+    def table(fam, t_mlc):
+        rows = [harness.Row(fam, f"{fam} work", t_mlc, 2.0, "ref", "q", 1.0, 1.0, threads=t, spread=(0.4, 0.6))
+                for t in (1, 2)]
+        return harness.markdown(rows, [1, 2])
+
+    first = harness.results_file("", table("a", 1.0) + "\n" + table("b", 1.0).split("\n", 3)[3], ["a", "b"],
+                                 "- d1 · `python -m bench a b` at c1: a, b", "machine · 2 cores · Python 3")
+    first = first.replace("Runs (", "A note by hand.\n\nRuns (", 1)
+    second = harness.results_file(first, table("b", 0.5), ["b"], "- d2 · `python -m bench b` at c2: b",
+                                  "machine · 2 cores · Python 3")
+    rows = [line for line in second.splitlines() if line.startswith("| ") and not line.startswith("| family")]
+    assert [(r.split(" | ")[0], r.split(" | ")[5]) for r in rows] == [
+        ("| b", "0.5000"), ("| b", "0.5000"), ("| a", "1.0000"), ("| a", "1.0000")]
+    runs = [line for line in second.splitlines() if line.startswith("- ")]
+    assert runs == ["- d2 · `python -m bench b` at c2: b", "- d1 · `python -m bench a b` at c1: a, b"]
+    assert second.count("A note by hand.") == 1 and second.count("machine · 2 cores") == 1
+    # a run none of whose families keeps a row leaves the list
+    third = harness.results_file(second, table("a", 0.7), ["a"], "- d3 · `python -m bench a` at c3: a", "m · 2 cores · Python 3")
+    assert [line for line in third.splitlines() if line.startswith("- ")] == [
+        "- d3 · `python -m bench a` at c3: a", "- d2 · `python -m bench b` at c2: b"]
