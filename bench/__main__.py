@@ -101,6 +101,7 @@ def main(argv=None):
                         if row is None:   # not selected by -k
                             continue
                         row.threads = n_threads
+                        row.family = fam   # the family column names the bench module (RESULTS.md replaces by it)
                         print(f"  {row.family:12s} {row.work + row.note:55s} t={n_threads} mlc {row.mlc_s:9.4f}s  ref "
                               f"{row.ref_s:9.4f}s  ratio {row.ratio:5.2f} ({spread_text(row) or '-'})  "
                               f"{row.quality_name} {row.mlc_quality:.6g}"
