@@ -27,6 +27,8 @@ linear_model
     LinearRegression, Ridge, Lasso, ElasticNet, LogisticRegression, SGDClassifier, SGDRegressor
 svm
     SVC, SVR, LinearSVC, LinearSVR
+text
+    bag_of_words (CountVectorizer's counts and vocabulary, in C; returns a BagOfWords)
 nn
     estimators MLPClassifier, MLPRegressor, NeuralNetClassifier, NeuralNetRegressor;
     Sequential of layers Dense, Conv1d, Conv2d, MaxPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Dropout,
@@ -91,7 +93,8 @@ from ._config import _init_cpu_from_environment, show_config  # noqa: E402
 _init_cpu_from_environment()
 
 from . import (cluster, decomposition, discriminant_analysis, exceptions, linear_model, metrics,  # noqa: E402
-               mixture, naive_bayes, neighbors, nn, preprocessing, svm)
+               mixture, naive_bayes, neighbors, nn, preprocessing, svm, text)
 
 __all__ = ["set_num_threads", "get_num_threads", "show_config", "cluster", "decomposition",
-           "discriminant_analysis", "exceptions", "linear_model", "metrics", "mixture", "naive_bayes", "neighbors", "nn", "preprocessing", "svm", "__version__"]
+           "discriminant_analysis", "exceptions", "linear_model", "metrics", "mixture", "naive_bayes", "neighbors", "nn", "preprocessing", "svm", "text",
+           "__version__"]

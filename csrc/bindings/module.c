@@ -11,6 +11,7 @@ static PyMethodDef *family_tables[] = {
     mlc_least_squares_methods, mlc_logistic_methods, mlc_kernel_svm_methods, mlc_linear_svm_methods,
     mlc_sgd_methods, mlc_nn_dense_methods, mlc_nn_loss_methods, mlc_nn_conv_methods, mlc_nn_norm_methods,
     mlc_nn_optim_methods, mlc_discriminant_analysis_methods,
+    mlc_text_methods,
 };
 
 static PyMethodDef *merged = NULL;
