@@ -476,7 +476,7 @@ def _text_rows(datasets):
 
     name, docs = _text_corpus(datasets)
     out = []
-    for kw in ({}, {"min_df": 2, "max_df": 0.5}, {"max_features": 1000}):
+    for kw in ({}, dict(min_df=2, max_df=0.5), dict(max_features=1000)):
         args = ", ".join(f"{k}={v!r}" for k, v in kw.items())
         out.append((f"bag_of_words({args})", name, "output crc32",
                     lambda kw=kw: bag_of_words(docs, **kw), lambda kw=kw: sklearn_bag(docs, **kw), _bag_crc))
