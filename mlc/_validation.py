@@ -4,6 +4,7 @@ The C bindings re-check shapes and dtypes defensively but never user semantics (
 ranges): that is this module's job. Messages follow scikit-learn's wording where its
 ``check_estimator`` looks for it.
 """
+import math
 import numbers
 import warnings
 
@@ -528,12 +529,22 @@ def is_real(x):
     return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_))
 
 
-def check_scalar(x, name, target_type, *, min_val=None, max_val=None, include_boundaries="both"):
-    """Type- and range-check a hyper-parameter; the message names it and says what is allowed."""
+def check_scalar(x, name, target_type, *, min_val=None, max_val=None, include_boundaries="both",
+                 allow_inf=False):
+    """Type- and range-check a hyper-parameter; the message names it and says what is allowed.
+
+    A real value must be a number: NaN is always refused (every comparison with it is False, so a range
+    check alone lets it through), and so is +-inf unless ``allow_inf`` (scikit-learn accepts ``C=np.inf``
+    for LogisticRegression and SVC, ``p=np.inf`` for Minkowski distances) -- and then only where the range
+    is open on that side.
+    """
     if isinstance(x, bool) and target_type is not bool and bool not in np.atleast_1d(target_type):
         raise TypeError(f"{name} must be an instance of {target_type}, not bool.")
     if not isinstance(x, target_type):
         raise TypeError(f"{name} must be an instance of {target_type}, not {type(x).__name__}.")
+    if isinstance(x, numbers.Real) and not isinstance(x, numbers.Integral) and not math.isfinite(x):
+        if math.isnan(x) or not allow_inf or (x > 0 and max_val is not None) or (x < 0 and min_val is not None):
+            raise ValueError(f"{name} == {x}, must be a finite number.")
     lo_ok = include_boundaries in ("both", "left")
     hi_ok = include_boundaries in ("both", "right")
     if min_val is not None and (x < min_val or (x == min_val and not lo_ok)):
@@ -543,6 +554,13 @@ def check_scalar(x, name, target_type, *, min_val=None, max_val=None, include_bo
         op = "<=" if hi_ok else "<"
         raise ValueError(f"{name} == {x}, must be {op} {max_val}.")
     return x
+
+
+def check_bool(x, name):
+    """x must be a Python or NumPy bool (not 0/1, not a string)."""
+    if not isinstance(x, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a bool, got {x!r}.")
+    return bool(x)
 
 
 def check_choice(x, name, options):

@@ -225,7 +225,7 @@ def test_layouts_float32_strings_and_pickle():
     ({"dual": "yes"}, None, "dual must be a bool"),
     ({"intercept_scaling": 0.0}, None, "intercept_scaling == 0"),
     ({"intercept_scaling": -1.0}, None, "intercept_scaling == -1"),
-    ({"intercept_scaling": np.inf}, None, "intercept_scaling must be finite"),
+    ({"intercept_scaling": np.inf}, None, "intercept_scaling == inf, must be a finite number"),
     ({"intercept_scaling": "a"}, None, "intercept_scaling must be an instance"),
     ({"tol": 0.0}, None, "tol must be > 0 with the liblinear solver"),
     ({"max_iter": 0}, None, "max_iter == 0"),

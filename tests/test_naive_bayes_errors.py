@@ -124,9 +124,9 @@ def test_sparse_with_a_wrong_shape(cls, iris):
 
 @pytest.mark.parametrize("cls", [MultinomialNB, ComplementNB, BernoulliNB, CategoricalNB])
 @pytest.mark.parametrize("alpha,err,match", [
-    (-1.0, ValueError, "alpha must be a finite number >= 0"),
-    (np.nan, ValueError, "alpha must be a finite number >= 0"),
-    (np.inf, ValueError, "alpha must be a finite number >= 0"),
+    (-1.0, ValueError, r"alpha == -1.0, must be >= 0"),
+    (np.nan, ValueError, "alpha == nan, must be a finite number"),
+    (np.inf, ValueError, "alpha == inf, must be a finite number"),
     ("big", (TypeError, ValueError), "alpha must be"),
 ])
 def test_absurd_alpha(cls, alpha, err, match, iris):
@@ -151,7 +151,7 @@ def test_absurd_alpha_arrays_and_flags(iris):
         MultinomialNB(fit_prior="yes").fit(X, y)
     with pytest.raises(TypeError, match="norm must be a bool"):
         ComplementNB(norm=1).fit(X, y)
-    with pytest.raises(ValueError, match="binarize must be a finite number >= 0"):
+    with pytest.raises(ValueError, match=r"binarize == -1.0, must be >= 0"):
         BernoulliNB(binarize=-1.0).fit(X, y)
     with pytest.raises(ValueError, match="Number of priors must match number of classes"):
         MultinomialNB(class_prior=[0.5, 0.5]).fit(X, y)
@@ -163,10 +163,12 @@ def test_absurd_alpha_arrays_and_flags(iris):
 
 def test_absurd_var_smoothing_and_priors(iris):
     X, y = iris
-    for bad in (-1e-9, np.nan, np.inf):
-        with pytest.raises(ValueError, match="var_smoothing must be a finite number >= 0"):
+    for bad, match in ((-1e-9, "var_smoothing == -1e-09, must be >= 0"),
+                       (np.nan, "var_smoothing == nan, must be a finite number"),
+                       (np.inf, "var_smoothing == inf, must be a finite number")):
+        with pytest.raises(ValueError, match=match):
             GaussianNB(var_smoothing=bad).fit(X, y)
-    with pytest.raises(TypeError, match="var_smoothing must be a real number"):
+    with pytest.raises(TypeError, match="var_smoothing must be an instance of"):
         GaussianNB(var_smoothing="1e-9").fit(X, y)
     with pytest.raises(ValueError, match="Number of priors must match number of classes"):
         GaussianNB(priors=[0.5, 0.5]).fit(X, y)

@@ -86,8 +86,6 @@ class _BaseKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         check_scalar(self.n_clusters, "n_clusters", numbers.Integral, min_val=1)
         check_scalar(self.max_iter, "max_iter", numbers.Integral, min_val=1)
         check_scalar(self.tol, "tol", numbers.Real, min_val=0)
-        if not np.isfinite(self.tol):
-            raise ValueError(f"tol must be finite, got {self.tol}.")
         if not (self.n_init == "auto" or (isinstance(self.n_init, numbers.Integral)
                                           and not isinstance(self.n_init, bool) and self.n_init >= 1)):
             raise ValueError(f"n_init should be 'auto' or an int >= 1, got {self.n_init!r} instead.")

@@ -170,7 +170,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                 raise TypeError(f"The '{name}' parameter must be a bool, got {getattr(self, name)!r}.")
         check_choice(self.svd_solver, "The 'svd_solver' parameter",
                      {"auto", "full", "covariance_eigh", "randomized", "arpack"})
-        if not is_real(self.tol) or not self.tol >= 0:
+        if not is_real(self.tol) or not 0 <= self.tol < np.inf:
             raise ValueError(f"The 'tol' parameter must be a float >= 0, got {self.tol!r}.")
         if not (isinstance(self.iterated_power, str) and self.iterated_power == "auto"):
             _check_int(self.iterated_power, "iterated_power", 0)
@@ -424,7 +424,7 @@ class TruncatedSVD(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         check_choice(self.algorithm, "The 'algorithm' parameter", {"randomized", "arpack"})
         _check_int(self.n_iter, "n_iter", 0)
         _check_randomized_params(self.n_oversamples, self.power_iteration_normalizer)
-        if not is_real(self.tol) or not self.tol >= 0:
+        if not is_real(self.tol) or not 0 <= self.tol < np.inf:
             raise ValueError(f"The 'tol' parameter must be a float >= 0, got {self.tol!r}.")
 
     def fit(self, X, y=None):

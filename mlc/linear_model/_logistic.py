@@ -180,13 +180,9 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
                    for p in ("deprecated", "l2", "l1", "elasticnet", None)):
             raise ValueError(f"penalty must be one of ['l2', 'l1', 'elasticnet', None], got {self.penalty!r}.")
         check_choice(self.solver, "solver", [*_SOLVERS, "liblinear"])
-        check_scalar(self.C, "C", numbers.Real, min_val=0, include_boundaries="neither")
-        if np.isnan(self.C):
-            raise ValueError("C must be a float in (0, inf], got nan.")
+        check_scalar(self.C, "C", numbers.Real, min_val=0, include_boundaries="neither", allow_inf=True)
         if self.l1_ratio is not None:
             check_scalar(self.l1_ratio, "l1_ratio", numbers.Real, min_val=0, max_val=1)
-            if np.isnan(self.l1_ratio):
-                raise ValueError("l1_ratio must be a float in [0, 1], got nan.")
         check_scalar(self.max_iter, "max_iter", numbers.Integral, min_val=1)
         check_scalar(self.tol, "tol", numbers.Real, min_val=0)
         if not isinstance(self.fit_intercept, (bool, np.bool_)):
@@ -197,8 +193,6 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
             raise ValueError(f"warm_start must be a bool, got {self.warm_start!r}.")
         check_scalar(self.intercept_scaling, "intercept_scaling", numbers.Real, min_val=0,
                      include_boundaries="neither")
-        if not np.isfinite(self.intercept_scaling):
-            raise ValueError(f"intercept_scaling must be finite, got {self.intercept_scaling!r}.")
         if self.batch_size is not None:
             check_scalar(self.batch_size, "batch_size", numbers.Integral, min_val=1)
         if not (isinstance(self.learning_rate, str) and self.learning_rate == "auto"):

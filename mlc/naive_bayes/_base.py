@@ -1,7 +1,5 @@
 """What the naive Bayes classifiers share: the posterior from the joint log-likelihood, the labels of
 fit and partial_fit, the class prior."""
-import numbers
-
 import numpy as np
 
 from .. import _mlc
@@ -151,16 +149,3 @@ def _check_priors(priors, n_classes, name):
         raise ValueError(f"{name} must be finite.")
     return priors
 
-
-def _check_bool(value, name):
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be a bool, got {value!r}.")
-
-
-def _check_real(value, name, *, min_val=0.0):
-    """A finite real hyper-parameter >= min_val (not a bool)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {value!r}.")
-    if not np.isfinite(value) or value < min_val:
-        raise ValueError(f"{name} must be a finite number >= {min_val}, got {value!r}.")
-    return float(value)

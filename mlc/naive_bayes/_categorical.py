@@ -7,7 +7,6 @@ import numpy as np
 from .. import _mlc
 from .._threads import get_num_threads
 from .._validation import check_sample_weight
-from ._base import _check_real
 from ._discrete import _BaseDiscreteNB
 
 __all__ = ["CategoricalNB"]

@@ -7,8 +7,8 @@ import numpy as np
 
 from .. import _mlc
 from .._threads import get_num_threads
-from .._validation import check_sample_weight, csr_parts
-from ._base import _BaseNB, _check_bool, _check_non_negative, _check_priors, _check_real, _linear_jll
+from .._validation import check_bool, check_sample_weight, check_scalar, csr_parts
+from ._base import _BaseNB, _check_non_negative, _check_priors, _linear_jll
 
 __all__ = ["MultinomialNB", "ComplementNB", "BernoulliNB"]
 
@@ -39,14 +39,14 @@ class _BaseDiscreteNB(_BaseNB):
         return X
 
     def _check_params(self):
-        _check_bool(self.fit_prior, "fit_prior")
-        _check_bool(self.force_alpha, "force_alpha")
+        check_bool(self.fit_prior, "fit_prior")
+        check_bool(self.force_alpha, "force_alpha")
         if not isinstance(self.alpha, numbers.Real):
             alpha = np.asarray(self.alpha)
             if alpha.dtype.kind not in "biuf" or alpha.ndim != 1:
                 raise ValueError(f"alpha must be a float or a 1-D array of floats, got {self.alpha!r}.")
         else:
-            _check_real(self.alpha, "alpha")
+            check_scalar(self.alpha, "alpha", numbers.Real, min_val=0.0)
 
     def _check_alpha(self):
         """alpha as a float or an (n_features,) array, raised to 1e-10 (with a warning) unless force_alpha."""
@@ -375,7 +375,7 @@ class ComplementNB(_BaseDiscreteNB):
 
     def _check_params(self):
         super()._check_params()
-        _check_bool(self.norm, "norm")
+        check_bool(self.norm, "norm")
 
     def _count_checks(self, X):
         _check_non_negative(X, "ComplementNB (input X)")
@@ -500,12 +500,12 @@ class BernoulliNB(_BaseDiscreteNB):
     def _check_params(self):
         super()._check_params()
         if self.binarize is not None:
-            _check_real(self.binarize, "binarize")
+            check_scalar(self.binarize, "binarize", numbers.Real, min_val=0.0)
 
     def _binarized(self, X):
         if self.binarize is None:
             return X
-        threshold = _check_real(self.binarize, "binarize")
+        threshold = float(check_scalar(self.binarize, "binarize", numbers.Real, min_val=0.0))
         if isinstance(X, np.ndarray):
             return (X > threshold).astype(np.float64)
         X = X.copy()

@@ -1,10 +1,12 @@
 """GaussianNB: per-class means and variances of each feature, updated batch by batch in C."""
+import numbers
+
 import numpy as np
 
 from .. import _mlc
 from .._threads import get_num_threads
-from .._validation import check_sample_weight
-from ._base import _BaseNB, _check_priors, _check_real
+from .._validation import check_sample_weight, check_scalar
+from ._base import _BaseNB, _check_priors
 
 __all__ = ["GaussianNB"]
 
@@ -107,7 +109,7 @@ class GaussianNB(_BaseNB):
         self : object
             Returns the instance itself.
         """
-        var_smoothing = _check_real(self.var_smoothing, "var_smoothing")
+        var_smoothing = float(check_scalar(self.var_smoothing, "var_smoothing", numbers.Real, min_val=0.0))
         X, y = self._validate_data(X, y, reset=True, dtype=np.float64)
         codes = self._fit_labels(y)
         self._init_counters(X.shape[1])
@@ -146,7 +148,7 @@ class GaussianNB(_BaseNB):
         self : object
             Returns the instance itself.
         """
-        var_smoothing = _check_real(self.var_smoothing, "var_smoothing")
+        var_smoothing = float(check_scalar(self.var_smoothing, "var_smoothing", numbers.Real, min_val=0.0))
         first = getattr(self, "classes_", None) is None
         if first and classes is None:
             raise ValueError("classes must be passed on the first call to partial_fit.")

@@ -27,18 +27,13 @@ import numpy as np
 
 from .. import _mlc
 from .._threads import get_num_threads
-from .._validation import _is_sparse, check_is_fitted, check_sample_weight, csr_parts
+from .._validation import _is_sparse, check_bool, check_is_fitted, check_sample_weight, csr_parts
 from ..base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 
 __all__ = ["StandardScaler", "MinMaxScaler", "MaxAbsScaler"]
 
 _CENTER_SPARSE = ("Cannot center sparse matrices: pass `with_mean=False` instead. See docstring for "
                   "motivation and alternatives.")
-
-
-def _check_bool(value, name):
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be a bool, got {value!r}.")
 
 
 def _sample_weight(sample_weight, X):
@@ -144,7 +139,7 @@ class StandardScaler(_BaseScaler):
 
     def _check_params(self):
         for name in ("copy", "with_mean", "with_std"):
-            _check_bool(getattr(self, name), name)
+            check_bool(getattr(self, name), name)
 
     def _reset(self):
         for name in ("mean_", "var_", "scale_", "n_samples_seen_"):
@@ -262,8 +257,8 @@ class MinMaxScaler(_BaseScaler):
         self.clip = clip
 
     def _check_params(self):
-        _check_bool(self.copy, "copy")
-        _check_bool(self.clip, "clip")
+        check_bool(self.copy, "copy")
+        check_bool(self.clip, "clip")
         fr = self.feature_range
         if (not isinstance(fr, (tuple, list)) or len(fr) != 2
                 or not all(isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
@@ -375,7 +370,7 @@ class MaxAbsScaler(_BaseScaler):
 
     def partial_fit(self, X, y=None):
         """Update the running maximum absolute value with the rows of X (one batch)."""
-        _check_bool(self.copy, "copy")
+        check_bool(self.copy, "copy")
         first = not hasattr(self, "n_samples_seen_")
         X = self._check_X(X, reset=first)
         if _is_sparse(X):

@@ -58,7 +58,10 @@ class _BaseSVM(BaseEstimator):
 
     def _check_common(self):
         check_choice(self.kernel, "kernel", tuple(_KERNELS))
-        check_scalar(self.C, "C", numbers.Real, min_val=0.0, include_boundaries="neither")
+        # C=inf (a hard margin) as scikit-learn allows it for SVC; for SVR the dual is then unbounded
+        # along the tube and LIBSVM's SMO never stops (scikit-learn's SVR(C=np.inf) hangs), so it is refused
+        check_scalar(self.C, "C", numbers.Real, min_val=0.0, include_boundaries="neither",
+                     allow_inf=isinstance(self, ClassifierMixin))
         check_scalar(self.degree, "degree", numbers.Integral, min_val=0)
         check_scalar(self.coef0, "coef0", numbers.Real)
         check_scalar(self.tol, "tol", numbers.Real, min_val=0.0, include_boundaries="neither")

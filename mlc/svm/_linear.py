@@ -253,8 +253,6 @@ class LinearSVR(RegressorMixin, BaseEstimator):
             raise ValueError("loss must be one of ['epsilon_insensitive', 'squared_epsilon_insensitive'], got "
                              f"{self.loss!r}.")
         check_scalar(self.epsilon, "epsilon", numbers.Real, min_val=0)
-        if not np.isfinite(self.epsilon):
-            raise ValueError(f"epsilon must be finite, got {self.epsilon}.")
         _check_common(self)
         X, y = self._validate_data(X, y, reset=True, dtype=np.float64, order="C", y_numeric=True,
                                    accept_sparse="csr")
