@@ -104,6 +104,12 @@ def rows(quick=False):
                      lambda m, X, y: _objective(m, X, y, 1.0, "l2"), "objective", quick)
     if row is not None:
         yield row
+    # liblinear's l1 solver (newGLMNET) on the same matrix: coordinate descent over its CSC columns
+    est = "LogisticRegression(solver='liblinear', l1_ratio=1.0, random_state=0)"
+    row = sparse_row("linear_model", f"LogisticRegression liblinear L1 newGLMNET CSR tf-idf-like {ns}x{ds} density 0.001",
+                     ns, ds, 0.001, est, est, lambda m, X, y: _objective(m, X, y, 1.0, "l1"), "objective", quick)
+    if row is not None:
+        yield row
 
     Xd, yd = load_digits(return_X_y=True)
     Xd = StandardScaler().fit_transform(Xd)

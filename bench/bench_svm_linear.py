@@ -71,3 +71,10 @@ def rows(quick=False):
                      lambda m, X, y: primal_objective(m, X, y, 1.0), "primal objective", quick)
     if row is not None:
         yield row
+    # the l1 solver: primal coordinate descent over the CSC columns (built once from the CSR matrix)
+    row = sparse_row("svm_linear", f"LinearSVC l1 sq-hinge primal CD CSR tf-idf-like {n}x{d} density 0.001", n, d,
+                     0.001, "LinearSVC(penalty='l1', dual=False, random_state=0)",
+                     "LinearSVC(penalty='l1', dual=False, random_state=0)",
+                     lambda m, X, y: primal_objective(m, X, y, 1.0, penalty="l1"), "primal objective", quick)
+    if row is not None:
+        yield row

@@ -2,8 +2,9 @@
  *
  * The data stay row-major (N, D) or CSR, read through linear_svm_problem.h's row helpers; the intercept is a virtual feature of constant value `bias`
  * appended to every row (its weight w_b is the last entry of w~), so X is never copied except by
- * the l1 solver, which works on columns: it writes y_i x_ij by column into its scratch once per
- * problem. Solver 4 (Crammer-Singer) has its own block below the binary ones.
+ * the l1 solvers, which work on columns: on dense rows each problem writes y_i x_ij by column into
+ * its scratch; on CSR rows the fit builds X's CSC (O(NNZ + N)) once and the problems share it.
+ * Solver 4 (Crammer-Singer) has its own block below the binary ones.
  */
 #include "svm/linear_svm.h"
 #include "svm/linear_svm_problem.h"
@@ -15,6 +16,7 @@
 #include "core/dispatch.h"
 #include "core/reduce.h"
 #include "linear/optim.h"
+#include "svm/kernel.h"
 
 /* ---- the column passes of the l1 solver, dispatched per CPU level (core/dispatch.h) ----
  * Branch-free (a mask, not a jump, per sample) so that they vectorise: which b_i are positive
@@ -250,6 +252,42 @@ static int solve_primal_svc(double *w, int64_t *n_iter, curves *cv, problem *pr,
                                     primal_tol(pr, tol) * g0, primal_record, &ctx);
 }
 
+/* mlc_linear_svm_l1_column_grad and _step on column j of the CSR problem's shared columns (its
+ * entries only; the labels y are folded in here). step returns the change of sum_i C_i max(0, b_i)^2, as LIBLINEAR's sparse loop does. */
+static void l1_column_grad_csc(double *gH, const columns *cc, int64_t j, const double *y, const double *b,
+                               const double *c) {
+    const int32_t *row = cc->row;
+    const double *val = cc->val;
+    double g = 0.0, H = 0.0;
+    for (int64_t q = cc->ptr[j], end = cc->ptr[j + 1]; q < end; q++) {
+        const int64_t i = row[q];
+        const double bi = b[i], x = y[i] * val[q], t = (bi > 0 ? c[i] : 0.0) * x;
+        g += t * bi;
+        H += t * x;
+    }
+    gH[0] = g;
+    gH[1] = H;
+}
+
+/* b += a y x_j; with the change of the loss (want_change) or without (LIBLINEAR's sure step). */
+static double l1_column_step_csc(double *b, const columns *cc, int64_t j, const double *y, const double *c,
+                                 double a, int want_change) {
+    const int32_t *row = cc->row;
+    const double *val = cc->val;
+    double change = 0.0;
+    if (!want_change) {
+        for (int64_t q = cc->ptr[j], end = cc->ptr[j + 1]; q < end; q++) b[row[q]] += a * y[row[q]] * val[q];
+        return 0.0;
+    }
+    for (int64_t q = cc->ptr[j], end = cc->ptr[j + 1]; q < end; q++) {
+        const int64_t i = row[q];
+        const double bo = b[i], bn = bo + a * y[i] * val[q], po = bo > 0 ? bo : 0.0, pn = bn > 0 ? bn : 0.0;
+        b[i] = bn;
+        change += c[i] * (pn * pn - po * po);
+    }
+    return change;
+}
+
 /* ---- L1-regularised squared-hinge SVC, primal coordinate descent ------------------------------
  *   min_w~  ||w~||_1 + sum_i C_i max(0, b_i)^2,   b_i = 1 - y_i w~.x~_i  (kept up to date)
  * Each coordinate j takes the Newton step of the one-variable problem (the generalised second
@@ -258,7 +296,8 @@ static int solve_primal_svc(double *w, int64_t *n_iter, curves *cv, problem *pr,
  * change and needs no pass over the column). Variables at 0 with |grad| well inside the subgradient
  * box are shrunk. Stop when the l1 norm of the minimum-norm subgradient is <= tol' times its first
  * value, tol' as in the primal solver. Yuan, Chang, Hsieh and Lin, JMLR 2010, and the appendix of
- * Fan et al. 2008 (LIBLINEAR solver 5). Works on the columns xt (P, N). Writes w (P), *n_iter. */
+ * Fan et al. 2008 (LIBLINEAR solver 5). Works on the columns: xt (P, N) for dense rows, the shared CSC
+ * pr->cols for CSR rows (each pass then touches a column's entries only). Writes w (P), *n_iter. */
 static int solve_l1_svc(double *w, int64_t *n_iter, curves *cv, problem *pr, double tol, int64_t max_iter) {
     const int64_t n = pr->n, P = pr->P;
     const double sigma = 0.01;
@@ -266,18 +305,23 @@ static int solve_l1_svc(double *w, int64_t *n_iter, curves *cv, problem *pr, dou
     double *b = pr->resid, *xj_sq = pr->xj_sq, *c = pr->cost, *y = pr->yv;
     int64_t *index = pr->index;
     const double eps = primal_tol(pr, tol);
+    const columns *cc = pr->cols; // CSR rows: the shared columns; dense rows: xt
     memset(w, 0, sizeof(double) * P);
-    fold_columns(pr, 1);
+    if (cc == NULL) fold_columns(pr, 1);
     double loss = 0.0; // sum_i C_i max(0, b_i)^2 at the current b
     for (int64_t i = 0; i < n; i++) {
         b[i] = 1.0;
         loss += c[i];
     }
     for (int64_t j = 0; j < P; j++) {
-        const double *xj = pr->xt + j * n;
         double s = 0.0;
+        if (cc != NULL) {
+            for (int64_t q = cc->ptr[j]; q < cc->ptr[j + 1]; q++) s += c[cc->row[q]] * cc->val[q] * cc->val[q];
+        } else {
+            const double *xj = pr->xt + j * n;
 #pragma omp simd reduction(+ : s)
-        for (int64_t i = 0; i < n; i++) s += c[i] * xj[i] * xj[i];
+            for (int64_t i = 0; i < n; i++) s += c[i] * xj[i] * xj[i];
+        }
         xj_sq[j] = s;
         index[j] = j;
     }
@@ -292,9 +336,10 @@ static int solve_l1_svc(double *w, int64_t *n_iter, curves *cv, problem *pr, dou
             swap_i64(&index[s], &index[s + rand_below(&pr->rng, active - s)]);
         for (int64_t s = 0; s < active; s++) {
             const int64_t j = index[s];
-            const double *xj = pr->xt + j * n;
+            const double *xj = cc == NULL ? pr->xt + j * n : NULL;
             double gH[2]; // xj holds y_i x_ij
-            mlc_linear_svm_l1_column_grad(gH, xj, b, c, n);
+            if (cc == NULL) mlc_linear_svm_l1_column_grad(gH, xj, b, c, n);
+            else l1_column_grad_csc(gH, cc, j, y, b, c);
             const double G_loss = -2.0 * gH[0], H = MLC_MAX(2.0 * gH[1], 1e-12);
             const double violation = l1_violation(w[j], G_loss, gmax_old / l);
             if (violation < 0) {
@@ -306,17 +351,23 @@ static int solve_l1_svc(double *w, int64_t *n_iter, curves *cv, problem *pr, dou
             gnorm1 += violation;
             double dir = l1_newton_step(w[j], G_loss, H);
             if (fabs(dir) < 1e-12) continue;
-            double delta = fabs(w[j] + dir) - fabs(w[j]) + G_loss * dir, d_old = 0.0;
+            // the loss change is measured from the loss before this coordinate's step (loss0, or the
+            // sum of the partial steps' changes), as in LIBLINEAR
+            double delta = fabs(w[j] + dir) - fabs(w[j]) + G_loss * dir, d_old = 0.0, change = 0.0;
+            const double loss0 = loss;
             int ls;
             for (ls = 0; ls < max_ls; ls++) {
                 const double d_diff = d_old - dir; // b moves by -y x_j (dir - d_old)
                 double cond = fabs(w[j] + dir) - fabs(w[j]) - sigma * delta;
                 const int sure = xj_sq[j] * dir * dir + G_loss * dir + cond <= 0; // sufficient decrease for sure
-                // the update of b and the new loss in one pass; loss holds the old one
-                const double loss_new = mlc_linear_svm_l1_column_step(b, xj, c, d_diff, n);
-                cond += loss_new - loss;
-                loss = loss_new;
-                if (sure || cond <= 0) break;
+                if (cc != NULL) { // the column's entries only; loss is recomputed after the pass
+                    change += l1_column_step_csc(b, cc, j, y, c, d_diff, !sure);
+                    if (sure || cond + change <= 0) break;
+                } else { // the update of b and the new loss in one pass
+                    loss = mlc_linear_svm_l1_column_step(b, xj, c, d_diff, n);
+                    cond += loss - loss0;
+                    if (sure || cond <= 0) break;
+                }
                 d_old = dir;
                 dir *= 0.5;
                 delta *= 0.5;
@@ -333,10 +384,14 @@ static int solve_l1_svc(double *w, int64_t *n_iter, curves *cv, problem *pr, dou
         }
         if (iter == 0) gnorm1_init = gnorm1;
         iter++;
+        if (cc != NULL) {
+            loss = 0.0;
+            for (int64_t i = 0; i < n; i++) loss += b[i] > 0 ? c[i] * b[i] * b[i] : 0.0;
+        }
         double pen = 0.0;
         for (int64_t j = 0; j < P; j++) pen += fabs(w[j]);
         curve_push(cv, loss, loss + pen);
-        if (tick(pr, visited * n, iter, max_iter)) return MLC_EINTERRUPTED;
+        if (tick(pr, cc == NULL ? visited * n : cc->ptr[P], iter, max_iter)) return MLC_EINTERRUPTED;
         if (gnorm1 <= eps * gnorm1_init) {
             if (active == P) break;
             active = P;
@@ -530,10 +585,31 @@ static int rows_valid(const mlc_linear_svm_rows *rows) {
     return rows->X != NULL || (rows->data != NULL && rows->indices != NULL && rows->indptr != NULL);
 }
 
-/* Carves one allocation into the problem's arrays (the l1 solver's transposed copy of X only when
- * it is used). Returns MLC_OK or MLC_ENOMEM; free with mlc_free(*block). */
-static int problem_init(problem *pr, void **block, const mlc_linear_svm_rows *rows, int64_t n, int64_t d,
-                        int64_t n_classes, const mlc_linear_svm_params *p, const mlc_progress *progress) {
+/* The l1 solvers' shared columns of CSR rows (linear_svm_problem.h): X by feature (svm/kernel.c's
+ * mlc_svm_rows_by_feature), then the intercept column. One allocation, cc->ptr; MLC_OK or MLC_ENOMEM. */
+static int columns_init(columns *cc, const mlc_linear_svm_rows *rows, int64_t n, int64_t d, double bias) {
+    const int64_t nnz = rows->indptr[n], P = d + (bias > 0 ? 1 : 0), m = nnz + (P > d ? n : 0);
+    cc->ptr = mlc_malloc(sizeof(int64_t) * (size_t)(P + 1) + (sizeof(double) + sizeof(int32_t)) * (size_t)m);
+    if (cc->ptr == NULL) return MLC_ENOMEM;
+    cc->val = (double *)(void *)(cc->ptr + P + 1);
+    cc->row = (int32_t *)(void *)(cc->val + m);
+    const mlc_svm_rows R = {NULL, rows->data, rows->indices, rows->indptr};
+    mlc_svm_rows_by_feature(cc->ptr, cc->row, cc->val, &R, 0, n, 0, 0, d);
+    if (P > d) {
+        for (int64_t i = 0; i < n; i++) {
+            cc->row[nnz + i] = (int32_t)i;
+            cc->val[nnz + i] = bias;
+        }
+        cc->ptr[P] = m;
+    }
+    return MLC_OK;
+}
+
+/* Carves one allocation into the problem's arrays (the l1 solver's transposed copy of dense X only
+ * when it is used; cols: CSR rows' shared columns or NULL). Returns MLC_OK or MLC_ENOMEM; free with
+ * mlc_free(*block). */
+static int problem_init(problem *pr, void **block, const mlc_linear_svm_rows *rows, const columns *cols, int64_t n,
+                        int64_t d, int64_t n_classes, const mlc_linear_svm_params *p, const mlc_progress *progress) {
     memset(pr, 0, sizeof *pr);
     pr->X = rows->X;
     pr->data = rows->data;
@@ -544,12 +620,14 @@ static int problem_init(problem *pr, void **block, const mlc_linear_svm_rows *ro
     pr->bias = p->bias;
     pr->P = d + (p->bias > 0 ? 1 : 0);
     pr->progress = progress;
+    pr->cols = cols;
     mlc_rng_seed(&pr->rng, p->seed);
     const int l1 = p->solver == MLC_LINEAR_SVM_L1R_L2LOSS || p->solver == MLC_LINEAR_SVM_L1R_LR;
     const int lr = p->solver == MLC_LINEAR_SVM_L2R_LR || p->solver == MLC_LINEAR_SVM_L1R_LR;
     const int64_t P = pr->P, ni = MLC_MAX(n, P), k = p->solver == MLC_LINEAR_SVM_MCSVM_CS ? n_classes : 0;
     const size_t doubles =
-        (size_t)(7 * n) + (l1 ? (size_t)(P * n + P) : 0) + (size_t)(k * (n + 4)) + (lr ? (size_t)(8 * P) : 0);
+        (size_t)(7 * n) + (l1 ? (size_t)((cols == NULL ? P * n : 0) + P) : 0) + (size_t)(k * (n + 4)) +
+        (lr ? (size_t)(8 * P) : 0);
     double *blk = mlc_malloc(sizeof(double) * doubles + sizeof(int64_t) * (size_t)ni);
     *block = blk;
     if (blk == NULL) return MLC_ENOMEM;
@@ -561,9 +639,11 @@ static int problem_init(problem *pr, void **block, const mlc_linear_svm_rows *ro
         pr->n_classes = k;
         q += k * (n + 4);
     }
-    if (l1) {
+    if (l1 && cols == NULL) {
         pr->xt = q;
         q += P * n;
+    }
+    if (l1) {
         pr->xj_sq = q;
         q += P;
     }
@@ -598,7 +678,7 @@ int mlc_linear_svm_fit_svc(double *coef, int64_t *n_iter, double *loss_curve, do
     if (p->solver == MLC_LINEAR_SVM_MCSVM_CS) {
         problem pr;
         void *block = NULL;
-        int st = problem_init(&pr, &block, rows, n, d, n_classes, p, progress);
+        int st = problem_init(&pr, &block, rows, NULL, n, d, n_classes, p, progress);
         if (st == MLC_OK) {
             for (int64_t i = 0; i < n; i++) pr.cost[i] = p->C * (cw ? cw[y[i]] : 1.0) * (sw ? sw[i] : 1.0);
             pr.label = y;
@@ -613,6 +693,10 @@ int mlc_linear_svm_fit_svc(double *coef, int64_t *n_iter, double *loss_curve, do
     // random stream (seed, k), so the result does not depend on the number of threads.
     const int64_t P = d + (p->bias > 0 ? 1 : 0);
     const int team = (int)MLC_MIN((int64_t)mlc_team_size(K * n * P * 8, n_threads), K);
+    columns cols = {NULL, NULL, NULL};
+    if (rows->X == NULL && (p->solver == MLC_LINEAR_SVM_L1R_L2LOSS || p->solver == MLC_LINEAR_SVM_L1R_LR) &&
+        columns_init(&cols, rows, n, d, p->bias) != MLC_OK)
+        return MLC_ENOMEM;
     mlc_par par = mlc_par_init(NULL);
     if (team > 1) mlc_blas_single_begin();
 #pragma omp parallel num_threads(team)
@@ -622,7 +706,8 @@ int mlc_linear_svm_fit_svc(double *coef, int64_t *n_iter, double *loss_curve, do
         mlc_optim_lbfgs lb;
         memset(&lb, 0, sizeof lb);
         // the progress hook (and so Ctrl-C) is thread 0's; the others stop at their next problem
-        int st = problem_init(&pr, &block, rows, n, d, n_classes, p, omp_get_thread_num() == 0 ? progress : NULL);
+        int st = problem_init(&pr, &block, rows, cols.ptr != NULL ? &cols : NULL, n, d, n_classes, p,
+                              omp_get_thread_num() == 0 ? progress : NULL);
         pr.par = &par;
         if (st == MLC_OK && p->solver == MLC_LINEAR_SVM_L2R_L2LOSS_PRIMAL) st = mlc_optim_lbfgs_init(&lb, pr.P, 10);
         if (st != MLC_OK) mlc_par_fail(&par, st);
@@ -647,6 +732,7 @@ int mlc_linear_svm_fit_svc(double *coef, int64_t *n_iter, double *loss_curve, do
         mlc_free(block);
     }
     if (team > 1) mlc_blas_single_end();
+    mlc_free(cols.ptr);
     return mlc_par_status(&par);
 }
 
@@ -656,7 +742,7 @@ int mlc_linear_svm_fit_svr(double *coef, int64_t *n_iter, double *loss_curve, do
     if (mlc_linear_svm_check_params(n, d, 2, p) || !is_svr(p->solver) || !rows_valid(rows)) return MLC_EINVAL;
     problem pr;
     void *block = NULL;
-    int st = problem_init(&pr, &block, rows, n, d, 0, p, progress);
+    int st = problem_init(&pr, &block, rows, NULL, n, d, 0, p, progress);
     if (st == MLC_OK) {
         for (int64_t i = 0; i < n; i++) {
             pr.yv[i] = y[i];

@@ -58,7 +58,8 @@ typedef struct {
 } mlc_linear_svm_params;
 
 /* The rows of X (N, D): dense X (row-major), or (X NULL) a CSR matrix in core/sparse.h's canonical form,
- * never densified except by the l1 solvers (5, 6), which work on a dense (P, N) copy of the columns. */
+ * never densified. The l1 solvers (5, 6) work on columns: a (P, N) copy of dense X, or X's CSC
+ * (NNZ + N entries, built once per fit) for CSR X. */
 typedef struct {
     const double *X;
     const double *data;     /* (NNZ) */

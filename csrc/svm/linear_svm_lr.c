@@ -300,7 +300,8 @@ int mlc_linear_svm_solve_l2r_lr_dual(double *w, int64_t *n_iter, curves *cv, pro
  * search (sigma = 0.01, at most 20 halvings). exp(w~.x~_i) is kept up to date, so the line search
  * needs no pass over X. Stop when the l1 norm of the minimum-norm subgradient is <= primal_tol times
  * its first value, or after 10 Newton iterations whose inner problem moved nothing. Yuan, Ho and
- * Lin, JMLR 2012 (LIBLINEAR solver 6). Works on the plain columns xt (P, N); per sample it keeps
+ * Lin, JMLR 2012 (LIBLINEAR solver 6). Works on the plain columns: xt (P, N) for dense rows, the
+ * shared CSC pr->cols for CSR rows (a pass then touches a column's entries only); per sample it keeps
  * exp(w~.x~_i) in pr->margin (the line search's trial values in resid), tau_i = C_i / (1 + exp) in
  * alpha, D_i = C_i exp / (1 + exp)^2 in diag and x~_i.(wpd - w~) in qd; per feature Hdiag, Grad,
  * wpd and sum_{y_i = -1} C_i x_ij in vec. The curve holds the objective after each Newton iteration. */
@@ -336,12 +337,18 @@ int mlc_linear_svm_solve_l1r_lr(double *w, int64_t *n_iter, curves *cv, problem 
     int64_t *index = pr->index;
     double l = 0; // active samples: LIBLINEAR's l, the scale of the shrinking thresholds
     for (int64_t i = 0; i < n; i++) l += c[i] > 0;
+    const columns *cc = pr->cols; // CSR rows: the shared columns (a pass reads their entries only); dense: xt
     memset(w, 0, sizeof(double) * P);
-    fold_columns(pr, 0);
+    if (cc == NULL) fold_columns(pr, 0);
     for (int64_t j = 0; j < P; j++) {
-        const double *xj = pr->xt + j * n;
         double s = 0.0;
-        for (int64_t i = 0; i < n; i++) s += y[i] < 0 ? c[i] * xj[i] : 0.0;
+        if (cc != NULL) {
+            for (int64_t q = cc->ptr[j]; q < cc->ptr[j + 1]; q++)
+                s += y[cc->row[q]] < 0 ? c[cc->row[q]] * cc->val[q] : 0.0;
+        } else {
+            const double *xj = pr->xt + j * n;
+            for (int64_t i = 0; i < n; i++) s += y[i] < 0 ? c[i] * xj[i] : 0.0;
+        }
         xjneg_sum[j] = s;
         wpd[j] = 0.0;
         index[j] = j;
@@ -356,11 +363,19 @@ int mlc_linear_svm_solve_l1r_lr(double *w, int64_t *n_iter, curves *cv, problem 
         int64_t active = P;
         for (int64_t s = 0; s < active; s++) {
             const int64_t j = index[s];
-            const double *xj = pr->xt + j * n;
             double h = nu, t = 0.0;
-            for (int64_t i = 0; i < n; i++) {
-                h += xj[i] * xj[i] * D[i];
-                t += xj[i] * tau[i];
+            if (cc != NULL) {
+                for (int64_t q = cc->ptr[j]; q < cc->ptr[j + 1]; q++) {
+                    const double x = cc->val[q];
+                    h += x * x * D[cc->row[q]];
+                    t += x * tau[cc->row[q]];
+                }
+            } else {
+                const double *xj = pr->xt + j * n;
+                for (int64_t i = 0; i < n; i++) {
+                    h += xj[i] * xj[i] * D[i];
+                    t += xj[i] * tau[i];
+                }
             }
             Hdiag[j] = h;
             Grad[j] = -t + xjneg_sum[j];
@@ -388,9 +403,13 @@ int mlc_linear_svm_solve_l1r_lr(double *w, int64_t *n_iter, curves *cv, problem 
             const int64_t visited = qp_active;
             for (int64_t s = 0; s < qp_active; s++) {
                 const int64_t j = index[s];
-                const double *xj = pr->xt + j * n, H = Hdiag[j];
+                const double *xj = cc == NULL ? pr->xt + j * n : NULL, H = Hdiag[j];
                 double G = Grad[j] + (wpd[j] - w[j]) * nu;
-                for (int64_t i = 0; i < n; i++) G += xj[i] * D[i] * xTd[i];
+                if (cc != NULL)
+                    for (int64_t q = cc->ptr[j]; q < cc->ptr[j + 1]; q++)
+                        G += cc->val[q] * D[cc->row[q]] * xTd[cc->row[q]];
+                else
+                    for (int64_t i = 0; i < n; i++) G += xj[i] * D[i] * xTd[i];
                 const double violation = l1_violation(wpd[j], G, qp_gmax_old / l);
                 if (violation < 0) { // inner-level shrinking
                     swap_i64(&index[s], &index[--qp_active]);
@@ -404,10 +423,13 @@ int mlc_linear_svm_solve_l1r_lr(double *w, int64_t *n_iter, curves *cv, problem 
                 qp_gmax = MLC_MAX(qp_gmax, violation);
                 qp_gnorm1 += violation;
                 wpd[j] += z;
-                axpy(xTd, z, xj, n);
+                if (cc != NULL)
+                    for (int64_t q = cc->ptr[j]; q < cc->ptr[j + 1]; q++) xTd[cc->row[q]] += z * cc->val[q];
+                else
+                    axpy(xTd, z, xj, n);
             }
             cd_iter++;
-            if (tick(pr, visited * n, newton_iter, max_iter)) return MLC_EINTERRUPTED;
+            if (tick(pr, cc == NULL ? visited * n : cc->ptr[P], newton_iter, max_iter)) return MLC_EINTERRUPTED;
             if (qp_gnorm1 <= inner_eps * gnorm1_init) {
                 if (qp_active == active) break;
                 qp_active = active; // reactivate the shrunk coordinates and check again

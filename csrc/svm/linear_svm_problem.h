@@ -44,6 +44,15 @@ static inline void swap_i64(int64_t *a, int64_t *b) {
     *b = t;
 }
 
+/* The columns of X~ as CSC for the l1 solvers on CSR rows: X's entries by feature, then the intercept
+ * column (bias in every row) when P > D. O(NNZ + N); built once per fit, shared by the problems.
+ *   ptr (P + 1), row (ptr[P]) the sample of each entry, ascending in a column, val (ptr[P]) x_ij. */
+typedef struct {
+    int64_t *ptr;
+    int32_t *row;
+    double *val;
+} columns;
+
 /* One binary (or regression) problem and the scratch every solver shares; allocated once per fit. */
 typedef struct {
     const double *X;   /* (N, D), or NULL: the rows are the CSR matrix (data, indices, indptr) */
@@ -63,7 +72,8 @@ typedef struct {
     const int32_t *label; /* (N) Crammer-Singer: class codes */
     int64_t n_classes; /* Crammer-Singer: C */
     double *cs;        /* Crammer-Singer: alpha (N, C), then G, B, sorted D, new alpha (C each) */
-    double *xt;        /* (P, N) l1 solver only: y_i x_ij by column, then y_i bias */
+    double *xt;        /* (P, N) l1 solvers on dense rows only: y_i x_ij by column, then y_i bias */
+    const columns *cols; /* l1 solvers on CSR rows: the columns (xt NULL), plain x_ij */
     double *xj_sq;     /* (P) l1 solver only */
     double *vec;       /* (8 P) the logistic primal solvers' vectors */
     mlc_rng rng;
@@ -165,18 +175,12 @@ static inline double primal_tol(const problem *pr, double tol) {
     return l == 0 ? tol : tol * (double)MLC_MAX(MLC_MIN(pos, l - pos), 1) / (double)l;
 }
 
-/* xt (P, N) = the columns y_i x_ij of this problem (LIBLINEAR folds the labels into the data the
- * same way), then the bias column y_i bias; with by_label 0 the plain columns x_ij and bias. Blocked
- * so that both sides stay in cache. */
+/* Dense rows: xt (P, N) = the columns y_i x_ij of this problem (LIBLINEAR folds the labels into the
+ * data the same way), then the bias column y_i bias; with by_label 0 the plain columns x_ij and bias.
+ * Blocked so that both sides stay in cache. (CSR rows: the shared pr->cols instead.) */
 static inline void fold_columns(problem *pr, int by_label) {
     const int64_t n = pr->n, d = pr->d, T = 64;
-    if (pr->X == NULL) { // CSR: the columns are dense here (P N doubles), as for dense rows
-        memset(pr->xt, 0, sizeof(double) * d * n);
-        for (int64_t i = 0; i < n; i++)
-            for (int64_t t = pr->indptr[i]; t < pr->indptr[i + 1]; t++)
-                pr->xt[(int64_t)pr->indices[t] * n + i] = (by_label ? pr->yv[i] : 1.0) * pr->data[t];
-    }
-    for (int64_t i0 = 0; i0 < n && pr->X != NULL; i0 += T)
+    for (int64_t i0 = 0; i0 < n; i0 += T)
         for (int64_t j0 = 0; j0 < d; j0 += T)
             for (int64_t i = i0; i < MLC_MIN(n, i0 + T); i++) {
                 const double s = by_label ? pr->yv[i] : 1.0;

@@ -44,7 +44,8 @@ Solvers (csrc/linear/optim.c, csrc/linear/logistic.c):
 
 Sparse input: scipy.sparse CSR/CSC X (fit and predict, any solver) is never densified: the C passes
 read the CSR rows in place (csrc/linear/logistic.c, logistic_newton.c, logistic_sag.c; LIBLINEAR's
-through csrc/svm/linear_svm_problem.h), giving the dense copy's optimum. As in scikit-learn, sag and saga
+through csrc/svm/linear_svm_problem.h; liblinear's l1 solver runs over the CSC columns built once from
+the CSR matrix, O(nnz)), giving the dense copy's optimum. As in scikit-learn, sag and saga
 damp the intercept's steps by 0.01 on sparse input (so it converges more slowly there), and
 newton-cholesky's Hessian is (n_features + 1)^2 whatever the input.
 """

@@ -17,9 +17,9 @@ w~_{y_i}).x~_i) instead (solver 4). Solvers (csrc/svm/linear_svm.c; the numbers 
 LinearSVR minimises 0.5 ||w~||^2 + C sum_i s_i loss(y_i - w~.x~_i) with the epsilon-insensitive loss
 max(0, |r| - epsilon) or its square, by dual coordinate descent (Ho and Lin 2012; solvers 13, 12).
 Sparse input: scipy.sparse CSR/CSC X (fit and predict) is never densified; the row-wise solvers (1, 2,
-3, 4, 12, 13) read its rows in place, the column-wise l1 solver 5 works on a dense (n_features + 1,
-n_samples) copy of the columns, as it does for dense X. The intercept stays LIBLINEAR's appended
-constant feature. Same coef_ as on the dense copy.
+3, 4, 12, 13) read its rows in place, the column-wise l1 solver 5 works on the CSC columns built once
+from the CSR matrix (O(nnz) memory; on dense X it copies the columns). The intercept stays LIBLINEAR's
+appended constant feature. Same coef_ as on the dense copy.
 """
 import numbers
 import warnings
