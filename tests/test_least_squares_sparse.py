@@ -1,11 +1,14 @@
 """LinearRegression, Ridge, Lasso and ElasticNet on scipy.sparse input, never densified: coordinate
-descent over CSC columns and CGLS, both centring X implicitly (csrc/linear/least_squares_cd.c,
+descent over CSC columns and conjugate gradients, both centring X implicitly (csrc/linear/least_squares_cd.c,
 least_squares.c).
 
 Tolerances: Lasso / ElasticNet against mlc on the dense copy within 1e-8 relative (the same iterates
 to rounding) and against scikit-learn's sparse fit within 1e-5 relative (both stop on the duality gap
-at tol = 1e-8); Ridge / LinearRegression (CGLS to 1e-4 tol in relative gradient norm) against the
-dense copy's direct solve within 1e-6 relative, and against scikit-learn's dense solve.
+at tol = 1e-8); Ridge / LinearRegression (conjugate gradients) at a tight tol against the dense copy's
+direct solve within 1e-6 relative, and against scikit-learn's dense solve; Ridge's sparse_cg at
+scikit-learn's tol (its stopping rule: the CG residual below tol times the right-hand side's norm)
+within 10 tol of the exact solution (scikit-learn's own sparse_cg is up to ~8 tol away) and 20 tol of
+scikit-learn's sparse_cg answer (relative to max |coef|).
 """
 import numpy as np
 import pytest
@@ -96,7 +99,8 @@ def test_ridge_sparse_equals_dense(solver, fmt, fit_intercept, weighted):
     Y = np.column_stack([y, np.sqrt(y)])
     sw = np.random.default_rng(1).random(len(y)) + 0.5 if weighted else None
     kw = dict(alpha=[1.0, 0.1], fit_intercept=fit_intercept, solver=solver)
-    a = Ridge(**kw).fit(sp.csr_matrix(X).asformat(fmt), Y, sample_weight=sw)
+    # 'auto' / 'sparse_cg' stop at scikit-learn's rule (residual <= tol ||b||): a tight tol for the exact answer
+    a = Ridge(**kw, tol=1e-10).fit(sp.csr_matrix(X).asformat(fmt), Y, sample_weight=sw)
     b = Ridge(**dict(kw, solver="cholesky")).fit(X, Y, sample_weight=sw)
     c = skl.Ridge(**dict(kw, solver="cholesky")).fit(X, Y, sample_weight=sw)
     _close(a.coef_, b.coef_, 1e-6)
@@ -112,10 +116,31 @@ def test_ridge_sparse_positive_and_tfidf():
     _close(a.coef_, b.coef_, 1e-8)
     X, y = _tfidf_like(n=200, d=400)   # n < d
     for dtype in (np.float32, np.float64):
-        a = Ridge(alpha=0.5).fit(X.astype(dtype), y)
+        a = Ridge(alpha=0.5, tol=1e-10).fit(X.astype(dtype), y)
         c = skl.Ridge(alpha=0.5, solver="cholesky").fit(X.toarray(), y)
         _close(a.coef_, c.coef_, 1e-6)
         _close(a.intercept_, c.intercept_, 1e-6)
+
+
+@pytest.mark.parametrize("shape", [(2000, 300), (200, 400)])  # primal, and dual (n_features > n_samples)
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("tol", [1e-3, 1e-4])
+def test_ridge_sparse_cg_stops_as_sklearn(shape, fit_intercept, weighted, tol):
+    X, y = _tfidf_like(*shape, density=0.05)
+    sw = np.random.default_rng(2).random(shape[0]) + 0.5 if weighted else None
+    kw = dict(alpha=0.5, fit_intercept=fit_intercept)
+    a = Ridge(**kw, tol=tol).fit(X, y, sample_weight=sw)
+    b = skl.Ridge(**kw, tol=tol, solver="sparse_cg").fit(X, y, sample_weight=sw)
+    exact = skl.Ridge(**kw, solver="cholesky").fit(X.toarray(), y, sample_weight=sw)
+    _close(a.coef_, exact.coef_, 10 * tol)
+    _close(a.coef_, b.coef_, 20 * tol)
+    _close(a.intercept_, exact.intercept_, 10 * tol)
+    assert a.n_iter_[0] >= 1
+    X, y = _diabetes()  # few dense-like columns with far-from-zero means
+    a = Ridge(**kw, tol=tol).fit(sp.csr_matrix(X), y)
+    _close(a.coef_, skl.Ridge(**kw, solver="cholesky").fit(X, y).coef_, 10 * tol)
+    _close(a.coef_, skl.Ridge(**kw, tol=tol, solver="sparse_cg").fit(sp.csr_matrix(X), y).coef_, 20 * tol)
 
 
 @pytest.mark.parametrize("fit_intercept", [True, False])

@@ -90,18 +90,19 @@ int mlc_least_squares_cd_enet_gram(double *w, double *gap, int64_t *n_iter, cons
                                    const mlc_progress *progress, double *work, int64_t *iwork);
 
 /* Ridge (alpha_k > 0) or minimum-norm least squares (alpha_k = 0) on a CSR X centred implicitly, by
- * CGLS (see least_squares.c): for each target k, min ||Y_k - Xc w_k||^2 + alpha_k ||w_k||^2 with
- * Xc = diag(s) (X - 1 x_mean^T).
- *   coef (T, D) out;  n_iter (T) out: CGLS iterations per target
+ * conjugate gradients (Jacobi-preconditioned when alpha_k > 0; see least_squares.c): for each target k, min ||Y_k - Xc w_k||^2 + alpha_k ||w_k||^2
+ * with Xc = diag(s) (X - 1 x_mean^T).
+ *   coef (T, D) out;  n_iter (T) out: CG iterations per target
  *   data (NNZ), indices (NNZ), indptr (N + 1) in: X as CSR (core/sparse.h)
  *   x_mean (D) in: zeros without an intercept;  s (N) in or NULL (ones): sqrt(sw)
  *   Y (N, T) in: the centred, s-scaled targets;  alpha (T) in, >= 0
- *   tol: stop when ||Xc^T r - alpha w|| <= tol ||Xc^T y||;  max_iter >= 1 per target
+ *   tol: stop when ||Xc^T y - (Xc^T Xc + alpha I) w|| <= tol ||Xc^T y||, or with dual (targets with
+ *     alpha_k > 0) when ||y - (Xc Xc^T + alpha I) a|| <= tol ||y|| (w = Xc^T a);  max_iter >= 1 per target
  * Returns MLC_ENOTCONVERGED (coef holding the last iterates) when a target reached max_iter. */
 int mlc_least_squares_ridge_csr(double *coef, int64_t *n_iter, const double *data, const int32_t *indices,
                                 const int64_t *indptr, const double *x_mean, const double *s, const double *Y,
                                 const double *alpha, int64_t n, int64_t d, int64_t t, int64_t max_iter,
-                                double tol, const mlc_progress *progress, int n_threads);
+                                double tol, int dual, const mlc_progress *progress, int n_threads);
 
 /* mlc_least_squares_cd_enet on a sparse X, centred implicitly (never densified): the same problem
  * for the data sqrt(sw_i) (x_i - x_mean), with

@@ -35,14 +35,20 @@ intercept, X is centred implicitly (the centred matrix is never formed), as scik
   sparse_enet_coordinate_descent, csrc/linear/least_squares_cd.c): the same iterates, stopping
   rule and optimum as on the dense copy, O(nnz of the column) per coordinate whatever the
   centring. ``precompute`` is ignored on sparse input (as in scikit-learn).
-- ``Ridge``: 'auto', 'sparse_cg', 'lsqr', 'sag' (and 'cholesky' / 'saga' without an intercept, as
-  scikit-learn allows) run CGLS on the implicitly centred X (csrc/linear/least_squares.c) to a
-  relative gradient norm of 1e-4 tol (scikit-learn's sparse_cg stops at tol): the dense solvers'
-  optimum to about that accuracy; ``n_iter_`` holds the iterations per target. 'svd' raises as in
-  scikit-learn; ``positive=True`` runs the sparse coordinate descent.
-- ``LinearRegression``: CGLS from zero (the minimum-norm least squares solution, what
-  scikit-learn's lsqr computes) to a relative gradient norm of 1e-4 tol; ``rank_`` and
-  ``singular_values_`` are not set (as in scikit-learn); ``positive=True`` raises TypeError.
+- ``Ridge``: conjugate gradients on the implicitly centred X (csrc/linear/least_squares.c), with
+  ``n_iter_`` the iterations per target. 'auto' and 'sparse_cg' solve scikit-learn's sparse_cg system
+  (the normal equations, or the dual (X X^T + alpha I) a = y when n_features > n_samples) to its
+  stopping rule (residual <= tol times the right-hand side's norm), so the answer is as far from the
+  exact one as scikit-learn's (about tol relative); the iteration is preconditioned by the system's
+  diagonal (Jacobi), which on text-like data takes several times fewer iterations than
+  scikit-learn's plain CG, so ``coef_`` differs from scikit-learn's sparse_cg answer at that tol
+  level. 'lsqr', 'sag' (and 'cholesky' / 'saga' without an intercept, as scikit-learn allows) run
+  the primal system to 1e-4 tol: the dense solvers' optimum. 'svd' raises as in scikit-learn;
+  ``positive=True`` runs the sparse coordinate descent.
+- ``LinearRegression``: plain conjugate gradients on the normal equations from zero (the
+  minimum-norm least squares solution, what scikit-learn's lsqr computes) to a relative residual of
+  1e-4 tol; ``rank_`` and ``singular_values_`` are not set (as in scikit-learn); ``positive=True``
+  raises TypeError.
 
 Every solver works in float64: float32 input is converted (coef_ is float64). ``copy_X`` has no
 effect (X is never modified). ``precompute`` defaults to 'auto' (scikit-learn's default is False):
@@ -136,13 +142,13 @@ class _LinearModel(RegressorMixin, BaseEstimator):
             Yc *= s[:, None]
         return x_off, y_off, s, np.ascontiguousarray(Yc)
 
-    def _ridge_sparse(self, X, Y, sw, alphas, max_iter, tol):
-        """CGLS on the implicitly centred CSR X (csrc/linear/least_squares.c): (coef, x_off, y_off,
-        n_iter, converged)."""
+    def _ridge_sparse(self, X, Y, sw, alphas, max_iter, tol, dual=False):
+        """Conjugate gradients on the implicitly centred CSR X (csrc/linear/least_squares.c), on the dual
+        system with dual: (coef, x_off, y_off, n_iter, converged)."""
         x_off, y_off, s, Yc = self._sparse_center(X, Y, sw)
         data, indices, indptr, d = csr_parts(X.tocsr())
         coef, n_iter, ok = _mlc.lsq_ridge_csr(data, indices, indptr, d, x_off, s, Yc, alphas, max_iter, tol,
-                                              get_num_threads())
+                                              get_num_threads(), dual)
         return coef, x_off, y_off, n_iter, ok
 
     def _csc_problem(self, X, Y, sw):
@@ -334,7 +340,8 @@ class Ridge(_LinearModel):
         return tags
 
     def _fit_sparse(self, X, y, sample_weight):
-        """scikit-learn's solver rules on sparse input; CGLS (coordinate descent with positive=True)."""
+        """scikit-learn's solver rules on sparse input; conjugate gradients (coordinate descent with
+        positive=True)."""
         if self.solver in ("svd", "cholesky", "saga") and self.fit_intercept:
             raise ValueError(f"solver='{self.solver}' does not support fitting the intercept on sparse data. "
                              "Please set the solver to 'auto' or 'lsqr', 'sparse_cg', 'sag', 'lbfgs' or set "
@@ -357,7 +364,11 @@ class Ridge(_LinearModel):
             self.n_iter_ = np.asarray(n_iter, dtype=np.int32)
         else:
             max_iter = 10 * (min(X.shape) + 10) if self.max_iter is None else self.max_iter
-            coef, x_off, y_off, n_iter, ok = self._ridge_sparse(X, Y, sw, alphas, max_iter, 1e-4 * float(self.tol))
+            if self.solver in ("auto", "sparse_cg"):  # scikit-learn's sparse_cg: its system, its stopping rule
+                tol, dual = float(self.tol), d > X.shape[0]
+            else:
+                tol, dual = 1e-4 * float(self.tol), False
+            coef, x_off, y_off, n_iter, ok = self._ridge_sparse(X, Y, sw, alphas, max_iter, tol, dual)
             if not ok:
                 warnings.warn(f"sparse_cg did not converge after {max_iter} iterations.", ConvergenceWarning,
                               stacklevel=2)
