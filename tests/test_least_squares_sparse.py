@@ -145,17 +145,31 @@ def test_ridge_sparse_cg_stops_as_sklearn(shape, fit_intercept, weighted, tol):
 
 @pytest.mark.parametrize("fit_intercept", [True, False])
 def test_linear_regression_sparse(fit_intercept):
+    # sparse X stops by LSQR's tests at tol (as scikit-learn's lsqr): a tight tol for the exact answer
     X, y = _diabetes()
-    a = LinearRegression(fit_intercept=fit_intercept).fit(sp.csr_matrix(X), y)
+    a = LinearRegression(fit_intercept=fit_intercept, tol=1e-12).fit(sp.csr_matrix(X), y)
     b = LinearRegression(fit_intercept=fit_intercept).fit(X, y)
     _close(a.coef_, b.coef_, 1e-6)
     _close(a.intercept_, b.intercept_, 1e-6)
     assert not hasattr(a, "rank_")
     # rank-deficient (n < d): the minimum-norm solution, as scikit-learn's lsqr
     X, y = _tfidf_like(n=80, d=200)
-    a = LinearRegression(fit_intercept=fit_intercept).fit(X, y)
+    a = LinearRegression(fit_intercept=fit_intercept, tol=1e-12).fit(X, y)
     b = LinearRegression(fit_intercept=fit_intercept).fit(X.toarray(), y)
     _close(a.coef_, b.coef_, 1e-6)
+
+
+@pytest.mark.parametrize("shape", [(2000, 300), (80, 200)])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("tol", [1e-4, 1e-6])
+def test_linear_regression_sparse_stops_as_lsqr(shape, fit_intercept, tol):
+    X, y = _tfidf_like(*shape, density=0.05)
+    a = LinearRegression(fit_intercept=fit_intercept, tol=tol).fit(X, y)
+    b = skl.LinearRegression(fit_intercept=fit_intercept, tol=tol).fit(X, y)
+    exact = LinearRegression(fit_intercept=fit_intercept).fit(X.toarray(), y)
+    err_b = np.abs(b.coef_ - exact.coef_).max()
+    assert np.abs(a.coef_ - exact.coef_).max() <= max(2 * err_b, 1e-9 * np.abs(exact.coef_).max())
+    _close(a.predict(X), b.predict(X), 10 * tol)
 
 
 def test_sparse_errors():

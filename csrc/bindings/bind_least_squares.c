@@ -386,19 +386,19 @@ static int csr_f64(mlc_bind_csr *A, PyObject *data, PyObject *indices, PyObject 
 }
 
 /* lsq_ridge_csr(data, indices, indptr, n_features, x_mean (D), s (N) or None, Y (N, T), alpha (T), max_iter, tol,
- * n_threads=1, dual=False) -> (coef (T, D), n_iter (T), converged) */
+ * n_threads=1, dual=False, lsqr_rule=False) -> (coef (T, D), n_iter (T), converged) */
 static PyObject *lsq_ridge_csr(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
     static char *kwlist[] = {"data", "indices", "indptr", "n_features", "x_mean", "s", "Y", "alpha", "max_iter",
-                             "tol", "n_threads", "dual", NULL};
+                             "tol", "n_threads", "dual", "lsqr_rule", NULL};
     PyObject *dao, *io, *po, *mo, *so, *yo, *ao;
     long long d = 0, max_iter = 0;
     double tol = 0;
-    int n_threads = 1, dual = 0;
+    int n_threads = 1, dual = 0, lsqr_rule = 0;
     mlc_bind_csr A = {0};
     PyArrayObject *xm = NULL, *s = NULL, *Y = NULL, *alpha = NULL, *coef = NULL, *n_iter = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOLOOOOLd|ip", kwlist, &dao, &io, &po, &d, &mo, &so, &yo, &ao,
-                                     &max_iter, &tol, &n_threads, &dual))
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOLOOOOLd|ipp", kwlist, &dao, &io, &po, &d, &mo, &so, &yo,
+                                     &ao, &max_iter, &tol, &n_threads, &dual, &lsqr_rule))
         return NULL;
     if (csr_f64(&A, dao, io, po, d) < 0) return NULL;
     xm = mlc_bind_array(mo, NPY_FLOAT64, 1, "x_mean");
@@ -422,7 +422,7 @@ static PyObject *lsq_ridge_csr(PyObject *self, PyObject *args, PyObject *kwds) {
     st = mlc_least_squares_ridge_csr(PyArray_DATA(coef), PyArray_DATA(n_iter), PyArray_DATA(A.data),
                                      PyArray_DATA(A.indices), PyArray_DATA(A.indptr), PyArray_DATA(xm),
                                      mlc_bind_data(s), PyArray_DATA(Y), PyArray_DATA(alpha), n, d, t, max_iter, tol,
-                                     dual, &mlc_bind_interrupt, n_threads);
+                                     dual, lsqr_rule, &mlc_bind_interrupt, n_threads);
     Py_END_ALLOW_THREADS
     if (st != MLC_ENOTCONVERGED && mlc_bind_check_status(st) < 0) goto fail;
     mlc_bind_csr_clear(&A);
@@ -527,7 +527,7 @@ PyMethodDef mlc_least_squares_methods[] = {
      "seed=0) -> (w, gap, n_iter, converged)"},
     {"lsq_ridge_csr", MLC_BIND_FN(lsq_ridge_csr), MLC_BIND_KW,
      "lsq_ridge_csr(data, indices, indptr, n_features, x_mean, s, Y, alpha, max_iter, tol, n_threads=1, "
-     "dual=False) -> (coef (T, D), n_iter (T), converged)"},
+     "dual=False, lsqr_rule=False) -> (coef (T, D), n_iter (T), converged)"},
     {"cd_enet_csc", MLC_BIND_FN(cd_enet_csc), MLC_BIND_KW,
      "cd_enet_csc(data, indices, indptr, n_samples, x_mean, s, y, w0, l1_reg, l2_reg, max_iter, tol, "
      "positive=False, random=False, seed=0) -> (w, gap, n_iter, converged)"},

@@ -47,7 +47,10 @@
  * norms span orders of magnitude, it takes several times fewer iterations. A primal step needs
  * Xc^T Xc p: one pass over the stored entries (each row's x_i.p is scattered back along the row while
  * it is in cache) where the dual needs two. alpha = 0 runs plain CG: from 0 its iterates stay in the
- * row space of Xc, so the limit is the minimum-norm least squares solution (LinearRegression).
+ * row space of Xc, so the limit is the minimum-norm least squares solution (LinearRegression), where
+ * scikit-learn runs LSQR (Paige & Saunders 1982), the same iterates in exact arithmetic: with
+ * `lsqr_rule` the iteration stops by LSQR's tests with atol = btol = tol instead, ||Xc^T r|| <=
+ * tol ||A||_F ||r|| or ||r|| <= tol (||y|| + ||A||_F ||w||), r = y - Xc w, ||A||_F estimated as LSQR does.
  *
  * ---- Non-negative least squares (mlc_least_squares_nnls) -------------------------------------------------
  * Minimises ||y_k - X w_k||^2 subject to w_k >= 0 for each target k: Lawson & Hanson's active set
@@ -519,12 +522,13 @@ static mlc_chunks xtx_chunks(int64_t n, int64_t d, int64_t nnz) {
 /* Conjugate gradients for one target, from 0: the primal system (Xc^T Xc + alpha I) w = Xc^T y, or with
  * dual (alpha > 0) (Xc Xc^T + alpha I) a = y with w = Xc^T a kept along (w += step Xc^T p). With alpha > 0,
  * preconditioned by the system's diagonal sq + alpha (sq: xc_sqnorms); alpha = 0 runs plain CG, whose
- * iterates stay in Xc's row space (the minimum-norm solution). Stops when ||b - A x|| <= tol ||b||.
+ * iterates stay in Xc's row space (the minimum-norm solution). Stops when ||b - A x|| <= tol ||b||, or
+ * with lsqr_rule (primal, alpha = 0) by LSQR's tests (see the top of the file).
  *   w (D) out;  sq (D), or (N) with dual, in;  work (6 M + LSQ_CHUNKS D + N) scratch, M = D, or N with dual
  * Returns 1 when converged, 0 after max_iter iterations, or a status < 0. */
 static int cg_target(double *w, int64_t *n_iter, const csr_centred *A, const double *y, double alpha, int dual,
-                     const double *sq, int64_t max_iter, double tol, mlc_chunks ch, const mlc_progress *progress,
-                     double *work) {
+                     const double *sq, int64_t max_iter, double tol, int lsqr_rule, mlc_chunks ch,
+                     const mlc_progress *progress, double *work) {
     const int64_t n = A->n, d = A->d, m = dual ? n : d;
     double *x = dual ? work : w, *r = work + m, *z = r + m, *p = z + m, *q = p + m, *minv = q + m;
     double *xv = minv + m, *part = xv + d, *su = part + (LSQ_CHUNKS - 1) * d; /* xv (D): Xc^T p (dual) */
@@ -539,6 +543,10 @@ static int cg_target(double *w, int64_t *n_iter, const csr_centred *A, const dou
     for (int64_t j = 0; j < m; j++) p[j] = z[j] = minv[j] * r[j];
     double rz = mlc_cblas_ddot((int)m, r, 1, z, 1);
     const double bnorm = sqrt(mlc_cblas_ddot((int)m, r, 1, r, 1)), stop = tol * bnorm;
+    // LSQR's tests: ||y - Xc w||^2 falls by step r.z a step, and ||A||_F is estimated as LSQR does, by the
+    // trace of the Lanczos matrix, whose diagonal is 1/step_j + beta_{j-1}/step_{j-1} in CG's terms
+    const double ynorm = lsqr_rule ? sqrt(mlc_cblas_ddot((int)A->n, y, 1, y, 1)) : 0.0;
+    double rn2 = ynorm * ynorm, anorm2 = 0.0, prev = 0.0; /* prev: beta_{j-1} / step_{j-1} */
     int64_t it = 0;
     int converged = bnorm <= stop;
     while (!converged && it < max_iter) {
@@ -562,9 +570,18 @@ static int cg_target(double *w, int64_t *n_iter, const csr_centred *A, const dou
         mlc_cblas_daxpy((int)m, step, p, 1, x, 1);
         if (dual) mlc_cblas_daxpy((int)d, step, xv, 1, w, 1);
         mlc_cblas_daxpy((int)m, -step, q, 1, r, 1);
-        converged = sqrt(mlc_cblas_ddot((int)m, r, 1, r, 1)) <= stop;
+        const double rnorm = sqrt(mlc_cblas_ddot((int)m, r, 1, r, 1));
         for (int64_t j = 0; j < m; j++) z[j] = minv[j] * r[j];
         const double rz1 = mlc_cblas_ddot((int)m, r, 1, z, 1), beta = rz1 / rz;
+        if (lsqr_rule) {
+            rn2 = MLC_MAX(rn2 - step * rz, 0.0);
+            anorm2 += 1.0 / step + prev;
+            prev = beta / step;
+            const double an = sqrt(anorm2), resid = sqrt(rn2), wnorm = sqrt(mlc_cblas_ddot((int)d, w, 1, w, 1));
+            converged = rnorm <= tol * an * resid || resid <= tol * (ynorm + an * wnorm);
+        } else {
+            converged = rnorm <= stop;
+        }
         rz = rz1;
         for (int64_t j = 0; j < m; j++) p[j] = z[j] + beta * p[j];
     }
@@ -575,7 +592,8 @@ static int cg_target(double *w, int64_t *n_iter, const csr_centred *A, const dou
 int mlc_least_squares_ridge_csr(double *coef, int64_t *n_iter, const double *data, const int32_t *indices,
                                 const int64_t *indptr, const double *x_mean, const double *s, const double *Y,
                                 const double *alpha, int64_t n, int64_t d, int64_t t, int64_t max_iter,
-                                double tol, int dual, const mlc_progress *progress, int n_threads) {
+                                double tol, int dual, int lsqr_rule, const mlc_progress *progress,
+                                int n_threads) {
     if (mlc_least_squares_check_params(n, d, t) != NULL || max_iter < 1 || !(tol >= 0)) return MLC_EINVAL;
     const int64_t m = MLC_MAX(n, d);
     double *buf = mlc_malloc((size_t)(3 * n + (LSQ_CHUNKS + 2) * d + 6 * m + 1) * sizeof(double));
@@ -591,8 +609,8 @@ int mlc_least_squares_ridge_csr(double *coef, int64_t *n_iter, const double *dat
             *(dual_k ? &have_sq_dual : &have_sq) = 1;
         }
         for (int64_t i = 0; i < n; i++) y[i] = Y[i * t + k];
-        st = cg_target(coef + k * d, n_iter + k, &A, y, alpha[k], dual_k, dual_k ? sq_dual : sq, max_iter, tol, ch,
-                       progress, work);
+        st = cg_target(coef + k * d, n_iter + k, &A, y, alpha[k], dual_k, dual_k ? sq_dual : sq, max_iter, tol,
+                       lsqr_rule && !dual_k, ch, progress, work);
         if (st < 0) break;
         converged_all &= st;
         st = MLC_OK;

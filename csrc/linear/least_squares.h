@@ -97,12 +97,14 @@ int mlc_least_squares_cd_enet_gram(double *w, double *gap, int64_t *n_iter, cons
  *   x_mean (D) in: zeros without an intercept;  s (N) in or NULL (ones): sqrt(sw)
  *   Y (N, T) in: the centred, s-scaled targets;  alpha (T) in, >= 0
  *   tol: stop when ||Xc^T y - (Xc^T Xc + alpha I) w|| <= tol ||Xc^T y||, or with dual (targets with
- *     alpha_k > 0) when ||y - (Xc Xc^T + alpha I) a|| <= tol ||y|| (w = Xc^T a);  max_iter >= 1 per target
+ *     alpha_k > 0) when ||y - (Xc Xc^T + alpha I) a|| <= tol ||y|| (w = Xc^T a), or with lsqr_rule (alpha_k
+ *     = 0, primal: LinearRegression) by LSQR's tests with atol = btol = tol;  max_iter >= 1 per target
  * Returns MLC_ENOTCONVERGED (coef holding the last iterates) when a target reached max_iter. */
 int mlc_least_squares_ridge_csr(double *coef, int64_t *n_iter, const double *data, const int32_t *indices,
                                 const int64_t *indptr, const double *x_mean, const double *s, const double *Y,
                                 const double *alpha, int64_t n, int64_t d, int64_t t, int64_t max_iter,
-                                double tol, int dual, const mlc_progress *progress, int n_threads);
+                                double tol, int dual, int lsqr_rule, const mlc_progress *progress,
+                                int n_threads);
 
 /* mlc_least_squares_cd_enet on a sparse X, centred implicitly (never densified): the same problem
  * for the data sqrt(sw_i) (x_i - x_mean), with

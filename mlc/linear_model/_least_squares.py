@@ -46,9 +46,9 @@ intercept, X is centred implicitly (the centred matrix is never formed), as scik
   the primal system to 1e-4 tol: the dense solvers' optimum. 'svd' raises as in scikit-learn;
   ``positive=True`` runs the sparse coordinate descent.
 - ``LinearRegression``: plain conjugate gradients on the normal equations from zero (the
-  minimum-norm least squares solution, what scikit-learn's lsqr computes) to a relative residual of
-  1e-4 tol; ``rank_`` and ``singular_values_`` are not set (as in scikit-learn); ``positive=True``
-  raises TypeError.
+  minimum-norm least squares solution), the iterates of scikit-learn's lsqr in exact arithmetic,
+  stopped by LSQR's tests with atol = btol = tol as scikit-learn's are; ``rank_`` and
+  ``singular_values_`` are not set (as in scikit-learn); ``positive=True`` raises TypeError.
 
 Every solver works in float64: float32 input is converted (coef_ is float64). ``copy_X`` has no
 effect (X is never modified). ``precompute`` defaults to 'auto' (scikit-learn's default is False):
@@ -142,13 +142,13 @@ class _LinearModel(RegressorMixin, BaseEstimator):
             Yc *= s[:, None]
         return x_off, y_off, s, np.ascontiguousarray(Yc)
 
-    def _ridge_sparse(self, X, Y, sw, alphas, max_iter, tol, dual=False):
+    def _ridge_sparse(self, X, Y, sw, alphas, max_iter, tol, dual=False, lsqr_rule=False):
         """Conjugate gradients on the implicitly centred CSR X (csrc/linear/least_squares.c), on the dual
-        system with dual: (coef, x_off, y_off, n_iter, converged)."""
+        system with dual, stopping by LSQR's tests with lsqr_rule: (coef, x_off, y_off, n_iter, converged)."""
         x_off, y_off, s, Yc = self._sparse_center(X, Y, sw)
         data, indices, indptr, d = csr_parts(X.tocsr())
         coef, n_iter, ok = _mlc.lsq_ridge_csr(data, indices, indptr, d, x_off, s, Yc, alphas, max_iter, tol,
-                                              get_num_threads(), dual)
+                                              get_num_threads(), dual, lsqr_rule)
         return coef, x_off, y_off, n_iter, ok
 
     def _csc_problem(self, X, Y, sw):
@@ -190,7 +190,8 @@ class LinearRegression(_LinearModel):
     """Ordinary least squares: min_w ||y - X w - b||^2 (weighted by sample_weight).
 
     Parameters: fit_intercept, copy_X (no effect), tol (singular values below tol * s_max count
-    as zero, scipy.linalg.lstsq's ``cond``, as in scikit-learn >= 1.9), n_jobs (ignored),
+    as zero, scipy.linalg.lstsq's ``cond``, as in scikit-learn >= 1.9; on sparse X, LSQR's atol and
+    btol, as in scikit-learn), n_jobs (ignored),
     positive (coef_ >= 0: non-negative least squares by Lawson-Hanson, as scipy.optimize.nnls,
     on the Gram matrix, the final active set refined against X; tol is then unused).
     Attributes: coef_ ((n_features,) or (n_targets, n_features)), intercept_, rank_ and
@@ -214,8 +215,9 @@ class LinearRegression(_LinearModel):
                 raise TypeError("Sparse data was passed for X, but dense data is required with "
                                 "positive=True. Use '.toarray()' to convert to a dense numpy array.")
             X, Y, sw, y_ndim = self._validate(X, y, sample_weight, accept_sparse=["csr", "csc"])
-            coef, x_off, y_off, _, _ = self._ridge_sparse(X, Y, sw, np.zeros(Y.shape[1]),
-                                                          10 * min(X.shape) + 100, 1e-4 * float(self.tol))
+            # scikit-learn's lsqr with atol = btol = tol: the same iterates and stopping tests
+            coef, x_off, y_off, _, _ = self._ridge_sparse(X, Y, sw, np.zeros(Y.shape[1]), 10 * min(X.shape) + 100,
+                                                          float(self.tol), lsqr_rule=True)
             for name in ("rank_", "singular_values_", "singular_"):
                 self.__dict__.pop(name, None)
             return self._finish(coef, x_off, y_off, y_ndim)
