@@ -163,30 +163,50 @@ static int kneighbors(double *dist, int64_t *ind, const mlc_distance_rows *rx, c
  *   squared euclidean  sum_{j in y} (y_j - q_j)^2 + (|q|^2 - sum_{j in y} q_j^2)
  *   manhattan          sum_{j in y} |y_j - q_j|   + (|q|_1 - sum_{j in y} |q_j|)
  *   cosine             1 - q.y / (|q| |y|), clipped to [0, 2]; a zero row is at distance 1. */
+#define CSR_LANES 4
+
+static double lanes_sum(const double *s) { return (s[0] + s[1]) + (s[2] + s[3]); }
+
 static double csr_pair(const double *q, double qsq, double q1, double qinv, const double *ydata,
                        const int32_t *yidx, int64_t t0, int64_t t1, double yinv, int metric) {
-    double a = 0.0, b = 0.0;
+    // CSR_LANES independent sums: a single running sum would wait on its own latency every entry
+    double a[CSR_LANES] = {0.0}, b[CSR_LANES] = {0.0};
+    const int64_t t2 = t0 + (t1 - t0) / CSR_LANES * CSR_LANES;
     if (metric == MLC_METRIC_MANHATTAN) {
-        for (int64_t t = t0; t < t1; t++) {
+        for (int64_t t = t0; t < t2; t += CSR_LANES)
+            for (int u = 0; u < CSR_LANES; u++) {
+                const double qj = q[yidx[t + u]];
+                a[u] += fabs(ydata[t + u] - qj);
+                b[u] += fabs(qj);
+            }
+        for (int64_t t = t2; t < t1; t++) {
             const double qj = q[yidx[t]];
-            a += fabs(ydata[t] - qj);
-            b += fabs(qj);
+            a[0] += fabs(ydata[t] - qj);
+            b[0] += fabs(qj);
         }
-        const double out = q1 - b;
-        return a + (out > 0.0 ? out : 0.0);
+        const double out = q1 - lanes_sum(b);
+        return lanes_sum(a) + (out > 0.0 ? out : 0.0);
     }
     if (metric == MLC_METRIC_COSINE) {
-        for (int64_t t = t0; t < t1; t++) a += ydata[t] * q[yidx[t]];
-        const double v = 1.0 - a * qinv * yinv;
+        for (int64_t t = t0; t < t2; t += CSR_LANES)
+            for (int u = 0; u < CSR_LANES; u++) a[u] += ydata[t + u] * q[yidx[t + u]];
+        for (int64_t t = t2; t < t1; t++) a[0] += ydata[t] * q[yidx[t]];
+        const double v = 1.0 - lanes_sum(a) * qinv * yinv;
         return v < 0.0 ? 0.0 : (v > 2.0 ? 2.0 : v);
     }
-    for (int64_t t = t0; t < t1; t++) {
+    for (int64_t t = t0; t < t2; t += CSR_LANES)
+        for (int u = 0; u < CSR_LANES; u++) {
+            const double qj = q[yidx[t + u]], r = ydata[t + u] - qj;
+            a[u] += r * r;
+            b[u] += qj * qj;
+        }
+    for (int64_t t = t2; t < t1; t++) {
         const double qj = q[yidx[t]], r = ydata[t] - qj;
-        a += r * r;
-        b += qj * qj;
+        a[0] += r * r;
+        b[0] += qj * qj;
     }
-    const double out = qsq - b;
-    return a + (out > 0.0 ? out : 0.0);
+    const double out = qsq - lanes_sum(b);
+    return lanes_sum(a) + (out > 0.0 ? out : 0.0);
 }
 
 static int csr_metric_ok(int metric) {
