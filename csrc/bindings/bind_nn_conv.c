@@ -350,6 +350,48 @@ static PyObject *nn_avgpool2d_backward(PyObject *self, PyObject *args, PyObject 
     return mlc_bind_none_or_status(st);
 }
 
+/* Both directions of adaptive average pooling: the image-sized array (x in, or dx out) and the
+ * output-sized one (out out, or dout in) give every size. */
+static PyObject *adaptive_avgpool2d(PyObject *args, PyObject *kwds, int backward) {
+    static char *fw_kwlist[] = {"out", "x", NULL}, *bw_kwlist[] = {"dx", "dout", NULL};
+    char **kwlist = backward ? bw_kwlist : fw_kwlist;
+    PyObject *first, *second;
+    PyArrayObject *img, *pooled;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO", kwlist, &first, &second)) return NULL;
+    const char *ni = backward ? "dx" : "x", *np = backward ? "dout" : "out";
+    if (mlc_bind_inplace(backward ? first : second, NPY_FLOAT32, 4, ni, backward ? MLC_BIND_OUT : MLC_BIND_IN,
+                         &img) < 0 ||
+        mlc_bind_inplace(backward ? second : first, NPY_FLOAT32, 4, np, backward ? MLC_BIND_IN : MLC_BIND_OUT,
+                         &pooled) < 0 ||
+        mlc_bind_dims_match(pooled, 0, np, img, 0, ni) < 0 || mlc_bind_dims_match(pooled, 1, np, img, 1, ni) < 0 ||
+        mlc_bind_no_overlap(backward ? img : pooled, backward ? ni : np, backward ? pooled : img,
+                            backward ? np : ni, 0) < 0)
+        return NULL;
+    const int64_t B = PyArray_DIM(img, 0), C = PyArray_DIM(img, 1), H = PyArray_DIM(img, 2), W = PyArray_DIM(img, 3);
+    const int64_t OH = PyArray_DIM(pooled, 2), OW = PyArray_DIM(pooled, 3);
+    if (mlc_bind_check_params(mlc_nn_adaptive_avgpool2d_check_params(B, C, H, W, OH, OW)) < 0) return NULL;
+    const int nt = mlc_get_num_threads();
+    float *ip = PyArray_DATA(img), *pp = PyArray_DATA(pooled);
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = backward ? mlc_nn_adaptive_avgpool2d_backward(ip, pp, B, C, H, W, OH, OW, nt)
+                  : mlc_nn_adaptive_avgpool2d_forward(pp, ip, B, C, H, W, OH, OW, nt);
+    Py_END_ALLOW_THREADS
+    return mlc_bind_none_or_status(st);
+}
+
+/* nn_adaptive_avgpool2d_forward(out, x) */
+static PyObject *nn_adaptive_avgpool2d_forward(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    return adaptive_avgpool2d(args, kwds, 0);
+}
+
+/* nn_adaptive_avgpool2d_backward(dx, dout) */
+static PyObject *nn_adaptive_avgpool2d_backward(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    return adaptive_avgpool2d(args, kwds, 1);
+}
+
 PyMethodDef mlc_nn_conv_methods[] = {
     {"nn_conv2d_scratch_size", nn_conv2d_scratch_size, METH_VARARGS,
      "nn_conv2d_scratch_size(x_shape, weight_shape, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, backward, "
@@ -371,5 +413,10 @@ PyMethodDef mlc_nn_conv_methods[] = {
     {"nn_avgpool2d_backward", MLC_BIND_FN(nn_avgpool2d_backward), MLC_BIND_KW,
      "nn_avgpool2d_backward(dx, dout, kernel_h, kernel_w, stride_h, stride_w, pad_h=0, pad_w=0, "
      "count_include_pad=True): dx += dout / divisor over each window"},
+    {"nn_adaptive_avgpool2d_forward", MLC_BIND_FN(nn_adaptive_avgpool2d_forward), MLC_BIND_KW,
+     "nn_adaptive_avgpool2d_forward(out, x): out (B, C, OH, OW) = torch's adaptive average pooling of "
+     "x (B, C, H, W), any OH, OW >= 1"},
+    {"nn_adaptive_avgpool2d_backward", MLC_BIND_FN(nn_adaptive_avgpool2d_backward), MLC_BIND_KW,
+     "nn_adaptive_avgpool2d_backward(dx, dout): dx (B, C, H, W) += dout / window size over each window"},
     {NULL, NULL, 0, NULL},
 };

@@ -115,6 +115,12 @@
       int64_t W, int64_t KH, int64_t KW, int64_t stride_h, int64_t stride_w, int64_t pad_h,              \
       int64_t pad_w, int count_include_pad, int n_threads), (dx, dout, B, C, H, W, KH, KW, stride_h,     \
       stride_w, pad_h, pad_w, count_include_pad, n_threads))                                             \
+    X(int, mlc_nn_adaptive_avgpool2d_forward, (float *out, const float *x, int64_t B, int64_t C,         \
+      int64_t H, int64_t W, int64_t OH, int64_t OW, int n_threads), (out, x, B, C, H, W, OH, OW,          \
+      n_threads))                                                                                        \
+    X(int, mlc_nn_adaptive_avgpool2d_backward, (float *dx, const float *dout, int64_t B, int64_t C,      \
+      int64_t H, int64_t W, int64_t OH, int64_t OW, int n_threads), (dx, dout, B, C, H, W, OH, OW,        \
+      n_threads))                                                                                        \
     X(int, mlc_nn_batchnorm_forward, (float *out, float *save_mean, float *save_invstd,                  \
       float *running_mean, float *running_var, const float *x, const float *gamma, const float *beta,    \
       int64_t B, int64_t C, int64_t S, int training, double momentum, double eps, int relu,              \

@@ -2,6 +2,7 @@
  *
  *   max:  out = max over each window, argmax = where it was;   dx[argmax] += dout
  *   avg:  out = window sum / divisor;                          dx[window] += dout / divisor
+ *   adaptive avg: the same with torch's adaptive windows (pool2d.h)
  *
  * One (b, c) plane per iteration of a parallel loop: planes are independent, and in the backward a
  * plane's gradient only lands in its own plane of dx, so overlapping windows add up without a race
@@ -239,6 +240,73 @@ int MLC_ISA(mlc_nn_avgpool2d_backward)(float *dx, const float *dout, int64_t B, 
                 for (int64_t ih = win.h0; ih < win.h1; ih++)
                     for (int64_t iw = win.w0; iw < win.w1; iw++) dp[ih * W + iw] += g;
             }
+    }
+    return MLC_OK;
+}
+
+#if MLC_ISA_ONCE
+const char *mlc_nn_adaptive_avgpool2d_check_params(int64_t B, int64_t C, int64_t H, int64_t W, int64_t OH,
+                                                   int64_t OW) {
+    if (B < 0) return "adaptive_avgpool2d: the batch size must be >= 0";
+    if (C < 1 || H < 1 || W < 1) return "adaptive_avgpool2d: channels and the input image must be >= 1";
+    if (OH < 1 || OW < 1) return "adaptive_avgpool2d: the output size must be >= 1";
+    const int64_t dims[] = {B, C, H, W, OH, OW};
+    for (size_t i = 0; i < sizeof dims / sizeof dims[0]; i++)
+        if (dims[i] > INT_MAX) return "adaptive_avgpool2d: a size exceeds the int range";
+    return NULL;
+}
+#endif
+
+/* torch's adaptive window of output index i of n over an input of size m: [i m / n, ceil((i + 1) m / n)) */
+static inline int64_t adaptive_start(int64_t i, int64_t m, int64_t n) { return i * m / n; }
+static inline int64_t adaptive_end(int64_t i, int64_t m, int64_t n) { return ((i + 1) * m + n - 1) / n; }
+
+/* Work of one plane: each output averages at most (ceil(H / OH) + 1) x (ceil(W / OW) + 1) elements. */
+static int64_t adaptive_plane_work(int64_t H, int64_t W, int64_t OH, int64_t OW) {
+    return OH * OW * ((H + OH - 1) / OH + 1) * ((W + OW - 1) / OW + 1) * POOL_WORK_WINDOW;
+}
+
+int MLC_ISA(mlc_nn_adaptive_avgpool2d_forward)(float *out, const float *x, int64_t B, int64_t C, int64_t H,
+                                               int64_t W, int64_t OH, int64_t OW, int n_threads) {
+    if (mlc_nn_adaptive_avgpool2d_check_params(B, C, H, W, OH, OW)) return MLC_EINVAL;
+    const int64_t planes = B * C;
+    const int team = plane_team(planes, adaptive_plane_work(H, W, OH, OW), n_threads);
+#pragma omp parallel for num_threads(team) schedule(static)
+    for (int64_t p = 0; p < planes; p++) {
+        const float *xp = x + p * H * W;
+        float *op = out + p * OH * OW;
+        for (int64_t i = 0; i < OH; i++) {
+            const int64_t h0 = adaptive_start(i, H, OH), h1 = adaptive_end(i, H, OH);
+            for (int64_t j = 0; j < OW; j++) {
+                const int64_t w0 = adaptive_start(j, W, OW), w1 = adaptive_end(j, W, OW);
+                double s = 0.0;
+                for (int64_t ih = h0; ih < h1; ih++)
+                    for (int64_t iw = w0; iw < w1; iw++) s += xp[ih * W + iw];
+                op[i * OW + j] = (float)(s / (double)((h1 - h0) * (w1 - w0)));
+            }
+        }
+    }
+    return MLC_OK;
+}
+
+int MLC_ISA(mlc_nn_adaptive_avgpool2d_backward)(float *dx, const float *dout, int64_t B, int64_t C, int64_t H,
+                                                int64_t W, int64_t OH, int64_t OW, int n_threads) {
+    if (mlc_nn_adaptive_avgpool2d_check_params(B, C, H, W, OH, OW)) return MLC_EINVAL;
+    const int64_t planes = B * C;
+    const int team = plane_team(planes, adaptive_plane_work(H, W, OH, OW), n_threads);
+#pragma omp parallel for num_threads(team) schedule(static)
+    for (int64_t p = 0; p < planes; p++) {
+        float *dp = dx + p * H * W;
+        const float *gp = dout + p * OH * OW;
+        for (int64_t i = 0; i < OH; i++) {
+            const int64_t h0 = adaptive_start(i, H, OH), h1 = adaptive_end(i, H, OH);
+            for (int64_t j = 0; j < OW; j++) {
+                const int64_t w0 = adaptive_start(j, W, OW), w1 = adaptive_end(j, W, OW);
+                const float g = gp[i * OW + j] / (float)((h1 - h0) * (w1 - w0));
+                for (int64_t ih = h0; ih < h1; ih++)
+                    for (int64_t iw = w0; iw < w1; iw++) dp[ih * W + iw] += g;
+            }
+        }
     }
     return MLC_OK;
 }

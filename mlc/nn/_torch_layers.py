@@ -80,25 +80,13 @@ class LogSoftmax(_SoftmaxBase):
     _backward = staticmethod(_mlc.nn_log_softmax_backward)
 
 
-def _adaptive_matrix(n, m):
-    """(m, n) float32: row i averages the inputs floor(i n / m) .. ceil((i + 1) n / m) - 1 (torch's window)."""
-    i = np.arange(m)
-    start, end = (i * n) // m, -((-(i + 1) * n) // m)
-    j = np.arange(n)
-    inside = (j >= start[:, None]) & (j < end[:, None])
-    return (inside / (end - start)[:, None]).astype(np.float32)
-
-
 class AdaptiveAvgPool2d(Layer):
     """Average pooling to a fixed output size (torch.nn.AdaptiveAvgPool2d) over (C, H, W) samples.
 
     output_size : int or (int, int); None in the pair keeps that input size. 1 is global average
     pooling. Output cell (i, j) averages the input rows floor(i H / OH) .. ceil((i + 1) H / OH) - 1 and
     the columns alike (torch's windows, which overlap or differ in size when OH does not divide H; OH
-    may exceed H). Where OH divides H and OW divides W the windows tile the input and csrc/nn/pool2d.c's
-    average pooling runs; otherwise the average is separable, out = A_H x A_W^T with A_H (OH, H) and
-    A_W (OW, W) the window-averaging matrices, two matrix products per plane (and their transposes
-    backward).
+    may exceed H), in csrc/nn/pool2d.c's adaptive average pooling.
     """
 
     def __init__(self, output_size):
@@ -118,26 +106,20 @@ class AdaptiveAvgPool2d(Layer):
         _require_rank(self, in_shape, 3, "images (channels, height, width)")
         c, h, w = (int(v) for v in in_shape)
         oh, ow = (n if o is None else o for o, n in zip(self.output_size, (h, w)))
-        self._kernel = (h // oh, w // ow) if h % oh == 0 and w % ow == 0 else None
-        self._ah, self._awt = _adaptive_matrix(h, oh), _adaptive_matrix(w, ow).T.copy()
         self.in_shape, self.out_shape = (c, h, w), (c, oh, ow)
         return self.out_shape
 
     def forward(self, x, training):
         self._n = x.shape[0]
-        if self._kernel is None:
-            return np.ascontiguousarray(self._ah @ x @ self._awt)
         out = self._buf("out", (x.shape[0],) + self.out_shape)
-        _mlc.nn_avgpool2d_forward(out, x, *self._kernel, *self._kernel)
+        _mlc.nn_adaptive_avgpool2d_forward(out, x)
         return out
 
     def backward(self, dout, need_dx=True):
         if not need_dx:
             return None
-        if self._kernel is None:
-            return np.ascontiguousarray(self._ah.T @ dout @ self._awt.T)
         dx = self._buf("dx", (self._n,) + self.in_shape, zero=True)
-        _mlc.nn_avgpool2d_backward(dx, dout, *self._kernel, *self._kernel)
+        _mlc.nn_adaptive_avgpool2d_backward(dx, dout)
         return dx
 
 
