@@ -68,6 +68,22 @@ static inline double row_logsumexp(const float *z, int64_t C) {
     return m + log(s);
 }
 
+/* Classes up to which a row's exponentials are kept (on the stack) between its sum and its gradient. */
+#define ROW_KEEP 256
+
+/* e_j = exp(z_j - max) of one row (C <= ROW_KEEP) in e, their sum returned, logsumexp in *lse: one
+ * exponential per class serves the loss and the gradient (p_j = e_j / sum) */
+static inline double row_exps(double *restrict e, const float *z, int64_t C, double *lse) {
+    float m = z[0];
+    for (int64_t j = 1; j < C; j++) m = z[j] > m ? z[j] : m;
+#pragma omp simd
+    for (int64_t j = 0; j < C; j++) e[j] = mlc_exp_f64((double)z[j] - m);
+    double s = 0.0;
+    for (int64_t j = 0; j < C; j++) s += e[j];
+    *lse = m + log(s);
+    return s;
+}
+
 /* l_i = (1 - e) c_t (lse - z_t) + (e / C) sum_j c_j (lse - z_j), lse = logsumexp(z_i) (0 for nll),
  * and dl/dz_j = (1 - e) c_t (p_j - [j = t]) + (e / C) (p_j sum_c c_c - c_j) with p = softmax(z); for
  * nll (e = 0) dl/dz_j = -c_t [j = t]. */
@@ -96,11 +112,16 @@ int MLC_ISA(mlc_nn_loss_cross_entropy)(double *loss, float *row_loss, float *dlo
     const int team = (int)MLC_MIN(mlc_team_size(B * C * 32, n_threads), nch);
 #pragma omp parallel for num_threads(team) schedule(static)
     for (int64_t c = 0; c < nch; c++) {
-        double acc = 0.0;
+        double acc = 0.0, ez[ROW_KEEP];
+        const int keep_exps = softmax && C <= ROW_KEEP;
         for (int64_t i = mlc_chunk_begin(ch, c); i < mlc_chunk_end(ch, c); i++) {
             const float *z = logits + i * C;
             const int64_t t = targets[i];
-            const double lse = softmax ? row_logsumexp(z, C) : 0.0;
+            double lse = 0.0, inv_sum = 0.0;
+            if (keep_exps)
+                inv_sum = 1.0 / row_exps(ez, z, C, &lse);
+            else if (softmax)
+                lse = row_logsumexp(z, C);
             float *pr = probs != NULL ? probs + i * C : NULL;
             if (t == ignore_index) { // no loss, no gradient; probabilities still written
                 if (row_loss != NULL) row_loss[i] = 0.0f;
@@ -126,7 +147,7 @@ int MLC_ISA(mlc_nn_loss_cross_entropy)(double *loss, float *row_loss, float *dlo
             if (pr != NULL || dz != NULL) {
                 const double g = w * scale;
                 for (int64_t j = 0; j < C; j++) {
-                    const double p = mlc_exp_f64((double)z[j] - lse);
+                    const double p = keep_exps ? ez[j] * inv_sum : mlc_exp_f64((double)z[j] - lse);
                     if (pr != NULL) pr[j] = (float)p;
                     if (dz == NULL) continue;
                     double d = keep * ct * (p - (j == t));
