@@ -11,6 +11,8 @@ import pytest
 import scipy.sparse as sp
 import sklearn.cluster as skc
 
+import mlc
+
 from bench.bench_decomposition import _tfidf_like
 from conftest import assert_rss_stable, needs_rss
 from mlc.cluster import KMeans, MiniBatchKMeans, kmeans_plusplus
@@ -77,6 +79,35 @@ def test_kmeans_sparse_matches_sklearn_same_init():
     assert ours.n_iter_ == ref.n_iter_
     np.testing.assert_allclose(ours.inertia_, ref.inertia_, rtol=1e-10)
     np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("k", [3, 8, 12, 16, 21])
+def test_kmeans_sparse_every_centre_stride_and_threads(dtype, k):
+    """The transposed centres are padded to 8 or 16 columns when K is that small (dots in registers), and
+    the cluster sums are split by cluster over the threads: the same bits at 1 and 2 threads, and in
+    float64 the dense copy's labels (in float32 the centred dense rows and the uncentred sparse ones round
+    near-ties of these 3000 rows apart)."""
+    A = _tfidf_like(3000, 1500, 0.2, 1).astype(dtype)  # large enough for 2 threads
+    w = _weights(A.shape[0], 5)
+    kw = dict(n_clusters=k, init="random", n_init=1, random_state=3, tol=1e-6)
+    old = mlc.set_num_threads(1)
+    try:
+        a = KMeans(**kw).fit(A, sample_weight=w)
+        mlc.set_num_threads(2)
+        b = KMeans(**kw).fit(A, sample_weight=w)
+    finally:
+        mlc.set_num_threads(old)
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+    np.testing.assert_array_equal(a.cluster_centers_, b.cluster_centers_)
+    assert a.inertia_ == b.inertia_
+    if dtype == np.float32:
+        return
+    md = KMeans(**kw).fit(A.toarray(), sample_weight=w)
+    np.testing.assert_array_equal(a.labels_, md.labels_)
+    assert a.n_iter_ == md.n_iter_
+    _close(a.cluster_centers_, md.cluster_centers_, dtype)
+    np.testing.assert_allclose(a.inertia_, md.inertia_, rtol=RTOL[dtype])
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])

@@ -106,6 +106,10 @@ static uint64_t mix64(uint64_t z) {
     return z ^ (z >> 31);
 }
 
+/* The row stride of the transposed centres: K rounded up to 8 or 16 when that small, so that a row's
+ * dots stay in registers (kmeans_csr_impl.h's csr_dots). */
+static int64_t csr_ldc(int64_t k) { return k <= 8 ? 8 : k <= 16 ? 16 : k; }
+
 enum { KM_LLOYD, KM_BOUNDED, KM_INERTIA };
 
 enum { KM_GO_ON, KM_STOP_STRICT, KM_STOP_TOL };

@@ -2,9 +2,9 @@
  * after kmeans_impl.h for each of T = double / float (SFX f64 / f32). No include guard on purpose.
  *
  * As scikit-learn does on sparse input, the rows are not centred (that would densify them): a row's
- * centres are ranked by ||c||^2 - 2 x.c, the dots of a block of rows with every centre by one sparse x
- * dense product (core/sparse.h's csr_mm with the centres transposed), and distances are summed over
- * the row's stored values, sum_p ((x_p - c_p)^2 - c_p^2) + ||c||^2. */
+ * centres are ranked by ||c||^2 - 2 x.c, its dots with every centre summed over its stored values
+ * against the centres transposed (core/sparse.h's csr_mm, one row at a time in this CPU level's copy),
+ * and distances are summed over the row's stored values, sum_p ((x_p - c_p)^2 - c_p^2) + ||c||^2. */
 
 /* X as CSR: data (NNZ), indices (NNZ), indptr (N + 1); w (N) or NULL for unit weights. */
 typedef struct {
@@ -25,56 +25,76 @@ static inline double MLC_SFX(csr_sqdist)(const MLC_SFX(km_csr) *a, int64_t i, co
     return MLC_MAX(0.0, s);
 }
 
-/* Ct (D, K) out: the centres C (K, D) transposed; cn (K) out: their squared norms in float64. */
+/* Ct (D, csr_ldc(K)) out: the centres C (K, D) transposed, zero-padded; cn (K) out: their squared norms
+ * in float64. */
 static void MLC_SFX(csr_prepare)(T *Ct, double *cn, const T *C, int64_t d, int64_t k) {
-    for (int64_t j = 0; j < k; j++) {
-        cn[j] = MLC_SFX(sqdist0)(C + j * d, d);
-        for (int64_t t = 0; t < d; t++) Ct[t * k + j] = C[j * d + t];
+    const int64_t ldc = csr_ldc(k);
+    for (int64_t j = 0; j < k; j++) cn[j] = MLC_SFX(sqdist0)(C + j * d, d);
+    for (int64_t t = 0; t < d; t++) {
+        for (int64_t j = 0; j < k; j++) Ct[t * ldc + j] = C[j * d + t];
+        for (int64_t j = k; j < ldc; j++) Ct[t * ldc + j] = 0;
     }
+}
+
+/* dots (W) out: the dots of the stored values q0..q1 (data, indices) with the rows of Ct (D, W), summed in
+ * stored order as csr_mm does. Inlined with W = 8 or 16, the sums live in registers. */
+static inline void MLC_SFX(csr_dots)(T *dots, const T *data, const int32_t *indices, int64_t q0, int64_t q1,
+                                     const T *Ct, const int64_t w) {
+    T acc[16] = {0};
+    for (int64_t q = q0; q < q1; q++) {
+        const T v = data[q], *b = Ct + (int64_t)indices[q] * w;
+#pragma omp simd
+        for (int64_t j = 0; j < w; j++) acc[j] += v * b[j];
+    }
+    for (int64_t j = 0; j < w; j++) dots[j] = acc[j];
 }
 
 /* A pass over the rows in the groups of groups_of(N): with `rank`, labels (N) out: the nearest centre
  * of each row (ties to the lower index), else labels in; part (G) out, or NULL: per group the sum of
- * w_i ||x_i - C[labels_i]||^2. C (K, D), Ct (D, K), cn (K) in (csr_prepare); tiles per thread
- * (KM_BLOCK, K) scratch. */
+ * w_i ||x_i - C[labels_i]||^2. C (K, D), Ct, cn (K) in (csr_prepare); dots per thread (csr_ldc(K)) scratch. */
 static int MLC_SFX(csr_pass)(int32_t *labels, double *part, const MLC_SFX(km_csr) *a, const T *C, const T *Ct,
                              const double *cn, T *tiles, int rank, int n_threads, const mlc_progress *p) {
-    const int64_t n = a->n, d = a->d, k = a->k;
+    const int64_t n = a->n, d = a->d, k = a->k, ldc = csr_ldc(k);
+    const T *data = a->data;
+    const int32_t *indices = a->indices;
+    const int64_t *indptr = a->indptr;
     const mlc_chunks ch = groups_of(n);
     const int64_t groups = ch.count;
-    const int team = pass_team(n, a->indptr[n] * (rank ? k : 1) + n * k, n_threads);
+    const int team = pass_team(n, indptr[n] * (rank ? k : 1) + n * k, n_threads);
     mlc_par par = mlc_par_init(p);
 #pragma omp parallel num_threads(team)
     {
-        T *dots = tiles + (int64_t)omp_get_thread_num() * KM_BLOCK * k;
+        T *dots = tiles + (int64_t)omp_get_thread_num() * ldc;
 #pragma omp for schedule(dynamic, 1)
         for (int64_t g = 0; g < groups; g++) {
             if (mlc_par_halted(&par)) continue;
             const int64_t r0 = group_begin(ch, g), r1 = MLC_MIN(n, group_begin(ch, g + 1));
             double s = 0.0;
-            for (int64_t b0 = r0; b0 < r1; b0 += KM_BLOCK) {
-                const int64_t m = MLC_MIN(KM_BLOCK, r1 - b0);
-                if (rank) {
-                    // indptr + b0: the block's rows, whose entries keep their places in data
-                    MLC_SFX(mlc_sparse_csr_mm)(dots, a->data, a->indices, a->indptr + b0, Ct, m, d, k, 1);
-                    for (int64_t r = 0; r < m; r++) {
-                        const T *row = dots + r * k;
-                        int32_t best = 0;
-                        double min = cn[0] - 2.0 * (double)row[0];
-                        for (int64_t j = 1; j < k; j++) {
-                            const double v = cn[j] - 2.0 * (double)row[j];
-                            if (v < min) {
-                                min = v;
-                                best = (int32_t)j;
-                            }
-                        }
-                        labels[b0 + r] = best;
+            for (int64_t i = r0; rank && i < r1; i++) {
+                if (ldc == 8) MLC_SFX(csr_dots)(dots, data, indices, indptr[i], indptr[i + 1], Ct, 8);
+                else if (ldc == 16) MLC_SFX(csr_dots)(dots, data, indices, indptr[i], indptr[i + 1], Ct, 16);
+                else {
+                    for (int64_t j = 0; j < k; j++) dots[j] = 0;
+                    for (int64_t q = indptr[i]; q < indptr[i + 1]; q++) {
+                        const T v = data[q], *b = Ct + (int64_t)indices[q] * k;
+#pragma omp simd
+                        for (int64_t j = 0; j < k; j++) dots[j] += v * b[j];
                     }
                 }
-                for (int64_t i = b0; part && i < b0 + m; i++)
-                    s += (a->w ? (double)a->w[i] : 1.0) *
-                         MLC_SFX(csr_sqdist)(a, i, C + (int64_t)labels[i] * d, cn[labels[i]]);
+                int32_t best = 0;
+                double min = cn[0] - 2.0 * (double)dots[0];
+                for (int64_t j = 1; j < k; j++) {
+                    const double v = cn[j] - 2.0 * (double)dots[j];
+                    if (v < min) {
+                        min = v;
+                        best = (int32_t)j;
+                    }
+                }
+                labels[i] = best;
             }
+            for (int64_t i = r0; part && i < r1; i++)
+                s += (a->w ? (double)a->w[i] : 1.0) *
+                     MLC_SFX(csr_sqdist)(a, i, C + (int64_t)labels[i] * d, cn[labels[i]]);
             if (part) part[g] = s;
             mlc_par_tick(&par, g, groups);
         }
@@ -83,29 +103,31 @@ static int MLC_SFX(csr_pass)(int32_t *labels, double *part, const MLC_SFX(km_csr
 }
 
 /* sums (K*D + K) out: per cluster the weighted sum of its rows, then the clusters' weights. Each
- * cluster adds its rows in row order (a counting sort by label first), so the bits do not depend on
- * the threads, which take whole clusters. labels (N) in; order (N), start (2 K + 1) scratch */
-static void MLC_SFX(csr_cluster_sums)(double *sums, int64_t *order, int64_t *start, const int32_t *labels,
-                                      const MLC_SFX(km_csr) *a, int n_threads) {
+ * cluster adds its rows in row order, so the bits do not depend on the threads: thread t of T owns
+ * the clusters j = t mod T and streams all the rows in order, adding those of its clusters (rows
+ * visited in order keep the hardware prefetching X; a sort by label made the reads random). labels (N) in */
+static void MLC_SFX(csr_cluster_sums)(double *sums, const int32_t *labels, const MLC_SFX(km_csr) *a, int n_threads) {
     const int64_t n = a->n, d = a->d, k = a->k;
-    int64_t *fill = start + k + 1;
-    memset(start, 0, sizeof(int64_t) * (size_t)(k + 1));
-    for (int64_t i = 0; i < n; i++) start[labels[i] + 1]++;
-    for (int64_t j = 0; j < k; j++) fill[j] = start[j + 1] += start[j];
-    for (int64_t j = 0; j < k; j++) fill[j] = start[j];
-    for (int64_t i = 0; i < n; i++) order[fill[labels[i]]++] = i;
-    const int team = (int)MLC_MIN((int64_t)mlc_team_size(a->indptr[n] + k * d, n_threads), k);
-#pragma omp parallel for schedule(dynamic, 1) num_threads(team)
-    for (int64_t j = 0; j < k; j++) {
-        double *s = sums + j * d, ws = 0.0;
-        memset(s, 0, sizeof(double) * (size_t)d);
-        for (int64_t q = start[j]; q < start[j + 1]; q++) {
-            const int64_t i = order[q];
-            const double wi = a->w ? (double)a->w[i] : 1.0;
-            for (int64_t e = a->indptr[i]; e < a->indptr[i + 1]; e++) s[a->indices[e]] += wi * (double)a->data[e];
-            ws += wi;
+    const T *data = a->data, *w = a->w;
+    const int32_t *indices = a->indices;
+    const int64_t *indptr = a->indptr;
+    double *wsum = sums + k * d;
+    const int team = (int)MLC_MIN((int64_t)mlc_team_size(indptr[n] * MLC_WORK_STREAM + k * d, n_threads), k);
+#pragma omp parallel num_threads(team)
+    {
+        const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+        for (int64_t j = t; j < k; j += nt) {
+            memset(sums + j * d, 0, sizeof(double) * (size_t)d);
+            wsum[j] = 0.0;
         }
-        sums[k * d + j] = ws;
+        for (int64_t i = 0; i < n; i++) {
+            const int32_t j = labels[i];
+            if (j % nt != t) continue;
+            double *s = sums + (int64_t)j * d;
+            const double wi = w ? (double)w[i] : 1.0;
+            for (int64_t e = indptr[i]; e < indptr[i + 1]; e++) s[indices[e]] += wi * (double)data[e];
+            wsum[j] += wi;
+        }
     }
 }
 
@@ -140,13 +162,12 @@ static void MLC_SFX(csr_mstep)(T *c_new, double *shift, double *sums, const MLC_
     MLC_SFX(centres_from_sums)(c_new, shift, sums, c_old, d, k);
 }
 
-/* The scratch of the CSR kernels, one block (a): Ct (D, K) and cn (K) (csr_prepare), per-thread tiles,
- * part (G), sums (K*D + K), order (N) and start (2 K + 1) (csr_cluster_sums); with `fit`, also the fit's
+/* The scratch of the CSR kernels, one block (a): Ct and cn (K) (csr_prepare), per-thread tiles,
+ * part (G), sums (K*D + K); with `fit`, also the fit's
  * other centres nxt (K, D), dist (N), shift (K) and the last labels (N). */
 typedef struct {
     T *Ct, *tiles, *nxt;
     double *cn, *part, *sums, *dist, *shift;
-    int64_t *order, *start;
     int32_t *labels_old;
 } MLC_SFX(km_csr_scratch);
 
@@ -158,13 +179,11 @@ static int MLC_SFX(csr_scratch)(MLC_SFX(km_csr_scratch) *s, mlc_arena *a, const 
     *s = (MLC_SFX(km_csr_scratch)){0};
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 1 && mlc_arena_alloc(a) != MLC_OK) return MLC_ENOMEM;
-        s->Ct = mlc_arena_take(a, sizeof(T) * d * k);
-        s->tiles = mlc_arena_take(a, sizeof(T) * KM_BLOCK * k * team);
+        s->Ct = mlc_arena_take(a, sizeof(T) * d * csr_ldc(k));
+        s->tiles = mlc_arena_take(a, sizeof(T) * csr_ldc(k) * team);
         s->cn = mlc_arena_take(a, sizeof(double) * k);
         s->part = mlc_arena_take(a, sizeof(double) * n_groups(n));
         s->sums = mlc_arena_take(a, sizeof(double) * (k * d + k));
-        s->order = mlc_arena_take(a, sizeof(int64_t) * n);
-        s->start = mlc_arena_take(a, sizeof(int64_t) * (2 * k + 1));
         if (!fit) continue;
         s->nxt = mlc_arena_take(a, sizeof(T) * k * d);
         s->dist = mlc_arena_take(a, sizeof(double) * n);
@@ -195,7 +214,7 @@ int KM_API(mlc_kmeans_fit_csr)(T *centers, int32_t *labels, double *inertia, int
         MLC_SFX(csr_prepare)(s.Ct, s.cn, cur, d, k);
         st = MLC_SFX(csr_pass)(labels, NULL, &x, cur, s.Ct, s.cn, s.tiles, 1, n_threads, p);
         if (st != MLC_OK) goto done;
-        MLC_SFX(csr_cluster_sums)(s.sums, s.order, s.start, labels, &x, n_threads);
+        MLC_SFX(csr_cluster_sums)(s.sums, labels, &x, n_threads);
         MLC_SFX(csr_mstep)(nxt, shift, s.sums, &x, cur, s.cn, labels, dist);
         T *tmp = cur;
         cur = nxt;
@@ -245,7 +264,7 @@ int KM_API(mlc_kmeans_minibatch_step_csr)(T *centers, double *weight_sums, int32
     int st = MLC_SFX(csr_pass)(labels, s.part, &x, centers, s.Ct, s.cn, s.tiles, 1, n_threads, p);
     if (st == MLC_OK) {
         *inertia = mlc_chunks_sum(s.part, n_groups(b));
-        MLC_SFX(csr_cluster_sums)(s.sums, s.order, s.start, labels, &x, n_threads);
+        MLC_SFX(csr_cluster_sums)(s.sums, labels, &x, n_threads);
         MLC_SFX(minibatch_update)(centers, weight_sums, s.sums, d, k);
     }
     mlc_free(a.base);
