@@ -2,7 +2,7 @@
  * it after kmeans_impl.h for each of T = double / float (SFX f64 / f32). No include guard on purpose. */
 
 /* The rows seeding draws from: dense X (N, D), or (X NULL) a CSR matrix (data, indices, indptr) with
- * xsq (N) its rows' squared norms and y (D) float64 zeros, scratch for the candidate row. */
+ * xsq (N) its rows' squared norms and y (L, D) float64 zeros, scratch for the candidate rows. */
 typedef struct {
     const T *X;
     const T *data;
@@ -23,44 +23,50 @@ static void MLC_SFX(row_to)(T *row, const MLC_SFX(km_rows) *r, int64_t i) {
     for (int64_t q = r->indptr[i]; q < r->indptr[i + 1]; q++) row[r->indices[q]] = r->data[q];
 }
 
-/* out (N) out: min(closest_i, ||x_i - x_cand||^2) (closest NULL: ||x_i - x_cand||^2); part (G) out: the
- * group sums of w_i out_i. */
+/* The L candidates cand (L) of one k-means++ step in one pass over the rows (each row read once, the
+ * same operations per row and candidate as one pass per candidate): out (L, N) out: min(closest_i,
+ * ||x_i - x_cand[t]||^2) (closest NULL: ||x_i - x_cand[t]||^2); part (L, G) out: the group sums of
+ * w_i out_ti. */
 static int MLC_SFX(pp_pass)(double *out, double *part, const double *closest, const MLC_SFX(km_rows) *r,
-                            const T *w, int64_t cand, int n_threads, const mlc_progress *p) {
+                            const T *w, const int64_t *cand, int64_t L, int n_threads, const mlc_progress *p) {
     const int64_t n = r->n, d = r->d;
     const mlc_chunks ch = groups_of(n);
     const int64_t groups = ch.count;
-    const int team = (int)MLC_MIN((int64_t)mlc_team_size(r->X ? n * d : r->indptr[n] + n, n_threads), groups);
-    const T *y = r->X ? r->X + cand * d : NULL;
-    double ysq = 0.0;
-    if (!r->X) {
-        ysq = r->xsq[cand];
-        for (int64_t q = r->indptr[cand]; q < r->indptr[cand + 1]; q++) r->y[r->indices[q]] = (double)r->data[q];
+    const int team = (int)MLC_MIN((int64_t)mlc_team_size(L * (r->X ? n * d : r->indptr[n] + n), n_threads), groups);
+    double ysq[64];
+    for (int64_t t = 0; !r->X && t < L; t++) {
+        ysq[t] = r->xsq[cand[t]];
+        for (int64_t q = r->indptr[cand[t]]; q < r->indptr[cand[t] + 1]; q++)
+            r->y[t * d + r->indices[q]] = (double)r->data[q];
     }
     mlc_par par = mlc_par_init(p);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(team)
     for (int64_t g = 0; g < groups; g++) {
         if (mlc_par_halted(&par)) continue;
         const int64_t r0 = group_begin(ch, g), r1 = MLC_MIN(n, group_begin(ch, g + 1));
-        double s = 0.0;
+        double s[64];
+        for (int64_t t = 0; t < L; t++) s[t] = 0.0;
         for (int64_t i = r0; i < r1; i++) {
-            double v;
-            if (y) {
-                v = MLC_SFX(sqdist)(r->X + i * d, y, d);
-            } else { // ||x||^2 - 2 x.y + ||y||^2, as scikit-learn's sparse path
-                double dot = 0.0;
-                for (int64_t q = r->indptr[i]; q < r->indptr[i + 1]; q++) dot += (double)r->data[q] * r->y[r->indices[q]];
-                v = MLC_MAX(0.0, r->xsq[i] - 2.0 * dot + ysq);
+            for (int64_t t = 0; t < L; t++) {
+                double v;
+                if (r->X) {
+                    v = MLC_SFX(sqdist)(r->X + i * d, r->X + cand[t] * d, d);
+                } else { // ||x||^2 - 2 x.y + ||y||^2, as scikit-learn's sparse path
+                    const double *y = r->y + t * d;
+                    double dot = 0.0;
+                    for (int64_t q = r->indptr[i]; q < r->indptr[i + 1]; q++) dot += (double)r->data[q] * y[r->indices[q]];
+                    v = MLC_MAX(0.0, r->xsq[i] - 2.0 * dot + ysq[t]);
+                }
+                if (closest && closest[i] < v) v = closest[i];
+                out[t * n + i] = v;
+                s[t] += (double)w[i] * v;
             }
-            if (closest && closest[i] < v) v = closest[i];
-            out[i] = v;
-            s += (double)w[i] * v;
         }
-        part[g] = s;
+        for (int64_t t = 0; t < L; t++) part[t * groups + g] = s[t];
         mlc_par_tick(&par, g, groups);
     }
-    if (!r->X)
-        for (int64_t q = r->indptr[cand]; q < r->indptr[cand + 1]; q++) r->y[r->indices[q]] = 0.0;
+    for (int64_t t = 0; !r->X && t < L; t++)
+        for (int64_t q = r->indptr[cand[t]]; q < r->indptr[cand[t] + 1]; q++) r->y[t * d + r->indices[q]] = 0.0;
     return mlc_par_status(&par);
 }
 
@@ -107,27 +113,27 @@ static void MLC_SFX(content_order)(int64_t *perm, const MLC_SFX(km_rows) *r, km_
  * dense copy (to the rounding of the distances). rows: r's scratch y (D) unused for dense rows. */
 static int MLC_SFX(plusplus)(T *centers, int64_t *indices, MLC_SFX(km_rows) *r, const T *w, int64_t k,
                              int64_t n_local_trials, uint64_t seed, int n_threads, const mlc_progress *p) {
-    const int64_t n = r->n, d = r->d, groups = n_groups(n);
+    const int64_t n = r->n, d = r->d, groups = n_groups(n), L = n_local_trials;
     mlc_arena a = {NULL, 0};
     double *buf, *sq = NULL;
     int64_t *perm;
     km_key *keys;
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 1 && mlc_arena_alloc(&a) != MLC_OK) return MLC_ENOMEM;
-        buf = mlc_arena_take(&a, sizeof(double) * (4 * n + groups));
+        buf = mlc_arena_take(&a, sizeof(double) * ((2 + L) * n + L * groups));
         perm = mlc_arena_take(&a, sizeof(int64_t) * n);
         keys = mlc_arena_take(&a, sizeof(km_key) * n);
-        if (!r->X) sq = mlc_arena_take(&a, sizeof(double) * (n + d));
+        if (!r->X) sq = mlc_arena_take(&a, sizeof(double) * (n + L * d));
     }
     int st = MLC_OK;
     if (!r->X) {
         r->xsq = sq;
         r->y = sq + n;
-        memset(r->y, 0, sizeof(double) * d);
+        memset(r->y, 0, sizeof(double) * L * d);
         st = MLC_SFX(mlc_sparse_csr_row_sqnorms)(sq, r->data, r->indptr, n, n_threads);
     }
     MLC_SFX(content_order)(perm, r, keys);
-    double *closest = buf, *trial = buf + n, *best = buf + 2 * n, *cum = buf + 3 * n, *part = buf + 4 * n;
+    double *closest = buf, *cum = buf + n, *trial = buf + 2 * n, *part = buf + (2 + L) * n;
     mlc_rng rng;
     mlc_rng_seed(&rng, seed);
     double acc = 0.0;
@@ -135,33 +141,27 @@ static int MLC_SFX(plusplus)(T *centers, int64_t *indices, MLC_SFX(km_rows) *r, 
     int64_t id = perm[search_right(cum, n, mlc_rng_uniform(&rng) * cum[n - 1])];
     MLC_SFX(row_to)(centers, r, id);
     indices[0] = id;
-    if (st == MLC_OK) st = MLC_SFX(pp_pass)(closest, part, NULL, r, w, id, n_threads, p);
+    if (st == MLC_OK) st = MLC_SFX(pp_pass)(closest, part, NULL, r, w, &id, 1, n_threads, p);
     double pot = st == MLC_OK ? mlc_chunks_sum(part, groups) : 0.0;
     for (int64_t c = 1; c < k && st == MLC_OK; c++) {
         acc = 0.0;
         for (int64_t i = 0; i < n; i++) cum[i] = acc += (double)w[perm[i]] * closest[perm[i]];
+        int64_t cand[64], bt = 0;
+        for (int64_t t = 0; t < L; t++) cand[t] = perm[search_right(cum, n, mlc_rng_uniform(&rng) * pot)];
+        st = MLC_SFX(pp_pass)(trial, part, closest, r, w, cand, L, n_threads, p);
+        if (st != MLC_OK) break;
         double best_pot = INFINITY;
-        int64_t best_id = -1, cand[64];
-        for (int64_t t = 0; t < n_local_trials; t++)
-            cand[t] = perm[search_right(cum, n, mlc_rng_uniform(&rng) * pot)];
-        for (int64_t t = 0; t < n_local_trials && st == MLC_OK; t++) {
-            st = MLC_SFX(pp_pass)(trial, part, closest, r, w, cand[t], n_threads, p);
-            double tp = mlc_chunks_sum(part, groups);
-            if (best_id < 0 || tp < best_pot) {
+        for (int64_t t = 0; t < L; t++) {
+            const double tp = mlc_chunks_sum(part + t * groups, groups);
+            if (t == 0 || tp < best_pot) {
                 best_pot = tp;
-                best_id = cand[t];
-                double *tmp = best;
-                best = trial;
-                trial = tmp;
+                bt = t;
             }
         }
-        if (st != MLC_OK) break;
-        double *tmp = closest;
-        closest = best;
-        best = tmp;
+        memcpy(closest, trial + bt * n, sizeof(double) * n);
         pot = best_pot;
-        MLC_SFX(row_to)(centers + c * d, r, best_id);
-        indices[c] = best_id;
+        MLC_SFX(row_to)(centers + c * d, r, cand[bt]);
+        indices[c] = cand[bt];
     }
     mlc_free(a.base);
     return st;
