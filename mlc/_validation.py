@@ -153,10 +153,11 @@ def _allowed_dtypes(dtype):
 
 
 def _check_sparse(X, accept_sparse, dtype, ensure_all_finite, ensure_min_samples,
-                  ensure_min_features, copy, input_name, where):
+                  ensure_min_features, copy, input_name, where, canonical=True):
     """check_array's sparse branch: X in one of the accepted formats (else converted to the
     first), canonical (indices sorted within each row / column, duplicates summed: on a copy,
-    the caller's matrix is never modified), data of an allowed dtype, finite, big enough."""
+    the caller's matrix is never modified; canonical=False keeps X as it is), data of an allowed
+    dtype, finite, big enough."""
     formats = ((accept_sparse,) if isinstance(accept_sparse, str) else
                ("csr",) if accept_sparse is True else tuple(accept_sparse))
     if X.ndim != 2:
@@ -174,7 +175,7 @@ def _check_sparse(X, accept_sparse, dtype, ensure_all_finite, ensure_min_samples
         if X.dtype not in allowed:
             X = X.astype(allowed[0])
             owned = True
-    if not X.has_canonical_format:
+    if canonical and not X.has_canonical_format:
         if not owned:
             X = X.copy()
             owned = True
@@ -202,7 +203,7 @@ def csr_parts(X):
 
 def check_array(X, *, dtype=FLOAT_DTYPES, ensure_2d=True, allow_nd=False, ensure_all_finite=True,
                 ensure_min_samples=1, ensure_min_features=1, order="C", copy=False,
-                input_name="X", estimator=None, accept_sparse=False):
+                input_name="X", estimator=None, accept_sparse=False, accept_noncanonical=False):
     """Validate an array and return it as a NumPy array ready for a C kernel.
 
     dtype: a NumPy dtype to convert to; a tuple of allowed dtypes (kept when X already has one,
@@ -213,6 +214,8 @@ def check_array(X, *, dtype=FLOAT_DTYPES, ensure_2d=True, allow_nd=False, ensure
     "csc") or a list of them accepts it (True means "csr"): a sparse X comes back in its own format
     if listed, else converted to the first, in canonical form (sorted indices, no duplicates,
     int32 or int64 indices) with data of an allowed dtype, checked finite, never densified.
+    accept_noncanonical: True keeps a sparse X whose indices are unsorted or repeated as it is (no
+    copy), for kernels that only multiply by X (a repeated entry then counts as its sum).
     """
     where = f" by {type(estimator).__name__}" if estimator is not None else ""
     if X is None:
@@ -222,7 +225,7 @@ def check_array(X, *, dtype=FLOAT_DTYPES, ensure_2d=True, allow_nd=False, ensure
             raise TypeError(
                 f"Sparse input is not supported{where}: pass a dense array (X.toarray()).")
         return _check_sparse(X, accept_sparse, dtype, ensure_all_finite, ensure_min_samples,
-                             ensure_min_features, copy, input_name, where)
+                             ensure_min_features, copy, input_name, where, not accept_noncanonical)
     if isinstance(X, str):
         raise ValueError(f"Expected array-like (array or non-string sequence), got a string for {input_name}.")
     # pandas, polars and other containers: plain conversion (keeps numeric dtypes)

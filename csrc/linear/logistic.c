@@ -194,15 +194,32 @@ static int64_t zsize(int64_t k) { return BLOCK * (k + 4); }
 /* The gathered dense rows of a chunk's scratch (CSR rows are read where they are). */
 static int64_t xb_size(const mlc_logistic_problem *pr) { return pr->X != NULL ? BLOCK * pr->d : 0; }
 
+/* The CSR passes gather w and scatter into acc at random columns: (D) arrays that do not stay in L2,
+ * so each entry asks for the line of the entry AHEAD_NNZ later (its column is known already). */
+#if defined(__GNUC__)
+#define PREFETCH_R(p) __builtin_prefetch((p), 0, 3)
+#define PREFETCH_W(p) __builtin_prefetch((p), 1, 3)
+#else
+#define PREFETCH_R(p) ((void)(p))
+#define PREFETCH_W(p) ((void)(p))
+#endif
+#define AHEAD_NNZ 24
+
 /* The logits of CSR rows [r0, r0 + b) (mini-batch: rows[r0 ..]): Zt (K, b) out = W x_i^T. */
 static void csr_logits(double *Zt, const mlc_logistic_problem *pr, const double *w, int64_t r0, int64_t b) {
-    const int64_t d = pr->d, k = pr->k;
+    const int64_t d = pr->d, k = pr->k, nnz = pr->indptr[pr->n];
+    const double *data = pr->data;
+    const int32_t *ind = pr->indices;
+    const int64_t *indptr = pr->indptr;
     for (int64_t i = 0; i < b; i++) {
         const int64_t r = pr->rows != NULL ? pr->rows[r0 + i] : r0 + i;
         for (int64_t c = 0; c < k; c++) {
             const double *wc = w + c * d;
             double s = 0.0;
-            for (int64_t t = pr->indptr[r]; t < pr->indptr[r + 1]; t++) s += pr->data[t] * wc[pr->indices[t]];
+            for (int64_t t = indptr[r], end = indptr[r + 1]; t < end; t++) {
+                if (t + AHEAD_NNZ < nnz) PREFETCH_R(wc + ind[t + AHEAD_NNZ]);
+                s += data[t] * wc[ind[t]];
+            }
             Zt[c * b + i] = s;
         }
     }
@@ -210,13 +227,19 @@ static void csr_logits(double *Zt, const mlc_logistic_problem *pr, const double 
 
 /* acc (K, D) += Rt X_b for the CSR rows of csr_logits: each row's entries scattered. */
 static void csr_scatter(double *acc, const mlc_logistic_problem *pr, const double *Rt, int64_t r0, int64_t b) {
-    const int64_t d = pr->d, k = pr->k;
+    const int64_t d = pr->d, k = pr->k, nnz = pr->indptr[pr->n];
+    const double *data = pr->data;
+    const int32_t *ind = pr->indices;
+    const int64_t *indptr = pr->indptr;
     for (int64_t i = 0; i < b; i++) {
         const int64_t r = pr->rows != NULL ? pr->rows[r0 + i] : r0 + i;
         for (int64_t c = 0; c < k; c++) {
             double *ac = acc + c * d;
             const double rc = Rt[c * b + i];
-            for (int64_t t = pr->indptr[r]; t < pr->indptr[r + 1]; t++) ac[pr->indices[t]] += rc * pr->data[t];
+            for (int64_t t = indptr[r], end = indptr[r + 1]; t < end; t++) {
+                if (t + AHEAD_NNZ < nnz) PREFETCH_W(ac + ind[t + AHEAD_NNZ]);
+                ac[ind[t]] += rc * data[t];
+            }
         }
     }
 }

@@ -66,6 +66,8 @@ from ._logistic_liblinear import check_solver, fit_liblinear
 
 __all__ = ["LogisticRegression"]
 
+# the solvers whose C passes only multiply by X (X w, X^T r): a repeated CSR entry counts as its sum
+_PRODUCTS_ONLY = ("lbfgs", "owlqn", "newton-cg")
 _SOLVERS = _mlc.ENUMS["logistic_solver"]
 _PENALTIES = {None: _mlc.PENALTY_NONE, "l2": _mlc.PENALTY_L2, "l1": _mlc.PENALTY_L1,
               "elasticnet": _mlc.PENALTY_ELASTICNET}
@@ -304,7 +306,9 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         """Fit the model; X (n_samples, n_features), y (n_samples,) class labels of any type."""
         self._check_params()
         penalty, C, l1_ratio = self._resolve_penalty()
-        X, y = self._validate_data(X, y, reset=True, dtype=np.float64, order="C", accept_sparse="csr")
+        # the solvers that only multiply by X take a CSR matrix with unsorted or repeated indices as it is
+        X, y = self._validate_data(X, y, reset=True, dtype=np.float64, order="C", accept_sparse="csr",
+                                   accept_noncanonical=self.solver in _PRODUCTS_ONLY)
         check_classification_targets(y)
         classes, codes = encode_labels(y)
         if len(classes) < 2:
