@@ -13,9 +13,7 @@ import mlc
 # (estimator, parameter, value) that scikit-learn accepts on purpose
 ALLOWED = {("LogisticRegression", "C", np.inf), ("SVC", "C", np.inf), ("NearestNeighbors", "radius", np.inf),
            ("RadiusNeighborsClassifier", "radius", np.inf), ("RadiusNeighborsRegressor", "radius", np.inf)}
-# parameters that are nn-estimator options validated by the nn family's own rules (see test_nn_*)
-LATER = {("MLPClassifier", "power_t"), ("MLPRegressor", "power_t"), ("NeuralNetClassifier", "momentum"),
-         ("NeuralNetRegressor", "momentum")}
+
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +32,7 @@ def _cases():
             for param, default in cls().get_params().items():
                 if isinstance(default, float) and not isinstance(default, bool):
                     for bad in (np.nan, np.inf):
-                        if (name, param, bad) not in ALLOWED and (name, param) not in LATER:
+                        if (name, param, bad) not in ALLOWED:
                             yield pytest.param(cls, param, bad, id=f"{name}-{param}-{bad}")
 
 

@@ -62,6 +62,7 @@ class _MLPParams:
         check_scalar(self.learning_rate_init, "learning_rate_init", numbers.Real, min_val=0,
                      include_boundaries="neither")
         check_scalar(self.momentum, "momentum", numbers.Real, min_val=0, max_val=1)
+        check_scalar(self.power_t, "power_t", numbers.Real, min_val=0)
         check_scalar(self.beta_1, "beta_1", numbers.Real, min_val=0, max_val=1, include_boundaries="left")
         check_scalar(self.beta_2, "beta_2", numbers.Real, min_val=0, max_val=1, include_boundaries="left")
         check_scalar(self.epsilon, "epsilon", numbers.Real, min_val=0, include_boundaries="neither")
@@ -403,6 +404,7 @@ class _NeuralNetParams:
         if self.optimizer not in _OPTIMIZERS:
             raise ValueError(f"optimizer must be one of {list(_OPTIMIZERS)}, got {self.optimizer!r}")
         check_scalar(self.lr, "lr", numbers.Real, min_val=0, include_boundaries="neither")
+        check_scalar(self.momentum, "momentum", numbers.Real, min_val=0)
         if not isinstance(self.weight_decay_biases, (bool, np.bool_)):
             raise ValueError(f"weight_decay_biases must be a bool, got {self.weight_decay_biases!r}")
         pen = dict(weight_decay=self.weight_decay, l1=self.l1, weight_decay_biases=bool(self.weight_decay_biases))
