@@ -41,7 +41,7 @@ if os.environ.get("MLC_SANITIZE"):
 
 # The kernel files with dispatched hot loops, and the flags of each level above baseline (MLC_ISA_LEVEL, see
 # csrc/core/dispatch.h). -std=c11 keeps FMA contraction off at every level: the same bits per element.
-ISA_SOURCES = ["csrc/core/vmath.c", "csrc/core/linalg_syrk.c",
+ISA_SOURCES = ["csrc/core/vmath.c", "csrc/core/linalg_syrk.c", "csrc/core/sparse.c",
                "csrc/metrics/distance.c", "csrc/nn/activation.c", "csrc/nn/batchnorm.c",
                "csrc/nn/loss.c", "csrc/nn/optimizer.c", "csrc/nn/pool2d.c", "csrc/svm/kernel.c",
                "csrc/svm/linear_svm.c", "csrc/cluster/kmeans.c", "csrc/linear/logistic.c",

@@ -9,7 +9,8 @@ gradients), max and average pooling and batch norm (forward and backward), conv2
 (im2col, the direct 1x1 GEMM, Winograd F(2x2, 3x3); the GEMMs are OpenBLAS's at every mlc level), dense layers, the residual add and dropout, the optimiser steps (SGD with momentum and nesterov, Adagrad, Adam,
 AdamW), the gradient clipping, the SVM kernel rows (rbf, poly, sigmoid) and so the SVC fits built on
 them, a whole MLP training run, and k-means (k-means++, Lloyd and Elkan fits with and without bounds, the
-assignment and the mini-batch step, float32 and float64: their sums run in 8 fixed lanes). Within 1e-13 relative: the manhattan distances and the row
+assignment and the mini-batch step, float32 and float64: their sums run in 8 fixed lanes), and core/sparse.c's CSR
+kernels (A B, A^T B, row norms, column statistics: each output element is one scalar sum in row order). Within 1e-13 relative: the manhattan distances and the row
 log-sum-exp (vectorised sums, whose lanes follow the vector width); within 1e-6: conv2d's dbias (float64 lane sums
 rounded to float32); within 1e-12: nn's sum_squares (float64 lane sums). The whole suite runs at a forced level with
 ``MLC_CPU=avx2 python -m pytest tests``.
@@ -360,3 +361,31 @@ def test_kmeans_same_bits_at_every_level(at_level, dtype):
         return tuple(out)
 
     assert_same_bits(per_level(at_level, compute))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("threads", [1, 2])
+def test_sparse_kernels_same_bits_at_every_level(at_level, dtype, threads):
+    """core/sparse.c: A B, A^T B, the row norms and the column statistics give the same bits at every
+    level (each output element is a scalar sum in the row order), and equal the dense products."""
+    import scipy.sparse as sp
+
+    from mlc._validation import csr_parts
+    A = sp.random(700, 300, density=0.05, format="csr", random_state=3, dtype=np.float64,
+                  data_rvs=np.random.default_rng(3).standard_normal).astype(dtype)
+    parts = csr_parts(A)
+    rng = np.random.default_rng(4)
+    Bs = [rng.standard_normal((300, k)).astype(dtype) for k in (1, 3, 8, 13, 20, 37)]
+    Cs = [rng.standard_normal((700, k)).astype(dtype) for k in (1, 5, 20)]
+
+    def compute():
+        out = [_mlc.csr_matmul(*parts, B, n_threads=threads) for B in Bs]
+        out += [_mlc.csr_matmul(*parts, C, transpose=True, n_threads=threads) for C in Cs]
+        return tuple(out) + tuple(_mlc.csr_stats(*parts, n_threads=threads))
+
+    res = per_level(at_level, compute)
+    assert_same_bits(res)
+    dense = A.toarray().astype(np.float64)
+    atol = 1e-12 if dtype == np.float64 else 1e-4
+    for B, Y in zip(Bs, res["baseline"]):
+        np.testing.assert_allclose(Y, dense @ B, rtol=0, atol=atol * 10)

@@ -20,6 +20,7 @@
 #define MLC_CORE_DISPATCH_H
 
 #include "core/enums.h"
+#include "core/sparse.h"
 #include "mlc.h"
 #include "cluster/kmeans.h"
 #include "metrics/distance.h"
@@ -160,7 +161,23 @@
     X(void, mlc_linalg_syrk_f64, (double *c, const double *a, int64_t n, int64_t k, const void *next,    \
       int64_t next_bytes), (c, a, n, k, next, next_bytes))                                               \
     MLC_DISPATCH_KMEANS(X, f64, double)                                                                  \
-    MLC_DISPATCH_KMEANS(X, f32, float)
+    MLC_DISPATCH_KMEANS(X, f32, float)                                                                   \
+    MLC_DISPATCH_SPARSE(X, f64, double)                                                                  \
+    MLC_DISPATCH_SPARSE(X, f32, float)
+
+/* The CSR kernels of one precision (core/sparse.h). */
+#define MLC_DISPATCH_SPARSE(X, sfx, T)                                                                   \
+    X(int, mlc_sparse_csr_mm_##sfx, (T *Y, const T *data, const int32_t *indices,                       \
+      const int64_t *indptr, const T *B, int64_t n, int64_t d, int64_t k, int n_threads), (Y, data,     \
+      indices, indptr, B, n, d, k, n_threads))                                                           \
+    X(int, mlc_sparse_csr_tmm_##sfx, (T *Y, const T *data, const int32_t *indices,                      \
+      const int64_t *indptr, const T *B, int64_t n, int64_t d, int64_t k, int n_threads), (Y, data,     \
+      indices, indptr, B, n, d, k, n_threads))                                                           \
+    X(int, mlc_sparse_csr_row_sqnorms_##sfx, (double *sqnorm, const T *data, const int64_t *indptr,     \
+      int64_t n, int n_threads), (sqnorm, data, indptr, n, n_threads))                                   \
+    X(int, mlc_sparse_csr_col_stats_##sfx, (double *mean, double *ssq, int64_t *nnz_col, const T *data, \
+      const int32_t *indices, const int64_t *indptr, int64_t n, int64_t d, int n_threads), (mean, ssq,  \
+      nnz_col, data, indices, indptr, n, d, n_threads))
 
 /* The k-means kernels of one precision (cluster/kmeans.h). */
 #define MLC_DISPATCH_KMEANS(X, sfx, T)                                                                   \

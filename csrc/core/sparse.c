@@ -6,15 +6,25 @@
  * same output: a fixed set of row chunks (not one per thread) each scatters into its own float64
  * (D, K) partial, and the partials are added in chunk order, so the result has the same bits for
  * any thread count. The chunk count is capped so that the partials stay under 64 MiB.
+ *
+ * The kernels are dispatched per CPU level (core/dispatch.h): SP_API(name) is the copy of
+ * name_f64 / name_f32 of this object's level. A B, the row norms and the column statistics give
+ * the same bits at every level (FMA contraction is off, and their sums are not vectorised); A^T B
+ * too (each output element is one scalar sum in row order).
  */
 #include <string.h>
 
+#include "core/dispatch.h"
 #include "core/reduce.h"
 #include "core/sparse.h"
+
+#define SP_ISA_(name) MLC_ISA(name)
+#define SP_API(name) SP_ISA_(MLC_SFX(name))
 
 #define SPARSE_CHUNKS 8
 #define SPARSE_PARTIAL_BYTES ((int64_t)64 << 20)
 
+#if MLC_ISA_ONCE
 const char *mlc_sparse_check_csr(const int32_t *indices, const int64_t *indptr, int64_t n, int64_t d,
                                  int64_t nnz) {
     if (n < 0 || d < 0) return "negative shape";
@@ -25,6 +35,7 @@ const char *mlc_sparse_check_csr(const int32_t *indices, const int64_t *indptr, 
         if (indices[p] < 0 || indices[p] >= d) return "column index out of range";
     return NULL;
 }
+#endif
 
 /* the fixed row chunks of A^T B, whose (D, K) float64 partials stay under SPARSE_PARTIAL_BYTES */
 static mlc_chunks tmm_chunks(int64_t n, int64_t d, int64_t k) {

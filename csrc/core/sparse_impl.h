@@ -1,14 +1,26 @@
 /* sparse_impl.h: the bodies of sparse.c for one precision: T (double or float), SFX (f64, f32). */
 
-int MLC_SFX(mlc_sparse_csr_mm)(T *Y, const T *data, const int32_t *indices, const int64_t *indptr,
-                               const T *B, int64_t n, int64_t d, int64_t k, int n_threads) {
+int SP_API(mlc_sparse_csr_mm)(T *Y, const T *data, const int32_t *indices, const int64_t *indptr,
+                              const T *B, int64_t n, int64_t d, int64_t k, int n_threads) {
     (void)d;
     const int nthr = mlc_team_size(indptr[n] * k + n, n_threads);
 #pragma omp parallel for num_threads(nthr) schedule(dynamic, 64)
     for (int64_t i = 0; i < n; i++) {
-        T *y = Y + i * k;
+        T *restrict y = Y + i * k;
         for (int64_t j = 0; j < k; j++) y[j] = 0;
-        for (int64_t p = indptr[i]; p < indptr[i + 1]; p++) {
+        int64_t p = indptr[i];
+        // four entries per pass over y: a quarter of its loads and stores, the same sums in order
+        for (; p + 3 < indptr[i + 1]; p += 4) {
+            const T v0 = data[p], v1 = data[p + 1], v2 = data[p + 2], v3 = data[p + 3];
+            const T *restrict b0 = B + (int64_t)indices[p] * k;
+            const T *restrict b1 = B + (int64_t)indices[p + 1] * k;
+            const T *restrict b2 = B + (int64_t)indices[p + 2] * k;
+            const T *restrict b3 = B + (int64_t)indices[p + 3] * k;
+#pragma omp simd
+            for (int64_t j = 0; j < k; j++)
+                y[j] = (((y[j] + v0 * b0[j]) + v1 * b1[j]) + v2 * b2[j]) + v3 * b3[j];
+        }
+        for (; p < indptr[i + 1]; p++) {
             const T v = data[p];
             const T *b = B + (int64_t)indices[p] * k;
 #pragma omp simd
@@ -18,8 +30,8 @@ int MLC_SFX(mlc_sparse_csr_mm)(T *Y, const T *data, const int32_t *indices, cons
     return MLC_OK;
 }
 
-int MLC_SFX(mlc_sparse_csr_tmm)(T *Y, const T *data, const int32_t *indices, const int64_t *indptr,
-                                const T *B, int64_t n, int64_t d, int64_t k, int n_threads) {
+int SP_API(mlc_sparse_csr_tmm)(T *Y, const T *data, const int32_t *indices, const int64_t *indptr,
+                               const T *B, int64_t n, int64_t d, int64_t k, int n_threads) {
     const mlc_chunks ch = tmm_chunks(n, d, k);
     const int64_t nc = MLC_MAX(ch.count, 1), len = d * k;
     // a float64 Y holds chunk 0's partial itself: one (D, K) buffer less
@@ -52,8 +64,8 @@ int MLC_SFX(mlc_sparse_csr_tmm)(T *Y, const T *data, const int32_t *indices, con
     return MLC_OK;
 }
 
-int MLC_SFX(mlc_sparse_csr_row_sqnorms)(double *sqnorm, const T *data, const int64_t *indptr,
-                                        int64_t n, int n_threads) {
+int SP_API(mlc_sparse_csr_row_sqnorms)(double *sqnorm, const T *data, const int64_t *indptr,
+                                       int64_t n, int n_threads) {
     const int nthr = mlc_team_size(indptr[n] + n, n_threads);
 #pragma omp parallel for num_threads(nthr) schedule(static)
     for (int64_t i = 0; i < n; i++) {
@@ -64,9 +76,9 @@ int MLC_SFX(mlc_sparse_csr_row_sqnorms)(double *sqnorm, const T *data, const int
     return MLC_OK;
 }
 
-int MLC_SFX(mlc_sparse_csr_col_stats)(double *mean, double *ssq, int64_t *nnz_col, const T *data,
-                                      const int32_t *indices, const int64_t *indptr, int64_t n,
-                                      int64_t d, int n_threads) {
+int SP_API(mlc_sparse_csr_col_stats)(double *mean, double *ssq, int64_t *nnz_col, const T *data,
+                                     const int32_t *indices, const int64_t *indptr, int64_t n,
+                                     int64_t d, int n_threads) {
     (void)n_threads; /* one pass over NNZ entries: memory-bound, a scatter that threads would race on */
     double *cnt = mlc_malloc(sizeof(double) * (size_t)(d + 1));
     if (cnt == NULL) return MLC_ENOMEM;
