@@ -34,6 +34,7 @@
 #include "nn/optimizer.h"
 #include "nn/pool2d.h"
 #include "linear/logistic.h"
+#include "naive_bayes/naive_bayes.h"
 #include "svm/kernel.h"
 #include "svm/linear_svm.h"
 
@@ -163,7 +164,36 @@
     MLC_DISPATCH_KMEANS(X, f64, double)                                                                  \
     MLC_DISPATCH_KMEANS(X, f32, float)                                                                   \
     MLC_DISPATCH_SPARSE(X, f64, double)                                                                  \
-    MLC_DISPATCH_SPARSE(X, f32, float)
+    MLC_DISPATCH_SPARSE(X, f32, float)                                                                   \
+    MLC_DISPATCH_NAIVE_BAYES(X)
+
+/* The naive Bayes kernels (naive_bayes/naive_bayes.h). */
+#define MLC_DISPATCH_NAIVE_BAYES(X)                                                                      \
+    X(int, mlc_naive_bayes_count, (double *feature_count, double *class_count, const double *X,          \
+      const int32_t *y, const double *w, int64_t n, int64_t d, int64_t c, int n_threads),                \
+      (feature_count, class_count, X, y, w, n, d, c, n_threads))                                         \
+    X(int, mlc_naive_bayes_count_csr, (double *feature_count, double *class_count, const double *data,   \
+      const int32_t *indices, const int64_t *indptr, const int32_t *y, const double *w, int64_t n,       \
+      int64_t d, int64_t c, int n_threads), (feature_count, class_count, data, indices, indptr, y, w, n, \
+      d, c, n_threads))                                                                                  \
+    X(int, mlc_naive_bayes_jll_csr, (double *jll, const double *data, const int32_t *indices,            \
+      const int64_t *indptr, const double *Wt, const double *bias, int64_t n, int64_t d, int64_t c,      \
+      int n_threads), (jll, data, indices, indptr, Wt, bias, n, d, c, n_threads))                        \
+    X(int, mlc_naive_bayes_normalize, (double *out, int64_t n, int64_t c, int proba, int n_threads),     \
+      (out, n, c, proba, n_threads))                                                                     \
+    X(int, mlc_naive_bayes_gaussian_update, (double *theta, double *var, double *class_count,            \
+      double *epsilon, const double *X, const int32_t *y, const double *w, int64_t n, int64_t d,         \
+      int64_t c, double var_smoothing, int n_threads), (theta, var, class_count, epsilon, X, y, w, n, d, \
+      c, var_smoothing, n_threads))                                                                      \
+    X(int, mlc_naive_bayes_gaussian_jll, (double *jll, const double *X, const double *theta,             \
+      const double *var, const double *log_prior, int64_t n, int64_t d, int64_t c, int n_threads), (jll, \
+      X, theta, var, log_prior, n, d, c, n_threads))                                                     \
+    X(int, mlc_naive_bayes_category_count, (double *category_count, double *class_count,                 \
+      const int64_t *X, const int64_t *offset, const int32_t *y, const double *w, int64_t n, int64_t d,  \
+      int64_t c, int n_threads), (category_count, class_count, X, offset, y, w, n, d, c, n_threads))     \
+    X(int, mlc_naive_bayes_categorical_jll, (double *jll, const int64_t *X, const double *log_prob,      \
+      const int64_t *offset, const double *log_prior, int64_t n, int64_t d, int64_t c, int n_threads),   \
+      (jll, X, log_prob, offset, log_prior, n, d, c, n_threads))
 
 /* The CSR kernels of one precision (core/sparse.h). */
 #define MLC_DISPATCH_SPARSE(X, sfx, T)                                                                   \

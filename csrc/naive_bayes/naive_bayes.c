@@ -5,6 +5,10 @@
  * then made in row order by one thread, the same bits as one thread makes, with no partials to merge
  * (the per-class partials of a row split are C D each: 8 MB for a 50k-word vocabulary and 20 classes).
  * The joint log-likelihoods write each output row from its own input row: no reduction.
+ *
+ * The kernels are dispatched per CPU level (core/dispatch.h); the posterior's log-sum-exp sums in
+ * lanes of the vector width (its last bits follow the level), every other kernel gives the same bits
+ * at every level.
  */
 #include "naive_bayes/naive_bayes.h"
 
@@ -13,16 +17,19 @@
 #include <string.h>
 
 #include "blas.h"
+#include "core/dispatch.h"
 #include "core/sparse.h"
 #include "core/vmath.h"
 
 #define NB_ROW_BLOCK 64
 
+#if MLC_ISA_ONCE
 const char *mlc_naive_bayes_check_params(int64_t c) {
     if (c < 1) return "naive Bayes needs at least one class";
     if (c > INT32_MAX) return "too many classes";
     return NULL;
 }
+#endif
 
 static int codes_valid(const int32_t *y, int64_t n, int64_t c) {
     for (int64_t i = 0; i < n; i++)
@@ -69,17 +76,18 @@ static void class_sums(double *S, const double *X, const int32_t *y, const doubl
 
 /* ---- the count models ---------------------------------------------------------------------------- */
 
-int mlc_naive_bayes_count(double *feature_count, double *class_count, const double *X, const int32_t *y,
-                          const double *w, int64_t n, int64_t d, int64_t c, int n_threads) {
+int MLC_ISA(mlc_naive_bayes_count)(double *feature_count, double *class_count, const double *X,
+                                   const int32_t *y, const double *w, int64_t n, int64_t d, int64_t c,
+                                   int n_threads) {
     if (!codes_valid(y, n, c)) return MLC_EINVAL;
     class_totals(class_count, NULL, y, w, n);
     class_sums(feature_count, X, y, w, n, d, column_team(n * d * MLC_WORK_STREAM, d, n_threads));
     return MLC_OK;
 }
 
-int mlc_naive_bayes_count_csr(double *feature_count, double *class_count, const double *data,
-                              const int32_t *indices, const int64_t *indptr, const int32_t *y,
-                              const double *w, int64_t n, int64_t d, int64_t c, int n_threads) {
+int MLC_ISA(mlc_naive_bayes_count_csr)(double *feature_count, double *class_count, const double *data,
+                                       const int32_t *indices, const int64_t *indptr, const int32_t *y,
+                                       const double *w, int64_t n, int64_t d, int64_t c, int n_threads) {
     if (!codes_valid(y, n, c)) return MLC_EINVAL;
     class_totals(class_count, NULL, y, w, n);
     const int nthr = column_team((indptr[n] + n) * MLC_WORK_STREAM, d, n_threads);
@@ -99,6 +107,7 @@ int mlc_naive_bayes_count_csr(double *feature_count, double *class_count, const 
 
 /* ---- the linear joint log-likelihood and the posterior ------------------------------------------- */
 
+#if MLC_ISA_ONCE /* one BLAS call */
 int mlc_naive_bayes_jll(double *jll, const double *X, const double *Wt, const double *bias, int64_t n,
                         int64_t d, int64_t c, int n_threads) {
     (void)n_threads; /* BLAS runs with mlc's thread count (mlc_blas_begin decides small calls) */
@@ -108,10 +117,11 @@ int mlc_naive_bayes_jll(double *jll, const double *X, const double *Wt, const do
                         (mlc_blasint)d, 1.0, X, (mlc_blasint)d, Wt, (mlc_blasint)c, 1.0, jll, (mlc_blasint)c);
     return MLC_OK;
 }
+#endif
 
-int mlc_naive_bayes_jll_csr(double *jll, const double *data, const int32_t *indices, const int64_t *indptr,
-                            const double *Wt, const double *bias, int64_t n, int64_t d, int64_t c,
-                            int n_threads) {
+int MLC_ISA(mlc_naive_bayes_jll_csr)(double *jll, const double *data, const int32_t *indices,
+                                     const int64_t *indptr, const double *Wt, const double *bias, int64_t n,
+                                     int64_t d, int64_t c, int n_threads) {
     const int st = mlc_sparse_csr_mm_f64(jll, data, indices, indptr, Wt, n, d, c, n_threads);
     if (st != MLC_OK) return st;
     const int nthr = mlc_team_size(n * c * MLC_WORK_STREAM, n_threads);
@@ -121,11 +131,24 @@ int mlc_naive_bayes_jll_csr(double *jll, const double *data, const int32_t *indi
     return MLC_OK;
 }
 
-int mlc_naive_bayes_normalize(double *out, int64_t n, int64_t c, int proba, int n_threads) {
-    const int nthr = mlc_team_size(n * c * MLC_EXP_WORK * (proba ? 2 : 1), n_threads);
+int MLC_ISA(mlc_naive_bayes_normalize)(double *out, int64_t n, int64_t c, int proba, int n_threads) {
+    const int nthr = mlc_team_size(n * c * MLC_EXP_WORK, n_threads);
 #pragma omp parallel for num_threads(nthr) schedule(static)
     for (int64_t i = 0; i < n; i++) {
         double *o = out + i * c;
+        double m = o[0];
+#pragma omp simd reduction(max : m)
+        for (int64_t k = 1; k < c; k++) m = o[k] > m ? o[k] : m;
+        if (proba && isfinite(m)) { // exp(o - m) / sum: one exp an entry where exp(o - lse) takes two
+            double sum = 0.0;
+#pragma omp simd reduction(+ : sum)
+            for (int64_t k = 0; k < c; k++) {
+                o[k] = mlc_exp_f64(o[k] - m);
+                sum += o[k];
+            }
+            for (int64_t k = 0; k < c; k++) o[k] /= sum;
+            continue;
+        }
         const double lse = mlc_vlogsumexp_f64(o, c);
         for (int64_t k = 0; k < c; k++) o[k] -= lse;
         if (proba) mlc_vexp_f64(o, o, c);
@@ -135,9 +158,10 @@ int mlc_naive_bayes_normalize(double *out, int64_t n, int64_t c, int proba, int 
 
 /* ---- GaussianNB ---------------------------------------------------------------------------------- */
 
-int mlc_naive_bayes_gaussian_update(double *theta, double *var, double *class_count, double *epsilon,
-                                    const double *X, const int32_t *y, const double *w, int64_t n,
-                                    int64_t d, int64_t c, double var_smoothing, int n_threads) {
+int MLC_ISA(mlc_naive_bayes_gaussian_update)(double *theta, double *var, double *class_count,
+                                             double *epsilon, const double *X, const int32_t *y,
+                                             const double *w, int64_t n, int64_t d, int64_t c,
+                                             double var_smoothing, int n_threads) {
     if (!codes_valid(y, n, c)) return MLC_EINVAL;
     const int64_t cd = c * d;
     // S | mean | Q (C, D each), then W | count (C each), colmean | colq (D each), zeroed
@@ -206,8 +230,9 @@ int mlc_naive_bayes_gaussian_update(double *theta, double *var, double *class_co
     return MLC_OK;
 }
 
-int mlc_naive_bayes_gaussian_jll(double *jll, const double *X, const double *theta, const double *var,
-                                 const double *log_prior, int64_t n, int64_t d, int64_t c, int n_threads) {
+int MLC_ISA(mlc_naive_bayes_gaussian_jll)(double *jll, const double *X, const double *theta,
+                                          const double *var, const double *log_prior, int64_t n, int64_t d,
+                                          int64_t c, int n_threads) {
     // (x - theta)^2 / var directly, not the GEMM of x^2 and x: that form cancels where a class's
     // variance is tiny (a constant feature: var = epsilon) and scikit-learn's numbers are kept
     double *ivar = mlc_malloc(sizeof(double) * (size_t)(c * d + c));
@@ -255,9 +280,9 @@ static int categories_valid(const int64_t *X, const int64_t *offset, int64_t n, 
     return 1;
 }
 
-int mlc_naive_bayes_category_count(double *category_count, double *class_count, const int64_t *X,
-                                   const int64_t *offset, const int32_t *y, const double *w, int64_t n,
-                                   int64_t d, int64_t c, int n_threads) {
+int MLC_ISA(mlc_naive_bayes_category_count)(double *category_count, double *class_count, const int64_t *X,
+                                            const int64_t *offset, const int32_t *y, const double *w,
+                                            int64_t n, int64_t d, int64_t c, int n_threads) {
     if (!codes_valid(y, n, c) || !categories_valid(X, offset, n, d, c)) return MLC_EINVAL;
     class_totals(class_count, NULL, y, w, n);
     const int nthr = column_team(n * d * MLC_WORK_STREAM, d, n_threads);
@@ -275,9 +300,9 @@ int mlc_naive_bayes_category_count(double *category_count, double *class_count, 
     return MLC_OK;
 }
 
-int mlc_naive_bayes_categorical_jll(double *jll, const int64_t *X, const double *log_prob,
-                                    const int64_t *offset, const double *log_prior, int64_t n, int64_t d,
-                                    int64_t c, int n_threads) {
+int MLC_ISA(mlc_naive_bayes_categorical_jll)(double *jll, const int64_t *X, const double *log_prob,
+                                             const int64_t *offset, const double *log_prior, int64_t n,
+                                             int64_t d, int64_t c, int n_threads) {
     if (!categories_valid(X, offset, n, d, c)) return MLC_EINVAL;
     const int nthr = mlc_team_size(n * c * d * MLC_WORK_STREAM, n_threads);
 #pragma omp parallel for num_threads(nthr) schedule(static)

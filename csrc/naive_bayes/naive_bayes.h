@@ -38,7 +38,7 @@ int mlc_naive_bayes_jll_csr(double *jll, const double *data, const int32_t *indi
                             int n_threads);
 
 /* The posterior from the joint log-likelihood, in place: out (N, C) inout, jll in, log P(c | x) =
- * jll - logsumexp_c jll out; with proba, P(c | x) = exp of that. */
+ * jll - logsumexp_c jll out; with proba, P(c | x) = exp(jll - max_c jll) / sum_c of that. */
 int mlc_naive_bayes_normalize(double *out, int64_t n, int64_t c, int proba, int n_threads);
 
 /* GaussianNB's update by one batch, scikit-learn's partial_fit step for step. First
