@@ -10,7 +10,9 @@ gradients), max and average pooling and batch norm (forward and backward), conv2
 AdamW), the gradient clipping, the SVM kernel rows (rbf, poly, sigmoid) and so the SVC fits built on
 them, a whole MLP training run, and k-means (k-means++, Lloyd and Elkan fits with and without bounds, the
 assignment and the mini-batch step, float32 and float64: their sums run in 8 fixed lanes), and core/sparse.c's CSR
-kernels (A B, A^T B, row norms, column statistics: each output element is one scalar sum in row order). Within 1e-13 relative: the manhattan distances and the row
+kernels (A B, A^T B, row norms, column statistics: each output element is one scalar sum in row order), and the
+naive Bayes counts, GaussianNB's statistics and the count models' joint log-likelihoods (GaussianNB's joint
+log-likelihood and the posteriors within 1e-12 of their largest entry: vectorised sums). Within 1e-13 relative: the manhattan distances and the row
 log-sum-exp (vectorised sums, whose lanes follow the vector width); within 1e-6: conv2d's dbias (float64 lane sums
 rounded to float32); within 1e-12: nn's sum_squares (float64 lane sums). The whole suite runs at a forced level with
 ``MLC_CPU=avx2 python -m pytest tests``.
@@ -389,3 +391,32 @@ def test_sparse_kernels_same_bits_at_every_level(at_level, dtype, threads):
     atol = 1e-12 if dtype == np.float64 else 1e-4
     for B, Y in zip(Bs, res["baseline"]):
         np.testing.assert_allclose(Y, dense @ B, rtol=0, atol=atol * 10)
+
+
+def test_naive_bayes_at_every_level(at_level):
+    """naive_bayes.c: the counts, GaussianNB's statistics and the count models' joint log-likelihoods give the
+    same bits at every level; GaussianNB's joint log-likelihood (a vectorised sum over features) and the
+    posteriors (a vectorised log-sum-exp) within 1e-12 of their largest entry."""
+    import scipy.sparse as sp
+
+    import mlc.naive_bayes as nb
+    X, y = datasets.load_digits(return_X_y=True)
+    Xs = sp.csr_matrix(X)
+    Xc = (X // 4).astype(np.int64)
+
+    def compute():
+        models = [nb.GaussianNB().fit(X, y), nb.MultinomialNB().fit(X, y), nb.MultinomialNB().fit(Xs, y),
+                  nb.ComplementNB().fit(Xs, y), nb.BernoulliNB(binarize=4.0).fit(X, y),
+                  nb.CategoricalNB().fit(Xc, y)]
+        data = [X, X, Xs, Xs, X, Xc]
+        exact = [getattr(m, a) for m in models for a in ("theta_", "var_", "feature_count_") if hasattr(m, a)]
+        exact += [m.predict_joint_log_proba(x) for m, x in zip(models[1:], data[1:])]
+        close = [models[0].predict_joint_log_proba(X)] + [m.predict_proba(x) for m, x in zip(models, data)]
+        return exact, close
+
+    res = per_level(at_level, compute)
+    for level, (exact, close) in res.items():
+        for a, b in zip(res["baseline"][0], exact):
+            np.testing.assert_array_equal(a, b, err_msg=level)
+        for a, b in zip(res["baseline"][1], close):
+            np.testing.assert_allclose(b, a, rtol=0, atol=1e-12 * np.abs(a).max(), err_msg=level)

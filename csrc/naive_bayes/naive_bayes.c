@@ -6,9 +6,9 @@
  * (the per-class partials of a row split are C D each: 8 MB for a 50k-word vocabulary and 20 classes).
  * The joint log-likelihoods write each output row from its own input row: no reduction.
  *
- * The kernels are dispatched per CPU level (core/dispatch.h); the posterior's log-sum-exp sums in
- * lanes of the vector width (its last bits follow the level), every other kernel gives the same bits
- * at every level.
+ * The kernels are dispatched per CPU level (core/dispatch.h); the posterior's sum of exponentials
+ * and GaussianNB's sum over features run in lanes of the vector width (their last bits follow the
+ * level), every other kernel gives the same bits at every level.
  */
 #include "naive_bayes/naive_bayes.h"
 
@@ -98,8 +98,11 @@ int MLC_ISA(mlc_naive_bayes_count_csr)(double *feature_count, double *class_coun
         for (int64_t i = 0; i < n; i++) {
             const double wi = w != NULL ? w[i] : 1.0;
             double *s = feature_count + (int64_t)y[i] * d;
-            for (int64_t q = indptr[i]; q < indptr[i + 1]; q++)
-                if (indices[q] >= j0 && indices[q] < j1) s[indices[q]] += wi * data[q];
+            if (j0 == 0 && j1 == d) // one thread: no column test
+                for (int64_t q = indptr[i]; q < indptr[i + 1]; q++) s[indices[q]] += wi * data[q];
+            else
+                for (int64_t q = indptr[i]; q < indptr[i + 1]; q++)
+                    if (indices[q] >= j0 && indices[q] < j1) s[indices[q]] += wi * data[q];
         }
     }
     return MLC_OK;
