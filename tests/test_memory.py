@@ -12,7 +12,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:.*converge")
 
 from mlc import _mlc
 from mlc.cluster import KMeans, MiniBatchKMeans
-from mlc.decomposition import PCA, TruncatedSVD
+from mlc.decomposition import PCA, LatentDirichletAllocation, TruncatedSVD
 from mlc.linear_model import (ElasticNet, Lasso, LinearRegression, LogisticRegression, Ridge, SGDClassifier,
                               SGDRegressor)
 from mlc.metrics import pairwise_distances
@@ -54,6 +54,8 @@ CASES = {
     "pca_f32": lambda: PCA(2, svd_solver="full").fit_transform(X32),
     "pca_randomized": lambda: PCA(2, svd_solver="randomized", random_state=0).fit(X),
     "truncated_svd": lambda: TruncatedSVD(2, random_state=0).fit_transform(X),
+    "latent_dirichlet": lambda: LatentDirichletAllocation(3, max_iter=2, learning_method="online", batch_size=20,
+                                                          random_state=0).fit(np.abs(X)).perplexity(np.abs(X)),
     "knn_classifier": lambda: KNeighborsClassifier(4).fit(X, y_cls).predict_proba(X),
     "knn_regressor": lambda: KNeighborsRegressor(4, weights="distance").fit(X, y_reg).predict(X32),
     "knn_kd_tree": lambda: KNeighborsClassifier(4, algorithm="kd_tree").fit(X, y_cls).predict(X),

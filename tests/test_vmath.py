@@ -207,3 +207,21 @@ def test_vmath_bad_input():
         _mlc._vmath("logsumexp", np.zeros((3, 0)))
     with pytest.raises(TypeError):
         _mlc._vmath("exp", None)
+
+
+def test_vmath_digamma_against_scipy():
+    """The scalar digamma (latent Dirichlet allocation's E[log theta]) within 4e-15 of
+    scipy.special.digamma, relative, or absolute near its root 1.4616."""
+    special = pytest.importorskip("scipy.special")
+    rng = np.random.default_rng(0)
+    x = np.concatenate([10.0 ** rng.uniform(-300, 300, 20_000), rng.uniform(0, 12, 20_000),
+                        np.linspace(1e-8, 8, 20_001), [1e-310, 5e-324, 1.0, 2.0, 5.999999, 6.0, 1e300]])
+    got, want = _mlc._vmath("digamma", x), special.digamma(x)
+    assert np.array_equal(np.isinf(got), np.isinf(want)) and (got[np.isinf(got)] < 0).all()
+    got, want, x = got[np.isfinite(want)], want[np.isfinite(want)], x[np.isfinite(want)]
+    err = np.abs(got - want) / np.maximum(np.abs(want), 1.0)
+    assert err.max() < 4e-15, x[np.argmax(err)]
+    assert _mlc._vmath("digamma", np.array([0.0]))[0] == -np.inf
+    x32 = np.linspace(0.01, 100, 1000).astype(np.float32)
+    np.testing.assert_allclose(_mlc._vmath("digamma", x32), special.digamma(x32.astype(np.float64)),
+                               rtol=1e-6, atol=1e-6)

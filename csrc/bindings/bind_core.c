@@ -168,7 +168,7 @@ static PyObject *rng_normal(PyObject *self, PyObject *args) { (void)self; return
 static PyObject *rng_below(PyObject *self, PyObject *args) { (void)self; return rng_draw(args, 2); }
 
 /* _vmath(name, x) -> out: core/vmath.h's array form `name` ("exp", "log", "tanh", "sigmoid",
- * "log1pexp") on a float32 or float64 x (n,), out of the same dtype; "logsumexp" takes x (B, C) and
+ * "log1pexp", "digamma") on a float32 or float64 x (n,), out of the same dtype; "logsumexp" takes x (B, C) and
  * gives (B,) float64. For the accuracy tests: the copy of the CPU level in force (core/vmath.c). */
 static PyObject *vmath(PyObject *self, PyObject *args) {
     (void)self;

@@ -1,5 +1,7 @@
-/* bind_decomposition.c: svd_full, pca_covariance, svd_randomized, pca_transform, pca_inverse. */
+/* bind_decomposition.c: svd_full, pca_covariance, svd_randomized, pca_transform, pca_inverse, and
+ * latent Dirichlet allocation's latent_dirichlet_exp_dirichlet, _estep, _mstep and _bound. */
 #include "bind.h" /* first: Python.h before any system header */
+#include "decomposition/latent_dirichlet.h"
 #include "decomposition/pca.h"
 
 /* svd_full(X, center=True, n_threads=1) -> (s (R), components (R, D), mean (D), ssq (D)) */
@@ -256,7 +258,186 @@ fail:
 static PyObject *pca_transform(PyObject *self, PyObject *a, PyObject *kw) { (void)self; return pca_map(a, kw, 0); }
 static PyObject *pca_inverse(PyObject *self, PyObject *a, PyObject *kw) { (void)self; return pca_map(a, kw, 1); }
 
+/* ---- latent Dirichlet allocation: the documents are a CSR tuple (data, indices, indptr, n_cols) ---- */
+
+/* The documents' CSR arrays into *A (float64 data), 0; or -1 with an exception. */
+static int lda_docs(PyObject *xo, mlc_bind_csr *A) {
+    PyArrayObject *X = NULL;
+    npy_intp n, d;
+    if (!PyTuple_Check(xo)) {
+        PyErr_SetString(PyExc_TypeError, "X must be a CSR tuple (data, indices, indptr, n_cols)");
+        return -1;
+    }
+    return mlc_bind_rows(xo, &X, A, &n, &d);
+}
+
+/* A writeable float64 (rows, cols) array given in place (borrowed), or -1 with an exception. */
+static int lda_inplace(PyObject *o, npy_intp rows, npy_intp cols, const char *name, PyArrayObject **out) {
+    if (mlc_bind_inplace(o, NPY_FLOAT64, 2, name, MLC_BIND_OUT, out) < 0) return -1;
+    if (mlc_bind_check_dim(*out, 0, rows, name) < 0) return -1;
+    return mlc_bind_check_dim(*out, 1, cols, name);
+}
+
+/* latent_dirichlet_exp_dirichlet(X, n_threads=1) -> exp(psi(X) - psi(row sums of X)) (N, K) */
+static PyObject *lda_exp_dirichlet(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"X", "n_threads", NULL};
+    PyObject *xo;
+    int n_threads = 1;
+    PyArrayObject *X = NULL, *out = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|i", kwlist, &xo, &n_threads)) return NULL;
+    X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X");
+    if (X == NULL) goto fail;
+    const npy_intp n = PyArray_DIM(X, 0), k = PyArray_DIM(X, 1);
+    out = mlc_bind_new(2, n, k, NPY_FLOAT64);
+    if (out == NULL) goto fail;
+    if (n_threads < 1) n_threads = 1;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_latent_dirichlet_exp_dirichlet(PyArray_DATA(out), PyArray_DATA(X), n, k, n_threads);
+    Py_END_ALLOW_THREADS
+    if (mlc_bind_check_status(st) < 0) goto fail;
+    Py_DECREF(X);
+    return (PyObject *)out;
+fail:
+    Py_XDECREF(X);
+    Py_XDECREF(out);
+    return NULL;
+}
+
+/* latent_dirichlet_estep(X, gamma, exp_beta, doc_topic_prior, max_doc_update_iter, mean_change_tol,
+ * sstats=False, n_threads=1) -> sstats (K, D) or None; gamma (N, K) float64 is updated in place. */
+static PyObject *lda_estep(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"X", "gamma", "exp_beta", "doc_topic_prior", "max_doc_update_iter",
+                             "mean_change_tol", "sstats", "n_threads", NULL};
+    PyObject *xo, *go, *eo;
+    double alpha, tol;
+    long long max_iter;
+    int want_stats = 0, n_threads = 1;
+    mlc_bind_csr A = {0};
+    PyArrayObject *gamma, *eb = NULL, *ss = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOdLd|pi", kwlist, &xo, &go, &eo, &alpha, &max_iter, &tol,
+                                     &want_stats, &n_threads))
+        return NULL;
+    if (lda_docs(xo, &A) < 0) goto fail;
+    eb = mlc_bind_array(eo, NPY_FLOAT64, 2, "exp_beta");
+    if (eb == NULL || mlc_bind_check_dim(eb, 1, A.d, "exp_beta") < 0) goto fail;
+    const npy_intp k = PyArray_DIM(eb, 0);
+    if (lda_inplace(go, A.n, k, "gamma", &gamma) < 0) goto fail;
+    if (mlc_bind_check_params(mlc_latent_dirichlet_check_params(k, alpha, 0.0, max_iter, tol)) < 0) goto fail;
+    if (want_stats && (ss = mlc_bind_new(2, k, A.d, NPY_FLOAT64)) == NULL) goto fail;
+    if (n_threads < 1) n_threads = 1;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_latent_dirichlet_estep(PyArray_DATA(gamma), mlc_bind_data(ss), PyArray_DATA(A.data),
+                                    PyArray_DATA(A.indices), PyArray_DATA(A.indptr), PyArray_DATA(eb), A.n,
+                                    A.d, k, alpha, max_iter, tol, n_threads, &mlc_bind_interrupt);
+    Py_END_ALLOW_THREADS
+    if (mlc_bind_check_status(st) < 0) goto fail;
+    mlc_bind_csr_clear(&A);
+    Py_DECREF(eb);
+    if (ss == NULL) Py_RETURN_NONE;
+    return (PyObject *)ss;
+fail:
+    mlc_bind_csr_clear(&A);
+    Py_XDECREF(eb);
+    Py_XDECREF(ss);
+    return NULL;
+}
+
+/* latent_dirichlet_mstep(components, exp_beta, sstats, topic_word_prior, weight=1.0, doc_ratio=1.0,
+ * n_threads=1) -> None: components (K, D) and exp_beta (K, D) float64 are updated in place. */
+static PyObject *lda_mstep(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"components", "exp_beta", "sstats", "topic_word_prior", "weight", "doc_ratio",
+                             "n_threads", NULL};
+    PyObject *co, *eo, *so;
+    double eta, weight = 1.0, ratio = 1.0;
+    int n_threads = 1;
+    PyArrayObject *comp, *eb, *ss = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOd|ddi", kwlist, &co, &eo, &so, &eta, &weight, &ratio,
+                                     &n_threads))
+        return NULL;
+    if (mlc_bind_inplace(co, NPY_FLOAT64, 2, "components", MLC_BIND_OUT, &comp) < 0) return NULL;
+    const npy_intp k = PyArray_DIM(comp, 0), d = PyArray_DIM(comp, 1);
+    if (lda_inplace(eo, k, d, "exp_beta", &eb) < 0) return NULL;
+    if (mlc_bind_no_overlap(eb, "exp_beta", comp, "components", 0) < 0) return NULL;
+    ss = mlc_bind_array(so, NPY_FLOAT64, 2, "sstats");
+    if (ss == NULL || mlc_bind_check_dim(ss, 0, k, "sstats") < 0 || mlc_bind_check_dim(ss, 1, d, "sstats") < 0)
+        goto fail;
+    if (mlc_bind_check_params(mlc_latent_dirichlet_check_params(k, 0.0, eta, 0, 0.0)) < 0) goto fail;
+    if (!(weight > 0.0 && weight <= 1.0) || !(ratio > 0.0)) {
+        PyErr_SetString(PyExc_ValueError, "weight must be in (0, 1] and doc_ratio > 0");
+        goto fail;
+    }
+    if (n_threads < 1) n_threads = 1;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_latent_dirichlet_mstep(PyArray_DATA(comp), PyArray_DATA(eb), PyArray_DATA(ss), k, d, eta, weight,
+                                    ratio, n_threads);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(ss);
+    return mlc_bind_none_or_status(st);
+fail:
+    Py_XDECREF(ss);
+    return NULL;
+}
+
+/* latent_dirichlet_bound(X, gamma, components, doc_topic_prior, topic_word_prior, n_threads=1) ->
+ * (documents' part, topics' part) of the variational bound */
+static PyObject *lda_bound(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"X", "gamma", "components", "doc_topic_prior", "topic_word_prior", "n_threads", NULL};
+    PyObject *xo, *go, *co;
+    double alpha, eta;
+    int n_threads = 1;
+    mlc_bind_csr A = {0};
+    PyArrayObject *gamma = NULL, *comp = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOdd|i", kwlist, &xo, &go, &co, &alpha, &eta, &n_threads))
+        return NULL;
+    if (lda_docs(xo, &A) < 0) goto fail;
+    comp = mlc_bind_array(co, NPY_FLOAT64, 2, "components");
+    if (comp == NULL || mlc_bind_check_dim(comp, 1, A.d, "components") < 0) goto fail;
+    const npy_intp k = PyArray_DIM(comp, 0);
+    gamma = mlc_bind_array(go, NPY_FLOAT64, 2, "gamma");
+    if (gamma == NULL || mlc_bind_check_dim(gamma, 0, A.n, "gamma") < 0 || mlc_bind_check_dim(gamma, 1, k, "gamma") < 0)
+        goto fail;
+    if (mlc_bind_check_params(mlc_latent_dirichlet_check_params(k, alpha, eta, 0, 0.0)) < 0) goto fail;
+    if (n_threads < 1) n_threads = 1;
+    double score[2] = {0.0, 0.0};
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_latent_dirichlet_bound(score, PyArray_DATA(A.data), PyArray_DATA(A.indices), PyArray_DATA(A.indptr),
+                                    PyArray_DATA(gamma), PyArray_DATA(comp), A.n, A.d, k, alpha, eta, n_threads,
+                                    &mlc_bind_interrupt);
+    Py_END_ALLOW_THREADS
+    if (mlc_bind_check_status(st) < 0) goto fail;
+    mlc_bind_csr_clear(&A);
+    Py_DECREF(gamma);
+    Py_DECREF(comp);
+    return Py_BuildValue("(dd)", score[0], score[1]);
+fail:
+    mlc_bind_csr_clear(&A);
+    Py_XDECREF(gamma);
+    Py_XDECREF(comp);
+    return NULL;
+}
+
 PyMethodDef mlc_decomposition_methods[] = {
+    {"latent_dirichlet_exp_dirichlet", MLC_BIND_FN(lda_exp_dirichlet), MLC_BIND_KW,
+     "latent_dirichlet_exp_dirichlet(X, n_threads=1) -> exp(psi(X) - psi(row sums of X))"},
+    {"latent_dirichlet_estep", MLC_BIND_FN(lda_estep), MLC_BIND_KW,
+     "latent_dirichlet_estep(X, gamma, exp_beta, doc_topic_prior, max_doc_update_iter, mean_change_tol, "
+     "sstats=False, n_threads=1) -> sstats or None: LDA's E-step on CSR documents X = (data, indices, "
+     "indptr, n_cols); gamma (N, K) is updated in place"},
+    {"latent_dirichlet_mstep", MLC_BIND_FN(lda_mstep), MLC_BIND_KW,
+     "latent_dirichlet_mstep(components, exp_beta, sstats, topic_word_prior, weight=1.0, doc_ratio=1.0, "
+     "n_threads=1) -> None: LDA's M-step (batch: weight 1), components and exp_beta updated in place"},
+    {"latent_dirichlet_bound", MLC_BIND_FN(lda_bound), MLC_BIND_KW,
+     "latent_dirichlet_bound(X, gamma, components, doc_topic_prior, topic_word_prior, n_threads=1) -> "
+     "(documents' part, topics' part) of LDA's variational bound"},
+
     {"svd_full", MLC_BIND_FN(svd_full), MLC_BIND_KW,
      "svd_full(X, center=True, n_threads=1) -> (s, components, mean, ssq): exact thin SVD of "
      "X - mean (or X), components = rows of Vt, sign-flipped; ssq = column sums of squared "

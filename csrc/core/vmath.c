@@ -28,6 +28,9 @@ int MLC_ISA(mlc_vmath_apply)(void *out, const void *x, int64_t rows, int64_t col
         if (f32) mlc_vsigmoid_f32(of, xf, n); else mlc_vsigmoid_f64(od, xd, n);
     } else if (strcmp(name, "log1pexp") == 0) {
         if (f32) mlc_vlog1pexp_f32(of, xf, n); else mlc_vlog1pexp_f64(od, xd, n);
+    } else if (strcmp(name, "digamma") == 0) {
+        for (int64_t i = 0; i < n; i++)
+            if (f32) of[i] = (float)mlc_digamma_f64(xf[i]); else od[i] = mlc_digamma_f64(xd[i]);
     } else {
         return MLC_EINVAL;
     }
