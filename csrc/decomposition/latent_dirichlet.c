@@ -34,7 +34,7 @@ const char *mlc_latent_dirichlet_check_params(int64_t k, double doc_topic_prior,
 /* E-step work counted as this many inner iterations per document (they stop at mean_change_tol) */
 #define LDA_TYPICAL_ITERS 16
 
-/* psi(x) - psi(sum x) of one row x (K) in, into out (K) out; returns nothing. */
+/* E[log theta] = psi(x) - psi(sum x) of one row x (K) in, into out (K) out. */
 static void dirichlet_expectation(double *out, const double *x, int64_t k) {
     double total = 0.0;
     for (int64_t j = 0; j < k; j++) total += x[j];
@@ -42,13 +42,21 @@ static void dirichlet_expectation(double *out, const double *x, int64_t k) {
     for (int64_t j = 0; j < k; j++) out[j] = mlc_digamma_f64(x[j]) - psi_total;
 }
 
+/* exp(E[log theta]) of one row x (K) in, into out (K) out (out == x allowed). */
+static void exp_dirichlet_expectation(double *out, const double *x, int64_t k) {
+    double total = 0.0;
+    for (int64_t j = 0; j < k; j++) total += x[j];
+    const double psi_total = mlc_digamma_f64(total);
+    for (int64_t j = 0; j < k; j++) out[j] = mlc_exp_f64(mlc_digamma_f64(x[j]) - psi_total);
+}
+
+/* the steps of one digamma and exp (up to ten recurrence steps, a log, two divisions, an exp) */
+#define LDA_PSI_WORK (4 * MLC_EXP_WORK)
+
 int mlc_latent_dirichlet_exp_dirichlet(double *out, const double *in, int64_t n, int64_t k, int n_threads) {
-    const int nthr = mlc_team_size(n * k * 2 * MLC_EXP_WORK, n_threads);
+    const int nthr = mlc_team_size(n * k * LDA_PSI_WORK, n_threads);
 #pragma omp parallel for num_threads(nthr) schedule(static)
-    for (int64_t i = 0; i < n; i++) {
-        dirichlet_expectation(out + i * k, in + i * k, k);
-        mlc_vexp_f64(out + i * k, out + i * k, k);
-    }
+    for (int64_t i = 0; i < n; i++) exp_dirichlet_expectation(out + i * k, in + i * k, k);
     return MLC_OK;
 }
 
@@ -71,13 +79,13 @@ static int64_t max_row_nnz(const int64_t *indptr, int64_t n) {
  * in; r (m), last (K), acc (K) scratch. */
 static void fit_document(double *g, double *expdt, const double *B, const double *cnt, int64_t m, int64_t k,
                          double alpha, int64_t max_iter, double tol, double *r, double *last, double *acc) {
-    dirichlet_expectation(expdt, g, k);
-    mlc_vexp_f64(expdt, expdt, k);
+    exp_dirichlet_expectation(expdt, g, k);
     for (int64_t it = 0; it < max_iter; it++) {
         memcpy(last, g, sizeof(double) * (size_t)k);
         for (int64_t j = 0; j < m; j++) {
             const double *b = B + j * k;
             double norm = 0.0;
+#pragma omp simd reduction(+ : norm)
             for (int64_t t = 0; t < k; t++) norm += expdt[t] * b[t];
             r[j] = cnt[j] / (norm + DBL_EPSILON);
         }
@@ -88,16 +96,11 @@ static void fit_document(double *g, double *expdt, const double *B, const double
 #pragma omp simd
             for (int64_t t = 0; t < k; t++) acc[t] += rj * b[t];
         }
-        double total = 0.0, change = 0.0;
-        for (int64_t t = 0; t < k; t++) {
-            g[t] = expdt[t] * acc[t] + alpha;
-            total += g[t];
-        }
-        const double psi_total = mlc_digamma_f64(total);
-        for (int64_t t = 0; t < k; t++) {
-            expdt[t] = mlc_exp_f64(mlc_digamma_f64(g[t]) - psi_total);
-            change += fabs(last[t] - g[t]);
-        }
+        double change = 0.0;
+#pragma omp simd
+        for (int64_t t = 0; t < k; t++) g[t] = expdt[t] * acc[t] + alpha;
+        exp_dirichlet_expectation(expdt, g, k);
+        for (int64_t t = 0; t < k; t++) change += fabs(last[t] - g[t]);
         if (change / (double)k < tol) break;
     }
 }
@@ -157,6 +160,7 @@ int mlc_latent_dirichlet_estep(double *gamma, double *sstats, const double *data
                     for (int64_t j = 0; j < m; j++) {
                         const double *b = B + j * k;
                         double norm = 0.0;
+#pragma omp simd reduction(+ : norm)
                         for (int64_t t = 0; t < k; t++) norm += expdt[t] * b[t];
                         const double rj = cnt[j] / (norm + DBL_EPSILON);
                         double *s = pc + (int64_t)ids[j] * k;
@@ -184,7 +188,7 @@ int mlc_latent_dirichlet_estep(double *gamma, double *sstats, const double *data
 
 int mlc_latent_dirichlet_mstep(double *components, double *exp_beta, const double *sstats, int64_t k, int64_t d,
                                double topic_word_prior, double weight, double doc_ratio, int n_threads) {
-    const int nthr = mlc_team_size(k * d * 2 * MLC_EXP_WORK, n_threads);
+    const int nthr = mlc_team_size(k * d * LDA_PSI_WORK, n_threads);
     const double keep = 1.0 - weight;
 #pragma omp parallel for num_threads(nthr) schedule(static)
     for (int64_t t = 0; t < k; t++) {
@@ -194,8 +198,7 @@ int mlc_latent_dirichlet_mstep(double *components, double *exp_beta, const doubl
             for (int64_t w = 0; w < d; w++) c[w] = topic_word_prior + doc_ratio * s[w];
         else
             for (int64_t w = 0; w < d; w++) c[w] = c[w] * keep + weight * (topic_word_prior + doc_ratio * s[w]);
-        dirichlet_expectation(exp_beta + t * d, c, d);
-        mlc_vexp_f64(exp_beta + t * d, exp_beta + t * d, d);
+        exp_dirichlet_expectation(exp_beta + t * d, c, d);
     }
     return MLC_OK;
 }
