@@ -205,7 +205,7 @@ def test_scikit_learn_estimator_checks(estimator, check):
     ({"batch_size": 0}, "batch_size == 0, must be >= 1"),
     ({"total_samples": 0}, "total_samples == 0, must be > 0"),
     ({"perp_tol": -1.0}, "perp_tol == -1.0, must be >= 0"),
-    ({"mean_change_tol": float("nan")}, "mean_change_tol must be finite"),
+    ({"mean_change_tol": float("nan")}, "mean_change_tol == nan, must be a finite number"),
     ({"max_doc_update_iter": -2}, "max_doc_update_iter == -2, must be >= 0"),
     ({"n_jobs": 0}, "n_jobs must be None"),
 ])

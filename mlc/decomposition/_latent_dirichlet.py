@@ -8,7 +8,7 @@ import numpy as np
 from .. import _mlc
 from .._threads import _n_threads
 from .._validation import (_is_sparse, check_choice, check_is_fitted, check_legacy_random_state, check_n_jobs,
-                           check_scalar, csr_parts, is_int, is_real)
+                           check_scalar, csr_parts)
 from ..base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 
 __all__ = ["LatentDirichletAllocation"]
@@ -137,9 +137,6 @@ class LatentDirichletAllocation(ClassNamePrefixFeaturesOutMixin, TransformerMixi
         check_scalar(self.max_doc_update_iter, "max_doc_update_iter", numbers.Integral, min_val=0)
         check_n_jobs(self.n_jobs)
         check_scalar(self.verbose, "verbose", (numbers.Integral, bool), min_val=0)
-        for name in ("learning_decay", "learning_offset", "total_samples", "perp_tol", "mean_change_tol"):
-            if not np.isfinite(getattr(self, name)):
-                raise ValueError(f"{name} must be finite, got {getattr(self, name)!r}.")
 
     def _check_non_neg_array(self, X, reset, whom):
         X = self._validate_data(X, reset=reset, dtype=(np.float64, np.float32), accept_sparse="csr")
