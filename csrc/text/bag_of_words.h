@@ -30,7 +30,8 @@ typedef struct {
     mlc_text_chunk *chunks; /* (n_chunks): documents split by bytes, each tokenised by one thread */
     int64_t *row_start;     /* (N + 1): document i's pairs are [row_start[i], row_start[i + 1]) */
     int32_t *rank;          /* (sum of the chunks' terms): each chunk's local term to its sorted column */
-    char **sorted;          /* (V): the terms in sorted order (pointers into text) */
+    char *bytes;            /* the terms' bytes, one after another */
+    char **sorted;          /* (V): the terms in sorted order (pointers into bytes) */
     int32_t *sorted_len;    /* (V) their byte lengths */
     int64_t *df, *tf;       /* (V) documents containing each term, its total count */
 } mlc_text_bag;
