@@ -32,8 +32,9 @@ def _tfidf_like(n, d, density, seed):
     X = sp.csr_matrix((rng.random(nnz) + 0.1, (rng.integers(0, n, nnz), rng.choice(d, nnz, p=p / p.sum()))),
                       shape=(n, d))
     norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
-    X = sp.diags(1.0 / np.maximum(norms, 1e-12)) @ X
-    return X.tocsr()
+    X = (sp.diags(1.0 / np.maximum(norms, 1e-12)) @ X).tocsr()
+    X.sort_indices()  # a product's indices come unsorted; a vectorizer's matrix is canonical
+    return X
 
 
 def _peak_mb(lib, n, d, density, k, threads):
