@@ -88,7 +88,7 @@ def rows(quick=False):
 
     from mlc.decomposition import LatentDirichletAllocation
 
-    repeats = 2 if quick else 5
+    repeats = 2 if quick else 3  # a 50k-document fit of scikit-learn takes tens of seconds
     corpora = []
     work = "LatentDirichletAllocation(20) {method} {passes} passes Rotten Tomatoes 13905 docs"
     if any(selected(work.format(method=m, passes=p)) for m, p in (("batch", 5), ("online", 2))):
