@@ -27,6 +27,8 @@ linear_model
     LinearRegression, Ridge, Lasso, ElasticNet, LogisticRegression, SGDClassifier, SGDRegressor
 svm
     SVC, SVR, LinearSVC, LinearSVR
+tree
+    DecisionTreeClassifier, DecisionTreeRegressor (CART), export_text
 text
     bag_of_words (CountVectorizer's counts and vocabulary, in C; returns a BagOfWords)
 nn
@@ -93,8 +95,8 @@ from ._config import _init_cpu_from_environment, show_config  # noqa: E402
 _init_cpu_from_environment()
 
 from . import (cluster, decomposition, discriminant_analysis, exceptions, linear_model, metrics,  # noqa: E402
-               mixture, naive_bayes, neighbors, nn, preprocessing, svm, text)
+               mixture, naive_bayes, neighbors, nn, preprocessing, svm, text, tree)
 
 __all__ = ["set_num_threads", "get_num_threads", "show_config", "cluster", "decomposition",
-           "discriminant_analysis", "exceptions", "linear_model", "metrics", "mixture", "naive_bayes", "neighbors", "nn", "preprocessing", "svm", "text",
+           "discriminant_analysis", "exceptions", "linear_model", "metrics", "mixture", "naive_bayes", "neighbors", "nn", "preprocessing", "svm", "text", "tree",
            "__version__"]

@@ -194,6 +194,29 @@ def _naive_bayes_rows(datasets):
     return out
 
 
+def _tree_rows(datasets):
+    """Decision trees (CART): classifiers scored by test accuracy on breast_cancer and wine, a regressor
+    by test R^2 on diabetes; the same tree as scikit-learn's wherever no two candidate splits tie."""
+    from sklearn import tree as sktree
+    from mlc import tree
+
+    out = []
+    for name, kw in (("breast_cancer", dict(max_depth=4)), ("wine", dict(criterion="entropy"))):
+        Xtr, Xte, ytr, yte = _split(*getattr(datasets, f"load_{name}")(return_X_y=True))
+        label = "DecisionTreeClassifier(" + ", ".join(f"{k}={v!r}" for k, v in kw.items()) + ")"
+        out.append((label, name, "accuracy",
+                    lambda Xtr=Xtr, ytr=ytr, Xte=Xte, kw=kw: tree.DecisionTreeClassifier(**kw).fit(Xtr, ytr).predict(Xte),
+                    lambda Xtr=Xtr, ytr=ytr, Xte=Xte, kw=kw: sktree.DecisionTreeClassifier(random_state=0, **kw)
+                    .fit(Xtr, ytr).predict(Xte),
+                    lambda p, yte=yte: _accuracy(p, yte)))
+    Xtr, Xte, ytr, yte = _split(*datasets.load_diabetes(return_X_y=True))
+    out.append(("DecisionTreeRegressor(min_samples_leaf=10)", "diabetes", "R^2",
+                lambda: tree.DecisionTreeRegressor(min_samples_leaf=10).fit(Xtr, ytr).predict(Xte),
+                lambda: sktree.DecisionTreeRegressor(min_samples_leaf=10, random_state=0).fit(Xtr, ytr).predict(Xte),
+                lambda p: _r2(p, yte)))
+    return out
+
+
 def _discriminant_analysis_rows(datasets):
     """Linear and quadratic discriminant analysis scored by held-out accuracy."""
     from sklearn import discriminant_analysis as skda
@@ -522,7 +545,7 @@ def _text_rows(datasets):
 # the tour: one section per family
 _SECTIONS = (_neighbors_rows, _preprocessing_rows, _cluster_rows, _mixture_rows, _naive_bayes_rows,
              _discriminant_analysis_rows, _decomposition_rows, _linear_model_rows, _svm_rows, _nn_rows, _metrics_rows,
-             _text_rows)
+             _text_rows, _tree_rows)
 
 
 def _entries():

@@ -12,6 +12,7 @@ static PyMethodDef *family_tables[] = {
     mlc_sgd_methods, mlc_nn_dense_methods, mlc_nn_loss_methods, mlc_nn_conv_methods, mlc_nn_norm_methods,
     mlc_nn_optim_methods, mlc_discriminant_analysis_methods,
     mlc_text_methods,
+    mlc_tree_methods,
 };
 
 static PyMethodDef *merged = NULL;

@@ -37,6 +37,7 @@
 #include "naive_bayes/naive_bayes.h"
 #include "svm/kernel.h"
 #include "svm/linear_svm.h"
+#include "tree/tree.h"
 
 #define MLC_DISPATCH(X)                                                                                  \
     X(int, mlc_nn_activation_forward, (float *out, const float *x, int64_t n, int kind, float alpha,     \
@@ -193,7 +194,19 @@
       int64_t c, int n_threads), (category_count, class_count, X, offset, y, w, n, d, c, n_threads))     \
     X(int, mlc_naive_bayes_categorical_jll, (double *jll, const int64_t *X, const double *log_prob,      \
       const int64_t *offset, const double *log_prior, int64_t n, int64_t d, int64_t c, int n_threads),   \
-      (jll, X, log_prob, offset, log_prior, n, d, c, n_threads))
+      (jll, X, log_prob, offset, log_prior, n, d, c, n_threads))                                    \
+    X(int, mlc_tree_fit, (mlc_tree *tree, const float *X, const double *y, const double *sample_weight,  \
+      int64_t n, int64_t d, int64_t c, const mlc_tree_params *params, int n_threads,                     \
+      const mlc_progress *p), (tree, X, y, sample_weight, n, d, c, params, n_threads, p))                \
+    X(int, mlc_tree_apply, (int64_t *leaf, const float *X, const int64_t *children_left,                 \
+      const int64_t *children_right, const int64_t *feature, const double *threshold,                    \
+      const uint8_t *missing_go_to_left, int64_t n, int64_t d, int n_threads), (leaf, X, children_left,  \
+      children_right, feature, threshold, missing_go_to_left, n, d, n_threads))                          \
+    X(int, mlc_tree_predict, (double *out, const float *X, const int64_t *children_left,                 \
+      const int64_t *children_right, const int64_t *feature, const double *threshold,                    \
+      const uint8_t *missing_go_to_left, const double *value, int64_t n, int64_t d, int64_t v,           \
+      int n_threads), (out, X, children_left, children_right, feature, threshold, missing_go_to_left,    \
+      value, n, d, v, n_threads))
 
 /* The CSR kernels of one precision (core/sparse.h). */
 #define MLC_DISPATCH_SPARSE(X, sfx, T)                                                                   \

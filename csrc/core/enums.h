@@ -191,6 +191,13 @@
     X(MLC_NN_REDUCTION_MEAN, 1, "mean")                                                           \
     X(MLC_NN_REDUCTION_SUM, 2, "sum")
 
+/* Impurity criterion of a decision tree (tree/tree.h): gini and entropy (scikit-learn's log_loss too) for
+ * classifiers, squared_error (and scikit-learn's friedman_mse, which it maps to it) for regressors. */
+#define MLC_TREE_CRITERION_LIST(X)                                                                 \
+    X(MLC_TREE_CRITERION_GINI, 0, "gini")                                                         \
+    X(MLC_TREE_CRITERION_ENTROPY, 1, "entropy")                                                   \
+    X(MLC_TREE_CRITERION_SQUARED_ERROR, 2, "squared_error")
+
 /* CPU level of mlc's dispatched kernels (core/dispatch.h). The one ordered enum: each level runs
  * everything the ones below it do, and dispatch.c indexes its tables by it. */
 #define MLC_CPU_LIST(X)                                                                            \
@@ -221,6 +228,7 @@
     E("nn_activation", MLC_ACT_LIST, mlc_nn_activation_valid)                                    \
     E("nn_loss", MLC_NN_LOSS_LIST, mlc_nn_loss_valid)                                             \
     E("nn_reduction", MLC_NN_REDUCTION_LIST, mlc_nn_reduction_valid)                              \
+    E("tree_criterion", MLC_TREE_CRITERION_LIST, mlc_tree_criterion_valid)                        \
     E("cpu_level", MLC_CPU_LIST, mlc_cpu_level_valid)
 
 /* The enums, and int mlc_<x>_valid(int v): whether v is one of the enum's values (a switch, so two

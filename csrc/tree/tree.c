@@ -1,0 +1,572 @@
+/* tree.c: CART (see tree.h): the tree's block, the depth-first builder, the descent of rows.
+ *
+ * Builder (Breiman et al. 1984, "Classification and Regression Trees"; scikit-learn's
+ * DepthFirstTreeBuilder + BestSplitter + Gini/Entropy/MSE criteria): a node of samples S is split on
+ * the (feature j, threshold t) that minimises W_L I(S_L) + W_R I(S_R), S_L = {x_j <= t}, W the summed
+ * sample weights and I the impurity; the children are grown left first (pre-order node ids).
+ *
+ * Instead of sorting each node's samples per feature (scikit-learn's cost, N log N per feature and
+ * level), each feature is sorted once (an LSD radix sort on the float32 bits, stable: equal values stay
+ * in sample order) and keeps its sorted (value, sample) pairs partitioned by node: a node owns the same
+ * range [start, end) of every feature's arrays, and a split partitions each feature's range stably into
+ * the left child's samples then the right child's. Search and partition are one pass per feature, in
+ * parallel over features; the best split is chosen in feature order after the parallel search, so the
+ * tree is the same for any thread count.
+ *
+ * The kernels are dispatched per CPU level (core/dispatch.h); every level gives the same tree.
+ */
+#include "tree/tree.h"
+
+#include <float.h>
+#include <math.h>
+#include <omp.h>
+#include <string.h>
+
+#include "core/dispatch.h"
+
+#define TREE_FEATURE_THRESHOLD 1e-7f      /* scikit-learn's: two float32 values this close are one */
+#define TREE_EPSILON DBL_EPSILON /* scikit-learn's builder's EPSILON: a node this pure is a leaf */
+#define TREE_TICK_WORK ((int64_t)1 << 24) /* sample-features between two calls of the progress hook */
+
+/* ---- the tree's block ---------------------------------------------------------------------------- */
+
+/* The node arrays of `capacity` nodes carved from one arena (sizing pass when a->base is NULL). */
+static void carve(mlc_tree *t, mlc_arena *a, int64_t capacity) {
+    const size_t m = (size_t)capacity;
+    t->children_left = mlc_arena_take(a, m * sizeof(int64_t));
+    t->children_right = mlc_arena_take(a, m * sizeof(int64_t));
+    t->feature = mlc_arena_take(a, m * sizeof(int64_t));
+    t->n_node_samples = mlc_arena_take(a, m * sizeof(int64_t));
+    t->threshold = mlc_arena_take(a, m * sizeof(double));
+    t->impurity = mlc_arena_take(a, m * sizeof(double));
+    t->weighted_n_node_samples = mlc_arena_take(a, m * sizeof(double));
+    t->value = mlc_arena_take(a, m * (size_t)t->n_values * sizeof(double));
+    t->missing_go_to_left = mlc_arena_take(a, m);
+}
+
+#if MLC_ISA_ONCE
+void mlc_tree_init(mlc_tree *tree, int64_t n_values) {
+    memset(tree, 0, sizeof *tree);
+    tree->n_values = n_values > 0 ? n_values : 1;
+}
+
+void mlc_tree_free(mlc_tree *tree) {
+    mlc_free(tree->block);
+    const int64_t v = tree->n_values;
+    memset(tree, 0, sizeof *tree);
+    tree->n_values = v;
+}
+
+const char *mlc_tree_check_params(const mlc_tree_params *params, int64_t d, int64_t c) {
+    if (!mlc_tree_criterion_valid(params->criterion)) return "unknown criterion";
+    const int classify = params->criterion != MLC_TREE_CRITERION_SQUARED_ERROR;
+    if (classify && c < 1) return "a classification criterion needs at least one class";
+    if (!classify && c != 0) return "squared_error is a regression criterion (n_classes must be 0)";
+    if (c > INT32_MAX) return "too many classes";
+    if (params->max_depth < 1) return "max_depth must be >= 1";
+    if (params->min_samples_split < 2) return "min_samples_split must be >= 2";
+    if (params->min_samples_leaf < 1) return "min_samples_leaf must be >= 1";
+    if (params->max_features < 1 || params->max_features > d) return "max_features must be in [1, n_features]";
+    if (!(params->min_weight_leaf >= 0.0)) return "min_weight_leaf must be >= 0";
+    if (!(params->min_impurity_decrease >= 0.0)) return "min_impurity_decrease must be >= 0";
+    if (d > INT32_MAX) return "too many features";
+    return NULL;
+}
+
+const char *mlc_tree_check_nodes(const int64_t *children_left, const int64_t *children_right,
+                                 const int64_t *feature, int64_t m, int64_t d) {
+    if (m < 1) return "a tree has at least one node";
+    for (int64_t k = 0; k < m; k++) {
+        const int64_t l = children_left[k], r = children_right[k];
+        if (l == MLC_TREE_LEAF && r == MLC_TREE_LEAF) continue;
+        if (l <= k || l >= m || r <= k || r >= m) return "a child id is out of range or not after its parent";
+        if (feature[k] < 0 || feature[k] >= d) return "a split feature is out of range";
+    }
+    return NULL;
+}
+#endif
+
+/* A new node (its parent's child link set); its id, or -1 when the block cannot grow. */
+static int64_t add_node(mlc_tree *t, int64_t parent, int is_left) {
+    if (t->node_count == t->capacity) {
+        mlc_tree grown = *t;
+        grown.capacity = t->capacity > 0 ? 2 * t->capacity : 64;
+        mlc_arena a = {NULL, 0};
+        carve(&grown, &a, grown.capacity);
+        if (mlc_arena_alloc(&a) != MLC_OK) return -1;
+        carve(&grown, &a, grown.capacity);
+        grown.block = a.base;
+        const size_t m = (size_t)t->node_count;
+        if (m > 0) {
+            memcpy(grown.children_left, t->children_left, m * sizeof(int64_t));
+            memcpy(grown.children_right, t->children_right, m * sizeof(int64_t));
+            memcpy(grown.feature, t->feature, m * sizeof(int64_t));
+            memcpy(grown.n_node_samples, t->n_node_samples, m * sizeof(int64_t));
+            memcpy(grown.threshold, t->threshold, m * sizeof(double));
+            memcpy(grown.impurity, t->impurity, m * sizeof(double));
+            memcpy(grown.weighted_n_node_samples, t->weighted_n_node_samples, m * sizeof(double));
+            memcpy(grown.value, t->value, m * (size_t)t->n_values * sizeof(double));
+            memcpy(grown.missing_go_to_left, t->missing_go_to_left, m);
+        }
+        mlc_free(t->block);
+        *t = grown;
+    }
+    const int64_t id = t->node_count++;
+    if (parent >= 0) {
+        if (is_left) t->children_left[parent] = id;
+        else t->children_right[parent] = id;
+    }
+    t->children_left[id] = t->children_right[id] = MLC_TREE_LEAF;
+    t->feature[id] = MLC_TREE_UNDEFINED;
+    t->threshold[id] = MLC_TREE_UNDEFINED;
+    t->missing_go_to_left[id] = 0;
+    return id;
+}
+
+/* ---- the fit's workspace --------------------------------------------------------------------------- */
+
+typedef struct {
+    int64_t start, end, depth, parent;
+    int is_left;
+    double impurity;
+} frame;
+
+/* The best split of one feature at one node. */
+typedef struct {
+    double proxy, threshold;
+    int64_t pos; /* left child = sorted positions [start, pos); end when there is none */
+    int nonconstant;
+} candidate;
+
+typedef struct {
+    const double *y, *w;
+    const int32_t *code; /* class codes (classifier) */
+    float *vals;         /* (D, N) each feature's sorted values, partitioned by node */
+    int32_t *sidx;       /* (D, N) their samples */
+    uint8_t *go_left;    /* (N) the side of each sample at the node being split */
+    char *thread_scratch;
+    size_t thread_bytes;
+    candidate *cand;  /* (D) */
+    int64_t *order;   /* (D) features in visit order */
+    double *total;    /* (V) the node's class sums (or sum) */
+    int64_t n, d, c;
+    int criterion, n_threads;
+    const mlc_tree_params *params;
+    double min_weight_leaf;
+} fit_ctx;
+
+/* The calling OpenMP thread's scratch: N floats and N int32 (partition, sort), then 2 N uint32 (sort),
+ * then C doubles (a feature's left sums). */
+static char *scratch_of(const fit_ctx *f) { return f->thread_scratch + (size_t)omp_get_thread_num() * f->thread_bytes; }
+
+/* ---- sorting each feature once ----------------------------------------------------------------------- */
+
+/* The float's bits as an unsigned key in the float's order (negatives flipped, positives' sign set). */
+static inline uint32_t float_key(float v) {
+    uint32_t u;
+    memcpy(&u, &v, sizeof u);
+    return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
+}
+
+/* sidx (N) out: the samples sorted by X[:, j] (stable); vals (N) out: their values. */
+static void sort_feature(float *vals, int32_t *sidx, const float *X, int64_t n, int64_t d, int64_t j,
+                         char *scratch) {
+    uint32_t *key = (uint32_t *)(scratch + mlc_line_bytes((size_t)n * 8)), *key2 = key + n;
+    int32_t *idx2 = (int32_t *)scratch;
+    for (int64_t i = 0; i < n; i++) {
+        key[i] = float_key(X[i * d + j]);
+        sidx[i] = (int32_t)i;
+    }
+    int64_t count[256];
+    for (int shift = 0; shift < 32; shift += 8) {
+        memset(count, 0, sizeof count);
+        for (int64_t i = 0; i < n; i++) count[(key[i] >> shift) & 255]++;
+        if (count[(key[0] >> shift) & 255] == n) continue; // every key has this byte: nothing moves
+        int64_t sum = 0;
+        for (int b = 0; b < 256; b++) {
+            const int64_t k = count[b];
+            count[b] = sum;
+            sum += k;
+        }
+        for (int64_t i = 0; i < n; i++) {
+            const int64_t q = count[(key[i] >> shift) & 255]++;
+            key2[q] = key[i];
+            idx2[q] = sidx[i];
+        }
+        memcpy(key, key2, (size_t)n * sizeof(uint32_t));
+        memcpy(sidx, idx2, (size_t)n * sizeof(int32_t));
+    }
+    for (int64_t i = 0; i < n; i++) vals[i] = X[(int64_t)sidx[i] * d + j];
+}
+
+/* ---- the split search -------------------------------------------------------------------------------- */
+
+/* scikit-learn's proxy of a classification split: -W_R I_R - W_L I_L, the same operations. */
+static inline double class_proxy(const double *left, const double *total, int64_t c, double wl, double wr,
+                                 int entropy) {
+    if (!entropy) {
+        double sql = 0.0, sqr = 0.0;
+        for (int64_t k = 0; k < c; k++) {
+            const double l = left[k], r = total[k] - l;
+            sql += l * l;
+            sqr += r * r;
+        }
+        return -wr * (1.0 - sqr / (wr * wr)) - wl * (1.0 - sql / (wl * wl));
+    }
+    double el = 0.0, er = 0.0;
+    for (int64_t k = 0; k < c; k++) {
+        double l = left[k], r = total[k] - l;
+        if (l > 0.0) {
+            l /= wl;
+            el -= l * (log(l) / log(2.0)); // scikit-learn's entropy is in bits
+        }
+        if (r > 0.0) {
+            r /= wr;
+            er -= r * (log(r) / log(2.0));
+        }
+    }
+    return -wr * er - wl * el;
+}
+
+/* The best split of feature j on the node's range [start, end) (its sorted values and samples). */
+static candidate search_feature(const fit_ctx *f, int64_t j, int64_t start, int64_t end, double w_node) {
+    candidate best = {-INFINITY, 0.0, end, 0};
+    const float *v = f->vals + j * f->n;
+    const int32_t *s = f->sidx + j * f->n;
+    if (v[end - 1] <= v[start] + TREE_FEATURE_THRESHOLD) return best; // constant at this node
+    best.nonconstant = 1;
+    const int64_t msl = f->params->min_samples_leaf;
+    const double mwl = f->min_weight_leaf;
+    const double *w = f->w;
+    double wl = 0.0;
+    if (f->c > 0) {
+        double *left = (double *)(scratch_of(f) + 2 * mlc_line_bytes((size_t)f->n * 8));
+        memset(left, 0, (size_t)f->c * sizeof(double));
+        const int entropy = f->criterion == MLC_TREE_CRITERION_ENTROPY;
+        for (int64_t p = start; p < end - 1; p++) {
+            const int32_t i = s[p];
+            left[f->code[i]] += w[i];
+            wl += w[i];
+            // a candidate between sorted positions p and p + 1: left = [start, p + 1)
+            if (!(v[p + 1] > v[p] + TREE_FEATURE_THRESHOLD)) continue;
+            if (p + 1 - start < msl || end - p - 1 < msl) continue;
+            const double wr = w_node - wl;
+            if (wl < mwl || wr < mwl) continue;
+            const double proxy = class_proxy(left, f->total, f->c, wl, wr, entropy);
+            if (proxy > best.proxy) {
+                best.proxy = proxy;
+                best.pos = p + 1;
+                best.threshold = v[p] / 2.0 + v[p + 1] / 2.0;
+            }
+        }
+        return best;
+    }
+    const double *y = f->y, sum = f->total[0];
+    double sl = 0.0;
+    for (int64_t p = start; p < end - 1; p++) {
+        const int32_t i = s[p];
+        sl += w[i] * y[i];
+        wl += w[i];
+        if (!(v[p + 1] > v[p] + TREE_FEATURE_THRESHOLD)) continue;
+        if (p + 1 - start < msl || end - p - 1 < msl) continue;
+        const double wr = w_node - wl;
+        if (wl < mwl || wr < mwl) continue;
+        const double sr = sum - sl;
+        const double proxy = sl * sl / wl + sr * sr / wr;
+        if (proxy > best.proxy) {
+            best.proxy = proxy;
+            best.pos = p + 1;
+            best.threshold = v[p] / 2.0 + v[p + 1] / 2.0;
+        }
+    }
+    return best;
+}
+
+/* The team for a pass over `work` sample-features split by feature. */
+static int feature_team(const fit_ctx *f, int64_t work, int64_t features) {
+    return (int)MLC_MAX(1, MLC_MIN(features, mlc_team_size(work * MLC_WORK_STREAM, f->n_threads)));
+}
+
+/* The best split of the node [start, end) over max_features features (all, in index order, when
+ * max_features = D; else drawn without replacement, more drawn while all drawn are constant, as
+ * scikit-learn's). best->pos = end when there is none. */
+static void search_node(fit_ctx *f, mlc_rng *rng, int64_t start, int64_t end, double w_node, candidate *best,
+                        int64_t *best_feature) {
+    const int64_t d = f->d, mf = f->params->max_features;
+    best->pos = end;
+    best->proxy = -INFINITY;
+    *best_feature = MLC_TREE_UNDEFINED;
+    if (mf < d) // a partial Fisher-Yates shuffle: order[0..k) is a uniform draw without replacement
+        for (int64_t k = 0; k < d; k++) f->order[k] = k;
+    int64_t lo = 0, hi = mf, found = 0;
+    while (lo < d && !found) {
+        if (mf < d)
+            for (int64_t k = lo; k < hi; k++) {
+                const int64_t r = k + (int64_t)mlc_rng_below(rng, (uint64_t)(d - k)), t = f->order[k];
+                f->order[k] = f->order[r];
+                f->order[r] = t;
+            }
+        const int nthr = feature_team(f, (end - start) * (hi - lo), hi - lo);
+#pragma omp parallel for num_threads(nthr) schedule(dynamic, 1)
+        for (int64_t k = lo; k < hi; k++) {
+            const int64_t j = mf < d ? f->order[k] : k;
+            f->cand[j] = search_feature(f, j, start, end, w_node);
+        }
+        for (int64_t k = lo; k < hi; k++) { // in visit order: the first best wins
+            const int64_t j = mf < d ? f->order[k] : k;
+            found |= f->cand[j].nonconstant;
+            if (f->cand[j].pos < end && f->cand[j].proxy > best->proxy) {
+                *best = f->cand[j];
+                *best_feature = j;
+            }
+        }
+        lo = hi;
+        hi = hi + 1;
+    }
+}
+
+/* The node's class sums (or sum and sum of squares) and weight, over feature 0's order. */
+static double node_sums(const fit_ctx *f, double *total, double *sq_total, int64_t start, int64_t end) {
+    const int32_t *s = f->sidx;
+    double wn = 0.0;
+    if (f->c > 0) {
+        memset(total, 0, (size_t)f->c * sizeof(double));
+        for (int64_t p = start; p < end; p++) {
+            total[f->code[s[p]]] += f->w[s[p]];
+            wn += f->w[s[p]];
+        }
+        return wn;
+    }
+    double sum = 0.0, sq = 0.0;
+    for (int64_t p = start; p < end; p++) {
+        const double w = f->w[s[p]], y = f->y[s[p]], wy = w * y;
+        sum += wy;
+        sq += wy * y;
+        wn += w;
+    }
+    total[0] = sum;
+    *sq_total = sq;
+    return wn;
+}
+
+/* The impurity of a node from its sums (scikit-learn's node_impurity / children_impurity). */
+static double impurity_of(const fit_ctx *f, const double *sums, double sq, double wn) {
+    if (f->c == 0) return sq / wn - (sums[0] / wn) * (sums[0] / wn);
+    double imp = 0.0;
+    if (f->criterion == MLC_TREE_CRITERION_GINI) {
+        double s2 = 0.0;
+        for (int64_t k = 0; k < f->c; k++) s2 += sums[k] * sums[k];
+        return 1.0 - s2 / (wn * wn);
+    }
+    for (int64_t k = 0; k < f->c; k++)
+        if (sums[k] > 0.0) {
+            const double q = sums[k] / wn;
+            imp -= q * (log(q) / log(2.0));
+        }
+    return imp;
+}
+
+/* Partition every feature's range [start, end) stably: the samples marked go_left first. */
+static void partition_node(fit_ctx *f, int64_t start, int64_t end, int64_t split_feature) {
+    const int nthr = feature_team(f, end - start, f->d);
+#pragma omp parallel for num_threads(nthr) schedule(dynamic, 1)
+    for (int64_t j = 0; j < f->d; j++) {
+        if (j == split_feature) continue; // sorted by the split feature: already partitioned
+        float *v = f->vals + j * f->n, *rv = (float *)scratch_of(f);
+        int32_t *s = f->sidx + j * f->n, *rs = (int32_t *)(scratch_of(f) + mlc_line_bytes((size_t)f->n * 4));
+        int64_t l = start, r = 0;
+        for (int64_t p = start; p < end; p++) {
+            const int32_t i = s[p];
+            if (f->go_left[i]) {
+                v[l] = v[p];
+                s[l++] = i;
+            } else {
+                rv[r] = v[p];
+                rs[r++] = i;
+            }
+        }
+        memcpy(v + l, rv, (size_t)r * sizeof(float));
+        memcpy(s + l, rs, (size_t)r * sizeof(int32_t));
+    }
+}
+
+/* ---- the builder ----------------------------------------------------------------------------------- */
+
+int MLC_ISA(mlc_tree_fit)(mlc_tree *tree, const float *X, const double *y, const double *sample_weight,
+                          int64_t n, int64_t d, int64_t c, const mlc_tree_params *params, int n_threads,
+                          const mlc_progress *p) {
+    if (n < 1 || d < 1 || tree->n_values != MLC_MAX(c, 1)) return MLC_EINVAL;
+    fit_ctx f = {.y = y, .n = n, .d = d, .c = c, .criterion = params->criterion, .params = params,
+                 .min_weight_leaf = params->min_weight_leaf, .n_threads = n_threads > 0 ? n_threads : 1};
+    const int team = mlc_team_size(n * d * MLC_WORK_STREAM, f.n_threads);
+    f.thread_bytes = 2 * mlc_line_bytes((size_t)n * 8) + mlc_line_bytes((size_t)MLC_MAX(c, 1) * sizeof(double));
+    frame *stack = NULL;
+    int64_t stack_cap = 64, stack_size = 0;
+    int status = MLC_OK;
+    mlc_arena a = {NULL, 0};
+    for (int pass = 0; pass < 2; pass++) {
+        f.vals = mlc_arena_take(&a, (size_t)(n * d) * sizeof(float));
+        f.sidx = mlc_arena_take(&a, (size_t)(n * d) * sizeof(int32_t));
+        f.go_left = mlc_arena_take(&a, (size_t)n);
+        f.w = mlc_arena_take(&a, (size_t)n * sizeof(double));
+        int32_t *code = mlc_arena_take(&a, c > 0 ? (size_t)n * sizeof(int32_t) : 0);
+        f.code = code;
+        f.cand = mlc_arena_take(&a, (size_t)d * sizeof(candidate));
+        f.order = mlc_arena_take(&a, (size_t)d * sizeof(int64_t));
+        f.total = mlc_arena_take(&a, (size_t)(3 * MLC_MAX(c, 1)) * sizeof(double));
+        f.thread_scratch = mlc_arena_take(&a, f.thread_bytes * (size_t)MLC_MAX(team, f.n_threads));
+        if (pass == 0 && mlc_arena_alloc(&a) != MLC_OK) return MLC_ENOMEM;
+    }
+    int32_t *code = (int32_t *)f.code;
+    double *w = (double *)f.w, w_total = 0.0;
+    for (int64_t i = 0; i < n; i++) {
+        w[i] = sample_weight != NULL ? sample_weight[i] : 1.0;
+        w_total += w[i];
+        if (c > 0) {
+            if (!(y[i] >= 0.0 && y[i] < (double)c)) {
+                status = MLC_EINVAL;
+                goto done;
+            }
+            code[i] = (int32_t)y[i];
+        }
+    }
+    const int sort_team = (int)MLC_MAX(1, MLC_MIN(d, team));
+#pragma omp parallel for num_threads(sort_team) schedule(dynamic, 1)
+    for (int64_t j = 0; j < d; j++) sort_feature(f.vals + j * n, f.sidx + j * n, X, n, d, j, scratch_of(&f));
+    if (mlc_progress_tick(p, 0, n)) {
+        status = MLC_EINTERRUPTED;
+        goto done;
+    }
+    stack = mlc_malloc((size_t)stack_cap * sizeof(frame));
+    if (stack == NULL) {
+        status = MLC_ENOMEM;
+        goto done;
+    }
+    mlc_rng rng;
+    mlc_rng_seed(&rng, params->seed);
+    double *left = f.total + MLC_MAX(c, 1), *right = left + MLC_MAX(c, 1);
+    const int64_t V = tree->n_values;
+    int64_t settled = 0, work = 0;
+    stack[stack_size++] = (frame){0, n, 0, -1, 0, INFINITY};
+    while (stack_size > 0) {
+        const frame fr = stack[--stack_size];
+        const int64_t start = fr.start, end = fr.end, n_node = end - start;
+        double sq = 0.0;
+        const double wn = node_sums(&f, f.total, &sq, start, end);
+        int is_leaf = fr.depth >= params->max_depth || n_node < params->min_samples_split ||
+                      n_node < 2 * params->min_samples_leaf || wn < 2.0 * params->min_weight_leaf;
+        const double impurity = fr.parent < 0 ? impurity_of(&f, f.total, sq, wn) : fr.impurity;
+        is_leaf = is_leaf || impurity <= TREE_EPSILON;
+        candidate best = {0.0, 0.0, end, 0};
+        int64_t feature = MLC_TREE_UNDEFINED;
+        double imp_left = 0.0, imp_right = 0.0;
+        if (!is_leaf) {
+            search_node(&f, &rng, start, end, wn, &best, &feature);
+            work += n_node * d;
+            if (best.pos < end) { // the children's sums and impurities, and the improvement
+                const int32_t *s = f.sidx + feature * n;
+                double wl = 0.0, sq_left = 0.0;
+                memset(left, 0, (size_t)MLC_MAX(c, 1) * sizeof(double));
+                for (int64_t q = start; q < best.pos; q++) {
+                    const int32_t i = s[q];
+                    if (c > 0) left[code[i]] += w[i];
+                    else {
+                        left[0] += w[i] * y[i];
+                        sq_left += w[i] * y[i] * y[i];
+                    }
+                    wl += w[i];
+                }
+                const double wr = wn - wl;
+                for (int64_t k = 0; k < MLC_MAX(c, 1); k++) right[k] = f.total[k] - left[k];
+                imp_left = impurity_of(&f, left, sq_left, wl);
+                imp_right = impurity_of(&f, right, sq - sq_left, wr);
+                const double improvement =
+                    (wn / w_total) * (impurity - (wr / wn * imp_right) - (wl / wn * imp_left));
+                is_leaf = improvement + TREE_EPSILON < params->min_impurity_decrease;
+                best.nonconstant = best.pos - start > end - best.pos; // the missing values' side
+            } else is_leaf = 1;
+        }
+        const int64_t id = add_node(tree, fr.parent, fr.is_left);
+        if (id < 0) {
+            status = MLC_ENOMEM;
+            goto done;
+        }
+        tree->impurity[id] = impurity;
+        tree->n_node_samples[id] = n_node;
+        tree->weighted_n_node_samples[id] = wn;
+        for (int64_t k = 0; k < V; k++) tree->value[id * V + k] = f.total[k] / wn;
+        if (fr.depth > tree->max_depth) tree->max_depth = fr.depth;
+        if (is_leaf) {
+            settled += n_node;
+        } else {
+            tree->feature[id] = feature;
+            tree->threshold[id] = best.threshold;
+            tree->missing_go_to_left[id] = (uint8_t)best.nonconstant;
+            const int32_t *s = f.sidx + feature * n;
+            for (int64_t q = start; q < end; q++) f.go_left[s[q]] = q < best.pos;
+            partition_node(&f, start, end, feature);
+            work += n_node * d;
+            if (stack_size + 2 > stack_cap) {
+                frame *grown = mlc_malloc((size_t)(2 * stack_cap) * sizeof(frame));
+                if (grown == NULL) {
+                    status = MLC_ENOMEM;
+                    goto done;
+                }
+                memcpy(grown, stack, (size_t)stack_size * sizeof(frame));
+                mlc_free(stack);
+                stack = grown;
+                stack_cap *= 2;
+            }
+            stack[stack_size++] = (frame){best.pos, end, fr.depth + 1, id, 0, imp_right};
+            stack[stack_size++] = (frame){start, best.pos, fr.depth + 1, id, 1, imp_left};
+        }
+        if (work >= TREE_TICK_WORK) {
+            work = 0;
+            if (mlc_progress_tick(p, settled, n)) {
+                status = MLC_EINTERRUPTED;
+                goto done;
+            }
+        }
+    }
+done:
+    mlc_free(stack);
+    mlc_free(a.base);
+    return status;
+}
+
+/* ---- the descent ------------------------------------------------------------------------------------ */
+
+static inline int64_t descend(const float *x, const int64_t *cl, const int64_t *cr, const int64_t *feature,
+                              const double *threshold, const uint8_t *mgl) {
+    int64_t k = 0;
+    while (cl[k] != MLC_TREE_LEAF) {
+        const float v = x[feature[k]];
+        if (isnan(v)) k = mgl[k] ? cl[k] : cr[k];
+        else k = (double)v <= threshold[k] ? cl[k] : cr[k];
+    }
+    return k;
+}
+
+int MLC_ISA(mlc_tree_apply)(int64_t *leaf, const float *X, const int64_t *children_left,
+                            const int64_t *children_right, const int64_t *feature, const double *threshold,
+                            const uint8_t *missing_go_to_left, int64_t n, int64_t d, int n_threads) {
+    const int nthr = mlc_team_size(n * 64, n_threads);
+#pragma omp parallel for num_threads(nthr) schedule(static)
+    for (int64_t i = 0; i < n; i++)
+        leaf[i] = descend(X + i * d, children_left, children_right, feature, threshold, missing_go_to_left);
+    return MLC_OK;
+}
+
+int MLC_ISA(mlc_tree_predict)(double *out, const float *X, const int64_t *children_left,
+                              const int64_t *children_right, const int64_t *feature, const double *threshold,
+                              const uint8_t *missing_go_to_left, const double *value, int64_t n, int64_t d,
+                              int64_t v, int n_threads) {
+    const int nthr = mlc_team_size(n * (64 + v), n_threads);
+#pragma omp parallel for num_threads(nthr) schedule(static)
+    for (int64_t i = 0; i < n; i++) {
+        const int64_t k =
+            descend(X + i * d, children_left, children_right, feature, threshold, missing_go_to_left);
+        memcpy(out + i * v, value + k * v, (size_t)v * sizeof(double));
+    }
+    return MLC_OK;
+}

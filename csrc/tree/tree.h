@@ -1,0 +1,87 @@
+/* tree.h: CART decision trees (scikit-learn's tree module): the tree, its depth-first builder with the
+ * best splitter, and the descent of rows to their leaves.
+ *
+ * Legend: N samples, D features, C classes (0 for a regression tree), V values a node holds (C for a
+ * classifier, 1 for a regressor), M nodes.
+ * X (N, D) float32 row-major in: scikit-learn's trees work on float32 features (thresholds are float64
+ * midpoints of two float32 values), so the same X gives the same thresholds.
+ * y (N) in: class codes 0..C-1 (as float64) for a classifier, targets for a regressor.
+ * sample_weight (N) in, or NULL for ones.
+ *
+ * A node is split on the feature and threshold whose children have the lowest weighted impurity
+ * (scikit-learn's proxy of it, computed with the same operations): the candidates of a feature lie
+ * between two sorted values more than 1e-7 apart (scikit-learn's FEATURE_THRESHOLD, in float32), the
+ * threshold is their midpoint. Ties: the features are visited in index order (a random order when
+ * max_features < D) and the first best candidate wins, so among equal splits the lowest feature index
+ * and then the lowest threshold is kept (scikit-learn keeps the first of its own random feature order).
+ */
+#ifndef MLC_TREE_H
+#define MLC_TREE_H
+
+#include "core/enums.h"
+#include "mlc.h"
+
+#define MLC_TREE_LEAF (-1)      /* children_left/right of a leaf */
+#define MLC_TREE_UNDEFINED (-2) /* feature and threshold of a leaf */
+
+/* A fitted tree: ONE block carved into the node arrays (scikit-learn's tree_), nodes in depth-first
+ * pre-order (a child's id is larger than its parent's). */
+typedef struct {
+    int64_t node_count, capacity, n_values, max_depth;
+    int64_t *children_left, *children_right, *feature, *n_node_samples; /* (M) */
+    double *threshold, *impurity, *weighted_n_node_samples;             /* (M) */
+    double *value;                                                      /* (M, V) */
+    uint8_t *missing_go_to_left;                                        /* (M) */
+    void *block;
+} mlc_tree;
+
+/* An empty tree of V values a node. mlc_tree_free releases its block (and may be called twice). */
+void mlc_tree_init(mlc_tree *tree, int64_t n_values);
+void mlc_tree_free(mlc_tree *tree);
+
+/* The hyper-parameters, as scikit-learn's builder receives them (fractions already made counts). */
+typedef struct {
+    int criterion;                /* MLC_TREE_CRITERION_* */
+    int64_t max_depth;            /* >= 1 */
+    int64_t min_samples_split;    /* >= 2 */
+    int64_t min_samples_leaf;     /* >= 1 */
+    int64_t max_features;         /* 1..D features drawn at each node */
+    double min_weight_leaf;       /* >= 0, a weight */
+    double min_impurity_decrease; /* >= 0 */
+    uint64_t seed;                /* the draw of the features when max_features < D */
+} mlc_tree_params;
+
+/* NULL, or why the parameters cannot fit D features and C classes. */
+const char *mlc_tree_check_params(const mlc_tree_params *params, int64_t d, int64_t c);
+
+/* NULL, or why the node arrays are not a tree over D features (a child id out of range or not
+ * after its parent, a feature out of range): the descent reads only what this accepts. */
+const char *mlc_tree_check_nodes(const int64_t *children_left, const int64_t *children_right,
+                                 const int64_t *feature, int64_t m, int64_t d);
+
+/* Grows tree (initialised with V = max(C, 1), empty) on X, y: depth-first, each node split by the
+ * best split of max_features features, as scikit-learn's DepthFirstTreeBuilder and BestSplitter.
+ * A node is a leaf when depth >= max_depth, it has fewer than min_samples_split samples or fewer than
+ * 2 min_samples_leaf, less than 2 min_weight_leaf weight, an impurity <= DBL_EPSILON, no split
+ * leaving min_samples_leaf samples and min_weight_leaf weight on each side, or when its best split
+ * decreases the weighted impurity, (N_t / N) (I - N_R / N_t I_R - N_L / N_t I_L), by less than
+ * min_impurity_decrease. value (M, V): class proportions, or the mean target.
+ * Impurities: gini 1 - sum_k p_k^2, entropy -sum_k p_k log p_k, squared error the weighted variance.
+ * The features are sorted once (a radix sort); each feature keeps its sorted samples partitioned by
+ * node, so a node's split search is one pass per feature, in parallel over features. MLC_EINVAL for
+ * a class code out of range, MLC_EINTERRUPTED when p asks to stop. */
+int mlc_tree_fit(mlc_tree *tree, const float *X, const double *y, const double *sample_weight, int64_t n,
+                 int64_t d, int64_t c, const mlc_tree_params *params, int n_threads, const mlc_progress *p);
+
+/* leaf (N) out: the leaf each row of X reaches (x <= threshold goes left; NaN goes where
+ * missing_go_to_left says). The node arrays (M) in are a tree's (mlc_tree_check_nodes). */
+int mlc_tree_apply(int64_t *leaf, const float *X, const int64_t *children_left, const int64_t *children_right,
+                   const int64_t *feature, const double *threshold, const uint8_t *missing_go_to_left, int64_t n,
+                   int64_t d, int n_threads);
+
+/* out (N, V) out: the value of the leaf each row reaches; value (M, V) in. */
+int mlc_tree_predict(double *out, const float *X, const int64_t *children_left, const int64_t *children_right,
+                     const int64_t *feature, const double *threshold, const uint8_t *missing_go_to_left,
+                     const double *value, int64_t n, int64_t d, int64_t v, int n_threads);
+
+#endif

@@ -1,0 +1,346 @@
+"""DecisionTreeClassifier and DecisionTreeRegressor: CART grown in C (csrc/tree/tree.c)."""
+import math
+import numbers
+import warnings
+
+import numpy as np
+
+from .. import _mlc
+from .._threads import get_num_threads
+from .._validation import (check_classification_targets, check_is_fitted, check_sample_weight, check_scalar, column_or_1d,
+                           compute_class_weight, encode_labels, is_int, is_real, seed_from_random_state)
+from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
+from ._tree import Tree
+
+__all__ = ["DecisionTreeClassifier", "DecisionTreeRegressor"]
+
+_CRITERIA = _mlc.ENUMS["tree_criterion"]
+
+
+class _BaseDecisionTree(BaseEstimator):
+    """What both trees share: parameter checks, the fit in C, apply, decision_path, depth, leaves."""
+
+    _classification_criteria = ()
+
+    def _criterion_code(self):
+        raise NotImplementedError
+
+    def _check_params(self, n_samples, n_features):
+        """scikit-learn's parameter constraints and the counts its builder receives."""
+        if self.splitter != "best":
+            if self.splitter == "random":
+                raise NotImplementedError("splitter='random' is not implemented yet: use splitter='best'.")
+            raise ValueError(f"splitter must be 'best' or 'random', got {self.splitter!r}.")
+        for name in ("max_leaf_nodes", "monotonic_cst"):
+            if getattr(self, name) is not None:
+                raise NotImplementedError(f"{name} is not implemented yet: leave it None.")
+        if self.ccp_alpha != 0.0:
+            check_scalar(self.ccp_alpha, "ccp_alpha", numbers.Real, min_val=0.0)
+            raise NotImplementedError("ccp_alpha > 0 (cost-complexity pruning) is not implemented yet.")
+        if self.max_depth is None:
+            max_depth = np.iinfo(np.int32).max
+        else:
+            max_depth = check_scalar(self.max_depth, "max_depth", numbers.Integral, min_val=1)
+        msl = self.min_samples_leaf
+        if is_int(msl):
+            check_scalar(msl, "min_samples_leaf", numbers.Integral, min_val=1)
+        elif is_real(msl):
+            check_scalar(msl, "min_samples_leaf", numbers.Real, min_val=0.0, max_val=1.0, include_boundaries="neither")
+            msl = int(math.ceil(msl * n_samples))
+        else:
+            raise TypeError(f"min_samples_leaf must be an int >= 1 or a float in (0, 1), got {msl!r}.")
+        mss = self.min_samples_split
+        if is_int(mss):
+            check_scalar(mss, "min_samples_split", numbers.Integral, min_val=2)
+        elif is_real(mss):
+            check_scalar(mss, "min_samples_split", numbers.Real, min_val=0.0, max_val=1.0, include_boundaries="right")
+            mss = max(2, int(math.ceil(mss * n_samples)))
+        else:
+            raise TypeError(f"min_samples_split must be an int >= 2 or a float in (0, 1], got {mss!r}.")
+        mss = max(mss, 2 * msl)
+        mwf = check_scalar(self.min_weight_fraction_leaf, "min_weight_fraction_leaf", numbers.Real,
+                           min_val=0.0, max_val=0.5)
+        mid = check_scalar(self.min_impurity_decrease, "min_impurity_decrease", numbers.Real, min_val=0.0)
+        mf = self.max_features
+        if mf is None:
+            max_features = n_features
+        elif isinstance(mf, str):
+            if mf not in ("sqrt", "log2"):
+                raise ValueError(f"max_features must be an int, a float, 'sqrt', 'log2' or None, got {mf!r}.")
+            max_features = max(1, int(np.sqrt(n_features) if mf == "sqrt" else np.log2(n_features)))
+        elif is_int(mf):
+            check_scalar(mf, "max_features", numbers.Integral, min_val=1)
+            if mf > n_features:
+                raise ValueError(f"max_features must be in (0, n_features={n_features}], got {mf}.")
+            max_features = int(mf)
+        elif is_real(mf):
+            check_scalar(mf, "max_features", numbers.Real, min_val=0.0, max_val=1.0, include_boundaries="right")
+            max_features = max(1, int(mf * n_features))
+        else:
+            raise TypeError(f"max_features must be an int, a float, 'sqrt', 'log2' or None, got {mf!r}.")
+        return int(max_depth), int(mss), int(msl), float(mwf), float(mid), max_features
+
+    def _fit(self, X, y, sample_weight, n_classes, class_weights=None, codes=None):
+        n_samples, n_features = X.shape
+        max_depth, mss, msl, mwf, mid, max_features = self._check_params(n_samples, n_features)
+        criterion = self._criterion_code()
+        w = check_sample_weight(sample_weight, n_samples, ensure_non_negative=True)
+        if class_weights is not None and self.class_weight is not None:
+            expanded = class_weights[codes]
+            w = expanded if w is None else w * expanded
+        min_weight_leaf = mwf * (n_samples if w is None else float(np.sum(w)))
+        seed = seed_from_random_state(self.random_state)
+        self.max_features_ = max_features
+        arrays = _mlc.tree_fit(X, np.ascontiguousarray(y, dtype=np.float64), w, n_classes, criterion, max_depth,
+                               mss, msl, max_features, min_weight_leaf, mid, seed, n_threads=get_num_threads())
+        self.tree_ = Tree(n_features, [max(n_classes, 1)], 1, arrays)
+        self.n_outputs_ = 1
+        return self
+
+    def _validate_fit(self, X, y):
+        X, y = self._validate_data(X, y, reset=True, dtype=np.float32, multi_output=True)
+        if y.ndim == 2:
+            if y.shape[1] != 1:
+                raise ValueError(f"y has {y.shape[1]} outputs: multi-output trees are not supported yet "
+                                 "(fit one tree per output).")
+            y = column_or_1d(y, warn=True)
+        return X, y
+
+    def _validate_X_predict(self, X):
+        check_is_fitted(self, "tree_")
+        return self._validate_data(X, reset=False, dtype=np.float32)
+
+    def get_depth(self):
+        """The depth of the tree: the largest distance between the root and a leaf."""
+        check_is_fitted(self, "tree_")
+        return self.tree_.max_depth
+
+    def get_n_leaves(self):
+        """The number of leaves of the tree."""
+        check_is_fitted(self, "tree_")
+        return self.tree_.n_leaves
+
+    def apply(self, X, check_input=True):
+        """The index of the leaf each sample ends up in, int64 (n_samples,)."""
+        X = self._validate_X_predict(X)
+        return self.tree_.apply(X)
+
+    def decision_path(self, X, check_input=True):
+        """The decision path of each sample: a scipy.sparse CSR indicator (n_samples, n_nodes) whose
+        nonzero (i, k) say that sample i passes node k (needs scipy)."""
+        X = self._validate_X_predict(X)
+        return self.tree_.decision_path(X)
+
+    @property
+    def feature_importances_(self):
+        """The normalised total impurity decrease brought by each feature (Gini importance)."""
+        check_is_fitted(self, "tree_")
+        return self.tree_.compute_feature_importances()
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = False
+        return tags
+
+
+_PARAMS_DOC = """
+    splitter : {"best"}, default="best"
+        The strategy used to choose the split at each node: the best split ("random" is not
+        implemented yet).
+
+    max_depth : int, default=None
+        The maximum depth of the tree. If None, nodes are expanded until all leaves are pure or
+        until all leaves contain less than min_samples_split samples.
+
+    min_samples_split : int or float, default=2
+        The minimum number of samples required to split an internal node (a float is a fraction of
+        n_samples, rounded up).
+
+    min_samples_leaf : int or float, default=1
+        The minimum number of samples required to be at a leaf node (a float is a fraction).
+
+    min_weight_fraction_leaf : float, default=0.0
+        The minimum weighted fraction of the sum total of weights required to be at a leaf node.
+
+    max_features : int, float or {"sqrt", "log2"}, default=None
+        The number of features to consider when looking for the best split, drawn at each node
+        with mlc's generator seeded by random_state. None: all features, in index order.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the draw of the features when max_features < n_features.
+
+    max_leaf_nodes : None
+        Best-first growth is not implemented yet: must be None.
+
+    min_impurity_decrease : float, default=0.0
+        A node is split if the split decreases the weighted impurity by at least this much.
+
+    ccp_alpha : 0.0
+        Cost-complexity pruning is not implemented yet: must be 0.
+
+    monotonic_cst : None
+        Monotonicity constraints are not implemented yet: must be None.
+"""
+
+_TIES_DOC = """
+    With max_features=None the tree is scikit-learn's own (the same structure, thresholds, values
+    and predictions) whenever no two candidate splits of a node have the same impurity: the
+    features are float32, a threshold is the midpoint of two sorted values more than 1e-7 apart,
+    and the impurity arithmetic is the same. Where two candidates tie, scikit-learn keeps the first
+    of its own random feature order; mlc keeps the lowest feature index, then the lowest
+    threshold, so every split is still a best split.
+"""
+
+
+class DecisionTreeClassifier(ClassifierMixin, _BaseDecisionTree):
+    __doc__ = """A decision tree classifier (CART), grown in C.
+
+    Parameters
+    ----------
+    criterion : {"gini", "entropy", "log_loss"}, default="gini"
+        The impurity a split minimises: Gini, or Shannon entropy (log_loss is the same).
+""" + _PARAMS_DOC + """
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes (multiplying sample_weight).
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+    n_classes_ : int
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+    n_outputs_ : int (1)
+    max_features_ : int
+    feature_importances_ : ndarray of shape (n_features_in_,)
+    tree_ : Tree
+        children_left, children_right, feature, threshold, value (class proportions), impurity,
+        n_node_samples, weighted_n_node_samples, as scikit-learn's.
+""" + _TIES_DOC + """
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from mlc.tree import DecisionTreeClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> DecisionTreeClassifier(random_state=0).fit(X, y).get_depth()
+    5
+"""
+
+    def __init__(self, *, criterion="gini", splitter="best", max_depth=None, min_samples_split=2,
+                 min_samples_leaf=1, min_weight_fraction_leaf=0.0, max_features=None, random_state=None,
+                 max_leaf_nodes=None, min_impurity_decrease=0.0, class_weight=None, ccp_alpha=0.0,
+                 monotonic_cst=None):
+        self.criterion = criterion
+        self.splitter = splitter
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.min_weight_fraction_leaf = min_weight_fraction_leaf
+        self.max_features = max_features
+        self.random_state = random_state
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_impurity_decrease = min_impurity_decrease
+        self.class_weight = class_weight
+        self.ccp_alpha = ccp_alpha
+        self.monotonic_cst = monotonic_cst
+
+    def _criterion_code(self):
+        if self.criterion not in ("gini", "entropy", "log_loss"):
+            raise ValueError(f"criterion must be 'gini', 'entropy' or 'log_loss', got {self.criterion!r}.")
+        return _CRITERIA["gini" if self.criterion == "gini" else "entropy"]
+
+    def fit(self, X, y, sample_weight=None, check_input=True):
+        """Build a decision tree classifier from the training set (X, y)."""
+        X, y = self._validate_fit(X, y)
+        check_classification_targets(y)
+        self.classes_, codes = encode_labels(y)
+        self.n_classes_ = len(self.classes_)
+        class_weights = compute_class_weight(self.class_weight, self.classes_, codes)
+        return self._fit(X, codes, sample_weight, self.n_classes_, class_weights, codes)
+
+    def predict_proba(self, X, check_input=True):
+        """Class probabilities of X: the class proportions of the leaf each sample reaches."""
+        X = self._validate_X_predict(X)
+        return self.tree_.predict(X)
+
+    def predict_log_proba(self, X):
+        """The log of predict_proba."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
+    def predict(self, X, check_input=True):
+        """The class of highest proportion in each sample's leaf."""
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+
+class DecisionTreeRegressor(RegressorMixin, _BaseDecisionTree):
+    __doc__ = """A decision tree regressor (CART), grown in C.
+
+    Parameters
+    ----------
+    criterion : {"squared_error", "friedman_mse"}, default="squared_error"
+        The impurity a split minimises: the weighted variance. "friedman_mse" is deprecated by
+        scikit-learn (1.9), which maps it to "squared_error" (they choose the same splits); so does mlc.
+""" + _PARAMS_DOC + """
+    Attributes
+    ----------
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+    n_outputs_ : int (1)
+    max_features_ : int
+    feature_importances_ : ndarray of shape (n_features_in_,)
+    tree_ : Tree
+        children_left, children_right, feature, threshold, value (the mean target), impurity,
+        n_node_samples, weighted_n_node_samples, as scikit-learn's.
+""" + _TIES_DOC + """
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> from mlc.tree import DecisionTreeRegressor
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> DecisionTreeRegressor(max_depth=3).fit(X, y).get_n_leaves()
+    8
+"""
+
+    def __init__(self, *, criterion="squared_error", splitter="best", max_depth=None, min_samples_split=2,
+                 min_samples_leaf=1, min_weight_fraction_leaf=0.0, max_features=None, random_state=None,
+                 max_leaf_nodes=None, min_impurity_decrease=0.0, ccp_alpha=0.0, monotonic_cst=None):
+        self.criterion = criterion
+        self.splitter = splitter
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.min_weight_fraction_leaf = min_weight_fraction_leaf
+        self.max_features = max_features
+        self.random_state = random_state
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_impurity_decrease = min_impurity_decrease
+        self.ccp_alpha = ccp_alpha
+        self.monotonic_cst = monotonic_cst
+
+    def _criterion_code(self):
+        if self.criterion == "friedman_mse":
+            warnings.warn('Value "friedman_mse" for criterion is deprecated (as in scikit-learn 1.9): it maps to '
+                          '"squared_error", which chooses the same splits.', FutureWarning, stacklevel=3)
+            return _CRITERIA["squared_error"]
+        if self.criterion != "squared_error":
+            if self.criterion in ("absolute_error", "poisson"):
+                raise NotImplementedError(f"criterion={self.criterion!r} is not implemented yet.")
+            raise ValueError(f"criterion must be 'squared_error' or 'friedman_mse', got {self.criterion!r}.")
+        return _CRITERIA["squared_error"]
+
+    def fit(self, X, y, sample_weight=None, check_input=True):
+        """Build a decision tree regressor from the training set (X, y)."""
+        X, y = self._validate_fit(X, y)
+        try:
+            y = np.asarray(y, dtype=np.float64)
+        except (TypeError, ValueError) as e:
+            raise ValueError(f"y must be numeric for a regressor: {e}") from e
+        if not np.all(np.isfinite(y)):
+            raise ValueError("Input y contains NaN or infinity.")
+        return self._fit(X, y, sample_weight, 0)
+
+    def predict(self, X, check_input=True):
+        """The mean target of the leaf each sample reaches."""
+        X = self._validate_X_predict(X)
+        return self.tree_.predict(X)[:, 0]
