@@ -361,3 +361,26 @@ def test_fit_predict_loop_does_not_leak():
         est = DecisionTreeClassifier(max_features=2, random_state=0).fit(X, y)
         est.predict_proba(X)
     assert_rss_stable(step)
+
+
+# ---- every CPU level grows the same tree -------------------------------------------------------------
+@pytest.mark.parametrize("regressor", [False, True])
+def test_same_tree_at_every_cpu_level(regressor):
+    levels = [name for name, ok in _mlc.cpu_levels().items() if ok]
+    before = _mlc.cpu_level()
+    X, yc, yr, w = generated(n=2000)
+    est = DecisionTreeRegressor(min_samples_leaf=3) if regressor else DecisionTreeClassifier(criterion="entropy")
+    fits = {}
+    try:
+        for level in levels:
+            _mlc._set_cpu_level(level)
+            fitted = est.fit(X, yr if regressor else yc, sample_weight=w)
+            fits[level] = (pickle.loads(pickle.dumps(fitted)), fitted.predict(X))
+    finally:
+        _mlc._set_cpu_level(before)
+    first, first_pred = fits[levels[0]]
+    for level in levels[1:]:
+        other, pred = fits[level]
+        for name in ARRAYS + ("value", "impurity"):
+            np.testing.assert_array_equal(getattr(other.tree_, name), getattr(first.tree_, name), err_msg=level)
+        np.testing.assert_array_equal(pred, first_pred)
