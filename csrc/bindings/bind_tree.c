@@ -1,4 +1,4 @@
-/* bind_tree.c: tree_fit, tree_apply, tree_predict. A fitted tree lives in Python as its node arrays
+/* bind_tree.c: tree_fit, tree_apply, tree_predict, tree_prune. A fitted tree lives in Python as its node arrays
  * (mlc.tree's Tree); the descent re-checks them (mlc_tree_check_nodes), so arrays that are not a tree
  * raise instead of being read out of bounds. */
 #include "bind.h" /* first: Python.h before any system header */
@@ -13,24 +13,24 @@ static PyObject *copy_out(const void *src, npy_intp n, npy_intp cols, int typenu
 }
 
 /* tree_fit(X, y, sample_weight, n_classes, criterion, max_depth, min_samples_split, min_samples_leaf,
- * max_features, min_weight_leaf, min_impurity_decrease, seed, n_threads=1) -> (children_left,
+ * max_features, min_weight_leaf, min_impurity_decrease, seed, max_leaf_nodes=-1, splitter=0, n_threads=1) -> (children_left,
  * children_right, feature, threshold, value (M, V), impurity, n_node_samples, weighted_n_node_samples,
  * missing_go_to_left, max_depth). X (N, D) float32, y (N) float64 (class codes when n_classes > 0). */
 static PyObject *tree_fit(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
     static char *kwlist[] = {"X", "y", "sample_weight", "n_classes", "criterion", "max_depth",
                              "min_samples_split", "min_samples_leaf", "max_features", "min_weight_leaf",
-                             "min_impurity_decrease", "seed", "n_threads", NULL};
+                             "min_impurity_decrease", "seed", "max_leaf_nodes", "splitter", "n_threads", NULL};
     PyObject *xo, *yo, *wo;
-    long long c, max_depth, mss, msl, mf;
+    long long c, max_depth, mss, msl, mf, max_leaf_nodes = -1;
     unsigned long long seed;
     double mwl, mid;
-    int criterion, n_threads = 1;
+    int criterion, splitter = 0, n_threads = 1;
     PyArrayObject *X = NULL, *y = NULL, *w = NULL;
     mlc_tree tree;
     mlc_tree_init(&tree, 1);
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOLiLLLLddK|i", kwlist, &xo, &yo, &wo, &c, &criterion,
-                                     &max_depth, &mss, &msl, &mf, &mwl, &mid, &seed, &n_threads))
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOLiLLLLddK|Lii", kwlist, &xo, &yo, &wo, &c, &criterion,
+                                     &max_depth, &mss, &msl, &mf, &mwl, &mid, &seed, &max_leaf_nodes, &splitter, &n_threads))
         return NULL;
     X = mlc_bind_array(xo, NPY_FLOAT32, 2, "X");
     if (X == NULL) goto fail;
@@ -42,7 +42,9 @@ static PyObject *tree_fit(PyObject *self, PyObject *args, PyObject *kwds) {
         PyErr_SetString(PyExc_ValueError, "X: a tree needs at least one sample and one feature");
         goto fail;
     }
-    const mlc_tree_params params = {criterion, max_depth, mss, msl, mf, mwl, mid, (uint64_t)seed};
+    const mlc_tree_params params = {.criterion = criterion, .splitter = splitter, .max_depth = max_depth, .min_samples_split = mss,
+                                    .min_samples_leaf = msl, .max_features = mf, .max_leaf_nodes = max_leaf_nodes,
+                                    .min_weight_leaf = mwl, .min_impurity_decrease = mid, .seed = (uint64_t)seed};
     if (mlc_bind_check_params(mlc_tree_check_params(&params, d, c)) < 0) goto fail;
     mlc_tree_init(&tree, c);
     if (n_threads < 1) n_threads = 1;
@@ -179,10 +181,74 @@ fail:
     return NULL;
 }
 
+/* tree_prune(children_left, children_right, weighted_n_node_samples, impurity, ccp_alpha) -> (keep,
+ * leaf, path_alpha, path_impurity): minimal cost-complexity pruning of a grown tree (ccp_alpha = inf:
+ * the whole path). */
+static PyObject *tree_prune(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"children_left", "children_right", "weighted_n_node_samples", "impurity", "ccp_alpha",
+                             NULL};
+    PyObject *clo, *cro, *wo, *io;
+    double ccp_alpha;
+    nodes_args t = {0};
+    PyArrayObject *w = NULL, *imp = NULL, *keep = NULL, *leaf = NULL, *pa = NULL, *pi = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOd", kwlist, &clo, &cro, &wo, &io, &ccp_alpha)) return NULL;
+    if ((t.cl = mlc_bind_array(clo, NPY_INT64, 1, "children_left")) == NULL) goto fail;
+    const npy_intp m = PyArray_DIM(t.cl, 0);
+    if ((t.cr = mlc_bind_array(cro, NPY_INT64, 1, "children_right")) == NULL ||
+        mlc_bind_check_dim(t.cr, 0, m, "children_right") < 0 ||
+        (w = mlc_bind_array(wo, NPY_FLOAT64, 1, "weighted_n_node_samples")) == NULL ||
+        mlc_bind_check_dim(w, 0, m, "weighted_n_node_samples") < 0 ||
+        (imp = mlc_bind_array(io, NPY_FLOAT64, 1, "impurity")) == NULL || mlc_bind_check_dim(imp, 0, m, "impurity") < 0)
+        goto fail;
+    if ((t.feature = mlc_bind_new(1, m, 0, NPY_INT64)) == NULL) goto fail;
+    memset(PyArray_DATA(t.feature), 0, (size_t)m * sizeof(int64_t)); // the check needs features: any in range
+    if (mlc_bind_check_params(mlc_tree_check_nodes(PyArray_DATA(t.cl), PyArray_DATA(t.cr), PyArray_DATA(t.feature),
+                                                   m, 1)) < 0)
+        goto fail;
+    if (!(ccp_alpha >= 0.0)) {
+        PyErr_SetString(PyExc_ValueError, "ccp_alpha must be >= 0");
+        goto fail;
+    }
+    keep = mlc_bind_new(1, m, 0, NPY_UINT8);
+    leaf = mlc_bind_new(1, m, 0, NPY_UINT8);
+    pa = mlc_bind_new(1, m, 0, NPY_FLOAT64);
+    pi = mlc_bind_new(1, m, 0, NPY_FLOAT64);
+    if (keep == NULL || leaf == NULL || pa == NULL || pi == NULL) goto fail;
+    int64_t len = 0;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_tree_prune(PyArray_DATA(keep), PyArray_DATA(leaf), PyArray_DATA(pa), PyArray_DATA(pi), &len,
+                        PyArray_DATA(t.cl), PyArray_DATA(t.cr), PyArray_DATA(w), PyArray_DATA(imp), m, ccp_alpha);
+    Py_END_ALLOW_THREADS
+    if (mlc_bind_check_status(st) < 0) goto fail;
+    nodes_clear(&t);
+    Py_DECREF(w);
+    Py_DECREF(imp);
+    PyObject *out = Py_BuildValue("NNNN", keep, leaf, PySequence_GetSlice((PyObject *)pa, 0, len),
+                                  PySequence_GetSlice((PyObject *)pi, 0, len));
+    Py_DECREF(pa);
+    Py_DECREF(pi);
+    return out;
+fail:
+    nodes_clear(&t);
+    Py_XDECREF(w);
+    Py_XDECREF(imp);
+    Py_XDECREF(keep);
+    Py_XDECREF(leaf);
+    Py_XDECREF(pa);
+    Py_XDECREF(pi);
+    return NULL;
+}
+
 PyMethodDef mlc_tree_methods[] = {
+    {"tree_prune", MLC_BIND_FN(tree_prune), MLC_BIND_KW,
+     "tree_prune(children_left, children_right, weighted_n_node_samples, impurity, ccp_alpha) -> (keep, leaf, "
+     "path_alpha, path_impurity): minimal cost-complexity pruning"},
     {"tree_fit", MLC_BIND_FN(tree_fit), MLC_BIND_KW,
      "tree_fit(X, y, sample_weight, n_classes, criterion, max_depth, min_samples_split, min_samples_leaf, "
-     "max_features, min_weight_leaf, min_impurity_decrease, seed, n_threads=1) -> the node arrays of a CART tree"},
+     "max_features, min_weight_leaf, min_impurity_decrease, seed, max_leaf_nodes=-1, splitter=0, n_threads=1) -> the node arrays "
+     "of a CART tree"},
     {"tree_apply", MLC_BIND_FN(tree_apply), MLC_BIND_KW,
      "tree_apply(X, children_left, children_right, feature, threshold, missing_go_to_left, n_threads=1) -> leaf ids"},
     {"tree_predict", MLC_BIND_FN(tree_predict), MLC_BIND_KW,

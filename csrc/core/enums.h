@@ -192,11 +192,19 @@
     X(MLC_NN_REDUCTION_SUM, 2, "sum")
 
 /* Impurity criterion of a decision tree (tree/tree.h): gini and entropy (scikit-learn's log_loss too) for
- * classifiers, squared_error (and scikit-learn's friedman_mse, which it maps to it) for regressors. */
+ * classifiers, squared_error (and scikit-learn's friedman_mse, which it maps to it) and poisson (the
+ * half Poisson deviance; targets >= 0) for regressors. */
 #define MLC_TREE_CRITERION_LIST(X)                                                                 \
     X(MLC_TREE_CRITERION_GINI, 0, "gini")                                                         \
     X(MLC_TREE_CRITERION_ENTROPY, 1, "entropy")                                                   \
-    X(MLC_TREE_CRITERION_SQUARED_ERROR, 2, "squared_error")
+    X(MLC_TREE_CRITERION_SQUARED_ERROR, 2, "squared_error")                                       \
+    X(MLC_TREE_CRITERION_POISSON, 3, "poisson")
+
+/* How a decision tree chooses a node's split (tree/tree.h): the best of all candidates of each drawn
+ * feature, or the best of one uniformly drawn threshold per feature (scikit-learn's RandomSplitter). */
+#define MLC_TREE_SPLITTER_LIST(X)                                                                  \
+    X(MLC_TREE_SPLITTER_BEST, 0, "best")                                                          \
+    X(MLC_TREE_SPLITTER_RANDOM, 1, "random")
 
 /* CPU level of mlc's dispatched kernels (core/dispatch.h). The one ordered enum: each level runs
  * everything the ones below it do, and dispatch.c indexes its tables by it. */
@@ -229,6 +237,7 @@
     E("nn_loss", MLC_NN_LOSS_LIST, mlc_nn_loss_valid)                                             \
     E("nn_reduction", MLC_NN_REDUCTION_LIST, mlc_nn_reduction_valid)                              \
     E("tree_criterion", MLC_TREE_CRITERION_LIST, mlc_tree_criterion_valid)                        \
+    E("tree_splitter", MLC_TREE_SPLITTER_LIST, mlc_tree_splitter_valid)                           \
     E("cpu_level", MLC_CPU_LIST, mlc_cpu_level_valid)
 
 /* The enums, and int mlc_<x>_valid(int v): whether v is one of the enum's values (a switch, so two

@@ -26,6 +26,7 @@
 
 #define TREE_FEATURE_THRESHOLD 1e-7f      /* scikit-learn's: two float32 values this close are one */
 #define TREE_EPSILON DBL_EPSILON /* scikit-learn's builder's EPSILON: a node this pure is a leaf */
+#define TREE_CRITERION_EPSILON (10.0 * DBL_EPSILON) /* scikit-learn's criteria's EPSILON */
 #define TREE_TICK_WORK ((int64_t)1 << 24) /* sample-features between two calls of the progress hook */
 
 /* ---- the tree's block ---------------------------------------------------------------------------- */
@@ -59,14 +60,17 @@ void mlc_tree_free(mlc_tree *tree) {
 
 const char *mlc_tree_check_params(const mlc_tree_params *params, int64_t d, int64_t c) {
     if (!mlc_tree_criterion_valid(params->criterion)) return "unknown criterion";
-    const int classify = params->criterion != MLC_TREE_CRITERION_SQUARED_ERROR;
+    if (!mlc_tree_splitter_valid(params->splitter)) return "unknown splitter";
+    const int classify = params->criterion == MLC_TREE_CRITERION_GINI ||
+                         params->criterion == MLC_TREE_CRITERION_ENTROPY;
     if (classify && c < 1) return "a classification criterion needs at least one class";
-    if (!classify && c != 0) return "squared_error is a regression criterion (n_classes must be 0)";
+    if (!classify && c != 0) return "a regression criterion needs n_classes = 0";
     if (c > INT32_MAX) return "too many classes";
     if (params->max_depth < 1) return "max_depth must be >= 1";
     if (params->min_samples_split < 2) return "min_samples_split must be >= 2";
     if (params->min_samples_leaf < 1) return "min_samples_leaf must be >= 1";
     if (params->max_features < 1 || params->max_features > d) return "max_features must be in [1, n_features]";
+    if (params->max_leaf_nodes == 1) return "max_leaf_nodes must be >= 2 (or < 1: no limit)";
     if (!(params->min_weight_leaf >= 0.0)) return "min_weight_leaf must be >= 0";
     if (!(params->min_impurity_decrease >= 0.0)) return "min_impurity_decrease must be >= 0";
     if (d > INT32_MAX) return "too many features";
@@ -125,12 +129,6 @@ static int64_t add_node(mlc_tree *t, int64_t parent, int is_left) {
 
 /* ---- the fit's workspace --------------------------------------------------------------------------- */
 
-typedef struct {
-    int64_t start, end, depth, parent;
-    int is_left;
-    double impurity;
-} frame;
-
 /* The best split of one feature at one node. */
 typedef struct {
     double proxy, threshold;
@@ -148,11 +146,12 @@ typedef struct {
     size_t thread_bytes;
     candidate *cand;  /* (D) */
     int64_t *order;   /* (D) features in visit order */
+    double *draw;     /* (D) the random splitter's threshold of each feature at the node */
     double *total;    /* (V) the node's class sums (or sum) */
     int64_t n, d, c;
     int criterion, n_threads;
     const mlc_tree_params *params;
-    double min_weight_leaf;
+    double min_weight_leaf, w_total;
 } fit_ctx;
 
 /* The calling OpenMP thread's scratch: N floats and N int32 (partition, sort), then 2 N uint32 (sort),
@@ -228,6 +227,15 @@ static inline double class_proxy(const double *left, const double *total, int64_
     return -wr * er - wl * el;
 }
 
+/* A regression split's proxy: squared error's S_L^2 / W_L + S_R^2 / W_R, or the Poisson deviance's
+ * sum_side S log2(S / W) (-inf when a side's target sum is <= 10 DBL_EPSILON), scikit-learn's operations. */
+static inline double regression_proxy(double sl, double sr, double wl, double wr, int poisson) {
+    if (!poisson) return sl * sl / wl + sr * sr / wr;
+    if (sl <= TREE_CRITERION_EPSILON || sr <= TREE_CRITERION_EPSILON) return -INFINITY;
+    const double pl = 0.0 - sl * (log(sl / wl) / log(2.0)), pr = 0.0 - sr * (log(sr / wr) / log(2.0));
+    return -pl - pr;
+}
+
 /* The best split of feature j on the node's range [start, end) (its sorted values and samples). */
 static candidate search_feature(const fit_ctx *f, int64_t j, int64_t start, int64_t end, double w_node) {
     candidate best = {-INFINITY, 0.0, end, 0};
@@ -262,6 +270,7 @@ static candidate search_feature(const fit_ctx *f, int64_t j, int64_t start, int6
         return best;
     }
     const double *y = f->y, sum = f->total[0];
+    const int poisson = f->criterion == MLC_TREE_CRITERION_POISSON;
     double sl = 0.0;
     for (int64_t p = start; p < end - 1; p++) {
         const int32_t i = s[p];
@@ -272,13 +281,48 @@ static candidate search_feature(const fit_ctx *f, int64_t j, int64_t start, int6
         const double wr = w_node - wl;
         if (wl < mwl || wr < mwl) continue;
         const double sr = sum - sl;
-        const double proxy = sl * sl / wl + sr * sr / wr;
+        const double proxy = regression_proxy(sl, sr, wl, wr, poisson);
         if (proxy > best.proxy) {
             best.proxy = proxy;
             best.pos = p + 1;
             best.threshold = v[p] / 2.0 + v[p + 1] / 2.0;
         }
     }
+    return best;
+}
+
+/* The random splitter's split of feature j (scikit-learn's RandomSplitter): at the threshold drawn for
+ * it, f->draw[j], uniform between the node's smallest and largest value; left = the values <= it. */
+static candidate random_feature(const fit_ctx *f, int64_t j, int64_t start, int64_t end, double w_node) {
+    candidate best = {-INFINITY, 0.0, end, 0};
+    const float *v = f->vals + j * f->n;
+    const int32_t *s = f->sidx + j * f->n;
+    if (v[end - 1] <= v[start] + TREE_FEATURE_THRESHOLD) return best;
+    best.nonconstant = 1;
+    const double thr = f->draw[j];
+    int64_t lo = start + 1, hi = end - 1; // the first position whose value exceeds thr, in [start + 1, end - 1]
+    while (lo < hi) {
+        const int64_t mid = lo + (hi - lo) / 2;
+        if ((double)v[mid] > thr) hi = mid;
+        else lo = mid + 1;
+    }
+    const int64_t pos = lo, msl = f->params->min_samples_leaf;
+    if (pos - start < msl || end - pos < msl) return best;
+    double wl = 0.0, sl = 0.0, *left = (double *)(scratch_of(f) + 2 * mlc_line_bytes((size_t)f->n * 8));
+    if (f->c > 0) memset(left, 0, (size_t)f->c * sizeof(double));
+    for (int64_t p = start; p < pos; p++) {
+        const int32_t i = s[p];
+        if (f->c > 0) left[f->code[i]] += f->w[i];
+        else sl += f->w[i] * f->y[i];
+        wl += f->w[i];
+    }
+    const double wr = w_node - wl;
+    if (wl < f->min_weight_leaf || wr < f->min_weight_leaf) return best;
+    if (f->c > 0) best.proxy = class_proxy(left, f->total, f->c, wl, wr, f->criterion == MLC_TREE_CRITERION_ENTROPY);
+    else best.proxy = regression_proxy(sl, f->total[0] - sl, wl, wr, f->criterion == MLC_TREE_CRITERION_POISSON);
+    if (best.proxy == -INFINITY) return (candidate){-INFINITY, 0.0, end, 1};
+    best.pos = pos;
+    best.threshold = thr;
     return best;
 }
 
@@ -306,11 +350,20 @@ static void search_node(fit_ctx *f, mlc_rng *rng, int64_t start, int64_t end, do
                 f->order[k] = f->order[r];
                 f->order[r] = t;
             }
+        const int random = f->params->splitter == MLC_TREE_SPLITTER_RANDOM;
+        for (int64_t k = lo; k < hi && random; k++) { // the draws in visit order, before the parallel loop
+            const int64_t j = mf < d ? f->order[k] : k;
+            const float *v = f->vals + j * f->n;
+            if (v[end - 1] <= v[start] + TREE_FEATURE_THRESHOLD) continue; // constant: no draw
+            const double vmin = v[start], vmax = v[end - 1];
+            f->draw[j] = (vmax - vmin) * mlc_rng_uniform(rng) + vmin;
+            if (f->draw[j] == vmax) f->draw[j] = vmin;
+        }
         const int nthr = feature_team(f, (end - start) * (hi - lo), hi - lo);
 #pragma omp parallel for num_threads(nthr) schedule(dynamic, 1)
         for (int64_t k = lo; k < hi; k++) {
             const int64_t j = mf < d ? f->order[k] : k;
-            f->cand[j] = search_feature(f, j, start, end, w_node);
+            f->cand[j] = random ? random_feature(f, j, start, end, w_node) : search_feature(f, j, start, end, w_node);
         }
         for (int64_t k = lo; k < hi; k++) { // in visit order: the first best wins
             const int64_t j = mf < d ? f->order[k] : k;
@@ -349,8 +402,20 @@ static double node_sums(const fit_ctx *f, double *total, double *sq_total, int64
     return wn;
 }
 
-/* The impurity of a node from its sums (scikit-learn's node_impurity / children_impurity). */
-static double impurity_of(const fit_ctx *f, const double *sums, double sq, double wn) {
+/* The impurity of a node from its sums (scikit-learn's node_impurity / children_impurity); the Poisson
+ * deviance sum_i w_i y_i ln(y_i / mean) / W runs over the samples s[start, end) (+inf for a sum <= eps). */
+static double impurity_of(const fit_ctx *f, const double *sums, double sq, double wn, const int32_t *s,
+                          int64_t start, int64_t end) {
+    if (f->criterion == MLC_TREE_CRITERION_POISSON) {
+        if (sums[0] <= TREE_CRITERION_EPSILON) return INFINITY;
+        const double mean = sums[0] / wn;
+        double loss = 0.0;
+        for (int64_t p = start; p < end; p++) {
+            const double yi = f->y[s[p]];
+            loss += f->w[s[p]] * (yi == 0.0 ? 0.0 : yi * log(yi / mean)); // scipy's xlogy
+        }
+        return loss / wn;
+    }
     if (f->c == 0) return sq / wn - (sums[0] / wn) * (sums[0] / wn);
     double imp = 0.0;
     if (f->criterion == MLC_TREE_CRITERION_GINI) {
@@ -392,6 +457,180 @@ static void partition_node(fit_ctx *f, int64_t start, int64_t end, int64_t split
 
 /* ---- the builder ----------------------------------------------------------------------------------- */
 
+/* A node added to the tree, with its best split (pos = end: a leaf). */
+typedef struct {
+    int64_t id, start, end, depth, feature, pos;
+    double imp_left, imp_right, improvement;
+} node_rec;
+
+/* Adds the node of samples [start, end) (child of parent, or the root when parent < 0): its weight,
+ * value and impurity (the parent's split computed it; the root's is computed here), then, unless a stop
+ * rule makes it a leaf, its best split, the children's impurities and the improvement, as scikit-learn's
+ * node_reset / node_split / _add_node. *r out. */
+static int make_node(fit_ctx *f, mlc_tree *tree, mlc_rng *rng, int64_t start, int64_t end, int64_t depth,
+                     int64_t parent, int is_left, double impurity, node_rec *r) {
+    const mlc_tree_params *params = f->params;
+    const int64_t n_node = end - start, V = tree->n_values, nv = MLC_MAX(f->c, 1);
+    double sq = 0.0;
+    const double wn = node_sums(f, f->total, &sq, start, end);
+    if (parent < 0) impurity = impurity_of(f, f->total, sq, wn, f->sidx, start, end);
+    int is_leaf = depth >= params->max_depth || n_node < params->min_samples_split ||
+                  n_node < 2 * params->min_samples_leaf || wn < 2.0 * params->min_weight_leaf ||
+                  impurity <= TREE_EPSILON;
+    candidate best = {0.0, 0.0, end, 0};
+    *r = (node_rec){-1, start, end, depth, MLC_TREE_UNDEFINED, end, impurity, impurity, 0.0};
+    if (!is_leaf) {
+        search_node(f, rng, start, end, wn, &best, &r->feature);
+        if (best.pos < end) { // the children's sums and impurities, and the improvement
+            const int32_t *s = f->sidx + r->feature * f->n;
+            double *left = f->total + nv, *right = left + nv, wl = 0.0, sq_left = 0.0;
+            memset(left, 0, (size_t)nv * sizeof(double));
+            for (int64_t q = start; q < best.pos; q++) {
+                const int32_t i = s[q];
+                if (f->c > 0) left[f->code[i]] += f->w[i];
+                else {
+                    left[0] += f->w[i] * f->y[i];
+                    sq_left += f->w[i] * f->y[i] * f->y[i];
+                }
+                wl += f->w[i];
+            }
+            const double wr = wn - wl;
+            for (int64_t k = 0; k < nv; k++) right[k] = f->total[k] - left[k];
+            r->imp_left = impurity_of(f, left, sq_left, wl, s, start, best.pos);
+            r->imp_right = impurity_of(f, right, sq - sq_left, wr, s, best.pos, end);
+            r->improvement = (wn / f->w_total) * (impurity - (wr / wn * r->imp_right) - (wl / wn * r->imp_left));
+            is_leaf = r->improvement + TREE_EPSILON < params->min_impurity_decrease;
+        } else is_leaf = 1;
+    }
+    const int64_t id = add_node(tree, parent, is_left);
+    if (id < 0) return MLC_ENOMEM;
+    r->id = id;
+    tree->impurity[id] = impurity;
+    tree->n_node_samples[id] = n_node;
+    tree->weighted_n_node_samples[id] = wn;
+    for (int64_t k = 0; k < V; k++) tree->value[id * V + k] = f->total[k] / wn;
+    if (depth > tree->max_depth) tree->max_depth = depth;
+    if (is_leaf) {
+        r->pos = end;
+        r->improvement = 0.0;
+        return MLC_OK;
+    }
+    r->pos = best.pos;
+    tree->feature[id] = r->feature;
+    tree->threshold[id] = best.threshold;
+    tree->missing_go_to_left[id] = best.pos - start > end - best.pos; // no missing values: the larger side
+    return MLC_OK;
+}
+
+/* Splits the samples of r's node: every feature's range partitioned into [start, pos) | [pos, end). */
+static void split_samples(fit_ctx *f, const node_rec *r) {
+    const int32_t *s = f->sidx + r->feature * f->n;
+    for (int64_t q = r->start; q < r->end; q++) f->go_left[s[q]] = q < r->pos;
+    partition_node(f, r->start, r->end, r->feature);
+}
+
+/* A growable array of T: 0, or MLC_ENOMEM. */
+static int grow(void **items, int64_t *cap, int64_t size, size_t item) {
+    if (size < *cap) return MLC_OK;
+    void *grown = mlc_malloc((size_t)(2 * *cap) * item);
+    if (grown == NULL) return MLC_ENOMEM;
+    memcpy(grown, *items, (size_t)size * item);
+    mlc_free(*items);
+    *items = grown;
+    *cap *= 2;
+    return MLC_OK;
+}
+
+/* The progress hook every TREE_TICK_WORK sample-features: nonzero to stop. */
+static int tick(const mlc_progress *p, int64_t *work, int64_t more, int64_t done, int64_t total) {
+    *work += more;
+    if (*work < TREE_TICK_WORK) return 0;
+    *work = 0;
+    return mlc_progress_tick(p, done, total);
+}
+
+/* Depth-first growth (scikit-learn's DepthFirstTreeBuilder): a stack, the left child on top. */
+static int grow_depth_first(fit_ctx *f, mlc_tree *tree, mlc_rng *rng, const mlc_progress *p) {
+    typedef struct {
+        int64_t start, end, depth, parent;
+        int is_left;
+        double impurity;
+    } frame;
+    int64_t cap = 64, size = 0, work = 0, settled = 0;
+    frame *stack = mlc_malloc((size_t)cap * sizeof(frame));
+    if (stack == NULL) return MLC_ENOMEM;
+    int status = MLC_OK;
+    stack[size++] = (frame){0, f->n, 0, -1, 0, INFINITY};
+    while (size > 0 && status == MLC_OK) {
+        const frame fr = stack[--size];
+        node_rec r;
+        if ((status = make_node(f, tree, rng, fr.start, fr.end, fr.depth, fr.parent, fr.is_left, fr.impurity, &r)))
+            break;
+        if (r.pos == r.end) {
+            settled += r.end - r.start;
+            continue;
+        }
+        split_samples(f, &r);
+        if ((status = grow((void **)&stack, &cap, size + 2, sizeof(frame)))) break;
+        stack[size++] = (frame){r.pos, r.end, r.depth + 1, r.id, 0, r.imp_right};
+        stack[size++] = (frame){r.start, r.pos, r.depth + 1, r.id, 1, r.imp_left};
+        if (tick(p, &work, 2 * (r.end - r.start) * f->d, settled, f->n)) status = MLC_EINTERRUPTED;
+    }
+    mlc_free(stack);
+    return status;
+}
+
+/* Best-first growth (scikit-learn's BestFirstTreeBuilder): the frontier node of largest improvement is
+ * split next, until max_leaf_nodes - 1 splits are made; a node's split is searched when it is added. */
+static int grow_best_first(fit_ctx *f, mlc_tree *tree, mlc_rng *rng, const mlc_progress *p) {
+    int64_t cap = 64, size = 0, work = 0, settled = 0, splits_left = f->params->max_leaf_nodes - 1;
+    node_rec *heap = mlc_malloc((size_t)cap * sizeof(node_rec)); // a max-heap on improvement
+    if (heap == NULL) return MLC_ENOMEM;
+    int status = make_node(f, tree, rng, 0, f->n, 0, -1, 0, INFINITY, &heap[0]);
+    size = status == MLC_OK;
+    while (size > 0 && status == MLC_OK) {
+        const node_rec r = heap[0];
+        heap[0] = heap[--size];
+        for (int64_t k = 0;;) { // sift down
+            int64_t c = 2 * k + 1;
+            if (c >= size) break;
+            if (c + 1 < size && heap[c + 1].improvement > heap[c].improvement) c++;
+            if (!(heap[c].improvement > heap[k].improvement)) break;
+            const node_rec t = heap[c];
+            heap[c] = heap[k];
+            heap[k] = t;
+            k = c;
+        }
+        if (r.pos == r.end || splits_left <= 0) { // not expanded: a leaf
+            tree->feature[r.id] = MLC_TREE_UNDEFINED;
+            tree->threshold[r.id] = MLC_TREE_UNDEFINED;
+            tree->missing_go_to_left[r.id] = 0;
+            settled += r.end - r.start;
+            continue;
+        }
+        splits_left--;
+        split_samples(f, &r);
+        node_rec kids[2];
+        if ((status = make_node(f, tree, rng, r.start, r.pos, r.depth + 1, r.id, 1, r.imp_left, &kids[0])) ||
+            (status = make_node(f, tree, rng, r.pos, r.end, r.depth + 1, r.id, 0, r.imp_right, &kids[1])) ||
+            (status = grow((void **)&heap, &cap, size + 2, sizeof(node_rec))))
+            break;
+        for (int q = 0; q < 2; q++) { // sift up
+            int64_t k = size++;
+            heap[k] = kids[q];
+            while (k > 0 && heap[(k - 1) / 2].improvement < heap[k].improvement) {
+                const node_rec t = heap[(k - 1) / 2];
+                heap[(k - 1) / 2] = heap[k];
+                heap[k] = t;
+                k = (k - 1) / 2;
+            }
+        }
+        if (tick(p, &work, 2 * (r.end - r.start) * f->d, settled, f->n)) status = MLC_EINTERRUPTED;
+    }
+    mlc_free(heap);
+    return status;
+}
+
 int MLC_ISA(mlc_tree_fit)(mlc_tree *tree, const float *X, const double *y, const double *sample_weight,
                           int64_t n, int64_t d, int64_t c, const mlc_tree_params *params, int n_threads,
                           const mlc_progress *p) {
@@ -400,8 +639,6 @@ int MLC_ISA(mlc_tree_fit)(mlc_tree *tree, const float *X, const double *y, const
                  .min_weight_leaf = params->min_weight_leaf, .n_threads = n_threads > 0 ? n_threads : 1};
     const int team = mlc_team_size(n * d * MLC_WORK_STREAM, f.n_threads);
     f.thread_bytes = 2 * mlc_line_bytes((size_t)n * 8) + mlc_line_bytes((size_t)MLC_MAX(c, 1) * sizeof(double));
-    frame *stack = NULL;
-    int64_t stack_cap = 64, stack_size = 0;
     int status = MLC_OK;
     mlc_arena a = {NULL, 0};
     for (int pass = 0; pass < 2; pass++) {
@@ -409,19 +646,19 @@ int MLC_ISA(mlc_tree_fit)(mlc_tree *tree, const float *X, const double *y, const
         f.sidx = mlc_arena_take(&a, (size_t)(n * d) * sizeof(int32_t));
         f.go_left = mlc_arena_take(&a, (size_t)n);
         f.w = mlc_arena_take(&a, (size_t)n * sizeof(double));
-        int32_t *code = mlc_arena_take(&a, c > 0 ? (size_t)n * sizeof(int32_t) : 0);
-        f.code = code;
+        f.code = mlc_arena_take(&a, c > 0 ? (size_t)n * sizeof(int32_t) : 0);
         f.cand = mlc_arena_take(&a, (size_t)d * sizeof(candidate));
         f.order = mlc_arena_take(&a, (size_t)d * sizeof(int64_t));
+        f.draw = mlc_arena_take(&a, (size_t)d * sizeof(double));
         f.total = mlc_arena_take(&a, (size_t)(3 * MLC_MAX(c, 1)) * sizeof(double));
         f.thread_scratch = mlc_arena_take(&a, f.thread_bytes * (size_t)MLC_MAX(team, f.n_threads));
         if (pass == 0 && mlc_arena_alloc(&a) != MLC_OK) return MLC_ENOMEM;
     }
     int32_t *code = (int32_t *)f.code;
-    double *w = (double *)f.w, w_total = 0.0;
+    double *w = (double *)f.w;
     for (int64_t i = 0; i < n; i++) {
         w[i] = sample_weight != NULL ? sample_weight[i] : 1.0;
-        w_total += w[i];
+        f.w_total += w[i];
         if (c > 0) {
             if (!(y[i] >= 0.0 && y[i] < (double)c)) {
                 status = MLC_EINVAL;
@@ -437,99 +674,10 @@ int MLC_ISA(mlc_tree_fit)(mlc_tree *tree, const float *X, const double *y, const
         status = MLC_EINTERRUPTED;
         goto done;
     }
-    stack = mlc_malloc((size_t)stack_cap * sizeof(frame));
-    if (stack == NULL) {
-        status = MLC_ENOMEM;
-        goto done;
-    }
     mlc_rng rng;
     mlc_rng_seed(&rng, params->seed);
-    double *left = f.total + MLC_MAX(c, 1), *right = left + MLC_MAX(c, 1);
-    const int64_t V = tree->n_values;
-    int64_t settled = 0, work = 0;
-    stack[stack_size++] = (frame){0, n, 0, -1, 0, INFINITY};
-    while (stack_size > 0) {
-        const frame fr = stack[--stack_size];
-        const int64_t start = fr.start, end = fr.end, n_node = end - start;
-        double sq = 0.0;
-        const double wn = node_sums(&f, f.total, &sq, start, end);
-        int is_leaf = fr.depth >= params->max_depth || n_node < params->min_samples_split ||
-                      n_node < 2 * params->min_samples_leaf || wn < 2.0 * params->min_weight_leaf;
-        const double impurity = fr.parent < 0 ? impurity_of(&f, f.total, sq, wn) : fr.impurity;
-        is_leaf = is_leaf || impurity <= TREE_EPSILON;
-        candidate best = {0.0, 0.0, end, 0};
-        int64_t feature = MLC_TREE_UNDEFINED;
-        double imp_left = 0.0, imp_right = 0.0;
-        if (!is_leaf) {
-            search_node(&f, &rng, start, end, wn, &best, &feature);
-            work += n_node * d;
-            if (best.pos < end) { // the children's sums and impurities, and the improvement
-                const int32_t *s = f.sidx + feature * n;
-                double wl = 0.0, sq_left = 0.0;
-                memset(left, 0, (size_t)MLC_MAX(c, 1) * sizeof(double));
-                for (int64_t q = start; q < best.pos; q++) {
-                    const int32_t i = s[q];
-                    if (c > 0) left[code[i]] += w[i];
-                    else {
-                        left[0] += w[i] * y[i];
-                        sq_left += w[i] * y[i] * y[i];
-                    }
-                    wl += w[i];
-                }
-                const double wr = wn - wl;
-                for (int64_t k = 0; k < MLC_MAX(c, 1); k++) right[k] = f.total[k] - left[k];
-                imp_left = impurity_of(&f, left, sq_left, wl);
-                imp_right = impurity_of(&f, right, sq - sq_left, wr);
-                const double improvement =
-                    (wn / w_total) * (impurity - (wr / wn * imp_right) - (wl / wn * imp_left));
-                is_leaf = improvement + TREE_EPSILON < params->min_impurity_decrease;
-                best.nonconstant = best.pos - start > end - best.pos; // the missing values' side
-            } else is_leaf = 1;
-        }
-        const int64_t id = add_node(tree, fr.parent, fr.is_left);
-        if (id < 0) {
-            status = MLC_ENOMEM;
-            goto done;
-        }
-        tree->impurity[id] = impurity;
-        tree->n_node_samples[id] = n_node;
-        tree->weighted_n_node_samples[id] = wn;
-        for (int64_t k = 0; k < V; k++) tree->value[id * V + k] = f.total[k] / wn;
-        if (fr.depth > tree->max_depth) tree->max_depth = fr.depth;
-        if (is_leaf) {
-            settled += n_node;
-        } else {
-            tree->feature[id] = feature;
-            tree->threshold[id] = best.threshold;
-            tree->missing_go_to_left[id] = (uint8_t)best.nonconstant;
-            const int32_t *s = f.sidx + feature * n;
-            for (int64_t q = start; q < end; q++) f.go_left[s[q]] = q < best.pos;
-            partition_node(&f, start, end, feature);
-            work += n_node * d;
-            if (stack_size + 2 > stack_cap) {
-                frame *grown = mlc_malloc((size_t)(2 * stack_cap) * sizeof(frame));
-                if (grown == NULL) {
-                    status = MLC_ENOMEM;
-                    goto done;
-                }
-                memcpy(grown, stack, (size_t)stack_size * sizeof(frame));
-                mlc_free(stack);
-                stack = grown;
-                stack_cap *= 2;
-            }
-            stack[stack_size++] = (frame){best.pos, end, fr.depth + 1, id, 0, imp_right};
-            stack[stack_size++] = (frame){start, best.pos, fr.depth + 1, id, 1, imp_left};
-        }
-        if (work >= TREE_TICK_WORK) {
-            work = 0;
-            if (mlc_progress_tick(p, settled, n)) {
-                status = MLC_EINTERRUPTED;
-                goto done;
-            }
-        }
-    }
+    status = params->max_leaf_nodes > 0 ? grow_best_first(&f, tree, &rng, p) : grow_depth_first(&f, tree, &rng, p);
 done:
-    mlc_free(stack);
     mlc_free(a.base);
     return status;
 }

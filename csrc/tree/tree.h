@@ -42,13 +42,15 @@ void mlc_tree_free(mlc_tree *tree);
 /* The hyper-parameters, as scikit-learn's builder receives them (fractions already made counts). */
 typedef struct {
     int criterion;                /* MLC_TREE_CRITERION_* */
+    int splitter;                 /* MLC_TREE_SPLITTER_*: best, or random (a uniform threshold per feature) */
     int64_t max_depth;            /* >= 1 */
     int64_t min_samples_split;    /* >= 2 */
     int64_t min_samples_leaf;     /* >= 1 */
     int64_t max_features;         /* 1..D features drawn at each node */
+    int64_t max_leaf_nodes;       /* >= 2: best-first growth to at most this many leaves; < 1: depth-first */
     double min_weight_leaf;       /* >= 0, a weight */
     double min_impurity_decrease; /* >= 0 */
-    uint64_t seed;                /* the draw of the features when max_features < D */
+    uint64_t seed;                /* the draws: features when max_features < D, random thresholds */
 } mlc_tree_params;
 
 /* NULL, or why the parameters cannot fit D features and C classes. */
@@ -59,19 +61,34 @@ const char *mlc_tree_check_params(const mlc_tree_params *params, int64_t d, int6
 const char *mlc_tree_check_nodes(const int64_t *children_left, const int64_t *children_right,
                                  const int64_t *feature, int64_t m, int64_t d);
 
-/* Grows tree (initialised with V = max(C, 1), empty) on X, y: depth-first, each node split by the
- * best split of max_features features, as scikit-learn's DepthFirstTreeBuilder and BestSplitter.
+/* Grows tree (initialised with V = max(C, 1), empty) on X, y: depth-first (scikit-learn's
+ * DepthFirstTreeBuilder), or best-first to max_leaf_nodes leaves (BestFirstTreeBuilder: the frontier
+ * node whose split improves most is split next), each node split by the best split of max_features
+ * features (BestSplitter).
  * A node is a leaf when depth >= max_depth, it has fewer than min_samples_split samples or fewer than
  * 2 min_samples_leaf, less than 2 min_weight_leaf weight, an impurity <= DBL_EPSILON, no split
  * leaving min_samples_leaf samples and min_weight_leaf weight on each side, or when its best split
  * decreases the weighted impurity, (N_t / N) (I - N_R / N_t I_R - N_L / N_t I_L), by less than
  * min_impurity_decrease. value (M, V): class proportions, or the mean target.
- * Impurities: gini 1 - sum_k p_k^2, entropy -sum_k p_k log p_k, squared error the weighted variance.
+ * Impurities: gini 1 - sum_k p_k^2, entropy -sum_k p_k log2 p_k, squared error the weighted variance,
+ * poisson the mean Poisson deviance sum_i w_i y_i ln(y_i / mean) / W (a split leaving a side of target
+ * sum <= 10 DBL_EPSILON is refused).
  * The features are sorted once (a radix sort); each feature keeps its sorted samples partitioned by
  * node, so a node's split search is one pass per feature, in parallel over features. MLC_EINVAL for
  * a class code out of range, MLC_EINTERRUPTED when p asks to stop. */
 int mlc_tree_fit(mlc_tree *tree, const float *X, const double *y, const double *sample_weight, int64_t n,
                  int64_t d, int64_t c, const mlc_tree_params *params, int n_threads, const mlc_progress *p);
+
+/* Minimal cost-complexity pruning (prune.c): the weakest link (the inner node t of smallest effective
+ * alpha (R(t) - R(T_t)) / (|leaves(T_t)| - 1), R the weighted impurity over the root's weight) is pruned,
+ * again and again, while that alpha is <= ccp_alpha (+inf: down to the root).
+ *   keep (M) out: 1 for the nodes of the pruned tree; leaf (M) out: 1 for its leaves
+ *   path_alpha, path_impurity (M) out, *path_len out: the effective alpha of each pruning (0 first) and
+ *   the total leaf impurity after it (scikit-learn's cost_complexity_pruning_path)
+ * The node arrays (M) in are a grown tree's (mlc_tree_check_nodes). */
+int mlc_tree_prune(uint8_t *keep, uint8_t *leaf, double *path_alpha, double *path_impurity, int64_t *path_len,
+                   const int64_t *children_left, const int64_t *children_right,
+                   const double *weighted_n_node_samples, const double *impurity, int64_t m, double ccp_alpha);
 
 /* leaf (N) out: the leaf each row of X reaches (x <= threshold goes left; NaN goes where
  * missing_go_to_left says). The node arrays (M) in are a tree's (mlc_tree_check_nodes). */

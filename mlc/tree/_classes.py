@@ -17,6 +17,16 @@ __all__ = ["DecisionTreeClassifier", "DecisionTreeRegressor"]
 _CRITERIA = _mlc.ENUMS["tree_criterion"]
 
 
+class _Bunch(dict):
+    """A dict whose keys are also attributes (scikit-learn's Bunch)."""
+
+    def __getattr__(self, key):
+        try:
+            return self[key]
+        except KeyError as e:
+            raise AttributeError(key) from e
+
+
 class _BaseDecisionTree(BaseEstimator):
     """What both trees share: parameter checks, the fit in C, apply, decision_path, depth, leaves."""
 
@@ -27,16 +37,13 @@ class _BaseDecisionTree(BaseEstimator):
 
     def _check_params(self, n_samples, n_features):
         """scikit-learn's parameter constraints and the counts its builder receives."""
-        if self.splitter != "best":
-            if self.splitter == "random":
-                raise NotImplementedError("splitter='random' is not implemented yet: use splitter='best'.")
+        if self.splitter not in ("best", "random"):
             raise ValueError(f"splitter must be 'best' or 'random', got {self.splitter!r}.")
-        for name in ("max_leaf_nodes", "monotonic_cst"):
-            if getattr(self, name) is not None:
-                raise NotImplementedError(f"{name} is not implemented yet: leave it None.")
-        if self.ccp_alpha != 0.0:
-            check_scalar(self.ccp_alpha, "ccp_alpha", numbers.Real, min_val=0.0)
-            raise NotImplementedError("ccp_alpha > 0 (cost-complexity pruning) is not implemented yet.")
+        if self.monotonic_cst is not None:
+            raise NotImplementedError("monotonic_cst is not implemented yet: leave it None.")
+        if self.max_leaf_nodes is not None:
+            check_scalar(self.max_leaf_nodes, "max_leaf_nodes", numbers.Integral, min_val=2)
+        check_scalar(self.ccp_alpha, "ccp_alpha", numbers.Real, min_val=0.0)
         if self.max_depth is None:
             max_depth = np.iinfo(np.int32).max
         else:
@@ -92,10 +99,23 @@ class _BaseDecisionTree(BaseEstimator):
         seed = seed_from_random_state(self.random_state)
         self.max_features_ = max_features
         arrays = _mlc.tree_fit(X, np.ascontiguousarray(y, dtype=np.float64), w, n_classes, criterion, max_depth,
-                               mss, msl, max_features, min_weight_leaf, mid, seed, n_threads=get_num_threads())
+                               mss, msl, max_features, min_weight_leaf, mid, seed,
+                               max_leaf_nodes=-1 if self.max_leaf_nodes is None else int(self.max_leaf_nodes),
+                               splitter=_mlc.ENUMS["tree_splitter"][self.splitter],
+                               n_threads=get_num_threads())
         self.tree_ = Tree(n_features, [max(n_classes, 1)], 1, arrays)
+        if self.ccp_alpha > 0.0:
+            self.tree_ = self.tree_._prune(float(self.ccp_alpha))[0]
         self.n_outputs_ = 1
         return self
+
+    def cost_complexity_pruning_path(self, X, y, sample_weight=None):
+        """The effective alphas of minimal cost-complexity pruning of the tree fitted on (X, y) and the
+        total leaf impurity of the pruned tree after each: a dict with attribute access, keys
+        ccp_alphas and impurities (scikit-learn's Bunch), ccp_alphas[0] = 0."""
+        est = type(self)(**{**self.get_params(), "ccp_alpha": 0.0}).fit(X, y, sample_weight)
+        _, alphas, impurities = est.tree_._prune(np.inf)
+        return _Bunch(ccp_alphas=alphas, impurities=impurities)
 
     def _validate_fit(self, X, y):
         X, y = self._validate_data(X, y, reset=True, dtype=np.float32, multi_output=True)
@@ -144,9 +164,11 @@ class _BaseDecisionTree(BaseEstimator):
 
 
 _PARAMS_DOC = """
-    splitter : {"best"}, default="best"
-        The strategy used to choose the split at each node: the best split ("random" is not
-        implemented yet).
+    splitter : {"best", "random"}, default="best"
+        The strategy used to choose the split at each node: the best split, or the best of one
+        threshold per feature drawn uniformly between the node's smallest and largest value
+        (scikit-learn's random splitter; mlc's own generator, so the trees are statistically alike,
+        not equal).
 
     max_depth : int, default=None
         The maximum depth of the tree. If None, nodes are expanded until all leaves are pure or
@@ -167,16 +189,19 @@ _PARAMS_DOC = """
         with mlc's generator seeded by random_state. None: all features, in index order.
 
     random_state : int, RandomState instance or None, default=None
-        Seeds the draw of the features when max_features < n_features.
+        Seeds the draw of the features when max_features < n_features and the random splitter's
+        thresholds.
 
-    max_leaf_nodes : None
-        Best-first growth is not implemented yet: must be None.
+    max_leaf_nodes : int, default=None
+        Grow the tree best-first (the frontier node whose split decreases the impurity most is split
+        next) to at most this many leaves. None: depth-first, no limit.
 
     min_impurity_decrease : float, default=0.0
         A node is split if the split decreases the weighted impurity by at least this much.
 
-    ccp_alpha : 0.0
-        Cost-complexity pruning is not implemented yet: must be 0.
+    ccp_alpha : non-negative float, default=0.0
+        Minimal cost-complexity pruning: the subtree with the largest cost complexity smaller than
+        ccp_alpha is kept (cost_complexity_pruning_path gives the alphas where the tree changes).
 
     monotonic_cst : None
         Monotonicity constraints are not implemented yet: must be None.
@@ -278,9 +303,10 @@ class DecisionTreeRegressor(RegressorMixin, _BaseDecisionTree):
 
     Parameters
     ----------
-    criterion : {"squared_error", "friedman_mse"}, default="squared_error"
-        The impurity a split minimises: the weighted variance. "friedman_mse" is deprecated by
-        scikit-learn (1.9), which maps it to "squared_error" (they choose the same splits); so does mlc.
+    criterion : {"squared_error", "poisson", "friedman_mse"}, default="squared_error"
+        The impurity a split minimises: the weighted variance, or the mean Poisson deviance (targets
+        >= 0 with a positive sum). "friedman_mse" is deprecated by scikit-learn (1.9), which maps it to
+        "squared_error" (they choose the same splits); so does mlc.
 """ + _PARAMS_DOC + """
     Attributes
     ----------
@@ -323,11 +349,12 @@ class DecisionTreeRegressor(RegressorMixin, _BaseDecisionTree):
             warnings.warn('Value "friedman_mse" for criterion is deprecated (as in scikit-learn 1.9): it maps to '
                           '"squared_error", which chooses the same splits.', FutureWarning, stacklevel=3)
             return _CRITERIA["squared_error"]
-        if self.criterion != "squared_error":
-            if self.criterion in ("absolute_error", "poisson"):
-                raise NotImplementedError(f"criterion={self.criterion!r} is not implemented yet.")
-            raise ValueError(f"criterion must be 'squared_error' or 'friedman_mse', got {self.criterion!r}.")
-        return _CRITERIA["squared_error"]
+        if self.criterion not in ("squared_error", "poisson"):
+            if self.criterion == "absolute_error":
+                raise NotImplementedError("criterion='absolute_error' is not implemented yet.")
+            raise ValueError("criterion must be 'squared_error', 'poisson' or 'friedman_mse', got "
+                             f"{self.criterion!r}.")
+        return _CRITERIA[self.criterion]
 
     def fit(self, X, y, sample_weight=None, check_input=True):
         """Build a decision tree regressor from the training set (X, y)."""
@@ -338,6 +365,11 @@ class DecisionTreeRegressor(RegressorMixin, _BaseDecisionTree):
             raise ValueError(f"y must be numeric for a regressor: {e}") from e
         if not np.all(np.isfinite(y)):
             raise ValueError("Input y contains NaN or infinity.")
+        if self.criterion == "poisson":
+            if np.any(y < 0):
+                raise ValueError("Some value(s) of y are negative which is not allowed for Poisson regression.")
+            if np.sum(y) <= 0:
+                raise ValueError("Sum of y is not positive which is necessary for Poisson regression.")
         return self._fit(X, y, sample_weight, 0)
 
     def predict(self, X, check_input=True):

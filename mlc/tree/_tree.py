@@ -82,6 +82,27 @@ class Tree:
             node = np.where(at, parent[node], node)
         return paths, depth + 1
 
+    def _prune(self, ccp_alpha):
+        """The tree pruned by minimal cost-complexity pruning at ccp_alpha (a new Tree), and the path
+        (effective alphas, total leaf impurities) up to there."""
+        keep, leaf, alphas, impurities = _mlc.tree_prune(self.children_left, self.children_right,
+                                                         self.weighted_n_node_samples, self.impurity, ccp_alpha)
+        keep, leaf = keep.astype(bool), leaf.astype(bool)
+        ids = np.flatnonzero(keep)  # pre-order ids: the kept nodes, in order, are the pruned tree's pre-order
+        new_id = np.cumsum(keep) - 1
+        is_leaf = leaf[ids]
+        cl = np.where(is_leaf, TREE_LEAF, new_id[np.maximum(self.children_left[ids], 0)])
+        cr = np.where(is_leaf, TREE_LEAF, new_id[np.maximum(self.children_right[ids], 0)])
+        depth = np.zeros(len(ids), dtype=np.int64)
+        for k in np.flatnonzero(~is_leaf):  # parents come first
+            depth[cl[k]] = depth[cr[k]] = depth[k] + 1
+        arrays = (cl, cr, np.where(is_leaf, TREE_UNDEFINED, self.feature[ids]),
+                  np.where(is_leaf, float(TREE_UNDEFINED), self.threshold[ids]),
+                  self.value.reshape(self.node_count, -1)[ids], self.impurity[ids], self.n_node_samples[ids],
+                  self.weighted_n_node_samples[ids], np.where(is_leaf, 0, self.missing_go_to_left[ids]).astype(np.uint8),
+                  int(depth.max()))
+        return Tree(self.n_features, self.n_classes, self.n_outputs, arrays), alphas, impurities
+
     def compute_feature_importances(self, normalize=True):
         """The weighted impurity decrease brought by each feature, over the root's weight (summing to 1
         when normalize and the tree has a split)."""
