@@ -190,10 +190,10 @@ def test_direct_kernel_calls_raise_and_never_crash():
     with pytest.raises(ValueError, match="CSR"):
         _mlc.naive_bayes_count_csr(np.ones(2), np.array([0, 7], dtype=np.int32), np.array([0, 1, 2], dtype=np.int64),
                                    3, np.zeros(2, dtype=np.int32), None, fc, cc)
-    with pytest.raises(ValueError, match="Wt"):
-        _mlc.naive_bayes_jll(X, np.ones((4, 2)), np.zeros(2))
+    with pytest.raises(ValueError, match="W"):
+        _mlc.naive_bayes_jll(X, np.ones((2, 4)), np.zeros(2))
     with pytest.raises(ValueError, match="bias"):
-        _mlc.naive_bayes_jll(X, np.ones((3, 2)), np.zeros(3))
+        _mlc.naive_bayes_jll(X, np.ones((2, 3)), np.zeros(3))
     with pytest.raises(ValueError, match="invalid argument"):
         _mlc.naive_bayes_categorical_jll(np.array([[0, 9]]), np.zeros(4), np.array([0, 2, 4]), np.zeros(1))
     with pytest.raises(ValueError, match="at least one class"):
@@ -201,3 +201,15 @@ def test_direct_kernel_calls_raise_and_never_crash():
     with pytest.raises(TypeError, match="float64"):
         _mlc.naive_bayes_gaussian_update(X, np.zeros(4, dtype=np.int32), None, np.zeros((2, 3), np.float32),
                                          np.zeros((2, 3)), cc, 1e-9)
+
+
+def test_direct_linear_kernel_calls_reject_an_unknown_output():
+    X = np.ones((4, 3))
+    data, indices, indptr = np.ones(2), np.array([0, 2], dtype=np.int32), np.array([0, 1, 2, 2, 2], dtype=np.int64)
+    for bad in (-1, 3):
+        with pytest.raises(ValueError, match="invalid argument"):
+            _mlc.naive_bayes_jll(X, np.ones((2, 3)), np.zeros(2), bad)
+        with pytest.raises(ValueError, match="invalid argument"):
+            _mlc.naive_bayes_jll_csr(data, indices, indptr, 3, np.ones((2, 3)), np.zeros(2), bad)
+    with pytest.raises(ValueError, match="W"):
+        _mlc.naive_bayes_jll_csr(data, indices, indptr, 3, np.ones((2, 4)), np.zeros(2))

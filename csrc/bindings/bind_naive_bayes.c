@@ -94,83 +94,86 @@ fail:
     return NULL;
 }
 
-/* Wt (D, C) and bias (C) of the linear jll, converted; 0, or -1 with an exception. */
-static int linear_args(PyObject *wo, PyObject *bo, npy_intp d, PyArrayObject **Wt, PyArrayObject **bias) {
-    *Wt = mlc_bind_array(wo, NPY_FLOAT64, 2, "Wt");
-    if (*Wt == NULL || mlc_bind_check_dim(*Wt, 0, d, "Wt") < 0) return -1;
+/* W (C, D) and bias (C) of the linear jll, converted; 0, or -1 with an exception. */
+static int linear_args(PyObject *wo, PyObject *bo, npy_intp d, PyArrayObject **W, PyArrayObject **bias) {
+    *W = mlc_bind_array(wo, NPY_FLOAT64, 2, "W");
+    if (*W == NULL || mlc_bind_check_dim(*W, 1, d, "W") < 0) return -1;
     *bias = mlc_bind_array(bo, NPY_FLOAT64, 1, "bias");
-    if (*bias == NULL || mlc_bind_check_dim(*bias, 0, PyArray_DIM(*Wt, 1), "bias") < 0) return -1;
-    return mlc_bind_check_params(mlc_naive_bayes_check_params(PyArray_DIM(*Wt, 1)));
+    if (*bias == NULL || mlc_bind_check_dim(*bias, 0, PyArray_DIM(*W, 0), "bias") < 0) return -1;
+    return mlc_bind_check_params(mlc_naive_bayes_check_params(PyArray_DIM(*W, 0)));
 }
 
-/* naive_bayes_jll(X, Wt, bias, n_threads=1) -> (N, C) X Wt + bias */
+/* naive_bayes_jll(X, W, bias, output=JOINT_LOG_PROBA, n_threads=1) -> (N, C) X W^T + bias, or its
+ * (log) posterior */
 static PyObject *naive_bayes_jll(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
-    static char *kwlist[] = {"X", "Wt", "bias", "n_threads", NULL};
+    static char *kwlist[] = {"X", "W", "bias", "output", "n_threads", NULL};
     PyObject *xo, *wo, *bo;
-    int n_threads = 1;
-    PyArrayObject *X = NULL, *Wt = NULL, *bias = NULL, *out = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO|i", kwlist, &xo, &wo, &bo, &n_threads)) return NULL;
+    int output = MLC_NB_JOINT_LOG_PROBA, n_threads = 1;
+    PyArrayObject *X = NULL, *W = NULL, *bias = NULL, *out = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO|ii", kwlist, &xo, &wo, &bo, &output, &n_threads))
+        return NULL;
     X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X");
-    if (X == NULL || linear_args(wo, bo, PyArray_DIM(X, 1), &Wt, &bias) < 0) goto fail;
-    const npy_intp n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1), c = PyArray_DIM(Wt, 1);
+    if (X == NULL || linear_args(wo, bo, PyArray_DIM(X, 1), &W, &bias) < 0) goto fail;
+    const npy_intp n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1), c = PyArray_DIM(W, 0);
     out = mlc_bind_new(2, n, c, NPY_FLOAT64);
     if (out == NULL) goto fail;
     if (n_threads < 1) n_threads = 1;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_naive_bayes_jll(PyArray_DATA(out), PyArray_DATA(X), PyArray_DATA(Wt), PyArray_DATA(bias), n, d, c,
-                             n_threads);
+    st = mlc_naive_bayes_jll(PyArray_DATA(out), PyArray_DATA(X), PyArray_DATA(W), PyArray_DATA(bias), n, d, c,
+                             output, n_threads);
     Py_END_ALLOW_THREADS
     if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(X);
-    Py_DECREF(Wt);
+    Py_DECREF(W);
     Py_DECREF(bias);
     return (PyObject *)out;
 fail:
     Py_XDECREF(X);
-    Py_XDECREF(Wt);
+    Py_XDECREF(W);
     Py_XDECREF(bias);
     Py_XDECREF(out);
     return NULL;
 }
 
-/* naive_bayes_jll_csr(data, indices, indptr, n_cols, Wt, bias, n_threads=1) -> (N, C) X Wt + bias */
+/* naive_bayes_jll_csr(data, indices, indptr, n_cols, W, bias, output=JOINT_LOG_PROBA, n_threads=1) ->
+ * naive_bayes_jll of a CSR X */
 static PyObject *naive_bayes_jll_csr(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
-    static char *kwlist[] = {"data", "indices", "indptr", "n_cols", "Wt", "bias", "n_threads", NULL};
+    static char *kwlist[] = {"data", "indices", "indptr", "n_cols", "W", "bias", "output", "n_threads", NULL};
     PyObject *dobj, *iobj, *pobj, *wo, *bo;
     long long ncols;
-    int n_threads = 1;
+    int output = MLC_NB_JOINT_LOG_PROBA, n_threads = 1;
     mlc_bind_csr A = {0};
-    PyArrayObject *Wt = NULL, *bias = NULL, *out = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOLOO|i", kwlist, &dobj, &iobj, &pobj, &ncols, &wo, &bo,
-                                     &n_threads))
+    PyArrayObject *W = NULL, *bias = NULL, *out = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOLOO|ii", kwlist, &dobj, &iobj, &pobj, &ncols, &wo, &bo,
+                                     &output, &n_threads))
         return NULL;
     if (mlc_bind_csr_from(&A, dobj, iobj, pobj, ncols) < 0) goto fail;
     if (PyArray_TYPE(A.data) != NPY_FLOAT64) {
         PyErr_SetString(PyExc_TypeError, "data: expected float64");
         goto fail;
     }
-    if (linear_args(wo, bo, A.d, &Wt, &bias) < 0) goto fail;
-    const npy_intp c = PyArray_DIM(Wt, 1);
+    if (linear_args(wo, bo, A.d, &W, &bias) < 0) goto fail;
+    const npy_intp c = PyArray_DIM(W, 0);
     out = mlc_bind_new(2, A.n, c, NPY_FLOAT64);
     if (out == NULL) goto fail;
     if (n_threads < 1) n_threads = 1;
     int st;
     Py_BEGIN_ALLOW_THREADS
     st = mlc_naive_bayes_jll_csr(PyArray_DATA(out), PyArray_DATA(A.data), PyArray_DATA(A.indices),
-                                 PyArray_DATA(A.indptr), PyArray_DATA(Wt), PyArray_DATA(bias), A.n, A.d, c,
-                                 n_threads);
+                                 PyArray_DATA(A.indptr), PyArray_DATA(W), PyArray_DATA(bias), A.n, A.d, c,
+                                 output, n_threads);
     Py_END_ALLOW_THREADS
     if (mlc_bind_check_status(st) < 0) goto fail;
     mlc_bind_csr_clear(&A);
-    Py_DECREF(Wt);
+    Py_DECREF(W);
     Py_DECREF(bias);
     return (PyObject *)out;
 fail:
     mlc_bind_csr_clear(&A);
-    Py_XDECREF(Wt);
+    Py_XDECREF(W);
     Py_XDECREF(bias);
     Py_XDECREF(out);
     return NULL;
@@ -378,9 +381,11 @@ PyMethodDef mlc_naive_bayes_methods[] = {
      "naive_bayes_count_csr(data, indices, indptr, n_cols, y, sample_weight, feature_count, class_count, "
      "n_threads=1) -> None: naive_bayes_count of a CSR matrix"},
     {"naive_bayes_jll", MLC_BIND_FN(naive_bayes_jll), MLC_BIND_KW,
-     "naive_bayes_jll(X, Wt, bias, n_threads=1) -> X Wt + bias"},
+     "naive_bayes_jll(X, W, bias, output=NB_JOINT_LOG_PROBA, n_threads=1) -> X W^T + bias, or its log "
+     "posterior (NB_LOG_PROBA) or posterior (NB_PROBA)"},
     {"naive_bayes_jll_csr", MLC_BIND_FN(naive_bayes_jll_csr), MLC_BIND_KW,
-     "naive_bayes_jll_csr(data, indices, indptr, n_cols, Wt, bias, n_threads=1) -> X Wt + bias (CSR X)"},
+     "naive_bayes_jll_csr(data, indices, indptr, n_cols, W, bias, output=NB_JOINT_LOG_PROBA, n_threads=1) -> "
+     "naive_bayes_jll of a CSR X"},
     {"naive_bayes_normalize", MLC_BIND_FN(naive_bayes_normalize), MLC_BIND_KW,
      "naive_bayes_normalize(out, proba=False, n_threads=1) -> None: jll to log posterior (or posterior) in place"},
     {"naive_bayes_gaussian_update", MLC_BIND_FN(naive_bayes_gaussian_update), MLC_BIND_KW,

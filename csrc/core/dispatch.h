@@ -177,9 +177,9 @@
       const int32_t *indices, const int64_t *indptr, const int32_t *y, const double *w, int64_t n,       \
       int64_t d, int64_t c, int n_threads), (feature_count, class_count, data, indices, indptr, y, w, n, \
       d, c, n_threads))                                                                                  \
-    X(int, mlc_naive_bayes_jll_csr, (double *jll, const double *data, const int32_t *indices,            \
-      const int64_t *indptr, const double *Wt, const double *bias, int64_t n, int64_t d, int64_t c,      \
-      int n_threads), (jll, data, indices, indptr, Wt, bias, n, d, c, n_threads))                        \
+    X(int, mlc_naive_bayes_jll_csr, (double *out, const double *data, const int32_t *indices,            \
+      const int64_t *indptr, const double *W, const double *bias, int64_t n, int64_t d, int64_t c,       \
+      int output, int n_threads), (out, data, indices, indptr, W, bias, n, d, c, output, n_threads))     \
     X(int, mlc_naive_bayes_normalize, (double *out, int64_t n, int64_t c, int proba, int n_threads),     \
       (out, n, c, proba, n_threads))                                                                     \
     X(int, mlc_naive_bayes_gaussian_update, (double *theta, double *var, double *class_count,            \

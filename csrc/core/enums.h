@@ -149,6 +149,13 @@
     X(MLC_DA_SHRINKAGE_AUTO, 1, "auto")                                                           \
     X(MLC_DA_SHRINKAGE_FIXED, 2, "fixed")
 
+/* What the count models' linear kernels write (naive_bayes/naive_bayes.h): the joint log-likelihood,
+ * the log posterior or the posterior (predict_joint_log_proba, predict_log_proba, predict_proba). */
+#define MLC_NB_OUTPUT_LIST(X)                                                                      \
+    X(MLC_NB_JOINT_LOG_PROBA, 0, "joint_log_proba")                                               \
+    X(MLC_NB_LOG_PROBA, 1, "log_proba")                                                           \
+    X(MLC_NB_PROBA, 2, "proba")
+
 /* Normaliser of the randomized range finder's power iterations (decomposition/pca.h). */
 #define MLC_PCA_NORMALIZER_LIST(X)                                                                 \
     X(MLC_PCA_NORMALIZER_NONE, 0, "none")                                                         \
@@ -231,6 +238,7 @@
     E("covariance_type", MLC_GMM_COVARIANCE_LIST, mlc_gmm_covariance_valid)                       \
     E("da_solver", MLC_DA_SOLVER_LIST, mlc_da_solver_valid)                                       \
     E("da_shrinkage", MLC_DA_SHRINKAGE_LIST, mlc_da_shrinkage_valid)                              \
+    E("nb_output", MLC_NB_OUTPUT_LIST, mlc_nb_output_valid)                                       \
     E("pca_normalizer", MLC_PCA_NORMALIZER_LIST, mlc_pca_normalizer_valid)                        \
     E("nn_init", MLC_NN_INIT_LIST, mlc_nn_init_valid)                                             \
     E("nn_activation", MLC_ACT_LIST, mlc_nn_activation_valid)                                    \

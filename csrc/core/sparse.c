@@ -29,10 +29,16 @@ const char *mlc_sparse_check_csr(const int32_t *indices, const int64_t *indptr, 
                                  int64_t nnz) {
     if (n < 0 || d < 0) return "negative shape";
     if (indptr[0] != 0 || indptr[n] != nnz) return "indptr must start at 0 and end at nnz";
-    for (int64_t i = 0; i < n; i++)
-        if (indptr[i + 1] < indptr[i]) return "indptr must be non-decreasing";
-    for (int64_t p = 0; p < nnz; p++)
-        if (indices[p] < 0 || indices[p] >= d) return "column index out of range";
+    // flags or-ed over the whole array, no early exit: the loops vectorise (this runs on every call)
+    int bad = 0;
+#pragma omp simd reduction(| : bad)
+    for (int64_t i = 0; i < n; i++) bad |= indptr[i + 1] < indptr[i];
+    if (bad) return "indptr must be non-decreasing";
+    // one unsigned compare: a negative index is 2^31 or more, and every int32 >= 0 fits a D past INT32_MAX
+    const uint32_t limit = d > INT32_MAX ? (uint32_t)1 << 31 : (uint32_t)d;
+#pragma omp simd reduction(| : bad)
+    for (int64_t p = 0; p < nnz; p++) bad |= (uint32_t)indices[p] >= limit;
+    if (bad) return "column index out of range";
     return NULL;
 }
 #endif

@@ -6,6 +6,10 @@
  * (the per-class partials of a row split are C D each: 8 MB for a 50k-word vocabulary and 20 classes).
  * The joint log-likelihoods write each output row from its own input row: no reduction.
  *
+ * The sparse passes read a row's counts or table lines at random places of a (C, D) or (D, C) array
+ * bigger than the L2 cache; the entry NB_PREFETCH places ahead has its line requested meanwhile, so
+ * those misses overlap (the sums and their order are unchanged).
+ *
  * The kernels are dispatched per CPU level (core/dispatch.h); the posterior's sum of exponentials
  * and GaussianNB's sum over features run in lanes of the vector width (their last bits follow the
  * level), every other kernel gives the same bits at every level.
@@ -18,10 +22,10 @@
 
 #include "blas.h"
 #include "core/dispatch.h"
-#include "core/sparse.h"
 #include "core/vmath.h"
 
 #define NB_ROW_BLOCK 64
+#define NB_PREFETCH 32
 
 #if MLC_ISA_ONCE
 const char *mlc_naive_bayes_check_params(int64_t c) {
@@ -91,18 +95,30 @@ int MLC_ISA(mlc_naive_bayes_count_csr)(double *feature_count, double *class_coun
     if (!codes_valid(y, n, c)) return MLC_EINVAL;
     class_totals(class_count, NULL, y, w, n);
     const int nthr = column_team((indptr[n] + n) * MLC_WORK_STREAM, d, n_threads);
+    const int64_t last = indptr[n] - 1;
 #pragma omp parallel num_threads(nthr)
     {
         int64_t j0, j1;
         own_columns(d, &j0, &j1);
         for (int64_t i = 0; i < n; i++) {
             const double wi = w != NULL ? w[i] : 1.0;
+            const int64_t end = indptr[i + 1];
             double *s = feature_count + (int64_t)y[i] * d;
+            // the entry ahead is this row's or, mostly, the next one's
+            double *s_next = feature_count + (int64_t)y[MLC_MIN(i + 1, n - 1)] * d;
             if (j0 == 0 && j1 == d) // one thread: no column test
-                for (int64_t q = indptr[i]; q < indptr[i + 1]; q++) s[indices[q]] += wi * data[q];
+                for (int64_t q = indptr[i]; q < end; q++) {
+                    const int64_t ahead = MLC_MIN(q + NB_PREFETCH, last);
+                    __builtin_prefetch((ahead < end ? s : s_next) + indices[ahead], 1, 3);
+                    s[indices[q]] += wi * data[q];
+                }
             else
-                for (int64_t q = indptr[i]; q < indptr[i + 1]; q++)
+                for (int64_t q = indptr[i]; q < end; q++) {
+                    const int64_t ahead = MLC_MIN(q + NB_PREFETCH, last);
+                    // a column outside the thread's own is clamped into them: no line of another thread's
+                    __builtin_prefetch((ahead < end ? s : s_next) + MLC_MIN(MLC_MAX(indices[ahead], j0), j1 - 1), 1, 3);
                     if (indices[q] >= j0 && indices[q] < j1) s[indices[q]] += wi * data[q];
+                }
         }
     }
     return MLC_OK;
@@ -110,52 +126,114 @@ int MLC_ISA(mlc_naive_bayes_count_csr)(double *feature_count, double *class_coun
 
 /* ---- the linear joint log-likelihood and the posterior ------------------------------------------- */
 
-#if MLC_ISA_ONCE /* one BLAS call */
-int mlc_naive_bayes_jll(double *jll, const double *X, const double *Wt, const double *bias, int64_t n,
-                        int64_t d, int64_t c, int n_threads) {
-    (void)n_threads; /* BLAS runs with mlc's thread count (mlc_blas_begin decides small calls) */
-    for (int64_t i = 0; i < n; i++) memcpy(jll + i * c, bias, sizeof(double) * (size_t)c);
-    if (n > 0 && d > 0)
-        mlc_cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (mlc_blasint)n, (mlc_blasint)c,
-                        (mlc_blasint)d, 1.0, X, (mlc_blasint)d, Wt, (mlc_blasint)c, 1.0, jll, (mlc_blasint)c);
-    return MLC_OK;
-}
-#endif
-
-int MLC_ISA(mlc_naive_bayes_jll_csr)(double *jll, const double *data, const int32_t *indices,
-                                     const int64_t *indptr, const double *Wt, const double *bias, int64_t n,
-                                     int64_t d, int64_t c, int n_threads) {
-    const int st = mlc_sparse_csr_mm_f64(jll, data, indices, indptr, Wt, n, d, c, n_threads);
-    if (st != MLC_OK) return st;
-    const int nthr = mlc_team_size(n * c * MLC_WORK_STREAM, n_threads);
-#pragma omp parallel for num_threads(nthr) schedule(static)
-    for (int64_t i = 0; i < n; i++)
-        for (int64_t k = 0; k < c; k++) jll[i * c + k] += bias[k];
-    return MLC_OK;
+/* o (w) inout: one row's joint log-likelihood (any lane past the classes -inf) becomes its log
+ * posterior, or with proba its posterior. */
+static inline __attribute__((always_inline)) void row_posterior(double *o, int64_t w, int proba) {
+    double m = o[0];
+#pragma omp simd reduction(max : m)
+    for (int64_t k = 1; k < w; k++) m = o[k] > m ? o[k] : m;
+    if (proba && isfinite(m)) { // exp(o - m) / sum: one exp an entry where exp(o - lse) takes two
+        double sum = 0.0;
+#pragma omp simd reduction(+ : sum)
+        for (int64_t k = 0; k < w; k++) {
+            o[k] = mlc_exp_f64(o[k] - m);
+            sum += o[k];
+        }
+        for (int64_t k = 0; k < w; k++) o[k] /= sum;
+        return;
+    }
+    const double lse = mlc_vlogsumexp_f64(o, w);
+    for (int64_t k = 0; k < w; k++) o[k] -= lse;
+    if (proba) mlc_vexp_f64(o, o, w);
 }
 
 int MLC_ISA(mlc_naive_bayes_normalize)(double *out, int64_t n, int64_t c, int proba, int n_threads) {
     const int nthr = mlc_team_size(n * c * MLC_EXP_WORK, n_threads);
 #pragma omp parallel for num_threads(nthr) schedule(static)
-    for (int64_t i = 0; i < n; i++) {
-        double *o = out + i * c;
-        double m = o[0];
-#pragma omp simd reduction(max : m)
-        for (int64_t k = 1; k < c; k++) m = o[k] > m ? o[k] : m;
-        if (proba && isfinite(m)) { // exp(o - m) / sum: one exp an entry where exp(o - lse) takes two
-            double sum = 0.0;
-#pragma omp simd reduction(+ : sum)
-            for (int64_t k = 0; k < c; k++) {
-                o[k] = mlc_exp_f64(o[k] - m);
-                sum += o[k];
-            }
-            for (int64_t k = 0; k < c; k++) o[k] /= sum;
-            continue;
-        }
-        const double lse = mlc_vlogsumexp_f64(o, c);
-        for (int64_t k = 0; k < c; k++) o[k] -= lse;
-        if (proba) mlc_vexp_f64(o, o, c);
+    for (int64_t i = 0; i < n; i++) row_posterior(out + i * c, c, proba);
+    return MLC_OK;
+}
+
+#if MLC_ISA_ONCE /* one BLAS call */
+int mlc_naive_bayes_jll(double *out, const double *X, const double *W, const double *bias, int64_t n,
+                        int64_t d, int64_t c, int output, int n_threads) {
+    if (!mlc_nb_output_valid(output)) return MLC_EINVAL;
+    for (int64_t i = 0; i < n; i++) memcpy(out + i * c, bias, sizeof(double) * (size_t)c);
+    // BLAS runs with mlc's thread count (mlc_blas_begin decides small calls)
+    if (n > 0 && d > 0)
+        mlc_cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (mlc_blasint)n, (mlc_blasint)c, (mlc_blasint)d,
+                        1.0, X, (mlc_blasint)d, W, (mlc_blasint)d, 1.0, out, (mlc_blasint)c);
+    if (output == MLC_NB_JOINT_LOG_PROBA) return MLC_OK;
+    return mlc_naive_bayes_normalize(out, n, c, output == MLC_NB_PROBA, n_threads);
+}
+#endif
+
+/* o (lanes) out: the stored values q0..q1 of a row times lanes [0, lanes <= 32) of the rows of Wt (D, ldw),
+ * summed in stored order (the table lines of entry q + NB_PREFETCH, at most entry last, are requested
+ * meanwhile). With lanes a constant, the sums live in registers. */
+static inline __attribute__((always_inline)) void csr_row_dot(double *restrict o, const double *data,
+                                                             const int32_t *indices, int64_t q0, int64_t q1,
+                                                             int64_t last, const double *Wt, int64_t ldw,
+                                                             int64_t lanes) {
+    double acc[32];
+    for (int64_t k = 0; k < lanes; k++) acc[k] = 0.0;
+    for (int64_t q = q0; q < q1; q++) {
+        const double *ahead = Wt + (int64_t)indices[MLC_MIN(q + NB_PREFETCH, last)] * ldw;
+        for (int64_t l = 0; l < lanes; l += 8) __builtin_prefetch(ahead + l, 0, 3);
+        const double v = data[q], *b = Wt + (int64_t)indices[q] * ldw;
+#pragma omp simd
+        for (int64_t k = 0; k < lanes; k++) acc[k] += v * b[k];
     }
+    for (int64_t k = 0; k < lanes; k++) o[k] = acc[k];
+}
+
+/* o (w) out: row q0..q1 of X times Wt (D, w) plus bw (w), 32 lanes a pass over the row, and with
+ * posterior its posterior (row_posterior). Inlined with w = 8, 16, 24 or 32: one pass, in registers. */
+static inline __attribute__((always_inline)) void csr_jll_row(double *o, const double *data,
+                                                             const int32_t *indices, int64_t q0, int64_t q1,
+                                                             int64_t last, const double *Wt, const double *bw,
+                                                             int64_t w, int posterior, int proba) {
+    for (int64_t l0 = 0; l0 < w; l0 += 32)
+        csr_row_dot(o + l0, data, indices, q0, q1, last, Wt + l0, w, MLC_MIN(w - l0, 32));
+    for (int64_t k = 0; k < w; k++) o[k] += bw[k];
+    if (posterior) row_posterior(o, w, proba);
+}
+
+int MLC_ISA(mlc_naive_bayes_jll_csr)(double *out, const double *data, const int32_t *indices,
+                                     const int64_t *indptr, const double *W, const double *bias, int64_t n,
+                                     int64_t d, int64_t c, int output, int n_threads) {
+    if (!mlc_nb_output_valid(output)) return MLC_EINVAL;
+    const int posterior = output != MLC_NB_JOINT_LOG_PROBA, proba = output == MLC_NB_PROBA;
+    // a table row of whole 64-byte lines; the pad lanes add 0 to the sums and hold -inf in the posterior
+    const int64_t w = (c + 7) / 8 * 8, last = indptr[n] - 1;
+    const int nthr = mlc_team_size(indptr[n] * c + d * c + n * c * (posterior ? MLC_EXP_WORK : 1), n_threads);
+    // Wt (D, w) | the bias (w) | each thread's row (w)
+    double *Wt = mlc_malloc(sizeof(double) * (size_t)((d + 1 + nthr) * w));
+    if (Wt == NULL) return MLC_ENOMEM;
+    double *bw = Wt + d * w, *rows = bw + w;
+    for (int64_t k = 0; k < w; k++) bw[k] = k < c ? bias[k] : -INFINITY;
+#pragma omp parallel num_threads(nthr)
+    {
+#pragma omp for schedule(static)
+        for (int64_t j = 0; j < d; j++) {
+            for (int64_t k = 0; k < c; k++) Wt[j * w + k] = W[k * d + j];
+            for (int64_t k = c; k < w; k++) Wt[j * w + k] = 0.0;
+        }
+        double *acc = rows + omp_get_thread_num() * w;
+#pragma omp for schedule(dynamic, 64)
+        for (int64_t i = 0; i < n; i++) {
+            const int64_t q0 = indptr[i], q1 = indptr[i + 1];
+            switch (w) {
+            case 8: csr_jll_row(acc, data, indices, q0, q1, last, Wt, bw, 8, posterior, proba); break;
+            case 16: csr_jll_row(acc, data, indices, q0, q1, last, Wt, bw, 16, posterior, proba); break;
+            case 24: csr_jll_row(acc, data, indices, q0, q1, last, Wt, bw, 24, posterior, proba); break;
+            case 32: csr_jll_row(acc, data, indices, q0, q1, last, Wt, bw, 32, posterior, proba); break;
+            default: csr_jll_row(acc, data, indices, q0, q1, last, Wt, bw, w, posterior, proba);
+            }
+            memcpy(out + i * c, acc, sizeof(double) * (size_t)c);
+        }
+    }
+    mlc_free(Wt);
     return MLC_OK;
 }
 

@@ -13,6 +13,7 @@
 #ifndef MLC_NAIVE_BAYES_H
 #define MLC_NAIVE_BAYES_H
 
+#include "core/enums.h" /* MLC_NB_JOINT_LOG_PROBA, MLC_NB_LOG_PROBA, MLC_NB_PROBA */
 #include "mlc.h"
 
 /* NULL, or why y cannot be the class codes of C classes. */
@@ -28,13 +29,16 @@ int mlc_naive_bayes_count_csr(double *feature_count, double *class_count, const 
                               const int32_t *indices, const int64_t *indptr, const int32_t *y,
                               const double *w, int64_t n, int64_t d, int64_t c, int n_threads);
 
-/* The linear joint log-likelihood of the count models: jll (N, C) out = X Wt + bias, Wt (D, C) in
- * (feature_log_prob_ transposed, or the Bernoulli model's log p - log(1 - p)), bias (C) in. Dense:
- * one GEMM; CSR: core/sparse.h's A B. */
-int mlc_naive_bayes_jll(double *jll, const double *X, const double *Wt, const double *bias, int64_t n,
-                        int64_t d, int64_t c, int n_threads);
-int mlc_naive_bayes_jll_csr(double *jll, const double *data, const int32_t *indices, const int64_t *indptr,
-                            const double *Wt, const double *bias, int64_t n, int64_t d, int64_t c,
+/* The linear joint log-likelihood of the count models and, in the same pass, its posterior: out (N, C)
+ * out = X W^T + bias with output MLC_NB_JOINT_LOG_PROBA, normalised as mlc_naive_bayes_normalize does
+ * with MLC_NB_LOG_PROBA / MLC_NB_PROBA (core/enums.h); W (C, D) in (feature_log_prob_, or the Bernoulli
+ * model's log p - log(1 - p)), bias (C) in. Dense: one GEMM; CSR: each row summed in stored order (as
+ * scipy's CSR product) against W transposed into a table of rows padded to 8 lanes. MLC_EINVAL for an
+ * unknown output, MLC_ENOMEM when the table cannot be allocated. */
+int mlc_naive_bayes_jll(double *out, const double *X, const double *W, const double *bias, int64_t n,
+                        int64_t d, int64_t c, int output, int n_threads);
+int mlc_naive_bayes_jll_csr(double *out, const double *data, const int32_t *indices, const int64_t *indptr,
+                            const double *W, const double *bias, int64_t n, int64_t d, int64_t c, int output,
                             int n_threads);
 
 /* The posterior from the joint log-likelihood, in place: out (N, C) inout, jll in, log P(c | x) =

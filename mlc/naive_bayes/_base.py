@@ -10,14 +10,19 @@ from ..base import BaseEstimator, ClassifierMixin
 __all__ = []
 
 
-def _linear_jll(X, W, bias):
-    """X @ W.T + bias (n_samples, n_classes) in C: one GEMM for a dense X, the CSR product for a sparse one."""
-    Wt = np.ascontiguousarray(W.T, dtype=np.float64)
+_OUTPUT = _mlc.ENUMS["nb_output"]
+
+
+def _linear_jll(X, W, bias, output):
+    """X @ W.T + bias (n_samples, n_classes) in C, one GEMM for a dense X, the CSR product for a sparse
+    one; with output "log_proba" or "proba" its posterior, made in the same pass."""
+    W = np.ascontiguousarray(W, dtype=np.float64)
     bias = np.ascontiguousarray(bias, dtype=np.float64)
     if isinstance(X, np.ndarray):
-        return _mlc.naive_bayes_jll(X, Wt, bias, n_threads=get_num_threads())
+        return _mlc.naive_bayes_jll(X, W, bias, _OUTPUT[output], n_threads=get_num_threads())
     data, indices, indptr, n_cols = csr_parts(X)
-    return _mlc.naive_bayes_jll_csr(data, indices, indptr, n_cols, Wt, bias, n_threads=get_num_threads())
+    return _mlc.naive_bayes_jll_csr(data, indices, indptr, n_cols, W, bias, _OUTPUT[output],
+                                    n_threads=get_num_threads())
 
 
 def _check_non_negative(X, whom):
@@ -28,7 +33,16 @@ def _check_non_negative(X, whom):
 
 class _BaseNB(ClassifierMixin, BaseEstimator):
     """predict, predict_proba, predict_log_proba and predict_joint_log_proba from a subclass's
-    _check_X (validation for the predict methods) and _joint_log_likelihood (a new float64 array)."""
+    _check_X (validation for the predict methods) and _joint_log_likelihood (a new float64 array); a
+    subclass whose kernel makes the posterior itself overrides _posterior."""
+
+    def _posterior(self, X, output):
+        """The joint log-likelihood of a checked X, or with output "log_proba" / "proba" (the names of
+        _mlc.ENUMS["nb_output"]) its log posterior / posterior: a new float64 array."""
+        out = self._joint_log_likelihood(X)
+        if output != "joint_log_proba":
+            _mlc.naive_bayes_normalize(out, proba=output == "proba", n_threads=get_num_threads())
+        return out
 
     def predict_joint_log_proba(self, X):
         """Return joint log probability estimates for the test vector X.
@@ -51,7 +65,7 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
             order, as they appear in the attribute :term:`classes_`.
         """
         check_is_fitted(self)
-        return self._joint_log_likelihood(self._check_X(X))
+        return self._posterior(self._check_X(X), "joint_log_proba")
 
     def predict(self, X):
         """Perform classification on an array of test vectors X.
@@ -84,9 +98,8 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
             the model. The columns correspond to the classes in sorted
             order, as they appear in the attribute :term:`classes_`.
         """
-        out = self.predict_joint_log_proba(X)
-        _mlc.naive_bayes_normalize(out, proba=False, n_threads=get_num_threads())
-        return out
+        check_is_fitted(self)
+        return self._posterior(self._check_X(X), "log_proba")
 
     def predict_proba(self, X):
         """Return probability estimates for the test vector X.
@@ -103,9 +116,8 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
             the model. The columns correspond to the classes in sorted
             order, as they appear in the attribute :term:`classes_`.
         """
-        out = self.predict_joint_log_proba(X)
-        _mlc.naive_bayes_normalize(out, proba=True, n_threads=get_num_threads())
-        return out
+        check_is_fitted(self)
+        return self._posterior(self._check_X(X), "proba")
 
     # ---- labels ----------------------------------------------------------------------------------
 

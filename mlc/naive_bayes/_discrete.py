@@ -17,7 +17,7 @@ _ALPHA_MIN = 1e-10
 
 class _BaseDiscreteNB(_BaseNB):
     """fit and partial_fit of the count models: a subclass gives _count_checks (the input's
-    checks), _update_feature_log_prob and _joint_log_likelihood; feature_count_ and class_count_
+    checks), _update_feature_log_prob and _posterior (_linear_jll); feature_count_ and class_count_
     are the running counts (weighted by sample_weight)."""
 
     _accept_sparse = "csr"
@@ -267,12 +267,14 @@ class MultinomialNB(_BaseDiscreteNB):
         return X
 
     def _update_feature_log_prob(self, alpha):
-        smoothed_fc = self.feature_count_ + alpha
-        smoothed_cc = smoothed_fc.sum(axis=1)
-        self.feature_log_prob_ = np.log(smoothed_fc) - np.log(smoothed_cc.reshape(-1, 1))
+        log_prob = self.feature_count_ + alpha   # the smoothed counts, their log in place
+        smoothed_cc = log_prob.sum(axis=1)
+        np.log(log_prob, out=log_prob)
+        log_prob -= np.log(smoothed_cc.reshape(-1, 1))
+        self.feature_log_prob_ = log_prob
 
-    def _joint_log_likelihood(self, X):
-        return _linear_jll(X, self.feature_log_prob_, self.class_log_prior_)
+    def _posterior(self, X, output):
+        return _linear_jll(X, self.feature_log_prob_, self.class_log_prior_, output)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -391,9 +393,9 @@ class ComplementNB(_BaseDiscreteNB):
         else:
             self.feature_log_prob_ = -logged
 
-    def _joint_log_likelihood(self, X):
+    def _posterior(self, X, output):
         bias = self.class_log_prior_ if len(self.classes_) == 1 else np.zeros(len(self.classes_))
-        return _linear_jll(X, self.feature_log_prob_, bias)
+        return _linear_jll(X, self.feature_log_prob_, bias, output)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -525,7 +527,8 @@ class BernoulliNB(_BaseDiscreteNB):
         smoothed_cc = self.class_count_.reshape(-1, 1) + alpha * 2
         self.feature_log_prob_ = np.log(smoothed_fc) - np.log(smoothed_cc)
 
-    def _joint_log_likelihood(self, X):
+    def _posterior(self, X, output):
         neg_prob = np.log(1 - np.exp(self.feature_log_prob_))
         # neg_prob (1 - X)^T as sum(neg_prob) - X neg_prob^T: one product with the sparse X
-        return _linear_jll(X, self.feature_log_prob_ - neg_prob, self.class_log_prior_ + neg_prob.sum(axis=1))
+        return _linear_jll(X, self.feature_log_prob_ - neg_prob, self.class_log_prior_ + neg_prob.sum(axis=1),
+                           output)
