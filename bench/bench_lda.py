@@ -40,8 +40,10 @@ def _generated(n_docs, n_words=10_000, words_per_doc=120, k=K, seed=0):
 
 
 def _rotten_tomatoes():
-    from mlc.__main__ import _rotten_tomatoes_counts, _rotten_tomatoes_path
-    return _rotten_tomatoes_counts() if _rotten_tomatoes_path() is not None else None
+    """The tour's counts of the Rotten Tomatoes snippets, or None when they are not installed."""
+    from mlc.__main__ import _rotten_tomatoes_counts
+    from mlc._data import rotten_tomatoes_path
+    return _rotten_tomatoes_counts() if rotten_tomatoes_path() is not None else None
 
 
 def _saved(X):

