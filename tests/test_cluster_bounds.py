@@ -1,5 +1,5 @@
 """KMeans's bounds (csrc/cluster/kmeans_impl.h, bounded_row): Yinyang's bounds (Lloyd and Elkan alike)
-skip rows whose label they prove, with a margin for the GEMM ranking's rounding, so a fit gives the labels,
+skip rows whose label they prove, with a margin for the ranking's rounding, so a fit gives the labels,
 centres, inertia and iterations of ranking every row (bounds=False), bit for bit; Lloyd and Elkan give the
 same bits too. Checked on digits (integer features: many exact ties) and on generated data, float32 and
 float64, with and without weights."""

@@ -6,11 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "blas.h"
 #include "cluster/kmeans.h"
 #include "core/dispatch.h"
 #include "core/reduce.h"
 #include "core/sparse.h"
+#if MLC_ISA_LEVEL >= 1
+#include <immintrin.h>
+#endif
 
 /* The public kernels are dispatched per CPU level (core/dispatch.h): KM_API(name) is the copy of
  * name_f64 / name_f32 of this object's level. Every level gives the same bits. */
@@ -22,10 +24,12 @@
  * which thread ran which group, nor on how many threads there were. */
 #define KM_BLOCK 256
 #define KM_GROUPS 32
-/* Lloyd ranks rows in GEMM tiles of KM_TILE rows (one shape for every call) and walks a group in
- * windows of KM_WINDOW rows, summed once the window's labels are known (while it is in cache). */
+/* Lloyd queues the rows to rank, KM_TILE at most, and walks a group in windows of KM_WINDOW rows, summed
+ * once the window's labels are known (while it is in cache); a bounded pass prefetches the row of X
+ * KM_AHEAD rows to rank ahead. */
 #define KM_TILE 64
 #define KM_WINDOW 1024
+#define KM_AHEAD 4
 #define KM_LANES 8
 
 static inline double lanes_sum(const double *acc) {
@@ -59,6 +63,8 @@ static int64_t group_begin(mlc_chunks ch, int64_t g) { return mlc_chunk_begin(ch
  * KM_SUMS_BYTES (at least KM_GROUPS), so that a group whose labels did not change keeps the sums of the
  * pass before, without reading its rows (see run_pass). */
 #define KM_SUMS_BYTES ((int64_t)32 << 20)
+/* A fit merges the groups' sums KM_SUPER groups at a time, then those runs (merge_sums). */
+#define KM_SUPER 16
 static mlc_chunks sum_groups_of(int64_t n, int64_t stride) {
     const int64_t blocks = (n + KM_BLOCK - 1) / KM_BLOCK;
     return mlc_chunks_even(blocks, 1, MLC_MAX(KM_GROUPS, KM_SUMS_BYTES / (int64_t)sizeof(double) / stride));
@@ -127,22 +133,53 @@ static int lloyd_stop(int32_t *labels_old, const int32_t *labels, const double *
     return KM_GO_ON;
 }
 
+/* The vectors of kmeans_rank_impl.h: 64 bytes (KM_V: one AVX-512 register, KM_W lanes) and 32 (KM_H), their
+ * operations named by T's intrinsic suffix KM_PS (pd, ps). */
+#define KM_PASTE_(a, b) a##b
+#define KM_PASTE(a, b) KM_PASTE_(a, b)
+#define KM_V_LOAD KM_PASTE(_mm512_loadu_, KM_PS)
+#define KM_V_SET1 KM_PASTE(_mm512_set1_, KM_PS)
+#define KM_V_FMA KM_PASTE(_mm512_fmadd_, KM_PS)
+#define KM_V_STORE KM_PASTE(_mm512_storeu_, KM_PS)
+#define KM_H_LOAD KM_PASTE(_mm256_loadu_, KM_PS)
+#define KM_H_SET1 KM_PASTE(_mm256_set1_, KM_PS)
+#define KM_H_FMA KM_PASTE(_mm256_fmadd_, KM_PS)
+#define KM_H_STORE KM_PASTE(_mm256_storeu_, KM_PS)
+
 #define T double
 #define SFX f64
-#define GEMM mlc_cblas_dgemm
+#define KM_W 8
+#define KM_FMA fma
+#define KM_V __m512d
+#define KM_H __m256d
+#define KM_PS pd
+#include "cluster/kmeans_rank_impl.h"
 #include "cluster/kmeans_impl.h"
 #include "cluster/kmeans_plusplus_impl.h"
 #include "cluster/kmeans_csr_impl.h"
 #undef T
 #undef SFX
-#undef GEMM
+#undef KM_W
+#undef KM_FMA
+#undef KM_V
+#undef KM_H
+#undef KM_PS
 
 #define T float
 #define SFX f32
-#define GEMM mlc_cblas_sgemm
+#define KM_W 16
+#define KM_FMA fmaf
+#define KM_V __m512
+#define KM_H __m256
+#define KM_PS ps
+#include "cluster/kmeans_rank_impl.h"
 #include "cluster/kmeans_impl.h"
 #include "cluster/kmeans_plusplus_impl.h"
 #include "cluster/kmeans_csr_impl.h"
 #undef T
 #undef SFX
-#undef GEMM
+#undef KM_W
+#undef KM_FMA
+#undef KM_V
+#undef KM_H
+#undef KM_PS

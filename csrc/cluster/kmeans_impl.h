@@ -1,5 +1,5 @@
 /* kmeans_impl.h: the k-means kernels, written once; kmeans.c includes this file twice, with
- * T = double, SFX = f64, GEMM = dgemm and with T = float, SFX = f32, GEMM = sgemm (mlc.h's MLC_SFX).
+ * T = double, SFX = f64 and with T = float, SFX = f32 (mlc.h's MLC_SFX), after kmeans_rank_impl.h.
  * Not a header of its own: no include guard on purpose. */
 
 // sums in KM_LANES fixed lanes (not `omp simd reduction`, whose lanes are the vector width): every
@@ -47,21 +47,13 @@ static inline double MLC_SFX(sqdist0)(const T *x, int64_t d) {
     return lanes_sum(acc) + s;
 }
 
-/* cn (K) out: squared norms of the centres C (K, D). */
-static void MLC_SFX(sqnorms)(T *cn, const T *C, int64_t k, int64_t d) {
-    for (int64_t j = 0; j < k; j++) {
-        double s = 0.0;
-        for (int64_t t = 0; t < d; t++) s += (double)C[j * d + t] * (double)C[j * d + t];
-        cn[j] = (T)s;
-    }
-}
-
 /* What one pass over the rows needs. gs (G, K*D + K) or NULL: group sums to accumulate;
  * part (G) or NULL: per-group weighted inertia (KM_INERTIA, or along a Lloyd pass). */
 typedef struct {
-    const T *X, *w, *C, *cn;
+    const T *X, *w, *C;
+    T *P, *cn;                   /* (NP, D, KM_W), (KP): the ranking panels of C (rank_panels), by columns */
     const T *mean;               /* (D): the rows are those of X minus mean (zeros: X's own) */
-    int64_t n, d, k;
+    int64_t n, d, k, np;         /* np: panels of KM_W centres */
     int32_t *labels;
     double *upper, *lower;       /* (N), (N, NG): the bounds of KM_BOUNDED (bounded_row) */
     double *next;                /* (K): half the distance from each centre to the nearest other */
@@ -69,21 +61,63 @@ typedef struct {
     const double *shift;         /* (K): the last centre shifts (KM_BOUNDED) */
     double *gshift;              /* (NG): the largest shift in each group */
     int64_t ng;                  /* NG groups of centres: group g is order[goff[g] .. goff[g+1]) */
-    const int32_t *grp, *order;  /* (K), (K): each centre's group; the centres by group */
+    const int32_t *grp, *order;  /* (K), (K): each centre's group; the centres by group, the panels' columns */
     const int64_t *goff;         /* (NG + 1) */
-    double cmax, eps;            /* max_j ||c_j||; the GEMM's relative rounding bound (bounds_eps) */
+    double cmax, eps;            /* max_j ||c_j||; the ranking's relative rounding bound (bounds_eps) */
+    int tighten;                 /* queue_row makes u exact (bounded_ways) */
     double *gs, *part;
     const int32_t *prev;         /* (N) or NULL: the labels of the pass whose group sums gs still holds */
     T *tiles;                    /* per thread a tile (see take_tiles), tile_slice apart */
     int64_t tile_slice;
 } MLC_SFX(km_pass);
 
-/* c's tiles for a team of `team` threads, from the arena a (see mlc_arena): per thread the GEMM's
- * output (KM_TILE, K), its gathered rows (KM_TILE, D), their indices (KM_TILE) and a row's
- * distances (K, float64). */
+/* A thread's rows waiting to be ranked (at most KM_TILE, in slots), carved from its tile (queue_of). */
+typedef struct {
+    T *V, *G;              /* (KM_TILE, KP), (KM_TILE, D): the slots' values and rows (centred) */
+    int64_t *idx, *full;   /* (KM_TILE), (KM_TILE): each slot's row; the slots to rank against every panel */
+    double *ua, *glob;     /* (KM_TILE): an upper bound on d(x, c_a) (bounded rows); (KM_WINDOW): fail's bounds */
+    int32_t *gl, *pl;      /* (KM_TILE, NG), (KM_TILE, NP): a slot's groups and their panels (npl[s] < NP) */
+    int32_t *ngl, *npl;    /* (KM_TILE), (KM_TILE): their counts, npl[s] = NP for a slot ranked in full */
+    int32_t *ps, *pp;      /* (KM_TILE * NP), (KM_TILE * NP): the pairs (slot, panel) of the partial slots */
+    int32_t *fail;         /* (KM_WINDOW): the rows of a window whose moved bounds failed (moved_row) */
+    uint8_t *hit;          /* (K): the clusters whose rows changed in a window (zeros between windows) */
+    int64_t m;             /* slots taken */
+} MLC_SFX(km_queue);
+
+/* The bytes of a queue (carve NULL), or the queue carved from tile. */
+static size_t MLC_SFX(queue_carve)(MLC_SFX(km_queue) *q, void *tile, int64_t k, int64_t d, int64_t np, int64_t ng) {
+    const int64_t kp = np * KM_W;
+    char *b = tile;
+    size_t at = 0;
+#define KM_CARVE(field, bytes) (q ? (void)(q->field = (void *)(b + at)) : (void)0, at += (size_t)(bytes))
+    KM_CARVE(V, sizeof(T) * KM_TILE * kp);
+    KM_CARVE(G, sizeof(T) * KM_TILE * d);
+    at = (at + 7) & ~(size_t)7;
+    KM_CARVE(idx, sizeof(int64_t) * KM_TILE);
+    KM_CARVE(full, sizeof(int64_t) * KM_TILE);
+    KM_CARVE(ua, sizeof(double) * KM_TILE);
+    KM_CARVE(glob, sizeof(double) * KM_WINDOW);
+    KM_CARVE(gl, sizeof(int32_t) * KM_TILE * ng);
+    KM_CARVE(pl, sizeof(int32_t) * KM_TILE * np);
+    KM_CARVE(ngl, sizeof(int32_t) * KM_TILE);
+    KM_CARVE(npl, sizeof(int32_t) * KM_TILE);
+    KM_CARVE(ps, sizeof(int32_t) * KM_TILE * np);
+    KM_CARVE(pp, sizeof(int32_t) * KM_TILE * np);
+    KM_CARVE(fail, sizeof(int32_t) * KM_WINDOW);
+    KM_CARVE(hit, k);
+#undef KM_CARVE
+    if (q) q->m = 0;
+    return at;
+}
+
+/* c's ranking panels and norms, and a queue's tile for each of a team of `team` threads, from the arena a (see
+ * mlc_arena). */
 static void MLC_SFX(take_tiles)(MLC_SFX(km_pass) *c, mlc_arena *a, int team) {
-    c->tile_slice = (int64_t)(mlc_line_bytes(sizeof(T) * KM_TILE * (c->k + c->d) +
-                                             sizeof(int64_t) * KM_TILE + sizeof(double) * c->k) / sizeof(T));
+    c->np = (c->k + KM_W - 1) / KM_W;
+    const int64_t kp = c->np * KM_W;
+    c->P = mlc_arena_take(a, sizeof(T) * (size_t)(kp * (c->d + 1)));
+    c->cn = c->P + kp * c->d;
+    c->tile_slice = (int64_t)(mlc_line_bytes(MLC_SFX(queue_carve)(NULL, NULL, c->k, c->d, c->np, c->ng)) / sizeof(T));
     c->tiles = mlc_arena_take(a, sizeof(T) * (size_t)(team * c->tile_slice));
 }
 
@@ -95,169 +129,232 @@ static inline void MLC_SFX(accumulate)(double *gs, const T *x, const T *m, doubl
     gs[k * d + label] += w;
 }
 
-/* A bound on the rounding of the GEMM ranking relative to (||x|| + max ||c||)^2 (and on that of the
- * bounds, which are float64): 4 D + 128 units of T's roundoff, twice the worst case of a D-term dot. */
+/* A bound on the rounding of the ranking (kmeans_rank_impl.h) relative to (||x|| + max ||c||)^2 (and on that
+ * of the bounds, which are float64): 4 D + 128 units of T's roundoff, twice the worst case of a D-term dot. */
 static double MLC_SFX(bounds_eps)(int64_t d) {
     return (double)(4 * d + 128) * (sizeof(T) == sizeof(float) ? 0x1p-24 : 0x1p-53);
 }
 
-// ||x - c||^2 = ||x||^2 - 2 x.c + ||c||^2: one GEMM per tile ranks the centres of its rows
-// (||x||^2 is the same for every centre and is left out, as scikit-learn does). Every GEMM has the
-// same shape (KM_TILE rows, zero rows padding a short tile), so a row gets the same bits whether it
-// is ranked in its own tile or gathered with others (KM_BOUNDED).
-// rows (KM_TILE, D) in: the rows idx[0..m) of X; D (KM_TILE, K) scratch
-static void MLC_SFX(rank_tile)(const MLC_SFX(km_pass) *c, T *D, const T *rows, const int64_t *idx, int64_t m) {
-    const int64_t k = c->k, d = c->d;
-    for (int64_t r = 0; r < KM_TILE; r++) memcpy(D + r * k, c->cn, sizeof(T) * k);
-    GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, (mlc_blasint)KM_TILE, (mlc_blasint)k, (mlc_blasint)d,
-         (T)-2.0, rows, (mlc_blasint)d, c->C, (mlc_blasint)d, (T)1.0, D, (mlc_blasint)k);
-    for (int64_t r = 0; r < m; r++) {
-        const T *row = D + r * k;
+/* Row i's label and (with bounds) its bounds from its ranking values v (KP) in, over the columns of the groups
+ * gl (ngl) (gl NULL: every column; then with bounds, every group): the centre ranked first, ties to the lower
+ * index, and ||x||^2 + v to within e for its distances. xc (D) in: the row centred (its norm on the first
+ * pass); ua: an upper bound on its distance to its old label (INFINITY if none). */
+static void MLC_SFX(rank_settle)(const MLC_SFX(km_pass) *c, int64_t i, const T *v, const T *xc, const int32_t *gl,
+                                 int64_t ngl, double ua) {
+    if (c->upper == NULL) { // columns in centre order
         int32_t best = 0;
-        T min = row[0];
-        for (int64_t j = 1; j < k; j++)
-            if (row[j] < min) {
-                min = row[j];
-                best = (int32_t)j;
-            }
-        const int64_t i = idx[r];
+        T min = v[0];
+        for (int64_t j = 1; j < c->k; j++) {
+            best = v[j] < min ? (int32_t)j : best;
+            min = v[j] < min ? v[j] : min;
+        }
         c->labels[i] = best;
-        if (c->upper) {
-            // the row's distances are the GEMM's values + ||x||^2 to within e: bounds for KM_BOUNDED
-            if (c->shift == NULL) c->xn[i] = sqrt(MLC_SFX(sqdist0)(rows + r * d, d));
-            const double xx = c->xn[i] * c->xn[i], xe = c->xn[i] + c->cmax, e = c->eps * xe * xe;
-            double *lb = c->lower + i * c->ng;
-            for (int64_t g = 0; g < c->ng; g++) lb[g] = INFINITY;
-            for (int64_t j = 0; j < k; j++)
-                if (j != best) lb[c->grp[j]] = MLC_MIN(lb[c->grp[j]], (double)row[j]);
-            for (int64_t g = 0; g < c->ng; g++) lb[g] = sqrt(MLC_MAX(0.0, lb[g] + xx - e));
-            c->upper[i] = sqrt(MLC_MAX(0.0, (double)min + xx + e));
+        return;
+    }
+    if (gl == NULL) ngl = c->ng;
+    // per group its smallest value m1, the first column holding it (a group lists its centres in increasing
+    // order: the lowest index), and its second smallest m2; the row's first centre is the least m1 (ties: the
+    // lower index), the groups' bounds their m1 but that group's, its m2
+    double *lb = c->lower + i * c->ng, min = INFINITY, min2 = INFINITY;
+    int64_t gb = 0;
+    int32_t jb = INT32_MAX;
+    for (int64_t s = 0; s < ngl; s++) {
+        const int64_t g = gl ? gl[s] : s, q0 = c->goff[g], q1 = c->goff[g + 1];
+        T m1 = v[q0], m2 = (T)INFINITY;
+        int64_t qm = q0;
+        for (int64_t q = q0 + 1; q < q1; q++) {
+            const T x = v[q], hi = x > m1 ? x : m1;
+            m2 = hi < m2 ? hi : m2;
+            qm = x < m1 ? q : qm;
+            m1 = x < m1 ? x : m1;
+        }
+        lb[g] = (double)m1;
+        if ((double)m1 < min || ((double)m1 == min && c->order[qm] < jb)) {
+            min = (double)m1;
+            min2 = (double)m2;
+            gb = g;
+            jb = c->order[qm];
         }
     }
+    lb[gb] = min2;
+    // the row's distances are its values + ||x||^2 to within e
+    if (c->shift == NULL) c->xn[i] = sqrt(MLC_SFX(sqdist0)(xc, c->d));
+    const double xx = c->xn[i] * c->xn[i], xe = c->xn[i] + c->cmax, e = c->eps * xe * xe;
+    for (int64_t s = 0; s < ngl; s++) {
+        const int64_t g = gl ? gl[s] : s;
+        lb[g] = sqrt(MLC_MAX(0.0, lb[g] + xx - e));
+    }
+    const double u = sqrt(MLC_MAX(0.0, min + xx + e));
+    c->upper[i] = jb == c->labels[i] ? MLC_MIN(u, ua) : u;
+    c->labels[i] = jb;
 }
 
-/* Row i of a KM_BOUNDED pass, its bounds first moved by the last centre shifts (Yinyang k-means:
- * Ding et al., ICML 2015; with one centre per group it is Elkan's algorithm, with one group
- * Hamerly's). u >= d(x, c_a); lb_g <= d(x, c_j) for the centres j != a of group g; 2 next_a - u <=
- * d(x, c_j) for every j != a. Centre b is the plain pass's choice when d_b^2 + 2e < d_j^2 for every
- * j != b (e bounding the GEMM's rounding, so that the GEMM ranks b strictly first). Tried in turn:
- * the moved bounds; u made exact; exact distances to the centres of the groups the bounds do not rule
- * out. Returns 1 when the label (kept or changed) and the bounds are set, 0 when the row is a near
- * tie that the GEMM must rank, or one that the GEMM ranks for less. dist (K) scratch */
-static inline int MLC_SFX(bounded_row)(const MLC_SFX(km_pass) *c, int64_t i, double *dist) {
-    const int64_t d = c->d, ng = c->ng;
+/* Queue row i in the next slot of q (its row centred into G): against every panel (npl = NP), or against the
+ * panels pl (npl) of its groups gl (ngl); ua as rank_settle's. */
+static inline void MLC_SFX(enqueue)(const MLC_SFX(km_pass) *c, MLC_SFX(km_queue) *q, int64_t i, int32_t npl, int32_t ngl,
+                                    double ua) {
+    const int64_t d = c->d, s = q->m++;
     const T *x = c->X + i * d;
+    T *g = q->G + s * d;
+#pragma omp simd
+    for (int64_t t = 0; t < d; t++) g[t] = x[t] - c->mean[t];
+    q->idx[s] = i;
+    q->npl[s] = npl;
+    q->ngl[s] = ngl;
+    q->ua[s] = ua;
+}
+
+// ||x - c||^2 = ||x||^2 - 2 x.c + ||c||^2: the ranking kernel (kmeans_rank_impl.h) ranks the centres of
+// the queued rows (||x||^2 is the same for every centre and is left out, as scikit-learn does): the rows
+// ranked in full 4 at a time, the panels of the partial ones in (row, panel) pairs 4 at a time. A row gets
+// the same bits in any slot, alone or with others, against all panels or some.
+static void MLC_SFX(flush)(const MLC_SFX(km_pass) *c, MLC_SFX(km_queue) *q) {
+    const int64_t np = c->np, kp = np * KM_W, d = c->d, ng = c->ng;
+    int64_t nf = 0, npair = 0;
+    for (int64_t s = 0; s < q->m; s++) {
+        if (q->npl[s] == np) {
+            q->full[nf++] = s;
+            continue;
+        }
+        for (int32_t b = 0; b < q->npl[s]; b++) {
+            q->ps[npair] = (int32_t)s;
+            q->pp[npair++] = q->pl[s * np + b];
+        }
+    }
+    MLC_SFX(rank_full)(q->V, q->G, nf == q->m ? NULL : q->full, nf, c->P, c->cn, np, d);
+    MLC_SFX(rank_pairs)(q->V, q->G, q->ps, q->pp, npair, c->P, c->cn, np, d);
+    for (int64_t s = 0; s < q->m; s++) {
+        const int partial = q->npl[s] < np;
+        MLC_SFX(rank_settle)(c, q->idx[s], q->V + s * kp, q->G + s * d, partial ? q->gl + s * ng : NULL,
+                             partial ? q->ngl[s] : 0, q->ua[s]);
+    }
+    q->m = 0;
+}
+
+/* Row i of a KM_BOUNDED pass, its bounds moved by the last centre shifts (Yinyang k-means: Ding et al., ICML
+ * 2015; with one centre per group it is Elkan's algorithm, with one group Hamerly's). u >= d(x, c_a); lb_g <=
+ * d(x, c_j) for the centres j != a of group g; 2 next_a - u <= d(x, c_j) for every j != a. The label a stands
+ * when u^2 + 2e < d_j^2 for every j != a (e bounding the ranking's rounding, so that the ranking puts a
+ * strictly first). Returns 1 when the moved bounds show it, else 0 with *glob the smallest group bound. */
+static inline int MLC_SFX(moved_row)(const MLC_SFX(km_pass) *c, int64_t i, double *glob) {
+    const int64_t ng = c->ng;
     const int32_t a = c->labels[i];
     double *lb = c->lower + i * ng;
-    double u = c->upper[i] + c->shift[a], m[KM_LANES], glob = INFINITY;
+    const double u = c->upper[i] + c->shift[a];
+    double m[KM_LANES], gm = INFINITY;
     int64_t g0 = 0;
     for (int l = 0; l < KM_LANES; l++) m[l] = INFINITY;
     for (; g0 + KM_LANES <= ng; g0 += KM_LANES)
         for (int l = 0; l < KM_LANES; l++) {
-            const double v = lb[g0 + l] - c->gshift[g0 + l];
-            lb[g0 + l] = v;
-            m[l] = v < m[l] ? v : m[l];
+            const double w = lb[g0 + l] - c->gshift[g0 + l];
+            lb[g0 + l] = w;
+            m[l] = w < m[l] ? w : m[l];
         }
     for (; g0 < ng; g0++) {
         lb[g0] -= c->gshift[g0];
-        glob = MLC_MIN(glob, lb[g0]);
+        gm = MLC_MIN(gm, lb[g0]);
     }
-    for (int l = 0; l < KM_LANES; l++) glob = MLC_MIN(glob, m[l]);
-    const double xe = c->xn[i] + c->cmax, e2 = 2.0 * c->eps * xe * xe;
-    double bound = MLC_MAX(glob, 2.0 * c->next[a] - u);
-    if (!(bound > 0.0 && u * u + e2 < bound * bound)) {
-        u = sqrt(MLC_SFX(sqdist_x)(x, c->mean, c->C + (int64_t)a * d, d));
-        bound = MLC_MAX(glob, 2.0 * c->next[a] - u);
-    }
+    for (int l = 0; l < KM_LANES; l++) gm = MLC_MIN(gm, m[l]);
     c->upper[i] = u;
-    if (bound > 0.0 && u * u + e2 < bound * bound) return 1;
-    // the groups that may hold a centre the GEMM could rank at or before a: every distance in them,
-    // unless they hold more than a quarter of the centres (a GEMM row ranks them for less)
-    const double reach = u * u + e2;
-    int64_t todo = 0;
-    for (int64_t g = 0; g < ng; g++)
-        if (!(lb[g] > 0.0 && lb[g] * lb[g] > reach)) todo += c->goff[g + 1] - c->goff[g];
-    if (4 * todo > c->k) return 0;
-    int32_t best = a;
-    double dbest = u, rest = INFINITY; /* rest: a lower bound on d(x, c_j), j != best, outside the groups */
-    for (int64_t g = 0; g < ng; g++) {
-        if (lb[g] > 0.0 && lb[g] * lb[g] > reach) {
-            rest = MLC_MIN(rest, lb[g]);
-            continue;
-        }
-        for (int64_t t = c->goff[g]; t < c->goff[g + 1]; t++) {
-            const int32_t j = c->order[t];
-            if (j == a) continue;
-            const double dj = sqrt(MLC_SFX(sqdist_x)(x, c->mean, c->C + (int64_t)j * d, d));
-            dist[j] = dj;
-            if (dj < dbest || (dj == dbest && j < best)) {
-                best = j;
-                dbest = dj;
-            }
-        }
-        lb[g] = NAN; /* computed: set below */
-    }
-    // the runner-up: the computed distances other than best's, a's own when a lost, and the bounds
-    // of the groups left out (which do not cover a)
-    for (int64_t g = 0; g < ng; g++) {
-        if (!isnan(lb[g])) continue;
-        double m = INFINITY;
-        for (int64_t t = c->goff[g]; t < c->goff[g + 1]; t++) {
-            const int32_t j = c->order[t];
-            if (j != best && j != a) m = MLC_MIN(m, dist[j]);
-        }
-        lb[g] = m;
-        rest = MLC_MIN(rest, m);
-    }
-    if (best != a) {
-        lb[c->grp[a]] = MLC_MIN(lb[c->grp[a]], u);
-        rest = MLC_MIN(rest, u);
-    }
-    if (!(rest > 0.0 && dbest * dbest + e2 < rest * rest)) return 0;
-    c->labels[i] = best;
-    c->upper[i] = dbest;
-    return 1;
+    *glob = gm;
+    const double xe = c->xn[i] + c->cmax, bound = MLC_MAX(gm, 2.0 * c->next[a] - u);
+    return bound > 0.0 && u * u + 2.0 * c->eps * xe * xe < bound * bound;
 }
 
-/* One window of rows [w0, w1) (at most KM_WINDOW): the rows that need it (all of them unless
- * `bounded`) are ranked in tiles of KM_TILE, then every row is added, in row order, to gs (if not
+/* Row i of a KM_BOUNDED pass whose moved bounds failed (glob: moved_row's): u made exact (c->tighten) may show
+ * its label (returns 1); else the row is queued in q (returns 0), against the panels of the groups whose bound
+ * does not rule out a centre the ranking could put at or before a, and a's group: a centre j of another group
+ * has v_j >= lb^2 - ||x||^2 - e > u^2 - ||x||^2 + e >= v_a, so it cannot rank first. Or against every panel,
+ * when that costs about as much (one pair costs 5/4 of a panel in full). */
+static inline int MLC_SFX(queue_row)(const MLC_SFX(km_pass) *c, MLC_SFX(km_queue) *q, int64_t i, double glob) {
+    const int64_t d = c->d, ng = c->ng, np = c->np;
+    const int32_t a = c->labels[i];
+    const double *lb = c->lower + i * ng, xe = c->xn[i] + c->cmax, e2 = 2.0 * c->eps * xe * xe;
+    double u = c->upper[i], ua = INFINITY;
+    if (c->tighten) {
+        ua = u = sqrt(MLC_SFX(sqdist_x)(c->X + i * d, c->mean, c->C + (int64_t)a * d, d));
+        const double bound = MLC_MAX(glob, 2.0 * c->next[a] - u);
+        c->upper[i] = u;
+        if (bound > 0.0 && u * u + e2 < bound * bound) return 1;
+    }
+    const int64_t s = q->m;
+    int32_t *gl = q->gl + s * ng, *pl = q->pl + s * np, ngl = 0, npl = 0;
+    if (ng > 1) {
+        const double reach = u * u + e2;
+        const int32_t ga = c->grp[a];
+        for (int64_t g = 0; g < ng; g++) {
+            if (g != ga && lb[g] > 0.0 && lb[g] * lb[g] > reach) continue;
+            gl[ngl++] = (int32_t)g;
+            // the panels of its columns, in order, once each
+            for (int64_t p = c->goff[g] / KM_W; p <= (c->goff[g + 1] - 1) / KM_W; p++)
+                if (npl == 0 || pl[npl - 1] < p) pl[npl++] = (int32_t)p;
+        }
+    }
+    MLC_SFX(enqueue)(c, q, i, ng > 1 && 5 * npl < 4 * np ? npl : (int32_t)np, ngl, ua);
+    return 0;
+}
+
+/* Whether queue_row makes u exact (one distance, about the cost of ranking two panels): when a row's ranking
+ * costs more. */
+static void MLC_SFX(bounded_ways)(MLC_SFX(km_pass) *c) {
+    c->tighten = c->np > 2;
+}
+
+/* One window of rows [w0, w1) (at most KM_WINDOW): the rows that need it (all of them unless `bounded`) are
+ * ranked (queued, then flushed KM_TILE at a time), then every row is added, in row order, to gs (if not
  * NULL) and its weighted squared distance to its centre to *part (if not NULL), as KM_INERTIA does.
  * whole: the window is a whole group and gs holds its sums for the labels c->prev: they stand when
  * no label changed (the same rows added in the same order give the same bits). */
 static void MLC_SFX(lloyd_window)(const MLC_SFX(km_pass) *c, T *tile, int64_t w0, int64_t w1, int bounded,
                                   int whole, double *gs, double *part) {
     const int64_t k = c->k, d = c->d;
-    T *D = tile, *G = tile + KM_TILE * k;
-    int64_t *idx = (int64_t *)(G + KM_TILE * d);
-    double *dist = (double *)(idx + KM_TILE);
-    int64_t m = 0;
-    for (int64_t i = w0; i <= w1; i++) {
-        if (i < w1) {
-            if (bounded && MLC_SFX(bounded_row)(c, i, dist)) continue;
-            idx[m++] = i;
-            if (m < KM_TILE) continue;
+    MLC_SFX(km_queue) q;
+    MLC_SFX(queue_carve)(&q, tile, k, d, c->np, c->ng);
+    if (bounded) {
+        // the rows whose moved bounds fail first, then those rows, each row of X prefetched a few ahead
+        int64_t nf = 0;
+        for (int64_t i = w0; i < w1; i++)
+            if (!MLC_SFX(moved_row)(c, i, q.glob + nf)) q.fail[nf++] = (int32_t)(i - w0);
+        for (int64_t f = 0; f < nf; f++) {
+            if (f + KM_AHEAD < nf) {
+                const char *ahead = (const char *)(c->X + (w0 + q.fail[f + KM_AHEAD]) * d);
+                for (int64_t o = 0; o < (int64_t)sizeof(T) * d; o += 64) __builtin_prefetch(ahead + o);
+            }
+            if (MLC_SFX(queue_row)(c, &q, w0 + q.fail[f], q.glob[f]) || q.m < KM_TILE) continue;
+            MLC_SFX(flush)(c, &q);
         }
-        if (m == 0) continue;
-        for (int64_t r = 0; r < m; r++) {
-            const T *x = c->X + idx[r] * d;
-            T *g = G + r * d;
-#pragma omp simd
-            for (int64_t t = 0; t < d; t++) g[t] = x[t] - c->mean[t];
+    } else {
+        for (int64_t i = w0; i < w1; i++) {
+            MLC_SFX(enqueue)(c, &q, i, (int32_t)c->np, 0, INFINITY);
+            if (q.m == KM_TILE) MLC_SFX(flush)(c, &q);
         }
-        memset(G + m * d, 0, sizeof(T) * (KM_TILE - m) * d);
-        MLC_SFX(rank_tile)(c, D, G, idx, m);
-        m = 0;
     }
+    if (q.m > 0) MLC_SFX(flush)(c, &q);
+    const uint8_t *hit = NULL;
     if (gs && whole) {
-        if (memcmp(c->labels + w0, c->prev + w0, sizeof(int32_t) * (size_t)(w1 - w0)) == 0) gs = NULL;
-        else memset(gs, 0, sizeof(double) * (size_t)(k * d + k));
+        // only the clusters a row left or joined are summed again (their rows in order, as a fresh pass
+        // adds them); the others' sums stand, bit for bit
+        int64_t moved = 0;
+        for (int64_t i = w0; i < w1; i++)
+            if (c->labels[i] != c->prev[i]) {
+                q.hit[c->labels[i]] = q.hit[c->prev[i]] = 1;
+                moved++;
+            }
+        if (moved == 0) gs = NULL;
+        for (int64_t j = 0; moved > 0 && j < k; j++)
+            if (q.hit[j]) {
+                memset(gs + j * d, 0, sizeof(double) * (size_t)d);
+                gs[k * d + j] = 0.0;
+            }
+        hit = q.hit;
     }
     for (int64_t i = w0; i < w1 && (gs || part); i++) {
         const T *x = c->X + i * d;
         const double wi = c->w ? (double)c->w[i] : 1.0;
-        if (gs) MLC_SFX(accumulate)(gs, x, c->mean, wi, c->labels[i], d, k);
+        if (gs && (hit == NULL || hit[c->labels[i]])) MLC_SFX(accumulate)(gs, x, c->mean, wi, c->labels[i], d, k);
         if (part) *part += wi * MLC_SFX(sqdist_x)(x, c->mean, c->C + (int64_t)c->labels[i] * d, d);
     }
+    if (hit) memset(q.hit, 0, (size_t)k);
 }
 
 /* One pass over all rows in `mode`, parallel over the groups of blocks. */
@@ -269,7 +366,6 @@ static int MLC_SFX(run_pass)(const MLC_SFX(km_pass) *c, int mode, int n_threads,
     const int team = pass_team(n, mode == KM_INERTIA ? n * d : n * d * k, n_threads);
     mlc_par par = mlc_par_init(p);
     const int lloyd = mode == KM_LLOYD || mode == KM_BOUNDED;
-    if (lloyd) mlc_blas_single_begin();
 #pragma omp parallel num_threads(team)
     {
         T *tile = lloyd ? c->tiles + omp_get_thread_num() * c->tile_slice : NULL;
@@ -298,7 +394,6 @@ static int MLC_SFX(run_pass)(const MLC_SFX(km_pass) *c, int mode, int n_threads,
             mlc_par_tick(&par, g, groups);
         }
     }
-    if (lloyd) mlc_blas_single_end();
     return mlc_par_status(&par);
 }
 
@@ -366,6 +461,46 @@ static void MLC_SFX(mstep)(T *c_new, double *shift, double *sums, const T *X, co
     MLC_SFX(centres_from_sums)(c_new, shift, sums, c_old, d, k);
 }
 
+/* tot (K*D + K) inout: the sums of the groups gs (G, K*D + K) in, in a fixed two-level order: the groups of
+ * each run of KM_SUPER merged in order into ss (S, K*D + K) inout, then the runs in order (mlc_chunks_merge).
+ * With the labels prev (N) in of the pass before, whose merge tot and ss hold, only the (run, cluster) pairs
+ * where a row left or joined the cluster are merged again (the others' group sums, and so their merges, are
+ * those of the pass before, bit for bit). hit (S, K) scratch, zeros in and out */
+static void MLC_SFX(merge_sums)(double *tot, double *ss, uint8_t *hit, const double *gs, const int32_t *prev,
+                                const int32_t *labels, int64_t n, int64_t k, int64_t d) {
+    const int64_t stride = k * d + k;
+    const mlc_chunks ch = sum_groups_of(n, stride);
+    const int64_t groups = ch.count, runs = (groups + KM_SUPER - 1) / KM_SUPER;
+    if (prev == NULL) {
+        for (int64_t r = 0; r < runs; r++)
+            mlc_chunks_merge(ss + r * stride, gs + r * KM_SUPER * stride, MLC_MIN(KM_SUPER, groups - r * KM_SUPER),
+                             stride, stride);
+        mlc_chunks_merge(tot, ss, runs, stride, stride);
+        return;
+    }
+    for (int64_t g = 0; g < groups; g++) {
+        uint8_t *h = hit + (g / KM_SUPER) * k;
+        const int64_t r1 = MLC_MIN(n, group_begin(ch, g + 1));
+        for (int64_t i = group_begin(ch, g); i < r1; i++)
+            if (labels[i] != prev[i]) h[labels[i]] = h[prev[i]] = 1;
+    }
+    for (int64_t j = 0; j < k; j++) {
+        int any = 0;
+        for (int64_t r = 0; r < runs; r++) {
+            if (!hit[r * k + j]) continue;
+            hit[r * k + j] = 0;
+            any = 1;
+            const double *src = gs + r * KM_SUPER * stride;
+            const int64_t count = MLC_MIN(KM_SUPER, groups - r * KM_SUPER);
+            mlc_chunks_merge(ss + r * stride + j * d, src + j * d, count, d, stride);
+            mlc_chunks_merge(ss + r * stride + k * d + j, src + k * d + j, count, 1, stride);
+        }
+        if (!any) continue;
+        mlc_chunks_merge(tot + j * d, ss + j * d, runs, d, stride);
+        mlc_chunks_merge(tot + k * d + j, ss + k * d + j, runs, 1, stride);
+    }
+}
+
 /* next (K) out: half the distance from each centre of C (K, D) to the nearest other one. */
 static void MLC_SFX(half_nearest)(double *next, const T *C, int64_t k, int64_t d) {
     for (int64_t a = 0; a < k; a++) next[a] = INFINITY;
@@ -419,12 +554,12 @@ static void MLC_SFX(centre_groups)(int32_t *grp, int32_t *order, int64_t *goff, 
             if (grp[t] == g) order[j++] = (int32_t)t;
 }
 
-/* Before a Lloyd pass against c->C: cn (K) out, its squared norms; with bounds (c->upper), the
- * centre geometry bounded_row needs, and the last shifts (K) in (NULL before the first pass, which
- * ranks every row and sets the bounds). */
-static void MLC_SFX(lloyd_prepare)(MLC_SFX(km_pass) *c, T *cn, const double *shift) {
+/* Before a Lloyd pass against c->C: its ranking panels; with bounds (c->upper), the centre geometry
+ * bounded_row needs, and the last shifts (K) in (NULL before the first pass, which ranks every row and
+ * sets the bounds). */
+static void MLC_SFX(lloyd_prepare)(MLC_SFX(km_pass) *c, const double *shift) {
     const int64_t k = c->k, d = c->d;
-    MLC_SFX(sqnorms)(cn, c->C, k, d);
+    MLC_SFX(rank_panels)(c->P, c->cn, c->C, c->upper ? c->order : NULL, k, d);
     c->shift = shift;
     if (!c->upper) return;
     MLC_SFX(half_nearest)(c->next, c->C, k, d);
@@ -440,16 +575,18 @@ static void MLC_SFX(lloyd_prepare)(MLC_SFX(km_pass) *c, T *cn, const double *shi
  * (each centre to the weighted mean of its rows), Lloyd (1982). Stops when the labels repeat
  * (strict convergence), when the summed squared centre shift is <= tol, or after max_iter
  * iterations; unless the labels repeated, a last assignment matches them to the final centres.
- * The inertia is then summed directly (not from the GEMM identity).
+ * The inertia is then summed directly (not from the ranking's identity).
  *
- * The assignment ranks a row's centres by ||c||^2 - 2 x.c, one GEMM per tile of rows (rank_tile).
- * With `bounds`, a row is ranked only when bounds on its distances, carried from one iteration to
- * the next through the centre shifts, cannot show which centre that GEMM would rank first, with a
- * margin for its rounding (bounded_row): the labels, centres, inertia and iterations are those of
- * ranking every row, bit for bit. Lloyd and Elkan both keep Yinyang's bounds (Ding et al., "Yinyang
- * K-Means", ICML 2015): one upper bound and one lower bound per group of about 10 centres, N x
- * ceil(K / 10) float64. (Elkan's one lower bound per centre, N x K float64, cost more memory traffic
- * than they saved at D = 50 and K = 8 or 64; only the result of scikit-learn's elkan must match.)
+ * The assignment ranks a row's centres by ||c||^2 - 2 x.c (kmeans_rank_impl.h: no N x K matrix, 4 rows
+ * or 4 (row, panel) pairs of a queue at a time). With `bounds`, a row is ranked only against the panels
+ * whose centres bounds on its distances, carried from one iteration to the next through the centre
+ * shifts, cannot rule out, with a margin for the ranking's rounding (moved_row, queue_row): the labels,
+ * centres, inertia and iterations are those of ranking every row, bit for bit. Lloyd and Elkan both keep
+ * Yinyang's bounds (Ding et al., "Yinyang K-Means", ICML 2015): one upper bound and one lower bound per
+ * group of about 10 centres, N x ceil(K / 10) float64. (Elkan's one lower bound per centre, N x K
+ * float64, cost more memory traffic than they saved at D = 50 and K = 8 or 64; only the result of
+ * scikit-learn's elkan must match, and Elkan runs this engine, the faster one.) A group's sums are kept
+ * for the clusters no row of it left or joined (lloyd_window, merge_sums).
  *
  * Writes centers (K, D), labels (N), *inertia, *n_iter. */
 int KM_API(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_t *n_iter, const T *X,
@@ -464,13 +601,18 @@ int KM_API(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_t
     double *gs, *upper = NULL, *lower = NULL, *next = NULL, *dist, *xn = NULL, *gshift = NULL;
     int32_t *labels_old, *grp = NULL, *order = NULL;
     int64_t *goff = NULL;
-    MLC_SFX(km_pass) c = {.X = X, .w = w, .n = n, .d = d, .k = k, .labels = labels};
+    uint8_t *hit;
+    double *ss;
+    const int64_t runs = (groups + KM_SUPER - 1) / KM_SUPER;
+    MLC_SFX(km_pass) c = {.X = X, .w = w, .n = n, .d = d, .k = k, .ng = bounds ? ng : 0, .labels = labels};
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 1 && mlc_arena_alloc(&a) != MLC_OK) return MLC_ENOMEM;
-        buf = mlc_arena_take(&a, sizeof(T) * (2 * k * d + k));
+        buf = mlc_arena_take(&a, sizeof(T) * 2 * k * d);
         if (mean == NULL) zeros = mlc_arena_take(&a, sizeof(T) * d);
-        gs = mlc_arena_take(&a, sizeof(double) * (groups * stride + stride + k + groups));
+        gs = mlc_arena_take(&a, sizeof(double) * (groups * stride + 2 * stride + k + groups));
+        ss = mlc_arena_take(&a, sizeof(double) * runs * stride);
         labels_old = mlc_arena_take(&a, sizeof(int32_t) * n);
+        hit = mlc_arena_take(&a, (size_t)(runs * k));
         dist = mlc_arena_take(&a, sizeof(double) * MLC_MAX(n, ng * d));
         if (bounds) {
             upper = mlc_arena_take(&a, sizeof(double) * n);
@@ -483,22 +625,24 @@ int KM_API(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_t
         MLC_SFX(take_tiles)(&c, &a, pass_team(n, n * d * k, n_threads));
     }
     int st = MLC_OK;
-    T *cur = buf, *nxt = buf + k * d, *cn = buf + 2 * k * d;
-    double *sums = gs + groups * stride, *shift = sums + stride, *part = shift + k;
+    T *cur = buf, *nxt = buf + k * d;
+    double *tot = gs + groups * stride, *sums = tot + stride, *shift = sums + stride, *part = shift + k;
     memcpy(cur, centers, sizeof(T) * k * d);
+    memset(hit, 0, (size_t)(runs * k));
     for (int64_t i = 0; i < n; i++) labels_old[i] = -1;
     if (mean == NULL) memset(zeros, 0, sizeof(T) * d);
     c.mean = mean ? mean : zeros;
     c.C = cur;
-    c.cn = cn;
     if (bounds) {
         order = grp + k;
         gshift = next + k;
         MLC_SFX(centre_groups)(grp, order, goff, dist, cur, k, d, ng);
-        c = (MLC_SFX(km_pass)){.X = X, .w = w, .mean = c.mean, .C = cur, .cn = cn, .n = n, .d = d, .k = k, .labels = labels,
+        c = (MLC_SFX(km_pass)){.X = X, .w = w, .mean = c.mean, .C = cur, .P = c.P, .cn = c.cn,
+                               .n = n, .d = d, .k = k, .np = c.np, .labels = labels,
                                .upper = upper, .lower = lower, .next = next, .xn = xn,
                                .gshift = gshift, .ng = ng, .grp = grp, .order = order, .goff = goff,
                                .eps = MLC_SFX(bounds_eps)(d), .tiles = c.tiles, .tile_slice = c.tile_slice};
+        MLC_SFX(bounded_ways)(&c);
     }
     int strict = 0;
     int64_t it = 0;
@@ -506,10 +650,11 @@ int KM_API(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_t
         c.C = cur;
         c.gs = gs;
         c.prev = it > 0 ? labels_old : NULL;
-        MLC_SFX(lloyd_prepare)(&c, cn, it > 0 ? shift : NULL);
+        MLC_SFX(lloyd_prepare)(&c, it > 0 ? shift : NULL);
         st = MLC_SFX(run_pass)(&c, bounds && it > 0 ? KM_BOUNDED : KM_LLOYD, n_threads, p);
         if (st != MLC_OK) goto done;
-        mlc_chunks_merge(sums, gs, groups, stride, stride);
+        MLC_SFX(merge_sums)(tot, ss, hit, gs, it > 0 ? labels_old : NULL, labels, n, k, d);
+        memcpy(sums, tot, sizeof(double) * stride); /* the M-step's relocations change sums, not tot */
         MLC_SFX(mstep)(nxt, shift, sums, X, c.mean, w, cur, labels, n, d, k, dist);
         T *tmp = cur;
         cur = nxt;
@@ -525,7 +670,7 @@ int KM_API(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_t
     *n_iter = MLC_MIN(it + 1, max_iter);
     c.C = cur;
     c.gs = NULL;
-    if (!strict) MLC_SFX(lloyd_prepare)(&c, cn, shift);
+    if (!strict) MLC_SFX(lloyd_prepare)(&c, shift);
     st = MLC_SFX(inertia)(inertia, &c, part, strict ? KM_INERTIA : bounds ? KM_BOUNDED : KM_LLOYD, n_threads, p);
     if (st == MLC_OK) memcpy(centers, cur, sizeof(T) * k * d);
 done:
@@ -571,19 +716,21 @@ int KM_API(mlc_kmeans_moments)(double *mean, double *var, const T *X, int64_t n,
     return MLC_OK;
 }
 
-/* One block (a) for a Lloyd pass over c's rows outside a fit: cn (K) out, c's tiles, c's zero mean and
- * n_extra doubles (extra out). */
-static int MLC_SFX(lloyd_scratch)(T **cn, double **extra, mlc_arena *a, MLC_SFX(km_pass) *c, int64_t n_extra,
+/* One block (a) for a Lloyd pass over c's rows against c->C outside a fit: c's panels and tiles, c's zero
+ * mean and n_extra doubles (extra out). */
+static int MLC_SFX(lloyd_scratch)(double **extra, mlc_arena *a, MLC_SFX(km_pass) *c, int64_t n_extra,
                                   int n_threads) {
     *a = (mlc_arena){NULL, 0};
+    T *zeros;
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 1 && mlc_arena_alloc(a) != MLC_OK) return MLC_ENOMEM;
-        *cn = mlc_arena_take(a, sizeof(T) * (c->k + c->d));
+        zeros = mlc_arena_take(a, sizeof(T) * c->d);
         *extra = mlc_arena_take(a, sizeof(double) * n_extra);
         MLC_SFX(take_tiles)(c, a, pass_team(c->n, c->n * c->d * c->k, n_threads));
     }
-    memset(*cn + c->k, 0, sizeof(T) * c->d);
-    c->mean = *cn + c->k; /* the rows as they are */
+    memset(zeros, 0, sizeof(T) * c->d);
+    c->mean = zeros; /* the rows as they are */
+    MLC_SFX(rank_panels)(c->P, c->cn, c->C, NULL, c->k, c->d);
     return MLC_OK;
 }
 
@@ -591,13 +738,10 @@ int KM_API(mlc_kmeans_assign)(int32_t *labels, double *inertia, const T *X, cons
                          int64_t n, int64_t d, int64_t k, int n_threads, const mlc_progress *p) {
     if (n < 1 || d < 1 || k < 1 || k > INT32_MAX) return MLC_EINVAL; /* n < k is fine here */
     mlc_arena a;
-    T *cn;
     double *part;
     MLC_SFX(km_pass) c = {.X = X, .w = w, .C = centers, .n = n, .d = d, .k = k, .labels = labels};
-    if (MLC_SFX(lloyd_scratch)(&cn, &part, &a, &c, sum_groups_of(n, k * d + k).count, n_threads) != MLC_OK)
+    if (MLC_SFX(lloyd_scratch)(&part, &a, &c, sum_groups_of(n, k * d + k).count, n_threads) != MLC_OK)
         return MLC_ENOMEM;
-    MLC_SFX(sqnorms)(cn, centers, k, d);
-    c.cn = cn;
     int st = inertia ? MLC_SFX(inertia)(inertia, &c, part, KM_LLOYD, n_threads, p)
                      : MLC_SFX(run_pass)(&c, KM_LLOYD, n_threads, p);
     mlc_free(a.base);
@@ -623,16 +767,13 @@ int KM_API(mlc_kmeans_minibatch_step)(T *centers, double *weight_sums, int32_t *
     if (b < 1 || d < 1 || k < 1 || k > INT32_MAX) return MLC_EINVAL;
     const int64_t stride = k * d + k, groups = sum_groups_of(b, stride).count;
     mlc_arena a;
-    T *cn;
     double *gs;
     MLC_SFX(km_pass) c = {.X = X, .w = w, .C = centers, .n = b, .d = d, .k = k, .labels = labels};
-    if (MLC_SFX(lloyd_scratch)(&cn, &gs, &a, &c, groups * stride + stride + groups, n_threads) != MLC_OK)
+    if (MLC_SFX(lloyd_scratch)(&gs, &a, &c, groups * stride + stride + groups, n_threads) != MLC_OK)
         return MLC_ENOMEM;
     int st;
     {
         double *sums = gs + groups * stride, *part = sums + stride;
-        MLC_SFX(sqnorms)(cn, centers, k, d);
-        c.cn = cn;
         c.gs = gs;
         st = MLC_SFX(inertia)(inertia, &c, part, KM_LLOYD, n_threads, p);
         if (st == MLC_OK) {

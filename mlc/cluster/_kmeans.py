@@ -243,10 +243,11 @@ class KMeans(_BaseKMeans):
     copy_x : bool, default=True
         Accepted for compatibility: X is never modified.
     algorithm : {'lloyd', 'elkan'}, default='lloyd'
-        The same result, bit for bit, by the same engine: a row's centres are ranked by one GEMM
-        per tile of rows, and the rows whose label Yinyang's bounds on their distances prove are
-        skipped (exactly: the labels, centres and inertia are those of ranking every row, rounding
-        included; N x ceil(n_clusters / 10) bounds in memory).
+        The same result, bit for bit, by the same engine (the faster one at every size measured): a
+        row's centres are ranked by ||c||^2 - 2 x.c (fused, no n_samples x n_clusters matrix), and
+        only against the centres that Yinyang's bounds on its distances do not rule out (exactly: the
+        labels, centres and inertia are those of ranking every row, rounding included; N x
+        ceil(n_clusters / 10) bounds in memory).
 
     Attributes
     ----------
@@ -295,7 +296,7 @@ class KMeans(_BaseKMeans):
         w = _check_weights(sample_weight, X)
         rng = check_random_state(self.random_state)
         init = self._check_init_array(X) if _is_array_init(self.init) else self.init
-        # centring keeps the GEMM identity ||x||^2 - 2x.c + ||c||^2 accurate (as scikit-learn does): the
+        # centring keeps the identity ||x||^2 - 2x.c + ||c||^2 accurate (as scikit-learn does): the
         # kernel takes the rows minus X_mean as it reads them; seeding looks at the raw rows, so that it
         # does not depend on the mean's rounding
         if sample_weight is None and not sparse:
