@@ -7,7 +7,8 @@ together: every node both share is the same node (samples, weight, value, impuri
 splits differ they are a tie (the same weighted impurity of the children); and every split of mlc's
 tree is checked against a brute-force search: the best split, the lowest feature index and then the
 lowest threshold among equal ones (the documented tie-break). Best-first growth (max_leaf_nodes),
-cost-complexity pruning and the Poisson criterion are checked the same way; splitter='random' draws
+cost-complexity pruning, the Poisson criterion, missing values and monotonic constraints are checked
+the same way; splitter='random' draws
 from mlc's generator, so its trees are compared by their mean held-out quality over 100 seeds.
 """
 import pickle
@@ -223,6 +224,67 @@ def test_cost_complexity_pruning_is_sklearns(regressor):
     assert stump.tree_.node_count == 1 and stump.get_depth() == 0
 
 
+@pytest.mark.parametrize("regressor", [False, True])
+@pytest.mark.parametrize("kw", [dict(min_samples_leaf=10), dict(max_leaf_nodes=25, min_samples_leaf=5)])
+def test_monotonic_constraints_as_sklearn(regressor, kw):
+    X, yc, yr, _ = generated()
+    cst = [1, 0, -1, 0, 0, 0, 0, 0]
+    y = yr if regressor else (yc > 0).astype(int)
+    cls, ref_cls = ((DecisionTreeRegressor, sktree.DecisionTreeRegressor) if regressor
+                    else (DecisionTreeClassifier, sktree.DecisionTreeClassifier))
+    ours = cls(monotonic_cst=cst, **kw).fit(X, y)
+    ref = ref_cls(monotonic_cst=cst, random_state=0, **kw).fit(X, y)
+    if regressor:  # no tie: scikit-learn's tree
+        assert_same_tree(ours, ref)
+    same, tied = assert_same_or_tied(ours, ref)
+    assert same >= 5
+    # the prediction moves with feature 0 and against feature 2, all else fixed
+    grid = np.repeat(X[:50], 21, axis=0)
+    for j, sign in ((0, 1), (2, -1)):
+        g = grid.copy()
+        g[:, j] = np.tile(np.linspace(-3, 3, 21), 50)
+        p = ours.predict(g) if regressor else ours.predict_proba(g)[:, 1]
+        assert (sign * np.diff(p.reshape(50, 21), axis=1) >= -1e-12).all()
+
+
+def with_missing(X, rate, seed):
+    X = X.copy()
+    rng = np.random.RandomState(seed)
+    X[rng.random_sample(X.shape) < rate] = np.nan
+    X[:, 5] = np.where(rng.random_sample(len(X)) < 0.3, np.nan, 1.0)  # constant but for its missing values
+    return X
+
+
+@pytest.mark.parametrize("rate", [0.05, 0.3])
+@pytest.mark.parametrize("regressor", [False, True])
+def test_missing_values_as_sklearn(rate, regressor):
+    X, yc, yr, w = generated()
+    X = with_missing(X, rate, 1)
+    cls, ref_cls, y, kw = ((DecisionTreeRegressor, sktree.DecisionTreeRegressor, yr, dict(min_samples_leaf=10))
+                           if regressor else
+                           (DecisionTreeClassifier, sktree.DecisionTreeClassifier, yc, dict(max_depth=4)))
+    ours = cls(**kw).fit(X, y)
+    ref = ref_cls(random_state=0, **kw).fit(X, y)
+    assert_same_tree(ours, ref)
+    inner = ours.tree_.children_left != -1
+    np.testing.assert_array_equal(ours.tree_.missing_go_to_left[inner], ref.tree_.missing_go_to_left[inner])
+    Xt = with_missing(generated(n=500, seed=7)[0], 0.2, 8)
+    np.testing.assert_array_equal(ours.apply(Xt), ref.apply(Xt))
+    np.testing.assert_allclose(ours.predict(Xt), ref.predict(Xt), rtol=1e-12, atol=1e-12)
+    # a tree fitted without missing values sends them to the larger side at predict time
+    clean = cls(**kw).fit(generated()[0], y)
+    np.testing.assert_array_equal(clean.apply(Xt), ref_cls(random_state=0, **kw).fit(generated()[0], y).apply(Xt))
+
+
+def test_missing_values_best_first_and_weights_up_to_ties():
+    X, yc, _, w = generated()
+    X = with_missing(X, 0.1, 2)
+    ours = DecisionTreeClassifier(max_leaf_nodes=30, min_samples_leaf=5).fit(X, yc, sample_weight=w)
+    ref = sktree.DecisionTreeClassifier(max_leaf_nodes=30, min_samples_leaf=5, random_state=0).fit(X, yc, sample_weight=w)
+    same, tied = assert_same_or_tied(ours, ref)
+    assert same >= 10 and ours.get_n_leaves() == 30
+
+
 @pytest.mark.parametrize("name", ["iris", "wine"])
 def test_every_split_is_the_first_best_split(name):
     X, y = load(name)
@@ -361,8 +423,12 @@ def test_bad_data():
     X, y = load("iris")
     with pytest.raises(ValueError, match="NaN"):
         DecisionTreeRegressor().fit(X, np.where(np.arange(len(y)) == 3, np.nan, y))
-    with pytest.raises(ValueError, match="NaN|infinity"):
-        DecisionTreeClassifier().fit(np.where(X > 7, np.nan, X), y)
+    with pytest.raises(ValueError, match="infinity"):
+        DecisionTreeClassifier().fit(np.where(X > 7, np.inf, X), y)
+    with pytest.raises(ValueError, match="NaN"):  # missing values: the best splitter only, for now
+        DecisionTreeClassifier(splitter="random").fit(np.where(X > 7, np.nan, X), y)
+    with pytest.raises(ValueError, match="NaN"):
+        DecisionTreeRegressor(criterion="poisson").fit(np.where(X > 7, np.nan, X), y)
     with pytest.raises(ValueError, match="Negative"):
         DecisionTreeClassifier().fit(X, y, sample_weight=-np.ones(len(y)))
     with pytest.raises(ValueError, match="sample"):
@@ -377,8 +443,12 @@ def test_bad_data():
         DecisionTreeClassifier().fit(X, y + 0.5)
     with pytest.raises(ValueError, match="max_leaf_nodes"):
         DecisionTreeClassifier(max_leaf_nodes=1).fit(X, y)
-    with pytest.raises(NotImplementedError, match="monotonic_cst"):
-        DecisionTreeClassifier(monotonic_cst=[0, 0, 0, 0]).fit(X, y)
+    with pytest.raises(ValueError, match="multiclass"):
+        DecisionTreeClassifier(monotonic_cst=[0, 1, 0, 0]).fit(X, y)
+    with pytest.raises(ValueError, match="monotonic_cst"):
+        DecisionTreeRegressor(monotonic_cst=[0, 2, 0, 0]).fit(X, y)
+    with pytest.raises(ValueError, match="monotonic_cst has shape"):
+        DecisionTreeRegressor(monotonic_cst=[0, 1]).fit(X, y)
     est = DecisionTreeClassifier().fit(X, y)
     with pytest.raises(ValueError, match="features"):
         est.predict(X[:, :3])

@@ -13,24 +13,27 @@ static PyObject *copy_out(const void *src, npy_intp n, npy_intp cols, int typenu
 }
 
 /* tree_fit(X, y, sample_weight, n_classes, criterion, max_depth, min_samples_split, min_samples_leaf,
- * max_features, min_weight_leaf, min_impurity_decrease, seed, max_leaf_nodes=-1, splitter=0, n_threads=1) -> (children_left,
- * children_right, feature, threshold, value (M, V), impurity, n_node_samples, weighted_n_node_samples,
- * missing_go_to_left, max_depth). X (N, D) float32, y (N) float64 (class codes when n_classes > 0). */
+ * max_features, min_weight_leaf, min_impurity_decrease, seed, max_leaf_nodes=-1, splitter=0,
+ * monotonic_cst=None, n_threads=1) -> (children_left, children_right, feature, threshold, value (M, V),
+ * impurity, n_node_samples, weighted_n_node_samples, missing_go_to_left, max_depth). X (N, D) float32,
+ * y (N) float64 (class codes when n_classes > 0). */
 static PyObject *tree_fit(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
     static char *kwlist[] = {"X", "y", "sample_weight", "n_classes", "criterion", "max_depth",
                              "min_samples_split", "min_samples_leaf", "max_features", "min_weight_leaf",
-                             "min_impurity_decrease", "seed", "max_leaf_nodes", "splitter", "n_threads", NULL};
-    PyObject *xo, *yo, *wo;
+                             "min_impurity_decrease", "seed", "max_leaf_nodes", "splitter", "monotonic_cst",
+                             "n_threads", NULL};
+    PyObject *xo, *yo, *wo, *mco = Py_None;
     long long c, max_depth, mss, msl, mf, max_leaf_nodes = -1;
     unsigned long long seed;
     double mwl, mid;
     int criterion, splitter = 0, n_threads = 1;
-    PyArrayObject *X = NULL, *y = NULL, *w = NULL;
+    PyArrayObject *X = NULL, *y = NULL, *w = NULL, *mc = NULL;
     mlc_tree tree;
     mlc_tree_init(&tree, 1);
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOLiLLLLddK|Lii", kwlist, &xo, &yo, &wo, &c, &criterion,
-                                     &max_depth, &mss, &msl, &mf, &mwl, &mid, &seed, &max_leaf_nodes, &splitter, &n_threads))
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOLiLLLLddK|LiOi", kwlist, &xo, &yo, &wo, &c, &criterion,
+                                     &max_depth, &mss, &msl, &mf, &mwl, &mid, &seed, &max_leaf_nodes, &splitter, &mco,
+                                     &n_threads))
         return NULL;
     X = mlc_bind_array(xo, NPY_FLOAT32, 2, "X");
     if (X == NULL) goto fail;
@@ -38,13 +41,16 @@ static PyObject *tree_fit(PyObject *self, PyObject *args, PyObject *kwds) {
     y = mlc_bind_array(yo, NPY_FLOAT64, 1, "y");
     if (y == NULL || mlc_bind_check_dim(y, 0, n, "y") < 0) goto fail;
     if (mlc_bind_weights(wo, NPY_FLOAT64, n, &w) < 0) goto fail;
+    if (mlc_bind_optional(mco, NPY_INT8, d, "monotonic_cst", &mc) < 0) goto fail;
     if (n < 1 || d < 1) {
         PyErr_SetString(PyExc_ValueError, "X: a tree needs at least one sample and one feature");
         goto fail;
     }
-    const mlc_tree_params params = {.criterion = criterion, .splitter = splitter, .max_depth = max_depth, .min_samples_split = mss,
-                                    .min_samples_leaf = msl, .max_features = mf, .max_leaf_nodes = max_leaf_nodes,
-                                    .min_weight_leaf = mwl, .min_impurity_decrease = mid, .seed = (uint64_t)seed};
+    const mlc_tree_params params = {.criterion = criterion, .splitter = splitter, .max_depth = max_depth,
+                                    .min_samples_split = mss, .min_samples_leaf = msl, .max_features = mf,
+                                    .max_leaf_nodes = max_leaf_nodes,
+                                    .min_weight_leaf = mwl, .min_impurity_decrease = mid, .seed = (uint64_t)seed,
+                                    .monotonic_cst = mlc_bind_data(mc)};
     if (mlc_bind_check_params(mlc_tree_check_params(&params, d, c)) < 0) goto fail;
     mlc_tree_init(&tree, c);
     if (n_threads < 1) n_threads = 1;
@@ -65,12 +71,14 @@ static PyObject *tree_fit(PyObject *self, PyObject *args, PyObject *kwds) {
     Py_DECREF(X);
     Py_DECREF(y);
     Py_XDECREF(w);
+    Py_XDECREF(mc);
     return out;
 fail:
     mlc_tree_free(&tree);
     Py_XDECREF(X);
     Py_XDECREF(y);
     Py_XDECREF(w);
+    Py_XDECREF(mc);
     return NULL;
 }
 
@@ -247,8 +255,8 @@ PyMethodDef mlc_tree_methods[] = {
      "path_alpha, path_impurity): minimal cost-complexity pruning"},
     {"tree_fit", MLC_BIND_FN(tree_fit), MLC_BIND_KW,
      "tree_fit(X, y, sample_weight, n_classes, criterion, max_depth, min_samples_split, min_samples_leaf, "
-     "max_features, min_weight_leaf, min_impurity_decrease, seed, max_leaf_nodes=-1, splitter=0, n_threads=1) -> the node arrays "
-     "of a CART tree"},
+     "max_features, min_weight_leaf, min_impurity_decrease, seed, max_leaf_nodes=-1, splitter=0, monotonic_cst=None, "
+     "n_threads=1) -> the node arrays of a CART tree"},
     {"tree_apply", MLC_BIND_FN(tree_apply), MLC_BIND_KW,
      "tree_apply(X, children_left, children_right, feature, threshold, missing_go_to_left, n_threads=1) -> leaf ids"},
     {"tree_predict", MLC_BIND_FN(tree_predict), MLC_BIND_KW,

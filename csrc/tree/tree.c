@@ -1,4 +1,4 @@
-/* tree.c: CART (see tree.h): the tree's block, the depth-first builder, the descent of rows.
+/* tree.c: CART (see tree.h): the tree's block, the depth-first and best-first builders.
  *
  * Builder (Breiman et al. 1984, "Classification and Regression Trees"; scikit-learn's
  * DepthFirstTreeBuilder + BestSplitter + Gini/Entropy/MSE criteria): a node of samples S is split on
@@ -7,11 +7,11 @@
  *
  * Instead of sorting each node's samples per feature (scikit-learn's cost, N log N per feature and
  * level), each feature is sorted once (an LSD radix sort on the float32 bits, stable: equal values stay
- * in sample order) and keeps its sorted (value, sample) pairs partitioned by node: a node owns the same
- * range [start, end) of every feature's arrays, and a split partitions each feature's range stably into
- * the left child's samples then the right child's. Search and partition are one pass per feature, in
- * parallel over features; the best split is chosen in feature order after the parallel search, so the
- * tree is the same for any thread count.
+ * in sample order, missing values (NaN) last) and keeps its sorted (value, sample) pairs partitioned by
+ * node: a node owns the same range [start, end) of every feature's arrays, and a split partitions each
+ * feature's range stably into the left child's samples then the right child's. Search and partition
+ * are one pass per feature, in parallel over features; the best split is chosen in feature order after
+ * the parallel search, so the tree is the same for any thread count.
  *
  * The kernels are dispatched per CPU level (core/dispatch.h); every level gives the same tree.
  */
@@ -71,23 +71,18 @@ const char *mlc_tree_check_params(const mlc_tree_params *params, int64_t d, int6
     if (params->min_samples_leaf < 1) return "min_samples_leaf must be >= 1";
     if (params->max_features < 1 || params->max_features > d) return "max_features must be in [1, n_features]";
     if (params->max_leaf_nodes == 1) return "max_leaf_nodes must be >= 2 (or < 1: no limit)";
+    if (params->monotonic_cst != NULL) {
+        if (c > 2) return "monotonic constraints are not supported with multiclass classification";
+        for (int64_t j = 0; j < d; j++)
+            if (params->monotonic_cst[j] < -1 || params->monotonic_cst[j] > 1)
+                return "monotonic_cst must hold -1, 0 or 1";
+    }
     if (!(params->min_weight_leaf >= 0.0)) return "min_weight_leaf must be >= 0";
     if (!(params->min_impurity_decrease >= 0.0)) return "min_impurity_decrease must be >= 0";
     if (d > INT32_MAX) return "too many features";
     return NULL;
 }
 
-const char *mlc_tree_check_nodes(const int64_t *children_left, const int64_t *children_right,
-                                 const int64_t *feature, int64_t m, int64_t d) {
-    if (m < 1) return "a tree has at least one node";
-    for (int64_t k = 0; k < m; k++) {
-        const int64_t l = children_left[k], r = children_right[k];
-        if (l == MLC_TREE_LEAF && r == MLC_TREE_LEAF) continue;
-        if (l <= k || l >= m || r <= k || r >= m) return "a child id is out of range or not after its parent";
-        if (feature[k] < 0 || feature[k] >= d) return "a split feature is out of range";
-    }
-    return NULL;
-}
 #endif
 
 /* A new node (its parent's child link set); its id, or -1 when the block cannot grow. */
@@ -132,8 +127,10 @@ static int64_t add_node(mlc_tree *t, int64_t parent, int is_left) {
 /* The best split of one feature at one node. */
 typedef struct {
     double proxy, threshold;
-    int64_t pos; /* left child = sorted positions [start, pos); end when there is none */
+    int64_t pos;      /* left child = sorted positions [start, pos) (+ the missing ones); end: none */
     int nonconstant;
+    int missing_left; /* the missing values, sorted positions [end_nm, end), go left */
+    int64_t end_nm;
 } candidate;
 
 typedef struct {
@@ -152,6 +149,7 @@ typedef struct {
     int criterion, n_threads;
     const mlc_tree_params *params;
     double min_weight_leaf, w_total;
+    double lower, upper; /* the node's bounds of the monotonic constraints (-inf, +inf without) */
 } fit_ctx;
 
 /* The calling OpenMP thread's scratch: N floats and N int32 (partition, sort), then 2 N uint32 (sort),
@@ -162,6 +160,7 @@ static char *scratch_of(const fit_ctx *f) { return f->thread_scratch + (size_t)o
 
 /* The float's bits as an unsigned key in the float's order (negatives flipped, positives' sign set). */
 static inline uint32_t float_key(float v) {
+    if (isnan(v)) return UINT32_MAX; // missing values last, whatever their sign bit
     uint32_t u;
     memcpy(&u, &v, sizeof u);
     return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
@@ -236,65 +235,114 @@ static inline double regression_proxy(double sl, double sr, double wl, double wr
     return -pl - pr;
 }
 
-/* The best split of feature j on the node's range [start, end) (its sorted values and samples). */
-static candidate search_feature(const fit_ctx *f, int64_t j, int64_t start, int64_t end, double w_node) {
-    candidate best = {-INFINITY, 0.0, end, 0};
+/* Keeps the candidate left = [start, q) of the non-missing values (and the missing ones when missing_left)
+ * if it leaves min_samples_leaf samples on each side, its children's values (VL, VR) keep the monotonic
+ * constraint cst of the feature inside the node's bounds, it leaves min_weight_leaf weight on each side,
+ * and it beats *best (scikit-learn's order of the checks). */
+#define TREE_CONSIDER(VL, VR, PROXY, THRESHOLD)                                                           \
+    do {                                                                                                  \
+        const int64_t n_left = q - start + (missing_left ? n_missing : 0);                                \
+        if (n_left < msl || end - start - n_left < msl) break;                                            \
+        const double wr = w_node - wl;                                                                    \
+        if (cst != 0 && !monotonic_ok((VL), (VR), cst, f->lower, f->upper)) break;                        \
+        if (wl < mwl || wr < mwl) break;                                                                  \
+        const double proxy = (PROXY);                                                                     \
+        if (proxy > best->proxy) {                                                                        \
+            best->proxy = proxy;                                                                          \
+            best->pos = q;                                                                                \
+            best->threshold = (THRESHOLD);                                                                \
+            best->missing_left = missing_left;                                                            \
+        }                                                                                                 \
+    } while (0)
+
+/* scikit-learn's _check_monotonicity: both children's values within [lower, upper], ordered as cst says. */
+static inline int monotonic_ok(double vl, double vr, int cst, double lower, double upper) {
+    return (vl >= lower) & (vr >= lower) & (vl <= upper) & (vr <= upper) & ((vl - vr) * cst <= 0);
+}
+
+/* One pass over feature j's sorted non-missing values [start, end_nm) of the node [start, end) (its
+ * missing values sorted last, [end_nm, end)): left starts as the missing values' sums when missing_left
+ * (scikit-learn's second pass), else empty, and a candidate lies between two values more than 1e-7
+ * apart; the first pass also tries all non-missing values left, the missing ones right (threshold +inf). */
+static void scan_feature(const fit_ctx *f, int64_t j, int64_t start, int64_t end_nm,
+                         int64_t end, double w_node, int missing_left, double *left, double wl, double sl,
+                         candidate *best) {
+    const int64_t msl = f->params->min_samples_leaf, n_missing = end - end_nm;
+    const double mwl = f->min_weight_leaf, *w = f->w;
     const float *v = f->vals + j * f->n;
     const int32_t *s = f->sidx + j * f->n;
-    if (v[end - 1] <= v[start] + TREE_FEATURE_THRESHOLD) return best; // constant at this node
-    best.nonconstant = 1;
-    const int64_t msl = f->params->min_samples_leaf;
-    const double mwl = f->min_weight_leaf;
-    const double *w = f->w;
-    double wl = 0.0;
+    const int cst = f->params->monotonic_cst != NULL ? f->params->monotonic_cst[j] : 0;
+    const int last = !missing_left && n_missing > 0;
     if (f->c > 0) {
-        double *left = (double *)(scratch_of(f) + 2 * mlc_line_bytes((size_t)f->n * 8));
-        memset(left, 0, (size_t)f->c * sizeof(double));
         const int entropy = f->criterion == MLC_TREE_CRITERION_ENTROPY;
-        for (int64_t p = start; p < end - 1; p++) {
+        for (int64_t p = start; p < end_nm - 1 + last; p++) {
             const int32_t i = s[p];
             left[f->code[i]] += w[i];
             wl += w[i];
-            // a candidate between sorted positions p and p + 1: left = [start, p + 1)
-            if (!(v[p + 1] > v[p] + TREE_FEATURE_THRESHOLD)) continue;
-            if (p + 1 - start < msl || end - p - 1 < msl) continue;
-            const double wr = w_node - wl;
-            if (wl < mwl || wr < mwl) continue;
-            const double proxy = class_proxy(left, f->total, f->c, wl, wr, entropy);
-            if (proxy > best.proxy) {
-                best.proxy = proxy;
-                best.pos = p + 1;
-                best.threshold = v[p] / 2.0 + v[p + 1] / 2.0;
-            }
+            const int64_t q = p + 1; // a candidate between sorted positions p and q
+            if (q == end_nm)
+                TREE_CONSIDER(left[0] / wl, (f->total[0] - left[0]) / wr,
+                              class_proxy(left, f->total, f->c, wl, wr, entropy), INFINITY);
+            else if (v[q] > v[p] + TREE_FEATURE_THRESHOLD)
+                TREE_CONSIDER(left[0] / wl, (f->total[0] - left[0]) / wr,
+                              class_proxy(left, f->total, f->c, wl, wr, entropy), v[p] / 2.0 + v[q] / 2.0);
         }
-        return best;
+        return;
     }
     const double *y = f->y, sum = f->total[0];
     const int poisson = f->criterion == MLC_TREE_CRITERION_POISSON;
-    double sl = 0.0;
-    for (int64_t p = start; p < end - 1; p++) {
+    for (int64_t p = start; p < end_nm - 1 + last; p++) {
         const int32_t i = s[p];
         sl += w[i] * y[i];
         wl += w[i];
-        if (!(v[p + 1] > v[p] + TREE_FEATURE_THRESHOLD)) continue;
-        if (p + 1 - start < msl || end - p - 1 < msl) continue;
-        const double wr = w_node - wl;
-        if (wl < mwl || wr < mwl) continue;
-        const double sr = sum - sl;
-        const double proxy = regression_proxy(sl, sr, wl, wr, poisson);
-        if (proxy > best.proxy) {
-            best.proxy = proxy;
-            best.pos = p + 1;
-            best.threshold = v[p] / 2.0 + v[p + 1] / 2.0;
-        }
+        const int64_t q = p + 1;
+        if (q == end_nm)
+            TREE_CONSIDER(sl / wl, (sum - sl) / wr, regression_proxy(sl, sum - sl, wl, wr, poisson), INFINITY);
+        else if (v[q] > v[p] + TREE_FEATURE_THRESHOLD)
+            TREE_CONSIDER(sl / wl, (sum - sl) / wr, regression_proxy(sl, sum - sl, wl, wr, poisson),
+                          v[p] / 2.0 + v[q] / 2.0);
     }
+}
+#undef TREE_CONSIDER
+
+/* The first position of the missing values (NaN, sorted last) in feature j's range [start, end). */
+static inline int64_t end_non_missing(const float *v, int64_t start, int64_t end) {
+    while (end > start && isnan(v[end - 1])) end--;
+    return end;
+}
+
+/* The best split of feature j on the node's range [start, end) (its sorted values and samples): missing
+ * values right, then (when there are some) left, as scikit-learn's BestSplitter's two passes. */
+static candidate search_feature(const fit_ctx *f, int64_t j, int64_t start, int64_t end, double w_node) {
+    candidate best = {-INFINITY, 0.0, end, 0, 0, end};
+    const float *v = f->vals + j * f->n;
+    const int32_t *s = f->sidx + j * f->n;
+    const int64_t end_nm = end_non_missing(v, start, end);
+    if (end_nm == start || (end_nm == end && v[end - 1] <= v[start] + TREE_FEATURE_THRESHOLD))
+        return best; // constant at this node
+    best.nonconstant = 1;
+    best.end_nm = end_nm;
+    double *left = (double *)(scratch_of(f) + 2 * mlc_line_bytes((size_t)f->n * 8));
+    const int64_t nv = MLC_MAX(f->c, 1);
+    memset(left, 0, (size_t)nv * sizeof(double));
+    scan_feature(f, j, start, end_nm, end, w_node, 0, left, 0.0, 0.0, &best);
+    if (end_nm == end) return best;
+    double wm = 0.0, sm = 0.0; // the missing values' sums: the second pass's start
+    memset(left, 0, (size_t)nv * sizeof(double));
+    for (int64_t p = end_nm; p < end; p++) {
+        const int32_t i = s[p];
+        if (f->c > 0) left[f->code[i]] += f->w[i];
+        else sm += f->w[i] * f->y[i];
+        wm += f->w[i];
+    }
+    scan_feature(f, j, start, end_nm, end, w_node, 1, left, wm, sm, &best);
     return best;
 }
 
 /* The random splitter's split of feature j (scikit-learn's RandomSplitter): at the threshold drawn for
  * it, f->draw[j], uniform between the node's smallest and largest value; left = the values <= it. */
 static candidate random_feature(const fit_ctx *f, int64_t j, int64_t start, int64_t end, double w_node) {
-    candidate best = {-INFINITY, 0.0, end, 0};
+    candidate best = {-INFINITY, 0.0, end, 0, 0, end};
     const float *v = f->vals + j * f->n;
     const int32_t *s = f->sidx + j * f->n;
     if (v[end - 1] <= v[start] + TREE_FEATURE_THRESHOLD) return best;
@@ -317,10 +365,16 @@ static candidate random_feature(const fit_ctx *f, int64_t j, int64_t start, int6
         wl += f->w[i];
     }
     const double wr = w_node - wl;
+    const int cst = f->params->monotonic_cst != NULL ? f->params->monotonic_cst[j] : 0;
+    if (cst != 0) {
+        const double vl = f->c > 0 ? left[0] / wl : sl / wl;
+        const double vr = f->c > 0 ? (f->total[0] - left[0]) / wr : (f->total[0] - sl) / wr;
+        if (!monotonic_ok(vl, vr, cst, f->lower, f->upper)) return best;
+    }
     if (wl < f->min_weight_leaf || wr < f->min_weight_leaf) return best;
     if (f->c > 0) best.proxy = class_proxy(left, f->total, f->c, wl, wr, f->criterion == MLC_TREE_CRITERION_ENTROPY);
     else best.proxy = regression_proxy(sl, f->total[0] - sl, wl, wr, f->criterion == MLC_TREE_CRITERION_POISSON);
-    if (best.proxy == -INFINITY) return (candidate){-INFINITY, 0.0, end, 1};
+    if (best.proxy == -INFINITY) return (candidate){-INFINITY, 0.0, end, 1, 0, end};
     best.pos = pos;
     best.threshold = thr;
     return best;
@@ -459,8 +513,12 @@ static void partition_node(fit_ctx *f, int64_t start, int64_t end, int64_t split
 
 /* A node added to the tree, with its best split (pos = end: a leaf). */
 typedef struct {
-    int64_t id, start, end, depth, feature, pos;
+    int64_t id, start, end, depth, feature;
+    int64_t pos;                  /* the children's samples: [start, pos) | [pos, end) once split */
+    int64_t split_pos, end_nm;    /* the split feature's candidate position and first missing value */
+    int missing_left;
     double imp_left, imp_right, improvement;
+    double lower, upper, middle;  /* the value bounds of the monotonic constraints; the children's mean */
 } node_rec;
 
 /* Adds the node of samples [start, end) (child of parent, or the root when parent < 0): its weight,
@@ -468,7 +526,7 @@ typedef struct {
  * rule makes it a leaf, its best split, the children's impurities and the improvement, as scikit-learn's
  * node_reset / node_split / _add_node. *r out. */
 static int make_node(fit_ctx *f, mlc_tree *tree, mlc_rng *rng, int64_t start, int64_t end, int64_t depth,
-                     int64_t parent, int is_left, double impurity, node_rec *r) {
+                     int64_t parent, int is_left, double impurity, double lower, double upper, node_rec *r) {
     const mlc_tree_params *params = f->params;
     const int64_t n_node = end - start, V = tree->n_values, nv = MLC_MAX(f->c, 1);
     double sq = 0.0;
@@ -477,15 +535,19 @@ static int make_node(fit_ctx *f, mlc_tree *tree, mlc_rng *rng, int64_t start, in
     int is_leaf = depth >= params->max_depth || n_node < params->min_samples_split ||
                   n_node < 2 * params->min_samples_leaf || wn < 2.0 * params->min_weight_leaf ||
                   impurity <= TREE_EPSILON;
-    candidate best = {0.0, 0.0, end, 0};
-    *r = (node_rec){-1, start, end, depth, MLC_TREE_UNDEFINED, end, impurity, impurity, 0.0};
+    candidate best = {0.0, 0.0, end, 0, 0, end};
+    *r = (node_rec){-1, start, end, depth, MLC_TREE_UNDEFINED, end, end, end, 0, impurity, impurity, 0.0,
+                    lower, upper, 0.0};
+    f->lower = lower;
+    f->upper = upper;
     if (!is_leaf) {
         search_node(f, rng, start, end, wn, &best, &r->feature);
         if (best.pos < end) { // the children's sums and impurities, and the improvement
             const int32_t *s = f->sidx + r->feature * f->n;
             double *left = f->total + nv, *right = left + nv, wl = 0.0, sq_left = 0.0;
             memset(left, 0, (size_t)nv * sizeof(double));
-            for (int64_t q = start; q < best.pos; q++) {
+            for (int64_t q = start; q < end; q++) {
+                if (!(q < best.pos || (best.missing_left && q >= best.end_nm))) continue;
                 const int32_t i = s[q];
                 if (f->c > 0) left[f->code[i]] += f->w[i];
                 else {
@@ -499,6 +561,7 @@ static int make_node(fit_ctx *f, mlc_tree *tree, mlc_rng *rng, int64_t start, in
             r->imp_left = impurity_of(f, left, sq_left, wl, s, start, best.pos);
             r->imp_right = impurity_of(f, right, sq - sq_left, wr, s, best.pos, end);
             r->improvement = (wn / f->w_total) * (impurity - (wr / wn * r->imp_right) - (wl / wn * r->imp_left));
+            r->middle = left[0] / (2 * wl) + right[0] / (2 * wr);
             is_leaf = r->improvement + TREE_EPSILON < params->min_impurity_decrease;
         } else is_leaf = 1;
     }
@@ -508,25 +571,48 @@ static int make_node(fit_ctx *f, mlc_tree *tree, mlc_rng *rng, int64_t start, in
     tree->impurity[id] = impurity;
     tree->n_node_samples[id] = n_node;
     tree->weighted_n_node_samples[id] = wn;
-    for (int64_t k = 0; k < V; k++) tree->value[id * V + k] = f->total[k] / wn;
+    double *value = tree->value + id * V;
+    for (int64_t k = 0; k < V; k++) value[k] = f->total[k] / wn;
+    if (params->monotonic_cst != NULL) { // scikit-learn's clip_node_value
+        if (value[0] < lower) value[0] = lower;
+        else if (value[0] > upper) value[0] = upper;
+        if (f->c > 0) value[1] = 1 - value[0];
+    }
     if (depth > tree->max_depth) tree->max_depth = depth;
     if (is_leaf) {
         r->pos = end;
         r->improvement = 0.0;
         return MLC_OK;
     }
-    r->pos = best.pos;
+    const int64_t n_left = best.pos - start + (best.missing_left ? end - best.end_nm : 0);
+    r->pos = start + n_left;
+    r->split_pos = best.pos;
+    r->end_nm = best.end_nm;
+    r->missing_left = best.missing_left;
     tree->feature[id] = r->feature;
     tree->threshold[id] = best.threshold;
-    tree->missing_go_to_left[id] = best.pos - start > end - best.pos; // no missing values: the larger side
+    // no missing value here: predict sends them to the larger side, as scikit-learn's
+    tree->missing_go_to_left[id] = best.end_nm == end ? n_left > end - start - n_left : best.missing_left;
     return MLC_OK;
 }
 
 /* Splits the samples of r's node: every feature's range partitioned into [start, pos) | [pos, end). */
 static void split_samples(fit_ctx *f, const node_rec *r) {
     const int32_t *s = f->sidx + r->feature * f->n;
-    for (int64_t q = r->start; q < r->end; q++) f->go_left[s[q]] = q < r->pos;
-    partition_node(f, r->start, r->end, r->feature);
+    for (int64_t q = r->start; q < r->end; q++)
+        f->go_left[s[q]] = q < r->split_pos || (r->missing_left && q >= r->end_nm);
+    // sorted by the split feature, its range is already partitioned unless the missing values go left
+    partition_node(f, r->start, r->end, r->missing_left ? -1 : r->feature);
+}
+
+/* The value bounds of r's children (scikit-learn's builders): a constrained split feature splits the
+ * node's range at the children's mean, increasing (cst 1) or decreasing (-1) from left to right. */
+static void child_bounds(const fit_ctx *f, const node_rec *r, double *left, double *right) {
+    const int cst = f->params->monotonic_cst != NULL ? f->params->monotonic_cst[r->feature] : 0;
+    left[0] = right[0] = r->lower;
+    left[1] = right[1] = r->upper;
+    if (cst == 1) left[1] = right[0] = r->middle;
+    else if (cst == -1) left[0] = right[1] = r->middle;
 }
 
 /* A growable array of T: 0, or MLC_ENOMEM. */
@@ -554,17 +640,18 @@ static int grow_depth_first(fit_ctx *f, mlc_tree *tree, mlc_rng *rng, const mlc_
     typedef struct {
         int64_t start, end, depth, parent;
         int is_left;
-        double impurity;
+        double impurity, lower, upper;
     } frame;
     int64_t cap = 64, size = 0, work = 0, settled = 0;
     frame *stack = mlc_malloc((size_t)cap * sizeof(frame));
     if (stack == NULL) return MLC_ENOMEM;
     int status = MLC_OK;
-    stack[size++] = (frame){0, f->n, 0, -1, 0, INFINITY};
+    stack[size++] = (frame){0, f->n, 0, -1, 0, INFINITY, -INFINITY, INFINITY};
     while (size > 0 && status == MLC_OK) {
         const frame fr = stack[--size];
         node_rec r;
-        if ((status = make_node(f, tree, rng, fr.start, fr.end, fr.depth, fr.parent, fr.is_left, fr.impurity, &r)))
+        if ((status = make_node(f, tree, rng, fr.start, fr.end, fr.depth, fr.parent, fr.is_left, fr.impurity,
+                                fr.lower, fr.upper, &r)))
             break;
         if (r.pos == r.end) {
             settled += r.end - r.start;
@@ -572,8 +659,10 @@ static int grow_depth_first(fit_ctx *f, mlc_tree *tree, mlc_rng *rng, const mlc_
         }
         split_samples(f, &r);
         if ((status = grow((void **)&stack, &cap, size + 2, sizeof(frame)))) break;
-        stack[size++] = (frame){r.pos, r.end, r.depth + 1, r.id, 0, r.imp_right};
-        stack[size++] = (frame){r.start, r.pos, r.depth + 1, r.id, 1, r.imp_left};
+        double lb[2], rb[2];
+        child_bounds(f, &r, lb, rb);
+        stack[size++] = (frame){r.pos, r.end, r.depth + 1, r.id, 0, r.imp_right, rb[0], rb[1]};
+        stack[size++] = (frame){r.start, r.pos, r.depth + 1, r.id, 1, r.imp_left, lb[0], lb[1]};
         if (tick(p, &work, 2 * (r.end - r.start) * f->d, settled, f->n)) status = MLC_EINTERRUPTED;
     }
     mlc_free(stack);
@@ -586,7 +675,7 @@ static int grow_best_first(fit_ctx *f, mlc_tree *tree, mlc_rng *rng, const mlc_p
     int64_t cap = 64, size = 0, work = 0, settled = 0, splits_left = f->params->max_leaf_nodes - 1;
     node_rec *heap = mlc_malloc((size_t)cap * sizeof(node_rec)); // a max-heap on improvement
     if (heap == NULL) return MLC_ENOMEM;
-    int status = make_node(f, tree, rng, 0, f->n, 0, -1, 0, INFINITY, &heap[0]);
+    int status = make_node(f, tree, rng, 0, f->n, 0, -1, 0, INFINITY, -INFINITY, INFINITY, &heap[0]);
     size = status == MLC_OK;
     while (size > 0 && status == MLC_OK) {
         const node_rec r = heap[0];
@@ -611,8 +700,12 @@ static int grow_best_first(fit_ctx *f, mlc_tree *tree, mlc_rng *rng, const mlc_p
         splits_left--;
         split_samples(f, &r);
         node_rec kids[2];
-        if ((status = make_node(f, tree, rng, r.start, r.pos, r.depth + 1, r.id, 1, r.imp_left, &kids[0])) ||
-            (status = make_node(f, tree, rng, r.pos, r.end, r.depth + 1, r.id, 0, r.imp_right, &kids[1])) ||
+        double lb[2], rb[2];
+        child_bounds(f, &r, lb, rb);
+        if ((status = make_node(f, tree, rng, r.start, r.pos, r.depth + 1, r.id, 1, r.imp_left, lb[0], lb[1],
+                                &kids[0])) ||
+            (status = make_node(f, tree, rng, r.pos, r.end, r.depth + 1, r.id, 0, r.imp_right, rb[0], rb[1],
+                                &kids[1])) ||
             (status = grow((void **)&heap, &cap, size + 2, sizeof(node_rec))))
             break;
         for (int q = 0; q < 2; q++) { // sift up
@@ -680,41 +773,4 @@ int MLC_ISA(mlc_tree_fit)(mlc_tree *tree, const float *X, const double *y, const
 done:
     mlc_free(a.base);
     return status;
-}
-
-/* ---- the descent ------------------------------------------------------------------------------------ */
-
-static inline int64_t descend(const float *x, const int64_t *cl, const int64_t *cr, const int64_t *feature,
-                              const double *threshold, const uint8_t *mgl) {
-    int64_t k = 0;
-    while (cl[k] != MLC_TREE_LEAF) {
-        const float v = x[feature[k]];
-        if (isnan(v)) k = mgl[k] ? cl[k] : cr[k];
-        else k = (double)v <= threshold[k] ? cl[k] : cr[k];
-    }
-    return k;
-}
-
-int MLC_ISA(mlc_tree_apply)(int64_t *leaf, const float *X, const int64_t *children_left,
-                            const int64_t *children_right, const int64_t *feature, const double *threshold,
-                            const uint8_t *missing_go_to_left, int64_t n, int64_t d, int n_threads) {
-    const int nthr = mlc_team_size(n * 64, n_threads);
-#pragma omp parallel for num_threads(nthr) schedule(static)
-    for (int64_t i = 0; i < n; i++)
-        leaf[i] = descend(X + i * d, children_left, children_right, feature, threshold, missing_go_to_left);
-    return MLC_OK;
-}
-
-int MLC_ISA(mlc_tree_predict)(double *out, const float *X, const int64_t *children_left,
-                              const int64_t *children_right, const int64_t *feature, const double *threshold,
-                              const uint8_t *missing_go_to_left, const double *value, int64_t n, int64_t d,
-                              int64_t v, int n_threads) {
-    const int nthr = mlc_team_size(n * (64 + v), n_threads);
-#pragma omp parallel for num_threads(nthr) schedule(static)
-    for (int64_t i = 0; i < n; i++) {
-        const int64_t k =
-            descend(X + i * d, children_left, children_right, feature, threshold, missing_go_to_left);
-        memcpy(out + i * v, value + k * v, (size_t)v * sizeof(double));
-    }
-    return MLC_OK;
 }

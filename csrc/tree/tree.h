@@ -11,7 +11,9 @@
  * A node is split on the feature and threshold whose children have the lowest weighted impurity
  * (scikit-learn's proxy of it, computed with the same operations): the candidates of a feature lie
  * between two sorted values more than 1e-7 apart (scikit-learn's FEATURE_THRESHOLD, in float32), the
- * threshold is their midpoint. Ties: the features are visited in index order (a random order when
+ * threshold is their midpoint. Missing values (NaN) are tried on both sides of each candidate (and alone
+ * on the right, threshold +inf), as scikit-learn >= 1.3 does; missing_go_to_left records their side
+ * (the larger child's where the node had none). Ties: the features are visited in index order (a random order when
  * max_features < D) and the first best candidate wins, so among equal splits the lowest feature index
  * and then the lowest threshold is kept (scikit-learn keeps the first of its own random feature order).
  */
@@ -51,6 +53,9 @@ typedef struct {
     double min_weight_leaf;       /* >= 0, a weight */
     double min_impurity_decrease; /* >= 0 */
     uint64_t seed;                /* the draws: features when max_features < D, random thresholds */
+    const int8_t *monotonic_cst;  /* (D) in, or NULL: -1, 0, 1 per feature: the value (a regressor's mean,
+                                     a binary classifier's proportion of class 0) decreases, is free,
+                                     increases with the feature (scikit-learn's monotonic_cst) */
 } mlc_tree_params;
 
 /* NULL, or why the parameters cannot fit D features and C classes. */

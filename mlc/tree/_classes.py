@@ -39,8 +39,6 @@ class _BaseDecisionTree(BaseEstimator):
         """scikit-learn's parameter constraints and the counts its builder receives."""
         if self.splitter not in ("best", "random"):
             raise ValueError(f"splitter must be 'best' or 'random', got {self.splitter!r}.")
-        if self.monotonic_cst is not None:
-            raise NotImplementedError("monotonic_cst is not implemented yet: leave it None.")
         if self.max_leaf_nodes is not None:
             check_scalar(self.max_leaf_nodes, "max_leaf_nodes", numbers.Integral, min_val=2)
         check_scalar(self.ccp_alpha, "ccp_alpha", numbers.Real, min_val=0.0)
@@ -97,11 +95,12 @@ class _BaseDecisionTree(BaseEstimator):
             w = expanded if w is None else w * expanded
         min_weight_leaf = mwf * (n_samples if w is None else float(np.sum(w)))
         seed = seed_from_random_state(self.random_state)
+        monotonic_cst = self._monotonic_cst(n_features, n_classes)
         self.max_features_ = max_features
         arrays = _mlc.tree_fit(X, np.ascontiguousarray(y, dtype=np.float64), w, n_classes, criterion, max_depth,
                                mss, msl, max_features, min_weight_leaf, mid, seed,
                                max_leaf_nodes=-1 if self.max_leaf_nodes is None else int(self.max_leaf_nodes),
-                               splitter=_mlc.ENUMS["tree_splitter"][self.splitter],
+                               splitter=_mlc.ENUMS["tree_splitter"][self.splitter], monotonic_cst=monotonic_cst,
                                n_threads=get_num_threads())
         self.tree_ = Tree(n_features, [max(n_classes, 1)], 1, arrays)
         if self.ccp_alpha > 0.0:
@@ -117,8 +116,32 @@ class _BaseDecisionTree(BaseEstimator):
         _, alphas, impurities = est.tree_._prune(np.inf)
         return _Bunch(ccp_alphas=alphas, impurities=impurities)
 
+    def _allow_nan(self):
+        """Missing values (NaN) in X are learned by the best splitter (not the random one, nor the
+        Poisson criterion, nor with monotonic constraints, as scikit-learn): "allow-nan" for check_array,
+        else True."""
+        return ("allow-nan" if self.splitter == "best" and self.criterion != "poisson" and self.monotonic_cst is None
+                else True)
+
+    def _monotonic_cst(self, n_features, n_classes):
+        """monotonic_cst as the int8 array the C builder takes (None: no constraint), checked as
+        scikit-learn checks it; a classifier's constraint is on the positive class, the builder's on
+        class 0 (the signs flip)."""
+        if self.monotonic_cst is None:
+            return None
+        cst = np.asarray(self.monotonic_cst)
+        if cst.ndim != 1 or cst.shape[0] != n_features:
+            raise ValueError(f"monotonic_cst has shape {cst.shape} but the input data X has {n_features} features.")
+        if not np.all(np.isin(cst, (-1, 0, 1))):
+            raise ValueError(f"monotonic_cst must be None or an array-like of -1, 0 or 1, but got {np.unique(cst)}")
+        if n_classes > 2:
+            raise ValueError("Monotonicity constraints are not supported with multiclass classification")
+        cst = cst.astype(np.int8)
+        return -cst if n_classes > 0 else cst
+
     def _validate_fit(self, X, y):
-        X, y = self._validate_data(X, y, reset=True, dtype=np.float32, multi_output=True)
+        X, y = self._validate_data(X, y, reset=True, dtype=np.float32, multi_output=True,
+                                   ensure_all_finite=self._allow_nan())
         if y.ndim == 2:
             if y.shape[1] != 1:
                 raise ValueError(f"y has {y.shape[1]} outputs: multi-output trees are not supported yet "
@@ -128,7 +151,7 @@ class _BaseDecisionTree(BaseEstimator):
 
     def _validate_X_predict(self, X):
         check_is_fitted(self, "tree_")
-        return self._validate_data(X, reset=False, dtype=np.float32)
+        return self._validate_data(X, reset=False, dtype=np.float32, ensure_all_finite=self._allow_nan())
 
     def get_depth(self):
         """The depth of the tree: the largest distance between the root and a leaf."""
@@ -160,6 +183,7 @@ class _BaseDecisionTree(BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = False
+        tags.input_tags.allow_nan = self._allow_nan() != True  # noqa: E712
         return tags
 
 
@@ -203,11 +227,19 @@ _PARAMS_DOC = """
         Minimal cost-complexity pruning: the subtree with the largest cost complexity smaller than
         ccp_alpha is kept (cost_complexity_pruning_path gives the alphas where the tree changes).
 
-    monotonic_cst : None
-        Monotonicity constraints are not implemented yet: must be None.
+    monotonic_cst : array-like of int of shape (n_features,), default=None
+        1: the prediction (a regressor's value, a binary classifier's probability of the positive
+        class) increases with the feature, -1: decreases, 0: free (scikit-learn's constraints:
+        single output, binary classification; splits that break one are refused and the node values
+        clipped to their bounds).
 """
 
 _TIES_DOC = """
+    Missing values: NaN in X (best splitter; not with the Poisson criterion) are learned as
+    scikit-learn >= 1.3 does: at each split the missing values go to the side that lowers the
+    impurity most (both sides are searched), and predict sends NaN the learned way (to the larger
+    side where the node saw none).
+
     With max_features=None the tree is scikit-learn's own (the same structure, thresholds, values
     and predictions) whenever no two candidate splits of a node have the same impurity: the
     features are float32, a threshold is the midpoint of two sorted values more than 1e-7 apart,
