@@ -47,7 +47,8 @@ ISA_SOURCES = ["csrc/core/vmath.c", "csrc/core/linalg_syrk.c", "csrc/core/sparse
                "csrc/svm/linear_svm.c", "csrc/cluster/kmeans.c", "csrc/linear/logistic.c",
                "csrc/nn/conv2d.c", "csrc/nn/conv2d_winograd.c", "csrc/nn/add.c", "csrc/nn/dense.c",
                "csrc/nn/dropout.c", "csrc/naive_bayes/naive_bayes.c",
-               "csrc/tree/tree.c", "csrc/tree/apply.c"]
+               "csrc/tree/tree.c", "csrc/tree/apply.c",
+               "csrc/ensemble/hist_kernels.c"]
 ISA_LEVELS = [(1, "avx2", ["-mavx2", "-mfma"]),
               (2, "avx512", ["-mavx2", "-mfma", "-mavx512f", "-mavx512bw", "-mavx512dq", "-mavx512vl"])]
 X86 = platform.machine().lower() in ("x86_64", "amd64")

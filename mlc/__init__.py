@@ -27,6 +27,9 @@ linear_model
     LinearRegression, Ridge, Lasso, ElasticNet, LogisticRegression, SGDClassifier, SGDRegressor
 svm
     SVC, SVR, LinearSVC, LinearSVR
+ensemble
+    HistGradientBoostingClassifier, HistGradientBoostingRegressor (histogram gradient boosting, as
+    LightGBM's: binned features, best-first trees, native missing values)
 tree
     DecisionTreeClassifier, DecisionTreeRegressor (CART), export_text
 text
@@ -94,9 +97,9 @@ from ._config import _init_cpu_from_environment, show_config  # noqa: E402
 
 _init_cpu_from_environment()
 
-from . import (cluster, decomposition, discriminant_analysis, exceptions, linear_model, metrics,  # noqa: E402
-               mixture, naive_bayes, neighbors, nn, preprocessing, svm, text, tree)
+from . import (cluster, decomposition, discriminant_analysis, ensemble, exceptions, linear_model,  # noqa: E402
+               metrics, mixture, naive_bayes, neighbors, nn, preprocessing, svm, text, tree)
 
 __all__ = ["set_num_threads", "get_num_threads", "show_config", "cluster", "decomposition",
-           "discriminant_analysis", "exceptions", "linear_model", "metrics", "mixture", "naive_bayes", "neighbors", "nn", "preprocessing", "svm", "text", "tree",
+           "discriminant_analysis", "ensemble", "exceptions", "linear_model", "metrics", "mixture", "naive_bayes", "neighbors", "nn", "preprocessing", "svm", "text", "tree",
            "__version__"]

@@ -13,6 +13,7 @@ static PyMethodDef *family_tables[] = {
     mlc_nn_optim_methods, mlc_discriminant_analysis_methods,
     mlc_text_methods,
     mlc_tree_methods,
+    mlc_ensemble_methods,
 };
 
 static PyMethodDef *merged = NULL;

@@ -213,6 +213,16 @@
     X(MLC_TREE_SPLITTER_BEST, 0, "best")                                                          \
     X(MLC_TREE_SPLITTER_RANDOM, 1, "random")
 
+/* Loss of a histogram gradient-boosting model (ensemble/hist_gbdt.h; scikit-learn's half losses:
+ * squared_error is (y - raw)^2 / 2, poisson exp(raw) - y raw). */
+#define MLC_ENSEMBLE_LOSS_LIST(X)                                                                  \
+    X(MLC_ENSEMBLE_SQUARED_ERROR, 0, "squared_error")                                              \
+    X(MLC_ENSEMBLE_LOG_LOSS_BINARY, 1, "log_loss_binary")                                          \
+    X(MLC_ENSEMBLE_LOG_LOSS_MULTICLASS, 2, "log_loss_multiclass")                                  \
+    X(MLC_ENSEMBLE_ABSOLUTE_ERROR, 3, "absolute_error")                                            \
+    X(MLC_ENSEMBLE_QUANTILE, 4, "quantile")                                                        \
+    X(MLC_ENSEMBLE_POISSON, 5, "poisson")
+
 /* CPU level of mlc's dispatched kernels (core/dispatch.h). The one ordered enum: each level runs
  * everything the ones below it do, and dispatch.c indexes its tables by it. */
 #define MLC_CPU_LIST(X)                                                                            \
@@ -246,6 +256,7 @@
     E("nn_reduction", MLC_NN_REDUCTION_LIST, mlc_nn_reduction_valid)                              \
     E("tree_criterion", MLC_TREE_CRITERION_LIST, mlc_tree_criterion_valid)                        \
     E("tree_splitter", MLC_TREE_SPLITTER_LIST, mlc_tree_splitter_valid)                           \
+    E("ensemble_loss", MLC_ENSEMBLE_LOSS_LIST, mlc_ensemble_loss_valid)                           \
     E("cpu_level", MLC_CPU_LIST, mlc_cpu_level_valid)
 
 /* The enums, and int mlc_<x>_valid(int v): whether v is one of the enum's values (a switch, so two

@@ -1,0 +1,262 @@
+/* bind_ensemble.c: ensemble_bin_map, ensemble_gradients, ensemble_grow, ensemble_predict (histogram
+ * gradient boosting, ensemble/hist_gbdt.h). Arrays updated in place (gradients, raw predictions) must
+ * be C-contiguous writeable arrays of the right dtype and shape. */
+#include "bind.h" /* first: Python.h before any system header */
+#include "ensemble/hist_gbdt.h"
+
+/* ensemble_bin_map(X, thresholds, offset, missing_bin, n_threads=1) -> Xb (D, N) uint8 */
+static PyObject *ensemble_bin_map(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"X", "thresholds", "offset", "missing_bin", "n_threads", NULL};
+    PyObject *xo, *to, *oo;
+    int missing_bin, n_threads = 1;
+    PyArrayObject *X = NULL, *thr = NULL, *off = NULL, *out = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOi|i", kwlist, &xo, &to, &oo, &missing_bin, &n_threads))
+        return NULL;
+    if ((X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X")) == NULL) goto fail;
+    const npy_intp n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1);
+    if ((thr = mlc_bind_array(to, NPY_FLOAT64, 1, "thresholds")) == NULL) goto fail;
+    if ((off = mlc_bind_array(oo, NPY_INT64, 1, "offset")) == NULL || mlc_bind_check_dim(off, 0, d + 1, "offset") < 0)
+        goto fail;
+    const int64_t *o = PyArray_DATA(off);
+    for (npy_intp j = 0; j < d; j++)
+        if (o[j] < 0 || o[j] > o[j + 1] || o[j + 1] > PyArray_DIM(thr, 0) || o[j + 1] - o[j] > 255) {
+            PyErr_SetString(PyExc_ValueError, "offset: not ascending bounds of at most 255 thresholds each");
+            goto fail;
+        }
+    if (missing_bin < 0 || missing_bin > 255) {
+        PyErr_SetString(PyExc_ValueError, "missing_bin must be in [0, 255]");
+        goto fail;
+    }
+    if ((out = mlc_bind_new(2, d, n, NPY_UINT8)) == NULL) goto fail;
+    if (n_threads < 1) n_threads = 1;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_ensemble_bin_map(PyArray_DATA(out), PyArray_DATA(X), PyArray_DATA(thr), o, n, d, missing_bin, n_threads);
+    Py_END_ALLOW_THREADS
+    if (mlc_bind_check_status(st) < 0) goto fail;
+    Py_DECREF(X);
+    Py_DECREF(thr);
+    Py_DECREF(off);
+    return (PyObject *)out;
+fail:
+    Py_XDECREF(X);
+    Py_XDECREF(thr);
+    Py_XDECREF(off);
+    Py_XDECREF(out);
+    return NULL;
+}
+
+/* ensemble_gradients(g, h, raw, y, sample_weight, loss, quantile=0.5, n_threads=1) -> None: g, h
+ * (K, N) float32 out: the gradients and hessians of `loss` at raw (K, N). */
+static PyObject *ensemble_gradients(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"g", "h", "raw", "y", "sample_weight", "loss", "quantile", "n_threads", NULL};
+    PyObject *go, *ho, *ro, *yo, *wo;
+    int loss, n_threads = 1;
+    double quantile = 0.5;
+    PyArrayObject *g, *h, *raw, *y = NULL, *w = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOi|di", kwlist, &go, &ho, &ro, &yo, &wo, &loss, &quantile,
+                                     &n_threads))
+        return NULL;
+    if (mlc_bind_inplace(go, NPY_FLOAT32, 2, "g", MLC_BIND_OUT, &g) < 0 ||
+        mlc_bind_inplace(ho, NPY_FLOAT32, 2, "h", MLC_BIND_OUT, &h) < 0 ||
+        mlc_bind_inplace(ro, NPY_FLOAT64, 2, "raw", MLC_BIND_IN, &raw) < 0 || mlc_bind_same_shape(g, "g", h, "h") < 0 ||
+        mlc_bind_same_shape(g, "g", raw, "raw") < 0)
+        goto fail;
+    const npy_intp k = PyArray_DIM(g, 0), n = PyArray_DIM(g, 1);
+    if ((y = mlc_bind_array(yo, NPY_FLOAT64, 1, "y")) == NULL || mlc_bind_check_dim(y, 0, n, "y") < 0) goto fail;
+    if (mlc_bind_weights(wo, NPY_FLOAT64, n, &w) < 0) goto fail;
+    if (!mlc_ensemble_loss_valid(loss)) {
+        PyErr_SetString(PyExc_ValueError, "loss: not an ENSEMBLE loss");
+        goto fail;
+    }
+    if (n_threads < 1) n_threads = 1;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_ensemble_gradients(PyArray_DATA(g), PyArray_DATA(h), PyArray_DATA(raw), PyArray_DATA(y), mlc_bind_data(w),
+                                n, k, loss, quantile, n_threads);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(y);
+    Py_XDECREF(w);
+    return mlc_bind_none_or_status(st);
+fail:
+    Py_XDECREF(y);
+    Py_XDECREF(w);
+    return NULL;
+}
+
+/* An optional per-feature array of `typenum` with d entries, or (groups) a (G, d) uint8 array. */
+static int feature_arg(PyObject *o, int typenum, int ndim, npy_intp d, const char *name, PyArrayObject **out) {
+    *out = NULL;
+    if (o == Py_None) return 0;
+    if ((*out = mlc_bind_array(o, typenum, ndim, name)) == NULL) return -1;
+    return mlc_bind_check_dim(*out, ndim - 1, d, name);
+}
+
+/* ensemble_grow(raw, Xb, g, h, n_bins_non_missing, has_missing, monotonic_cst, interaction,
+ * max_leaf_nodes, max_depth, min_samples_leaf, n_bins, l2_regularization, min_hessian_to_split,
+ * shrinkage, sample_leaf=False, n_threads=1) -> (value, gain, feature, left, right, count, bin,
+ * missing_go_to_left, sample_leaf or None): grows one tree on g, h (N) float32 (h None: all 1) of
+ * Xb (D, N) uint8 and adds its leaf values to raw (N) float64 in place; node arrays of the tree's
+ * length. Ctrl-C raises KeyboardInterrupt. */
+static PyObject *ensemble_grow(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"raw", "Xb", "g", "h", "n_bins_non_missing", "has_missing", "monotonic_cst",
+                             "interaction", "max_leaf_nodes", "max_depth", "min_samples_leaf", "n_bins",
+                             "l2_regularization", "min_hessian_to_split", "shrinkage", "sample_leaf",
+                             "n_threads", NULL};
+    PyObject *ro, *xo, *go, *ho, *bo, *mo, *co, *io;
+    mlc_ensemble_params p = {0};
+    int want_leaf = 0, n_threads = 1;
+    long long mln, mdp, msl, nb;
+    PyArrayObject *raw, *Xb = NULL, *g = NULL, *h = NULL, *nbnm = NULL, *miss = NULL, *mono = NULL, *inter = NULL;
+    PyArrayObject *arr[9] = {NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOOOOLLLLddd|pi", kwlist, &ro, &xo, &go, &ho, &bo, &mo, &co,
+                                     &io, &mln, &mdp, &msl, &nb, &p.l2_regularization, &p.min_hessian_to_split,
+                                     &p.shrinkage, &want_leaf, &n_threads))
+        return NULL;
+    p.max_leaf_nodes = mln;
+    p.max_depth = mdp;
+    p.min_samples_leaf = msl;
+    p.n_bins = nb;
+    if ((Xb = mlc_bind_array(xo, NPY_UINT8, 2, "Xb")) == NULL) goto fail;
+    const npy_intp d = PyArray_DIM(Xb, 0), n = PyArray_DIM(Xb, 1);
+    if (mlc_bind_inplace(ro, NPY_FLOAT64, 1, "raw", MLC_BIND_OUT, &raw) < 0 || mlc_bind_check_dim(raw, 0, n, "raw") < 0)
+        goto fail;
+    if ((g = mlc_bind_array(go, NPY_FLOAT32, 1, "g")) == NULL || mlc_bind_check_dim(g, 0, n, "g") < 0) goto fail;
+    if (feature_arg(ho, NPY_FLOAT32, 1, n, "h", &h) < 0 || feature_arg(mo, NPY_UINT8, 1, d, "has_missing", &miss) < 0 ||
+        feature_arg(co, NPY_INT8, 1, d, "monotonic_cst", &mono) < 0 ||
+        feature_arg(io, NPY_UINT8, 2, d, "interaction", &inter) < 0)
+        goto fail;
+    if ((nbnm = mlc_bind_array(bo, NPY_INT32, 1, "n_bins_non_missing")) == NULL ||
+        mlc_bind_check_dim(nbnm, 0, d, "n_bins_non_missing") < 0)
+        goto fail;
+    if (miss == NULL) {
+        PyErr_SetString(PyExc_TypeError, "has_missing: expected an array, got None");
+        goto fail;
+    }
+    if (mlc_bind_check_params(mlc_ensemble_check_params(&p, n, d)) < 0) goto fail;
+    const int32_t *nbm = PyArray_DATA(nbnm);
+    for (npy_intp j = 0; j < d; j++)
+        if (nbm[j] < 1 || nbm[j] > p.n_bins - 1) {
+            PyErr_SetString(PyExc_ValueError, "n_bins_non_missing: out of [1, n_bins - 1]");
+            goto fail;
+        }
+    const uint8_t *xb = PyArray_DATA(Xb);
+    for (npy_intp q = 0; q < n * d; q++)
+        if (xb[q] >= p.n_bins) {
+            PyErr_SetString(PyExc_ValueError, "Xb: a bin out of [0, n_bins)");
+            goto fail;
+        }
+    const npy_intp cap = mlc_ensemble_max_nodes(&p, n);
+    static const int types[9] = {NPY_FLOAT64, NPY_FLOAT64, NPY_INT32, NPY_INT32, NPY_INT32,
+                                 NPY_INT32, NPY_UINT8, NPY_UINT8, NPY_INT32};
+    for (int i = 0; i < 9; i++)
+        if ((i < 8 || want_leaf) && (arr[i] = mlc_bind_new(1, i < 8 ? cap : n, 0, types[i])) == NULL) goto fail;
+    mlc_ensemble_tree tree = {PyArray_DATA(arr[0]), PyArray_DATA(arr[1]), PyArray_DATA(arr[2]),
+                              PyArray_DATA(arr[3]), PyArray_DATA(arr[4]), PyArray_DATA(arr[5]),
+                              PyArray_DATA(arr[6]), PyArray_DATA(arr[7]), 0};
+    if (n_threads < 1) n_threads = 1;
+    const npy_intp n_groups = inter != NULL ? PyArray_DIM(inter, 0) : 0;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_ensemble_grow(&tree, PyArray_DATA(raw), mlc_bind_data(arr[8]), xb, PyArray_DATA(g), mlc_bind_data(h), nbm,
+                           PyArray_DATA(miss), mlc_bind_data(mono), mlc_bind_data(inter), n, d, n_groups, &p,
+                           n_threads, &mlc_bind_interrupt);
+    Py_END_ALLOW_THREADS
+    if (mlc_bind_check_status(st) < 0) goto fail;
+    npy_intp len[1] = {(npy_intp)tree.n_nodes};
+    PyArray_Dims shape = {len, 1};
+    for (int i = 0; i < 8; i++) { /* the tree's length */
+        PyObject *r = PyArray_Resize(arr[i], &shape, 0, NPY_CORDER);
+        if (r == NULL) goto fail;
+        Py_DECREF(r);
+    }
+    Py_DECREF(Xb);
+    Py_DECREF(g);
+    Py_XDECREF(h);
+    Py_DECREF(nbnm);
+    Py_DECREF(miss);
+    Py_XDECREF(mono);
+    Py_XDECREF(inter);
+    if (arr[8] == NULL) {
+        Py_INCREF(Py_None);
+        arr[8] = (PyArrayObject *)Py_None;
+    }
+    return Py_BuildValue("NNNNNNNNN", arr[0], arr[1], arr[2], arr[3], arr[4], arr[5], arr[6], arr[7], arr[8]);
+fail:
+    Py_XDECREF(Xb);
+    Py_XDECREF(g);
+    Py_XDECREF(h);
+    Py_XDECREF(nbnm);
+    Py_XDECREF(miss);
+    Py_XDECREF(mono);
+    Py_XDECREF(inter);
+    for (int i = 0; i < 9; i++) Py_XDECREF(arr[i]);
+    return NULL;
+}
+
+/* ensemble_predict(raw, X, value, threshold, feature, left, right, missing_go_to_left, offset, t0, t1,
+ * n_threads=1) -> None: raw (K, N) += trees [t0, t1) at X (N, D) (hist_gbdt.h's mlc_ensemble_predict). */
+static PyObject *ensemble_predict(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"raw", "X", "value", "threshold", "feature", "left", "right", "missing_go_to_left",
+                             "offset", "t0", "t1", "n_threads", NULL};
+    PyObject *ro, *xo, *o[7];
+    long long t0, t1;
+    int n_threads = 1;
+    PyArrayObject *raw, *X = NULL, *a[7] = {NULL};
+    static const int types[7] = {NPY_FLOAT64, NPY_FLOAT64, NPY_INT32, NPY_INT32, NPY_INT32, NPY_UINT8, NPY_INT64};
+    static const char *names[7] = {"value", "threshold", "feature", "left", "right", "missing_go_to_left", "offset"};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOOOOOLL|i", kwlist, &ro, &xo, &o[0], &o[1], &o[2], &o[3], &o[4],
+                                     &o[5], &o[6], &t0, &t1, &n_threads))
+        return NULL;
+    if (mlc_bind_inplace(ro, NPY_FLOAT64, 2, "raw", MLC_BIND_OUT, &raw) < 0) goto fail;
+    if ((X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X")) == NULL || mlc_bind_check_dim(raw, 1, PyArray_DIM(X, 0), "raw") < 0)
+        goto fail;
+    for (int i = 0; i < 7; i++)
+        if ((a[i] = mlc_bind_array(o[i], types[i], 1, names[i])) == NULL ||
+            (i < 6 && mlc_bind_check_dim(a[i], 0, PyArray_DIM(a[0], 0), names[i]) < 0))
+            goto fail;
+    const npy_intp n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1), k = PyArray_DIM(raw, 0), nodes = PyArray_DIM(a[0], 0);
+    const int64_t *off = PyArray_DATA(a[6]);
+    const int32_t *feat = PyArray_DATA(a[2]), *lc = PyArray_DATA(a[3]), *rc = PyArray_DATA(a[4]);
+    if (k < 1 || t0 < 0 || t0 > t1 || t1 + 1 > PyArray_DIM(a[6], 0)) {
+        PyErr_SetString(PyExc_ValueError, "t0, t1: not a range of the trees in offset");
+        goto fail;
+    }
+    // every tree is checked so that no traversal can leave its nodes or loop
+    for (long long t = t0; t < t1; t++) {
+        if (off[t] < 0 || off[t] >= off[t + 1] || off[t + 1] > nodes) goto bad;
+        const int64_t len = off[t + 1] - off[t];
+        for (int64_t q = 0; q < len; q++) {
+            const int32_t f = feat[off[t] + q];
+            if (f >= d || (f >= 0 && (lc[off[t] + q] <= q || lc[off[t] + q] >= len || rc[off[t] + q] <= q ||
+                                      rc[off[t] + q] >= len)))
+                goto bad;
+        }
+    }
+    if (n_threads < 1) n_threads = 1;
+    Py_BEGIN_ALLOW_THREADS
+    mlc_ensemble_predict(PyArray_DATA(raw), PyArray_DATA(X), PyArray_DATA(a[0]), PyArray_DATA(a[1]), feat, lc, rc,
+                         PyArray_DATA(a[5]), off, t0, t1, n, d, k, n_threads);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(X);
+    for (int i = 0; i < 7; i++) Py_DECREF(a[i]);
+    Py_RETURN_NONE;
+bad:
+    PyErr_SetString(PyExc_ValueError, "the trees' node arrays are not trees (a child out of range or not after its parent)");
+fail:
+    Py_XDECREF(X);
+    for (int i = 0; i < 7; i++) Py_XDECREF(a[i]);
+    return NULL;
+}
+
+PyMethodDef mlc_ensemble_methods[] = {
+    {"ensemble_bin_map", MLC_BIND_FN(ensemble_bin_map), MLC_BIND_KW, "Bins of X (feature-major uint8)."},
+    {"ensemble_gradients", MLC_BIND_FN(ensemble_gradients), MLC_BIND_KW, "Gradients and hessians of a loss, in place."},
+    {"ensemble_grow", MLC_BIND_FN(ensemble_grow), MLC_BIND_KW, "Grow one histogram tree."},
+    {"ensemble_predict", MLC_BIND_FN(ensemble_predict), MLC_BIND_KW, "Add trees' values to raw predictions."},
+    {NULL, NULL, 0, NULL},
+};

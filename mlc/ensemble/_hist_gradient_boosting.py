@@ -1,0 +1,573 @@
+"""HistGradientBoostingClassifier and HistGradientBoostingRegressor: scikit-learn's histogram gradient
+boosting (after LightGBM), trees grown in C (csrc/ensemble/).
+
+Each iteration computes the loss's gradients and hessians at the current raw predictions (C), grows
+one tree per class on them (C: histograms, best-first splits, the leaves' values added to the raw
+predictions), and checks early stopping. With early stopping off and the same bins, the trees and
+predictions are scikit-learn's; randomness (the binning subsample, the validation split) is drawn
+from NumPy's RandomState in scikit-learn's order, so the same random_state gives the same split."""
+import numbers
+
+import numpy as np
+
+from .. import _mlc
+from .._threads import get_num_threads
+from .._validation import (check_array, check_classification_targets, check_is_fitted, check_legacy_random_state,
+                           check_sample_weight, check_scalar, column_or_1d, compute_class_weight, encode_labels)
+from ..base import BaseEstimator, ClassifierMixin, RegressorMixin
+from ._binning import BinMapper
+from ._losses import LOSS, baseline, inverse_link, mean_loss
+
+__all__ = ["HistGradientBoostingClassifier", "HistGradientBoostingRegressor"]
+
+_NODE_FIELDS = ("value", "gain", "feature", "left", "right", "count", "bin", "missing_go_to_left")
+
+
+def _approximate_mode(class_counts, n_draws, rng):
+    """scikit-learn's _approximate_mode: per-class draws of a stratified split."""
+    continuous = class_counts / class_counts.sum() * n_draws
+    floored = np.floor(continuous)
+    need = int(n_draws - floored.sum())
+    if need > 0:
+        remainder = continuous - floored
+        for value in np.sort(np.unique(remainder))[::-1]:
+            (inds,) = np.where(remainder == value)
+            add = min(len(inds), need)
+            floored[rng.choice(inds, size=add, replace=False)] += 1
+            need -= add
+            if need == 0:
+                break
+    return floored.astype(int)
+
+
+def _train_val_split(n, fraction, seed, stratify):
+    """(train, validation) row indices as scikit-learn's train_test_split draws them."""
+    n_test = int(np.ceil(fraction * n)) if isinstance(fraction, float) else int(fraction)
+    n_train = n - n_test
+    rng = check_legacy_random_state(int(seed))
+    if stratify is None:
+        perm = rng.permutation(n)
+        return perm[n_test:n_test + n_train], perm[:n_test]
+    classes, y_idx = np.unique(stratify, return_inverse=True)
+    counts = np.bincount(y_idx)
+    if np.min(counts) < 2:
+        raise ValueError("The least populated class in y has only 1 member, which is too few. The minimum "
+                         "number of groups for any class cannot be less than 2.")
+    class_indices = np.split(np.argsort(y_idx, kind="mergesort"), np.cumsum(counts)[:-1])
+    n_i = _approximate_mode(counts, n_train, rng)
+    t_i = _approximate_mode(counts - n_i, n_test, rng)
+    train, test = [], []
+    for i in range(len(classes)):
+        perm = class_indices[i].take(rng.permutation(counts[i]), mode="clip")
+        train.extend(perm[:n_i[i]])
+        test.extend(perm[n_i[i]:n_i[i] + t_i[i]])
+    return rng.permutation(train), rng.permutation(test)
+
+
+class _BaseHistGradientBoosting(BaseEstimator):
+    """The boosting loop shared by the classifier and the regressor."""
+
+    def _check_params(self):
+        check_scalar(self.learning_rate, "learning_rate", numbers.Real, min_val=0.0, include_boundaries="neither")
+        check_scalar(self.max_iter, "max_iter", numbers.Integral, min_val=1)
+        if self.max_leaf_nodes is not None:
+            check_scalar(self.max_leaf_nodes, "max_leaf_nodes", numbers.Integral, min_val=2)
+        if self.max_depth is not None:
+            check_scalar(self.max_depth, "max_depth", numbers.Integral, min_val=1)
+        check_scalar(self.min_samples_leaf, "min_samples_leaf", numbers.Integral, min_val=1)
+        check_scalar(self.l2_regularization, "l2_regularization", numbers.Real, min_val=0.0)
+        check_scalar(self.max_features, "max_features", numbers.Real, min_val=0.0, max_val=1.0,
+                     include_boundaries="right")
+        if self.max_features != 1.0:
+            raise NotImplementedError("max_features < 1 (feature subsampling per split) is not implemented.")
+        check_scalar(self.max_bins, "max_bins", numbers.Integral, min_val=2, max_val=255)
+        if self.early_stopping != "auto" and not isinstance(self.early_stopping, (bool, np.bool_)):
+            raise ValueError(f"early_stopping must be 'auto', True or False, got {self.early_stopping!r}.")
+        if not (self.scoring == "loss" or self.scoring is None or callable(self.scoring)):
+            raise ValueError(f"scoring must be 'loss', None (the estimator's score) or a callable "
+                             f"scorer(estimator, X, y), got {self.scoring!r}.")
+        if self.validation_fraction is not None:
+            check_scalar(self.validation_fraction, "validation_fraction", numbers.Real, min_val=0.0, max_val=1.0,
+                         include_boundaries="neither")
+        check_scalar(self.n_iter_no_change, "n_iter_no_change", numbers.Integral, min_val=1)
+        check_scalar(self.tol, "tol", numbers.Real, min_val=0.0)
+        check_scalar(self.verbose, "verbose", numbers.Integral, min_val=0)
+        if not isinstance(self.warm_start, (bool, np.bool_)):
+            raise TypeError(f"warm_start must be a bool, got {self.warm_start!r}.")
+
+    def _validate_X(self, X, reset):
+        X = self._validate_data(X, reset=reset, dtype=np.float64, ensure_all_finite="allow-nan")
+        return X
+
+    def _monotonic(self, d):
+        cst = self.monotonic_cst
+        if cst is None:
+            return None
+        if isinstance(cst, dict):
+            names = getattr(self, "feature_names_in_", None)
+            if names is None:
+                raise ValueError("monotonic_cst as a dict needs feature names: pass X as a DataFrame.")
+            unknown = set(cst) - set(names)
+            if unknown:
+                raise ValueError(f"monotonic_cst names features not in X: {sorted(unknown)}.")
+            arr = np.array([cst.get(name, 0) for name in names])
+        else:
+            arr = np.asarray(cst)
+        if arr.shape != (d,):
+            raise ValueError(f"monotonic_cst has shape {arr.shape} but the input data X has {d} features.")
+        if not np.all(np.isin(arr, (-1, 0, 1))):
+            raise ValueError(f"monotonic_cst must be an array-like of -1, 0 or 1, got {cst!r}.")
+        if getattr(self, "n_trees_per_iteration_", 1) > 1 and np.any(arr != 0):
+            raise ValueError("monotonic constraints are not supported for multiclass classification.")
+        return np.ascontiguousarray(arr, dtype=np.int8)
+
+    def _interactions(self, d):
+        cst = self.interaction_cst
+        if cst is None:
+            return None
+        if cst == "no_interactions":
+            groups = [{j} for j in range(d)]
+        elif cst == "pairwise":
+            groups = [{i, j} for i in range(d) for j in range(i + 1, d)]
+        else:
+            try:
+                groups = [set(int(j) for j in g) for g in cst]
+            except (TypeError, ValueError):
+                raise ValueError("Interaction constraints must be a sequence of tuples or lists, got: "
+                                 f"{cst!r}.") from None
+            bad = [j for g in groups for j in g if not 0 <= j < d]
+            if bad:
+                raise ValueError(f"Interaction constraints must consist of integer indices in [0, n_features - 1] "
+                                 f"= [0, {d - 1}], specifying the position of features, got invalid indices: {bad}")
+            rest = set(range(d)) - set().union(*groups)
+            if rest:  # the features in no group form one more group
+                groups.append(rest)
+        mask = np.zeros((len(groups), d), dtype=np.uint8)
+        for k, g in enumerate(groups):
+            mask[k, sorted(g)] = 1
+        return mask
+
+    def _grower_args(self):
+        return dict(max_leaf_nodes=0 if self.max_leaf_nodes is None else int(self.max_leaf_nodes),
+                    max_depth=0 if self.max_depth is None else int(self.max_depth),
+                    min_samples_leaf=int(self.min_samples_leaf), n_bins=int(self.max_bins) + 1,
+                    l2_regularization=float(self.l2_regularization), min_hessian_to_split=1e-3,
+                    shrinkage=float(self.learning_rate))
+
+    def _is_fitted(self):
+        return len(getattr(self, "_trees", [])) > 0
+
+    def _should_stop(self, scores):
+        ref = self.n_iter_no_change + 1
+        if len(scores) < ref:
+            return False
+        reference = scores[-ref] + self.tol
+        return not any(s > reference for s in scores[-ref + 1:])
+
+    def _score(self, raw, X, y, sw, Xraw_for_scorer):
+        if self.scoring == "loss":
+            return -mean_loss(self._loss, y, raw, sw, self._quantile())
+        scorer = self.scoring if callable(self.scoring) else (lambda est, X_, y_: est.score(X_, y_))
+        yt = self.classes_[y.astype(np.intp)] if hasattr(self, "classes_") else y
+        self._raw_override = raw
+        try:
+            return scorer(self, Xraw_for_scorer, yt)
+        finally:
+            del self._raw_override
+
+    def _quantile(self):
+        return 0.5 if getattr(self, "quantile", None) is None else float(self.quantile)
+
+    def _fit(self, X, y, sample_weight):
+        self._check_params()
+        n_threads = get_num_threads()
+        X = self._validate_X(X, reset=True)
+        y = column_or_1d(y)
+        if y.shape[0] != X.shape[0]:
+            raise ValueError(f"Found input variables with inconsistent numbers of samples: [{X.shape[0]}, "
+                             f"{y.shape[0]}]")
+        y = self._encode_y(y)
+        sample_weight = check_sample_weight(sample_weight, X.shape[0], ensure_non_negative=True)
+        sample_weight = self._finalize_sample_weight(sample_weight, y)
+        n, d = X.shape
+        warm = self.warm_start and self._is_fitted()
+        if not warm:
+            rng = check_legacy_random_state(self.random_state)
+            self._random_seed = rng.randint(np.iinfo(np.uint32).max, dtype="u8")
+            rng.randint(np.iinfo(np.uint32).max, dtype="u8")  # scikit-learn's feature-subsampling seed
+        monotonic = self._monotonic(d)
+        interaction = self._interactions(d)
+        self.do_early_stopping_ = n > 10_000 if self.early_stopping == "auto" else bool(self.early_stopping)
+        use_val = self.do_early_stopping_ and self.validation_fraction is not None
+        if use_val:
+            stratify = y if self._loss.startswith("log_loss") else None
+            tr, va = _train_val_split(n, self.validation_fraction, self._random_seed, stratify)
+            X_tr, y_tr, X_va, y_va = X[tr], y[tr], X[va], y[va]
+            sw_tr = sample_weight[tr] if sample_weight is not None else None
+            sw_va = sample_weight[va] if sample_weight is not None else None
+        else:
+            X_tr, y_tr, sw_tr = X, y, sample_weight
+            X_va = y_va = sw_va = None
+        self._bin_mapper = BinMapper(n_bins=int(self.max_bins) + 1, random_state=self._random_seed,
+                                     n_threads=n_threads).fit(X_tr, sw_tr)
+        Xb = self._bin_mapper.transform(X_tr)
+        has_missing = np.ascontiguousarray((Xb == self._bin_mapper.missing_values_bin_idx_).any(axis=1),
+                                           dtype=np.uint8)
+        self.is_categorical_ = None
+        K = self.n_trees_per_iteration_
+        quantile = self._quantile()
+        if not warm:
+            self._baseline_prediction = baseline(self._loss, y_tr, sw_tr, K, quantile)
+            self._trees = []
+            self.train_score_, self.validation_score_ = [], []
+            raw = np.repeat(self._baseline_prediction[:, None], X_tr.shape[0], axis=1)
+            raw_va = np.repeat(self._baseline_prediction[:, None], X_va.shape[0], axis=1) if use_val else None
+            self._model = None
+            if self.do_early_stopping_:
+                self._record_scores(raw, X_tr, y_tr, sw_tr, raw_va, X_va, y_va, sw_va)
+        else:
+            if self.max_iter < self.n_iter_:
+                raise ValueError(f"max_iter={self.max_iter} must be larger than or equal to n_iter_={self.n_iter_} "
+                                 "when warm_start==True")
+            self.train_score_, self.validation_score_ = list(self.train_score_), list(self.validation_score_)
+            raw = self._raw_predict(X_tr)
+            raw_va = self._raw_predict(X_va) if use_val else None
+        g = np.empty((K, X_tr.shape[0]), dtype=np.float32)
+        h = np.empty_like(g)
+        const_hessian = self._loss == "squared_error" and sw_tr is None
+        differentiable = self._loss not in ("absolute_error", "quantile")
+        args = self._grower_args()
+        y_tr64 = np.ascontiguousarray(y_tr, dtype=np.float64)
+        for it in range(len(self._trees), self.max_iter):
+            _mlc.ensemble_gradients(g, h, raw, y_tr64, sw_tr, LOSS[self._loss], quantile, n_threads)
+            trees = []
+            for k in range(K):
+                target = raw[k] if differentiable else np.zeros(X_tr.shape[0])
+                out = _mlc.ensemble_grow(target, Xb, g[k], None if const_hessian else h[k],
+                                         self._bin_mapper.n_bins_non_missing_, has_missing, monotonic, interaction,
+                                         sample_leaf=not differentiable, n_threads=n_threads, **args)
+                tree = dict(zip(_NODE_FIELDS, out[:8]))
+                if not differentiable:
+                    self._update_leaves(tree, out[8], y_tr64, raw[k], sw_tr, quantile)
+                    raw[k] += tree["value"][out[8]]
+                tree["threshold"] = self._thresholds(tree)
+                trees.append(tree)
+            self._trees.append(trees)
+            self._model = None
+            if self.do_early_stopping_:
+                if use_val:
+                    self._add_trees(raw_va, X_va, len(self._trees) - 1, len(self._trees))
+                if self._record_scores(raw, X_tr, y_tr, sw_tr, raw_va, X_va, y_va, sw_va):
+                    break
+        self.n_iter_ = len(self._trees)
+        self.train_score_ = np.asarray(self.train_score_)
+        self.validation_score_ = np.asarray(self.validation_score_)
+        return self
+
+    def _record_scores(self, raw, X_tr, y_tr, sw_tr, raw_va, X_va, y_va, sw_va):
+        self.train_score_.append(self._score(raw, X_tr, y_tr, sw_tr, X_tr))
+        if raw_va is not None:
+            self.validation_score_.append(self._score(raw_va, X_va, y_va, sw_va, X_va))
+            return self._should_stop(self.validation_score_)
+        return self._should_stop(self.train_score_)
+
+    def _update_leaves(self, tree, sample_leaf, y, raw, sw, quantile):
+        """absolute_error and quantile: each leaf's value is the (weighted) median or quantile of its
+        rows' residuals, times the learning rate (scikit-learn's _update_leaves_values)."""
+        from ._losses import _percentile
+        q = 50 if self._loss == "absolute_error" else 100 * quantile
+        leaves = np.flatnonzero(tree["feature"] < 0)
+        order = np.argsort(sample_leaf, kind="stable")
+        bounds = np.searchsorted(sample_leaf[order], leaves), np.searchsorted(sample_leaf[order], leaves, "right")
+        for leaf, b, e in zip(leaves, *bounds):
+            idx = order[b:e]
+            resid = y[idx] - raw[idx]
+            tree["value"][leaf] = self.learning_rate * _percentile(resid, None if sw is None else sw[idx], q)
+
+    def _thresholds(self, tree):
+        """The raw-value threshold of each split: the upper threshold of its bin, +inf for a split
+        of the values from the missing ones."""
+        thr = np.full(tree["feature"].shape[0], np.inf)
+        for i in np.flatnonzero(tree["feature"] >= 0):
+            f, b = tree["feature"][i], tree["bin"][i]
+            t = self._bin_mapper.bin_thresholds_[f]
+            thr[i] = t[b] if b < self._bin_mapper.n_bins_non_missing_[f] - 1 else np.inf
+        return thr
+
+    def _flat_model(self):
+        """The trees' node arrays concatenated (tree t, class t % K), for the C predictor."""
+        if getattr(self, "_model", None) is None:
+            flat = [t for trees in self._trees for t in trees]
+            model = {f: np.concatenate([t[f] for t in flat]) for f in ("value", "threshold", "feature", "left",
+                                                                         "right", "missing_go_to_left")}
+            model["offset"] = np.concatenate([[0], np.cumsum([len(t["value"]) for t in flat])]).astype(np.int64)
+            self._model = model
+        return self._model
+
+    def _add_trees(self, raw, X, it0, it1):
+        """raw (K, N) += the trees of iterations [it0, it1) at X."""
+        m = self._flat_model()
+        K = self.n_trees_per_iteration_
+        _mlc.ensemble_predict(raw, X, m["value"], m["threshold"], m["feature"], m["left"], m["right"],
+                              m["missing_go_to_left"], m["offset"], it0 * K, it1 * K, get_num_threads())
+
+    def _raw_predict(self, X):
+        raw = np.repeat(self._baseline_prediction[:, None], X.shape[0], axis=1)
+        self._add_trees(raw, X, 0, len(self._trees))
+        return raw
+
+    def _raw(self, X):
+        """raw (K, N) of X for the public methods (a scorer in fit sees the raw predictions of the
+        iteration being scored)."""
+        override = getattr(self, "_raw_override", None)
+        if override is not None:
+            return override
+        check_is_fitted(self, "n_iter_")
+        return self._raw_predict(self._validate_X(X, reset=False))
+
+    def _staged_raw(self, X):
+        check_is_fitted(self, "n_iter_")
+        X = self._validate_X(X, reset=False)
+        raw = np.repeat(self._baseline_prediction[:, None], X.shape[0], axis=1)
+        for it in range(len(self._trees)):
+            self._add_trees(raw, X, it, it + 1)
+            yield raw.copy()
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        return tags
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_model", None)
+        return state
+
+
+_PARAMS_DOC = """
+    learning_rate : float, default=0.1
+        The shrinkage applied to the leaves' values.
+    max_iter : int, default=100
+        The number of boosting iterations (trees per class).
+    max_leaf_nodes : int or None, default=31
+        The maximum number of leaves of each tree (grown best first).
+    max_depth : int or None, default=None
+        The maximum depth of each tree.
+    min_samples_leaf : int, default=20
+        The minimum number of samples per leaf.
+    l2_regularization : float, default=0.0
+        The L2 penalty on the leaves' values.
+    max_features : float, default=1.0
+        Only 1.0 (every feature at every split) is implemented.
+    max_bins : int, default=255
+        The number of bins of non-missing values (at most 255); missing values get one more.
+    categorical_features : None or 'from_dtype', default='from_dtype'
+        Categorical features are not implemented yet: every feature is numerical.
+    monotonic_cst : array-like of {-1, 0, 1} or dict, default=None
+        A monotonic increase (1) or decrease (-1) to enforce on each feature.
+    interaction_cst : {'pairwise', 'no_interactions'} or sequence of lists of ints, default=None
+        Groups of features that may interact (appear on one branch together).
+    warm_start : bool, default=False
+        Reuse the trees of the previous fit and add more.
+    early_stopping : 'auto' or bool, default='auto'
+        'auto': on when there are more than 10,000 samples.
+    scoring : 'loss', None or callable, default='loss'
+        What early stopping watches: minus the loss, the estimator's score, or scorer(est, X, y).
+    validation_fraction : float or None, default=0.1
+        The held-out share of the training data for early stopping (None: the training data).
+    n_iter_no_change : int, default=10
+        Stop when the last n_iter_no_change scores do not beat the one before them by tol.
+    tol : float, default=1e-7
+        The improvement early stopping asks for.
+    verbose : int, default=0
+        Accepted for compatibility; nothing is printed.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the binning subsample and the validation split (NumPy's RandomState, in scikit-learn's
+        order: the same seed gives scikit-learn's split)."""
+
+
+class HistGradientBoostingRegressor(RegressorMixin, _BaseHistGradientBoosting):
+    __doc__ = """Histogram-based gradient boosting regression trees (scikit-learn's
+    HistGradientBoostingRegressor), in C.
+
+    Parameters
+    ----------
+    loss : {'squared_error', 'absolute_error', 'quantile', 'poisson'}, default='squared_error'
+    quantile : float, default=None
+        The quantile of loss='quantile' (in [0, 1]).""" + _PARAMS_DOC + """
+
+    Attributes
+    ----------
+    n_iter_ : int
+    n_trees_per_iteration_ : int (1)
+    train_score_, validation_score_ : ndarray
+        The scores at each iteration (the first is the model without trees); empty without early stopping.
+    do_early_stopping_ : bool
+    is_categorical_ : None
+    n_features_in_ : int
+    """
+
+    def __init__(self, loss="squared_error", *, quantile=None, learning_rate=0.1, max_iter=100, max_leaf_nodes=31,
+                 max_depth=None, min_samples_leaf=20, l2_regularization=0.0, max_features=1.0, max_bins=255,
+                 categorical_features="from_dtype", monotonic_cst=None, interaction_cst=None, warm_start=False,
+                 early_stopping="auto", scoring="loss", validation_fraction=0.1, n_iter_no_change=10, tol=1e-7,
+                 verbose=0, random_state=None):
+        self.loss = loss
+        self.quantile = quantile
+        self.learning_rate = learning_rate
+        self.max_iter = max_iter
+        self.max_leaf_nodes = max_leaf_nodes
+        self.max_depth = max_depth
+        self.min_samples_leaf = min_samples_leaf
+        self.l2_regularization = l2_regularization
+        self.max_features = max_features
+        self.max_bins = max_bins
+        self.categorical_features = categorical_features
+        self.monotonic_cst = monotonic_cst
+        self.interaction_cst = interaction_cst
+        self.warm_start = warm_start
+        self.early_stopping = early_stopping
+        self.scoring = scoring
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.verbose = verbose
+        self.random_state = random_state
+
+    def _encode_y(self, y):
+        try:
+            y = np.asarray(y, dtype=np.float64)
+        except (TypeError, ValueError) as e:
+            raise ValueError(f"y could not be converted to floats: {e}") from e
+        if not np.all(np.isfinite(y)):
+            raise ValueError("Input y contains NaN or infinity.")
+        if self.loss not in ("squared_error", "absolute_error", "quantile", "poisson"):
+            raise ValueError(f"loss must be one of ['absolute_error', 'poisson', 'quantile', 'squared_error'], "
+                             f"got {self.loss!r}.")
+        if self.loss == "quantile":
+            if self.quantile is None:
+                raise ValueError("quantile must be a float in [0, 1] with loss='quantile', got None.")
+            check_scalar(self.quantile, "quantile", numbers.Real, min_val=0.0, max_val=1.0)
+        if self.loss == "poisson" and (np.any(y < 0) or np.sum(y) <= 0):
+            raise ValueError("Some value(s) of y are negative which is not allowed for Poisson regression "
+                             "(or their sum is 0).")
+        self._loss = self.loss
+        self.n_trees_per_iteration_ = 1
+        return y
+
+    def _finalize_sample_weight(self, sample_weight, y):
+        return sample_weight
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the boosted trees to X (NaN allowed: missing values), y."""
+        return self._fit(X, y, sample_weight)
+
+    def predict(self, X):
+        """The predictions for X."""
+        return inverse_link(self._loss, self._raw(X))
+
+    def staged_predict(self, X):
+        """The predictions after each iteration (a generator)."""
+        for raw in self._staged_raw(X):
+            yield inverse_link(self._loss, raw)
+
+
+class HistGradientBoostingClassifier(ClassifierMixin, _BaseHistGradientBoosting):
+    __doc__ = """Histogram-based gradient boosting classification trees (scikit-learn's
+    HistGradientBoostingClassifier), in C: log loss, one tree per iteration for two classes, one per
+    class and iteration for more.
+
+    Parameters
+    ----------
+    loss : {'log_loss'}, default='log_loss'""" + _PARAMS_DOC + """
+    class_weight : dict or 'balanced', default=None
+        Weights of the classes (multiplied into sample_weight).
+
+    Attributes
+    ----------
+    classes_ : ndarray
+    n_iter_ : int
+    n_trees_per_iteration_ : int
+    train_score_, validation_score_ : ndarray
+    do_early_stopping_ : bool
+    is_categorical_ : None
+    n_features_in_ : int
+    """
+
+    def __init__(self, loss="log_loss", *, learning_rate=0.1, max_iter=100, max_leaf_nodes=31, max_depth=None,
+                 min_samples_leaf=20, l2_regularization=0.0, max_features=1.0, max_bins=255,
+                 categorical_features="from_dtype", monotonic_cst=None, interaction_cst=None, warm_start=False,
+                 early_stopping="auto", scoring="loss", validation_fraction=0.1, n_iter_no_change=10, tol=1e-7,
+                 verbose=0, random_state=None, class_weight=None):
+        self.loss = loss
+        self.learning_rate = learning_rate
+        self.max_iter = max_iter
+        self.max_leaf_nodes = max_leaf_nodes
+        self.max_depth = max_depth
+        self.min_samples_leaf = min_samples_leaf
+        self.l2_regularization = l2_regularization
+        self.max_features = max_features
+        self.max_bins = max_bins
+        self.categorical_features = categorical_features
+        self.monotonic_cst = monotonic_cst
+        self.interaction_cst = interaction_cst
+        self.warm_start = warm_start
+        self.early_stopping = early_stopping
+        self.scoring = scoring
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.verbose = verbose
+        self.random_state = random_state
+        self.class_weight = class_weight
+
+    def _encode_y(self, y):
+        if self.loss != "log_loss":
+            raise ValueError(f"loss must be 'log_loss', got {self.loss!r}.")
+        check_classification_targets(y)
+        classes, codes = encode_labels(y)
+        if self.warm_start and self._is_fitted() and not np.array_equal(classes, self.classes_):
+            raise ValueError("warm_start: the classes of y differ from the fitted classes_.")
+        self.classes_ = classes
+        n_classes = len(classes)
+        self.n_trees_per_iteration_ = 1 if n_classes <= 2 else n_classes
+        self._loss = "log_loss_binary" if n_classes <= 2 else "log_loss_multiclass"
+        return codes.astype(np.float64)
+
+    def _finalize_sample_weight(self, sample_weight, y):
+        if self.class_weight is None:
+            return sample_weight
+        codes = y.astype(np.intp)
+        cw = compute_class_weight(self.class_weight, self.classes_, codes, sample_weight)[codes]
+        return cw if sample_weight is None else sample_weight * cw
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the boosted trees to X (NaN allowed: missing values), y."""
+        return self._fit(X, y, sample_weight)
+
+    def decision_function(self, X):
+        """The raw predictions: (n_samples,) for two classes, else (n_samples, n_classes)."""
+        raw = self._raw(X)
+        return raw[0].copy() if raw.shape[0] == 1 else raw.T.copy()
+
+    def predict_proba(self, X):
+        """Class probabilities (n_samples, n_classes)."""
+        return inverse_link(self._loss, self._raw(X))
+
+    def predict(self, X):
+        """The most probable class of each row."""
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def staged_decision_function(self, X):
+        for raw in self._staged_raw(X):
+            yield raw[0].copy() if raw.shape[0] == 1 else raw.T.copy()
+
+    def staged_predict_proba(self, X):
+        """Class probabilities after each iteration (a generator)."""
+        for raw in self._staged_raw(X):
+            yield inverse_link(self._loss, raw)
+
+    def staged_predict(self, X):
+        """Predicted classes after each iteration (a generator)."""
+        for raw in self._staged_raw(X):
+            yield self.classes_[np.argmax(inverse_link(self._loss, raw), axis=1)]
