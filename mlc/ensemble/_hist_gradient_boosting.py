@@ -121,6 +121,45 @@ class _BaseHistGradientBoosting(BaseEstimator):
             raise ValueError("monotonic constraints are not supported for multiclass classification.")
         return np.ascontiguousarray(arr, dtype=np.int8)
 
+    def _categorical(self, X_in, d):
+        """is_categorical (d,) bool from categorical_features: None, 'from_dtype' (pandas category
+        columns), a boolean mask, integer indices or feature names."""
+        cat = self.categorical_features
+        if cat is None:
+            return np.zeros(d, dtype=bool)
+        if isinstance(cat, str) and cat == "from_dtype":
+            dtypes = getattr(X_in, "dtypes", None)
+            if dtypes is None or not hasattr(X_in, "columns"):
+                return np.zeros(d, dtype=bool)
+            return np.array([getattr(t, "name", "") == "category" for t in dtypes], dtype=bool)
+        cat = np.asarray(cat)
+        if cat.size == 0:
+            return np.zeros(d, dtype=bool)
+        if cat.dtype.kind == "b":
+            if cat.shape != (d,):
+                raise ValueError(f"categorical_features set as a boolean mask must have shape (n_features,), "
+                                 f"got: {cat.shape}")
+            return cat.astype(bool)
+        if cat.dtype.kind in "USO":
+            names = getattr(self, "feature_names_in_", None)
+            if names is None:
+                raise ValueError("categorical_features should be passed as an array of integers or as a boolean "
+                                 "mask when the model is fitted on data without feature names.")
+            missing = [c for c in cat if c not in list(names)]
+            if missing:
+                raise ValueError(f"categorical_features has an item value {missing[0]!r} which is not a valid "
+                                 "feature name of the training data.")
+            cat = np.array([list(names).index(c) for c in cat])
+        if cat.dtype.kind not in "iu":
+            raise ValueError(f"categorical_features must be None, 'from_dtype', a boolean mask, integer indices "
+                             f"or feature names, got {self.categorical_features!r}.")
+        if np.any(cat < 0) or np.any(cat >= d):
+            raise ValueError(f"categorical_features set as integer indices must be in [0, n_features - 1] = "
+                             f"[0, {d - 1}], got {sorted(set(cat[(cat < 0) | (cat >= d)].tolist()))}.")
+        mask = np.zeros(d, dtype=bool)
+        mask[cat] = True
+        return mask
+
     def _interactions(self, d):
         cst = self.interaction_cst
         if cst is None:
@@ -181,8 +220,12 @@ class _BaseHistGradientBoosting(BaseEstimator):
     def _fit(self, X, y, sample_weight):
         self._check_params()
         n_threads = get_num_threads()
+        X_in = X
         X = self._validate_X(X, reset=True)
-        y = column_or_1d(y)
+        is_categorical = self._categorical(X_in, X.shape[1])
+        if is_categorical.any():
+            raise NotImplementedError("categorical features are not implemented yet.")
+        y = column_or_1d(y, warn=True)
         if y.shape[0] != X.shape[0]:
             raise ValueError(f"Found input variables with inconsistent numbers of samples: [{X.shape[0]}, "
                              f"{y.shape[0]}]")
@@ -260,6 +303,7 @@ class _BaseHistGradientBoosting(BaseEstimator):
                 if self._record_scores(raw, X_tr, y_tr, sw_tr, raw_va, X_va, y_va, sw_va):
                     break
         self.n_iter_ = len(self._trees)
+        self._flat_model()
         self.train_score_ = np.asarray(self.train_score_)
         self.validation_score_ = np.asarray(self.validation_score_)
         return self
@@ -337,11 +381,6 @@ class _BaseHistGradientBoosting(BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
         return tags
-
-    def __getstate__(self):
-        state = dict(self.__dict__)
-        state.pop("_model", None)
-        return state
 
 
 _PARAMS_DOC = """
@@ -464,7 +503,8 @@ class HistGradientBoostingRegressor(RegressorMixin, _BaseHistGradientBoosting):
 
     def predict(self, X):
         """The predictions for X."""
-        return inverse_link(self._loss, self._raw(X))
+        raw = self._raw(X)
+        return inverse_link(self._loss, raw)
 
     def staged_predict(self, X):
         """The predictions after each iteration (a generator)."""
@@ -552,11 +592,13 @@ class HistGradientBoostingClassifier(ClassifierMixin, _BaseHistGradientBoosting)
 
     def predict_proba(self, X):
         """Class probabilities (n_samples, n_classes)."""
-        return inverse_link(self._loss, self._raw(X))
+        raw = self._raw(X)
+        return inverse_link(self._loss, raw)
 
     def predict(self, X):
         """The most probable class of each row."""
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
 
     def staged_decision_function(self, X):
         for raw in self._staged_raw(X):
