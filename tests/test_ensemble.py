@@ -177,3 +177,42 @@ def test_pickle_round_trip():
 @parametrize_with_checks([HistGradientBoostingClassifier(max_iter=10), HistGradientBoostingRegressor(max_iter=10)])
 def test_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+def categorical_data(n=3000, seed=0):
+    rng = np.random.default_rng(seed)
+    X = np.hstack([rng.normal(size=(n, 1)), rng.integers(0, 12, size=(n, 3)).astype(float), rng.normal(size=(n, 1))])
+    X[rng.random(X.shape) < 0.05] = np.nan
+    y = np.nan_to_num(X[:, 1]) % 3 + np.nan_to_num(X[:, 0]) + rng.normal(size=n) * 0.1
+    return X, y
+
+
+def test_categorical_same_as_sklearn():
+    """Categorical features (mask, indices; missing values; a category unseen in fit counts as
+    missing): the categories grouped by gradient / hessian, as scikit-learn's splits."""
+    X, y = categorical_data()
+    Xq = X.copy()
+    Xq[:10, 1] = 50.0
+    for cat in (np.array([False, True, True, True, False]), [1, 2, 3]):
+        kw = dict(max_iter=30, early_stopping=False, categorical_features=cat)
+        ours = HistGradientBoostingRegressor(**kw).fit(X, y)
+        theirs = ske.HistGradientBoostingRegressor(**kw).fit(X, y)
+        np.testing.assert_array_equal(ours.is_categorical_, [False, True, True, True, False])
+        np.testing.assert_allclose(ours.predict(Xq), theirs.predict(Xq), rtol=0, atol=1e-10)
+    X, y = load("digits")
+    kw = dict(max_iter=10, early_stopping=False, categorical_features=[10, 20, 21, 30, 43, 60])
+    assert_same_classifier(HistGradientBoostingClassifier(**kw).fit(X, y),
+                           ske.HistGradientBoostingClassifier(**kw).fit(X, y), X)
+
+
+def test_categorical_from_pandas_dtype():
+    pd = pytest.importorskip("pandas")
+    X, y = categorical_data(seed=1)
+    df = pd.DataFrame(X, columns=list("abcde"))
+    df["b"] = pd.Categorical(df["b"])
+    kw = dict(max_iter=20, early_stopping=False)
+    ours = HistGradientBoostingRegressor(**kw).fit(df, y)
+    np.testing.assert_array_equal(ours.is_categorical_, [False, True, False, False, False])
+    np.testing.assert_allclose(ours.predict(df), ske.HistGradientBoostingRegressor(**kw).fit(df, y).predict(df),
+                               rtol=0, atol=1e-10)
+    assert HistGradientBoostingRegressor(categorical_features=None, **kw).fit(df, y).is_categorical_ is None

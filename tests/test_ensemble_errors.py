@@ -44,6 +44,7 @@ def data():
     (dict(interaction_cst=[[0, 7]]), ValueError, r"invalid indices: \[7\]"),
     (dict(categorical_features=[5]), ValueError, r"categorical_features set as integer indices must be in \[0, n_features - 1\] = \[0, 3\], got \[5\]"),
     (dict(categorical_features=[True, False]), ValueError, "categorical_features set as a boolean mask must have shape"),
+    (dict(categorical_features=[-1]), ValueError, r"must be in \[0, n_features - 1\] = \[0, 3\], got \[-1\]"),
 ])
 def test_bad_parameters(cls, params, err, match, data):
     X, y = data
@@ -110,17 +111,17 @@ def test_kernels_refuse_bad_arrays(data):
     args = dict(max_leaf_nodes=31, max_depth=0, min_samples_leaf=20, n_bins=256, l2_regularization=0.0,
                 min_hessian_to_split=1e-3, shrinkage=0.1)
     with pytest.raises(ValueError, match="raw"):
-        _mlc.ensemble_grow(np.zeros(99), Xb, g, None, nb, miss, None, None, **args)
+        _mlc.ensemble_grow(np.zeros(99), Xb, g, None, nb, miss, None, None, None, **args)
     with pytest.raises(ValueError, match="n_bins_non_missing"):
-        _mlc.ensemble_grow(np.zeros(100), Xb, g, None, np.full(4, 300, dtype=np.int32), miss, None, None, **args)
+        _mlc.ensemble_grow(np.zeros(100), Xb, g, None, np.full(4, 300, dtype=np.int32), miss, None, None, None, **args)
     bad = Xb.copy()
     bad[0, 0] = 200
     with pytest.raises(ValueError, match="a bin out of"):
-        _mlc.ensemble_grow(np.zeros(100), bad, g, None, nb, miss, None, None, **dict(args, n_bins=32))
+        _mlc.ensemble_grow(np.zeros(100), bad, g, None, nb, miss, None, None, None, **dict(args, n_bins=32))
     with pytest.raises(ValueError, match="max_bins must be in"):
-        _mlc.ensemble_grow(np.zeros(100), Xb, g, None, nb, miss, None, None, **dict(args, n_bins=300))
+        _mlc.ensemble_grow(np.zeros(100), Xb, g, None, nb, miss, None, None, None, **dict(args, n_bins=300))
     one = [np.zeros(1), np.zeros(1), np.array([0], np.int32), np.array([0], np.int32), np.array([0], np.int32),
-           np.zeros(1, np.uint8), np.array([0, 1], np.int64)]
+           np.zeros(1, np.uint8), np.zeros(1, np.uint8), np.zeros((1, 8), np.uint32), np.array([0, 1], np.int64)]
     with pytest.raises(ValueError, match="not trees"):  # node 0 is its own child: would loop forever
         _mlc.ensemble_predict(np.zeros((1, 100)), X, *one, 0, 1)
     with pytest.raises(ValueError, match="t0, t1"):
@@ -164,8 +165,21 @@ def test_fit_predict_loop_does_not_grow_rss(data):
         HistGradientBoostingRegressor(max_iter=3, loss="absolute_error").fit(X, y.astype(float)).predict(Xn)
         try:
             _mlc.ensemble_grow(np.zeros(3), np.zeros((4, 100), np.uint8), np.zeros(100, np.float32), None,
-                               np.ones(4, np.int32), np.zeros(4, np.uint8), None, None, 31, 0, 20, 256, 0.0, 1e-3, 0.1)
+                               np.ones(4, np.int32), np.zeros(4, np.uint8), None, None, None, 31, 0, 20, 256, 0.0, 1e-3,
+                               0.1)
         except ValueError:
             pass
 
     assert_rss_stable(once)
+
+
+def test_bad_categorical_features():
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.integers(0, 10, 400), rng.permutation(400)]).astype(float)
+    y = rng.normal(size=400)
+    with pytest.raises(ValueError, match="Categorical feature at index 1 is expected to have a cardinality <= 255 but actually has a cardinality of 400"):
+        HistGradientBoostingRegressor(categorical_features=[1]).fit(X, y)
+    with pytest.raises(ValueError, match="Categorical features cannot have monotonic constraints"):
+        HistGradientBoostingRegressor(categorical_features=[0], monotonic_cst=[1, 0]).fit(X, y)
+    with pytest.raises(ValueError, match="categorical_features should be passed as an array of integers"):
+        HistGradientBoostingRegressor(categorical_features=["a"]).fit(X, y)

@@ -94,26 +94,27 @@ static int feature_arg(PyObject *o, int typenum, int ndim, npy_intp d, const cha
     return mlc_bind_check_dim(*out, ndim - 1, d, name);
 }
 
-/* ensemble_grow(raw, Xb, g, h, n_bins_non_missing, has_missing, monotonic_cst, interaction,
- * max_leaf_nodes, max_depth, min_samples_leaf, n_bins, l2_regularization, min_hessian_to_split,
- * shrinkage, sample_leaf=False, n_threads=1) -> (value, gain, feature, left, right, count, bin,
- * missing_go_to_left, sample_leaf or None): grows one tree on g, h (N) float32 (h None: all 1) of
- * Xb (D, N) uint8 and adds its leaf values to raw (N) float64 in place; node arrays of the tree's
- * length. Ctrl-C raises KeyboardInterrupt. */
+/* ensemble_grow(raw, Xb, g, h, n_bins_non_missing, has_missing, is_categorical, monotonic_cst,
+ * interaction, max_leaf_nodes, max_depth, min_samples_leaf, n_bins, l2_regularization,
+ * min_hessian_to_split, shrinkage, sample_leaf=False, n_threads=1) -> (value, gain, feature, left,
+ * right, count, bin, missing_go_to_left, is_categorical, cat_bitset, sample_leaf or None): grows one
+ * tree on g, h (N) float32 (h None: all 1) of Xb (D, N) uint8 and adds its leaf values to raw (N)
+ * float64 in place; node arrays of the tree's length (cat_bitset (nodes, 8) uint32). Ctrl-C raises
+ * KeyboardInterrupt. */
 static PyObject *ensemble_grow(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
-    static char *kwlist[] = {"raw", "Xb", "g", "h", "n_bins_non_missing", "has_missing", "monotonic_cst",
-                             "interaction", "max_leaf_nodes", "max_depth", "min_samples_leaf", "n_bins",
+    static char *kwlist[] = {"raw", "Xb", "g", "h", "n_bins_non_missing", "has_missing", "is_categorical",
+                             "monotonic_cst", "interaction", "max_leaf_nodes", "max_depth", "min_samples_leaf", "n_bins",
                              "l2_regularization", "min_hessian_to_split", "shrinkage", "sample_leaf",
                              "n_threads", NULL};
-    PyObject *ro, *xo, *go, *ho, *bo, *mo, *co, *io;
+    PyObject *ro, *xo, *go, *ho, *bo, *mo, *ko, *co, *io;
     mlc_ensemble_params p = {0};
     int want_leaf = 0, n_threads = 1;
     long long mln, mdp, msl, nb;
-    PyArrayObject *raw, *Xb = NULL, *g = NULL, *h = NULL, *nbnm = NULL, *miss = NULL, *mono = NULL, *inter = NULL;
-    PyArrayObject *arr[9] = {NULL};
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOOOOLLLLddd|pi", kwlist, &ro, &xo, &go, &ho, &bo, &mo, &co,
-                                     &io, &mln, &mdp, &msl, &nb, &p.l2_regularization, &p.min_hessian_to_split,
+    PyArrayObject *raw, *Xb = NULL, *g = NULL, *h = NULL, *nbnm = NULL, *miss = NULL, *cat = NULL, *mono = NULL;
+    PyArrayObject *inter = NULL, *arr[11] = {NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOOOOOLLLLddd|pi", kwlist, &ro, &xo, &go, &ho, &bo, &mo, &ko,
+                                     &co, &io, &mln, &mdp, &msl, &nb, &p.l2_regularization, &p.min_hessian_to_split,
                                      &p.shrinkage, &want_leaf, &n_threads))
         return NULL;
     p.max_leaf_nodes = mln;
@@ -126,6 +127,7 @@ static PyObject *ensemble_grow(PyObject *self, PyObject *args, PyObject *kwds) {
         goto fail;
     if ((g = mlc_bind_array(go, NPY_FLOAT32, 1, "g")) == NULL || mlc_bind_check_dim(g, 0, n, "g") < 0) goto fail;
     if (feature_arg(ho, NPY_FLOAT32, 1, n, "h", &h) < 0 || feature_arg(mo, NPY_UINT8, 1, d, "has_missing", &miss) < 0 ||
+        feature_arg(ko, NPY_UINT8, 1, d, "is_categorical", &cat) < 0 ||
         feature_arg(co, NPY_INT8, 1, d, "monotonic_cst", &mono) < 0 ||
         feature_arg(io, NPY_UINT8, 2, d, "interaction", &inter) < 0)
         goto fail;
@@ -150,25 +152,27 @@ static PyObject *ensemble_grow(PyObject *self, PyObject *args, PyObject *kwds) {
             goto fail;
         }
     const npy_intp cap = mlc_ensemble_max_nodes(&p, n);
-    static const int types[9] = {NPY_FLOAT64, NPY_FLOAT64, NPY_INT32, NPY_INT32, NPY_INT32,
-                                 NPY_INT32, NPY_UINT8, NPY_UINT8, NPY_INT32};
-    for (int i = 0; i < 9; i++)
-        if ((i < 8 || want_leaf) && (arr[i] = mlc_bind_new(1, i < 8 ? cap : n, 0, types[i])) == NULL) goto fail;
+    static const int types[11] = {NPY_FLOAT64, NPY_FLOAT64, NPY_INT32, NPY_INT32, NPY_INT32, NPY_INT32,
+                                  NPY_UINT8, NPY_UINT8, NPY_UINT8, NPY_UINT32, NPY_INT32};
+    for (int i = 0; i < 11; i++)
+        if ((i < 10 || want_leaf) && (arr[i] = mlc_bind_new(i == 9 ? 2 : 1, i < 10 ? cap : n, 8, types[i])) == NULL)
+            goto fail;
     mlc_ensemble_tree tree = {PyArray_DATA(arr[0]), PyArray_DATA(arr[1]), PyArray_DATA(arr[2]),
                               PyArray_DATA(arr[3]), PyArray_DATA(arr[4]), PyArray_DATA(arr[5]),
-                              PyArray_DATA(arr[6]), PyArray_DATA(arr[7]), 0};
+                              PyArray_DATA(arr[6]), PyArray_DATA(arr[7]), PyArray_DATA(arr[8]),
+                              PyArray_DATA(arr[9]), 0};
     if (n_threads < 1) n_threads = 1;
     const npy_intp n_groups = inter != NULL ? PyArray_DIM(inter, 0) : 0;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_ensemble_grow(&tree, PyArray_DATA(raw), mlc_bind_data(arr[8]), xb, PyArray_DATA(g), mlc_bind_data(h), nbm,
-                           PyArray_DATA(miss), mlc_bind_data(mono), mlc_bind_data(inter), n, d, n_groups, &p,
+    st = mlc_ensemble_grow(&tree, PyArray_DATA(raw), mlc_bind_data(arr[10]), xb, PyArray_DATA(g), mlc_bind_data(h),
+                           nbm, PyArray_DATA(miss), mlc_bind_data(cat), mlc_bind_data(mono), mlc_bind_data(inter), n, d, n_groups, &p,
                            n_threads, &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
     if (mlc_bind_check_status(st) < 0) goto fail;
-    npy_intp len[1] = {(npy_intp)tree.n_nodes};
-    PyArray_Dims shape = {len, 1};
-    for (int i = 0; i < 8; i++) { /* the tree's length */
+    npy_intp len[2] = {(npy_intp)tree.n_nodes, 8};
+    for (int i = 0; i < 10; i++) { /* the tree's length */
+        PyArray_Dims shape = {len, i == 9 ? 2 : 1};
         PyObject *r = PyArray_Resize(arr[i], &shape, 0, NPY_CORDER);
         if (r == NULL) goto fail;
         Py_DECREF(r);
@@ -178,51 +182,58 @@ static PyObject *ensemble_grow(PyObject *self, PyObject *args, PyObject *kwds) {
     Py_XDECREF(h);
     Py_DECREF(nbnm);
     Py_DECREF(miss);
+    Py_XDECREF(cat);
     Py_XDECREF(mono);
     Py_XDECREF(inter);
-    if (arr[8] == NULL) {
+    if (arr[10] == NULL) {
         Py_INCREF(Py_None);
-        arr[8] = (PyArrayObject *)Py_None;
+        arr[10] = (PyArrayObject *)Py_None;
     }
-    return Py_BuildValue("NNNNNNNNN", arr[0], arr[1], arr[2], arr[3], arr[4], arr[5], arr[6], arr[7], arr[8]);
+    return Py_BuildValue("NNNNNNNNNNN", arr[0], arr[1], arr[2], arr[3], arr[4], arr[5], arr[6], arr[7], arr[8], arr[9],
+                         arr[10]);
 fail:
     Py_XDECREF(Xb);
     Py_XDECREF(g);
     Py_XDECREF(h);
     Py_XDECREF(nbnm);
     Py_XDECREF(miss);
+    Py_XDECREF(cat);
     Py_XDECREF(mono);
     Py_XDECREF(inter);
-    for (int i = 0; i < 9; i++) Py_XDECREF(arr[i]);
+    for (int i = 0; i < 11; i++) Py_XDECREF(arr[i]);
     return NULL;
 }
 
-/* ensemble_predict(raw, X, value, threshold, feature, left, right, missing_go_to_left, offset, t0, t1,
- * n_threads=1) -> None: raw (K, N) += trees [t0, t1) at X (N, D) (hist_gbdt.h's mlc_ensemble_predict). */
+/* ensemble_predict(raw, X, value, threshold, feature, left, right, missing_go_to_left, is_categorical,
+ * cat_bitset, offset, t0, t1, n_threads=1) -> None: raw (K, N) += trees [t0, t1) at X (N, D) (hist_gbdt.h's mlc_ensemble_predict). */
 static PyObject *ensemble_predict(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
     static char *kwlist[] = {"raw", "X", "value", "threshold", "feature", "left", "right", "missing_go_to_left",
-                             "offset", "t0", "t1", "n_threads", NULL};
-    PyObject *ro, *xo, *o[7];
+                             "is_categorical", "cat_bitset", "offset", "t0", "t1", "n_threads", NULL};
+    enum { NA = 9 };
+    PyObject *ro, *xo, *o[NA];
     long long t0, t1;
     int n_threads = 1;
-    PyArrayObject *raw, *X = NULL, *a[7] = {NULL};
-    static const int types[7] = {NPY_FLOAT64, NPY_FLOAT64, NPY_INT32, NPY_INT32, NPY_INT32, NPY_UINT8, NPY_INT64};
-    static const char *names[7] = {"value", "threshold", "feature", "left", "right", "missing_go_to_left", "offset"};
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOOOOOLL|i", kwlist, &ro, &xo, &o[0], &o[1], &o[2], &o[3], &o[4],
-                                     &o[5], &o[6], &t0, &t1, &n_threads))
+    PyArrayObject *raw, *X = NULL, *a[NA] = {NULL};
+    static const int types[NA] = {NPY_FLOAT64, NPY_FLOAT64, NPY_INT32, NPY_INT32, NPY_INT32,
+                                  NPY_UINT8, NPY_UINT8, NPY_UINT32, NPY_INT64};
+    static const char *names[NA] = {"value", "threshold", "feature", "left", "right", "missing_go_to_left",
+                                    "is_categorical", "cat_bitset", "offset"};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOOOOOOOLL|i", kwlist, &ro, &xo, &o[0], &o[1], &o[2], &o[3],
+                                     &o[4], &o[5], &o[6], &o[7], &o[8], &t0, &t1, &n_threads))
         return NULL;
     if (mlc_bind_inplace(ro, NPY_FLOAT64, 2, "raw", MLC_BIND_OUT, &raw) < 0) goto fail;
     if ((X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X")) == NULL || mlc_bind_check_dim(raw, 1, PyArray_DIM(X, 0), "raw") < 0)
         goto fail;
-    for (int i = 0; i < 7; i++)
-        if ((a[i] = mlc_bind_array(o[i], types[i], 1, names[i])) == NULL ||
-            (i < 6 && mlc_bind_check_dim(a[i], 0, PyArray_DIM(a[0], 0), names[i]) < 0))
+    for (int i = 0; i < NA; i++)
+        if ((a[i] = mlc_bind_array(o[i], types[i], i == 7 ? 2 : 1, names[i])) == NULL ||
+            (i < NA - 1 && mlc_bind_check_dim(a[i], 0, PyArray_DIM(a[0], 0), names[i]) < 0) ||
+            (i == 7 && mlc_bind_check_dim(a[i], 1, 8, names[i]) < 0))
             goto fail;
     const npy_intp n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1), k = PyArray_DIM(raw, 0), nodes = PyArray_DIM(a[0], 0);
-    const int64_t *off = PyArray_DATA(a[6]);
+    const int64_t *off = PyArray_DATA(a[NA - 1]);
     const int32_t *feat = PyArray_DATA(a[2]), *lc = PyArray_DATA(a[3]), *rc = PyArray_DATA(a[4]);
-    if (k < 1 || t0 < 0 || t0 > t1 || t1 + 1 > PyArray_DIM(a[6], 0)) {
+    if (k < 1 || t0 < 0 || t0 > t1 || t1 + 1 > PyArray_DIM(a[NA - 1], 0)) {
         PyErr_SetString(PyExc_ValueError, "t0, t1: not a range of the trees in offset");
         goto fail;
     }
@@ -240,16 +251,16 @@ static PyObject *ensemble_predict(PyObject *self, PyObject *args, PyObject *kwds
     if (n_threads < 1) n_threads = 1;
     Py_BEGIN_ALLOW_THREADS
     mlc_ensemble_predict(PyArray_DATA(raw), PyArray_DATA(X), PyArray_DATA(a[0]), PyArray_DATA(a[1]), feat, lc, rc,
-                         PyArray_DATA(a[5]), off, t0, t1, n, d, k, n_threads);
+                         PyArray_DATA(a[5]), PyArray_DATA(a[6]), PyArray_DATA(a[7]), off, t0, t1, n, d, k, n_threads);
     Py_END_ALLOW_THREADS
     Py_DECREF(X);
-    for (int i = 0; i < 7; i++) Py_DECREF(a[i]);
+    for (int i = 0; i < NA; i++) Py_DECREF(a[i]);
     Py_RETURN_NONE;
 bad:
     PyErr_SetString(PyExc_ValueError, "the trees' node arrays are not trees (a child out of range or not after its parent)");
 fail:
     Py_XDECREF(X);
-    for (int i = 0; i < 7; i++) Py_XDECREF(a[i]);
+    for (int i = 0; i < NA; i++) Py_XDECREF(a[i]);
     return NULL;
 }
 

@@ -183,11 +183,12 @@
       int64_t d, int64_t n_bins, int n_threads), (hist, scratch, Xb, rows, og, oh, m, n, d, n_bins,      \
       n_threads))                                                                                        \
     X(void, mlc_ensemble_find_split, (mlc_ensemble_split *best, const mlc_ensemble_hist_bin *hist,       \
-      const int32_t *n_bins_non_missing, const uint8_t *has_missing, const int8_t *monotonic_cst,        \
-      const uint8_t *allowed, int64_t d, int64_t m, double sum_gradients, double sum_hessians,           \
-      double value, double lower, double upper, const mlc_ensemble_params *p, int const_hessian,         \
-      int n_threads), (best, hist, n_bins_non_missing, has_missing, monotonic_cst, allowed, d, m,        \
-      sum_gradients, sum_hessians, value, lower, upper, p, const_hessian, n_threads))
+      const int32_t *n_bins_non_missing, const uint8_t *has_missing, const uint8_t *is_categorical,      \
+      const int8_t *monotonic_cst, const uint8_t *allowed, int64_t d, int64_t m, double sum_gradients,   \
+      double sum_hessians, double value, double lower, double upper, const mlc_ensemble_params *p,       \
+      int const_hessian, int n_threads), (best, hist, n_bins_non_missing, has_missing, is_categorical,   \
+      monotonic_cst, allowed, d, m, sum_gradients, sum_hessians, value, lower, upper, p, const_hessian,  \
+      n_threads))
 
 /* The naive Bayes kernels (naive_bayes/naive_bayes.h). */
 #define MLC_DISPATCH_NAIVE_BAYES(X)                                                                      \

@@ -55,7 +55,7 @@ typedef struct {
     const uint8_t *Xb;
     const float *g, *h;
     const int32_t *nbnm;
-    const uint8_t *has_missing, *interaction;
+    const uint8_t *has_missing, *is_categorical, *interaction;
     const int8_t *mono;
     int64_t n, d, n_groups, hist_len;
     const mlc_ensemble_params *p;
@@ -102,7 +102,8 @@ static const uint8_t *node_allowed(const grower *gr, int64_t i) {
 /* The node's best split; it becomes SPLITTABLE, or a LEAF when no split gains. */
 static void find_split(grower *gr, int64_t i) {
     gnode *nd = &gr->nodes[i];
-    mlc_ensemble_find_split(&nd->split, nd->hist, gr->nbnm, gr->has_missing, gr->mono, node_allowed(gr, i), gr->d,
+    mlc_ensemble_find_split(&nd->split, nd->hist, gr->nbnm, gr->has_missing, gr->is_categorical, gr->mono,
+                            node_allowed(gr, i), gr->d,
                             nd->stop - nd->start, nd->sum_g, nd->sum_h, nd->value, nd->lower, nd->upper, gr->p,
                             gr->h == NULL, gr->n_threads);
     nd->state = nd->split.gain <= 0.0 ? LEAF : SPLITTABLE;
@@ -135,11 +136,17 @@ static int64_t partition(grower *gr, const gnode *nd) {
     const int missing_bin = (int)gr->p->n_bins - 1;
     int32_t *rows = gr->part + nd->start;
     int64_t nl = 0, nr = 0;
-    for (int64_t q = 0; q < nd->stop - nd->start; q++) {
-        const int b = x[rows[q]];
-        if ((s->missing_go_to_left && b == missing_bin) || b <= s->bin) rows[nl++] = rows[q];
-        else gr->tmp[nr++] = rows[q];
-    }
+    if (s->is_categorical)
+        for (int64_t q = 0; q < nd->stop - nd->start; q++) {
+            if (mlc_ensemble_in_bitset(s->left_cat, x[rows[q]])) rows[nl++] = rows[q];
+            else gr->tmp[nr++] = rows[q];
+        }
+    else
+        for (int64_t q = 0; q < nd->stop - nd->start; q++) {
+            const int b = x[rows[q]];
+            if ((s->missing_go_to_left && b == missing_bin) || b <= s->bin) rows[nl++] = rows[q];
+            else gr->tmp[nr++] = rows[q];
+        }
     memcpy(rows + nl, gr->tmp, sizeof *rows * (size_t)nr);
     return nl;
 }
@@ -173,6 +180,8 @@ static int split_node(grower *gr, mlc_ensemble_tree *tree, int64_t i, int64_t *n
     tree->left[i] = (int32_t)li;
     tree->right[i] = (int32_t)ri;
     tree->gain[i] = s->gain;
+    tree->is_categorical[i] = (uint8_t)s->is_categorical;
+    if (s->is_categorical) memcpy(tree->cat_bitset + 8 * i, s->left_cat, sizeof s->left_cat);
     // a feature without missing values in training sends them to the child with more rows
     tree->missing_go_to_left[i] = (uint8_t)(gr->has_missing[s->feature] ? s->missing_go_to_left
                                                                           : (L->stop - L->start > R->stop - R->start));
@@ -225,12 +234,13 @@ static int split_node(grower *gr, mlc_ensemble_tree *tree, int64_t i, int64_t *n
 
 int mlc_ensemble_grow(mlc_ensemble_tree *tree, double *raw, int32_t *sample_leaf, const uint8_t *Xb,
                       const float *g, const float *h, const int32_t *n_bins_non_missing,
-                      const uint8_t *has_missing, const int8_t *monotonic_cst, const uint8_t *interaction,
-                      int64_t n, int64_t d, int64_t n_groups, const mlc_ensemble_params *p, int n_threads,
-                      const mlc_progress *progress) {
+                      const uint8_t *has_missing, const uint8_t *is_categorical, const int8_t *monotonic_cst,
+                      const uint8_t *interaction, int64_t n, int64_t d, int64_t n_groups,
+                      const mlc_ensemble_params *p, int n_threads, const mlc_progress *progress) {
     const int64_t cap = mlc_ensemble_max_nodes(p, n), chunks = mlc_ensemble_hist_chunks(n);
     const int with_groups = interaction != NULL && n_groups > 0;
-    grower gr = {Xb, g, h, n_bins_non_missing, has_missing, with_groups ? interaction : NULL, monotonic_cst,
+    grower gr = {Xb, g, h, n_bins_non_missing, has_missing, is_categorical, with_groups ? interaction : NULL,
+                 monotonic_cst,
                  n, d, n_groups, d * p->n_bins, p, n_threads, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                  NULL, NULL, 0, 0, NULL};
     mlc_arena a = {NULL, 0};
@@ -252,7 +262,8 @@ int mlc_ensemble_grow(mlc_ensemble_tree *tree, double *raw, int32_t *sample_leaf
     for (int64_t i = 0; i < cap; i++) {
         tree->feature[i] = -1;
         tree->left[i] = tree->right[i] = -1;
-        tree->bin[i] = tree->missing_go_to_left[i] = 0;
+        tree->bin[i] = tree->missing_go_to_left[i] = tree->is_categorical[i] = 0;
+        memset(tree->cat_bitset + 8 * i, 0, 8 * sizeof *tree->cat_bitset);
         tree->gain[i] = -1.0;
     }
     tree->n_nodes = 1;
@@ -315,8 +326,9 @@ done:
 
 int mlc_ensemble_predict(double *raw, const double *X, const double *value, const double *threshold,
                          const int32_t *feature, const int32_t *left, const int32_t *right,
-                         const uint8_t *missing_go_to_left, const int64_t *offset, int64_t t0, int64_t t1,
-                         int64_t n, int64_t d, int64_t k, int n_threads) {
+                         const uint8_t *missing_go_to_left, const uint8_t *is_categorical,
+                         const uint32_t *cat_bitset, const int64_t *offset, int64_t t0, int64_t t1, int64_t n,
+                         int64_t d, int64_t k, int n_threads) {
     const int nthr = mlc_team_size(n * (t1 - t0) * 8 * MLC_WORK_STREAM, n_threads);
 #pragma omp parallel for num_threads(nthr) schedule(static)
     for (int64_t i = 0; i < n; i++) {
@@ -326,7 +338,11 @@ int mlc_ensemble_predict(double *raw, const double *X, const double *value, cons
             int64_t q = 0;
             while (feature[o + q] >= 0) {
                 const double v = x[feature[o + q]];
-                const int go_left = isnan(v) ? missing_go_to_left[o + q] : v <= threshold[o + q];
+                int go_left;
+                if (isnan(v)) go_left = missing_go_to_left[o + q];
+                else if (is_categorical[o + q]) // a code out of [0, 255] is in no set: right
+                    go_left = v >= 0.0 && v < 256.0 && mlc_ensemble_in_bitset(cat_bitset + 8 * (o + q), (int)v);
+                else go_left = v <= threshold[o + q];
                 q = go_left ? left[o + q] : right[o + q];
             }
             raw[(t % k) * n + i] += value[o + q];

@@ -27,23 +27,29 @@ typedef struct {
     double min_hessian_to_split, min_gain_to_split, l2_regularization, shrinkage;
 } mlc_ensemble_params;
 
-/* The best split of a node (gain -1: none). */
+/* The best split of a node (gain -1: none). A categorical split sends the bins in left_cat left. */
 typedef struct {
     double gain, sum_gradient_left, sum_hessian_left, sum_gradient_right, sum_hessian_right;
     double value_left, value_right;
     int64_t n_samples_left, n_samples_right;
     int32_t feature, bin;
-    int missing_go_to_left;
+    int missing_go_to_left, is_categorical;
+    uint32_t left_cat[8];
 } mlc_ensemble_split;
 
+/* Whether bin b is in a 256-bit set. */
+static inline int mlc_ensemble_in_bitset(const uint32_t *bits, int b) { return (bits[b >> 5] >> (b & 31)) & 1; }
+
 /* A grown tree: nodes in creation order, node 0 the root; a leaf has feature -1 and its value (the
- * learning rate applied); a split sends a row left when its bin is <= bin (and its value <= the
- * threshold the caller attaches to that bin), a missing value left when missing_go_to_left. Each
- * array has the capacity the caller gives (mlc_ensemble_max_nodes). */
+ * learning rate applied); a numerical split sends a row left when its bin is <= bin (and its value
+ * <= the threshold the caller attaches to that bin), a categorical split (is_categorical) when its
+ * bin is in the node's row of cat_bitset (N_nodes, 8); a missing value left when
+ * missing_go_to_left. Each array has the capacity the caller gives (mlc_ensemble_max_nodes). */
 typedef struct {
     double *value, *gain;
     int32_t *feature, *left, *right, *count;
-    uint8_t *bin, *missing_go_to_left;
+    uint8_t *bin, *missing_go_to_left, *is_categorical;
+    uint32_t *cat_bitset;
     int64_t n_nodes;
 } mlc_ensemble_tree;
 
@@ -75,33 +81,38 @@ int mlc_ensemble_hist_build(mlc_ensemble_hist_bin *hist, mlc_ensemble_hist_bin *
 int64_t mlc_ensemble_hist_chunks(int64_t m);
 
 /* best out: scikit-learn's best split of a node (Splitter.find_node_split) from its histogram hist
- * (D, B) in: n_bins_non_missing, has_missing (D) in, monotonic_cst (D) in or NULL (1 increasing,
- * -1 decreasing), allowed (D) in or NULL: features the split may use; the node's row count, sums,
- * value and its children's value bounds. const_hessian: the hessian sums are the counts. */
+ * (D, B) in: n_bins_non_missing, has_missing (D) in, is_categorical (D) in or NULL, monotonic_cst
+ * (D) in or NULL (1 increasing, -1 decreasing), allowed (D) in or NULL: features the split may use;
+ * the node's row count, sums, value and its children's value bounds. const_hessian: the hessian
+ * sums are the counts. A categorical feature's bins are ordered by gradient / (hessian + 10) and
+ * scanned from both ends (Fisher's grouping, as scikit-learn and LightGBM). */
 void mlc_ensemble_find_split(mlc_ensemble_split *best, const mlc_ensemble_hist_bin *hist,
                              const int32_t *n_bins_non_missing, const uint8_t *has_missing,
-                             const int8_t *monotonic_cst, const uint8_t *allowed, int64_t d, int64_t m,
+                             const uint8_t *is_categorical, const int8_t *monotonic_cst, const uint8_t *allowed,
+                             int64_t d, int64_t m,
                              double sum_gradients, double sum_hessians, double value, double lower,
                              double upper, const mlc_ensemble_params *p, int const_hessian, int n_threads);
 
 /* Grows one tree on gradients g, hessians h (N) in (h NULL: all 1) of binned rows Xb (D, N), and adds
- * its leaf values to raw (N) inout of the training rows. tree out: its nodes (tree->value etc. hold
+ * its leaf values to raw (N) inout of the training rows. is_categorical (D) in or NULL. tree out: its nodes (tree->value etc. hold
  * mlc_ensemble_max_nodes entries). sample_leaf (N) out or NULL: the leaf of each training row.
  * interaction (G, D) in or NULL: G groups of features as 0/1 rows; a child may split on the features
  * of the groups holding every feature split on above it (scikit-learn's interaction_cst). */
 int mlc_ensemble_grow(mlc_ensemble_tree *tree, double *raw, int32_t *sample_leaf, const uint8_t *Xb,
                       const float *g, const float *h, const int32_t *n_bins_non_missing,
-                      const uint8_t *has_missing, const int8_t *monotonic_cst, const uint8_t *interaction,
-                      int64_t n, int64_t d, int64_t n_groups, const mlc_ensemble_params *p, int n_threads,
+                      const uint8_t *has_missing, const uint8_t *is_categorical, const int8_t *monotonic_cst,
+                      const uint8_t *interaction, int64_t n, int64_t d, int64_t n_groups, const mlc_ensemble_params *p, int n_threads,
                       const mlc_progress *progress);
 
 /* raw (K, N) inout += the values of trees [t0, t1) at the rows of X (N, D) in; tree t adds to row
  * t % K. Tree t's nodes are [offset[t], offset[t + 1]) of the node arrays, its children indices
  * relative to offset[t]; threshold: a row goes left when its value is <= it, NaN by
- * missing_go_to_left. */
+ * missing_go_to_left; at a categorical node (is_categorical) when its value, a category code in
+ * [0, 255], is in the node's row of cat_bitset (nodes, 8). */
 int mlc_ensemble_predict(double *raw, const double *X, const double *value, const double *threshold,
                          const int32_t *feature, const int32_t *left, const int32_t *right,
-                         const uint8_t *missing_go_to_left, const int64_t *offset, int64_t t0, int64_t t1,
+                         const uint8_t *missing_go_to_left, const uint8_t *is_categorical,
+                         const uint32_t *cat_bitset, const int64_t *offset, int64_t t0, int64_t t1,
                          int64_t n, int64_t d, int64_t k, int n_threads);
 
 #endif

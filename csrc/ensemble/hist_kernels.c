@@ -8,6 +8,7 @@
  */
 #include <math.h>
 #include <omp.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/dispatch.h"
@@ -264,14 +265,80 @@ static void scan_feature(mlc_ensemble_split *s, const mlc_ensemble_hist_bin *hb,
     if (bbin >= 0) set_split(s, ns, best, bbin, bgl, bhl, bnl, 1);
 }
 
+typedef struct {
+    int bin;
+    double value;
+} cat_info;
+
+/* scikit-learn's compare_cat_infos, for the same order from the same qsort. */
+static int cat_compare(const void *a, const void *b) {
+    return ((const cat_info *)a)->value < ((const cat_info *)b)->value ? -1 : 1;
+}
+
+#define MIN_CAT_SUPPORT 10.0
+
+/* s inout: the best split of a categorical feature: its bins (the missing one too) with enough
+ * hessian, ordered by gradient / (hessian + 10), scanned from each end up to the middle. */
+static void scan_category(mlc_ensemble_split *s, const mlc_ensemble_hist_bin *hb, int64_t nbnm, int missing,
+                          int mono, const node_stats *ns) {
+    const mlc_ensemble_params *p = ns->p;
+    const int missing_bin = (int)p->n_bins - 1;
+    const double support = (double)ns->m / ns->sum_h, loss_node = ns->sum_g * ns->value;
+    cat_info cats[256];
+    int n_used = 0;
+    for (int b = 0; b < (int)nbnm + 1; b++) {
+        const int bin = b < nbnm ? b : missing_bin;
+        if (b == nbnm && !missing) break;
+        const double hsum = ns->const_h ? (double)hb[bin].count : hb[bin].sum_hessians;
+        if (hsum * support >= MIN_CAT_SUPPORT) cats[n_used++] = (cat_info){bin, hb[bin].sum_gradients / (hsum + MIN_CAT_SUPPORT)};
+    }
+    if (n_used <= 1) return;
+    qsort(cats, (size_t)n_used, sizeof *cats, cat_compare);
+    double best = -1.0, bgl = 0.0, bhl = 0.0;
+    int64_t bnl = 0;
+    int thresh = -1, bdir = 0;
+    for (int dir = 1; dir >= -1; dir -= 2) {
+        const int middle = dir == 1 ? (n_used + 1) / 2 : (n_used + 1) / 2 - 1;
+        double gl = 0.0, hl = 0.0;
+        int64_t nl = 0;
+        for (int i = 0; i < middle; i++) {
+            const int idx = dir == 1 ? i : n_used - 1 - i;
+            const mlc_ensemble_hist_bin *c = &hb[cats[idx].bin];
+            nl += c->count;
+            const int64_t nr = ns->m - nl;
+            hl += ns->const_h ? (double)c->count : c->sum_hessians;
+            const double hr = ns->sum_h - hl;
+            gl += c->sum_gradients;
+            const double gr = ns->sum_g - gl;
+            if (nl < p->min_samples_leaf || hl < p->min_hessian_to_split) continue;
+            if (nr < p->min_samples_leaf || hr < p->min_hessian_to_split) break;
+            const double gain = split_gain(gl, hl, gr, hr, loss_node, mono, ns->lower, ns->upper, p->l2_regularization);
+            if (gain > best && gain > p->min_gain_to_split) {
+                best = gain;
+                thresh = idx;
+                bgl = gl;
+                bhl = hl;
+                bnl = nl;
+                bdir = dir;
+            }
+        }
+    }
+    if (thresh < 0) return;
+    set_split(s, ns, best, 0, bgl, bhl, bnl, 0);
+    memset(s->left_cat, 0, sizeof s->left_cat);
+    const int lo = bdir == 1 ? 0 : thresh, hi = bdir == 1 ? thresh : n_used - 1;
+    for (int i = lo; i <= hi; i++) s->left_cat[cats[i].bin >> 5] |= 1u << (cats[i].bin & 31);
+    if (missing) s->missing_go_to_left = mlc_ensemble_in_bitset(s->left_cat, missing_bin);
+}
+
 #define SPLIT_MAX_TEAM 64
 
 void MLC_ISA(mlc_ensemble_find_split)(mlc_ensemble_split *best, const mlc_ensemble_hist_bin *hist,
                                       const int32_t *n_bins_non_missing, const uint8_t *has_missing,
-                                      const int8_t *monotonic_cst, const uint8_t *allowed, int64_t d,
-                                      int64_t m, double sum_gradients, double sum_hessians, double value,
-                                      double lower, double upper, const mlc_ensemble_params *p,
-                                      int const_hessian, int n_threads) {
+                                      const uint8_t *is_categorical, const int8_t *monotonic_cst,
+                                      const uint8_t *allowed, int64_t d, int64_t m, double sum_gradients,
+                                      double sum_hessians, double value, double lower, double upper,
+                                      const mlc_ensemble_params *p, int const_hessian, int n_threads) {
     const node_stats ns = {m, sum_gradients, sum_hessians, value, lower, upper, p, const_hessian};
     mlc_ensemble_split part[SPLIT_MAX_TEAM];
     const int nthr = (int)MLC_MIN(MLC_MIN(SPLIT_MAX_TEAM, d),
@@ -292,8 +359,10 @@ void MLC_ISA(mlc_ensemble_find_split)(mlc_ensemble_split *best, const mlc_ensemb
             mlc_ensemble_split s;
             memset(&s, 0, sizeof s);
             s.gain = -1.0;
-            scan_feature(&s, hist + j * p->n_bins, n_bins_non_missing[j], has_missing[j],
-                         monotonic_cst != NULL ? monotonic_cst[j] : 0, &ns);
+            const int mono = monotonic_cst != NULL ? monotonic_cst[j] : 0;
+            s.is_categorical = is_categorical != NULL && is_categorical[j];
+            if (s.is_categorical) scan_category(&s, hist + j * p->n_bins, n_bins_non_missing[j], has_missing[j], mono, &ns);
+            else scan_feature(&s, hist + j * p->n_bins, n_bins_non_missing[j], has_missing[j], mono, &ns);
             s.feature = (int32_t)j;
             if (own->feature < 0 || s.gain > own->gain) *own = s;
         }

@@ -20,7 +20,10 @@ from ._losses import LOSS, baseline, inverse_link, mean_loss
 
 __all__ = ["HistGradientBoostingClassifier", "HistGradientBoostingRegressor"]
 
-_NODE_FIELDS = ("value", "gain", "feature", "left", "right", "count", "bin", "missing_go_to_left")
+_NODE_FIELDS = ("value", "gain", "feature", "left", "right", "count", "bin", "missing_go_to_left", "is_categorical",
+                "cat_bitset")
+_PREDICT_FIELDS = ("value", "threshold", "feature", "left", "right", "missing_go_to_left", "is_categorical",
+                   "cat_bitset")
 
 
 def _approximate_mode(class_counts, n_draws, rng):
@@ -160,6 +163,45 @@ class _BaseHistGradientBoosting(BaseEstimator):
         mask[cat] = True
         return mask
 
+    def _fit_categories(self, X, mask):
+        """is_categorical_ (None without categorical features) and each categorical feature's
+        categories: its sorted distinct non-missing values, at most max_bins of them."""
+        if not mask.any():
+            self.is_categorical_ = None
+            self._categories = None
+            return
+        if self.monotonic_cst is not None and np.any(np.asarray(self._monotonic(X.shape[1]))[mask] != 0):
+            raise ValueError("Categorical features cannot have monotonic constraints.")
+        self.is_categorical_ = mask
+        self._categories = []
+        for j in np.flatnonzero(mask):
+            col = X[:, j]
+            cats = np.unique(col[~np.isnan(col)])
+            if cats.size > self.max_bins:
+                raise ValueError(f"Categorical feature at index {j} is expected to have a cardinality <= "
+                                 f"{self.max_bins} but actually has a cardinality of {cats.size}.")
+            self._categories.append(cats)
+
+    def _encode_X(self, X):
+        """X with its categorical features first, as their category codes (NaN: missing or unknown),
+        then the numerical ones (scikit-learn's ordinal encoder in a column transformer)."""
+        if self.is_categorical_ is None:
+            return X
+        cat = np.flatnonzero(self.is_categorical_)
+        codes = np.empty((X.shape[0], len(cat)))
+        for c, (j, cats) in enumerate(zip(cat, self._categories)):
+            col = X[:, j]
+            pos = np.minimum(np.searchsorted(cats, col), max(len(cats) - 1, 0))
+            known = (cats[pos] == col) if len(cats) else np.zeros(len(col), dtype=bool)
+            codes[:, c] = np.where(known, pos, np.nan)
+        return np.ascontiguousarray(np.hstack([codes, X[:, ~self.is_categorical_]]))
+
+    def _remap(self, arr):
+        """A per-feature array in the order of the encoded X (categorical features first)."""
+        if arr is None or self.is_categorical_ is None:
+            return arr
+        return np.ascontiguousarray(np.concatenate([arr[self.is_categorical_], arr[~self.is_categorical_]]))
+
     def _interactions(self, d):
         cst = self.interaction_cst
         if cst is None:
@@ -222,9 +264,8 @@ class _BaseHistGradientBoosting(BaseEstimator):
         n_threads = get_num_threads()
         X_in = X
         X = self._validate_X(X, reset=True)
-        is_categorical = self._categorical(X_in, X.shape[1])
-        if is_categorical.any():
-            raise NotImplementedError("categorical features are not implemented yet.")
+        self._fit_categories(X, self._categorical(X_in, X.shape[1]))
+        X = self._encode_X(X)
         y = column_or_1d(y, warn=True)
         if y.shape[0] != X.shape[0]:
             raise ValueError(f"Found input variables with inconsistent numbers of samples: [{X.shape[0]}, "
@@ -238,8 +279,15 @@ class _BaseHistGradientBoosting(BaseEstimator):
             rng = check_legacy_random_state(self.random_state)
             self._random_seed = rng.randint(np.iinfo(np.uint32).max, dtype="u8")
             rng.randint(np.iinfo(np.uint32).max, dtype="u8")  # scikit-learn's feature-subsampling seed
-        monotonic = self._monotonic(d)
+        monotonic = self._remap(self._monotonic(d))
         interaction = self._interactions(d)
+        if interaction is not None and self.is_categorical_ is not None:
+            interaction = np.ascontiguousarray(np.hstack([interaction[:, self.is_categorical_],
+                                                          interaction[:, ~self.is_categorical_]]))
+        n_cat = 0 if self.is_categorical_ is None else int(self.is_categorical_.sum())
+        is_cat_remapped = np.zeros(d, dtype=np.uint8)
+        is_cat_remapped[:n_cat] = 1
+        known = [np.arange(len(c), dtype=np.float64) for c in self._categories or []] + [None] * (d - n_cat)
         self.do_early_stopping_ = n > 10_000 if self.early_stopping == "auto" else bool(self.early_stopping)
         use_val = self.do_early_stopping_ and self.validation_fraction is not None
         if use_val:
@@ -251,12 +299,12 @@ class _BaseHistGradientBoosting(BaseEstimator):
         else:
             X_tr, y_tr, sw_tr = X, y, sample_weight
             X_va = y_va = sw_va = None
-        self._bin_mapper = BinMapper(n_bins=int(self.max_bins) + 1, random_state=self._random_seed,
+        self._bin_mapper = BinMapper(n_bins=int(self.max_bins) + 1, is_categorical=is_cat_remapped,
+                                     known_categories=known, random_state=self._random_seed,
                                      n_threads=n_threads).fit(X_tr, sw_tr)
         Xb = self._bin_mapper.transform(X_tr)
         has_missing = np.ascontiguousarray((Xb == self._bin_mapper.missing_values_bin_idx_).any(axis=1),
                                            dtype=np.uint8)
-        self.is_categorical_ = None
         K = self.n_trees_per_iteration_
         quantile = self._quantile()
         if not warm:
@@ -287,12 +335,13 @@ class _BaseHistGradientBoosting(BaseEstimator):
             for k in range(K):
                 target = raw[k] if differentiable else np.zeros(X_tr.shape[0])
                 out = _mlc.ensemble_grow(target, Xb, g[k], None if const_hessian else h[k],
-                                         self._bin_mapper.n_bins_non_missing_, has_missing, monotonic, interaction,
+                                         self._bin_mapper.n_bins_non_missing_, has_missing,
+                                         is_cat_remapped if n_cat else None, monotonic, interaction,
                                          sample_leaf=not differentiable, n_threads=n_threads, **args)
-                tree = dict(zip(_NODE_FIELDS, out[:8]))
+                tree = dict(zip(_NODE_FIELDS, out[:10]))
                 if not differentiable:
-                    self._update_leaves(tree, out[8], y_tr64, raw[k], sw_tr, quantile)
-                    raw[k] += tree["value"][out[8]]
+                    self._update_leaves(tree, out[10], y_tr64, raw[k], sw_tr, quantile)
+                    raw[k] += tree["value"][out[10]]
                 tree["threshold"] = self._thresholds(tree)
                 trees.append(tree)
             self._trees.append(trees)
@@ -332,7 +381,7 @@ class _BaseHistGradientBoosting(BaseEstimator):
         """The raw-value threshold of each split: the upper threshold of its bin, +inf for a split
         of the values from the missing ones."""
         thr = np.full(tree["feature"].shape[0], np.inf)
-        for i in np.flatnonzero(tree["feature"] >= 0):
+        for i in np.flatnonzero((tree["feature"] >= 0) & (tree["is_categorical"] == 0)):
             f, b = tree["feature"][i], tree["bin"][i]
             t = self._bin_mapper.bin_thresholds_[f]
             thr[i] = t[b] if b < self._bin_mapper.n_bins_non_missing_[f] - 1 else np.inf
@@ -342,8 +391,7 @@ class _BaseHistGradientBoosting(BaseEstimator):
         """The trees' node arrays concatenated (tree t, class t % K), for the C predictor."""
         if getattr(self, "_model", None) is None:
             flat = [t for trees in self._trees for t in trees]
-            model = {f: np.concatenate([t[f] for t in flat]) for f in ("value", "threshold", "feature", "left",
-                                                                         "right", "missing_go_to_left")}
+            model = {f: np.concatenate([t[f] for t in flat]) for f in _PREDICT_FIELDS}
             model["offset"] = np.concatenate([[0], np.cumsum([len(t["value"]) for t in flat])]).astype(np.int64)
             self._model = model
         return self._model
@@ -352,8 +400,8 @@ class _BaseHistGradientBoosting(BaseEstimator):
         """raw (K, N) += the trees of iterations [it0, it1) at X."""
         m = self._flat_model()
         K = self.n_trees_per_iteration_
-        _mlc.ensemble_predict(raw, X, m["value"], m["threshold"], m["feature"], m["left"], m["right"],
-                              m["missing_go_to_left"], m["offset"], it0 * K, it1 * K, get_num_threads())
+        _mlc.ensemble_predict(raw, X, *(m[f] for f in _PREDICT_FIELDS), m["offset"], it0 * K, it1 * K,
+                              get_num_threads())
 
     def _raw_predict(self, X):
         raw = np.repeat(self._baseline_prediction[:, None], X.shape[0], axis=1)
@@ -367,11 +415,11 @@ class _BaseHistGradientBoosting(BaseEstimator):
         if override is not None:
             return override
         check_is_fitted(self, "n_iter_")
-        return self._raw_predict(self._validate_X(X, reset=False))
+        return self._raw_predict(self._encode_X(self._validate_X(X, reset=False)))
 
     def _staged_raw(self, X):
         check_is_fitted(self, "n_iter_")
-        X = self._validate_X(X, reset=False)
+        X = self._encode_X(self._validate_X(X, reset=False))
         raw = np.repeat(self._baseline_prediction[:, None], X.shape[0], axis=1)
         for it in range(len(self._trees)):
             self._add_trees(raw, X, it, it + 1)
@@ -400,8 +448,10 @@ _PARAMS_DOC = """
         Only 1.0 (every feature at every split) is implemented.
     max_bins : int, default=255
         The number of bins of non-missing values (at most 255); missing values get one more.
-    categorical_features : None or 'from_dtype', default='from_dtype'
-        Categorical features are not implemented yet: every feature is numerical.
+    categorical_features : array-like of int, bool or str, None or 'from_dtype', default='from_dtype'
+        The categorical features: indices, a boolean mask, feature names, or 'from_dtype' (the
+        pandas columns of category dtype). Each may take at most max_bins distinct values; values not
+        seen in fit count as missing. Splits group categories (ordered by gradient / hessian).
     monotonic_cst : array-like of {-1, 0, 1} or dict, default=None
         A monotonic increase (1) or decrease (-1) to enforce on each feature.
     interaction_cst : {'pairwise', 'no_interactions'} or sequence of lists of ints, default=None
@@ -442,7 +492,7 @@ class HistGradientBoostingRegressor(RegressorMixin, _BaseHistGradientBoosting):
     train_score_, validation_score_ : ndarray
         The scores at each iteration (the first is the model without trees); empty without early stopping.
     do_early_stopping_ : bool
-    is_categorical_ : None
+    is_categorical_ : ndarray of bool or None
     n_features_in_ : int
     """
 
@@ -530,7 +580,7 @@ class HistGradientBoostingClassifier(ClassifierMixin, _BaseHistGradientBoosting)
     n_trees_per_iteration_ : int
     train_score_, validation_score_ : ndarray
     do_early_stopping_ : bool
-    is_categorical_ : None
+    is_categorical_ : ndarray of bool or None
     n_features_in_ : int
     """
 
