@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # libraries a worker reports as loaded: a side's process may hold its own and its preloads, no other
-LIBRARIES = ("mlc", "torch", "sklearn", "sklearnex", "gensim", "fasttext")
+LIBRARIES = ("mlc", "torch", "sklearn", "sklearnex", "gensim", "fasttext", "lightgbm")
 # An untimed pause before each side runs: OpenBLAS's workers spin for 2^28 cycles (~0.1 s here) after a
 # threaded call before they sleep, so with 0.05 s a side started while the other's BLAS threads still held
 # the second core (Lasso 50000x200 at 2 threads: mlc 48 ms after scikit-learn's fit, 28 ms after 0.3 s).

