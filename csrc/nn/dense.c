@@ -6,11 +6,13 @@
  * Every product is one sgemm on the caller's buffers (beta = 1 accumulates, as llm.c's matmul
  * backward does); the only own loops are the bias broadcast and the bias-gradient column sums.
  *
- * Threads: each sgemm is cut into one block of rows or columns per thread of an OpenMP team, with
- * OpenBLAS single-threaded inside, rather than run on OpenBLAS's own threads: those spin for a while
- * after every call (OPENBLAS_THREAD_TIMEOUT), and in a network, where a small GEMM is followed by
- * mlc's own parallel loops (batch norm, pooling, activations), the spinning thread held the second
- * core those loops needed (measured on the bench CNN at 2 threads: every other layer ran as if on one).
+ * Threads: a product large enough for several threads (mlc_team_size) runs on OpenBLAS's own pool
+ * when it is called outside a parallel region. OpenBLAS's workers spin a short while after a call
+ * (OPENBLAS_THREAD_TIMEOUT, ~0.3 ms) and so catch the next product of the step awake, where mlc's
+ * passive OpenMP pool puts its worker to sleep after every region and wakes it for the next (an MLP
+ * step is ~8 products back to back: the bench MLP epoch at 2 threads took 0.93-1.07 s this way
+ * against 1.09-1.39 s with each product cut over an OpenMP team, measured alternately on a quiet
+ * machine). Inside a parallel region the product runs on the calling thread.
  */
 #include <limits.h>
 #include <string.h>
@@ -29,35 +31,15 @@ const char *mlc_nn_dense_check_params(int64_t B, int64_t C_in, int64_t C_out) {
 }
 #endif
 
-/* C (M, N) = alpha op(A) op(B) + beta C, row-major, with the larger of M and N cut into one block
- * per thread of a team sized by the work. */
+/* C (M, N) = op(A) op(B) + beta C, row-major, on as many threads as the work is worth. */
 static void sgemm_team(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
                        const float *Bm, int64_t ldb, float beta, float *C, int64_t ldc, int n_threads) {
-    const int64_t cut = MLC_MAX(M, N);
-    const int team = (int)MLC_MIN(mlc_team_size(M * N * K, n_threads), cut);
-    mlc_blas_single_begin();
-#pragma omp parallel num_threads(team)
-    {
-        const int t = omp_get_thread_num(), nt = omp_get_num_threads();
-        const int64_t i0 = cut * t / nt, i1 = cut * (t + 1) / nt;
-        const float *a = A, *b = Bm;
-        float *c = C;
-        int64_t m = M, n = N;
-        if (M >= N) { /* rows i0..i1 of C and of op(A) */
-            a += trans_a ? i0 : i0 * lda;
-            c += i0 * ldc;
-            m = i1 - i0;
-        } else { /* columns i0..i1 of C and of op(B) */
-            b += trans_b ? i0 * ldb : i0;
-            c += i0;
-            n = i1 - i0;
-        }
-        if (m > 0 && n > 0)
-            mlc_cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
-                            (mlc_blasint)m, (mlc_blasint)n, (mlc_blasint)K, 1.0f, a, (mlc_blasint)lda, b,
-                            (mlc_blasint)ldb, beta, c, (mlc_blasint)ldc);
-    }
-    mlc_blas_single_end();
+    const int single = mlc_team_size(M * N * K, n_threads) < 2 || omp_in_parallel();
+    if (single) mlc_blas_single_begin();
+    mlc_cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
+                    (mlc_blasint)M, (mlc_blasint)N, (mlc_blasint)K, 1.0f, A, (mlc_blasint)lda, Bm, (mlc_blasint)ldb,
+                    beta, C, (mlc_blasint)ldc);
+    if (single) mlc_blas_single_end();
 }
 
 int MLC_ISA(mlc_nn_dense_forward)(float *out, const float *x, const float *weight, const float *bias, int64_t B,
