@@ -12,7 +12,9 @@
  * passive OpenMP pool puts its worker to sleep after every region and wakes it for the next (an MLP
  * step is ~8 products back to back: the bench MLP epoch at 2 threads took 0.93-1.07 s this way
  * against 1.09-1.39 s with each product cut over an OpenMP team, measured alternately on a quiet
- * machine). Inside a parallel region the product runs on the calling thread.
+ * machine). Inside a parallel region the product runs on the calling thread. The price: OpenBLAS's
+ * threaded sgemm does not give its single-threaded bits, so a product (and a training run) at 2+
+ * threads differs in the last bits from 1 thread's (the README says so).
  */
 #include <limits.h>
 #include <string.h>
