@@ -24,6 +24,17 @@ FAMILIES = sorted(m.name[len("bench_"):] for m in pkgutil.iter_modules([HERE])
 ALIASES = {"linear": ["least_squares", "logistic", "sgd"], "svm": ["svm", "svm_linear"], "nn": ["nn", "nn_conv"]}
 
 
+def load_reference_runtimes():
+    """Load scikit-learn's OpenMP runtime (its vendored libgomp) before any thread limit is set:
+    threadpool_limits reaches only the libraries loaded when it is entered, so a scikit-learn module
+    first imported inside a family's rows (sklearn.cluster, sklearn.ensemble, ...) kept one OpenMP
+    thread per core in the 1-thread rows."""
+    try:
+        import sklearn.utils._openmp_helpers  # noqa: F401
+    except ImportError:
+        pass
+
+
 def _expand(names):
     out = []
     for name in names:
@@ -84,6 +95,7 @@ def main(argv=None):
         ap.error(f"unknown families {sorted(unknown)}; known: {FAMILIES}")
     import mlc
     from threadpoolctl import threadpool_limits
+    load_reference_runtimes()
 
     counts = args.threads or _thread_counts(f"1,{os.cpu_count()}")
     select(args.select)

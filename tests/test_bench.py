@@ -86,3 +86,22 @@ def test_results_file_replaces_only_the_families_run(harness):
     third = harness.results_file(second, table("a", 0.7), ["a"], "- d3 · `python -m bench a` at c3: a", "m · 2 cores · Python 3")
     assert [line for line in third.splitlines() if line.startswith("- ")] == [
         "- d3 · `python -m bench a` at c3: a", "- d2 · `python -m bench b` at c2: b"]
+
+
+@pytest.mark.skipif(not os.path.isdir(os.path.join(ROOT, "bench")), reason="needs the source tree's bench/")
+def test_thread_limit_reaches_scikit_learns_openmp():
+    """The 1-thread rows limit scikit-learn's OpenMP too, also for a module first imported inside a
+    family's rows (a fresh process: this one may have loaded scikit-learn already)."""
+    pytest.importorskip("sklearn")
+    code = ("import sys; sys.path.insert(0, sys.argv[1])\n"
+            "from bench.__main__ import load_reference_runtimes\n"
+            "from threadpoolctl import threadpool_limits\n"
+            "load_reference_runtimes()\n"
+            "with threadpool_limits(1):\n"
+            "    import sklearn.ensemble\n"
+            "    from sklearn.utils._openmp_helpers import _openmp_effective_n_threads\n"
+            "    print(_openmp_effective_n_threads())\n")
+    out = subprocess.run([sys.executable, "-c", code, ROOT], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                         env=dict(os.environ, OMP_NUM_THREADS="2"))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["1"]
