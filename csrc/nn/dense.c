@@ -34,8 +34,8 @@ const char *mlc_nn_dense_check_params(int64_t B, int64_t C_in, int64_t C_out) {
 #endif
 
 /* C (M, N) = op(A) op(B) + beta C, row-major, on as many threads as the work is worth. */
-static void sgemm_team(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
-                       const float *Bm, int64_t ldb, float beta, float *C, int64_t ldc, int n_threads) {
+static void sgemm_threaded(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
+                           const float *Bm, int64_t ldb, float beta, float *C, int64_t ldc, int n_threads) {
     const int single = mlc_team_size(M * N * K, n_threads) < 2 || omp_in_parallel();
     if (single) mlc_blas_single_begin();
     mlc_cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
@@ -54,7 +54,7 @@ int MLC_ISA(mlc_nn_dense_forward)(float *out, const float *x, const float *weigh
         for (int64_t i = 0; i < B; i++) memcpy(out + i * C_out, bias, sizeof(float) * (size_t)C_out);
         beta = 1.0f;
     }
-    sgemm_team(0, 1, B, C_out, C_in, x, C_in, weight, C_in, beta, out, C_out, n_threads);
+    sgemm_threaded(0, 1, B, C_out, C_in, x, C_in, weight, C_in, beta, out, C_out, n_threads);
     return MLC_OK;
 }
 
@@ -65,8 +65,8 @@ int MLC_ISA(mlc_nn_dense_backward)(float *dx, float *dweight, float *dbias, cons
                           const float *weight, int64_t B, int64_t C_in, int64_t C_out, int n_threads) {
     if (mlc_nn_dense_check_params(B, C_in, C_out) != NULL) return MLC_EINVAL;
     if (B == 0) return MLC_OK;
-    if (dx != NULL) sgemm_team(0, 0, B, C_in, C_out, dout, C_out, weight, C_in, 1.0f, dx, C_in, n_threads);
-    if (dweight != NULL) sgemm_team(1, 0, C_out, C_in, B, dout, C_out, x, C_in, 1.0f, dweight, C_in, n_threads);
+    if (dx != NULL) sgemm_threaded(0, 0, B, C_in, C_out, dout, C_out, weight, C_in, 1.0f, dx, C_in, n_threads);
+    if (dweight != NULL) sgemm_threaded(1, 0, C_out, C_in, B, dout, C_out, x, C_in, 1.0f, dweight, C_in, n_threads);
     if (dbias != NULL) {
         const int64_t nblocks = (C_out + DBIAS_BLOCK - 1) / DBIAS_BLOCK;
         const int team = (int)MLC_MIN(mlc_team_size(B * C_out, n_threads), nblocks);
