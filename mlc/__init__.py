@@ -30,6 +30,7 @@ svm
 ensemble
     HistGradientBoostingClassifier, HistGradientBoostingRegressor (histogram gradient boosting, as
     LightGBM's: binned features, best-first trees, native missing values)
+    AdaBoostClassifier (SAMME), AdaBoostRegressor (AdaBoost.R2) over any mlc estimator
 tree
     DecisionTreeClassifier, DecisionTreeRegressor (CART), export_text
 text

@@ -545,6 +545,28 @@ def _ensemble_rows(datasets):
                 lambda Xtr=Xtr, ytr=ytr, Xte=Xte: ensemble.HistGradientBoostingRegressor(**kw).fit(Xtr, ytr).predict(Xte),
                 lambda Xtr=Xtr, ytr=ytr, Xte=Xte: ske.HistGradientBoostingRegressor(**kw).fit(Xtr, ytr).predict(Xte),
                 lambda p, yte=yte: _r2(p, yte)))
+    return out + _boosting_rows(datasets)
+
+
+def _boosting_rows(datasets):
+    """AdaBoost (SAMME over stumps, AdaBoost.R2 over depth-3 trees) scored on held-out data: the same
+    members, weights and predictions as scikit-learn's wherever their trees' splits do not tie."""
+    from sklearn import ensemble as ske
+    from mlc import ensemble
+
+    out = []
+    Xtr, Xte, ytr, yte = _split(*datasets.load_breast_cancer(return_X_y=True))
+    out.append(("AdaBoostClassifier(n_estimators=100)", "breast_cancer", "accuracy",
+                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: ensemble.AdaBoostClassifier(n_estimators=100, random_state=0)
+                .fit(Xtr, ytr).predict(Xte),
+                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: ske.AdaBoostClassifier(n_estimators=100, random_state=0)
+                .fit(Xtr, ytr).predict(Xte),
+                lambda p, yte=yte: _accuracy(p, yte)))
+    Xtr, Xte, ytr, yte = _split(*datasets.load_diabetes(return_X_y=True))
+    out.append(("AdaBoostRegressor(n_estimators=50)", "diabetes", "R^2",
+                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: ensemble.AdaBoostRegressor(random_state=0).fit(Xtr, ytr).predict(Xte),
+                lambda Xtr=Xtr, ytr=ytr, Xte=Xte: ske.AdaBoostRegressor(random_state=0).fit(Xtr, ytr).predict(Xte),
+                lambda p, yte=yte: _r2(p, yte)))
     return out
 
 

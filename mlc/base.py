@@ -7,6 +7,7 @@ so scikit-learn is then importable. Feature names (``feature_names_in_``) and ``
 follow scikit-learn too; pandas and polars are imported only when X is such a frame or the output
 is asked for.
 """
+import copy
 import importlib
 import inspect
 import sys
@@ -19,9 +20,21 @@ from ._validation import (check_array, check_feature_names, check_feature_names_
 
 __all__ = ["BaseEstimator", "ClassifierMixin", "RegressorMixin", "TransformerMixin", "ClusterMixin",
            "DensityMixin", "LinearClassifierMixin", "OneToOneFeatureMixin",
-           "ClassNamePrefixFeaturesOutMixin", "available_if"]
+           "ClassNamePrefixFeaturesOutMixin", "available_if", "clone"]
 
 _NO_Y = object()
+
+
+def clone(estimator):
+    """A new unfitted estimator with the same parameters (scikit-learn's clone): parameters that are
+    estimators (or lists of them) are cloned in turn, others deep-copied. Meta-estimators (boosting,
+    bagging) clone their base estimator once per member."""
+    if isinstance(estimator, (list, tuple, set, frozenset)):
+        return type(estimator)(clone(e) for e in estimator)
+    if not hasattr(estimator, "get_params") or isinstance(estimator, type):
+        return copy.deepcopy(estimator)
+    params = estimator.get_params(deep=False)
+    return type(estimator)(**{k: clone(v) for k, v in params.items()})
 
 
 class available_if:
