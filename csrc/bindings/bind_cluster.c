@@ -54,11 +54,13 @@ static const char *check_sizes(int64_t n, int64_t d, int64_t k) {
            : k < 1 ? "need at least one centre" : k > INT32_MAX ? "too many centres" : NULL;
 }
 
-/* centers (K, D) of r's type with D = r's columns; a new C-contiguous copy when copy is set. */
-static PyArrayObject *centers_like(PyObject *co, const km_rows *r, int copy) {
-    PyArrayObject *c = mlc_bind_array(co, r->type, 2, "centers");
+/* centers (K, D) of r's type with D = r's columns, or with runs set also (R, K, D) (an array with 3
+ * dimensions); a new C-contiguous copy when copy is set. */
+static PyArrayObject *centers_like(PyObject *co, const km_rows *r, int copy, int runs) {
+    const int nd = runs && PyArray_Check(co) && PyArray_NDIM((PyArrayObject *)co) == 3 ? 3 : 2;
+    PyArrayObject *c = mlc_bind_array(co, r->type, nd, "centers");
     if (c == NULL) return NULL;
-    if (mlc_bind_check_dim(c, 1, r->d, "centers") < 0) {
+    if (mlc_bind_check_dim(c, nd - 1, r->d, "centers") < 0) {
         Py_DECREF(c);
         return NULL;
     }
@@ -69,46 +71,63 @@ static PyArrayObject *centers_like(PyObject *co, const km_rows *r, int copy) {
 }
 
 /* kmeans_plusplus(X, sample_weight, n_clusters, n_local_trials, seed, n_threads=1)
- *   -> (centers (K, D), indices (K) int64); X dense or CSR */
+ *   -> (centers (K, D), indices (K) int64); X dense or CSR. With seed a sequence of R seeds: R seedings,
+ *   (centers (R, K, D), indices (R, K)). */
 static PyObject *kmeans_plusplus(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
     static char *kwlist[] = {"X", "sample_weight", "n_clusters", "n_local_trials", "seed", "n_threads", NULL};
-    PyObject *xo, *wo;
+    PyObject *xo, *wo, *so;
     Py_ssize_t k, trials;
-    unsigned long long seed;
     int n_threads = 1;
     km_rows r = {0};
-    PyArrayObject *w = NULL, *centers = NULL, *indices = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOnnK|i", kwlist, &xo, &wo, &k, &trials, &seed, &n_threads))
+    PyArrayObject *w = NULL, *seeds = NULL, *centers = NULL, *indices = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOnnO|i", kwlist, &xo, &wo, &k, &trials, &so, &n_threads))
         return NULL;
+    const int many = !PyLong_Check(so);
+    uint64_t one = 0;
+    if (!many) {
+        one = (uint64_t)PyLong_AsUnsignedLongLongMask(so);
+        if (PyErr_Occurred()) return NULL;
+    } else if ((seeds = mlc_bind_array(so, NPY_UINT64, 1, "seed")) == NULL) {
+        return NULL;
+    }
     if (rows_and_weights(&r, &w, xo, wo, 0) < 0) goto fail;
-    int64_t n = r.n, d = r.d;
+    int64_t n = r.n, d = r.d, runs = many ? PyArray_DIM(seeds, 0) : 1;
     if (mlc_bind_check_params(mlc_kmeans_check_params(n, d, k, MLC_KMEANS_LLOYD, 1, 0.0)) < 0) goto fail;
     if (mlc_bind_check_params(trials < 1 || trials > 64 ? "n_local_trials must be in [1, 64]" : NULL) < 0)
         goto fail;
+    if (mlc_bind_check_params(runs < 1 ? "seed: need at least one" : NULL) < 0) goto fail;
     if (n_threads < 1) n_threads = 1;
-    centers = mlc_bind_new(2, k, d, r.type);
-    indices = mlc_bind_new(1, k, 0, NPY_INT64);
+    const npy_intp cdims[3] = {runs, k, d}, idims[2] = {runs, k};
+    centers = mlc_bind_new_shape(2 + many, many ? cdims : cdims + 1, r.type, 0);
+    indices = mlc_bind_new_shape(1 + many, many ? idims : idims + 1, NPY_INT64, 0);
     if (centers == NULL || indices == NULL) goto fail;
     void *cd = PyArray_DATA(centers), *id = PyArray_DATA(indices), *wd = PyArray_DATA(w);
+    const uint64_t *sd = many ? PyArray_DATA(seeds) : &one;
     int st;
     Py_BEGIN_ALLOW_THREADS
     if (r.X == NULL && r.type == NPY_FLOAT32)
-        st = mlc_kmeans_plusplus_csr_f32(cd, id, CSR_ARGS(r), wd, n, d, k, trials, seed, n_threads, &mlc_bind_interrupt);
+        st = mlc_kmeans_plusplus_csr_f32(cd, id, CSR_ARGS(r), wd, n, d, k, runs, trials, sd, n_threads,
+                                         &mlc_bind_interrupt);
     else if (r.X == NULL)
-        st = mlc_kmeans_plusplus_csr_f64(cd, id, CSR_ARGS(r), wd, n, d, k, trials, seed, n_threads, &mlc_bind_interrupt);
+        st = mlc_kmeans_plusplus_csr_f64(cd, id, CSR_ARGS(r), wd, n, d, k, runs, trials, sd, n_threads,
+                                         &mlc_bind_interrupt);
     else if (r.type == NPY_FLOAT32)
-        st = mlc_kmeans_plusplus_f32(cd, id, PyArray_DATA(r.X), wd, n, d, k, trials, seed, n_threads, &mlc_bind_interrupt);
+        st = mlc_kmeans_plusplus_f32(cd, id, PyArray_DATA(r.X), wd, n, d, k, runs, trials, sd, n_threads,
+                                     &mlc_bind_interrupt);
     else
-        st = mlc_kmeans_plusplus_f64(cd, id, PyArray_DATA(r.X), wd, n, d, k, trials, seed, n_threads, &mlc_bind_interrupt);
+        st = mlc_kmeans_plusplus_f64(cd, id, PyArray_DATA(r.X), wd, n, d, k, runs, trials, sd, n_threads,
+                                     &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
     if (mlc_bind_check_status(st) < 0) goto fail;
     rows_clear(&r);
     Py_DECREF(w);
+    Py_XDECREF(seeds);
     return Py_BuildValue("NN", centers, indices);
 fail:
     rows_clear(&r);
     Py_XDECREF(w);
+    Py_XDECREF(seeds);
     Py_XDECREF(centers);
     Py_XDECREF(indices);
     return NULL;
@@ -116,6 +135,7 @@ fail:
 
 /* kmeans_fit(X, sample_weight, centers_init, algorithm, max_iter, tol, n_threads=1, bounds=1, mean=None)
  *   -> (centers (K, D), labels (N) int32, inertia, n_iter); centres and the fit relative to mean (D).
+ * With centers_init (R, K, D): R runs, (centers (R, K, D), labels (R, N), inertia (R), n_iter (R) int64).
  * A CSR X runs Lloyd without bounds, and takes no mean. */
 static PyObject *kmeans_fit(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
@@ -126,14 +146,15 @@ static PyObject *kmeans_fit(PyObject *self, PyObject *args, PyObject *kwds) {
     Py_ssize_t max_iter;
     double tol;
     km_rows r = {0};
-    PyArrayObject *w = NULL, *centers = NULL, *labels = NULL, *mean = NULL;
+    PyArrayObject *w = NULL, *centers = NULL, *labels = NULL, *mean = NULL, *inertia = NULL, *n_iter = NULL;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOind|ipO", kwlist, &xo, &wo, &co, &algorithm, &max_iter,
                                      &tol, &n_threads, &bounds, &mo))
         return NULL;
     if (rows_and_weights(&r, &w, xo, wo, 0) < 0) goto fail;
-    centers = centers_like(co, &r, 1);
+    centers = centers_like(co, &r, 1, 1);
     if (centers == NULL) goto fail;
-    int64_t n = r.n, d = r.d, k = PyArray_DIM(centers, 0);
+    const int many = PyArray_NDIM(centers) == 3;
+    int64_t n = r.n, d = r.d, k = PyArray_DIM(centers, many), runs = many ? PyArray_DIM(centers, 0) : 1;
     if (mo != Py_None) {
         if (mlc_bind_check_params(r.X == NULL ? "mean: not taken with CSR X" : NULL) < 0) goto fail;
         mean = mlc_bind_array(mo, r.type, 1, "mean");
@@ -141,38 +162,48 @@ static PyObject *kmeans_fit(PyObject *self, PyObject *args, PyObject *kwds) {
     }
     const void *md = mlc_bind_data(mean);
     if (mlc_bind_check_params(mlc_kmeans_check_params(n, d, k, algorithm, max_iter, tol)) < 0) goto fail;
+    if (mlc_bind_check_params(runs < 1 ? "centers: need at least one run" : NULL) < 0) goto fail;
     if (n_threads < 1) n_threads = 1;
-    labels = mlc_bind_new(1, n, 0, NPY_INT32);
-    if (labels == NULL) goto fail;
-    double inertia = 0.0;
-    int64_t n_iter = 0;
+    const npy_intp ldims[2] = {runs, n};
+    labels = mlc_bind_new_shape(1 + many, many ? ldims : ldims + 1, NPY_INT32, 0);
+    inertia = mlc_bind_new(1, runs, 0, NPY_FLOAT64);
+    n_iter = mlc_bind_new(1, runs, 0, NPY_INT64);
+    if (labels == NULL || inertia == NULL || n_iter == NULL) goto fail;
     void *cd = PyArray_DATA(centers), *ld = PyArray_DATA(labels), *wd = PyArray_DATA(w);
+    double *id = PyArray_DATA(inertia);
+    int64_t *nd = PyArray_DATA(n_iter);
     int st;
     Py_BEGIN_ALLOW_THREADS
     if (r.X == NULL && r.type == NPY_FLOAT32)
-        st = mlc_kmeans_fit_csr_f32(cd, ld, &inertia, &n_iter, CSR_ARGS(r), wd, n, d, k, max_iter, tol, n_threads,
+        st = mlc_kmeans_fit_csr_f32(cd, ld, id, nd, CSR_ARGS(r), wd, n, d, k, runs, max_iter, tol, n_threads,
                                     &mlc_bind_interrupt);
     else if (r.X == NULL)
-        st = mlc_kmeans_fit_csr_f64(cd, ld, &inertia, &n_iter, CSR_ARGS(r), wd, n, d, k, max_iter, tol, n_threads,
+        st = mlc_kmeans_fit_csr_f64(cd, ld, id, nd, CSR_ARGS(r), wd, n, d, k, runs, max_iter, tol, n_threads,
                                     &mlc_bind_interrupt);
     else if (r.type == NPY_FLOAT32)
-        st = mlc_kmeans_fit_f32(cd, ld, &inertia, &n_iter, PyArray_DATA(r.X), wd, md, n, d, k, algorithm,
-                                max_iter, tol, bounds, n_threads, &mlc_bind_interrupt);
+        st = mlc_kmeans_fit_f32(cd, ld, id, nd, PyArray_DATA(r.X), wd, md, n, d, k, runs, algorithm, max_iter, tol,
+                                bounds, n_threads, &mlc_bind_interrupt);
     else
-        st = mlc_kmeans_fit_f64(cd, ld, &inertia, &n_iter, PyArray_DATA(r.X), wd, md, n, d, k, algorithm,
-                                max_iter, tol, bounds, n_threads, &mlc_bind_interrupt);
+        st = mlc_kmeans_fit_f64(cd, ld, id, nd, PyArray_DATA(r.X), wd, md, n, d, k, runs, algorithm, max_iter, tol,
+                                bounds, n_threads, &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
     if (mlc_bind_check_status(st) < 0) goto fail;
     rows_clear(&r);
     Py_DECREF(w);
     Py_XDECREF(mean);
-    return Py_BuildValue("NNdL", centers, labels, inertia, (long long)n_iter);
+    if (many) return Py_BuildValue("NNNN", centers, labels, inertia, n_iter);
+    PyObject *out = Py_BuildValue("NNdL", centers, labels, id[0], (long long)nd[0]);
+    Py_DECREF(inertia);
+    Py_DECREF(n_iter);
+    return out;
 fail:
     rows_clear(&r);
     Py_XDECREF(w);
     Py_XDECREF(mean);
     Py_XDECREF(centers);
     Py_XDECREF(labels);
+    Py_XDECREF(inertia);
+    Py_XDECREF(n_iter);
     return NULL;
 }
 
@@ -219,7 +250,7 @@ static PyObject *kmeans_assign(PyObject *self, PyObject *args, PyObject *kwds) {
     PyArrayObject *w = NULL, *centers = NULL, *labels = NULL;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|Oi", kwlist, &xo, &co, &wo, &n_threads)) return NULL;
     if (rows_and_weights(&r, &w, xo, wo, 1) < 0) goto fail;
-    centers = centers_like(co, &r, 0);
+    centers = centers_like(co, &r, 0, 0);
     if (centers == NULL) goto fail;
     int64_t n = r.n, d = r.d, k = PyArray_DIM(centers, 0);
     if (mlc_bind_check_params(check_sizes(n, d, k)) < 0) goto fail;
@@ -263,7 +294,7 @@ static PyObject *kmeans_minibatch_step(PyObject *self, PyObject *args, PyObject 
     PyArrayObject *w = NULL, *centers = NULL, *sums = NULL, *labels = NULL;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOO|i", kwlist, &xo, &wo, &co, &so, &n_threads)) return NULL;
     if (rows_and_weights(&r, &w, xo, wo, 0) < 0) goto fail;
-    centers = centers_like(co, &r, 1);
+    centers = centers_like(co, &r, 1, 0);
     if (centers == NULL) goto fail;
     PyArrayObject *s_in = mlc_bind_array(so, NPY_FLOAT64, 1, "weight_sums");
     if (s_in == NULL) goto fail;
@@ -308,10 +339,11 @@ fail:
 
 PyMethodDef mlc_cluster_methods[] = {
     {"kmeans_plusplus", MLC_BIND_FN(kmeans_plusplus), MLC_BIND_KW,
-     "kmeans_plusplus(X, sample_weight, n_clusters, n_local_trials, seed, n_threads=1) -> (centers, indices)"},
+     "kmeans_plusplus(X, sample_weight, n_clusters, n_local_trials, seed, n_threads=1) -> (centers, indices)"
+     "; seed a sequence of R seeds: R seedings"},
     {"kmeans_fit", MLC_BIND_FN(kmeans_fit), MLC_BIND_KW,
      "kmeans_fit(X, sample_weight, centers_init, algorithm, max_iter, tol, n_threads=1, bounds=True, mean=None)"
-     " -> (centers, labels, inertia, n_iter)"},
+     " -> (centers, labels, inertia, n_iter); centers_init (R, K, D): R runs"},
     {"kmeans_moments", MLC_BIND_FN(kmeans_moments), MLC_BIND_KW,
      "kmeans_moments(X, n_threads=1) -> (mean, mean column variance)"},
     {"kmeans_assign", MLC_BIND_FN(kmeans_assign), MLC_BIND_KW,

@@ -1,6 +1,7 @@
 /* kmeans.c: k-means (see kmeans.h). The type-independent parts live here; the kernels are
- * written once in kmeans_impl.h (Lloyd/Elkan on dense rows), kmeans_plusplus_impl.h (seeding) and
- * kmeans_csr_impl.h (Lloyd on CSR rows), included for float64 and float32. */
+ * written once in kmeans_impl.h (Lloyd/Elkan passes on dense rows), kmeans_csr_impl.h (Lloyd on CSR rows),
+ * kmeans_fit_impl.h (the fits, R runs at a time) and kmeans_plusplus_impl.h (seeding), included for float64
+ * and float32. */
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
@@ -73,6 +74,42 @@ static mlc_chunks sum_groups_of(int64_t n, int64_t stride) {
 /* The team of a pass over N rows doing `work` steps: at most one thread per group. */
 static int pass_team(int64_t n, int64_t work, int n_threads) {
     return (int)MLC_MIN((int64_t)mlc_team_size(work, n_threads), n_groups(n));
+}
+
+/* The team of R independent runs (seedings, fits) whose passes over N rows do `work` steps each: one run per
+ * thread, each single-threaded inside, when a pass alone would not occupy every thread (a busy core then
+ * slows one run, not every pass); else 1: the runs in turn, each pass threaded. The same results either way. */
+static int runs_team(int64_t runs, int64_t n, int64_t work, int n_threads) {
+    if (runs < 2 || pass_team(n, work, n_threads) >= n_threads) return 1;
+    return (int)MLC_MIN(runs, (int64_t)mlc_team_size(runs * work, n_threads));
+}
+
+/* Run q of a set, on thread `thread` of the team (its scratch), with n_threads inside. */
+typedef int (*km_run_fn)(void *ctx, int64_t q, int thread, int n_threads, const mlc_progress *p);
+
+/* Runs 0..R-1 of fn: in turn with n_threads each when team is 1 (no region around them: a region nested in
+ * another would start its threads anew), else spread over the team, one thread each; only the calling
+ * thread's runs reach the hook p. The first failure stops the runs not yet started. */
+static int run_all(km_run_fn fn, void *ctx, int64_t runs, int team, int n_threads, const mlc_progress *p) {
+    mlc_par par = mlc_par_init(p);
+    if (team == 1) {
+        for (int64_t q = 0; q < runs && !mlc_par_halted(&par); q++) {
+            const int st = fn(ctx, q, 0, n_threads, p);
+            if (st != MLC_OK) mlc_par_fail(&par, st);
+        }
+        return mlc_par_status(&par);
+    }
+#pragma omp parallel num_threads(team)
+    {
+        const int t = omp_get_thread_num();
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t q = 0; q < runs; q++) {
+            if (mlc_par_halted(&par)) continue;
+            const int st = fn(ctx, q, t, 1, t == 0 ? p : NULL);
+            if (st != MLC_OK) mlc_par_fail(&par, st);
+        }
+    }
+    return mlc_par_status(&par);
 }
 
 /* The index of the largest entry of v (N), the first of ties. */
@@ -157,6 +194,7 @@ static int lloyd_stop(int32_t *labels_old, const int32_t *labels, const double *
 #include "cluster/kmeans_impl.h"
 #include "cluster/kmeans_plusplus_impl.h"
 #include "cluster/kmeans_csr_impl.h"
+#include "cluster/kmeans_fit_impl.h"
 #undef T
 #undef SFX
 #undef KM_W
@@ -176,6 +214,7 @@ static int lloyd_stop(int32_t *labels_old, const int32_t *labels, const double *
 #include "cluster/kmeans_impl.h"
 #include "cluster/kmeans_plusplus_impl.h"
 #include "cluster/kmeans_csr_impl.h"
+#include "cluster/kmeans_fit_impl.h"
 #undef T
 #undef SFX
 #undef KM_W

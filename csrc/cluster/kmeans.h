@@ -1,6 +1,6 @@
 /* kmeans.h: k-means (Lloyd and Elkan), k-means++ seeding, and the mini-batch step.
  *
- * Legend: N samples (rows of X), D features, K clusters, B rows of a mini-batch, L local trials.
+ * Legend: N samples (rows of X), D features, K clusters, B rows of a mini-batch, L local trials, R runs.
  * The _csr kernels take X as CSR (core/sparse.h): data (NNZ) in, indices (NNZ) int32 in (sorted within
  * a row), indptr (N + 1) int64 in; they give the dense kernels' results on the dense copy of X, to
  * rounding (the rows are not centred: see kmeans_csr_impl.h).
@@ -21,31 +21,32 @@
 const char *mlc_kmeans_check_params(int64_t n, int64_t d, int64_t k, int algorithm, int64_t max_iter,
                                     double tol);
 
-/* k-means++ seeding (greedy: L local trials per centre, 1 <= L <= 64, the best one kept).
- *   centers (K, D) out; indices (K) out: the rows of X picked
- *   X (N, D) in; sample_weight (N) in
- * The same seed gives the same centres whatever n_threads. */
+/* k-means++ seeding (greedy: L local trials per centre, 1 <= L <= 64, the best one kept), R runs, one per seed.
+ *   centers (R, K, D) out; indices (R, K) out: the rows of X picked
+ *   X (N, D) in; sample_weight (N) in; seeds (R) in
+ * The same seed gives the same centres whatever n_threads. Small runs go one per thread (a pass of one
+ * would not occupy every thread), larger ones in turn with their passes threaded. */
 int mlc_kmeans_plusplus_f64(double *centers, int64_t *indices, const double *X,
-                            const double *sample_weight, int64_t n, int64_t d, int64_t k,
-                            int64_t n_local_trials, uint64_t seed, int n_threads,
-                            const mlc_progress *p);
+                            const double *sample_weight, int64_t n, int64_t d, int64_t k, int64_t runs,
+                            int64_t n_local_trials, const uint64_t *seeds, int n_threads, const mlc_progress *p);
 int mlc_kmeans_plusplus_f32(float *centers, int64_t *indices, const float *X,
-                            const float *sample_weight, int64_t n, int64_t d, int64_t k,
-                            int64_t n_local_trials, uint64_t seed, int n_threads,
-                            const mlc_progress *p);
+                            const float *sample_weight, int64_t n, int64_t d, int64_t k, int64_t runs,
+                            int64_t n_local_trials, const uint64_t *seeds, int n_threads, const mlc_progress *p);
 
 int mlc_kmeans_plusplus_csr_f64(double *centers, int64_t *indices, const double *data, const int32_t *col,
                                 const int64_t *indptr, const double *sample_weight, int64_t n, int64_t d,
-                                int64_t k, int64_t n_local_trials, uint64_t seed, int n_threads,
-                                const mlc_progress *p);
+                                int64_t k, int64_t runs, int64_t n_local_trials, const uint64_t *seeds,
+                                int n_threads, const mlc_progress *p);
 int mlc_kmeans_plusplus_csr_f32(float *centers, int64_t *indices, const float *data, const int32_t *col,
                                 const int64_t *indptr, const float *sample_weight, int64_t n, int64_t d,
-                                int64_t k, int64_t n_local_trials, uint64_t seed, int n_threads,
-                                const mlc_progress *p);
+                                int64_t k, int64_t runs, int64_t n_local_trials, const uint64_t *seeds,
+                                int n_threads, const mlc_progress *p);
 
-/* One k-means run from given centres (Lloyd or Elkan, see kmeans_impl.h) on the rows of X minus mean.
- *   centers (K, D) inout: the initial centres in, the final ones out (both minus mean)
- *   labels (N) out; *inertia out; *n_iter out
+/* R k-means runs, each from its given centres (Lloyd or Elkan, see kmeans_fit_impl.h), on the rows of X minus
+ * mean; run r's results are those of a fit of its own (the runs are spread over the threads as the seedings
+ * are).
+ *   centers (R, K, D) inout: the initial centres in, the final ones out (both minus mean)
+ *   labels (R, N) out; inertia (R) out; n_iter (R) out
  *   X (N, D) in; sample_weight (N) in; mean (D) in, or NULL for zeros: the fit sees x_i - mean rounded
  *   to X's type, as on a centred copy of X (which it never makes)
  * tol: the absolute bound on the sum of squared centre shifts (the caller scales it).
@@ -54,22 +55,22 @@ int mlc_kmeans_plusplus_csr_f32(float *centers, int64_t *indices, const float *d
  * engine (the same bits as Lloyd). */
 int mlc_kmeans_fit_f64(double *centers, int32_t *labels, double *inertia, int64_t *n_iter,
                        const double *X, const double *sample_weight, const double *mean, int64_t n, int64_t d, int64_t k,
-                       int algorithm, int64_t max_iter, double tol, int bounds, int n_threads,
+                       int64_t runs, int algorithm, int64_t max_iter, double tol, int bounds, int n_threads,
                        const mlc_progress *p);
 int mlc_kmeans_fit_f32(float *centers, int32_t *labels, double *inertia, int64_t *n_iter,
                        const float *X, const float *sample_weight, const float *mean, int64_t n, int64_t d, int64_t k,
-                       int algorithm, int64_t max_iter, double tol, int bounds, int n_threads,
+                       int64_t runs, int algorithm, int64_t max_iter, double tol, int bounds, int n_threads,
                        const mlc_progress *p);
 
-/* Lloyd from given centres on CSR rows (no bounds, no centring; algorithm is Lloyd's). */
+/* R Lloyd runs on CSR rows, as mlc_kmeans_fit (no bounds, no centring; algorithm is Lloyd's). */
 int mlc_kmeans_fit_csr_f64(double *centers, int32_t *labels, double *inertia, int64_t *n_iter,
                            const double *data, const int32_t *indices, const int64_t *indptr,
-                           const double *sample_weight, int64_t n, int64_t d, int64_t k, int64_t max_iter,
-                           double tol, int n_threads, const mlc_progress *p);
+                           const double *sample_weight, int64_t n, int64_t d, int64_t k, int64_t runs,
+                           int64_t max_iter, double tol, int n_threads, const mlc_progress *p);
 int mlc_kmeans_fit_csr_f32(float *centers, int32_t *labels, double *inertia, int64_t *n_iter,
                            const float *data, const int32_t *indices, const int64_t *indptr,
-                           const float *sample_weight, int64_t n, int64_t d, int64_t k, int64_t max_iter,
-                           double tol, int n_threads, const mlc_progress *p);
+                           const float *sample_weight, int64_t n, int64_t d, int64_t k, int64_t runs,
+                           int64_t max_iter, double tol, int n_threads, const mlc_progress *p);
 
 /* The centring and tolerance of a fit, in one pass over X (N, D) in:
  *   mean (D) out: the column means; *var out: the mean over the columns of their variances (1/N) */

@@ -171,51 +171,53 @@ typedef struct {
     int32_t *labels_old;
 } MLC_SFX(km_csr_scratch);
 
-static int MLC_SFX(csr_scratch)(MLC_SFX(km_csr_scratch) *s, mlc_arena *a, const MLC_SFX(km_csr) *x, int fit,
-                                int n_threads) {
+/* s carved from the arena a for passes of `n_threads` threads over x. */
+static void MLC_SFX(csr_take)(MLC_SFX(km_csr_scratch) *s, mlc_arena *a, const MLC_SFX(km_csr) *x, int fit,
+                              int n_threads) {
     const int64_t n = x->n, d = x->d, k = x->k;
     const int team = pass_team(n, x->indptr[n] * k + n * k, n_threads);
-    *a = (mlc_arena){NULL, 0};
     *s = (MLC_SFX(km_csr_scratch)){0};
+    s->Ct = mlc_arena_take(a, sizeof(T) * d * csr_ldc(k));
+    s->tiles = mlc_arena_take(a, sizeof(T) * csr_ldc(k) * team);
+    s->cn = mlc_arena_take(a, sizeof(double) * k);
+    s->part = mlc_arena_take(a, sizeof(double) * n_groups(n));
+    s->sums = mlc_arena_take(a, sizeof(double) * (k * d + k));
+    if (!fit) return;
+    s->nxt = mlc_arena_take(a, sizeof(T) * k * d);
+    s->dist = mlc_arena_take(a, sizeof(double) * n);
+    s->shift = mlc_arena_take(a, sizeof(double) * k);
+    s->labels_old = mlc_arena_take(a, sizeof(int32_t) * n);
+}
+
+static int MLC_SFX(csr_scratch)(MLC_SFX(km_csr_scratch) *s, mlc_arena *a, const MLC_SFX(km_csr) *x, int fit,
+                                int n_threads) {
+    *a = (mlc_arena){NULL, 0};
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 1 && mlc_arena_alloc(a) != MLC_OK) return MLC_ENOMEM;
-        s->Ct = mlc_arena_take(a, sizeof(T) * d * csr_ldc(k));
-        s->tiles = mlc_arena_take(a, sizeof(T) * csr_ldc(k) * team);
-        s->cn = mlc_arena_take(a, sizeof(double) * k);
-        s->part = mlc_arena_take(a, sizeof(double) * n_groups(n));
-        s->sums = mlc_arena_take(a, sizeof(double) * (k * d + k));
-        if (!fit) continue;
-        s->nxt = mlc_arena_take(a, sizeof(T) * k * d);
-        s->dist = mlc_arena_take(a, sizeof(double) * n);
-        s->shift = mlc_arena_take(a, sizeof(double) * k);
-        s->labels_old = mlc_arena_take(a, sizeof(int32_t) * n);
+        MLC_SFX(csr_take)(s, a, x, fit, n_threads);
     }
     return MLC_OK;
 }
 
 /* Solver: Lloyd's k-means from given centres on CSR rows (the problem, stopping rules and final
- * assignment of mlc_kmeans_fit, without the centring and the bounds). centers (K, D) inout;
- * labels (N) out; *inertia, *n_iter out. */
-int KM_API(mlc_kmeans_fit_csr)(T *centers, int32_t *labels, double *inertia, int64_t *n_iter, const T *data,
-                               const int32_t *indices, const int64_t *indptr, const T *w, int64_t n, int64_t d,
-                               int64_t k, int64_t max_iter, double tol, int n_threads, const mlc_progress *p) {
-    if (mlc_kmeans_check_params(n, d, k, MLC_KMEANS_LLOYD, max_iter, tol)) return MLC_EINVAL;
-    const MLC_SFX(km_csr) x = {data, indices, indptr, w, n, d, k};
-    mlc_arena a;
-    MLC_SFX(km_csr_scratch) s;
-    if (MLC_SFX(csr_scratch)(&s, &a, &x, 1, n_threads) != MLC_OK) return MLC_ENOMEM;
-    T *cur = centers, *nxt = s.nxt;
-    double *dist = s.dist, *shift = s.shift;
-    int32_t *labels_old = s.labels_old;
+ * assignment of fit_one, without the centring and the bounds). centers (K, D) inout;
+ * labels (N) out; *inertia, *n_iter out; s: csr_take's scratch (fit). */
+static int MLC_SFX(csr_fit_one)(T *centers, int32_t *labels, double *inertia, int64_t *n_iter,
+                                const MLC_SFX(km_csr_scratch) *s, const MLC_SFX(km_csr) *x, int64_t max_iter,
+                                double tol, int n_threads, const mlc_progress *p) {
+    const int64_t n = x->n, d = x->d, k = x->k;
+    T *cur = centers, *nxt = s->nxt;
+    double *dist = s->dist, *shift = s->shift;
+    int32_t *labels_old = s->labels_old;
     int st = MLC_OK, strict = 0;
     for (int64_t i = 0; i < n; i++) labels_old[i] = -1;
     int64_t it = 0;
     for (; it < max_iter; it++) {
-        MLC_SFX(csr_prepare)(s.Ct, s.cn, cur, d, k);
-        st = MLC_SFX(csr_pass)(labels, NULL, &x, cur, s.Ct, s.cn, s.tiles, 1, n_threads, p);
+        MLC_SFX(csr_prepare)(s->Ct, s->cn, cur, d, k);
+        st = MLC_SFX(csr_pass)(labels, NULL, x, cur, s->Ct, s->cn, s->tiles, 1, n_threads, p);
         if (st != MLC_OK) goto done;
-        MLC_SFX(csr_cluster_sums)(s.sums, labels, &x, n_threads);
-        MLC_SFX(csr_mstep)(nxt, shift, s.sums, &x, cur, s.cn, labels, dist);
+        MLC_SFX(csr_cluster_sums)(s->sums, labels, x, n_threads);
+        MLC_SFX(csr_mstep)(nxt, shift, s->sums, x, cur, s->cn, labels, dist);
         T *tmp = cur;
         cur = nxt;
         nxt = tmp;
@@ -228,12 +230,11 @@ int KM_API(mlc_kmeans_fit_csr)(T *centers, int32_t *labels, double *inertia, int
         }
     }
     *n_iter = MLC_MIN(it + 1, max_iter);
-    MLC_SFX(csr_prepare)(s.Ct, s.cn, cur, d, k);
-    st = MLC_SFX(csr_pass)(labels, s.part, &x, cur, s.Ct, s.cn, s.tiles, !strict, n_threads, p);
-    if (st == MLC_OK) *inertia = mlc_chunks_sum(s.part, n_groups(n));
+    MLC_SFX(csr_prepare)(s->Ct, s->cn, cur, d, k);
+    st = MLC_SFX(csr_pass)(labels, s->part, x, cur, s->Ct, s->cn, s->tiles, !strict, n_threads, p);
+    if (st == MLC_OK) *inertia = mlc_chunks_sum(s->part, n_groups(n));
 done:
     if (cur != centers) memcpy(centers, cur, sizeof(T) * k * d);
-    mlc_free(a.base);
     return st;
 }
 

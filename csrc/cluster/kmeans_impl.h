@@ -194,10 +194,10 @@ static void MLC_SFX(rank_settle)(const MLC_SFX(km_pass) *c, int64_t i, const T *
 static inline void MLC_SFX(enqueue)(const MLC_SFX(km_pass) *c, MLC_SFX(km_queue) *q, int64_t i, int32_t npl, int32_t ngl,
                                     double ua) {
     const int64_t d = c->d, s = q->m++;
-    const T *x = c->X + i * d;
+    const T *x = c->X + i * d, *m = c->mean; /* m in a local: -fno-strict-aliasing would reload it per element */
     T *g = q->G + s * d;
 #pragma omp simd
-    for (int64_t t = 0; t < d; t++) g[t] = x[t] - c->mean[t];
+    for (int64_t t = 0; t < d; t++) g[t] = x[t] - m[t];
     q->idx[s] = i;
     q->npl[s] = npl;
     q->ngl[s] = ngl;
@@ -567,115 +567,6 @@ static void MLC_SFX(lloyd_prepare)(MLC_SFX(km_pass) *c, const double *shift) {
     for (int64_t j = 0; j < k; j++) c->cmax = MLC_MAX(c->cmax, sqrt(MLC_SFX(sqdist0)(c->C + j * d, d)));
     for (int64_t g = 0; g < c->ng; g++) c->gshift[g] = 0.0;
     for (int64_t j = 0; shift && j < k; j++) c->gshift[c->grp[j]] = MLC_MAX(c->gshift[c->grp[j]], shift[j]);
-}
-
-/* Solver: k-means from given centres,
- *   min_{C, labels} sum_i w_i ||x_i - c_{labels_i}||^2,
- * alternating assignment (each row to its nearest centre, ties to the lower index) and update
- * (each centre to the weighted mean of its rows), Lloyd (1982). Stops when the labels repeat
- * (strict convergence), when the summed squared centre shift is <= tol, or after max_iter
- * iterations; unless the labels repeated, a last assignment matches them to the final centres.
- * The inertia is then summed directly (not from the ranking's identity).
- *
- * The assignment ranks a row's centres by ||c||^2 - 2 x.c (kmeans_rank_impl.h: no N x K matrix, 4 rows
- * or 4 (row, panel) pairs of a queue at a time). With `bounds`, a row is ranked only against the panels
- * whose centres bounds on its distances, carried from one iteration to the next through the centre
- * shifts, cannot rule out, with a margin for the ranking's rounding (moved_row, queue_row): the labels,
- * centres, inertia and iterations are those of ranking every row, bit for bit. Lloyd and Elkan both keep
- * Yinyang's bounds (Ding et al., "Yinyang K-Means", ICML 2015): one upper bound and one lower bound per
- * group of about 10 centres, N x ceil(K / 10) float64. (Elkan's one lower bound per centre, N x K
- * float64, cost more memory traffic than they saved at D = 50 and K = 8 or 64; only the result of
- * scikit-learn's elkan must match, and Elkan runs this engine, the faster one.) A group's sums are kept
- * for the clusters no row of it left or joined (lloyd_window, merge_sums).
- *
- * Writes centers (K, D), labels (N), *inertia, *n_iter. */
-int KM_API(mlc_kmeans_fit)(T *centers, int32_t *labels, double *inertia, int64_t *n_iter, const T *X,
-                      const T *w, const T *mean, int64_t n, int64_t d, int64_t k, int algorithm, int64_t max_iter,
-                      double tol, int bounds, int n_threads, const mlc_progress *p) {
-    if (mlc_kmeans_check_params(n, d, k, algorithm, max_iter, tol)) return MLC_EINVAL;
-    const int64_t ng = (k + 9) / 10;
-    const int64_t stride = k * d + k, groups = sum_groups_of(n, stride).count;
-    // the whole fit's scratch, one block (mlc_arena): sized on the first pass, carved on the second
-    mlc_arena a = {NULL, 0};
-    T *buf, *zeros = NULL;
-    double *gs, *upper = NULL, *lower = NULL, *next = NULL, *dist, *xn = NULL, *gshift = NULL;
-    int32_t *labels_old, *grp = NULL, *order = NULL;
-    int64_t *goff = NULL;
-    uint8_t *hit;
-    double *ss;
-    const int64_t runs = (groups + KM_SUPER - 1) / KM_SUPER;
-    MLC_SFX(km_pass) c = {.X = X, .w = w, .n = n, .d = d, .k = k, .ng = bounds ? ng : 0, .labels = labels};
-    for (int pass = 0; pass < 2; pass++) {
-        if (pass == 1 && mlc_arena_alloc(&a) != MLC_OK) return MLC_ENOMEM;
-        buf = mlc_arena_take(&a, sizeof(T) * 2 * k * d);
-        if (mean == NULL) zeros = mlc_arena_take(&a, sizeof(T) * d);
-        gs = mlc_arena_take(&a, sizeof(double) * (groups * stride + 2 * stride + k + groups));
-        ss = mlc_arena_take(&a, sizeof(double) * runs * stride);
-        labels_old = mlc_arena_take(&a, sizeof(int32_t) * n);
-        hit = mlc_arena_take(&a, (size_t)(runs * k));
-        dist = mlc_arena_take(&a, sizeof(double) * MLC_MAX(n, ng * d));
-        if (bounds) {
-            upper = mlc_arena_take(&a, sizeof(double) * n);
-            lower = mlc_arena_take(&a, sizeof(double) * n * ng);
-            xn = mlc_arena_take(&a, sizeof(double) * n);
-            next = mlc_arena_take(&a, sizeof(double) * (k + ng));
-            grp = mlc_arena_take(&a, sizeof(int32_t) * 2 * k);
-            goff = mlc_arena_take(&a, sizeof(int64_t) * (ng + 1));
-        }
-        MLC_SFX(take_tiles)(&c, &a, pass_team(n, n * d * k, n_threads));
-    }
-    int st = MLC_OK;
-    T *cur = buf, *nxt = buf + k * d;
-    double *tot = gs + groups * stride, *sums = tot + stride, *shift = sums + stride, *part = shift + k;
-    memcpy(cur, centers, sizeof(T) * k * d);
-    memset(hit, 0, (size_t)(runs * k));
-    for (int64_t i = 0; i < n; i++) labels_old[i] = -1;
-    if (mean == NULL) memset(zeros, 0, sizeof(T) * d);
-    c.mean = mean ? mean : zeros;
-    c.C = cur;
-    if (bounds) {
-        order = grp + k;
-        gshift = next + k;
-        MLC_SFX(centre_groups)(grp, order, goff, dist, cur, k, d, ng);
-        c = (MLC_SFX(km_pass)){.X = X, .w = w, .mean = c.mean, .C = cur, .P = c.P, .cn = c.cn,
-                               .n = n, .d = d, .k = k, .np = c.np, .labels = labels,
-                               .upper = upper, .lower = lower, .next = next, .xn = xn,
-                               .gshift = gshift, .ng = ng, .grp = grp, .order = order, .goff = goff,
-                               .eps = MLC_SFX(bounds_eps)(d), .tiles = c.tiles, .tile_slice = c.tile_slice};
-        MLC_SFX(bounded_ways)(&c);
-    }
-    int strict = 0;
-    int64_t it = 0;
-    for (; it < max_iter; it++) {
-        c.C = cur;
-        c.gs = gs;
-        c.prev = it > 0 ? labels_old : NULL;
-        MLC_SFX(lloyd_prepare)(&c, it > 0 ? shift : NULL);
-        st = MLC_SFX(run_pass)(&c, bounds && it > 0 ? KM_BOUNDED : KM_LLOYD, n_threads, p);
-        if (st != MLC_OK) goto done;
-        MLC_SFX(merge_sums)(tot, ss, hit, gs, it > 0 ? labels_old : NULL, labels, n, k, d);
-        memcpy(sums, tot, sizeof(double) * stride); /* the M-step's relocations change sums, not tot */
-        MLC_SFX(mstep)(nxt, shift, sums, X, c.mean, w, cur, labels, n, d, k, dist);
-        T *tmp = cur;
-        cur = nxt;
-        nxt = tmp;
-        const int stop = lloyd_stop(labels_old, labels, shift, n, k, tol);
-        strict = stop == KM_STOP_STRICT;
-        if (stop) break;
-        if (mlc_progress_tick(p, it, max_iter)) {
-            st = MLC_EINTERRUPTED;
-            goto done;
-        }
-    }
-    *n_iter = MLC_MIN(it + 1, max_iter);
-    c.C = cur;
-    c.gs = NULL;
-    if (!strict) MLC_SFX(lloyd_prepare)(&c, shift);
-    st = MLC_SFX(inertia)(inertia, &c, part, strict ? KM_INERTIA : bounds ? KM_BOUNDED : KM_LLOYD, n_threads, p);
-    if (st == MLC_OK) memcpy(centers, cur, sizeof(T) * k * d);
-done:
-    mlc_free(a.base);
-    return st;
 }
 
 /* The column means of X and the mean of its column variances in one pass (the fit's centring and

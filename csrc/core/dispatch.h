@@ -247,13 +247,14 @@
 /* The k-means kernels of one precision (cluster/kmeans.h). */
 #define MLC_DISPATCH_KMEANS(X, sfx, T)                                                                   \
     X(int, mlc_kmeans_plusplus_##sfx, (T *centers, int64_t *indices, const T *X, const T *sample_weight,  \
-      int64_t n, int64_t d, int64_t k, int64_t n_local_trials, uint64_t seed, int n_threads,             \
-      const mlc_progress *p), (centers, indices, X, sample_weight, n, d, k, n_local_trials, seed,        \
-      n_threads, p))                                                                                     \
+      int64_t n, int64_t d, int64_t k, int64_t runs, int64_t n_local_trials, const uint64_t *seeds,      \
+      int n_threads, const mlc_progress *p), (centers, indices, X, sample_weight, n, d, k, runs,         \
+      n_local_trials, seeds, n_threads, p))                                                              \
     X(int, mlc_kmeans_fit_##sfx, (T *centers, int32_t *labels, double *inertia, int64_t *n_iter,          \
-      const T *X, const T *sample_weight, const T *mean, int64_t n, int64_t d, int64_t k, int algorithm, \
-      int64_t max_iter, double tol, int bounds, int n_threads, const mlc_progress *p), (centers, labels, \
-      inertia, n_iter, X, sample_weight, mean, n, d, k, algorithm, max_iter, tol, bounds, n_threads, p)) \
+      const T *X, const T *sample_weight, const T *mean, int64_t n, int64_t d, int64_t k, int64_t runs,  \
+      int algorithm, int64_t max_iter, double tol, int bounds, int n_threads, const mlc_progress *p),    \
+      (centers, labels, inertia, n_iter, X, sample_weight, mean, n, d, k, runs, algorithm, max_iter, tol, \
+      bounds, n_threads, p))                                                                             \
     X(int, mlc_kmeans_moments_##sfx, (double *mean, double *var, const T *X, int64_t n, int64_t d,        \
       int n_threads), (mean, var, X, n, d, n_threads))                                                   \
     X(int, mlc_kmeans_assign_##sfx, (int32_t *labels, double *inertia, const T *X,                        \
@@ -265,13 +266,14 @@
       b, d, k, n_threads, p))                                                                            \
     X(int, mlc_kmeans_plusplus_csr_##sfx, (T *centers, int64_t *indices, const T *data,                  \
       const int32_t *col, const int64_t *indptr, const T *sample_weight, int64_t n, int64_t d,           \
-      int64_t k, int64_t n_local_trials, uint64_t seed, int n_threads, const mlc_progress *p),           \
-      (centers, indices, data, col, indptr, sample_weight, n, d, k, n_local_trials, seed, n_threads, p)) \
+      int64_t k, int64_t runs, int64_t n_local_trials, const uint64_t *seeds, int n_threads,             \
+      const mlc_progress *p), (centers, indices, data, col, indptr, sample_weight, n, d, k, runs,        \
+      n_local_trials, seeds, n_threads, p))                                                              \
     X(int, mlc_kmeans_fit_csr_##sfx, (T *centers, int32_t *labels, double *inertia, int64_t *n_iter,      \
       const T *data, const int32_t *indices, const int64_t *indptr, const T *sample_weight, int64_t n,   \
-      int64_t d, int64_t k, int64_t max_iter, double tol, int n_threads, const mlc_progress *p),         \
-      (centers, labels, inertia, n_iter, data, indices, indptr, sample_weight, n, d, k, max_iter, tol,   \
-      n_threads, p))                                                                                     \
+      int64_t d, int64_t k, int64_t runs, int64_t max_iter, double tol, int n_threads,                   \
+      const mlc_progress *p), (centers, labels, inertia, n_iter, data, indices, indptr, sample_weight,   \
+      n, d, k, runs, max_iter, tol, n_threads, p))                                                       \
     X(int, mlc_kmeans_assign_csr_##sfx, (int32_t *labels, double *inertia, const T *data,                \
       const int32_t *indices, const int64_t *indptr, const T *sample_weight, const T *centers,           \
       int64_t n, int64_t d, int64_t k, int n_threads, const mlc_progress *p), (labels, inertia, data,    \

@@ -143,18 +143,22 @@ class _BaseKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         mean = np.average(X, axis=0, weights=w)
         return float(np.mean(np.average((X - mean) ** 2, axis=0, weights=w)) * tol)
 
-    def _init_centroids(self, X, w, init, rng, init_size=None, sampler=None):
-        """Initial centres (C-contiguous, X's dtype) from `init`, drawn with the Generator rng."""
+    def _init_centroids(self, X, w, init, rng, init_size=None, sampler=None, runs=None):
+        """Initial centres (C-contiguous, X's dtype) from `init`, drawn with the Generator rng: (K, D), or
+        (runs, K, D) for `runs` initialisations drawn one after the other (k-means++ seeds them in one call)."""
         n = X.shape[0]
         k = self.n_clusters
+        if runs is not None and not (isinstance(init, str) and init == "k-means++"):
+            return np.stack([self._init_centroids(X, w, init, rng, init_size, sampler) for _ in range(runs)])
         if init_size is not None and init_size < n:
             # a subset drawn in proportion to the weights stands for the weighted data
             idx = (sampler or _RowSampler(X, w)).draw(rng, init_size)
             X, w = X[idx], np.ones(init_size, dtype=X.dtype)
             n = init_size
         if isinstance(init, str) and init == "k-means++":
-            seed = int(rng.integers(0, 2**63 - 1))
-            centers, _ = _mlc.kmeans_plusplus(_rows(X), w, k, 2 + int(np.log(k)), seed, get_num_threads())
+            seeds = [int(rng.integers(0, 2**63 - 1)) for _ in range(1 if runs is None else runs)]
+            centers, _ = _mlc.kmeans_plusplus(_rows(X), w, k, 2 + int(np.log(k)),
+                                              seeds[0] if runs is None else seeds, get_num_threads())
         elif isinstance(init, str) and init == "random":
             seeds = rng.choice(n, size=k, replace=False, p=w / w.sum())
             centers = _dense(X[seeds])
@@ -303,17 +307,16 @@ class KMeans(_BaseKMeans):
             tol = float(variance * self.tol)
         else:
             tol = self._tolerance(X, w, self.tol, sample_weight is not None)
-        rows = _rows(X)
+        # the n_init runs in one call (small ones spread over the threads, one each), the best kept in run order
+        centers = self._init_centroids(X, w, init, rng, runs=self._n_init)
+        if not sparse:
+            centers = centers - X_mean
+        runs = _mlc.kmeans_fit(_rows(X), w, centers, _ALGORITHMS[algorithm], int(self.max_iter), tol, nt, mean=X_mean)
         best = None
-        for _ in range(self._n_init):
-            centers = self._init_centroids(X, w, init, rng)
-            if not sparse:
-                centers = centers - X_mean
-            centers, labels, inertia, n_iter = _mlc.kmeans_fit(
-                rows, w, centers, _ALGORITHMS[algorithm], int(self.max_iter), tol, nt, mean=X_mean)
+        for centers, labels, inertia, n_iter in zip(*runs):
             if best is None or (inertia < best[2] and not _same_clustering(labels, best[1], self.n_clusters)):
                 best = (centers, labels, inertia, n_iter)
-        centers, labels, inertia, n_iter = best
+        centers, labels, inertia, n_iter = best[0].copy(), best[1].copy(), best[2], best[3]
         if not sparse:
             centers += X_mean
         distinct = int(np.count_nonzero(np.bincount(labels, minlength=self.n_clusters)))
