@@ -1,17 +1,19 @@
-/* bind_ensemble.c: ensemble_bin_map, ensemble_gradients, ensemble_grow, ensemble_predict (histogram
- * gradient boosting, ensemble/hist_gbdt.h). Arrays updated in place (gradients, raw predictions) must
+/* bind_ensemble.c: ensemble_bin_map, ensemble_gradients, ensemble_grow_scratch_size, ensemble_grow,
+ * ensemble_predict (histogram gradient boosting, ensemble/hist_gbdt.h). Arrays updated in place (gradients, raw predictions) must
  * be C-contiguous writeable arrays of the right dtype and shape. */
 #include "bind.h" /* first: Python.h before any system header */
 #include "ensemble/hist_gbdt.h"
 
-/* ensemble_bin_map(X, thresholds, offset, missing_bin, n_threads=1) -> Xb (D, N) uint8 */
+/* ensemble_bin_map(X, thresholds, offset, missing_bin, n_threads=1, row_major=False) -> Xb (D, N)
+ * uint8, or (Xb, Xr) with row_major: the same bins also as Xr (N, D). */
 static PyObject *ensemble_bin_map(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
-    static char *kwlist[] = {"X", "thresholds", "offset", "missing_bin", "n_threads", NULL};
+    static char *kwlist[] = {"X", "thresholds", "offset", "missing_bin", "n_threads", "row_major", NULL};
     PyObject *xo, *to, *oo;
-    int missing_bin, n_threads = 1;
-    PyArrayObject *X = NULL, *thr = NULL, *off = NULL, *out = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOi|i", kwlist, &xo, &to, &oo, &missing_bin, &n_threads))
+    int missing_bin, n_threads = 1, row_major = 0;
+    PyArrayObject *X = NULL, *thr = NULL, *off = NULL, *out = NULL, *rm = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOi|ip", kwlist, &xo, &to, &oo, &missing_bin, &n_threads,
+                                     &row_major))
         return NULL;
     if ((X = mlc_bind_array(xo, NPY_FLOAT64, 2, "X")) == NULL) goto fail;
     const npy_intp n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1);
@@ -29,21 +31,25 @@ static PyObject *ensemble_bin_map(PyObject *self, PyObject *args, PyObject *kwds
         goto fail;
     }
     if ((out = mlc_bind_new(2, d, n, NPY_UINT8)) == NULL) goto fail;
+    if (row_major && (rm = mlc_bind_new(2, n, d, NPY_UINT8)) == NULL) goto fail;
     if (n_threads < 1) n_threads = 1;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_ensemble_bin_map(PyArray_DATA(out), PyArray_DATA(X), PyArray_DATA(thr), o, n, d, missing_bin, n_threads);
+    st = mlc_ensemble_bin_map(PyArray_DATA(out), mlc_bind_data(rm), PyArray_DATA(X), PyArray_DATA(thr), o, n, d,
+                              missing_bin, n_threads);
     Py_END_ALLOW_THREADS
     if (mlc_bind_check_status(st) < 0) goto fail;
     Py_DECREF(X);
     Py_DECREF(thr);
     Py_DECREF(off);
+    if (rm != NULL) return Py_BuildValue("NN", out, rm);
     return (PyObject *)out;
 fail:
     Py_XDECREF(X);
     Py_XDECREF(thr);
     Py_XDECREF(off);
     Py_XDECREF(out);
+    Py_XDECREF(rm);
     return NULL;
 }
 
@@ -86,6 +92,13 @@ fail:
     return NULL;
 }
 
+/* The largest of n bytes (a loop without an early exit: it vectorises). */
+static uint8_t max_bin(const uint8_t *x, npy_intp n) {
+    uint8_t mx = 0;
+    for (npy_intp q = 0; q < n; q++) mx = x[q] > mx ? x[q] : mx;
+    return mx;
+}
+
 /* An optional per-feature array of `typenum` with d entries, or (groups) a (G, d) uint8 array. */
 static int feature_arg(PyObject *o, int typenum, int ndim, npy_intp d, const char *name, PyArrayObject **out) {
     *out = NULL;
@@ -94,28 +107,47 @@ static int feature_arg(PyObject *o, int typenum, int ndim, npy_intp d, const cha
     return mlc_bind_check_dim(*out, ndim - 1, d, name);
 }
 
+/* ensemble_grow_scratch_size(n, d, n_groups, max_leaf_nodes, max_depth, min_samples_leaf, n_bins) ->
+ * the bytes of ensemble_grow's scratch. */
+static PyObject *ensemble_grow_scratch_size(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"n", "d", "n_groups", "max_leaf_nodes", "max_depth", "min_samples_leaf", "n_bins", NULL};
+    long long n, d, n_groups, mln, mdp, msl, nb;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "LLLLLLL", kwlist, &n, &d, &n_groups, &mln, &mdp, &msl, &nb))
+        return NULL;
+    const mlc_ensemble_params p = {.max_leaf_nodes = mln, .max_depth = mdp, .min_samples_leaf = msl, .n_bins = nb,
+                                   .shrinkage = 1.0};
+    if (n_groups < 0 || mlc_bind_check_params(mlc_ensemble_check_params(&p, n, d)) < 0) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "n_groups must be >= 0");
+        return NULL;
+    }
+    return PyLong_FromLongLong((long long)mlc_ensemble_grow_scratch_size(&p, n, d, n_groups));
+}
+
 /* ensemble_grow(raw, Xb, g, h, n_bins_non_missing, has_missing, is_categorical, monotonic_cst,
  * interaction, max_leaf_nodes, max_depth, min_samples_leaf, n_bins, l2_regularization,
- * min_hessian_to_split, shrinkage, sample_leaf=False, n_threads=1) -> (value, gain, feature, left,
+ * min_hessian_to_split, shrinkage, sample_leaf=False, n_threads=1, Xr=None, scratch=None) -> (value, gain, feature, left,
  * right, count, bin, missing_go_to_left, is_categorical, cat_bitset, sample_leaf or None): grows one
  * tree on g, h (N) float32 (h None: all 1) of Xb (D, N) uint8 and adds its leaf values to raw (N)
- * float64 in place; node arrays of the tree's length (cat_bitset (nodes, 8) uint32). Ctrl-C raises
- * KeyboardInterrupt. */
+ * float64 in place; node arrays of the tree's length (cat_bitset (nodes, 8) uint32). Xr: the bins
+ * row-major (N, D) (None: made here from Xb); scratch: a writeable uint8 array of at least
+ * ensemble_grow_scratch_size bytes, reused by a caller growing many trees (None: allocated here).
+ * Ctrl-C raises KeyboardInterrupt. */
 static PyObject *ensemble_grow(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
     static char *kwlist[] = {"raw", "Xb", "g", "h", "n_bins_non_missing", "has_missing", "is_categorical",
                              "monotonic_cst", "interaction", "max_leaf_nodes", "max_depth", "min_samples_leaf", "n_bins",
                              "l2_regularization", "min_hessian_to_split", "shrinkage", "sample_leaf",
-                             "n_threads", NULL};
-    PyObject *ro, *xo, *go, *ho, *bo, *mo, *ko, *co, *io;
+                             "n_threads", "Xr", "scratch", NULL};
+    PyObject *ro, *xo, *go, *ho, *bo, *mo, *ko, *co, *io, *xro = Py_None, *so = Py_None;
     mlc_ensemble_params p = {0};
     int want_leaf = 0, n_threads = 1;
     long long mln, mdp, msl, nb;
     PyArrayObject *raw, *Xb = NULL, *g = NULL, *h = NULL, *nbnm = NULL, *miss = NULL, *cat = NULL, *mono = NULL;
-    PyArrayObject *inter = NULL, *arr[11] = {NULL};
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOOOOOLLLLddd|pi", kwlist, &ro, &xo, &go, &ho, &bo, &mo, &ko,
+    PyArrayObject *inter = NULL, *arr[11] = {NULL}, *Xr = NULL, *scr = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOOOOOLLLLddd|piOO", kwlist, &ro, &xo, &go, &ho, &bo, &mo, &ko,
                                      &co, &io, &mln, &mdp, &msl, &nb, &p.l2_regularization, &p.min_hessian_to_split,
-                                     &p.shrinkage, &want_leaf, &n_threads))
+                                     &p.shrinkage, &want_leaf, &n_threads, &xro, &so))
         return NULL;
     p.max_leaf_nodes = mln;
     p.max_depth = mdp;
@@ -146,11 +178,32 @@ static PyObject *ensemble_grow(PyObject *self, PyObject *args, PyObject *kwds) {
             goto fail;
         }
     const uint8_t *xb = PyArray_DATA(Xb);
-    for (npy_intp q = 0; q < n * d; q++)
-        if (xb[q] >= p.n_bins) {
-            PyErr_SetString(PyExc_ValueError, "Xb: a bin out of [0, n_bins)");
+    if (max_bin(xb, n * d) >= p.n_bins) {
+        PyErr_SetString(PyExc_ValueError, "Xb: a bin out of [0, n_bins)");
+        goto fail;
+    }
+    if (xro != Py_None) {
+        if ((Xr = mlc_bind_array(xro, NPY_UINT8, 2, "Xr")) == NULL || mlc_bind_check_dim(Xr, 0, n, "Xr") < 0 ||
+            mlc_bind_check_dim(Xr, 1, d, "Xr") < 0)
+            goto fail;
+        if (max_bin(PyArray_DATA(Xr), n * d) >= p.n_bins) {
+            PyErr_SetString(PyExc_ValueError, "Xr: a bin out of [0, n_bins)");
             goto fail;
         }
+    } else {
+        if ((Xr = mlc_bind_new(2, n, d, NPY_UINT8)) == NULL) goto fail;
+        uint8_t *xr = PyArray_DATA(Xr);
+        for (npy_intp j = 0; j < d; j++)
+            for (npy_intp i = 0; i < n; i++) xr[i * d + j] = xb[j * n + i];
+    }
+    const npy_intp n_groups = inter != NULL ? PyArray_DIM(inter, 0) : 0;
+    if (so != Py_None) {
+        if (mlc_bind_inplace(so, NPY_UINT8, 1, "scratch", MLC_BIND_OUT, &scr) < 0) goto fail;
+        if (PyArray_DIM(scr, 0) < mlc_ensemble_grow_scratch_size(&p, n, d, n_groups)) {
+            PyErr_SetString(PyExc_ValueError, "scratch: smaller than ensemble_grow_scratch_size");
+            goto fail;
+        }
+    }
     const npy_intp cap = mlc_ensemble_max_nodes(&p, n);
     static const int types[11] = {NPY_FLOAT64, NPY_FLOAT64, NPY_INT32, NPY_INT32, NPY_INT32, NPY_INT32,
                                   NPY_UINT8, NPY_UINT8, NPY_UINT8, NPY_UINT32, NPY_INT32};
@@ -162,12 +215,11 @@ static PyObject *ensemble_grow(PyObject *self, PyObject *args, PyObject *kwds) {
                               PyArray_DATA(arr[6]), PyArray_DATA(arr[7]), PyArray_DATA(arr[8]),
                               PyArray_DATA(arr[9]), 0};
     if (n_threads < 1) n_threads = 1;
-    const npy_intp n_groups = inter != NULL ? PyArray_DIM(inter, 0) : 0;
     int st;
     Py_BEGIN_ALLOW_THREADS
-    st = mlc_ensemble_grow(&tree, PyArray_DATA(raw), mlc_bind_data(arr[10]), xb, PyArray_DATA(g), mlc_bind_data(h),
-                           nbm, PyArray_DATA(miss), mlc_bind_data(cat), mlc_bind_data(mono), mlc_bind_data(inter), n, d, n_groups, &p,
-                           n_threads, &mlc_bind_interrupt);
+    st = mlc_ensemble_grow(&tree, PyArray_DATA(raw), mlc_bind_data(arr[10]), xb, PyArray_DATA(Xr), PyArray_DATA(g),
+                           mlc_bind_data(h), nbm, PyArray_DATA(miss), mlc_bind_data(cat), mlc_bind_data(mono),
+                           mlc_bind_data(inter), n, d, n_groups, &p, n_threads, mlc_bind_data(scr), &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
     if (mlc_bind_check_status(st) < 0) goto fail;
     npy_intp len[2] = {(npy_intp)tree.n_nodes, 8};
@@ -178,6 +230,7 @@ static PyObject *ensemble_grow(PyObject *self, PyObject *args, PyObject *kwds) {
         Py_DECREF(r);
     }
     Py_DECREF(Xb);
+    Py_DECREF(Xr);
     Py_DECREF(g);
     Py_XDECREF(h);
     Py_DECREF(nbnm);
@@ -193,6 +246,7 @@ static PyObject *ensemble_grow(PyObject *self, PyObject *args, PyObject *kwds) {
                          arr[10]);
 fail:
     Py_XDECREF(Xb);
+    Py_XDECREF(Xr);
     Py_XDECREF(g);
     Py_XDECREF(h);
     Py_XDECREF(nbnm);
@@ -267,6 +321,8 @@ fail:
 PyMethodDef mlc_ensemble_methods[] = {
     {"ensemble_bin_map", MLC_BIND_FN(ensemble_bin_map), MLC_BIND_KW, "Bins of X (feature-major uint8)."},
     {"ensemble_gradients", MLC_BIND_FN(ensemble_gradients), MLC_BIND_KW, "Gradients and hessians of a loss, in place."},
+    {"ensemble_grow_scratch_size", MLC_BIND_FN(ensemble_grow_scratch_size), MLC_BIND_KW,
+     "Bytes of ensemble_grow's scratch."},
     {"ensemble_grow", MLC_BIND_FN(ensemble_grow), MLC_BIND_KW, "Grow one histogram tree."},
     {"ensemble_predict", MLC_BIND_FN(ensemble_predict), MLC_BIND_KW, "Add trees' values to raw predictions."},
     {NULL, NULL, 0, NULL},

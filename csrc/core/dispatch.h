@@ -172,16 +172,15 @@
 
 /* The histogram gradient-boosting kernels (ensemble/hist_gbdt.h). */
 #define MLC_DISPATCH_ENSEMBLE(X)                                                                         \
-    X(int, mlc_ensemble_bin_map, (uint8_t *Xb, const double *X, const double *thresholds,                \
-      const int64_t *offset, int64_t n, int64_t d, int missing_bin, int n_threads), (Xb, X, thresholds,  \
-      offset, n, d, missing_bin, n_threads))                                                             \
+    X(int, mlc_ensemble_bin_map, (uint8_t *Xb, uint8_t *Xr, const double *X, const double *thresholds,   \
+      const int64_t *offset, int64_t n, int64_t d, int missing_bin, int n_threads), (Xb, Xr, X,          \
+      thresholds, offset, n, d, missing_bin, n_threads))                                                 \
     X(int, mlc_ensemble_gradients, (float *g, float *h, const double *raw, const double *y,              \
       const double *sw, int64_t n, int64_t k, int loss, double quantile, int n_threads), (g, h, raw, y,  \
       sw, n, k, loss, quantile, n_threads))                                                              \
     X(int, mlc_ensemble_hist_build, (mlc_ensemble_hist_bin *hist, mlc_ensemble_hist_bin *scratch,        \
-      const uint8_t *Xb, const int32_t *rows, const float *og, const float *oh, int64_t m, int64_t n,    \
-      int64_t d, int64_t n_bins, int n_threads), (hist, scratch, Xb, rows, og, oh, m, n, d, n_bins,      \
-      n_threads))                                                                                        \
+      const uint8_t *Xr, const int32_t *rows, const float *g, const float *h, int64_t m, int64_t d,      \
+      int64_t n_bins, int n_threads), (hist, scratch, Xr, rows, g, h, m, d, n_bins, n_threads))          \
     X(void, mlc_ensemble_find_split, (mlc_ensemble_split *best, const mlc_ensemble_hist_bin *hist,       \
       const int32_t *n_bins_non_missing, const uint8_t *has_missing, const uint8_t *is_categorical,      \
       const int8_t *monotonic_cst, const uint8_t *allowed, int64_t d, int64_t m, double sum_gradients,   \

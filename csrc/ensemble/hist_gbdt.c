@@ -52,7 +52,7 @@ typedef struct {
 enum { LEAF, SPLITTABLE, SPLIT };
 
 typedef struct {
-    const uint8_t *Xb;
+    const uint8_t *Xb, *Xr;
     const float *g, *h;
     const int32_t *nbnm;
     const uint8_t *has_missing, *is_categorical, *interaction;
@@ -61,13 +61,42 @@ typedef struct {
     const mlc_ensemble_params *p;
     int n_threads;
     gnode *nodes;
-    int32_t *part, *tmp;
-    float *og, *oh;
+    int32_t *part, *tmp_left, *tmp_right;
+    int64_t *counts;  /* (2 PART_CHUNKS): left and right rows of each chunk of a partition */
     uint8_t *allowed, *groups; /* (cap, D), (cap, G): per node, with interaction constraints */
-    mlc_ensemble_hist_bin **pool, *scratch;
-    int64_t n_pool, n_free;
+    mlc_ensemble_hist_bin **pool, *scratch, *hists;
+    int64_t n_pool, n_free, n_hists;
     mlc_ensemble_hist_bin **free_list;
 } grower;
+
+/* Histograms the scratch holds; more (only without max_leaf_nodes) come from mlc_malloc. */
+#define HISTS_MAX 128
+/* The most chunks a partition is cut into (its result does not depend on them). */
+#define PART_CHUNKS 64
+
+/* Carves the grower's arrays out of a (a sizing pass when a->base is NULL). */
+static void carve(grower *gr, mlc_arena *a, int64_t cap, int64_t chunks, int with_groups) {
+    const int64_t n = gr->n;
+    gr->nodes = mlc_arena_take(a, sizeof *gr->nodes * (size_t)cap);
+    gr->part = mlc_arena_take(a, sizeof *gr->part * (size_t)n);
+    gr->tmp_left = mlc_arena_take(a, sizeof *gr->tmp_left * (size_t)n);
+    gr->tmp_right = mlc_arena_take(a, sizeof *gr->tmp_right * (size_t)n);
+    gr->counts = mlc_arena_take(a, sizeof *gr->counts * 2 * PART_CHUNKS);
+    gr->pool = mlc_arena_take(a, sizeof *gr->pool * (size_t)cap);
+    gr->free_list = mlc_arena_take(a, sizeof *gr->free_list * (size_t)cap);
+    gr->scratch = mlc_arena_take(a, sizeof *gr->scratch * (size_t)((chunks - 1) * gr->hist_len));
+    gr->n_hists = MLC_MIN(cap, MLC_MIN(HISTS_MAX, gr->p->max_leaf_nodes > 0 ? gr->p->max_leaf_nodes + 1 : cap));
+    gr->hists = mlc_arena_take(a, sizeof *gr->hists * (size_t)(gr->n_hists * gr->hist_len));
+    gr->allowed = mlc_arena_take(a, (size_t)(with_groups ? cap * gr->d : 0));
+    gr->groups = mlc_arena_take(a, (size_t)(with_groups ? cap * gr->n_groups : 0));
+}
+
+int64_t mlc_ensemble_grow_scratch_size(const mlc_ensemble_params *p, int64_t n, int64_t d, int64_t n_groups) {
+    grower gr = {.n = n, .d = d, .n_groups = n_groups, .hist_len = d * p->n_bins, .p = p};
+    mlc_arena a = {NULL, 0};
+    carve(&gr, &a, mlc_ensemble_max_nodes(p, n), mlc_ensemble_hist_chunks(n), n_groups > 0);
+    return (int64_t)a.size + 64; /* room to align a caller's block to a cache line */
+}
 
 static void node_init(gnode *nd, int64_t start, int64_t stop, int64_t depth, double sum_g, double sum_h,
                       double value) {
@@ -112,43 +141,61 @@ static void find_split(grower *gr, int64_t i) {
 /* The histogram of node i from its rows. */
 static int build_hist(grower *gr, int64_t i) {
     gnode *nd = &gr->nodes[i];
-    const int64_t m = nd->stop - nd->start;
     if ((nd->hist = hist_take(gr)) == NULL) return MLC_ENOMEM;
-    if (nd->start == 0 && m == gr->n) /* the root: rows in order, nothing to gather */
-        return mlc_ensemble_hist_build(nd->hist, gr->scratch, gr->Xb, NULL, gr->g, gr->h, m, gr->n, gr->d,
-                                       gr->p->n_bins, gr->n_threads);
-    const int32_t *rows = gr->part + nd->start;
-    float *og = gr->og + nd->start, *oh = gr->oh + nd->start;
-    const int nthr = mlc_team_size(m * MLC_WORK_STREAM, gr->n_threads);
-#pragma omp parallel for num_threads(nthr) schedule(static)
-    for (int64_t q = 0; q < m; q++) {
-        og[q] = gr->g[rows[q]];
-        if (gr->h != NULL) oh[q] = gr->h[rows[q]];
-    }
-    return mlc_ensemble_hist_build(nd->hist, gr->scratch, gr->Xb, rows, og, gr->h != NULL ? oh : NULL, m, gr->n,
-                                   gr->d, gr->p->n_bins, gr->n_threads);
+    const int root = nd->start == 0 && nd->stop == gr->n; /* rows in order: nothing to gather */
+    return mlc_ensemble_hist_build(nd->hist, gr->scratch, gr->Xr, root ? NULL : gr->part + nd->start, gr->g, gr->h,
+                                   nd->stop - nd->start, gr->d, gr->p->n_bins, gr->n_threads);
 }
 
-/* Stable partition of node i's rows by its split: left rows first, each side in row order. */
+/* Whether row r goes left at split s (x: the split feature's bins). */
+static inline int goes_left(const mlc_ensemble_split *s, const uint8_t *x, int32_t r, int missing_bin) {
+    const int b = x[r];
+    if (s->is_categorical) return mlc_ensemble_in_bitset(s->left_cat, b);
+    return (s->missing_go_to_left && b == missing_bin) || b <= s->bin;
+}
+
+/* Stable partition of node i's rows by its split: left rows first, each side in row order. Each
+ * chunk of rows is split into the two scratch lists, then the lists are copied back in chunk order:
+ * the same order at any thread count. */
 static int64_t partition(grower *gr, const gnode *nd) {
     const mlc_ensemble_split *s = &nd->split;
     const uint8_t *x = gr->Xb + (int64_t)s->feature * gr->n;
     const int missing_bin = (int)gr->p->n_bins - 1;
-    int32_t *rows = gr->part + nd->start;
-    int64_t nl = 0, nr = 0;
-    if (s->is_categorical)
-        for (int64_t q = 0; q < nd->stop - nd->start; q++) {
-            if (mlc_ensemble_in_bitset(s->left_cat, x[rows[q]])) rows[nl++] = rows[q];
-            else gr->tmp[nr++] = rows[q];
+    int32_t *rows = gr->part + nd->start, *L = gr->tmp_left + nd->start, *R = gr->tmp_right + nd->start;
+    const int64_t m = nd->stop - nd->start;
+    const mlc_chunks ch = mlc_chunks_even(m, 16384, PART_CHUNKS);
+    int64_t *cl = gr->counts, *cr = gr->counts + PART_CHUNKS;
+    const int nthr = (int)MLC_MIN(ch.count, mlc_team_size(m * 8 * MLC_WORK_STREAM, gr->n_threads));
+#pragma omp parallel num_threads(nthr)
+    {
+#pragma omp for schedule(static)
+        for (int64_t c = 0; c < ch.count; c++) {
+            const int64_t b = mlc_chunk_begin(ch, c), e = mlc_chunk_end(ch, c);
+            int64_t nl = b, nr = b;
+            for (int64_t q = b; q < e; q++) { // both lists written, one advanced: no branch
+                const int32_t r = rows[q];
+                const int left = goes_left(s, x, r, missing_bin);
+                L[nl] = r;
+                R[nr] = r;
+                nl += left;
+                nr += !left;
+            }
+            cl[c] = nl - b;
+            cr[c] = nr - b;
         }
-    else
-        for (int64_t q = 0; q < nd->stop - nd->start; q++) {
-            const int b = x[rows[q]];
-            if ((s->missing_go_to_left && b == missing_bin) || b <= s->bin) rows[nl++] = rows[q];
-            else gr->tmp[nr++] = rows[q];
+#pragma omp single
+        for (int64_t c = 1; c < ch.count; c++) { /* cl, cr: where each chunk's lists start */
+            cl[c] += cl[c - 1];
+            cr[c] += cr[c - 1];
         }
-    memcpy(rows + nl, gr->tmp, sizeof *rows * (size_t)nr);
-    return nl;
+#pragma omp for schedule(static)
+        for (int64_t c = 0; c < ch.count; c++) {
+            const int64_t b = mlc_chunk_begin(ch, c), l0 = c > 0 ? cl[c - 1] : 0, r0 = c > 0 ? cr[c - 1] : 0;
+            memcpy(rows + l0, L + b, sizeof *rows * (size_t)(cl[c] - l0));
+            memcpy(rows + cl[ch.count - 1] + r0, R + b, sizeof *rows * (size_t)(cr[c] - r0));
+        }
+    }
+    return ch.count > 0 ? cl[ch.count - 1] : 0;
 }
 
 /* The features and groups a child of node i may use (scikit-learn's _compute_interactions). */
@@ -233,31 +280,27 @@ static int split_node(grower *gr, mlc_ensemble_tree *tree, int64_t i, int64_t *n
 }
 
 int mlc_ensemble_grow(mlc_ensemble_tree *tree, double *raw, int32_t *sample_leaf, const uint8_t *Xb,
-                      const float *g, const float *h, const int32_t *n_bins_non_missing,
+                      const uint8_t *Xr, const float *g, const float *h, const int32_t *n_bins_non_missing,
                       const uint8_t *has_missing, const uint8_t *is_categorical, const int8_t *monotonic_cst,
                       const uint8_t *interaction, int64_t n, int64_t d, int64_t n_groups,
-                      const mlc_ensemble_params *p, int n_threads, const mlc_progress *progress) {
+                      const mlc_ensemble_params *p, int n_threads, void *scratch, const mlc_progress *progress) {
     const int64_t cap = mlc_ensemble_max_nodes(p, n), chunks = mlc_ensemble_hist_chunks(n);
     const int with_groups = interaction != NULL && n_groups > 0;
-    grower gr = {Xb, g, h, n_bins_non_missing, has_missing, is_categorical, with_groups ? interaction : NULL,
-                 monotonic_cst,
-                 n, d, n_groups, d * p->n_bins, p, n_threads, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                 NULL, NULL, 0, 0, NULL};
-    mlc_arena a = {NULL, 0};
+    grower gr = {.Xb = Xb, .Xr = Xr, .g = g, .h = h, .nbnm = n_bins_non_missing, .has_missing = has_missing,
+                 .is_categorical = is_categorical, .interaction = with_groups ? interaction : NULL,
+                 .mono = monotonic_cst, .n = n, .d = d, .n_groups = n_groups, .hist_len = d * p->n_bins, .p = p,
+                 .n_threads = n_threads};
+    mlc_arena a = {NULL, 0}, own = {NULL, 0};
     int st = MLC_OK;
-    for (int pass = 0; pass < 2; pass++) {
-        if (pass == 1 && (st = mlc_arena_alloc(&a)) != MLC_OK) goto done;
-        gr.nodes = mlc_arena_take(&a, sizeof *gr.nodes * (size_t)cap);
-        gr.part = mlc_arena_take(&a, sizeof *gr.part * (size_t)n);
-        gr.tmp = mlc_arena_take(&a, sizeof *gr.tmp * (size_t)n);
-        gr.og = mlc_arena_take(&a, sizeof *gr.og * (size_t)n);
-        gr.oh = mlc_arena_take(&a, sizeof *gr.oh * (size_t)(h != NULL ? n : 0));
-        gr.pool = mlc_arena_take(&a, sizeof *gr.pool * (size_t)cap);
-        gr.free_list = mlc_arena_take(&a, sizeof *gr.free_list * (size_t)cap);
-        gr.scratch = mlc_arena_take(&a, sizeof *gr.scratch * (size_t)((chunks - 1) * gr.hist_len));
-        gr.allowed = mlc_arena_take(&a, (size_t)(with_groups ? cap * d : 0));
-        gr.groups = mlc_arena_take(&a, (size_t)(with_groups ? cap * n_groups : 0));
+    if (scratch == NULL) {
+        carve(&gr, &own, cap, chunks, with_groups);
+        if ((st = mlc_arena_alloc(&own)) != MLC_OK) goto done;
+        a.base = own.base;
+    } else {
+        a.base = (char *)(((uintptr_t)scratch + 63) & ~(uintptr_t)63);
     }
+    carve(&gr, &a, cap, chunks, with_groups);
+    for (int64_t i = 0; i < gr.n_hists; i++) gr.free_list[gr.n_free++] = gr.hists + i * gr.hist_len;
     for (int64_t i = 0; i < n; i++) gr.part[i] = (int32_t)i;
     for (int64_t i = 0; i < cap; i++) {
         tree->feature[i] = -1;
@@ -318,7 +361,7 @@ int mlc_ensemble_grow(mlc_ensemble_tree *tree, double *raw, int32_t *sample_leaf
     }
 done:
     for (int64_t i = 0; i < gr.n_pool; i++) mlc_free(gr.pool[i]);
-    mlc_free(a.base);
+    mlc_free(own.base);
     return st;
 }
 

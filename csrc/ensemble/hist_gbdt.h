@@ -4,8 +4,11 @@
  *
  * Legend: N samples, D features, B bins per feature (max_bins + 1; bin B - 1 holds missing values),
  * K trees per iteration (1, or the number of classes of a multiclass log loss), M rows of a node.
- * Xb (D, N) uint8 in: the binned data, FEATURE-major (a node's histogram reads one feature's bins
- * of the node's rows at a time). raw (K, N): raw predictions, one row per tree of an iteration.
+ * Xb (D, N) uint8 in: the binned data, FEATURE-major (a split reads one feature's bins of a node's
+ * rows); Xr (N, D) uint8 in: the same bins ROW-major (a node's histogram reads each of its rows'
+ * D bins at once: one cache line a row, and the D updates of a row hit D different histograms, so
+ * runs of equal bins do not chain one update on the last). raw (K, N): raw predictions, one row per
+ * tree of an iteration.
  * g, h (K, N) float32: gradients and hessians (scikit-learn's G_H_DTYPE); sums are float64.
  */
 #ifndef MLC_ENSEMBLE_HIST_GBDT_H
@@ -58,11 +61,11 @@ const char *mlc_ensemble_check_params(const mlc_ensemble_params *p, int64_t n, i
 /* The number of nodes a tree can reach on n rows: the capacity of mlc_ensemble_tree's arrays. */
 int64_t mlc_ensemble_max_nodes(const mlc_ensemble_params *p, int64_t n);
 
-/* Xb (D, N) out: the bin of each value of X (N, D) in: the number of thresholds of its feature below
- * it (thresholds (offset[D]) in, feature j's ascending in [offset[j], offset[j + 1])), or
- * missing_bin for NaN. */
-int mlc_ensemble_bin_map(uint8_t *Xb, const double *X, const double *thresholds, const int64_t *offset,
-                         int64_t n, int64_t d, int missing_bin, int n_threads);
+/* Xb (D, N) out, Xr (N, D) out or NULL: the bin of each value of X (N, D) in: the number of
+ * thresholds of its feature below it (thresholds (offset[D]) in, feature j's ascending in
+ * [offset[j], offset[j + 1]), at most 255), or missing_bin for NaN. */
+int mlc_ensemble_bin_map(uint8_t *Xb, uint8_t *Xr, const double *X, const double *thresholds,
+                         const int64_t *offset, int64_t n, int64_t d, int missing_bin, int n_threads);
 
 /* g, h (K, N) out: gradient and hessian of `loss` at raw (K, N) in for targets y (N) in (class codes
  * 0..K-1 as doubles for the multiclass log loss, 0/1 for binary), weights sw (N) in or NULL.
@@ -70,14 +73,14 @@ int mlc_ensemble_bin_map(uint8_t *Xb, const double *X, const double *thresholds,
 int mlc_ensemble_gradients(float *g, float *h, const double *raw, const double *y, const double *sw,
                            int64_t n, int64_t k, int loss, double quantile, int n_threads);
 
-/* hist (D, B) out: the histogram of a node's M rows: rows (M) in, their indices (NULL: rows 0..M-1),
- * og, oh (M) in: their gradients and hessians in that order (oh NULL: every hessian is 1 and the
- * hessian sums are left 0). Rows are split into chunks fixed by M alone, each summed in its own
- * partial (scratch (mlc_ensemble_hist_chunks(M) - 1, D, B)), merged in chunk order: the same bits at
- * any thread count. */
-int mlc_ensemble_hist_build(mlc_ensemble_hist_bin *hist, mlc_ensemble_hist_bin *scratch, const uint8_t *Xb,
-                            const int32_t *rows, const float *og, const float *oh, int64_t m, int64_t n,
-                            int64_t d, int64_t n_bins, int n_threads);
+/* hist (D, B) out: the histogram of a node's M rows: rows (M) in, their indices, ascending (NULL:
+ * rows 0..M-1), of Xr (N, D) in; g, h (N) in: every row's gradient and hessian (h NULL: every
+ * hessian is 1 and the hessian sums are left 0). Rows are split into chunks fixed by M alone, each
+ * summed in its own partial (scratch (mlc_ensemble_hist_chunks(M) - 1, D, B)), merged in chunk
+ * order: the same bits at any thread count. */
+int mlc_ensemble_hist_build(mlc_ensemble_hist_bin *hist, mlc_ensemble_hist_bin *scratch, const uint8_t *Xr,
+                            const int32_t *rows, const float *g, const float *h, int64_t m, int64_t d,
+                            int64_t n_bins, int n_threads);
 int64_t mlc_ensemble_hist_chunks(int64_t m);
 
 /* best out: scikit-learn's best split of a node (Splitter.find_node_split) from its histogram hist
@@ -93,16 +96,21 @@ void mlc_ensemble_find_split(mlc_ensemble_split *best, const mlc_ensemble_hist_b
                              double sum_gradients, double sum_hessians, double value, double lower,
                              double upper, const mlc_ensemble_params *p, int const_hessian, int n_threads);
 
-/* Grows one tree on gradients g, hessians h (N) in (h NULL: all 1) of binned rows Xb (D, N), and adds
- * its leaf values to raw (N) inout of the training rows. is_categorical (D) in or NULL. tree out: its nodes (tree->value etc. hold
+/* The bytes of mlc_ensemble_grow's scratch for these sizes (a caller growing many trees passes one
+ * block to all of them). */
+int64_t mlc_ensemble_grow_scratch_size(const mlc_ensemble_params *p, int64_t n, int64_t d, int64_t n_groups);
+
+/* Grows one tree on gradients g, hessians h (N) in (h NULL: all 1) of binned rows Xb (D, N) and Xr
+ * (N, D) (the same bins), and adds its leaf values to raw (N) inout of the training rows. scratch:
+ * mlc_ensemble_grow_scratch_size bytes, or NULL (the kernel allocates its own). is_categorical (D) in or NULL. tree out: its nodes (tree->value etc. hold
  * mlc_ensemble_max_nodes entries). sample_leaf (N) out or NULL: the leaf of each training row.
  * interaction (G, D) in or NULL: G groups of features as 0/1 rows; a child may split on the features
  * of the groups holding every feature split on above it (scikit-learn's interaction_cst). */
 int mlc_ensemble_grow(mlc_ensemble_tree *tree, double *raw, int32_t *sample_leaf, const uint8_t *Xb,
-                      const float *g, const float *h, const int32_t *n_bins_non_missing,
+                      const uint8_t *Xr, const float *g, const float *h, const int32_t *n_bins_non_missing,
                       const uint8_t *has_missing, const uint8_t *is_categorical, const int8_t *monotonic_cst,
                       const uint8_t *interaction, int64_t n, int64_t d, int64_t n_groups, const mlc_ensemble_params *p, int n_threads,
-                      const mlc_progress *progress);
+                      void *scratch, const mlc_progress *progress);
 
 /* raw (K, N) inout += the values of trees [t0, t1) at the rows of X (N, D) in; tree t adds to row
  * t % K. Tree t's nodes are [offset[t], offset[t + 1]) of the node arrays, its children indices

@@ -25,26 +25,41 @@ int64_t mlc_ensemble_hist_chunks(int64_t m) {
 }
 #endif
 
-int MLC_ISA(mlc_ensemble_bin_map)(uint8_t *Xb, const double *X, const double *thresholds,
+#define BIN_BLOCK 256 /* rows */
+
+/* The number of the nt ascending thresholds t below x (not NaN): a binary search without branches
+ * (the halving is fixed by nt alone). */
+static inline int bin_of(const double *t, int64_t nt, double x) {
+    if (nt == 0) return 0;
+    const double *b = t;
+    while (nt > 1) {
+        const int64_t half = nt / 2;
+        b += half & -(int64_t)(b[half - 1] < x); /* a mask, not a branch the compiler would keep */
+        nt -= half;
+    }
+    return (int)(b - t) + (*b < x);
+}
+
+int MLC_ISA(mlc_ensemble_bin_map)(uint8_t *Xb, uint8_t *Xr, const double *X, const double *thresholds,
                                   const int64_t *offset, int64_t n, int64_t d, int missing_bin,
                                   int n_threads) {
+    const int64_t n_blocks = (n + BIN_BLOCK - 1) / BIN_BLOCK;
     const int nthr = mlc_team_size(n * d * 8 * MLC_WORK_STREAM, n_threads);
+    // a block of rows at a time: its X rows stay in cache while each feature's bins are written
+    // as one contiguous run of Xb
 #pragma omp parallel for num_threads(nthr) schedule(static)
-    for (int64_t i = 0; i < n; i++) {
+    for (int64_t blk = 0; blk < n_blocks; blk++) {
+        const int64_t i0 = blk * BIN_BLOCK, i1 = MLC_MIN(n, i0 + BIN_BLOCK);
         for (int64_t j = 0; j < d; j++) {
-            const double x = X[i * d + j];
             const double *t = thresholds + offset[j];
-            int64_t lo = 0, hi = offset[j + 1] - offset[j];
-            if (isnan(x)) {
-                Xb[j * n + i] = (uint8_t)missing_bin;
-                continue;
+            const int64_t nt = offset[j + 1] - offset[j];
+            uint8_t *out = Xb + j * n;
+            for (int64_t i = i0; i < i1; i++) {
+                const double x = X[i * d + j];
+                out[i] = (uint8_t)(isnan(x) ? missing_bin : bin_of(t, nt, x));
             }
-            while (lo < hi) { /* the first threshold >= x */
-                const int64_t mid = (lo + hi) / 2;
-                if (x <= t[mid]) hi = mid;
-                else lo = mid + 1;
-            }
-            Xb[j * n + i] = (uint8_t)lo;
+            if (Xr != NULL)
+                for (int64_t i = i0; i < i1; i++) Xr[i * d + j] = out[i];
         }
     }
     return MLC_OK;
@@ -95,50 +110,44 @@ int MLC_ISA(mlc_ensemble_gradients)(float *g, float *h, const double *raw, const
     return MLC_OK;
 }
 
-/* dst (D, B) += the rows [b, e) of a node. */
-static void hist_rows(mlc_ensemble_hist_bin *dst, const uint8_t *Xb, const int32_t *rows, const float *og,
-                      const float *oh, int64_t b, int64_t e, int64_t n, int64_t d, int64_t nb) {
-    for (int64_t j = 0; j < d; j++) {
-        const uint8_t *x = Xb + j * n;
-        mlc_ensemble_hist_bin *hb = dst + j * nb;
-        if (rows != NULL && oh != NULL)
-            for (int64_t i = b; i < e; i++) {
-                mlc_ensemble_hist_bin *c = hb + x[rows[i]];
-                c->sum_gradients += og[i];
-                c->sum_hessians += oh[i];
-                c->count++;
-            }
-        else if (rows != NULL)
-            for (int64_t i = b; i < e; i++) {
-                mlc_ensemble_hist_bin *c = hb + x[rows[i]];
-                c->sum_gradients += og[i];
-                c->count++;
-            }
-        else if (oh != NULL)
-            for (int64_t i = b; i < e; i++) {
-                mlc_ensemble_hist_bin *c = hb + x[i];
-                c->sum_gradients += og[i];
-                c->sum_hessians += oh[i];
-                c->count++;
-            }
-        else
-            for (int64_t i = b; i < e; i++) {
-                mlc_ensemble_hist_bin *c = hb + x[i];
-                c->sum_gradients += og[i];
-                c->count++;
-            }
+/* dst (D, B) += one row: its bins x (D), gradient gi and hessian hi (with_h). */
+static inline __attribute__((always_inline)) void hist_row(mlc_ensemble_hist_bin *dst, const uint8_t *x, double gi,
+                                                           double hi, int64_t d, int64_t nb, int with_h) {
+    for (int64_t j = 0; j < d; j++, dst += nb) {
+        mlc_ensemble_hist_bin *c = dst + x[j];
+        c->sum_gradients += gi;
+        if (with_h) c->sum_hessians += hi;
+        c->count++;
     }
 }
 
+/* dst (D, B) += the rows [b, e) of a node, in order (each bin's sums add its rows in row order). */
+static void hist_rows(mlc_ensemble_hist_bin *dst, const uint8_t *Xr, const int32_t *rows, const float *g,
+                      const float *h, int64_t b, int64_t e, int64_t d, int64_t nb) {
+    if (rows != NULL && h != NULL)
+        for (int64_t i = b; i < e; i++) {
+            const int64_t r = rows[i];
+            hist_row(dst, Xr + r * d, g[r], h[r], d, nb, 1);
+        }
+    else if (rows != NULL)
+        for (int64_t i = b; i < e; i++) {
+            const int64_t r = rows[i];
+            hist_row(dst, Xr + r * d, g[r], 0.0, d, nb, 0);
+        }
+    else if (h != NULL)
+        for (int64_t i = b; i < e; i++) hist_row(dst, Xr + i * d, g[i], h[i], d, nb, 1);
+    else
+        for (int64_t i = b; i < e; i++) hist_row(dst, Xr + i * d, g[i], 0.0, d, nb, 0);
+}
+
 int MLC_ISA(mlc_ensemble_hist_build)(mlc_ensemble_hist_bin *hist, mlc_ensemble_hist_bin *scratch,
-                                     const uint8_t *Xb, const int32_t *rows, const float *og,
-                                     const float *oh, int64_t m, int64_t n, int64_t d, int64_t n_bins,
-                                     int n_threads) {
+                                     const uint8_t *Xr, const int32_t *rows, const float *g,
+                                     const float *h, int64_t m, int64_t d, int64_t n_bins, int n_threads) {
     const mlc_chunks ch = mlc_chunks_sized(m, HIST_CHUNK_MIN, HIST_CHUNK_MAX);
     const int64_t len = d * n_bins;
     memset(hist, 0, sizeof *hist * (size_t)len);
     if (ch.count <= 1) {
-        hist_rows(hist, Xb, rows, og, oh, 0, m, n, d, n_bins);
+        hist_rows(hist, Xr, rows, g, h, 0, m, d, n_bins);
         return MLC_OK;
     }
     const int nthr = (int)MLC_MIN(ch.count, mlc_team_size(m * d * HIST_WORK, n_threads));
@@ -148,7 +157,7 @@ int MLC_ISA(mlc_ensemble_hist_build)(mlc_ensemble_hist_bin *hist, mlc_ensemble_h
         for (int64_t c = 0; c < ch.count; c++) {
             mlc_ensemble_hist_bin *dst = c == 0 ? hist : scratch + (c - 1) * len;
             if (c > 0) memset(dst, 0, sizeof *dst * (size_t)len);
-            hist_rows(dst, Xb, rows, og, oh, mlc_chunk_begin(ch, c), mlc_chunk_end(ch, c), n, d, n_bins);
+            hist_rows(dst, Xr, rows, g, h, mlc_chunk_begin(ch, c), mlc_chunk_end(ch, c), d, n_bins);
         }
         // each bin adds the chunks' partials in chunk order: the same sums at any thread count
 #pragma omp for schedule(static)

@@ -1,6 +1,7 @@
 """Binning of the features of histogram gradient boosting: scikit-learn's _BinMapper. The thresholds
 come from NumPy (quantiles of at most 200,000 rows drawn as scikit-learn draws them, so the same seed
-gives the same bins); mapping every value to its bin is a C kernel (feature-major uint8)."""
+gives the same bins); mapping every value to its bin is a C kernel (feature-major uint8, and
+row-major too for the grower)."""
 import numpy as np
 
 from .. import _mlc
@@ -21,6 +22,24 @@ def _weighted_percentile(x, w, q):
     return 0.5 * (x[lo] + x[hi])
 
 
+def _percentiles_of_sorted(col, percentiles):
+    """np.percentile(col, percentiles, method="averaged_inverted_cdf") of an ascending col, the same
+    bits without its partition of col: NumPy's virtual index n q - 1, its neighbours (clipped to
+    the ends) and its lerp, where gamma is 1 or, at a whole index, 0.5."""
+    q = np.true_divide(percentiles, 100)
+    n = col.shape[0]
+    virtual = n * q - 1
+    prev = np.floor(virtual)
+    nxt = prev + 1
+    above, below = virtual >= n - 1, virtual < 0
+    prev[above] = nxt[above] = -1
+    prev[below] = nxt[below] = 0
+    prev, nxt = prev.astype(np.intp), nxt.astype(np.intp)
+    gamma = np.where(virtual - prev == 0, 0.5, 1.0)
+    a, b = col[prev], col[nxt]
+    return b - (b - a) * (1 - gamma)  # NumPy's lerp for gamma >= 0.5
+
+
 def _thresholds(col, max_bins, sample_weight=None):
     """The ascending bin thresholds of one continuous feature (scikit-learn's
     _find_binning_thresholds): midpoints of the distinct values when there are at most max_bins of
@@ -33,11 +52,14 @@ def _thresholds(col, max_bins, sample_weight=None):
     if sample_weight is not None:
         nz = sample_weight != 0
         col, sample_weight = col[nz], sample_weight[nz]
-    order = np.argsort(col)
-    col = col[order]
-    if sample_weight is not None:
-        sample_weight = sample_weight[order]
-    distinct = np.unique(col).astype(np.float64)
+        order = np.argsort(col)
+        col, sample_weight = col[order], sample_weight[order]
+    else:
+        col = np.sort(col)
+    new = np.empty(col.shape[0], dtype=bool)  # np.unique of the sorted col
+    new[:1] = True
+    np.not_equal(col[1:], col[:-1], out=new[1:])
+    distinct = col[new].astype(np.float64)
     if len(distinct) <= 1:
         return np.zeros(0)
     if len(distinct) <= max_bins:
@@ -45,7 +67,7 @@ def _thresholds(col, max_bins, sample_weight=None):
     else:
         percentiles = np.linspace(0, 100, num=max_bins + 1)[1:-1]
         if sample_weight is None:
-            t = np.percentile(col, percentiles, method="averaged_inverted_cdf")
+            t = _percentiles_of_sorted(col, percentiles)
         else:
             t = np.array([_weighted_percentile(col, sample_weight, q) for q in percentiles])
     u = np.unique(t)
@@ -95,7 +117,8 @@ class BinMapper:
         self._offset = np.concatenate([[0], np.cumsum([len(t) for t in self.bin_thresholds_])]).astype(np.int64)
         return self
 
-    def transform(self, X):
-        """Xb (n_features, n_samples) uint8: the bins, feature-major."""
+    def transform(self, X, row_major=False):
+        """Xb (n_features, n_samples) uint8: the bins, feature-major; with row_major, (Xb, Xr): the
+        same bins also as Xr (n_samples, n_features)."""
         return _mlc.ensemble_bin_map(np.ascontiguousarray(X, dtype=np.float64), self._flat, self._offset,
-                                     self.missing_values_bin_idx_, self.n_threads)
+                                     self.missing_values_bin_idx_, self.n_threads, row_major=row_major)

@@ -302,7 +302,7 @@ class _BaseHistGradientBoosting(BaseEstimator):
         self._bin_mapper = BinMapper(n_bins=int(self.max_bins) + 1, is_categorical=is_cat_remapped,
                                      known_categories=known, random_state=self._random_seed,
                                      n_threads=n_threads).fit(X_tr, sw_tr)
-        Xb = self._bin_mapper.transform(X_tr)
+        Xb, Xr = self._bin_mapper.transform(X_tr, row_major=True)
         has_missing = np.ascontiguousarray((Xb == self._bin_mapper.missing_values_bin_idx_).any(axis=1),
                                            dtype=np.uint8)
         K = self.n_trees_per_iteration_
@@ -328,6 +328,10 @@ class _BaseHistGradientBoosting(BaseEstimator):
         const_hessian = self._loss == "squared_error" and sw_tr is None
         differentiable = self._loss not in ("absolute_error", "quantile")
         args = self._grower_args()
+        n_groups = 0 if interaction is None else interaction.shape[0]
+        scratch = np.empty(_mlc.ensemble_grow_scratch_size(
+            X_tr.shape[0], d, n_groups, *(args[k] for k in ("max_leaf_nodes", "max_depth", "min_samples_leaf",
+                                                            "n_bins"))), dtype=np.uint8)
         y_tr64 = np.ascontiguousarray(y_tr, dtype=np.float64)
         for it in range(len(self._trees), self.max_iter):
             _mlc.ensemble_gradients(g, h, raw, y_tr64, sw_tr, LOSS[self._loss], quantile, n_threads)
@@ -337,7 +341,8 @@ class _BaseHistGradientBoosting(BaseEstimator):
                 out = _mlc.ensemble_grow(target, Xb, g[k], None if const_hessian else h[k],
                                          self._bin_mapper.n_bins_non_missing_, has_missing,
                                          is_cat_remapped if n_cat else None, monotonic, interaction,
-                                         sample_leaf=not differentiable, n_threads=n_threads, **args)
+                                         sample_leaf=not differentiable, n_threads=n_threads, Xr=Xr,
+                                         scratch=scratch, **args)
                 tree = dict(zip(_NODE_FIELDS, out[:10]))
                 if not differentiable:
                     self._update_leaves(tree, out[10], y_tr64, raw[k], sw_tr, quantile)
