@@ -44,6 +44,8 @@ nn
     learning-rate schedulers LRScheduler, StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR,
     ReduceLROnPlateau, OneCycleLR;
     losses CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss, MSELoss, L1Loss, HuberLoss, SmoothL1Loss
+model_selection
+    bias_variance_decomp (bias and variance of an estimator's loss over bootstrap replicates, mlxtend's)
 exceptions
     NotFittedError, ConvergenceWarning, DataConversionWarning, UndefinedMetricWarning,
     InvalidParameterError
@@ -99,8 +101,8 @@ from ._config import _init_cpu_from_environment, show_config  # noqa: E402
 _init_cpu_from_environment()
 
 from . import (cluster, decomposition, discriminant_analysis, ensemble, exceptions, linear_model,  # noqa: E402
-               metrics, mixture, naive_bayes, neighbors, nn, preprocessing, svm, text, tree)
+               metrics, mixture, model_selection, naive_bayes, neighbors, nn, preprocessing, svm, text, tree)
 
 __all__ = ["set_num_threads", "get_num_threads", "show_config", "cluster", "decomposition",
-           "discriminant_analysis", "ensemble", "exceptions", "linear_model", "metrics", "mixture", "naive_bayes", "neighbors", "nn", "preprocessing", "svm", "text", "tree",
+           "discriminant_analysis", "ensemble", "exceptions", "linear_model", "metrics", "mixture", "model_selection", "naive_bayes", "neighbors", "nn", "preprocessing", "svm", "text", "tree",
            "__version__"]
