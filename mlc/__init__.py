@@ -31,6 +31,8 @@ ensemble
     HistGradientBoostingClassifier, HistGradientBoostingRegressor (histogram gradient boosting, as
     LightGBM's: binned features, best-first trees, native missing values)
     AdaBoostClassifier (SAMME), AdaBoostRegressor (AdaBoost.R2) over any mlc estimator
+    GradientBoostingClassifier, GradientBoostingRegressor (exact gradient boosting on CART trees, as
+    scikit-learn's)
 tree
     DecisionTreeClassifier, DecisionTreeRegressor (CART), export_text
 text

@@ -2,6 +2,7 @@
  * ensemble_predict (histogram gradient boosting, ensemble/hist_gbdt.h). Arrays updated in place (gradients, raw predictions) must
  * be C-contiguous writeable arrays of the right dtype and shape. */
 #include "bind.h" /* first: Python.h before any system header */
+#include "ensemble/gradient_boosting.h"
 #include "ensemble/hist_gbdt.h"
 
 /* ensemble_bin_map(X, thresholds, offset, missing_bin, n_threads=1, row_major=False) -> Xb (D, N)
@@ -318,6 +319,170 @@ fail:
     return NULL;
 }
 
+/* ---- exact gradient boosting (ensemble/gradient_boosting.h) ---- */
+
+/* ensemble_gb_negative_gradient(neg_grad, raw, y, loss, param=0, n_threads=1) -> None: neg_grad (N, K)
+ * float64 out. */
+static PyObject *ensemble_gb_negative_gradient(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"neg_grad", "raw", "y", "loss", "param", "n_threads", NULL};
+    PyObject *go, *ro, *yo;
+    int loss, n_threads = 1;
+    double param = 0.0;
+    PyArrayObject *g, *raw, *y = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOi|di", kwlist, &go, &ro, &yo, &loss, &param, &n_threads))
+        return NULL;
+    if (mlc_bind_inplace(go, NPY_FLOAT64, 2, "neg_grad", MLC_BIND_OUT, &g) < 0 ||
+        mlc_bind_inplace(ro, NPY_FLOAT64, 2, "raw", MLC_BIND_IN, &raw) < 0 ||
+        mlc_bind_same_shape(g, "neg_grad", raw, "raw") < 0 || mlc_bind_no_overlap(g, "neg_grad", raw, "raw", 0) < 0)
+        return NULL;
+    const npy_intp n = PyArray_DIM(g, 0), k = PyArray_DIM(g, 1);
+    if ((y = mlc_bind_array(yo, NPY_FLOAT64, 1, "y")) == NULL || mlc_bind_check_dim(y, 0, n, "y") < 0 ||
+        mlc_bind_check_params(mlc_ensemble_gb_check_params(loss, k, param)) < 0)
+        goto fail;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_ensemble_gb_negative_gradient(PyArray_DATA(g), PyArray_DATA(raw), PyArray_DATA(y), n, k, loss, param,
+                                           n_threads < 1 ? 1 : n_threads);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(y);
+    return mlc_bind_none_or_status(st);
+fail:
+    Py_XDECREF(y);
+    return NULL;
+}
+
+/* The optional in-bag mask (N) uint8 of a gb binding: 0, or -1 with an exception. */
+static int gb_mask(PyObject *mo, npy_intp n, PyArrayObject **mask) {
+    return mlc_bind_optional(mo, NPY_UINT8, n, "mask", mask);
+}
+
+/* ensemble_gb_loss(raw, y, sample_weight, mask, select, loss, param=0) -> float: the weighted mean loss
+ * of the rows whose mask is `select` (mask None: all rows). */
+static PyObject *ensemble_gb_loss(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"raw", "y", "sample_weight", "mask", "select", "loss", "param", NULL};
+    PyObject *ro, *yo, *wo, *mo;
+    int select, loss;
+    double param = 0.0, out = 0.0;
+    PyArrayObject *raw = NULL, *y = NULL, *w = NULL, *mask = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOpi|d", kwlist, &ro, &yo, &wo, &mo, &select, &loss, &param))
+        return NULL;
+    if ((raw = mlc_bind_array(ro, NPY_FLOAT64, 2, "raw")) == NULL) goto fail;
+    const npy_intp n = PyArray_DIM(raw, 0), k = PyArray_DIM(raw, 1);
+    if ((y = mlc_bind_array(yo, NPY_FLOAT64, 1, "y")) == NULL || mlc_bind_check_dim(y, 0, n, "y") < 0 ||
+        (w = mlc_bind_array(wo, NPY_FLOAT64, 1, "sample_weight")) == NULL ||
+        mlc_bind_check_dim(w, 0, n, "sample_weight") < 0 || gb_mask(mo, n, &mask) < 0 ||
+        mlc_bind_check_params(mlc_ensemble_gb_check_params(loss, k, param)) < 0)
+        goto fail;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_ensemble_gb_loss(&out, PyArray_DATA(raw), PyArray_DATA(y), PyArray_DATA(w), mlc_bind_data(mask), select,
+                              n, k, loss, param);
+    Py_END_ALLOW_THREADS
+    if (mlc_bind_check_status(st) < 0) goto fail;
+    Py_DECREF(raw);
+    Py_DECREF(y);
+    Py_DECREF(w);
+    Py_XDECREF(mask);
+    return PyFloat_FromDouble(out);
+fail:
+    Py_XDECREF(raw);
+    Py_XDECREF(y);
+    Py_XDECREF(w);
+    Py_XDECREF(mask);
+    return NULL;
+}
+
+/* ensemble_gb_sample_mask(rand, n_inbag) -> mask (N) uint8 (scikit-learn's _random_sample_mask). */
+static PyObject *ensemble_gb_sample_mask(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"rand", "n_inbag", NULL};
+    PyObject *ro;
+    long long n_inbag;
+    PyArrayObject *r = NULL, *out = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OL", kwlist, &ro, &n_inbag)) return NULL;
+    if ((r = mlc_bind_array(ro, NPY_FLOAT64, 1, "rand")) == NULL) goto fail;
+    const npy_intp n = PyArray_DIM(r, 0);
+    if (n_inbag < 0 || n_inbag > n) {
+        PyErr_SetString(PyExc_ValueError, "n_inbag must be in [0, len(rand)]");
+        goto fail;
+    }
+    if ((out = mlc_bind_new(1, n, 0, NPY_UINT8)) == NULL) goto fail;
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_ensemble_gb_sample_mask(PyArray_DATA(out), PyArray_DATA(r), n, n_inbag);
+    Py_END_ALLOW_THREADS
+    if (mlc_bind_check_status(st) < 0) goto fail;
+    Py_DECREF(r);
+    return (PyObject *)out;
+fail:
+    Py_XDECREF(r);
+    Py_XDECREF(out);
+    return NULL;
+}
+
+/* ensemble_gb_update(value, raw, children_left, leaf, y, neg_grad, sample_weight, mask, k, loss, param,
+ * learning_rate) -> None: a tree's leaf values (value (M) float64 inout) re-estimated for the loss, then
+ * raw[:, k] (N, K) inout += learning_rate * value[leaf]. */
+static PyObject *ensemble_gb_update(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    static char *kwlist[] = {"value", "raw", "children_left", "leaf", "y", "neg_grad", "sample_weight", "mask",
+                             "k", "loss", "param", "learning_rate", NULL};
+    PyObject *vo, *ro, *co, *lo, *yo, *go, *wo, *mo;
+    long long kk;
+    int loss;
+    double param, lr;
+    PyArrayObject *value, *raw, *cl = NULL, *leaf = NULL, *y = NULL, *g = NULL, *w = NULL, *mask = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOOOOLidd", kwlist, &vo, &ro, &co, &lo, &yo, &go, &wo, &mo, &kk,
+                                     &loss, &param, &lr))
+        return NULL;
+    if (mlc_bind_inplace(vo, NPY_FLOAT64, 1, "value", MLC_BIND_OUT, &value) < 0 ||
+        mlc_bind_inplace(ro, NPY_FLOAT64, 2, "raw", MLC_BIND_OUT, &raw) < 0 ||
+        mlc_bind_no_overlap(value, "value", raw, "raw", 0) < 0)
+        return NULL;
+    const npy_intp m = PyArray_DIM(value, 0), n = PyArray_DIM(raw, 0), k = PyArray_DIM(raw, 1);
+    if ((cl = mlc_bind_array(co, NPY_INT64, 1, "children_left")) == NULL ||
+        mlc_bind_check_dim(cl, 0, m, "children_left") < 0 ||
+        (leaf = mlc_bind_array(lo, NPY_INT64, 1, "leaf")) == NULL || mlc_bind_check_dim(leaf, 0, n, "leaf") < 0 ||
+        (y = mlc_bind_array(yo, NPY_FLOAT64, 1, "y")) == NULL || mlc_bind_check_dim(y, 0, n, "y") < 0 ||
+        (g = mlc_bind_array(go, NPY_FLOAT64, 2, "neg_grad")) == NULL || mlc_bind_same_shape(g, "neg_grad", raw, "raw") < 0 ||
+        (w = mlc_bind_array(wo, NPY_FLOAT64, 1, "sample_weight")) == NULL ||
+        mlc_bind_check_dim(w, 0, n, "sample_weight") < 0 || gb_mask(mo, n, &mask) < 0 ||
+        mlc_bind_check_params(mlc_ensemble_gb_check_params(loss, k, param)) < 0)
+        goto fail;
+    if (kk < 0 || kk >= k) {
+        PyErr_SetString(PyExc_ValueError, "k must be a column of raw");
+        goto fail;
+    }
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = mlc_ensemble_gb_update(PyArray_DATA(value), PyArray_DATA(raw), PyArray_DATA(cl), PyArray_DATA(leaf),
+                                PyArray_DATA(y), PyArray_DATA(g), PyArray_DATA(w), mlc_bind_data(mask), n, k, kk, m,
+                                loss, param, lr);
+    Py_END_ALLOW_THREADS
+    if (st == MLC_EINVAL) {
+        PyErr_SetString(PyExc_ValueError, "leaf: a row's node is not a leaf of the tree");
+        goto fail;
+    }
+    if (mlc_bind_check_status(st) < 0) goto fail;
+    Py_DECREF(cl);
+    Py_DECREF(leaf);
+    Py_DECREF(y);
+    Py_DECREF(g);
+    Py_DECREF(w);
+    Py_XDECREF(mask);
+    Py_RETURN_NONE;
+fail:
+    Py_XDECREF(cl);
+    Py_XDECREF(leaf);
+    Py_XDECREF(y);
+    Py_XDECREF(g);
+    Py_XDECREF(w);
+    Py_XDECREF(mask);
+    return NULL;
+}
+
 PyMethodDef mlc_ensemble_methods[] = {
     {"ensemble_bin_map", MLC_BIND_FN(ensemble_bin_map), MLC_BIND_KW, "Bins of X (feature-major uint8)."},
     {"ensemble_gradients", MLC_BIND_FN(ensemble_gradients), MLC_BIND_KW, "Gradients and hessians of a loss, in place."},
@@ -325,5 +490,11 @@ PyMethodDef mlc_ensemble_methods[] = {
      "Bytes of ensemble_grow's scratch."},
     {"ensemble_grow", MLC_BIND_FN(ensemble_grow), MLC_BIND_KW, "Grow one histogram tree."},
     {"ensemble_predict", MLC_BIND_FN(ensemble_predict), MLC_BIND_KW, "Add trees' values to raw predictions."},
+    {"ensemble_gb_negative_gradient", MLC_BIND_FN(ensemble_gb_negative_gradient), MLC_BIND_KW,
+     "Minus the gradient of a gradient-boosting loss, in place."},
+    {"ensemble_gb_loss", MLC_BIND_FN(ensemble_gb_loss), MLC_BIND_KW, "The weighted mean loss of the masked rows."},
+    {"ensemble_gb_sample_mask", MLC_BIND_FN(ensemble_gb_sample_mask), MLC_BIND_KW, "scikit-learn's subsample mask."},
+    {"ensemble_gb_update", MLC_BIND_FN(ensemble_gb_update), MLC_BIND_KW,
+     "A tree's leaf values for the loss, and the raw predictions' update, in place."},
     {NULL, NULL, 0, NULL},
 };

@@ -213,15 +213,17 @@
     X(MLC_TREE_SPLITTER_BEST, 0, "best")                                                          \
     X(MLC_TREE_SPLITTER_RANDOM, 1, "random")
 
-/* Loss of a histogram gradient-boosting model (ensemble/hist_gbdt.h; scikit-learn's half losses:
- * squared_error is (y - raw)^2 / 2, poisson exp(raw) - y raw). */
+/* Loss of a gradient-boosting model (ensemble/hist_gbdt.h, ensemble/gradient_boosting.h: huber and
+ * exponential; scikit-learn's half losses: squared_error is (y - raw)^2 / 2, poisson exp(raw) - y raw). */
 #define MLC_ENSEMBLE_LOSS_LIST(X)                                                                  \
     X(MLC_ENSEMBLE_SQUARED_ERROR, 0, "squared_error")                                              \
     X(MLC_ENSEMBLE_LOG_LOSS_BINARY, 1, "log_loss_binary")                                          \
     X(MLC_ENSEMBLE_LOG_LOSS_MULTICLASS, 2, "log_loss_multiclass")                                  \
     X(MLC_ENSEMBLE_ABSOLUTE_ERROR, 3, "absolute_error")                                            \
     X(MLC_ENSEMBLE_QUANTILE, 4, "quantile")                                                        \
-    X(MLC_ENSEMBLE_POISSON, 5, "poisson")
+    X(MLC_ENSEMBLE_POISSON, 5, "poisson")                                                          \
+    X(MLC_ENSEMBLE_HUBER, 6, "huber")                                                              \
+    X(MLC_ENSEMBLE_EXPONENTIAL, 7, "exponential")
 
 /* CPU level of mlc's dispatched kernels (core/dispatch.h). The one ordered enum: each level runs
  * everything the ones below it do, and dispatch.c indexes its tables by it. */

@@ -47,7 +47,7 @@ def _train_val_split(n, fraction, seed, stratify):
     """(train, validation) row indices as scikit-learn's train_test_split draws them."""
     n_test = int(np.ceil(fraction * n)) if isinstance(fraction, float) else int(fraction)
     n_train = n - n_test
-    rng = check_legacy_random_state(int(seed))
+    rng = check_legacy_random_state(seed)
     if stratify is None:
         perm = rng.permutation(n)
         return perm[n_test:n_test + n_train], perm[:n_test]
