@@ -105,5 +105,6 @@ extern PyMethodDef mlc_nn_optim_methods[];
 extern PyMethodDef mlc_text_methods[];
 extern PyMethodDef mlc_tree_methods[];
 extern PyMethodDef mlc_ensemble_methods[];
+extern PyMethodDef mlc_ensemble_forest_methods[];
 
 #endif

@@ -14,6 +14,7 @@ static PyMethodDef *family_tables[] = {
     mlc_text_methods,
     mlc_tree_methods,
     mlc_ensemble_methods,
+    mlc_ensemble_forest_methods,
 };
 
 static PyMethodDef *merged = NULL;

@@ -21,24 +21,13 @@ const char *mlc_tree_check_nodes(const int64_t *children_left, const int64_t *ch
 }
 #endif
 
-static inline int64_t descend(const float *x, const int64_t *cl, const int64_t *cr, const int64_t *feature,
-                              const double *threshold, const uint8_t *mgl) {
-    int64_t k = 0;
-    while (cl[k] != MLC_TREE_LEAF) {
-        const float v = x[feature[k]];
-        if (isnan(v)) k = mgl[k] ? cl[k] : cr[k];
-        else k = (double)v <= threshold[k] ? cl[k] : cr[k];
-    }
-    return k;
-}
-
 int MLC_ISA(mlc_tree_apply)(int64_t *leaf, const float *X, const int64_t *children_left,
                             const int64_t *children_right, const int64_t *feature, const double *threshold,
                             const uint8_t *missing_go_to_left, int64_t n, int64_t d, int n_threads) {
     const int nthr = mlc_team_size(n * 64, n_threads);
 #pragma omp parallel for num_threads(nthr) schedule(static)
     for (int64_t i = 0; i < n; i++)
-        leaf[i] = descend(X + i * d, children_left, children_right, feature, threshold, missing_go_to_left);
+        leaf[i] = mlc_tree_descend(X + i * d, children_left, children_right, feature, threshold, missing_go_to_left);
     return MLC_OK;
 }
 
@@ -50,7 +39,7 @@ int MLC_ISA(mlc_tree_predict)(double *out, const float *X, const int64_t *childr
 #pragma omp parallel for num_threads(nthr) schedule(static)
     for (int64_t i = 0; i < n; i++) {
         const int64_t k =
-            descend(X + i * d, children_left, children_right, feature, threshold, missing_go_to_left);
+            mlc_tree_descend(X + i * d, children_left, children_right, feature, threshold, missing_go_to_left);
         memcpy(out + i * v, value + k * v, (size_t)v * sizeof(double));
     }
     return MLC_OK;

@@ -20,6 +20,8 @@
 #ifndef MLC_TREE_H
 #define MLC_TREE_H
 
+#include <math.h>
+
 #include "core/enums.h"
 #include "mlc.h"
 
@@ -100,6 +102,19 @@ int mlc_tree_prune(uint8_t *keep, uint8_t *leaf, double *path_alpha, double *pat
 int mlc_tree_apply(int64_t *leaf, const float *X, const int64_t *children_left, const int64_t *children_right,
                    const int64_t *feature, const double *threshold, const uint8_t *missing_go_to_left, int64_t n,
                    int64_t d, int n_threads);
+
+/* The leaf row x reaches (x <= threshold goes left; NaN goes where missing_go_to_left says). */
+static inline int64_t mlc_tree_descend(const float *x, const int64_t *children_left, const int64_t *children_right,
+                                       const int64_t *feature, const double *threshold,
+                                       const uint8_t *missing_go_to_left) {
+    int64_t k = 0;
+    while (children_left[k] != MLC_TREE_LEAF) {
+        const float v = x[feature[k]];
+        if (isnan(v)) k = missing_go_to_left[k] ? children_left[k] : children_right[k];
+        else k = (double)v <= threshold[k] ? children_left[k] : children_right[k];
+    }
+    return k;
+}
 
 /* out (N, V) out: the value of the leaf each row reaches; value (M, V) in. */
 int mlc_tree_predict(double *out, const float *X, const int64_t *children_left, const int64_t *children_right,

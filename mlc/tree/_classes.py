@@ -94,6 +94,8 @@ class _BaseDecisionTree(BaseEstimator):
             expanded = class_weights[codes]
             w = expanded if w is None else w * expanded
         min_weight_leaf = mwf * (n_samples if w is None else float(np.sum(w)))
+        if w is not None and not np.all(w):  # scikit-learn's splitter leaves rows of weight 0 out of the tree
+            X, y, w = X[w != 0], np.asarray(y)[w != 0], w[w != 0]
         seed = seed_from_random_state(self.random_state)
         monotonic_cst = self._monotonic_cst(n_features, n_classes)
         self.max_features_ = max_features
