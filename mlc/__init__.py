@@ -33,6 +33,11 @@ ensemble
     AdaBoostClassifier (SAMME), AdaBoostRegressor (AdaBoost.R2) over any mlc estimator
     GradientBoostingClassifier, GradientBoostingRegressor (exact gradient boosting on CART trees, as
     scikit-learn's)
+    RandomForestClassifier, RandomForestRegressor, ExtraTreesClassifier, ExtraTreesRegressor (forests
+    of CART trees grown in C in parallel, on scikit-learn's bootstrap draws), BaggingClassifier,
+    BaggingRegressor (any estimator on random draws of rows and features)
+inspection
+    permutation_importance
 tree
     DecisionTreeClassifier, DecisionTreeRegressor (CART), export_text
 text
@@ -102,9 +107,9 @@ from ._config import _init_cpu_from_environment, show_config  # noqa: E402
 
 _init_cpu_from_environment()
 
-from . import (cluster, decomposition, discriminant_analysis, ensemble, exceptions, linear_model,  # noqa: E402
+from . import (cluster, decomposition, discriminant_analysis, ensemble, exceptions, inspection, linear_model,  # noqa: E402
                metrics, mixture, model_selection, naive_bayes, neighbors, nn, preprocessing, svm, text, tree)
 
 __all__ = ["set_num_threads", "get_num_threads", "show_config", "cluster", "decomposition",
-           "discriminant_analysis", "ensemble", "exceptions", "linear_model", "metrics", "mixture", "model_selection", "naive_bayes", "neighbors", "nn", "preprocessing", "svm", "text", "tree",
+           "discriminant_analysis", "ensemble", "exceptions", "inspection", "linear_model", "metrics", "mixture", "model_selection", "naive_bayes", "neighbors", "nn", "preprocessing", "svm", "text", "tree",
            "__version__"]

@@ -545,7 +545,7 @@ def _ensemble_rows(datasets):
                 lambda Xtr=Xtr, ytr=ytr, Xte=Xte: ensemble.HistGradientBoostingRegressor(**kw).fit(Xtr, ytr).predict(Xte),
                 lambda Xtr=Xtr, ytr=ytr, Xte=Xte: ske.HistGradientBoostingRegressor(**kw).fit(Xtr, ytr).predict(Xte),
                 lambda p, yte=yte: _r2(p, yte)))
-    return out + _boosting_rows(datasets)
+    return out + _boosting_rows(datasets) + _forest_entries(datasets)
 
 
 def _boosting_rows(datasets):
@@ -608,9 +608,47 @@ def _model_selection_rows(datasets):
              lambda out: out[0])]
 
 
+def _forest_entries(datasets):
+    """Forests (100 trees) and bagging (10 trees) scored on held-out data: classification by accuracy on
+    digits, regression by R^2 on diabetes (each tree's features drawn by mlc's own generator)."""
+    from sklearn import ensemble as ske
+    from mlc import ensemble
+
+    out = []
+    Xtr, Xte, ytr, yte = _split(*datasets.load_digits(return_X_y=True))
+    for name in ("RandomForestClassifier", "ExtraTreesClassifier", "BaggingClassifier"):
+        kw = dict(random_state=0) if name.startswith("Bagging") else dict(n_estimators=100, random_state=0)
+        out.append((f"{name}()", "digits", "accuracy",
+                    lambda name=name, kw=kw: getattr(ensemble, name)(**kw).fit(Xtr, ytr).predict(Xte),
+                    lambda name=name, kw=kw: getattr(ske, name)(**kw).fit(Xtr, ytr).predict(Xte),
+                    lambda p: _accuracy(p, yte)))
+    Xtr2, Xte2, ytr2, yte2 = _split(*datasets.load_diabetes(return_X_y=True))
+    for name in ("RandomForestRegressor", "ExtraTreesRegressor", "BaggingRegressor"):
+        kw = dict(random_state=0) if name.startswith("Bagging") else dict(n_estimators=100, random_state=0)
+        out.append((f"{name}()", "diabetes", "R^2",
+                    lambda name=name, kw=kw: getattr(ensemble, name)(**kw).fit(Xtr2, ytr2).predict(Xte2),
+                    lambda name=name, kw=kw: getattr(ske, name)(**kw).fit(Xtr2, ytr2).predict(Xte2),
+                    lambda p: _r2(p, yte2)))
+    return out
+
+
+def _inspection_rows(datasets):
+    """Permutation importance of a random forest's features on breast_cancer (held-out rows, 5 shuffles
+    each): the mean drop of accuracy of the most important feature; the same shuffles as scikit-learn's."""
+    from sklearn import inspection as ski
+    from mlc import ensemble, inspection
+
+    Xtr, Xte, ytr, yte = _split(*datasets.load_breast_cancer(return_X_y=True))
+    model = ensemble.RandomForestClassifier(n_estimators=50, random_state=0).fit(Xtr, ytr)
+    return [("permutation_importance(RandomForestClassifier)", "breast_cancer", "top importance",
+             lambda: inspection.permutation_importance(model, Xte, yte, random_state=0).importances_mean,
+             lambda: ski.permutation_importance(model, Xte, yte, random_state=0).importances_mean,
+             lambda p: float(np.max(p)))]
+
+
 _SECTIONS = (_neighbors_rows, _preprocessing_rows, _cluster_rows, _mixture_rows, _naive_bayes_rows,
              _discriminant_analysis_rows, _decomposition_rows, _linear_model_rows, _svm_rows, _nn_rows, _metrics_rows,
-             _text_rows, _tree_rows, _ensemble_rows, _model_selection_rows)
+             _text_rows, _tree_rows, _ensemble_rows, _model_selection_rows, _inspection_rows)
 
 
 def _entries():

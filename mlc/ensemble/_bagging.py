@@ -311,7 +311,8 @@ class BaggingClassifier(ClassifierMixin, _BaseBagging):
 
     def predict(self, X):
         """The class of highest mean probability."""
-        return self.classes_.take(np.argmax(self.predict_proba(X), axis=1), axis=0)
+        proba = self.predict_proba(X)
+        return self.classes_.take(np.argmax(proba, axis=1), axis=0)
 
     @available_if(_estimator_has("decision_function"))
     def decision_function(self, X):

@@ -258,7 +258,8 @@ class _ForestClassifierMixin(ClassifierMixin):
 
     def predict(self, X):
         """The class of highest mean probability."""
-        return self.classes_.take(np.argmax(self.predict_proba(X), axis=1), axis=0)
+        proba = self.predict_proba(X)
+        return self.classes_.take(np.argmax(proba, axis=1), axis=0)
 
 
 class _ForestRegressorMixin(RegressorMixin):
