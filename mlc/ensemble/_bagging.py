@@ -79,7 +79,20 @@ def _estimator_has(attr):
     return check
 
 
-class _BaseBagging(BaseEstimator):
+class _MembersMixin:
+    """An ensemble is a sequence of its fitted members (scikit-learn's BaseEnsemble)."""
+
+    def __len__(self):
+        return len(self.estimators_)
+
+    def __getitem__(self, index):
+        return self.estimators_[index]
+
+    def __iter__(self):
+        return iter(self.estimators_)
+
+
+class _BaseBagging(_MembersMixin, BaseEstimator):
     _default_estimator = None
 
     def _get_estimator(self):
@@ -186,15 +199,6 @@ class _BaseBagging(BaseEstimator):
     def _check_X(self, X):
         check_is_fitted(self, "estimators_")
         return self._validate_data(X, reset=False, dtype=None, ensure_all_finite=False)
-
-    def __len__(self):
-        return len(self.estimators_)
-
-    def __getitem__(self, index):
-        return self.estimators_[index]
-
-    def __iter__(self):
-        return iter(self.estimators_)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

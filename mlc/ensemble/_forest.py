@@ -15,6 +15,7 @@ from ..exceptions import DataConversionWarning
 from ..metrics import accuracy_score, r2_score
 from ..tree import DecisionTreeClassifier, DecisionTreeRegressor
 from ..tree._tree import Tree
+from ._bagging import _MembersMixin
 
 __all__ = ["RandomForestClassifier", "RandomForestRegressor", "ExtraTreesClassifier", "ExtraTreesRegressor"]
 
@@ -43,7 +44,7 @@ def _generate_sample_indices(seed, n_samples, n_samples_bootstrap):
     return np.random.RandomState(seed).randint(0, n_samples, n_samples_bootstrap, dtype=np.int32)
 
 
-class _BaseForest(BaseEstimator):
+class _BaseForest(_MembersMixin, BaseEstimator):
     """What the four forests share: validation, the fit in C (warm start), the averaged descent, OOB."""
 
     _tree_class = None
@@ -212,15 +213,6 @@ class _BaseForest(BaseEstimator):
         return [_generate_sample_indices(e.random_state, self._n_samples, self._n_samples_bootstrap)
                 for e in self.estimators_]
 
-    def __len__(self):
-        return len(self.estimators_)
-
-    def __getitem__(self, index):
-        return self.estimators_[index]
-
-    def __iter__(self):
-        return iter(self.estimators_)
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = self._template_tree()._allow_nan() != True  # noqa: E712
@@ -264,18 +256,7 @@ class _ForestClassifierMixin(ClassifierMixin):
 
 class _ForestRegressorMixin(RegressorMixin):
     def _encode_y(self, y):
-        try:
-            y = np.asarray(y, dtype=np.float64)
-        except (TypeError, ValueError) as e:
-            raise ValueError(f"y must be numeric for a regressor: {e}") from e
-        if not np.all(np.isfinite(y)):
-            raise ValueError("Input y contains NaN or infinity.")
-        if self.criterion == "poisson":
-            if np.any(y < 0):
-                raise ValueError("Some value(s) of y are negative which is not allowed for Poisson regression.")
-            if np.sum(y) <= 0:
-                raise ValueError("Sum of y is not positive which is necessary for Poisson regression.")
-        return np.ascontiguousarray(y), 0, None
+        return np.ascontiguousarray(self._template_tree()._regression_targets(y)), 0, None
 
     def _set_oob_score_and_attributes(self, X, y):
         self.oob_prediction_ = self._oob_mean(X)[:, 0]

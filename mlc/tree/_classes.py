@@ -393,6 +393,10 @@ class DecisionTreeRegressor(RegressorMixin, _BaseDecisionTree):
     def fit(self, X, y, sample_weight=None, check_input=True):
         """Build a decision tree regressor from the training set (X, y)."""
         X, y = self._validate_fit(X, y)
+        return self._fit(X, self._regression_targets(y), sample_weight, 0)
+
+    def _regression_targets(self, y):
+        """y as finite float64 (>= 0 with a positive sum for the Poisson criterion)."""
         try:
             y = np.asarray(y, dtype=np.float64)
         except (TypeError, ValueError) as e:
@@ -404,7 +408,7 @@ class DecisionTreeRegressor(RegressorMixin, _BaseDecisionTree):
                 raise ValueError("Some value(s) of y are negative which is not allowed for Poisson regression.")
             if np.sum(y) <= 0:
                 raise ValueError("Sum of y is not positive which is necessary for Poisson regression.")
-        return self._fit(X, y, sample_weight, 0)
+        return y
 
     def predict(self, X, check_input=True):
         """The mean target of the leaf each sample reaches."""
