@@ -8,9 +8,10 @@ import numpy as np
 
 from .._validation import (check_bool, check_classification_targets, check_is_fitted, check_legacy_random_state,
                            check_n_jobs, check_sample_weight, check_scalar, column_or_1d, is_int, is_real)
-from ..base import BaseEstimator, ClassifierMixin, RegressorMixin, available_if
+from ..base import BaseEstimator, ClassifierMixin, RegressorMixin, available_if, clone
 from ..metrics import accuracy_score, r2_score
 from ..tree import DecisionTreeClassifier, DecisionTreeRegressor
+from ._weight_boosting import _set_random_states
 
 __all__ = ["BaggingClassifier", "BaggingRegressor"]
 
@@ -57,19 +58,6 @@ def _generate_bagging_indices(seed, bootstrap_features, bootstrap, n_features, n
     else:
         rows = rng.choice(n_samples, max_samples, replace=bootstrap, p=sample_weight / np.sum(sample_weight))
     return features, rows
-
-
-def _clone(estimator):
-    return type(estimator)(**estimator.get_params(deep=False))
-
-
-def _set_random_states(estimator, seed):
-    """scikit-learn's _set_random_states: every random_state parameter drawn from RandomState(seed)."""
-    rng = np.random.RandomState(seed)
-    to_set = {k: rng.randint(MAX_INT) for k in sorted(estimator.get_params(deep=True))
-              if k == "random_state" or k.endswith("__random_state")}
-    if to_set:
-        estimator.set_params(**to_set)
 
 
 def _estimator_has(attr):
@@ -166,8 +154,8 @@ class _BaseBagging(_MembersMixin, BaseEstimator):
         takes_weight = "sample_weight" in inspect.signature(self.estimator_.fit).parameters
         indexing = self.bootstrap_features or self._max_features != n_features
         for seed in seeds:
-            est = _clone(self.estimator_)
-            _set_random_states(est, seed)
+            est = clone(self.estimator_)
+            _set_random_states(est, np.random.RandomState(seed))
             features, rows = _generate_bagging_indices(seed, self.bootstrap_features, self.bootstrap, n_features,
                                                        n_samples, self._max_features, self._max_samples,
                                                        sample_weight)
