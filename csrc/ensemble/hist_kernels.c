@@ -18,6 +18,7 @@
 #define HIST_CHUNK_MIN 16384 /* rows */
 #define HIST_CHUNK_MAX 16
 #define HIST_WORK 3          /* steps per row and feature: a gather, three adds */
+#define HIST_AHEAD 16        /* rows */
 
 #if MLC_ISA_ONCE
 int64_t mlc_ensemble_hist_chunks(int64_t m) {
@@ -124,14 +125,20 @@ static inline __attribute__((always_inline)) void hist_row(mlc_ensemble_hist_bin
 /* dst (D, B) += the rows [b, e) of a node, in order (each bin's sums add its rows in row order). */
 static void hist_rows(mlc_ensemble_hist_bin *dst, const uint8_t *Xr, const int32_t *rows, const float *g,
                       const float *h, int64_t b, int64_t e, int64_t d, int64_t nb) {
+    // a node's rows are scattered: their bins and gradients are fetched HIST_AHEAD rows ahead
     if (rows != NULL && h != NULL)
         for (int64_t i = b; i < e; i++) {
-            const int64_t r = rows[i];
+            const int64_t r = rows[i], ra = rows[MLC_MIN(i + HIST_AHEAD, e - 1)];
+            __builtin_prefetch(Xr + ra * d);
+            __builtin_prefetch(g + ra);
+            __builtin_prefetch(h + ra);
             hist_row(dst, Xr + r * d, g[r], h[r], d, nb, 1);
         }
     else if (rows != NULL)
         for (int64_t i = b; i < e; i++) {
-            const int64_t r = rows[i];
+            const int64_t r = rows[i], ra = rows[MLC_MIN(i + HIST_AHEAD, e - 1)];
+            __builtin_prefetch(Xr + ra * d);
+            __builtin_prefetch(g + ra);
             hist_row(dst, Xr + r * d, g[r], 0.0, d, nb, 0);
         }
     else if (h != NULL)
