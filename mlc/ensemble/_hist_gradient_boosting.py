@@ -26,6 +26,25 @@ _PREDICT_FIELDS = ("value", "threshold", "feature", "left", "right", "missing_go
                    "cat_bitset")
 
 
+def _scorers():
+    """scikit-learn's predefined scorers that early stopping may name: scorer(est, X, y, sample_weight=None)."""
+    from .. import metrics as m
+
+    def proba(est, X):
+        return est.predict_proba(X)
+    return {
+        "accuracy": lambda est, X, y, **kw: m.accuracy_score(y, est.predict(X), **kw),
+        "neg_log_loss": lambda est, X, y, **kw: -m.log_loss(y, proba(est, X), labels=est.classes_, **kw),
+        "roc_auc": lambda est, X, y, **kw: m.roc_auc_score(y, est.decision_function(X), **kw),
+        "r2": lambda est, X, y, **kw: m.r2_score(y, est.predict(X), **kw),
+        "neg_mean_squared_error": lambda est, X, y, **kw: -m.mean_squared_error(y, est.predict(X), **kw),
+        "neg_root_mean_squared_error": lambda est, X, y, **kw: -np.sqrt(m.mean_squared_error(y, est.predict(X), **kw)),
+    }
+
+
+_SCORERS = _scorers()
+
+
 def _approximate_mode(class_counts, n_draws, rng):
     """scikit-learn's _approximate_mode: per-class draws of a stratified split."""
     continuous = class_counts / class_counts.sum() * n_draws
@@ -86,9 +105,9 @@ class _BaseHistGradientBoosting(BaseEstimator):
         check_scalar(self.max_bins, "max_bins", numbers.Integral, min_val=2, max_val=255)
         if self.early_stopping != "auto" and not isinstance(self.early_stopping, (bool, np.bool_)):
             raise ValueError(f"early_stopping must be 'auto', True or False, got {self.early_stopping!r}.")
-        if not (self.scoring == "loss" or self.scoring is None or callable(self.scoring)):
-            raise ValueError(f"scoring must be 'loss', None (the estimator's score) or a callable "
-                             f"scorer(estimator, X, y), got {self.scoring!r}.")
+        if not (self.scoring == "loss" or self.scoring is None or callable(self.scoring) or self.scoring in _SCORERS):
+            raise ValueError(f"scoring must be 'loss', None (the estimator's score), one of {sorted(_SCORERS)} or "
+                             f"a callable scorer(estimator, X, y), got {self.scoring!r}.")
         if self.validation_fraction is not None:
             check_scalar(self.validation_fraction, "validation_fraction", numbers.Real, min_val=0.0, max_val=1.0,
                          include_boundaries="neither")
@@ -248,18 +267,38 @@ class _BaseHistGradientBoosting(BaseEstimator):
     def _score(self, raw, X, y, sw, Xraw_for_scorer):
         if self.scoring == "loss":
             return -mean_loss(self._loss, y, raw, sw, self._quantile())
-        scorer = self.scoring if callable(self.scoring) else (lambda est, X_, y_: est.score(X_, y_))
+        scorer = (self.scoring if callable(self.scoring) else _SCORERS[self.scoring] if self.scoring is not None
+                  else (lambda est, X_, y_, **kw: est.score(X_, y_, **kw)))
         yt = self.classes_[y.astype(np.intp)] if hasattr(self, "classes_") else y
+        kw = {} if sw is None else dict(sample_weight=sw)  # as scikit-learn passes them
         self._raw_override = raw
         try:
-            return scorer(self, Xraw_for_scorer, yt)
+            return scorer(self, Xraw_for_scorer, yt, **kw)
         finally:
             del self._raw_override
 
     def _quantile(self):
         return 0.5 if getattr(self, "quantile", None) is None else float(self.quantile)
 
-    def _fit(self, X, y, sample_weight):
+    def _validation_data(self, X_val, y_val, sample_weight_val):
+        """X_val, y_val, sample_weight_val passed to fit, checked and encoded as the training data."""
+        if y_val is None:
+            raise ValueError("X_val is provided, but y_val was not provided.")
+        if X_val is None:
+            raise ValueError("y_val is provided, but X_val was not provided.")
+        if self.early_stopping is False:
+            raise ValueError("X_val and y_val are passed to fit while at the same time early_stopping is False. "
+                             "When passing X_val and y_val to fit, early_stopping should be set to either 'auto' "
+                             "or True.")
+        X_val = self._encode_X(self._validate_X(X_val, reset=False))
+        y_val = self._encode_y_val(column_or_1d(y_val, warn=True))
+        if y_val.shape[0] != X_val.shape[0]:
+            raise ValueError(f"Found input variables with inconsistent numbers of samples: [{X_val.shape[0]}, "
+                             f"{y_val.shape[0]}]")
+        sample_weight_val = check_sample_weight(sample_weight_val, X_val.shape[0], ensure_non_negative=True)
+        return X_val, y_val, sample_weight_val
+
+    def _fit(self, X, y, sample_weight, X_val=None, y_val=None, sample_weight_val=None):
         self._check_params()
         n_threads = get_num_threads()
         X_in = X
@@ -274,6 +313,9 @@ class _BaseHistGradientBoosting(BaseEstimator):
         sample_weight = check_sample_weight(sample_weight, X.shape[0], ensure_non_negative=True)
         sample_weight = self._finalize_sample_weight(sample_weight, y)
         n, d = X.shape
+        val_given = X_val is not None or y_val is not None
+        if val_given:
+            X_val, y_val, sample_weight_val = self._validation_data(X_val, y_val, sample_weight_val)
         warm = self.warm_start and self._is_fitted()
         if not warm:
             rng = check_legacy_random_state(self.random_state)
@@ -289,8 +331,11 @@ class _BaseHistGradientBoosting(BaseEstimator):
         is_cat_remapped[:n_cat] = 1
         known = [np.arange(len(c), dtype=np.float64) for c in self._categories or []] + [None] * (d - n_cat)
         self.do_early_stopping_ = n > 10_000 if self.early_stopping == "auto" else bool(self.early_stopping)
-        use_val = self.do_early_stopping_ and self.validation_fraction is not None
-        if use_val:
+        use_val = self.do_early_stopping_ and (self.validation_fraction is not None or val_given)
+        if use_val and val_given:
+            X_tr, y_tr, sw_tr = X, y, sample_weight
+            X_va, y_va, sw_va = X_val, y_val, sample_weight_val
+        elif use_val:
             stratify = y if self._loss.startswith("log_loss") else None
             tr, va = _train_val_split(n, self.validation_fraction, self._random_seed, stratify)
             X_tr, y_tr, X_va, y_va = X[tr], y[tr], X[va], y[va]
@@ -465,8 +510,11 @@ _PARAMS_DOC = """
         Reuse the trees of the previous fit and add more.
     early_stopping : 'auto' or bool, default='auto'
         'auto': on when there are more than 10,000 samples.
-    scoring : 'loss', None or callable, default='loss'
-        What early stopping watches: minus the loss, the estimator's score, or scorer(est, X, y).
+    scoring : str, callable or None, default='loss'
+        What early stopping watches: 'loss' (minus the loss), None (the estimator's score), a name
+        ('accuracy', 'neg_log_loss', 'roc_auc', 'r2', 'neg_mean_squared_error',
+        'neg_root_mean_squared_error') or scorer(est, X, y[, sample_weight]). Unlike scikit-learn, the
+        training scores of a scorer are computed on all the training rows, not on a 10,000-row sample.
     validation_fraction : float or None, default=0.1
         The held-out share of the training data for early stopping (None: the training data).
     n_iter_no_change : int, default=10
@@ -552,9 +600,19 @@ class HistGradientBoostingRegressor(RegressorMixin, _BaseHistGradientBoosting):
     def _finalize_sample_weight(self, sample_weight, y):
         return sample_weight
 
-    def fit(self, X, y, sample_weight=None):
-        """Fit the boosted trees to X (NaN allowed: missing values), y."""
-        return self._fit(X, y, sample_weight)
+    def _encode_y_val(self, y):
+        try:
+            y = np.asarray(y, dtype=np.float64)
+        except (TypeError, ValueError) as e:
+            raise ValueError(f"y_val could not be converted to floats: {e}") from e
+        if not np.all(np.isfinite(y)):
+            raise ValueError("Input y_val contains NaN or infinity.")
+        return y
+
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
+        """Fit the boosted trees to X (NaN allowed: missing values), y. X_val, y_val (and
+        sample_weight_val): the data early stopping watches, instead of a validation_fraction of X."""
+        return self._fit(X, y, sample_weight, X_val, y_val, sample_weight_val)
 
     def predict(self, X):
         """The predictions for X."""
@@ -629,6 +687,14 @@ class HistGradientBoostingClassifier(ClassifierMixin, _BaseHistGradientBoosting)
         self._loss = "log_loss_binary" if n_classes <= 2 else "log_loss_multiclass"
         return codes.astype(np.float64)
 
+    def _encode_y_val(self, y):
+        codes = np.searchsorted(self.classes_, y)
+        codes = np.minimum(codes, len(self.classes_) - 1)
+        unknown = self.classes_[codes] != y
+        if np.any(unknown):
+            raise ValueError(f"y_val contains labels not in y: {sorted(set(np.asarray(y)[unknown].tolist()))}.")
+        return codes.astype(np.float64)
+
     def _finalize_sample_weight(self, sample_weight, y):
         if self.class_weight is None:
             return sample_weight
@@ -636,9 +702,10 @@ class HistGradientBoostingClassifier(ClassifierMixin, _BaseHistGradientBoosting)
         cw = compute_class_weight(self.class_weight, self.classes_, codes, sample_weight)[codes]
         return cw if sample_weight is None else sample_weight * cw
 
-    def fit(self, X, y, sample_weight=None):
-        """Fit the boosted trees to X (NaN allowed: missing values), y."""
-        return self._fit(X, y, sample_weight)
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
+        """Fit the boosted trees to X (NaN allowed: missing values), y. X_val, y_val (and
+        sample_weight_val): the data early stopping watches, instead of a validation_fraction of X."""
+        return self._fit(X, y, sample_weight, X_val, y_val, sample_weight_val)
 
     def decision_function(self, X):
         """The raw predictions: (n_samples,) for two classes, else (n_samples, n_classes)."""
