@@ -51,7 +51,7 @@ def test_grow_with_a_reused_scratch_is_the_same():
     miss = np.ascontiguousarray((Xb == bm.missing_values_bin_idx_).any(axis=1), dtype=np.uint8)
     g = (y - y.mean()).astype(np.float32)
     h = np.random.default_rng(1).uniform(0.5, 1.5, n).astype(np.float32)
-    scratch = np.empty(_mlc.ensemble_grow_scratch_size(n, d, 0, **GROW), dtype=np.uint8)
+    scratch = np.empty(_mlc.ensemble_grow_scratch_size(n, d, 0, **GROW)[0], dtype=np.uint8)
     args = (Xb, g, h, bm.n_bins_non_missing_, miss, None, None, None)
     ref_raw = np.zeros(n)
     ref = _mlc.ensemble_grow(ref_raw, *args, **PARAMS)

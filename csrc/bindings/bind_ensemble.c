@@ -109,7 +109,7 @@ static int feature_arg(PyObject *o, int typenum, int ndim, npy_intp d, const cha
 }
 
 /* ensemble_grow_scratch_size(n, d, n_groups, max_leaf_nodes, max_depth, min_samples_leaf, n_bins) ->
- * the bytes of ensemble_grow's scratch. */
+ * (the bytes of ensemble_grow's scratch, the most nodes a tree can have: the rows of feature_masks). */
 static PyObject *ensemble_grow_scratch_size(PyObject *self, PyObject *args, PyObject *kwds) {
     (void)self;
     static char *kwlist[] = {"n", "d", "n_groups", "max_leaf_nodes", "max_depth", "min_samples_leaf", "n_bins", NULL};
@@ -122,13 +122,16 @@ static PyObject *ensemble_grow_scratch_size(PyObject *self, PyObject *args, PyOb
         if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "n_groups must be >= 0");
         return NULL;
     }
-    return PyLong_FromLongLong((long long)mlc_ensemble_grow_scratch_size(&p, n, d, n_groups));
+    return Py_BuildValue("LL", (long long)mlc_ensemble_grow_scratch_size(&p, n, d, n_groups),
+                         (long long)mlc_ensemble_max_nodes(&p, n));
 }
 
 /* ensemble_grow(raw, Xb, g, h, n_bins_non_missing, has_missing, is_categorical, monotonic_cst,
  * interaction, max_leaf_nodes, max_depth, min_samples_leaf, n_bins, l2_regularization,
- * min_hessian_to_split, shrinkage, sample_leaf=False, n_threads=1, Xr=None, scratch=None) -> (value, gain, feature, left,
- * right, count, bin, missing_go_to_left, is_categorical, cat_bitset, sample_leaf or None): grows one
+ * min_hessian_to_split, shrinkage, sample_leaf=False, n_threads=1, Xr=None, scratch=None,
+ * feature_masks=None) -> (value, gain, feature, left,
+ * right, count, bin, missing_go_to_left, is_categorical, cat_bitset, sample_leaf or None, the number of
+ * best-split searches made): grows one
  * tree on g, h (N) float32 (h None: all 1) of Xb (D, N) uint8 and adds its leaf values to raw (N)
  * float64 in place; node arrays of the tree's length (cat_bitset (nodes, 8) uint32). Xr: the bins
  * row-major (N, D) (None: made here from Xb); scratch: a writeable uint8 array of at least
@@ -139,16 +142,16 @@ static PyObject *ensemble_grow(PyObject *self, PyObject *args, PyObject *kwds) {
     static char *kwlist[] = {"raw", "Xb", "g", "h", "n_bins_non_missing", "has_missing", "is_categorical",
                              "monotonic_cst", "interaction", "max_leaf_nodes", "max_depth", "min_samples_leaf", "n_bins",
                              "l2_regularization", "min_hessian_to_split", "shrinkage", "sample_leaf",
-                             "n_threads", "Xr", "scratch", NULL};
-    PyObject *ro, *xo, *go, *ho, *bo, *mo, *ko, *co, *io, *xro = Py_None, *so = Py_None;
+                             "n_threads", "Xr", "scratch", "feature_masks", NULL};
+    PyObject *ro, *xo, *go, *ho, *bo, *mo, *ko, *co, *io, *xro = Py_None, *so = Py_None, *fmo = Py_None;
     mlc_ensemble_params p = {0};
     int want_leaf = 0, n_threads = 1;
     long long mln, mdp, msl, nb;
     PyArrayObject *raw, *Xb = NULL, *g = NULL, *h = NULL, *nbnm = NULL, *miss = NULL, *cat = NULL, *mono = NULL;
-    PyArrayObject *inter = NULL, *arr[11] = {NULL}, *Xr = NULL, *scr = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOOOOOLLLLddd|piOO", kwlist, &ro, &xo, &go, &ho, &bo, &mo, &ko,
+    PyArrayObject *inter = NULL, *arr[11] = {NULL}, *Xr = NULL, *scr = NULL, *fm = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOOOOOLLLLddd|piOOO", kwlist, &ro, &xo, &go, &ho, &bo, &mo, &ko,
                                      &co, &io, &mln, &mdp, &msl, &nb, &p.l2_regularization, &p.min_hessian_to_split,
-                                     &p.shrinkage, &want_leaf, &n_threads, &xro, &so))
+                                     &p.shrinkage, &want_leaf, &n_threads, &xro, &so, &fmo))
         return NULL;
     p.max_leaf_nodes = mln;
     p.max_depth = mdp;
@@ -206,6 +209,11 @@ static PyObject *ensemble_grow(PyObject *self, PyObject *args, PyObject *kwds) {
         }
     }
     const npy_intp cap = mlc_ensemble_max_nodes(&p, n);
+    if (feature_arg(fmo, NPY_UINT8, 2, d, "feature_masks", &fm) < 0 ||
+        (fm != NULL && PyArray_DIM(fm, 0) < cap)) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "feature_masks: fewer rows than ensemble_max_nodes");
+        goto fail;
+    }
     static const int types[11] = {NPY_FLOAT64, NPY_FLOAT64, NPY_INT32, NPY_INT32, NPY_INT32, NPY_INT32,
                                   NPY_UINT8, NPY_UINT8, NPY_UINT8, NPY_UINT32, NPY_INT32};
     for (int i = 0; i < 11; i++)
@@ -214,13 +222,14 @@ static PyObject *ensemble_grow(PyObject *self, PyObject *args, PyObject *kwds) {
     mlc_ensemble_tree tree = {PyArray_DATA(arr[0]), PyArray_DATA(arr[1]), PyArray_DATA(arr[2]),
                               PyArray_DATA(arr[3]), PyArray_DATA(arr[4]), PyArray_DATA(arr[5]),
                               PyArray_DATA(arr[6]), PyArray_DATA(arr[7]), PyArray_DATA(arr[8]),
-                              PyArray_DATA(arr[9]), 0};
+                              PyArray_DATA(arr[9]), 0, 0};
     if (n_threads < 1) n_threads = 1;
     int st;
     Py_BEGIN_ALLOW_THREADS
     st = mlc_ensemble_grow(&tree, PyArray_DATA(raw), mlc_bind_data(arr[10]), xb, PyArray_DATA(Xr), PyArray_DATA(g),
                            mlc_bind_data(h), nbm, PyArray_DATA(miss), mlc_bind_data(cat), mlc_bind_data(mono),
-                           mlc_bind_data(inter), n, d, n_groups, &p, n_threads, mlc_bind_data(scr), &mlc_bind_interrupt);
+                           mlc_bind_data(inter), mlc_bind_data(fm), n, d, n_groups, &p, n_threads, mlc_bind_data(scr),
+                           &mlc_bind_interrupt);
     Py_END_ALLOW_THREADS
     if (mlc_bind_check_status(st) < 0) goto fail;
     npy_intp len[2] = {(npy_intp)tree.n_nodes, 8};
@@ -239,12 +248,13 @@ static PyObject *ensemble_grow(PyObject *self, PyObject *args, PyObject *kwds) {
     Py_XDECREF(cat);
     Py_XDECREF(mono);
     Py_XDECREF(inter);
+    Py_XDECREF(fm);
     if (arr[10] == NULL) {
         Py_INCREF(Py_None);
         arr[10] = (PyArrayObject *)Py_None;
     }
-    return Py_BuildValue("NNNNNNNNNNN", arr[0], arr[1], arr[2], arr[3], arr[4], arr[5], arr[6], arr[7], arr[8], arr[9],
-                         arr[10]);
+    return Py_BuildValue("NNNNNNNNNNNL", arr[0], arr[1], arr[2], arr[3], arr[4], arr[5], arr[6], arr[7], arr[8], arr[9],
+                         arr[10], (long long)tree.n_searches);
 fail:
     Py_XDECREF(Xb);
     Py_XDECREF(Xr);
@@ -255,6 +265,7 @@ fail:
     Py_XDECREF(cat);
     Py_XDECREF(mono);
     Py_XDECREF(inter);
+    Py_XDECREF(fm);
     for (int i = 0; i < 11; i++) Py_XDECREF(arr[i]);
     return NULL;
 }

@@ -55,7 +55,7 @@ typedef struct {
     const uint8_t *Xb, *Xr;
     const float *g, *h;
     const int32_t *nbnm;
-    const uint8_t *has_missing, *is_categorical, *interaction;
+    const uint8_t *has_missing, *is_categorical, *interaction, *feature_masks;
     const int8_t *mono;
     int64_t n, d, n_groups, hist_len;
     const mlc_ensemble_params *p;
@@ -64,6 +64,8 @@ typedef struct {
     int32_t *part, *tmp_left, *tmp_right;
     int64_t *counts;  /* (2 PART_CHUNKS): left and right rows of each chunk of a partition */
     uint8_t *allowed, *groups; /* (cap, D), (cap, G): per node, with interaction constraints */
+    uint8_t *searched;         /* (D): the features of a search with feature_masks */
+    int64_t n_searches;
     mlc_ensemble_hist_bin **pool, *scratch, *hists;
     int64_t n_pool, n_free, n_hists;
     mlc_ensemble_hist_bin **free_list;
@@ -89,6 +91,7 @@ static void carve(grower *gr, mlc_arena *a, int64_t cap, int64_t chunks, int wit
     gr->hists = mlc_arena_take(a, sizeof *gr->hists * (size_t)(gr->n_hists * gr->hist_len));
     gr->allowed = mlc_arena_take(a, (size_t)(with_groups ? cap * gr->d : 0));
     gr->groups = mlc_arena_take(a, (size_t)(with_groups ? cap * gr->n_groups : 0));
+    gr->searched = mlc_arena_take(a, (size_t)gr->d);
 }
 
 int64_t mlc_ensemble_grow_scratch_size(const mlc_ensemble_params *p, int64_t n, int64_t d, int64_t n_groups) {
@@ -131,8 +134,14 @@ static const uint8_t *node_allowed(const grower *gr, int64_t i) {
 /* The node's best split; it becomes SPLITTABLE, or a LEAF when no split gains. */
 static void find_split(grower *gr, int64_t i) {
     gnode *nd = &gr->nodes[i];
+    const uint8_t *allowed = node_allowed(gr, i);
+    if (gr->feature_masks != NULL) {
+        const uint8_t *mask = gr->feature_masks + gr->n_searches++ * gr->d;
+        for (int64_t j = 0; j < gr->d; j++) gr->searched[j] = mask[j] && (allowed == NULL || allowed[j]);
+        allowed = gr->searched;
+    }
     mlc_ensemble_find_split(&nd->split, nd->hist, gr->nbnm, gr->has_missing, gr->is_categorical, gr->mono,
-                            node_allowed(gr, i), gr->d,
+                            allowed, gr->d,
                             nd->stop - nd->start, nd->sum_g, nd->sum_h, nd->value, nd->lower, nd->upper, gr->p,
                             gr->h == NULL, gr->n_threads);
     nd->state = nd->split.gain <= 0.0 ? LEAF : SPLITTABLE;
@@ -282,13 +291,14 @@ static int split_node(grower *gr, mlc_ensemble_tree *tree, int64_t i, int64_t *n
 int mlc_ensemble_grow(mlc_ensemble_tree *tree, double *raw, int32_t *sample_leaf, const uint8_t *Xb,
                       const uint8_t *Xr, const float *g, const float *h, const int32_t *n_bins_non_missing,
                       const uint8_t *has_missing, const uint8_t *is_categorical, const int8_t *monotonic_cst,
-                      const uint8_t *interaction, int64_t n, int64_t d, int64_t n_groups,
-                      const mlc_ensemble_params *p, int n_threads, void *scratch, const mlc_progress *progress) {
+                      const uint8_t *interaction, const uint8_t *feature_masks, int64_t n, int64_t d,
+                      int64_t n_groups, const mlc_ensemble_params *p, int n_threads, void *scratch,
+                      const mlc_progress *progress) {
     const int64_t cap = mlc_ensemble_max_nodes(p, n), chunks = mlc_ensemble_hist_chunks(n);
     const int with_groups = interaction != NULL && n_groups > 0;
     grower gr = {.Xb = Xb, .Xr = Xr, .g = g, .h = h, .nbnm = n_bins_non_missing, .has_missing = has_missing,
                  .is_categorical = is_categorical, .interaction = with_groups ? interaction : NULL,
-                 .mono = monotonic_cst, .n = n, .d = d, .n_groups = n_groups, .hist_len = d * p->n_bins, .p = p,
+                 .feature_masks = feature_masks, .mono = monotonic_cst, .n = n, .d = d, .n_groups = n_groups, .hist_len = d * p->n_bins, .p = p,
                  .n_threads = n_threads};
     mlc_arena a = {NULL, 0}, own = {NULL, 0};
     int st = MLC_OK;
@@ -344,6 +354,7 @@ int mlc_ensemble_grow(mlc_ensemble_tree *tree, double *raw, int32_t *sample_leaf
         }
     }
     const int64_t n_nodes = tree->n_nodes;
+    tree->n_searches = gr.n_searches;
     for (int64_t i = 0; i < n_nodes; i++) {
         const gnode *nd = &gr.nodes[i];
         tree->count[i] = (int32_t)(nd->stop - nd->start);

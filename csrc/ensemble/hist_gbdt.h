@@ -53,7 +53,7 @@ typedef struct {
     int32_t *feature, *left, *right, *count;
     uint8_t *bin, *missing_go_to_left, *is_categorical;
     uint32_t *cat_bitset;
-    int64_t n_nodes;
+    int64_t n_nodes, n_searches; /* nodes; best-split searches made (rows of feature_masks used) */
 } mlc_ensemble_tree;
 
 /* NULL, or why the parameters are out of range. */
@@ -105,12 +105,14 @@ int64_t mlc_ensemble_grow_scratch_size(const mlc_ensemble_params *p, int64_t n, 
  * mlc_ensemble_grow_scratch_size bytes, or NULL (the kernel allocates its own). is_categorical (D) in or NULL. tree out: its nodes (tree->value etc. hold
  * mlc_ensemble_max_nodes entries). sample_leaf (N) out or NULL: the leaf of each training row.
  * interaction (G, D) in or NULL: G groups of features as 0/1 rows; a child may split on the features
- * of the groups holding every feature split on above it (scikit-learn's interaction_cst). */
+ * of the groups holding every feature split on above it (scikit-learn's interaction_cst).
+ * feature_masks (mlc_ensemble_max_nodes, D) in or NULL: the features each best-split search may
+ * use, one row per search in the order they are made (scikit-learn's max_features < 1). */
 int mlc_ensemble_grow(mlc_ensemble_tree *tree, double *raw, int32_t *sample_leaf, const uint8_t *Xb,
                       const uint8_t *Xr, const float *g, const float *h, const int32_t *n_bins_non_missing,
                       const uint8_t *has_missing, const uint8_t *is_categorical, const int8_t *monotonic_cst,
-                      const uint8_t *interaction, int64_t n, int64_t d, int64_t n_groups, const mlc_ensemble_params *p, int n_threads,
-                      void *scratch, const mlc_progress *progress);
+                      const uint8_t *interaction, const uint8_t *feature_masks, int64_t n, int64_t d, int64_t n_groups,
+                      const mlc_ensemble_params *p, int n_threads, void *scratch, const mlc_progress *progress);
 
 /* raw (K, N) inout += the values of trees [t0, t1) at the rows of X (N, D) in; tree t adds to row
  * t % K. Tree t's nodes are [offset[t], offset[t + 1]) of the node arrays, its children indices

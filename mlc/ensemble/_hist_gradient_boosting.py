@@ -7,6 +7,7 @@ predictions), and checks early stopping. With early stopping off and the same bi
 predictions are scikit-learn's; randomness (the binning subsample, the validation split) is drawn
 from NumPy's RandomState in scikit-learn's order, so the same random_state gives the same split."""
 import numbers
+import time
 
 import numpy as np
 
@@ -100,8 +101,8 @@ class _BaseHistGradientBoosting(BaseEstimator):
         check_scalar(self.l2_regularization, "l2_regularization", numbers.Real, min_val=0.0)
         check_scalar(self.max_features, "max_features", numbers.Real, min_val=0.0, max_val=1.0,
                      include_boundaries="right")
-        if self.max_features != 1.0:
-            raise NotImplementedError("max_features < 1 (feature subsampling per split) is not implemented.")
+        if self.max_features < 1.0 and self.interaction_cst is not None:
+            raise NotImplementedError("max_features < 1 together with interaction_cst is not implemented.")
         check_scalar(self.max_bins, "max_bins", numbers.Integral, min_val=2, max_val=255)
         if self.early_stopping != "auto" and not isinstance(self.early_stopping, (bool, np.bool_)):
             raise ValueError(f"early_stopping must be 'auto', True or False, got {self.early_stopping!r}.")
@@ -320,7 +321,7 @@ class _BaseHistGradientBoosting(BaseEstimator):
         if not warm:
             rng = check_legacy_random_state(self.random_state)
             self._random_seed = rng.randint(np.iinfo(np.uint32).max, dtype="u8")
-            rng.randint(np.iinfo(np.uint32).max, dtype="u8")  # scikit-learn's feature-subsampling seed
+            self._feature_subsample_rng = np.random.default_rng(rng.randint(np.iinfo(np.uint32).max, dtype="u8"))
         monotonic = self._remap(self._monotonic(d))
         interaction = self._interactions(d)
         if interaction is not None and self.is_categorical_ is not None:
@@ -344,10 +345,13 @@ class _BaseHistGradientBoosting(BaseEstimator):
         else:
             X_tr, y_tr, sw_tr = X, y, sample_weight
             X_va = y_va = sw_va = None
+        fit_start = time.perf_counter()
         self._bin_mapper = BinMapper(n_bins=int(self.max_bins) + 1, is_categorical=is_cat_remapped,
                                      known_categories=known, random_state=self._random_seed,
                                      n_threads=n_threads).fit(X_tr, sw_tr)
         Xb, Xr = self._bin_mapper.transform(X_tr, row_major=True)
+        if self.verbose:
+            print(f"Binning {X_tr.nbytes / 1e9:.3f} GB of training data: {time.perf_counter() - fit_start:.3f} s")
         has_missing = np.ascontiguousarray((Xb == self._bin_mapper.missing_values_bin_idx_).any(axis=1),
                                            dtype=np.uint8)
         K = self.n_trees_per_iteration_
@@ -374,20 +378,25 @@ class _BaseHistGradientBoosting(BaseEstimator):
         differentiable = self._loss not in ("absolute_error", "quantile")
         args = self._grower_args()
         n_groups = 0 if interaction is None else interaction.shape[0]
-        scratch = np.empty(_mlc.ensemble_grow_scratch_size(
+        size, max_nodes = _mlc.ensemble_grow_scratch_size(
             X_tr.shape[0], d, n_groups, *(args[k] for k in ("max_leaf_nodes", "max_depth", "min_samples_leaf",
-                                                            "n_bins"))), dtype=np.uint8)
+                                                            "n_bins")))
+        scratch = np.empty(size, dtype=np.uint8)
         y_tr64 = np.ascontiguousarray(y_tr, dtype=np.float64)
         for it in range(len(self._trees), self.max_iter):
+            it_start = time.perf_counter()
             _mlc.ensemble_gradients(g, h, raw, y_tr64, sw_tr, LOSS[self._loss], quantile, n_threads)
             trees = []
             for k in range(K):
                 target = raw[k] if differentiable else np.zeros(X_tr.shape[0])
+                masks, state = self._feature_masks(max_nodes, d)
                 out = _mlc.ensemble_grow(target, Xb, g[k], None if const_hessian else h[k],
                                          self._bin_mapper.n_bins_non_missing_, has_missing,
                                          is_cat_remapped if n_cat else None, monotonic, interaction,
                                          sample_leaf=not differentiable, n_threads=n_threads, Xr=Xr,
-                                         scratch=scratch, **args)
+                                         scratch=scratch, feature_masks=masks, **args)
+                if masks is not None:
+                    self._feature_masks(out[11], d, state)
                 tree = dict(zip(_NODE_FIELDS, out[:10]))
                 if not differentiable:
                     self._update_leaves(tree, out[10], y_tr64, raw[k], sw_tr, quantile)
@@ -399,13 +408,58 @@ class _BaseHistGradientBoosting(BaseEstimator):
             if self.do_early_stopping_:
                 if use_val:
                     self._add_trees(raw_va, X_va, len(self._trees) - 1, len(self._trees))
-                if self._record_scores(raw, X_tr, y_tr, sw_tr, raw_va, X_va, y_va, sw_va):
-                    break
+                stop = self._record_scores(raw, X_tr, y_tr, sw_tr, raw_va, X_va, y_va, sw_va)
+            if self.verbose:
+                self._print_iteration(trees, time.perf_counter() - it_start)
+            if self.do_early_stopping_ and stop:
+                break
+        if self.verbose:
+            leaves = sum(int((t["feature"] < 0).sum()) for trees in self._trees for t in trees)
+            print(f"Fit {sum(map(len, self._trees))} trees in {time.perf_counter() - fit_start:.3f} s, "
+                  f"({leaves} total leaves)")
         self.n_iter_ = len(self._trees)
         self._flat_model()
         self.train_score_ = np.asarray(self.train_score_)
         self.validation_score_ = np.asarray(self.validation_score_)
         return self
+
+    def _print_iteration(self, trees, seconds):
+        """verbose: one line an iteration, as scikit-learn's."""
+        def depth(t):
+            level, nodes = 0, [0]
+            while True:
+                nodes = [c for i in nodes if t["feature"][i] >= 0 for c in (t["left"][i], t["right"][i])]
+                if not nodes:
+                    return level
+                level += 1
+        leaves = sum(int((t["feature"] < 0).sum()) for t in trees)
+        line = (f"[{len(self._trees)}/{self.max_iter}] {len(trees)} tree{'s' if len(trees) > 1 else ''}, {leaves} "
+                f"leaves, max depth = {max(depth(t) for t in trees)}, ")
+        name = "loss" if self.scoring == "loss" else "score"
+        sign = -1 if self.scoring == "loss" else 1
+        if self.do_early_stopping_:
+            line += f"train {name}: {sign * self.train_score_[-1]:.5f}, "
+            if self.validation_score_:
+                line += f"val {name}: {sign * self.validation_score_[-1]:.5f}, "
+        print(line + f"in {seconds:.3f}s")
+
+    def _feature_masks(self, rows, d, state=None):
+        """max_features < 1: (masks (rows, d) uint8: the features of each best-split search, drawn as
+        scikit-learn's splitter draws them, the generator's state before), or (None, None). With a
+        state: rewinds the generator to it and redraws `rows` masks, so that it moves on by the
+        searches the tree made, as scikit-learn's."""
+        if self.max_features >= 1.0:
+            return None, None
+        if state is not None:
+            self._feature_subsample_rng.bit_generator.state = state
+        before = self._feature_subsample_rng.bit_generator.state
+        mask = np.zeros(d, dtype=np.uint8)
+        mask[:max(1, int(np.ceil(self.max_features * d)))] = 1
+        masks = np.empty((rows, d), dtype=np.uint8)
+        for r in range(rows):
+            masks[r] = mask
+            self._feature_subsample_rng.shuffle(masks[r])
+        return masks, before
 
     def _record_scores(self, raw, X_tr, y_tr, sw_tr, raw_va, X_va, y_va, sw_va):
         self.train_score_.append(self._score(raw, X_tr, y_tr, sw_tr, X_tr))
@@ -495,7 +549,8 @@ _PARAMS_DOC = """
     l2_regularization : float, default=0.0
         The L2 penalty on the leaves' values.
     max_features : float, default=1.0
-        Only 1.0 (every feature at every split) is implemented.
+        The share of the features each split searches (at least one), drawn anew for every node as
+        scikit-learn draws them (not with interaction_cst).
     max_bins : int, default=255
         The number of bins of non-missing values (at most 255); missing values get one more.
     categorical_features : array-like of int, bool or str, None or 'from_dtype', default='from_dtype'
@@ -522,7 +577,7 @@ _PARAMS_DOC = """
     tol : float, default=1e-7
         The improvement early stopping asks for.
     verbose : int, default=0
-        Accepted for compatibility; nothing is printed.
+        Print the binning time and one line an iteration (leaves, depth, scores, time).
     random_state : int, RandomState instance or None, default=None
         Seeds the binning subsample and the validation split (NumPy's RandomState, in scikit-learn's
         order: the same seed gives scikit-learn's split)."""

@@ -1,8 +1,10 @@
 """Histogram gradient boosting's early stopping on validation data passed to fit (X_val, y_val,
 sample_weight_val, scikit-learn >= 1.7) and on named scorers: the same scores and stopping
-iteration as scikit-learn's."""
+iteration as scikit-learn's; max_features < 1: the same features drawn for each split, so the same
+trees."""
 import numpy as np
 import pytest
+from sklearn import datasets
 from sklearn import ensemble as ske
 
 from mlc.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
@@ -57,3 +59,28 @@ def test_validation_data_errors():
         HistGradientBoostingClassifier(early_stopping=True).fit(X, y > 0, X_val=X, y_val=np.full(len(y), 7))
     with pytest.raises(ValueError, match="scoring must be"):
         HistGradientBoostingRegressor(scoring="no_such_score").fit(X, y)
+
+
+@pytest.mark.parametrize("max_features", [0.3, 0.5, 0.9])
+def test_max_features_same_as_sklearn(max_features):
+    X, y = datasets.load_diabetes(return_X_y=True)
+    kw = dict(max_iter=30, early_stopping=False, max_features=max_features, random_state=0)
+    np.testing.assert_allclose(HistGradientBoostingRegressor(**kw).fit(X, y).predict(X),
+                               ske.HistGradientBoostingRegressor(**kw).fit(X, y).predict(X), rtol=0, atol=1e-9)
+    X, y = datasets.load_iris(return_X_y=True)
+    kw = dict(max_iter=10, early_stopping=False, max_features=max_features, random_state=1)
+    np.testing.assert_allclose(HistGradientBoostingClassifier(**kw).fit(X, y).predict_proba(X),
+                               ske.HistGradientBoostingClassifier(**kw).fit(X, y).predict_proba(X), rtol=0, atol=1e-10)
+
+
+def test_max_features_warm_start_continues_the_draws():
+    X, y = datasets.load_diabetes(return_X_y=True)
+    a = HistGradientBoostingRegressor(max_iter=10, max_features=0.5, warm_start=True, early_stopping=False,
+                                      random_state=0).fit(X, y)
+    a.set_params(max_iter=20).fit(X, y)
+    b = ske.HistGradientBoostingRegressor(max_iter=10, max_features=0.5, warm_start=True, early_stopping=False,
+                                          random_state=0).fit(X, y)
+    b.set_params(max_iter=20).fit(X, y)
+    np.testing.assert_allclose(a.predict(X), b.predict(X), rtol=0, atol=1e-9)
+    with pytest.raises(NotImplementedError, match="interaction_cst"):
+        HistGradientBoostingRegressor(max_features=0.5, interaction_cst="pairwise").fit(X, y)
