@@ -33,7 +33,7 @@ def data():
     (dict(validation_fraction=1.5), ValueError, "validation_fraction == 1.5, must be < 1"),
     (dict(n_iter_no_change=0), ValueError, "n_iter_no_change == 0, must be >= 1"),
     (dict(early_stopping="yes"), ValueError, "early_stopping must be 'auto', True or False"),
-    (dict(scoring="accuracy"), ValueError, "scoring must be 'loss', None"),
+    (dict(scoring="no_such_scorer"), ValueError, "scoring must be 'loss', None"),
     (dict(max_iter=2.5), TypeError, "max_iter must be an instance of"),
     (dict(monotonic_cst=[1, 0]), ValueError, r"monotonic_cst has shape \(2,\) but the input data X has 4 features"),
     (dict(monotonic_cst=[2, 0, 0, 0]), ValueError, "monotonic_cst must be an array-like of -1, 0 or 1"),
