@@ -46,6 +46,17 @@ def _scorers():
 _SCORERS = _scorers()
 
 
+def _float_targets(y, name):
+    """A regressor's targets y (or y_val: name) as finite float64."""
+    try:
+        y = np.asarray(y, dtype=np.float64)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"{name} could not be converted to floats: {e}") from e
+    if not np.all(np.isfinite(y)):
+        raise ValueError(f"Input {name} contains NaN or infinity.")
+    return y
+
+
 def _approximate_mode(class_counts, n_draws, rng):
     """scikit-learn's _approximate_mode: per-class draws of a stratified split."""
     continuous = class_counts / class_counts.sum() * n_draws
@@ -632,12 +643,7 @@ class HistGradientBoostingRegressor(RegressorMixin, _BaseHistGradientBoosting):
         self.random_state = random_state
 
     def _encode_y(self, y):
-        try:
-            y = np.asarray(y, dtype=np.float64)
-        except (TypeError, ValueError) as e:
-            raise ValueError(f"y could not be converted to floats: {e}") from e
-        if not np.all(np.isfinite(y)):
-            raise ValueError("Input y contains NaN or infinity.")
+        y = _float_targets(y, "y")
         if self.loss not in ("squared_error", "absolute_error", "quantile", "poisson"):
             raise ValueError(f"loss must be one of ['absolute_error', 'poisson', 'quantile', 'squared_error'], "
                              f"got {self.loss!r}.")
@@ -656,13 +662,7 @@ class HistGradientBoostingRegressor(RegressorMixin, _BaseHistGradientBoosting):
         return sample_weight
 
     def _encode_y_val(self, y):
-        try:
-            y = np.asarray(y, dtype=np.float64)
-        except (TypeError, ValueError) as e:
-            raise ValueError(f"y_val could not be converted to floats: {e}") from e
-        if not np.all(np.isfinite(y)):
-            raise ValueError("Input y_val contains NaN or infinity.")
-        return y
+        return _float_targets(y, "y_val")
 
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
         """Fit the boosted trees to X (NaN allowed: missing values), y. X_val, y_val (and
