@@ -17,7 +17,7 @@
 
 #define HIST_CHUNK_MIN 16384 /* rows */
 #define HIST_CHUNK_MAX 16
-#define HIST_WORK 3          /* steps per row and feature: a gather, three adds */
+#define HIST_WORK 30         /* steps per row and feature: ~0.6 ns at 1 thread (mlc.h's unit: ~0.02 ns) */
 #define HIST_AHEAD 16        /* rows */
 
 #if MLC_ISA_ONCE
